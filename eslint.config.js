@@ -1,0 +1,38 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import lit from 'eslint-plugin-lit';
+import wc from 'eslint-plugin-wc';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'demo/agent/dist/**', 'node_modules/**', 'test-results/**', 'custom-elements.json', '*.tmp.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['src/**/*.ts', 'test/**/*.ts', 'demo/agent/src/**/*.ts'],
+    plugins: { lit, wc },
+    languageOptions: { globals: globals.browser },
+    rules: {
+      ...lit.configs.recommended.rules,
+      ...wc.configs.recommended.rules,
+      'wc/guard-super-call': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['demo/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
+    files: ['demo/server/**/*.js', 'scripts/**/*.js', 'bench/**/*.js', 'test/plugins/**/*.mjs', '*.config.*', '.ci/**/*.js'],
+    languageOptions: { globals: globals.node },
+  },
+);

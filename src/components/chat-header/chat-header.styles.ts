@@ -1,0 +1,68 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+  }
+  .base {
+    display: flex;
+    align-items: center;
+    gap: 0.75rem;
+    padding: 0.75rem 0.75rem 0.75rem 1rem;
+    background: var(--amoiq-chat-header-background, var(--amoiq-chat-accent-color, #0088ff));
+    color: var(--amoiq-chat-header-color, var(--amoiq-chat-on-accent-color, #000));
+  }
+  .titles {
+    flex: 1;
+    min-width: 0;
+  }
+  h2 {
+    margin: 0;
+    font-size: 1rem;
+    font-weight: 600;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .status {
+    display: flex;
+    align-items: center;
+    gap: 0.375rem;
+    font-size: 0.8125rem;
+    margin-top: 0.125rem;
+  }
+  .dot {
+    width: 0.5rem;
+    height: 0.5rem;
+    border-radius: 50%;
+    background: #9aa0a6;
+    border: 1px solid currentColor;
+  }
+  .dot.online {
+    background: #1e8e3e;
+  }
+  .dot.connecting {
+    background: #f9ab00;
+  }
+  .close {
+    display: inline-grid;
+    place-items: center;
+    width: 2.25rem;
+    height: 2.25rem;
+    border: 0;
+    border-radius: 50%;
+    background: transparent;
+    color: inherit;
+  }
+  .close:hover {
+    background: rgb(0 0 0 / 0.12);
+  }
+  .close:focus-visible {
+    outline-color: currentColor;
+  }
+  svg {
+    width: 1.25rem;
+    height: 1.25rem;
+    fill: currentColor;
+  }
+`;

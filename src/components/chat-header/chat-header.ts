@@ -1,0 +1,62 @@
+import { LitElement, html } from 'lit';
+import { property } from 'lit/decorators.js';
+import { ChatStateController } from '../../controllers/chat-state-controller.js';
+import { AmoiqCloseRequestEvent } from '../../events/close-request-event.js';
+import { en } from '../../i18n/en.js';
+import { sharedStyles } from '../../styles/shared.js';
+import { styles } from './chat-header.styles.js';
+
+/**
+ * The panel's title bar: the title, the connection state and a close button.
+ *
+ * @tag amoiq-chat-header
+ * @summary Title, connection state and close button of the chat panel.
+ *
+ * @slot - Extra content after the title (a logo, an agent avatar).
+ *
+ * @fires {AmoiqCloseRequestEvent} amoiq-close-request - The visitor pressed the close button.
+ *
+ * @csspart base - The header bar.
+ * @csspart title - The title text.
+ * @csspart status - The connection state line.
+ * @csspart close-button - The close button.
+ *
+ * @cssprop [--amoiq-chat-header-background=var(--amoiq-chat-accent-color)] - Background of the bar.
+ * @cssprop [--amoiq-chat-header-color=var(--amoiq-chat-on-accent-color)] - Text colour of the bar.
+ */
+export class AmoiqChatHeader extends LitElement {
+  static override styles = [sharedStyles, styles];
+
+  /** The title shown in the bar. */
+  @property({ attribute: 'header-text' }) headerText = 'Chat with us';
+
+  private readonly chat = new ChatStateController(this);
+
+  override render() {
+    const state = this.chat.state?.connection ?? 'idle';
+    const transport = this.chat.state?.transport;
+    const via = transport === 'websocket' ? en.viaWebsocket : transport === 'http' ? en.viaHttp : '';
+    return html`
+      <div part="base" class="base">
+        <div class="titles">
+          <h2 part="title" id="title">${this.headerText}</h2>
+          <div part="status" class="status" title=${via}>
+            <span class="dot ${state}" aria-hidden="true"></span>
+            <span>${en[state]}</span>
+            ${via ? html`<span class="visually-hidden">, ${via}</span>` : ''}
+          </div>
+        </div>
+        <slot></slot>
+        <button part="close-button" class="close" type="button" aria-label=${en.closeChat} @click=${this.handleClose}>
+          <svg viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 0 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" />
+          </svg>
+        </button>
+      </div>
+    `;
+  }
+
+  private handleClose(): void {
+    this.dispatchEvent(new AmoiqCloseRequestEvent());
+  }
+}

@@ -1,0 +1,17 @@
+
+/**
+ * Fired by `<amoiq-chat-header>` when the visitor asks to close the panel.
+ */
+export class AmoiqCloseRequestEvent extends CustomEvent<Record<string, never>> {
+  static readonly eventName = 'amoiq-close-request';
+
+  constructor(detail: Record<string, never> = {}) {
+    super(AmoiqCloseRequestEvent.eventName, { detail, bubbles: true, composed: false });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'amoiq-close-request': AmoiqCloseRequestEvent;
+  }
+}

@@ -1,0 +1,9 @@
+export { AmoiqOpenEvent } from './open-event.js';
+export { AmoiqCloseEvent } from './close-event.js';
+export { AmoiqMessageEvent } from './message-event.js';
+export { AmoiqConnectionChangeEvent } from './connection-change-event.js';
+export { AmoiqErrorEvent } from './error-event.js';
+export { AmoiqInputSubmitEvent } from './input-submit-event.js';
+export { AmoiqTypingEvent } from './typing-event.js';
+export { AmoiqCloseRequestEvent } from './close-request-event.js';
+export { AmoiqRetryEvent } from './retry-event.js';

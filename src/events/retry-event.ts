@@ -1,0 +1,17 @@
+
+/**
+ * Fired by `<amoiq-message-list>` when the visitor asks to send a failed message again.
+ */
+export class AmoiqRetryEvent extends CustomEvent<{ clientId: string }> {
+  static readonly eventName = 'amoiq-retry';
+
+  constructor(detail: { clientId: string }) {
+    super(AmoiqRetryEvent.eventName, { detail, bubbles: true, composed: false });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'amoiq-retry': AmoiqRetryEvent;
+  }
+}

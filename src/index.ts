@@ -1,0 +1,19 @@
+/**
+ * amoiq-chat: the public classes, types, events and contexts. Importing this module registers
+ * nothing; import `amoiq-chat/define` (or call {@link define}) to register the tags.
+ */
+export { AmoiqChat } from './components/chat/chat.js';
+export { AmoiqChatHeader } from './components/chat-header/chat-header.js';
+export { AmoiqMessageList } from './components/message-list/message-list.js';
+export { AmoiqChatInput } from './components/chat-input/chat-input.js';
+export { AmoiqVoicePanel } from './components/voice-panel/voice-panel.js';
+export type { ChatPosition } from './components/chat/config.js';
+export * from './events/index.js';
+export { chatServiceContext } from './context.js';
+export { ChatService, type ChatMessage, type ChatState, type ChatServiceOptions, type DeliveryStatus } from './services/chat-service.js';
+export { ChatTransport, type ConnectionState, type TransportKind } from './services/transport.js';
+export { ChatApi, ApiError } from './services/api.js';
+export { ChatStore } from './services/store.js';
+export { Backoff } from './services/backoff.js';
+export * from './protocol/v1.js';
+export { define, TAGS } from './registry.js';

@@ -1,0 +1,134 @@
+import {
+  decodeErrorBody,
+  decodeMessagePage,
+  decodeSession,
+  type Decoded,
+  type MessagePage,
+  type SessionInfo,
+  type WireMessage,
+  checkMessage,
+} from '../protocol/v1.js';
+
+/** An HTTP call of the chat protocol that failed. */
+export class ApiError extends Error {
+  /** HTTP status, or 0 when the request never got an answer. */
+  readonly status: number;
+  /** Protocol error code (`bad_request`, `token_expired`, …) or `network` / `bad_response`. */
+  readonly code: string;
+  /** Seconds the server asked to wait (429), when given. */
+  readonly retryAfter?: number;
+
+  constructor(status: number, code: string, message: string, retryAfter?: number) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+
+  /** True when sending the same request again cannot succeed (a 4xx other than auth and rate limits). */
+  get isPermanent(): boolean {
+    return this.status >= 400 && this.status < 500 && !this.isAuth && this.status !== 429 && this.status !== 408;
+  }
+
+  /** True when the session token must be renewed. */
+  get isAuth(): boolean {
+    return this.status === 401 && (this.code === 'token_expired' || this.code === 'invalid_token');
+  }
+}
+
+/** Where and as whom the client talks. */
+export interface ApiOptions {
+  /** Base URL of the gateway, e.g. `https://chat.example.com`. */
+  gatewayUrl: string;
+  /** Public API key; without one the keyless form `tenant:<tenantId>` is sent. */
+  apiKey?: string;
+  tenantId?: string;
+  fetch?: typeof fetch;
+}
+
+/**
+ * The visitor side of the HTTP protocol (docs/protocol.md): sessions, history, sending, typing.
+ * Every failure becomes an {@link ApiError}; every answer is checked before it is returned.
+ */
+export class ChatApi {
+  private readonly base: string;
+  private readonly auth: string;
+  private readonly tenantId?: string;
+  private readonly fetchFn: typeof fetch;
+
+  constructor({ gatewayUrl, apiKey, tenantId, fetch: fetchFn }: ApiOptions) {
+    this.base = gatewayUrl.replace(/\/+$/, '');
+    this.auth = `Bearer ${apiKey || `tenant:${tenantId ?? ''}`}`;
+    this.tenantId = tenantId;
+    this.fetchFn = fetchFn ?? globalThis.fetch.bind(globalThis);
+  }
+
+  /** Creates or resumes the visitor's session (`POST /api/chat/session`). */
+  async createSession(visitorId: string | undefined, signal?: AbortSignal): Promise<SessionInfo> {
+    const body = await this.request('POST', '/api/chat/session', { body: { tenantId: this.tenantId, visitorId }, signal });
+    return unwrap(decodeSession(body));
+  }
+
+  /** Reads messages (`GET /api/chat/messages`); `wait` > 0 makes it a long poll. */
+  async listMessages(
+    token: string,
+    query: { conversationId: string; after?: number; before?: number; limit?: number; wait?: number },
+    signal?: AbortSignal,
+  ): Promise<MessagePage> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const body = await this.request('GET', `/api/chat/messages?${params}`, { token, signal });
+    return unwrap(decodeMessagePage(body));
+  }
+
+  /** Stores a message (`POST /api/chat/messages`); a repeated clientId returns the stored one. */
+  async postMessage(token: string, message: { conversationId: string; clientId: string; text: string }): Promise<WireMessage> {
+    const body = (await this.request('POST', '/api/chat/messages', { token, body: message })) as { message?: unknown };
+    const reason = checkMessage(body?.message);
+    if (reason) throw new ApiError(200, 'bad_response', `Server answer: ${reason}`);
+    return body.message as WireMessage;
+  }
+
+  /** Reports typing over HTTP (`POST /api/chat/typing`). */
+  async postTyping(token: string, conversationId: string, typing: boolean): Promise<void> {
+    await this.request('POST', '/api/chat/typing', { token, body: { conversationId, typing } });
+  }
+
+  private async request(
+    method: string,
+    path: string,
+    { token, body, signal }: { token?: string; body?: unknown; signal?: AbortSignal },
+  ): Promise<unknown> {
+    const headers: Record<string, string> = { Authorization: this.auth };
+    if (token) headers['X-Amoiq-Session'] = token;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await this.fetchFn(`${this.base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+        credentials: 'omit',
+      });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw new ApiError(0, 'network', `Cannot reach ${this.base}: ${(err as Error).message}`);
+    }
+    if (res.status === 204) return undefined;
+    const json: unknown = await res.json().catch(() => undefined);
+    if (!res.ok) {
+      const error = decodeErrorBody(json);
+      const retryAfter = Number(res.headers.get('Retry-After')) || undefined;
+      throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`, retryAfter);
+    }
+    if (json === undefined) throw new ApiError(res.status, 'bad_response', `${method} ${path} answered no JSON`);
+    return json;
+  }
+}
+
+function unwrap<T>(decoded: Decoded<T>): T {
+  if (!decoded.ok) throw new ApiError(200, 'bad_response', `Server answer: ${decoded.reason}`);
+  return decoded.value;
+}

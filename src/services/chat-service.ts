@@ -1,0 +1,427 @@
+import { nanoid } from 'nanoid';
+import { ApiError, ChatApi } from './api.js';
+import { systemClock, type Clock } from './clock.js';
+import { SessionManager } from './session.js';
+import { ChatStore, type OutboxEntry } from './store.js';
+import { ChatTransport, type ConnectionState, type TransportKind, type TransportOptions, type WebSocketFactory } from './transport.js';
+import { MAX_MESSAGE_LENGTH, type RemoteWidgetConfig, type Sender, type SessionInfo, type WireMessage } from '../protocol/v1.js';
+
+/** Delivery status of a message the visitor wrote. */
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+
+/** A message as the widget shows it: stored ones have `seq`; the visitor's unsent ones do not yet. */
+export interface ChatMessage {
+  /** Stable key for rendering: the clientId for the visitor's own messages, else the server id. */
+  key: string;
+  id?: string;
+  clientId?: string;
+  seq?: number;
+  sender: Sender;
+  text: string;
+  createdAt: string;
+  /** Set on the visitor's own messages. */
+  status?: DeliveryStatus;
+  /** Why a failed message failed. */
+  error?: string;
+}
+
+/** Everything the UI renders, as one immutable snapshot. */
+export interface ChatState {
+  connection: ConnectionState;
+  transport?: TransportKind;
+  messages: readonly ChatMessage[];
+  visitorId?: string;
+  conversationId?: string;
+  /** The tenant's widget configuration from the server. */
+  remoteConfig: RemoteWidgetConfig;
+  /** Who is typing on the other side, if anyone. */
+  typing?: Sender;
+}
+
+/** What the service tells its owner besides state changes. */
+export type ChatServiceEvent =
+  | { type: 'message'; message: ChatMessage; direction: 'sent' | 'received' }
+  | { type: 'connection'; state: ConnectionState; transport?: TransportKind }
+  | { type: 'error'; code: string; message: string };
+
+/** Where the service connects, and what it may use. Dependencies are injectable for tests. */
+export interface ChatServiceOptions {
+  gatewayUrl: string;
+  apiKey?: string;
+  tenantId?: string;
+  /** IndexedDB database name; tests use a unique one. */
+  dbName?: string;
+  fetch?: typeof fetch;
+  WebSocket?: WebSocketFactory;
+  clock?: Clock;
+  transport?: Partial<Pick<TransportOptions, 'backoff' | 'heartbeatMs' | 'connectTimeoutMs' | 'ackTimeoutMs' | 'probeMs' | 'pollWaitSeconds'>>;
+}
+
+/** How long the other side's typing indicator lasts without a new typing frame. */
+const TYPING_TIMEOUT_MS = 6_000;
+/** How many newest messages to load when the local cache is empty. */
+const FIRST_PAGE = 50;
+
+/**
+ * The chat without a screen: session, history (cached in IndexedDB, reconciled with the server),
+ * live messages through {@link ChatTransport}, and the visitor's unsent messages, which are
+ * written to an IndexedDB outbox before any network call and sent in order until the server
+ * stores them.
+ *
+ * @example
+ * const chat = new ChatService({ gatewayUrl: 'https://chat.example.com', apiKey: 'pk_…' });
+ * chat.subscribe((state) => render(state));
+ * await chat.start();
+ * chat.send('Hello');
+ */
+export class ChatService {
+  state: ChatState = { connection: 'idle', messages: [], remoteConfig: {} };
+
+  private readonly api: ChatApi;
+  private readonly store: ChatStore;
+  private readonly session: SessionManager;
+  private readonly transport: ChatTransport;
+  private readonly clock: Clock;
+  private readonly listeners = new Set<(state: ChatState) => void>();
+  private readonly eventListeners = new Set<(event: ChatServiceEvent) => void>();
+  /** Stored messages by sequence number. */
+  private readonly bySeq = new Map<number, ChatMessage>();
+  private readonly warnings = new Set<string>();
+  private outbox: OutboxEntry[] = [];
+  private failed: ChatMessage[] = [];
+  private cursor = 0;
+  private draining = false;
+  private started = false;
+  private stopped = false;
+  private typingTimer?: unknown;
+  private saveTimer?: unknown;
+  private gapFetch?: Promise<void>;
+
+  constructor(options: ChatServiceOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.api = new ChatApi(options);
+    this.store = new ChatStore(options.tenantId || options.apiKey || 'default', options.dbName);
+    this.session = new SessionManager(this.api, this.store, (s) => this.handleSession(s), this.clock);
+    this.transport = new ChatTransport({
+      ...options.transport,
+      api: this.api,
+      session: this.session,
+      cursor: () => this.cursor,
+      WebSocket: options.WebSocket,
+      clock: this.clock,
+      listener: {
+        message: (m) => this.accept(m, true),
+        typing: (sender, typing) => this.handleTyping(sender, typing),
+        state: (connection, transport) => this.handleConnection(connection, transport),
+        warning: (text, error) => this.warn(text, error),
+      },
+    });
+  }
+
+  /** Calls `fn` with every new state snapshot; returns the unsubscribe function. */
+  subscribe(fn: (state: ChatState) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Calls `fn` for every message sent or received, connection change and error. */
+  onEvent(fn: (event: ChatServiceEvent) => void): () => void {
+    this.eventListeners.add(fn);
+    return () => this.eventListeners.delete(fn);
+  }
+
+  /**
+   * Shows cached history at once, then connects. Safe to call once; later calls do nothing.
+   */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const cached = await this.session.restore();
+    if (this.stopped) return;
+    if (cached) await this.loadConversation(cached);
+    if (this.stopped) return;
+    this.transport.start();
+  }
+
+  /** Disconnects and releases every timer; cached state stays in IndexedDB. */
+  stop(): void {
+    this.stopped = true;
+    this.transport.stop();
+    this.clock.clearTimeout(this.typingTimer);
+    if (this.saveTimer !== undefined) {
+      this.clock.clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+      void this.saveCache();
+    }
+    this.listeners.clear();
+    this.eventListeners.clear();
+  }
+
+  /** Number of timers still scheduled by the service and its transport. */
+  get pendingTimers(): number {
+    return this.transport.pendingTimers + (this.saveTimer === undefined ? 0 : 1);
+  }
+
+  /**
+   * Queues a visitor message and sends it as soon as possible. Returns the message as shown, or
+   * throws a RangeError for empty or over-long text (nothing is queued then).
+   */
+  send(text: string): ChatMessage {
+    const trimmed = text.trim();
+    if (!trimmed) throw new RangeError('A message needs some text.');
+    if (trimmed.length > MAX_MESSAGE_LENGTH) {
+      throw new RangeError(`A message can have at most ${MAX_MESSAGE_LENGTH} characters; this one has ${trimmed.length}.`);
+    }
+    const entry: OutboxEntry = { clientId: nanoid(), text: trimmed, createdAt: new Date(this.clock.now()).toISOString(), attempts: 0 };
+    this.outbox.push(entry);
+    this.publish();
+    void this.persistOutbox().then(() => this.drain());
+    this.transport.reconnectNow();
+    return this.toPending(entry);
+  }
+
+  /** Sends a failed message again. */
+  retry(clientId: string): void {
+    const failed = this.failed.find((m) => m.clientId === clientId);
+    if (!failed) return;
+    this.failed = this.failed.filter((m) => m !== failed);
+    this.outbox.push({ clientId, text: failed.text, createdAt: failed.createdAt, attempts: 0 });
+    this.publish();
+    void this.persistOutbox().then(() => this.drain());
+  }
+
+  /** Reports that the visitor is (or stopped) typing. */
+  setTyping(typing: boolean): void {
+    this.transport.sendTyping(typing);
+  }
+
+  /** A hint that the network may be back: retry at once instead of waiting for the backoff. */
+  wake(): void {
+    this.transport.reconnectNow();
+  }
+
+  private async loadConversation(session: SessionInfo): Promise<void> {
+    if (session.conversationId !== this.state.conversationId) {
+      this.bySeq.clear();
+      this.cursor = 0;
+    }
+    // Set synchronously: live frames for this conversation may arrive while the store answers.
+    this.state = {
+      ...this.state,
+      visitorId: session.visitorId,
+      conversationId: session.conversationId,
+      remoteConfig: session.config ?? {},
+    };
+    const [messages, outbox] = await Promise.all([
+      this.store.getMessages(session.conversationId),
+      this.store.getOutbox(session.conversationId),
+    ]);
+    if (this.state.conversationId !== session.conversationId) return;
+    for (const m of messages) if (!this.bySeq.has(m.seq)) this.bySeq.set(m.seq, toChatMessage(m));
+    this.cursor = contiguousEnd(this.bySeq);
+    // Merge rather than replace: the visitor may have typed before the store answered.
+    const known = new Set(this.outbox.map((e) => e.clientId));
+    this.outbox = [...outbox.filter((e) => !known.has(e.clientId)), ...this.outbox];
+    this.publish();
+  }
+
+  private handleSession(session: SessionInfo): void {
+    if (session.conversationId !== this.state.conversationId) {
+      // A new conversation (first visit, or the old one was closed): start from its history.
+      void this.loadConversation(session).then(() => this.fetchLatest(session));
+      return;
+    }
+    this.state = { ...this.state, visitorId: session.visitorId, remoteConfig: session.config ?? {} };
+    this.publish();
+    if (this.bySeq.size === 0 && session.lastSeq > 0) void this.fetchLatest(session);
+  }
+
+  /** Loads the newest page when nothing is cached, so a long history does not replay from 1. */
+  private async fetchLatest(session: SessionInfo): Promise<void> {
+    if (this.bySeq.size > 0 || session.lastSeq === 0) {
+      if (this.outbox.length) void this.drain();
+      return;
+    }
+    try {
+      const page = await this.api.listMessages(session.token, {
+        conversationId: session.conversationId,
+        before: session.lastSeq + 1,
+        limit: FIRST_PAGE,
+      });
+      if (page.messages.length) this.cursor = Math.max(this.cursor, page.messages[0].seq - 1);
+      for (const m of page.messages) this.accept(m, false);
+    } catch (err) {
+      this.warn(`Could not load history: ${(err as Error).message}`);
+    }
+  }
+
+  /** Takes a stored message from any source; duplicates are ignored, gaps are fetched. */
+  private accept(m: WireMessage, live: boolean): void {
+    if (m.conversationId !== this.state.conversationId) return;
+    if (this.bySeq.has(m.seq)) return;
+    const own = m.clientId !== undefined && (this.outbox.some((e) => e.clientId === m.clientId) || this.failed.some((f) => f.clientId === m.clientId));
+    if (own) {
+      this.outbox = this.outbox.filter((e) => e.clientId !== m.clientId);
+      this.failed = this.failed.filter((f) => f.clientId !== m.clientId);
+      void this.persistOutbox();
+    }
+    const message = toChatMessage(m);
+    this.bySeq.set(m.seq, message);
+    if (this.bySeq.size === 1 && this.cursor === 0 && m.seq > 1 && !live) this.cursor = m.seq - 1;
+    const before = this.cursor;
+    this.cursor = contiguousEnd(this.bySeq, this.cursor);
+    if (m.seq > before + 1 && this.cursor === before) this.fillGap();
+    if (m.sender.type !== 'visitor' && this.state.typing) this.handleTyping(m.sender, false);
+    this.publish();
+    this.scheduleSave();
+    if (live) this.emit({ type: 'message', message, direction: m.sender.type === 'visitor' ? 'sent' : 'received' });
+  }
+
+  /** A message arrived beyond the next expected one: fetch what lies between. */
+  private fillGap(): void {
+    if (this.gapFetch) return;
+    const from = this.cursor;
+    this.transport.requestReplay(from);
+    this.gapFetch = this.session
+      .get()
+      .then((s) => this.api.listMessages(s.token, { conversationId: s.conversationId, after: from, limit: 200 }))
+      .then((page) => page.messages.forEach((m) => this.accept(m, true)))
+      .catch((err: Error) => this.warn(`Could not fetch missing messages: ${err.message}`))
+      .finally(() => (this.gapFetch = undefined));
+  }
+
+  /** Sends the outbox in order, one at a time, until it is empty or the network fails. */
+  private async drain(): Promise<void> {
+    if (this.draining || this.stopped) return;
+    this.draining = true;
+    try {
+      while (this.outbox.length && !this.stopped && this.transport.state === 'online') {
+        const entry = this.outbox[0];
+        entry.attempts++;
+        try {
+          const stored = await this.transport.send(entry.clientId, entry.text);
+          this.accept(stored, true);
+          // accept() removes it when the conversation matches; make sure it is gone either way.
+          this.outbox = this.outbox.filter((e) => e.clientId !== entry.clientId);
+        } catch (err) {
+          if (err instanceof ApiError && err.isPermanent) {
+            this.outbox = this.outbox.filter((e) => e !== entry);
+            this.failed = [...this.failed, { ...this.toPending(entry), status: 'failed', error: err.message }];
+            this.emit({ type: 'error', code: err.code, message: err.message });
+          } else {
+            break; // transient: try again when the connection comes back
+          }
+        } finally {
+          await this.persistOutbox();
+          this.publish();
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private handleConnection(connection: ConnectionState, transport: TransportKind | undefined): void {
+    this.state = { ...this.state, connection, transport };
+    this.publish();
+    this.emit({ type: 'connection', state: connection, transport });
+    if (connection === 'online') void this.drain();
+  }
+
+  private handleTyping(sender: Sender, typing: boolean): void {
+    this.clock.clearTimeout(this.typingTimer);
+    this.typingTimer = undefined;
+    if (typing) this.typingTimer = this.clock.setTimeout(() => this.handleTyping(sender, false), TYPING_TIMEOUT_MS);
+    this.state = { ...this.state, typing: typing ? sender : undefined };
+    this.publish();
+  }
+
+  /**
+   * Logs a warning once per distinct text: a wrong API key or an unreachable server would
+   * otherwise repeat the same line at every reconnect attempt.
+   */
+  private warn(text: string, error?: unknown): void {
+    if (this.warnings.has(text)) return;
+    this.warnings.add(text);
+    console.warn(`[amoiq-chat] ${text}`);
+    // A refused key or tenant will not fix itself: tell the host page too.
+    if (error instanceof ApiError && error.isPermanent) {
+      this.emit({ type: 'error', code: error.code, message: error.message });
+    }
+  }
+
+  private publish(): void {
+    const stored = [...this.bySeq.values()].sort((a, b) => a.seq! - b.seq!);
+    const local = [...this.failed, ...this.outbox.map((e) => this.toPending(e))].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    this.state = { ...this.state, messages: [...stored, ...local] };
+    for (const fn of this.listeners) fn(this.state);
+  }
+
+  private emit(event: ChatServiceEvent): void {
+    for (const fn of this.eventListeners) fn(event);
+  }
+
+  private toPending(entry: OutboxEntry): ChatMessage {
+    return {
+      key: entry.clientId,
+      clientId: entry.clientId,
+      sender: { type: 'visitor', id: this.state.visitorId },
+      text: entry.text,
+      createdAt: entry.createdAt,
+      status: 'pending',
+    };
+  }
+
+  private persistOutbox(): Promise<void> {
+    const id = this.state.conversationId;
+    return id ? this.store.setOutbox(id, this.outbox) : Promise.resolve();
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer !== undefined) return;
+    this.saveTimer = this.clock.setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.saveCache();
+    }, 100);
+  }
+
+  private saveCache(): Promise<void> {
+    const id = this.state.conversationId;
+    if (!id) return Promise.resolve();
+    const wire = [...this.bySeq.values()].sort((a, b) => a.seq! - b.seq!).map(toWire(id));
+    return this.store.setMessages(id, wire);
+  }
+}
+
+function toChatMessage(m: WireMessage): ChatMessage {
+  return {
+    key: m.clientId ?? m.id,
+    id: m.id,
+    clientId: m.clientId,
+    seq: m.seq,
+    sender: m.sender,
+    text: m.text,
+    createdAt: m.createdAt,
+    status: m.sender.type === 'visitor' ? 'sent' : undefined,
+  };
+}
+
+const toWire =
+  (conversationId: string) =>
+  (m: ChatMessage): WireMessage => ({
+    id: m.id!,
+    clientId: m.clientId,
+    conversationId,
+    seq: m.seq!,
+    sender: m.sender,
+    text: m.text,
+    createdAt: m.createdAt,
+  });
+
+/** The highest sequence reachable from `from` without a hole, given the stored messages. */
+function contiguousEnd(bySeq: ReadonlyMap<number, unknown>, from?: number): number {
+  if (bySeq.size === 0) return from ?? 0;
+  let end = from ?? Math.min(...bySeq.keys()) - 1;
+  while (bySeq.has(end + 1)) end++;
+  return end;
+}

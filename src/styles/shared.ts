@@ -1,0 +1,46 @@
+import { css } from 'lit';
+
+/**
+ * Resets and helpers every component adopts. Components read the public custom properties with a
+ * fallback chain (component → chat-wide → default) instead of declaring defaults on `:host`, so a
+ * value set by the host page anywhere above wins.
+ */
+export const sharedStyles = css`
+  :host {
+    box-sizing: border-box;
+    font-family: var(--amoiq-chat-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    color: var(--amoiq-chat-text-color, #1a1a1a);
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    padding: 0;
+    margin: -1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+  button {
+    font: inherit;
+    cursor: pointer;
+  }
+  :focus-visible {
+    outline: 2px solid var(--amoiq-chat-focus-color, var(--amoiq-chat-accent-color, #0088ff));
+    outline-offset: 2px;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    *,
+    *::before,
+    *::after {
+      animation: none !important;
+      transition: none !important;
+    }
+  }
+`;

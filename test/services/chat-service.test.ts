@@ -1,0 +1,156 @@
+import { expect } from '@open-wc/testing';
+import { nanoid } from 'nanoid';
+import { ChatService, type ChatServiceEvent } from '../../src/services/chat-service.js';
+import { ChatStore } from '../../src/services/store.js';
+import { FakeClock, FakeWebSocket, SESSION, fakeFetch, flush, wireMessage } from '../helpers/fakes.js';
+
+function setup(dbName = `amoiq-test-${nanoid(8)}`) {
+  FakeWebSocket.reset();
+  const clock = new FakeClock();
+  let seq = 0;
+  const http = fakeFetch({
+    'POST /api/chat/session': ({ body }) => ({
+      status: 200,
+      body: { ...SESSION, visitorId: body.visitorId, expiresAt: new Date(clock.now() + 900_000).toISOString(), lastSeq: seq },
+    }),
+    'GET /api/chat/messages': () => ({ status: 200, body: { messages: [], hasMore: false, lastSeq: seq } }),
+  });
+  const service = new ChatService({
+    gatewayUrl: 'http://backend.test',
+    apiKey: 'pk',
+    tenantId: 't1',
+    dbName,
+    fetch: http.fetch,
+    WebSocket: FakeWebSocket,
+    clock,
+    transport: { backoff: { base: 500, cap: 4000, random: () => 0.5 } },
+  });
+  const events: ChatServiceEvent[] = [];
+  service.onEvent((e) => events.push(e));
+  return { service, clock, http, events, dbName, nextSeq: () => ++seq };
+}
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (check()) return;
+    await flush();
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('ChatService', () => {
+  it('creates a visitor id once and keeps it in IndexedDB', async () => {
+    const { service, http, dbName } = setup();
+    await service.start();
+    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    const visitorId = http.calls[0].body.visitorId as string;
+    expect(visitorId).to.match(/^[\w-]{21}$/);
+    expect(await new ChatStore('t1', dbName).getVisitorId()).to.equal(visitorId);
+    service.stop();
+  });
+
+  it('queues a message in the IndexedDB outbox before sending, then marks it sent on ack', async () => {
+    const { service, events, dbName, nextSeq } = setup();
+    await service.start();
+    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    const queued = service.send('  Hello there  ');
+    expect(queued.text).to.equal('Hello there');
+    expect(service.state.messages.at(-1)).to.include({ status: 'pending', text: 'Hello there' });
+    await flush();
+    expect((await new ChatStore('t1', dbName).getOutbox('c1')).map((e) => e.clientId)).to.deep.equal([queued.clientId]);
+
+    const ws = FakeWebSocket.last;
+    ws.accept();
+    await waitFor(() => ws.sent.some((f) => f.type === 'message'), 'message frame');
+    const frame = ws.sent.find((f) => f.type === 'message')!;
+    expect(frame).to.deep.equal({ type: 'message', clientId: queued.clientId, text: 'Hello there' });
+    ws.frame({ type: 'ack', clientId: queued.clientId, message: wireMessage(nextSeq(), { clientId: queued.clientId, text: 'Hello there', sender: { type: 'visitor' } }) });
+    await waitFor(() => service.state.messages.at(-1)?.status === 'sent', 'sent status');
+    expect(service.state.messages).to.have.length(1);
+    await flush();
+    expect(await new ChatStore('t1', dbName).getOutbox('c1')).to.deep.equal([]);
+    expect(events.some((e) => e.type === 'message' && e.direction === 'sent')).to.equal(true);
+    service.stop();
+  });
+
+  it('refuses empty and over-long text without queueing anything', async () => {
+    const { service } = setup();
+    expect(() => service.send('   ')).to.throw(RangeError);
+    expect(() => service.send('x'.repeat(4001))).to.throw(RangeError, /4000/);
+    expect(service.state.messages).to.have.length(0);
+    service.stop();
+  });
+
+  it('shows cached history at once on the next start, before any network answer', async () => {
+    const dbName = `amoiq-test-${nanoid(8)}`;
+    const store = new ChatStore('t1', dbName);
+    await store.setSession({ ...SESSION });
+    await store.setMessages('c1', [wireMessage(1), wireMessage(2)]);
+    const { service } = setup(dbName);
+    await service.start();
+    expect(service.state.messages.map((m) => m.text)).to.deep.equal(['message 1', 'message 2']);
+    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    expect(FakeWebSocket.last.url).to.contain('after=2');
+    service.stop();
+  });
+
+  it('keeps a rate-limited message pending, since sending it later can succeed', async () => {
+    const { service } = setup();
+    await service.start();
+    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    const ws = FakeWebSocket.last;
+    ws.accept();
+    const m = service.send('refused once');
+    await waitFor(() => ws.sent.some((f) => f.type === 'message'), 'frame');
+    ws.frame({ type: 'error', code: 'rate_limited', message: 'slow down', clientId: m.clientId });
+    await flush();
+    // 429 is transient: still pending, not failed.
+    expect(service.state.messages.at(-1)?.status).to.equal('pending');
+    service.stop();
+  });
+
+  it('marks a message refused by the server as failed, and Retry sends it again', async () => {
+    const second = setup();
+    await second.service.start();
+    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    const ws2 = FakeWebSocket.last;
+    ws2.accept();
+    const bad = second.service.send('bad');
+    await waitFor(() => ws2.sent.some((f) => f.type === 'message'), 'frame');
+    ws2.frame({ type: 'error', code: 'bad_request', message: 'nope', clientId: bad.clientId });
+    await waitFor(() => second.service.state.messages.at(-1)?.status === 'failed', 'failed status');
+    expect(second.events.some((e) => e.type === 'error' && e.code === 'bad_request')).to.equal(true);
+    second.service.retry(bad.clientId!);
+    await waitFor(() => ws2.sent.filter((f) => f.type === 'message').length === 2, 'resend');
+    ws2.frame({ type: 'ack', clientId: bad.clientId, message: wireMessage(second.nextSeq(), { clientId: bad.clientId, text: 'bad', sender: { type: 'visitor' } }) });
+    await waitFor(() => second.service.state.messages.at(-1)?.status === 'sent', 'sent');
+    second.service.stop();
+  });
+
+  it('fetches the missing messages when a gap appears', async () => {
+    const { service, http } = setup();
+    await service.start();
+    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    const ws = FakeWebSocket.last;
+    ws.accept();
+    ws.frame({ type: 'message', message: wireMessage(1) });
+    ws.frame({ type: 'message', message: wireMessage(3) });
+    await waitFor(() => http.calls.some((c) => c.method === 'GET' && c.url.searchParams.get('after') === '1'), 'gap fetch');
+    expect(ws.sent.some((f) => f.type === 'sync' && f.after === 1)).to.equal(true);
+    service.stop();
+  });
+
+  it('leaves no timer or open socket after stop()', async () => {
+    const { service, clock } = setup();
+    await service.start();
+    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    FakeWebSocket.last.accept();
+    FakeWebSocket.last.frame({ type: 'typing', conversationId: 'c1', sender: { type: 'agent', name: 'Ada' }, typing: true });
+    expect(service.state.typing?.name).to.equal('Ada');
+    expect(clock.timers.size).to.be.greaterThan(0);
+    service.stop();
+    expect(service.pendingTimers).to.equal(0);
+    expect(clock.timers.size).to.equal(0);
+    expect(FakeWebSocket.instances.every((ws) => ws.readyState === 3)).to.equal(true);
+  });
+});
