@@ -1,0 +1,339 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { nanoid } from 'nanoid';
+import { AgentApi, AgentApiError } from './api.js';
+import { AgentLive, type LiveStatus } from './live.js';
+import type { Agent, AgentFrame, Conversation, Message } from './types.js';
+
+const STORAGE_KEY = 'amoiq-agent-session';
+/** A visitor typing indicator without a "stopped" frame (tab closed) expires after this. */
+const TYPING_TIMEOUT_MS = 8000;
+
+interface StoredSession {
+  token: string;
+  expiresAt: string;
+  agent: Agent;
+}
+
+/**
+ * The agent console: login, live conversation list (unread markers, newest activity first) and
+ * the open conversation. It speaks only the documented agent protocol: HTTP for login, history
+ * and replies, `/ws/agent` for live updates. Defined as `<amoiq-agent-app>` by main.ts.
+ */
+export class AmoiqAgentApp extends LitElement {
+  static override styles = css`
+    :host { display: block; height: 100vh; }
+    .login { max-width: 320px; margin: 10vh auto; padding: 24px; background: #fff; border-radius: 12px; border: 1px solid #d7dde3; display: grid; gap: 12px; }
+    .login h1 { margin: 0; font-size: 1.25rem; }
+    label { display: grid; gap: 4px; font-size: 0.9rem; }
+    input { font: inherit; padding: 8px; border: 1px solid #8c959f; border-radius: 6px; }
+    button { font: inherit; padding: 8px 16px; border: 0; border-radius: 6px; background: #0b5cad; color: #fff; cursor: pointer; }
+    button.link { background: none; color: #0b5cad; padding: 4px 8px; }
+    .error { color: #a40e26; margin: 0; }
+    .shell { display: grid; grid-template-rows: auto 1fr; height: 100%; }
+    .bar { display: flex; align-items: center; gap: 12px; padding: 8px 16px; background: #1b1f24; color: #fff; }
+    .bar h1 { font-size: 1rem; margin: 0; flex: 1; }
+    .status { font-size: 0.8rem; padding: 2px 8px; border-radius: 999px; background: #57606a; }
+    .status.online { background: #1a7f37; }
+    .status.connecting { background: #9a6700; }
+    .bar button.link { color: #fff; }
+    .main { display: grid; grid-template-columns: 300px 1fr; min-height: 0; }
+    main { min-height: 0; }
+    nav { border-right: 1px solid #d7dde3; overflow-y: auto; background: #fff; }
+    nav h2 { font-size: 0.8rem; text-transform: uppercase; color: #57606a; margin: 12px 16px; }
+    ul { list-style: none; margin: 0; padding: 0; }
+    li button { all: unset; box-sizing: border-box; display: grid; gap: 2px; width: 100%; padding: 10px 16px; cursor: pointer; border-bottom: 1px solid #eef1f4; }
+    li button:focus-visible { outline: 2px solid #0b5cad; outline-offset: -2px; }
+    li button[aria-current='true'] { background: #ddf4ff; }
+    .row { display: flex; justify-content: space-between; gap: 8px; font-weight: 600; }
+    .unread::after { content: ''; display: inline-block; width: 8px; height: 8px; border-radius: 50%; background: #0b5cad; margin-left: 6px; }
+    .preview { color: #57606a; font-size: 0.85rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .empty { padding: 16px; color: #57606a; }
+    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  `;
+
+  /** Backend origin, e.g. `http://127.0.0.1:8787`; empty means this page's origin (served at /agent/). */
+  @property({ attribute: 'api-base' }) apiBase = '';
+
+  @state() private session: StoredSession | null = readStoredSession();
+  @state() private status: LiveStatus = 'offline';
+  @state() private conversations: Conversation[] = [];
+  @state() private unread = new Set<string>();
+  @state() private selectedId: string | null = null;
+  @state() private messages: Message[] = [];
+  @state() private typing = new Set<string>();
+  @state() private loginError = '';
+  @state() private replyError = '';
+
+  private readonly api = new AgentApi();
+  private live: AgentLive | null = null;
+  private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Conversation the agent's "typing" signal was sent to, so "stopped" goes to the same one. */
+  private typingIn: string | null = null;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    if (this.session) this.startLive();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.live?.stop();
+  }
+
+  override render() {
+    return this.session ? this.renderConsole(this.session) : this.renderLogin();
+  }
+
+  private renderLogin() {
+    return html`
+      <form class="login" @submit=${this.handleLogin} aria-labelledby="login-title">
+        <h1 id="login-title">Agent console</h1>
+        <label>Email <input name="email" type="email" autocomplete="username" required value="agent@demo.test" /></label>
+        <label>Password <input name="password" type="password" autocomplete="current-password" required value="demo-password" /></label>
+        ${this.loginError ? html`<p class="error" role="alert">${this.loginError}</p>` : nothing}
+        <button type="submit">Log in</button>
+      </form>
+    `;
+  }
+
+  private renderConsole(session: StoredSession) {
+    const selected = this.conversations.find((c) => c.id === this.selectedId) ?? null;
+    return html`
+      <div class="shell">
+        <header class="bar">
+          <h1>Agent console · ${session.agent.name}</h1>
+          <span class="status ${this.status}" role="status">${statusLabel(this.status)}</span>
+          <button class="link" @click=${this.handleLogout}>Log out</button>
+        </header>
+        <div class="main">
+          <nav aria-labelledby="conversations-title">
+            <h2 id="conversations-title">Conversations</h2>
+            ${this.conversations.length === 0
+              ? html`<p class="empty">No conversations yet. Open the demo page and say hello.</p>`
+              : html`<ul>
+                  ${this.conversations.map((c) => this.renderConversationItem(c))}
+                </ul>`}
+          </nav>
+          <main>
+            <amoiq-agent-conversation
+              .conversation=${selected}
+              .messages=${this.messages}
+              .error=${this.replyError}
+              ?visitor-typing=${selected ? this.typing.has(selected.id) : false}
+              @amoiq-agent-reply=${this.handleReply}
+              @amoiq-agent-typing=${this.handleTyping}
+            ></amoiq-agent-conversation>
+          </main>
+        </div>
+      </div>
+    `;
+  }
+
+  private renderConversationItem(c: Conversation) {
+    const unread = this.unread.has(c.id);
+    const preview = this.typing.has(c.id) ? 'typing…' : (c.lastMessage?.text ?? 'No messages yet');
+    return html`<li>
+      <button aria-current=${c.id === this.selectedId ? 'true' : 'false'} @click=${() => this.select(c.id)}>
+        <span class="row">
+          <span class=${unread ? 'unread' : ''}>Visitor ${c.visitorId.slice(0, 6)}…${unread ? html`<span class="visually-hidden"> (unread)</span>` : nothing}</span>
+          <time datetime=${c.updatedAt}>${new Date(c.updatedAt).toLocaleTimeString()}</time>
+        </span>
+        <span class="preview">${preview}</span>
+      </button>
+    </li>`;
+  }
+
+  private async handleLogin(event: SubmitEvent) {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    this.loginError = '';
+    this.api.baseUrl = this.apiBase;
+    try {
+      const login = await this.api.login(String(data.get('email')), String(data.get('password')));
+      this.session = login;
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(login));
+      this.startLive();
+    } catch (error) {
+      this.loginError = error instanceof AgentApiError && error.status === 401 ? 'Wrong email or password.' : 'Could not reach the server.';
+    }
+  }
+
+  private handleLogout() {
+    this.live?.stop();
+    this.live = null;
+    sessionStorage.removeItem(STORAGE_KEY);
+    this.session = null;
+    this.conversations = [];
+    this.messages = [];
+    this.selectedId = null;
+    this.status = 'offline';
+  }
+
+  private startLive() {
+    if (!this.session) return;
+    this.api.baseUrl = this.apiBase;
+    this.api.token = this.session.token;
+    const origin = this.apiBase || location.origin;
+    const wsUrl = `${origin.replace(/^http/, 'ws')}/ws/agent`;
+    this.live?.stop();
+    this.live = new AgentLive({
+      url: wsUrl,
+      token: this.session.token,
+      onStatus: (status) => (this.status = status),
+      onFrame: (frame) => this.handleFrame(frame),
+      onUnauthorized: () => {
+        this.handleLogout();
+        this.loginError = 'Your session expired. Please log in again.';
+      },
+    });
+    this.live.start();
+  }
+
+  private handleFrame(frame: AgentFrame) {
+    switch (frame.type) {
+      case 'ready':
+        // (Re)connected: anything may have happened while offline, so resynchronise.
+        void this.refresh();
+        break;
+      case 'conversation':
+        this.upsertConversation(frame.conversation);
+        break;
+      case 'message':
+        this.handleMessage(frame.message);
+        break;
+      case 'typing':
+        if (frame.sender.type === 'visitor') this.setVisitorTyping(frame.conversationId, frame.typing);
+        break;
+      case 'error':
+        console.warn(`amoiq agent console: server refused a frame: ${frame.code} ${frame.message}`);
+        break;
+    }
+  }
+
+  private async refresh() {
+    try {
+      this.conversations = sortByActivity(await this.api.conversations());
+      if (this.selectedId) await this.loadMessages(this.selectedId, this.messages.at(-1)?.seq ?? 0);
+    } catch (error) {
+      this.handleApiError(error);
+    }
+  }
+
+  private upsertConversation(conversation: Conversation) {
+    const previous = this.conversations.find((c) => c.id === conversation.id);
+    if (previous && previous.lastSeq >= conversation.lastSeq && previous.updatedAt >= conversation.updatedAt) return;
+    this.conversations = sortByActivity([conversation, ...this.conversations.filter((c) => c.id !== conversation.id)]);
+    const fromVisitor = conversation.lastMessage?.sender.type === 'visitor';
+    if (conversation.id !== this.selectedId && fromVisitor && conversation.lastSeq > (previous?.lastSeq ?? 0)) {
+      this.unread = new Set(this.unread).add(conversation.id);
+    }
+  }
+
+  private handleMessage(message: Message) {
+    if (message.sender.type === 'visitor') this.setVisitorTyping(message.conversationId, false);
+    if (message.conversationId === this.selectedId) this.messages = mergeMessages(this.messages, [message]);
+  }
+
+  private async select(id: string) {
+    if (id === this.selectedId) return;
+    this.selectedId = id;
+    this.messages = [];
+    this.replyError = '';
+    const unread = new Set(this.unread);
+    unread.delete(id);
+    this.unread = unread;
+    await this.loadMessages(id, 0);
+  }
+
+  private async loadMessages(id: string, after: number) {
+    try {
+      // Newest page first when opening; everything after `after` when catching up.
+      const page = after === 0 ? await this.api.messages(id, { before: 2 ** 31 - 1, limit: 100 }) : await this.api.messages(id, { after, limit: 200 });
+      if (this.selectedId === id) this.messages = mergeMessages(this.messages, page.messages);
+    } catch (error) {
+      this.handleApiError(error);
+    }
+  }
+
+  private async handleReply(event: CustomEvent<{ text: string }>) {
+    const id = this.selectedId;
+    if (!id) return;
+    this.replyError = '';
+    const clientId = nanoid();
+    // One retry with the same clientId: safe, the server stores it once.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const message = await this.api.send(id, event.detail.text, clientId);
+        if (this.selectedId === id) this.messages = mergeMessages(this.messages, [message]);
+        return;
+      } catch (error) {
+        if (error instanceof AgentApiError) {
+          this.handleApiError(error);
+          this.replyError = `Not sent: ${error.message}`;
+          return;
+        }
+      }
+    }
+    this.replyError = 'Not sent: the server cannot be reached.';
+  }
+
+  private handleTyping(event: CustomEvent<{ typing: boolean }>) {
+    const { typing } = event.detail;
+    const id = typing ? this.selectedId : this.typingIn;
+    this.typingIn = typing ? this.selectedId : null;
+    if (!id) return;
+    if (!this.live?.send({ type: 'typing', conversationId: id, typing })) {
+      this.api.typing(id, typing).catch(() => {});
+    }
+  }
+
+  private setVisitorTyping(conversationId: string, typing: boolean) {
+    clearTimeout(this.typingTimers.get(conversationId));
+    const next = new Set(this.typing);
+    if (typing) {
+      next.add(conversationId);
+      this.typingTimers.set(conversationId, setTimeout(() => this.setVisitorTyping(conversationId, false), TYPING_TIMEOUT_MS));
+    } else next.delete(conversationId);
+    this.typing = next;
+  }
+
+  private handleApiError(error: unknown) {
+    if (error instanceof AgentApiError && error.status === 401) {
+      this.handleLogout();
+      this.loginError = 'Your session expired. Please log in again.';
+    } else {
+      console.warn('amoiq agent console:', error);
+    }
+  }
+}
+
+function readStoredSession(): StoredSession | null {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null') as StoredSession | null;
+    return stored && Date.parse(stored.expiresAt) > Date.now() ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+function statusLabel(status: LiveStatus) {
+  return status === 'online' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Offline';
+}
+
+function sortByActivity(conversations: Conversation[]) {
+  return [...conversations].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+}
+
+/** Merges by id and orders by seq, so pushes, replies and fetched pages never duplicate. */
+function mergeMessages(current: Message[], incoming: Message[]) {
+  const byId = new Map(current.map((m) => [m.id, m]));
+  for (const m of incoming) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'amoiq-agent-app': AmoiqAgentApp;
+  }
+}

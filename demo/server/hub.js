@@ -1,0 +1,81 @@
+// @ts-check
+/**
+ * In-process publish/subscribe. Visitor sockets and long polls listen to one conversation; agent
+ * sockets listen to a whole tenant. One process holds every connection, so no broker is needed.
+ */
+
+/**
+ * @typedef {import('./db.js').Message} Message
+ * @typedef {import('./db.js').Sender} Sender
+ * @typedef {import('./db.js').Conversation & { lastMessage: Message | null }} ConversationSummary
+ * @typedef {(
+ *   | { type: 'message', message: Message }
+ *   | { type: 'typing', conversationId: string, sender: Sender, typing: boolean }
+ *   | { type: 'conversation', conversation: ConversationSummary }
+ * ) & { origin?: unknown }} HubEvent
+ *   `origin` identifies the connection that caused the event, so it can skip its own echo.
+ * @typedef {(event: HubEvent) => void} Listener
+ */
+
+export class Hub {
+  constructor() {
+    /** @private @type {Map<string, Set<Listener>>} */
+    this.byConversation = new Map();
+    /** @private @type {Map<string, Set<Listener>>} */
+    this.byTenant = new Map();
+  }
+
+  /**
+   * Listens to events of one conversation. Returns the unsubscribe function.
+   * @param {string} conversationId
+   * @param {Listener} listener
+   */
+  subscribeConversation(conversationId, listener) {
+    return subscribe(this.byConversation, conversationId, listener);
+  }
+
+  /**
+   * Listens to events of every conversation of a tenant. Returns the unsubscribe function.
+   * @param {string} tenantId
+   * @param {Listener} listener
+   */
+  subscribeTenant(tenantId, listener) {
+    return subscribe(this.byTenant, tenantId, listener);
+  }
+
+  /**
+   * Delivers an event to the conversation's listeners (unless `conversationId` is null) and to the
+   * tenant's listeners. A throwing listener is logged and does not stop the others.
+   * @param {string} tenantId
+   * @param {string | null} conversationId
+   * @param {HubEvent} event
+   */
+  publish(tenantId, conversationId, event) {
+    const targets = [
+      ...(conversationId ? (this.byConversation.get(conversationId) ?? []) : []),
+      ...(this.byTenant.get(tenantId) ?? []),
+    ];
+    for (const listener of targets) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('hub listener failed', error);
+      }
+    }
+  }
+}
+
+/**
+ * @param {Map<string, Set<Listener>>} map
+ * @param {string} key
+ * @param {Listener} listener
+ */
+function subscribe(map, key, listener) {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(listener);
+  return () => {
+    set.delete(listener);
+    if (set.size === 0 && map.get(key) === set) map.delete(key);
+  };
+}

@@ -1,0 +1,254 @@
+// @ts-check
+/**
+ * The protocol's HTTP API: visitor endpoints (`/api/chat/*`, API key + session token) and agent
+ * endpoints (`/api/agent/*`, agent token). Each handler validates, calls ChatService and answers
+ * JSON; every thrown ApiError becomes the documented error body in server.js.
+ */
+import { nanoid } from 'nanoid';
+import { bearer, verifyPassword } from './auth.js';
+import {
+  ApiError,
+  badRequest,
+  intParam,
+  pageParams,
+  parseClientId,
+  parseText,
+  readJson,
+  sendJson,
+} from './http-util.js';
+
+/** Protocol version served by this backend. */
+export const PROTOCOL_VERSION = 1;
+
+/**
+ * @typedef {import('./db.js').Database} Database
+ * @typedef {import('./db.js').Tenant} Tenant
+ * @typedef {import('./auth.js').TokenService} TokenService
+ * @typedef {import('./chat.js').ChatService} ChatService
+ * @typedef {{ db: Database, tokens: TokenService, chat: ChatService, shutdown: AbortSignal }} Deps
+ * @typedef {{
+ *   req: import('node:http').IncomingMessage,
+ *   res: import('node:http').ServerResponse,
+ *   url: URL,
+ *   params: Record<string, string>,
+ *   deps: Deps,
+ * }} Context
+ * @typedef {(ctx: Context) => Promise<void>} Handler
+ * @typedef {{ pattern: RegExp, methods: Record<string, Handler> }} Route
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Visitor side
+
+/**
+ * The tenant named by the `Authorization: Bearer <api key>` header.
+ * @param {Context} ctx
+ * @returns {Promise<Tenant>}
+ */
+async function requireTenant({ req, deps }) {
+  const key = bearer(req.headers.authorization);
+  if (!key) throw new ApiError(401, 'unauthorized', 'Missing `Authorization: Bearer <api key>` header.');
+  const tenant = await deps.db.tenantByApiKey(key);
+  if (!tenant) throw new ApiError(401, 'unauthorized', 'Unknown API key.');
+  return tenant;
+}
+
+/**
+ * The visitor named by the `X-Amoiq-Session` token, who must belong to the API key's tenant.
+ * @param {Context} ctx
+ * @param {Tenant} tenant
+ */
+async function requireVisitor({ req, deps }, tenant) {
+  const header = req.headers['x-amoiq-session'];
+  const visitor = await deps.tokens.verifyVisitor(Array.isArray(header) ? header[0] : header);
+  if (visitor.tenantId !== tenant.id) throw new ApiError(403, 'forbidden', 'Session token belongs to another tenant.');
+  return visitor;
+}
+
+/**
+ * Whether the page's origin may embed the tenant's widget.
+ * @param {Tenant} tenant
+ * @param {string | undefined} origin
+ */
+function isOriginAllowed(tenant, origin) {
+  if (!origin || tenant.allowedOrigins.includes('*')) return true;
+  return tenant.allowedOrigins.includes(origin);
+}
+
+/** `POST /api/chat/session`: find or create the visitor's conversation and issue a token. @type {Handler} */
+async function createSession(ctx) {
+  const { req, deps } = ctx;
+  const tenant = await requireTenant(ctx);
+  if (!isOriginAllowed(tenant, req.headers.origin)) throw new ApiError(403, 'forbidden', 'This origin may not use this API key.');
+  const body = await readJson(req, { allowEmpty: true });
+  if (body.tenantId !== undefined && body.tenantId !== null) {
+    if (typeof body.tenantId !== 'string') throw badRequest('`tenantId` must be a string.');
+    if (body.tenantId !== tenant.id) throw new ApiError(403, 'forbidden', '`tenantId` does not match the API key.');
+  }
+  const visitorId = body.visitorId === undefined || body.visitorId === null ? nanoid() : parseClientId(body.visitorId, 'visitorId');
+
+  const { conversation, created } = await deps.db.openConversation(tenant.id, visitorId);
+  if (created) deps.chat.announceConversation(conversation);
+  const { token, expiresAt } = await deps.tokens.signVisitor({ tenantId: tenant.id, visitorId, conversationId: conversation.id });
+  sendJson(ctx.res, 200, {
+    protocol: PROTOCOL_VERSION,
+    tenantId: tenant.id,
+    visitorId,
+    conversationId: conversation.id,
+    token,
+    expiresAt,
+    wsUrl: `${wsScheme(req)}://${req.headers.host}/ws/chat`,
+    lastSeq: conversation.lastSeq,
+    config: await deps.db.widgetConfig(tenant.id),
+  });
+}
+
+/** @param {import('node:http').IncomingMessage} req */
+function wsScheme(req) {
+  const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim();
+  return proto === 'https' ? 'wss' : 'ws';
+}
+
+/** `GET /api/chat/messages`: page through the conversation, optionally long-polling. @type {Handler} */
+async function listVisitorMessages(ctx) {
+  const tenant = await requireTenant(ctx);
+  const visitor = await requireVisitor(ctx, tenant);
+  const page = pageParams(ctx.url.searchParams);
+  const wait = /** @type {number} */ (intParam(ctx.url.searchParams, 'wait', { min: 0, max: 30, fallback: 0 }));
+  const conversation = await ctx.deps.chat.visitorConversation(visitor, ctx.url.searchParams.get('conversationId'));
+  await answerPage(ctx, conversation.id, page, wait);
+}
+
+/**
+ * Answers `{ messages, hasMore, lastSeq }`. With `wait` and nothing new after `after`, holds the
+ * request until a message arrives, the wait ends, the client leaves or the server shuts down.
+ * @param {Context} ctx
+ * @param {string} conversationId
+ * @param {{ after: number, before?: number, limit: number }} page
+ * @param {number} wait seconds
+ */
+async function answerPage(ctx, conversationId, page, wait) {
+  const { db, chat, shutdown } = ctx.deps;
+  let result = await db.messages(conversationId, page);
+  if (wait > 0 && page.before === undefined && result.messages.length === 0) {
+    const gone = new AbortController();
+    ctx.res.once('close', () => gone.abort());
+    await chat.waitForMessage(conversationId, page.after, wait * 1000, AbortSignal.any([gone.signal, shutdown]), async () => {
+      const current = await db.conversation(conversationId);
+      return (current?.lastSeq ?? 0) > page.after;
+    });
+    if (gone.signal.aborted) return;
+    result = await db.messages(conversationId, page);
+  }
+  const conversation = await db.conversation(conversationId);
+  sendJson(ctx.res, 200, { messages: result.messages, hasMore: result.hasMore, lastSeq: conversation?.lastSeq ?? 0 });
+}
+
+/** `POST /api/chat/messages`: store a visitor message (idempotent by clientId). @type {Handler} */
+async function postVisitorMessage(ctx) {
+  const tenant = await requireTenant(ctx);
+  const visitor = await requireVisitor(ctx, tenant);
+  const body = await readJson(ctx.req);
+  const conversation = await ctx.deps.chat.visitorConversation(visitor, body.conversationId);
+  const clientId = parseClientId(body.clientId);
+  const text = parseText(body.text);
+  const { message, created } = await ctx.deps.chat.postMessage({ conversation, clientId, sender: { type: 'visitor' }, text });
+  sendJson(ctx.res, created ? 201 : 200, { message });
+}
+
+/** `POST /api/chat/typing`: the HTTP fallback's typing signal. @type {Handler} */
+async function postVisitorTyping(ctx) {
+  const tenant = await requireTenant(ctx);
+  const visitor = await requireVisitor(ctx, tenant);
+  const body = await readJson(ctx.req);
+  if (typeof body.typing !== 'boolean') throw badRequest('`typing` must be a boolean.');
+  const conversation = await ctx.deps.chat.visitorConversation(visitor, body.conversationId);
+  ctx.deps.chat.typing(conversation, { type: 'visitor' }, body.typing);
+  sendJson(ctx.res, 204);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agent side
+
+/**
+ * The agent named by `Authorization: Bearer <agent token>`.
+ * @param {Context} ctx
+ */
+async function requireAgent({ req, deps }) {
+  const token = bearer(req.headers.authorization);
+  if (!token) throw new ApiError(401, 'invalid_token', 'Missing `Authorization: Bearer <agent token>` header.');
+  const claims = await deps.tokens.verifyAgent(token);
+  const agent = await deps.db.agentById(claims.agentId);
+  // A token outliving its agent (deleted, moved tenant) is as good as a forged one.
+  if (!agent || agent.tenantId !== claims.tenantId) throw new ApiError(401, 'invalid_token', 'Agent no longer exists.');
+  return { claims, agent };
+}
+
+/** @param {import('./db.js').AgentRow} agent */
+export function publicAgent(agent) {
+  return { id: agent.id, name: agent.name, email: agent.email, tenantId: agent.tenantId };
+}
+
+/** `POST /api/agent/login`. @type {Handler} */
+async function agentLogin(ctx) {
+  const body = await readJson(ctx.req);
+  if (typeof body.email !== 'string' || typeof body.password !== 'string') throw badRequest('`email` and `password` must be strings.');
+  const agent = await ctx.deps.db.agentByEmail(body.email.trim());
+  // Hash even for unknown emails so timing does not reveal which accounts exist.
+  const ok = await verifyPassword(body.password, agent?.passwordHash ?? 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+  if (!agent || !ok) throw new ApiError(401, 'unauthorized', 'Wrong email or password.');
+  const { token, expiresAt } = await ctx.deps.tokens.signAgent({ tenantId: agent.tenantId, agentId: agent.id });
+  sendJson(ctx.res, 200, { token, expiresAt, agent: publicAgent(agent) });
+}
+
+/** `GET /api/agent/conversations`: the tenant's conversations, newest activity first. @type {Handler} */
+async function listConversations(ctx) {
+  const { claims } = await requireAgent(ctx);
+  const conversations = await ctx.deps.db.conversations(claims.tenantId);
+  sendJson(ctx.res, 200, { conversations });
+}
+
+/** `GET /api/agent/conversations/:id/messages`. @type {Handler} */
+async function listAgentMessages(ctx) {
+  const { claims } = await requireAgent(ctx);
+  const page = pageParams(ctx.url.searchParams);
+  const wait = /** @type {number} */ (intParam(ctx.url.searchParams, 'wait', { min: 0, max: 30, fallback: 0 }));
+  const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
+  await answerPage(ctx, conversation.id, page, wait);
+}
+
+/** `POST /api/agent/conversations/:id/messages`. @type {Handler} */
+async function postAgentMessage(ctx) {
+  const { claims, agent } = await requireAgent(ctx);
+  const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
+  const body = await readJson(ctx.req);
+  const clientId = parseClientId(body.clientId);
+  const text = parseText(body.text);
+  const sender = /** @type {const} */ ({ type: 'agent', id: agent.id, name: agent.name });
+  const { message, created } = await ctx.deps.chat.postMessage({ conversation, clientId, sender, text });
+  sendJson(ctx.res, created ? 201 : 200, { message });
+}
+
+/** `POST /api/agent/conversations/:id/typing`. @type {Handler} */
+async function postAgentTyping(ctx) {
+  const { claims, agent } = await requireAgent(ctx);
+  const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
+  const body = await readJson(ctx.req);
+  if (typeof body.typing !== 'boolean') throw badRequest('`typing` must be a boolean.');
+  ctx.deps.chat.typing(conversation, { type: 'agent', id: agent.id, name: agent.name }, body.typing);
+  sendJson(ctx.res, 204);
+}
+
+/** The API routing table; `(?<id>…)` groups become `ctx.params`. @type {Route[]} */
+export const apiRoutes = [
+  { pattern: /^\/api\/chat\/session$/, methods: { POST: createSession } },
+  { pattern: /^\/api\/chat\/messages$/, methods: { GET: listVisitorMessages, POST: postVisitorMessage } },
+  { pattern: /^\/api\/chat\/typing$/, methods: { POST: postVisitorTyping } },
+  { pattern: /^\/api\/agent\/login$/, methods: { POST: agentLogin } },
+  { pattern: /^\/api\/agent\/conversations$/, methods: { GET: listConversations } },
+  {
+    pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/messages$/,
+    methods: { GET: listAgentMessages, POST: postAgentMessage },
+  },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/typing$/, methods: { POST: postAgentTyping } },
+];

@@ -1,0 +1,254 @@
+// @ts-check
+/**
+ * Assembles the reference backend: database, tenants, tokens, HTTP routes, WebSocket hubs and
+ * static files, listening on one port. `main.js` is the CLI around {@link createServer}.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TokenService, hashPassword, verifyPassword } from './auth.js';
+import { ChatService } from './chat.js';
+import { openDatabase } from './db.js';
+import { ApiError, handleCors, notFound, sendError } from './http-util.js';
+import { Hub } from './hub.js';
+import { apiRoutes } from './routes.js';
+import { createSockets } from './sockets.js';
+import { serveStatic } from './static.js';
+
+/** Absolute path of the repository (two levels above this file). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * @typedef {{ id: string, email: string, password: string, name: string }} TenantAgentConfig
+ * @typedef {{
+ *   id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean,
+ *   widget?: { headerText?: string, welcomeMessage?: string, themeColor?: string },
+ *   agents?: TenantAgentConfig[],
+ * }} TenantConfig
+ * @typedef {{
+ *   port?: number,
+ *   host?: string,
+ *   dataDir: string,
+ *   jwtSecret?: string,
+ *   sessionTtlSeconds?: number,
+ *   agentTtlSeconds?: number,
+ *   tenants: TenantConfig[],
+ *   repoRoot?: string,
+ * }} ServerOptions
+ */
+
+/**
+ * Reads a tenants file (`{ "tenants": [TenantConfig] }`).
+ * @param {string} file
+ * @returns {TenantConfig[]}
+ */
+export function loadTenants(file) {
+  const parsed = JSON.parse(readFileSync(file, 'utf8'));
+  if (!Array.isArray(parsed?.tenants)) throw new Error(`${file}: expected { "tenants": [...] }`);
+  return parsed.tenants;
+}
+
+/**
+ * The JWT secret kept in the data directory, created on first start, so tokens survive restarts.
+ * @param {string} dataDir
+ */
+function persistentSecret(dataDir) {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/**
+ * Writes the tenants into the database. Plaintext demo passwords become scrypt hashes.
+ *
+ * scrypt costs ~250 ms per agent here, so only agents that are new get hashed before the server
+ * is ready (i.e. on the first start). For existing agents the returned function checks, after the
+ * server is listening, that the stored hash still matches the file and rehashes if the password
+ * was changed there; until then the previous password keeps working.
+ * @param {import('./db.js').Database} db
+ * @param {TenantConfig[]} tenants
+ * @returns {Promise<() => Promise<void>>} the deferred password check
+ */
+async function seedTenants(db, tenants) {
+  /** @type {Array<() => Promise<void>>} */
+  const deferred = [];
+  for (const tenant of tenants) {
+    await db.upsertTenant(
+      {
+        id: tenant.id,
+        name: tenant.name,
+        apiKey: tenant.apiKey,
+        allowedOrigins: tenant.allowedOrigins ?? [],
+        keylessEmbed: tenant.keylessEmbed === true,
+      },
+      tenant.widget ?? {},
+    );
+    await Promise.all(
+      (tenant.agents ?? []).map(async (agent) => {
+        const row = { id: agent.id, tenantId: tenant.id, email: agent.email, name: agent.name };
+        const existing = await db.agentById(agent.id);
+        await db.upsertAgent({ ...row, passwordHash: existing ? null : await hashPassword(agent.password) });
+        if (existing) {
+          deferred.push(async () => {
+            if (await verifyPassword(agent.password, existing.passwordHash)) return;
+            await db.upsertAgent({ ...row, passwordHash: await hashPassword(agent.password) });
+          });
+        }
+      }),
+    );
+  }
+  return async () => {
+    for (const check of deferred) await check();
+  };
+}
+
+/**
+ * Listens on `port` at `host`. For the loopback name `localhost` it binds 127.0.0.1 and, when the
+ * machine has it, ::1 on the same port, so `http://localhost:PORT` works whichever address the
+ * browser resolves first, without exposing the demo to the network.
+ * @param {(server: import('node:http').Server) => void} setup
+ * @param {number} port
+ * @param {string} host
+ */
+async function listen(setup, port, host) {
+  const hosts = host === 'localhost' ? ['127.0.0.1', '::1'] : [host];
+  /** @type {import('node:http').Server[]} */
+  const servers = [];
+  for (const [index, address] of hosts.entries()) {
+    const server = createHttpServer();
+    setup(server);
+    const boundPort = index === 0 ? port : /** @type {import('node:net').AddressInfo} */ (servers[0].address()).port;
+    try {
+      await new Promise((resolveListen, rejectListen) => {
+        server.once('error', rejectListen);
+        server.listen(boundPort, address, () => {
+          server.off('error', rejectListen);
+          resolveListen(undefined);
+        });
+      });
+      servers.push(server);
+    } catch (error) {
+      // The extra loopback (::1) is best effort; the first address must work.
+      if (index === 0) throw error;
+    }
+  }
+  return servers;
+}
+
+/**
+ * Starts the reference backend.
+ * @param {ServerOptions} options
+ * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ * @example
+ * const server = await createServer({ port: 0, dataDir: '/tmp/amoiq', tenants: loadTenants('demo/server/tenants.json') });
+ * console.log(server.url); // http://127.0.0.1:40123
+ * await server.close();
+ */
+export async function createServer(options) {
+  const repoRoot = options.repoRoot ?? REPO_ROOT;
+  mkdirSync(options.dataDir, { recursive: true });
+  const db = await openDatabase(join(options.dataDir, 'pg'));
+  /** @type {() => Promise<void>} */
+  let checkPasswords;
+  try {
+    checkPasswords = await seedTenants(db, options.tenants);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  const shutdownController = new AbortController();
+  const tokens = new TokenService({
+    secret: options.jwtSecret ?? persistentSecret(options.dataDir),
+    sessionTtlSeconds: options.sessionTtlSeconds ?? 900,
+    agentTtlSeconds: options.agentTtlSeconds ?? 8 * 3600,
+  });
+  const chat = new ChatService(db, new Hub());
+  /** @type {import('./routes.js').Deps} */
+  const deps = { db, tokens, chat, shutdown: shutdownController.signal };
+  const sockets = createSockets(deps);
+  /** Requests being handled; shutdown waits for them before closing the database. */
+  const inflight = new Set();
+
+  /** @type {import('node:http').RequestListener} */
+  const onRequest = (req, res) => {
+    const work = handleRequest(req, res).catch((error) => {
+      if (!(error instanceof ApiError)) console.error(`${req.method} ${req.url} failed`, error);
+      sendError(res, error);
+    });
+    inflight.add(work);
+    work.finally(() => inflight.delete(work));
+  };
+
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   */
+  async function handleRequest(req, res) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (handleCors(req, res)) return;
+    const route = apiRoutes.find((r) => r.pattern.test(url.pathname));
+    if (route) {
+      const handler = route.methods[req.method ?? 'GET'];
+      if (!handler) {
+        res.setHeader('Allow', [...Object.keys(route.methods), 'OPTIONS'].join(', '));
+        throw new ApiError(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}.`);
+      }
+      const params = { ...(route.pattern.exec(url.pathname)?.groups ?? {}) };
+      await handler({ req, res, url, params, deps });
+      return;
+    }
+    if (url.pathname.startsWith('/api/') || !(await serveStatic(req, res, url.pathname, repoRoot))) {
+      throw notFound(`No route for ${req.method} ${url.pathname}.`);
+    }
+  }
+
+  let servers;
+  try {
+    servers = await listen(
+      (server) => {
+        server.on('request', onRequest);
+        server.on('upgrade', sockets.handleUpgrade);
+        // A broken client connection is the client's problem, not a reason to crash.
+        server.on('clientError', (_error, socket) => socket.destroy());
+      },
+      options.port ?? 8787,
+      options.host ?? 'localhost',
+    );
+  } catch (error) {
+    sockets.close();
+    await db.close();
+    throw error;
+  }
+
+  const passwordsChecked = checkPasswords().catch((error) => console.error('agent password check failed', error));
+  const port = /** @type {import('node:net').AddressInfo} */ (servers[0].address()).port;
+  const host = options.host ?? 'localhost';
+  const printable = host === 'localhost' || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+
+  let closing;
+  return {
+    url: `http://${printable.includes(':') ? `[${printable}]` : printable}:${port}`,
+    port,
+    close() {
+      closing ??= (async () => {
+        shutdownController.abort(); // long polls answer now
+        await passwordsChecked;
+        sockets.close();
+        for (const server of servers) {
+          server.close();
+          server.closeIdleConnections();
+        }
+        // Give in-flight requests (a message being stored) a moment to finish before the DB goes.
+        await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 2000))]);
+        for (const server of servers) server.closeAllConnections();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}
