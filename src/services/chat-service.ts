@@ -36,6 +36,10 @@ export interface ChatState {
   remoteConfig: RemoteWidgetConfig;
   /** Who is typing on the other side, if anyone. */
   typing?: Sender;
+  /** True when the server holds messages older than the oldest one shown. */
+  hasOlder: boolean;
+  /** True while {@link ChatService.loadOlder} is fetching. */
+  loadingOlder: boolean;
 }
 
 /** What the service tells its owner besides state changes. */
@@ -75,7 +79,7 @@ const FIRST_PAGE = 50;
  * chat.send('Hello');
  */
 export class ChatService {
-  state: ChatState = { connection: 'idle', messages: [], remoteConfig: {} };
+  state: ChatState = { connection: 'idle', messages: [], remoteConfig: {}, hasOlder: false, loadingOlder: false };
 
   private readonly api: ChatApi;
   private readonly store: ChatStore;
@@ -188,6 +192,29 @@ export class ChatService {
     this.outbox.push({ clientId, text: failed.text, createdAt: failed.createdAt, attempts: 0 });
     this.publish();
     void this.persistOutbox().then(() => this.drain());
+  }
+
+  /**
+   * Loads the page of messages just before the oldest one shown (for scrolling up through a long
+   * history). Resolves with how many were added; does nothing while a load is running.
+   */
+  async loadOlder(limit = FIRST_PAGE): Promise<number> {
+    const oldest = Math.min(...this.bySeq.keys());
+    if (this.state.loadingOlder || !Number.isFinite(oldest) || oldest <= 1) return 0;
+    this.state = { ...this.state, loadingOlder: true };
+    this.publish();
+    try {
+      const session = await this.session.get();
+      const page = await this.api.listMessages(session.token, { conversationId: session.conversationId, before: oldest, limit });
+      for (const m of page.messages) this.accept(m, false);
+      return page.messages.length;
+    } catch (err) {
+      this.warn(`Could not load older messages: ${(err as Error).message}`);
+      return 0;
+    } finally {
+      this.state = { ...this.state, loadingOlder: false };
+      this.publish();
+    }
   }
 
   /** Reports that the visitor is (or stopped) typing. */
@@ -353,7 +380,7 @@ export class ChatService {
   private publish(): void {
     const stored = [...this.bySeq.values()].sort((a, b) => a.seq! - b.seq!);
     const local = [...this.failed, ...this.outbox.map((e) => this.toPending(e))].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    this.state = { ...this.state, messages: [...stored, ...local] };
+    this.state = { ...this.state, messages: [...stored, ...local], hasOlder: (stored[0]?.seq ?? 1) > 1 };
     for (const fn of this.listeners) fn(this.state);
   }
 

@@ -154,3 +154,31 @@ describe('ChatService', () => {
     expect(FakeWebSocket.instances.every((ws) => ws.readyState === 3)).to.equal(true);
   });
 });
+
+describe('ChatService history paging', () => {
+  it('loadOlder() fetches the page before the oldest message held', async () => {
+    const dbName = `amoiq-test-${nanoid(8)}`;
+    const store = new ChatStore('t1', dbName);
+    await store.setSession({ ...SESSION });
+    await store.setMessages('c1', [wireMessage(51), wireMessage(52)]);
+    FakeWebSocket.reset();
+    const http = fakeFetch({
+      'POST /api/chat/session': () => ({ status: 200, body: { ...SESSION, lastSeq: 52 } }),
+      'GET /api/chat/messages': ({ url }) => {
+        const before = Number(url.searchParams.get('before'));
+        const from = Math.max(1, before - 50);
+        const messages = Array.from({ length: before - from }, (_, i) => wireMessage(from + i));
+        return { status: 200, body: { messages, hasMore: from > 1, lastSeq: 52 } };
+      },
+    });
+    const service = new ChatService({ gatewayUrl: 'http://backend.test', apiKey: 'pk', tenantId: 't1', dbName, fetch: http.fetch, WebSocket: FakeWebSocket, clock: new FakeClock() });
+    await service.start();
+    expect(service.state.hasOlder).to.equal(true);
+    expect(await service.loadOlder()).to.equal(50);
+    expect(service.state.messages[0].seq).to.equal(1);
+    expect(service.state.messages).to.have.length(52);
+    expect(service.state.hasOlder).to.equal(false);
+    expect(await service.loadOlder()).to.equal(0);
+    service.stop();
+  });
+});
