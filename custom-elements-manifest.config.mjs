@@ -16,8 +16,9 @@ const dropUnnamedEvents = {
 };
 
 export default {
-  globs: ['src/**/*.ts'],
-  exclude: ['src/**/*.test.ts'],
+  // Elements and their events: the public element API. Services are documented by their .d.ts.
+  globs: ['src/components/**/*.ts', 'src/events/*.ts'],
+  exclude: ['src/**/*.styles.ts'],
   outdir: '.',
   litelement: true,
   dependencies: false,
