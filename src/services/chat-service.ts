@@ -2,7 +2,8 @@ import { nanoid } from 'nanoid';
 import { ApiError, ChatApi } from './api.js';
 import { systemClock, type Clock } from './clock.js';
 import { SessionManager } from './session.js';
-import { ChatStore, type OutboxEntry } from './store.js';
+import { CACHE_LIMIT, ChatStore, type OutboxEntry } from './store.js';
+import { TabSync, type TabMessage, type TabSyncDeps } from './tab-sync.js';
 import { ChatTransport, type ConnectionState, type TransportKind, type TransportOptions, type WebSocketFactory } from './transport.js';
 import { MAX_MESSAGE_LENGTH, type RemoteWidgetConfig, type Sender, type SessionInfo, type WireMessage } from '../protocol/v1.js';
 
@@ -46,7 +47,9 @@ export interface ChatState {
 export type ChatServiceEvent =
   | { type: 'message'; message: ChatMessage; direction: 'sent' | 'received' }
   | { type: 'connection'; state: ConnectionState; transport?: TransportKind }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string }
+  /** The panel was opened or closed in another tab of this visitor. */
+  | { type: 'panel'; open: boolean };
 
 /** Where the service connects, and what it may use. Dependencies are injectable for tests. */
 export interface ChatServiceOptions {
@@ -58,6 +61,8 @@ export interface ChatServiceOptions {
   fetch?: typeof fetch;
   WebSocket?: WebSocketFactory;
   clock?: Clock;
+  /** Web Locks and BroadcastChannel for sharing one connection between tabs; `false` turns it off. */
+  tabs?: TabSyncDeps | false;
   transport?: Partial<Pick<TransportOptions, 'backoff' | 'heartbeatMs' | 'connectTimeoutMs' | 'ackTimeoutMs' | 'probeMs' | 'pollWaitSeconds'>>;
 }
 
@@ -65,6 +70,12 @@ export interface ChatServiceOptions {
 const TYPING_TIMEOUT_MS = 6_000;
 /** How many newest messages to load when the local cache is empty. */
 const FIRST_PAGE = 50;
+/**
+ * Send attempts the server answered with a transient error (5xx, 429, no ack in time) before a
+ * message is shown as failed with Retry. Attempts cut short by a dropped connection do not count:
+ * those messages simply wait for the next connection.
+ */
+export const MAX_SEND_ATTEMPTS = 5;
 
 /**
  * The chat without a screen: session, history (cached in IndexedDB, reconciled with the server),
@@ -85,6 +96,7 @@ export class ChatService {
   private readonly store: ChatStore;
   private readonly session: SessionManager;
   private readonly transport: ChatTransport;
+  private readonly tabs: TabSync;
   private readonly clock: Clock;
   private readonly listeners = new Set<(state: ChatState) => void>();
   private readonly eventListeners = new Set<(event: ChatServiceEvent) => void>();
@@ -99,12 +111,19 @@ export class ChatService {
   private stopped = false;
   private typingTimer?: unknown;
   private saveTimer?: unknown;
+  private retryTimer?: unknown;
   private gapFetch?: Promise<void>;
 
   constructor(options: ChatServiceOptions) {
     this.clock = options.clock ?? systemClock;
     this.api = new ChatApi(options);
-    this.store = new ChatStore(options.tenantId || options.apiKey || 'default', options.dbName);
+    const tenantKey = options.tenantId || options.apiKey || 'default';
+    this.store = new ChatStore(tenantKey, options.dbName);
+    this.tabs = new TabSync(
+      `amoiq-chat:${options.dbName ?? 'amoiq-chat'}:${tenantKey}`,
+      options.tabs === false ? { locks: undefined, BroadcastChannel: undefined } : options.tabs,
+    );
+    this.tabs.onMessage((m) => this.handleTabMessage(m));
     this.session = new SessionManager(this.api, this.store, (s) => this.handleSession(s), this.clock);
     this.transport = new ChatTransport({
       ...options.transport,
@@ -114,9 +133,18 @@ export class ChatService {
       WebSocket: options.WebSocket,
       clock: this.clock,
       listener: {
-        message: (m) => this.accept(m, true),
-        typing: (sender, typing) => this.handleTyping(sender, typing),
-        state: (connection, transport) => this.handleConnection(connection, transport),
+        message: (m) => {
+          this.accept(m, true);
+          this.tabs.post({ type: 'message', message: m });
+        },
+        typing: (sender, typing) => {
+          this.handleTyping(sender, typing);
+          this.tabs.post({ type: 'typing', sender, typing });
+        },
+        state: (connection, transport) => {
+          this.handleConnection(connection, transport);
+          this.tabs.post({ type: 'connection', connection, transport });
+        },
         warning: (text, error) => this.warn(text, error),
       },
     });
@@ -134,8 +162,14 @@ export class ChatService {
     return () => this.eventListeners.delete(fn);
   }
 
+  /** True while this tab holds the visitor's one connection (see {@link TabSync}). */
+  get isLeader(): boolean {
+    return this.tabs.isLeader;
+  }
+
   /**
-   * Shows cached history at once, then connects. Safe to call once; later calls do nothing.
+   * Shows cached history at once, then connects — or, when another tab of this visitor already
+   * holds the connection, follows that tab. Safe to call once; later calls do nothing.
    */
   async start(): Promise<void> {
     if (this.started) return;
@@ -144,14 +178,96 @@ export class ChatService {
     if (this.stopped) return;
     if (cached) await this.loadConversation(cached);
     if (this.stopped) return;
+    this.handleConnection('connecting', undefined);
+    this.tabs.start(() => this.lead());
+    // Answered by the leader, if there is one; if this tab becomes the leader, nobody answers.
+    this.tabs.post({ type: 'hello' });
+  }
+
+  /** This tab got the lock: load what other tabs queued and connect. */
+  private lead(): void {
+    if (this.stopped) return;
+    void this.reloadOutbox();
     this.transport.start();
+  }
+
+  /** Takes the outbox from IndexedDB, where other tabs may have added to it. */
+  private async reloadOutbox(): Promise<void> {
+    const id = this.state.conversationId;
+    if (!id) return;
+    const stored = await this.store.getOutbox(id);
+    const known = new Set(this.outbox.map((e) => e.clientId));
+    const added = stored.filter((e) => !known.has(e.clientId) && !this.isStored(e.clientId));
+    if (added.length) {
+      this.outbox = [...this.outbox, ...added].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      this.publish();
+    }
+    void this.drain();
+  }
+
+  private isStored(clientId: string): boolean {
+    for (const m of this.bySeq.values()) if (m.clientId === clientId) return true;
+    return false;
+  }
+
+  private handleTabMessage(m: TabMessage): void {
+    if (this.stopped) return;
+    if (m.type === 'panel') {
+      this.emit({ type: 'panel', open: m.open });
+      return;
+    }
+    if (this.tabs.isLeader) {
+      if (m.type === 'hello') {
+        const id = this.state.conversationId;
+        const messages = id ? [...this.bySeq.values()].sort((a, b) => a.seq! - b.seq!).slice(-CACHE_LIMIT).map(toWire(id)) : [];
+        this.tabs.post({ type: 'state', connection: this.state.connection, transport: this.state.transport, messages, failed: this.failed });
+      } else if (m.type === 'outbox') void this.reloadOutbox();
+      else if (m.type === 'retry') this.retry(m.clientId);
+      else if (m.type === 'visitor-typing') this.transport.sendTyping(m.typing);
+      return;
+    }
+    switch (m.type) {
+      case 'state':
+        this.handleConnection(m.connection, m.transport);
+        this.adopt(m.messages[0]);
+        for (const message of m.messages) this.accept(message, false);
+        this.failed = m.failed;
+        this.publish();
+        break;
+      case 'message':
+        this.adopt(m.message);
+        this.accept(m.message, true);
+        break;
+      case 'connection':
+        this.handleConnection(m.connection, m.transport);
+        break;
+      case 'typing':
+        this.handleTyping(m.sender, m.typing);
+        break;
+      case 'failed':
+        this.failed = m.failed;
+        this.publish();
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** A follower on a first visit learns its conversation from the leader's messages. */
+  private adopt(message: WireMessage | undefined): void {
+    if (!message || this.state.conversationId) return;
+    this.state = { ...this.state, conversationId: message.conversationId };
+    void this.session.restore().then((s) => s && this.loadConversation(s));
   }
 
   /** Disconnects and releases every timer; cached state stays in IndexedDB. */
   stop(): void {
     this.stopped = true;
     this.transport.stop();
+    this.tabs.stop();
     this.clock.clearTimeout(this.typingTimer);
+    this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     if (this.saveTimer !== undefined) {
       this.clock.clearTimeout(this.saveTimer);
       this.saveTimer = undefined;
@@ -163,7 +279,7 @@ export class ChatService {
 
   /** Number of timers still scheduled by the service and its transport. */
   get pendingTimers(): number {
-    return this.transport.pendingTimers + (this.saveTimer === undefined ? 0 : 1);
+    return this.transport.pendingTimers + [this.saveTimer, this.retryTimer].filter((t) => t !== undefined).length;
   }
 
   /**
@@ -177,9 +293,7 @@ export class ChatService {
       throw new RangeError(`A message can have at most ${MAX_MESSAGE_LENGTH} characters; this one has ${trimmed.length}.`);
     }
     const entry: OutboxEntry = { clientId: nanoid(), text: trimmed, createdAt: new Date(this.clock.now()).toISOString(), attempts: 0 };
-    this.outbox.push(entry);
-    this.publish();
-    void this.persistOutbox().then(() => this.drain());
+    this.enqueue(entry);
     this.transport.reconnectNow();
     return this.toPending(entry);
   }
@@ -189,9 +303,27 @@ export class ChatService {
     const failed = this.failed.find((m) => m.clientId === clientId);
     if (!failed) return;
     this.failed = this.failed.filter((m) => m !== failed);
-    this.outbox.push({ clientId, text: failed.text, createdAt: failed.createdAt, attempts: 0 });
+    if (this.tabs.isLeader) this.tabs.post({ type: 'failed', failed: this.failed });
+    else this.tabs.post({ type: 'retry', clientId });
+    this.enqueue({ clientId, text: failed.text, createdAt: failed.createdAt, attempts: 0 });
+  }
+
+  /** Opens or closes the panel in the visitor's other tabs too. */
+  setPanelOpen(open: boolean): void {
+    this.tabs.post({ type: 'panel', open });
+  }
+
+  /**
+   * Writes a message to the IndexedDB outbox before any network call, then has the leader send
+   * it (this tab, or the leader tab told over the channel).
+   */
+  private enqueue(entry: OutboxEntry): void {
+    this.outbox.push(entry);
     this.publish();
-    void this.persistOutbox().then(() => this.drain());
+    void this.persistEntries([entry]).then(() => {
+      if (this.tabs.isLeader) void this.drain();
+      else this.tabs.post({ type: 'outbox' });
+    });
   }
 
   /**
@@ -219,7 +351,8 @@ export class ChatService {
 
   /** Reports that the visitor is (or stopped) typing. */
   setTyping(typing: boolean): void {
-    this.transport.sendTyping(typing);
+    if (this.tabs.isLeader) this.transport.sendTyping(typing);
+    else this.tabs.post({ type: 'visitor-typing', typing });
   }
 
   /** A hint that the network may be back: retry at once instead of waiting for the backoff. */
@@ -248,8 +381,10 @@ export class ChatService {
     this.cursor = contiguousEnd(this.bySeq);
     // Merge rather than replace: the visitor may have typed before the store answered.
     const known = new Set(this.outbox.map((e) => e.clientId));
+    const typedBefore = this.outbox;
     this.outbox = [...outbox.filter((e) => !known.has(e.clientId)), ...this.outbox];
     this.publish();
+    if (typedBefore.length) await this.persistEntries(typedBefore);
   }
 
   private handleSession(session: SessionInfo): void {
@@ -285,12 +420,15 @@ export class ChatService {
   /** Takes a stored message from any source; duplicates are ignored, gaps are fetched. */
   private accept(m: WireMessage, live: boolean): void {
     if (m.conversationId !== this.state.conversationId) return;
-    if (this.bySeq.has(m.seq)) return;
     const own = m.clientId !== undefined && (this.outbox.some((e) => e.clientId === m.clientId) || this.failed.some((f) => f.clientId === m.clientId));
     if (own) {
       this.outbox = this.outbox.filter((e) => e.clientId !== m.clientId);
       this.failed = this.failed.filter((f) => f.clientId !== m.clientId);
-      void this.persistOutbox();
+      void this.removeEntry(m.clientId!);
+    }
+    if (this.bySeq.has(m.seq)) {
+      if (own) this.publish();
+      return;
     }
     const message = toChatMessage(m);
     this.bySeq.set(m.seq, message);
@@ -321,31 +459,48 @@ export class ChatService {
   private async drain(): Promise<void> {
     if (this.draining || this.stopped) return;
     this.draining = true;
+    this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     try {
       while (this.outbox.length && !this.stopped && this.transport.state === 'online') {
         const entry = this.outbox[0];
-        entry.attempts++;
         try {
           const stored = await this.transport.send(entry.clientId, entry.text);
           this.accept(stored, true);
+          this.tabs.post({ type: 'message', message: stored });
           // accept() removes it when the conversation matches; make sure it is gone either way.
           this.outbox = this.outbox.filter((e) => e.clientId !== entry.clientId);
+          await this.removeEntry(entry.clientId);
         } catch (err) {
-          if (err instanceof ApiError && err.isPermanent) {
+          const error = err instanceof ApiError ? err : new ApiError(0, 'network', String(err));
+          if (error.status > 0 || error.code === 'timeout') entry.attempts++;
+          if (error.isPermanent || entry.attempts >= MAX_SEND_ATTEMPTS) {
             this.outbox = this.outbox.filter((e) => e !== entry);
-            this.failed = [...this.failed, { ...this.toPending(entry), status: 'failed', error: err.message }];
-            this.emit({ type: 'error', code: err.code, message: err.message });
+            const reason = error.isPermanent ? error.message : `Not delivered after ${entry.attempts} attempts: ${error.message}`;
+            this.failed = [...this.failed, { ...this.toPending(entry), status: 'failed', error: reason }];
+            await this.removeEntry(entry.clientId);
+            this.tabs.post({ type: 'failed', failed: this.failed });
+            this.emit({ type: 'error', code: error.code, message: reason });
           } else {
-            break; // transient: try again when the connection comes back
+            // Transient: wait for the next connection, or retry later if still online.
+            if (error.status > 0 || error.code === 'timeout') this.scheduleRetry(error, entry.attempts);
+            break;
           }
         } finally {
-          await this.persistOutbox();
           this.publish();
         }
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  private scheduleRetry(error: ApiError, attempts: number): void {
+    const delay = error.retryAfter ? error.retryAfter * 1000 : Math.min(30_000, 500 * 2 ** attempts);
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.drain();
+    }, delay);
   }
 
   private handleConnection(connection: ConnectionState, transport: TransportKind | undefined): void {
@@ -399,9 +554,19 @@ export class ChatService {
     };
   }
 
-  private persistOutbox(): Promise<void> {
+  /** Adds entries to the stored outbox (once each); before a conversation exists they wait in memory. */
+  private async persistEntries(entries: readonly OutboxEntry[]): Promise<void> {
     const id = this.state.conversationId;
-    return id ? this.store.setOutbox(id, this.outbox) : Promise.resolve();
+    if (!id) return;
+    await this.store.updateOutbox(id, (stored) => {
+      const known = new Set(stored.map((e) => e.clientId));
+      return [...stored, ...entries.filter((e) => !known.has(e.clientId))];
+    });
+  }
+
+  private async removeEntry(clientId: string): Promise<void> {
+    const id = this.state.conversationId;
+    if (id) await this.store.updateOutbox(id, (stored) => stored.filter((e) => e.clientId !== clientId));
   }
 
   private scheduleSave(): void {

@@ -1,4 +1,4 @@
-import { createStore, del, get, set, type UseStore } from 'idb-keyval';
+import { createStore, del, get, set, update, type UseStore } from 'idb-keyval';
 import type { SessionInfo, WireMessage } from '../protocol/v1.js';
 
 /** A visitor message written locally before any network call, kept until the server stores it. */
@@ -74,6 +74,20 @@ export class ChatStore {
 
   setOutbox(conversationId: string, entries: readonly OutboxEntry[]): Promise<void> {
     return entries.length ? this.write(`outbox:${conversationId}`, entries) : this.remove(`outbox:${conversationId}`);
+  }
+
+  /**
+   * Changes the outbox in one IndexedDB transaction, so tabs adding and removing entries at the
+   * same time never overwrite each other. Resolves with the new list.
+   */
+  async updateOutbox(conversationId: string, change: (entries: OutboxEntry[]) => OutboxEntry[]): Promise<OutboxEntry[]> {
+    let result: OutboxEntry[] = [];
+    await update<OutboxEntry[]>(
+      this.prefix + `outbox:${conversationId}`,
+      (entries) => (result = change(entries ?? [])),
+      this.store,
+    );
+    return result;
   }
 
   private read<T>(key: string): Promise<T | undefined> {

@@ -51,7 +51,10 @@ export interface TransportOptions {
   backoff?: BackoffOptions;
   /** Ping interval; a socket silent for two intervals is treated as dead. Default 25000. */
   heartbeatMs?: number;
-  /** How long a WebSocket may take to become ready before it counts as failed. Default 5000. */
+  /**
+   * How long a WebSocket may take to become ready before it counts as failed (a proxy that
+   * swallows the upgrade). Default 2500, so HTTP carries the chat within 3 s.
+   */
   connectTimeoutMs?: number;
   /** How long to wait for the ack of a sent message. Default 10000. */
   ackTimeoutMs?: number;
@@ -106,7 +109,7 @@ export class ChatTransport {
     this.opts = {
       clock: systemClock,
       heartbeatMs: 25_000,
-      connectTimeoutMs: 5_000,
+      connectTimeoutMs: 2_500,
       ackTimeoutMs: 10_000,
       probeMs: 20_000,
       pollWaitSeconds: 25,

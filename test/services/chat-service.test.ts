@@ -182,3 +182,40 @@ describe('ChatService history paging', () => {
     service.stop();
   });
 });
+
+describe('ChatService bounded attempts', () => {
+  it('marks a message failed after 5 transient server errors, and not before', async () => {
+    FakeWebSocket.reset();
+    FakeWebSocket.refuse = true; // HTTP fallback: sends go through POST
+    const clock = new FakeClock();
+    let posts = 0;
+    const http = fakeFetch({
+      'POST /api/chat/session': ({ body }) => ({ status: 200, body: { ...SESSION, visitorId: body.visitorId, expiresAt: new Date(clock.now() + 3_600_000).toISOString() } }),
+      'GET /api/chat/messages': ({ url }) =>
+        url.searchParams.get('wait') === '0' ? { status: 200, body: { messages: [], hasMore: false, lastSeq: 0 } } : new Promise(() => undefined),
+      'POST /api/chat/messages': () => {
+        posts++;
+        return { status: 503, body: { error: { code: 'internal', message: 'busy' } } };
+      },
+    });
+    const service = new ChatService({
+      gatewayUrl: 'http://backend.test', apiKey: 'pk', tenantId: 't1', dbName: `amoiq-test-${nanoid(8)}`, fetch: http.fetch,
+      WebSocket: FakeWebSocket, clock, tabs: false,
+    });
+    await service.start();
+    await waitFor(() => service.state.transport === 'http', 'HTTP fallback');
+    service.send('never stored');
+    await waitFor(() => posts === 1, 'first attempt');
+    for (let i = 1; i < 5; i++) {
+      expect(service.state.messages.at(-1)?.status, `after ${posts} attempts`).to.equal('pending');
+      // Step time until the next attempt; retries wait 1 s, 2 s, 4 s, 8 s.
+      for (let step = 0; step < 100 && posts === i; step++) await clock.advance(250);
+      expect(posts).to.equal(i + 1);
+    }
+    await waitFor(() => service.state.messages.at(-1)?.status === 'failed', 'failed status');
+    expect(posts).to.equal(5);
+    expect(service.state.messages.at(-1)?.status).to.equal('failed');
+    expect(service.state.messages.at(-1)?.error).to.match(/after 5 attempts/);
+    service.stop();
+  });
+});
