@@ -16,6 +16,8 @@ export class ChatController implements ReactiveController {
   service?: ChatService;
   private readonly provider: ContextProvider<typeof chatServiceContext>;
   private options?: ChatServiceOptions;
+  /** The panel state last sent to or received from other tabs, so a change is not echoed back. */
+  private panel?: boolean;
   private readonly wake = (): void => {
     if (document.visibilityState !== 'hidden') this.service?.wake();
   };
@@ -46,6 +48,13 @@ export class ChatController implements ReactiveController {
     this.provider.setValue(undefined);
   }
 
+  /** Tells the visitor's other tabs that the panel opened or closed here. */
+  panelChanged(open: boolean): void {
+    if (open === this.panel) return;
+    this.panel = open;
+    this.service?.setPanelOpen(open);
+  }
+
   private restart(): void {
     this.service?.stop();
     const service = new ChatService(this.options!);
@@ -53,7 +62,10 @@ export class ChatController implements ReactiveController {
     service.onEvent((e) => {
       if (e.type === 'message') this.host.dispatchEvent(new AmoiqMessageEvent({ message: e.message, direction: e.direction }));
       else if (e.type === 'connection') this.host.dispatchEvent(new AmoiqConnectionChangeEvent({ state: e.state, transport: e.transport }));
-      else this.host.dispatchEvent(new AmoiqErrorEvent({ code: e.code, message: e.message }));
+      else if (e.type === 'panel') {
+        this.panel = e.open;
+        (this.host as ReactiveElement & { opened: boolean }).opened = e.open;
+      } else this.host.dispatchEvent(new AmoiqErrorEvent({ code: e.code, message: e.message }));
     });
     service.subscribe(() => this.host.requestUpdate());
     this.provider.setValue(service);

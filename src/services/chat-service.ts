@@ -7,8 +7,13 @@ import { TabSync, type TabMessage, type TabSyncDeps } from './tab-sync.js';
 import { ChatTransport, type ConnectionState, type TransportKind, type TransportOptions, type WebSocketFactory } from './transport.js';
 import { MAX_MESSAGE_LENGTH, type RemoteWidgetConfig, type Sender, type SessionInfo, type WireMessage } from '../protocol/v1.js';
 
-/** Delivery status of a message the visitor wrote. */
-export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+/**
+ * Delivery status of a message the visitor wrote: `pending` (queued in the outbox), `sent` (on
+ * the wire, not yet acknowledged), `delivered` (stored by the server: agents can see it), `read`
+ * (an agent read it; reported by backends that send read receipts), `failed` (refused, or not
+ * delivered after bounded attempts; can be retried).
+ */
+export type DeliveryStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 
 /** A message as the widget shows it: stored ones have `seq`; the visitor's unsent ones do not yet. */
 export interface ChatMessage {
@@ -104,6 +109,8 @@ export class ChatService {
   private readonly bySeq = new Map<number, ChatMessage>();
   private readonly warnings = new Set<string>();
   private outbox: OutboxEntry[] = [];
+  /** Outbox entries on the wire right now. */
+  private readonly inFlight = new Set<string>();
   private failed: ChatMessage[] = [];
   private cursor = 0;
   private draining = false;
@@ -464,6 +471,8 @@ export class ChatService {
     try {
       while (this.outbox.length && !this.stopped && this.transport.state === 'online') {
         const entry = this.outbox[0];
+        this.inFlight.add(entry.clientId);
+        this.publish();
         try {
           const stored = await this.transport.send(entry.clientId, entry.text);
           this.accept(stored, true);
@@ -487,6 +496,7 @@ export class ChatService {
             break;
           }
         } finally {
+          this.inFlight.delete(entry.clientId);
           this.publish();
         }
       }
@@ -550,7 +560,7 @@ export class ChatService {
       sender: { type: 'visitor', id: this.state.visitorId },
       text: entry.text,
       createdAt: entry.createdAt,
-      status: 'pending',
+      status: this.inFlight.has(entry.clientId) ? 'sent' : 'pending',
     };
   }
 
@@ -594,7 +604,7 @@ function toChatMessage(m: WireMessage): ChatMessage {
     sender: m.sender,
     text: m.text,
     createdAt: m.createdAt,
-    status: m.sender.type === 'visitor' ? 'sent' : undefined,
+    status: m.sender.type === 'visitor' ? 'delivered' : undefined,
   };
 }
 

@@ -1,5 +1,6 @@
-import { createStore, del, get, set, update, type UseStore } from 'idb-keyval';
+import { createStore, del, delMany, get, keys, set, update, type UseStore } from 'idb-keyval';
 import type { SessionInfo, WireMessage } from '../protocol/v1.js';
+import { memoryArea, sessionArea, storageModeFor, type KeyValueArea } from './storage-mode.js';
 
 /** A visitor message written locally before any network call, kept until the server stores it. */
 export interface OutboxEntry {
@@ -37,9 +38,58 @@ export class ChatStore {
   private readonly store: UseStore;
   private readonly prefix: string;
 
+  /** Names this store's tenant and database, for state kept beside it in memory (the identity). */
+  readonly identityKey: string;
+
+  private readonly dbName: string;
+
   constructor(tenantKey: string, dbName = DEFAULT_DB_NAME) {
     this.store = storeFor(dbName);
     this.prefix = `${tenantKey}:`;
+    this.dbName = dbName;
+    this.identityKey = `${dbName}\u0000${tenantKey}`;
+  }
+
+  /**
+   * Deletes everything this tenant keeps, wherever it is (IndexedDB, sessionStorage, memory):
+   * visitor id, session, cached history and unsent messages (`reset()`: the next visitor on a
+   * shared computer starts from nothing).
+   */
+  async clear(): Promise<void> {
+    for (const area of [memoryArea(this.dbName), sessionArea(this.dbName)]) {
+      for (const k of area.keys()) if (k.startsWith(this.prefix)) area.delete(k);
+    }
+    const all = await keys(this.store);
+    await delMany(
+      all.filter((k) => typeof k === 'string' && k.startsWith(this.prefix)),
+      this.store,
+    );
+  }
+
+  /**
+   * Moves what this tenant keeps in sessionStorage or memory into IndexedDB (the visitor consented
+   * to persistent storage), so the current chat continues. Keys IndexedDB already holds win: they
+   * were written after the switch.
+   */
+  async persist(): Promise<void> {
+    for (const area of [memoryArea(this.dbName), sessionArea(this.dbName)]) {
+      for (const k of area.keys()) {
+        if (!k.startsWith(this.prefix)) continue;
+        const value = area.get(k);
+        area.delete(k);
+        await update(k, (current) => current ?? value, this.store);
+      }
+    }
+  }
+
+  /**
+   * The non-IndexedDB area the current storage mode uses, or undefined for IndexedDB. Decided
+   * after a microtask, so a mode the element sets in the same update as it starts is honoured.
+   */
+  private async area(): Promise<KeyValueArea | undefined> {
+    await null;
+    const mode = storageModeFor(this.identityKey);
+    return mode === 'persistent' ? undefined : mode === 'session' ? sessionArea(this.dbName) : memoryArea(this.dbName);
   }
 
   getVisitorId(): Promise<string | undefined> {
@@ -82,6 +132,14 @@ export class ChatStore {
    */
   async updateOutbox(conversationId: string, change: (entries: OutboxEntry[]) => OutboxEntry[]): Promise<OutboxEntry[]> {
     let result: OutboxEntry[] = [];
+    const area = await this.area();
+    if (area) {
+      // Synchronous read-change-write: nothing can interleave.
+      const key = this.prefix + `outbox:${conversationId}`;
+      result = change((area.get(key) as OutboxEntry[] | undefined) ?? []);
+      area.set(key, result);
+      return result;
+    }
     await update<OutboxEntry[]>(
       this.prefix + `outbox:${conversationId}`,
       (entries) => (result = change(entries ?? [])),
@@ -90,15 +148,18 @@ export class ChatStore {
     return result;
   }
 
-  private read<T>(key: string): Promise<T | undefined> {
-    return get<T>(this.prefix + key, this.store);
+  private async read<T>(key: string): Promise<T | undefined> {
+    const area = await this.area();
+    return area ? (area.get(this.prefix + key) as T | undefined) : get<T>(this.prefix + key, this.store);
   }
 
-  private write(key: string, value: unknown): Promise<void> {
-    return set(this.prefix + key, value, this.store);
+  private async write(key: string, value: unknown): Promise<void> {
+    const area = await this.area();
+    return area ? area.set(this.prefix + key, value) : set(this.prefix + key, value, this.store);
   }
 
-  private remove(key: string): Promise<void> {
-    return del(this.prefix + key, this.store);
+  private async remove(key: string): Promise<void> {
+    const area = await this.area();
+    return area ? area.delete(this.prefix + key) : del(this.prefix + key, this.store);
   }
 }

@@ -58,7 +58,7 @@ export interface TransportOptions {
   connectTimeoutMs?: number;
   /** How long to wait for the ack of a sent message. Default 10000. */
   ackTimeoutMs?: number;
-  /** While on HTTP, how often WebSocket is tried again. Default 20000. */
+  /** While on HTTP, how often WebSocket is tried again. Default 10000. */
   probeMs?: number;
   /** Long-poll wait in seconds. Default 25. */
   pollWaitSeconds?: number;
@@ -111,7 +111,7 @@ export class ChatTransport {
       heartbeatMs: 25_000,
       connectTimeoutMs: 2_500,
       ackTimeoutMs: 10_000,
-      probeMs: 20_000,
+      probeMs: 10_000,
       pollWaitSeconds: 25,
       ...options,
       WebSocket: options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketFactory | undefined),

@@ -20,11 +20,9 @@ async function typeAndSend(el: AmoiqChat, text: string): Promise<void> {
   await sendKeys({ press: 'Enter' });
 }
 
-/** The status shown under the visitor's own message with this text. */
+/** The delivery status of the visitor's own message with this text. */
 function ownStatus(el: AmoiqChat, text: string): string | undefined {
-  const items = [...part(el, 'amoiq-message-list').shadowRoot!.querySelectorAll('.message.own')];
-  const item = items.find((li) => li.querySelector('.bubble')?.textContent === text);
-  return item?.querySelector('.status')?.textContent ?? undefined;
+  return el.messages.find((m) => m.sender.type === 'visitor' && m.text === text)?.status;
 }
 
 describe('e2e: a two-way chat against the reference backend', () => {
@@ -49,7 +47,7 @@ describe('e2e: a two-way chat against the reference backend', () => {
       el.addEventListener('amoiq-message', (e) => e.detail.direction === 'sent' && resolve(e), { once: false }),
     );
     await typeAndSend(el, text);
-    await until(() => ownStatus(el, text) === 'Sent', 'the message to be stored');
+    await until(() => ownStatus(el, text) === 'delivered', 'the message to be stored');
     expect((await sent).detail.message.text).to.equal(text);
 
     const visitorId = (await new ChatStore(info.tenantId, dbName).getVisitorId())!;
@@ -84,7 +82,7 @@ describe('e2e: a two-way chat against the reference backend', () => {
       await until(() => isOnline(el), 'online');
       const first = `Before reload ${nanoid(6)}`;
       await typeAndSend(el, first);
-      await until(() => ownStatus(el, first) === 'Sent', 'first message stored');
+      await until(() => ownStatus(el, first) === 'delivered', 'first message stored');
       const visitorId = (await new ChatStore(info.tenantId, dbName).getVisitorId())!;
       const conversation = await agent.conversationOf(visitorId);
       await agent.reply(conversation.id, 'Reply before reload');
@@ -110,7 +108,7 @@ describe('e2e: a two-way chat against the reference backend', () => {
       expect(stored.map((m) => m.text)).to.deep.equal([first, 'Reply before reload']);
       const after = `After restart ${nanoid(6)}`;
       await typeAndSend(el, after);
-      await until(() => ownStatus(el, after) === 'Sent', 'message after restart stored');
+      await until(() => ownStatus(el, after) === 'delivered', 'message after restart stored');
       await agent.reply(conversation.id, 'Still here after the restart');
       await until(() => listText(el).includes('Still here after the restart'), 'reply after restart');
       expect((await agent.messages(conversation.id)).map((m) => m.seq)).to.deep.equal([1, 2, 3, 4]);

@@ -65,7 +65,7 @@ describe('ChatService', () => {
     const frame = ws.sent.find((f) => f.type === 'message')!;
     expect(frame).to.deep.equal({ type: 'message', clientId: queued.clientId, text: 'Hello there' });
     ws.frame({ type: 'ack', clientId: queued.clientId, message: wireMessage(nextSeq(), { clientId: queued.clientId, text: 'Hello there', sender: { type: 'visitor' } }) });
-    await waitFor(() => service.state.messages.at(-1)?.status === 'sent', 'sent status');
+    await waitFor(() => service.state.messages.at(-1)?.status === 'delivered', 'sent status');
     expect(service.state.messages).to.have.length(1);
     await flush();
     expect(await new ChatStore('t1', dbName).getOutbox('c1')).to.deep.equal([]);
@@ -123,7 +123,7 @@ describe('ChatService', () => {
     second.service.retry(bad.clientId!);
     await waitFor(() => ws2.sent.filter((f) => f.type === 'message').length === 2, 'resend');
     ws2.frame({ type: 'ack', clientId: bad.clientId, message: wireMessage(second.nextSeq(), { clientId: bad.clientId, text: 'bad', sender: { type: 'visitor' } }) });
-    await waitFor(() => second.service.state.messages.at(-1)?.status === 'sent', 'sent');
+    await waitFor(() => second.service.state.messages.at(-1)?.status === 'delivered', 'sent');
     second.service.stop();
   });
 

@@ -61,8 +61,8 @@ describe('ChatService across tabs', () => {
     const queued = b.service.send('typed in tab B');
     await until(() => ws.sent.some((f) => f.type === 'message'), 'frame on the leader socket');
     ws.frame({ type: 'ack', clientId: queued.clientId, message: wireMessage(1, { clientId: queued.clientId, text: 'typed in tab B', sender: { type: 'visitor' } }) });
-    await until(() => b.service.state.messages.at(-1)?.status === 'sent', 'sent in tab B');
-    expect(a.service.state.messages.at(-1)?.status).to.equal('sent');
+    await until(() => b.service.state.messages.at(-1)?.status === 'delivered', 'delivered in tab B');
+    expect(a.service.state.messages.at(-1)?.status).to.equal('delivered');
     expect(b.service.state.messages).to.have.length(1);
     expect(await new ChatStore('t1', dbName).getOutbox('c1')).to.deep.equal([]);
     a.service.stop();

@@ -1,0 +1,92 @@
+/**
+ * Who the visitor is, as the host page says: anonymous (nothing), or a logged-in user vouched for
+ * by a `userToken` that the site's own backend signed (docs/security.md). The identity is kept in
+ * memory only, per widget store, never in IndexedDB: the token is a credential, and the page
+ * passes it again on every load.
+ */
+import { ApiError, type ChatApi } from './api.js';
+import { decodeSession, type SessionInfo } from '../protocol/v1.js';
+
+/** What `identify()` takes; `userToken` is required, the rest is for display. */
+export interface VisitorIdentity {
+  /** The site's user id; must equal the `sub` of `userToken`. */
+  userId: string;
+  /** A JWT (HS256) signed by the site's backend with the tenant's identity secret. */
+  userToken: string;
+  name?: string;
+  email?: string;
+}
+
+/** The user a session belongs to, as the server confirmed it (`user` in the session answer). */
+export interface SessionUser {
+  id: string;
+  name?: string;
+  email?: string;
+}
+
+const identities = new Map<string, VisitorIdentity>();
+
+/** The identity given for a store (`ChatStore.identityKey`), if any. */
+export function identityFor(key: string): VisitorIdentity | undefined {
+  return identities.get(key);
+}
+
+/** Sets or (with undefined) forgets the identity for a store. Returns true when it changed. */
+export function setIdentity(key: string, identity: VisitorIdentity | undefined): boolean {
+  const before = identities.get(key);
+  if (sameIdentity(before, identity)) return false;
+  if (identity) identities.set(key, { ...identity });
+  else identities.delete(key);
+  return true;
+}
+
+function sameIdentity(a: VisitorIdentity | undefined, b: VisitorIdentity | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.userId === b.userId && a.userToken === b.userToken && a.name === b.name && a.email === b.email;
+}
+
+/** Why an identity cannot be used, or undefined when it can. */
+export function identityProblem(identity: Partial<VisitorIdentity>): string | undefined {
+  if (typeof identity.userId !== 'string' || !identity.userId.trim()) return 'userId is required';
+  if (typeof identity.userToken !== 'string' || identity.userToken.split('.').length !== 3) {
+    return 'userToken must be the JWT your backend signed for this user (see docs/security.md)';
+  }
+  return undefined;
+}
+
+/** The user a stored session was opened for, if any (absent on anonymous sessions and old servers). */
+export function sessionUser(session: SessionInfo | undefined): SessionUser | undefined {
+  const user = (session as (SessionInfo & { user?: unknown }) | undefined)?.user;
+  return user && typeof user === 'object' && typeof (user as SessionUser).id === 'string' ? (user as SessionUser) : undefined;
+}
+
+/** The parts of `ChatApi` used here: its request path (auth headers, errors) and tenant. */
+interface ApiInternals {
+  request(method: string, path: string, init: { token?: string; body?: unknown; signal?: AbortSignal }): Promise<unknown>;
+  tenantId?: string;
+}
+
+/**
+ * `POST /api/chat/session` with the identity fields of protocol v1 ("Identity"): `userToken`,
+ * `userId`, `userName`, `userEmail`. Goes through `ChatApi`'s own request path, so the headers are
+ * the same and errors (`401 invalid_identity`) come back as the same `ApiError`.
+ *
+ * TODO: fold into `ChatApi.createSession(visitorId, signal, identity)` once api.ts takes it; this
+ * reaches into ChatApi only because that file belongs to another change.
+ */
+export async function createIdentifiedSession(api: ChatApi, visitorId: string, identity: VisitorIdentity): Promise<SessionInfo> {
+  const internals = api as unknown as ApiInternals;
+  const body = await internals.request.call(api, 'POST', '/api/chat/session', {
+    body: {
+      tenantId: internals.tenantId,
+      visitorId,
+      userToken: identity.userToken,
+      userId: identity.userId,
+      userName: identity.name,
+      userEmail: identity.email,
+    },
+  });
+  const decoded = decodeSession(body);
+  if (!decoded.ok) throw new ApiError(200, 'bad_response', `Server answer: ${decoded.reason}`);
+  return decoded.value;
+}
