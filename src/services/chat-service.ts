@@ -391,7 +391,10 @@ export class ChatService {
     const typedBefore = this.outbox;
     this.outbox = [...outbox.filter((e) => !known.has(e.clientId)), ...this.outbox];
     this.publish();
-    if (typedBefore.length) await this.persistEntries(typedBefore);
+    if (typedBefore.length) {
+      await this.persistEntries(typedBefore);
+      if (!this.tabs.isLeader) this.tabs.post({ type: 'outbox' });
+    }
   }
 
   private handleSession(session: SessionInfo): void {
