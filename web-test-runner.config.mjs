@@ -2,7 +2,9 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { backendPlugin } from './test/plugins/backend.mjs';
+import { a11yTreePlugin } from './test/plugins/a11y-tree.mjs';
 import { summaryReporter } from './test/plugins/summary-reporter.mjs';
+import { chaosPlugin } from './test/plugins/chaos.mjs';
 import { defaultReporter } from '@web/test-runner';
 
 const chromiumArgs = [
@@ -32,6 +34,6 @@ export default {
       },
     }),
   ],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), backendPlugin()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), backendPlugin(), a11yTreePlugin(), chaosPlugin()],
   reporters: [defaultReporter(), summaryReporter()],
 };

@@ -25,6 +25,10 @@ export interface ChatWidgetConfig {
   autoOpen?: boolean;
   width?: string;
   height?: string;
+  lang?: string;
+  theme?: string;
+  sound?: boolean;
+  titleFlash?: boolean;
 }
 
 declare global {
@@ -34,7 +38,22 @@ declare global {
   }
 }
 
-const KNOWN: ReadonlySet<string> = new Set(['tenantId', 'position', 'gatewayUrl', 'apiKey', 'themeColor', 'headerText', 'welcomeMessage', 'autoOpen', 'width', 'height']);
+const KNOWN: ReadonlySet<string> = new Set([
+  'tenantId',
+  'position',
+  'gatewayUrl',
+  'apiKey',
+  'themeColor',
+  'headerText',
+  'welcomeMessage',
+  'autoOpen',
+  'width',
+  'height',
+  'lang',
+  'theme',
+  'sound',
+  'titleFlash',
+]);
 
 // document.currentScript is only set while the script runs for the first time, async or not.
 const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;

@@ -17,3 +17,6 @@ export { ChatStore } from './services/store.js';
 export { Backoff } from './services/backoff.js';
 export * from './protocol/v1.js';
 export { define, TAGS } from './registry.js';
+export { LocalizeController, LocaleConsumer, localeContext, localized, fallbackLocale, LOCALES, type Localized } from './i18n/localize.js';
+export type { Strings, Plural } from './i18n/en.js';
+export type { ChatTheme } from './components/chat/chat.js';

@@ -8,8 +8,8 @@ import { ChatService, type ChatServiceOptions } from '../services/chat-service.j
 
 /**
  * Runs a {@link ChatService} for `<amoiq-chat>` while it is in the document: provides it to the
- * subcomponents, turns its events into DOM events on the host, and wakes it when the browser goes
- * online or the page becomes visible.
+ * subcomponents, turns its events into DOM events on the host, wakes it when the browser goes
+ * online or the page becomes visible, and tells it at once when the browser goes offline.
  */
 export class ChatController implements ReactiveController {
   /** The running service, if connected. */
@@ -21,6 +21,7 @@ export class ChatController implements ReactiveController {
   private readonly wake = (): void => {
     if (document.visibilityState !== 'hidden') this.service?.wake();
   };
+  private readonly lost = (): void => this.service?.networkLost();
 
   constructor(private readonly host: ReactiveElement) {
     host.addController(this);
@@ -36,12 +37,14 @@ export class ChatController implements ReactiveController {
 
   hostConnected(): void {
     window.addEventListener('online', this.wake);
+    window.addEventListener('offline', this.lost);
     document.addEventListener('visibilitychange', this.wake);
     if (this.options && !this.service) this.restart();
   }
 
   hostDisconnected(): void {
     window.removeEventListener('online', this.wake);
+    window.removeEventListener('offline', this.lost);
     document.removeEventListener('visibilitychange', this.wake);
     this.service?.stop();
     this.service = undefined;

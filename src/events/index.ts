@@ -7,3 +7,4 @@ export { AmoiqInputSubmitEvent } from './input-submit-event.js';
 export { AmoiqTypingEvent } from './typing-event.js';
 export { AmoiqCloseRequestEvent } from './close-request-event.js';
 export { AmoiqRetryEvent } from './retry-event.js';
+export { AmoiqQuickReplyEvent } from './quick-reply-event.js';

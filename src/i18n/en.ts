@@ -1,14 +1,71 @@
 /**
- * English strings of the widget. Every visible or announced text comes from here, so locales can
- * be added without touching the components.
+ * English strings of the widget, bundled as the fallback locale. Every visible or announced text
+ * comes from a locale file (`en.ts`, `es.ts`, `fr.ts`, `de.ts`, `ar.ts`, `ja.ts`); the others are
+ * loaded on demand by the {@link LocalizeController} of each `<amoiq-chat>`.
+ *
+ * Counted texts are {@link Plural} forms keyed by `Intl.PluralRules` category; `#` stands for the
+ * number, formatted for the locale.
  */
-export const en = {
+
+/** Texts of a counted phrase by plural category (`one`, `few`, …); `other` is required. */
+export type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+
+/** Every text of the widget, in one language. */
+export interface Strings {
+  /** Default panel title. */
+  headerText: string;
+  openChat: string;
+  /** Launcher name while closed with unread messages: "Open chat, 3 unread messages". */
+  openChatUnread: Plural;
+  closeChat: string;
+  /** Announced (and set as the page title) while the tab is hidden: "(3) New messages". */
+  newMessagesTitle: Plural;
+  conversation: string;
+  messageLabel: string;
+  placeholder: string;
+  send: string;
+  /** Shown near the length limit: "12 characters left". */
+  charactersLeft: Plural;
+  retry: string;
+  you: string;
+  agent: string;
+  assistant: string;
+  system: string;
+  pending: string;
+  sent: string;
+  failed: string;
+  online: string;
+  connecting: string;
+  offline: string;
+  idle: string;
+  viaWebsocket: string;
+  viaHttp: string;
+  typing: (name: string) => string;
+  voiceUnavailable: string;
+  /** Message-list texts (delivery states, history loading, new-messages pill, quick replies). */
+  delivered: string;
+  read: string;
+  loadingOlder: string;
+  /** "3 new messages" (the pill that jumps to unseen messages). */
+  newMessages: Plural;
+  /** Accessible name of that pill: "3 new messages, jump to the newest". */
+  newMessagesJump: Plural;
+  quickReplies: string;
+  aiMark: string;
+  welcome: string;
+}
+
+export const en: Strings = {
+  headerText: 'Chat with us',
   openChat: 'Open chat',
+  openChatUnread: { one: 'Open chat, # unread message', other: 'Open chat, # unread messages' },
   closeChat: 'Close chat',
+  newMessagesTitle: { one: '(#) New message', other: '(#) New messages' },
   conversation: 'Conversation',
   messageLabel: 'Message',
   placeholder: 'Type a message…',
   send: 'Send',
+  charactersLeft: { one: '# character left', other: '# characters left' },
   retry: 'Retry',
   you: 'You',
   agent: 'Agent',
@@ -23,8 +80,14 @@ export const en = {
   idle: 'Not connected',
   viaWebsocket: 'live connection (WebSocket)',
   viaHttp: 'fallback connection (HTTP)',
-  typing: (name: string) => `${name} is typing…`,
+  typing: (name) => `${name} is typing…`,
   voiceUnavailable: 'Voice is not available yet.',
+  delivered: 'Delivered',
+  read: 'Read',
+  loadingOlder: 'Loading earlier messages…',
+  newMessages: { one: '# new message', other: '# new messages' },
+  newMessagesJump: { one: '# new message, jump to the newest', other: '# new messages, jump to the newest' },
+  quickReplies: 'Suggested replies',
+  aiMark: 'AI',
+  welcome: 'Welcome',
 };
-
-export type Strings = typeof en;

@@ -28,7 +28,14 @@ export interface WireMessage {
   sender: Sender;
   text: string;
   createdAt: string;
+  /** Suggested answers the visitor can send with one press (agent and AI messages; optional). */
+  quickReplies?: string[];
 }
+
+/** Most quick replies one message may carry. */
+export const MAX_QUICK_REPLIES = 10;
+/** Longest quick reply, in characters. */
+export const MAX_QUICK_REPLY_LENGTH = 200;
 
 /** Tenant widget configuration returned with a session (seed 003 `widget_configurations`). */
 export interface RemoteWidgetConfig {
@@ -92,8 +99,19 @@ export function checkMessage(v: unknown): string | undefined {
   if (!isString(v.text)) return 'message.text is not a string';
   if (!isString(v.createdAt) || Number.isNaN(Date.parse(v.createdAt))) return 'message.createdAt is not a date';
   if (v.clientId !== undefined && !isString(v.clientId)) return 'message.clientId is not a string';
+  if (v.quickReplies !== undefined && !isQuickReplies(v.quickReplies)) {
+    return `message.quickReplies is not a list of at most ${MAX_QUICK_REPLIES} non-empty strings of at most ${MAX_QUICK_REPLY_LENGTH} characters`;
+  }
   const reason = checkSender(v.sender);
   return reason && `message.${reason}`;
+}
+
+function isQuickReplies(v: unknown): v is string[] {
+  return (
+    Array.isArray(v) &&
+    v.length <= MAX_QUICK_REPLIES &&
+    v.every((r) => isString(r) && r.trim() !== '' && r.length <= MAX_QUICK_REPLY_LENGTH)
+  );
 }
 
 function checkSender(v: unknown): string | undefined {

@@ -29,6 +29,8 @@ export interface ChatMessage {
   status?: DeliveryStatus;
   /** Why a failed message failed. */
   error?: string;
+  /** Answers the visitor can pick with one press (from agent or AI messages). */
+  quickReplies?: readonly string[];
 }
 
 /** Everything the UI renders, as one immutable snapshot. */
@@ -362,6 +364,11 @@ export class ChatService {
     else this.tabs.post({ type: 'visitor-typing', typing });
   }
 
+  /** The browser lost the network: show offline at once; messages wait in the outbox. */
+  networkLost(): void {
+    this.transport.networkLost();
+  }
+
   /** A hint that the network may be back: retry at once instead of waiting for the backoff. */
   wake(): void {
     this.transport.reconnectNow();
@@ -608,6 +615,7 @@ function toChatMessage(m: WireMessage): ChatMessage {
     text: m.text,
     createdAt: m.createdAt,
     status: m.sender.type === 'visitor' ? 'delivered' : undefined,
+    ...(m.quickReplies ? { quickReplies: m.quickReplies } : {}),
   };
 }
 
@@ -621,6 +629,7 @@ const toWire =
     sender: m.sender,
     text: m.text,
     createdAt: m.createdAt,
+    ...(m.quickReplies ? { quickReplies: [...m.quickReplies] } : {}),
   });
 
 /** The highest sequence reachable from `from` without a hole, given the stored messages. */

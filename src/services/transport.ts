@@ -154,6 +154,25 @@ export class ChatTransport {
     void this.connect();
   }
 
+  /**
+   * The browser says the network is gone (`offline` event): give up the socket or long poll now
+   * instead of waiting for the heartbeat to notice, and show offline. Sends wait in the outbox.
+   */
+  networkLost(): void {
+    if (!this.running || this.state === 'offline') return;
+    const socket = this.socket;
+    const polling = this.polling;
+    this.generation++;
+    this.closeSocket(this.probe);
+    this.probe = undefined;
+    if (socket) this.closeSocket(socket);
+    this.socket = undefined;
+    polling?.abort();
+    this.polling = undefined;
+    this.flushAcksToHttp();
+    this.scheduleRetry();
+  }
+
   /** Number of timers currently scheduled; used to prove that stop() leaves nothing behind. */
   get pendingTimers(): number {
     return this.timers.size;

@@ -35,6 +35,15 @@ export const sharedStyles = css`
     outline: 2px solid var(--amoiq-chat-focus-color, var(--amoiq-chat-accent-color, #0088ff));
     outline-offset: 2px;
   }
+  /* Backgrounds vanish in forced-colors mode (Windows High Contrast): give every button an edge. */
+  @media (forced-colors: active) {
+    button {
+      border: 1px solid ButtonText !important;
+    }
+    :focus-visible {
+      outline-color: Highlight;
+    }
+  }
   @media (prefers-reduced-motion: reduce) {
     *,
     *::before,

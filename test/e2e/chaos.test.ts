@@ -223,22 +223,32 @@ describe('chaos suite', function () {
   it('offline and back: messages typed offline stay queued, then arrive in order', async () => {
     const el = await widget(info.url, info);
     const conversationId = await conversationOf(el, info, agent);
-    await command('network-offline', { offline: true });
-    await until(() => el.connectionState !== 'online', 'offline noticed', 70_000);
     const texts = Array.from({ length: 10 }, (_, i) => `offline-${i}`);
-    for (const t of texts) el.send(t);
-    await sleep(1000);
-    expect(own(el).filter((m) => texts.includes(m.text)).map((m) => m.status)).to.deep.equal(texts.map(() => 'pending'));
-    const back = performance.now();
-    await command('network-offline', { offline: false });
-    window.dispatchEvent(new Event('online'));
-    await until(() => texts.every((t) => own(el).some((m) => m.text === t && m.status === 'delivered')), 'queued messages delivered', 20_000);
-    const deliveredMs = performance.now() - back;
-    const token = await agentToken(info);
-    const stored = (await allMessages(info, token, conversationId)).map((m) => m.text).filter((t) => t.startsWith('offline-'));
-    await command('chaos-report', { name: 'chaos-offline', figures: { queued: texts.length, 'delivered after online ms': Math.round(deliveredMs), ...audit(texts, stored) } });
-    expect(stored).to.deep.equal(texts);
-    el.remove();
+    let deliveredMs = NaN;
+    try {
+      const cut = performance.now();
+      await command('network-offline', { offline: true });
+      await until(() => el.connectionState === 'offline', 'offline shown', 10_000);
+      const noticedMs = performance.now() - cut;
+      for (const t of texts) el.send(t);
+      await sleep(1000);
+      expect(own(el).filter((m) => texts.includes(m.text)).map((m) => m.status)).to.deep.equal(texts.map(() => 'pending'));
+      const back = performance.now();
+      await command('network-offline', { offline: false });
+      await until(() => texts.every((t) => own(el).some((m) => m.text === t && m.status === 'delivered')), 'queued messages delivered', 20_000);
+      deliveredMs = performance.now() - back;
+      const token = await agentToken(info);
+      const stored = (await allMessages(info, token, conversationId)).map((m) => m.text).filter((t) => t.startsWith('offline-'));
+      await command('chaos-report', {
+        name: 'chaos-offline',
+        figures: { queued: texts.length, 'offline shown after ms': Math.round(noticedMs), 'delivered after online ms': Math.round(deliveredMs), ...audit(texts, stored) },
+      });
+      expect(stored).to.deep.equal(texts);
+    } finally {
+      // Never leave the test browser offline for the files that run after this one.
+      await command('network-offline', { offline: false });
+      el.remove();
+    }
   });
 
   it('three tabs share one WebSocket; closing the leader mid-send loses and doubles nothing', async () => {

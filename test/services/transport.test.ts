@@ -239,6 +239,21 @@ describe('ChatTransport backoff and cleanup', () => {
     expect(transport.state).to.equal('idle');
   });
 
+  it('drops the socket and shows offline at once when the browser reports the network lost', async () => {
+    const { transport } = setup();
+    transport.start();
+    await flush();
+    const ws = FakeWebSocket.last;
+    ws.accept();
+    transport.networkLost();
+    expect(transport.state).to.equal('offline');
+    expect(ws.readyState).to.equal(3);
+    transport.reconnectNow();
+    await flush();
+    expect(FakeWebSocket.instances).to.have.length(2);
+    transport.stop();
+  });
+
   it('reconnects at once on reconnectNow() instead of waiting for the backoff', async () => {
     const { transport } = setup();
     FakeWebSocket.refuse = true;

@@ -8,13 +8,14 @@ export const styles = css`
     display: flex;
     align-items: center;
     gap: 0.75rem;
-    padding: 0.75rem 0.75rem 0.75rem 1rem;
+    padding-block: calc(var(--amoiq-chat-spacing, 1rem) * 0.75);
+    padding-inline: var(--amoiq-chat-spacing, 1rem) calc(var(--amoiq-chat-spacing, 1rem) * 0.75);
     background: var(--amoiq-chat-header-background, var(--amoiq-chat-accent-color, #0088ff));
     color: var(--amoiq-chat-header-color, var(--amoiq-chat-on-accent-color, #000));
   }
   .titles {
     flex: 1;
-    min-width: 0;
+    min-inline-size: 0;
   }
   h2 {
     margin: 0;
@@ -29,7 +30,7 @@ export const styles = css`
     align-items: center;
     gap: 0.375rem;
     font-size: 0.8125rem;
-    margin-top: 0.125rem;
+    margin-block-start: 0.125rem;
   }
   .dot {
     width: 0.5rem;

@@ -1,13 +1,16 @@
-import { LitElement, html } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ChatStateController } from '../../controllers/chat-state-controller.js';
 import { AmoiqCloseRequestEvent } from '../../events/close-request-event.js';
-import { en } from '../../i18n/en.js';
+import { LocaleConsumer } from '../../i18n/localize.js';
+import type { ConnectionState } from '../../services/transport.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { styles } from './chat-header.styles.js';
 
 /**
- * The panel's title bar: the title, the connection state and a close button.
+ * The panel's title bar: the title, the connection state and a close button. Screen readers hear
+ * a connection change once, politely, when it really changes between online and offline
+ * (reconnection attempts in between are not announced).
  *
  * @tag amoiq-chat-header
  * @summary Title, connection state and close button of the chat panel.
@@ -27,25 +30,40 @@ import { styles } from './chat-header.styles.js';
 export class AmoiqChatHeader extends LitElement {
   static override styles = [sharedStyles, styles];
 
-  /** The title shown in the bar. */
-  @property({ attribute: 'header-text' }) headerText = 'Chat with us';
+  /** The title shown in the bar; empty for the localized default ("Chat with us"). */
+  @property({ attribute: 'header-text' }) headerText = '';
 
   private readonly chat = new ChatStateController(this);
+  private readonly l10n = new LocaleConsumer(this);
+  private settled?: ConnectionState;
+  private announcement = '';
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const state = this.chat.state?.connection;
+    if ((state === 'online' || state === 'offline') && state !== this.settled) {
+      // The first settled state is what the visible status line shows; only changes are news.
+      if (this.settled) this.announcement = this.l10n.value.strings[state];
+      this.settled = state;
+    }
+  }
 
   override render() {
+    const en = this.l10n.value.strings;
     const state = this.chat.state?.connection ?? 'idle';
     const transport = this.chat.state?.transport;
     const via = transport === 'websocket' ? en.viaWebsocket : transport === 'http' ? en.viaHttp : '';
     return html`
       <div part="base" class="base">
         <div class="titles">
-          <h2 part="title" id="title">${this.headerText}</h2>
+          <h2 part="title" id="title">${this.headerText || en.headerText}</h2>
           <div part="status" class="status" title=${via}>
             <span class="dot ${state}" aria-hidden="true"></span>
             <span>${en[state]}</span>
             ${via ? html`<span class="visually-hidden">, ${via}</span>` : ''}
           </div>
         </div>
+        <div class="visually-hidden" role="status">${this.announcement}</div>
         <slot></slot>
         <button part="close-button" class="close" type="button" aria-label=${en.closeChat} @click=${this.handleClose}>
           <svg viewBox="0 0 24 24" aria-hidden="true">

@@ -6,14 +6,16 @@ export const styles = css`
   }
   .base {
     display: flex;
+    flex-wrap: wrap;
     align-items: flex-end;
     gap: 0.5rem;
-    padding: 0.625rem;
-    border-top: 1px solid var(--amoiq-chat-border-color, #dde1e6);
+    padding: calc(var(--amoiq-chat-spacing, 1rem) * 0.625);
+    border-block-start: 1px solid var(--amoiq-chat-border-color, #dde1e6);
     background: var(--amoiq-chat-input-background, var(--amoiq-chat-surface-color, #fff));
   }
   textarea {
     flex: 1;
+    min-inline-size: 0;
     resize: none;
     /* 16px minimum so iOS Safari does not zoom the page on focus. */
     font: inherit;
@@ -21,7 +23,9 @@ export const styles = css`
     line-height: 1.4;
     max-height: 8rem;
     min-height: 2.5rem;
-    padding: 0.5rem 0.75rem;
+    padding-block: 0.5rem;
+    padding-inline: 0.75rem;
+    text-align: start;
     border: 1px solid var(--amoiq-chat-border-color, #8d949e);
     border-radius: var(--amoiq-chat-input-radius, 1.25rem);
     color: inherit;
@@ -37,6 +41,21 @@ export const styles = css`
     border-radius: 50%;
     background: var(--amoiq-chat-accent-color, #0088ff);
     color: var(--amoiq-chat-on-accent-color, #000);
+  }
+  .counter {
+    order: -1;
+    flex-basis: 100%;
+    text-align: end;
+    font-size: 0.75rem;
+    color: var(--amoiq-chat-muted-color, #555);
+  }
+  .counter.limit {
+    color: var(--amoiq-chat-error-color, #b3261e);
+    font-weight: 600;
+  }
+  /* The arrow points where the text goes. */
+  :host(:dir(rtl)) svg {
+    transform: scaleX(-1);
   }
   .send:disabled {
     opacity: 0.45;

@@ -1,21 +1,49 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+
+/** The offset from one viewport edge, plus the device's safe area (notches, home indicators). */
+const edge = (side: 'top' | 'right' | 'bottom' | 'left') =>
+  unsafeCSS(`calc(var(--amoiq-chat-offset, 1.25rem) + env(safe-area-inset-${side}, 0px))`);
+
+/** The dark colour scheme, as the public custom properties the components read. */
+const darkTokens = unsafeCSS(`
+  color-scheme: dark;
+  --amoiq-chat-surface-color: #1f2125;
+  --amoiq-chat-text-color: #e8eaed;
+  --amoiq-chat-muted-color: #b4b9c0;
+  --amoiq-chat-border-color: #80868e;
+  --amoiq-chat-error-color: #f2b8b5;
+  --amoiq-chat-input-background: #1f2125;
+  --amoiq-message-list-background: #1f2125;
+  --amoiq-message-list-incoming-background: #33363b;
+  --amoiq-message-list-incoming-color: #e8eaed;
+`);
 
 export const styles = css`
   :host {
     position: fixed;
     z-index: var(--amoiq-chat-z-index, 2147483000);
-    inset: auto var(--amoiq-chat-offset, 1.25rem) var(--amoiq-chat-offset, 1.25rem) auto;
-    font-size: 1rem;
+    inset: auto ${edge('right')} ${edge('bottom')} auto;
+    font-size: var(--amoiq-chat-font-size, 1rem);
     line-height: 1.4;
   }
+  /* Position is physical (where the site owner put it); only the inside mirrors for RTL. */
   :host([position='bottom-left']) {
-    inset: auto auto var(--amoiq-chat-offset, 1.25rem) var(--amoiq-chat-offset, 1.25rem);
+    inset: auto auto ${edge('bottom')} ${edge('left')};
   }
   :host([position='top-right']) {
-    inset: var(--amoiq-chat-offset, 1.25rem) var(--amoiq-chat-offset, 1.25rem) auto auto;
+    inset: ${edge('top')} ${edge('right')} auto auto;
   }
   :host([position='top-left']) {
-    inset: var(--amoiq-chat-offset, 1.25rem) auto auto var(--amoiq-chat-offset, 1.25rem);
+    inset: ${edge('top')} auto auto ${edge('left')};
+  }
+  /* Dark tokens sit on :host, so values the page sets on amoiq-chat still win. */
+  :host([theme='dark']) {
+    ${darkTokens}
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']) {
+      ${darkTokens}
+    }
   }
   .base {
     display: flex;
@@ -23,8 +51,12 @@ export const styles = css`
     align-items: flex-end;
     gap: 0.75rem;
   }
-  .base.left {
+  .base.left,
+  .base[dir='rtl'].right {
     align-items: flex-start;
+  }
+  .base[dir='rtl'].left {
+    align-items: flex-end;
   }
   .base.top {
     flex-direction: column-reverse;
@@ -35,14 +67,22 @@ export const styles = css`
     width: var(--amoiq-chat-width, 350px);
     height: var(--amoiq-chat-height, 550px);
     max-width: calc(100vw - 2 * var(--amoiq-chat-offset, 1.25rem));
-    max-height: calc(100vh - 6rem);
+    max-height: calc(100dvh - 6rem);
     overflow: hidden;
     border-radius: var(--amoiq-chat-radius, 1rem);
     background: var(--amoiq-chat-surface-color, #fff);
+    color: var(--amoiq-chat-text-color, #1a1a1a);
     box-shadow: var(--amoiq-chat-shadow, 0 12px 40px rgb(0 0 0 / 0.22));
+    animation: amoiq-chat-open 160ms ease-out;
   }
   .panel[hidden] {
     display: none;
+  }
+  @keyframes amoiq-chat-open {
+    from {
+      opacity: 0;
+      transform: translateY(0.5rem);
+    }
   }
   .launcher {
     position: relative;
@@ -65,6 +105,22 @@ export const styles = css`
     height: 1.75rem;
     fill: currentColor;
   }
+  .badge {
+    position: absolute;
+    inset-block-start: -0.25rem;
+    inset-inline-end: -0.25rem;
+    min-inline-size: 1.375rem;
+    block-size: 1.375rem;
+    padding-inline: 0.3rem;
+    border-radius: 0.6875rem;
+    border: 2px solid var(--amoiq-chat-surface-color, #fff);
+    background: var(--amoiq-chat-badge-background, #d93025);
+    color: var(--amoiq-chat-badge-color, #fff);
+    font-size: 0.75rem;
+    font-weight: 700;
+    line-height: 1.125rem;
+    text-align: center;
+  }
   @media (max-width: 480px) {
     .panel {
       position: fixed;
@@ -74,6 +130,8 @@ export const styles = css`
       max-width: none;
       max-height: none;
       border-radius: 0;
+      padding: env(safe-area-inset-top, 0px) env(safe-area-inset-right, 0px) env(safe-area-inset-bottom, 0px)
+        env(safe-area-inset-left, 0px);
     }
   }
 `;

@@ -1,58 +1,140 @@
 import { css } from 'lit';
 
+/* Logical properties only: in a right-to-left page the visitor's messages sit on the left. */
 export const styles = css`
   :host {
-    display: block;
-    min-height: 0;
-    overflow: hidden;
-  }
-  .base {
-    height: 100%;
-    overflow-y: auto;
-    overscroll-behavior: contain;
-    padding: 1rem;
-    background: var(--amoiq-message-list-background, var(--amoiq-chat-surface-color, #fff));
-  }
-  ol {
-    list-style: none;
-    margin: 0;
-    padding: 0;
     display: flex;
     flex-direction: column;
-    gap: 0.5rem;
+    position: relative;
+    min-block-size: 0;
+    overflow: hidden;
+    background: var(--amoiq-message-list-background, var(--amoiq-chat-surface-color, #fff));
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .base {
+    position: relative;
+    flex: 1 1 auto;
+    min-block-size: 0;
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    /* The list keeps the visible message in place itself (windowing.ts); the browser must not too. */
+    overflow-anchor: none;
+    padding-block: 0.5rem;
+  }
+  .spacer {
+    pointer-events: none;
+  }
+  .base:focus-visible {
+    outline-offset: -2px;
+  }
+  .row {
+    padding: 0.125rem 1rem;
+  }
+  .row.first {
+    padding-block-start: 0.625rem;
   }
   .message {
     display: flex;
+    align-items: flex-start;
+    gap: 0.5rem;
+    max-inline-size: 85%;
+  }
+  .message:not(.own, .welcome) {
+    /* Later messages of a group line up with the first one, whose avatar takes this space. */
+    padding-inline-start: calc(var(--amoiq-message-list-avatar-size, 1.75rem) + 0.5rem);
+  }
+  .first .message:not(.own, .welcome) {
+    padding-inline-start: 0;
+  }
+  .own .message {
+    margin-inline-start: auto;
+    justify-content: flex-end;
+  }
+  .content {
+    display: flex;
     flex-direction: column;
     align-items: flex-start;
-    max-width: 85%;
+    min-inline-size: 0;
   }
-  .message.own {
-    align-self: flex-end;
+  .own .content {
     align-items: flex-end;
+  }
+  .avatar {
+    flex: none;
+    display: inline-grid;
+    place-items: center;
+    inline-size: var(--amoiq-message-list-avatar-size, 1.75rem);
+    block-size: var(--amoiq-message-list-avatar-size, 1.75rem);
+    border-radius: 50%;
+    font-size: 0.6875rem;
+    font-weight: 600;
+    color: #fff;
+    /* Dark enough for white initials at any hue (contrast ≥ 4.5:1). */
+    background: hsl(var(--avatar-hue, 210) 55% 34%);
+  }
+  .avatar.ai {
+    background: var(--amoiq-message-list-ai-color, #6b4eff);
+  }
+  .avatar svg {
+    inline-size: 60%;
+    block-size: 60%;
+    fill: currentColor;
   }
   .sender {
     font-size: 0.75rem;
     color: var(--amoiq-chat-muted-color, #555);
-    margin: 0 0.25rem 0.125rem;
+    margin-block-end: 0.125rem;
+    margin-inline: 0.25rem;
   }
   .bubble {
     padding: 0.5rem 0.75rem;
     border-radius: var(--amoiq-chat-bubble-radius, 1rem);
     background: var(--amoiq-message-list-incoming-background, #eef1f4);
     color: var(--amoiq-message-list-incoming-color, #1a1a1a);
-    white-space: pre-wrap;
     overflow-wrap: anywhere;
     line-height: 1.4;
+    max-inline-size: 100%;
   }
   .own .bubble {
     background: var(--amoiq-message-list-outgoing-background, var(--amoiq-chat-accent-color, #0088ff));
     color: var(--amoiq-message-list-outgoing-color, var(--amoiq-chat-on-accent-color, #000));
   }
-  .system .bubble {
-    background: transparent;
-    font-style: italic;
-    color: var(--amoiq-chat-muted-color, #555);
+  .bubble p,
+  .bubble ul,
+  .bubble ol,
+  .bubble pre {
+    margin: 0;
+  }
+  .bubble > * + * {
+    margin-block-start: 0.5em;
+  }
+  .bubble ul,
+  .bubble ol {
+    padding-inline-start: 1.25em;
+  }
+  .bubble code {
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+    font-size: 0.875em;
+    padding: 0 0.2em;
+    border-radius: 0.25rem;
+    background: rgb(0 0 0 / 0.08);
+  }
+  .bubble pre {
+    padding: 0.5em;
+    border-radius: 0.375rem;
+    background: rgb(0 0 0 / 0.08);
+    overflow-x: auto;
+    white-space: pre;
+  }
+  .bubble pre code {
+    padding: 0;
+    background: none;
+  }
+  .bubble a {
+    color: inherit;
+    text-decoration: underline;
   }
   .meta {
     display: flex;
@@ -60,23 +142,149 @@ export const styles = css`
     align-items: center;
     font-size: 0.75rem;
     color: var(--amoiq-chat-muted-color, #555);
-    margin: 0.125rem 0.25rem 0;
+    margin-block-start: 0.125rem;
+    margin-inline: 0.25rem;
   }
   .failed {
     color: var(--amoiq-chat-error-color, #b3261e);
   }
+  .retry,
+  .quick-reply,
+  .pill {
+    min-block-size: 1.5rem;
+    min-inline-size: 1.5rem;
+    border-radius: 1rem;
+  }
   .retry {
     border: 1px solid currentColor;
-    border-radius: 1rem;
     background: transparent;
-    color: inherit;
+    color: var(--amoiq-chat-error-color, #b3261e);
     padding: 0.125rem 0.625rem;
-    min-height: 1.5rem;
+  }
+  .date-separator {
+    display: flex;
+    align-items: center;
+    gap: 0.75rem;
+    padding-block: 0.75rem 0.25rem;
+    font-size: 0.75rem;
+    color: var(--amoiq-chat-muted-color, #555);
+  }
+  .date-separator::before,
+  .date-separator::after {
+    content: '';
+    flex: 1;
+    border-block-start: 1px solid var(--amoiq-chat-border-color, #e2e5e9);
+  }
+  .notice {
+    margin-inline: auto;
+    max-inline-size: 90%;
+    padding-block: 0.375rem;
+    text-align: center;
+    font-size: 0.8125rem;
+    font-style: italic;
+    color: var(--amoiq-chat-muted-color, #555);
+  }
+  .notice time {
+    font-style: normal;
+    font-size: 0.75rem;
+  }
+  .quick-replies {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.375rem;
+    margin-block-start: 0.5rem;
+  }
+  .quick-reply {
+    border: 1px solid var(--amoiq-chat-accent-color, #0088ff);
+    background: var(--amoiq-chat-surface-color, #fff);
+    color: var(--amoiq-chat-text-color, #1a1a1a);
+    padding: 0.25rem 0.75rem;
+  }
+  .quick-reply:hover {
+    background: var(--amoiq-message-list-incoming-background, #eef1f4);
+  }
+  .loading {
+    position: absolute;
+    inset-block-start: 0.5rem;
+    inset-inline: 0;
+    margin-inline: auto;
+    inline-size: max-content;
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    padding: 0.25rem 0.75rem;
+    border-radius: 1rem;
+    font-size: 0.75rem;
+    color: var(--amoiq-chat-muted-color, #555);
+    background: var(--amoiq-chat-surface-color, #fff);
+    box-shadow: 0 1px 4px rgb(0 0 0 / 0.15);
+  }
+  .spinner {
+    inline-size: 0.75rem;
+    block-size: 0.75rem;
+    border: 2px solid currentColor;
+    border-inline-end-color: transparent;
+    border-radius: 50%;
+    animation: amoiq-spin 0.8s linear infinite;
+  }
+  .pill {
+    position: absolute;
+    inset-block-end: 2.25rem;
+    inset-inline: 0;
+    margin-inline: auto;
+    inline-size: max-content;
+    display: flex;
+    align-items: center;
+    gap: 0.375rem;
+    border: 0;
+    padding: 0.375rem 0.875rem;
+    font-size: 0.8125rem;
+    background: var(--amoiq-chat-accent-color, #0088ff);
+    color: var(--amoiq-chat-on-accent-color, #000);
+    box-shadow: 0 2px 8px rgb(0 0 0 / 0.2);
   }
   .typing {
-    min-height: 1.25rem;
+    flex: none;
+    display: flex;
+    align-items: center;
+    gap: 0.375rem;
+    min-block-size: 1.5rem;
+    padding-inline: 1rem;
     font-size: 0.8125rem;
     color: var(--amoiq-chat-muted-color, #555);
-    margin-top: 0.5rem;
+  }
+  .dots {
+    display: inline-flex;
+    gap: 0.1875rem;
+  }
+  .dots span {
+    inline-size: 0.375rem;
+    block-size: 0.375rem;
+    border-radius: 50%;
+    background: currentColor;
+    animation: amoiq-bounce 1.2s infinite ease-in-out;
+  }
+  .dots span:nth-child(2) {
+    animation-delay: 0.15s;
+  }
+  .dots span:nth-child(3) {
+    animation-delay: 0.3s;
+  }
+  @keyframes amoiq-bounce {
+    0%,
+    60%,
+    100% {
+      opacity: 0.3;
+      transform: translateY(0);
+    }
+    30% {
+      opacity: 1;
+      transform: translateY(-0.1875rem);
+    }
+  }
+  @keyframes amoiq-spin {
+    to {
+      transform: rotate(1turn);
+    }
   }
 `;

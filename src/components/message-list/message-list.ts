@@ -1,37 +1,76 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { styleProps } from '../../styles/style-props.js';
 import { ChatStateController } from '../../controllers/chat-state-controller.js';
+import { AmoiqQuickReplyEvent } from '../../events/quick-reply-event.js';
 import { AmoiqRetryEvent } from '../../events/retry-event.js';
-import { en } from '../../i18n/en.js';
+import { LocaleConsumer, fallbackLocale } from '../../i18n/localize.js';
 import type { ChatMessage } from '../../services/chat-service.js';
-import type { Sender } from '../../protocol/v1.js';
 import { sharedStyles } from '../../styles/shared.js';
+import { parseMarkdown, renderMarkdown, type Block } from './markdown.js';
+import { avatarHue, buildRows, initials, localeOf, quickRepliesOf, senderName, statusLabel, timeLabel, type ListMessage, type Row } from './rows.js';
+import { RowWindow } from './windowing.js';
 import { styles } from './message-list.styles.js';
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+/** Within this many pixels of the bottom the list counts as "at the bottom" and follows new messages. */
+const BOTTOM_SLACK = 48;
+/** Older history is requested when the visitor scrolls within this many pixels of the top. */
+const LOAD_OLDER_AT = 300;
+/** How many recent announcements stay in the live region (older ones are removed silently). */
+const ANNOUNCED = 5;
+
+type MessageRow = Extract<Row, { kind: 'message' }>;
 
 /**
- * The conversation: the welcome message, every message with its sender and time, the delivery
- * state of the visitor's own messages with a Retry action, and the typing indicator. Screen
- * readers hear new messages through the `log` role. It follows new messages only while the
- * visitor is at the bottom.
+ * The conversation: the welcome message, then every message grouped by sender (name and avatar
+ * once per group), with date separators, times in the visitor's locale, safe rich text (a
+ * markdown subset rendered as Lit templates, never as HTML), the delivery state of the visitor's
+ * own messages with a Retry action, quick replies under the newest agent or AI message, and the
+ * typing indicator.
+ *
+ * The list is windowed (only rows near the viewport are in the DOM), so a conversation of any
+ * length keeps a small DOM. It follows new messages while the visitor is at the bottom; otherwise
+ * a "new messages" pill counts them and jumps down when pressed. Scrolling near the top loads older history page by page, keeping the
+ * visible messages in place. The list has the `log` role but is not itself live (rows come and go
+ * as the visitor scrolls); each newly arriving message is announced once through a separate live
+ * region.
+ *
+ * The locale for times and dates is the nearest `lang` attribute (through shadow roots), then the
+ * document's, then the browser's.
  *
  * @tag amoiq-message-list
- * @summary The scrolling list of messages of a conversation.
+ * @summary The scrolling, windowed list of messages of a conversation.
  *
  * @fires {AmoiqRetryEvent} amoiq-retry - The visitor asked to send a failed message again.
+ * @fires {AmoiqQuickReplyEvent} amoiq-quick-reply - The visitor picked a quick reply; `detail.text` is to be sent.
  *
- * @csspart base - The scrolling container.
- * @csspart message - One message (sender, bubble, meta).
+ * @csspart base - The scrolling container (the `log`).
+ * @csspart message - One message: avatar and sender (first of a group), bubble, meta.
  * @csspart bubble - The text bubble of a message.
  * @csspart meta - Time and delivery state under a bubble.
+ * @csspart avatar - The sender's initials (or the AI mark) in a circle, once per group.
+ * @csspart sender - The sender's name, once per group.
+ * @csspart date-separator - The line naming the day ("Today", "Yesterday", a date) between days.
+ * @csspart notice - A system notice, centered.
+ * @csspart quick-replies - The row of quick-reply buttons under the newest agent or AI message.
+ * @csspart quick-reply - One quick-reply button.
+ * @csspart retry-button - The Retry button of a failed message.
+ * @csspart new-messages-pill - The button that counts unseen new messages and jumps to them.
+ * @csspart loading - The indicator shown while older messages load.
  * @csspart typing - The typing indicator line.
  *
  * @cssprop [--amoiq-message-list-background=var(--amoiq-chat-surface-color, #fff)] - List background.
  * @cssprop [--amoiq-message-list-incoming-background=#eef1f4] - Bubble of messages from the other side.
- * @cssprop [--amoiq-message-list-outgoing-background=var(--amoiq-chat-accent-color)] - Bubble of the visitor's messages.
+ * @cssprop [--amoiq-message-list-incoming-color=#1a1a1a] - Text of messages from the other side.
+ * @cssprop [--amoiq-message-list-outgoing-background=var(--amoiq-chat-accent-color, #0088ff)] - Bubble of the visitor's messages.
+ * @cssprop [--amoiq-message-list-outgoing-color=var(--amoiq-chat-on-accent-color, #000)] - Text of the visitor's messages.
+ * @cssprop [--amoiq-message-list-avatar-size=1.75rem] - Diameter of avatars.
+ * @cssprop [--amoiq-message-list-ai-color=#6b4eff] - Background of the AI mark.
  * @cssprop [--amoiq-chat-bubble-radius=1rem] - Corner radius of bubbles.
+ * @cssprop [--amoiq-chat-muted-color=#555] - Secondary text: times, sender names, separators, notices.
+ * @cssprop [--amoiq-chat-error-color=#b3261e] - A message that could not be sent.
+ * @cssprop [--amoiq-chat-border-color=#e2e5e9] - The lines of date separators.
  */
 export class AmoiqMessageList extends LitElement {
   static override styles = [sharedStyles, styles];
@@ -40,73 +79,374 @@ export class AmoiqMessageList extends LitElement {
   @property({ attribute: 'welcome-message' }) welcomeMessage = '';
 
   @query('.base') private scroller?: HTMLElement;
+  @query('.spacer') private topSpacer?: HTMLElement;
+
+  /** New messages from the other side that arrived while the visitor was scrolled up. */
+  @state() private unseen = 0;
+  /** Recent new messages, each announced once by the live region. */
+  @state() private announcements: Array<{ key: string; text: string }> = [];
 
   private readonly chat = new ChatStateController(this);
-  private stickToBottom = true;
+  private readonly l10n = new LocaleConsumer(this);
+  private rows: Row[] = [];
+  private rowsFor?: { messages: readonly ChatMessage[]; welcome: string; locale: string; day: string };
+  private locale = 'en';
+  /** Heights of the rows and which of them to render. */
+  private readonly window = new RowWindow();
+  private first = 0;
+  private last = -1;
+  /** Whether the visitor is at the bottom; the list then follows new messages. */
+  private atBottom = true;
+  /** Set when the next update must end at the bottom (first render, own message, pill). */
+  private jumpToBottom = true;
+  /** Where the update being rendered must leave the scroll position. */
+  private scrollTarget?: 'bottom' | { key: string; offset: number };
+  /** Quick replies already used: hidden at once, before the sent message comes back. */
+  private usedQuickReplies = new Set<string>();
+  /** The oldest message the list asked older history for without scrolling (short content). */
+  private autoLoadedBefore?: string;
+  private readonly parsed = new Map<string, Block[]>();
+  /** Re-renders when the list is shown, hidden or resized: heights and the window depend on it. */
+  private readonly resizeObserver = new ResizeObserver(() => this.requestUpdate());
 
   override render() {
-    const messages = this.chat.state?.messages ?? [];
+    const { strings: t, plural } = this.l10n.value;
     const typing = this.chat.state?.typing;
+    const loading = this.chat.state?.loadingOlder ?? false;
     return html`
-      <div part="base" class="base" @scroll=${this.handleScroll}>
-        <div role="log" aria-live="polite" aria-label=${en.conversation}>
-          <ol>
-            ${this.welcomeMessage
-              ? html`<li part="message" class="message welcome">
-                  <div part="bubble" class="bubble">${this.welcomeMessage}</div>
-                </li>`
-              : nothing}
-            ${repeat(messages, (m) => m.key, (m) => this.renderMessage(m))}
-          </ol>
-        </div>
-        <div part="typing" class="typing" aria-live="polite">${typing ? en.typing(senderName(typing)) : ''}</div>
+      <div
+        part="base"
+        class="base"
+        role="log"
+        aria-live="off"
+        aria-label=${t.conversation}
+        tabindex="0"
+        @scroll=${this.handleScroll}
+      >
+        <div class="spacer" style=${styleProps({ blockSize: `${this.window.topOf(this.first)}px` })}></div>
+        ${repeat(
+          this.rows.slice(this.first, this.last + 1),
+          (row) => row.key,
+          (row) => this.renderRow(row),
+        )}
+        <div class="spacer" style=${styleProps({ blockSize: `${this.window.total - this.window.topOf(this.last + 1)}px` })}></div>
+      </div>
+      ${loading
+        ? html`<div part="loading" class="loading" role="status">
+            <span class="spinner" aria-hidden="true"></span>${t.loadingOlder}
+          </div>`
+        : nothing}
+      ${this.unseen > 0 && !this.atBottom
+        ? html`<button
+            part="new-messages-pill"
+            class="pill"
+            type="button"
+            aria-label=${plural(t.newMessagesJump, this.unseen)}
+            @click=${this.handlePill}
+          >
+            ${plural(t.newMessages, this.unseen)}<span aria-hidden="true">↓</span>
+          </button>`
+        : nothing}
+      <div part="typing" class="typing" aria-live="polite">
+        ${typing
+          ? html`<span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>${t.typing(senderName(typing, t))}`
+          : nothing}
+      </div>
+      <div class="visually-hidden announcer" aria-live="polite">
+        ${repeat(
+          this.announcements,
+          (a) => a.key,
+          (a) => html`<p>${a.text}</p>`,
+        )}
       </div>
     `;
   }
 
-  protected override willUpdate(): void {
-    const el = this.scroller;
-    if (el) this.stickToBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+  /** Scrolls to the newest message and clears the new-messages count. */
+  scrollToBottom(): void {
+    this.jumpToBottom = true;
+    this.unseen = 0;
+    this.requestUpdate();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.scroller) this.resizeObserver.observe(this.scroller);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver.disconnect();
+  }
+
+  protected override firstUpdated(): void {
+    this.resizeObserver.observe(this.scroller!);
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    this.updateRows();
+    this.placeWindow();
   }
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    if (this.stickToBottom && this.scroller) this.scroller.scrollTop = this.scroller.scrollHeight;
+    const scroller = this.scroller!;
+    // Hidden (the panel is closed): nothing has a size; the ResizeObserver calls back when shown.
+    if (!scroller.clientHeight) return;
+    this.applyScrollTarget(scroller);
+    if (this.measureRows(scroller)) {
+      // Real heights differ from the estimates: place the window again around the same row.
+      this.requestUpdate();
+      return;
+    }
+    this.maybeLoadOlderWithoutScroll();
   }
 
-  private renderMessage(m: ChatMessage) {
-    const own = m.sender.type === 'visitor';
-    const time = timeFormat.format(new Date(m.createdAt));
-    return html`
-      <li part="message" class="message ${own ? 'own' : m.sender.type}" data-key=${m.key}>
-        ${own ? nothing : html`<span class="sender">${senderName(m.sender)}</span>`}
-        ${own ? html`<span class="visually-hidden">${en.you}:</span>` : nothing}
-        <div part="bubble" class="bubble">${m.text}</div>
-        <div part="meta" class="meta">
-          <time datetime=${m.createdAt}>${time}</time>
-          ${own && m.status ? this.renderStatus(m) : nothing}
-        </div>
-      </li>
-    `;
+  private updateRows(): void {
+    const messages = (this.chat.state?.messages ?? []) as readonly ListMessage[];
+    // Inside <amoiq-chat> the instance's language decides; standing alone, the closest lang.
+    const l10n = this.l10n.value;
+    this.locale = l10n === fallbackLocale ? localeOf(this) : l10n.locale;
+    const now = new Date();
+    const day = now.toDateString();
+    const before = this.rowsFor;
+    if (before?.messages === messages && before.welcome === this.welcomeMessage && before.locale === this.locale && before.day === day) return;
+    this.rowsFor = { messages, welcome: this.welcomeMessage, locale: this.locale, day };
+    this.rows = buildRows(messages, this.welcomeMessage, this.locale, now);
+    this.window.setKeys(this.rows.map((r) => r.key));
+    if (before && before.messages !== messages) this.trackChanges(before.messages as readonly ListMessage[], messages);
   }
 
-  private renderStatus(m: ChatMessage) {
-    if (m.status !== 'failed') return html`<span class="status">${en[m.status!]}</span>`;
-    return html`<span class="status failed" title=${m.error ?? ''}>${en.failed}</span>
-      <button class="retry" type="button" @click=${() => this.handleRetry(m)}>${en.retry}</button>`;
+  /**
+   * Chooses the rows to render and where the scroll position must end: at the bottom, or with the
+   * first visible message exactly where it is now (whatever was added or measured above it).
+   */
+  private placeWindow(): void {
+    const scroller = this.scroller;
+    const view = scroller?.clientHeight || 800;
+    if (!scroller || this.jumpToBottom || this.atBottom) {
+      this.scrollTarget = 'bottom';
+      this.setRange(this.window.total - view, view);
+      return;
+    }
+    const pad = this.topSpacer?.offsetTop ?? 0;
+    const anchor = this.findAnchor(scroller);
+    const index = anchor ? this.rows.findIndex((r) => r.key === anchor.key) : -1;
+    this.scrollTarget = index >= 0 ? anchor : undefined;
+    const top = index >= 0 ? pad + this.window.topOf(index) - anchor!.offset : scroller.scrollTop;
+    this.setRange(top - pad, view);
+  }
+
+  private setRange(top: number, view: number): void {
+    const { first, last } = this.window.range(top, view);
+    this.first = first;
+    this.last = last;
+  }
+
+  /** The first message row visible at the top, and its distance from the top of the list. */
+  private findAnchor(scroller: HTMLElement): { key: string; offset: number } | undefined {
+    const top = scroller.getBoundingClientRect().top;
+    // Only messages: date separators and the welcome move to the top when older history arrives.
+    for (const el of scroller.querySelectorAll<HTMLElement>(':scope > [data-msg]')) {
+      const box = el.getBoundingClientRect();
+      if (box.bottom > top) return { key: el.dataset.key!, offset: box.top - top };
+    }
+    return undefined;
+  }
+
+  private applyScrollTarget(scroller: HTMLElement): void {
+    const target = this.scrollTarget;
+    if (target === 'bottom') {
+      scroller.scrollTop = scroller.scrollHeight;
+      this.jumpToBottom = false;
+      this.atBottom = true;
+      if (this.unseen) this.unseen = 0;
+    } else if (target) {
+      const el = scroller.querySelector<HTMLElement>(`:scope > [data-key="${CSS.escape(target.key)}"]`);
+      const delta = el ? el.getBoundingClientRect().top - scroller.getBoundingClientRect().top - target.offset : 0;
+      if (Math.abs(delta) >= 0.5) scroller.scrollTop += delta;
+    }
+  }
+
+  /** Records the heights of the rendered rows; true when any differs from what was assumed. */
+  private measureRows(scroller: HTMLElement): boolean {
+    let changed = false;
+    for (const el of scroller.querySelectorAll<HTMLElement>(':scope > [data-key]')) {
+      changed = this.window.measure(el.dataset.key!, el.getBoundingClientRect().height) || changed;
+    }
+    return changed;
+  }
+
+  /** Sorts what changed between two snapshots: older history, new messages, own messages. */
+  private trackChanges(previous: readonly ListMessage[], messages: readonly ListMessage[]): void {
+    if (!previous.length) {
+      this.jumpToBottom = true;
+      return;
+    }
+    const newest = previous[previous.length - 1].key;
+    const known = new Set(previous.map((m) => m.key));
+    let newestIndex = -1;
+    for (let i = messages.length - 1; i >= 0; i--) {
+      if (messages[i].key === newest) {
+        newestIndex = i;
+        break;
+      }
+    }
+    const added = messages.slice(newestIndex + 1).filter((m) => !known.has(m.key));
+    if (!added.length) return;
+    if (added.some((m) => m.sender.type === 'visitor')) {
+      // The visitor's own message: always show it.
+      this.jumpToBottom = true;
+      this.unseen = 0;
+    }
+    const incoming = added.filter((m) => m.sender.type !== 'visitor');
+    if (!incoming.length) return;
+    if (!this.atBottom && !this.jumpToBottom) this.unseen += incoming.length;
+    const t = this.l10n.value.strings;
+    const fresh = incoming.map((m) => ({ key: m.key, text: `${senderName(m.sender, t)}: ${m.text}` }));
+    this.announcements = [...this.announcements, ...fresh].slice(-ANNOUNCED);
   }
 
   private handleScroll(): void {
-    const el = this.scroller!;
-    this.stickToBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    this.updateAtBottom();
+    // Move the window with the scroll position.
+    this.requestUpdate();
+    if (this.scroller!.scrollTop < LOAD_OLDER_AT) this.loadOlder();
+  }
+
+  private updateAtBottom(): void {
+    const scroller = this.scroller;
+    if (!scroller) return;
+    const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < BOTTOM_SLACK;
+    if (atBottom === this.atBottom) return;
+    this.atBottom = atBottom;
+    if (atBottom) this.unseen = 0;
+  }
+
+  private loadOlder(): void {
+    const state = this.chat.state;
+    if (state?.hasOlder && !state.loadingOlder) void this.chat.service?.loadOlder();
+  }
+
+  /**
+   * When the history does not fill the list there is nothing to scroll: load older at once (once
+   * per page). Runs once the layout has settled, when the heights are known.
+   */
+  private maybeLoadOlderWithoutScroll(): void {
+    const scroller = this.scroller;
+    const oldest = this.chat.state?.messages[0]?.key;
+    if (!scroller || !oldest || this.autoLoadedBefore === oldest) return;
+    if (scroller.scrollHeight > scroller.clientHeight + LOAD_OLDER_AT) return;
+    this.autoLoadedBefore = oldest;
+    this.loadOlder();
+  }
+
+  private handlePill(): void {
+    this.scrollToBottom();
   }
 
   private handleRetry(m: ChatMessage): void {
     if (m.clientId) this.dispatchEvent(new AmoiqRetryEvent({ clientId: m.clientId }));
   }
+
+  private handleQuickReply(key: string, text: string): void {
+    this.usedQuickReplies.add(key);
+    this.dispatchEvent(new AmoiqQuickReplyEvent({ text }));
+    this.requestUpdate();
+  }
+
+  private renderRow(row: Row): TemplateResult {
+    switch (row.kind) {
+      case 'welcome':
+        return html`<div class="row first last" data-key=${row.key}>
+          <div part="message" class="message welcome"><div part="bubble" class="bubble" dir="auto">${row.text}</div></div>
+        </div>`;
+      case 'date':
+        return html`<div class="row" data-key=${row.key}>
+          <div part="date-separator" class="date-separator"><span>${row.label}</span></div>
+        </div>`;
+      case 'notice':
+        return html`<div class="row" data-key=${row.key} data-msg>
+          <div part="notice" class="notice">
+            <span class="visually-hidden">${senderName(row.message.sender, this.l10n.value.strings)}:</span>
+            <span dir="auto">${row.message.text}</span> <time datetime=${row.message.createdAt}>${this.time(row.message)}</time>
+          </div>
+        </div>`;
+      case 'message':
+        return this.renderMessage(row);
+    }
+  }
+
+  private renderMessage(row: MessageRow): TemplateResult {
+    const { message: m, own, first, last } = row;
+    const name = senderName(m.sender, this.l10n.value.strings);
+    const quick = last ? this.quickRepliesFor(m) : undefined;
+    return html`<div class="row ${own ? 'own' : 'other'} ${first ? 'first' : ''} ${last ? 'last' : ''}" data-key=${row.key} data-msg>
+      <div part="message" class="message ${own ? 'own' : m.sender.type}">
+        ${first && !own ? this.renderAvatar(m) : nothing}
+        <div class="content">
+          ${first && !own ? html`<span part="sender" class="sender">${name}</span>` : html`<span class="visually-hidden">${name}:</span>`}
+          <div part="bubble" class="bubble" dir="auto">${this.renderText(m)}</div>
+          <div part="meta" class="meta">
+            <time datetime=${m.createdAt}>${this.time(m)}</time>${own ? this.renderStatus(m) : nothing}
+          </div>
+          ${quick ? this.renderQuickReplies(m.key, quick) : nothing}
+        </div>
+      </div>
+    </div>`;
+  }
+
+  private renderAvatar(m: ListMessage): TemplateResult {
+    const name = senderName(m.sender, this.l10n.value.strings);
+    if (m.sender.type === 'ai') {
+      return html`<span part="avatar" class="avatar ai" aria-hidden="true" title=${this.l10n.value.strings.aiMark}>${sparkIcon}</span>`;
+    }
+    return html`<span part="avatar" class="avatar" aria-hidden="true" style=${styleProps({ '--avatar-hue': String(avatarHue(name)) })}
+      >${initials(name)}</span
+    >`;
+  }
+
+  private renderText(m: ListMessage): TemplateResult[] {
+    let blocks = this.parsed.get(m.text);
+    if (!blocks) {
+      // Bounded: the list renders only the visible rows, so a small cache covers scrolling back.
+      if (this.parsed.size > 500) this.parsed.clear();
+      blocks = parseMarkdown(m.text);
+      this.parsed.set(m.text, blocks);
+    }
+    return renderMarkdown(blocks);
+  }
+
+  private renderStatus(m: ChatMessage) {
+    const t = this.l10n.value.strings;
+    const label = statusLabel(m.status, t);
+    if (!label) return nothing;
+    if (m.status !== 'failed') return html`<span class="status ${m.status}">${label}</span>`;
+    return html`<span class="status failed" title=${m.error ?? ''}>${label}</span>
+      <button part="retry-button" class="retry" type="button" @click=${() => this.handleRetry(m)}>${t.retry}</button>`;
+  }
+
+  private renderQuickReplies(key: string, replies: readonly string[]): TemplateResult {
+    return html`<div part="quick-replies" class="quick-replies" role="group" aria-label=${this.l10n.value.strings.quickReplies}>
+      ${replies.map(
+        (text) =>
+          html`<button part="quick-reply" class="quick-reply" type="button" @click=${() => this.handleQuickReply(key, text)}>${text}</button>`,
+      )}
+    </div>`;
+  }
+
+  private quickRepliesFor(m: ListMessage): readonly string[] | undefined {
+    if (m.sender.type !== 'agent' && m.sender.type !== 'ai') return undefined;
+    const offer = quickRepliesOf(this.chat.state?.messages ?? []);
+    return offer && offer.key === m.key && !this.usedQuickReplies.has(m.key) ? offer.replies : undefined;
+  }
+
+  private time(m: ChatMessage): string {
+    return timeLabel(new Date(m.createdAt), this.locale);
+  }
 }
 
-function senderName(sender: Sender): string {
-  if (sender.name) return sender.name;
-  return { visitor: en.you, agent: en.agent, ai: en.assistant, system: en.system }[sender.type];
-}
+const sparkIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
+  <path d="M12 2l2.2 6.6L21 11l-6.8 2.4L12 20l-2.2-6.6L3 11l6.8-2.4z" />
+</svg>`;

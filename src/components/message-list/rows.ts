@@ -1,0 +1,166 @@
+/**
+ * What `<amoiq-message-list>` shows, computed without the DOM: the messages turned into rows
+ * (date separators, sender groups, notices), sender initials and colours, the locale to format
+ * with, and which quick replies are on offer.
+ */
+import type { Strings } from '../../i18n/en.js';
+import type { ChatMessage } from '../../services/chat-service.js';
+import type { Sender } from '../../protocol/v1.js';
+
+/** A message as the list reads it: quick replies may ride along (protocol v1, optional). */
+export type ListMessage = ChatMessage & { quickReplies?: readonly string[] };
+
+/** One row of the (virtualized) list. */
+export type Row =
+  | { kind: 'welcome'; key: string; text: string }
+  | { kind: 'date'; key: string; label: string }
+  | { kind: 'notice'; key: string; message: ListMessage }
+  | { kind: 'message'; key: string; message: ListMessage; own: boolean; first: boolean; last: boolean };
+
+/** The label of a delivery state; undefined for states without one (a future protocol's), which are not shown. */
+export function statusLabel(status: string | undefined, t: Strings): string | undefined {
+  const labels: Record<string, string> = { pending: t.pending, sent: t.sent, delivered: t.delivered, read: t.read, failed: t.failed };
+  return status && Object.hasOwn(labels, status) ? labels[status] : undefined;
+}
+
+/** The name shown for a sender, falling back to a label for its type. */
+export function senderName(sender: Sender, t: Strings): string {
+  if (sender.name) return sender.name;
+  return { visitor: t.you, agent: t.agent, ai: t.assistant, system: t.system }[sender.type];
+}
+
+/** Up to two initials of a name, in upper case ("Ada Lovelace" → "AL"). */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
+  return letters.map((w) => [...w][0] ?? '').join('').toLocaleUpperCase() || '?';
+}
+
+/** A stable hue (0–359) for a name, so a sender keeps their avatar colour everywhere. */
+export function avatarHue(name: string): number {
+  let hash = 0;
+  for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) | 0;
+  return Math.abs(hash) % 360;
+}
+
+/**
+ * The locale of an element: the nearest `lang` attribute, looking through shadow roots to the
+ * host page, then the document's, then the browser's.
+ */
+export function localeOf(el: Element): string {
+  let node: Node | null = el;
+  while (node) {
+    const found = node instanceof Element ? node.closest('[lang]') : null;
+    if (found?.getAttribute('lang')) return validLocale(found.getAttribute('lang')!);
+    const root = node.getRootNode();
+    node = root instanceof ShadowRoot ? root.host : null;
+  }
+  return validLocale(document.documentElement.lang || navigator.language);
+}
+
+function validLocale(tag: string): string {
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? navigator.language;
+  } catch {
+    return navigator.language;
+  }
+}
+
+/** The local calendar day of each message, kept per message object: parsing 10,000 dates per update adds up. */
+const days = new WeakMap<object, number>();
+function dayOf(message: ChatMessage): number {
+  let day = days.get(message);
+  if (day === undefined) {
+    const d = new Date(message.createdAt);
+    day = d.getFullYear() * 10_000 + d.getMonth() * 100 + d.getDate();
+    days.set(message, day);
+  }
+  return day;
+}
+
+/** Intl formatters are slow to create: one per locale and kind, kept. */
+const formats = new Map<string, Intl.RelativeTimeFormat | Intl.DateTimeFormat>();
+function format<T extends Intl.RelativeTimeFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let f = formats.get(key) as T | undefined;
+  if (!f) formats.set(key, (f = make()));
+  return f;
+}
+
+/** "Today", "Yesterday" (in the locale's words) or the localized date. */
+export function dayLabel(date: Date, now: Date, locale: string): string {
+  const midnight = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((midnight(now) - midnight(date)) / 86_400_000);
+  if (days === 0 || days === 1) {
+    const word = format(`r:${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(-days, 'day');
+    return word.charAt(0).toLocaleUpperCase(locale) + word.slice(1);
+  }
+  const sameYear = date.getFullYear() === now.getFullYear();
+  return format(
+    `d:${locale}:${sameYear}`,
+    () => new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: sameYear ? undefined : 'numeric' }),
+  ).format(date);
+}
+
+/** The time of day of a message, in the locale. */
+export function timeLabel(date: Date, locale: string): string {
+  return format(`t:${locale}`, () => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' })).format(date);
+}
+
+/** Whether two messages belong to one group: the same sender (the visitor's own are one group). */
+function sameSender(a: Sender, b: Sender): boolean {
+  // The visitor's own messages carry their id only while unsent: group them regardless.
+  return a.type === b.type && (a.type === 'visitor' || (a.id === b.id && a.name === b.name));
+}
+
+/**
+ * Turns messages into rows: the welcome message first, a date separator whenever the day
+ * changes, system messages as notices, and for each message whether it starts or ends a group
+ * of consecutive messages from the same sender.
+ */
+export function buildRows(messages: readonly ListMessage[], welcome: string, locale: string, now = new Date()): Row[] {
+  const rows: Row[] = [];
+  if (welcome) rows.push({ kind: 'welcome', key: 'welcome', text: welcome });
+  let day = -1;
+  let previous: Extract<Row, { kind: 'message' }> | undefined;
+  for (const message of messages) {
+    const key = dayOf(message);
+    if (key !== day) {
+      day = key;
+      rows.push({ kind: 'date', key: `date:${key}`, label: dayLabel(new Date(message.createdAt), now, locale) });
+      previous = undefined;
+    }
+    if (message.sender.type === 'system') {
+      rows.push({ kind: 'notice', key: message.key, message });
+      previous = undefined;
+      continue;
+    }
+    const first = !previous || !sameSender(previous.message.sender, message.sender);
+    const row = { kind: 'message' as const, key: message.key, message, own: message.sender.type === 'visitor', first, last: false };
+    rows.push(row);
+    previous = row;
+  }
+  // Close every group: a message is last when the next row is not in its group.
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (row.kind !== 'message') continue;
+    const next = rows[i + 1];
+    row.last = !next || next.kind !== 'message' || next.first;
+  }
+  return rows;
+}
+
+/**
+ * The quick replies on offer: those of the newest agent or AI message, as long as the visitor has
+ * not written anything after it.
+ */
+export function quickRepliesOf(messages: readonly ListMessage[]): { key: string; replies: readonly string[] } | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m.sender.type === 'visitor') return undefined;
+    if (m.sender.type === 'agent' || m.sender.type === 'ai') {
+      const replies = Array.isArray(m.quickReplies) ? m.quickReplies.filter((r) => typeof r === 'string' && r.trim()) : [];
+      return replies.length ? { key: m.key, replies } : undefined;
+    }
+  }
+  return undefined;
+}
