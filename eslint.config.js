@@ -21,6 +21,11 @@ export default tseslint.config(
     },
   },
   {
+    // Benchmarks run in Node and hand functions to the page (page.evaluate): both sets of globals.
+    files: ['bench/**/*.js', 'bench/**/*.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
     files: ['demo/*.js'],
     languageOptions: { globals: globals.browser },
   },
@@ -32,7 +37,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
   },
   {
-    files: ['demo/server/**/*.js', 'scripts/**/*.js', 'bench/**/*.js', 'test/plugins/**/*.mjs', '*.config.*', '.ci/**/*.js'],
+    files: ['demo/server/**/*.js', 'scripts/**/*.js', 'test/plugins/**/*.mjs', '*.config.*', '.ci/**/*.js'],
     languageOptions: { globals: globals.node },
   },
 );

@@ -1,4 +1,3 @@
-/* global window, process, console, URL */
 // Benchmark of <amoiq-message-list> with a long conversation, in Debian's Chromium (headless).
 // Builds bench/page with Vite into a temporary directory, serves it with a tiny static server and
 // prints a table. Not part of `npm test`: the figures depend on the machine. Run it with

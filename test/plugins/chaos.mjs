@@ -27,7 +27,10 @@ export function chaosPlugin() {
   /** @type {Set<import('node:net').Socket>} */
   const tunnels = new Set();
 
-  /** @param {string} target */
+  /**
+   * @param {string} target
+   * @returns {Promise<{ url: string, close: () => void }>}
+   */
   function startProxy(target) {
     const { hostname, port } = new URL(target);
     const server = createServer((req, res) => {
@@ -82,10 +85,11 @@ export function chaosPlugin() {
     async executeCommand({ command, payload, session }) {
       const args = /** @type {any} */ (payload ?? {});
       switch (command) {
-        case 'proxy-start':
-          proxy ??= await startProxy(args.target);
+        case 'proxy-start': {
+          const running = (proxy ??= await startProxy(args.target));
           refuse = false;
-          return { url: proxy.url };
+          return { url: running.url };
+        }
         case 'proxy-refuse-ws':
           refuse = !!args.refuse;
           if (refuse) for (const t of tunnels) t.destroy();
