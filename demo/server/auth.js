@@ -43,7 +43,8 @@ export function bearer(header) {
 }
 
 /**
- * @typedef {{ kind: 'visitor', tenantId: string, visitorId: string, conversationId: string }} VisitorClaims
+ * @typedef {{ kind: 'visitor', tenantId: string, visitorId: string, conversationId: string, userId?: string }} VisitorClaims
+ *   `userId` is set when the session was opened with a verified userToken.
  * @typedef {{ kind: 'agent', tenantId: string, agentId: string }} AgentClaims
  */
 
@@ -63,8 +64,9 @@ export class TokenService {
    * @param {Omit<VisitorClaims, 'kind'>} claims
    * @returns {Promise<{ token: string, expiresAt: string }>}
    */
-  signVisitor({ tenantId, visitorId, conversationId }) {
-    return this.sign({ typ: 'visitor', tid: tenantId, cid: conversationId }, visitorId, this.sessionTtlSeconds);
+  signVisitor({ tenantId, visitorId, conversationId, userId }) {
+    const claims = { typ: 'visitor', tid: tenantId, cid: conversationId, ...(userId ? { uid: userId } : {}) };
+    return this.sign(claims, visitorId, this.sessionTtlSeconds);
   }
 
   /**
@@ -83,8 +85,11 @@ export class TokenService {
    */
   async verifyVisitor(token) {
     const payload = await this.verify(token, 'visitor');
-    if (typeof payload.cid !== 'string') throw invalidToken();
-    return { kind: 'visitor', tenantId: String(payload.tid), visitorId: String(payload.sub), conversationId: payload.cid };
+    if (typeof payload.cid !== 'string' || (payload.uid !== undefined && typeof payload.uid !== 'string')) throw invalidToken();
+    /** @type {VisitorClaims} */
+    const claims = { kind: 'visitor', tenantId: String(payload.tid), visitorId: String(payload.sub), conversationId: payload.cid };
+    if (typeof payload.uid === 'string') claims.userId = payload.uid;
+    return claims;
   }
 
   /**

@@ -15,17 +15,19 @@ import { ApiError, notFound } from './http-util.js';
  * @typedef {import('./hub.js').ConversationSummary} ConversationSummary
  */
 
-/** Sliding one-minute budget of messages per sender; generous, it only stops floods. */
-const MESSAGES_PER_MINUTE = 120;
+/** Sliding one-minute budget of messages per sender by default; generous, it only stops floods. */
+export const MESSAGES_PER_MINUTE = 120;
 
 export class ChatService {
   /**
    * @param {Database} db
    * @param {Hub} hub
+   * @param {number} [messagesPerMinute] per-sender budget (RATE_SENDS_PER_SENDER)
    */
-  constructor(db, hub) {
+  constructor(db, hub, messagesPerMinute = MESSAGES_PER_MINUTE) {
     this.db = db;
     this.hub = hub;
+    this.messagesPerMinute = messagesPerMinute;
     /** @private @type {Map<string, number[]>} sender key → send times (ms) in the last minute */
     this.sendLog = new Map();
   }
@@ -42,7 +44,12 @@ export class ChatService {
     const conversation = await this.db.conversation(conversationId);
     // Another tenant's conversation is reported as unknown: its existence is not the caller's business.
     if (!conversation || conversation.tenantId !== visitor.tenantId) throw notFound('Unknown conversation.');
-    if (conversation.visitorId !== visitor.visitorId) throw new ApiError(403, 'forbidden', 'This conversation belongs to another visitor.');
+    // A user's conversation is theirs on every browser; an anonymous one only the visitor's, and
+    // never reachable by visitor id alone once it was attached to a user.
+    const mine = conversation.userId
+      ? visitor.userId === conversation.userId
+      : visitor.userId === undefined && conversation.visitorId === visitor.visitorId;
+    if (!mine) throw new ApiError(403, 'forbidden', 'This conversation belongs to another visitor.');
     return conversation;
   }
 
@@ -138,9 +145,10 @@ export class ChatService {
   checkRate(key) {
     const now = Date.now();
     const recent = (this.sendLog.get(key) ?? []).filter((t) => now - t < 60_000);
-    if (recent.length >= MESSAGES_PER_MINUTE) {
+    if (recent.length >= this.messagesPerMinute) {
       this.sendLog.set(key, recent);
-      throw new ApiError(429, 'rate_limited', 'Too many messages; slow down.');
+      const retryAfter = Math.max(1, Math.ceil((recent[0] + 60_000 - now) / 1000));
+      throw Object.assign(new ApiError(429, 'rate_limited', `Too many messages; retry in ${retryAfter} s.`), { retryAfter });
     }
     recent.push(now);
     this.sendLog.set(key, recent);

@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS organizations (
 
 -- Seed 000's snippet carries only the tenant id: such tenants accept \`Bearer tenant:<id>\`.
 ALTER TABLE organizations ADD COLUMN IF NOT EXISTS keyless_embed BOOLEAN NOT NULL DEFAULT false;
+-- HS256 secret the tenant's own backend signs visitor identities (userToken) with; NULL = none.
+ALTER TABLE organizations ADD COLUMN IF NOT EXISTS identity_secret TEXT;
 
 CREATE TABLE IF NOT EXISTS agents (
   id              TEXT PRIMARY KEY,
@@ -59,9 +61,15 @@ CREATE TABLE IF NOT EXISTS chat_sessions (
   updated_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
   ended_at        TIMESTAMPTZ
 );
--- One open conversation per visitor and tenant.
-CREATE UNIQUE INDEX IF NOT EXISTS chat_sessions_open_visitor
-  ON chat_sessions (organization_id, visitor_id) WHERE status = 'open';
+-- A verified user (docs/protocol.md, Identity) owns conversations across browsers; an anonymous
+-- visitor's conversation is attached to the user on first identify.
+ALTER TABLE chat_sessions ADD COLUMN IF NOT EXISTS user_id TEXT;
+-- One open conversation per anonymous visitor, and one per user, in a tenant.
+DROP INDEX IF EXISTS chat_sessions_open_visitor;
+CREATE UNIQUE INDEX IF NOT EXISTS chat_sessions_open_anonymous
+  ON chat_sessions (organization_id, visitor_id) WHERE status = 'open' AND user_id IS NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS chat_sessions_open_user
+  ON chat_sessions (organization_id, user_id) WHERE status = 'open' AND user_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS chat_sessions_activity ON chat_sessions (organization_id, updated_at DESC);
 
 CREATE TABLE IF NOT EXISTS chat_messages (
@@ -82,8 +90,12 @@ CREATE TABLE IF NOT EXISTS chat_messages (
 /**
  * @typedef {{ type: 'visitor' | 'agent' | 'ai' | 'system', id?: string, name?: string }} Sender
  * @typedef {{ id: string, clientId?: string, conversationId: string, seq: number, sender: Sender, text: string, createdAt: string }} Message
- * @typedef {{ id: string, tenantId: string, visitorId: string, status: string, lastSeq: number, createdAt: string, updatedAt: string }} Conversation
- * @typedef {{ id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean }} Tenant
+ * @typedef {{ id: string, name?: string, email?: string }} VerifiedUser a user vouched for by the tenant's signed userToken
+ * @typedef {{
+ *   id: string, tenantId: string, visitorId: string, status: string, lastSeq: number, createdAt: string, updatedAt: string,
+ *   userId?: string, user?: VerifiedUser,
+ * }} Conversation
+ * @typedef {{ id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean, identitySecret?: string | null }} Tenant
  * @typedef {{ headerText: string, welcomeMessage: string | null, themeColor: string }} WidgetConfig
  * @typedef {{ id: string, tenantId: string, email: string, name: string, passwordHash: string }} AgentRow
  */
@@ -109,7 +121,8 @@ function toMessage(row) {
 
 /** @param {any} row @returns {Conversation} */
 function toConversation(row) {
-  return {
+  /** @type {Conversation} */
+  const conversation = {
     id: row.id,
     tenantId: row.organization_id,
     visitorId: row.visitor_id,
@@ -118,6 +131,12 @@ function toConversation(row) {
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
+  if (row.user_id) {
+    conversation.userId = row.user_id;
+    const user = row.metadata?.user;
+    conversation.user = { id: row.user_id, ...(user?.name ? { name: String(user.name) } : {}), ...(user?.email ? { email: String(user.email) } : {}) };
+  }
+  return conversation;
 }
 
 /**
@@ -152,9 +171,9 @@ export class Database {
   async upsertTenant(tenant, widget) {
     await this.pg.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO organizations (id, name, api_key, allowed_origins, keyless_embed) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO UPDATE SET name = $2, api_key = $3, allowed_origins = $4, keyless_embed = $5`,
-        [tenant.id, tenant.name, tenant.apiKey, tenant.allowedOrigins, tenant.keylessEmbed === true],
+        `INSERT INTO organizations (id, name, api_key, allowed_origins, keyless_embed, identity_secret) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET name = $2, api_key = $3, allowed_origins = $4, keyless_embed = $5, identity_secret = $6`,
+        [tenant.id, tenant.name, tenant.apiKey, tenant.allowedOrigins, tenant.keylessEmbed === true, tenant.identitySecret ?? null],
       );
       await tx.query(
         `INSERT INTO widget_configurations (organization_id, theme_color, header_text, welcome_message)
@@ -197,12 +216,17 @@ export class Database {
     const keyless = apiKey.startsWith('tenant:');
     const { rows } = await this.pg.query(
       keyless
-        ? 'SELECT id, name, api_key, allowed_origins FROM organizations WHERE id = $1 AND keyless_embed'
-        : 'SELECT id, name, api_key, allowed_origins FROM organizations WHERE api_key = $1',
+        ? 'SELECT * FROM organizations WHERE id = $1 AND keyless_embed'
+        : 'SELECT * FROM organizations WHERE api_key = $1',
       [keyless ? apiKey.slice('tenant:'.length) : apiKey],
     );
-    const row = /** @type {any} */ (rows[0]);
-    return row ? { id: row.id, name: row.name, apiKey: row.api_key, allowedOrigins: row.allowed_origins } : null;
+    return rows[0] ? toTenant(rows[0]) : null;
+  }
+
+  /** @param {string} id @returns {Promise<Tenant | null>} */
+  async tenantById(id) {
+    const { rows } = await this.pg.query('SELECT * FROM organizations WHERE id = $1', [id]);
+    return rows[0] ? toTenant(rows[0]) : null;
   }
 
   /** @param {string} tenantId @returns {Promise<WidgetConfig>} */
@@ -232,23 +256,45 @@ export class Database {
   }
 
   /**
-   * Finds the visitor's open conversation in the tenant, or creates one.
+   * Finds the open conversation of an anonymous visitor or of a verified user, or creates one.
+   *
+   * Anonymous: the visitor's own open conversation that no user owns (a conversation attached to a
+   * user is never handed out by visitor id alone). Verified user: the user's open conversation
+   * (any browser); failing that the visitor's anonymous one, which is attached to the user (first
+   * identify); failing that a new one.
    * @param {string} tenantId
    * @param {string} visitorId
-   * @returns {Promise<{ conversation: Conversation, created: boolean }>}
+   * @param {VerifiedUser} [user]
+   * @returns {Promise<{ conversation: Conversation, created: boolean, attached: boolean }>}
    */
-  async openConversation(tenantId, visitorId) {
+  async openConversation(tenantId, visitorId, user) {
     return this.pg.transaction(async (tx) => {
-      const found = await tx.query(
-        `SELECT * FROM chat_sessions WHERE organization_id = $1 AND visitor_id = $2 AND status = 'open'`,
+      const metadata = user ? JSON.stringify({ user: { name: user.name ?? null, email: user.email ?? null } }) : null;
+      if (user) {
+        const mine = await tx.query(
+          `UPDATE chat_sessions SET metadata = $3 WHERE organization_id = $1 AND user_id = $2 AND status = 'open' RETURNING *`,
+          [tenantId, user.id, metadata],
+        );
+        if (mine.rows[0]) return { conversation: toConversation(mine.rows[0]), created: false, attached: false };
+      }
+      const anonymous = await tx.query(
+        `SELECT * FROM chat_sessions WHERE organization_id = $1 AND visitor_id = $2 AND status = 'open' AND user_id IS NULL`,
         [tenantId, visitorId],
       );
-      if (found.rows[0]) return { conversation: toConversation(found.rows[0]), created: false };
+      const found = /** @type {any} */ (anonymous.rows[0]);
+      if (found && !user) return { conversation: toConversation(found), created: false, attached: false };
+      if (found && user) {
+        const attached = await tx.query(
+          `UPDATE chat_sessions SET user_id = $2, metadata = $3, updated_at = now() WHERE id = $1 RETURNING *`,
+          [found.id, user.id, metadata],
+        );
+        return { conversation: toConversation(attached.rows[0]), created: false, attached: true };
+      }
       const created = await tx.query(
-        `INSERT INTO chat_sessions (id, organization_id, visitor_id) VALUES ($1, $2, $3) RETURNING *`,
-        [`c_${nanoid()}`, tenantId, visitorId],
+        `INSERT INTO chat_sessions (id, organization_id, visitor_id, user_id, metadata) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+        [`c_${nanoid()}`, tenantId, visitorId, user?.id ?? null, metadata],
       );
-      return { conversation: toConversation(created.rows[0]), created: true };
+      return { conversation: toConversation(created.rows[0]), created: true, attached: false };
     });
   }
 
@@ -337,6 +383,18 @@ export class Database {
     if (before !== undefined) page.reverse();
     return { messages: page, hasMore };
   }
+}
+
+/** @param {any} row @returns {Tenant} */
+function toTenant(row) {
+  return {
+    id: row.id,
+    name: row.name,
+    apiKey: row.api_key,
+    allowedOrigins: row.allowed_origins,
+    keylessEmbed: row.keyless_embed === true,
+    identitySecret: row.identity_secret ?? null,
+  };
 }
 
 /** @param {any} row @returns {AgentRow} */

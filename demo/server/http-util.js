@@ -54,7 +54,10 @@ export function sendJson(res, status, body) {
  */
 export function sendError(res, error) {
   const apiError = error instanceof ApiError ? error : new ApiError(500, 'internal', 'Internal server error.');
-  if (apiError.status === 429) res.setHeader('Retry-After', '1');
+  if (apiError.status === 429 && !res.headersSent) {
+    const retryAfter = /** @type {{ retryAfter?: unknown }} */ (apiError).retryAfter;
+    res.setHeader('Retry-After', String(typeof retryAfter === 'number' ? retryAfter : 1));
+  }
   sendJson(res, apiError.status, { error: { code: apiError.code, message: apiError.message } });
 }
 

@@ -12,7 +12,9 @@
  *   | { type: 'message', message: Message }
  *   | { type: 'typing', conversationId: string, sender: Sender, typing: boolean }
  *   | { type: 'conversation', conversation: ConversationSummary }
+ *   | { type: 'raw', data: string }
  * ) & { origin?: unknown }} HubEvent
+ *   `raw` carries a frame written as is to the conversation's visitor sockets (test-only debug hook).
  *   `origin` identifies the connection that caused the event, so it can skip its own echo.
  * @typedef {(event: HubEvent) => void} Listener
  */

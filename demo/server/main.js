@@ -7,14 +7,18 @@
  *
  * Environment: PORT (8787; 0 = any free port), HOST (localhost = 127.0.0.1 and ::1),
  * DATA_DIR (demo/server/.data), JWT_SECRET (generated once and kept in DATA_DIR),
- * SESSION_TTL_SECONDS (900), TENANTS_FILE (demo/server/tenants.json). Relative paths are
- * resolved against the repository root, not the working directory.
+ * SESSION_TTL_SECONDS (900), TENANTS_FILE (demo/server/tenants.json), TRUST_PROXY (1: client IP
+ * from X-Forwarded-For), RATE_SESSIONS_PER_IP / RATE_SESSIONS_PER_VISITOR / RATE_SENDS_PER_IP /
+ * RATE_SENDS_PER_SENDER
+ * (per minute), AMOIQ_DEBUG_HOOKS (1: test-only raw-frame hook; never in production),
+ * WIDGET_DIR (dist: where /amoiq-chat.js is served from). Relative
+ * paths are resolved against the repository root, not the working directory.
  *
  * The first stdout line is machine-readable, `amoiq-chat backend ready on http://127.0.0.1:<port>`
  * (the test-runner plugin waits for it); the lines after it are for humans.
  */
 import { resolve } from 'node:path';
-import { REPO_ROOT, createServer, loadTenants } from './server.js';
+import { DEFAULT_RATE_LIMITS, REPO_ROOT, createServer, loadTenants } from './server.js';
 
 /**
  * @param {string} name
@@ -44,6 +48,15 @@ try {
     jwtSecret: process.env.JWT_SECRET || undefined,
     sessionTtlSeconds: intEnv('SESSION_TTL_SECONDS', 900) || 900,
     tenants,
+    trustProxy: process.env.TRUST_PROXY === '1',
+    widgetDir: process.env.WIDGET_DIR ? resolve(REPO_ROOT, process.env.WIDGET_DIR) : undefined,
+    debugHooks: process.env.AMOIQ_DEBUG_HOOKS === '1',
+    rateLimits: {
+      sessionsPerIp: intEnv('RATE_SESSIONS_PER_IP', DEFAULT_RATE_LIMITS.sessionsPerIp),
+      sessionsPerVisitor: intEnv('RATE_SESSIONS_PER_VISITOR', DEFAULT_RATE_LIMITS.sessionsPerVisitor),
+      sendsPerIp: intEnv('RATE_SENDS_PER_IP', DEFAULT_RATE_LIMITS.sendsPerIp),
+      sendsPerSender: intEnv('RATE_SENDS_PER_SENDER', DEFAULT_RATE_LIMITS.sendsPerSender),
+    },
   });
 } catch (error) {
   // One readable line: PGlite errors otherwise print a screenful of minified source.
@@ -58,11 +71,14 @@ const agent = demo?.agents?.[0];
 const human = [
   `  demo page      http://localhost:${server.port}/`,
   `  agent console  http://localhost:${server.port}/agent/`,
+  `  strict CSP     http://localhost:${server.port}/demo/csp.html`,
   agent ? `  demo agent     ${agent.email} / ${agent.password}` : '  demo agent     (none configured)',
   `  demo API key   ${demo?.apiKey ?? '(none configured)'}`,
+  demo?.identitySecret ? `  demo identity  secret for signing userTokens: ${demo.identitySecret} (docs/security.md)` : '',
+  process.env.AMOIQ_DEBUG_HOOKS === '1' ? '  DEBUG HOOKS ON (AMOIQ_DEBUG_HOOKS=1): for tests only' : '',
   `  started in ${Math.round(performance.now())} ms`,
 ];
-console.log(human.join('\n'));
+console.log(human.filter(Boolean).join('\n'));
 
 let stopping = false;
 /** @param {NodeJS.Signals} signal */

@@ -6,6 +6,9 @@
  */
 import { nanoid } from 'nanoid';
 import { bearer, verifyPassword } from './auth.js';
+import { invalidIdentity, verifyUserToken } from './identity.js';
+import { isOriginAllowed } from './origins.js';
+import { clientIp } from './rate-limit.js';
 import {
   ApiError,
   badRequest,
@@ -25,7 +28,13 @@ export const PROTOCOL_VERSION = 1;
  * @typedef {import('./db.js').Tenant} Tenant
  * @typedef {import('./auth.js').TokenService} TokenService
  * @typedef {import('./chat.js').ChatService} ChatService
- * @typedef {{ db: Database, tokens: TokenService, chat: ChatService, shutdown: AbortSignal }} Deps
+ * @typedef {import('./rate-limit.js').RateLimiter} RateLimiter
+ * @typedef {{ sessionsPerIp: RateLimiter, sessionsPerVisitor: RateLimiter, sendsPerIp: RateLimiter }} Limits
+ * @typedef {{
+ *   db: Database, tokens: TokenService, chat: ChatService, shutdown: AbortSignal, limits: Limits,
+ *   trustProxy: boolean, debugHooks: boolean,
+ * }} Deps
+ *   `debugHooks` enables `POST /api/debug/frames` (tests only; never in production).
  * @typedef {{
  *   req: import('node:http').IncomingMessage,
  *   res: import('node:http').ServerResponse,
@@ -34,23 +43,32 @@ export const PROTOCOL_VERSION = 1;
  *   deps: Deps,
  * }} Context
  * @typedef {(ctx: Context) => Promise<void>} Handler
- * @typedef {{ pattern: RegExp, methods: Record<string, Handler> }} Route
+ * @typedef {{ pattern: RegExp, methods: Record<string, Handler>, debug?: boolean }} Route
+ *   `debug` routes exist only when the server runs with debug hooks (tests).
  */
 
 // ---------------------------------------------------------------------------------------------
 // Visitor side
 
 /**
- * The tenant named by the `Authorization: Bearer <api key>` header.
+ * The tenant named by the `Authorization: Bearer <api key>` header, if the request's `Origin` may
+ * use it.
  * @param {Context} ctx
  * @returns {Promise<Tenant>}
+ * @throws {ApiError} 401 `unauthorized`, 403 `origin_not_allowed`
  */
 async function requireTenant({ req, deps }) {
   const key = bearer(req.headers.authorization);
   if (!key) throw new ApiError(401, 'unauthorized', 'Missing `Authorization: Bearer <api key>` header.');
   const tenant = await deps.db.tenantByApiKey(key);
   if (!tenant) throw new ApiError(401, 'unauthorized', 'Unknown API key.');
+  if (!isOriginAllowed(tenant.allowedOrigins, req.headers.origin)) throw originNotAllowed(req.headers.origin);
   return tenant;
+}
+
+/** @param {string | undefined} origin */
+export function originNotAllowed(origin) {
+  return new ApiError(403, 'origin_not_allowed', `Origin ${JSON.stringify(origin ?? '')} may not embed this tenant's widget.`);
 }
 
 /**
@@ -66,30 +84,48 @@ async function requireVisitor({ req, deps }, tenant) {
 }
 
 /**
- * Whether the page's origin may embed the tenant's widget.
+ * The verified user of a session request, or undefined for an anonymous visitor. A `userId`
+ * without a `userToken` is an unsigned identity and is refused, never trusted.
  * @param {Tenant} tenant
- * @param {string | undefined} origin
+ * @param {Record<string, unknown>} body
+ * @returns {Promise<import('./db.js').VerifiedUser | undefined>}
  */
-function isOriginAllowed(tenant, origin) {
-  if (!origin || tenant.allowedOrigins.includes('*')) return true;
-  return tenant.allowedOrigins.includes(origin);
+async function sessionUser(tenant, body) {
+  if (body.userToken === undefined || body.userToken === null) {
+    if (body.userId !== undefined && body.userId !== null) throw invalidIdentity('`userId` needs a `userToken` signed by the site (see docs/security.md).');
+    return undefined;
+  }
+  const user = await verifyUserToken(tenant, body.userToken);
+  if (body.userId !== undefined && body.userId !== null && body.userId !== user.id) {
+    throw invalidIdentity('`userId` does not match the `sub` of `userToken`.');
+  }
+  // Display details the token does not carry may come from the page; the id never does.
+  const extra = (/** @type {string} */ key) => {
+    const value = body[key];
+    return typeof value === 'string' && value.trim() && value.length <= 256 ? value.trim() : undefined;
+  };
+  const name = user.name ?? extra('userName');
+  const email = user.email ?? extra('userEmail');
+  return { id: user.id, ...(name ? { name } : {}), ...(email ? { email } : {}) };
 }
 
 /** `POST /api/chat/session`: find or create the visitor's conversation and issue a token. @type {Handler} */
 async function createSession(ctx) {
   const { req, deps } = ctx;
   const tenant = await requireTenant(ctx);
-  if (!isOriginAllowed(tenant, req.headers.origin)) throw new ApiError(403, 'forbidden', 'This origin may not use this API key.');
+  deps.limits.sessionsPerIp.hit(`${tenant.id}:${clientIp(req, deps.trustProxy)}`);
   const body = await readJson(req, { allowEmpty: true });
   if (body.tenantId !== undefined && body.tenantId !== null) {
     if (typeof body.tenantId !== 'string') throw badRequest('`tenantId` must be a string.');
     if (body.tenantId !== tenant.id) throw new ApiError(403, 'forbidden', '`tenantId` does not match the API key.');
   }
   const visitorId = body.visitorId === undefined || body.visitorId === null ? nanoid() : parseClientId(body.visitorId, 'visitorId');
+  deps.limits.sessionsPerVisitor.hit(`${tenant.id}:${visitorId}`);
+  const user = await sessionUser(tenant, body);
 
-  const { conversation, created } = await deps.db.openConversation(tenant.id, visitorId);
-  if (created) deps.chat.announceConversation(conversation);
-  const { token, expiresAt } = await deps.tokens.signVisitor({ tenantId: tenant.id, visitorId, conversationId: conversation.id });
+  const { conversation, created, attached } = await deps.db.openConversation(tenant.id, visitorId, user);
+  if (created || attached) deps.chat.announceConversation(conversation);
+  const { token, expiresAt } = await deps.tokens.signVisitor({ tenantId: tenant.id, visitorId, conversationId: conversation.id, userId: user?.id });
   sendJson(ctx.res, 200, {
     protocol: PROTOCOL_VERSION,
     tenantId: tenant.id,
@@ -100,6 +136,7 @@ async function createSession(ctx) {
     wsUrl: `${wsScheme(req)}://${req.headers.host}/ws/chat`,
     lastSeq: conversation.lastSeq,
     config: await deps.db.widgetConfig(tenant.id),
+    ...(user ? { user } : {}),
   });
 }
 
@@ -148,6 +185,7 @@ async function answerPage(ctx, conversationId, page, wait) {
 async function postVisitorMessage(ctx) {
   const tenant = await requireTenant(ctx);
   const visitor = await requireVisitor(ctx, tenant);
+  ctx.deps.limits.sendsPerIp.hit(`${tenant.id}:${clientIp(ctx.req, ctx.deps.trustProxy)}`);
   const body = await readJson(ctx.req);
   const conversation = await ctx.deps.chat.visitorConversation(visitor, body.conversationId);
   const clientId = parseClientId(body.clientId);
@@ -239,6 +277,35 @@ async function postAgentTyping(ctx) {
   sendJson(ctx.res, 204);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Test-only
+
+/**
+ * `POST /api/debug/frames` `{ conversationId, frames }`: writes each frame as is to the
+ * conversation's visitor sockets, so tests can feed the widget malformed frames. A frame is a
+ * string, or `{ prefix, fill, times, suffix }` for a huge one (`prefix + fill × times + suffix`,
+ * at most 8 MiB). Exists only when the server runs with `AMOIQ_DEBUG_HOOKS=1`; otherwise it is an
+ * unknown route.
+ * @type {Handler}
+ */
+async function debugFrames(ctx) {
+  if (!ctx.deps.debugHooks) throw new ApiError(404, 'not_found', `No route for POST ${ctx.url.pathname}.`);
+  const body = await readJson(ctx.req);
+  const conversation = typeof body.conversationId === 'string' ? await ctx.deps.db.conversation(body.conversationId) : null;
+  if (!conversation) throw new ApiError(404, 'not_found', 'Unknown conversation.');
+  if (!Array.isArray(body.frames)) throw badRequest('`frames` must be an array.');
+  const frames = body.frames.map((/** @type {any} */ f) => {
+    if (typeof f === 'string') return f;
+    const { prefix = '', fill = '', times = 0, suffix = '' } = f ?? {};
+    if (![prefix, fill, suffix].every((p) => typeof p === 'string') || !Number.isInteger(times) || fill.length * times > 8 * 2 ** 20) {
+      throw badRequest('A frame is a string or { prefix, fill, times, suffix } of at most 8 MiB.');
+    }
+    return prefix + fill.repeat(times) + suffix;
+  });
+  for (const data of frames) ctx.deps.chat.hub.publish(conversation.tenantId, conversation.id, { type: 'raw', data });
+  sendJson(ctx.res, 204);
+}
+
 /** The API routing table; `(?<id>…)` groups become `ctx.params`. @type {Route[]} */
 export const apiRoutes = [
   { pattern: /^\/api\/chat\/session$/, methods: { POST: createSession } },
@@ -251,4 +318,5 @@ export const apiRoutes = [
     methods: { GET: listAgentMessages, POST: postAgentMessage },
   },
   { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/typing$/, methods: { POST: postAgentTyping } },
+  { pattern: /^\/api\/debug\/frames$/, methods: { POST: debugFrames }, debug: true },
 ];

@@ -13,9 +13,13 @@ import { ChatService } from './chat.js';
 import { openDatabase } from './db.js';
 import { ApiError, handleCors, notFound, sendError } from './http-util.js';
 import { Hub } from './hub.js';
+import { RateLimiter } from './rate-limit.js';
 import { apiRoutes } from './routes.js';
 import { createSockets } from './sockets.js';
 import { serveStatic } from './static.js';
+
+/** Default rate limits, per minute: generous for people, tight enough to stop a flood. */
+export const DEFAULT_RATE_LIMITS = { sessionsPerIp: 300, sessionsPerVisitor: 30, sendsPerIp: 600, sendsPerSender: 120 };
 
 /** Absolute path of the repository (two levels above this file). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -23,7 +27,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 /**
  * @typedef {{ id: string, email: string, password: string, name: string }} TenantAgentConfig
  * @typedef {{
- *   id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean,
+ *   id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean, identitySecret?: string,
  *   widget?: { headerText?: string, welcomeMessage?: string, themeColor?: string },
  *   agents?: TenantAgentConfig[],
  * }} TenantConfig
@@ -36,7 +40,15 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  *   agentTtlSeconds?: number,
  *   tenants: TenantConfig[],
  *   repoRoot?: string,
+ *   trustProxy?: boolean,
+ *   debugHooks?: boolean,
+ *   rateLimits?: Partial<RateLimits>,
+ *   widgetDir?: string,
  * }} ServerOptions
+ *   `widgetDir`: where the built drop-in script is served from (default `dist/`).
+ *   `trustProxy`: take the client IP from `X-Forwarded-For` (only behind a proxy that sets it).
+ *   `debugHooks`: enable `POST /api/debug/frames` (tests only).
+ * @typedef {{ sessionsPerIp: number, sessionsPerVisitor: number, sendsPerIp: number, sendsPerSender: number }} RateLimits per minute
  */
 
 /**
@@ -84,6 +96,7 @@ async function seedTenants(db, tenants) {
         apiKey: tenant.apiKey,
         allowedOrigins: tenant.allowedOrigins ?? [],
         keylessEmbed: tenant.keylessEmbed === true,
+        identitySecret: tenant.identitySecret ?? null,
       },
       tenant.widget ?? {},
     );
@@ -167,9 +180,23 @@ export async function createServer(options) {
     sessionTtlSeconds: options.sessionTtlSeconds ?? 900,
     agentTtlSeconds: options.agentTtlSeconds ?? 8 * 3600,
   });
-  const chat = new ChatService(db, new Hub());
+  const rates = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const chat = new ChatService(db, new Hub(), rates.sendsPerSender);
+  const limits = {
+    sessionsPerIp: new RateLimiter({ limit: rates.sessionsPerIp, what: 'new sessions from this address' }),
+    sessionsPerVisitor: new RateLimiter({ limit: rates.sessionsPerVisitor, what: 'new sessions for this visitor' }),
+    sendsPerIp: new RateLimiter({ limit: rates.sendsPerIp, what: 'messages from this address' }),
+  };
   /** @type {import('./routes.js').Deps} */
-  const deps = { db, tokens, chat, shutdown: shutdownController.signal };
+  const deps = {
+    db,
+    tokens,
+    chat,
+    shutdown: shutdownController.signal,
+    limits,
+    trustProxy: options.trustProxy === true,
+    debugHooks: options.debugHooks === true,
+  };
   const sockets = createSockets(deps);
   /** Requests being handled; shutdown waits for them before closing the database. */
   const inflight = new Set();
@@ -191,7 +218,7 @@ export async function createServer(options) {
   async function handleRequest(req, res) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (handleCors(req, res)) return;
-    const route = apiRoutes.find((r) => r.pattern.test(url.pathname));
+    const route = apiRoutes.find((r) => r.pattern.test(url.pathname) && (!r.debug || deps.debugHooks));
     if (route) {
       const handler = route.methods[req.method ?? 'GET'];
       if (!handler) {
@@ -202,7 +229,7 @@ export async function createServer(options) {
       await handler({ req, res, url, params, deps });
       return;
     }
-    if (url.pathname.startsWith('/api/') || !(await serveStatic(req, res, url.pathname, repoRoot))) {
+    if (url.pathname.startsWith('/api/') || !(await serveStatic(req, res, url.pathname, repoRoot, options.widgetDir))) {
       throw notFound(`No route for ${req.method} ${url.pathname}.`);
     }
   }
@@ -213,8 +240,25 @@ export async function createServer(options) {
       (server) => {
         server.on('request', onRequest);
         server.on('upgrade', sockets.handleUpgrade);
-        // A broken client connection is the client's problem, not a reason to crash.
-        server.on('clientError', (_error, socket) => socket.destroy());
+        // A request the HTTP parser refuses still gets the protocol's error body when the socket
+        // can take one; a broken connection is the client's problem, not a reason to crash.
+        server.on('clientError', (error, socket) => {
+          const code = /** @type {{ code?: string }} */ (error).code;
+          if (socket.writable && code !== 'ECONNRESET') {
+            const tooLarge = code === 'HPE_HEADER_OVERFLOW';
+            const body = JSON.stringify({
+              error: tooLarge
+                ? { code: 'payload_too_large', message: 'Request headers are too large.' }
+                : { code: 'bad_request', message: 'Malformed HTTP request.' },
+            });
+            socket.end(
+              `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+                `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+            );
+          } else {
+            socket.destroy();
+          }
+        });
       },
       options.port ?? 8787,
       options.host ?? 'localhost',

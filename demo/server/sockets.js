@@ -8,7 +8,9 @@
  */
 import { WebSocketServer } from 'ws';
 import { ApiError, MAX_BODY_BYTES, parseClientId, parseText } from './http-util.js';
-import { PROTOCOL_VERSION, publicAgent } from './routes.js';
+import { isOriginAllowed } from './origins.js';
+import { clientIp } from './rate-limit.js';
+import { PROTOCOL_VERSION, originNotAllowed, publicAgent } from './routes.js';
 
 /** Close codes of the protocol. */
 export const CLOSE = { GOING_AWAY: 1001, UNAUTHORIZED: 4001, FORBIDDEN: 4003, PROTOCOL: 4400 };
@@ -58,13 +60,23 @@ export function createSockets(deps) {
         socket.end(`HTTP/1.1 ${handler ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => {
+      void admitOrigin(req, url, deps).then((refusal) => {
+        if (refusal) {
+          const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message } });
+          socket.end(
+            `HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+          );
+          return;
+        }
+        accept();
+      });
+      const accept = () => wss.handleUpgrade(req, socket, head, (ws) => {
         const live = /** @type {Socket} */ (ws);
         live.isAlive = true;
         live.on('pong', () => (live.isAlive = true));
         // An 'error' without a listener would crash the process (e.g. a frame over maxPayload).
         live.on('error', (error) => console.warn(`ws ${url.pathname}: ${error.message}`));
-        handler(live, url, deps).catch((error) => {
+        handler(live, url, deps, req).catch((error) => {
           console.error('ws connection setup failed', error);
           live.close(1011, 'internal error');
         });
@@ -80,6 +92,26 @@ export function createSockets(deps) {
 }
 
 /**
+ * The origin check of a visitor upgrade (docs/protocol.md): a page whose origin the tenant does
+ * not allow is refused with HTTP 403 `origin_not_allowed` before the upgrade. A token that does
+ * not verify is left to the connection, which closes with 4001 so the client renews it.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {URL} url
+ * @param {Deps} deps
+ * @returns {Promise<ApiError | null>}
+ */
+async function admitOrigin(req, url, deps) {
+  if (url.pathname !== '/ws/chat' || req.headers.origin === undefined) return null;
+  try {
+    const visitor = await deps.tokens.verifyVisitor(url.searchParams.get('token'));
+    const tenant = await deps.db.tenantById(visitor.tenantId);
+    return tenant && !isOriginAllowed(tenant.allowedOrigins, req.headers.origin) ? originNotAllowed(req.headers.origin) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * @param {Socket} ws
  * @param {Record<string, unknown>} frame
  */
@@ -92,7 +124,11 @@ function send(ws, frame) {
  * @returns {{ code: string, message: string }}
  */
 function errorFields(error) {
-  if (error instanceof ApiError) return { code: error.code, message: error.message };
+  if (error instanceof ApiError) {
+    const retryAfter = /** @type {{ retryAfter?: unknown }} */ (error).retryAfter;
+    // A 429 says when to try again, as the HTTP Retry-After header does.
+    return { code: error.code, message: error.message, ...(error.status === 429 ? { retryAfter: typeof retryAfter === 'number' ? retryAfter : 1 } : {}) };
+  }
   console.error('ws frame failed', error);
   return { code: 'internal', message: 'Internal server error.' };
 }
@@ -138,9 +174,11 @@ function onFrames(ws, handle) {
  * @param {Socket} ws
  * @param {URL} url
  * @param {Deps} deps
+ * @param {import('node:http').IncomingMessage} req
  */
-async function visitorConnection(ws, url, deps) {
+async function visitorConnection(ws, url, deps, req) {
   const { tokens, chat, db } = deps;
+  const ip = clientIp(req, deps.trustProxy);
   // Frames that arrive while we authenticate are held, not lost.
   /** @type {Array<import('ws').RawData>} */
   const early = [];
@@ -173,6 +211,8 @@ async function visitorConnection(ws, url, deps) {
       else send(ws, { type: 'message', message: event.message });
     } else if (event.type === 'typing' && event.sender.type !== 'visitor') {
       send(ws, { type: 'typing', conversationId: event.conversationId, sender: event.sender, typing: event.typing });
+    } else if (event.type === 'raw' && ws.readyState === ws.OPEN) {
+      ws.send(event.data); // test-only debug hook (POST /api/debug/frames)
     }
   });
   ws.on('close', unsubscribe);
@@ -219,6 +259,7 @@ async function visitorConnection(ws, url, deps) {
         // clientId first, so an error frame about the text can still name the message.
         const clientId = parseClientId(frame.clientId);
         const text = parseText(frame.text);
+        deps.limits.sendsPerIp.hit(`${visitor.tenantId}:${ip}`);
         const { message } = await chat.postMessage({ conversation: current, clientId, sender: { type: 'visitor' }, text, origin: ws });
         send(ws, { type: 'ack', clientId, message });
         break;

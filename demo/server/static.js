@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Static files served next to the API, so the whole demo runs from one port:
- * `/` host page, `/amoiq-chat.js` the built widget, `/demo/*` host-page assets,
+ * `/` host page, `/amoiq-chat.js` the built widget (and its `/locales/*.js`), `/demo/*` host-page assets,
  * `/agent/*` the built agent console (single-page app: unknown paths get its index.html).
  */
 import { createReadStream } from 'node:fs';
@@ -52,8 +52,9 @@ function sendText(res, status, text) {
  * @param {import('node:http').IncomingMessage} req
  * @param {import('node:http').ServerResponse} res
  * @param {string} file
+ * @param {Record<string, string>} [extraHeaders]
  */
-async function sendFile(req, res, file) {
+async function sendFile(req, res, file, extraHeaders = {}) {
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) return false;
   res.writeHead(200, {
@@ -62,11 +63,18 @@ async function sendFile(req, res, file) {
     // Demo files change with every build; always revalidate.
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
+    ...extraHeaders,
   });
   if (req.method === 'HEAD') res.end();
   else createReadStream(file).pipe(res);
   return true;
 }
+
+/**
+ * The policy `/demo/csp.html` is served with: nothing inline, nothing evaluated, no HTML from
+ * strings without a Trusted Types policy. The widget must work under it (docs/security.md).
+ */
+export const STRICT_CSP = "default-src 'self'; base-uri 'none'; object-src 'none'; require-trusted-types-for 'script'";
 
 /**
  * Serves the demo's static files. Returns false if the path is not a static mount, so the caller
@@ -75,8 +83,9 @@ async function sendFile(req, res, file) {
  * @param {import('node:http').ServerResponse} res
  * @param {string} pathname raw (still percent-encoded) URL path
  * @param {string} repoRoot absolute path of the repository
+ * @param {string} [widgetDir] where the built drop-in script is (default `<repoRoot>/dist`)
  */
-export async function serveStatic(req, res, pathname, repoRoot) {
+export async function serveStatic(req, res, pathname, repoRoot, widgetDir = join(repoRoot, 'dist')) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   let path;
   try {
@@ -94,8 +103,16 @@ export async function serveStatic(req, res, pathname, repoRoot) {
   }
 
   if (path === '/amoiq-chat.js' || path === '/amoiq-chat.js.map') {
-    if (await sendFile(req, res, join(repoRoot, 'dist', path.slice(1)))) return true;
+    if (await sendFile(req, res, join(widgetDir, path.slice(1)))) return true;
     sendText(res, 404, `dist${path} is missing: build the widget first with \`npm run build:embed\` (or \`npm start\`).`);
+    return true;
+  }
+
+  // The drop-in script loads its locale files (es, fr, de, ar, ja) from beside itself.
+  if (path.startsWith('/locales/')) {
+    const file = safeJoin(join(widgetDir, 'locales'), path.slice('/locales/'.length));
+    if (file && (await sendFile(req, res, file))) return true;
+    sendText(res, 404, 'Not found.');
     return true;
   }
 
@@ -103,7 +120,10 @@ export async function serveStatic(req, res, pathname, repoRoot) {
     const rel = path.slice('/demo/'.length);
     // The backend's own sources and its data directory are not for the browser.
     const file = rel.startsWith('server/') || rel === 'server' ? null : safeJoin(demoDir, rel);
-    if (file && (await sendFile(req, res, file))) return true;
+    // Checked on the resolved file, so no spelling of the path gets the page without its policy.
+    /** @type {Record<string, string>} */
+    const headers = file === join(demoDir, 'csp.html') ? { 'Content-Security-Policy': STRICT_CSP } : {};
+    if (file && (await sendFile(req, res, file, headers))) return true;
     sendText(res, 404, 'Not found.');
     return true;
   }

@@ -8,3 +8,4 @@ export { AmoiqTypingEvent } from './typing-event.js';
 export { AmoiqCloseRequestEvent } from './close-request-event.js';
 export { AmoiqRetryEvent } from './retry-event.js';
 export { AmoiqQuickReplyEvent } from './quick-reply-event.js';
+export { AmoiqResetEvent } from './reset-event.js';

@@ -70,7 +70,7 @@ export type ServerFrame =
   | { type: 'message'; message: WireMessage }
   | { type: 'ack'; clientId: string; message: WireMessage }
   | { type: 'typing'; conversationId: string; sender: Sender; typing: boolean }
-  | { type: 'error'; code: string; message: string; clientId?: string }
+  | { type: 'error'; code: string; message: string; clientId?: string; retryAfter?: number }
   | { type: 'pong'; ts: number };
 
 /** Frames the client sends on `/ws/chat`. */
@@ -156,6 +156,7 @@ export function decodeServerFrame(data: unknown): Decoded<ServerFrame> {
     }
     case 'error':
       if (!isString(v.code) || !isString(v.message)) return fail('code or message missing');
+      if (v.retryAfter !== undefined && !(typeof v.retryAfter === 'number' && v.retryAfter >= 0)) return fail('retryAfter is not a number');
       return { ok: true, value: v as ServerFrame };
     case 'pong':
       return { ok: true, value: v as ServerFrame };

@@ -328,7 +328,7 @@ export class ChatTransport {
         if (ack && frame.clientId) {
           this.acks.delete(frame.clientId);
           this.clearTimer(ack.timer);
-          ack.reject(new ApiError(STATUS_OF_CODE[frame.code] ?? 500, frame.code, frame.message));
+          ack.reject(new ApiError(STATUS_OF_CODE[frame.code] ?? 500, frame.code, frame.message, frame.retryAfter));
         } else {
           this.opts.listener.warning(`Server error frame: ${frame.code}: ${frame.message}`);
         }

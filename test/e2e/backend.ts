@@ -10,8 +10,23 @@ export interface BackendInfo {
   other: { apiKey: string; tenantId: string; agent: { email: string; password: string } };
 }
 
-export const backendInfo = () => executeServerCommand<BackendInfo, void>('backend-info');
-export const restartBackend = () => executeServerCommand<BackendInfo, void>('backend-restart');
+/**
+ * Runs a plugin command, asking again when the browser gave up waiting: a cold start of the
+ * backend (PGlite) can take longer than the 20 s a command may take on a loaded machine, and the
+ * plugin keeps starting it meanwhile.
+ */
+export async function backendCommand(command: string): Promise<BackendInfo> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await executeServerCommand<BackendInfo, void>(command);
+    } catch (err) {
+      if (attempt >= 4 || !/Did not receive a server response/.test(String(err))) throw err;
+    }
+  }
+}
+
+export const backendInfo = () => backendCommand('backend-info');
+export const restartBackend = () => backendCommand('backend-restart');
 
 /** The agent side, through the documented agent protocol only. */
 export class Agent {

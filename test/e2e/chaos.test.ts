@@ -6,9 +6,10 @@ import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import type { ChatMessage } from '../../src/services/chat-service.js';
 import { ChatStore } from '../../src/services/store.js';
 import { until } from '../helpers/dom.js';
-import { Agent, backendInfo, type BackendInfo } from './backend.js';
+import { Agent, backendCommand, type BackendInfo } from './backend.js';
 
-// The chaos suite: the real element in Chromium, the real backend process, killed and restarted,
+// The chaos suite: the real element in Chromium, a real backend process of its own (without the
+// per-sender flood limit, so 250 messages can go out in half a minute), killed and restarted,
 // cut off by a proxy, taken offline, shared between tabs. Nothing is mocked. Each scenario prints
 // its figures (test-results/<name>.json) through the chaos plugin.
 
@@ -102,7 +103,7 @@ describe('chaos suite', function () {
   let agent: Agent;
 
   before(async () => {
-    info = await backendInfo();
+    info = await backendCommand('backend-chaos-info');
     agent = await Agent.login(info);
   });
 
@@ -136,11 +137,11 @@ describe('chaos suite', function () {
     const killer = (async () => {
       for (let k = 0; k < 10; k++) {
         await sleep(1200 + Math.random() * 800);
-        await command('backend-kill');
+        await command('backend-chaos-kill');
         kills++;
         void log(`kill ${kills}: visitor ${own(el).length}, received ${received.length}`);
         await sleep(200 + Math.random() * 600);
-        await command('backend-start');
+        await backendCommand('backend-chaos-start');
         const up = performance.now();
         const waiting = own(el).filter((m) => m.status === 'pending').map((m) => m.clientId);
         await until(

@@ -18,10 +18,43 @@ export interface BackendInfo extends TenantInfo {
 
 let info: Promise<BackendInfo> | undefined;
 
+export type BackendCommand =
+  | 'backend-info'
+  | 'backend-restart'
+  | 'backend-kill'
+  | 'backend-start'
+  | 'backend-short-info'
+  | 'backend-short-kill'
+  | 'backend-short-start'
+  | 'backend-build-widget';
+
+/**
+ * Runs a plugin command. The dev server gives a command 20 s to answer, and a backend start on a
+ * loaded machine can take longer; the start is shared by every caller, so asking again just waits
+ * on it a little more.
+ */
+export async function command(name: BackendCommand): Promise<BackendInfo> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await executeServerCommand<BackendInfo, undefined>(name)) as BackendInfo;
+    } catch (error) {
+      if (attempt >= 4 || !/Did not receive a server response/.test(String(error))) throw error;
+    }
+  }
+}
+
+// The first test of a file pays for the backend's start, which takes a while on a loaded machine
+// (PGlite): do it once here, with room to spare, rather than inside a 20 s test timeout.
+before(async function () {
+  this.timeout(120_000);
+  await backend();
+});
+
 /** Backend info (cached: the URL stays the same across restarts), or runs a control command. */
-export function backend(command: 'backend-info' | 'backend-restart' | 'backend-kill' | 'backend-start' = 'backend-info') {
-  if (command !== 'backend-info') return executeServerCommand<BackendInfo, undefined>(command) as Promise<BackendInfo>;
-  info ??= executeServerCommand<BackendInfo, undefined>(command) as Promise<BackendInfo>;
+export function backend(name: 'backend-info' | 'backend-restart' | 'backend-kill' | 'backend-start' = 'backend-info') {
+  if (name !== 'backend-info') return command(name);
+  info ??= command(name);
+  info.catch(() => (info = undefined));
   return info;
 }
 
@@ -173,3 +206,93 @@ export async function agentSocket(token: string): Promise<RecordingSocket> {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An answer to a raw request sent from Node (see `backend-raw-http` in test/plugins/backend.mjs). */
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const toBase64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
+
+/**
+ * Sends raw HTTP/1.1 requests from Node, one TCP connection each: the way to send what a browser
+ * may not (any `Origin`, `X-Forwarded-For`, broken headers).
+ */
+export function rawHttp(requests: Array<string | Uint8Array>): Promise<RawAnswer[]> {
+  const encoded = requests.map((r) => ({ data: toBase64(typeof r === 'string' ? new TextEncoder().encode(r) : r) }));
+  return executeServerCommand<RawAnswer[], { requests: typeof encoded }>('backend-raw-http', { requests: encoded }) as Promise<RawAnswer[]>;
+}
+
+export interface NodeRequest {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  /** JSON-encoded unless a string. */
+  body?: unknown;
+  /** Sent as `Origin`. */
+  origin?: string;
+  /** Sent as `X-Forwarded-For` (the test backends trust it). */
+  ip?: string;
+  auth?: string;
+}
+
+/** Builds the text of an HTTP/1.1 request. */
+export function requestText({ method, path, headers = {}, body, origin, ip, auth }: NodeRequest): string {
+  const payload = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  const all: Record<string, string> = { Host: '127.0.0.1', Connection: 'close', ...headers };
+  if (origin !== undefined) all.Origin = origin;
+  if (ip !== undefined) all['X-Forwarded-For'] = ip;
+  if (auth !== undefined) all.Authorization = `Bearer ${auth}`;
+  if (body !== undefined) {
+    all['Content-Type'] ??= 'application/json';
+    all['Content-Length'] = String(new TextEncoder().encode(payload).length);
+  }
+  const head = Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  return `${method ?? (body === undefined ? 'GET' : 'POST')} ${path} HTTP/1.1\r\n${head}\r\n${payload}`;
+}
+
+/** Sends requests from Node and parses JSON answers. */
+export async function fromNode(requests: NodeRequest[]): Promise<Array<{ status: number; headers: Record<string, string>; body: any }>> {
+  const answers = await rawHttp(requests.map(requestText));
+  return answers.map((a) => {
+    let body: any = a.body;
+    try {
+      body = a.body ? JSON.parse(a.body) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: a.status, headers: a.headers, body };
+  });
+}
+
+/** Opens a WebSocket from Node with the given `Origin` header. */
+export function wsFromNode(path: string, origin?: string) {
+  return executeServerCommand<{ status: number; body?: string; frame?: any; close?: number }, { path: string; origin?: string }>(
+    'backend-ws-upgrade',
+    { path, origin },
+  ) as Promise<{ status: number; body?: string; frame?: any; close?: number }>;
+}
+
+/** A session on the acme tenant (restrictive origins), created from an allowed origin through Node. */
+export async function acmeSession(visitorId = newId()): Promise<Session> {
+  const { other } = await backend();
+  const [res] = await fromNode([
+    { path: '/api/chat/session', auth: other.apiKey, origin: 'https://acme.example', body: { tenantId: other.tenantId, visitorId } },
+  ]);
+  if (res.status !== 200) throw new Error(`acme session failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Signs a userToken the way a site's backend does (docs/security.md). */
+export async function userToken(
+  claims: { sub?: string; name?: string; email?: string },
+  { secret = DEMO_IDENTITY_SECRET, expiresIn = '10m', alg = 'HS256' }: { secret?: string; expiresIn?: string; alg?: string } = {},
+): Promise<string> {
+  return new SignJWT({ ...claims }).setProtectedHeader({ alg }).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(secret));
+}
+
+/** demo/server/tenants.json: the demo tenant's identity secret (a demo value, documented). */
+export const DEMO_IDENTITY_SECRET = 'demo_identity_secret_change_me_7f3a9c1e5b';
+export const ACME_IDENTITY_SECRET = 'acme_identity_secret_5d2b8e0f4a91c6';

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { api, backend, expiredVisitorToken, newId, newSession, postVisitor, sleep } from './helpers.js';
+import { acmeSession, api, backend, expiredVisitorToken, newId, newSession, postVisitor, sleep } from './helpers.js';
 
 describe('POST /api/chat/session', () => {
   it('creates a conversation and returns token, wsUrl and the tenant config', async () => {
@@ -138,8 +138,8 @@ describe('POST /api/chat/messages', () => {
   });
 
   it('answers 403 when the session token is from another tenant', async () => {
-    const { apiKey, other } = await backend();
-    const acme = await newSession(newId(), other);
+    const { apiKey } = await backend();
+    const acme = await acmeSession();
     const res = await api('/api/chat/messages', {
       auth: apiKey,
       session: acme.token,

@@ -5,6 +5,7 @@ import { ChatController } from '../../controllers/chat-controller.js';
 import { AmoiqCloseEvent } from '../../events/close-event.js';
 import { AmoiqErrorEvent } from '../../events/error-event.js';
 import { AmoiqOpenEvent } from '../../events/open-event.js';
+import { AmoiqResetEvent } from '../../events/reset-event.js';
 import type { AmoiqInputSubmitEvent } from '../../events/input-submit-event.js';
 import type { AmoiqRetryEvent } from '../../events/retry-event.js';
 import type { AmoiqQuickReplyEvent } from '../../events/quick-reply-event.js';
@@ -438,24 +439,6 @@ export class AmoiqChat extends LitElement {
         }
       },
     });
-  }
-}
-
-/**
- * Fired by `<amoiq-chat>` when `reset()` is about to clear the visitor's local state. Cancel it
- * (`preventDefault()`) to keep everything; `detail.unsent` counts messages not delivered yet.
- */
-export class AmoiqResetEvent extends CustomEvent<{ unsent: number }> {
-  static readonly eventName = 'amoiq-reset';
-
-  constructor(detail: { unsent: number }) {
-    super(AmoiqResetEvent.eventName, { detail, bubbles: true, composed: true, cancelable: true });
-  }
-}
-
-declare global {
-  interface HTMLElementEventMap {
-    'amoiq-reset': AmoiqResetEvent;
   }
 }
 

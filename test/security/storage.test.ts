@@ -1,0 +1,77 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { createStore, get, keys } from 'idb-keyval';
+import { nanoid } from 'nanoid';
+import '../../src/define.js';
+import type { AmoiqChat } from '../../src/components/chat/chat.js';
+import { until } from '../helpers/dom.js';
+import { backend, type BackendInfo } from '../server/helpers.js';
+import { headerStatus, renderedText } from './widget.js';
+
+// storage="memory|session|persistent": nothing reaches IndexedDB before consent; switching to
+// persistent moves the current chat there and it continues (and survives a "reload").
+
+const idbKeys = async (dbName: string) => (await keys(createStore(dbName, 'state'))).map(String);
+
+async function mount(info: BackendInfo, dbName: string, storage: string): Promise<AmoiqChat> {
+  return fixture<AmoiqChat>(
+    html`<amoiq-chat gateway-url=${info.url} api-key=${info.apiKey} tenant-id=${info.tenantId} db-name=${dbName} storage=${storage} open></amoiq-chat>`,
+  );
+}
+
+async function sendAndWait(el: AmoiqChat, text: string) {
+  const stored = new Promise<void>((resolve) =>
+    el.addEventListener('amoiq-message', (e) => e.detail.direction === 'sent' && e.detail.message.text === text && resolve()),
+  );
+  el.send(text);
+  await stored;
+}
+
+describe('security: storage consent', () => {
+  let info: BackendInfo;
+  before(async () => {
+    info = await backend();
+  });
+
+  it('memory keeps nothing in IndexedDB; persistent later moves the chat there and it continues', async () => {
+    const dbName = `amoiq-st-${nanoid(8)}`;
+    const el = await mount(info, dbName, 'memory');
+    await until(() => /Online/.test(headerStatus(el)), 'online');
+    const text = `before consent ${nanoid(5)}`;
+    await sendAndWait(el, text);
+    await new Promise((r) => setTimeout(r, 300)); // the message cache is written after 100 ms
+    expect(await idbKeys(dbName)).to.deep.equal([]);
+
+    el.storage = 'persistent';
+    await el.updateComplete;
+    let stored: string[] = [];
+    for (let i = 0; i < 40 && !stored.some((k) => k.endsWith(':session')); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      stored = await idbKeys(dbName);
+    }
+    expect(stored).to.include(`${info.tenantId}:visitor`).and.include(`${info.tenantId}:session`);
+    const visitorId = await get(`${info.tenantId}:visitor`, createStore(dbName, 'state'));
+
+    const after = `after consent ${nanoid(5)}`;
+    await sendAndWait(el, after);
+    el.remove();
+
+    // A later page load with persistent storage is the same visitor with the same history.
+    const again = await mount(info, dbName, 'persistent');
+    await until(() => renderedText(again).includes(text) && renderedText(again).includes(after), 'the history after consent', 15_000);
+    expect(await get(`${info.tenantId}:visitor`, createStore(dbName, 'state'))).to.equal(visitorId);
+  });
+
+  it('session keeps the state in this tab’s sessionStorage, not in IndexedDB', async () => {
+    const dbName = `amoiq-st-${nanoid(8)}`;
+    const el = await mount(info, dbName, 'session');
+    await until(() => /Online/.test(headerStatus(el)), 'online');
+    await sendAndWait(el, 'tab only');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await idbKeys(dbName)).to.deep.equal([]);
+    const ours = Object.keys(sessionStorage).filter((k) => k.startsWith(`amoiq:${dbName}:`));
+    expect(ours).to.include(`amoiq:${dbName}:${info.tenantId}:visitor`);
+    await el.reset();
+    expect(Object.keys(sessionStorage).filter((k) => k.startsWith(`amoiq:${dbName}:${info.tenantId}:visitor`))).to.have.length.at.most(1);
+    el.remove();
+  });
+});
