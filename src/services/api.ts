@@ -64,9 +64,22 @@ export class ChatApi {
     this.fetchFn = fetchFn ?? globalThis.fetch.bind(globalThis);
   }
 
-  /** Creates or resumes the visitor's session (`POST /api/chat/session`). */
-  async createSession(visitorId: string | undefined, signal?: AbortSignal): Promise<SessionInfo> {
-    const body = await this.request('POST', '/api/chat/session', { body: { tenantId: this.tenantId, visitorId }, signal });
+  /**
+   * Creates or resumes the visitor's session (`POST /api/chat/session`). With a user identity
+   * (protocol v1 "Identity": a `userToken` the site's backend signed) the session is the user's.
+   */
+  async createSession(
+    visitorId: string | undefined,
+    identity?: { userId: string; userToken: string; name?: string; email?: string },
+    signal?: AbortSignal,
+  ): Promise<SessionInfo> {
+    const user = identity && {
+      userToken: identity.userToken,
+      userId: identity.userId,
+      userName: identity.name,
+      userEmail: identity.email,
+    };
+    const body = await this.request('POST', '/api/chat/session', { body: { tenantId: this.tenantId, visitorId, ...user }, signal });
     return unwrap(decodeSession(body));
   }
 

@@ -4,8 +4,7 @@
  * memory only, per widget store, never in IndexedDB: the token is a credential, and the page
  * passes it again on every load.
  */
-import { ApiError, type ChatApi } from './api.js';
-import { decodeSession, type SessionInfo } from '../protocol/v1.js';
+import type { SessionInfo } from '../protocol/v1.js';
 
 /** What `identify()` takes; `userToken` is required, the rest is for display. */
 export interface VisitorIdentity {
@@ -58,35 +57,4 @@ export function identityProblem(identity: Partial<VisitorIdentity>): string | un
 export function sessionUser(session: SessionInfo | undefined): SessionUser | undefined {
   const user = (session as (SessionInfo & { user?: unknown }) | undefined)?.user;
   return user && typeof user === 'object' && typeof (user as SessionUser).id === 'string' ? (user as SessionUser) : undefined;
-}
-
-/** The parts of `ChatApi` used here: its request path (auth headers, errors) and tenant. */
-interface ApiInternals {
-  request(method: string, path: string, init: { token?: string; body?: unknown; signal?: AbortSignal }): Promise<unknown>;
-  tenantId?: string;
-}
-
-/**
- * `POST /api/chat/session` with the identity fields of protocol v1 ("Identity"): `userToken`,
- * `userId`, `userName`, `userEmail`. Goes through `ChatApi`'s own request path, so the headers are
- * the same and errors (`401 invalid_identity`) come back as the same `ApiError`.
- *
- * TODO: fold into `ChatApi.createSession(visitorId, signal, identity)` once api.ts takes it; this
- * reaches into ChatApi only because that file belongs to another change.
- */
-export async function createIdentifiedSession(api: ChatApi, visitorId: string, identity: VisitorIdentity): Promise<SessionInfo> {
-  const internals = api as unknown as ApiInternals;
-  const body = await internals.request.call(api, 'POST', '/api/chat/session', {
-    body: {
-      tenantId: internals.tenantId,
-      visitorId,
-      userToken: identity.userToken,
-      userId: identity.userId,
-      userName: identity.name,
-      userEmail: identity.email,
-    },
-  });
-  const decoded = decodeSession(body);
-  if (!decoded.ok) throw new ApiError(200, 'bad_response', `Server answer: ${decoded.reason}`);
-  return decoded.value;
 }

@@ -1,7 +1,7 @@
 import { nanoid } from 'nanoid';
 import type { ChatApi } from './api.js';
 import { systemClock, type Clock } from './clock.js';
-import { createIdentifiedSession, identityFor, sessionUser } from './identity.js';
+import { identityFor, sessionUser } from './identity.js';
 import type { ChatStore } from './store.js';
 import type { SessionInfo } from '../protocol/v1.js';
 import type { SessionSource } from './transport.js';
@@ -56,7 +56,7 @@ export class SessionManager implements SessionSource {
     await this.store.setVisitorId(visitorId);
     // A verified user gets the user's conversation (the anonymous one is attached on first identify).
     const identity = identityFor(this.store.identityKey);
-    const session = identity ? await createIdentifiedSession(this.api, visitorId, identity) : await this.api.createSession(visitorId);
+    const session = await this.api.createSession(visitorId, identity);
     if (session.visitorId !== visitorId) await this.store.setVisitorId(session.visitorId);
     await this.store.setSession(session);
     this.current = session;

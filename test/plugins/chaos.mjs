@@ -8,8 +8,8 @@
  * - `proxy-refuse-ws` `{ refuse }`: while true, WebSocket upgrades are answered `403` like a
  *   proxy that does not allow them; existing tunnels are cut when refusing starts.
  * - `proxy-stats` → `{ webSockets, refusedUpgrades }`: open WebSocket tunnels right now.
- * - `network-offline` `{ offline }`: Chrome DevTools network emulation of the test page (and
- *   its iframes): offline drops requests and WebSockets like a lost connection.
+ * - `network-offline` `{ afterMs, forMs }`: Chrome DevTools network emulation of the test page
+ *   (and its iframes): offline from `afterMs` for `forMs` ms, then online again by itself.
  * - `chaos-log` `{ line }`: progress, printed at once when AMOIQ_CHAOS_VERBOSE is set.
  * - `chaos-report` `{ name, figures }`: writes `test-results/<name>.json` and prints the figures
  *   as a table, so a run shows them without digging through browser logs.
@@ -97,15 +97,18 @@ export function chaosPlugin() {
         case 'proxy-stats':
           return { webSockets: tunnels.size, refusedUpgrades };
         case 'network-offline': {
+          // The test page talks to this runner over the same network it takes offline, so the
+          // command answers first, goes offline `afterMs` later and comes back by itself after
+          // `forMs`: a page cannot ask to be put back online while it is offline.
           const page = /** @type {any} */ (session.browser).getPage(session.id);
           const cdp = await page.createCDPSession();
           await cdp.send('Network.enable');
-          await cdp.send('Network.emulateNetworkConditions', {
-            offline: !!args.offline,
-            latency: 0,
-            downloadThroughput: -1,
-            uploadThroughput: -1,
-          });
+          const emulate = (/** @type {boolean} */ offline) =>
+            cdp.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 }).catch(() => undefined);
+          setTimeout(() => {
+            void emulate(true);
+            setTimeout(() => void emulate(false).then(() => cdp.detach().catch(() => undefined)), args.forMs ?? 5000);
+          }, args.afterMs ?? 200);
           return true;
         }
         case 'chaos-log':
