@@ -27,6 +27,11 @@ export class UnreadController implements ReactiveController {
     private readonly host: UnreadHost,
     /** The flashing title for a count ("(3) New messages"), in the instance's language. */
     private readonly titleFor: (count: number) => string,
+    /**
+     * Whether this tab plays the sound: every tab of the visitor gets each message, and one tone
+     * per message is enough (the tab that holds the connection plays it).
+     */
+    private readonly playsSound: () => boolean = () => true,
   ) {
     host.addController(this);
   }
@@ -56,7 +61,7 @@ export class UnreadController implements ReactiveController {
   private readonly handleMessage = (e: AmoiqMessageEvent): void => {
     if (e.detail.direction !== 'received' || (this.host.opened && !isHidden())) return;
     this.count++;
-    if (this.host.sound) this.beep();
+    if (this.host.sound && this.playsSound()) this.beep();
     if (this.host.titleFlash && isHidden()) this.startFlash();
     this.host.requestUpdate();
   };

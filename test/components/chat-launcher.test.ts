@@ -140,6 +140,7 @@ describe('<amoiq-chat> launcher and unread messages', () => {
       await receive(quiet);
       expect(tones).to.have.length(0);
       const el = await chat({ sound: true });
+      await new Promise((r) => setTimeout(r, 300)); // its tab takes the connection (Web Lock)
       await receive(el);
       await receive(el);
       expect(tones).to.have.length(2);
@@ -147,6 +148,21 @@ describe('<amoiq-chat> launcher and unread messages', () => {
       await el.updateComplete;
       await receive(el);
       expect(tones).to.have.length(2);
+
+      // Two tabs of one visitor (same database) both get each message; only one plays the tone.
+      tones.length = 0;
+      const dbName = `amoiq-test-${nanoid(8)}`;
+      const tab = () =>
+        fixture<AmoiqChat>(html`<amoiq-chat tenant-id="t" gateway-url=${OFFLINE} db-name=${dbName} sound></amoiq-chat>`);
+      const first = await tab();
+      await new Promise((r) => setTimeout(r, 300)); // the first tab takes the Web Lock
+      const second = await tab();
+      await new Promise((r) => setTimeout(r, 300));
+      await receive(first);
+      await receive(second);
+      expect(tones).to.have.length(1);
+      expect(badge(first)!.textContent).to.equal('1');
+      expect(badge(second)!.textContent).to.equal('1');
     } finally {
       window.AudioContext = real;
     }

@@ -146,7 +146,11 @@ export class AmoiqChat extends LitElement {
 
   private readonly chat = new ChatController(this);
   private readonly l10n = new LocalizeController(this);
-  private readonly unread = new UnreadController(this, (n) => this.l10n.value.plural(this.l10n.value.strings.newMessagesTitle, n));
+  private readonly unread = new UnreadController(
+    this,
+    (n) => this.l10n.value.plural(this.l10n.value.strings.newMessagesTitle, n),
+    () => this.chat.service?.isLeader ?? true,
+  );
   private readonly warned = new Set<string>();
   private focusInputOnOpen = false;
 
