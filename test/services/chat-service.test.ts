@@ -30,12 +30,13 @@ function setup(dbName = `amoiq-test-${nanoid(8)}`) {
   return { service, clock, http, events, dbName, nextSeq: () => ++seq };
 }
 
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (check()) return;
+/** Waits (in real time: IndexedDB is real and slower on a loaded machine) until `check` holds. */
+async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await flush();
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('ChatService', () => {
