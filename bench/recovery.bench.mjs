@@ -59,7 +59,7 @@ const page = await browser.newPage();
 await page.goto(`${url}/`, { waitUntil: 'networkidle0' });
 await page.waitForFunction(() => window.AmoiqChat?.element.connectionState === 'online', { timeout: 20_000 });
 await page.evaluate(() => window.AmoiqChat.send('hello, benchmark'));
-await page.waitForFunction(() => window.AmoiqChat.element.messages.some((m) => m.status === 'sent'));
+await page.waitForFunction(() => window.AmoiqChat.element.messages.some((m) => m.status === 'delivered'));
 
 let token = await agentLogin(url);
 const conversations = await (await fetch(`${url}/api/agent/conversations`, { headers: { Authorization: `Bearer ${token}` } })).json();
@@ -86,7 +86,7 @@ for (let i = 0; i < RESTARTS; i++) {
   await page.waitForFunction(
     (t, g) => {
       const ms = window.AmoiqChat.element.messages;
-      return t.every((x) => ms.some((m) => m.text === x && m.status === 'sent')) && ms.some((m) => m.text === g);
+      return t.every((x) => ms.some((m) => m.text === x && m.status === 'delivered')) && ms.some((m) => m.text === g);
     },
     { polling: 5, timeout: 30_000 },
     texts,
