@@ -24,18 +24,25 @@ async function seeded(): Promise<string> {
   return dbName;
 }
 
+/** Tab A connects (its socket accepted), then tab B starts and follows it. */
+async function leaderAndFollower() {
+  const dbName = await seeded();
+  const a = tab(dbName);
+  await a.service.start();
+  await until(() => FakeWebSocket.instances.length === 1, 'leader socket');
+  const ws = FakeWebSocket.last;
+  ws.accept();
+  const b = tab(dbName);
+  await b.service.start();
+  await until(() => b.service.state.connection === 'online', 'follower online through the leader');
+  return { a, b, ws, dbName };
+}
+
 describe('ChatService across tabs', () => {
   beforeEach(() => FakeWebSocket.reset());
 
   it('opens one connection for two tabs, and both see every message', async () => {
-    const dbName = await seeded();
-    const a = tab(dbName);
-    await a.service.start();
-    await until(() => FakeWebSocket.instances.length === 1, 'leader socket');
-    FakeWebSocket.last.accept();
-    const b = tab(dbName);
-    await b.service.start();
-    await until(() => b.service.state.connection === 'online', 'follower online through the leader');
+    const { a, b } = await leaderAndFollower();
     expect(a.service.isLeader).to.equal(true);
     expect(b.service.isLeader).to.equal(false);
 
@@ -48,15 +55,7 @@ describe('ChatService across tabs', () => {
   });
 
   it('sends a follower’s message through the leader’s socket, and both show it sent', async () => {
-    const dbName = await seeded();
-    const a = tab(dbName);
-    await a.service.start();
-    await until(() => FakeWebSocket.instances.length === 1, 'leader socket');
-    const ws = FakeWebSocket.last;
-    ws.accept();
-    const b = tab(dbName);
-    await b.service.start();
-    await until(() => b.service.state.connection === 'online', 'follower online');
+    const { a, b, ws, dbName } = await leaderAndFollower();
 
     const queued = b.service.send('typed in tab B');
     await until(() => ws.sent.some((f) => f.type === 'message'), 'frame on the leader socket');
@@ -70,14 +69,7 @@ describe('ChatService across tabs', () => {
   });
 
   it('takes over when the leader’s tab goes away, and sends what was queued meanwhile exactly once', async () => {
-    const dbName = await seeded();
-    const a = tab(dbName);
-    await a.service.start();
-    await until(() => FakeWebSocket.instances.length === 1, 'leader socket');
-    FakeWebSocket.last.accept();
-    const b = tab(dbName);
-    await b.service.start();
-    await until(() => b.service.state.connection === 'online', 'follower online');
+    const { a, b } = await leaderAndFollower();
 
     a.service.stop(); // the leader's tab closes: its lock is released
     const queued = b.service.send('sent while nobody led');
