@@ -5,7 +5,7 @@ import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import type { AmoiqChatInput } from '../../src/components/chat-input/chat-input.js';
 import { AmoiqMessageEvent } from '../../src/events/message-event.js';
-import { part } from '../helpers/dom.js';
+import { part, typeNewline } from '../helpers/dom.js';
 
 const OFFLINE = 'http://127.0.0.1:9';
 
@@ -225,17 +225,13 @@ describe('<amoiq-chat-input>', () => {
     ta(el).focus();
     await sendKeys({ type: 'one' });
     for (let i = 0; i < 3; i++) {
-      await sendKeys({ down: 'Shift' });
-      await sendKeys({ press: 'Enter' });
-      await sendKeys({ up: 'Shift' });
+      await typeNewline();
       await sendKeys({ type: 'more' });
     }
     const grown = ta(el).getBoundingClientRect().height;
     expect(grown).to.be.greaterThan(before * 2);
     for (let i = 0; i < 10; i++) {
-      await sendKeys({ down: 'Shift' });
-      await sendKeys({ press: 'Enter' });
-      await sendKeys({ up: 'Shift' });
+      await typeNewline();
     }
     expect(ta(el).getBoundingClientRect().height).to.be.at.most(16 * 8 + 1);
     expect(parseFloat(getComputedStyle(ta(el)).fontSize)).to.be.at.least(16);
@@ -252,9 +248,7 @@ describe('<amoiq-chat-input>', () => {
       ta(el).focus();
       await sendKeys({ type: 'one' });
       for (let i = 0; i < 3; i++) {
-        await sendKeys({ down: 'Shift' });
-        await sendKeys({ press: 'Enter' });
-        await sendKeys({ up: 'Shift' });
+        await typeNewline();
         await sendKeys({ type: 'more' });
       }
       expect(ta(el).style.height).to.match(/px$/);

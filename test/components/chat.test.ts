@@ -4,7 +4,7 @@ import { nanoid } from 'nanoid';
 import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import { AmoiqChatInput } from '../../src/components/chat-input/chat-input.js';
-import { captureWarnings, deepActiveElement, part, until } from '../helpers/dom.js';
+import { captureWarnings, deepActiveElement, part, until, typeNewline } from '../helpers/dom.js';
 
 // Nothing listens on port 9: the widget stays offline, which is what these UI tests want.
 const OFFLINE = 'http://127.0.0.1:9';
@@ -80,9 +80,7 @@ describe('<amoiq-chat>', () => {
     await el.updateComplete;
     textarea(el).focus();
     await sendKeys({ type: 'first line' });
-    await sendKeys({ down: 'Shift' });
-    await sendKeys({ press: 'Enter' });
-    await sendKeys({ up: 'Shift' });
+    await typeNewline();
     await sendKeys({ type: 'second line' });
     expect(textarea(el).value).to.equal('first line\nsecond line');
     const input = part<AmoiqChatInput>(el, 'amoiq-chat-input');

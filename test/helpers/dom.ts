@@ -38,3 +38,11 @@ export async function captureWarnings(fn: () => Promise<void> | void): Promise<s
   }
   return warnings;
 }
+
+/** Presses Shift+Enter in the focused element (a new line in the message box, not a send). */
+export async function typeNewline(): Promise<void> {
+  const { sendKeys } = await import('@web/test-runner-commands');
+  await sendKeys({ down: 'Shift' });
+  await sendKeys({ press: 'Enter' });
+  await sendKeys({ up: 'Shift' });
+}
