@@ -57,5 +57,11 @@ const ar: Strings = {
   quickReplies: 'ردود مقترحة',
   aiMark: 'ذكاء اصطناعي',
   welcome: 'مرحبًا',
+  // [attachments]
+  // [/attachments]
+  // [lifecycle]
+  // [/lifecycle]
+  // [emoji]
+  // [/emoji]
 };
 export default ar;

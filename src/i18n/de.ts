@@ -36,5 +36,11 @@ const de: Strings = {
   quickReplies: 'Antwortvorschläge',
   aiMark: 'KI',
   welcome: 'Willkommen',
+  // [attachments]
+  // [/attachments]
+  // [lifecycle]
+  // [/lifecycle]
+  // [emoji]
+  // [/emoji]
 };
 export default de;

@@ -53,6 +53,12 @@ export interface Strings {
   quickReplies: string;
   aiMark: string;
   welcome: string;
+  // [attachments]
+  // [/attachments]
+  // [lifecycle]
+  // [/lifecycle]
+  // [emoji]
+  // [/emoji]
 }
 
 export const en: Strings = {
@@ -90,4 +96,10 @@ export const en: Strings = {
   quickReplies: 'Suggested replies',
   aiMark: 'AI',
   welcome: 'Welcome',
+  // [attachments]
+  // [/attachments]
+  // [lifecycle]
+  // [/lifecycle]
+  // [emoji]
+  // [/emoji]
 };

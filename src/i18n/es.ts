@@ -36,5 +36,11 @@ const es: Strings = {
   quickReplies: 'Respuestas sugeridas',
   aiMark: 'IA',
   welcome: 'Bienvenida',
+  // [attachments]
+  // [/attachments]
+  // [lifecycle]
+  // [/lifecycle]
+  // [emoji]
+  // [/emoji]
 };
 export default es;

@@ -36,5 +36,11 @@ const fr: Strings = {
   quickReplies: 'Réponses suggérées',
   aiMark: 'IA',
   welcome: 'Bienvenue',
+  // [attachments]
+  // [/attachments]
+  // [lifecycle]
+  // [/lifecycle]
+  // [emoji]
+  // [/emoji]
 };
 export default fr;

@@ -36,5 +36,11 @@ const ja: Strings = {
   quickReplies: '返信の候補',
   aiMark: 'AI',
   welcome: 'ようこそ',
+  // [attachments]
+  // [/attachments]
+  // [lifecycle]
+  // [/lifecycle]
+  // [emoji]
+  // [/emoji]
 };
 export default ja;
