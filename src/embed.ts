@@ -29,6 +29,10 @@ export interface ChatWidgetConfig {
   theme?: string;
   sound?: boolean;
   titleFlash?: boolean;
+  /** Opt-in coarse fingerprint relink (docs/security.md). */
+  fingerprint?: boolean;
+  /** Hide the emoji button. */
+  noEmoji?: boolean;
 }
 
 declare global {
@@ -53,6 +57,8 @@ const KNOWN: ReadonlySet<string> = new Set([
   'theme',
   'sound',
   'titleFlash',
+  'fingerprint',
+  'noEmoji',
 ]);
 
 // document.currentScript is only set while the script runs for the first time, async or not.

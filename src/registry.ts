@@ -3,6 +3,9 @@ import { AmoiqChatHeader } from './components/chat-header/chat-header.js';
 import { AmoiqChatInput } from './components/chat-input/chat-input.js';
 import { AmoiqMessageList } from './components/message-list/message-list.js';
 import { AmoiqVoicePanel } from './components/voice-panel/voice-panel.js';
+import { AmoiqAwayBanner } from './components/away-banner/away-banner.js';
+import { AmoiqConversationClosed } from './components/conversation-closed/conversation-closed.js';
+import { AmoiqPreChatForm } from './components/pre-chat-form/pre-chat-form.js';
 
 /** Every tag of the library and its class. */
 export const TAGS = {
@@ -11,6 +14,9 @@ export const TAGS = {
   'amoiq-message-list': AmoiqMessageList,
   'amoiq-chat-input': AmoiqChatInput,
   'amoiq-voice-panel': AmoiqVoicePanel,
+  'amoiq-away-banner': AmoiqAwayBanner,
+  'amoiq-conversation-closed': AmoiqConversationClosed,
+  'amoiq-pre-chat-form': AmoiqPreChatForm,
 } as const;
 
 /**
@@ -30,5 +36,8 @@ declare global {
     'amoiq-message-list': AmoiqMessageList;
     'amoiq-chat-input': AmoiqChatInput;
     'amoiq-voice-panel': AmoiqVoicePanel;
+    'amoiq-away-banner': AmoiqAwayBanner;
+    'amoiq-conversation-closed': AmoiqConversationClosed;
+    'amoiq-pre-chat-form': AmoiqPreChatForm;
   }
 }

@@ -67,16 +67,24 @@ export class ChatService {
 
   /**
    * Stores a message (or finds the one already stored under its clientId) and, when new, pushes
-   * it to the conversation's visitor connections and to the tenant's agents.
-   * @param {{ conversation: Conversation, clientId?: string, sender: Sender, text: string, origin?: unknown }} input
+   * it to the conversation's visitor connections and to the tenant's agents (preceded by the
+   * `joined` system message on an agent's first message in the conversation).
+   * @param {{
+   *   conversation: Conversation, clientId?: string, sender: Sender, text: string, origin?: unknown,
+   *   quickReplies?: string[], attachmentIds?: string[],
+   * }} input
    * @returns {Promise<{ message: Message, created: boolean }>}
-   * @throws {ApiError} 429 when the sender is flooding
+   * @throws {ApiError} 429 when the sender is flooding, 409 `conversation_closed` for a visitor
+   *   message into a closed conversation, 400 for attachment ids not uploaded into it
    */
-  async postMessage({ conversation, clientId, sender, text, origin }) {
+  async postMessage({ conversation, clientId, sender, text, origin, quickReplies, attachmentIds = [] }) {
     this.checkRate(`${conversation.tenantId}:${sender.type}:${sender.id ?? conversation.visitorId}`);
-    const result = await this.db.insertMessage({ conversationId: conversation.id, clientId, sender, text });
+    const attachments = await this.db.conversationFiles(conversation.id, attachmentIds);
+    if (!attachments) throw new ApiError(400, 'bad_request', '`attachments` names a file that was not uploaded into this conversation.');
+    const result = await this.db.insertMessage({ conversationId: conversation.id, clientId, sender, text, quickReplies, attachments });
     if (result.created) {
       const { tenantId } = result.conversation;
+      for (const message of result.before) this.hub.publish(tenantId, conversation.id, { type: 'message', message });
       this.hub.publish(tenantId, conversation.id, { type: 'message', message: result.message, origin });
       this.hub.publish(tenantId, null, {
         type: 'conversation',
@@ -84,6 +92,53 @@ export class ChatService {
       });
     }
     return { message: result.message, created: result.created };
+  }
+
+  /**
+   * Closes or reopens a conversation for an agent: stores the `system` message, pushes it, sends
+   * the `status` frame to the visitor and the updated conversation to the tenant's agents.
+   * @param {Conversation} conversation
+   * @param {'open' | 'closed'} status
+   * @param {{ name: string }} agent
+   * @returns {Promise<ConversationSummary>}
+   * @throws {ApiError} 409 `conflict` when reopening while another conversation of the visitor is open
+   */
+  async setStatus(conversation, status, agent) {
+    const text = `${agent.name} ${status === 'closed' ? 'closed' : 'reopened'} the conversation.`;
+    const { message } = await this.db.setStatus(conversation.id, status, text);
+    const summary = /** @type {ConversationSummary} */ (await this.db.conversationSummary(conversation.id));
+    if (message) {
+      const { tenantId } = summary;
+      this.hub.publish(tenantId, conversation.id, { type: 'message', message });
+      this.hub.publish(tenantId, conversation.id, { type: 'status', conversationId: conversation.id, status });
+      this.hub.publish(tenantId, null, { type: 'conversation', conversation: summary });
+    }
+    return summary;
+  }
+
+  /**
+   * Moves a read mark forward and tells the visitor's connections and the tenant's agents.
+   * @param {Conversation} conversation
+   * @param {'visitor' | 'agent'} reader
+   * @param {unknown} seq
+   * @throws {ApiError} 400 when `seq` is not a non-negative integer
+   */
+  async markRead(conversation, reader, seq) {
+    if (!Number.isSafeInteger(seq) || /** @type {number} */ (seq) < 0) throw new ApiError(400, 'bad_request', '`seq` must be a non-negative integer.');
+    // Past lastSeq is clamped anyway; capping first keeps the value inside Postgres' integer.
+    const mark = await this.db.markRead(conversation.id, reader, Math.min(/** @type {number} */ (seq), 2 ** 31 - 1));
+    if (mark !== null) this.hub.publish(conversation.tenantId, conversation.id, { type: 'read', conversationId: conversation.id, reader, seq: mark });
+  }
+
+  /**
+   * Stores contact details typed by the visitor and announces the updated conversation to agents.
+   * @param {Conversation} conversation
+   * @param {import('./db.js').Contact} contact
+   */
+  async updateContact(conversation, contact) {
+    await this.db.updateContact(conversation.id, contact);
+    const summary = await this.db.conversationSummary(conversation.id);
+    if (summary) this.hub.publish(summary.tenantId, null, { type: 'conversation', conversation: summary });
   }
 
   /**
@@ -106,33 +161,37 @@ export class ChatService {
   }
 
   /**
-   * Resolves when a message with seq > after is stored in the conversation, when `ms` pass, or
-   * when `signal` aborts (client went away, server shutting down). Never rejects.
-   * `isAlreadyThere` runs after subscribing, closing the gap between the caller's query and the
-   * subscription (a message stored in between would otherwise wait for the timeout).
-   * @param {string} conversationId
+   * Resolves when a message with seq > after is stored in the conversation, when its status or
+   * agent read mark changes, when the tenant's agents come or go, when `ms` pass, or when `signal`
+   * aborts (client went away, server shutting down). Never rejects.
+   * `hasChanged` runs after subscribing, closing the gap between the caller's query and the
+   * subscription (a change in between would otherwise wait for the timeout).
+   * @param {Conversation} conversation
    * @param {number} after
    * @param {number} ms
    * @param {AbortSignal} signal
-   * @param {() => Promise<boolean>} isAlreadyThere
+   * @param {() => Promise<boolean>} hasChanged
    * @returns {Promise<void>}
    */
-  waitForMessage(conversationId, after, ms, signal, isAlreadyThere) {
+  waitForChange(conversation, after, ms, signal, hasChanged) {
     return new Promise((resolve) => {
       if (signal.aborted) return resolve();
       const done = () => {
         clearTimeout(timer);
         unsubscribe();
+        unsubscribePresence();
         signal.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      const unsubscribe = this.hub.subscribeConversation(conversationId, (event) => {
+      const unsubscribe = this.hub.subscribeConversation(conversation.id, (event) => {
         if (event.type === 'message' && event.message.seq > after) done();
+        else if (event.type === 'status' || (event.type === 'read' && event.reader === 'agent')) done();
       });
+      const unsubscribePresence = this.hub.subscribePresence(conversation.tenantId, done);
       signal.addEventListener('abort', done);
-      isAlreadyThere().then(
-        (there) => there && done(),
+      hasChanged().then(
+        (changed) => changed && done(),
         () => done(),
       );
     });

@@ -12,6 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { nanoid } from 'nanoid';
+import { ApiError } from './http-util.js';
 
 const SCHEMA = /* sql */ `
 CREATE TABLE IF NOT EXISTS organizations (
@@ -85,18 +86,71 @@ CREATE TABLE IF NOT EXISTS chat_messages (
   UNIQUE (chat_session_id, seq),
   UNIQUE (chat_session_id, client_id)
 );
+
+-- Conversation lifecycle, presence, read receipts, contact details, attachments (docs/protocol.md).
+ALTER TABLE widget_configurations ADD COLUMN IF NOT EXISTS away_message TEXT;
+-- NULL = the defaults (image/*, application/pdf, text/plain; 10 MiB); an empty array turns uploads off.
+ALTER TABLE widget_configurations ADD COLUMN IF NOT EXISTS attachment_types TEXT[];
+ALTER TABLE widget_configurations ADD COLUMN IF NOT EXISTS attachment_max_size INTEGER;
+ALTER TABLE chat_sessions ADD COLUMN IF NOT EXISTS visitor_read_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE chat_sessions ADD COLUMN IF NOT EXISTS agent_read_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE chat_sessions ADD COLUMN IF NOT EXISTS contact JSONB;
+CREATE INDEX IF NOT EXISTS chat_sessions_visitor ON chat_sessions (organization_id, visitor_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS chat_sessions_user ON chat_sessions (organization_id, user_id, created_at DESC);
+ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS event TEXT;
+ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS quick_replies JSONB;
+ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS attachments JSONB;
+
+-- Uploaded files: the bytes live in DATA_DIR/files/<id>, the metadata here.
+CREATE TABLE IF NOT EXISTS chat_files (
+  id              TEXT PRIMARY KEY,
+  chat_session_id TEXT NOT NULL REFERENCES chat_sessions(id) ON DELETE CASCADE,
+  name            TEXT NOT NULL,
+  type            TEXT NOT NULL,
+  size            INTEGER NOT NULL,
+  url             TEXT NOT NULL,
+  uploader_type   TEXT NOT NULL,
+  uploader_id     TEXT,
+  created_at      TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+-- Opt-in coarse fingerprint of an anonymous visitor, with an HMAC of the client IP (never the IP).
+CREATE TABLE IF NOT EXISTS visitor_fingerprints (
+  organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  visitor_id      TEXT NOT NULL,
+  fingerprint     TEXT NOT NULL,
+  ip_hash         TEXT NOT NULL,
+  seen_at         TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (organization_id, visitor_id)
+);
+CREATE INDEX IF NOT EXISTS visitor_fingerprints_match ON visitor_fingerprints (organization_id, fingerprint, ip_hash);
 `;
+
+/** Allowed upload types when the tenant configures none. */
+export const DEFAULT_ATTACHMENT_TYPES = ['image/*', 'application/pdf', 'text/plain'];
+/** Largest upload when the tenant configures none: 10 MiB. */
+export const DEFAULT_ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024;
+/** How long a stored fingerprint may relink a visitor. */
+const FINGERPRINT_WINDOW = '7 days';
 
 /**
  * @typedef {{ type: 'visitor' | 'agent' | 'ai' | 'system', id?: string, name?: string }} Sender
- * @typedef {{ id: string, clientId?: string, conversationId: string, seq: number, sender: Sender, text: string, createdAt: string }} Message
- * @typedef {{ id: string, name?: string, email?: string }} VerifiedUser a user vouched for by the tenant's signed userToken
+ * @typedef {{ id: string, name: string, type: string, size: number, url: string }} Attachment
+ * @typedef {'closed' | 'reopened' | 'joined'} SystemEvent
  * @typedef {{
- *   id: string, tenantId: string, visitorId: string, status: string, lastSeq: number, createdAt: string, updatedAt: string,
- *   userId?: string, user?: VerifiedUser,
+ *   id: string, clientId?: string, conversationId: string, seq: number, sender: Sender, text: string, createdAt: string,
+ *   event?: SystemEvent, quickReplies?: string[], attachments?: Attachment[],
+ * }} Message
+ * @typedef {{ id: string, name?: string, email?: string }} VerifiedUser a user vouched for by the tenant's signed userToken
+ * @typedef {{ name?: string, email?: string, fields?: Record<string, string> }} Contact what the visitor typed (not verified)
+ * @typedef {{
+ *   id: string, tenantId: string, visitorId: string, status: 'open' | 'closed', lastSeq: number, createdAt: string, updatedAt: string,
+ *   visitorReadSeq: number, agentReadSeq: number, userId?: string, user?: VerifiedUser, contact?: Contact,
  * }} Conversation
  * @typedef {{ id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean, identitySecret?: string | null }} Tenant
- * @typedef {{ headerText: string, welcomeMessage: string | null, themeColor: string }} WidgetConfig
+ * @typedef {{ maxSize: number, types: string[] }} AttachmentConfig
+ * @typedef {{ headerText: string, welcomeMessage: string | null, themeColor: string, awayMessage: string | null, attachments: AttachmentConfig }} WidgetConfig
+ * @typedef {{ headerText?: string, welcomeMessage?: string, themeColor?: string, awayMessage?: string, attachments?: Partial<AttachmentConfig> }} WidgetSettings
  * @typedef {{ id: string, tenantId: string, email: string, name: string, passwordHash: string }} AgentRow
  */
 
@@ -116,6 +170,9 @@ function toMessage(row) {
     createdAt: new Date(row.created_at).toISOString(),
   };
   if (row.client_id) message.clientId = row.client_id;
+  if (row.event) message.event = row.event;
+  if (Array.isArray(row.quick_replies) && row.quick_replies.length) message.quickReplies = row.quick_replies;
+  if (Array.isArray(row.attachments) && row.attachments.length) message.attachments = row.attachments;
   return message;
 }
 
@@ -126,11 +183,14 @@ function toConversation(row) {
     id: row.id,
     tenantId: row.organization_id,
     visitorId: row.visitor_id,
-    status: row.status,
+    status: row.status === 'closed' ? 'closed' : 'open',
     lastSeq: row.last_seq,
+    visitorReadSeq: row.visitor_read_seq ?? 0,
+    agentReadSeq: row.agent_read_seq ?? 0,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
+  if (row.contact && typeof row.contact === 'object') conversation.contact = row.contact;
   if (row.user_id) {
     conversation.userId = row.user_id;
     const user = row.metadata?.user;
@@ -166,7 +226,7 @@ export class Database {
   /**
    * Inserts or updates a tenant and its widget configuration.
    * @param {Tenant} tenant
-   * @param {Partial<WidgetConfig>} widget
+   * @param {WidgetSettings} widget
    */
   async upsertTenant(tenant, widget) {
     await this.pg.transaction(async (tx) => {
@@ -176,11 +236,19 @@ export class Database {
         [tenant.id, tenant.name, tenant.apiKey, tenant.allowedOrigins, tenant.keylessEmbed === true, tenant.identitySecret ?? null],
       );
       await tx.query(
-        `INSERT INTO widget_configurations (organization_id, theme_color, header_text, welcome_message)
-         VALUES ($1, $2, $3, $4)
+        `INSERT INTO widget_configurations (organization_id, theme_color, header_text, welcome_message, away_message, attachment_types, attachment_max_size)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (organization_id) DO UPDATE SET theme_color = $2, header_text = $3,
-           welcome_message = $4, updated_at = now()`,
-        [tenant.id, widget.themeColor ?? '#0088FF', widget.headerText ?? 'Chat with us', widget.welcomeMessage ?? null],
+           welcome_message = $4, away_message = $5, attachment_types = $6, attachment_max_size = $7, updated_at = now()`,
+        [
+          tenant.id,
+          widget.themeColor ?? '#0088FF',
+          widget.headerText ?? 'Chat with us',
+          widget.welcomeMessage ?? null,
+          widget.awayMessage ?? null,
+          Array.isArray(widget.attachments?.types) ? widget.attachments.types : null,
+          Number.isInteger(widget.attachments?.maxSize) ? widget.attachments?.maxSize : null,
+        ],
       );
     });
   }
@@ -232,7 +300,8 @@ export class Database {
   /** @param {string} tenantId @returns {Promise<WidgetConfig>} */
   async widgetConfig(tenantId) {
     const { rows } = await this.pg.query(
-      'SELECT header_text, welcome_message, theme_color FROM widget_configurations WHERE organization_id = $1 AND is_active',
+      `SELECT header_text, welcome_message, theme_color, away_message, attachment_types, attachment_max_size
+         FROM widget_configurations WHERE organization_id = $1 AND is_active`,
       [tenantId],
     );
     const row = /** @type {any} */ (rows[0]);
@@ -240,6 +309,11 @@ export class Database {
       headerText: row?.header_text ?? 'Chat with us',
       welcomeMessage: row?.welcome_message ?? null,
       themeColor: row?.theme_color ?? '#0088FF',
+      awayMessage: row?.away_message ?? null,
+      attachments: {
+        maxSize: row?.attachment_max_size ?? DEFAULT_ATTACHMENT_MAX_SIZE,
+        types: row?.attachment_types ?? [...DEFAULT_ATTACHMENT_TYPES],
+      },
     };
   }
 
@@ -256,50 +330,256 @@ export class Database {
   }
 
   /**
-   * Finds the open conversation of an anonymous visitor or of a verified user, or creates one.
+   * Finds the newest conversation (open or closed) of an anonymous visitor or of a verified user,
+   * or creates one. With `fresh`, a closed newest conversation is not returned: a new open one is
+   * created instead (docs/protocol.md, Conversation status).
    *
-   * Anonymous: the visitor's own open conversation that no user owns (a conversation attached to a
-   * user is never handed out by visitor id alone). Verified user: the user's open conversation
-   * (any browser); failing that the visitor's anonymous one, which is attached to the user (first
-   * identify); failing that a new one.
+   * Anonymous: the visitor's own conversations that no user owns (a conversation attached to a
+   * user is never handed out by visitor id alone). Verified user: the user's newest conversation
+   * (any browser); failing that the visitor's open anonymous one, which is attached to the user
+   * (first identify); failing that a new one.
    * @param {string} tenantId
    * @param {string} visitorId
    * @param {VerifiedUser} [user]
+   * @param {boolean} [fresh] the request asked for `newConversation`
    * @returns {Promise<{ conversation: Conversation, created: boolean, attached: boolean }>}
    */
-  async openConversation(tenantId, visitorId, user) {
+  async openConversation(tenantId, visitorId, user, fresh = false) {
     return this.pg.transaction(async (tx) => {
       const metadata = user ? JSON.stringify({ user: { name: user.name ?? null, email: user.email ?? null } }) : null;
+      const create = async () => {
+        const created = await tx.query(
+          `INSERT INTO chat_sessions (id, organization_id, visitor_id, user_id, metadata) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+          [`c_${nanoid()}`, tenantId, visitorId, user?.id ?? null, metadata],
+        );
+        return { conversation: toConversation(created.rows[0]), created: true, attached: false };
+      };
       if (user) {
         const mine = await tx.query(
-          `UPDATE chat_sessions SET metadata = $3 WHERE organization_id = $1 AND user_id = $2 AND status = 'open' RETURNING *`,
+          `UPDATE chat_sessions SET metadata = $3 WHERE id = (
+             SELECT id FROM chat_sessions WHERE organization_id = $1 AND user_id = $2
+              ORDER BY (status = 'open') DESC, created_at DESC, id LIMIT 1
+           ) RETURNING *`,
           [tenantId, user.id, metadata],
         );
-        if (mine.rows[0]) return { conversation: toConversation(mine.rows[0]), created: false, attached: false };
-      }
-      const anonymous = await tx.query(
-        `SELECT * FROM chat_sessions WHERE organization_id = $1 AND visitor_id = $2 AND status = 'open' AND user_id IS NULL`,
-        [tenantId, visitorId],
-      );
-      const found = /** @type {any} */ (anonymous.rows[0]);
-      if (found && !user) return { conversation: toConversation(found), created: false, attached: false };
-      if (found && user) {
+        const newest = /** @type {any} */ (mine.rows[0]);
+        if (newest && (newest.status === 'open' || !fresh)) return { conversation: toConversation(newest), created: false, attached: false };
+        if (newest) return create();
+        const anonymous = await tx.query(
+          `SELECT * FROM chat_sessions WHERE organization_id = $1 AND visitor_id = $2 AND status = 'open' AND user_id IS NULL`,
+          [tenantId, visitorId],
+        );
+        const found = /** @type {any} */ (anonymous.rows[0]);
+        if (!found) return create();
         const attached = await tx.query(
           `UPDATE chat_sessions SET user_id = $2, metadata = $3, updated_at = now() WHERE id = $1 RETURNING *`,
           [found.id, user.id, metadata],
         );
         return { conversation: toConversation(attached.rows[0]), created: false, attached: true };
       }
-      const created = await tx.query(
-        `INSERT INTO chat_sessions (id, organization_id, visitor_id, user_id, metadata) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-        [`c_${nanoid()}`, tenantId, visitorId, user?.id ?? null, metadata],
+      // The open one first: only one can be open, and it is where the visitor is talking.
+      const anonymous = await tx.query(
+        `SELECT * FROM chat_sessions WHERE organization_id = $1 AND visitor_id = $2 AND user_id IS NULL
+          ORDER BY (status = 'open') DESC, created_at DESC, id LIMIT 1`,
+        [tenantId, visitorId],
       );
-      return { conversation: toConversation(created.rows[0]), created: true, attached: false };
+      const found = /** @type {any} */ (anonymous.rows[0]);
+      if (found && (found.status === 'open' || !fresh)) return { conversation: toConversation(found), created: false, attached: false };
+      return create();
     });
+  }
+
+  /**
+   * Whether the tenant has ever seen this visitor id (a conversation or a stored fingerprint).
+   * @param {string} tenantId
+   * @param {string} visitorId
+   */
+  async isKnownVisitor(tenantId, visitorId) {
+    const { rows } = await this.pg.query(
+      `SELECT 1 FROM chat_sessions WHERE organization_id = $1 AND visitor_id = $2
+       UNION ALL SELECT 1 FROM visitor_fingerprints WHERE organization_id = $1 AND visitor_id = $2 LIMIT 1`,
+      [tenantId, visitorId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The anonymous visitors of the tenant whose stored fingerprint and IP hash match, seen within
+   * the last 7 days, and who still have a conversation no user owns (at most two: the caller only
+   * needs to know whether exactly one matches).
+   * @param {string} tenantId
+   * @param {string} fingerprint
+   * @param {string} ipHash
+   * @param {string} exceptVisitorId
+   * @returns {Promise<string[]>}
+   */
+  async fingerprintCandidates(tenantId, fingerprint, ipHash, exceptVisitorId) {
+    const { rows } = await this.pg.query(
+      `SELECT f.visitor_id FROM visitor_fingerprints f
+        WHERE f.organization_id = $1 AND f.fingerprint = $2 AND f.ip_hash = $3 AND f.visitor_id <> $4
+          AND f.seen_at > now() - interval '${FINGERPRINT_WINDOW}'
+          AND EXISTS (SELECT 1 FROM chat_sessions s WHERE s.organization_id = f.organization_id AND s.visitor_id = f.visitor_id AND s.user_id IS NULL)
+        LIMIT 2`,
+      [tenantId, fingerprint, ipHash, exceptVisitorId],
+    );
+    return rows.map((/** @type {any} */ row) => row.visitor_id);
+  }
+
+  /**
+   * Stores (or refreshes) an anonymous visitor's fingerprint and IP hash.
+   * @param {string} tenantId
+   * @param {string} visitorId
+   * @param {string} fingerprint
+   * @param {string} ipHash
+   */
+  async rememberFingerprint(tenantId, visitorId, fingerprint, ipHash) {
+    await this.pg.query(
+      `INSERT INTO visitor_fingerprints (organization_id, visitor_id, fingerprint, ip_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (organization_id, visitor_id) DO UPDATE SET fingerprint = $3, ip_hash = $4, seen_at = now()`,
+      [tenantId, visitorId, fingerprint, ipHash],
+    );
+  }
+
+  /**
+   * Deletes a visitor's stored fingerprint (`POST /api/chat/forget`).
+   * @param {string} tenantId
+   * @param {string} visitorId
+   */
+  async forgetFingerprint(tenantId, visitorId) {
+    await this.pg.query('DELETE FROM visitor_fingerprints WHERE organization_id = $1 AND visitor_id = $2', [tenantId, visitorId]);
+  }
+
+  /**
+   * Sets a conversation's status and stores the `system` message announcing it, in one
+   * transaction. Nothing changes (and `message` is null) when it already has that status.
+   * @param {string} conversationId
+   * @param {'open' | 'closed'} status
+   * @param {string} text English fallback of the system message
+   * @returns {Promise<{ conversation: Conversation, message: Message | null }>}
+   * @throws {ApiError} 409 `conflict` when reopening while the visitor (or user) has another open conversation
+   */
+  async setStatus(conversationId, status, text) {
+    return this.pg.transaction(async (tx) => {
+      const current = await tx.query('SELECT * FROM chat_sessions WHERE id = $1', [conversationId]);
+      const row = /** @type {any} */ (current.rows[0]);
+      if (row.status === status) return { conversation: toConversation(row), message: null };
+      if (status === 'open') {
+        const other = await tx.query(
+          row.user_id
+            ? `SELECT 1 FROM chat_sessions WHERE organization_id = $1 AND user_id = $2 AND status = 'open' AND id <> $3`
+            : `SELECT 1 FROM chat_sessions WHERE organization_id = $1 AND visitor_id = $2 AND user_id IS NULL AND status = 'open' AND id <> $3`,
+          [row.organization_id, row.user_id ?? row.visitor_id, conversationId],
+        );
+        if (other.rows.length) throw new ApiError(409, 'conflict', 'The visitor already has another open conversation.');
+      }
+      await tx.query(`UPDATE chat_sessions SET status = $2, ended_at = ${status === 'closed' ? 'now()' : 'NULL'} WHERE id = $1`, [conversationId, status]);
+      const inserted = await insertRow(tx, conversationId, {
+        sender: { type: 'system' },
+        text,
+        event: status === 'closed' ? 'closed' : 'reopened',
+      });
+      return { conversation: inserted.conversation, message: inserted.message };
+    });
+  }
+
+  /**
+   * Moves a read mark forward (never back, never past lastSeq).
+   * @param {string} conversationId
+   * @param {'visitor' | 'agent'} reader
+   * @param {number} seq
+   * @returns {Promise<number | null>} the new mark, or null when it did not move
+   */
+  async markRead(conversationId, reader, seq) {
+    const column = reader === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
+    const { rows } = await this.pg.query(
+      `UPDATE chat_sessions SET ${column} = LEAST($2, last_seq) WHERE id = $1 AND ${column} < LEAST($2, last_seq) RETURNING ${column} AS mark`,
+      [conversationId, seq],
+    );
+    const row = /** @type {any} */ (rows[0]);
+    return row ? row.mark : null;
+  }
+
+  /**
+   * Merges contact details into a conversation (key by key; `fields` too).
+   * @param {string} conversationId
+   * @param {Contact} contact
+   * @returns {Promise<Conversation>}
+   */
+  async updateContact(conversationId, contact) {
+    return this.pg.transaction(async (tx) => {
+      const current = await tx.query('SELECT contact FROM chat_sessions WHERE id = $1', [conversationId]);
+      /** @type {Contact} */
+      const merged = { ...(/** @type {any} */ (current.rows[0])?.contact ?? {}) };
+      if (contact.name !== undefined) merged.name = contact.name;
+      if (contact.email !== undefined) merged.email = contact.email;
+      if (contact.fields) merged.fields = { ...merged.fields, ...contact.fields };
+      const { rows } = await tx.query('UPDATE chat_sessions SET contact = $2, updated_at = now() WHERE id = $1 RETURNING *', [
+        conversationId,
+        JSON.stringify(merged),
+      ]);
+      return toConversation(rows[0]);
+    });
+  }
+
+  /**
+   * A conversation with its last message, as agents see it.
+   * @param {string} id
+   * @returns {Promise<(Conversation & { lastMessage: Message | null }) | null>}
+   */
+  async conversationSummary(id) {
+    const { rows } = await this.pg.query(
+      `SELECT s.*, to_jsonb(m) AS last_message FROM chat_sessions s
+         LEFT JOIN chat_messages m ON m.chat_session_id = s.id AND m.seq = s.last_seq
+        WHERE s.id = $1`,
+      [id],
+    );
+    const row = /** @type {any} */ (rows[0]);
+    return row ? { ...toConversation(row), lastMessage: row.last_message ? toMessage(row.last_message) : null } : null;
+  }
+
+  /**
+   * Stores an uploaded file's metadata.
+   * @param {{ id: string, conversationId: string, name: string, type: string, size: number, url: string, uploader: Sender }} file
+   * @returns {Promise<Attachment>}
+   */
+  async insertFile(file) {
+    await this.pg.query(
+      `INSERT INTO chat_files (id, chat_session_id, name, type, size, url, uploader_type, uploader_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [file.id, file.conversationId, file.name, file.type, file.size, file.url, file.uploader.type, file.uploader.id ?? null],
+    );
+    return { id: file.id, name: file.name, type: file.type, size: file.size, url: file.url };
+  }
+
+  /**
+   * A stored file's metadata, or null.
+   * @param {string} id
+   * @returns {Promise<Attachment & { conversationId: string } | null>}
+   */
+  async file(id) {
+    const { rows } = await this.pg.query('SELECT * FROM chat_files WHERE id = $1', [id]);
+    const row = /** @type {any} */ (rows[0]);
+    return row ? { id: row.id, name: row.name, type: row.type, size: row.size, url: row.url, conversationId: row.chat_session_id } : null;
+  }
+
+  /**
+   * The attachments with these ids uploaded into this conversation, in the order asked; null when
+   * any id is unknown or belongs to another conversation.
+   * @param {string} conversationId
+   * @param {string[]} ids
+   * @returns {Promise<Attachment[] | null>}
+   */
+  async conversationFiles(conversationId, ids) {
+    if (ids.length === 0) return [];
+    const { rows } = await this.pg.query('SELECT * FROM chat_files WHERE chat_session_id = $1 AND id = ANY($2)', [conversationId, ids]);
+    const byId = new Map(rows.map((/** @type {any} */ row) => [row.id, { id: row.id, name: row.name, type: row.type, size: row.size, url: row.url }]));
+    const files = ids.map((id) => byId.get(id));
+    return files.every(Boolean) ? /** @type {Attachment[]} */ (files) : null;
   }
 
   /** @param {string} id @returns {Promise<Conversation | null>} */
   async conversation(id) {
+    // Postgres text cannot hold NUL: such an id names nothing (and must not become a 500).
+    if (id.includes('\0')) return null;
     const { rows } = await this.pg.query('SELECT * FROM chat_sessions WHERE id = $1', [id]);
     return rows[0] ? toConversation(rows[0]) : null;
   }
@@ -330,10 +610,14 @@ export class Database {
    * Stores a message, assigning the next seq, unless `(conversationId, clientId)` is already
    * stored, in which case the stored message is returned. PGlite runs one transaction at a time,
    * so the check-then-insert cannot race.
-   * @param {{ conversationId: string, clientId?: string, sender: Sender, text: string }} input
-   * @returns {Promise<{ message: Message, created: boolean, conversation: Conversation }>}
+   *
+   * A visitor message into a closed conversation is refused (409 `conversation_closed`); a resend
+   * of one stored before the close still answers the stored message. An agent's first message in
+   * a conversation is preceded by a `system` message with `event: "joined"` (returned in `before`).
+   * @param {{ conversationId: string, clientId?: string, sender: Sender, text: string, quickReplies?: string[], attachments?: Attachment[] }} input
+   * @returns {Promise<{ message: Message, created: boolean, conversation: Conversation, before: Message[] }>}
    */
-  async insertMessage({ conversationId, clientId, sender, text }) {
+  async insertMessage({ conversationId, clientId, sender, text, quickReplies, attachments }) {
     return this.pg.transaction(async (tx) => {
       if (clientId) {
         const existing = await tx.query(
@@ -342,20 +626,31 @@ export class Database {
         );
         if (existing.rows[0]) {
           const conv = await tx.query('SELECT * FROM chat_sessions WHERE id = $1', [conversationId]);
-          return { message: toMessage(existing.rows[0]), created: false, conversation: toConversation(conv.rows[0]) };
+          return { message: toMessage(existing.rows[0]), created: false, conversation: toConversation(conv.rows[0]), before: [] };
         }
       }
-      const bumped = await tx.query(
-        'UPDATE chat_sessions SET last_seq = last_seq + 1, updated_at = now() WHERE id = $1 RETURNING *',
-        [conversationId],
-      );
-      const conversation = toConversation(bumped.rows[0]);
-      const inserted = await tx.query(
-        `INSERT INTO chat_messages (id, chat_session_id, seq, client_id, sender_type, sender_id, sender_name, content)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-        [`m_${nanoid()}`, conversationId, conversation.lastSeq, clientId ?? null, sender.type, sender.id ?? null, sender.name ?? null, text],
-      );
-      return { message: toMessage(inserted.rows[0]), created: true, conversation };
+      const current = await tx.query('SELECT status FROM chat_sessions WHERE id = $1', [conversationId]);
+      if (sender.type === 'visitor' && /** @type {any} */ (current.rows[0])?.status === 'closed') {
+        throw new ApiError(409, 'conversation_closed', 'The conversation is closed; start a new one (`newConversation: true`).');
+      }
+      /** @type {Message[]} */
+      const before = [];
+      if (sender.type === 'agent' && sender.id) {
+        const wrote = await tx.query(
+          `SELECT 1 FROM chat_messages WHERE chat_session_id = $1 AND sender_type = 'agent' AND sender_id = $2 LIMIT 1`,
+          [conversationId, sender.id],
+        );
+        if (!wrote.rows.length) {
+          const joined = await insertRow(tx, conversationId, {
+            sender: { type: 'system' },
+            text: `${sender.name ?? 'An agent'} joined the conversation.`,
+            event: 'joined',
+          });
+          before.push(joined.message);
+        }
+      }
+      const { message, conversation } = await insertRow(tx, conversationId, { clientId, sender, text, quickReplies, attachments });
+      return { message, created: true, conversation, before };
     });
   }
 
@@ -383,6 +678,36 @@ export class Database {
     if (before !== undefined) page.reverse();
     return { messages: page, hasMore };
   }
+}
+
+/**
+ * Inserts one message with the next seq, inside the caller's transaction.
+ * @param {import('@electric-sql/pglite').Transaction} tx
+ * @param {string} conversationId
+ * @param {{ clientId?: string, sender: Sender, text: string, event?: SystemEvent, quickReplies?: string[], attachments?: Attachment[] }} input
+ * @returns {Promise<{ message: Message, conversation: Conversation }>}
+ */
+async function insertRow(tx, conversationId, { clientId, sender, text, event, quickReplies, attachments }) {
+  const bumped = await tx.query('UPDATE chat_sessions SET last_seq = last_seq + 1, updated_at = now() WHERE id = $1 RETURNING *', [conversationId]);
+  const conversation = toConversation(bumped.rows[0]);
+  const inserted = await tx.query(
+    `INSERT INTO chat_messages (id, chat_session_id, seq, client_id, sender_type, sender_id, sender_name, content, event, quick_replies, attachments)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+    [
+      `m_${nanoid()}`,
+      conversationId,
+      conversation.lastSeq,
+      clientId ?? null,
+      sender.type,
+      sender.id ?? null,
+      sender.name ?? null,
+      text,
+      event ?? null,
+      quickReplies?.length ? JSON.stringify(quickReplies) : null,
+      attachments?.length ? JSON.stringify(attachments) : null,
+    ],
+  );
+  return { message: toMessage(inserted.rows[0]), conversation };
 }
 
 /** @param {any} row @returns {Tenant} */

@@ -120,13 +120,17 @@ export async function readJson(req, { allowEmpty = false } = {}) {
 
 /**
  * Validates message text: a string of 1–4000 characters after trimming. Returns the trimmed text.
+ * With `allowEmpty` (a message that carries attachments) the text may be empty or absent.
  * @param {unknown} text
+ * @param {{ allowEmpty?: boolean }} [options]
  * @throws {ApiError} 400 or 413
  */
-export function parseText(text) {
+export function parseText(text, { allowEmpty = false } = {}) {
+  if (allowEmpty && (text === undefined || text === null)) return '';
   if (typeof text !== 'string') throw badRequest('`text` must be a string.');
+  if (text.includes('\0')) throw badRequest('`text` contains a NUL character.');
   const trimmed = text.trim();
-  if (!trimmed) throw badRequest('`text` is empty.');
+  if (!trimmed && !allowEmpty) throw badRequest('`text` is empty.');
   // Code points, not UTF-16 units, so an emoji counts as one character.
   let count = 0;
   for (const _ of trimmed) if (++count > MAX_TEXT_CHARS) break;
@@ -171,4 +175,81 @@ export function pageParams(query) {
   const before = intParam(query, 'before', { min: 1, max: 2 ** 31 - 1 });
   const limit = /** @type {number} */ (intParam(query, 'limit', { min: 1, max: 200, fallback: 50 }));
   return { after, before, limit };
+}
+
+/** Largest number of attachments on one message. */
+export const MAX_ATTACHMENTS = 5;
+/** Largest number of quick replies on one message, and the longest one (characters). */
+export const MAX_QUICK_REPLIES = 10;
+export const MAX_QUICK_REPLY_CHARS = 200;
+
+/**
+ * Validates the optional `attachments` of a message: at most 5 distinct file ids.
+ * @param {unknown} value
+ * @returns {string[]}
+ * @throws {ApiError} 400
+ */
+export function parseAttachmentIds(value) {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.length > MAX_ATTACHMENTS || !value.every((id) => typeof id === 'string' && /^f_[A-Za-z0-9_-]{8,64}$/.test(id))) {
+    throw badRequest(`\`attachments\` must be an array of at most ${MAX_ATTACHMENTS} file ids.`);
+  }
+  if (new Set(value).size !== value.length) throw badRequest('`attachments` names a file twice.');
+  return value;
+}
+
+/**
+ * Validates the optional `quickReplies` of an agent message: at most 10 non-empty strings of at
+ * most 200 characters. Returns them trimmed.
+ * @param {unknown} value
+ * @returns {string[] | undefined}
+ * @throws {ApiError} 400
+ */
+export function parseQuickReplies(value) {
+  if (value === undefined || value === null) return undefined;
+  const fail = () => badRequest(`\`quickReplies\` must be an array of at most ${MAX_QUICK_REPLIES} non-empty strings of at most ${MAX_QUICK_REPLY_CHARS} characters.`);
+  if (!Array.isArray(value) || value.length > MAX_QUICK_REPLIES) throw fail();
+  return value.map((reply) => {
+    if (typeof reply !== 'string' || !reply.trim() || reply.includes('\0') || [...reply.trim()].length > MAX_QUICK_REPLY_CHARS) throw fail();
+    return reply.trim();
+  });
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+const FIELD_KEY_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
+
+/**
+ * Validates the body of `POST /api/chat/contact` (docs/protocol.md, Contact details).
+ * @param {Record<string, unknown>} body
+ * @returns {import('./db.js').Contact}
+ * @throws {ApiError} 400
+ */
+export function parseContact(body) {
+  /** @type {import('./db.js').Contact} */
+  const contact = {};
+  // Postgres cannot store NUL in text or JSON.
+  const hasNul = (/** @type {unknown} */ value) => JSON.stringify(value ?? null).replace(/\\\\/g, '').includes('\\u0000');
+  if (hasNul(body.name) || hasNul(body.email) || hasNul(body.fields)) throw badRequest('Contact details contain a NUL character.');
+  if (body.name !== undefined) {
+    if (typeof body.name !== 'string' || [...body.name].length > 100) throw badRequest('`name` must be a string of at most 100 characters.');
+    contact.name = body.name.trim();
+  }
+  if (body.email !== undefined) {
+    const email = typeof body.email === 'string' ? body.email.trim() : '';
+    if (email.length > 254 || !EMAIL_PATTERN.test(email)) throw badRequest('`email` must be an address like local@domain.tld (at most 254 characters).');
+    contact.email = email;
+  }
+  if (body.fields !== undefined) {
+    const fields = body.fields;
+    if (!fields || typeof fields !== 'object' || Array.isArray(fields)) throw badRequest('`fields` must be an object.');
+    const entries = Object.entries(fields);
+    if (entries.length > 10) throw badRequest('`fields` has more than 10 entries.');
+    for (const [key, value] of entries) {
+      if (!FIELD_KEY_PATTERN.test(key)) throw badRequest('`fields` keys are at most 40 characters of A–Z, a–z, 0–9, _ or -.');
+      if (typeof value !== 'string' || [...value].length > 500) throw badRequest('`fields` values are strings of at most 500 characters.');
+    }
+    // fromEntries defines own properties, so a key such as `__proto__` stays plain data.
+    contact.fields = Object.fromEntries(entries);
+  }
+  return contact;
 }

@@ -12,11 +12,14 @@
  *   | { type: 'message', message: Message }
  *   | { type: 'typing', conversationId: string, sender: Sender, typing: boolean }
  *   | { type: 'conversation', conversation: ConversationSummary }
+ *   | { type: 'status', conversationId: string, status: 'open' | 'closed' }
+ *   | { type: 'read', conversationId: string, reader: 'visitor' | 'agent', seq: number }
  *   | { type: 'raw', data: string }
  * ) & { origin?: unknown }} HubEvent
  *   `raw` carries a frame written as is to the conversation's visitor sockets (test-only debug hook).
  *   `origin` identifies the connection that caused the event, so it can skip its own echo.
  * @typedef {(event: HubEvent) => void} Listener
+ * @typedef {(agentsOnline: boolean) => void} PresenceListener
  */
 
 export class Hub {
@@ -25,6 +28,65 @@ export class Hub {
     this.byConversation = new Map();
     /** @private @type {Map<string, Set<Listener>>} */
     this.byTenant = new Map();
+    /** @private @type {Map<string, Set<PresenceListener>>} visitor sockets and long polls, per tenant */
+    this.presenceListeners = new Map();
+    /** @private @type {Map<string, number>} open agent sockets per tenant */
+    this.agentSockets = new Map();
+  }
+
+  /**
+   * Whether at least one agent of the tenant has the agent WebSocket open.
+   * @param {string} tenantId
+   */
+  agentsOnline(tenantId) {
+    return (this.agentSockets.get(tenantId) ?? 0) > 0;
+  }
+
+  /**
+   * Counts an agent socket of the tenant as open until the returned function is called; the
+   * tenant's presence listeners hear every change of {@link agentsOnline}.
+   * @param {string} tenantId
+   * @returns {() => void}
+   */
+  agentConnected(tenantId) {
+    const before = this.agentsOnline(tenantId);
+    this.agentSockets.set(tenantId, (this.agentSockets.get(tenantId) ?? 0) + 1);
+    if (!before) this.announcePresence(tenantId);
+    let counted = true;
+    return () => {
+      if (!counted) return;
+      counted = false;
+      const left = (this.agentSockets.get(tenantId) ?? 1) - 1;
+      if (left > 0) this.agentSockets.set(tenantId, left);
+      else {
+        this.agentSockets.delete(tenantId);
+        this.announcePresence(tenantId);
+      }
+    };
+  }
+
+  /**
+   * Listens to presence changes of a tenant. Returns the unsubscribe function.
+   * @param {string} tenantId
+   * @param {PresenceListener} listener
+   */
+  subscribePresence(tenantId, listener) {
+    return subscribe(this.presenceListeners, tenantId, listener);
+  }
+
+  /**
+   * @private
+   * @param {string} tenantId
+   */
+  announcePresence(tenantId) {
+    const online = this.agentsOnline(tenantId);
+    for (const listener of [...(this.presenceListeners.get(tenantId) ?? [])]) {
+      try {
+        listener(online);
+      } catch (error) {
+        console.error('presence listener failed', error);
+      }
+    }
   }
 
   /**
@@ -68,9 +130,10 @@ export class Hub {
 }
 
 /**
- * @param {Map<string, Set<Listener>>} map
+ * @template T
+ * @param {Map<string, Set<T>>} map
  * @param {string} key
- * @param {Listener} listener
+ * @param {T} listener
  */
 function subscribe(map, key, listener) {
   let set = map.get(key);

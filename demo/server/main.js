@@ -9,7 +9,7 @@
  * DATA_DIR (demo/server/.data), JWT_SECRET (generated once and kept in DATA_DIR),
  * SESSION_TTL_SECONDS (900), TENANTS_FILE (demo/server/tenants.json), TRUST_PROXY (1: client IP
  * from X-Forwarded-For), RATE_SESSIONS_PER_IP / RATE_SESSIONS_PER_VISITOR / RATE_SENDS_PER_IP /
- * RATE_SENDS_PER_SENDER
+ * RATE_SENDS_PER_SENDER / RATE_UPLOADS
  * (per minute), AMOIQ_DEBUG_HOOKS (1: test-only raw-frame hook; never in production),
  * WIDGET_DIR (dist: where /amoiq-chat.js is served from). Relative
  * paths are resolved against the repository root, not the working directory.
@@ -56,6 +56,7 @@ try {
       sessionsPerVisitor: intEnv('RATE_SESSIONS_PER_VISITOR', DEFAULT_RATE_LIMITS.sessionsPerVisitor),
       sendsPerIp: intEnv('RATE_SENDS_PER_IP', DEFAULT_RATE_LIMITS.sendsPerIp),
       sendsPerSender: intEnv('RATE_SENDS_PER_SENDER', DEFAULT_RATE_LIMITS.sendsPerSender),
+      uploads: intEnv('RATE_UPLOADS', DEFAULT_RATE_LIMITS.uploads),
     },
   });
 } catch (error) {

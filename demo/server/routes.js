@@ -4,8 +4,10 @@
  * endpoints (`/api/agent/*`, agent token). Each handler validates, calls ChatService and answers
  * JSON; every thrown ApiError becomes the documented error body in server.js.
  */
+import { createHmac } from 'node:crypto';
 import { nanoid } from 'nanoid';
 import { bearer, verifyPassword } from './auth.js';
+import { isTypeAllowed, mediaType, receiveFile, sanitizeFileName, sendFile } from './files.js';
 import { invalidIdentity, verifyUserToken } from './identity.js';
 import { isOriginAllowed } from './origins.js';
 import { clientIp } from './rate-limit.js';
@@ -14,7 +16,10 @@ import {
   badRequest,
   intParam,
   pageParams,
+  parseAttachmentIds,
   parseClientId,
+  parseContact,
+  parseQuickReplies,
   parseText,
   readJson,
   sendJson,
@@ -29,12 +34,13 @@ export const PROTOCOL_VERSION = 1;
  * @typedef {import('./auth.js').TokenService} TokenService
  * @typedef {import('./chat.js').ChatService} ChatService
  * @typedef {import('./rate-limit.js').RateLimiter} RateLimiter
- * @typedef {{ sessionsPerIp: RateLimiter, sessionsPerVisitor: RateLimiter, sendsPerIp: RateLimiter }} Limits
+ * @typedef {{ sessionsPerIp: RateLimiter, sessionsPerVisitor: RateLimiter, sendsPerIp: RateLimiter, uploads: RateLimiter }} Limits
  * @typedef {{
  *   db: Database, tokens: TokenService, chat: ChatService, shutdown: AbortSignal, limits: Limits,
- *   trustProxy: boolean, debugHooks: boolean,
+ *   trustProxy: boolean, debugHooks: boolean, filesDir: string, ipHashKey: string,
  * }} Deps
  *   `debugHooks` enables `POST /api/debug/frames` (tests only; never in production).
+ *   `filesDir` holds uploaded files; `ipHashKey` keys the HMAC that stores client IPs as hashes.
  * @typedef {{
  *   req: import('node:http').IncomingMessage,
  *   res: import('node:http').ServerResponse,
@@ -109,6 +115,25 @@ async function sessionUser(tenant, body) {
   return { id: user.id, ...(name ? { name } : {}), ...(email ? { email } : {}) };
 }
 
+/**
+ * The fingerprint of a session request: 64 lowercase hex characters, or undefined.
+ * @param {unknown} value
+ */
+function parseFingerprint(value) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/.test(value)) throw badRequest('`fingerprint` must be 64 lowercase hex characters.');
+  return value;
+}
+
+/**
+ * The client IP as stored next to a fingerprint: an HMAC-SHA-256 keyed with a server secret, so
+ * the database never holds the address itself.
+ * @param {Context} ctx
+ */
+function ipHash({ req, deps }) {
+  return createHmac('sha256', deps.ipHashKey).update(clientIp(req, deps.trustProxy)).digest('base64url');
+}
+
 /** `POST /api/chat/session`: find or create the visitor's conversation and issue a token. @type {Handler} */
 async function createSession(ctx) {
   const { req, deps } = ctx;
@@ -119,11 +144,28 @@ async function createSession(ctx) {
     if (typeof body.tenantId !== 'string') throw badRequest('`tenantId` must be a string.');
     if (body.tenantId !== tenant.id) throw new ApiError(403, 'forbidden', '`tenantId` does not match the API key.');
   }
-  const visitorId = body.visitorId === undefined || body.visitorId === null ? nanoid() : parseClientId(body.visitorId, 'visitorId');
+  let visitorId = body.visitorId === undefined || body.visitorId === null ? nanoid() : parseClientId(body.visitorId, 'visitorId');
+  if (body.newConversation !== undefined && body.newConversation !== null && typeof body.newConversation !== 'boolean') {
+    throw badRequest('`newConversation` must be a boolean.');
+  }
+  const fingerprint = parseFingerprint(body.fingerprint);
   deps.limits.sessionsPerVisitor.hit(`${tenant.id}:${visitorId}`);
   const user = await sessionUser(tenant, body);
 
-  const { conversation, created, attached } = await deps.db.openConversation(tenant.id, visitorId, user);
+  // Opt-in relink (docs/protocol.md, Coarse fingerprint): only anonymous sessions, only for a
+  // visitor id the server has never seen, only when exactly one visitor matches.
+  let relinked = false;
+  const hash = fingerprint && !user ? ipHash(ctx) : undefined;
+  if (fingerprint && hash && !(await deps.db.isKnownVisitor(tenant.id, visitorId))) {
+    const candidates = await deps.db.fingerprintCandidates(tenant.id, fingerprint, hash, visitorId);
+    if (candidates.length === 1) {
+      visitorId = candidates[0];
+      relinked = true;
+    }
+  }
+
+  const { conversation, created, attached } = await deps.db.openConversation(tenant.id, visitorId, user, body.newConversation === true);
+  if (fingerprint && hash && !conversation.userId) await deps.db.rememberFingerprint(tenant.id, visitorId, fingerprint, hash);
   if (created || attached) deps.chat.announceConversation(conversation);
   const { token, expiresAt } = await deps.tokens.signVisitor({ tenantId: tenant.id, visitorId, conversationId: conversation.id, userId: user?.id });
   sendJson(ctx.res, 200, {
@@ -135,15 +177,28 @@ async function createSession(ctx) {
     expiresAt,
     wsUrl: `${wsScheme(req)}://${req.headers.host}/ws/chat`,
     lastSeq: conversation.lastSeq,
+    status: conversation.status,
+    agentsOnline: deps.chat.hub.agentsOnline(tenant.id),
+    agentReadSeq: conversation.agentReadSeq,
+    visitorReadSeq: conversation.visitorReadSeq,
     config: await deps.db.widgetConfig(tenant.id),
     ...(user ? { user } : {}),
+    ...(relinked ? { relinked: true } : {}),
   });
 }
 
 /** @param {import('node:http').IncomingMessage} req */
 function wsScheme(req) {
+  return httpScheme(req) === 'https' ? 'wss' : 'ws';
+}
+
+/**
+ * The scheme the client used: https when the socket is TLS or a proxy says so.
+ * @param {import('node:http').IncomingMessage} req
+ */
+function httpScheme(req) {
   const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim();
-  return proto === 'https' ? 'wss' : 'ws';
+  return proto === 'https' || /** @type {import('node:tls').TLSSocket} */ (req.socket).encrypted ? 'https' : 'http';
 }
 
 /** `GET /api/chat/messages`: page through the conversation, optionally long-polling. @type {Handler} */
@@ -153,32 +208,62 @@ async function listVisitorMessages(ctx) {
   const page = pageParams(ctx.url.searchParams);
   const wait = /** @type {number} */ (intParam(ctx.url.searchParams, 'wait', { min: 0, max: 30, fallback: 0 }));
   const conversation = await ctx.deps.chat.visitorConversation(visitor, ctx.url.searchParams.get('conversationId'));
-  await answerPage(ctx, conversation.id, page, wait);
+  await answerPage(ctx, conversation, page, wait);
 }
 
 /**
- * Answers `{ messages, hasMore, lastSeq }`. With `wait` and nothing new after `after`, holds the
- * request until a message arrives, the wait ends, the client leaves or the server shuts down.
+ * Answers `{ messages, hasMore, lastSeq, status, agentsOnline, agentReadSeq, visitorReadSeq }`.
+ * With `wait` and nothing new after `after`, holds the request until a message arrives, the
+ * status, the agent read mark or the tenant's presence changes, the wait ends, the client leaves
+ * or the server shuts down.
  * @param {Context} ctx
- * @param {string} conversationId
+ * @param {import('./db.js').Conversation} conversation
  * @param {{ after: number, before?: number, limit: number }} page
  * @param {number} wait seconds
  */
-async function answerPage(ctx, conversationId, page, wait) {
+async function answerPage(ctx, conversation, page, wait) {
   const { db, chat, shutdown } = ctx.deps;
+  const conversationId = conversation.id;
+  const online = () => chat.hub.agentsOnline(conversation.tenantId);
+  const seen = { status: conversation.status, agentReadSeq: conversation.agentReadSeq, agentsOnline: online() };
   let result = await db.messages(conversationId, page);
   if (wait > 0 && page.before === undefined && result.messages.length === 0) {
     const gone = new AbortController();
     ctx.res.once('close', () => gone.abort());
-    await chat.waitForMessage(conversationId, page.after, wait * 1000, AbortSignal.any([gone.signal, shutdown]), async () => {
+    await chat.waitForChange(conversation, page.after, wait * 1000, AbortSignal.any([gone.signal, shutdown]), async () => {
       const current = await db.conversation(conversationId);
-      return (current?.lastSeq ?? 0) > page.after;
+      return (
+        (current?.lastSeq ?? 0) > page.after ||
+        current?.status !== seen.status ||
+        current?.agentReadSeq !== seen.agentReadSeq ||
+        online() !== seen.agentsOnline
+      );
     });
     if (gone.signal.aborted) return;
     result = await db.messages(conversationId, page);
   }
-  const conversation = await db.conversation(conversationId);
-  sendJson(ctx.res, 200, { messages: result.messages, hasMore: result.hasMore, lastSeq: conversation?.lastSeq ?? 0 });
+  const current = await db.conversation(conversationId);
+  sendJson(ctx.res, 200, {
+    messages: result.messages,
+    hasMore: result.hasMore,
+    lastSeq: current?.lastSeq ?? 0,
+    status: current?.status ?? conversation.status,
+    agentsOnline: online(),
+    agentReadSeq: current?.agentReadSeq ?? 0,
+    visitorReadSeq: current?.visitorReadSeq ?? 0,
+  });
+}
+
+/**
+ * The message fields shared by visitors and agents: `clientId`, `text` (may be empty when
+ * `attachments` are given) and the attachment ids.
+ * @param {Record<string, unknown>} body
+ */
+function messageFields(body) {
+  const clientId = parseClientId(body.clientId);
+  const attachmentIds = parseAttachmentIds(body.attachments);
+  const text = parseText(body.text, { allowEmpty: attachmentIds.length > 0 });
+  return { clientId, text, attachmentIds };
 }
 
 /** `POST /api/chat/messages`: store a visitor message (idempotent by clientId). @type {Handler} */
@@ -188,10 +273,77 @@ async function postVisitorMessage(ctx) {
   ctx.deps.limits.sendsPerIp.hit(`${tenant.id}:${clientIp(ctx.req, ctx.deps.trustProxy)}`);
   const body = await readJson(ctx.req);
   const conversation = await ctx.deps.chat.visitorConversation(visitor, body.conversationId);
-  const clientId = parseClientId(body.clientId);
-  const text = parseText(body.text);
-  const { message, created } = await ctx.deps.chat.postMessage({ conversation, clientId, sender: { type: 'visitor' }, text });
+  const { clientId, text, attachmentIds } = messageFields(body);
+  const { message, created } = await ctx.deps.chat.postMessage({ conversation, clientId, sender: { type: 'visitor' }, text, attachmentIds });
   sendJson(ctx.res, created ? 201 : 200, { message });
+}
+
+/** `POST /api/chat/read` `{ conversationId, seq }`: the visitor has seen everything up to seq. @type {Handler} */
+async function postVisitorRead(ctx) {
+  const tenant = await requireTenant(ctx);
+  const visitor = await requireVisitor(ctx, tenant);
+  const body = await readJson(ctx.req);
+  const conversation = await ctx.deps.chat.visitorConversation(visitor, body.conversationId);
+  await ctx.deps.chat.markRead(conversation, 'visitor', body.seq);
+  sendJson(ctx.res, 204);
+}
+
+/** `POST /api/chat/contact` `{ conversationId, name?, email?, fields? }`. @type {Handler} */
+async function postVisitorContact(ctx) {
+  const tenant = await requireTenant(ctx);
+  const visitor = await requireVisitor(ctx, tenant);
+  const body = await readJson(ctx.req);
+  const conversation = await ctx.deps.chat.visitorConversation(visitor, body.conversationId);
+  const contact = parseContact(body);
+  await ctx.deps.chat.updateContact(conversation, contact);
+  sendJson(ctx.res, 204);
+}
+
+/** `POST /api/chat/forget`: delete the stored fingerprint of the session's visitor. @type {Handler} */
+async function postVisitorForget(ctx) {
+  const tenant = await requireTenant(ctx);
+  const visitor = await requireVisitor(ctx, tenant);
+  await ctx.deps.db.forgetFingerprint(tenant.id, visitor.visitorId);
+  sendJson(ctx.res, 204);
+}
+
+/**
+ * Stores the request body as a file of the conversation and answers `201 { attachment }`.
+ * Checks, in order: open conversation, rate, name, type, then size while streaming.
+ * @param {Context} ctx
+ * @param {import('./db.js').Conversation} conversation
+ * @param {import('./db.js').Sender} uploader
+ * @param {string} rateKey
+ */
+async function upload(ctx, conversation, uploader, rateKey) {
+  const { deps, req, url } = ctx;
+  if (conversation.status === 'closed') throw new ApiError(409, 'conversation_closed', 'The conversation is closed; start a new one.');
+  deps.limits.uploads.hit(rateKey);
+  const name = sanitizeFileName(url.searchParams.get('name'));
+  if (!name) throw badRequest('`name` (the file name) is required.');
+  const { attachments } = await deps.db.widgetConfig(conversation.tenantId);
+  const type = mediaType(req.headers['content-type']);
+  if (!type || !isTypeAllowed(attachments.types, type)) {
+    throw new ApiError(415, 'unsupported_type', `Files of type ${JSON.stringify(type ?? req.headers['content-type'] ?? '')} are not accepted here.`);
+  }
+  const { id, size } = await receiveFile(req, ctx.res, deps.filesDir, attachments.maxSize);
+  const fileUrl = `${httpScheme(req)}://${req.headers.host}/files/${id}/${encodeURIComponent(name)}`;
+  const attachment = await deps.db.insertFile({ id, conversationId: conversation.id, name, type, size, url: fileUrl, uploader });
+  sendJson(ctx.res, 201, { attachment });
+}
+
+/** `POST /api/chat/uploads?conversationId=…&name=…`: a visitor's file, raw body. @type {Handler} */
+async function postVisitorUpload(ctx) {
+  const tenant = await requireTenant(ctx);
+  const visitor = await requireVisitor(ctx, tenant);
+  const conversation = await ctx.deps.chat.visitorConversation(visitor, ctx.url.searchParams.get('conversationId'));
+  await upload(ctx, conversation, { type: 'visitor' }, `${tenant.id}:ip:${clientIp(ctx.req, ctx.deps.trustProxy)}`);
+}
+
+/** `GET /files/:id/:name`: a stored file (capability URL: the id is unguessable). @type {Handler} */
+async function getFile(ctx) {
+  const file = await ctx.deps.db.file(ctx.params.id);
+  sendFile(ctx.res, file, ctx.deps.filesDir, ctx.req.method === 'HEAD');
 }
 
 /** `POST /api/chat/typing`: the HTTP fallback's typing signal. @type {Handler} */
@@ -252,7 +404,7 @@ async function listAgentMessages(ctx) {
   const page = pageParams(ctx.url.searchParams);
   const wait = /** @type {number} */ (intParam(ctx.url.searchParams, 'wait', { min: 0, max: 30, fallback: 0 }));
   const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
-  await answerPage(ctx, conversation.id, page, wait);
+  await answerPage(ctx, conversation, page, wait);
 }
 
 /** `POST /api/agent/conversations/:id/messages`. @type {Handler} */
@@ -260,11 +412,41 @@ async function postAgentMessage(ctx) {
   const { claims, agent } = await requireAgent(ctx);
   const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
   const body = await readJson(ctx.req);
-  const clientId = parseClientId(body.clientId);
-  const text = parseText(body.text);
+  const { clientId, text, attachmentIds } = messageFields(body);
+  const quickReplies = parseQuickReplies(body.quickReplies);
   const sender = /** @type {const} */ ({ type: 'agent', id: agent.id, name: agent.name });
-  const { message, created } = await ctx.deps.chat.postMessage({ conversation, clientId, sender, text });
+  const { message, created } = await ctx.deps.chat.postMessage({ conversation, clientId, sender, text, quickReplies, attachmentIds });
   sendJson(ctx.res, created ? 201 : 200, { message });
+}
+
+/** `POST /api/agent/conversations/:id/close`. @type {Handler} */
+async function postAgentClose(ctx) {
+  const { claims, agent } = await requireAgent(ctx);
+  const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
+  sendJson(ctx.res, 200, { conversation: await ctx.deps.chat.setStatus(conversation, 'closed', agent) });
+}
+
+/** `POST /api/agent/conversations/:id/reopen`. @type {Handler} */
+async function postAgentReopen(ctx) {
+  const { claims, agent } = await requireAgent(ctx);
+  const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
+  sendJson(ctx.res, 200, { conversation: await ctx.deps.chat.setStatus(conversation, 'open', agent) });
+}
+
+/** `POST /api/agent/conversations/:id/read` `{ seq }`. @type {Handler} */
+async function postAgentRead(ctx) {
+  const { claims } = await requireAgent(ctx);
+  const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
+  const body = await readJson(ctx.req);
+  await ctx.deps.chat.markRead(conversation, 'agent', body.seq);
+  sendJson(ctx.res, 204);
+}
+
+/** `POST /api/agent/conversations/:id/uploads?name=…`: an agent's file, raw body. @type {Handler} */
+async function postAgentUpload(ctx) {
+  const { claims, agent } = await requireAgent(ctx);
+  const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
+  await upload(ctx, conversation, { type: 'agent', id: agent.id, name: agent.name }, `${claims.tenantId}:agent:${agent.id}`);
 }
 
 /** `POST /api/agent/conversations/:id/typing`. @type {Handler} */
@@ -311,6 +493,10 @@ export const apiRoutes = [
   { pattern: /^\/api\/chat\/session$/, methods: { POST: createSession } },
   { pattern: /^\/api\/chat\/messages$/, methods: { GET: listVisitorMessages, POST: postVisitorMessage } },
   { pattern: /^\/api\/chat\/typing$/, methods: { POST: postVisitorTyping } },
+  { pattern: /^\/api\/chat\/read$/, methods: { POST: postVisitorRead } },
+  { pattern: /^\/api\/chat\/contact$/, methods: { POST: postVisitorContact } },
+  { pattern: /^\/api\/chat\/uploads$/, methods: { POST: postVisitorUpload } },
+  { pattern: /^\/api\/chat\/forget$/, methods: { POST: postVisitorForget } },
   { pattern: /^\/api\/agent\/login$/, methods: { POST: agentLogin } },
   { pattern: /^\/api\/agent\/conversations$/, methods: { GET: listConversations } },
   {
@@ -318,5 +504,10 @@ export const apiRoutes = [
     methods: { GET: listAgentMessages, POST: postAgentMessage },
   },
   { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/typing$/, methods: { POST: postAgentTyping } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/close$/, methods: { POST: postAgentClose } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/reopen$/, methods: { POST: postAgentReopen } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/read$/, methods: { POST: postAgentRead } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/uploads$/, methods: { POST: postAgentUpload } },
+  { pattern: /^\/files\/(?<id>f_[A-Za-z0-9_-]+)\/[^/]+$/, methods: { GET: getFile, HEAD: getFile } },
   { pattern: /^\/api\/debug\/frames$/, methods: { POST: debugFrames }, debug: true },
 ];

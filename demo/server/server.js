@@ -3,7 +3,7 @@
  * Assembles the reference backend: database, tenants, tokens, HTTP routes, WebSocket hubs and
  * static files, listening on one port. `main.js` is the CLI around {@link createServer}.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
@@ -19,7 +19,7 @@ import { createSockets } from './sockets.js';
 import { serveStatic } from './static.js';
 
 /** Default rate limits, per minute: generous for people, tight enough to stop a flood. */
-export const DEFAULT_RATE_LIMITS = { sessionsPerIp: 300, sessionsPerVisitor: 30, sendsPerIp: 600, sendsPerSender: 120 };
+export const DEFAULT_RATE_LIMITS = { sessionsPerIp: 300, sessionsPerVisitor: 30, sendsPerIp: 600, sendsPerSender: 120, uploads: 60 };
 
 /** Absolute path of the repository (two levels above this file). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,7 +28,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  * @typedef {{ id: string, email: string, password: string, name: string }} TenantAgentConfig
  * @typedef {{
  *   id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean, identitySecret?: string,
- *   widget?: { headerText?: string, welcomeMessage?: string, themeColor?: string },
+ *   widget?: import('./db.js').WidgetSettings,
  *   agents?: TenantAgentConfig[],
  * }} TenantConfig
  * @typedef {{
@@ -48,7 +48,8 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  *   `widgetDir`: where the built drop-in script is served from (default `dist/`).
  *   `trustProxy`: take the client IP from `X-Forwarded-For` (only behind a proxy that sets it).
  *   `debugHooks`: enable `POST /api/debug/frames` (tests only).
- * @typedef {{ sessionsPerIp: number, sessionsPerVisitor: number, sendsPerIp: number, sendsPerSender: number }} RateLimits per minute
+ * @typedef {{ sessionsPerIp: number, sessionsPerVisitor: number, sendsPerIp: number, sendsPerSender: number, uploads: number }} RateLimits
+ *   per minute; `uploads` counts per client IP (visitors) or per agent
  */
 
 /**
@@ -175,8 +176,9 @@ export async function createServer(options) {
   }
 
   const shutdownController = new AbortController();
+  const secret = options.jwtSecret ?? persistentSecret(options.dataDir);
   const tokens = new TokenService({
-    secret: options.jwtSecret ?? persistentSecret(options.dataDir),
+    secret,
     sessionTtlSeconds: options.sessionTtlSeconds ?? 900,
     agentTtlSeconds: options.agentTtlSeconds ?? 8 * 3600,
   });
@@ -186,6 +188,7 @@ export async function createServer(options) {
     sessionsPerIp: new RateLimiter({ limit: rates.sessionsPerIp, what: 'new sessions from this address' }),
     sessionsPerVisitor: new RateLimiter({ limit: rates.sessionsPerVisitor, what: 'new sessions for this visitor' }),
     sendsPerIp: new RateLimiter({ limit: rates.sendsPerIp, what: 'messages from this address' }),
+    uploads: new RateLimiter({ limit: rates.uploads, what: 'uploads' }),
   };
   /** @type {import('./routes.js').Deps} */
   const deps = {
@@ -196,6 +199,9 @@ export async function createServer(options) {
     limits,
     trustProxy: options.trustProxy === true,
     debugHooks: options.debugHooks === true,
+    filesDir: join(options.dataDir, 'files'),
+    // A key of its own (derived from the server secret) for the IP hashes kept with fingerprints.
+    ipHashKey: createHmac('sha256', secret).update('amoiq-ip-hash').digest('base64url'),
   };
   const sockets = createSockets(deps);
   /** Requests being handled; shutdown waits for them before closing the database. */

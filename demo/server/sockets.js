@@ -7,7 +7,7 @@
  * browser as a bare 1006 and the client could not tell "get a new token" (4001) from "offline".
  */
 import { WebSocketServer } from 'ws';
-import { ApiError, MAX_BODY_BYTES, parseClientId, parseText } from './http-util.js';
+import { ApiError, MAX_BODY_BYTES, parseAttachmentIds, parseClientId, parseText } from './http-util.js';
 import { isOriginAllowed } from './origins.js';
 import { clientIp } from './rate-limit.js';
 import { PROTOCOL_VERSION, originNotAllowed, publicAgent } from './routes.js';
@@ -211,11 +211,21 @@ async function visitorConnection(ws, url, deps, req) {
       else send(ws, { type: 'message', message: event.message });
     } else if (event.type === 'typing' && event.sender.type !== 'visitor') {
       send(ws, { type: 'typing', conversationId: event.conversationId, sender: event.sender, typing: event.typing });
+    } else if (event.type === 'status') {
+      send(ws, { type: 'status', conversationId: event.conversationId, status: event.status });
+    } else if (event.type === 'read') {
+      send(ws, { type: 'read', conversationId: event.conversationId, reader: event.reader, seq: event.seq });
     } else if (event.type === 'raw' && ws.readyState === ws.OPEN) {
       ws.send(event.data); // test-only debug hook (POST /api/debug/frames)
     }
   });
   ws.on('close', unsubscribe);
+  // Presence is sent after `ready` (below); changes before that are covered by it.
+  let readySent = false;
+  const unsubscribePresence = chat.hub.subscribePresence(visitor.tenantId, (agentsOnline) => {
+    if (readySent) send(ws, { type: 'presence', agentsOnline });
+  });
+  ws.on('close', unsubscribePresence);
 
   /** @param {number} after */
   const replay = async (after) => {
@@ -245,6 +255,14 @@ async function visitorConnection(ws, url, deps, req) {
     visitorId: visitor.visitorId,
     lastSeq: fresh?.lastSeq ?? conversation.lastSeq,
   });
+  // Right after ready: presence, the status and any read marks, so a reconnecting client is current.
+  readySent = true;
+  send(ws, { type: 'presence', agentsOnline: chat.hub.agentsOnline(visitor.tenantId) });
+  send(ws, { type: 'status', conversationId: conversation.id, status: fresh?.status ?? conversation.status });
+  for (const reader of /** @type {const} */ (['agent', 'visitor'])) {
+    const seq = fresh ? (reader === 'agent' ? fresh.agentReadSeq : fresh.visitorReadSeq) : 0;
+    if (seq > 0) send(ws, { type: 'read', conversationId: conversation.id, reader, seq });
+  }
   const afterParam = url.searchParams.get('after');
   if (afterParam !== null) {
     if (/^\d+$/.test(afterParam)) await replay(Number(afterParam));
@@ -258,19 +276,24 @@ async function visitorConnection(ws, url, deps, req) {
       case 'message': {
         // clientId first, so an error frame about the text can still name the message.
         const clientId = parseClientId(frame.clientId);
-        const text = parseText(frame.text);
+        const attachmentIds = parseAttachmentIds(frame.attachments);
+        const text = parseText(frame.text, { allowEmpty: attachmentIds.length > 0 });
         deps.limits.sendsPerIp.hit(`${visitor.tenantId}:${ip}`);
-        const { message } = await chat.postMessage({ conversation: current, clientId, sender: { type: 'visitor' }, text, origin: ws });
+        const { message } = await chat.postMessage({ conversation: current, clientId, sender: { type: 'visitor' }, text, origin: ws, attachmentIds });
         send(ws, { type: 'ack', clientId, message });
         break;
       }
+      case 'read':
+        await chat.markRead(current, 'visitor', frame.seq);
+        break;
       case 'typing':
         if (typeof frame.typing !== 'boolean') throw new ApiError(400, 'bad_request', '`typing` must be a boolean.');
         chat.typing(current, { type: 'visitor' }, frame.typing, ws);
         break;
       case 'sync':
         if (!Number.isInteger(frame.after) || frame.after < 0) throw new ApiError(400, 'bad_request', '`after` must be a non-negative integer.');
-        await replay(frame.after);
+        // Beyond Postgres' integer there is nothing to replay anyway.
+        await replay(Math.min(frame.after, 2 ** 31 - 1));
         break;
       case 'ping':
         send(ws, { type: 'pong', ts: frame.ts });
@@ -308,11 +331,14 @@ async function agentConnection(ws, url, deps) {
   const unsubscribe = chat.hub.subscribeTenant(agent.tenantId, (event) => {
     if (event.type === 'message') send(ws, { type: 'message', message: event.message });
     else if (event.type === 'conversation') send(ws, { type: 'conversation', conversation: event.conversation });
+    else if (event.type === 'read') send(ws, { type: 'read', conversationId: event.conversationId, reader: event.reader, seq: event.seq });
     else if (event.type === 'typing' && event.origin !== ws && !(event.sender.type === 'agent' && event.sender.id === agent.id)) {
       send(ws, { type: 'typing', conversationId: event.conversationId, sender: event.sender, typing: event.typing });
     }
   });
   ws.on('close', unsubscribe);
+  // Presence: this socket counts as an online agent of the tenant until it closes.
+  ws.on('close', chat.hub.agentConnected(agent.tenantId));
   send(ws, { type: 'ready', agent: publicAgent(agent) });
 
   const sender = /** @type {const} */ ({ type: 'agent', id: agent.id, name: agent.name });
@@ -324,6 +350,12 @@ async function agentConnection(ws, url, deps) {
         }
         const conversation = await chat.agentConversation(claims, frame.conversationId);
         chat.typing(conversation, sender, frame.typing, ws);
+        break;
+      }
+      case 'read': {
+        if (typeof frame.conversationId !== 'string') throw new ApiError(400, 'bad_request', '`conversationId` (string) and `seq` are required.');
+        const conversation = await chat.agentConversation(claims, frame.conversationId);
+        await chat.markRead(conversation, 'agent', frame.seq);
         break;
       }
       case 'ping':

@@ -108,9 +108,11 @@ export async function serveStatic(req, res, pathname, repoRoot, widgetDir = join
     return true;
   }
 
-  // The drop-in script loads its locale files (es, fr, de, ar, ja) from beside itself.
-  if (path.startsWith('/locales/')) {
-    const file = safeJoin(join(widgetDir, 'locales'), path.slice('/locales/'.length));
+  // The drop-in script loads its locale files (es, fr, de, ar, ja) and its lazy chunks (the emoji
+  // picker) from beside itself.
+  if (path.startsWith('/locales/') || path.startsWith('/chunks/')) {
+    const dir = path.startsWith('/locales/') ? 'locales' : 'chunks';
+    const file = safeJoin(join(widgetDir, dir), path.slice(dir.length + 2));
     if (file && (await sendFile(req, res, file))) return true;
     sendText(res, 404, 'Not found.');
     return true;

@@ -4,6 +4,8 @@ import { chatServiceContext } from '../context.js';
 import { AmoiqConnectionChangeEvent } from '../events/connection-change-event.js';
 import { AmoiqErrorEvent } from '../events/error-event.js';
 import { AmoiqMessageEvent } from '../events/message-event.js';
+import { AmoiqContactEvent } from '../events/contact-event.js';
+import { AmoiqNewConversationEvent } from '../events/new-conversation-event.js';
 import { ChatService, type ChatServiceOptions } from '../services/chat-service.js';
 
 /**
@@ -65,6 +67,8 @@ export class ChatController implements ReactiveController {
     service.onEvent((e) => {
       if (e.type === 'message') this.host.dispatchEvent(new AmoiqMessageEvent({ message: e.message, direction: e.direction }));
       else if (e.type === 'connection') this.host.dispatchEvent(new AmoiqConnectionChangeEvent({ state: e.state, transport: e.transport }));
+      else if (e.type === 'contact') this.host.dispatchEvent(new AmoiqContactEvent({ contact: e.contact, source: e.source }));
+      else if (e.type === 'new-conversation') this.host.dispatchEvent(new AmoiqNewConversationEvent({ conversationId: e.conversationId }));
       else if (e.type === 'panel') {
         this.panel = e.open;
         (this.host as ReactiveElement & { opened: boolean }).opened = e.open;
@@ -77,5 +81,5 @@ export class ChatController implements ReactiveController {
 }
 
 function sameOptions(a: ChatServiceOptions | undefined, b: ChatServiceOptions): boolean {
-  return !!a && a.gatewayUrl === b.gatewayUrl && a.apiKey === b.apiKey && a.tenantId === b.tenantId && a.dbName === b.dbName;
+  return !!a && a.gatewayUrl === b.gatewayUrl && a.apiKey === b.apiKey && a.tenantId === b.tenantId && a.dbName === b.dbName && !!a.fingerprint === !!b.fingerprint;
 }

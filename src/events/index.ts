@@ -9,3 +9,6 @@ export { AmoiqCloseRequestEvent } from './close-request-event.js';
 export { AmoiqRetryEvent } from './retry-event.js';
 export { AmoiqQuickReplyEvent } from './quick-reply-event.js';
 export { AmoiqResetEvent } from './reset-event.js';
+export { AmoiqContactEvent, type ContactEventDetail } from './contact-event.js';
+export { AmoiqNewConversationEvent } from './new-conversation-event.js';
+export { AmoiqAttachmentRejectedEvent, type AttachmentRejectedDetail, type AttachmentRejectedReason } from './attachment-rejected-event.js';

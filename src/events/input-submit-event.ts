@@ -1,11 +1,13 @@
+import type { Attachment } from '../protocol/v1.js';
 
 /**
- * Fired by `<amoiq-chat-input>` when the visitor sends the text they typed.
+ * Fired by `<amoiq-chat-input>` when the visitor sends the text they typed, with the files
+ * uploaded for the message (the text may then be empty).
  */
-export class AmoiqInputSubmitEvent extends CustomEvent<{ text: string }> {
+export class AmoiqInputSubmitEvent extends CustomEvent<{ text: string; attachments?: Attachment[] }> {
   static readonly eventName = 'amoiq-input-submit';
 
-  constructor(detail: { text: string }) {
+  constructor(detail: { text: string; attachments?: Attachment[] }) {
     super(AmoiqInputSubmitEvent.eventName, { detail, bubbles: true, composed: false });
   }
 }

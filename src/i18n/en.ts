@@ -54,10 +54,73 @@ export interface Strings {
   aiMark: string;
   welcome: string;
   // [attachments]
+  /** Accessible name of the attach button. */
+  attach: string;
+  /** Accessible name of the list of staged files. */
+  attachments: string;
+  /** Shown over the panel while files are dragged onto it. */
+  dropFiles: string;
+  /** Accessible name of a staged file's remove button. */
+  removeAttachment: (name: string) => string;
+  /** Accessible name of the button that aborts an upload in progress. */
+  cancelUpload: (name: string) => string;
+  /** Accessible name of the button that uploads a failed file again. */
+  retryUpload: (name: string) => string;
+  /** Accessible name of an upload's progress bar. */
+  uploading: (name: string) => string;
+  /** A staged file whose upload failed. */
+  uploadFailed: string;
+  /** Refused: over the size limit (`max` is formatted, e.g. "10 MB"). */
+  attachmentTooLarge: (name: string, max: string) => string;
+  /** Refused: a type of file that is not allowed. */
+  attachmentWrongType: (name: string) => string;
+  /** Refused: an empty file. */
+  attachmentEmpty: (name: string) => string;
+  /** Refused: more files than one message may carry (`max` is formatted). */
+  attachmentTooMany: (max: string) => string;
+  /** Said after a link that opens a file in a new tab. */
+  opensInNewTab: string;
   // [/attachments]
   // [lifecycle]
+  /** Notice when an agent closed the conversation ("Ada closed the conversation."). */
+  closedNotice: (name?: string) => string;
+  /** Notice when an agent reopened it. */
+  reopenedNotice: (name?: string) => string;
+  /** Notice when an agent wrote in the conversation for the first time. */
+  joinedNotice: (name?: string) => string;
+  /** Replaces the message box once the conversation is closed. */
+  conversationClosed: string;
+  startNewConversation: string;
+  /** Away banner text when neither the element nor the tenant sets one. */
+  awayMessage: string;
+  awayEmailLabel: string;
+  awayEmailSubmit: string;
+  /** Confirmation after the visitor left an e-mail: "We'll reply to ada@example.com." */
+  willReplyTo: (email: string) => string;
+  emailInvalid: string;
+  fieldRequired: string;
+  contactFailed: string;
+  preChatTitle: string;
+  preChatIntro: string;
+  preChatName: string;
+  preChatEmail: string;
+  preChatPhone: string;
+  preChatSubmit: string;
+  /** Explains the asterisk of required fields ("* required"); screen readers hear the native `required` instead. */
+  required: string;
   // [/lifecycle]
   // [emoji]
+  /** Name of the emoji button of the message box. */
+  emojiButton: string;
+  /** Name of the emoji picker (a non-modal dialog). */
+  emojiPicker: string;
+  /** Name of the picker's row of group tabs. */
+  emojiGroupsLabel: string;
+  /** Names of the picker's groups (tabs and heading). */
+  emojiGroups: { smileys: string; people: string; nature: string; food: string; activities: string; travel: string; objects: string; symbols: string };
+  /** The system's own emoji picker, on Windows and on macOS (shown in the picker). */
+  emojiHintWindows: string;
+  emojiHintMac: string;
   // [/emoji]
 }
 
@@ -97,9 +160,56 @@ export const en: Strings = {
   aiMark: 'AI',
   welcome: 'Welcome',
   // [attachments]
+  attach: 'Attach a file',
+  attachments: 'Attachments',
+  dropFiles: 'Drop files to attach them',
+  removeAttachment: (name) => `Remove ${name}`,
+  cancelUpload: (name) => `Cancel upload of ${name}`,
+  retryUpload: (name) => `Retry upload of ${name}`,
+  uploading: (name) => `Uploading ${name}`,
+  uploadFailed: 'Upload failed',
+  attachmentTooLarge: (name, max) => `“${name}” is too large: files can be at most ${max}.`,
+  attachmentWrongType: (name) => `“${name}” cannot be attached: this type of file is not allowed.`,
+  attachmentEmpty: (name) => `“${name}” is empty and cannot be attached.`,
+  attachmentTooMany: (max) => `A message can carry at most ${max} files.`,
+  opensInNewTab: '(opens in a new tab)',
   // [/attachments]
   // [lifecycle]
+  closedNotice: (name) => (name ? `${name} closed the conversation.` : 'The conversation was closed.'),
+  reopenedNotice: (name) => (name ? `${name} reopened the conversation.` : 'The conversation was reopened.'),
+  joinedNotice: (name) => (name ? `${name} joined the conversation.` : 'An agent joined the conversation.'),
+  conversationClosed: 'This conversation has ended.',
+  startNewConversation: 'Start a new conversation',
+  awayMessage: "We're away right now. Leave a message and we'll get back to you.",
+  awayEmailLabel: 'Your e-mail, so we can reply',
+  awayEmailSubmit: 'Save',
+  willReplyTo: (email) => `We'll reply to ${email}.`,
+  emailInvalid: 'Enter an e-mail address like name@example.com.',
+  fieldRequired: 'Fill in this field.',
+  contactFailed: 'Your details could not be saved. Try again.',
+  preChatTitle: 'Before we start',
+  preChatIntro: 'Tell us how to reach you.',
+  preChatName: 'Name',
+  preChatEmail: 'E-mail',
+  preChatPhone: 'Phone',
+  preChatSubmit: 'Start chatting',
+  required: 'required',
   // [/lifecycle]
   // [emoji]
+  emojiButton: 'Insert emoji',
+  emojiPicker: 'Emoji',
+  emojiGroupsLabel: 'Emoji categories',
+  emojiGroups: {
+    smileys: 'Smileys',
+    people: 'People and gestures',
+    nature: 'Animals and nature',
+    food: 'Food and drink',
+    activities: 'Activities',
+    travel: 'Travel and places',
+    objects: 'Objects',
+    symbols: 'Symbols',
+  },
+  emojiHintWindows: 'More emoji: Win + . opens your system’s emoji panel.',
+  emojiHintMac: 'More emoji: Ctrl + Cmd + Space opens your system’s emoji viewer.',
   // [/emoji]
 };

@@ -30,6 +30,41 @@ export interface WireMessage {
   createdAt: string;
   /** Suggested answers the visitor can send with one press (agent and AI messages; optional). */
   quickReplies?: string[];
+  /** Files sent with the message (at most {@link MAX_ATTACHMENTS}; optional). */
+  attachments?: Attachment[];
+  /** What a `system` message records: the conversation was closed, reopened, or an agent joined. */
+  event?: ConversationEvent;
+}
+
+/** Events a `system` message may record (clients show their own localized text for them). */
+export type ConversationEvent = 'closed' | 'reopened' | 'joined';
+
+/** Whether a conversation takes messages (`open`) or an agent closed it (`closed`). */
+export type ConversationStatus = 'open' | 'closed';
+
+const CONVERSATION_EVENTS: ReadonlySet<string> = new Set(['closed', 'reopened', 'joined']);
+const isStatus = (v: unknown): v is ConversationStatus => v === 'open' || v === 'closed';
+
+/** A file uploaded to the conversation (`POST /api/chat/uploads`), referenced by messages. */
+export interface Attachment {
+  id: string;
+  name: string;
+  /** MIME type the server stored. */
+  type: string;
+  /** Size in bytes. */
+  size: number;
+  /** Absolute http(s) URL of the file (a capability URL: no header needed). */
+  url: string;
+}
+
+/** Most attachments one message may carry. */
+export const MAX_ATTACHMENTS = 5;
+
+/** Upload limits of a tenant (`config.attachments`): largest file in bytes, allowed types (`[]`: off). */
+export interface AttachmentLimits {
+  maxSize: number;
+  /** Exact MIME types or `type/*` patterns. */
+  types: string[];
 }
 
 /** Most quick replies one message may carry. */
@@ -42,6 +77,10 @@ export interface RemoteWidgetConfig {
   headerText?: string;
   welcomeMessage?: string;
   themeColor?: string;
+  /** Text shown while no agent is online (element attribute `away-message` wins). */
+  awayMessage?: string;
+  /** Upload limits; absent when the server takes no attachments. */
+  attachments?: AttachmentLimits;
 }
 
 /** Answer of `POST /api/chat/session`. */
@@ -55,6 +94,17 @@ export interface SessionInfo {
   wsUrl: string;
   lastSeq: number;
   config: RemoteWidgetConfig;
+  /** Status of the conversation; `open` when the server does not say. */
+  status: ConversationStatus;
+  /** Whether an agent of the tenant is online; undefined when the server does not say. */
+  agentsOnline?: boolean;
+  /** An agent has read every message up to this sequence number (0: none). */
+  agentReadSeq: number;
+  /**
+   * True when the server relinked a visitor whose storage was cleared by the opt-in coarse
+   * fingerprint: `visitorId` is then that visitor's, and the client adopts it.
+   */
+  relinked?: boolean;
 }
 
 /** Answer of `GET /api/chat/messages`. */
@@ -62,6 +112,9 @@ export interface MessagePage {
   messages: WireMessage[];
   hasMore: boolean;
   lastSeq: number;
+  status?: ConversationStatus;
+  agentsOnline?: boolean;
+  agentReadSeq?: number;
 }
 
 /** Frames the server sends on `/ws/chat`. */
@@ -71,14 +124,18 @@ export type ServerFrame =
   | { type: 'ack'; clientId: string; message: WireMessage }
   | { type: 'typing'; conversationId: string; sender: Sender; typing: boolean }
   | { type: 'error'; code: string; message: string; clientId?: string; retryAfter?: number }
-  | { type: 'pong'; ts: number };
+  | { type: 'pong'; ts: number }
+  | { type: 'status'; conversationId: string; status: ConversationStatus }
+  | { type: 'presence'; agentsOnline: boolean }
+  | { type: 'read'; conversationId: string; reader: 'visitor' | 'agent'; seq: number };
 
 /** Frames the client sends on `/ws/chat`. */
 export type ClientFrame =
-  | { type: 'message'; clientId: string; text: string }
+  | { type: 'message'; clientId: string; text: string; attachments?: string[] }
   | { type: 'typing'; typing: boolean }
   | { type: 'sync'; after: number }
-  | { type: 'ping'; ts: number };
+  | { type: 'ping'; ts: number }
+  | { type: 'read'; seq: number };
 
 /** Result of decoding something from the wire: the value, or why it was refused. */
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -99,11 +156,47 @@ export function checkMessage(v: unknown): string | undefined {
   if (!isString(v.text)) return 'message.text is not a string';
   if (!isString(v.createdAt) || Number.isNaN(Date.parse(v.createdAt))) return 'message.createdAt is not a date';
   if (v.clientId !== undefined && !isString(v.clientId)) return 'message.clientId is not a string';
+  if (v.event !== undefined && !(isString(v.event) && CONVERSATION_EVENTS.has(v.event))) return 'message.event is unknown';
   if (v.quickReplies !== undefined && !isQuickReplies(v.quickReplies)) {
     return `message.quickReplies is not a list of at most ${MAX_QUICK_REPLIES} non-empty strings of at most ${MAX_QUICK_REPLY_LENGTH} characters`;
   }
+  if (v.attachments !== undefined) {
+    if (!Array.isArray(v.attachments) || v.attachments.length > MAX_ATTACHMENTS) return `message.attachments is not a list of at most ${MAX_ATTACHMENTS}`;
+    for (const a of v.attachments) {
+      const reason = checkAttachment(a);
+      if (reason) return `message.${reason}`;
+    }
+  }
   const reason = checkSender(v.sender);
   return reason && `message.${reason}`;
+}
+
+/** True for an absolute `http:` or `https:` URL: the only kind that may become a link or an image. */
+export function isHttpUrl(v: unknown): v is string {
+  if (!isString(v)) return false;
+  try {
+    const url = new URL(v);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Checks that a value is a well-formed {@link Attachment} with an http(s) URL; returns the reason when not. */
+export function checkAttachment(v: unknown): string | undefined {
+  if (!isRecord(v)) return 'attachment is not an object';
+  if (!isString(v.id) || v.id === '') return 'attachment.id is not a string';
+  if (!isString(v.name) || v.name === '') return 'attachment.name is not a string';
+  if (!isString(v.type)) return 'attachment.type is not a string';
+  if (!(Number.isInteger(v.size) && (v.size as number) >= 0)) return 'attachment.size is not a size';
+  if (!isHttpUrl(v.url)) return 'attachment.url is not an http(s) URL';
+  return undefined;
+}
+
+/** Reads `config.attachments`; undefined (attachments off) when absent or malformed. */
+function decodeLimits(v: unknown): AttachmentLimits | undefined {
+  if (!isRecord(v) || !(typeof v.maxSize === 'number' && v.maxSize >= 0) || !Array.isArray(v.types)) return undefined;
+  return { maxSize: v.maxSize, types: v.types.filter(isString) };
 }
 
 function isQuickReplies(v: unknown): v is string[] {
@@ -160,6 +253,15 @@ export function decodeServerFrame(data: unknown): Decoded<ServerFrame> {
       return { ok: true, value: v as ServerFrame };
     case 'pong':
       return { ok: true, value: v as ServerFrame };
+    case 'status':
+      if (!isString(v.conversationId) || !isStatus(v.status)) return fail('conversationId or status missing');
+      return { ok: true, value: v as ServerFrame };
+    case 'presence':
+      if (typeof v.agentsOnline !== 'boolean') return fail('agentsOnline is not a boolean');
+      return { ok: true, value: v as ServerFrame };
+    case 'read':
+      if (!isString(v.conversationId) || !isSeq(v.seq) || (v.reader !== 'visitor' && v.reader !== 'agent')) return fail('conversationId, reader or seq missing');
+      return { ok: true, value: v as ServerFrame };
     default:
       return { ok: false, reason: `unknown frame type "${v.type.slice(0, 40)}"` };
   }
@@ -178,10 +280,16 @@ export function decodeSession(v: unknown): Decoded<SessionInfo> {
     value: {
       ...(v as unknown as SessionInfo),
       lastSeq: isSeq(v.lastSeq) ? v.lastSeq : 0,
+      status: isStatus(v.status) ? v.status : 'open',
+      agentsOnline: typeof v.agentsOnline === 'boolean' ? v.agentsOnline : undefined,
+      agentReadSeq: isSeq(v.agentReadSeq) ? v.agentReadSeq : 0,
+      relinked: v.relinked === true ? true : undefined,
       config: {
         headerText: isString(config.headerText) ? config.headerText : undefined,
         welcomeMessage: isString(config.welcomeMessage) ? config.welcomeMessage : undefined,
         themeColor: isString(config.themeColor) ? config.themeColor : undefined,
+        awayMessage: isString(config.awayMessage) ? config.awayMessage : undefined,
+        attachments: decodeLimits(config.attachments),
       },
     },
   };
@@ -192,7 +300,17 @@ export function decodeMessagePage(v: unknown): Decoded<MessagePage> {
   if (!isRecord(v) || !Array.isArray(v.messages)) return { ok: false, reason: 'messages answer has no messages array' };
   const messages = v.messages.filter((m): m is WireMessage => checkMessage(m) === undefined);
   if (messages.length !== v.messages.length) return { ok: false, reason: 'messages answer holds a malformed message' };
-  return { ok: true, value: { messages, hasMore: v.hasMore === true, lastSeq: isSeq(v.lastSeq) ? v.lastSeq : 0 } };
+  return {
+    ok: true,
+    value: {
+      messages,
+      hasMore: v.hasMore === true,
+      lastSeq: isSeq(v.lastSeq) ? v.lastSeq : 0,
+      ...(isStatus(v.status) ? { status: v.status } : {}),
+      ...(typeof v.agentsOnline === 'boolean' ? { agentsOnline: v.agentsOnline } : {}),
+      ...(isSeq(v.agentReadSeq) ? { agentReadSeq: v.agentReadSeq } : {}),
+    },
+  };
 }
 
 /** Reads the `{error: {code, message}}` body of a failed response, tolerating anything else. */

@@ -6,8 +6,10 @@ import {
   type MessagePage,
   type SessionInfo,
   type WireMessage,
+  type Attachment,
   checkMessage,
 } from '../protocol/v1.js';
+import { sendUpload, type UploadOptions } from './upload.js';
 
 /** An HTTP call of the chat protocol that failed. */
 export class ApiError extends Error {
@@ -45,6 +47,8 @@ export interface ApiOptions {
   apiKey?: string;
   tenantId?: string;
   fetch?: typeof fetch;
+  /** Used for uploads (fetch cannot report upload progress); injectable for tests. */
+  XMLHttpRequest?: typeof XMLHttpRequest;
 }
 
 /**
@@ -56,8 +60,10 @@ export class ChatApi {
   private readonly auth: string;
   private readonly tenantId?: string;
   private readonly fetchFn: typeof fetch;
+  private readonly xhr?: typeof XMLHttpRequest;
 
-  constructor({ gatewayUrl, apiKey, tenantId, fetch: fetchFn }: ApiOptions) {
+  constructor({ gatewayUrl, apiKey, tenantId, fetch: fetchFn, XMLHttpRequest: xhr }: ApiOptions) {
+    this.xhr = xhr;
     this.base = gatewayUrl.replace(/\/+$/, '');
     this.auth = `Bearer ${apiKey || `tenant:${tenantId ?? ''}`}`;
     this.tenantId = tenantId;
@@ -72,6 +78,8 @@ export class ChatApi {
     visitorId: string | undefined,
     identity?: { userId: string; userToken: string; name?: string; email?: string },
     signal?: AbortSignal,
+    lifecycle?: { newConversation?: boolean },
+    fingerprint?: string,
   ): Promise<SessionInfo> {
     const user = identity && {
       userToken: identity.userToken,
@@ -79,7 +87,10 @@ export class ChatApi {
       userName: identity.name,
       userEmail: identity.email,
     };
-    const body = await this.request('POST', '/api/chat/session', { body: { tenantId: this.tenantId, visitorId, ...user }, signal });
+    const fresh = lifecycle?.newConversation ? { newConversation: true } : {};
+    // The opt-in coarse fingerprint (docs/protocol.md) never travels with a user identity.
+    const relink = fingerprint && !user ? { fingerprint } : {};
+    const body = await this.request('POST', '/api/chat/session', { body: { tenantId: this.tenantId, visitorId, ...user, ...fresh, ...relink }, signal });
     return unwrap(decodeSession(body));
   }
 
@@ -96,11 +107,44 @@ export class ChatApi {
   }
 
   /** Stores a message (`POST /api/chat/messages`); a repeated clientId returns the stored one. */
-  async postMessage(token: string, message: { conversationId: string; clientId: string; text: string }): Promise<WireMessage> {
+  async postMessage(token: string, message: { conversationId: string; clientId: string; text: string; attachments?: string[] }): Promise<WireMessage> {
     const body = (await this.request('POST', '/api/chat/messages', { token, body: message })) as { message?: unknown };
     const reason = checkMessage(body?.message);
     if (reason) throw new ApiError(200, 'bad_response', `Server answer: ${reason}`);
     return body.message as WireMessage;
+  }
+
+  /** Reports that the visitor has seen every message up to `seq` (`POST /api/chat/read`). */
+  async postRead(token: string, conversationId: string, seq: number): Promise<void> {
+    await this.request('POST', '/api/chat/read', { token, body: { conversationId, seq } });
+  }
+
+  /** Stores what the visitor typed in the pre-chat form or away e-mail field (`POST /api/chat/contact`). */
+  async postContact(token: string, conversationId: string, details: { name?: string; email?: string; fields?: Record<string, string> }): Promise<void> {
+    await this.request('POST', '/api/chat/contact', { token, body: { conversationId, ...details } });
+  }
+
+  /**
+   * Uploads a file to the conversation (`POST /api/chat/uploads`, raw bytes) with progress and
+   * abort; see {@link sendUpload} for how it settles.
+   */
+  upload(token: string, conversationId: string, file: File, options: UploadOptions = {}): Promise<Attachment> {
+    const query = new URLSearchParams({ conversationId, name: file.name || 'file' });
+    return sendUpload({
+      ...options,
+      url: `${this.base}/api/chat/uploads?${query}`,
+      headers: { Authorization: this.auth, 'X-Amoiq-Session': token },
+      file,
+      XMLHttpRequest: this.xhr,
+    });
+  }
+
+  /**
+   * Asks the server to delete what it keeps to relink this session's visitor (the coarse
+   * fingerprint; `POST /api/chat/forget`). Called by `reset()`.
+   */
+  async forget(token: string, signal?: AbortSignal): Promise<void> {
+    await this.request('POST', '/api/chat/forget', { token, signal });
   }
 
   /** Reports typing over HTTP (`POST /api/chat/typing`). */

@@ -2,10 +2,16 @@ import { nanoid } from 'nanoid';
 import { ApiError, ChatApi } from './api.js';
 import { systemClock, type Clock } from './clock.js';
 import { SessionManager } from './session.js';
+import { coarseFingerprint } from './fingerprint.js';
 import { CACHE_LIMIT, ChatStore, type OutboxEntry } from './store.js';
 import { TabSync, type TabMessage, type TabSyncDeps } from './tab-sync.js';
 import { ChatTransport, type ConnectionState, type TransportKind, type TransportOptions, type WebSocketFactory } from './transport.js';
-import { MAX_MESSAGE_LENGTH, type RemoteWidgetConfig, type Sender, type SessionInfo, type WireMessage } from '../protocol/v1.js';
+// [lifecycle]
+import type { LifecycleChange } from './transport.js';
+import type { ConversationEvent, ConversationStatus, MessagePage } from '../protocol/v1.js';
+// [/lifecycle]
+import type { UploadOptions } from './upload.js';
+import { MAX_ATTACHMENTS, MAX_MESSAGE_LENGTH, type Attachment, type RemoteWidgetConfig, type Sender, type SessionInfo, type WireMessage } from '../protocol/v1.js';
 
 /**
  * Delivery status of a message the visitor wrote: `pending` (queued in the outbox), `sent` (on
@@ -31,6 +37,10 @@ export interface ChatMessage {
   error?: string;
   /** Answers the visitor can pick with one press (from agent or AI messages). */
   quickReplies?: readonly string[];
+  /** On `system` messages: the conversation was closed, reopened, or an agent joined. */
+  event?: ConversationEvent;
+  /** Files sent with the message. */
+  attachments?: readonly Attachment[];
 }
 
 /** Everything the UI renders, as one immutable snapshot. */
@@ -48,6 +58,20 @@ export interface ChatState {
   hasOlder: boolean;
   /** True while {@link ChatService.loadOlder} is fetching. */
   loadingOlder: boolean;
+  /** `closed` once an agent closed the conversation; {@link ChatService.startNewConversation} opens another. */
+  conversationStatus: ConversationStatus;
+  /** Whether an agent is online; undefined until the server says. */
+  agentsOnline?: boolean;
+  /** What this visitor submitted for the conversation (pre-chat form, away e-mail), kept in IndexedDB. */
+  contact?: ContactDetails;
+}
+
+/** Contact details the visitor gives (pre-chat form, away e-mail capture). Not verified. */
+export interface ContactDetails {
+  name?: string;
+  email?: string;
+  /** Other fields of the pre-chat form, by name. */
+  fields?: Record<string, string>;
 }
 
 /** What the service tells its owner besides state changes. */
@@ -56,7 +80,11 @@ export type ChatServiceEvent =
   | { type: 'connection'; state: ConnectionState; transport?: TransportKind }
   | { type: 'error'; code: string; message: string }
   /** The panel was opened or closed in another tab of this visitor. */
-  | { type: 'panel'; open: boolean };
+  | { type: 'panel'; open: boolean }
+  /** The server stored contact details the visitor gave (pre-chat form, away e-mail). */
+  | { type: 'contact'; contact: ContactDetails; source: 'pre-chat' | 'away' }
+  /** The visitor started a new conversation after the previous one was closed. */
+  | { type: 'new-conversation'; conversationId: string };
 
 /** Where the service connects, and what it may use. Dependencies are injectable for tests. */
 export interface ChatServiceOptions {
@@ -66,11 +94,21 @@ export interface ChatServiceOptions {
   /** IndexedDB database name; tests use a unique one. */
   dbName?: string;
   fetch?: typeof fetch;
+  /** Used for uploads (progress and abort); injectable for tests. */
+  XMLHttpRequest?: typeof XMLHttpRequest;
   WebSocket?: WebSocketFactory;
   clock?: Clock;
   /** Web Locks and BroadcastChannel for sharing one connection between tabs; `false` turns it off. */
   tabs?: TabSyncDeps | false;
   transport?: Partial<Pick<TransportOptions, 'backoff' | 'heartbeatMs' | 'connectTimeoutMs' | 'ackTimeoutMs' | 'probeMs' | 'pollWaitSeconds'>>;
+  /**
+   * Send the coarse browser fingerprint (services/fingerprint.ts) with the session request of a
+   * visitor id created because storage was empty, so the server can relink a visitor whose storage
+   * was cleared (docs/security.md). Never sent with a user identity. Off by default.
+   */
+  fingerprint?: boolean;
+  /** Computes the fingerprint; defaults to {@link coarseFingerprint} (tests inject one). */
+  fingerprintFn?: () => Promise<string | undefined>;
 }
 
 /** How long the other side's typing indicator lasts without a new typing frame. */
@@ -97,7 +135,7 @@ export const MAX_SEND_ATTEMPTS = 5;
  * chat.send('Hello');
  */
 export class ChatService {
-  state: ChatState = { connection: 'idle', messages: [], remoteConfig: {}, hasOlder: false, loadingOlder: false };
+  state: ChatState = { connection: 'idle', messages: [], remoteConfig: {}, hasOlder: false, loadingOlder: false, conversationStatus: 'open' };
 
   private readonly api: ChatApi;
   private readonly store: ChatStore;
@@ -122,6 +160,14 @@ export class ChatService {
   private saveTimer?: unknown;
   private retryTimer?: unknown;
   private gapFetch?: Promise<void>;
+  /** The running {@link ChatService.startNewConversation}, if any. */
+  private starting?: Promise<void>;
+  /** Loading of the conversation a new session pointed to. */
+  private conversationLoad?: Promise<void>;
+  /** An agent read the visitor's messages up to this sequence number. */
+  private agentReadSeq = 0;
+  /** The newest sequence number reported (or known) as read by the visitor. */
+  private visitorReadSeq = 0;
 
   constructor(options: ChatServiceOptions) {
     this.clock = options.clock ?? systemClock;
@@ -133,7 +179,8 @@ export class ChatService {
       options.tabs === false ? { locks: undefined, BroadcastChannel: undefined } : options.tabs,
     );
     this.tabs.onMessage((m) => this.handleTabMessage(m));
-    this.session = new SessionManager(this.api, this.store, (s) => this.handleSession(s), this.clock);
+    const fingerprint = options.fingerprint ? (options.fingerprintFn ?? (() => coarseFingerprint())) : undefined;
+    this.session = new SessionManager(this.api, this.store, (s) => this.handleSession(s), this.clock, fingerprint);
     this.transport = new ChatTransport({
       ...options.transport,
       api: this.api,
@@ -155,6 +202,7 @@ export class ChatService {
           this.tabs.post({ type: 'connection', connection, transport });
         },
         warning: (text, error) => this.warn(text, error),
+        lifecycle: (change) => this.handleLifecycle(change),
       },
     });
   }
@@ -225,14 +273,22 @@ export class ChatService {
       this.emit({ type: 'panel', open: m.open });
       return;
     }
+    if (m.type === 'contact') {
+      if (m.conversationId === this.state.conversationId) this.state = { ...this.state, contact: m.contact };
+      this.publish();
+      return;
+    }
     if (this.tabs.isLeader) {
       if (m.type === 'hello') {
         const id = this.state.conversationId;
         const messages = id ? [...this.bySeq.values()].sort((a, b) => a.seq! - b.seq!).slice(-CACHE_LIMIT).map(toWire(id)) : [];
         this.tabs.post({ type: 'state', connection: this.state.connection, transport: this.state.transport, messages, failed: this.failed });
+        this.postLifecycle();
       } else if (m.type === 'outbox') void this.reloadOutbox();
       else if (m.type === 'retry') this.retry(m.clientId);
       else if (m.type === 'visitor-typing') this.transport.sendTyping(m.typing);
+      else if (m.type === 'read') this.reportRead(m.seq);
+      else if (m.type === 'new-conversation') void this.startNewConversation();
       return;
     }
     switch (m.type) {
@@ -257,6 +313,18 @@ export class ChatService {
         this.failed = m.failed;
         this.publish();
         break;
+      case 'lifecycle':
+        if (m.conversationId !== this.state.conversationId) break;
+        this.applyLifecycle({ status: m.status, agentsOnline: m.agentsOnline, agentReadSeq: m.agentReadSeq });
+        this.visitorReadSeq = Math.max(this.visitorReadSeq, m.visitorReadSeq);
+        break;
+      case 'conversation':
+        if (m.conversationId !== this.state.conversationId) {
+          void this.session.reload().then((s) => {
+            if (s?.conversationId === m.conversationId) void this.loadConversation(s);
+          });
+        }
+        break;
       default:
         break;
     }
@@ -267,6 +335,27 @@ export class ChatService {
     if (!message || this.state.conversationId) return;
     this.state = { ...this.state, conversationId: message.conversationId };
     void this.session.restore().then((s) => s && this.loadConversation(s));
+  }
+
+  /**
+   * Asks the server to forget what it keeps to relink this visitor (the opt-in fingerprint;
+   * `POST /api/chat/forget`). Best effort, for `reset()`: resolves, never rejects, after at most
+   * `timeoutMs`; does nothing when this browser has no visitor yet.
+   */
+  async forget(timeoutMs = 2_000): Promise<void> {
+    const abort = new AbortController();
+    const timer = this.clock.setTimeout(() => abort.abort(), timeoutMs);
+    const timeout = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve()));
+    const call = (async () => {
+      if (!(await this.store.getVisitorId())) return;
+      const session = await this.session.get();
+      if (!abort.signal.aborted) await this.api.forget(session.token, abort.signal);
+    })().catch(() => undefined);
+    try {
+      await Promise.race([call, timeout]);
+    } finally {
+      this.clock.clearTimeout(timer);
+    }
   }
 
   /** Disconnects and releases every timer; cached state stays in IndexedDB. */
@@ -292,16 +381,25 @@ export class ChatService {
   }
 
   /**
-   * Queues a visitor message and sends it as soon as possible. Returns the message as shown, or
-   * throws a RangeError for empty or over-long text (nothing is queued then).
+   * Queues a visitor message and sends it as soon as possible. `attachments` are files already
+   * uploaded with {@link upload} (at most 5); with them the text may be empty. They travel in the
+   * outbox entry, so a dropped connection loses nothing. Returns the message as shown, or throws
+   * a RangeError for empty or over-long text or too many attachments (nothing is queued then).
    */
-  send(text: string): ChatMessage {
+  send(text: string, attachments: readonly Attachment[] = []): ChatMessage {
     const trimmed = text.trim();
-    if (!trimmed) throw new RangeError('A message needs some text.');
+    if (!trimmed && !attachments.length) throw new RangeError('A message needs some text or an attachment.');
     if (trimmed.length > MAX_MESSAGE_LENGTH) {
       throw new RangeError(`A message can have at most ${MAX_MESSAGE_LENGTH} characters; this one has ${trimmed.length}.`);
     }
-    const entry: OutboxEntry = { clientId: nanoid(), text: trimmed, createdAt: new Date(this.clock.now()).toISOString(), attempts: 0 };
+    if (attachments.length > MAX_ATTACHMENTS) throw new RangeError(`A message can carry at most ${MAX_ATTACHMENTS} attachments; this one has ${attachments.length}.`);
+    const entry: OutboxEntry = {
+      clientId: nanoid(),
+      text: trimmed,
+      createdAt: new Date(this.clock.now()).toISOString(),
+      attempts: 0,
+      ...(attachments.length ? { attachments: attachments.map((a) => ({ ...a })) } : {}),
+    };
     this.enqueue(entry);
     this.transport.reconnectNow();
     return this.toPending(entry);
@@ -314,13 +412,191 @@ export class ChatService {
     this.failed = this.failed.filter((m) => m !== failed);
     if (this.tabs.isLeader) this.tabs.post({ type: 'failed', failed: this.failed });
     else this.tabs.post({ type: 'retry', clientId });
-    this.enqueue({ clientId, text: failed.text, createdAt: failed.createdAt, attempts: 0 });
+    const attachments = failed.attachments?.length ? { attachments: failed.attachments.map((a) => ({ ...a })) } : {};
+    this.enqueue({ clientId, text: failed.text, createdAt: failed.createdAt, attempts: 0, ...attachments });
+  }
+
+  /**
+   * Uploads a file to the conversation (starting a session if needed) and resolves with the
+   * stored {@link Attachment}, to pass to {@link send}. Uses XMLHttpRequest, so `onProgress`
+   * reports the bytes sent; aborting `signal` cancels it (a DOMException `AbortError`). An expired
+   * token is renewed once. Other failures reject with an {@link ApiError} (`payload_too_large`,
+   * `unsupported_type`, `network`…). The caller checks type and size limits first.
+   */
+  async upload(file: File, options: UploadOptions = {}): Promise<Attachment> {
+    const attempt = async () => {
+      const session = await this.session.get();
+      options.signal?.throwIfAborted();
+      return this.api.upload(session.token, session.conversationId, file, options);
+    };
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof ApiError && err.isAuth)) throw err;
+      this.session.invalidate();
+      return attempt();
+    }
   }
 
   /** Opens or closes the panel in the visitor's other tabs too. */
   setPanelOpen(open: boolean): void {
     this.tabs.post({ type: 'panel', open });
   }
+
+  // [lifecycle] read receipts, conversation status, presence, contact details
+
+  /**
+   * Reports that the visitor has seen the conversation up to its newest message. Call it only
+   * while the conversation is on screen (panel open, page visible). Each sequence number is
+   * reported once; a follower tab hands the report to the leader, which sends a `read` frame (or
+   * `POST /api/chat/read` on the HTTP fallback).
+   */
+  markRead(): void {
+    let newest = 0;
+    for (const seq of this.bySeq.keys()) if (seq > newest) newest = seq;
+    if (newest <= this.visitorReadSeq || this.stopped) return;
+    if (this.tabs.isLeader) {
+      this.reportRead(newest);
+    } else {
+      this.visitorReadSeq = newest;
+      this.tabs.post({ type: 'read', seq: newest });
+    }
+  }
+
+  /**
+   * Leaves a closed conversation for a new one (`POST /api/chat/session` with
+   * `newConversation: true`): the list starts empty, and messages still queued move to the new
+   * conversation. In a follower tab the leader does it and the others follow.
+   */
+  startNewConversation(): Promise<void> {
+    if (!this.tabs.isLeader) {
+      this.tabs.post({ type: 'new-conversation' });
+      return Promise.resolve();
+    }
+    return (this.starting ??= this.openNewConversation().finally(() => (this.starting = undefined)));
+  }
+
+  /**
+   * Sends contact details the visitor typed (pre-chat form, away e-mail capture) for the current
+   * conversation and keeps them in IndexedDB, so the form is not shown again. Later calls replace
+   * earlier values key by key; `source` says which form they came from (for the `contact` event).
+   * Rejects with an {@link ApiError} (`bad_request` for an address the server refuses, `network`
+   * when offline).
+   */
+  async submitContact(details: ContactDetails, source: 'pre-chat' | 'away' = 'pre-chat'): Promise<void> {
+    const clean: ContactDetails = {};
+    if (details.name?.trim()) clean.name = details.name.trim();
+    if (details.email?.trim()) clean.email = details.email.trim();
+    const fields = Object.entries(details.fields ?? {}).filter(([, v]) => typeof v === 'string' && v.trim());
+    if (fields.length) clean.fields = Object.fromEntries(fields.map(([k, v]) => [k, v.trim()]));
+    let session = await this.session.get();
+    try {
+      await this.api.postContact(session.token, session.conversationId, clean);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.isAuth)) throw err;
+      this.session.invalidate();
+      session = await this.session.get();
+      await this.api.postContact(session.token, session.conversationId, clean);
+    }
+    const id = session.conversationId;
+    const before = this.state.conversationId === id ? this.state.contact : await this.store.getContact(id);
+    const contact: ContactDetails = { ...before, ...clean, ...(before?.fields || clean.fields ? { fields: { ...before?.fields, ...clean.fields } } : {}) };
+    await this.store.setContact(id, contact);
+    if (this.state.conversationId === id) {
+      this.state = { ...this.state, contact };
+      this.publish();
+    }
+    this.tabs.post({ type: 'contact', conversationId: id, contact });
+    this.emit({ type: 'contact', contact: clean, source });
+  }
+
+  private async openNewConversation(): Promise<void> {
+    const session = await this.session.startNew();
+    await this.conversationLoad;
+    this.applyLifecycle(session);
+    // The connection belongs to the old conversation's session: open one for the new session.
+    this.transport.stop();
+    if (!this.stopped) this.transport.start();
+    this.tabs.post({ type: 'conversation', conversationId: session.conversationId });
+    this.postLifecycle();
+    this.emit({ type: 'new-conversation', conversationId: session.conversationId });
+  }
+
+  /** Reports `seq` as read through the transport; on failure the next {@link markRead} tries again. */
+  private reportRead(seq: number): void {
+    if (seq <= this.visitorReadSeq) return;
+    const previous = this.visitorReadSeq;
+    this.visitorReadSeq = seq;
+    this.transport.sendRead(seq).then(
+      () => this.postLifecycle(),
+      () => {
+        if (this.visitorReadSeq === seq) this.visitorReadSeq = previous;
+      },
+    );
+  }
+
+  private handleLifecycle(change: LifecycleChange): void {
+    switch (change.type) {
+      case 'status':
+        if (change.conversationId === this.state.conversationId) this.applyLifecycle({ status: change.status });
+        break;
+      case 'presence':
+        this.applyLifecycle({ agentsOnline: change.agentsOnline });
+        break;
+      case 'read':
+        if (change.conversationId !== this.state.conversationId) break;
+        if (change.reader === 'agent') this.applyLifecycle({ agentReadSeq: change.seq });
+        else if (change.seq > this.visitorReadSeq) {
+          // Read in another browser of this visitor: no need to report it again.
+          this.visitorReadSeq = change.seq;
+          this.postLifecycle();
+        }
+        break;
+      case 'page':
+        this.applyLifecycle(change.page);
+        break;
+    }
+  }
+
+  /** Takes status, presence and the agent's read mark from any source; tells follower tabs when this tab leads. */
+  private applyLifecycle(change: Pick<MessagePage, 'status' | 'agentsOnline' | 'agentReadSeq'>): void {
+    let changed = false;
+    const wasClosed = this.state.conversationStatus === 'closed';
+    if (change.status && change.status !== this.state.conversationStatus) {
+      this.state = { ...this.state, conversationStatus: change.status };
+      changed = true;
+    }
+    if (change.agentsOnline !== undefined && change.agentsOnline !== this.state.agentsOnline) {
+      this.state = { ...this.state, agentsOnline: change.agentsOnline };
+      changed = true;
+    }
+    if (change.agentReadSeq !== undefined && change.agentReadSeq > this.agentReadSeq) {
+      this.agentReadSeq = change.agentReadSeq;
+      for (const [seq, m] of this.bySeq) {
+        if (seq <= this.agentReadSeq && m.status === 'delivered') this.bySeq.set(seq, { ...m, status: 'read' });
+      }
+      changed = true;
+    }
+    if (!changed) return;
+    this.publish();
+    this.postLifecycle();
+    if (wasClosed && this.state.conversationStatus === 'open' && this.tabs.isLeader && this.outbox.length) void this.drain();
+  }
+
+  private postLifecycle(): void {
+    const id = this.state.conversationId;
+    if (!this.tabs.isLeader || !id) return;
+    this.tabs.post({
+      type: 'lifecycle',
+      conversationId: id,
+      status: this.state.conversationStatus,
+      agentsOnline: this.state.agentsOnline,
+      agentReadSeq: this.agentReadSeq,
+      visitorReadSeq: this.visitorReadSeq,
+    });
+  }
+
+  // [/lifecycle]
 
   /**
    * Writes a message to the IndexedDB outbox before any network call, then has the leader send
@@ -375,9 +651,12 @@ export class ChatService {
   }
 
   private async loadConversation(session: SessionInfo): Promise<void> {
-    if (session.conversationId !== this.state.conversationId) {
+    const previousId = this.state.conversationId;
+    if (session.conversationId !== previousId) {
       this.bySeq.clear();
       this.cursor = 0;
+      this.agentReadSeq = this.visitorReadSeq = 0;
+      this.state = { ...this.state, contact: undefined };
     }
     // Set synchronously: live frames for this conversation may arrive while the store answers.
     this.state = {
@@ -386,11 +665,16 @@ export class ChatService {
       conversationId: session.conversationId,
       remoteConfig: session.config ?? {},
     };
-    const [messages, outbox] = await Promise.all([
+    this.applyLifecycle(session);
+    const [messages, outbox, contact] = await Promise.all([
       this.store.getMessages(session.conversationId),
       this.store.getOutbox(session.conversationId),
+      this.store.getContact(session.conversationId),
     ]);
     if (this.state.conversationId !== session.conversationId) return;
+    if (contact && !this.state.contact) this.state = { ...this.state, contact };
+    // Messages queued in the previous conversation (closed meanwhile) move to this one.
+    if (previousId && previousId !== session.conversationId && this.outbox.length) await this.store.setOutbox(previousId, []);
     for (const m of messages) if (!this.bySeq.has(m.seq)) this.bySeq.set(m.seq, toChatMessage(m));
     this.cursor = contiguousEnd(this.bySeq);
     // Merge rather than replace: the visitor may have typed before the store answered.
@@ -407,10 +691,11 @@ export class ChatService {
   private handleSession(session: SessionInfo): void {
     if (session.conversationId !== this.state.conversationId) {
       // A new conversation (first visit, or the old one was closed): start from its history.
-      void this.loadConversation(session).then(() => this.fetchLatest(session));
+      this.conversationLoad = this.loadConversation(session).then(() => this.fetchLatest(session));
       return;
     }
     this.state = { ...this.state, visitorId: session.visitorId, remoteConfig: session.config ?? {} };
+    this.applyLifecycle(session);
     this.publish();
     if (this.bySeq.size === 0 && session.lastSeq > 0) void this.fetchLatest(session);
   }
@@ -448,6 +733,10 @@ export class ChatService {
       return;
     }
     const message = toChatMessage(m);
+    if (message.status === 'delivered' && m.seq <= this.agentReadSeq) message.status = 'read';
+    // A live notice of closing or reopening changes the status at once (the status frame may follow).
+    if (live && m.event === 'closed') this.state = { ...this.state, conversationStatus: 'closed' };
+    if (live && m.event === 'reopened') this.state = { ...this.state, conversationStatus: 'open' };
     this.bySeq.set(m.seq, message);
     if (this.bySeq.size === 1 && this.cursor === 0 && m.seq > 1 && !live) this.cursor = m.seq - 1;
     const before = this.cursor;
@@ -479,12 +768,13 @@ export class ChatService {
     this.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     try {
-      while (this.outbox.length && !this.stopped && this.transport.state === 'online') {
+      // While the conversation is closed, messages stay queued for the next one (409 otherwise).
+      while (this.outbox.length && !this.stopped && this.transport.state === 'online' && this.state.conversationStatus !== 'closed') {
         const entry = this.outbox[0];
         this.inFlight.add(entry.clientId);
         this.publish();
         try {
-          const stored = await this.transport.send(entry.clientId, entry.text);
+          const stored = await this.transport.send(entry.clientId, entry.text, entry.attachments?.map((a) => a.id));
           this.accept(stored, true);
           this.tabs.post({ type: 'message', message: stored });
           // accept() removes it when the conversation matches; make sure it is gone either way.
@@ -492,6 +782,11 @@ export class ChatService {
           await this.removeEntry(entry.clientId);
         } catch (err) {
           const error = err instanceof ApiError ? err : new ApiError(0, 'network', String(err));
+          if (error.code === 'conversation_closed') {
+            // Not a failure: the message waits for the conversation the visitor starts next.
+            this.applyLifecycle({ status: 'closed' });
+            break;
+          }
           if (error.status > 0 || error.code === 'timeout') entry.attempts++;
           if (error.isPermanent || entry.attempts >= MAX_SEND_ATTEMPTS) {
             this.outbox = this.outbox.filter((e) => e !== entry);
@@ -571,6 +866,7 @@ export class ChatService {
       text: entry.text,
       createdAt: entry.createdAt,
       status: this.inFlight.has(entry.clientId) ? 'sent' : 'pending',
+      ...(entry.attachments?.length ? { attachments: entry.attachments } : {}),
     };
   }
 
@@ -616,6 +912,8 @@ function toChatMessage(m: WireMessage): ChatMessage {
     createdAt: m.createdAt,
     status: m.sender.type === 'visitor' ? 'delivered' : undefined,
     ...(m.quickReplies ? { quickReplies: m.quickReplies } : {}),
+    ...(m.event ? { event: m.event } : {}),
+    ...(m.attachments?.length ? { attachments: m.attachments } : {}),
   };
 }
 
@@ -630,6 +928,8 @@ const toWire =
     text: m.text,
     createdAt: m.createdAt,
     ...(m.quickReplies ? { quickReplies: [...m.quickReplies] } : {}),
+    ...(m.event ? { event: m.event } : {}),
+    ...(m.attachments?.length ? { attachments: m.attachments.map((a) => ({ ...a })) } : {}),
   });
 
 /** The highest sequence reachable from `from` without a hole, given the stored messages. */

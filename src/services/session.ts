@@ -18,12 +18,16 @@ const RENEW_MARGIN_MS = 60_000;
 export class SessionManager implements SessionSource {
   private current?: SessionInfo;
   private pending?: Promise<SessionInfo>;
+  /** A visitor id created because storage was empty, until its first session succeeds. */
+  private fresh?: string;
 
   constructor(
     private readonly api: ChatApi,
     private readonly store: ChatStore,
     private readonly onSession: (session: SessionInfo) => void,
     private readonly clock: Clock = systemClock,
+    /** The opt-in coarse fingerprint (services/fingerprint.ts); absent unless the site enabled it. */
+    private readonly fingerprint?: () => Promise<string | undefined>,
   ) {}
 
   /**
@@ -34,6 +38,12 @@ export class SessionManager implements SessionSource {
   async restore(): Promise<SessionInfo | undefined> {
     this.current ??= await this.store.getSession();
     return sessionUser(this.current)?.id === identityFor(this.store.identityKey)?.userId ? this.current : undefined;
+  }
+
+  /** Reads the stored session again: another tab (the leader) may have replaced it. */
+  async reload(): Promise<SessionInfo | undefined> {
+    this.current = (await this.store.getSession()) ?? this.current;
+    return this.restore();
   }
 
   /**
@@ -47,16 +57,37 @@ export class SessionManager implements SessionSource {
     return (this.pending ??= this.renew().finally(() => (this.pending = undefined)));
   }
 
+  /**
+   * Asks the server for an open conversation (`newConversation: true`): the visitor's newest if
+   * it is open, else a new one. Used after an agent closed the conversation.
+   */
+  startNew(): Promise<SessionInfo> {
+    const previous = this.pending ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.renew(true));
+    const tracked: Promise<SessionInfo> = next.finally(() => {
+      if (this.pending === tracked) this.pending = undefined;
+    });
+    this.pending = tracked;
+    return next;
+  }
+
   invalidate(): void {
     if (this.current) this.current = { ...this.current, token: '' };
   }
 
-  private async renew(): Promise<SessionInfo> {
-    const visitorId = this.current?.visitorId ?? (await this.store.getVisitorId()) ?? nanoid();
+  private async renew(newConversation = false): Promise<SessionInfo> {
+    const known = this.current?.visitorId ?? (await this.store.getVisitorId());
+    const visitorId = known ?? nanoid();
+    // Storage was empty: this id was made just now (reset() stores its new id itself, so it never
+    // lands here). Kept until the server answered, so a retry still counts as a fresh visitor.
+    if (!known) this.fresh = visitorId;
     await this.store.setVisitorId(visitorId);
     // A verified user gets the user's conversation (the anonymous one is attached on first identify).
     const identity = identityFor(this.store.identityKey);
-    const session = await this.api.createSession(visitorId, identity);
+    const fingerprint = this.fresh === visitorId && !identity ? await this.fingerprint?.().catch(() => undefined) : undefined;
+    const session = await this.api.createSession(visitorId, identity, undefined, newConversation ? { newConversation } : undefined, fingerprint);
+    this.fresh = undefined;
+    // The server may answer with another id: the visitor it relinked by fingerprint. Adopt it.
     if (session.visitorId !== visitorId) await this.store.setVisitorId(session.visitorId);
     await this.store.setSession(session);
     this.current = session;

@@ -1,5 +1,5 @@
 import { createStore, del, delMany, get, keys, set, update, type UseStore } from 'idb-keyval';
-import type { SessionInfo, WireMessage } from '../protocol/v1.js';
+import type { Attachment, SessionInfo, WireMessage } from '../protocol/v1.js';
 import { memoryArea, sessionArea, storageModeFor, type KeyValueArea } from './storage-mode.js';
 
 /** A visitor message written locally before any network call, kept until the server stores it. */
@@ -9,6 +9,15 @@ export interface OutboxEntry {
   createdAt: string;
   /** Send attempts so far. */
   attempts: number;
+  /** Files already uploaded to the conversation, sent with the text. */
+  attachments?: Attachment[];
+}
+
+/** Contact details the visitor submitted for a conversation (kept so the form is not shown again). */
+export interface ContactRecord {
+  name?: string;
+  email?: string;
+  fields?: Record<string, string>;
 }
 
 /** Database name used by default; one object store inside it holds every tenant's keys. */
@@ -116,6 +125,15 @@ export class ChatStore {
   /** Replaces the cache with the newest {@link CACHE_LIMIT} of the given messages. */
   setMessages(conversationId: string, messages: readonly WireMessage[]): Promise<void> {
     return this.write(`messages:${conversationId}`, messages.slice(-CACHE_LIMIT));
+  }
+
+  /** What the visitor gave in the pre-chat form or the away e-mail field for a conversation. */
+  getContact(conversationId: string): Promise<ContactRecord | undefined> {
+    return this.read<ContactRecord>(`contact:${conversationId}`);
+  }
+
+  setContact(conversationId: string, contact: ContactRecord): Promise<void> {
+    return this.write(`contact:${conversationId}`, contact);
   }
 
   getOutbox(conversationId: string): Promise<OutboxEntry[]> {

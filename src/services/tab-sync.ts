@@ -1,5 +1,6 @@
 import type { ConnectionState, TransportKind } from './transport.js';
-import type { Sender, WireMessage } from '../protocol/v1.js';
+import type { ConversationStatus, Sender, WireMessage } from '../protocol/v1.js';
+import type { ContactRecord } from './store.js';
 import type { ChatMessage } from './chat-service.js';
 
 /** What the tabs of one visitor tell each other over their BroadcastChannel. */
@@ -21,7 +22,17 @@ export type TabMessage =
   /** A follower's visitor is typing: the leader tells the server. */
   | { type: 'visitor-typing'; typing: boolean }
   /** The panel was opened or closed in one tab: all follow. */
-  | { type: 'panel'; open: boolean };
+  | { type: 'panel'; open: boolean }
+  /** The leader's view of the conversation status, agent presence and read marks. */
+  | { type: 'lifecycle'; conversationId: string; status: ConversationStatus; agentsOnline?: boolean; agentReadSeq: number; visitorReadSeq: number }
+  /** A follower's visitor saw messages up to `seq`: the leader reports it. */
+  | { type: 'read'; seq: number }
+  /** A follower's visitor asked for a new conversation: the leader starts it. */
+  | { type: 'new-conversation' }
+  /** The leader moved to another conversation: followers load it from the stored session. */
+  | { type: 'conversation'; conversationId: string }
+  /** A tab stored contact details for a conversation. */
+  | { type: 'contact'; conversationId: string; contact: ContactRecord };
 
 /** The browser APIs TabSync uses, injectable for tests. */
 export interface TabSyncDeps {

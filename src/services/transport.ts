@@ -1,7 +1,7 @@
 import { ApiError, type ChatApi } from './api.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
-import { decodeServerFrame, type ClientFrame, type Sender, type ServerFrame, type SessionInfo, type WireMessage } from '../protocol/v1.js';
+import { decodeServerFrame, type ClientFrame, type MessagePage, type Sender, type ServerFrame, type SessionInfo, type WireMessage } from '../protocol/v1.js';
 
 /** Where the connection stands, as shown to visitors and reported to the host page. */
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
@@ -37,7 +37,12 @@ export interface TransportListener {
   state(state: ConnectionState, kind: TransportKind | undefined): void;
   /** Something went wrong that the owner may report; `error` is the cause when there is one. */
   warning(text: string, error?: unknown): void;
+  /** Conversation status, agent presence or a read mark changed (frames, or a long-poll page). */
+  lifecycle?(change: LifecycleChange): void;
 }
+
+/** What a `status`, `presence` or `read` frame (or a message page) says about the conversation. */
+export type LifecycleChange = Extract<ServerFrame, { type: 'status' | 'presence' | 'read' }> | { type: 'page'; page: MessagePage };
 
 /** Settings of {@link ChatTransport}; every duration is in ms. */
 export interface TransportOptions {
@@ -72,6 +77,7 @@ const STATUS_OF_CODE: Record<string, number> = {
   not_found: 404,
   payload_too_large: 413,
   rate_limited: 429,
+  conversation_closed: 409,
 };
 
 /**
@@ -181,9 +187,11 @@ export class ChatTransport {
   /**
    * Sends a visitor message and resolves with the message as the server stored it. Over
    * WebSocket it waits for the `ack` frame; otherwise it POSTs. Rejects with an
-   * {@link ApiError}; `isPermanent` tells whether resending can help.
+   * {@link ApiError}; `isPermanent` tells whether resending can help. `attachments` are ids of
+   * files already uploaded to the conversation.
    */
-  async send(clientId: string, text: string): Promise<WireMessage> {
+  async send(clientId: string, text: string, attachments?: string[]): Promise<WireMessage> {
+    const files = attachments?.length ? { attachments } : {};
     if (this.socket?.readyState === OPEN && this.kind === 'websocket') {
       const socket = this.socket;
       return new Promise<WireMessage>((resolve, reject) => {
@@ -192,10 +200,10 @@ export class ChatTransport {
           reject(new ApiError(0, 'timeout', 'The server did not acknowledge the message in time.'));
         });
         this.acks.set(clientId, { resolve, reject, timer });
-        this.sendFrame(socket, { type: 'message', clientId, text });
+        this.sendFrame(socket, { type: 'message', clientId, text, ...files });
       });
     }
-    return this.withSession((s) => this.opts.api.postMessage(s.token, { conversationId: s.conversationId, clientId, text }));
+    return this.withSession((s) => this.opts.api.postMessage(s.token, { conversationId: s.conversationId, clientId, text, ...files }));
   }
 
   /** Tells the other side whether the visitor is typing; best effort. */
@@ -205,6 +213,19 @@ export class ChatTransport {
     } else if (this.state === 'online') {
       this.withSession((s) => this.opts.api.postTyping(s.token, s.conversationId, typing)).catch(() => undefined);
     }
+  }
+
+  /**
+   * Reports that the visitor has seen every message up to `seq`: a `read` frame over WebSocket,
+   * `POST /api/chat/read` over HTTP. Best effort; rejects when it could not be sent.
+   */
+  async sendRead(seq: number): Promise<void> {
+    if (this.socket?.readyState === OPEN && this.kind === 'websocket') {
+      this.sendFrame(this.socket, { type: 'read', seq });
+      return;
+    }
+    if (this.state !== 'online') throw new ApiError(0, 'network', 'Not connected.');
+    await this.withSession((s) => this.opts.api.postRead(s.token, s.conversationId, seq));
   }
 
   /** Asks for every message after `after` again (a gap was seen). */
@@ -323,6 +344,11 @@ export class ChatTransport {
       case 'typing':
         this.opts.listener.typing(frame.sender, frame.typing);
         break;
+      case 'status':
+      case 'presence':
+      case 'read':
+        this.opts.listener.lifecycle?.(frame);
+        break;
       case 'error': {
         const ack = frame.clientId ? this.acks.get(frame.clientId) : undefined;
         if (ack && frame.clientId) {
@@ -382,6 +408,7 @@ export class ChatTransport {
           this.setState('online', 'http');
         }
         for (const m of page.messages) this.opts.listener.message(m);
+        this.opts.listener.lifecycle?.({ type: 'page', page });
         wait = page.hasMore ? 0 : this.opts.pollWaitSeconds;
       } catch (err) {
         if (controller.signal.aborted || this.polling !== controller) return;

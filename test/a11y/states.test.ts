@@ -10,6 +10,8 @@ import type { ChatService, ChatState } from '../../src/services/chat-service.js'
 import { ChatStore } from '../../src/services/store.js';
 import { deepActiveElement, part, until } from '../helpers/dom.js';
 import { Agent, backendInfo, type BackendInfo } from '../e2e/backend.js';
+import { SESSION } from '../helpers/fakes.js';
+import type { UploadOptions } from '../../src/services/upload.js';
 
 // WCAG 2.2 AA checks of every state the widget can be put in: axe on each, a keyboard-only
 // flow, and what reaches assistive technology through live regions (the browser's own
@@ -113,6 +115,102 @@ describe('a11y: axe in every state', () => {
     await expectAccessible(el);
   });
 
+  for (const variant of [{ lang: 'en', theme: 'light' }, { lang: 'ar', theme: 'dark' }]) {
+    it(`emoji picker open (lang=${variant.lang}, ${variant.theme})`, async () => {
+      const el = await offlineChat({ open: true, ...variant });
+      const input = part(el, 'amoiq-chat-input');
+      await until(() => !!input.shadowRoot!.querySelector('[part="emoji-button"]'), 'the emoji button');
+      input.shadowRoot!.querySelector<HTMLButtonElement>('[part="emoji-button"]')!.click();
+      await until(() => !!input.shadowRoot!.querySelector('amoiq-emoji-picker')?.shadowRoot?.querySelector('[part="emoji"]'), 'the emoji picker');
+      const picker = input.shadowRoot!.querySelector('amoiq-emoji-picker')!;
+      picker.shadowRoot!.querySelector('.base')?.getAnimations().forEach((a) => a.finish());
+      await expectAccessible(el);
+    });
+  }
+
+  // [lifecycle]
+  /** Puts the offline widget's service in a state the server would cause, and re-renders. */
+  async function lifecycleState(el: AmoiqChat, patch: Partial<ChatState>): Promise<void> {
+    const service = (el as unknown as { chat: { service: ChatService } }).chat.service;
+    service.state = { ...service.state, ...patch };
+    (service as unknown as { publish(): void }).publish();
+    await el.updateComplete;
+  }
+
+  it('pre-chat form, and with an error under a field', async () => {
+    const el = await offlineChat({ open: true });
+    el.setAttribute('pre-chat-fields', 'name,email*,company');
+    await until(() => !!el.shadowRoot!.querySelector('amoiq-pre-chat-form')?.shadowRoot?.querySelector('input'), 'the form');
+    await expectAccessible(el);
+    const form = part(el, 'amoiq-pre-chat-form');
+    form.shadowRoot!.querySelector('button')!.click();
+    await until(() => !!form.shadowRoot!.querySelector('.error'), 'the error');
+    await expectAccessible(el);
+  });
+
+  it('away, with the e-mail field, an error, and the confirmation', async () => {
+    const el = await offlineChat({ open: true });
+    await lifecycleState(el, { agentsOnline: false });
+    await until(() => !!el.shadowRoot!.querySelector('amoiq-away-banner')?.shadowRoot?.querySelector('input'), 'the banner');
+    await expectAccessible(el);
+    const banner = part(el, 'amoiq-away-banner');
+    banner.shadowRoot!.querySelector('input')!.value = 'not an address';
+    banner.shadowRoot!.querySelector('button')!.click();
+    await until(() => !!banner.shadowRoot!.querySelector('.error'), 'the error');
+    await expectAccessible(el);
+    await lifecycleState(el, { contact: { email: 'ada@example.com' } });
+    await until(() => banner.shadowRoot!.textContent!.includes("We'll reply to"), 'the confirmation');
+    await expectAccessible(el);
+  });
+
+  it('away in the dark theme, right to left', async () => {
+    const el = await offlineChat({ open: true, theme: 'dark', lang: 'ar' });
+    await lifecycleState(el, { agentsOnline: false });
+    await until(() => !!el.shadowRoot!.querySelector('amoiq-away-banner')?.shadowRoot?.querySelector('input'), 'the banner');
+    await until(() => part(el, 'amoiq-away-banner').shadowRoot!.textContent!.includes('لسنا متاحين'), 'Arabic text');
+    await expectAccessible(el);
+  });
+
+  it('closed conversation, with the localized notice and a read message', async () => {
+    const el = await offlineChat({ open: true });
+    const service = (el as unknown as { chat: { service: ChatService } }).chat.service as unknown as { bySeq: Map<number, unknown> };
+    const at = new Date().toISOString();
+    service.bySeq.set(1, { key: 'k1', id: 'm1', seq: 1, clientId: 'k1', sender: { type: 'visitor' }, text: 'Thanks!', createdAt: at, status: 'read' });
+    service.bySeq.set(2, { key: 'm2', id: 'm2', seq: 2, sender: { type: 'system' }, text: 'Ada closed the conversation.', createdAt: at, event: 'closed' });
+    await lifecycleState(el, { conversationStatus: 'closed' });
+    await until(() => !!el.shadowRoot!.querySelector('amoiq-conversation-closed') && listText(el).includes('The conversation was closed.'), 'the closed bar and notice');
+    await expectAccessible(el);
+  });
+  // [/lifecycle]
+
+  // [attachments]
+  it('attachment uploading: staged files (uploading, uploaded, failed), a refusal, a sent message with files', async () => {
+    const dbName = `amoiq-a11y-${nanoid(8)}`;
+    // A cached session whose configuration takes attachments (the widget stays offline).
+    await new ChatStore('t', dbName).setSession({ ...SESSION, tenantId: 't', config: { attachments: { maxSize: 1024 * 1024, types: ['image/*', 'application/pdf'] } } });
+    const el = await fixture<AmoiqChat>(html`<amoiq-chat tenant-id="t" gateway-url=${OFFLINE} db-name=${dbName} lang="en" open></amoiq-chat>`);
+    const input = part(el, 'amoiq-chat-input');
+    await until(() => !!input.shadowRoot!.querySelector('[part="attach-button"]'), 'the attach button');
+    let n = 0;
+    const service = (el as unknown as { chat: { service: ChatService } }).chat.service;
+    // Stands in for the server: the first file stays at 40 %, the second is stored, the third fails.
+    service.upload = (file: File, options: UploadOptions) => {
+      const i = n++;
+      if (i === 0) options.onProgress?.(400, 1000);
+      if (i === 1) return Promise.resolve({ id: 'f_1', name: file.name, type: file.type, size: file.size, url: `${location.origin}/files/f_1/pic.png` });
+      if (i === 2) return Promise.reject(Object.assign(new Error('down'), { code: 'network' }));
+      return new Promise(() => undefined);
+    };
+    const file = (name: string, type: string) => new File([new Uint8Array(1000)], name, { type });
+    (input as unknown as { addFiles(f: File[]): void }).addFiles([file('notes.pdf', 'application/pdf'), file('pic.png', 'image/png'), file('scan.pdf', 'application/pdf'), file('tool.exe', 'application/x-msdownload')]);
+    el.send('With files', [{ id: 'f_2', name: 'invoice.pdf', type: 'application/pdf', size: 48213, url: `${location.origin}/files/f_2/invoice.pdf` }]);
+    await until(() => !!input.shadowRoot!.querySelector('.chip.failed') && !!input.shadowRoot!.querySelector('[part="staged-thumbnail"]'), 'the staged files');
+    await until(() => !!part(el, 'amoiq-message-list').shadowRoot!.querySelector('[part="attachment"]'), 'the sent file');
+    expect(input.shadowRoot!.querySelector('progress')).to.not.equal(null);
+    expect(input.shadowRoot!.querySelector('[part="attachment-error"]')!.textContent).to.contain('tool.exe');
+    await expectAccessible(el);
+  });
+
   describe('against the reference backend', () => {
     let info: BackendInfo;
     let agent: Agent;
@@ -208,7 +306,9 @@ describe('a11y: keyboard', () => {
     expect(part(el, '.panel').contains(back) || part(el, '.panel').contains((back?.getRootNode() as ShadowRoot).host)).to.equal(true);
     textarea.focus();
 
-    // No trap: Tab leaves the panel (to the launcher), and Tab again leaves the widget.
+    // No trap: Tab leaves the panel (after the emoji button, to the launcher), and Tab again leaves the widget.
+    await sendKeys({ press: 'Tab' });
+    expect(deepActiveElement()).to.equal(part(el, 'amoiq-chat-input', '[part="emoji-button"]'));
     await sendKeys({ press: 'Tab' });
     expect(deepActiveElement()).to.equal(launcher);
     await sendKeys({ press: 'Tab' });
@@ -237,7 +337,7 @@ describe('a11y: connection changes are announced once', () => {
   function fakeService(initial: ChatState['connection']) {
     const listeners = new Set<(s: ChatState) => void>();
     const service = {
-      state: { connection: initial, messages: [], remoteConfig: {}, hasOlder: false, loadingOlder: false } as ChatState,
+      state: { connection: initial, messages: [], remoteConfig: {}, hasOlder: false, loadingOlder: false, conversationStatus: 'open' } as ChatState,
       subscribe(fn: (s: ChatState) => void) {
         listeners.add(fn);
         return () => listeners.delete(fn);

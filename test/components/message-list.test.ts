@@ -42,7 +42,7 @@ const many = (from: number, to: number, over: Extra = {}) => Array.from({ length
  * `older` is the history the server would page back through, oldest first.
  */
 class StubService {
-  state: ChatState = { connection: 'online', messages: [], remoteConfig: {}, hasOlder: false, loadingOlder: false };
+  state: ChatState = { connection: 'online', messages: [], remoteConfig: {}, hasOlder: false, loadingOlder: false, conversationStatus: 'open' };
   older: ChatMessage[] = [];
   loadOlderCalls = 0;
   /** When set, loadOlder waits for it before answering. */

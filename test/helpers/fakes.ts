@@ -130,6 +130,8 @@ export const SESSION = {
   wsUrl: 'ws://backend.test/ws/chat',
   lastSeq: 0,
   config: {},
+  status: 'open' as const,
+  agentReadSeq: 0,
 };
 
 type Handler = (req: { method: string; url: URL; body: any; headers: Headers }) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;

@@ -19,6 +19,9 @@
  * - `backend-build-widget` → builds the drop-in script (`vite build`) into a temporary directory
  *   that the main instance serves as `/amoiq-chat.js` (`WIDGET_DIR`), once per run: the strict-CSP
  *   test needs the real bundle, and CI runs the tests before `npm run build`
+ * - `backend-upload-probe` `{ path, headers, sendBytes, declaredLength?, chunked? }` → streams a
+ *   large upload to the main instance and answers `{ status, body, sent, complete }` (how many
+ *   body bytes were written before the answer): the size-limit tests
  * - `backend-ws-upgrade` `{ path, origin }` → opens a WebSocket to the main instance with that
  *   `Origin`; answers `{ status, body }` for a refused upgrade or `{ status: 101, frame, close }`
  *   (first frame, close code) for an accepted one
@@ -219,6 +222,67 @@ function rawRequest(baseUrl, data) {
 }
 
 /**
+ * Streams a large upload and reports when the server answered: `{ status, body, sent, complete }`
+ * where `sent` is the number of body bytes written before the answer and `complete` whether the
+ * whole body was written. With `chunked` the body is sent chunked and never terminated; with
+ * `declaredLength` the `Content-Length` header claims that many bytes. Status 0: no answer in 10 s.
+ * @param {string} baseUrl
+ * @param {{ path: string, headers: Record<string, string>, sendBytes: number, declaredLength?: number, chunked?: boolean }} options
+ */
+function uploadProbe(baseUrl, { path, headers, sendBytes, declaredLength, chunked }) {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolveAnswer) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    /** @type {Buffer[]} */
+    const chunks = [];
+    let sent = 0;
+    let answered = false;
+    const finish = () => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(timer);
+      const text = Buffer.concat(chunks).toString('utf8');
+      socket.destroy();
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+      const [head, ...rest] = text.split('\r\n\r\n');
+      const body = /\r\ntransfer-encoding: *chunked/i.test(head) ? dechunk(rest.join('\r\n\r\n')) : rest.join('\r\n\r\n');
+      resolveAnswer({ status, body, sent, complete: sent >= sendBytes && !chunked && declaredLength === undefined });
+    };
+    const timer = setTimeout(finish, 10_000);
+    socket.on('data', (chunk) => {
+      chunks.push(chunk);
+      const text = Buffer.concat(chunks).toString('latin1');
+      const split = text.indexOf('\r\n\r\n');
+      const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, split))?.[1];
+      if (split >= 0 && length !== undefined && Buffer.byteLength(text.slice(split + 4), 'latin1') >= Number(length)) finish();
+    });
+    socket.on('end', finish);
+    socket.on('error', finish);
+    socket.on('connect', async () => {
+      /** @type {Record<string, string>} */
+      const all = { Host: '127.0.0.1', Connection: 'close', ...headers };
+      if (chunked) all['Transfer-Encoding'] = 'chunked';
+      else all['Content-Length'] = String(declaredLength ?? sendBytes);
+      socket.write(`POST ${path} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+      const piece = Buffer.alloc(64 * 1024, 0x41);
+      while (sent < sendBytes && !answered) {
+        const size = Math.min(piece.length, sendBytes - sent);
+        const data = chunked ? Buffer.concat([Buffer.from(`${size.toString(16)}\r\n`), piece.subarray(0, size), Buffer.from('\r\n')]) : piece.subarray(0, size);
+        sent += size;
+        if (!socket.write(data)) {
+          // Wait for the buffer to drain, or for the answer (the server may stop reading).
+          await new Promise((resolveDrain) => {
+            socket.once('drain', resolveDrain);
+            const poll = setInterval(() => answered && (clearInterval(poll), resolveDrain(undefined)), 50);
+            socket.once('drain', () => clearInterval(poll));
+          });
+        }
+      }
+    });
+  });
+}
+
+/**
  * Decodes a chunked body (latin1 text in, latin1 text out); stops at the first malformed size.
  * @param {string} text
  */
@@ -354,6 +418,8 @@ export function backendPlugin() {
           return { widgetDir };
         case 'backend-ws-upgrade':
           return wsUpgrade(await main.start(), args);
+        case 'backend-upload-probe':
+          return uploadProbe(await main.start(), args);
         default:
           return undefined;
       }

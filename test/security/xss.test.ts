@@ -18,8 +18,9 @@ declare global {
 
 /** Elements that must never appear in the widget's shadow DOM, whatever the input (the input's own `<form>` is fine; an `action` on it is not). */
 const FORBIDDEN = 'script, iframe, frame, frameset, object, embed, applet, base, meta, link, style, img, image, video, audio, source, track, math, foreignObject, template, noscript, marquee';
-/** Media the widget itself may render (none yet; add e.g. `img.attachment-preview` when attachments land). */
-const ALLOWED_MEDIA: string[] = [];
+/** Media the widget itself may render: attachment thumbnails, from http(s) URLs only. */
+const ALLOWED_MEDIA: string[] = ['img[part="attachment-image"]', 'img[part="staged-thumbnail"]'];
+const MEDIA_PROTOCOLS = new Set(['http:', 'https:']);
 const URL_ATTRIBUTES = ['href', 'xlink:href', 'src', 'action', 'formaction', 'data', 'poster', 'srcdoc', 'background'];
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
@@ -40,8 +41,11 @@ function problemsOf(el: Element): string[] {
     } catch {
       protocol = 'invalid:';
     }
-    // Only links may point anywhere, and only to http(s)/mailto; any other URL attribute is suspect.
-    if (el.localName !== 'a' || !SAFE_PROTOCOLS.has(protocol)) problems.push(`<${el.localName} ${attr.name}="${attr.value.slice(0, 60)}">`);
+    // Only links may point anywhere, and only to http(s)/mailto; allowed media only to http(s); any other URL attribute is suspect.
+    const media = attr.name === 'src' && ALLOWED_MEDIA.some((s) => el.matches(s));
+    if (media ? !MEDIA_PROTOCOLS.has(protocol) : el.localName !== 'a' || !SAFE_PROTOCOLS.has(protocol)) {
+      problems.push(`<${el.localName} ${attr.name}="${attr.value.slice(0, 60)}">`);
+    }
   }
   return problems;
 }
@@ -168,6 +172,59 @@ const CHANNELS: Channel[] = [
         watch.refresh();
       }
       return payloads.length;
+    },
+  },
+  {
+    name: 'frames: attachment names and URLs',
+    async feed({ el, conversationId }, payloads, watch) {
+      let seq = (el as unknown as { chat: { service?: { state: { messages: { seq?: number }[] } } } }).chat.service!.state.messages.reduce(
+        (max, m) => Math.max(max, m.seq ?? 0),
+        0,
+      );
+      const now = new Date().toISOString();
+      const file = (name: string, i: number, url = `${location.origin}/__xss__/f${i}`) => ({
+        id: `f_x${i}`,
+        name,
+        // A few images (thumbnails: the name is their alt text), the rest files (the name is link text).
+        type: i % 10 === 1 ? 'image/png' : 'application/pdf',
+        size: i,
+        url,
+      });
+      // A refused frame must not use up a sequence number (the list would then wait for a gap).
+      const frame = (text: string, attachments: unknown[], refused = false) =>
+        JSON.stringify({
+          type: 'message',
+          message: { id: `m_a${refused ? seq + 1 : ++seq}`, conversationId, seq: refused ? seq + 1 : seq, sender: { type: 'agent', name: 'Ada' }, text, createdAt: now, attachments },
+        });
+      // Hostile URLs: the whole message is refused by the codec (and the list would drop them anyway).
+      const hostileUrls = [
+        'javascript:window.__amoiqXss("attachment-url")',
+        'data:image/svg+xml,<svg onload=window.__amoiqXss("attachment-data")>',
+        ' JaVaScRiPt:alert(1)',
+        '//evil.example/x.png',
+        ...payloads.filter((p) => /^\s*(javascript|data|vbscript|blob):/i.test(p)).slice(0, 20),
+      ];
+      let shown = 0;
+      const names = payloads.filter((p) => p.trim() !== '');
+      for (let i = 0; i < names.length; i += 5) {
+        const batch = names.slice(i, i + 5);
+        const sentinel = `attachments ${i}`;
+        const url = hostileUrls[(i / 5) % Math.max(1, hostileUrls.length)];
+        await injectFrames(conversationId, [
+          frame('', batch.map((p, j) => file(p, i + j))),
+          ...(url ? [frame('hostile url', [file('evil.png', i, url)], true)] : []),
+          frame(sentinel, []),
+        ]);
+        await until(() => renderedText(el).includes(sentinel), sentinel, 10_000);
+        await settle(el);
+        watch.refresh();
+        shown += batch.length;
+      }
+      // File names were shown as text (the newest PDF is in the windowed list).
+      const lastPdf = names.filter((_, k) => k % 10 !== 1).at(-1)!;
+      expect(renderedText(el)).to.include(lastPdf);
+      expect(renderedText(el)).to.not.include('hostile url');
+      return shown;
     },
   },
 ];

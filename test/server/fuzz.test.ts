@@ -38,7 +38,7 @@ function randomValue(depth = 0): unknown {
   if (r === 1) return rnd.pick(ODD_STRINGS) + newId().slice(0, rnd.int(22));
   if (r === 2) return rnd.int(1000) - 500;
   if (r === 3) return Array.from({ length: rnd.int(4) }, () => randomValue(depth + 1));
-  return Object.fromEntries(Array.from({ length: rnd.int(4) }, () => [rnd.pick(['text', 'clientId', 'conversationId', 'visitorId', 'typing', 'type', '__proto__', 'x']), randomValue(depth + 1)]));
+  return Object.fromEntries(Array.from({ length: rnd.int(4) }, () => [rnd.pick(['text', 'clientId', 'conversationId', 'visitorId', 'typing', 'type', '__proto__', 'x', 'seq', 'attachments', 'quickReplies', 'fields']), randomValue(depth + 1)]));
 }
 
 /** A valid body with one or two fields replaced, removed or retyped. */
@@ -73,7 +73,7 @@ const randomIp = () => `10.${rnd.int(256)}.${rnd.int(256)}.${rnd.int(256)}`;
 /** Checks one HTTP answer: a known status, and a protocol error body when it is an error. */
 function checkAnswer(answer: { status: number; body: any }, input: unknown) {
   const where = JSON.stringify(input).slice(0, 300);
-  expect([200, 201, 204, 400, 401, 403, 404, 405, 413, 429, 431], where).to.include(answer.status);
+  expect([200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 415, 429, 431], where).to.include(answer.status);
   if (answer.status >= 400) {
     expect(answer.body?.error?.code, where).to.be.a('string');
     expect(answer.body?.error?.message, where).to.be.a('string');
@@ -114,6 +114,57 @@ describe('fuzz: the backend survives hostile input', () => {
       const headers: Record<string, string> = target === 4 ? { Authorization: `Bearer ${agent}` } : { 'X-Amoiq-Session': session.token };
       const body = rnd.next() < 0.3 ? damage(JSON.stringify(valid)) : JSON.stringify(mutate(valid));
       requests.push({ path, auth: target === 4 ? undefined : target === 3 ? undefined : apiKey, headers, body, ip });
+    }
+    const answers = await fromNode(requests);
+    counts.httpBody += answers.length;
+    answers.forEach((a, i) => checkAnswer(a, requests[i]));
+    expect(answers.filter((a) => a.status === 400).length).to.be.greaterThan(100);
+  });
+
+  it('answers 400 mutated requests to the lifecycle, read, contact, upload and relink endpoints', async () => {
+    const lifecycle = await newSession();
+    const uploaded = await fromNode([
+      {
+        path: `/api/chat/uploads?conversationId=${lifecycle.conversationId}&name=seed.txt`,
+        auth: apiKey,
+        ip: randomIp(),
+        headers: { 'X-Amoiq-Session': lifecycle.token, 'Content-Type': 'text/plain' },
+        body: 'seed',
+      },
+    ]);
+    const fileId = uploaded[0].body.attachment.id;
+    const visitorHeaders = { 'X-Amoiq-Session': lifecycle.token };
+    const agentHeaders = { Authorization: `Bearer ${agent}` };
+    const c = lifecycle.conversationId;
+    const requests: NodeRequest[] = [];
+    for (let i = 0; i < 400; i++) {
+      const target = rnd.int(9);
+      const ip = randomIp();
+      const fuzzBody = (valid: Record<string, unknown>) => (rnd.next() < 0.3 ? damage(JSON.stringify(valid)) : JSON.stringify(mutate(valid)));
+      if (target === 7) {
+        const name = rnd.pick([...ODD_STRINGS, 'a.png', 'b.pdf', 'c.txt']);
+        const type = rnd.pick(['image/png', 'text/plain', 'application/pdf', 'text/html', 'image/svg+xml', '', ';', 'a/b/c', 'IMAGE/PNG']);
+        requests.push({
+          path: `/api/chat/uploads?conversationId=${rnd.pick([c, '', 'x', `c_${newId()}`])}&name=${encodeURIComponent(name)}`,
+          auth: apiKey,
+          ip,
+          headers: { ...visitorHeaders, 'Content-Type': type },
+          body: rnd.pick(['', 'x', damage('hello world'), '\u0000'.repeat(10)]),
+        });
+        continue;
+      }
+      const targets: Array<[string, Record<string, unknown>, Record<string, string>, string | undefined]> = [
+        ['/api/chat/read', { conversationId: c, seq: 1 }, visitorHeaders, apiKey],
+        ['/api/chat/contact', { conversationId: c, name: 'Fuzz', email: 'f@example.com', fields: { a: 'b' } }, visitorHeaders, apiKey],
+        ['/api/chat/forget', { x: 1 }, visitorHeaders, apiKey],
+        [`/api/agent/conversations/${c}/read`, { seq: 1 }, agentHeaders, undefined],
+        [`/api/agent/conversations/${c}/${rnd.pick(['close', 'reopen'])}`, {}, agentHeaders, undefined],
+        ['/api/chat/messages', { conversationId: c, clientId: newId(), text: '', attachments: [fileId] }, visitorHeaders, apiKey],
+        [`/api/agent/conversations/${c}/messages`, { clientId: newId(), text: 'q', quickReplies: ['a', 'b'], attachments: [fileId] }, agentHeaders, undefined],
+        ['/api/chat/session', { tenantId: 'demo', visitorId: newId(), fingerprint: 'a'.repeat(64), newConversation: true }, {}, apiKey],
+      ];
+      const [path, valid, headers, auth] = targets[Math.min(target, 7)];
+      requests.push({ path, auth, headers, body: fuzzBody(valid), ip });
     }
     const answers = await fromNode(requests);
     counts.httpBody += answers.length;
@@ -203,6 +254,8 @@ describe('fuzz: the backend survives hostile input', () => {
           { type: 'typing', typing: true },
           { type: 'sync', after: 0 },
           { type: 'ping', ts: 1 },
+          { type: 'read', seq: 1 },
+          { type: 'message', clientId: newId(), text: '', attachments: [`f_${newId()}`] },
         ]);
         const r = rnd.int(4);
         if (r === 0) socket.ws.send(new Uint8Array(Array.from({ length: rnd.int(64) }, () => rnd.int(256))));
@@ -213,7 +266,7 @@ describe('fuzz: the backend survives hostile input', () => {
       socket.send({ type: 'ping', ts: 1000 + round });
       await socket.next((f) => f.type === 'pong' && f.ts === 1000 + round);
       errors += socket.frames.filter((f) => f.type === 'error').length;
-      for (const frame of socket.frames) expect(frame.type).to.be.oneOf(['ready', 'message', 'ack', 'error', 'pong']);
+      for (const frame of socket.frames) expect(frame.type).to.be.oneOf(['ready', 'presence', 'status', 'read', 'message', 'ack', 'error', 'pong']);
       socket.close();
     }
     expect(errors).to.be.greaterThan(100);

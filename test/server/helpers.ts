@@ -102,7 +102,18 @@ export interface Session {
   expiresAt: string;
   wsUrl: string;
   lastSeq: number;
-  config: { headerText: string; welcomeMessage: string | null; themeColor: string };
+  status: 'open' | 'closed';
+  agentsOnline: boolean;
+  agentReadSeq: number;
+  visitorReadSeq: number;
+  relinked?: boolean;
+  config: {
+    headerText: string;
+    welcomeMessage: string | null;
+    themeColor: string;
+    awayMessage: string | null;
+    attachments: { maxSize: number; types: string[] };
+  };
 }
 
 /** Starts (or resumes) a visitor session on the demo tenant, or on `tenant` if given. */
@@ -296,3 +307,41 @@ export async function userToken(
 /** demo/server/tenants.json: the demo tenant's identity secret (a demo value, documented). */
 export const DEMO_IDENTITY_SECRET = 'demo_identity_secret_change_me_7f3a9c1e5b';
 export const ACME_IDENTITY_SECRET = 'acme_identity_secret_5d2b8e0f4a91c6';
+
+/** Uploads a file as a visitor (raw body, `Content-Type` = the file's type). */
+export async function uploadVisitor(session: Session, name: string, body: BodyInit, type: string) {
+  const { url, apiKey } = await backend();
+  const query = `conversationId=${encodeURIComponent(session.conversationId)}&name=${encodeURIComponent(name)}`;
+  const res = await fetch(`${url}/api/chat/uploads?${query}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${apiKey}`, 'X-Amoiq-Session': session.token, 'Content-Type': type },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}
+
+/** Uploads a file as an agent into a conversation. */
+export async function uploadAgent(token: string, conversationId: string, name: string, body: BodyInit, type: string) {
+  const { url } = await backend();
+  const res = await fetch(`${url}/api/agent/conversations/${conversationId}/uploads?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}
+
+export interface UploadProbeAnswer {
+  status: number;
+  body: string;
+  /** Body bytes written before the answer arrived. */
+  sent: number;
+  complete: boolean;
+}
+
+/** Streams a large upload from Node (see `backend-upload-probe` in test/plugins/backend.mjs). */
+export function uploadProbe(args: { path: string; headers: Record<string, string>; sendBytes: number; declaredLength?: number; chunked?: boolean }) {
+  return executeServerCommand<UploadProbeAnswer, typeof args>('backend-upload-probe', args) as Promise<UploadProbeAnswer>;
+}

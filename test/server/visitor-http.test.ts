@@ -18,7 +18,11 @@ describe('POST /api/chat/session', () => {
       headerText: 'Chat with us',
       welcomeMessage: 'Hello! How can I help you today?',
       themeColor: '#0088FF',
+      awayMessage: "We're away right now. Leave your email and we'll get back to you.",
+      attachments: { maxSize: 10 * 1024 * 1024, types: ['image/*', 'application/pdf', 'text/plain'] },
     });
+    expect(session).to.include({ status: 'open', agentReadSeq: 0, visitorReadSeq: 0 });
+    expect(session.agentsOnline).to.be.a('boolean');
   });
 
   it('resumes the same conversation for the same visitor id', async () => {

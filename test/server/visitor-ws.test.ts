@@ -73,7 +73,10 @@ describe('/ws/chat', () => {
     await api(`/api/agent/conversations/${session.conversationId}/messages`, { auth: token, body: { clientId: newId(), text: 'agent here' } });
     const reply = await socket.next((f) => f.type === 'message' && f.message.text === 'agent here');
     expect(reply.message.sender).to.deep.equal({ type: 'agent', id: 'agent_demo_ada', name: 'Ada (demo agent)' });
-    expect(reply.message.seq).to.equal(2);
+    // seq 2: the system message that the agent joined, pushed before the reply.
+    const joined = await socket.next((f) => f.type === 'message' && f.message.event === 'joined');
+    expect(joined.message.seq).to.equal(2);
+    expect(reply.message.seq).to.equal(3);
   });
 
   it('replays messages after `after` right after ready, in order', async () => {
@@ -81,8 +84,10 @@ describe('/ws/chat', () => {
     for (const text of ['one', 'two', 'three', 'four']) await postVisitor(session, text);
     const socket = track(await visitorSocket(session, '&after=1'));
     await socket.next((f) => f.type === 'message' && f.message.seq === 4);
-    expect(socket.frames.map((f) => f.type)).to.deep.equal(['ready', 'message', 'message', 'message']);
-    expect(socket.frames.slice(1).map((f) => f.message.text)).to.deep.equal(['two', 'three', 'four']);
+    // presence and status follow ready (docs/protocol.md, Conversation lifecycle); then the replay.
+    const frames = socket.frames.filter((f) => f.type !== 'presence' && f.type !== 'status');
+    expect(frames.map((f) => f.type)).to.deep.equal(['ready', 'message', 'message', 'message']);
+    expect(frames.slice(1).map((f) => f.message.text)).to.deep.equal(['two', 'three', 'four']);
   });
 
   it('replays on a sync frame', async () => {
@@ -131,7 +136,7 @@ describe('/ws/chat', () => {
     socket.send({ type: 'future-feature', x: 1 });
     socket.send({ type: 'ping', ts: 'after-unknown' });
     await socket.next((f) => f.type === 'pong');
-    expect(socket.frames.map((f) => f.type)).to.deep.equal(['ready', 'pong']);
+    expect(socket.frames.map((f) => f.type)).to.deep.equal(['ready', 'presence', 'status', 'pong']);
   });
 
   it('closes with 4400 after too many malformed frames', async () => {

@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { nanoid } from 'nanoid';
-import { AgentApi, AgentApiError } from './api.js';
+import { AgentApi, AgentApiError, type UploadProgress } from './api.js';
+import { conversationTitle, type AgentReplyDetail } from './conversation-view.js';
 import { AgentLive, type LiveStatus } from './live.js';
 import type { Agent, AgentFrame, Conversation, Message } from './types.js';
 
@@ -16,9 +17,11 @@ interface StoredSession {
 }
 
 /**
- * The agent console: login, live conversation list (unread markers, newest activity first) and
- * the open conversation. It speaks only the documented agent protocol: HTTP for login, history
- * and replies, `/ws/agent` for live updates. Defined as `<amoiq-agent-app>` by main.ts.
+ * The agent console: login, live conversation list (status, unread counts, newest activity first)
+ * and the open conversation. It speaks only the documented agent protocol: HTTP for login,
+ * history, replies, uploads and close/reopen, `/ws/agent` for live updates and read reports.
+ * While a conversation is open and the tab visible, it reports it read up to its newest message.
+ * Defined as `<amoiq-agent-app>` by main.ts.
  */
 export class AmoiqAgentApp extends LitElement {
   static override styles = css`
@@ -39,14 +42,22 @@ export class AmoiqAgentApp extends LitElement {
     .bar button.link { color: #fff; }
     .main { display: grid; grid-template-columns: 300px 1fr; min-height: 0; }
     main { min-height: 0; }
-    nav { border-right: 1px solid #d7dde3; overflow-y: auto; background: #fff; }
+    nav { border-inline-end: 1px solid #d7dde3; overflow-y: auto; background: #fff; }
     nav h2 { font-size: 0.8rem; text-transform: uppercase; color: #57606a; margin: 12px 16px; }
     ul { list-style: none; margin: 0; padding: 0; }
     li button { all: unset; box-sizing: border-box; display: grid; gap: 2px; width: 100%; padding: 10px 16px; cursor: pointer; border-bottom: 1px solid #eef1f4; }
     li button:focus-visible { outline: 2px solid #0b5cad; outline-offset: -2px; }
     li button[aria-current='true'] { background: #ddf4ff; }
-    .row { display: flex; justify-content: space-between; gap: 8px; font-weight: 600; }
-    .unread::after { content: ''; display: inline-block; width: 8px; height: 8px; border-radius: 50%; background: #0b5cad; margin-left: 6px; }
+    .row { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; font-weight: 600; }
+    .row > span { min-inline-size: 0; overflow-wrap: anywhere; }
+    .row time { flex: none; white-space: nowrap; font-weight: 400; font-size: 0.8rem; color: #57606a; }
+    .count { display: inline-block; min-inline-size: 1.5em; padding: 0 6px; border-radius: 999px; background: #0b5cad; color: #fff; font-size: 0.75rem; text-align: center; margin-inline-start: 6px; }
+    .unread:not(:has(.count))::after { content: ''; display: inline-block; inline-size: 8px; block-size: 8px; border-radius: 50%; background: #0b5cad; margin-inline-start: 6px; }
+    .state { font-size: 0.7rem; font-weight: 400; padding: 0 6px; border: 1px solid currentColor; border-radius: 999px; color: #57606a; margin-inline-start: 6px; }
+    @media (forced-colors: active) {
+      .count, .unread::after { border: 1px solid CanvasText; }
+      li button[aria-current='true'] { outline: 2px solid Highlight; }
+    }
     .preview { color: #57606a; font-size: 0.85rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .empty { padding: 16px; color: #57606a; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
@@ -64,20 +75,27 @@ export class AmoiqAgentApp extends LitElement {
   @state() private typing = new Set<string>();
   @state() private loginError = '';
   @state() private replyError = '';
+  @state() private statusPending = false;
 
   private readonly api = new AgentApi();
   private live: AgentLive | null = null;
   private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Conversation the agent's "typing" signal was sent to, so "stopped" goes to the same one. */
   private typingIn: string | null = null;
+  /** Highest seq reported read per conversation, so each mark is sent once. */
+  private reported = new Map<string, number>();
+  private readonly handleVisibility = () => this.reportRead();
+  private readonly uploader = (file: File, onProgress: UploadProgress) => this.api.upload(this.selectedId ?? '', file, onProgress);
 
   override connectedCallback() {
     super.connectedCallback();
+    document.addEventListener('visibilitychange', this.handleVisibility);
     if (this.session) this.startLive();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.handleVisibility);
     this.live?.stop();
   }
 
@@ -120,9 +138,12 @@ export class AmoiqAgentApp extends LitElement {
               .conversation=${selected}
               .messages=${this.messages}
               .error=${this.replyError}
+              .uploader=${this.uploader}
+              ?status-pending=${this.statusPending}
               ?visitor-typing=${selected ? this.typing.has(selected.id) : false}
               @amoiq-agent-reply=${this.handleReply}
               @amoiq-agent-typing=${this.handleTyping}
+              @amoiq-agent-status=${this.handleStatus}
             ></amoiq-agent-conversation>
           </main>
         </div>
@@ -131,12 +152,21 @@ export class AmoiqAgentApp extends LitElement {
   }
 
   private renderConversationItem(c: Conversation) {
-    const unread = this.unread.has(c.id);
-    const preview = this.typing.has(c.id) ? 'typing…' : (c.lastMessage?.text ?? 'No messages yet');
+    const count = unreadCount(c);
+    // Without read marks (older backend) the console falls back to its own marker.
+    const unread = count === null ? this.unread.has(c.id) : count > 0;
+    const closed = c.status === 'closed';
+    const preview = this.typing.has(c.id) ? 'typing…' : previewText(c.lastMessage);
     return html`<li>
       <button aria-current=${c.id === this.selectedId ? 'true' : 'false'} @click=${() => this.select(c.id)}>
         <span class="row">
-          <span class=${unread ? 'unread' : ''}>Visitor ${c.visitorId.slice(0, 6)}…${unread ? html`<span class="visually-hidden"> (unread)</span>` : nothing}</span>
+          <span class=${unread ? 'unread' : ''}
+            >${conversationTitle(c)}${closed ? html`<span class="state">Closed</span>` : nothing}${count
+              ? html`<span class="count" aria-hidden="true">${count}</span>`
+              : nothing}${unread
+              ? html`<span class="visually-hidden"> (${count ? `${count} unread` : 'unread'})</span>`
+              : nothing}</span
+          >
           <time datetime=${c.updatedAt}>${new Date(c.updatedAt).toLocaleTimeString()}</time>
         </span>
         <span class="preview">${preview}</span>
@@ -205,6 +235,9 @@ export class AmoiqAgentApp extends LitElement {
       case 'typing':
         if (frame.sender.type === 'visitor') this.setVisitorTyping(frame.conversationId, frame.typing);
         break;
+      case 'read':
+        this.moveReadMark(frame.conversationId, frame.reader, frame.seq);
+        break;
       case 'error':
         console.warn(`amoiq agent console: server refused a frame: ${frame.code} ${frame.message}`);
         break;
@@ -220,19 +253,69 @@ export class AmoiqAgentApp extends LitElement {
     }
   }
 
+  /**
+   * Takes the server's newest view of a conversation (status, contact, marks change without a new
+   * message). An answer older than what is held (an HTTP list racing a frame) is ignored, except
+   * that read marks only ever move forward.
+   */
   private upsertConversation(conversation: Conversation) {
     const previous = this.conversations.find((c) => c.id === conversation.id);
-    if (previous && previous.lastSeq >= conversation.lastSeq && previous.updatedAt >= conversation.updatedAt) return;
-    this.conversations = sortByActivity([conversation, ...this.conversations.filter((c) => c.id !== conversation.id)]);
+    const marks = {
+      visitorReadSeq: maxMark(previous?.visitorReadSeq, conversation.visitorReadSeq),
+      agentReadSeq: maxMark(previous?.agentReadSeq, conversation.agentReadSeq),
+    };
+    if (previous && previous.lastSeq > conversation.lastSeq) {
+      this.replaceConversation({ ...previous, ...marks });
+      return;
+    }
+    const merged = { ...conversation, ...marks };
+    this.conversations = sortByActivity([merged, ...this.conversations.filter((c) => c.id !== conversation.id)]);
     const fromVisitor = conversation.lastMessage?.sender.type === 'visitor';
     if (conversation.id !== this.selectedId && fromVisitor && conversation.lastSeq > (previous?.lastSeq ?? 0)) {
       this.unread = new Set(this.unread).add(conversation.id);
     }
+    if (conversation.id === this.selectedId) this.reportRead();
+  }
+
+  private replaceConversation(conversation: Conversation) {
+    this.conversations = this.conversations.map((c) => (c.id === conversation.id ? conversation : c));
+  }
+
+  private moveReadMark(conversationId: string, reader: 'visitor' | 'agent', seq: number) {
+    const c = this.conversations.find((x) => x.id === conversationId);
+    if (!c || !Number.isInteger(seq)) return;
+    const key = reader === 'visitor' ? 'visitorReadSeq' : 'agentReadSeq';
+    if ((c[key] ?? 0) >= seq) return;
+    this.replaceConversation({ ...c, [key]: seq });
   }
 
   private handleMessage(message: Message) {
     if (message.sender.type === 'visitor') this.setVisitorTyping(message.conversationId, false);
-    if (message.conversationId === this.selectedId) this.messages = mergeMessages(this.messages, [message]);
+    if (message.conversationId === this.selectedId) {
+      this.messages = mergeMessages(this.messages, [message]);
+      this.reportRead();
+    }
+  }
+
+  /**
+   * Reports the open conversation read up to its newest message, if the agent can see it (tab
+   * visible) and that is past what the server already has. The agent WebSocket carries it when
+   * connected, HTTP otherwise.
+   */
+  private reportRead() {
+    const id = this.selectedId;
+    if (!id || document.visibilityState !== 'visible') return;
+    const conversation = this.conversations.find((c) => c.id === id);
+    const newest = Math.max(this.messages.at(-1)?.seq ?? 0, 0);
+    if (newest === 0 || newest <= (conversation?.agentReadSeq ?? 0) || newest <= (this.reported.get(id) ?? 0)) return;
+    this.reported.set(id, newest);
+    if (conversation) this.replaceConversation({ ...conversation, agentReadSeq: newest });
+    if (!this.live?.send({ type: 'read', conversationId: id, seq: newest })) {
+      this.api.read(id, newest).catch((error) => {
+        this.reported.delete(id);
+        this.handleApiError(error);
+      });
+    }
   }
 
   private async select(id: string) {
@@ -250,32 +333,65 @@ export class AmoiqAgentApp extends LitElement {
     try {
       // Newest page first when opening; everything after `after` when catching up.
       const page = after === 0 ? await this.api.messages(id, { before: 2 ** 31 - 1, limit: 100 }) : await this.api.messages(id, { after, limit: 200 });
-      if (this.selectedId === id) this.messages = mergeMessages(this.messages, page.messages);
+      if (this.selectedId !== id) return;
+      this.messages = mergeMessages(this.messages, page.messages);
+      this.reportRead();
     } catch (error) {
       this.handleApiError(error);
     }
   }
 
-  private async handleReply(event: CustomEvent<{ text: string }>) {
+  private handleReply(event: CustomEvent<AgentReplyDetail>) {
+    event.detail.result = this.sendReply(event.detail);
+  }
+
+  /** Sends a reply; resolves true when stored, false (with the reason shown) when not. */
+  private async sendReply({ text, quickReplies, attachments }: AgentReplyDetail): Promise<boolean> {
     const id = this.selectedId;
-    if (!id) return;
+    if (!id) return false;
     this.replyError = '';
     const clientId = nanoid();
     // One retry with the same clientId: safe, the server stores it once.
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        const message = await this.api.send(id, event.detail.text, clientId);
-        if (this.selectedId === id) this.messages = mergeMessages(this.messages, [message]);
-        return;
+        const message = await this.api.send(id, text, clientId, { quickReplies, attachments });
+        if (this.selectedId === id) {
+          this.messages = mergeMessages(this.messages, [message]);
+          this.reportRead();
+        }
+        return true;
       } catch (error) {
         if (error instanceof AgentApiError) {
           this.handleApiError(error);
           this.replyError = `Not sent: ${error.message}`;
-          return;
+          return false;
         }
       }
     }
     this.replyError = 'Not sent: the server cannot be reached.';
+    return false;
+  }
+
+  private async handleStatus(event: CustomEvent<{ status: 'open' | 'closed' }>) {
+    const id = this.selectedId;
+    if (!id || this.statusPending) return;
+    this.statusPending = true;
+    this.replyError = '';
+    try {
+      const conversation = event.detail.status === 'closed' ? await this.api.close(id) : await this.api.reopen(id);
+      this.upsertConversation(conversation);
+      // The notice (system message) arrives as a frame too; fetching closes any gap.
+      if (this.selectedId === id) await this.loadMessages(id, this.messages.at(-1)?.seq ?? 0);
+    } catch (error) {
+      this.handleApiError(error);
+      const verb = event.detail.status === 'closed' ? 'close' : 'reopen';
+      this.replyError =
+        error instanceof AgentApiError && error.status === 409
+          ? `Cannot ${verb}: the visitor already has another open conversation.`
+          : `Cannot ${verb}: ${error instanceof AgentApiError ? error.message : 'the server cannot be reached.'}`;
+    } finally {
+      this.statusPending = false;
+    }
   }
 
   private handleTyping(event: CustomEvent<{ typing: boolean }>) {
@@ -319,6 +435,23 @@ function readStoredSession(): StoredSession | null {
 
 function statusLabel(status: LiveStatus) {
   return status === 'online' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Offline';
+}
+
+/** Messages after the agents' read mark; null when the server sends no mark. */
+function unreadCount(c: Conversation): number | null {
+  if (c.agentReadSeq === undefined) return null;
+  return Math.max(0, c.lastSeq - c.agentReadSeq);
+}
+
+function maxMark(a: number | undefined, b: number | undefined) {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+}
+
+function previewText(m: Message | null) {
+  if (!m) return 'No messages yet';
+  if (m.text) return m.text;
+  const files = m.attachments?.length ?? 0;
+  return files ? `${files} attachment${files === 1 ? '' : 's'}` : '';
 }
 
 function sortByActivity(conversations: Conversation[]) {

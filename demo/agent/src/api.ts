@@ -1,4 +1,5 @@
-import type { Conversation, Login, Message } from './types.js';
+import { checkConversation, checkMessage } from './check.js';
+import type { Attachment, Conversation, Login, Message } from './types.js';
 
 /** An error answer of the backend: HTTP status plus the protocol's `{ error: { code, message } }`. */
 export class AgentApiError extends Error {
@@ -15,7 +16,29 @@ export interface Page {
   messages: Message[];
   hasMore: boolean;
   lastSeq: number;
+  status?: string;
+  agentReadSeq?: number;
+  visitorReadSeq?: number;
 }
+
+/** What a reply carries besides its text. */
+export interface ReplyExtras {
+  /** Suggested answers shown to the visitor as buttons (at most 10, each 1–200 characters). */
+  quickReplies?: string[];
+  /** Ids of files this conversation uploaded (at most 5). */
+  attachments?: string[];
+}
+
+/** An upload in flight: its outcome and the way to cancel it. */
+export interface UploadHandle {
+  /** Resolves with the stored file; rejects with an {@link AgentApiError} (`aborted` when cancelled). */
+  readonly done: Promise<Attachment>;
+  /** Cancels the upload; `done` then rejects with code `aborted`. */
+  abort(): void;
+}
+
+/** Upload progress: bytes sent so far and the total. */
+export type UploadProgress = (loaded: number, total: number) => void;
 
 /**
  * The agent HTTP endpoints of protocol v1. Plain TypeScript, no DOM: `fetch` is injectable so it
@@ -26,37 +49,99 @@ export class AgentApi {
     /** Backend origin; '' for same-origin. */
     public baseUrl = '',
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+    /** XMLHttpRequest (not fetch) for uploads: it reports upload progress. */
+    private readonly XhrImpl: typeof XMLHttpRequest = XMLHttpRequest,
   ) {}
 
   /** Token for subsequent calls; set after login. */
   token: string | null = null;
 
+  /** `POST /api/agent/login`: the token and the agent; `401 unauthorized` for wrong credentials. */
   login(email: string, password: string): Promise<Login> {
     return this.request('POST', '/api/agent/login', { email, password });
   }
 
+  /** The tenant's conversations, newest activity first. */
   async conversations(): Promise<Conversation[]> {
-    const body = await this.request<{ conversations: Conversation[] }>('GET', '/api/agent/conversations');
-    return body.conversations;
+    const body = await this.request<{ conversations: unknown[] }>('GET', '/api/agent/conversations');
+    return (Array.isArray(body?.conversations) ? body.conversations : []).flatMap((c) => checkConversation(c) ?? []);
   }
 
-  messages(conversationId: string, page: { after?: number; before?: number; limit?: number } = {}): Promise<Page> {
+  /** A page of a conversation's messages (`after` / `before` / `limit`, as in the protocol). */
+  async messages(conversationId: string, page: { after?: number; before?: number; limit?: number } = {}): Promise<Page> {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(page)) if (value !== undefined) query.set(key, String(value));
-    return this.request('GET', `/api/agent/conversations/${encodeURIComponent(conversationId)}/messages?${query}`);
+    const body = await this.request<Page>('GET', `${conversationPath(conversationId)}/messages?${query}`);
+    return { ...body, messages: (Array.isArray(body?.messages) ? body.messages : []).flatMap((m) => checkMessage(m) ?? []) };
   }
 
-  async send(conversationId: string, text: string, clientId: string): Promise<Message> {
-    const body = await this.request<{ message: Message }>(
-      'POST',
-      `/api/agent/conversations/${encodeURIComponent(conversationId)}/messages`,
-      { text, clientId },
-    );
-    return body.message;
+  /**
+   * Sends a reply (idempotent by `clientId`: resending after a lost answer stores it once), with
+   * optional quick replies and attachment ids.
+   */
+  async send(conversationId: string, text: string, clientId: string, extras: ReplyExtras = {}): Promise<Message> {
+    const payload: Record<string, unknown> = { text, clientId };
+    // Only when used, so a reply without them is exactly the original request.
+    if (extras.quickReplies?.length) payload.quickReplies = extras.quickReplies;
+    if (extras.attachments?.length) payload.attachments = extras.attachments;
+    const body = await this.request<{ message: unknown }>('POST', `${conversationPath(conversationId)}/messages`, payload);
+    return this.checked(checkMessage(body?.message));
   }
 
+  /** Closes the conversation (stores a `closed` system message); answers the updated conversation. */
+  async close(conversationId: string): Promise<Conversation> {
+    const body = await this.request<{ conversation: unknown }>('POST', `${conversationPath(conversationId)}/close`);
+    return this.checked(checkConversation(body?.conversation));
+  }
+
+  /** Reopens it; `409 conflict` when the visitor already has another open conversation. */
+  async reopen(conversationId: string): Promise<Conversation> {
+    const body = await this.request<{ conversation: unknown }>('POST', `${conversationPath(conversationId)}/reopen`);
+    return this.checked(checkConversation(body?.conversation));
+  }
+
+  /** Reports that the agent has seen every message up to `seq`. */
+  async read(conversationId: string, seq: number): Promise<void> {
+    await this.request('POST', `${conversationPath(conversationId)}/read`, { seq });
+  }
+
+  /**
+   * Uploads a file to the conversation (raw body, the file's type as `Content-Type`), reporting
+   * progress; reference the answer's id in a reply's `attachments`.
+   */
+  upload(conversationId: string, file: File, onProgress?: UploadProgress): UploadHandle {
+    const xhr = new this.XhrImpl();
+    const done = new Promise<Attachment>((resolve, reject) => {
+      xhr.open('POST', `${this.baseUrl}${conversationPath(conversationId)}/uploads?name=${encodeURIComponent(file.name)}`);
+      if (this.token) xhr.setRequestHeader('Authorization', `Bearer ${this.token}`);
+      xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+      xhr.upload.addEventListener('progress', (event) => onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size));
+      xhr.addEventListener('load', () => {
+        let json: { attachment?: Attachment; error?: { code?: string; message?: string } } | null = null;
+        try {
+          json = JSON.parse(xhr.responseText);
+        } catch {
+          // not JSON: reported below with the status text
+        }
+        if (xhr.status === 201 && json?.attachment) resolve(json.attachment);
+        else reject(new AgentApiError(xhr.status, json?.error?.code ?? 'internal', json?.error?.message ?? (xhr.statusText || 'Upload failed.')));
+      });
+      xhr.addEventListener('error', () => reject(new AgentApiError(0, 'network', 'The server cannot be reached.')));
+      xhr.addEventListener('abort', () => reject(new AgentApiError(0, 'aborted', 'Upload cancelled.')));
+      xhr.send(file);
+    });
+    return { done, abort: () => xhr.abort() };
+  }
+
+  /** The agent started or stopped typing (HTTP fallback of the `typing` frame). */
   async typing(conversationId: string, typing: boolean): Promise<void> {
-    await this.request('POST', `/api/agent/conversations/${encodeURIComponent(conversationId)}/typing`, { typing });
+    await this.request('POST', `${conversationPath(conversationId)}/typing`, { typing });
+  }
+
+  /** A success answer without the promised object is an error, not a crash later. */
+  private checked<T>(value: T | null): T {
+    if (value === null) throw new AgentApiError(200, 'bad_response', 'The server answered with a malformed object.');
+    return value;
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -75,4 +160,8 @@ export class AgentApi {
     }
     return json as T;
   }
+}
+
+function conversationPath(conversationId: string) {
+  return `/api/agent/conversations/${encodeURIComponent(conversationId)}`;
 }

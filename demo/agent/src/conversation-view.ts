@@ -1,96 +1,381 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { property, query } from 'lit/decorators.js';
-import type { Conversation, Message } from './types.js';
+import { property, query, state } from 'lit/decorators.js';
+import type { UploadHandle, UploadProgress } from './api.js';
+import type { Attachment, Conversation, Message } from './types.js';
 
 /** How long after the last keystroke the agent counts as "stopped typing". */
 const TYPING_IDLE_MS = 3000;
+/** Protocol limits (docs/protocol.md, Message and Attachments). */
+export const MAX_TEXT = 4000;
+export const MAX_QUICK_REPLIES = 10;
+export const MAX_QUICK_REPLY_LENGTH = 200;
+export const MAX_ATTACHMENTS = 5;
+/** The only types a server serves inline; everything else (SVG included) is a download link. */
+const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+/** Starts an upload to the open conversation; provided by the app, which holds the credentials. */
+export type Uploader = (file: File, onProgress: UploadProgress) => UploadHandle;
+
+/** What `amoiq-agent-reply` carries. */
+export interface AgentReplyDetail {
+  text: string;
+  quickReplies: string[];
+  /** Attachment ids. */
+  attachments: string[];
+  /**
+   * Set by the listener (synchronously) to the send's outcome: `true` clears the composer, `false`
+   * keeps the draft so nothing is lost. Left unset, the composer is cleared at once.
+   */
+  result?: Promise<boolean>;
+}
+
+/** A file picked in the composer: uploading, uploaded or refused. */
+interface PendingFile {
+  key: number;
+  name: string;
+  size: number;
+  loaded: number;
+  handle: UploadHandle | null;
+  attachment: Attachment | null;
+  error: string;
+}
 
 /**
- * One conversation: its messages (a live log), the visitor's typing indicator and the reply box.
- * It renders what it is given and reports the agent's actions as events; the app talks to the
- * backend. Defined as `<amoiq-agent-conversation>` by main.ts.
+ * One conversation: header (status, verified user, contact details, Close/Reopen), its messages
+ * (a live log with system notices, attachments, quick replies and "Seen" receipts), the visitor's
+ * typing indicator and the composer (text, quick-reply chips, file uploads with progress and
+ * cancel). It renders what it is given and reports the agent's actions as events; the app talks
+ * to the backend. Defined as `<amoiq-agent-conversation>` by main.ts.
  *
- * @fires amoiq-agent-reply - `detail: { text }` when the agent sends a reply (Enter or the button)
+ * @fires amoiq-agent-reply - `detail: AgentReplyDetail` when the agent sends a reply (Enter or the button)
  * @fires amoiq-agent-typing - `detail: { typing }` when the agent starts or stops typing
+ * @fires amoiq-agent-status - `detail: { status: 'open' | 'closed' }` when the agent asks to reopen or close
  */
 export class AmoiqAgentConversation extends LitElement {
   static override styles = css`
-    :host { display: flex; flex-direction: column; min-height: 0; height: 100%; }
-    .head { padding: 12px 16px; border-bottom: 1px solid #d7dde3; background: #fff; }
+    :host { display: flex; flex-direction: column; min-block-size: 0; block-size: 100%; }
+    .placeholder { padding: 16px; color: #57606a; }
+    .head { padding: 12px 16px; border-block-end: 1px solid #d7dde3; background: #fff; display: grid; gap: 4px; }
+    .title-row { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
     h2 { margin: 0; font-size: 1rem; }
+    .state { font-size: 0.75rem; padding: 2px 8px; border-radius: 999px; border: 1px solid currentColor; }
+    .state.open { color: #1a7f37; }
+    .state.closed { color: #57606a; }
+    .title-row button { margin-inline-start: auto; }
     .meta { color: #57606a; font-size: 0.8rem; }
+    .identity { margin: 0; font-size: 0.85rem; }
+    .verified { font-weight: 600; color: #1a7f37; }
+    .contact { margin: 0; font-size: 0.85rem; display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; }
+    .contact-title { margin: 0; font-size: 0.8rem; color: #57606a; }
+    .contact dt { color: #57606a; }
+    .contact dd { margin: 0; overflow-wrap: anywhere; }
     [role='log'] { flex: 1; overflow-y: auto; padding: 16px; display: flex; flex-direction: column; gap: 8px; }
-    .message { max-width: 70%; padding: 8px 12px; border-radius: 12px; background: #fff; border: 1px solid #d7dde3; overflow-wrap: anywhere; }
+    [role='log']:focus-visible { outline: 2px solid #0b5cad; outline-offset: -2px; }
+    .message { max-inline-size: 70%; padding: 8px 12px; border-radius: 12px; background: #fff; border: 1px solid #d7dde3; overflow-wrap: anywhere; }
     .text { white-space: pre-wrap; }
     .message.agent { align-self: flex-end; background: #0b5cad; color: #fff; border-color: #0b5cad; }
-    .who { display: block; font-size: 0.75rem; opacity: 0.8; margin-bottom: 2px; }
-    .typing { padding: 0 16px 8px; color: #57606a; font-style: italic; min-height: 1.2em; }
-    form { display: flex; gap: 8px; padding: 12px 16px; border-top: 1px solid #d7dde3; background: #fff; }
+    .message.agent a { color: inherit; }
+    .who { display: block; font-size: 0.75rem; opacity: 0.85; margin-block-end: 2px; }
+    .notice { align-self: center; margin: 0; padding: 4px 12px; border-radius: 999px; background: #eef1f4; color: #3d444d; font-size: 0.8rem; text-align: center; }
+    .attachments, .chips { list-style: none; margin: 6px 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; }
+    .attachments img { display: block; max-inline-size: 160px; max-block-size: 120px; border-radius: 6px; background: #fff; }
+    .attachments a { display: inline-block; }
+    .file-size { opacity: 0.85; }
+    .chip { display: inline-flex; align-items: center; gap: 4px; padding: 2px 8px; border: 1px solid currentColor; border-radius: 999px; font-size: 0.85rem; }
+    .receipt { display: block; font-size: 0.75rem; opacity: 0.85; text-align: end; margin-block-start: 2px; }
+    .typing { padding: 0 16px 8px; color: #57606a; font-style: italic; min-block-size: 1.2em; }
+    form { display: grid; gap: 8px; padding: 12px 16px; border-block-start: 1px solid #d7dde3; background: #fff; }
+    .reply-row, .tools { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
     textarea { flex: 1; resize: none; font: inherit; padding: 8px; border: 1px solid #8c959f; border-radius: 6px; }
-    button { font: inherit; padding: 8px 16px; border: 0; border-radius: 6px; background: #0b5cad; color: #fff; cursor: pointer; }
-    button:disabled { background: #8c959f; cursor: default; }
+    input { font: inherit; padding: 6px 8px; border: 1px solid #8c959f; border-radius: 6px; min-inline-size: 12em; }
+    button { font: inherit; min-block-size: 32px; padding: 6px 16px; border: 0; border-radius: 6px; background: #0b5cad; color: #fff; cursor: pointer; }
+    button.secondary { background: #fff; color: #0b5cad; border: 1px solid #0b5cad; }
+    button.icon { min-inline-size: 24px; min-block-size: 24px; padding: 0 6px; background: none; color: inherit; border: 1px solid transparent; }
+    button:disabled { background: #8c959f; color: #fff; border-color: #8c959f; cursor: default; }
+    button:focus-visible, textarea:focus-visible, input:focus-visible, a:focus-visible { outline: 2px solid #0b5cad; outline-offset: 2px; }
+    .pending { display: grid; gap: 4px; list-style: none; margin: 0; padding: 0; }
+    .pending li { display: flex; align-items: center; gap: 8px; font-size: 0.85rem; }
+    .pending progress { inline-size: 8em; }
+    .pending .failed { color: #a40e26; }
+    .pending .ready { color: #1a7f37; }
+    /* Always rendered (a live region must exist before its text changes); empty, it takes no room. */
+    .hint { margin: 0; color: #a40e26; font-size: 0.85rem; }
+    .hint:empty { margin-block-start: -8px; }
     .error { color: #a40e26; padding: 0 16px 8px; }
-    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+    .closed-note { margin: 0; padding: 16px; border-block-start: 1px solid #d7dde3; background: #fff; color: #3d444d; }
+    .visually-hidden { position: absolute; inline-size: 1px; block-size: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+    /* Backgrounds vanish in forced colors: borders keep bubbles, notices, chips and buttons visible. */
+    @media (forced-colors: active) {
+      .message, .notice, .chip, .state, button, .pending li { border: 1px solid CanvasText; }
+    }
   `;
 
+  /** The open conversation (null: nothing selected). */
   @property({ attribute: false }) conversation: Conversation | null = null;
+  /** Its messages, ordered by seq. */
   @property({ attribute: false }) messages: Message[] = [];
+  /** Whether the visitor is typing. */
   @property({ type: Boolean, attribute: 'visitor-typing' }) visitorTyping = false;
+  /** The last refusal of a reply or a status change, shown as an alert. */
   @property({ attribute: false }) error = '';
+  /** A status change (close/reopen) is in flight: the button waits. */
+  @property({ type: Boolean, attribute: 'status-pending' }) statusPending = false;
+  /** Starts an upload; without it the composer offers no file button. */
+  @property({ attribute: false }) uploader: Uploader | null = null;
 
-  @query('textarea') private textarea!: HTMLTextAreaElement;
+  @state() private quickReplies: string[] = [];
+  @state() private files: PendingFile[] = [];
+  @state() private hint = '';
+  @state() private sending = false;
+
+  @query('#reply') private textarea!: HTMLTextAreaElement;
+  @query('#quick-reply') private quickReplyInput!: HTMLInputElement;
+  @query('#files') private fileInput!: HTMLInputElement;
   @query('[role="log"]') private log!: HTMLElement;
 
   private typing = false;
+  /** Whether the log was scrolled to its end before this update (the composer may grow). */
+  private atEnd = true;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private fileKey = 0;
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.setTyping(false);
+    this.dropFiles();
+  }
+
+  protected override willUpdate(changed: Map<string, unknown>) {
+    this.atEnd = !this.log || this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 48;
+    // Uploaded files belong to the conversation they were uploaded to: a switch drops them.
+    const previous = changed.get('conversation') as Conversation | null | undefined;
+    if (changed.has('conversation') && previous?.id !== this.conversation?.id) {
+      this.dropFiles();
+      this.hint = '';
+    }
   }
 
   protected override updated(changed: Map<string, unknown>) {
-    // Keep the newest message in view when messages arrive or another conversation opens.
-    if (changed.has('messages') || changed.has('conversation')) this.log?.scrollTo({ top: this.log.scrollHeight });
+    // Keep the newest message in view when messages arrive or another conversation opens, and
+    // when the composer grows (files, chips) under a log that was at its end.
+    const composerGrew = (changed.has('files') || changed.has('quickReplies') || changed.has('hint')) && this.atEnd;
+    if (changed.has('messages') || changed.has('conversation') || composerGrew) this.log?.scrollTo({ top: this.log.scrollHeight });
     if (changed.has('conversation') && changed.get('conversation') !== undefined) this.setTyping(false);
   }
 
   override render() {
-    if (!this.conversation) return html`<p class="meta" style="padding:16px">Select a conversation.</p>`;
+    if (!this.conversation) return html`<p class="placeholder">Select a conversation.</p>`;
     const c = this.conversation;
     return html`
-      <div class="head">
-        <h2>Visitor ${c.visitorId.slice(0, 6)}…</h2>
-        <span class="meta">Conversation ${c.id} · started ${new Date(c.createdAt).toLocaleString()}</span>
-      </div>
-      <div role="log" aria-live="polite" aria-label="Messages" tabindex="0">
-        ${this.messages.map(
-          (m) => html`<div class="message ${m.sender.type === 'agent' ? 'agent' : ''}">
-            <span class="who">${this.renderSender(m)} · ${new Date(m.createdAt).toLocaleTimeString()}</span>
-            <span class="text">${m.text}</span>
-          </div>`,
-        )}
-      </div>
+      ${this.renderHead(c)}
+      <div role="log" aria-live="polite" aria-label="Messages" tabindex="0">${this.messages.map((m) => this.renderMessage(m, c))}</div>
       <div class="typing" aria-live="polite">${this.visitorTyping ? 'Visitor is typing…' : nothing}</div>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
-      <form @submit=${this.handleSubmit}>
-        <label class="visually-hidden" for="reply">Reply</label>
-        <textarea id="reply" rows="2" placeholder="Type a reply, Enter to send, Shift+Enter for a new line" @keydown=${this.handleKeydown} @input=${this.handleInput}></textarea>
-        <button type="submit">Send</button>
-      </form>
+      ${c.status === 'closed'
+        ? html`<p class="closed-note">This conversation is closed: the visitor starts a new one to write again. Reopen it to reply here.</p>`
+        : this.renderComposer()}
     `;
   }
 
-  private renderSender(m: Message) {
-    if (m.sender.type === 'visitor') return 'Visitor';
-    return m.sender.name ?? m.sender.type;
+  private renderHead(c: Conversation) {
+    const closed = c.status === 'closed';
+    const user = c.user;
+    const contact = c.contact;
+    const fields = Object.entries(contact?.fields ?? {});
+    const hasContact = !!(contact?.name || contact?.email || fields.length);
+    return html`<div class="head">
+      <div class="title-row">
+        <h2>${conversationTitle(c)}</h2>
+        <span class="state ${closed ? 'closed' : 'open'}">${closed ? 'Closed' : 'Open'}</span>
+        <button class="secondary status-button" type="button" ?disabled=${this.statusPending} @click=${this.handleStatusClick}>
+          ${closed ? 'Reopen conversation' : 'Close conversation'}
+        </button>
+      </div>
+      ${user
+        ? html`<p class="identity">
+            <span class="verified">Verified user</span> ${user.name ?? ''}${user.email ? html` · <a href=${`mailto:${user.email}`}>${user.email}</a>` : nothing}
+            <span class="meta">(id ${user.id})</span>
+          </p>`
+        : nothing}
+      ${hasContact
+        ? html`<p class="contact-title" id="contact-title">Contact details (typed by the visitor, not verified)</p>
+            <dl class="contact" aria-labelledby="contact-title">
+              ${contact?.name ? html`<dt>Name</dt><dd>${contact.name}</dd>` : nothing}
+              ${contact?.email ? html`<dt>Email</dt><dd><a href=${`mailto:${contact.email}`}>${contact.email}</a></dd>` : nothing}
+              ${fields.map(([key, value]) => html`<dt>${key}</dt><dd>${value}</dd>`)}
+            </dl>`
+        : nothing}
+      <span class="meta">Conversation ${c.id} · started ${new Date(c.createdAt).toLocaleString()}</span>
+    </div>`;
+  }
+
+  private renderMessage(m: Message, c: Conversation) {
+    const time = new Date(m.createdAt).toLocaleTimeString();
+    if (m.sender.type === 'system') {
+      return html`<p class="notice" data-event=${m.event ?? ''}>${noticeText(m)} <span class="visually-hidden">at</span> <time datetime=${m.createdAt}>${time}</time></p>`;
+    }
+    const ours = m.sender.type === 'agent' || m.sender.type === 'ai';
+    const seen = ours && (c.visitorReadSeq ?? 0) >= m.seq;
+    return html`<div class="message ${m.sender.type === 'agent' ? 'agent' : m.sender.type}">
+      <span class="who">${senderLabel(m)} · <time datetime=${m.createdAt}>${time}</time></span>
+      ${m.text ? html`<span class="text">${m.text}</span>` : nothing}
+      ${m.attachments?.length ? html`<ul class="attachments" aria-label="Attachments">${m.attachments.map((a) => html`<li>${renderAttachment(a)}</li>`)}</ul>` : nothing}
+      ${m.quickReplies?.length
+        ? html`<ul class="chips quick-replies" aria-label="Quick replies offered">${m.quickReplies.map((q) => html`<li class="chip">${q}</li>`)}</ul>`
+        : nothing}
+      ${ours ? html`<span class="receipt ${seen ? 'seen' : ''}">${seen ? 'Seen by the visitor' : 'Sent'}</span>` : nothing}
+    </div>`;
+  }
+
+  private renderComposer() {
+    const uploading = this.files.some((f) => f.handle && !f.attachment && !f.error);
+    const full = this.quickReplies.length >= MAX_QUICK_REPLIES;
+    return html`<form @submit=${this.handleSubmit} aria-label="Reply">
+      ${this.files.length
+        ? html`<ul class="pending" aria-label="Files to send">
+            ${this.files.map((f) => this.renderPendingFile(f))}
+          </ul>`
+        : nothing}
+      ${this.quickReplies.length
+        ? html`<ul class="chips draft-quick-replies" aria-label="Quick replies to send">
+            ${this.quickReplies.map(
+              (q, i) =>
+                html`<li class="chip">
+                  ${q}<button class="icon" type="button" aria-label=${`Remove quick reply “${q}”`} @click=${() => this.removeQuickReply(i)}>×</button>
+                </li>`,
+            )}
+          </ul>`
+        : nothing}
+      <div class="reply-row">
+        <label class="visually-hidden" for="reply">Reply</label>
+        <textarea id="reply" rows="2" placeholder="Type a reply, Enter to send, Shift+Enter for a new line" @keydown=${this.handleKeydown} @input=${this.handleInput}></textarea>
+        <button class="send-button" type="submit" ?disabled=${this.sending || uploading}>Send</button>
+      </div>
+      <div class="tools">
+        ${this.uploader
+          ? html`<input id="files" type="file" multiple hidden @change=${this.handleFiles} />
+              <button class="secondary attach-button" type="button" @click=${() => this.fileInput.click()}>Attach files</button>`
+          : nothing}
+        <label for="quick-reply">Quick reply</label>
+        <input
+          id="quick-reply"
+          maxlength=${MAX_QUICK_REPLY_LENGTH}
+          ?disabled=${full}
+          placeholder=${full ? `At most ${MAX_QUICK_REPLIES}` : 'e.g. Yes, please'}
+          @keydown=${this.handleQuickReplyKeydown}
+        />
+        <button class="secondary add-quick-reply" type="button" ?disabled=${full} @click=${this.addQuickReply}>Add</button>
+      </div>
+      <p class="hint" role="status">${this.hint}</p>
+    </form>`;
+  }
+
+  private renderPendingFile(f: PendingFile) {
+    const label = `${f.name} (${formatSize(f.size)})`;
+    if (f.error) {
+      return html`<li class="failed">
+        <span>${label}: ${f.error}</span>
+        <button class="icon" type="button" aria-label=${`Remove ${f.name}`} @click=${() => this.removeFile(f)}>×</button>
+      </li>`;
+    }
+    if (f.attachment) {
+      return html`<li class="uploaded">
+        <span>${label}</span>
+        <span class="ready">attached</span>
+        <button class="icon" type="button" aria-label=${`Remove ${f.name}`} @click=${() => this.removeFile(f)}>×</button>
+      </li>`;
+    }
+    return html`<li class="uploading">
+      <span>${label}</span>
+      <progress max=${Math.max(f.size, 1)} .value=${f.loaded} aria-label=${`Uploading ${f.name}`}></progress>
+      <button class="secondary" type="button" aria-label=${`Cancel upload of ${f.name}`} @click=${() => this.removeFile(f)}>Cancel</button>
+    </li>`;
+  }
+
+  private handleStatusClick() {
+    const status = this.conversation?.status === 'closed' ? 'open' : 'closed';
+    this.dispatchEvent(new CustomEvent('amoiq-agent-status', { detail: { status }, bubbles: true, composed: true }));
   }
 
   private handleKeydown(event: KeyboardEvent) {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
-      this.submit();
+      void this.submit();
     }
+  }
+
+  private handleQuickReplyKeydown(event: KeyboardEvent) {
+    // Enter adds the chip instead of sending the whole reply.
+    if (event.key === 'Enter' && !event.isComposing) {
+      event.preventDefault();
+      this.addQuickReply();
+    }
+  }
+
+  private addQuickReply() {
+    const text = this.quickReplyInput.value.trim();
+    if (!text) {
+      this.hint = 'Type the quick reply first.';
+      return;
+    }
+    if ([...text].length > MAX_QUICK_REPLY_LENGTH) {
+      this.hint = `A quick reply is at most ${MAX_QUICK_REPLY_LENGTH} characters.`;
+      return;
+    }
+    if (this.quickReplies.length >= MAX_QUICK_REPLIES) {
+      this.hint = `At most ${MAX_QUICK_REPLIES} quick replies per message.`;
+      return;
+    }
+    if (this.quickReplies.includes(text)) {
+      this.hint = `“${text}” is already a quick reply.`;
+      return;
+    }
+    this.quickReplies = [...this.quickReplies, text];
+    this.quickReplyInput.value = '';
+    this.hint = '';
+  }
+
+  private removeQuickReply(index: number) {
+    this.quickReplies = this.quickReplies.filter((_, i) => i !== index);
+    this.quickReplyInput?.focus();
+  }
+
+  private handleFiles() {
+    const picked = [...(this.fileInput.files ?? [])];
+    this.fileInput.value = '';
+    const room = MAX_ATTACHMENTS - this.files.filter((f) => !f.error).length;
+    if (picked.length > room) this.hint = `At most ${MAX_ATTACHMENTS} files per message: ${picked.length - Math.max(room, 0)} not added.`;
+    else this.hint = '';
+    for (const file of picked.slice(0, Math.max(room, 0))) this.startUpload(file);
+  }
+
+  private startUpload(file: File) {
+    if (!this.uploader) return;
+    const pending: PendingFile = { key: ++this.fileKey, name: file.name, size: file.size, loaded: 0, handle: null, attachment: null, error: '' };
+    const update = (patch: Partial<PendingFile>) => {
+      this.files = this.files.map((f) => (f.key === pending.key ? { ...f, ...patch } : f));
+    };
+    this.files = [...this.files, pending];
+    const handle = this.uploader(file, (loaded) => update({ loaded }));
+    update({ handle });
+    handle.done.then(
+      (attachment) => update({ attachment, loaded: file.size }),
+      (error: { code?: string; message?: string }) => {
+        // A cancel removed the entry already; anything else stays, with the reason.
+        if (error?.code !== 'aborted') update({ error: uploadErrorText(error) });
+      },
+    );
+  }
+
+  private removeFile(file: PendingFile) {
+    this.files = this.files.filter((f) => f.key !== file.key);
+    if (!file.attachment && !file.error) file.handle?.abort();
+    this.textarea?.focus();
+  }
+
+  private dropFiles() {
+    for (const f of this.files) if (!f.attachment && !f.error) f.handle?.abort();
+    this.files = [];
   }
 
   private handleInput() {
@@ -101,15 +386,36 @@ export class AmoiqAgentConversation extends LitElement {
 
   private handleSubmit(event: Event) {
     event.preventDefault();
-    this.submit();
+    void this.submit();
   }
 
-  private submit() {
+  private async submit() {
+    if (this.sending) return;
     const text = this.textarea.value.trim();
-    if (!text) return;
-    this.textarea.value = '';
+    const attachments = this.files.flatMap((f) => (f.attachment ? [f.attachment.id] : []));
+    if (this.files.some((f) => !f.attachment && !f.error)) {
+      this.hint = 'Wait until the files are uploaded.';
+      return;
+    }
+    if (!text && attachments.length === 0) {
+      if (this.quickReplies.length) this.hint = 'Write a message to go with the quick replies.';
+      return;
+    }
+    if ([...text].length > MAX_TEXT) {
+      this.hint = `The reply is longer than ${MAX_TEXT} characters.`;
+      return;
+    }
+    this.hint = '';
     this.setTyping(false);
-    this.dispatchEvent(new CustomEvent('amoiq-agent-reply', { detail: { text }, bubbles: true, composed: true }));
+    const detail: AgentReplyDetail = { text, quickReplies: [...this.quickReplies], attachments };
+    this.dispatchEvent(new CustomEvent('amoiq-agent-reply', { detail, bubbles: true, composed: true }));
+    this.sending = true;
+    const sent = await (detail.result ?? Promise.resolve(true)).catch(() => false);
+    this.sending = false;
+    if (!sent) return;
+    this.textarea.value = '';
+    this.quickReplies = [];
+    this.files = this.files.filter((f) => !f.attachment);
   }
 
   private setTyping(typing: boolean) {
@@ -117,6 +423,77 @@ export class AmoiqAgentConversation extends LitElement {
     this.typing = typing;
     if (!typing) clearTimeout(this.typingTimer);
     this.dispatchEvent(new CustomEvent('amoiq-agent-typing', { detail: { typing }, bubbles: true, composed: true }));
+  }
+}
+
+/** The name the console uses for a conversation: verified user, then contact, then visitor id. */
+export function conversationTitle(c: Conversation): string {
+  return c.user?.name || c.user?.email || c.contact?.name || c.contact?.email || `Visitor ${c.visitorId.slice(0, 6)}…`;
+}
+
+function senderLabel(m: Message) {
+  if (m.sender.type === 'visitor') return 'Visitor';
+  return m.sender.name ?? (m.sender.type === 'ai' ? 'AI' : 'Agent');
+}
+
+/** The console's own text for a known system event; the server's fallback text otherwise. */
+export function noticeText(m: Message): string {
+  const who = m.sender.name;
+  switch (m.event) {
+    case 'closed':
+      return who ? `${who} closed the conversation.` : m.text || 'The conversation was closed.';
+    case 'reopened':
+      return who ? `${who} reopened the conversation.` : m.text || 'The conversation was reopened.';
+    case 'joined':
+      return who ? `${who} joined the conversation.` : m.text || 'An agent joined the conversation.';
+    default:
+      return m.text;
+  }
+}
+
+function renderAttachment(a: Attachment) {
+  const label = `${a.name} (${formatSize(a.size)})`;
+  // The URL comes from the server; only http(s) is ever made a link.
+  if (!isHttpUrl(a.url)) return html`<span class="file">${label}</span>`;
+  if (INLINE_IMAGE_TYPES.has(a.type)) {
+    return html`<a class="image" href=${a.url} target="_blank" rel="noopener noreferrer" title=${label}>
+      <img src=${a.url} alt=${a.name} loading="lazy" />
+      <span class="visually-hidden">(${formatSize(a.size)}, opens in a new tab)</span>
+    </a>`;
+  }
+  return html`<a class="file" href=${a.url} target="_blank" rel="noopener noreferrer" download=${a.name}>
+    ${a.name} <span class="file-size">(${formatSize(a.size)})</span>
+  </a>`;
+}
+
+function isHttpUrl(url: string) {
+  try {
+    return ['http:', 'https:'].includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** `48213` → `47 KB`. */
+export function formatSize(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '? B';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function uploadErrorText(error: { code?: string; message?: string }) {
+  switch (error?.code) {
+    case 'payload_too_large':
+      return 'too large';
+    case 'unsupported_type':
+      return 'this type of file is not allowed';
+    case 'conversation_closed':
+      return 'the conversation is closed';
+    case 'network':
+      return 'the server cannot be reached';
+    default:
+      return error?.message ?? 'upload failed';
   }
 }
 

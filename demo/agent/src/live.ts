@@ -1,3 +1,4 @@
+import { checkFrame, warnOnce } from './check.js';
 import type { AgentFrame } from './types.js';
 
 export type LiveStatus = 'connecting' | 'online' | 'offline';
@@ -53,13 +54,14 @@ export class AgentLive {
     const ws = new Impl(`${this.options.url}?token=${encodeURIComponent(this.options.token)}`);
     this.ws = ws;
     ws.addEventListener('message', (event) => {
-      let frame: AgentFrame;
+      let frame: AgentFrame | null;
       try {
-        frame = JSON.parse(String(event.data));
+        frame = checkFrame(JSON.parse(String(event.data)));
       } catch {
-        console.warn('amoiq agent console: ignoring a malformed frame');
+        warnOnce('json', 'ignoring a frame that is not JSON');
         return;
       }
+      if (!frame) return;
       if (frame.type === 'ready') {
         this.attempt = 0;
         this.options.onStatus('online');

@@ -57,6 +57,33 @@ export const styles = css`
   :host(:dir(rtl)) svg {
     transform: scaleX(-1);
   }
+  /* The emoji picker opens above the bar, inside the panel. */
+  :host {
+    position: relative;
+  }
+  .emoji-toggle {
+    display: inline-grid;
+    place-items: center;
+    width: 2.5rem;
+    height: 2.5rem;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    background: transparent;
+    color: var(--amoiq-chat-muted-color, #555);
+  }
+  .emoji-toggle:hover,
+  .emoji-toggle[aria-expanded='true'] {
+    color: var(--amoiq-chat-text-color, #1a1a1a);
+    background: color-mix(in srgb, currentColor 12%, transparent);
+  }
+  .emoji-picker {
+    position: absolute;
+    z-index: 1;
+    inset-block-end: calc(100% + 0.25rem);
+    inset-inline-end: 0.5rem;
+    max-inline-size: calc(100% - 1rem);
+  }
   .send:disabled {
     opacity: 0.45;
     cursor: default;

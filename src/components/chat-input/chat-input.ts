@@ -3,9 +3,17 @@ import { property, query, state } from 'lit/decorators.js';
 import { AmoiqInputSubmitEvent } from '../../events/input-submit-event.js';
 import { AmoiqTypingEvent } from '../../events/typing-event.js';
 import { LocaleConsumer } from '../../i18n/localize.js';
-import { MAX_MESSAGE_LENGTH } from '../../protocol/v1.js';
+import { MAX_ATTACHMENTS, MAX_MESSAGE_LENGTH, type AttachmentLimits } from '../../protocol/v1.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { styles } from './chat-input.styles.js';
+import type { AmoiqEmojiPicker, EmojiPickerStrings } from '../emoji-picker/emoji-picker.js';
+import type { AmoiqEmojiSelectEvent } from '../emoji-picker/events.js';
+import { loadEmojiPicker } from '../emoji-picker/loader.js';
+import { nativePickerPlatform } from '../emoji-picker/native-hint.js';
+import { AmoiqAttachmentRejectedEvent } from '../../events/attachment-rejected-event.js';
+import { acceptFor, attachmentsEnabled, formatSize, refusalFor } from './attachment-limits.js';
+import { AttachmentStaging, type Uploader } from './attachment-staging.js';
+import { attachIcon, chipStyles, renderChips } from './attachment-chips.js';
 
 /** Stop reporting typing after this long without a keystroke. */
 const TYPING_IDLE_MS = 3_000;
@@ -23,17 +31,28 @@ const COUNTER_FROM = 0.9;
  *
  * @fires {AmoiqInputSubmitEvent} amoiq-input-submit - The visitor sent the text (already trimmed, never empty).
  * @fires {AmoiqTypingEvent} amoiq-typing - The visitor started or stopped typing.
+ * @fires {AmoiqAttachmentRejectedEvent} amoiq-attachment-rejected - A picked, pasted or dropped file was refused by the attachment limits (not uploaded).
  *
  * @csspart base - The input bar.
  * @csspart textarea - The text box.
  * @csspart send-button - The send button.
  * @csspart counter - The characters-left counter near the length limit.
+ * @csspart emoji-button - The button that opens the emoji picker.
+ * @csspart emoji-picker - The emoji picker (`<amoiq-emoji-picker>`, loaded on first use), above the bar.
+ * @csspart attach-button - The button that opens the file picker (shown when attachments are allowed).
+ * @csspart staged-attachments - The list of files staged for the next message.
+ * @csspart staged-attachment - One staged file: thumbnail or type, name, size, progress, buttons.
+ * @csspart staged-thumbnail - The thumbnail of an uploaded image.
+ * @csspart upload-progress - The progress bar of an upload.
+ * @csspart attachment-remove - The button that cancels an upload or removes a staged file.
+ * @csspart attachment-retry - The button that uploads a failed file again.
+ * @csspart attachment-error - The message saying why a file was refused.
  *
  * @cssprop [--amoiq-chat-input-background=var(--amoiq-chat-surface-color, #fff)] - Bar background.
  * @cssprop [--amoiq-chat-input-radius=1.25rem] - Corner radius of the text box.
  */
 export class AmoiqChatInput extends LitElement {
-  static override styles = [sharedStyles, styles];
+  static override styles = [sharedStyles, styles, chipStyles];
   static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
 
   /** Placeholder of the text box; empty for the localized default ("Type a message…"). */
@@ -42,8 +61,30 @@ export class AmoiqChatInput extends LitElement {
   /** Longest text accepted, in characters. */
   @property({ type: Number, attribute: 'max-length' }) maxLength = MAX_MESSAGE_LENGTH;
 
+  /** Hide the emoji button. Its picker is a separate module, loaded on the button's first press. */
+  @property({ type: Boolean, attribute: 'no-emoji' }) noEmoji = false;
+
+  /** Whether the emoji picker is open. */
+  @state() private emojiOpen = false;
+  @query('.emoji-toggle') private emojiToggle?: HTMLButtonElement;
+  @query('amoiq-emoji-picker') private emojiPicker?: AmoiqEmojiPicker;
+  private emojiWarned = false;
+
+  /**
+   * What may be attached (type patterns and largest size); attachments are off while `types` is
+   * empty. `<amoiq-chat>` sets it from the server's configuration and its own attributes.
+   */
+  @property({ attribute: false }) attachmentLimits: AttachmentLimits = { maxSize: 0, types: [] };
+
+  /** Uploads a staged file; `<amoiq-chat>` sets it to its chat service's `upload`. */
+  @property({ attribute: false }) uploader?: Uploader;
+
   @state() private value = '';
+  /** Why the last refused file was refused, shown near the box and announced politely. */
+  @state() private refusal = '';
   @query('textarea') private textarea!: HTMLTextAreaElement;
+  @query('input[type=file]') private filePicker?: HTMLInputElement;
+  private readonly staging = new AttachmentStaging(() => this.requestUpdate());
 
   private readonly l10n = new LocaleConsumer(this);
   private typing = false;
@@ -51,7 +92,40 @@ export class AmoiqChatInput extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.closeEmoji(false);
     this.setTyping(false);
+    this.staging.clear();
+  }
+
+  /**
+   * Stages files for the next message (from the picker, a paste or a drop): each is checked
+   * against {@link attachmentLimits}; a refused one is not uploaded, the visitor is told why and
+   * an `amoiq-attachment-rejected` event fires; the others start uploading at once.
+   */
+  addFiles(files: Iterable<File>): void {
+    if (!attachmentsEnabled(this.attachmentLimits)) return;
+    const { strings: t, locale } = this.l10n.value;
+    const refusals: string[] = [];
+    this.staging.uploader = this.uploader;
+    for (const file of files) {
+      const reason = refusalFor(file, this.attachmentLimits, this.staging.items.length);
+      if (!reason) {
+        this.staging.add(file);
+        continue;
+      }
+      refusals.push(
+        reason === 'count'
+          ? t.attachmentTooMany(new Intl.NumberFormat(locale).format(MAX_ATTACHMENTS))
+          : reason === 'size'
+            ? t.attachmentTooLarge(file.name, formatSize(this.attachmentLimits.maxSize, locale))
+            : reason === 'empty'
+              ? t.attachmentEmpty(file.name)
+              : t.attachmentWrongType(file.name),
+      );
+      this.dispatchEvent(new AmoiqAttachmentRejectedEvent({ name: file.name, type: file.type, size: file.size, reason }));
+    }
+    // Each new pick replaces the previous explanation; several refusals are said together.
+    this.refusal = [...new Set(refusals)].join(' ');
   }
 
   /** Moves focus to the text box. */
@@ -79,8 +153,10 @@ export class AmoiqChatInput extends LitElement {
           .value=${this.value}
           @input=${this.handleInput}
           @keydown=${this.handleKeydown}
+          @paste=${this.handlePaste}
         ></textarea>
-        <button part="send-button" class="send" type="submit" aria-label=${en.send} ?disabled=${!this.value.trim()}>
+        ${this.renderAttach()} ${this.renderEmojiButton()}
+        <button part="send-button" class="send" type="submit" aria-label=${en.send} ?disabled=${!this.canSend}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
         </button>
         ${counting
@@ -89,8 +165,128 @@ export class AmoiqChatInput extends LitElement {
             >`
           : nothing}
         <span class="visually-hidden" aria-live="polite">${announce}</span>
+        ${renderChips(this.staging.items, en, this.l10n.value.locale, this.attachmentLimits.maxSize, {
+          remove: (key) => this.staging.remove(key),
+          retry: (key) => {
+            this.staging.uploader = this.uploader;
+            this.staging.retry(key);
+          },
+        })}
+        <p part="attachment-error" class=${this.refusal ? 'refusal' : 'visually-hidden'} role="status">${this.refusal}</p>
       </form>
+      ${this.renderEmojiPicker()}
     `;
+  }
+
+  /** Text, or at least one uploaded file, and no upload still running. */
+  private get canSend(): boolean {
+    return (this.value.trim() !== '' || this.staging.uploaded.length > 0) && !this.staging.uploading;
+  }
+
+  private renderEmojiButton() {
+    if (this.noEmoji) return nothing;
+    return html`<button
+      part="emoji-button"
+      class="emoji-toggle"
+      type="button"
+      aria-label=${this.l10n.value.strings.emojiButton}
+      aria-haspopup="dialog"
+      aria-expanded=${this.emojiOpen ? 'true' : 'false'}
+      aria-controls=${this.emojiOpen ? 'emoji-picker' : nothing}
+      @click=${this.toggleEmoji}
+    >
+      ${emojiIcon}
+    </button>`;
+  }
+
+  private renderEmojiPicker() {
+    if (!this.emojiOpen || this.noEmoji) return nothing;
+    const t = this.l10n.value.strings;
+    const strings: EmojiPickerStrings = { label: t.emojiPicker, groups: t.emojiGroupsLabel, groupNames: t.emojiGroups };
+    const platform = nativePickerPlatform();
+    const hint = platform === 'windows' ? t.emojiHintWindows : platform === 'mac' ? t.emojiHintMac : '';
+    return html`<amoiq-emoji-picker
+      part="emoji-picker"
+      id="emoji-picker"
+      class="emoji-picker"
+      .strings=${strings}
+      hint=${hint}
+      @amoiq-emoji-select=${this.handleEmojiSelect}
+      @amoiq-emoji-close=${() => this.closeEmoji(true)}
+    ></amoiq-emoji-picker>`;
+  }
+
+  /** Opens the emoji picker (loading it the first time) or closes it. */
+  private async toggleEmoji(): Promise<void> {
+    if (this.emojiOpen) {
+      this.closeEmoji(true);
+      return;
+    }
+    try {
+      await loadEmojiPicker();
+    } catch (err) {
+      if (!this.emojiWarned) console.warn(`[amoiq-chat] The emoji picker could not be loaded (${(err as Error).message}); typing emoji still works.`);
+      this.emojiWarned = true;
+      return;
+    }
+    this.emojiOpen = true;
+    await this.updateComplete;
+    this.emojiPicker?.focus();
+    document.addEventListener('pointerdown', this.handleOutsidePointer, true);
+  }
+
+  private closeEmoji(focusButton: boolean): void {
+    document.removeEventListener('pointerdown', this.handleOutsidePointer, true);
+    if (!this.emojiOpen) return;
+    this.emojiOpen = false;
+    if (focusButton) void this.updateComplete.then(() => this.emojiToggle?.focus());
+  }
+
+  private readonly handleOutsidePointer = (e: PointerEvent): void => {
+    const path = e.composedPath();
+    if (!path.some((node) => node === this.emojiPicker || node === this.emojiToggle)) this.closeEmoji(false);
+  };
+
+  private handleEmojiSelect(e: AmoiqEmojiSelectEvent): void {
+    this.insertAtCaret(e.detail.emoji);
+    this.closeEmoji(false);
+    this.textarea.focus();
+  }
+
+  /** Inserts text at the caret (replacing the selection), unless it would pass {@link maxLength}. */
+  private insertAtCaret(text: string): void {
+    const box = this.textarea;
+    const { selectionStart: start, selectionEnd: end } = box;
+    if (box.value.length - (end - start) + text.length > this.maxLength) return;
+    box.setRangeText(text, start, end, 'end');
+    // As if typed: the send button, the counter and the typing report follow the input event.
+    box.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText', data: text }));
+  }
+
+  private renderAttach() {
+    if (!attachmentsEnabled(this.attachmentLimits)) return nothing;
+    return html`<button part="attach-button" class="attach" type="button" aria-label=${this.l10n.value.strings.attach} @click=${this.handleAttach}>
+        ${attachIcon}
+      </button>
+      <input type="file" multiple hidden tabindex="-1" accept=${acceptFor(this.attachmentLimits)} @change=${this.handlePicked} />`;
+  }
+
+  private handleAttach(): void {
+    this.filePicker?.click();
+  }
+
+  private handlePicked(e: Event): void {
+    const picker = e.target as HTMLInputElement;
+    this.addFiles([...(picker.files ?? [])]);
+    picker.value = '';
+  }
+
+  private handlePaste(e: ClipboardEvent): void {
+    const files = [...(e.clipboardData?.files ?? [])];
+    if (!files.length || !attachmentsEnabled(this.attachmentLimits)) return;
+    // A copied image often comes with its text or HTML too; pasting files keeps only the files.
+    if (!e.clipboardData?.getData('text/plain')) e.preventDefault();
+    this.addFiles(files);
   }
 
   private handleInput(e: InputEvent): void {
@@ -115,8 +311,10 @@ export class AmoiqChatInput extends LitElement {
 
   private submit(): void {
     const text = this.value.trim();
-    if (!text) return;
-    this.dispatchEvent(new AmoiqInputSubmitEvent({ text }));
+    if (!this.canSend) return;
+    const attachments = this.staging.takeUploaded();
+    this.refusal = '';
+    this.dispatchEvent(new AmoiqInputSubmitEvent(attachments.length ? { text, attachments } : { text }));
     this.value = '';
     this.textarea.value = '';
     this.autosize();
@@ -137,3 +335,9 @@ export class AmoiqChatInput extends LitElement {
     this.dispatchEvent(new AmoiqTypingEvent({ typing }));
   }
 }
+
+const emojiIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
+  <path
+    d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm-3.5-9a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM12 17.5a5.5 5.5 0 0 0 5-3.2l-1.8-.8a3.5 3.5 0 0 1-6.4 0l-1.8.8a5.5 5.5 0 0 0 5 3.2z"
+  />
+</svg>`;

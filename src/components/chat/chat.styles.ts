@@ -16,6 +16,7 @@ const darkTokens = unsafeCSS(`
   --amoiq-message-list-background: #1f2125;
   --amoiq-message-list-incoming-background: #33363b;
   --amoiq-message-list-incoming-color: #e8eaed;
+  --amoiq-away-banner-background: #3b3424;
 `);
 
 export const styles = css`
@@ -77,6 +78,28 @@ export const styles = css`
   }
   .panel[hidden] {
     display: none;
+  }
+  /* [attachments] Over all rows of the panel grid while files are dragged onto it. */
+  .drop-zone {
+    grid-row: 1 / -1;
+    grid-column: 1;
+    z-index: 1;
+    display: grid;
+    place-items: center;
+    margin: 0.5rem;
+    padding: 1rem;
+    border: 3px dashed var(--amoiq-chat-accent-color, #0088ff);
+    border-radius: calc(var(--amoiq-chat-radius, 1rem) - 0.25rem);
+    background: var(--amoiq-chat-surface-color, #fff);
+    color: var(--amoiq-chat-text-color, #1a1a1a);
+    font-weight: 600;
+    text-align: center;
+    pointer-events: none;
+  }
+  @media (forced-colors: active) {
+    .drop-zone {
+      border-color: Highlight;
+    }
   }
   @keyframes amoiq-chat-open {
     from {

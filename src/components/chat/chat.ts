@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { nanoid } from 'nanoid';
 import { property, query } from 'lit/decorators.js';
 import { styleProps } from '../../styles/style-props.js';
 import { ChatController } from '../../controllers/chat-controller.js';
@@ -21,6 +22,15 @@ import { sharedStyles } from '../../styles/shared.js';
 import type { AmoiqChatInput } from '../chat-input/chat-input.js';
 import { isColor, isHttpUrl, isLength, isPosition, readableOn, type ChatPosition } from './config.js';
 import { styles } from './chat.styles.js';
+// [lifecycle]
+import type { TemplateResult } from 'lit';
+import { ReadController } from '../../controllers/read-controller.js';
+import { parsePreChatFields, validFields, type PreChatField } from '../pre-chat-form/fields.js';
+// [/lifecycle]
+import { AttachmentDropController } from '../../controllers/attachment-drop-controller.js';
+import { effectiveLimits, parseSize, parseTypes } from '../chat-input/attachment-limits.js';
+import type { Attachment, AttachmentLimits } from '../../protocol/v1.js';
+import type { UploadOptions } from '../../services/upload.js';
 
 const DEFAULTS = {
   position: 'bottom-right' as ChatPosition,
@@ -59,7 +69,10 @@ const THEMES: readonly ChatTheme[] = ['light', 'dark', 'auto'];
  * @fires {AmoiqMessageEvent} amoiq-message - A visitor message was stored by the server, or a message from the other side arrived.
  * @fires {AmoiqConnectionChangeEvent} amoiq-connection-change - The connection state or transport changed.
  * @fires {AmoiqErrorEvent} amoiq-error - A message was refused or a value was invalid.
+ * @fires {AmoiqAttachmentRejectedEvent} amoiq-attachment-rejected - A picked, pasted or dropped file was refused by the attachment limits (`detail`: `name`, `type`, `size`, `reason`: `type`, `size`, `empty` or `count`); it was not uploaded.
  * @fires {AmoiqResetEvent} amoiq-reset - `reset()` is about to clear the visitor's local state; cancelable (`detail.unsent` counts unsent messages).
+ * @fires {AmoiqContactEvent} amoiq-contact - The server stored contact details the visitor gave in the pre-chat form or the away banner (`detail`: `contact`, `source`).
+ * @fires {AmoiqNewConversationEvent} amoiq-new-conversation - The visitor started a new conversation after an agent closed the previous one.
  *
  * @csspart base - The wrapper of launcher and panel.
  * @csspart panel - The chat panel.
@@ -68,6 +81,10 @@ const THEMES: readonly ChatTheme[] = ['light', 'dark', 'auto'];
  * @csspart header - The `<amoiq-chat-header>`.
  * @csspart message-list - The `<amoiq-message-list>`.
  * @csspart input - The `<amoiq-chat-input>`.
+ * @csspart away - The away banner (`<amoiq-away-banner>`), shown while no agent is online.
+ * @csspart pre-chat - The pre-chat form (`<amoiq-pre-chat-form>`), shown before the first message when `pre-chat-fields` is set.
+ * @csspart closed - The closed-conversation bar (`<amoiq-conversation-closed>`) that replaces the message box.
+ * @csspart drop-zone - The indication shown over the panel while files are dragged onto it.
  *
  * @cssprop [--amoiq-chat-accent-color=#0088FF] - Accent colour (launcher, header, own bubbles); `theme-color` sets it.
  * @cssprop [--amoiq-chat-on-accent-color=#000] - Text on the accent colour; chosen for contrast when `theme-color` is set.
@@ -141,6 +158,66 @@ export class AmoiqChat extends LitElement {
   /** While the tab is hidden, alternate the page title with "(1) New message" until the visitor comes back. */
   @property({ type: Boolean, attribute: 'title-flash' }) titleFlash = false;
 
+  /**
+   * Opt in to relinking an anonymous visitor whose browser storage was cleared, by a coarse browser
+   * fingerprint sent when a new visitor id is made (docs/security.md, "Fingerprint relink"). Off by
+   * default; never used for logged-in visitors; the site's privacy policy must cover it.
+   */
+  @property({ type: Boolean }) fingerprint = false;
+
+  /** Hide the emoji button of the message box (its picker is only loaded when first opened). */
+  @property({ type: Boolean, attribute: 'no-emoji' }) noEmoji = false;
+
+  /**
+   * Types of files the visitor may attach, as a comma list of MIME types and `type/*` patterns
+   * (`image/*,application/pdf`). It narrows the server's list (a type the server does not take is
+   * ignored); empty uses the server's list; `none` turns attachments off.
+   */
+  @property({ attribute: 'attachment-types' }) attachmentTypes = '';
+
+  /**
+   * Largest file the visitor may attach: bytes, or a number with a unit (`5MB`, `500KB`; K, M and
+   * G are powers of 1024). It narrows the server's limit; empty uses the server's.
+   */
+  @property({ attribute: 'attachment-max-size' }) attachmentMaxSize = '';
+
+  // [lifecycle]
+  /** Text of the away banner shown while no agent is online; wins over the tenant's `awayMessage`; empty for the localized default. */
+  @property({ attribute: 'away-message' }) awayMessage = '';
+
+  /**
+   * Fields of the optional pre-chat form, shown before the first message of a conversation.
+   * As an attribute, a comma list of field names (`name,email*`): `name`, `email` and `phone` get
+   * localized labels and input types, a trailing `*` marks a required field, other names become
+   * text fields labelled with the name. As a property, an array of
+   * `{ name, label?, type?, required? }` for full control. Empty (default): no form.
+   */
+  @property({ attribute: 'pre-chat-fields', converter: { fromAttribute: (v: string | null) => parsePreChatFields(v, (t) => console.warn(`[amoiq-chat] ${t}`)) } })
+  preChatFields: PreChatField[] = [];
+
+  static {
+    // Reports messages read while the panel is open and the page visible.
+    this.addInitializer((el) => {
+      const chat = el as AmoiqChat;
+      new ReadController(chat, () => chat.chat.service, () => chat.opened);
+      // When the form or the closed bar that had focus gives way (details stored, new conversation,
+      // closed by the agent), focus moves to what replaced it rather than being lost.
+      let shown: string | undefined;
+      let focused = false;
+      chat.addController({
+        hostUpdate: () => {
+          focused = !!chat.shadowRoot?.activeElement?.matches('amoiq-chat-input, amoiq-pre-chat-form, amoiq-conversation-closed');
+        },
+        hostUpdated: () => {
+          const kind = chat.composerKind();
+          if (shown !== undefined && kind !== shown && focused && chat.opened) chat.focusComposer();
+          shown = kind;
+        },
+      });
+    });
+  }
+  // [/lifecycle]
+
   @query('.launcher') private launcher!: HTMLButtonElement;
   @query('amoiq-chat-input') private input?: AmoiqChatInput;
 
@@ -153,6 +230,13 @@ export class AmoiqChat extends LitElement {
   );
   private readonly warned = new Set<string>();
   private focusInputOnOpen = false;
+  private readonly drop = new AttachmentDropController(
+    this,
+    () => this.opened && this.attachmentLimits.types.length > 0,
+    (files) => this.input?.addFiles(files),
+  );
+  private readonly upload = (file: File, options: UploadOptions) =>
+    this.chat.service ? this.chat.service.upload(file, options) : Promise.reject(new Error('The chat is not connected.'));
 
   /** The conversation as shown: stored messages in order, then the visitor's unsent ones. */
   get messages(): readonly ChatMessage[] {
@@ -183,21 +267,29 @@ export class AmoiqChat extends LitElement {
     else this.open();
   }
 
+  /** The attachment limits in force: the server's, narrowed by `attachment-types` and `attachment-max-size`. */
+  get attachmentLimits(): AttachmentLimits {
+    const types = parseTypes(this.attachmentTypes);
+    const maxSize = parseSize(this.attachmentMaxSize);
+    return effectiveLimits(this.chat.service?.state.remoteConfig.attachments, { types: types.types, maxSize });
+  }
+
   /**
    * Sends a message as the visitor. It is queued (IndexedDB) and delivered as soon as the
-   * connection allows. Returns the queued message, or undefined when the text is empty or too
-   * long (an `amoiq-error` event and a warning say why).
+   * connection allows. `attachments` are files already uploaded to the conversation (at most 5;
+   * the text may then be empty). Returns the queued message, or undefined when the text is empty
+   * or too long (an `amoiq-error` event and a warning say why).
    */
-  send(text: string): ChatMessage | undefined {
+  send(text: string, attachments?: readonly Attachment[]): ChatMessage | undefined {
     const service = this.chat.service;
     if (!service) {
       this.fail('not_connected', 'send() was called while the element is not in the document.');
       return undefined;
     }
     try {
-      return service.send(text);
+      return service.send(text, attachments);
     } catch (err) {
-      this.fail(text.trim() ? 'payload_too_large' : 'bad_request', (err as Error).message);
+      this.fail(text.trim() && (attachments?.length ?? 0) <= 5 ? 'payload_too_large' : 'bad_request', (err as Error).message);
       return undefined;
     }
   }
@@ -225,15 +317,23 @@ export class AmoiqChat extends LitElement {
     if (changed.has('gatewayUrl') && this.gatewayUrl && !isHttpUrl(this.gatewayUrl)) {
       this.warn('gateway-url', `"${this.gatewayUrl}" is not an http(s) URL; using the page's origin.`);
     }
+    if (changed.has('attachmentTypes')) {
+      const { invalid } = parseTypes(this.attachmentTypes);
+      if (invalid.length) this.warn('attachment-types', `${invalid.map((t) => `"${t}"`).join(', ')} is not a MIME type or type/* pattern; ignored.`);
+    }
+    if (changed.has('attachmentMaxSize') && Number.isNaN(parseSize(this.attachmentMaxSize))) {
+      this.warn('attachment-max-size', `"${this.attachmentMaxSize}" is not a size (bytes, or like 5MB); using the server's limit.`);
+    }
     if ((changed.has('tenantId') || changed.has('apiKey')) && !this.tenantId && !this.apiKey) {
       this.warn('tenant-id', 'is missing (and there is no api-key): the backend cannot tell which site this is.');
     }
-    if ((['gatewayUrl', 'apiKey', 'tenantId', 'dbName'] as const).some((k) => changed.has(k))) {
+    if ((['gatewayUrl', 'apiKey', 'tenantId', 'dbName', 'fingerprint'] as const).some((k) => changed.has(k))) {
       this.chat.configure({
         gatewayUrl: this.gatewayUrl && isHttpUrl(this.gatewayUrl) ? this.gatewayUrl : location.origin,
         apiKey: this.apiKey || undefined,
         tenantId: this.tenantId || undefined,
         dbName: this.dbName || undefined,
+        fingerprint: this.fingerprint,
       });
     }
   }
@@ -244,7 +344,7 @@ export class AmoiqChat extends LitElement {
     if (was !== undefined) this.chat.panelChanged(this.opened);
     if (this.opened && this.focusInputOnOpen) {
       this.focusInputOnOpen = false;
-      this.input?.focus();
+      this.focusComposer();
     }
     if (this.opened && was !== true) this.dispatchEvent(new AmoiqOpenEvent());
     if (!this.opened && was === true) this.dispatchEvent(new AmoiqCloseEvent());
@@ -292,19 +392,24 @@ export class AmoiqChat extends LitElement {
             @amoiq-close-request=${this.close}
             ><slot name="header"></slot
           ></amoiq-chat-header>
+          ${this.renderAway()}
           <amoiq-message-list
             part="message-list"
-            exportparts="message, bubble, meta, avatar, sender, date-separator, notice, quick-replies, quick-reply, retry-button, new-messages-pill, loading, typing"
+            exportparts="message, bubble, meta, avatar, sender, date-separator, notice, quick-replies, quick-reply, retry-button, new-messages-pill, loading, typing, attachments, attachment, attachment-image"
             .welcomeMessage=${this.welcomeMessage || remote.welcomeMessage || ''}
             @amoiq-retry=${this.handleRetry}
             @amoiq-quick-reply=${this.handleQuickReply}
           ></amoiq-message-list>
-          <amoiq-chat-input
+          ${this.renderComposer(html`<amoiq-chat-input
             part="input"
-            exportparts="textarea, send-button, counter"
+            exportparts="textarea, send-button, counter, attach-button, staged-attachments, staged-attachment, staged-thumbnail, upload-progress, attachment-remove, attachment-retry, attachment-error, emoji-button, emoji-picker"
+            ?no-emoji=${this.noEmoji}
+            .attachmentLimits=${this.attachmentLimits}
+            .uploader=${this.upload}
             @amoiq-input-submit=${this.handleSubmit}
             @amoiq-typing=${this.handleTyping}
-          ></amoiq-chat-input>
+          ></amoiq-chat-input>`)}
+          ${this.drop.active ? html`<div part="drop-zone" class="drop-zone" role="status">${strings.dropFiles}</div>` : nothing}
         </section>
         <button
           part="launcher"
@@ -331,7 +436,7 @@ export class AmoiqChat extends LitElement {
   }
 
   private handleSubmit(e: AmoiqInputSubmitEvent): void {
-    this.send(e.detail.text);
+    this.send(e.detail.text, e.detail.attachments);
   }
 
   private handleTyping(e: AmoiqTypingEvent): void {
@@ -341,6 +446,61 @@ export class AmoiqChat extends LitElement {
   private handleQuickReply(e: AmoiqQuickReplyEvent): void {
     this.send(e.detail.text);
   }
+
+  // [lifecycle]
+  /** The away banner while no agent is online (and the conversation is open). */
+  private renderAway() {
+    const state = this.chat.service?.state;
+    if (state?.agentsOnline !== false || state.conversationStatus === 'closed') return nothing;
+    const message = this.awayMessage || state.remoteConfig.awayMessage || '';
+    return html`<amoiq-away-banner part="away" exportparts="base: away-base, message: away-message, email-input: away-email-input, submit-button: away-submit-button, confirmation: away-confirmation" .message=${message}></amoiq-away-banner>`;
+  }
+
+  /** What sits under the list: the closed bar, the pre-chat form, or the message box. */
+  private renderComposer(input: TemplateResult) {
+    const state = this.chat.service?.state;
+    if (state?.conversationStatus === 'closed') {
+      return html`<amoiq-conversation-closed
+        part="closed"
+        exportparts="note: closed-note, new-conversation-button"
+      ></amoiq-conversation-closed>`;
+    }
+    if (this.isPreChatShown()) {
+      return html`<amoiq-pre-chat-form
+        part="pre-chat"
+        exportparts="base: pre-chat-base, field: pre-chat-field, submit-button: pre-chat-submit-button"
+        .fields=${this.validPreChatFields()}
+        .prefill=${{ name: this.userName || undefined, email: this.userEmail || undefined }}
+      ></amoiq-pre-chat-form>`;
+    }
+    return input;
+  }
+
+  /** The pre-chat form shows until the visitor gave details or wrote in this conversation. */
+  private isPreChatShown(): boolean {
+    const state = this.chat.service?.state;
+    if (!state || state.contact || !this.validPreChatFields().length) return false;
+    return !state.messages.some((m) => m.sender.type === 'visitor');
+  }
+
+  private validPreChatFields(): PreChatField[] {
+    return validFields(this.preChatFields, (t) => this.warn('preChatFields', t));
+  }
+
+  /** Focus goes where the visitor continues: the message box, else the form or the closed bar. */
+  private focusComposer(): void {
+    const target = this.renderRoot.querySelector<HTMLElement & { hasUpdated?: boolean; updateComplete?: Promise<unknown> }>('amoiq-chat-input, amoiq-pre-chat-form, amoiq-conversation-closed');
+    // A part that just appeared has not rendered its field yet.
+    if (target?.hasUpdated === false) void target.updateComplete?.then(() => target.focus());
+    else target?.focus();
+  }
+
+  /** Which of the three sits under the list now. */
+  private composerKind(): 'closed' | 'pre-chat' | 'input' {
+    if (this.chat.service?.state.conversationStatus === 'closed') return 'closed';
+    return this.isPreChatShown() ? 'pre-chat' : 'input';
+  }
+  // [/lifecycle]
 
   private handleRetry(e: AmoiqRetryEvent): void {
     this.chat.service?.retry(e.detail.clientId);
@@ -412,11 +572,16 @@ export class AmoiqChat extends LitElement {
     const unsent = this.messages.filter((m) => m.status === 'pending' || m.status === 'failed').length;
     if (!this.dispatchEvent(new AmoiqResetEvent({ unsent }))) return false;
     const connected = this.isConnected;
+    // Best effort, bounded: the server drops what it keeps to relink this visitor (fingerprint).
+    await this.chat.service?.forget();
     this.chat.hostDisconnected(); // stops the service: no write of the old visitor after the clear
     this.userId = this.userToken = this.userName = this.userEmail = '';
     const store = new ChatStore(this.tenantId || this.apiKey || 'default', this.dbName || undefined);
     setIdentity(store.identityKey, undefined);
     await store.clear();
+    // The next visitor's id is made here, not by an empty store, so it is never fingerprinted:
+    // a reset visitor must not be relinked to anyone (docs/security.md).
+    await store.setVisitorId(nanoid());
     if (connected && this.isConnected) this.chat.hostConnected();
     return true;
   }

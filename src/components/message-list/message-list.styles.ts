@@ -148,6 +148,17 @@ export const styles = css`
   .failed {
     color: var(--amoiq-chat-error-color, #b3261e);
   }
+  .status.read {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.125rem;
+    font-weight: 600;
+  }
+  .read-icon {
+    inline-size: 1rem;
+    block-size: 1rem;
+    fill: currentColor;
+  }
   .retry,
   .quick-reply,
   .pill {

@@ -10,8 +10,10 @@ import type { ChatMessage } from '../../services/chat-service.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { parseMarkdown, renderMarkdown, type Block } from './markdown.js';
 import { avatarHue, buildRows, initials, localeOf, quickRepliesOf, senderName, statusLabel, timeLabel, type ListMessage, type Row } from './rows.js';
+import { noticeText } from './rows.js';
 import { RowWindow } from './windowing.js';
 import { styles } from './message-list.styles.js';
+import { attachmentStyles, renderAttachments } from './message-attachments.js';
 
 /** Within this many pixels of the bottom the list counts as "at the bottom" and follows new messages. */
 const BOTTOM_SLACK = 48;
@@ -59,6 +61,9 @@ type MessageRow = Extract<Row, { kind: 'message' }>;
  * @csspart new-messages-pill - The button that counts unseen new messages and jumps to them.
  * @csspart loading - The indicator shown while older messages load.
  * @csspart typing - The typing indicator line.
+ * @csspart attachments - The files of a message.
+ * @csspart attachment - One file: an image thumbnail or a file link, opening the file in a new tab.
+ * @csspart attachment-image - The thumbnail of an image file.
  *
  * @cssprop [--amoiq-message-list-background=var(--amoiq-chat-surface-color, #fff)] - List background.
  * @cssprop [--amoiq-message-list-incoming-background=#eef1f4] - Bubble of messages from the other side.
@@ -73,7 +78,7 @@ type MessageRow = Extract<Row, { kind: 'message' }>;
  * @cssprop [--amoiq-chat-border-color=#e2e5e9] - The lines of date separators.
  */
 export class AmoiqMessageList extends LitElement {
-  static override styles = [sharedStyles, styles];
+  static override styles = [sharedStyles, styles, attachmentStyles];
 
   /** A greeting shown first, before any message; not stored on the server. */
   @property({ attribute: 'welcome-message' }) welcomeMessage = '';
@@ -304,7 +309,7 @@ export class AmoiqMessageList extends LitElement {
     if (!incoming.length) return;
     if (!this.atBottom && !this.jumpToBottom) this.unseen += incoming.length;
     const t = this.l10n.value.strings;
-    const fresh = incoming.map((m) => ({ key: m.key, text: `${senderName(m.sender, t)}: ${m.text}` }));
+    const fresh = incoming.map((m) => ({ key: m.key, text: `${senderName(m.sender, t)}: ${[noticeText(m, t), ...(m.attachments ?? []).map((a) => a.name)].filter(Boolean).join(' ')}` }));
     this.announcements = [...this.announcements, ...fresh].slice(-ANNOUNCED);
   }
 
@@ -370,7 +375,7 @@ export class AmoiqMessageList extends LitElement {
         return html`<div class="row" data-key=${row.key} data-msg>
           <div part="notice" class="notice">
             <span class="visually-hidden">${senderName(row.message.sender, this.l10n.value.strings)}:</span>
-            <span dir="auto">${row.message.text}</span> <time datetime=${row.message.createdAt}>${this.time(row.message)}</time>
+            <span dir="auto">${noticeText(row.message, this.l10n.value.strings)}</span> <time datetime=${row.message.createdAt}>${this.time(row.message)}</time>
           </div>
         </div>`;
       case 'message':
@@ -387,7 +392,8 @@ export class AmoiqMessageList extends LitElement {
         ${first && !own ? this.renderAvatar(m) : nothing}
         <div class="content">
           ${first && !own ? html`<span part="sender" class="sender">${name}</span>` : html`<span class="visually-hidden">${name}:</span>`}
-          <div part="bubble" class="bubble" dir="auto">${this.renderText(m)}</div>
+          ${m.text || !m.attachments?.length ? html`<div part="bubble" class="bubble" dir="auto">${this.renderText(m)}</div>` : nothing}
+          ${renderAttachments(m.attachments, this.l10n.value.strings, this.locale)}
           <div part="meta" class="meta">
             <time datetime=${m.createdAt}>${this.time(m)}</time>${own ? this.renderStatus(m) : nothing}
           </div>
@@ -422,6 +428,7 @@ export class AmoiqMessageList extends LitElement {
     const t = this.l10n.value.strings;
     const label = statusLabel(m.status, t);
     if (!label) return nothing;
+    if (m.status === 'read') return html`<span class="status read">${readIcon}${label}</span>`;
     if (m.status !== 'failed') return html`<span class="status ${m.status}">${label}</span>`;
     return html`<span class="status failed" title=${m.error ?? ''}>${label}</span>
       <button part="retry-button" class="retry" type="button" @click=${() => this.handleRetry(m)}>${t.retry}</button>`;
@@ -446,6 +453,11 @@ export class AmoiqMessageList extends LitElement {
     return timeLabel(new Date(m.createdAt), this.locale);
   }
 }
+
+/** Two check marks: "read" differs from "delivered" by more than its word. */
+const readIcon = html`<svg class="read-icon" viewBox="0 0 24 24" aria-hidden="true">
+  <path d="M1.3 12.7 6.6 18l1.4-1.4-5.3-5.3zM22.3 5.3 12 15.6l-4.6-4.6L6 12.4l6 6 11.7-11.7zM18 6.7l-1.4-1.4-6.3 6.3 1.4 1.4z" />
+</svg>`;
 
 const sparkIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
   <path d="M12 2l2.2 6.6L21 11l-6.8 2.4L12 20l-2.2-6.6L3 11l6.8-2.4z" />

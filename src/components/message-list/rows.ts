@@ -23,6 +23,17 @@ export function statusLabel(status: string | undefined, t: Strings): string | un
   return status && Object.hasOwn(labels, status) ? labels[status] : undefined;
 }
 
+/**
+ * The text of a message as the list shows it: a system notice with a known `event` (closed,
+ * reopened, joined) in the visitor's language, naming the agent when the server gave a name;
+ * anything else as sent.
+ */
+export function noticeText(message: Pick<ChatMessage, 'text' | 'event' | 'sender'>, t: Strings): string {
+  if (message.sender.type !== 'system' || !message.event) return message.text;
+  const name = message.sender.name || undefined;
+  return { closed: t.closedNotice, reopened: t.reopenedNotice, joined: t.joinedNotice }[message.event]?.(name) ?? message.text;
+}
+
 /** The name shown for a sender, falling back to a label for its type. */
 export function senderName(sender: Sender, t: Strings): string {
   if (sender.name) return sender.name;

@@ -1,0 +1,59 @@
+import { LitElement, html } from 'lit';
+import { query, state } from 'lit/decorators.js';
+import { ChatStateController } from '../../controllers/chat-state-controller.js';
+import { LocaleConsumer } from '../../i18n/localize.js';
+import { sharedStyles } from '../../styles/shared.js';
+import { formStyles } from '../pre-chat-form/form.styles.js';
+import { styles } from './conversation-closed.styles.js';
+
+/**
+ * Takes the place of the message box once an agent closed the conversation: a short note and a
+ * "Start a new conversation" button. Pressing it asks the server for a new conversation
+ * (`startNewConversation()`); messages still queued move there.
+ *
+ * @tag amoiq-conversation-closed
+ * @summary Closed-conversation note and new-conversation button.
+ *
+ * @csspart base - The bar.
+ * @csspart note - The note saying the conversation ended.
+ * @csspart new-conversation-button - The "Start a new conversation" button.
+ */
+export class AmoiqConversationClosed extends LitElement {
+  static override styles = [sharedStyles, formStyles, styles];
+  static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+
+  @state() private busy = false;
+  @query('button') private button?: HTMLButtonElement;
+
+  private readonly chat = new ChatStateController(this);
+  private readonly l10n = new LocaleConsumer(this);
+
+  /** Moves focus to the button. */
+  override focus(options?: FocusOptions): void {
+    this.button?.focus(options);
+  }
+
+  override render() {
+    const t = this.l10n.value.strings;
+    return html`<div part="base" class="base">
+      <p part="note">${t.conversationClosed}</p>
+      <button part="new-conversation-button" class="submit" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.handleClick}>
+        ${t.startNewConversation}
+      </button>
+    </div>`;
+  }
+
+  private async handleClick(): Promise<void> {
+    const service = this.chat.service;
+    if (!service || this.busy) return;
+    this.busy = true;
+    try {
+      // <amoiq-chat> fires amoiq-new-conversation and shows the message box.
+      await service.startNewConversation();
+    } catch (err) {
+      console.warn(`[amoiq-chat] Could not start a new conversation: ${(err as Error).message}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+  }
+  .base {
+    display: flex;
+    flex-direction: column;
+    max-block-size: min(20rem, 60vh);
+    max-inline-size: 100%;
+    inline-size: max-content;
+    border: 1px solid var(--amoiq-chat-border-color, #8d949e);
+    border-radius: calc(var(--amoiq-chat-radius, 1rem) * 0.75);
+    background: var(--amoiq-emoji-picker-background, var(--amoiq-chat-surface-color, #fff));
+    box-shadow: var(--amoiq-chat-shadow, 0 12px 40px rgb(0 0 0 / 0.22));
+    overflow: hidden;
+    animation: rise 0.15s ease-out;
+  }
+  @keyframes rise {
+    from {
+      opacity: 0;
+      transform: translateY(0.5rem);
+    }
+  }
+  .tabs {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.125rem;
+    padding: 0.25rem;
+    border-block-end: 1px solid var(--amoiq-chat-border-color, #8d949e);
+  }
+  .tab,
+  .emoji {
+    display: inline-grid;
+    place-items: center;
+    inline-size: var(--amoiq-emoji-picker-size, 2.25rem);
+    block-size: var(--amoiq-emoji-picker-size, 2.25rem);
+    padding: 0;
+    border: 0;
+    border-radius: 0.5rem;
+    background: transparent;
+    color: inherit;
+    font-family: 'Apple Color Emoji', 'Segoe UI Emoji', 'Noto Color Emoji', var(--amoiq-chat-font-family, system-ui), sans-serif;
+    font-size: 1.375rem;
+    line-height: 1;
+  }
+  .tab {
+    border-block-end: 2px solid transparent;
+    border-end-start-radius: 0;
+    border-end-end-radius: 0;
+  }
+  .tab[aria-selected='true'] {
+    border-block-end-color: var(--amoiq-chat-accent-color, #0088ff);
+  }
+  .tab:hover,
+  .emoji:hover {
+    background: color-mix(in srgb, currentColor 10%, transparent);
+  }
+  .panel {
+    display: flex;
+    flex-direction: column;
+    min-block-size: 0;
+  }
+  .heading {
+    padding-block: 0.5rem 0;
+    padding-inline: 0.5rem;
+    font-size: 0.8125rem;
+    font-weight: 600;
+    color: var(--amoiq-chat-muted-color, #555);
+  }
+  .grid {
+    overflow: auto;
+    overscroll-behavior: contain;
+    /* Room for the focus outline of the edge emoji inside the scroll box. */
+    padding: 0.25rem;
+  }
+  .row {
+    display: flex;
+    gap: 0.125rem;
+  }
+  .hint {
+    margin: 0;
+    padding-block: 0.375rem;
+    padding-inline: 0.5rem;
+    border-block-start: 1px solid var(--amoiq-chat-border-color, #8d949e);
+    font-size: 0.75rem;
+    color: var(--amoiq-chat-muted-color, #555);
+    max-inline-size: calc(var(--amoiq-emoji-picker-size, 2.25rem) * 8 + 1.5rem);
+  }
+  @media (forced-colors: active) {
+    .base {
+      border-color: CanvasText;
+    }
+    .tab[aria-selected='true'] {
+      border-block-end: 3px solid Highlight !important;
+    }
+  }
+`;

@@ -1,0 +1,112 @@
+/**
+ * How `<amoiq-message-list>` shows the files of a message: images as thumbnails linking to the
+ * full file, other files as a link with a type label, name and size. Only http(s) URLs ever
+ * become a link or an image (the codec checks it too; this holds even for cached data), and
+ * names are text, never HTML.
+ */
+import { css, html, nothing, type TemplateResult } from 'lit';
+import type { Strings } from '../../i18n/en.js';
+import { isHttpUrl, type Attachment } from '../../protocol/v1.js';
+import { THUMBNAIL_TYPES, formatSize } from '../chat-input/attachment-limits.js';
+import { fileLabel } from '../chat-input/attachment-chips.js';
+
+/** The attachments of a message, or nothing. */
+export function renderAttachments(attachments: readonly Attachment[] | undefined, t: Strings, locale: string): TemplateResult | typeof nothing {
+  const shown = (attachments ?? []).filter((a) => isHttpUrl(a.url));
+  if (!shown.length) return nothing;
+  return html`<ul part="attachments" class="attachments" aria-label=${t.attachments}>
+    ${shown.map((a) => html`<li>${renderAttachment(a, t, locale)}</li>`)}
+  </ul>`;
+}
+
+function renderAttachment(a: Attachment, t: Strings, locale: string): TemplateResult {
+  const size = formatSize(a.size, locale);
+  if (THUMBNAIL_TYPES.has(a.type)) {
+    return html`<a part="attachment" class="attachment image" href=${a.url} target="_blank" rel="noopener noreferrer"
+      ><img part="attachment-image" src=${a.url} alt=${a.name} loading="lazy" decoding="async" /><span class="visually-hidden"
+        >${size} ${t.opensInNewTab}</span
+      ></a
+    >`;
+  }
+  return html`<a part="attachment" class="attachment file" href=${a.url} target="_blank" rel="noopener noreferrer">
+    <span class="file-type" aria-hidden="true">${fileLabel(a.type, a.name)}</span>
+    <span class="file-info"><span class="file-name" dir="auto">${a.name}</span><span class="file-size">${size}</span></span>
+    <span class="visually-hidden">${t.opensInNewTab}</span>
+  </a>`;
+}
+
+/** Styles of message attachments. */
+export const attachmentStyles = css`
+  .attachments {
+    display: flex;
+    flex-direction: column;
+    gap: 0.25rem;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+    max-inline-size: 100%;
+  }
+  .own .attachments {
+    align-items: flex-end;
+  }
+  .attachment {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.5rem;
+    max-inline-size: 100%;
+    color: inherit;
+    text-decoration: none;
+    border-radius: 0.5rem;
+  }
+  .attachment.image img {
+    display: block;
+    /* A fixed box: the windowed list measures rows, and the image may load later. */
+    inline-size: min(240px, 100%);
+    block-size: 160px;
+    object-fit: cover;
+    border-radius: 0.5rem;
+    border: 1px solid var(--amoiq-chat-border-color, #e2e5e9);
+    background: var(--amoiq-message-list-incoming-background, #eef1f4);
+  }
+  .attachment.file {
+    min-block-size: 2.75rem;
+    padding-block: 0.375rem;
+    padding-inline: 0.5rem 0.75rem;
+    border: 1px solid var(--amoiq-chat-border-color, #e2e5e9);
+    background: var(--amoiq-message-list-incoming-background, #eef1f4);
+    color: var(--amoiq-message-list-incoming-color, #1a1a1a);
+  }
+  .attachment.file:hover .file-name {
+    text-decoration: underline;
+  }
+  .file-type {
+    display: inline-grid;
+    place-items: center;
+    flex: none;
+    inline-size: 2rem;
+    block-size: 2rem;
+    border-radius: 0.25rem;
+    font-size: 0.625rem;
+    font-weight: 700;
+    background: var(--amoiq-chat-surface-color, #fff);
+  }
+  .file-info {
+    display: grid;
+    min-inline-size: 0;
+  }
+  .file-name {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    font-weight: 600;
+  }
+  .file-size {
+    font-size: 0.75rem;
+  }
+  @media (forced-colors: active) {
+    .attachment.file,
+    .attachment.image img {
+      border-color: LinkText;
+    }
+  }
+`;

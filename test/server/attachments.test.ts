@@ -1,0 +1,309 @@
+import { expect } from '@open-wc/testing';
+import {
+  RecordingSocket,
+  acmeSession,
+  agentSocket,
+  agentToken,
+  api,
+  backend,
+  fromNode,
+  newId,
+  newSession,
+  uploadAgent,
+  uploadProbe,
+  uploadVisitor,
+  visitorSocket,
+  type Session,
+} from './helpers.js';
+
+// docs/protocol.md, Attachments: raw-body uploads, the tenant's type and size limits (checked
+// while streaming), capability URLs served inert, and messages that reference uploaded files.
+
+const sockets: RecordingSocket[] = [];
+afterEach(() => sockets.splice(0).forEach((s) => s.close()));
+
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+
+async function send(session: Session, body: Record<string, unknown>) {
+  const { apiKey } = await backend();
+  return api('/api/chat/messages', { auth: apiKey, session: session.token, body: { conversationId: session.conversationId, clientId: newId(), ...body } });
+}
+
+describe('uploads', () => {
+  it('stores a visitor file and serves it back with the same bytes and inert headers', async () => {
+    const session = await newSession();
+    const { url } = await backend();
+    const res = await uploadVisitor(session, 'receipt.png', PNG, 'image/png');
+    expect(res.status).to.equal(201);
+    const { attachment } = res.body;
+    expect(attachment).to.include({ name: 'receipt.png', type: 'image/png', size: PNG.length });
+    expect(attachment.id).to.match(/^f_[A-Za-z0-9_-]{21}$/);
+    expect(attachment.url).to.equal(`${url}/files/${attachment.id}/receipt.png`);
+
+    const file = await fetch(attachment.url);
+    expect(file.status).to.equal(200);
+    expect(new Uint8Array(await file.arrayBuffer())).to.deep.equal(PNG);
+    expect(file.headers.get('content-type')).to.equal('image/png');
+    expect(file.headers.get('content-length')).to.equal(String(PNG.length));
+    // The other headers are not exposed to a cross-origin fetch: read them from Node.
+    const [raw] = await fromNode([{ path: new URL(attachment.url).pathname }]);
+    expect(raw.headers['x-content-type-options']).to.equal('nosniff');
+    expect(raw.headers['content-security-policy']).to.equal("default-src 'none'; sandbox");
+    expect(raw.headers['content-disposition']).to.match(/^inline; filename="receipt\.png"/);
+  });
+
+  it('serves an HTML file as a download with the sandbox CSP, never as a page', async () => {
+    const session = await newSession();
+    const html = '<!doctype html><script>parent.pwned = true</script>';
+    const res = await uploadVisitor(session, 'evil.html', html, 'text/plain');
+    expect(res.status).to.equal(201);
+    const [file] = await fromNode([{ path: new URL(res.body.attachment.url).pathname }]);
+    expect(file.status).to.equal(200);
+    expect(file.headers['content-type']).to.equal('text/plain');
+    expect(file.headers['content-disposition']).to.match(/^attachment; filename="evil\.html"/);
+    expect(file.headers['content-security-policy']).to.equal("default-src 'none'; sandbox");
+    expect(file.headers['x-content-type-options']).to.equal('nosniff');
+    expect(file.body).to.equal(html);
+  });
+
+  it('serves an SVG (allowed by image/*) as a download, never inline', async () => {
+    const session = await newSession();
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>';
+    const res = await uploadVisitor(session, 'logo.svg', svg, 'image/svg+xml');
+    expect(res.status).to.equal(201);
+    const [file] = await fromNode([{ path: new URL(res.body.attachment.url).pathname }]);
+    expect(file.headers['content-type']).to.equal('image/svg+xml');
+    expect(file.headers['content-disposition']).to.match(/^attachment;/);
+    expect(file.headers['content-security-policy']).to.equal("default-src 'none'; sandbox");
+  });
+
+  it('answers 404 for an unknown file id', async () => {
+    const { url } = await backend();
+    const res = await fetch(`${url}/files/f_${newId()}/x.png`);
+    expect(res.status).to.equal(404);
+    expect((await res.json()).error.code).to.equal('not_found');
+  });
+
+  it('sanitises file names: no path, no control or bidi characters, at most 200 characters', async () => {
+    const session = await newSession();
+    const cases: Array<[string, string]> = [
+      ['../../etc/passwd.txt', 'passwd.txt'],
+      ['C:\\Users\\me\\notes.txt', 'notes.txt'],
+      ['a\u0000b\nc\u202Etxt.exe.txt', 'abctxt.exe.txt'],
+      [`${'n'.repeat(300)}.txt`, `${'n'.repeat(196)}.txt`],
+    ];
+    for (const [raw, clean] of cases) {
+      const res = await uploadVisitor(session, raw, 'hello', 'text/plain');
+      expect(res.status, raw.slice(0, 40)).to.equal(201);
+      expect(res.body.attachment.name).to.equal(clean);
+      expect(res.body.attachment.url).to.match(/\/files\/f_[^/]+\/[^/]+$/);
+    }
+    for (const raw of ['', '..', 'dir/', '\u0001\u0002']) {
+      const res = await uploadVisitor(session, raw, 'hello', 'text/plain');
+      expect(res.status, JSON.stringify(raw)).to.equal(400);
+    }
+  });
+
+  it('refuses types outside the allow-list with 415, and an empty body with 400', async () => {
+    const session = await newSession();
+    for (const type of ['text/html', 'application/x-msdownload', 'application/octet-stream', 'not a type']) {
+      const res = await uploadVisitor(session, 'file.bin', 'x', type);
+      expect(res.status, type).to.equal(415);
+      expect(res.body.error.code).to.equal('unsupported_type');
+    }
+    expect((await uploadVisitor(session, 'ok.pdf', '%PDF-1.4', 'application/pdf')).status).to.equal(201);
+    expect((await uploadVisitor(session, 'ok.txt', 'x', 'text/plain; charset=utf-8')).status).to.equal(201);
+    const empty = await uploadVisitor(session, 'empty.txt', '', 'text/plain');
+    expect(empty.status).to.equal(400);
+  });
+
+  it('applies the tenant’s own limits (acme: 1 MiB, png/jpeg/pdf)', async () => {
+    const session = await acmeSession();
+    expect(session.config.attachments).to.deep.equal({ maxSize: 1024 * 1024, types: ['image/png', 'image/jpeg', 'application/pdf'] });
+    const { other } = await backend();
+    const path = (name: string) => `/api/chat/uploads?conversationId=${session.conversationId}&name=${name}`;
+    const headers = (type: string) => ({ 'Content-Type': type, 'X-Amoiq-Session': session.token });
+    const [gif, png] = await fromNode([
+      { path: path('a.gif'), auth: other.apiKey, origin: 'https://acme.example', headers: headers('image/gif'), body: 'GIF89a' },
+      { path: path('a.png'), auth: other.apiKey, origin: 'https://acme.example', headers: headers('image/png'), body: 'PNG' },
+    ]);
+    expect(gif.status).to.equal(415);
+    expect(png.status).to.equal(201);
+    const big = await uploadProbe({
+      path: path('big.png'),
+      headers: { Authorization: `Bearer ${other.apiKey}`, ...headers('image/png') },
+      sendBytes: 1024 * 1024 + 1,
+    });
+    expect(big.status).to.equal(413);
+  });
+
+  it('refuses a declared oversized upload with 413 before reading the body', async () => {
+    const session = await newSession();
+    const { apiKey } = await backend();
+    const answer = await uploadProbe({
+      path: `/api/chat/uploads?conversationId=${session.conversationId}&name=huge.png`,
+      headers: { Authorization: `Bearer ${apiKey}`, 'X-Amoiq-Session': session.token, 'Content-Type': 'image/png' },
+      declaredLength: 200 * 1024 * 1024,
+      sendBytes: 200 * 1024 * 1024,
+    });
+    expect(answer.status).to.equal(413);
+    expect(JSON.parse(answer.body).error.code).to.equal('payload_too_large');
+    expect(answer.complete).to.equal(false);
+    expect(answer.sent).to.be.lessThan(200 * 1024 * 1024);
+  });
+
+  it('stops reading a chunked upload once it passes maxSize and answers 413 (the body never ends)', async () => {
+    const session = await newSession();
+    const { apiKey } = await backend();
+    // 12 MiB sent chunked and never terminated: a server that waited for the whole body would
+    // never answer (status 0).
+    const answer = await uploadProbe({
+      path: `/api/chat/uploads?conversationId=${session.conversationId}&name=big.png`,
+      headers: { Authorization: `Bearer ${apiKey}`, 'X-Amoiq-Session': session.token, 'Content-Type': 'image/png' },
+      chunked: true,
+      sendBytes: 12 * 1024 * 1024,
+    });
+    expect(answer.status).to.equal(413);
+    expect(JSON.parse(answer.body).error.code).to.equal('payload_too_large');
+    // The server still works, and a file at the limit is accepted.
+    const ok = await uploadVisitor(session, 'small.png', PNG, 'image/png');
+    expect(ok.status).to.equal(201);
+  });
+
+  it('accepts uploads above the 64 KiB JSON body limit', async () => {
+    const session = await newSession();
+    const bytes = new Uint8Array(300 * 1024).fill(7);
+    const res = await uploadVisitor(session, 'photo.jpg', bytes, 'image/jpeg');
+    expect(res.status).to.equal(201);
+    expect(res.body.attachment.size).to.equal(bytes.length);
+    const file = await fetch(res.body.attachment.url);
+    expect(file.headers.get('content-length')).to.equal(String(bytes.length));
+  });
+
+  it('checks access: another visitor gets 403, another tenant 404, a closed conversation 409', async () => {
+    const a = await newSession();
+    const b = await newSession();
+    const { apiKey } = await backend();
+    const foreign = await fetch(`${(await backend()).url}/api/chat/uploads?conversationId=${a.conversationId}&name=x.txt`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${apiKey}`, 'X-Amoiq-Session': b.token, 'Content-Type': 'text/plain' },
+      body: 'x',
+    });
+    expect(foreign.status).to.equal(403);
+    const acme = await acmeSession();
+    const { other } = await backend();
+    const [otherTenant] = await fromNode([
+      {
+        path: `/api/chat/uploads?conversationId=${a.conversationId}&name=x.png`,
+        auth: other.apiKey,
+        origin: 'https://acme.example',
+        headers: { 'X-Amoiq-Session': acme.token, 'Content-Type': 'image/png' },
+        body: 'PNG',
+      },
+    ]);
+    expect(otherTenant.status).to.equal(404);
+
+    const token = await agentToken();
+    await api(`/api/agent/conversations/${a.conversationId}/close`, { auth: token, body: {} });
+    const closed = await uploadVisitor(a, 'x.txt', 'x', 'text/plain');
+    expect(closed.status).to.equal(409);
+    expect(closed.body.error.code).to.equal('conversation_closed');
+  });
+
+  it('rate-limits uploads per client address (429 with Retry-After)', async () => {
+    const session = await newSession();
+    const { apiKey } = await backend();
+    const ip = `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const request = {
+      path: `/api/chat/uploads?conversationId=${session.conversationId}&name=n.txt`,
+      auth: apiKey,
+      ip,
+      headers: { 'X-Amoiq-Session': session.token, 'Content-Type': 'text/plain' },
+      body: 'x',
+    };
+    const answers = await fromNode(Array.from({ length: 61 }, () => request));
+    expect(answers.filter((a) => a.status === 201)).to.have.length(60);
+    const limited = answers.find((a) => a.status === 429);
+    expect(limited?.body.error.code).to.equal('rate_limited');
+    expect(Number(limited?.headers['retry-after'])).to.be.greaterThan(0);
+  });
+
+  it('agents upload into their tenant’s conversations only', async () => {
+    const session = await newSession();
+    const token = await agentToken();
+    const ok = await uploadAgent(token, session.conversationId, 'answer.pdf', '%PDF-1.4', 'application/pdf');
+    expect(ok.status).to.equal(201);
+    const { other } = await backend();
+    const acme = await uploadAgent(await agentToken(other), session.conversationId, 'x.pdf', '%PDF', 'application/pdf');
+    expect(acme.status).to.equal(404);
+  });
+});
+
+describe('messages with attachments', () => {
+  it('a visitor sends files (text may be empty); both sides receive the Attachment objects', async () => {
+    const session = await newSession();
+    const token = await agentToken();
+    const agents = await agentSocket(token);
+    sockets.push(agents);
+    const one = (await uploadVisitor(session, 'a.png', PNG, 'image/png')).body.attachment;
+    const two = (await uploadVisitor(session, 'b.txt', 'notes', 'text/plain')).body.attachment;
+    const res = await send(session, { text: '', attachments: [one.id, two.id] });
+    expect(res.status).to.equal(201);
+    expect(res.body.message.text).to.equal('');
+    expect(res.body.message.attachments).to.deep.equal([one, two]);
+    const pushed = await agents.next((f) => f.type === 'message' && f.message.id === res.body.message.id);
+    expect(pushed.message.attachments).to.deep.equal([one, two]);
+    const noText = await send(session, { attachments: [one.id] });
+    expect(noText.status).to.equal(201);
+  });
+
+  it('over the WebSocket too, and an agent message may carry attachments', async () => {
+    const session = await newSession();
+    const socket = await visitorSocket(session);
+    sockets.push(socket);
+    const file = (await uploadVisitor(session, 'a.png', PNG, 'image/png')).body.attachment;
+    const clientId = newId();
+    socket.send({ type: 'message', clientId, text: 'see this', attachments: [file.id] });
+    const ack = await socket.next((f) => f.type === 'ack' && f.clientId === clientId);
+    expect(ack.message.attachments).to.deep.equal([file]);
+
+    const token = await agentToken();
+    const agentFile = (await uploadAgent(token, session.conversationId, 'reply.pdf', '%PDF', 'application/pdf')).body.attachment;
+    const reply = await api(`/api/agent/conversations/${session.conversationId}/messages`, {
+      auth: token,
+      body: { clientId: newId(), text: 'here you go', attachments: [agentFile.id] },
+    });
+    expect(reply.status).to.equal(201);
+    const pushed = await socket.next((f) => f.type === 'message' && f.message.text === 'here you go');
+    expect(pushed.message.attachments).to.deep.equal([agentFile]);
+  });
+
+  it('refuses another visitor’s file id, unknown ids, more than 5, duplicates, and empty text without files', async () => {
+    const a = await newSession();
+    const b = await newSession();
+    const fileOfA = (await uploadVisitor(a, 'private.png', PNG, 'image/png')).body.attachment;
+    const stolen = await send(b, { text: 'look', attachments: [fileOfA.id] });
+    expect(stolen.status).to.equal(400);
+    expect(stolen.body.error.code).to.equal('bad_request');
+    const socket = await visitorSocket(b);
+    sockets.push(socket);
+    const clientId = newId();
+    socket.send({ type: 'message', clientId, text: 'look', attachments: [fileOfA.id] });
+    expect((await socket.next((f) => f.type === 'error' && f.clientId === clientId)).code).to.equal('bad_request');
+
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await uploadVisitor(b, `f${i}.txt`, 'x', 'text/plain')).body.attachment.id);
+    const cases: unknown[] = [ids, [ids[0], ids[0]], [`f_${newId()}`], 'f_x', [42]];
+    for (const attachments of cases) {
+      const res = await send(b, { text: 'x', attachments });
+      expect(res.status, JSON.stringify(attachments).slice(0, 60)).to.equal(400);
+    }
+    expect((await send(b, { text: ' ', attachments: [] })).status).to.equal(400);
+    expect((await send(b, { text: 'five', attachments: ids.slice(0, 5) })).status).to.equal(201);
+  });
+
+  it('the session answer carries the attachment settings', async () => {
+    const session = await newSession();
+    expect(session.config.attachments).to.deep.equal({ maxSize: 10 * 1024 * 1024, types: ['image/*', 'application/pdf', 'text/plain'] });
+  });
+});
