@@ -1,115 +1,115 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, defineConfig, transformWithOxc, type Plugin, type Rolldown } from 'vite';
-
-/** Locales loaded on demand (English is bundled). */
-const LAZY_LOCALES = ['es', 'fr', 'de', 'ar', 'ja'];
-const i18n = (file: string) => fileURLToPath(new URL(`./src/i18n/${file}`, import.meta.url));
-
-/**
- * An IIFE cannot be split into chunks, so each locale is compiled on its own to
- * dist/locales/<code>.js (an ES module with a default export), and the drop-in's loader imports
- * it relative to the script's URL.
- */
-function localeFiles(): Plugin {
-  return {
-    name: 'amoiq-locale-files',
-    async generateBundle() {
-      for (const code of LAZY_LOCALES) {
-        const file = i18n(`${code}.ts`);
-        const { code: js } = await transformWithOxc(readFileSync(file, 'utf8'), file, { lang: 'ts' });
-        this.emitFile({ type: 'asset', fileName: `locales/${code}.js`, source: js });
-      }
-    },
-  };
-}
+import { minifyHTMLLiterals } from 'minify-literals';
+import { defineConfig, transformWithOxc, type Plugin } from 'vite';
 
 const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
 
 /**
- * What the emoji picker chunk may import from lit: the drop-in's own copy, which
- * `src/components/emoji-picker/loader.drop-in.ts` hands over under this symbol before importing
- * the chunk (keep the two lists in step; a missing name fails this build).
+ * Minifies the CSS inside lit's `css` tagged templates (whitespace, comments), which the JS
+ * minifier must leave alone. Uses minify-literals (lightningcss underneath) rather than our own
+ * regular expressions. `html` templates are left as written: an HTML minifier rewrites
+ * attributes (it turned `style=${…}` into `style="${…};"`, which Lit then writes as a string,
+ * and the strict CSP refuses) and drops empty ones such as `alt=""`. Drop-in build only: the npm
+ * build keeps readable sources and lets the app's bundler decide.
  */
-const LIT_SHIM: Record<string, readonly string[]> = {
-  lit: ['LitElement', 'css', 'html', 'nothing'],
-  'lit/decorators.js': ['property', 'query', 'state'],
-};
-
-/** Resolves the chunk's `lit` imports to the drop-in's lit instead of bundling a second copy. */
-function litShim(): Plugin {
+function minifyLiterals(): Plugin {
   return {
-    name: 'amoiq-lit-shim',
-    enforce: 'pre',
-    resolveId: (id) => (id in LIT_SHIM ? `\0amoiq-lit:${id}` : undefined),
-    load(id) {
-      if (!id.startsWith('\0amoiq-lit:')) return undefined;
-      const names = LIT_SHIM[id.slice('\0amoiq-lit:'.length)];
-      return `const lit = globalThis[Symbol.for('amoiq-chat.lit')];\nexport const { ${names.join(', ')} } = lit;\n`;
-    },
-  };
-}
-
-/**
- * The emoji picker, loaded on the first press of the emoji button, is built on its own to
- * dist/chunks/emoji-picker.js (an ES module that registers `<amoiq-emoji-picker>`): the drop-in
- * swaps in `loader.drop-in.ts`, so neither the picker nor its emoji are in amoiq-chat.js
- * (scripts/check-size.js checks it).
- */
-function emojiPickerChunk(): Plugin {
-  return {
-    name: 'amoiq-emoji-picker-chunk',
+    name: 'amoiq-minify-literals',
     apply: 'build',
-    async generateBundle() {
-      const result = await build({
-        configFile: false,
-        logLevel: 'warn',
-        plugins: [litShim()],
-        build: {
-          write: false,
-          target: 'es2020',
-          minify: true,
-          sourcemap: false,
-          copyPublicDir: false,
-          rolldownOptions: {
-            input: src('components/emoji-picker/lazy.ts'),
-            preserveEntrySignatures: 'strict',
-            output: { format: 'es', entryFileNames: 'emoji-picker.js' },
-          },
-        },
-      });
-      const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
-      const entry = outputs.flatMap((o) => o.output).find((o): o is Rolldown.OutputChunk => o.type === 'chunk' && o.isEntry);
-      if (!entry) throw new Error('the emoji picker chunk was not built');
-      this.emitFile({ type: 'asset', fileName: 'chunks/emoji-picker.js', source: entry.code });
+    async transform(code, id) {
+      if (!/\/src\/.*\.ts$/.test(id) || !/\bcss`/.test(code)) return undefined;
+      const result = await minifyHTMLLiterals(code, { fileName: id, html: false });
+      return result ? { code: result.code, map: result.map } : undefined;
     },
   };
 }
 
 /**
- * Builds the drop-in script dist/amoiq-chat.js: one self-contained ES2020 file (lit, idb-keyval
- * and nanoid bundled in) that site owners load with a plain <script async>, plus
- * dist/locales/*.js. The npm build (dist/esm, with .d.ts) is made by `tsc -p tsconfig.build.json`
- * and keeps dependencies external; its locales are separate modules already.
+ * dist/amoiq-chat.js, the file site owners load with a plain (classic, async) `<script>`, is a
+ * loader of a few hundred bytes: it notes its own URL and imports the main chunk
+ * (`chunks/amoiq-chat.main-<hash>.js`) beside it. Everything else is ES modules split by rolldown, so parts that are needed only
+ * sometimes (the panel until the visitor shows interest, other locales, the emoji picker, the
+ * pre-chat form, the away banner, the closed-conversation bar, attachment previews) are chunks fetched on first use, sharing the one copy of lit.
+ */
+/** What embed-loader.ts imports; replaced by the hashed name of the chunk holding embed.ts. */
+const MAIN_PLACEHOLDER = 'chunks/amoiq-chat.main.js';
+
+function classicLoader(): Plugin {
+  let chunksDir = '';
+  return {
+    name: 'amoiq-classic-loader',
+    apply: 'build',
+    configResolved(config) {
+      chunksDir = resolve(config.root, config.build.outDir, 'chunks');
+    },
+    // Hashed names change with every release: start from an empty chunks/ (dist/esm stays).
+    buildStart() {
+      rmSync(chunksDir, { recursive: true, force: true });
+    },
+    async generateBundle(_options, bundle) {
+      // The loader imports the chunk that holds embed.ts by its hashed name (so a new release
+      // is never mixed with a cached old one) and rolldown's facade for the entry is dropped.
+      const embed = src('embed.ts');
+      const main = Object.values(bundle).find((f) => f.type === 'chunk' && embed in f.modules && f.modules[embed].renderedLength > 0);
+      if (!main) throw new Error('no chunk holds src/embed.ts');
+      for (const name of Object.keys(bundle)) if (name.startsWith('chunks/amoiq-chat.main.js')) delete bundle[name];
+      const file = src('embed-loader.ts');
+      const { code: js } = await transformWithOxc(readFileSync(file, 'utf8'), file, { lang: 'ts' });
+      const code = js.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s*\n\s*/g, '');
+      if (!code.includes(MAIN_PLACEHOLDER)) throw new Error(`embed-loader.ts must import ${MAIN_PLACEHOLDER}`);
+      this.emitFile({ type: 'asset', fileName: 'amoiq-chat.js', source: code.replace(MAIN_PLACEHOLDER, main.fileName) });
+    },
+  };
+}
+
+/**
+ * Everything the drop-in needs at start (the modules embed.ts reaches through static imports)
+ * goes into the entry's one file: split into shared chunks it would gzip worse and cost more
+ * requests. Every module reached only through a dynamic `import()` (the panel, other locales,
+ * the emoji picker, the pre-chat form, …) is left to rolldown's own chunking.
+ */
+const startup = new Set<string>();
+function startupModules(): Plugin {
+  return {
+    name: 'amoiq-startup-modules',
+    apply: 'build',
+    buildEnd() {
+      startup.clear();
+      const walk = (id: string) => {
+        if (startup.has(id)) return;
+        startup.add(id);
+        for (const next of this.getModuleInfo(id)?.importedIds ?? []) walk(next);
+      };
+      walk(src('embed.ts'));
+    },
+  };
+}
+
+/**
+ * Builds the drop-in: dist/amoiq-chat.js (the loader) and dist/chunks/*.js (ES2020 modules with
+ * lit, idb-keyval and nanoid bundled in). The npm build (dist/esm, with .d.ts) is made by
+ * `tsc -p tsconfig.build.json` and keeps dependencies external.
  */
 export default defineConfig({
-  resolve: {
-    alias: [
-      { find: /^\.\/locale-loader\.js$/, replacement: i18n('locale-loader.drop-in.ts') },
-      { find: /^\.\.\/emoji-picker\/loader\.js$/, replacement: src('components/emoji-picker/loader.drop-in.ts') },
-    ],
-  },
-  plugins: [localeFiles(), emojiPickerChunk()],
+  plugins: [minifyLiterals(), classicLoader(), startupModules()],
   build: {
     target: 'es2020',
     outDir: 'dist',
     emptyOutDir: false,
     sourcemap: true,
-    lib: {
-      entry: 'src/embed.ts',
-      formats: ['iife'],
-      name: 'AmoiqChatEmbed',
-      fileName: () => 'amoiq-chat.js',
+    modulePreload: false,
+    rolldownOptions: {
+      input: { 'amoiq-chat.main': src('embed.ts') },
+      preserveEntrySignatures: 'strict',
+      output: {
+        format: 'es',
+        entryFileNames: 'chunks/[name].js',
+        // Named after what they hold, for people reading a network log.
+        chunkFileNames: (chunk) => (chunk.facadeModuleId?.endsWith('/emoji-picker/lazy.ts') ? 'chunks/emoji-picker-[hash].js' : 'chunks/[name]-[hash].js'),
+        codeSplitting: { groups: [{ name: 'amoiq-chat.main', test: (id: string) => startup.has(id) }] },
+      },
     },
   },
 });

@@ -25,6 +25,9 @@ window.addEventListener('message', (event) => {
       messages: (chat?.messages ?? []).map((m) => ({ text: m.text, status: m.status, sender: m.sender.type })),
       rendered: chat?.shadowRoot?.querySelector('amoiq-message-list')?.shadowRoot?.textContent ?? '',
     };
+  } else if (cmd === 'open') {
+    chat?.open();
+    result = Boolean(chat?.opened);
   } else if (cmd === 'send') {
     result = Boolean(chat?.send(String(text)));
   } else if (cmd === 'canary') {

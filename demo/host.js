@@ -5,10 +5,16 @@ const chat = () => window.AmoiqChat?.element ?? document.querySelector('amoiq-ch
 document.getElementById('open-chat').addEventListener('click', () => window.AmoiqChat?.open());
 
 // Language and theme switches: plain attributes, applied at runtime; the widget loads the
-// locale's strings on demand (dist/locales/<code>.js next to amoiq-chat.js).
+// locale's strings on demand (a chunk in dist/chunks/ beside amoiq-chat.js).
 document.getElementById('chat-lang').addEventListener('change', (e) => {
   const lang = e.target.value;
   if (lang) chat()?.setAttribute('lang', lang);
   else chat()?.removeAttribute('lang');
 });
 document.getElementById('chat-theme').addEventListener('change', (e) => chat()?.setAttribute('theme', e.target.value));
+
+// Pre-chat form: ask for a name and a required e-mail before the first message of a conversation.
+document.getElementById('chat-pre-chat').addEventListener('change', (e) => {
+  if (e.target.checked) chat()?.setAttribute('pre-chat-fields', 'name,email*');
+  else chat()?.removeAttribute('pre-chat-fields');
+});

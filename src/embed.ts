@@ -7,11 +7,11 @@
  * <script src="https://chat.example.com/amoiq-chat.js" async></script>
  * ```
  *
+ * (dist/amoiq-chat.js is a small loader that imports this module from `chunks/` beside it.)
  * The backend defaults to the origin the script was loaded from. `window.AmoiqChat` exposes
  * `open()`, `close()`, `toggle()` and `send(text)` on the created element.
  */
-import { define } from './registry.js';
-import type { AmoiqChat } from './components/chat/chat.js';
+import { AmoiqChat } from './components/chat/chat.js';
 
 /** Keys of `window.ChatWidgetConfig`: seed 000's two, plus every attribute in camelCase. */
 export interface ChatWidgetConfig {
@@ -33,6 +33,14 @@ export interface ChatWidgetConfig {
   fingerprint?: boolean;
   /** Hide the emoji button. */
   noEmoji?: boolean;
+  /** Text of the away banner shown while no agent is online. */
+  awayMessage?: string;
+  /** Fields of the pre-chat form, e.g. `"name,email*"` (`*` = required). */
+  preChatFields?: string;
+  /** Allowed attachment types, e.g. `"image/*,application/pdf"`, or `"none"`. */
+  attachmentTypes?: string;
+  /** Largest attachment, in bytes or with a unit (`"5MB"`). */
+  attachmentMaxSize?: string | number;
 }
 
 declare global {
@@ -59,13 +67,37 @@ const KNOWN: ReadonlySet<string> = new Set([
   'titleFlash',
   'fingerprint',
   'noEmoji',
+  'awayMessage',
+  'preChatFields',
+  'attachmentTypes',
+  'attachmentMaxSize',
 ]);
 
-// document.currentScript is only set while the script runs for the first time, async or not.
-const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;
+// The drop-in's loader (embed-loader.ts) imports this module from `chunks/` beside
+// amoiq-chat.js, so this module's URL tells where the script came from.
+const scriptSrc = import.meta.url;
+
+let panel: Promise<void> | undefined;
+/** Imports and registers the panel's parts (panel.ts), once; a failed import is tried again later. */
+const loadPanel = (): Promise<void> =>
+  (panel ??= import('./panel.js').then(
+    (m) => m.definePanel(),
+    (err: unknown) => {
+      panel = undefined;
+      console.error('[amoiq-chat] could not load the chat panel:', err);
+    },
+  ));
+
+/** The panel loads at the first sign of interest in a chat, or at once when it is open already. */
+function loadPanelOnInterest(chat: AmoiqChat): void {
+  if (chat.opened) void loadPanel();
+  for (const type of ['pointerenter', 'focusin', 'touchstart', 'amoiq-open']) {
+    chat.addEventListener(type, () => void loadPanel(), { once: true, passive: true });
+  }
+}
 
 function mount(): void {
-  define();
+  if (!customElements.get('amoiq-chat')) customElements.define('amoiq-chat', AmoiqChat);
   const config = window.ChatWidgetConfig ?? {};
   let el = document.querySelector('amoiq-chat');
   if (!el) {
@@ -82,6 +114,7 @@ function mount(): void {
     document.body.append(el);
   }
   const chat = el as AmoiqChat;
+  document.querySelectorAll('amoiq-chat').forEach(loadPanelOnInterest);
   window.AmoiqChat = {
     element: chat,
     open: () => chat.open(),

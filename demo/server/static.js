@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Static files served next to the API, so the whole demo runs from one port:
- * `/` host page, `/amoiq-chat.js` the built widget (and its `/locales/*.js`), `/demo/*` host-page assets,
+ * `/` host page, `/amoiq-chat.js` the built widget (and its `/chunks/*.js`), `/demo/*` host-page assets,
  * `/agent/*` the built agent console (single-page app: unknown paths get its index.html).
  */
 import { createReadStream } from 'node:fs';
@@ -108,11 +108,10 @@ export async function serveStatic(req, res, pathname, repoRoot, widgetDir = join
     return true;
   }
 
-  // The drop-in script loads its locale files (es, fr, de, ar, ja) and its lazy chunks (the emoji
-  // picker) from beside itself.
-  if (path.startsWith('/locales/') || path.startsWith('/chunks/')) {
-    const dir = path.startsWith('/locales/') ? 'locales' : 'chunks';
-    const file = safeJoin(join(widgetDir, dir), path.slice(dir.length + 2));
+  // amoiq-chat.js is a loader: the widget's ES modules (main chunk, panel, locales, emoji
+  // picker, …) are in chunks/ beside it.
+  if (path.startsWith('/chunks/')) {
+    const file = safeJoin(join(widgetDir, 'chunks'), path.slice('/chunks/'.length));
     if (file && (await sendFile(req, res, file))) return true;
     sendText(res, 404, 'Not found.');
     return true;

@@ -3,7 +3,7 @@ import type { Strings } from './en.js';
 /**
  * Loads one locale's strings. Each locale is its own module next to this one, imported only
  * when an instance needs it (literal specifiers, so bundlers and dev servers see every file).
- * The drop-in build replaces this module with `locale-loader.drop-in.ts` (see vite.config.ts).
+ * In the drop-in build each becomes a chunk of its own (see vite.config.ts).
  */
 const loaders: Record<string, () => Promise<{ default: Strings }>> = {
   es: () => import('./es.js'),

@@ -9,7 +9,7 @@ import {
   type Attachment,
   checkMessage,
 } from '../protocol/v1.js';
-import { sendUpload, type UploadOptions } from './upload.js';
+import type { UploadOptions } from './upload.js';
 
 /** An HTTP call of the chat protocol that failed. */
 export class ApiError extends Error {
@@ -128,8 +128,10 @@ export class ChatApi {
    * Uploads a file to the conversation (`POST /api/chat/uploads`, raw bytes) with progress and
    * abort; see {@link sendUpload} for how it settles.
    */
-  upload(token: string, conversationId: string, file: File, options: UploadOptions = {}): Promise<Attachment> {
+  async upload(token: string, conversationId: string, file: File, options: UploadOptions = {}): Promise<Attachment> {
     const query = new URLSearchParams({ conversationId, name: file.name || 'file' });
+    // Only visitors who attach something need the upload code: it is a chunk of its own.
+    const { sendUpload } = await import('./upload.js');
     return sendUpload({
       ...options,
       url: `${this.base}/api/chat/uploads?${query}`,

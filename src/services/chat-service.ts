@@ -2,7 +2,6 @@ import { nanoid } from 'nanoid';
 import { ApiError, ChatApi } from './api.js';
 import { systemClock, type Clock } from './clock.js';
 import { SessionManager } from './session.js';
-import { coarseFingerprint } from './fingerprint.js';
 import { CACHE_LIMIT, ChatStore, type OutboxEntry } from './store.js';
 import { TabSync, type TabMessage, type TabSyncDeps } from './tab-sync.js';
 import { ChatTransport, type ConnectionState, type TransportKind, type TransportOptions, type WebSocketFactory } from './transport.js';
@@ -107,7 +106,7 @@ export interface ChatServiceOptions {
    * was cleared (docs/security.md). Never sent with a user identity. Off by default.
    */
   fingerprint?: boolean;
-  /** Computes the fingerprint; defaults to {@link coarseFingerprint} (tests inject one). */
+  /** Computes the fingerprint; defaults to `coarseFingerprint()` of fingerprint.ts, imported only then (tests inject one). */
   fingerprintFn?: () => Promise<string | undefined>;
 }
 
@@ -179,7 +178,7 @@ export class ChatService {
       options.tabs === false ? { locks: undefined, BroadcastChannel: undefined } : options.tabs,
     );
     this.tabs.onMessage((m) => this.handleTabMessage(m));
-    const fingerprint = options.fingerprint ? (options.fingerprintFn ?? (() => coarseFingerprint())) : undefined;
+    const fingerprint = options.fingerprint ? (options.fingerprintFn ?? (() => import('./fingerprint.js').then((m) => m.coarseFingerprint()))) : undefined;
     this.session = new SessionManager(this.api, this.store, (s) => this.handleSession(s), this.clock, fingerprint);
     this.transport = new ChatTransport({
       ...options.transport,

@@ -296,18 +296,16 @@ describe('emoji picker', () => {
     }
   });
 
-  it('in the drop-in script: not in amoiq-chat.js, fetched from chunks/emoji-picker.js beside it on the first press', async function () {
+  it('in the drop-in script: not in the start-up chunks, fetched as chunks/emoji-picker-<hash>.js on the first press', async function () {
     this.timeout(120_000);
     await command('backend-build-widget'); // the real bundle, as sites load it
     const { url, tenantId, apiKey } = await backend();
     const all = EMOJI_GROUPS.flatMap((g) => g.emoji);
-    const script = await (await fetch(`${url}/amoiq-chat.js`)).text();
-    const chunk = await fetch(`${url}/chunks/emoji-picker.js`);
-    expect(chunk.status).to.equal(200);
-    const chunkText = await chunk.text();
-    expect(all.filter((e) => chunkText.includes(e))).to.have.length(all.length);
-    expect(all.filter((e) => script.includes(e))).to.have.length.below(5);
-    expect(chunkText).not.to.contain('class LitElement'); // uses the script's own lit
+    const loader = await (await fetch(`${url}/amoiq-chat.js`)).text();
+    const mainName = /chunks\/amoiq-chat\.main-[\w-]+\.js/.exec(loader)?.[0];
+    expect(mainName, 'the loader names its main chunk').to.be.a('string');
+    const main = await (await fetch(`${url}/${mainName}`)).text();
+    expect(all.filter((e) => main.includes(e) || loader.includes(e))).to.have.length.below(5);
 
     // A page of another origin that embeds the drop-in script (srcdoc: readable from here).
     const frame = document.createElement('iframe');
@@ -318,17 +316,29 @@ describe('emoji picker', () => {
     try {
       const win = () => frame.contentWindow as (Window & typeof globalThis) | null;
       await until(() => !!win()?.AmoiqChat, 'the drop-in to mount', 20_000);
-      const chunkRequested = () => win()!.performance.getEntriesByType('resource').some((e) => e.name === `${url}/chunks/emoji-picker.js`);
+      const emojiChunk = () =>
+        win()!
+          .performance.getEntriesByType('resource')
+          .map((e) => e.name)
+          .find((name) => name.startsWith(`${url}/chunks/emoji-picker-`));
+      const chunkRequested = () => emojiChunk() !== undefined;
       const el = win()!.AmoiqChat!.element;
+      const panelRequested = () => win()!.performance.getEntriesByType('resource').some((e) => e.name.startsWith(`${url}/chunks/panel-`));
+      expect(panelRequested(), 'the panel chunk before any interest').to.equal(false);
       el.open();
       await el.updateComplete;
       const inputEl = el.shadowRoot!.querySelector('amoiq-chat-input')!;
+      // The panel's parts are a chunk of their own, loaded when the panel opens.
+      await until(() => !!inputEl.shadowRoot, 'the panel chunk to load', 15_000);
       await inputEl.updateComplete;
       expect(win()!.customElements.get('amoiq-emoji-picker')).to.equal(undefined);
       expect(chunkRequested()).to.equal(false);
       inputEl.shadowRoot!.querySelector<HTMLButtonElement>('[part="emoji-button"]')!.click();
       await until(() => !!inputEl.shadowRoot!.querySelector('amoiq-emoji-picker')?.shadowRoot?.querySelector('[part="emoji"]'), 'the picker in the drop-in', 15_000);
       expect(chunkRequested()).to.equal(true);
+      const chunkText = await (await fetch(emojiChunk()!)).text();
+      expect(all.filter((e) => chunkText.includes(e))).to.have.length(all.length);
+      expect(chunkText).not.to.contain('class LitElement'); // shares the main chunk's lit
       const pickerEl = inputEl.shadowRoot!.querySelector('amoiq-emoji-picker')!;
       pickerEl.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="emoji"]')[4].click();
       await until(() => inputEl.shadowRoot!.querySelector('textarea')!.value === EMOJI_GROUPS[0].emoji[4], 'the emoji in the text box');

@@ -150,7 +150,8 @@ describe('<amoiq-chat> away banner', () => {
       await sendKeys({ press: 'Enter' });
       await until(() => banner.shadowRoot!.textContent!.includes('Your details could not be saved. Try again.'), 'error');
     });
-    expect(warnings).to.have.length(1);
+    // One warning for the refusal (the offline fixture may warn about its session meanwhile).
+    expect(warnings.filter((w) => !w.includes('chat session'))).to.have.length(1);
   });
 });
 

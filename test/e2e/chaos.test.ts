@@ -203,7 +203,7 @@ describe('chaos suite', function () {
 
     const texts = Array.from({ length: 20 }, (_, i) => `http-${i}`);
     const received: string[] = [];
-    el.addEventListener('amoiq-message', (e) => e.detail.direction === 'received' && received.push(e.detail.message.text));
+    el.addEventListener('amoiq-message', (e) => e.detail.direction === 'received' && e.detail.message.sender.type === 'agent' && received.push(e.detail.message.text));
     const token = await agentToken(info);
     for (const t of texts) el.send(t);
     for (const t of texts) await agentSay(info, async () => token, conversationId, `agent-${t}`);

@@ -67,6 +67,8 @@ describe('security: strict CSP and Trusted Types', () => {
     try {
       await loaded;
       await poll(frame, origin, (s) => s.defined && s.connection === 'online', 'the widget to be online');
+      // Opening loads the panel's chunk (panel.ts): it must render under the policy as well.
+      expect(await probe(frame, origin, 'open')).to.equal(true);
       const text = `hello under CSP ${nanoid(6)}`;
       expect(await probe(frame, origin, 'send', text)).to.equal(true);
       // Stored by the server: no longer pending or failed (sent, delivered, read…).

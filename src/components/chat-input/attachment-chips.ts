@@ -1,6 +1,7 @@
 /**
- * How `<amoiq-chat-input>` shows its attachments: the attach button, the chips of staged files
- * (name, size, progress, cancel/remove, retry, thumbnail) and the refusal message.
+ * How `<amoiq-chat-input>` shows its staged attachments: the chips of staged files (name, size,
+ * progress, cancel/remove, retry, thumbnail). Loaded lazily (LazyPartController) when the
+ * attach button first shows, so it is not in the initial drop-in script.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { Strings } from '../../i18n/en.js';
@@ -13,13 +14,6 @@ export interface ChipHandlers {
   remove(key: string): void;
   retry(key: string): void;
 }
-
-/** The paperclip of the attach button. */
-export const attachIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
-  <path
-    d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"
-  />
-</svg>`;
 
 const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
   <path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 0 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" />
@@ -76,7 +70,8 @@ export function fileLabel(type: string, name: string): string {
 }
 
 /** Styles of the attach button, chips and refusal message. */
-export const chipStyles = css`
+/** Styles of the chips, adopted by `<amoiq-chat-input>` when this module loads. */
+export const styles = css`
   .attach {
     display: inline-grid;
     place-items: center;

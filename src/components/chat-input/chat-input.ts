@@ -13,7 +13,7 @@ import { nativePickerPlatform } from '../emoji-picker/native-hint.js';
 import { AmoiqAttachmentRejectedEvent } from '../../events/attachment-rejected-event.js';
 import { acceptFor, attachmentsEnabled, formatSize, refusalFor } from './attachment-limits.js';
 import { AttachmentStaging, type Uploader } from './attachment-staging.js';
-import { attachIcon, chipStyles, renderChips } from './attachment-chips.js';
+import { LazyPartController } from '../../controllers/lazy-part-controller.js';
 
 /** Stop reporting typing after this long without a keystroke. */
 const TYPING_IDLE_MS = 3_000;
@@ -52,7 +52,7 @@ const COUNTER_FROM = 0.9;
  * @cssprop [--amoiq-chat-input-radius=1.25rem] - Corner radius of the text box.
  */
 export class AmoiqChatInput extends LitElement {
-  static override styles = [sharedStyles, styles, chipStyles];
+  static override styles = [sharedStyles, styles];
   static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
 
   /** Placeholder of the text box; empty for the localized default ("Type a message…"). */
@@ -85,6 +85,8 @@ export class AmoiqChatInput extends LitElement {
   @query('textarea') private textarea!: HTMLTextAreaElement;
   @query('input[type=file]') private filePicker?: HTMLInputElement;
   private readonly staging = new AttachmentStaging(() => this.requestUpdate());
+  /** The chips of staged files: a chunk of their own, loaded when the attach button first shows. */
+  private readonly chips = new LazyPartController(this, 'attachment-chips', () => import('./attachment-chips.js'));
 
   private readonly l10n = new LocaleConsumer(this);
   private typing = false;
@@ -165,7 +167,7 @@ export class AmoiqChatInput extends LitElement {
             >`
           : nothing}
         <span class="visually-hidden" aria-live="polite">${announce}</span>
-        ${renderChips(this.staging.items, en, this.l10n.value.locale, this.attachmentLimits.maxSize, {
+        ${this.staging.items.length === 0 ? nothing : this.chips.get()?.renderChips(this.staging.items, en, this.l10n.value.locale, this.attachmentLimits.maxSize, {
           remove: (key) => this.staging.remove(key),
           retry: (key) => {
             this.staging.uploader = this.uploader;
@@ -265,8 +267,13 @@ export class AmoiqChatInput extends LitElement {
 
   private renderAttach() {
     if (!attachmentsEnabled(this.attachmentLimits)) return nothing;
+    this.chips.preload();
     return html`<button part="attach-button" class="attach" type="button" aria-label=${this.l10n.value.strings.attach} @click=${this.handleAttach}>
-        ${attachIcon}
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          <path
+            d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"
+          />
+        </svg>
       </button>
       <input type="file" multiple hidden tabindex="-1" accept=${acceptFor(this.attachmentLimits)} @change=${this.handlePicked} />`;
   }

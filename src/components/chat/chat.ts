@@ -22,6 +22,7 @@ import { sharedStyles } from '../../styles/shared.js';
 import type { AmoiqChatInput } from '../chat-input/chat-input.js';
 import { isColor, isHttpUrl, isLength, isPosition, readableOn, type ChatPosition } from './config.js';
 import { styles } from './chat.styles.js';
+import { defineLazy, type LazyTag } from '../../lazy-tags.js';
 // [lifecycle]
 import type { TemplateResult } from 'lit';
 import { ReadController } from '../../controllers/read-controller.js';
@@ -233,7 +234,7 @@ export class AmoiqChat extends LitElement {
   private readonly drop = new AttachmentDropController(
     this,
     () => this.opened && this.attachmentLimits.types.length > 0,
-    (files) => this.input?.addFiles(files),
+    (files) => this.input?.addFiles?.(files),
   );
   private readonly upload = (file: File, options: UploadOptions) =>
     this.chat.service ? this.chat.service.upload(file, options) : Promise.reject(new Error('The chat is not connected.'));
@@ -453,6 +454,7 @@ export class AmoiqChat extends LitElement {
     const state = this.chat.service?.state;
     if (state?.agentsOnline !== false || state.conversationStatus === 'closed') return nothing;
     const message = this.awayMessage || state.remoteConfig.awayMessage || '';
+    this.loadTag('amoiq-away-banner');
     return html`<amoiq-away-banner part="away" exportparts="base: away-base, message: away-message, email-input: away-email-input, submit-button: away-submit-button, confirmation: away-confirmation" .message=${message}></amoiq-away-banner>`;
   }
 
@@ -460,12 +462,14 @@ export class AmoiqChat extends LitElement {
   private renderComposer(input: TemplateResult) {
     const state = this.chat.service?.state;
     if (state?.conversationStatus === 'closed') {
+      this.loadTag('amoiq-conversation-closed');
       return html`<amoiq-conversation-closed
         part="closed"
         exportparts="note: closed-note, new-conversation-button"
       ></amoiq-conversation-closed>`;
     }
     if (this.isPreChatShown()) {
+      this.loadTag('amoiq-pre-chat-form');
       return html`<amoiq-pre-chat-form
         part="pre-chat"
         exportparts="base: pre-chat-base, field: pre-chat-field, submit-button: pre-chat-submit-button"
@@ -487,12 +491,30 @@ export class AmoiqChat extends LitElement {
     return validFields(this.preChatFields, (t) => this.warn('preChatFields', t));
   }
 
+  /**
+   * Imports a part that only some conversations show (see lazy-tags.ts); the element rendered
+   * meanwhile upgrades when its module arrives. A failed import (offline) warns once and is tried
+   * again on the next render.
+   */
+  private loadTag(tag: LazyTag): void {
+    if (customElements.get(tag)) return;
+    defineLazy(tag).catch((err: unknown) => this.warn(tag, `could not load <${tag}>: ${String(err)}`));
+  }
+
   /** Focus goes where the visitor continues: the message box, else the form or the closed bar. */
   private focusComposer(): void {
     const target = this.renderRoot.querySelector<HTMLElement & { hasUpdated?: boolean; updateComplete?: Promise<unknown> }>('amoiq-chat-input, amoiq-pre-chat-form, amoiq-conversation-closed');
-    // A part that just appeared has not rendered its field yet.
-    if (target?.hasUpdated === false) void target.updateComplete?.then(() => target.focus());
-    else target?.focus();
+    if (!target) return;
+    if (customElements.get(target.localName) && target.hasUpdated !== false) {
+      target.focus();
+      return;
+    }
+    // A lazily loaded part may not be defined yet, and a part that just appeared has not
+    // rendered its field yet.
+    void customElements
+      .whenDefined(target.localName)
+      .then(() => (target.hasUpdated === false ? target.updateComplete : undefined))
+      .then(() => target.focus());
   }
 
   /** Which of the three sits under the list now. */

@@ -1,5 +1,5 @@
 /**
- * Loads and registers `<amoiq-emoji-picker>` (a separate module, fetched on first use). The
- * drop-in build replaces this module with `loader.drop-in.ts` (see vite.config.ts).
+ * Loads and registers `<amoiq-emoji-picker>` (a separate module, fetched on the first press of
+ * the emoji button; in the drop-in build a chunk of its own, see vite.config.ts).
  */
-export const loadEmojiPicker = (): Promise<void> => import('./lazy.js').then(() => undefined);
+export const loadEmojiPicker = (): Promise<void> => import('./lazy.js').then((m) => m.defineEmojiPicker());

@@ -2,7 +2,8 @@
  * How `<amoiq-message-list>` shows the files of a message: images as thumbnails linking to the
  * full file, other files as a link with a type label, name and size. Only http(s) URLs ever
  * become a link or an image (the codec checks it too; this holds even for cached data), and
- * names are text, never HTML.
+ * names are text, never HTML. Loaded lazily (LazyPartController) the first time a message with
+ * attachments shows, so it is not in the initial drop-in script.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { Strings } from '../../i18n/en.js';
@@ -36,7 +37,8 @@ function renderAttachment(a: Attachment, t: Strings, locale: string): TemplateRe
 }
 
 /** Styles of message attachments. */
-export const attachmentStyles = css`
+/** Styles of the previews, adopted by `<amoiq-message-list>` when this module loads. */
+export const styles = css`
   .attachments {
     display: flex;
     flex-direction: column;

@@ -13,7 +13,7 @@ import { avatarHue, buildRows, initials, localeOf, quickRepliesOf, senderName, s
 import { noticeText } from './rows.js';
 import { RowWindow } from './windowing.js';
 import { styles } from './message-list.styles.js';
-import { attachmentStyles, renderAttachments } from './message-attachments.js';
+import { LazyPartController } from '../../controllers/lazy-part-controller.js';
 
 /** Within this many pixels of the bottom the list counts as "at the bottom" and follows new messages. */
 const BOTTOM_SLACK = 48;
@@ -78,7 +78,7 @@ type MessageRow = Extract<Row, { kind: 'message' }>;
  * @cssprop [--amoiq-chat-border-color=#e2e5e9] - The lines of date separators.
  */
 export class AmoiqMessageList extends LitElement {
-  static override styles = [sharedStyles, styles, attachmentStyles];
+  static override styles = [sharedStyles, styles];
 
   /** A greeting shown first, before any message; not stored on the server. */
   @property({ attribute: 'welcome-message' }) welcomeMessage = '';
@@ -93,6 +93,8 @@ export class AmoiqMessageList extends LitElement {
 
   private readonly chat = new ChatStateController(this);
   private readonly l10n = new LocaleConsumer(this);
+  /** File previews: a chunk of their own, loaded when a message with attachments first shows. */
+  private readonly files = new LazyPartController(this, 'message-attachments', () => import('./message-attachments.js'));
   private rows: Row[] = [];
   private rowsFor?: { messages: readonly ChatMessage[]; welcome: string; locale: string; day: string };
   private locale = 'en';
@@ -393,7 +395,7 @@ export class AmoiqMessageList extends LitElement {
         <div class="content">
           ${first && !own ? html`<span part="sender" class="sender">${name}</span>` : html`<span class="visually-hidden">${name}:</span>`}
           ${m.text || !m.attachments?.length ? html`<div part="bubble" class="bubble" dir="auto">${this.renderText(m)}</div>` : nothing}
-          ${renderAttachments(m.attachments, this.l10n.value.strings, this.locale)}
+          ${m.attachments?.length ? this.files.get()?.renderAttachments(m.attachments, this.l10n.value.strings, this.locale) : nothing}
           <div part="meta" class="meta">
             <time datetime=${m.createdAt}>${this.time(m)}</time>${own ? this.renderStatus(m) : nothing}
           </div>
