@@ -80,7 +80,7 @@ export class ChatService {
   async postMessage({ conversation, clientId, sender, text, origin, quickReplies, attachmentIds = [] }) {
     this.checkRate(`${conversation.tenantId}:${sender.type}:${sender.id ?? conversation.visitorId}`);
     const attachments = await this.db.conversationFiles(conversation.id, attachmentIds);
-    if (!attachments) throw new ApiError(400, 'bad_request', '`attachments` names a file that was not uploaded into this conversation.');
+    if (!attachments) throw new ApiError(400, 'bad_request', '`attachments` names a file that was not uploaded into this conversation (or an earlier one of the same visitor).');
     const result = await this.db.insertMessage({ conversationId: conversation.id, clientId, sender, text, quickReplies, attachments });
     if (result.created) {
       const { tenantId } = result.conversation;
@@ -105,7 +105,7 @@ export class ChatService {
    */
   async setStatus(conversation, status, agent) {
     const text = `${agent.name} ${status === 'closed' ? 'closed' : 'reopened'} the conversation.`;
-    const { message } = await this.db.setStatus(conversation.id, status, text);
+    const { message } = await this.db.setStatus(conversation.id, status, text, agent.name);
     const summary = /** @type {ConversationSummary} */ (await this.db.conversationSummary(conversation.id));
     if (message) {
       const { tenantId } = summary;

@@ -455,10 +455,11 @@ export class Database {
    * @param {string} conversationId
    * @param {'open' | 'closed'} status
    * @param {string} text English fallback of the system message
+   * @param {string} [actor] name of the agent who did it (the system message's `sender.name`)
    * @returns {Promise<{ conversation: Conversation, message: Message | null }>}
    * @throws {ApiError} 409 `conflict` when reopening while the visitor (or user) has another open conversation
    */
-  async setStatus(conversationId, status, text) {
+  async setStatus(conversationId, status, text, actor) {
     return this.pg.transaction(async (tx) => {
       const current = await tx.query('SELECT * FROM chat_sessions WHERE id = $1', [conversationId]);
       const row = /** @type {any} */ (current.rows[0]);
@@ -474,7 +475,7 @@ export class Database {
       }
       await tx.query(`UPDATE chat_sessions SET status = $2, ended_at = ${status === 'closed' ? 'now()' : 'NULL'} WHERE id = $1`, [conversationId, status]);
       const inserted = await insertRow(tx, conversationId, {
-        sender: { type: 'system' },
+        sender: actor ? { type: 'system', name: actor } : { type: 'system' },
         text,
         event: status === 'closed' ? 'closed' : 'reopened',
       });
@@ -562,15 +563,28 @@ export class Database {
   }
 
   /**
-   * The attachments with these ids uploaded into this conversation, in the order asked; null when
-   * any id is unknown or belongs to another conversation.
+   * The attachments with these ids uploaded into this conversation (or another one of the same
+   * visitor or user), in the order asked; null when any id is unknown or belongs to someone else.
    * @param {string} conversationId
    * @param {string[]} ids
    * @returns {Promise<Attachment[] | null>}
    */
   async conversationFiles(conversationId, ids) {
     if (ids.length === 0) return [];
-    const { rows } = await this.pg.query('SELECT * FROM chat_files WHERE chat_session_id = $1 AND id = ANY($2)', [conversationId, ids]);
+    // Files of this conversation, or of another conversation of the same owner (the same user,
+    // or the same anonymous visitor): a message queued with files while its conversation was
+    // closed is sent into the visitor's next one.
+    const { rows } = await this.pg.query(
+      `SELECT f.* FROM chat_files f
+         JOIN chat_sessions s ON s.id = f.chat_session_id
+         JOIN chat_sessions c ON c.id = $1
+        WHERE f.id = ANY($2)
+          AND s.organization_id = c.organization_id
+          AND (s.id = c.id
+               OR (c.user_id IS NOT NULL AND s.user_id = c.user_id)
+               OR (c.user_id IS NULL AND s.user_id IS NULL AND s.visitor_id = c.visitor_id))`,
+      [conversationId, ids],
+    );
     const byId = new Map(rows.map((/** @type {any} */ row) => [row.id, { id: row.id, name: row.name, type: row.type, size: row.size, url: row.url }]));
     const files = ids.map((id) => byId.get(id));
     return files.every(Boolean) ? /** @type {Attachment[]} */ (files) : null;
@@ -642,7 +656,7 @@ export class Database {
         );
         if (!wrote.rows.length) {
           const joined = await insertRow(tx, conversationId, {
-            sender: { type: 'system' },
+            sender: sender.name ? { type: 'system', name: sender.name } : { type: 'system' },
             text: `${sender.name ?? 'An agent'} joined the conversation.`,
             event: 'joined',
           });

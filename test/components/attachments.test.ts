@@ -20,15 +20,10 @@ import type { UploadOptions } from '../../src/services/upload.js';
 import { ChatStore } from '../../src/services/store.js';
 import type { ChatService } from '../../src/services/chat-service.js';
 import { SESSION } from '../helpers/fakes.js';
-import { captureWarnings, part, until } from '../helpers/dom.js';
+import { captureWarnings, expectAccessible, part, until } from '../helpers/dom.js';
 
 const OFFLINE = 'http://127.0.0.1:9';
 
-/** axe after the panel's opening animation has finished (mid-fade colours are not what anyone reads). */
-async function expectAccessible(el: AmoiqChat): Promise<void> {
-  el.shadowRoot?.querySelector('.panel')?.getAnimations().forEach((a) => a.finish());
-  await expect(el).to.be.accessible();
-}
 const SERVER: AttachmentLimits = { maxSize: 10 * 1024 * 1024, types: ['image/*', 'application/pdf', 'text/plain'] };
 
 const pdf = (name = 'receipt.pdf', bytes = 2048) => new File([new Uint8Array(bytes)], name, { type: 'application/pdf' });
@@ -144,7 +139,7 @@ describe('<amoiq-chat-input> attachments', () => {
     });
     button.click();
     expect(opened).to.equal(true);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('uploads a picked file with progress, keeps Send disabled until it is stored, then sends it', async () => {
@@ -164,7 +159,7 @@ describe('<amoiq-chat-input> attachments', () => {
     await el.updateComplete;
     expect(progress.value).to.equal(1024);
     expect(progress.max).to.equal(2048);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     const stored = fake.attachment(fake.calls[0].file, 'f_pdf');
     fake.calls[0].resolve(stored);
@@ -217,7 +212,7 @@ describe('<amoiq-chat-input> attachments', () => {
     expect($(el, '.chip.failed')!.textContent).to.contain('Upload failed');
     // The text can still be sent; the failed file is not part of it.
     expect($<HTMLButtonElement>(el, '[part=send-button]')!.disabled).to.equal(false);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     const retry = $<HTMLButtonElement>(el, '[part=attachment-retry]')!;
     expect(retry.getAttribute('aria-label')).to.equal('Retry upload of receipt.pdf');
     retry.click();
@@ -259,7 +254,7 @@ describe('<amoiq-chat-input> attachments', () => {
     expect(fake.calls).to.have.length(5);
     expect(status.textContent).to.equal('A message can carry at most 5 files.');
     expect($$(el, '[part=staged-attachment]')).to.have.length(5);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('stages files pasted into the text box', async () => {

@@ -8,7 +8,7 @@ import type { AmoiqMessageList } from '../../src/components/message-list/message
 import { chatServiceContext } from '../../src/context.js';
 import { noticeText } from '../../src/components/message-list/rows.js';
 import type { ChatMessage, ChatService, ChatState, ContactDetails } from '../../src/services/chat-service.js';
-import { captureWarnings, deepActiveElement, part, until } from '../helpers/dom.js';
+import { captureWarnings, deepActiveElement, expectAccessible, part, until } from '../helpers/dom.js';
 
 // The closed-conversation bar, the away banner, localized notices and read receipts as the
 // visitor sees them. The element's own service runs offline (nothing listens on port 9); the
@@ -51,7 +51,7 @@ describe('<amoiq-chat> closed conversation', () => {
     expect(closed.shadowRoot!.textContent).to.contain('This conversation has ended.');
     const button = part<HTMLButtonElement>(el, 'amoiq-conversation-closed', 'button');
     expect(button.textContent!.trim()).to.equal('Start a new conversation');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     const service = serviceOf(el);
     let calls = 0;
@@ -96,7 +96,7 @@ describe('<amoiq-chat> away banner', () => {
     await until(() => text() === 'Out for lunch.', 'attribute text');
     // Messages can still be written.
     expect(has(el, 'amoiq-chat-input')).to.equal(true);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('checks the e-mail, explains a wrong one, then stores it and says where the reply goes', async () => {
@@ -123,7 +123,7 @@ describe('<amoiq-chat> away banner', () => {
     expect(error.textContent).to.equal('Enter an e-mail address like name@example.com.');
     expect(sent).to.deep.equal([]);
     expect(deepActiveElement()).to.equal(input);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     await sendKeys({ type: '.org' });
     const stored = oneEvent(el, 'amoiq-contact');
@@ -132,7 +132,7 @@ describe('<amoiq-chat> away banner', () => {
     expect(sent).to.deep.equal([{ email: 'ada@nowhere.org' }]);
     await until(() => banner.shadowRoot!.textContent!.includes("We'll reply to ada@nowhere.org."), 'confirmation');
     expect(banner.shadowRoot!.querySelector('input'), 'not asked again').to.equal(null);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('says so visibly when the server refuses the address', async () => {
@@ -229,7 +229,7 @@ describe('<amoiq-message-list> lifecycle notices and read status', () => {
     expect(read.classList.contains('read')).to.equal(true);
     expect(read.querySelector('svg')!.getAttribute('aria-hidden')).to.equal('true');
     expect(delivered.textContent!.trim()).to.equal('Delivered');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 });
 

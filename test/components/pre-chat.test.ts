@@ -5,7 +5,7 @@ import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import { parsePreChatFields, toContact } from '../../src/components/pre-chat-form/fields.js';
 import type { ChatService, ChatState, ContactDetails } from '../../src/services/chat-service.js';
-import { captureWarnings, deepActiveElement, part, until } from '../helpers/dom.js';
+import { captureWarnings, deepActiveElement, expectAccessible, part, until } from '../helpers/dom.js';
 
 // The optional pre-chat form: off by default, shown before the first message when fields are
 // configured, validated with accessible messages, and gone (with focus in the message box) once
@@ -82,7 +82,7 @@ describe('<amoiq-chat> pre-chat form', () => {
     expect(email.required).to.equal(true);
     expect(name.required).to.equal(false);
     expect(name.autocomplete).to.equal('name');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('explains what is wrong next to the field and moves focus there; nothing is sent', async () => {
@@ -101,7 +101,7 @@ describe('<amoiq-chat> pre-chat form', () => {
     await sendKeys({ press: 'Enter' });
     await until(() => error() === 'Enter an e-mail address like name@example.com.', 'address error');
     expect(sent).to.deep.equal([]);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('submits with the keyboard, then shows the message box and focuses it', async () => {

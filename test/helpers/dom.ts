@@ -1,3 +1,4 @@
+import { expect } from '@open-wc/testing';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 
 /** The element inside `<amoiq-chat>`'s shadow root (and one level deeper when a tag is given). */
@@ -45,4 +46,21 @@ export async function typeNewline(): Promise<void> {
   await sendKeys({ down: 'Shift' });
   await sendKeys({ press: 'Enter' });
   await sendKeys({ up: 'Shift' });
+}
+
+/**
+ * Runs axe on an element after finishing every animation in it and its shadow trees: a panel or
+ * banner mid-fade has colours nobody reads, and axe would judge those.
+ */
+export async function expectAccessible(el: Element): Promise<void> {
+  const walk = (root: ShadowRoot | Element | null | undefined): void => {
+    root?.querySelectorAll('*').forEach((node) => {
+      node.getAnimations().forEach((a) => a.finish());
+      walk(node.shadowRoot);
+    });
+  };
+  el.getAnimations().forEach((a) => a.finish());
+  walk(el.shadowRoot);
+  walk(el);
+  await expect(el).to.be.accessible();
 }

@@ -302,6 +302,23 @@ describe('messages with attachments', () => {
     expect((await send(b, { text: 'five', attachments: ids.slice(0, 5) })).status).to.equal(201);
   });
 
+  it('a message queued with files while its conversation was closed can go into the visitor’s next one', async () => {
+    const first = await newSession();
+    const file = (await uploadVisitor(first, 'queued.png', PNG, 'image/png')).body.attachment;
+    const token = await agentToken();
+    await api(`/api/agent/conversations/${first.conversationId}/close`, { auth: token, body: {} });
+    expect((await send(first, { text: 'queued', attachments: [file.id] })).status).to.equal(409);
+
+    const { apiKey, tenantId } = await backend();
+    const next = (await api<Session>('/api/chat/session', { auth: apiKey, body: { tenantId, visitorId: first.visitorId, newConversation: true } })).body;
+    expect(next.conversationId).to.not.equal(first.conversationId);
+    const moved = await send(next, { text: 'queued', attachments: [file.id] });
+    expect(moved.status).to.equal(201);
+    expect(moved.body.message.attachments.map((a: { id: string }) => a.id)).to.deep.equal([file.id]);
+    // Still nobody else's.
+    expect((await send(await newSession(), { text: 'x', attachments: [file.id] })).status).to.equal(400);
+  });
+
   it('the session answer carries the attachment settings', async () => {
     const session = await newSession();
     expect(session.config.attachments).to.deep.equal({ maxSize: 10 * 1024 * 1024, types: ['image/*', 'application/pdf', 'text/plain'] });

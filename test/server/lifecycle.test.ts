@@ -57,7 +57,7 @@ describe('conversation status', () => {
     expect(closed.status).to.equal(200);
     expect(closed.body.conversation).to.include({ id: session.conversationId, status: 'closed', lastSeq: 2 });
     expect(closed.body.conversation.lastMessage).to.include({ event: 'closed', text: 'Ada (demo agent) closed the conversation.' });
-    expect(closed.body.conversation.lastMessage.sender).to.deep.equal({ type: 'system' });
+    expect(closed.body.conversation.lastMessage.sender).to.deep.equal({ type: 'system', name: 'Ada (demo agent)' });
 
     const status = await socket.next((f) => f.type === 'status' && f.status === 'closed');
     expect(status.conversationId).to.equal(session.conversationId);
