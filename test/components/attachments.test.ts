@@ -108,7 +108,7 @@ describe('attachment limits', () => {
   });
 
   it('formats sizes for the locale', () => {
-    expect(formatSize(512, 'en')).to.equal('512 byte');
+    expect(formatSize(512, 'en')).to.equal('512 bytes');
     expect(formatSize(48 * 1024, 'en')).to.equal('48 kB');
     expect(formatSize(3.25 * 1024 * 1024, 'en')).to.equal('3.3 MB');
     expect(formatSize(3.25 * 1024 * 1024, 'de')).to.equal('3,3 MB');

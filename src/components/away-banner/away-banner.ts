@@ -30,6 +30,9 @@ export class AmoiqAwayBanner extends LitElement {
   /** The away message; empty for the localized default. */
   @property() message = '';
 
+  /** Leave out the e-mail field (the chat sets it while its pre-chat form asks for details). */
+  @property({ type: Boolean, attribute: 'no-email' }) noEmail = false;
+
   @state() private error = '';
   @state() private busy = false;
   @query('input') private input?: HTMLInputElement;
@@ -42,10 +45,12 @@ export class AmoiqAwayBanner extends LitElement {
     const email = this.chat.state?.contact?.email;
     return html`
       <div part="base" class="base" role="region" aria-labelledby="message">
-        <p part="message" id="message">${this.message || t.awayMessage}</p>
+        <p part="message" id="message" dir="auto">${this.message || t.awayMessage}</p>
         ${email
           ? html`<p part="confirmation" role="status">${t.willReplyTo(email)}</p>`
-          : html`<form novalidate @submit=${this.handleSubmit}>
+          : this.noEmail
+            ? nothing
+            : html`<form novalidate @submit=${this.handleSubmit}>
               <label for="email">${t.awayEmailLabel}</label>
               <input
                 part="email-input"

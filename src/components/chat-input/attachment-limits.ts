@@ -100,7 +100,9 @@ export function formatSize(bytes: number, locale: string): string {
   const [unit, value] =
     bytes >= 1024 ** 3 ? ['gigabyte', bytes / 1024 ** 3] : bytes >= 1024 ** 2 ? ['megabyte', bytes / 1024 ** 2] : bytes >= 1024 ? ['kilobyte', bytes / 1024] : ['byte', bytes];
   try {
-    return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: value < 10 && unit !== 'byte' ? 1 : 0 }).format(value);
+    // CLDR's short form of a byte is "byte" in English ("193 byte"): plain bytes read better long.
+    const unitDisplay = unit === 'byte' ? 'long' : 'short';
+    return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay, maximumFractionDigits: value < 10 && unit !== 'byte' ? 1 : 0 }).format(value);
   } catch {
     return `${Math.round(value)} ${unit}`;
   }

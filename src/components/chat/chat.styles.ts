@@ -64,7 +64,9 @@ export const styles = css`
   }
   .panel {
     display: grid;
-    grid-template-rows: auto 1fr auto;
+    /* header, away banner (when shown), message list, message box (or form, or closed bar) */
+    grid-template-rows: auto auto minmax(0, 1fr) auto;
+    grid-template-columns: minmax(0, 1fr);
     width: var(--amoiq-chat-width, 350px);
     height: var(--amoiq-chat-height, 550px);
     max-width: calc(100vw - 2 * var(--amoiq-chat-offset, 1.25rem));
@@ -78,6 +80,20 @@ export const styles = css`
   }
   .panel[hidden] {
     display: none;
+  }
+  .panel > amoiq-chat-header {
+    grid-row: 1;
+  }
+  .panel > amoiq-away-banner {
+    grid-row: 2;
+  }
+  .panel > amoiq-message-list {
+    grid-row: 3;
+  }
+  .panel > amoiq-chat-input,
+  .panel > amoiq-pre-chat-form,
+  .panel > amoiq-conversation-closed {
+    grid-row: 4;
   }
   /* [attachments] Over all rows of the panel grid while files are dragged onto it. */
   .drop-zone {
@@ -155,6 +171,10 @@ export const styles = css`
       border-radius: 0;
       padding: env(safe-area-inset-top, 0px) env(safe-area-inset-right, 0px) env(safe-area-inset-bottom, 0px)
         env(safe-area-inset-left, 0px);
+    }
+    /* The full-screen panel has its own close button; the launcher would cover the message box. */
+    :host([open]) .launcher {
+      display: none;
     }
   }
 `;

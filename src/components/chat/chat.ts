@@ -455,7 +455,13 @@ export class AmoiqChat extends LitElement {
     if (state?.agentsOnline !== false || state.conversationStatus === 'closed') return nothing;
     const message = this.awayMessage || state.remoteConfig.awayMessage || '';
     this.loadTag('amoiq-away-banner');
-    return html`<amoiq-away-banner part="away" exportparts="base: away-base, message: away-message, email-input: away-email-input, submit-button: away-submit-button, confirmation: away-confirmation" .message=${message}></amoiq-away-banner>`;
+    // While the pre-chat form asks for details, the banner does not ask for an e-mail as well.
+    return html`<amoiq-away-banner
+      part="away"
+      exportparts="base: away-base, message: away-message, email-input: away-email-input, submit-button: away-submit-button, confirmation: away-confirmation"
+      .message=${message}
+      ?no-email=${this.isPreChatShown()}
+    ></amoiq-away-banner>`;
   }
 
   /** What sits under the list: the closed bar, the pre-chat form, or the message box. */

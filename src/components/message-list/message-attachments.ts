@@ -65,7 +65,8 @@ export const styles = css`
     /* A fixed box: the windowed list measures rows, and the image may load later. */
     inline-size: min(240px, 100%);
     block-size: 160px;
-    object-fit: cover;
+    /* Large images fill the box; small ones keep their size instead of being blown up. */
+    object-fit: scale-down;
     border-radius: 0.5rem;
     border: 1px solid var(--amoiq-chat-border-color, #e2e5e9);
     background: var(--amoiq-message-list-incoming-background, #eef1f4);
