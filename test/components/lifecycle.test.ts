@@ -237,20 +237,35 @@ describe('lifecycle parts: targets and forced colors', () => {
   const forcedColors = (active: boolean) => executeServerCommand('a11y-forced-colors', { active });
   afterEach(() => forcedColors(false));
 
-  /** A widget showing the away banner and the pre-chat form, and one showing the closed bar. */
+  /** A widget showing the away banner, one the pre-chat form, and one the closed bar. */
   async function both(): Promise<HTMLElement[]> {
     const away = await chat();
-    away.setAttribute('pre-chat-fields', 'name,email*');
     away.open();
     await setState(away, { agentsOnline: false });
+    const preChat = await chat();
+    preChat.setAttribute('pre-chat-fields', 'name,email*');
+    preChat.open();
     const closed = await chat();
     closed.open();
     await setState(closed, { conversationStatus: 'closed' });
-    await until(() => !!away.shadowRoot!.querySelector('amoiq-pre-chat-form')?.shadowRoot?.querySelector('button'), 'the form');
-    return [part(away, 'amoiq-away-banner'), part(away, 'amoiq-pre-chat-form'), part(closed, 'amoiq-conversation-closed')].flatMap((p) => [
+    await until(() => !!preChat.shadowRoot!.querySelector('amoiq-pre-chat-form')?.shadowRoot?.querySelector('button'), 'the form');
+    await until(() => !!away.shadowRoot!.querySelector('amoiq-away-banner')?.shadowRoot?.querySelector('button'), 'the banner');
+    return [part(away, 'amoiq-away-banner'), part(preChat, 'amoiq-pre-chat-form'), part(closed, 'amoiq-conversation-closed')].flatMap((p) => [
       ...p.shadowRoot!.querySelectorAll<HTMLElement>('button, input'),
     ]);
   }
+
+  it('while the pre-chat form shows, the away banner does not ask for an e-mail too', async () => {
+    const el = await chat();
+    el.setAttribute('pre-chat-fields', 'name,email*');
+    el.open();
+    await setState(el, { agentsOnline: false });
+    await until(() => !!el.shadowRoot!.querySelector('amoiq-pre-chat-form')?.shadowRoot?.querySelector('button'), 'the form');
+    const banner = part(el, 'amoiq-away-banner');
+    await (banner as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    expect(banner.shadowRoot!.querySelector('[part="message"]')).to.not.equal(null);
+    expect(banner.shadowRoot!.querySelector('input')).to.equal(null);
+  });
 
   it('every button and field is at least 24×24 px', async () => {
     const controls = await both();
