@@ -155,6 +155,19 @@ export class AmoiqAgentConversation extends LitElement {
     }
   }
 
+  /**
+   * An image that loads after the log scrolled to its end pushes the newest message down: keep
+   * following it. (`load` does not bubble; this listener runs in the capture phase.)
+   */
+  private imageLoaded = {
+    handleEvent: (e: Event) => {
+      if (!(e.target instanceof HTMLImageElement) || !this.log) return;
+      const { scrollHeight, scrollTop, clientHeight } = this.log;
+      if (scrollHeight - scrollTop - clientHeight < 48 + e.target.height) this.log.scrollTo({ top: scrollHeight });
+    },
+    capture: true,
+  };
+
   protected override updated(changed: Map<string, unknown>) {
     // Keep the newest message in view when messages arrive or another conversation opens, and
     // when the composer grows (files, chips) under a log that was at its end.
@@ -168,7 +181,7 @@ export class AmoiqAgentConversation extends LitElement {
     const c = this.conversation;
     return html`
       ${this.renderHead(c)}
-      <div role="log" aria-live="polite" aria-label="Messages" tabindex="0">${this.messages.map((m) => this.renderMessage(m, c))}</div>
+      <div role="log" aria-live="polite" aria-label="Messages" tabindex="0" @load=${this.imageLoaded}>${this.messages.map((m) => this.renderMessage(m, c))}</div>
       <div class="typing" aria-live="polite">${this.visitorTyping ? 'Visitor is typing…' : nothing}</div>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
       ${c.status === 'closed'
