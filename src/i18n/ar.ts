@@ -92,6 +92,7 @@ const ar: Strings = {
   preChatPhone: 'الهاتف',
   preChatSubmit: 'بدء المحادثة',
   required: 'مطلوب',
+  onlineAway: 'متصل، الفريق غير متاح',
   // [/lifecycle]
   // [emoji]
   emojiButton: 'إدراج رمز تعبيري',

@@ -71,6 +71,7 @@ const de: Strings = {
   preChatPhone: 'Telefon',
   preChatSubmit: 'Chat beginnen',
   required: 'Pflichtfeld',
+  onlineAway: 'Online, Team abwesend',
   // [/lifecycle]
   // [emoji]
   emojiButton: 'Emoji einfügen',

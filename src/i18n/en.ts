@@ -108,6 +108,8 @@ export interface Strings {
   preChatSubmit: string;
   /** Explains the asterisk of required fields ("* required"); screen readers hear the native `required` instead. */
   required: string;
+  /** Header status while connected but no agent is online (the away banner shows). */
+  onlineAway: string;
   // [/lifecycle]
   // [emoji]
   /** Name of the emoji button of the message box. */
@@ -194,6 +196,7 @@ export const en: Strings = {
   preChatPhone: 'Phone',
   preChatSubmit: 'Start chatting',
   required: 'required',
+  onlineAway: 'Online, team away',
   // [/lifecycle]
   // [emoji]
   emojiButton: 'Insert emoji',

@@ -71,6 +71,7 @@ const es: Strings = {
   preChatPhone: 'Teléfono',
   preChatSubmit: 'Empezar a chatear',
   required: 'obligatorio',
+  onlineAway: 'En línea, equipo ausente',
   // [/lifecycle]
   // [emoji]
   emojiButton: 'Insertar emoji',

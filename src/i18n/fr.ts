@@ -71,6 +71,7 @@ const fr: Strings = {
   preChatPhone: 'Téléphone',
   preChatSubmit: 'Commencer la discussion',
   required: 'obligatoire',
+  onlineAway: 'En ligne, équipe absente',
   // [/lifecycle]
   // [emoji]
   emojiButton: 'Insérer un emoji',

@@ -71,6 +71,7 @@ const ja: Strings = {
   preChatPhone: '電話番号',
   preChatSubmit: 'チャットを始める',
   required: '必須',
+  onlineAway: '接続中・担当者不在',
   // [/lifecycle]
   // [emoji]
   emojiButton: '絵文字を挿入',

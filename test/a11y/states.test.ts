@@ -388,4 +388,27 @@ describe('a11y: connection changes are announced once', () => {
     expect(changes.filter((c, i) => c && c !== changes[i - 1])).to.deep.equal(['Offline – messages will be sent later', 'Online']);
     await expectAccessible(header);
   });
+
+  it('while connected with no agent online, the status line says the team is away (and goes back)', async () => {
+    const service = fakeService('online');
+    const host = await fixture<HTMLElement>(html`<div><amoiq-chat-header></amoiq-chat-header></div>`);
+    new ContextProvider(host, { context: chatServiceContext, initialValue: service as unknown as ChatService });
+    const header = host.querySelector<AmoiqChatHeader>('amoiq-chat-header')!;
+    header.remove();
+    host.append(header);
+    await header.updateComplete;
+    const line = () => header.shadowRoot!.querySelector('[part="status"]')!.textContent!.replace(/\s+/g, ' ').trim();
+    expect(line()).to.match(/^Online\b/);
+    const publish = (patch: Partial<ChatState>) => {
+      service.state = { ...service.state, ...patch };
+      service.set(service.state.connection);
+    };
+    publish({ agentsOnline: false });
+    await header.updateComplete;
+    expect(line()).to.match(/^Online, team away\b/);
+    await expectAccessible(header);
+    publish({ agentsOnline: true });
+    await header.updateComplete;
+    expect(line()).to.not.contain('team away');
+  });
 });

@@ -45,6 +45,9 @@ export const styles = css`
   .dot.connecting {
     background: #f9ab00;
   }
+  .dot.away {
+    background: #f9ab00;
+  }
   .close {
     display: inline-grid;
     place-items: center;

@@ -21,7 +21,7 @@ import { styles } from './chat-header.styles.js';
  *
  * @csspart base - The header bar.
  * @csspart title - The title text.
- * @csspart status - The connection state line.
+ * @csspart status - The connection state line ("Online", "Offline – …", or "Online, team away" while no agent is online).
  * @csspart close-button - The close button.
  *
  * @cssprop [--amoiq-chat-header-background=var(--amoiq-chat-accent-color)] - Background of the bar.
@@ -51,6 +51,8 @@ export class AmoiqChatHeader extends LitElement {
   override render() {
     const en = this.l10n.value.strings;
     const state = this.chat.state?.connection ?? 'idle';
+    // Connected, but nobody to answer now: say so here too, so "Online" is not read as "an agent is there".
+    const away = state === 'online' && this.chat.state?.agentsOnline === false && this.chat.state.conversationStatus !== 'closed';
     const transport = this.chat.state?.transport;
     const via = transport === 'websocket' ? en.viaWebsocket : transport === 'http' ? en.viaHttp : '';
     return html`
@@ -58,8 +60,8 @@ export class AmoiqChatHeader extends LitElement {
         <div class="titles">
           <h2 part="title" id="title">${this.headerText || en.headerText}</h2>
           <div part="status" class="status" title=${via}>
-            <span class="dot ${state}" aria-hidden="true"></span>
-            <span>${en[state]}</span>
+            <span class="dot ${away ? 'away' : state}" aria-hidden="true"></span>
+            <span>${away ? en.onlineAway : en[state]}</span>
             ${via ? html`<span class="visually-hidden">, ${via}</span>` : ''}
           </div>
         </div>
