@@ -232,9 +232,26 @@ describe('<amoiq-message-list> delivery status', () => {
       own('c4', 'd', 'pending'),
       own('c5', 'e', 'teleported'),
     ]);
-    expect(texts(el, '.status')).to.deep.equal(['Sent', 'Delivered', 'Read', 'Sending…']);
+    // "Delivered" shows only under the newest own message (here it is older than a read one), but
+    // screen readers still hear it on its message.
+    expect(texts(el, '.status')).to.deep.equal(['Sent', 'Read', 'Sending…']);
+    expect(row(el, 'c2')!.querySelector('.visually-hidden:last-child')!.textContent).to.equal(', Delivered');
     expect(row(el, 'c5')!.querySelector('.status')).to.equal(null);
     expect(row(el, 'm1')!.querySelector('.status')).to.equal(null);
+  });
+
+  it('shows "Read" under the newest read message and "Delivered" under the newest one only', async () => {
+    const { el } = await list([
+      own('c1', 'a', 'read'),
+      own('c2', 'b', 'read'),
+      msg(3),
+      own('c3', 'c', 'read'),
+      own('c4', 'd', 'delivered'),
+    ]);
+    expect(texts(el, '.status')).to.deep.equal(['Read', 'Delivered']);
+    expect(row(el, 'c3')!.querySelector('.status')!.textContent).to.contain('Read');
+    expect(row(el, 'c4')!.querySelector('.status')!.textContent).to.equal('Delivered');
+    for (const key of ['c1', 'c2']) expect(row(el, key)!.textContent).to.contain(', Read');
   });
 
   it('a failed message has a keyboard-reachable Retry button that fires amoiq-retry', async () => {

@@ -113,10 +113,14 @@ export class AmoiqMessageList extends LitElement {
   /** The oldest message the list asked older history for without scrolling (short content). */
   private autoLoadedBefore?: string;
   private readonly parsed = new Map<string, Block[]>();
+  /** Keys of the own messages whose "Read" / "Delivered" is shown (see markLatestStatuses). */
+  private latestRead?: string;
+  private latestDelivered?: string;
   /** Re-renders when the list is shown, hidden or resized: heights and the window depend on it. */
   private readonly resizeObserver = new ResizeObserver(() => this.requestUpdate());
 
   override render() {
+    this.markLatestStatuses();
     const { strings: t, plural } = this.l10n.value;
     const typing = this.chat.state?.typing;
     const loading = this.chat.state?.loadingOlder ?? false;
@@ -426,10 +430,32 @@ export class AmoiqMessageList extends LitElement {
     return renderMarkdown(blocks);
   }
 
+  /**
+   * "Read" shows under the newest own message an agent has read, and "Delivered" under the newest
+   * own message when it is delivered; older ones keep the state for screen readers only, so the
+   * list does not repeat it under every bubble. Pending, sent and failed always show.
+   */
+  private markLatestStatuses(): void {
+    this.latestRead = this.latestDelivered = undefined;
+    const messages = this.chat.state?.messages ?? [];
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const m = messages[i];
+      if (m.sender.type !== 'visitor') continue;
+      if (this.latestDelivered === undefined) this.latestDelivered = m.status === 'delivered' ? m.key : '';
+      if (m.status === 'read') {
+        this.latestRead = m.key;
+        break;
+      }
+    }
+  }
+
   private renderStatus(m: ChatMessage) {
     const t = this.l10n.value.strings;
     const label = statusLabel(m.status, t);
     if (!label) return nothing;
+    if ((m.status === 'read' && m.key !== this.latestRead) || (m.status === 'delivered' && m.key !== this.latestDelivered)) {
+      return html`<span class="visually-hidden">, ${label}</span>`;
+    }
     if (m.status === 'read') return html`<span class="status read">${readIcon}${label}</span>`;
     if (m.status !== 'failed') return html`<span class="status ${m.status}">${label}</span>`;
     return html`<span class="status failed" title=${m.error ?? ''}>${label}</span>
