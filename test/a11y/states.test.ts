@@ -342,16 +342,16 @@ describe('a11y: connection changes are announced once', () => {
         listeners.add(fn);
         return () => listeners.delete(fn);
       },
-      set(connection: ChatState['connection']) {
-        service.state = { ...service.state, connection, transport: connection === 'online' ? 'websocket' : undefined };
+      set(connection: ChatState['connection'], patch: Partial<ChatState> = {}) {
+        service.state = { ...service.state, connection, transport: connection === 'online' ? 'websocket' : undefined, ...patch };
         listeners.forEach((fn) => fn(service.state));
       },
     };
     return service;
   }
 
-  it('the header says nothing for the first state, then each real change once; reconnect attempts are silent', async () => {
-    const service = fakeService('connecting');
+  /** A header that reads its state from `service` through the chat's context. */
+  async function headerWith(service: ReturnType<typeof fakeService>): Promise<AmoiqChatHeader> {
     const host = await fixture<HTMLElement>(html`<div><amoiq-chat-header></amoiq-chat-header></div>`);
     new ContextProvider(host, { context: chatServiceContext, initialValue: service as unknown as ChatService });
     const header = host.querySelector<AmoiqChatHeader>('amoiq-chat-header')!;
@@ -359,6 +359,12 @@ describe('a11y: connection changes are announced once', () => {
     header.remove();
     host.append(header);
     await header.updateComplete;
+    return header;
+  }
+
+  it('the header says nothing for the first state, then each real change once; reconnect attempts are silent', async () => {
+    const service = fakeService('connecting');
+    const header = await headerWith(service);
     const region = () => header.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim();
     const changes: string[] = [];
     const observer = new MutationObserver(() => changes.push(region()));
@@ -391,23 +397,14 @@ describe('a11y: connection changes are announced once', () => {
 
   it('while connected with no agent online, the status line says the team is away (and goes back)', async () => {
     const service = fakeService('online');
-    const host = await fixture<HTMLElement>(html`<div><amoiq-chat-header></amoiq-chat-header></div>`);
-    new ContextProvider(host, { context: chatServiceContext, initialValue: service as unknown as ChatService });
-    const header = host.querySelector<AmoiqChatHeader>('amoiq-chat-header')!;
-    header.remove();
-    host.append(header);
-    await header.updateComplete;
+    const header = await headerWith(service);
     const line = () => header.shadowRoot!.querySelector('[part="status"]')!.textContent!.replace(/\s+/g, ' ').trim();
     expect(line()).to.match(/^Online\b/);
-    const publish = (patch: Partial<ChatState>) => {
-      service.state = { ...service.state, ...patch };
-      service.set(service.state.connection);
-    };
-    publish({ agentsOnline: false });
+    service.set('online', { agentsOnline: false });
     await header.updateComplete;
     expect(line()).to.match(/^Online, team away\b/);
     await expectAccessible(header);
-    publish({ agentsOnline: true });
+    service.set('online', { agentsOnline: true });
     await header.updateComplete;
     expect(line()).to.not.contain('team away');
   });
