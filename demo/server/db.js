@@ -131,7 +131,7 @@ export const DEFAULT_ATTACHMENT_TYPES = ['image/*', 'application/pdf', 'text/pla
 /** Largest upload when the tenant configures none: 10 MiB. */
 export const DEFAULT_ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024;
 /** How long a stored fingerprint may relink a visitor. */
-const FINGERPRINT_WINDOW = '7 days';
+const FINGERPRINT_WINDOW = '24 hours';
 
 /**
  * @typedef {{ type: 'visitor' | 'agent' | 'ai' | 'system', id?: string, name?: string }} Sender
@@ -405,7 +405,7 @@ export class Database {
 
   /**
    * The anonymous visitors of the tenant whose stored fingerprint and IP hash match, seen within
-   * the last 7 days, and who still have a conversation no user owns (at most two: the caller only
+   * the last 24 hours, and who still have a conversation no user owns (at most two: the caller only
    * needs to know whether exactly one matches).
    * @param {string} tenantId
    * @param {string} fingerprint

@@ -80,9 +80,12 @@ export async function receiveFile(req, res, filesDir, maxSize) {
   const path = join(filesDir, id);
   const out = createWriteStream(path, { flags: 'wx' });
   let size = 0;
-  /** @type {'done' | 'too-large' | 'aborted'} */
+  /** @type {'done' | 'too-large' | 'aborted' | 'failed'} */
   const outcome = await new Promise((resolve) => {
-    const finish = (/** @type {'done' | 'too-large' | 'aborted'} */ result) => {
+    let settled = false;
+    const finish = (/** @type {'done' | 'too-large' | 'aborted' | 'failed'} */ result) => {
+      if (settled) return;
+      settled = true;
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('aborted', onAborted);
@@ -90,7 +93,10 @@ export async function receiveFile(req, res, filesDir, maxSize) {
       req.off('close', onAborted);
       resolve(result);
     };
+    // A write that fails (disk full, permissions) must answer 500, not crash the process.
+    out.on('error', () => finish('failed'));
     const onData = (/** @type {Buffer} */ chunk) => {
+      if (settled) return;
       size += chunk.length;
       if (size > maxSize) return finish('too-large');
       if (!out.write(chunk)) {
@@ -106,9 +112,14 @@ export async function receiveFile(req, res, filesDir, maxSize) {
     req.on('error', onAborted);
     req.on('close', onAborted);
   });
-  await new Promise((resolve) => out.end(resolve));
-  if (outcome !== 'done' || size === 0) {
+  if (outcome === 'failed' || out.destroyed) out.destroy();
+  else await new Promise((resolve) => out.end(resolve));
+  if (outcome !== 'done' || size === 0 || out.errored) {
     await unlink(path).catch(() => undefined);
+    if (outcome === 'failed' || out.errored) {
+      req.resume(); // drain what is left; the answer is an error either way
+      throw new ApiError(500, 'internal', 'The file could not be stored.');
+    }
     if (outcome === 'too-large') throw tooLarge();
     if (outcome === 'aborted') throw badRequest('Upload was interrupted.');
     throw badRequest('The file is empty.');

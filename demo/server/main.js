@@ -49,6 +49,7 @@ try {
     sessionTtlSeconds: intEnv('SESSION_TTL_SECONDS', 900) || 900,
     tenants,
     trustProxy: process.env.TRUST_PROXY === '1',
+    publicUrl: process.env.PUBLIC_URL || undefined,
     widgetDir: process.env.WIDGET_DIR ? resolve(REPO_ROOT, process.env.WIDGET_DIR) : undefined,
     debugHooks: process.env.AMOIQ_DEBUG_HOOKS === '1',
     rateLimits: {

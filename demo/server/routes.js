@@ -37,7 +37,7 @@ export const PROTOCOL_VERSION = 1;
  * @typedef {{ sessionsPerIp: RateLimiter, sessionsPerVisitor: RateLimiter, sendsPerIp: RateLimiter, uploads: RateLimiter }} Limits
  * @typedef {{
  *   db: Database, tokens: TokenService, chat: ChatService, shutdown: AbortSignal, limits: Limits,
- *   trustProxy: boolean, debugHooks: boolean, filesDir: string, ipHashKey: string,
+ *   trustProxy: boolean, publicUrl?: string, debugHooks: boolean, filesDir: string, ipHashKey: string,
  * }} Deps
  *   `debugHooks` enables `POST /api/debug/frames` (tests only; never in production).
  *   `filesDir` holds uploaded files; `ipHashKey` keys the HMAC that stores client IPs as hashes.
@@ -175,7 +175,7 @@ async function createSession(ctx) {
     conversationId: conversation.id,
     token,
     expiresAt,
-    wsUrl: `${wsScheme(req)}://${req.headers.host}/ws/chat`,
+    wsUrl: `${wsScheme(req, deps.trustProxy)}://${req.headers.host}/ws/chat`,
     lastSeq: conversation.lastSeq,
     status: conversation.status,
     agentsOnline: deps.chat.hub.agentsOnline(tenant.id),
@@ -187,18 +187,36 @@ async function createSession(ctx) {
   });
 }
 
-/** @param {import('node:http').IncomingMessage} req */
-function wsScheme(req) {
-  return httpScheme(req) === 'https' ? 'wss' : 'ws';
+/**
+ * @param {import('node:http').IncomingMessage} req
+ * @param {boolean} trustProxy
+ */
+function wsScheme(req, trustProxy) {
+  return httpScheme(req, trustProxy) === 'https' ? 'wss' : 'ws';
 }
 
 /**
- * The scheme the client used: https when the socket is TLS or a proxy says so.
+ * The scheme the client used: https when the socket is TLS, or when a trusted proxy says so.
  * @param {import('node:http').IncomingMessage} req
+ * @param {boolean} trustProxy
  */
-function httpScheme(req) {
-  const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim();
+function httpScheme(req, trustProxy) {
+  const proto = trustProxy ? String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim() : '';
   return proto === 'https' || /** @type {import('node:tls').TLSSocket} */ (req.socket).encrypted ? 'https' : 'http';
+}
+
+/**
+ * The origin stored file URLs are built on. A `Host` header is the client's to choose, and a
+ * stored URL is shown to agents (as an image or a link), so it is trusted only when it names this
+ * server on a loopback address; anything else needs `PUBLIC_URL`.
+ * @param {Context} ctx
+ */
+function publicOrigin({ req, deps }) {
+  if (deps.publicUrl) return deps.publicUrl;
+  const port = req.socket.localPort;
+  const host = String(req.headers.host ?? '').toLowerCase();
+  const local = ['localhost', '127.0.0.1', '[::1]'].map((name) => `${name}:${port}`);
+  return `${httpScheme(req, deps.trustProxy)}://${local.includes(host) ? host : `localhost:${port}`}`;
 }
 
 /** `GET /api/chat/messages`: page through the conversation, optionally long-polling. @type {Handler} */
@@ -327,7 +345,7 @@ async function upload(ctx, conversation, uploader, rateKey) {
     throw new ApiError(415, 'unsupported_type', `Files of type ${JSON.stringify(type ?? req.headers['content-type'] ?? '')} are not accepted here.`);
   }
   const { id, size } = await receiveFile(req, ctx.res, deps.filesDir, attachments.maxSize);
-  const fileUrl = `${httpScheme(req)}://${req.headers.host}/files/${id}/${encodeURIComponent(name)}`;
+  const fileUrl = `${publicOrigin(ctx)}/files/${id}/${encodeURIComponent(name)}`;
   const attachment = await deps.db.insertFile({ id, conversationId: conversation.id, name, type, size, url: fileUrl, uploader });
   sendJson(ctx.res, 201, { attachment });
 }

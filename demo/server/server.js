@@ -41,12 +41,16 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  *   tenants: TenantConfig[],
  *   repoRoot?: string,
  *   trustProxy?: boolean,
+ *   publicUrl?: string,
  *   debugHooks?: boolean,
  *   rateLimits?: Partial<RateLimits>,
  *   widgetDir?: string,
  * }} ServerOptions
  *   `widgetDir`: where the built drop-in script is served from (default `dist/`).
- *   `trustProxy`: take the client IP from `X-Forwarded-For` (only behind a proxy that sets it).
+ *   `trustProxy`: take the client IP from `X-Forwarded-For` and the scheme from `X-Forwarded-Proto`
+ *   (only behind a proxy that sets them).
+ *   `publicUrl`: the origin clients reach this server at (file URLs are built on it); without it,
+ *   the request's `Host` is used only when it is this server on a loopback name.
  *   `debugHooks`: enable `POST /api/debug/frames` (tests only).
  * @typedef {{ sessionsPerIp: number, sessionsPerVisitor: number, sendsPerIp: number, sendsPerSender: number, uploads: number }} RateLimits
  *   per minute; `uploads` counts per client IP (visitors) or per agent
@@ -198,6 +202,7 @@ export async function createServer(options) {
     shutdown: shutdownController.signal,
     limits,
     trustProxy: options.trustProxy === true,
+    publicUrl: options.publicUrl ? new URL(options.publicUrl).origin : undefined,
     debugHooks: options.debugHooks === true,
     filesDir: join(options.dataDir, 'files'),
     // A key of its own (derived from the server secret) for the IP hashes kept with fingerprints.

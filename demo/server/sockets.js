@@ -134,6 +134,23 @@ function errorFields(error) {
 }
 
 /**
+ * Holds the frames that arrive while a connection authenticates; `release()` (after the real
+ * handler is attached with {@link onFrames}) replays them in order, so none is lost.
+ * @param {Socket} ws
+ * @returns {() => void}
+ */
+function holdEarlyFrames(ws) {
+  /** @type {Array<import('ws').RawData>} */
+  const early = [];
+  const hold = (/** @type {import('ws').RawData} */ data) => early.push(data);
+  ws.on('message', hold);
+  return () => {
+    ws.off('message', hold);
+    for (const data of early.splice(0)) ws.emit('message', data, false);
+  };
+}
+
+/**
  * Runs each incoming frame through `handle` one after another (so a visitor's messages are stored
  * in the order sent), answering malformed frames with an `error` frame and closing with 4400 once
  * a connection has sent too many of them.
@@ -179,11 +196,7 @@ function onFrames(ws, handle) {
 async function visitorConnection(ws, url, deps, req) {
   const { tokens, chat, db } = deps;
   const ip = clientIp(req, deps.trustProxy);
-  // Frames that arrive while we authenticate are held, not lost.
-  /** @type {Array<import('ws').RawData>} */
-  const early = [];
-  const hold = (/** @type {import('ws').RawData} */ data) => early.push(data);
-  ws.on('message', hold);
+  const release = holdEarlyFrames(ws);
 
   let visitor;
   let conversation;
@@ -270,7 +283,6 @@ async function visitorConnection(ws, url, deps, req) {
   }
 
   const current = /** @type {import('./db.js').Conversation} */ (conversation);
-  ws.off('message', hold);
   onFrames(ws, async (frame) => {
     switch (frame.type) {
       case 'message': {
@@ -303,7 +315,7 @@ async function visitorConnection(ws, url, deps, req) {
         break;
     }
   });
-  for (const data of early) ws.emit('message', data, false);
+  release();
 }
 
 /**
@@ -314,6 +326,7 @@ async function visitorConnection(ws, url, deps, req) {
  */
 async function agentConnection(ws, url, deps) {
   const { tokens, chat, db } = deps;
+  const release = holdEarlyFrames(ws);
   let claims;
   try {
     claims = await tokens.verifyAgent(url.searchParams.get('token'));
@@ -365,4 +378,5 @@ async function agentConnection(ws, url, deps) {
         break;
     }
   });
+  release();
 }

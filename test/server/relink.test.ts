@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { backend, fromNode, newId, userToken } from './helpers.js';
 
 // docs/protocol.md, Coarse fingerprint (opt-in relink): an unknown visitor id whose fingerprint
-// matches exactly one anonymous visitor of the tenant, seen from the same IP address within 7 days,
+// matches exactly one anonymous visitor of the tenant, seen from the same IP address within 24 hours,
 // is answered with that visitor's id and conversation. Requests come from Node so each test can
 // pick its own client address (the test backends trust X-Forwarded-For).
 
