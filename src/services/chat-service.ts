@@ -163,6 +163,8 @@ export class ChatService {
   private starting?: Promise<void>;
   /** Loading of the conversation a new session pointed to. */
   private conversationLoad?: Promise<void>;
+  /** A follower's loading of the conversation the leader created (see {@link ChatService.adopt}). */
+  private adopting?: Promise<void>;
   /** An agent read the visitor's messages up to this sequence number. */
   private agentReadSeq = 0;
   /** The newest sequence number reported (or known) as read by the visitor. */
@@ -281,7 +283,7 @@ export class ChatService {
       if (m.type === 'hello') {
         const id = this.state.conversationId;
         const messages = id ? [...this.bySeq.values()].sort((a, b) => a.seq! - b.seq!).slice(-CACHE_LIMIT).map(toWire(id)) : [];
-        this.tabs.post({ type: 'state', connection: this.state.connection, transport: this.state.transport, messages, failed: this.failed });
+        this.tabs.post({ type: 'state', connection: this.state.connection, transport: this.state.transport, conversationId: id, messages, failed: this.failed });
         this.postLifecycle();
       } else if (m.type === 'outbox') void this.reloadOutbox();
       else if (m.type === 'retry') this.retry(m.clientId);
@@ -293,13 +295,14 @@ export class ChatService {
     switch (m.type) {
       case 'state':
         this.handleConnection(m.connection, m.transport);
-        this.adopt(m.messages[0]);
+        // A leader of an older version sends no conversationId: fall back on its messages.
+        this.adopt(m.conversationId ?? m.messages[0]?.conversationId);
         for (const message of m.messages) this.accept(message, false);
         this.failed = m.failed;
         this.publish();
         break;
       case 'message':
-        this.adopt(m.message);
+        this.adopt(m.message.conversationId);
         this.accept(m.message, true);
         break;
       case 'connection':
@@ -313,12 +316,14 @@ export class ChatService {
         this.publish();
         break;
       case 'lifecycle':
+        this.adopt(m.conversationId);
         if (m.conversationId !== this.state.conversationId) break;
         this.applyLifecycle({ status: m.status, agentsOnline: m.agentsOnline, agentReadSeq: m.agentReadSeq });
         this.visitorReadSeq = Math.max(this.visitorReadSeq, m.visitorReadSeq);
         break;
       case 'conversation':
-        if (m.conversationId !== this.state.conversationId) {
+        if (!this.state.conversationId) this.adopt(m.conversationId);
+        else if (m.conversationId !== this.state.conversationId) {
           void this.session.reload().then((s) => {
             if (s?.conversationId === m.conversationId) void this.loadConversation(s);
           });
@@ -329,11 +334,34 @@ export class ChatService {
     }
   }
 
-  /** A follower on a first visit learns its conversation from the leader's messages. */
-  private adopt(message: WireMessage | undefined): void {
-    if (!message || this.state.conversationId) return;
-    this.state = { ...this.state, conversationId: message.conversationId };
-    void this.session.restore().then((s) => s && this.loadConversation(s));
+  /**
+   * A follower without a conversation (a first visit: the leader created it after this tab found
+   * the store empty) takes the one the leader names, and loads it the normal way from the session
+   * the leader stored: {@link loadConversation} also writes what the visitor typed meanwhile to
+   * the IndexedDB outbox and tells the leader to send it. Without an id (a message typed before any
+   * was heard of), it only looks whether the leader stored a session meanwhile.
+   */
+  private adopt(conversationId: string | undefined): void {
+    if (this.state.conversationId || this.tabs.isLeader || this.stopped) return;
+    // Set at once, so the leader's messages for it (in the same tab message) are accepted.
+    if (conversationId) this.state = { ...this.state, conversationId };
+    const adopting = (this.adopting ??= this.session
+      .reload()
+      .then(async (s) => {
+        if (this.stopped) return;
+        const id = this.state.conversationId;
+        if (s && (!id || s.conversationId === id)) {
+          await this.loadConversation(s);
+        } else if (id && this.outbox.length) {
+          // The stored session is not (yet) this one: still keep what was typed, for the leader.
+          await this.persistEntries(this.outbox);
+          this.tabs.post({ type: 'outbox' });
+        }
+      })
+      .catch((err: Error) => this.warn(`Could not load the conversation: ${err.message}`))
+      .finally(() => {
+        if (this.adopting === adopting) this.adopting = undefined;
+      }));
   }
 
   /**
@@ -604,6 +632,8 @@ export class ChatService {
   private enqueue(entry: OutboxEntry): void {
     this.outbox.push(entry);
     this.publish();
+    // A follower that knows no conversation yet looks whether the leader stored one meanwhile.
+    if (!this.state.conversationId && this.tabs.shared && !this.tabs.isLeader) this.adopt(undefined);
     void this.persistEntries([entry]).then(() => {
       if (this.tabs.isLeader) void this.drain();
       else this.tabs.post({ type: 'outbox' });
@@ -691,6 +721,8 @@ export class ChatService {
     if (session.conversationId !== this.state.conversationId) {
       // A new conversation (first visit, or the old one was closed): start from its history.
       this.conversationLoad = this.loadConversation(session).then(() => this.fetchLatest(session));
+      // Followers that started before it existed know no conversation: they load it (the session is stored).
+      if (this.tabs.isLeader) this.tabs.post({ type: 'conversation', conversationId: session.conversationId });
       return;
     }
     this.state = { ...this.state, visitorId: session.visitorId, remoteConfig: session.config ?? {} };

@@ -7,8 +7,11 @@ import type { ChatMessage } from './chat-service.js';
 export type TabMessage =
   /** A tab that follows asks the leader for the current state. */
   | { type: 'hello' }
-  /** The leader's state, for a tab that just said hello. */
-  | { type: 'state'; connection: ConnectionState; transport?: TransportKind; messages: WireMessage[]; failed: ChatMessage[] }
+  /**
+   * The leader's state, for a tab that just said hello. `conversationId` is the leader's
+   * conversation, if it has one yet: on a first visit it has no messages to read it from.
+   */
+  | { type: 'state'; connection: ConnectionState; transport?: TransportKind; conversationId?: string; messages: WireMessage[]; failed: ChatMessage[] }
   /** The leader stored or received a message. */
   | { type: 'message'; message: WireMessage }
   | { type: 'connection'; connection: ConnectionState; transport?: TransportKind }
@@ -29,7 +32,7 @@ export type TabMessage =
   | { type: 'read'; seq: number }
   /** A follower's visitor asked for a new conversation: the leader starts it. */
   | { type: 'new-conversation' }
-  /** The leader moved to another conversation: followers load it from the stored session. */
+  /** The leader has a new conversation (first visit, or a new one): followers load it from the stored session. */
   | { type: 'conversation'; conversationId: string }
   /** A tab stored contact details for a conversation. */
   | { type: 'contact'; conversationId: string; contact: ContactRecord };

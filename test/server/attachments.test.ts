@@ -319,6 +319,23 @@ describe('messages with attachments', () => {
     expect((await send(await newSession(), { text: 'x', attachments: [file.id] })).status).to.equal(400);
   });
 
+  it('builds file URLs on the server’s own origin, never on a forged Host header', async () => {
+    const session = await newSession();
+    const { apiKey } = await backend();
+    const [answer] = await fromNode([
+      {
+        path: `/api/chat/uploads?conversationId=${session.conversationId}&name=note.txt`,
+        auth: apiKey,
+        headers: { Host: 'evil.test', 'X-Amoiq-Session': session.token, 'Content-Type': 'text/plain' },
+        body: 'hello',
+      },
+    ]);
+    expect(answer.status).to.equal(201);
+    const fileUrl = new URL(answer.body.attachment.url);
+    expect(fileUrl.hostname).to.equal('localhost');
+    expect(fileUrl.pathname).to.match(/^\/files\/f_[\w-]+\/note\.txt$/);
+  });
+
   it('the session answer carries the attachment settings', async () => {
     const session = await newSession();
     expect(session.config.attachments).to.deep.equal({ maxSize: 10 * 1024 * 1024, types: ['image/*', 'application/pdf', 'text/plain'] });

@@ -298,6 +298,22 @@ describe('read receipts', () => {
   });
 });
 
+describe('agent socket start', () => {
+  it('keeps a frame the console sends before the socket is ready (a read mark right after opening)', async () => {
+    const token = await agentToken();
+    const session = await newSession();
+    await postVisitor(session, 'hi');
+    const { url } = await backend();
+    const socket = track(new RecordingSocket(`${url.replace(/^http/, 'ws')}/ws/agent?token=${encodeURIComponent(token)}`));
+    await new Promise((resolve) => socket.ws.addEventListener('open', resolve, { once: true }));
+    // Sent at once: the server is usually still checking the token.
+    socket.ws.send(JSON.stringify({ type: 'read', conversationId: session.conversationId, seq: 1 }));
+    await socket.next((f) => f.type === 'ready');
+    for (let i = 0; i < 50 && (await visitorPage(session)).body.agentReadSeq !== 1; i++) await sleep(100);
+    expect((await visitorPage(session)).body.agentReadSeq).to.equal(1);
+  });
+});
+
 describe('long poll wake-ups', () => {
   it('ends early when the conversation is closed', async () => {
     const token = await agentToken();
