@@ -5,6 +5,7 @@
  * and waiting for new messages (long poll).
  */
 import { ApiError, notFound } from './http-util.js';
+import { RateLimiter } from './rate-limit.js';
 
 /**
  * @typedef {import('./db.js').Database} Database
@@ -27,9 +28,8 @@ export class ChatService {
   constructor(db, hub, messagesPerMinute = MESSAGES_PER_MINUTE) {
     this.db = db;
     this.hub = hub;
-    this.messagesPerMinute = messagesPerMinute;
-    /** @private @type {Map<string, number[]>} sender key → send times (ms) in the last minute */
-    this.sendLog = new Map();
+    /** @private sliding one-minute budget per sender */
+    this.sends = new RateLimiter({ limit: messagesPerMinute, what: 'messages' });
   }
 
   /**
@@ -78,7 +78,7 @@ export class ChatService {
    *   message into a closed conversation, 400 for attachment ids not uploaded into it
    */
   async postMessage({ conversation, clientId, sender, text, origin, quickReplies, attachmentIds = [] }) {
-    this.checkRate(`${conversation.tenantId}:${sender.type}:${sender.id ?? conversation.visitorId}`);
+    this.sends.hit(`${conversation.tenantId}:${sender.type}:${sender.id ?? conversation.visitorId}`);
     const attachments = await this.db.conversationFiles(conversation.id, attachmentIds);
     if (!attachments) throw new ApiError(400, 'bad_request', '`attachments` names a file that was not uploaded into this conversation (or an earlier one of the same visitor).');
     const result = await this.db.insertMessage({ conversationId: conversation.id, clientId, sender, text, quickReplies, attachments });
@@ -195,25 +195,5 @@ export class ChatService {
         () => done(),
       );
     });
-  }
-
-  /**
-   * @private
-   * @param {string} key
-   */
-  checkRate(key) {
-    const now = Date.now();
-    const recent = (this.sendLog.get(key) ?? []).filter((t) => now - t < 60_000);
-    if (recent.length >= this.messagesPerMinute) {
-      this.sendLog.set(key, recent);
-      const retryAfter = Math.max(1, Math.ceil((recent[0] + 60_000 - now) / 1000));
-      throw Object.assign(new ApiError(429, 'rate_limited', `Too many messages; retry in ${retryAfter} s.`), { retryAfter });
-    }
-    recent.push(now);
-    this.sendLog.set(key, recent);
-    // Keep the map from growing forever with idle senders.
-    if (this.sendLog.size > 10_000) {
-      for (const [k, times] of this.sendLog) if (now - (times.at(-1) ?? 0) >= 60_000) this.sendLog.delete(k);
-    }
   }
 }

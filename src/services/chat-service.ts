@@ -347,9 +347,12 @@ export class ChatService {
     if (conversationId) this.state = { ...this.state, conversationId };
     const adopting = (this.adopting ??= this.session
       .reload()
-      .then(async (s) => {
-        if (this.stopped) return;
+      .then(async (first) => {
+        let s = first;
         const id = this.state.conversationId;
+        // Named while an earlier look was under way: the leader stored its session before naming it.
+        if (id && s?.conversationId !== id) s = await this.session.reload();
+        if (this.stopped || this.state.conversationId !== id) return;
         if (s && (!id || s.conversationId === id)) {
           await this.loadConversation(s);
         } else if (id && this.outbox.length) {
@@ -633,7 +636,7 @@ export class ChatService {
     this.outbox.push(entry);
     this.publish();
     // A follower that knows no conversation yet looks whether the leader stored one meanwhile.
-    if (!this.state.conversationId && this.tabs.shared && !this.tabs.isLeader) this.adopt(undefined);
+    if (!this.state.conversationId && this.started && this.tabs.shared && !this.tabs.isLeader) this.adopt(undefined);
     void this.persistEntries([entry]).then(() => {
       if (this.tabs.isLeader) void this.drain();
       else this.tabs.post({ type: 'outbox' });
@@ -718,11 +721,13 @@ export class ChatService {
   }
 
   private handleSession(session: SessionInfo): void {
-    if (session.conversationId !== this.state.conversationId) {
+    const previous = this.state.conversationId;
+    if (session.conversationId !== previous) {
       // A new conversation (first visit, or the old one was closed): start from its history.
       this.conversationLoad = this.loadConversation(session).then(() => this.fetchLatest(session));
-      // Followers that started before it existed know no conversation: they load it (the session is stored).
-      if (this.tabs.isLeader) this.tabs.post({ type: 'conversation', conversationId: session.conversationId });
+      // First visit: followers that started before it existed know no conversation. They load it
+      // from the session stored meanwhile. (A later new conversation is announced by openNewConversation.)
+      if (this.tabs.isLeader && !previous) this.tabs.post({ type: 'conversation', conversationId: session.conversationId });
       return;
     }
     this.state = { ...this.state, visitorId: session.visitorId, remoteConfig: session.config ?? {} };

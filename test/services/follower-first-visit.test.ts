@@ -31,11 +31,11 @@ function gatedSession() {
  */
 function filteredChannel(drop: ReadonlyArray<TabMessage['type']>) {
   let held: TabMessage[] | undefined = [];
-  let channel: BroadcastChannel | undefined;
+  const channels: BroadcastChannel[] = [];
   class Filtered extends BroadcastChannel {
     constructor(name: string) {
       super(name);
-      channel = this;
+      channels.push(this);
     }
     override set onmessage(fn: ((this: BroadcastChannel, ev: MessageEvent) => unknown) | null) {
       super.onmessage = fn && ((ev: MessageEvent<TabMessage>) => (drop.includes(ev.data.type) ? undefined : fn.call(this, ev)));
@@ -53,7 +53,7 @@ function filteredChannel(drop: ReadonlyArray<TabMessage['type']>) {
     release() {
       const messages = held ?? [];
       held = undefined;
-      for (const m of messages) channel!.postMessage(m);
+      for (const m of messages) channels[0].postMessage(m);
     },
   };
 }
