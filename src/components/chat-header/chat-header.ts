@@ -6,6 +6,7 @@ import { LocaleConsumer } from '../../i18n/localize.js';
 import type { ConnectionState } from '../../services/transport.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { styles } from './chat-header.styles.js';
+import { closeIcon } from '../../styles/icons.js';
 
 /**
  * The panel's title bar: the title, the connection state and a close button. Screen readers hear
@@ -68,9 +69,7 @@ export class AmoiqChatHeader extends LitElement {
         <div class="visually-hidden" role="status">${this.announcement}</div>
         <slot></slot>
         <button part="close-button" class="close" type="button" aria-label=${en.closeChat} @click=${this.handleClose}>
-          <svg viewBox="0 0 24 24" aria-hidden="true">
-            <path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 0 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" />
-          </svg>
+          ${closeIcon}
         </button>
       </div>
     `;

@@ -8,6 +8,7 @@ import type { Strings } from '../../i18n/en.js';
 import { isHttpUrl } from '../../protocol/v1.js';
 import { THUMBNAIL_TYPES, formatSize } from './attachment-limits.js';
 import type { StagedFile } from './attachment-staging.js';
+import { closeIcon } from '../../styles/icons.js';
 
 /** What the chips call back. */
 export interface ChipHandlers {
@@ -15,9 +16,6 @@ export interface ChipHandlers {
   retry(key: string): void;
 }
 
-const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
-  <path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 0 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" />
-</svg>`;
 
 const retryIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
   <path d="M17.7 6.3A8 8 0 1 0 20 12h-2a6 6 0 1 1-1.8-4.2L13 11h7V4z" />
