@@ -62,6 +62,9 @@ function tab(dbName: string, http: ReturnType<typeof fakeFetch>, tabs?: TabSyncD
   return new ChatService({ gatewayUrl: 'http://backend.test', apiKey: 'pk', tenantId: 't1', dbName, fetch: http.fetch, WebSocket: FakeWebSocket, ...(tabs ? { tabs } : {}) });
 }
 
+/** Lets the follower's IndexedDB reads and writes finish. */
+const settle = () => new Promise((r) => setTimeout(r, 100));
+
 const messageFrames = (ws: FakeWebSocket) => ws.sent.filter((f) => f.type === 'message');
 
 /** The leader sends the follower's message once; it is in the stored outbox until acknowledged. */
@@ -77,7 +80,8 @@ async function expectSentOnce(a: ChatService, b: ChatService, ws: FakeWebSocket,
   await until(() => a.state.messages.at(-1)?.status === 'delivered', 'delivered in the leader');
   expect(b.state.messages).to.have.length(1);
   expect(a.state.messages).to.have.length(1);
-  await new Promise((r) => setTimeout(r, 300));
+  await settle();
+  await settle();
   expect(messageFrames(ws)).to.have.length(1);
   expect(await new ChatStore('t1', dbName).getOutbox('c1')).to.deep.equal([]);
 }
@@ -98,6 +102,8 @@ describe('A follower tab on the first visit', () => {
 
     const queued = b.send('hello from tab B');
     expect(b.state.messages.map((m) => m.status)).to.deep.equal(['pending']);
+    await settle(); // its look for a stored session found none
+    expect(b.state.conversationId).to.equal(undefined);
 
     open(); // the leader's session arrives: conversation c1, no messages yet
     await until(() => FakeWebSocket.instances.length === 1, 'leader socket');
@@ -120,6 +126,7 @@ describe('A follower tab on the first visit', () => {
       const b = tab(dbName, http, channel.deps);
       await b.start();
       const queued = b.send('typed before anything was stored');
+      await settle();
 
       open();
       await until(() => FakeWebSocket.instances.length === 1, 'leader socket');
@@ -135,4 +142,27 @@ describe('A follower tab on the first visit', () => {
       b.stop();
     });
   }
+
+  it('finds the conversation the leader stored when the visitor sends, having heard none of it', async () => {
+    const dbName = `amoiq-first-${nanoid(8)}`;
+    const { http, open } = gatedSession();
+    const a = tab(dbName, http);
+    await a.start();
+    await until(() => a.isLeader, 'tab A leads');
+    const channel = filteredChannel(['conversation', 'state', 'lifecycle']);
+    const b = tab(dbName, http, channel.deps);
+    await b.start(); // its hello stays held: the leader never answers it
+
+    open();
+    await until(() => FakeWebSocket.instances.length === 1, 'leader socket');
+    const ws = FakeWebSocket.last;
+    ws.accept();
+    await until(() => a.state.connection === 'online' && a.state.conversationId === 'c1', 'leader online in c1');
+    expect(b.state.conversationId).to.equal(undefined);
+
+    const queued = b.send('sent by a follower that missed everything');
+    await expectSentOnce(a, b, ws, dbName, queued.clientId!, 'sent by a follower that missed everything');
+    a.stop();
+    b.stop();
+  });
 });
