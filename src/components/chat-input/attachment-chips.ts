@@ -67,22 +67,12 @@ export function fileLabel(type: string, name: string): string {
   return ext.slice(0, 4).toUpperCase() || 'FILE';
 }
 
-/** Styles of the attach button, chips and refusal message. */
-/** Styles of the chips, adopted by `<amoiq-chat-input>` when this module loads. */
+/**
+ * Styles of the chips, adopted by `<amoiq-chat-input>` when this module loads. (The attach button
+ * and the refusal message are the input's own, always there: their styles are in
+ * chat-input.styles.ts.)
+ */
 export const styles = css`
-  .attach {
-    display: inline-grid;
-    place-items: center;
-    width: 2.5rem;
-    height: 2.5rem;
-    border: 0;
-    border-radius: 50%;
-    background: transparent;
-    color: var(--amoiq-chat-muted-color, #555);
-  }
-  .attach:hover {
-    color: var(--amoiq-chat-text-color, #1a1a1a);
-  }
   .chips {
     order: -2;
     flex-basis: 100%;
@@ -164,19 +154,11 @@ export const styles = css`
     inline-size: 1rem;
     block-size: 1rem;
   }
-  .refusal {
-    order: -1;
-    flex-basis: 100%;
-    margin: 0;
-    font-size: 0.8125rem;
-    color: var(--amoiq-chat-error-color, #b3261e);
-  }
   @media (forced-colors: active) {
     .chip {
       border-color: CanvasText;
     }
-    .error,
-    .refusal {
+    .error {
       color: CanvasText;
     }
   }

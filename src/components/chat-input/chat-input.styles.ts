@@ -61,6 +61,8 @@ export const styles = css`
   :host {
     position: relative;
   }
+  /* The attach and emoji buttons: quiet round icon buttons beside the text box. */
+  .attach,
   .emoji-toggle {
     display: inline-grid;
     place-items: center;
@@ -72,10 +74,24 @@ export const styles = css`
     background: transparent;
     color: var(--amoiq-chat-muted-color, #555);
   }
+  .attach:hover,
   .emoji-toggle:hover,
   .emoji-toggle[aria-expanded='true'] {
     color: var(--amoiq-chat-text-color, #1a1a1a);
     background: color-mix(in srgb, currentColor 12%, transparent);
+  }
+  /* Why a picked file was refused (the chips themselves load with attachment-chips.ts). */
+  .refusal {
+    order: -1;
+    flex-basis: 100%;
+    margin: 0;
+    font-size: 0.8125rem;
+    color: var(--amoiq-chat-error-color, #b3261e);
+  }
+  @media (forced-colors: active) {
+    .refusal {
+      color: CanvasText;
+    }
   }
   .emoji-picker {
     position: absolute;
