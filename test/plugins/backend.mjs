@@ -209,10 +209,7 @@ function rawRequest(baseUrl, data) {
       chunks.push(chunk);
       // One answer is all we want: stop once a complete Content-Length body is in.
       const text = Buffer.concat(chunks).toString('latin1');
-      const split = text.indexOf('\r\n\r\n');
-      const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, split))?.[1];
-      if (split >= 0 && length !== undefined && Buffer.byteLength(text.slice(split + 4), 'latin1') >= Number(length)) finish();
-      else if (split >= 0 && /^HTTP\/1\.1 204/.test(text)) finish();
+      if (hasWholeAnswer(text) || /^HTTP\/1\.1 204\r\n[\s\S]*\r\n\r\n/.test(text)) finish();
     });
     socket.on('end', finish);
     socket.on('error', finish);
@@ -251,10 +248,7 @@ function uploadProbe(baseUrl, { path, headers, sendBytes, declaredLength, chunke
     const timer = setTimeout(finish, 10_000);
     socket.on('data', (chunk) => {
       chunks.push(chunk);
-      const text = Buffer.concat(chunks).toString('latin1');
-      const split = text.indexOf('\r\n\r\n');
-      const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, split))?.[1];
-      if (split >= 0 && length !== undefined && Buffer.byteLength(text.slice(split + 4), 'latin1') >= Number(length)) finish();
+      if (hasWholeAnswer(Buffer.concat(chunks).toString('latin1'))) finish();
     });
     socket.on('end', finish);
     socket.on('error', finish);
@@ -280,6 +274,17 @@ function uploadProbe(baseUrl, { path, headers, sendBytes, declaredLength, chunke
       }
     });
   });
+}
+
+/**
+ * True once `text` (an HTTP/1.1 answer read so far, latin1) holds its headers and the whole
+ * `Content-Length` body.
+ * @param {string} text
+ */
+function hasWholeAnswer(text) {
+  const split = text.indexOf('\r\n\r\n');
+  const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, split))?.[1];
+  return split >= 0 && length !== undefined && Buffer.byteLength(text.slice(split + 4), 'latin1') >= Number(length);
 }
 
 /**
