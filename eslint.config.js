@@ -37,7 +37,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
   },
   {
-    files: ['demo/server/**/*.js', 'scripts/**/*.js', 'test/plugins/**/*.mjs', '*.config.*', '.ci/**/*.js'],
+    files: ['demo/server/**/*.js', 'scripts/**/*.js', 'scripts/**/*.mjs', 'test/plugins/**/*.mjs', 'test/node/**/*.mjs', '*.config.*', '.ci/**/*.js'],
     languageOptions: { globals: globals.node },
   },
 );
