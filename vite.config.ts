@@ -8,7 +8,7 @@ const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta
 
 /**
  * Minifies the CSS inside lit's `css` tagged templates (whitespace, comments), which the JS
- * minifier must leave alone. Uses minify-literals (lightningcss underneath) rather than our own
+ * minifier must leave alone. Uses minify-literals 1.x (clean-css underneath; 2.x needs Node 22) rather than our own
  * regular expressions. `html` templates are left as written: an HTML minifier rewrites
  * attributes (it turned `style=${…}` into `style="${…};"`, which Lit then writes as a string,
  * and the strict CSP refuses) and drops empty ones such as `alt=""`. Drop-in build only: the npm
