@@ -1,13 +1,15 @@
 /**
  * Wire types and codecs for protocol v1 (docs/protocol.md). Everything that crosses the network
- * is checked here, so the rest of the widget works with values whose shape is known.
+ * is checked here, so the rest of the widget works with values whose shape is known. The limits
+ * live in `limits.js` (shared with the reference server and the agent console), the errors in
+ * `errors.ts`; both are re-exported here.
  */
+import { isProtocolErrorCode, type ProtocolErrorCode } from './errors.js';
+import { isRecord, isSeq, isString } from './guards.js';
+import { MAX_ATTACHMENTS, MAX_QUICK_REPLIES, MAX_QUICK_REPLY_LENGTH, PROTOCOL_VERSION, textLength } from './limits.js';
 
-/** The protocol version this client speaks. */
-export const PROTOCOL_VERSION = 1;
-
-/** Longest message text the protocol accepts, in characters. */
-export const MAX_MESSAGE_LENGTH = 4000;
+export * from './limits.js';
+export * from './errors.js';
 
 /** Who wrote a message. */
 export type SenderType = 'visitor' | 'agent' | 'ai' | 'system';
@@ -57,20 +59,12 @@ export interface Attachment {
   url: string;
 }
 
-/** Most attachments one message may carry. */
-export const MAX_ATTACHMENTS = 5;
-
 /** Upload limits of a tenant (`config.attachments`): largest file in bytes, allowed types (`[]`: off). */
 export interface AttachmentLimits {
   maxSize: number;
   /** Exact MIME types or `type/*` patterns. */
   types: string[];
 }
-
-/** Most quick replies one message may carry. */
-export const MAX_QUICK_REPLIES = 10;
-/** Longest quick reply, in characters. */
-export const MAX_QUICK_REPLY_LENGTH = 200;
 
 /** Tenant widget configuration returned with a session (seed 003 `widget_configurations`). */
 export interface RemoteWidgetConfig {
@@ -81,6 +75,22 @@ export interface RemoteWidgetConfig {
   awayMessage?: string;
   /** Upload limits; absent when the server takes no attachments. */
   attachments?: AttachmentLimits;
+}
+
+/** Contact details a visitor gives (pre-chat form, away e-mail capture; `POST /api/chat/contact`). Not verified. */
+export interface Contact {
+  name?: string;
+  email?: string;
+  /** Other fields of the pre-chat form, by name. */
+  fields?: Record<string, string>;
+}
+
+/** A user the site's backend vouched for with a `userToken`, as the server confirmed it. */
+export interface VerifiedUser {
+  /** The site's user id (`sub` of the token). */
+  id: string;
+  name?: string;
+  email?: string;
 }
 
 /** Answer of `POST /api/chat/session`. */
@@ -105,6 +115,8 @@ export interface SessionInfo {
    * fingerprint: `visitorId` is then that visitor's, and the client adopts it.
    */
   relinked?: boolean;
+  /** The verified user the session belongs to; absent for an anonymous visitor. */
+  user?: VerifiedUser;
 }
 
 /** Answer of `GET /api/chat/messages`. */
@@ -123,7 +135,7 @@ export type ServerFrame =
   | { type: 'message'; message: WireMessage }
   | { type: 'ack'; clientId: string; message: WireMessage }
   | { type: 'typing'; conversationId: string; sender: Sender; typing: boolean }
-  | { type: 'error'; code: string; message: string; clientId?: string; retryAfter?: number }
+  | { type: 'error'; code: ProtocolErrorCode; message: string; clientId?: string; retryAfter?: number }
   | { type: 'pong'; ts: number }
   | { type: 'status'; conversationId: string; status: ConversationStatus }
   | { type: 'presence'; agentsOnline: boolean }
@@ -141,11 +153,6 @@ export type ClientFrame =
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const SENDER_TYPES: ReadonlySet<string> = new Set(['visitor', 'agent', 'ai', 'system']);
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isSeq = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
 /** Checks that a value is a well-formed {@link WireMessage}; returns the reason when not. */
 export function checkMessage(v: unknown): string | undefined {
@@ -203,7 +210,7 @@ function isQuickReplies(v: unknown): v is string[] {
   return (
     Array.isArray(v) &&
     v.length <= MAX_QUICK_REPLIES &&
-    v.every((r) => isString(r) && r.trim() !== '' && r.length <= MAX_QUICK_REPLY_LENGTH)
+    v.every((r) => isString(r) && r.trim() !== '' && textLength(r, MAX_QUICK_REPLY_LENGTH) <= MAX_QUICK_REPLY_LENGTH)
   );
 }
 
@@ -250,7 +257,9 @@ export function decodeServerFrame(data: unknown): Decoded<ServerFrame> {
     case 'error':
       if (!isString(v.code) || !isString(v.message)) return fail('code or message missing');
       if (v.retryAfter !== undefined && !(typeof v.retryAfter === 'number' && v.retryAfter >= 0)) return fail('retryAfter is not a number');
-      return { ok: true, value: v as ServerFrame };
+      if (v.clientId !== undefined && !isString(v.clientId)) return fail('clientId is not a string');
+      // A code this client does not know yet is an unexpected failure of the server.
+      return { ok: true, value: { ...(v as ServerFrame & { type: 'error' }), code: isProtocolErrorCode(v.code) ? v.code : 'internal' } };
     case 'pong':
       return { ok: true, value: v as ServerFrame };
     case 'status':
@@ -267,23 +276,36 @@ export function decodeServerFrame(data: unknown): Decoded<ServerFrame> {
   }
 }
 
-/** Checks the answer of `POST /api/chat/session`. */
+/**
+ * Checks the answer of `POST /api/chat/session` and builds the {@link SessionInfo} from the fields
+ * it knows, one by one: nothing else in the answer is passed on (the session is stored and read
+ * back, so a stray field would live on in IndexedDB).
+ */
 export function decodeSession(v: unknown): Decoded<SessionInfo> {
   if (!isRecord(v)) return { ok: false, reason: 'session answer is not an object' };
   for (const key of ['visitorId', 'conversationId', 'token', 'wsUrl'] as const) {
     if (!isString(v[key]) || v[key] === '') return { ok: false, reason: `session answer has no ${key}` };
   }
   if (v.protocol !== PROTOCOL_VERSION) return { ok: false, reason: `server speaks protocol ${String(v.protocol)}, not ${PROTOCOL_VERSION}` };
+  if (!isString(v.expiresAt) || Number.isNaN(Date.parse(v.expiresAt))) return { ok: false, reason: 'session answer has no expiresAt date' };
   const config = isRecord(v.config) ? v.config : {};
+  const user = decodeUser(v.user);
   return {
     ok: true,
     value: {
-      ...(v as unknown as SessionInfo),
+      protocol: PROTOCOL_VERSION,
+      tenantId: isString(v.tenantId) ? v.tenantId : '',
+      visitorId: v.visitorId as string,
+      conversationId: v.conversationId as string,
+      token: v.token as string,
+      expiresAt: v.expiresAt,
+      wsUrl: v.wsUrl as string,
       lastSeq: isSeq(v.lastSeq) ? v.lastSeq : 0,
       status: isStatus(v.status) ? v.status : 'open',
       agentsOnline: typeof v.agentsOnline === 'boolean' ? v.agentsOnline : undefined,
       agentReadSeq: isSeq(v.agentReadSeq) ? v.agentReadSeq : 0,
       relinked: v.relinked === true ? true : undefined,
+      ...(user ? { user } : {}),
       config: {
         headerText: isString(config.headerText) ? config.headerText : undefined,
         welcomeMessage: isString(config.welcomeMessage) ? config.welcomeMessage : undefined,
@@ -292,6 +314,16 @@ export function decodeSession(v: unknown): Decoded<SessionInfo> {
         attachments: decodeLimits(config.attachments),
       },
     },
+  };
+}
+
+/** Reads a {@link VerifiedUser}; undefined when absent or malformed (then the session is anonymous). */
+export function decodeUser(v: unknown): VerifiedUser | undefined {
+  if (!isRecord(v) || !isString(v.id) || v.id === '') return undefined;
+  return {
+    id: v.id,
+    ...(isString(v.name) ? { name: v.name } : {}),
+    ...(isString(v.email) ? { email: v.email } : {}),
   };
 }
 
@@ -311,11 +343,4 @@ export function decodeMessagePage(v: unknown): Decoded<MessagePage> {
       ...(isSeq(v.agentReadSeq) ? { agentReadSeq: v.agentReadSeq } : {}),
     },
   };
-}
-
-/** Reads the `{error: {code, message}}` body of a failed response, tolerating anything else. */
-export function decodeErrorBody(v: unknown): { code: string; message: string } | undefined {
-  if (!isRecord(v) || !isRecord(v.error)) return undefined;
-  const { code, message } = v.error;
-  return isString(code) ? { code, message: isString(message) ? message : code } : undefined;
 }

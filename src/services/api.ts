@@ -1,42 +1,30 @@
 import {
-  decodeErrorBody,
+  ApiError,
+  SESSION_HEADER,
+  checkMessage,
   decodeMessagePage,
   decodeSession,
+  errorFromAnswer,
+  type Attachment,
+  type Contact,
   type Decoded,
   type MessagePage,
   type SessionInfo,
   type WireMessage,
-  type Attachment,
-  checkMessage,
 } from '../protocol/v1.js';
+import type { VisitorIdentity } from './identity.js';
 import type { UploadOptions } from './upload.js';
 
-/** An HTTP call of the chat protocol that failed. */
-export class ApiError extends Error {
-  /** HTTP status, or 0 when the request never got an answer. */
-  readonly status: number;
-  /** Protocol error code (`bad_request`, `token_expired`, …) or `network` / `bad_response`. */
-  readonly code: string;
-  /** Seconds the server asked to wait (429), when given. */
-  readonly retryAfter?: number;
+// ApiError lives with the protocol's other errors; re-exported for code that imports it from here.
+export { ApiError };
 
-  constructor(status: number, code: string, message: string, retryAfter?: number) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.retryAfter = retryAfter;
-  }
-
-  /** True when sending the same request again cannot succeed (a 4xx other than auth and rate limits). */
-  get isPermanent(): boolean {
-    return this.status >= 400 && this.status < 500 && !this.isAuth && this.status !== 429 && this.status !== 408;
-  }
-
-  /** True when the session token must be renewed. */
-  get isAuth(): boolean {
-    return this.status === 401 && (this.code === 'token_expired' || this.code === 'invalid_token');
-  }
+/** Which messages `GET /api/chat/messages` returns: after or before a sequence number, at most `limit` (≤ `MAX_PAGE_SIZE`); `wait` > 0 long-polls. */
+export interface MessageQuery {
+  conversationId: string;
+  after?: number;
+  before?: number;
+  limit?: number;
+  wait?: number;
 }
 
 /** Where and as whom the client talks. */
@@ -76,7 +64,7 @@ export class ChatApi {
    */
   async createSession(
     visitorId: string | undefined,
-    identity?: { userId: string; userToken: string; name?: string; email?: string },
+    identity?: VisitorIdentity,
     signal?: AbortSignal,
     lifecycle?: { newConversation?: boolean },
     fingerprint?: string,
@@ -97,7 +85,7 @@ export class ChatApi {
   /** Reads messages (`GET /api/chat/messages`); `wait` > 0 makes it a long poll. */
   async listMessages(
     token: string,
-    query: { conversationId: string; after?: number; before?: number; limit?: number; wait?: number },
+    query: MessageQuery,
     signal?: AbortSignal,
   ): Promise<MessagePage> {
     const params = new URLSearchParams();
@@ -120,7 +108,7 @@ export class ChatApi {
   }
 
   /** Stores what the visitor typed in the pre-chat form or away e-mail field (`POST /api/chat/contact`). */
-  async postContact(token: string, conversationId: string, details: { name?: string; email?: string; fields?: Record<string, string> }): Promise<void> {
+  async postContact(token: string, conversationId: string, details: Contact): Promise<void> {
     await this.request('POST', '/api/chat/contact', { token, body: { conversationId, ...details } });
   }
 
@@ -135,7 +123,7 @@ export class ChatApi {
     return sendUpload({
       ...options,
       url: `${this.base}/api/chat/uploads?${query}`,
-      headers: { Authorization: this.auth, 'X-Amoiq-Session': token },
+      headers: { Authorization: this.auth, [SESSION_HEADER]: token },
       file,
       XMLHttpRequest: this.xhr,
     });
@@ -160,7 +148,7 @@ export class ChatApi {
     { token, body, signal }: { token?: string; body?: unknown; signal?: AbortSignal },
   ): Promise<unknown> {
     const headers: Record<string, string> = { Authorization: this.auth };
-    if (token) headers['X-Amoiq-Session'] = token;
+    if (token) headers[SESSION_HEADER] = token;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res: Response;
     try {
@@ -177,11 +165,7 @@ export class ChatApi {
     }
     if (res.status === 204) return undefined;
     const json: unknown = await res.json().catch(() => undefined);
-    if (!res.ok) {
-      const error = decodeErrorBody(json);
-      const retryAfter = Number(res.headers.get('Retry-After')) || undefined;
-      throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`, retryAfter);
-    }
+    if (!res.ok) throw errorFromAnswer(res.status, json, res.headers.get('Retry-After'));
     if (json === undefined) throw new ApiError(res.status, 'bad_response', `${method} ${path} answered no JSON`);
     return json;
   }

@@ -1,10 +1,11 @@
 /**
  * Who the visitor is, as the host page says: anonymous (nothing), or a logged-in user vouched for
- * by a `userToken` that the site's own backend signed (docs/security.md). The identity is kept in
- * memory only, per widget store, never in IndexedDB: the token is a credential, and the page
- * passes it again on every load.
+ * by a `userToken` that the site's own backend signed (docs/security.md). The identity is an
+ * option of the service (`ChatServiceOptions.identity`), kept in memory only, never in
+ * IndexedDB: the token is a credential, and the page passes it again on every load.
  */
-import type { SessionInfo } from '../protocol/v1.js';
+import type { SessionInfo, VerifiedUser } from '../protocol/v1.js';
+import { decodeUser } from '../protocol/v1.js';
 
 /** What `identify()` takes; `userToken` is required, the rest is for display. */
 export interface VisitorIdentity {
@@ -17,29 +18,10 @@ export interface VisitorIdentity {
 }
 
 /** The user a session belongs to, as the server confirmed it (`user` in the session answer). */
-export interface SessionUser {
-  id: string;
-  name?: string;
-  email?: string;
-}
+export type SessionUser = VerifiedUser;
 
-const identities = new Map<string, VisitorIdentity>();
-
-/** The identity given for a store (`ChatStore.identityKey`), if any. */
-export function identityFor(key: string): VisitorIdentity | undefined {
-  return identities.get(key);
-}
-
-/** Sets or (with undefined) forgets the identity for a store. Returns true when it changed. */
-export function setIdentity(key: string, identity: VisitorIdentity | undefined): boolean {
-  const before = identities.get(key);
-  if (sameIdentity(before, identity)) return false;
-  if (identity) identities.set(key, { ...identity });
-  else identities.delete(key);
-  return true;
-}
-
-function sameIdentity(a: VisitorIdentity | undefined, b: VisitorIdentity | undefined): boolean {
+/** True when both are the same identity (or both anonymous). */
+export function sameIdentity(a: VisitorIdentity | undefined, b: VisitorIdentity | undefined): boolean {
   if (!a || !b) return a === b;
   return a.userId === b.userId && a.userToken === b.userToken && a.name === b.name && a.email === b.email;
 }
@@ -53,8 +35,10 @@ export function identityProblem(identity: Partial<VisitorIdentity>): string | un
   return undefined;
 }
 
-/** The user a stored session was opened for, if any (absent on anonymous sessions and old servers). */
+/**
+ * The user a stored session was opened for, if any (absent on anonymous sessions and old
+ * servers). Checked again: a session read back from storage is not trusted blindly.
+ */
 export function sessionUser(session: SessionInfo | undefined): SessionUser | undefined {
-  const user = (session as (SessionInfo & { user?: unknown }) | undefined)?.user;
-  return user && typeof user === 'object' && typeof (user as SessionUser).id === 'string' ? (user as SessionUser) : undefined;
+  return decodeUser(session?.user);
 }

@@ -1,10 +1,47 @@
 import { nanoid } from 'nanoid';
 import type { ChatApi } from './api.js';
 import { systemClock, type Clock } from './clock.js';
-import { identityFor, sessionUser } from './identity.js';
+import { sessionUser, type VisitorIdentity } from './identity.js';
 import type { ChatStore } from './store.js';
-import type { SessionInfo } from '../protocol/v1.js';
-import type { SessionSource } from './transport.js';
+import { ApiError, type SessionInfo } from '../protocol/v1.js';
+
+/** Gives a valid session token, renewing it when asked. */
+export interface SessionSource {
+  get(): Promise<SessionInfo>;
+  /** Drops the current token (expired or refused) so the next get() asks for a new one. */
+  invalidate(): void;
+}
+
+/**
+ * Runs `call` with a session; when the server refuses the token (`401 token_expired` or
+ * `invalid_token`), renews it and runs `call` once more. The one place that rule is written:
+ * every HTTP call of the chat goes through it.
+ *
+ * @example
+ * const page = await withSession(session, (s) => api.listMessages(s.token, { conversationId: s.conversationId }));
+ */
+export async function withSession<T>(source: SessionSource, call: (session: SessionInfo) => Promise<T>): Promise<T> {
+  try {
+    return await call(await source.get());
+  } catch (err) {
+    if (!(err instanceof ApiError && err.isAuth)) throw err;
+    source.invalidate();
+    return call(await source.get());
+  }
+}
+
+/** What {@link SessionManager} works with. */
+export interface SessionManagerOptions {
+  api: ChatApi;
+  store: ChatStore;
+  /** Called with every new session the server answered. */
+  onSession?: (session: SessionInfo) => void;
+  clock?: Clock;
+  /** The opt-in coarse fingerprint (services/fingerprint.ts); absent unless the site enabled it. */
+  fingerprint?: () => Promise<string | undefined>;
+  /** The verified user the page identified, if any; sessions of anyone else are renewed. */
+  identity?: VisitorIdentity;
+}
 
 /** Renew a token this long before it expires, so a request never leaves with a dead one. */
 const RENEW_MARGIN_MS = 60_000;
@@ -12,23 +49,30 @@ const RENEW_MARGIN_MS = 60_000;
 /**
  * Owns the visitor's identity and session token: the visitor id is created once (nanoid) and kept
  * in the store; the token is fetched with `POST /api/chat/session`, cached, persisted and renewed
- * before it expires, when the server refuses it, or when the page identifies another user
- * (services/identity.ts). Concurrent callers share one request.
+ * before it expires, when the server refuses it, or when it belongs to another user than the one
+ * the page identified (`identity`). Concurrent callers share one request.
  */
 export class SessionManager implements SessionSource {
   private current?: SessionInfo;
   private pending?: Promise<SessionInfo>;
   /** A visitor id created because storage was empty, until its first session succeeds. */
   private fresh?: string;
+  private readonly api: ChatApi;
+  private readonly store: ChatStore;
+  private readonly clock: Clock;
+  private readonly identity?: VisitorIdentity;
 
-  constructor(
-    private readonly api: ChatApi,
-    private readonly store: ChatStore,
-    private readonly onSession: (session: SessionInfo) => void,
-    private readonly clock: Clock = systemClock,
-    /** The opt-in coarse fingerprint (services/fingerprint.ts); absent unless the site enabled it. */
-    private readonly fingerprint?: () => Promise<string | undefined>,
-  ) {}
+  constructor(private readonly options: SessionManagerOptions) {
+    this.api = options.api;
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.identity = options.identity;
+  }
+
+  /** Runs `call` with a session, renewing a refused token once (see {@link withSession}). */
+  withSession<T>(call: (session: SessionInfo) => Promise<T>): Promise<T> {
+    return withSession(this, call);
+  }
 
   /**
    * The last known session, possibly expired: enough to show cached history before connecting.
@@ -37,7 +81,7 @@ export class SessionManager implements SessionSource {
    */
   async restore(): Promise<SessionInfo | undefined> {
     this.current ??= await this.store.getSession();
-    return sessionUser(this.current)?.id === identityFor(this.store.identityKey)?.userId ? this.current : undefined;
+    return sessionUser(this.current)?.id === this.identity?.userId ? this.current : undefined;
   }
 
   /** Reads the stored session again: another tab (the leader) may have replaced it. */
@@ -53,7 +97,7 @@ export class SessionManager implements SessionSource {
   get(): Promise<SessionInfo> {
     const s = this.current;
     const fresh = s?.token && Date.parse(s.expiresAt) - RENEW_MARGIN_MS > this.clock.now();
-    if (fresh && sessionUser(s)?.id === identityFor(this.store.identityKey)?.userId) return Promise.resolve(s);
+    if (fresh && sessionUser(s)?.id === this.identity?.userId) return Promise.resolve(s);
     return (this.pending ??= this.renew().finally(() => (this.pending = undefined)));
   }
 
@@ -83,15 +127,15 @@ export class SessionManager implements SessionSource {
     if (!known) this.fresh = visitorId;
     await this.store.setVisitorId(visitorId);
     // A verified user gets the user's conversation (the anonymous one is attached on first identify).
-    const identity = identityFor(this.store.identityKey);
-    const fingerprint = this.fresh === visitorId && !identity ? await this.fingerprint?.().catch(() => undefined) : undefined;
+    const identity = this.identity;
+    const fingerprint = this.fresh === visitorId && !identity ? await this.options.fingerprint?.().catch(() => undefined) : undefined;
     const session = await this.api.createSession(visitorId, identity, undefined, newConversation ? { newConversation } : undefined, fingerprint);
     this.fresh = undefined;
     // The server may answer with another id: the visitor it relinked by fingerprint. Adopt it.
     if (session.visitorId !== visitorId) await this.store.setVisitorId(session.visitorId);
     await this.store.setSession(session);
     this.current = session;
-    this.onSession(session);
+    this.options.onSession?.(session);
     return session;
   }
 }

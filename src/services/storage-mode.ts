@@ -6,29 +6,14 @@
  * - `session`: sessionStorage; survives reloads of this tab only.
  * - `memory`: nothing is stored; a reload starts a new anonymous visitor.
  *
- * The mode is kept per store (`ChatStore.identityKey`) in memory. Switching to `persistent` later
- * moves what the other places hold into IndexedDB ({@link ChatStore.persist}), so the current chat
- * continues.
+ * The mode is an option of the service (`ChatServiceOptions.storage`, passed on to its
+ * `ChatStore`). Switching to `persistent` later moves what the other places hold into IndexedDB
+ * (`ChatStore.persist()`), so the current chat continues.
  */
 
 export type StorageMode = 'persistent' | 'session' | 'memory';
 
 export const STORAGE_MODES: readonly StorageMode[] = ['persistent', 'session', 'memory'];
-
-const modes = new Map<string, StorageMode>();
-
-/** The storage mode of a store; `persistent` unless set. */
-export function storageModeFor(key: string): StorageMode {
-  return modes.get(key) ?? 'persistent';
-}
-
-/** Sets the mode of a store; returns the previous one. */
-export function setStorageMode(key: string, mode: StorageMode): StorageMode {
-  const before = storageModeFor(key);
-  if (mode === 'persistent') modes.delete(key);
-  else modes.set(key, mode);
-  return before;
-}
 
 /** A small synchronous key-value area standing in for IndexedDB. */
 export interface KeyValueArea {
@@ -38,6 +23,10 @@ export interface KeyValueArea {
   keys(): string[];
 }
 
+/**
+ * The `memory` storage itself (like IndexedDB, it outlives a service: a restart after an identity
+ * change finds the chat again): one map per database name, gone with the page.
+ */
 const memory = new Map<string, Map<string, unknown>>();
 
 /** Process memory, one map per database name: gone with the page. */

@@ -1,6 +1,6 @@
 import { createStore, del, delMany, get, keys, set, update, type UseStore } from 'idb-keyval';
-import type { Attachment, SessionInfo, WireMessage } from '../protocol/v1.js';
-import { memoryArea, sessionArea, storageModeFor, type KeyValueArea } from './storage-mode.js';
+import type { Attachment, Contact, SessionInfo, WireMessage } from '../protocol/v1.js';
+import { memoryArea, sessionArea, type KeyValueArea, type StorageMode } from './storage-mode.js';
 
 /** A visitor message written locally before any network call, kept until the server stores it. */
 export interface OutboxEntry {
@@ -14,11 +14,7 @@ export interface OutboxEntry {
 }
 
 /** Contact details the visitor submitted for a conversation (kept so the form is not shown again). */
-export interface ContactRecord {
-  name?: string;
-  email?: string;
-  fields?: Record<string, string>;
-}
+export type ContactRecord = Contact;
 
 /** Database name used by default; one object store inside it holds every tenant's keys. */
 export const DEFAULT_DB_NAME = 'amoiq-chat';
@@ -46,17 +42,30 @@ function storeFor(dbName: string): UseStore {
 export class ChatStore {
   private readonly store: UseStore;
   private readonly prefix: string;
-
-  /** Names this store's tenant and database, for state kept beside it in memory (the identity). */
-  readonly identityKey: string;
-
   private readonly dbName: string;
+  private storageMode: StorageMode;
 
-  constructor(tenantKey: string, dbName = DEFAULT_DB_NAME) {
+  /** `mode` says where the state is kept (storage-mode.ts); {@link setMode} changes it later. */
+  constructor(tenantKey: string, dbName = DEFAULT_DB_NAME, mode: StorageMode = 'persistent') {
     this.store = storeFor(dbName);
     this.prefix = `${tenantKey}:`;
     this.dbName = dbName;
-    this.identityKey = `${dbName}\u0000${tenantKey}`;
+    this.storageMode = mode;
+  }
+
+  /** Where the state is kept now. */
+  get mode(): StorageMode {
+    return this.storageMode;
+  }
+
+  /**
+   * Keeps the state in another place from now on. Switching to `persistent` moves what
+   * sessionStorage or memory holds into IndexedDB ({@link persist}), so the current chat continues.
+   */
+  async setMode(mode: StorageMode): Promise<void> {
+    const before = this.storageMode;
+    this.storageMode = mode;
+    if (mode === 'persistent' && before !== 'persistent') await this.persist();
   }
 
   /**
@@ -91,13 +100,9 @@ export class ChatStore {
     }
   }
 
-  /**
-   * The non-IndexedDB area the current storage mode uses, or undefined for IndexedDB. Decided
-   * after a microtask, so a mode the element sets in the same update as it starts is honoured.
-   */
-  private async area(): Promise<KeyValueArea | undefined> {
-    await null;
-    const mode = storageModeFor(this.identityKey);
+  /** The non-IndexedDB area the current storage mode uses, or undefined for IndexedDB. */
+  private area(): KeyValueArea | undefined {
+    const mode = this.storageMode;
     return mode === 'persistent' ? undefined : mode === 'session' ? sessionArea(this.dbName) : memoryArea(this.dbName);
   }
 
@@ -150,7 +155,7 @@ export class ChatStore {
    */
   async updateOutbox(conversationId: string, change: (entries: OutboxEntry[]) => OutboxEntry[]): Promise<OutboxEntry[]> {
     let result: OutboxEntry[] = [];
-    const area = await this.area();
+    const area = this.area();
     if (area) {
       // Synchronous read-change-write: nothing can interleave.
       const key = this.prefix + `outbox:${conversationId}`;
@@ -167,17 +172,17 @@ export class ChatStore {
   }
 
   private async read<T>(key: string): Promise<T | undefined> {
-    const area = await this.area();
+    const area = this.area();
     return area ? (area.get(this.prefix + key) as T | undefined) : get<T>(this.prefix + key, this.store);
   }
 
   private async write(key: string, value: unknown): Promise<void> {
-    const area = await this.area();
+    const area = this.area();
     return area ? area.set(this.prefix + key, value) : set(this.prefix + key, value, this.store);
   }
 
   private async remove(key: string): Promise<void> {
-    const area = await this.area();
+    const area = this.area();
     return area ? area.delete(this.prefix + key) : del(this.prefix + key, this.store);
   }
 }

@@ -1,42 +1,3 @@
-import type { ConnectionState, TransportKind } from './transport.js';
-import type { ConversationStatus, Sender, WireMessage } from '../protocol/v1.js';
-import type { ContactRecord } from './store.js';
-import type { ChatMessage } from './chat-service.js';
-
-/** What the tabs of one visitor tell each other over their BroadcastChannel. */
-export type TabMessage =
-  /** A tab that follows asks the leader for the current state. */
-  | { type: 'hello' }
-  /**
-   * The leader's state, for a tab that just said hello. `conversationId` is the leader's
-   * conversation, if it has one yet: on a first visit it has no messages to read it from.
-   */
-  | { type: 'state'; connection: ConnectionState; transport?: TransportKind; conversationId?: string; messages: WireMessage[]; failed: ChatMessage[] }
-  /** The leader stored or received a message. */
-  | { type: 'message'; message: WireMessage }
-  | { type: 'connection'; connection: ConnectionState; transport?: TransportKind }
-  | { type: 'typing'; sender: Sender; typing: boolean }
-  /** The leader marked messages failed (or a retry cleared them). */
-  | { type: 'failed'; failed: ChatMessage[] }
-  /** A follower added to the outbox in IndexedDB: the leader should send it. */
-  | { type: 'outbox' }
-  /** A follower asks the leader to retry a failed message. */
-  | { type: 'retry'; clientId: string }
-  /** A follower's visitor is typing: the leader tells the server. */
-  | { type: 'visitor-typing'; typing: boolean }
-  /** The panel was opened or closed in one tab: all follow. */
-  | { type: 'panel'; open: boolean }
-  /** The leader's view of the conversation status, agent presence and read marks. */
-  | { type: 'lifecycle'; conversationId: string; status: ConversationStatus; agentsOnline?: boolean; agentReadSeq: number; visitorReadSeq: number }
-  /** A follower's visitor saw messages up to `seq`: the leader reports it. */
-  | { type: 'read'; seq: number }
-  /** A follower's visitor asked for a new conversation: the leader starts it. */
-  | { type: 'new-conversation' }
-  /** The leader has a new conversation (first visit, or a new one): followers load it from the stored session. */
-  | { type: 'conversation'; conversationId: string }
-  /** A tab stored contact details for a conversation. */
-  | { type: 'contact'; conversationId: string; contact: ContactRecord };
-
 /** The browser APIs TabSync uses, injectable for tests. */
 export interface TabSyncDeps {
   locks?: Pick<LockManager, 'request'>;
@@ -50,19 +11,22 @@ export interface TabSyncDeps {
  * and the next tab in line takes over. Without Web Locks or BroadcastChannel every tab leads
  * alone, as before.
  *
+ * It carries any message type `M` (structured-cloneable); the chat's is `TabMessage`
+ * (tab-messages.ts).
+ *
  * @example
- * const tabs = new TabSync('amoiq-chat:demo');
+ * const tabs = new TabSync<TabMessage>('amoiq-chat:demo');
  * tabs.onMessage((m) => …);
  * tabs.start(() => becomeLeader());
  */
-export class TabSync {
+export class TabSync<M> {
   /** True while this tab holds the lock. */
   isLeader = false;
   private readonly channel?: BroadcastChannel;
   private readonly locks?: Pick<LockManager, 'request'>;
   private readonly abort = new AbortController();
   private release?: () => void;
-  private listener?: (message: TabMessage) => void;
+  private listener?: (message: M) => void;
 
   constructor(
     private readonly name: string,
@@ -73,7 +37,7 @@ export class TabSync {
     if (Channel && locks) {
       this.locks = locks;
       this.channel = new Channel(name);
-      this.channel.onmessage = (ev: MessageEvent<TabMessage>) => this.listener?.(ev.data);
+      this.channel.onmessage = (ev: MessageEvent<M>) => this.listener?.(ev.data);
     }
   }
 
@@ -82,7 +46,7 @@ export class TabSync {
     return this.channel !== undefined;
   }
 
-  onMessage(fn: (message: TabMessage) => void): void {
+  onMessage(fn: (message: M) => void): void {
     this.listener = fn;
   }
 
@@ -104,7 +68,7 @@ export class TabSync {
       .catch(() => undefined); // AbortError after stop()
   }
 
-  post(message: TabMessage): void {
+  post(message: M): void {
     try {
       this.channel?.postMessage(message);
     } catch {

@@ -1,34 +1,21 @@
-import { ApiError, type ChatApi } from './api.js';
+import { PendingAcks } from './acks.js';
+import type { ChatApi, MessageQuery } from './api.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
-import { decodeServerFrame, type ClientFrame, type MessagePage, type Sender, type ServerFrame, type SessionInfo, type WireMessage } from '../protocol/v1.js';
+import { LongPollChannel } from './poll-channel.js';
+import { withSession, type SessionSource } from './session.js';
+import { Timers } from './timers.js';
+import { WebSocketChannel, type WebSocketChannelEvents, type WebSocketFactory } from './ws-channel.js';
+import { ApiError, type ClientFrame, type MessagePage, type Sender, type ServerFrame, type SessionInfo, type WireMessage } from '../protocol/v1.js';
+
+export type { WebSocketFactory, WebSocketLike } from './ws-channel.js';
+export type { SessionSource } from './session.js';
 
 /** Where the connection stands, as shown to visitors and reported to the host page. */
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
 
 /** Which channel carries the chat while online. */
 export type TransportKind = 'websocket' | 'http';
-
-/** The part of the WebSocket API the transport uses, so tests can pass a fake. */
-export interface WebSocketLike {
-  readonly readyState: number;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
-
-/** A WebSocket constructor: the browser's, or a fake. */
-export type WebSocketFactory = new (url: string) => WebSocketLike;
-
-/** Gives the transport a valid session token, renewing it when asked. */
-export interface SessionSource {
-  get(): Promise<SessionInfo>;
-  /** Drops the current token (expired or refused) so the next get() asks for a new one. */
-  invalidate(): void;
-}
 
 /** What the transport reports to its owner. */
 export interface TransportListener {
@@ -69,21 +56,12 @@ export interface TransportOptions {
   pollWaitSeconds?: number;
 }
 
-const OPEN = 1;
-
-const STATUS_OF_CODE: Record<string, number> = {
-  bad_request: 400,
-  forbidden: 403,
-  not_found: 404,
-  payload_too_large: 413,
-  rate_limited: 429,
-  conversation_closed: 409,
-};
-
 /**
- * Keeps one live channel to the backend: a WebSocket when it works, HTTP long-poll when it does
- * not, reconnecting with capped exponential backoff. It knows nothing of the DOM; WebSocket,
- * fetch (through {@link ChatApi}) and the clock are injected.
+ * Keeps one live channel to the backend: the state machine over a {@link WebSocketChannel} when
+ * WebSocket works and a {@link LongPollChannel} when it does not. It reconnects with capped
+ * exponential backoff, falls back to HTTP when a socket fails before `ready`, and while on HTTP
+ * probes WebSocket in the background, switching back once a probe is ready. It knows nothing of
+ * the DOM; WebSocket, fetch (through {@link ChatApi}) and the clock are injected.
  *
  * Every socket, request and timer it creates is released by {@link ChatTransport.stop}.
  *
@@ -100,16 +78,18 @@ export class ChatTransport {
 
   private readonly opts: Required<Omit<TransportOptions, 'backoff' | 'WebSocket'>> & { WebSocket?: WebSocketFactory };
   private readonly backoff: Backoff;
-  private readonly timers = new Set<unknown>();
-  private readonly acks = new Map<string, { resolve: (m: WireMessage) => void; reject: (e: Error) => void; timer: unknown }>();
-  /** Incremented by stop() and by every new connection cycle, so late callbacks of old ones are ignored. */
+  private readonly timers: Timers;
+  private readonly acks: PendingAcks;
+  /** Incremented by stop() and by every new connection cycle, so late answers of old ones are ignored. */
   private generation = 0;
   private running = false;
-  private socket?: WebSocketLike;
-  private probe?: WebSocketLike;
-  private polling?: AbortController;
+  /** The WebSocket that carries (or is about to carry) the chat. */
+  private socket?: WebSocketChannel;
+  /** A WebSocket tried in the background while HTTP carries the chat. */
+  private probe?: WebSocketChannel;
+  private polling?: LongPollChannel;
   private retryTimer?: unknown;
-  private lastFrameAt = 0;
+  private probeTimer?: unknown;
 
   constructor(options: TransportOptions) {
     this.opts = {
@@ -123,6 +103,8 @@ export class ChatTransport {
       WebSocket: options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketFactory | undefined),
     };
     this.backoff = new Backoff(options.backoff);
+    this.timers = new Timers(this.opts.clock);
+    this.acks = new PendingAcks(this.timers);
   }
 
   /** Opens the connection; does nothing if already started. */
@@ -136,16 +118,10 @@ export class ChatTransport {
   stop(): void {
     this.running = false;
     this.generation++;
-    this.closeSocket(this.socket);
-    this.closeSocket(this.probe);
-    this.socket = this.probe = undefined;
-    this.polling?.abort();
-    this.polling = undefined;
-    for (const t of this.timers) this.opts.clock.clearTimeout(t);
-    this.timers.clear();
-    this.retryTimer = undefined;
-    for (const [, ack] of this.acks) ack.reject(new ApiError(0, 'stopped', 'The chat was closed before the server answered.'));
-    this.acks.clear();
+    this.closeChannels();
+    this.timers.clearAll();
+    this.retryTimer = this.probeTimer = undefined;
+    this.acks.rejectAll(() => new ApiError(0, 'stopped', 'The chat was closed before the server answered.'));
     this.setState('idle', undefined);
   }
 
@@ -155,7 +131,7 @@ export class ChatTransport {
    */
   reconnectNow(): void {
     if (!this.running || this.state !== 'offline' || this.retryTimer === undefined) return;
-    this.clearTimer(this.retryTimer);
+    this.timers.clear(this.retryTimer);
     this.retryTimer = undefined;
     void this.connect();
   }
@@ -166,16 +142,9 @@ export class ChatTransport {
    */
   networkLost(): void {
     if (!this.running || this.state === 'offline') return;
-    const socket = this.socket;
-    const polling = this.polling;
     this.generation++;
-    this.closeSocket(this.probe);
-    this.probe = undefined;
-    if (socket) this.closeSocket(socket);
-    this.socket = undefined;
-    polling?.abort();
-    this.polling = undefined;
-    this.flushAcksToHttp();
+    this.closeChannels();
+    this.flushAcks();
     this.scheduleRetry();
   }
 
@@ -192,27 +161,20 @@ export class ChatTransport {
    */
   async send(clientId: string, text: string, attachments?: string[]): Promise<WireMessage> {
     const files = attachments?.length ? { attachments } : {};
-    if (this.socket?.readyState === OPEN && this.kind === 'websocket') {
-      const socket = this.socket;
-      return new Promise<WireMessage>((resolve, reject) => {
-        const timer = this.later(this.opts.ackTimeoutMs, () => {
-          this.acks.delete(clientId);
-          reject(new ApiError(0, 'timeout', 'The server did not acknowledge the message in time.'));
-        });
-        this.acks.set(clientId, { resolve, reject, timer });
-        this.sendFrame(socket, { type: 'message', clientId, text, ...files });
-      });
+    const socket = this.liveSocket();
+    if (socket) {
+      const acked = this.acks.wait(clientId, this.opts.ackTimeoutMs);
+      socket.send({ type: 'message', clientId, text, ...files });
+      return acked;
     }
-    return this.withSession((s) => this.opts.api.postMessage(s.token, { conversationId: s.conversationId, clientId, text, ...files }));
+    return this.http((s) => this.opts.api.postMessage(s.token, { conversationId: s.conversationId, clientId, text, ...files }));
   }
 
   /** Tells the other side whether the visitor is typing; best effort. */
   sendTyping(typing: boolean): void {
-    if (this.socket?.readyState === OPEN && this.kind === 'websocket') {
-      this.sendFrame(this.socket, { type: 'typing', typing });
-    } else if (this.state === 'online') {
-      this.withSession((s) => this.opts.api.postTyping(s.token, s.conversationId, typing)).catch(() => undefined);
-    }
+    const socket = this.liveSocket();
+    if (socket) socket.send({ type: 'typing', typing });
+    else if (this.state === 'online') this.http((s) => this.opts.api.postTyping(s.token, s.conversationId, typing)).catch(() => undefined);
   }
 
   /**
@@ -220,18 +182,24 @@ export class ChatTransport {
    * `POST /api/chat/read` over HTTP. Best effort; rejects when it could not be sent.
    */
   async sendRead(seq: number): Promise<void> {
-    if (this.socket?.readyState === OPEN && this.kind === 'websocket') {
-      this.sendFrame(this.socket, { type: 'read', seq });
+    const socket = this.liveSocket();
+    if (socket) {
+      socket.send({ type: 'read', seq });
       return;
     }
     if (this.state !== 'online') throw new ApiError(0, 'network', 'Not connected.');
-    await this.withSession((s) => this.opts.api.postRead(s.token, s.conversationId, seq));
+    await this.http((s) => this.opts.api.postRead(s.token, s.conversationId, seq));
   }
 
   /** Asks for every message after `after` again (a gap was seen). */
   requestReplay(after: number): void {
-    if (this.socket?.readyState === OPEN) this.sendFrame(this.socket, { type: 'sync', after });
     // Over HTTP the next long poll asks from the cursor anyway.
+    if (this.socket?.isOpen) this.socket.send({ type: 'sync', after } satisfies ClientFrame);
+  }
+
+  /** The socket that carries the chat right now, if WebSocket does. */
+  private liveSocket(): WebSocketChannel | undefined {
+    return this.kind === 'websocket' && this.socket?.isOpen ? this.socket : undefined;
   }
 
   private async connect(): Promise<void> {
@@ -247,83 +215,110 @@ export class ChatTransport {
       return;
     }
     if (gen !== this.generation) return;
-    this.openSocket(session, gen, false);
+    // Without WebSocket, or when the browser refuses the URL, HTTP carries the chat.
+    this.socket = this.openSocket(session, {
+      ready: () => this.wentOnline(),
+      failed: (code) => {
+        if (code === 4001) this.opts.session.invalidate();
+        this.socket = undefined;
+        this.startPolling();
+      },
+    });
+    if (!this.socket) this.startPolling();
   }
 
-  /** Opens a WebSocket; as a probe it runs beside HTTP polling and takes over once ready. */
-  private openSocket(session: SessionInfo, gen: number, isProbe: boolean): void {
-    const WS = this.opts.WebSocket;
-    if (!WS) {
-      if (!isProbe) void this.poll(gen);
-      return;
-    }
-    const url = `${session.wsUrl}?token=${encodeURIComponent(session.token)}&after=${this.opts.cursor()}`;
-    let ws: WebSocketLike;
+  /** Probes WebSocket while HTTP carries the chat; a probe that gets `ready` takes over. */
+  private openProbe(session: SessionInfo): void {
+    const probe = this.openSocket(session, {
+      ready: () => {
+        this.polling?.close();
+        this.polling = undefined;
+        this.probe = undefined;
+        this.socket = probe;
+        this.wentOnline();
+      },
+      failed: (code) => {
+        if (code === 4001) this.opts.session.invalidate();
+        this.probe = undefined;
+        this.scheduleProbe();
+      },
+    });
+    if (probe) this.probe = probe;
+    else this.scheduleProbe();
+  }
+
+  /** Opens a WebSocket for `session`; undefined when there is no WebSocket or it refused the URL. */
+  private openSocket(session: SessionInfo, on: Pick<WebSocketChannelEvents, 'ready' | 'failed'>): WebSocketChannel | undefined {
+    const WebSocket = this.opts.WebSocket;
+    if (!WebSocket) return undefined;
     try {
-      ws = new WS(url);
+      return new WebSocketChannel({
+        url: `${session.wsUrl}?token=${encodeURIComponent(session.token)}&after=${this.opts.cursor()}`,
+        WebSocket,
+        clock: this.opts.clock,
+        timers: this.timers,
+        connectTimeoutMs: this.opts.connectTimeoutMs,
+        heartbeatMs: this.opts.heartbeatMs,
+        events: {
+          ...on,
+          frame: (frame) => this.handleFrame(frame),
+          dropped: (code) => this.dropped(code),
+          warning: (text) => this.opts.listener.warning(text),
+        },
+      });
     } catch (err) {
       this.opts.listener.warning(`WebSocket refused: ${(err as Error).message}`);
-      if (!isProbe) void this.poll(gen);
-      else this.scheduleProbe(gen);
-      return;
+      return undefined;
     }
-    if (isProbe) this.probe = ws;
-    else this.socket = ws;
-    let ready = false;
-    const timeout = this.later(this.opts.connectTimeoutMs, () => {
-      this.detach(ws);
-      ws.close(4000, 'connect timeout');
-      failed(4000);
-    });
-    const failed = (code: number): void => {
-      if (gen !== this.generation) return;
-      if (code === 4001) this.opts.session.invalidate();
-      if (isProbe) {
-        this.probe = undefined;
-        this.scheduleProbe(gen);
-      } else {
-        this.socket = undefined;
-        void this.poll(gen);
-      }
-    };
-    ws.onmessage = (ev) => {
-      if (gen !== this.generation) return;
-      this.lastFrameAt = this.opts.clock.now();
-      const decoded = decodeServerFrame(ev.data);
-      if (!decoded.ok) {
-        this.opts.listener.warning(`Ignored a server frame: ${decoded.reason}`);
-        return;
-      }
-      if (decoded.value.type === 'ready' && !ready) {
-        ready = true;
-        this.clearTimer(timeout);
-        if (isProbe) {
-          // WebSocket works again: leave HTTP polling.
-          this.polling?.abort();
-          this.polling = undefined;
-          this.probe = undefined;
-          this.socket = ws;
+  }
+
+  private wentOnline(): void {
+    this.backoff.reset();
+    this.setState('online', 'websocket');
+    this.flushAcks();
+  }
+
+  /** Receives over HTTP long-poll until stopped, replaced by a WebSocket, or the server is gone. */
+  private startPolling(): void {
+    if (this.polling) return;
+    const polling = new LongPollChannel({
+      fetch: (query, signal) => this.http((s) => this.opts.api.listMessages(s.token, { conversationId: s.conversationId, ...query } satisfies MessageQuery, signal)),
+      cursor: this.opts.cursor,
+      waitSeconds: this.opts.pollWaitSeconds,
+      page: (page) => {
+        if (this.state !== 'online') {
+          this.backoff.reset();
+          this.setState('online', 'http');
         }
-        this.backoff.reset();
-        this.setState('online', 'websocket');
-        this.startHeartbeat(ws, gen);
-        this.flushAcksToHttp();
+        for (const m of page.messages) this.opts.listener.message(m);
+        this.opts.listener.lifecycle?.({ type: 'page', page });
+      },
+      failed: (err) => {
+        this.polling = undefined;
+        this.timers.clear(this.probeTimer);
+        this.probeTimer = undefined;
+        this.opts.listener.warning(`HTTP fallback failed: ${(err as Error).message}`);
+        this.scheduleRetry();
+      },
+    });
+    this.polling = polling;
+    if (this.opts.WebSocket) this.scheduleProbe();
+  }
+
+  private scheduleProbe(): void {
+    const gen = this.generation;
+    this.probeTimer = this.timers.later(this.opts.probeMs, async () => {
+      this.probeTimer = undefined;
+      if (gen !== this.generation || !this.polling || this.probe) return;
+      let session: SessionInfo;
+      try {
+        session = await this.opts.session.get();
+      } catch {
+        if (gen === this.generation && this.polling) this.scheduleProbe();
         return;
       }
-      this.handleFrame(decoded.value);
-    };
-    ws.onerror = () => undefined; // a close event always follows
-    ws.onclose = (ev) => {
-      this.clearTimer(timeout);
-      this.detach(ws);
-      if (gen !== this.generation) return;
-      if (!ready) {
-        failed(ev.code);
-        return;
-      }
-      if (ev.code === 4001) this.opts.session.invalidate();
-      this.dropped();
-    };
+      if (gen === this.generation && this.polling && !this.probe) this.openProbe(session);
+    });
   }
 
   private handleFrame(frame: ServerFrame): void {
@@ -331,16 +326,10 @@ export class ChatTransport {
       case 'message':
         this.opts.listener.message(frame.message);
         break;
-      case 'ack': {
-        const ack = this.acks.get(frame.clientId);
+      case 'ack':
         this.opts.listener.message(frame.message);
-        if (ack) {
-          this.acks.delete(frame.clientId);
-          this.clearTimer(ack.timer);
-          ack.resolve(frame.message);
-        }
+        this.acks.resolve(frame.clientId, frame.message);
         break;
-      }
       case 'typing':
         this.opts.listener.typing(frame.sender, frame.typing);
         break;
@@ -349,26 +338,19 @@ export class ChatTransport {
       case 'read':
         this.opts.listener.lifecycle?.(frame);
         break;
-      case 'error': {
-        const ack = frame.clientId ? this.acks.get(frame.clientId) : undefined;
-        if (ack && frame.clientId) {
-          this.acks.delete(frame.clientId);
-          this.clearTimer(ack.timer);
-          ack.reject(new ApiError(STATUS_OF_CODE[frame.code] ?? 500, frame.code, frame.message, frame.retryAfter));
-        } else {
-          this.opts.listener.warning(`Server error frame: ${frame.code}: ${frame.message}`);
-        }
+      case 'error':
+        if (!this.acks.reject(frame.clientId, ApiError.fromFrame(frame))) this.opts.listener.warning(`Server error frame: ${frame.code}: ${frame.message}`);
         break;
-      }
       default:
-        break; // pong and late ready frames only refresh lastFrameAt
+        break; // pong and late ready frames only show that the socket lives
     }
   }
 
   /** An established WebSocket ended: reconnect after a backoff delay, WebSocket first. */
-  private dropped(): void {
+  private dropped(code: number): void {
+    if (code === 4001) this.opts.session.invalidate();
     this.socket = undefined;
-    this.flushAcksToHttp();
+    this.flushAcks();
     this.scheduleRetry();
   }
 
@@ -376,122 +358,33 @@ export class ChatTransport {
    * Messages sent over a socket that then died may or may not have been stored. Rejecting them
    * as transient lets the owner resend them; the server's clientId check makes that safe.
    */
-  private flushAcksToHttp(): void {
-    for (const [clientId, ack] of this.acks) {
-      if (this.socket?.readyState === OPEN) continue;
-      this.clearTimer(ack.timer);
-      ack.reject(new ApiError(0, 'connection_lost', 'The connection dropped before the server answered.'));
-      this.acks.delete(clientId);
-    }
-  }
-
-  /** Receives over HTTP long-poll until stopped, replaced by a WebSocket, or the server is gone. */
-  private async poll(gen: number): Promise<void> {
-    if (gen !== this.generation || this.polling) return;
-    const controller = new AbortController();
-    this.polling = controller;
-    this.scheduleProbe(gen);
-    let wait = 0;
-    let authRetries = 0;
-    while (gen === this.generation && this.polling === controller) {
-      try {
-        const session = await this.opts.session.get();
-        const page = await this.opts.api.listMessages(
-          session.token,
-          { conversationId: session.conversationId, after: this.opts.cursor(), limit: 200, wait },
-          controller.signal,
-        );
-        if (this.polling !== controller) return;
-        authRetries = 0;
-        if (this.state !== 'online') {
-          this.backoff.reset();
-          this.setState('online', 'http');
-        }
-        for (const m of page.messages) this.opts.listener.message(m);
-        this.opts.listener.lifecycle?.({ type: 'page', page });
-        wait = page.hasMore ? 0 : this.opts.pollWaitSeconds;
-      } catch (err) {
-        if (controller.signal.aborted || this.polling !== controller) return;
-        if (err instanceof ApiError && err.isAuth && authRetries++ < 2) {
-          this.opts.session.invalidate();
-          continue;
-        }
-        this.polling = undefined;
-        this.opts.listener.warning(`HTTP fallback failed: ${(err as Error).message}`);
-        this.scheduleRetry();
-        return;
-      }
-    }
-  }
-
-  private scheduleProbe(gen: number): void {
-    this.later(this.opts.probeMs, async () => {
-      if (gen !== this.generation || !this.polling || this.probe) return;
-      try {
-        const session = await this.opts.session.get();
-        if (gen === this.generation && this.polling) this.openSocket(session, gen, true);
-      } catch {
-        this.scheduleProbe(gen);
-      }
-    });
+  private flushAcks(): void {
+    if (this.socket?.isOpen) return;
+    this.acks.rejectAll(() => new ApiError(0, 'connection_lost', 'The connection dropped before the server answered.'));
   }
 
   private scheduleRetry(): void {
     if (!this.running) return;
     this.setState('offline', undefined);
     const gen = this.generation;
-    this.retryTimer = this.later(this.backoff.next(), () => {
+    this.retryTimer = this.timers.later(this.backoff.next(), () => {
       this.retryTimer = undefined;
       if (gen === this.generation) void this.connect();
     });
   }
 
-  private startHeartbeat(ws: WebSocketLike, gen: number): void {
-    const beat = (): void => {
-      if (gen !== this.generation || this.socket !== ws) return;
-      if (this.opts.clock.now() - this.lastFrameAt >= 2 * this.opts.heartbeatMs) {
-        // Half-open socket: no close event will come, so give it up ourselves.
-        this.detach(ws);
-        ws.close(4000, 'heartbeat timeout');
-        this.dropped();
-        return;
-      }
-      this.sendFrame(ws, { type: 'ping', ts: this.opts.clock.now() });
-      this.later(this.opts.heartbeatMs, beat);
-    };
-    this.later(this.opts.heartbeatMs, beat);
+  /** An HTTP call with a session, renewing a refused token once. */
+  private http<T>(call: (session: SessionInfo) => Promise<T>): Promise<T> {
+    return withSession(this.opts.session, call);
   }
 
-  private async withSession<T>(call: (s: SessionInfo) => Promise<T>): Promise<T> {
-    try {
-      return await call(await this.opts.session.get());
-    } catch (err) {
-      if (!(err instanceof ApiError && err.isAuth)) throw err;
-      this.opts.session.invalidate();
-      return call(await this.opts.session.get());
-    }
-  }
-
-  private sendFrame(ws: WebSocketLike, frame: ClientFrame): void {
-    try {
-      ws.send(JSON.stringify(frame));
-    } catch (err) {
-      this.opts.listener.warning(`WebSocket send failed: ${(err as Error).message}`);
-    }
-  }
-
-  private closeSocket(ws: WebSocketLike | undefined): void {
-    if (!ws) return;
-    this.detach(ws);
-    try {
-      ws.close(1000, 'closed by client');
-    } catch {
-      // already closed
-    }
-  }
-
-  private detach(ws: WebSocketLike): void {
-    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+  private closeChannels(): void {
+    this.socket?.close();
+    this.probe?.close();
+    this.polling?.close();
+    this.socket = this.probe = this.polling = undefined;
+    this.timers.clear(this.probeTimer);
+    this.probeTimer = undefined;
   }
 
   private setState(state: ConnectionState, kind: TransportKind | undefined): void {
@@ -499,20 +392,5 @@ export class ChatTransport {
     this.state = state;
     this.kind = kind;
     this.opts.listener.state(state, kind);
-  }
-
-  private later(ms: number, fn: () => void): unknown {
-    const handle = this.opts.clock.setTimeout(() => {
-      this.timers.delete(handle);
-      fn();
-    }, ms);
-    this.timers.add(handle);
-    return handle;
-  }
-
-  private clearTimer(handle: unknown): void {
-    if (handle === undefined) return;
-    this.opts.clock.clearTimeout(handle);
-    this.timers.delete(handle);
   }
 }

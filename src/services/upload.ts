@@ -1,5 +1,4 @@
-import { checkAttachment, decodeErrorBody, type Attachment } from '../protocol/v1.js';
-import { ApiError } from './api.js';
+import { ApiError, checkAttachment, errorFromAnswer, type Attachment } from '../protocol/v1.js';
 
 /** What an upload reports while it runs, and how it is cancelled. */
 export interface UploadOptions {
@@ -50,9 +49,7 @@ export function sendUpload({ url, headers, file, onProgress, signal, XMLHttpRequ
         body = undefined;
       }
       if (xhr.status < 200 || xhr.status >= 300) {
-        const error = decodeErrorBody(body);
-        const retryAfter = Number(xhr.getResponseHeader('Retry-After')) || undefined;
-        reject(new ApiError(xhr.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${xhr.status}`, retryAfter));
+        reject(errorFromAnswer(xhr.status, body, xhr.getResponseHeader('Retry-After')));
         return;
       }
       const attachment = (body as { attachment?: unknown } | undefined)?.attachment;

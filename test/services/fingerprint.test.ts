@@ -3,7 +3,7 @@ import { nanoid } from 'nanoid';
 import { ChatApi } from '../../src/services/api.js';
 import { ChatService } from '../../src/services/chat-service.js';
 import { coarseFingerprint, coarseTraits, type FingerprintSource } from '../../src/services/fingerprint.js';
-import { setIdentity } from '../../src/services/identity.js';
+import type { VisitorIdentity } from '../../src/services/identity.js';
 import { SessionManager } from '../../src/services/session.js';
 import { ChatStore } from '../../src/services/store.js';
 import { FakeClock, SESSION, fakeFetch } from '../helpers/fakes.js';
@@ -113,10 +113,11 @@ function backend(relinkTo?: string) {
 
 const FP = 'ab'.repeat(32);
 
-function manager(http: ReturnType<typeof fakeFetch>, fingerprint?: () => Promise<string | undefined>, tenant = `t-${nanoid(6)}`) {
+function manager(http: ReturnType<typeof fakeFetch>, fingerprint?: () => Promise<string | undefined>, identity?: VisitorIdentity) {
+  const tenant = `t-${nanoid(6)}`;
   const store = new ChatStore(tenant, `amoiq-fp-${nanoid(8)}`);
   const api = new ChatApi({ gatewayUrl: 'http://backend.test', tenantId: tenant, fetch: http.fetch });
-  return { store, session: new SessionManager(api, store, () => undefined, new FakeClock(), fingerprint) };
+  return { store, session: new SessionManager({ api, store, clock: new FakeClock(), fingerprint, identity }) };
 }
 
 describe('fingerprint in the session request', () => {
@@ -171,13 +172,8 @@ describe('fingerprint in the session request', () => {
 
   it('is never sent with a user identity', async () => {
     const server = backend();
-    const { store, session } = manager(server.http, async () => FP);
-    setIdentity(store.identityKey, { userId: 'u1', userToken: 'a.b.c' });
-    try {
-      await session.get();
-    } finally {
-      setIdentity(store.identityKey, undefined);
-    }
+    const { session } = manager(server.http, async () => FP, { userId: 'u1', userToken: 'a.b.c' });
+    await session.get();
     const [body] = server.sessionBodies();
     expect(body.userToken).to.equal('a.b.c');
     expect(body).not.to.have.property('fingerprint');

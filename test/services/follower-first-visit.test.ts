@@ -2,7 +2,8 @@ import { expect } from '@open-wc/testing';
 import { nanoid } from 'nanoid';
 import { ChatService } from '../../src/services/chat-service.js';
 import { ChatStore } from '../../src/services/store.js';
-import type { TabMessage, TabSyncDeps } from '../../src/services/tab-sync.js';
+import type { TabMessage } from '../../src/services/tab-messages.js';
+import type { TabSyncDeps } from '../../src/services/tab-sync.js';
 import { FakeWebSocket, SESSION, fakeFetch, wireMessage } from '../helpers/fakes.js';
 import { until } from '../helpers/dom.js';
 

@@ -1,0 +1,268 @@
+import { MAX_PAGE_SIZE, type MessagePage, type WireMessage } from '../protocol/v1.js';
+import type { MessageQuery } from './api.js';
+import type { ChatMessage, StateHolder } from './chat-types.js';
+import type { Clock } from './clock.js';
+import { CACHE_LIMIT, type ChatStore } from './store.js';
+import type { Tasks } from './tasks.js';
+
+/** How many newest messages to load when the local cache is empty. */
+export const FIRST_PAGE = 50;
+/** Stored messages are written to the IndexedDB cache at most this often. */
+const SAVE_DELAY_MS = 100;
+
+/** What a {@link Timeline} needs from the rest of the chat. */
+export interface TimelineDeps {
+  state: StateHolder;
+  store: ChatStore;
+  clock: Clock;
+  tasks: Tasks;
+  /** Fetches messages of the current conversation (renewing a refused token once). */
+  fetchPage(query: Omit<MessageQuery, 'conversationId'>): Promise<MessagePage>;
+  /** Asks the live connection to replay what follows `after` (a gap was seen). */
+  requestReplay(after: number): void;
+  /** The server stored one of the visitor's messages: take it off the outbox. True when it was there. */
+  settle(clientId: string): boolean;
+  /** A message joined the timeline, before subscribers hear of it (`live`: it just happened). */
+  arrived(message: WireMessage, live: boolean): void;
+  /** A message joined the timeline, after subscribers got the new state. */
+  added(message: ChatMessage, live: boolean): void;
+  warn(text: string): void;
+}
+
+/**
+ * The conversation's stored messages, kept sorted by sequence number (binary search on insert, so
+ * a message is placed in O(log n) comparisons whatever order messages arrive in), and the cursor:
+ * the highest sequence number held without a hole, from which the connection resumes. Takes
+ * messages from any source (live frames, long-poll pages, history pages, other tabs), ignores
+ * duplicates, fetches what lies in a gap, pages back through older history and keeps the newest
+ * {@link CACHE_LIMIT} in IndexedDB for an instant first paint.
+ */
+export class Timeline {
+  /** Highest sequence number held without a hole. */
+  cursor = 0;
+  /** An agent read the visitor's messages up to this sequence number. */
+  agentReadSeq = 0;
+  /** Stored messages, sorted by `seq`. */
+  private list: ChatMessage[] = [];
+  private readonly clientIds = new Set<string>();
+  private gapFetch?: Promise<void>;
+  private saveTimer?: unknown;
+
+  constructor(private readonly deps: TimelineDeps) {}
+
+  /** The stored messages, oldest first. Changes in place: copy it for a snapshot. */
+  get messages(): readonly ChatMessage[] {
+    return this.list;
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** The newest sequence number held (0 when none). */
+  get newestSeq(): number {
+    return this.list.at(-1)?.seq ?? 0;
+  }
+
+  /** True when the server holds messages older than the oldest one held. */
+  get hasOlder(): boolean {
+    return (this.list[0]?.seq ?? 1) > 1;
+  }
+
+  /** True when the server stored the visitor's message `clientId`. */
+  holds(clientId: string): boolean {
+    return this.clientIds.has(clientId);
+  }
+
+  /** Forgets everything: another conversation begins. */
+  clear(): void {
+    this.list = [];
+    this.clientIds.clear();
+    this.cursor = 0;
+    this.agentReadSeq = 0;
+  }
+
+  /** Adds the cached messages of the conversation; the cursor then starts from the oldest of them. */
+  restore(cached: readonly WireMessage[]): void {
+    for (const m of cached) this.insert(this.toChatMessage(m));
+    const first = this.list[0]?.seq;
+    if (first !== undefined) this.cursor = first - 1;
+    this.advanceCursor();
+  }
+
+  /**
+   * Takes a stored message from any source: a duplicate is ignored, one that skips ahead has the
+   * messages in between fetched. `live`: it just happened (not history), so it is announced.
+   */
+  accept(m: WireMessage, live: boolean): void {
+    if (m.conversationId !== this.deps.state.state.conversationId) return;
+    const own = m.clientId !== undefined && this.deps.settle(m.clientId);
+    const message = this.toChatMessage(m);
+    if (!this.insert(message)) {
+      if (own) this.deps.state.publish();
+      return;
+    }
+    if (this.list.length === 1 && this.cursor === 0 && m.seq > 1 && !live) this.cursor = m.seq - 1;
+    const before = this.cursor;
+    this.advanceCursor();
+    if (m.seq > before + 1 && this.cursor === before) this.fillGap();
+    this.deps.arrived(m, live);
+    this.deps.state.publish();
+    this.scheduleSave();
+    this.deps.added(message, live);
+  }
+
+  /** An agent read up to `seq`: the visitor's messages up to it show `read`. False when nothing changed. */
+  markReadByAgent(seq: number): boolean {
+    if (seq <= this.agentReadSeq) return false;
+    this.agentReadSeq = seq;
+    for (let i = 0; i < this.list.length && this.list[i].seq! <= seq; i++) {
+      if (this.list[i].status === 'delivered') this.list[i] = { ...this.list[i], status: 'read' };
+    }
+    return true;
+  }
+
+  /**
+   * Loads the newest page when nothing is held and the server has messages (`lastSeq` > 0), so a
+   * long history does not replay from 1. Resolves false when there was nothing to load.
+   */
+  async fetchLatest(lastSeq: number): Promise<boolean> {
+    if (this.list.length > 0 || lastSeq === 0) return false;
+    try {
+      const page = await this.deps.fetchPage({ before: lastSeq + 1, limit: FIRST_PAGE });
+      if (page.messages.length) this.cursor = Math.max(this.cursor, page.messages[0].seq - 1);
+      for (const m of page.messages) this.accept(m, false);
+    } catch (err) {
+      this.deps.warn(`Could not load history: ${(err as Error).message}`);
+    }
+    return true;
+  }
+
+  /**
+   * Loads the page of messages just before the oldest one held. Resolves with how many were
+   * added; does nothing while a load is running.
+   */
+  async loadOlder(limit = FIRST_PAGE): Promise<number> {
+    const oldest = this.list[0]?.seq;
+    const holder = this.deps.state;
+    if (holder.state.loadingOlder || oldest === undefined || oldest <= 1) return 0;
+    holder.patch({ loadingOlder: true });
+    holder.publish();
+    try {
+      const page = await this.deps.fetchPage({ before: oldest, limit });
+      for (const m of page.messages) this.accept(m, false);
+      return page.messages.length;
+    } catch (err) {
+      this.deps.warn(`Could not load older messages: ${(err as Error).message}`);
+      return 0;
+    } finally {
+      holder.patch({ loadingOlder: false });
+      holder.publish();
+    }
+  }
+
+  /** The newest `limit` messages as the server sent them (for the cache and other tabs). */
+  wire(limit = CACHE_LIMIT): WireMessage[] {
+    const conversationId = this.deps.state.state.conversationId ?? '';
+    return this.list.slice(-limit).map((m) => ({
+      id: m.id!,
+      clientId: m.clientId,
+      conversationId,
+      seq: m.seq!,
+      sender: m.sender,
+      text: m.text,
+      createdAt: m.createdAt,
+      ...(m.quickReplies ? { quickReplies: [...m.quickReplies] } : {}),
+      ...(m.event ? { event: m.event } : {}),
+      ...(m.attachments?.length ? { attachments: m.attachments.map((a) => ({ ...a })) } : {}),
+    }));
+  }
+
+  /** Writes a pending cache save now and clears its timer (the service stops). */
+  flush(): void {
+    if (this.saveTimer === undefined) return;
+    this.deps.clock.clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    void this.deps.tasks.run(this.save());
+  }
+
+  /** 1 while a cache save is scheduled. */
+  get pendingTimers(): number {
+    return this.saveTimer === undefined ? 0 : 1;
+  }
+
+  /** The index of the first message whose `seq` is at least `seq` (binary search). */
+  private indexOf(seq: number): number {
+    let lo = 0;
+    let hi = this.list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.list[mid].seq! < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Places a message by `seq`; false when one with that `seq` is there already. */
+  private insert(message: ChatMessage): boolean {
+    const lo = this.indexOf(message.seq!);
+    if (this.list[lo]?.seq === message.seq) return false;
+    if (lo === this.list.length) this.list.push(message);
+    else this.list.splice(lo, 0, message);
+    if (message.clientId !== undefined) this.clientIds.add(message.clientId);
+    return true;
+  }
+
+  /** Moves the cursor over every message that follows it without a hole. */
+  private advanceCursor(): void {
+    let i = this.indexOf(this.cursor + 1);
+    while (i < this.list.length && this.list[i].seq === this.cursor + 1) {
+      this.cursor++;
+      i++;
+    }
+  }
+
+  /** A message arrived beyond the next expected one: fetch what lies between. */
+  private fillGap(): void {
+    if (this.gapFetch) return;
+    const from = this.cursor;
+    this.deps.requestReplay(from);
+    this.gapFetch = this.deps.tasks.run(
+      this.deps
+        .fetchPage({ after: from, limit: MAX_PAGE_SIZE })
+        .then((page) => page.messages.forEach((m) => this.accept(m, true)))
+        .catch((err: Error) => this.deps.warn(`Could not fetch missing messages: ${err.message}`))
+        .finally(() => (this.gapFetch = undefined)),
+    );
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer !== undefined) return;
+    this.saveTimer = this.deps.clock.setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.deps.tasks.run(this.save());
+    }, SAVE_DELAY_MS);
+  }
+
+  private save(): Promise<void> {
+    const id = this.deps.state.state.conversationId;
+    return id ? this.deps.store.setMessages(id, this.wire()) : Promise.resolve();
+  }
+
+  private toChatMessage(m: WireMessage): ChatMessage {
+    const visitor = m.sender.type === 'visitor';
+    return {
+      key: m.clientId ?? m.id,
+      id: m.id,
+      clientId: m.clientId,
+      seq: m.seq,
+      sender: m.sender,
+      text: m.text,
+      createdAt: m.createdAt,
+      status: visitor ? (m.seq <= this.agentReadSeq ? 'read' : 'delivered') : undefined,
+      ...(m.quickReplies ? { quickReplies: m.quickReplies } : {}),
+      ...(m.event ? { event: m.event } : {}),
+      ...(m.attachments?.length ? { attachments: m.attachments } : {}),
+    };
+  }
+}
