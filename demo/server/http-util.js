@@ -4,12 +4,24 @@
  * the fields every endpoint shares.
  */
 
-/** Largest accepted request body (protocol: 64 KiB). */
-export const MAX_BODY_BYTES = 64 * 1024;
+import {
+  CLIENT_ID_PATTERN,
+  MAX_ATTACHMENTS,
+  MAX_BODY_BYTES,
+  MAX_MESSAGE_LENGTH,
+  MAX_QUICK_REPLIES,
+  MAX_QUICK_REPLY_LENGTH,
+  textLength,
+} from '../../src/protocol/limits.js';
+
+// The protocol's limits are written once, in src/protocol/limits.js, which the widget and the
+// agent console import too: largest request body (64 KiB), pattern of client-made ids, most
+// attachments and quick replies per message.
+export { CLIENT_ID_PATTERN, MAX_ATTACHMENTS, MAX_BODY_BYTES, MAX_QUICK_REPLIES };
 /** Longest accepted message text, in characters (Unicode code points), after trimming. */
-export const MAX_TEXT_CHARS = 4000;
-/** Pattern for client-generated ids (clientId, visitorId). */
-export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+export const MAX_TEXT_CHARS = MAX_MESSAGE_LENGTH;
+/** Longest quick reply, in characters (code points). */
+export const MAX_QUICK_REPLY_CHARS = MAX_QUICK_REPLY_LENGTH;
 
 /** An error the protocol defines: HTTP status plus `{ error: { code, message } }`. */
 export class ApiError extends Error {
@@ -131,9 +143,8 @@ export function parseText(text, { allowEmpty = false } = {}) {
   if (text.includes('\0')) throw badRequest('`text` contains a NUL character.');
   const trimmed = text.trim();
   if (!trimmed && !allowEmpty) throw badRequest('`text` is empty.');
-  // Code points, not UTF-16 units, so an emoji counts as one character.
-  let count = 0;
-  for (const _ of trimmed) if (++count > MAX_TEXT_CHARS) break;
+  // Code points, not UTF-16 units, so an emoji counts as one character (as the widget counts).
+  const count = textLength(trimmed, MAX_TEXT_CHARS);
   if (count > MAX_TEXT_CHARS) throw new ApiError(413, 'payload_too_large', `Message text is longer than ${MAX_TEXT_CHARS} characters.`);
   return trimmed;
 }
@@ -176,12 +187,6 @@ export function pageParams(query) {
   const limit = /** @type {number} */ (intParam(query, 'limit', { min: 1, max: 200, fallback: 50 }));
   return { after, before, limit };
 }
-
-/** Largest number of attachments on one message. */
-export const MAX_ATTACHMENTS = 5;
-/** Largest number of quick replies on one message, and the longest one (characters). */
-export const MAX_QUICK_REPLIES = 10;
-export const MAX_QUICK_REPLY_CHARS = 200;
 
 /**
  * Validates the optional `attachments` of a message: at most 5 distinct file ids.
