@@ -1,0 +1,349 @@
+// @ts-check
+/**
+ * The one interface every assistant provider implements, its typed error, and the pieces the two
+ * network providers share: a watchdog (first-token and idle timeouts, the caller's AbortSignal)
+ * and an SSE reader over a fetch body.
+ *
+ * A provider's `stream()` yields zero or more `delta` and `sources` events and then exactly one
+ * `done`, or throws a {@link ProviderError}. It never hangs: the watchdog ends a request that
+ * produces no first token within `firstTokenMs`, or no data for `idleMs` after that, and the
+ * caller's signal (the visitor's Stop button) ends it at once. Ending a stream early (`break` in a
+ * `for await`) releases the connection.
+ */
+import { createParser } from 'eventsource-parser';
+
+/**
+ * @typedef {{ role: 'user' | 'assistant', content: string }} ChatTurn
+ * @typedef {{ title: string, url: string }} Source
+ * @typedef {{ system?: string, messages: ChatTurn[], signal?: AbortSignal }} StreamRequest
+ * @typedef {'stop' | 'length' | 'filtered' | 'no_match' | 'other'} FinishReason
+ *   `filtered`: the provider refused or cut the answer for safety; `no_match`: the knowledge base
+ *   found nothing good enough (no text was streamed); `other`: anything else the provider reported.
+ * @typedef {{ type: 'delta', text: string }
+ *   | { type: 'sources', sources: Source[] }
+ *   | { type: 'done', finishReason: FinishReason, confidence?: number }} StreamEvent
+ *   `confidence` (0–1) only from providers that can judge their own answer (the knowledge base).
+ * @typedef {{ name: string, model?: string, stream(request: StreamRequest): AsyncIterable<StreamEvent> }} Provider
+ * @typedef {{ firstTokenMs?: number, idleMs?: number }} Timeouts
+ */
+
+/** Default timeouts: a model may think a while before its first token, but not forever. */
+export const DEFAULT_TIMEOUTS = Object.freeze({ firstTokenMs: 20_000, idleMs: 20_000 });
+
+/**
+ * @typedef {'unauthorized' | 'rate_limited' | 'bad_request' | 'server_error' | 'stream_cut'
+ *   | 'malformed' | 'timeout' | 'aborted'} ProviderErrorCode
+ *   `bad_request`: the provider refused the request itself (unknown model, invalid field): a
+ *   configuration problem, not worth retrying.
+ */
+
+/** Codes worth retrying later (the others need a change of configuration or were asked for). */
+const RETRYABLE = new Set(['rate_limited', 'server_error', 'stream_cut', 'timeout']);
+
+/**
+ * A provider failure, normalized: the same codes whatever the provider said. `message` is for
+ * logs and developers (it never contains the API key); visitors get a polite text instead
+ * (handoff.js).
+ */
+export class ProviderError extends Error {
+  /**
+   * @param {ProviderErrorCode} code
+   * @param {string} message
+   * @param {{ provider?: string, status?: number, retryAfter?: number, cause?: unknown }} [details]
+   *   `retryAfter` in seconds, with `rate_limited` when the provider said how long to wait.
+   */
+  constructor(code, message, details = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'ProviderError';
+    /** @type {ProviderErrorCode} */
+    this.code = code;
+    this.provider = details.provider;
+    this.status = details.status;
+    this.retryAfter = details.retryAfter;
+  }
+
+  /** Whether the same request may succeed later. */
+  get retryable() {
+    return RETRYABLE.has(this.code);
+  }
+}
+
+/**
+ * The Retry-After header in seconds: a number of seconds or an HTTP date (RFC 9110).
+ * @param {string | null} value
+ * @param {number} [now] ms since the epoch
+ * @returns {number | undefined}
+ */
+export function parseRetryAfter(value, now = Date.now()) {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/**
+ * Ends a provider request that takes too long, and follows the caller's AbortSignal. The network
+ * providers pass `signal` to fetch and await every network step through `race()`.
+ *
+ * Until the first token the deadline is `firstTokenMs` after the start; after it, `idleMs` after
+ * the last data. Providers call `token()` / `alive()` after the consumer has taken the event, so a
+ * slow consumer never causes a timeout. SSE comments (the keep-alives some proxies send) do not
+ * move the deadline: a model that never answers must still time out.
+ */
+export class Watchdog {
+  /**
+   * @param {{ provider: string, signal?: AbortSignal, now?: () => number } & Timeouts} options
+   */
+  constructor({ provider, signal, firstTokenMs = DEFAULT_TIMEOUTS.firstTokenMs, idleMs = DEFAULT_TIMEOUTS.idleMs, now = Date.now }) {
+    this.provider = provider;
+    this.firstTokenMs = firstTokenMs;
+    this.idleMs = idleMs;
+    /** @private */
+    this.now = now;
+    /** @private */
+    this.callerSignal = signal;
+    /** @private */
+    this.controller = new AbortController();
+    /** The signal to hand to fetch: aborted on timeout, on the caller's abort and on dispose. */
+    this.signal = this.controller.signal;
+    /** @private */
+    this.deadline = now() + firstTokenMs;
+    /** @private */
+    this.gotToken = false;
+    /** @private @type {ProviderError | undefined} */
+    this.timeoutError = undefined;
+    /** @private */
+    this.onCallerAbort = () => this.controller.abort(signal?.reason);
+    if (signal?.aborted) this.controller.abort(signal.reason);
+    else signal?.addEventListener('abort', this.onCallerAbort, { once: true });
+    /** @private Rejects when the request is aborted for any reason; handled, so never unhandled. */
+    this.abortedPromise = new Promise((_, reject) => {
+      const fail = () => reject(this.normalize(this.signal.reason, 'read'));
+      if (this.signal.aborted) fail();
+      else this.signal.addEventListener('abort', fail, { once: true });
+    });
+    this.abortedPromise.catch(() => {});
+  }
+
+  /** The first token arrived (or another one did): the idle clock starts now. */
+  token() {
+    this.gotToken = true;
+    this.deadline = this.now() + this.idleMs;
+  }
+
+  /** Data other than a token arrived (a role chunk, usage): counts as life after the first token. */
+  alive() {
+    if (this.gotToken) this.deadline = this.now() + this.idleMs;
+  }
+
+  /**
+   * Awaits one network step, or throws the normalized error when the deadline passes, the caller
+   * aborts or the step fails. `phase` tells a failure to connect from a stream cut mid-answer.
+   * @template T
+   * @param {Promise<T>} promise
+   * @param {'connect' | 'read'} phase
+   * @returns {Promise<T>}
+   */
+  async race(promise, phase) {
+    promise.catch(() => {});
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      const ms = Math.max(0, this.deadline - this.now());
+      timer = setTimeout(() => {
+        this.timeoutError = new ProviderError(
+          'timeout',
+          this.gotToken
+            ? `${this.provider}: no data for ${this.idleMs} ms in the middle of the answer.`
+            : `${this.provider}: no first token within ${this.firstTokenMs} ms.`,
+          { provider: this.provider },
+        );
+        this.controller.abort(this.timeoutError);
+        reject(this.timeoutError);
+      }, ms);
+    });
+    try {
+      return await Promise.race([promise, timeout, this.abortedPromise]);
+    } catch (error) {
+      throw this.normalize(error, phase);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Any failure as a ProviderError: the caller's abort wins, then a timeout, then the error itself.
+   * @param {unknown} error
+   * @param {'connect' | 'read'} phase
+   * @returns {ProviderError}
+   */
+  normalize(error, phase) {
+    const details = { provider: this.provider, cause: error };
+    if (this.callerSignal?.aborted) return new ProviderError('aborted', `${this.provider}: stopped by the caller.`, details);
+    if (this.timeoutError) return this.timeoutError;
+    if (error instanceof ProviderError) return error;
+    const reason = describeNetworkError(error);
+    return phase === 'connect'
+      ? new ProviderError('server_error', `${this.provider}: could not reach the provider (${reason}).`, details)
+      : new ProviderError('stream_cut', `${this.provider}: the connection closed in the middle of the answer (${reason}).`, details);
+  }
+
+  /** Releases the timers and listeners, and aborts the request if it is still running. */
+  dispose() {
+    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+    if (!this.signal.aborted) this.controller.abort(new ProviderError('aborted', `${this.provider}: stream closed.`));
+  }
+}
+
+/** @param {unknown} error */
+function describeNetworkError(error) {
+  const cause = /** @type {{ cause?: { code?: string, message?: string } }} */ (error)?.cause;
+  if (cause?.code) return cause.code;
+  if (cause?.message) return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * POSTs a JSON body and returns the response when it is 2xx; any other status becomes the
+ * provider's error through `toError` (given the status, headers and up to 64 KiB of body text).
+ * @param {{ url: string, headers: Record<string, string>, body: unknown, watchdog: Watchdog,
+ *   fetch?: typeof fetch,
+ *   toError: (status: number, headers: Headers, text: string) => ProviderError }} options
+ * @returns {Promise<Response>}
+ */
+export async function postForStream({ url, headers, body, watchdog, fetch: fetchImpl = fetch, toError }) {
+  const response = await watchdog.race(
+    fetchImpl(url, { method: 'POST', headers, body: JSON.stringify(body), signal: watchdog.signal }),
+    'connect',
+  );
+  if (response.ok && response.body) return response;
+  const text = response.body ? await watchdog.race(readLimited(response.body, 64 * 1024), 'connect') : '';
+  throw toError(response.status, response.headers, text);
+}
+
+/**
+ * Reads at most `limit` bytes of a body as text, then cancels the rest.
+ * @param {ReadableStream<Uint8Array>} body
+ * @param {number} limit
+ */
+async function readLimited(body, limit) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      text += decoder.decode(value, { stream: true });
+      if (bytes >= limit) break;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return text + decoder.decode();
+}
+
+/**
+ * @typedef {{ type: 'event', event?: string, data: string } | { type: 'field', field: string, value: string }} SseItem
+ *   `field`: a line with a field name SSE does not know (ignored by the spec; llama.cpp sends its
+ *   streaming errors as `error: {json}`, so providers may look at it).
+ */
+
+/**
+ * The SSE events of a response body, parsed by eventsource-parser (spec-exact: CRLF/LF/CR line
+ * ends, comments, multi-line data, events split anywhere across network chunks). Bytes are
+ * decoded with one streaming TextDecoder, so a multi-byte character split between chunks stays
+ * whole. An event without its terminating blank line at the end of the body is dropped, as the
+ * spec says (the provider then sees no terminal event and reports a cut).
+ * @param {ReadableStream<Uint8Array>} body
+ * @param {Watchdog} watchdog
+ * @returns {AsyncGenerator<SseItem>}
+ */
+export async function* readSse(body, watchdog) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  /** @type {SseItem[]} */
+  const queue = [];
+  const parser = createParser({
+    onEvent: (event) => queue.push({ type: 'event', event: event.event, data: event.data }),
+    onError: (error) => {
+      if (error.type === 'unknown-field' && error.field) queue.push({ type: 'field', field: error.field, value: error.value ?? '' });
+    },
+  });
+  let finished = false;
+  let tail = '';
+  try {
+    for (;;) {
+      const { done, value } = await watchdog.race(reader.read(), 'read');
+      if (done) break;
+      const text = decoder.decode(value, { stream: true });
+      if (text) tail = text;
+      parser.feed(text);
+      while (queue.length > 0) yield /** @type {SseItem} */ (queue.shift());
+    }
+    finished = true;
+    const rest = decoder.decode();
+    if (rest) tail = rest;
+    parser.feed(rest);
+    // A last event whose final line ended but whose blank line never came: dispatch it (lenient
+    // with servers that omit the final blank line); a line cut in the middle stays dropped.
+    if (/[\r\n]$/.test(tail)) parser.feed('\n');
+    while (queue.length > 0) yield /** @type {SseItem} */ (queue.shift());
+  } finally {
+    if (!finished) reader.cancel().catch(() => {});
+  }
+}
+
+/**
+ * Parses one event's JSON data; anything else is a `malformed` error naming the provider.
+ * @param {string} data
+ * @param {string} provider
+ * @returns {Record<string, unknown>}
+ */
+export function parseJsonEvent(data, provider) {
+  /** @type {unknown} */
+  let value;
+  try {
+    value = JSON.parse(data);
+  } catch (error) {
+    throw new ProviderError('malformed', `${provider}: an event is not JSON: ${data.slice(0, 120)}`, { provider, cause: error });
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ProviderError('malformed', `${provider}: an event is not a JSON object: ${data.slice(0, 120)}`, { provider });
+  }
+  return /** @type {Record<string, unknown>} */ (value);
+}
+
+/**
+ * The provider error for an HTTP status, given what the error body said.
+ * @param {{ provider: string, status: number, message: string, retryAfter?: number }} details
+ */
+export function errorForStatus({ provider, status, message, retryAfter }) {
+  const text = `${provider}: HTTP ${status}${message ? `: ${message.slice(0, 300)}` : ''}`;
+  /** @type {ProviderErrorCode} */
+  let code = 'server_error';
+  if (status === 401 || status === 403) code = 'unauthorized';
+  else if (status === 429) code = 'rate_limited';
+  else if (status === 408 || status === 504) code = 'timeout';
+  else if (status >= 400 && status < 500) code = 'bad_request';
+  return new ProviderError(code, text, { provider, status, retryAfter: code === 'rate_limited' ? retryAfter : undefined });
+}
+
+/**
+ * Wraps a provider's raw generator so that its watchdog is always disposed (which also releases
+ * the connection when the consumer stops early).
+ * @param {Watchdog} watchdog
+ * @param {AsyncGenerator<StreamEvent>} generator
+ * @returns {AsyncGenerator<StreamEvent>}
+ */
+export async function* guarded(watchdog, generator) {
+  try {
+    yield* generator;
+  } finally {
+    watchdog.dispose();
+  }
+}
