@@ -2,14 +2,12 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { UploadHandle, UploadProgress } from './api.js';
 import type { Attachment, Conversation, Message } from './types.js';
+import { MAX_ATTACHMENTS, MAX_MESSAGE_LENGTH as MAX_TEXT, MAX_QUICK_REPLIES, MAX_QUICK_REPLY_LENGTH, textLength } from '../../../src/protocol/limits.js';
 
 /** How long after the last keystroke the agent counts as "stopped typing". */
 const TYPING_IDLE_MS = 3000;
-/** Protocol limits (docs/protocol.md, Message and Attachments). */
-export const MAX_TEXT = 4000;
-export const MAX_QUICK_REPLIES = 10;
-export const MAX_QUICK_REPLY_LENGTH = 200;
-export const MAX_ATTACHMENTS = 5;
+/** Protocol limits (docs/protocol.md, Message and Attachments): the module the widget and the server import too. */
+export { MAX_ATTACHMENTS, MAX_QUICK_REPLIES, MAX_QUICK_REPLY_LENGTH, MAX_TEXT };
 /** The only types a server serves inline; everything else (SVG included) is a download link. */
 const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
@@ -331,7 +329,7 @@ export class AmoiqAgentConversation extends LitElement {
       this.hint = 'Type the quick reply first.';
       return;
     }
-    if ([...text].length > MAX_QUICK_REPLY_LENGTH) {
+    if (textLength(text) > MAX_QUICK_REPLY_LENGTH) {
       this.hint = `A quick reply is at most ${MAX_QUICK_REPLY_LENGTH} characters.`;
       return;
     }
@@ -414,7 +412,7 @@ export class AmoiqAgentConversation extends LitElement {
       if (this.quickReplies.length) this.hint = 'Write a message to go with the quick replies.';
       return;
     }
-    if ([...text].length > MAX_TEXT) {
+    if (textLength(text) > MAX_TEXT) {
       this.hint = `The reply is longer than ${MAX_TEXT} characters.`;
       return;
     }

@@ -1,57 +1,19 @@
 /**
- * Wire types of the agent side of protocol v1 (docs/protocol.md), including the additions of its
- * last section (status, read receipts, contact details, attachments, quick replies). Every field
- * that section added is optional: an older backend simply does not send it.
+ * Wire types of the agent side of protocol v1 (docs/protocol.md). What agents and visitors share
+ * (senders, messages, attachments, conversation status, contact details, verified users) is the
+ * widget's own protocol module, src/protocol/v1.ts, so the console and the widget read one
+ * definition; only the types agents alone see are written here.
  */
+import type { Attachment, Contact, ConversationEvent, ConversationStatus, Sender, VerifiedUser, WireMessage } from '../../../src/protocol/v1.js';
 
-export interface Sender {
-  type: 'visitor' | 'agent' | 'ai' | 'system';
-  id?: string;
-  name?: string;
-}
-
-/** A file uploaded to a conversation; `url` is a capability URL that needs no header. */
-export interface Attachment {
-  id: string;
-  name: string;
-  type: string;
-  size: number;
-  url: string;
-}
+export type { Attachment, Contact, ConversationStatus, Sender, VerifiedUser };
 
 /** What a `system` message announces; clients show their own text for these. */
-export type SystemEvent = 'closed' | 'reopened' | 'joined';
+export type SystemEvent = ConversationEvent;
 
-export interface Message {
-  id: string;
-  clientId?: string;
-  conversationId: string;
-  seq: number;
-  sender: Sender;
-  text: string;
-  createdAt: string;
-  /** On `system` messages. */
+/** A message as the agent API sends it: a {@link WireMessage} whose `event` may be one this console does not know yet. */
+export interface Message extends Omit<WireMessage, 'event'> {
   event?: SystemEvent | string;
-  /** Suggested answers of an agent or AI message (at most 10). */
-  quickReplies?: string[];
-  /** At most 5. */
-  attachments?: Attachment[];
-}
-
-export type ConversationStatus = 'open' | 'closed';
-
-/** What the visitor typed in a pre-chat or away form: not verified. */
-export interface Contact {
-  name?: string;
-  email?: string;
-  fields?: Record<string, string>;
-}
-
-/** A user vouched for by the site's backend (`userToken`): verified. */
-export interface VerifiedUser {
-  id: string;
-  name?: string;
-  email?: string;
 }
 
 export interface Conversation {
