@@ -16,6 +16,9 @@ const chromiumArgs = [
   '--no-first-run',
   '--disable-sync',
   '--disable-quic',
+  // Voice tests: getUserMedia answers with Chromium's fake microphone (a beep) without a prompt.
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
 ];
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
