@@ -253,8 +253,10 @@ export async function createAssistant(env, tenantSettings, options) {
      */
     async *answer({ messages, state = INITIAL_HANDOFF_STATE, locale, signal, now }) {
       let text = '';
+      const recent = messages.slice(-settings.maxTurns);
+      while (recent.length > 1 && recent[0].role !== 'user') recent.shift();
       try {
-        for await (const event of provider.stream({ system, messages: messages.slice(-settings.maxTurns), signal })) {
+        for await (const event of provider.stream({ system, messages: recent, signal })) {
           if (event.type === 'done') {
             const next = decideFor(state, { type: 'answer_done', finishReason: event.finishReason, confidence: event.confidence, text }, { locale, now });
             yield { type: 'done', finishReason: event.finishReason, confidence: event.confidence, text, ...next };
