@@ -10,7 +10,7 @@
  * refused); there is no `[DONE]`: the body ends. Errors are an HTTP status with
  * `{ "error": { "code", "message", "status", "details" } }` (sometimes wrapped in an array).
  */
-import { ProviderError, Watchdog, errorForStatus, guarded, parseJsonEvent, parseRetryAfter, postForStream, readSse } from './provider.js';
+import { ProviderError, Watchdog, errorForStatus, parseJsonEvent, parseRetryAfter, postForStream, readSse } from './provider.js';
 
 const NAME = 'gemini';
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -53,9 +53,13 @@ export function createGeminiProvider(options = {}) {
   return {
     name: NAME,
     model,
-    stream(request) {
+    async *stream(request) {
       const watchdog = new Watchdog({ provider: NAME, signal: request.signal, firstTokenMs: options.firstTokenMs, idleMs: options.idleMs });
-      return guarded(watchdog, run(request, watchdog, { ...options, baseUrl, model }));
+      try {
+        yield* run(request, watchdog, { ...options, baseUrl, model });
+      } finally {
+        watchdog.dispose(); // also releases the connection when the consumer stops early
+      }
     },
   };
 }

@@ -105,13 +105,16 @@ export function normalizeAssistantSettings(raw, tenant = 'unknown') {
   if (r.provider !== undefined && !['auto', 'openai', 'gemini', 'knowledge-base'].includes(r.provider)) {
     problems.push('provider must be "auto", "openai", "gemini" or "knowledge-base"');
   }
-  const handoff = { ...d.handoff, ...(r.handoff ?? {}) };
+  const isObject = (/** @type {unknown} */ v) => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v));
+  if (!isObject(r.handoff)) problems.push('handoff must be an object');
+  if (!isObject(r.timeouts)) problems.push('timeouts must be an object');
+  const handoff = { ...d.handoff, ...(isObject(r.handoff) ? r.handoff : {}) };
   if (typeof handoff.onRequest !== 'boolean') problems.push('handoff.onRequest must be true or false');
   if (typeof handoff.minConfidence !== 'number' || handoff.minConfidence < 0 || handoff.minConfidence > 1) problems.push('handoff.minConfidence must be a number from 0 to 1');
   if (!['handoff', 'offer'].includes(handoff.lowConfidence)) problems.push('handoff.lowConfidence must be "handoff" or "offer"');
   if (!['handoff', 'offer'].includes(handoff.onProviderError)) problems.push('handoff.onProviderError must be "handoff" or "offer"');
   if (!Number.isInteger(handoff.maxUnhelpful) || handoff.maxUnhelpful < 0) problems.push('handoff.maxUnhelpful must be a whole number ≥ 0');
-  const timeouts = { ...d.timeouts, ...(r.timeouts ?? {}) };
+  const timeouts = { ...d.timeouts, ...(isObject(r.timeouts) ? r.timeouts : {}) };
   for (const key of /** @type {const} */ (['firstTokenMs', 'idleMs'])) {
     if (!Number.isInteger(timeouts[key]) || timeouts[key] < 100 || timeouts[key] > 300_000) problems.push(`timeouts.${key} must be a whole number of milliseconds from 100 to 300000`);
   }

@@ -9,7 +9,7 @@
  * an HTTP status with `{ "error": { "message", "type", "code" } }` (Ollama: `{ "error": "text" }`);
  * errors inside it are a `data: { "error": … }` event, or (llama.cpp) an `error: {json}` line.
  */
-import { ProviderError, Watchdog, errorForStatus, guarded, parseJsonEvent, parseRetryAfter, postForStream, readSse } from './provider.js';
+import { ProviderError, Watchdog, errorForStatus, parseJsonEvent, parseRetryAfter, postForStream, readSse } from './provider.js';
 
 const NAME = 'openai-compatible';
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -53,9 +53,13 @@ export function createOpenAIProvider(options = {}) {
   return {
     name: NAME,
     model,
-    stream(request) {
+    async *stream(request) {
       const watchdog = new Watchdog({ provider: NAME, signal: request.signal, firstTokenMs: options.firstTokenMs, idleMs: options.idleMs });
-      return guarded(watchdog, run(request, watchdog, { ...options, baseUrl, model }));
+      try {
+        yield* run(request, watchdog, { ...options, baseUrl, model });
+      } finally {
+        watchdog.dispose(); // also releases the connection when the consumer stops early
+      }
     },
   };
 }

@@ -332,18 +332,3 @@ export function errorForStatus({ provider, status, message, retryAfter }) {
   else if (status >= 400 && status < 500) code = 'bad_request';
   return new ProviderError(code, text, { provider, status, retryAfter: code === 'rate_limited' ? retryAfter : undefined });
 }
-
-/**
- * Wraps a provider's raw generator so that its watchdog is always disposed (which also releases
- * the connection when the consumer stops early).
- * @param {Watchdog} watchdog
- * @param {AsyncGenerator<StreamEvent>} generator
- * @returns {AsyncGenerator<StreamEvent>}
- */
-export async function* guarded(watchdog, generator) {
-  try {
-    yield* generator;
-  } finally {
-    watchdog.dispose();
-  }
-}
