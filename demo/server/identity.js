@@ -9,8 +9,10 @@ import { ApiError } from './http-util.js';
 
 /** Longest accepted user id, name and e-mail. */
 const MAX_FIELD = 256;
-/** Longest accepted userToken lifetime; a site should mint short-lived ones per page load. */
+/** Longest accepted userToken lifetime, counted from now; a site should mint short-lived ones per page load. */
 const MAX_LIFETIME_SECONDS = 7 * 24 * 3600;
+/** How far a token's `iat` may be ahead of this server's clock (clock skew between the servers). */
+export const MAX_CLOCK_SKEW_SECONDS = 60;
 
 /** @param {string} message */
 export const invalidIdentity = (message) => new ApiError(401, 'invalid_identity', message);
@@ -26,9 +28,10 @@ function optionalString(value) {
 /**
  * Verifies a userToken against the tenant's identity secret and returns the user it vouches for.
  *
- * Required claims: `sub` (the user id, 1–256 characters) and `exp` (at most 7 days after `iat`
- * or now). Optional: `name`, `email`. Only `HS256` is accepted; `alg: none` and every other
- * algorithm are refused.
+ * Required claims: `sub` (the user id, 1–256 characters) and `exp` (at most 7 days from now).
+ * Optional: `iat` (not more than {@link MAX_CLOCK_SKEW_SECONDS} in the future: a token "issued"
+ * next year would otherwise pass any lifetime check measured from it), `name`, `email`. Only
+ * `HS256` is accepted; `alg: none` and every other algorithm are refused.
  * @param {{ id: string, identitySecret?: string | null }} tenant
  * @param {unknown} userToken
  * @returns {Promise<import('./db.js').VerifiedUser>}
@@ -50,8 +53,12 @@ export async function verifyUserToken(tenant, userToken) {
   }
   const id = optionalString(payload.sub);
   if (!id) throw invalidIdentity('`userToken` has no usable `sub` (user id).');
-  const issuedAt = typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000);
-  if (typeof payload.exp === 'number' && payload.exp - issuedAt > MAX_LIFETIME_SECONDS) {
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof payload.iat === 'number' && payload.iat > now + MAX_CLOCK_SKEW_SECONDS) {
+    throw invalidIdentity('`userToken` is issued in the future (`iat`); check the signing server’s clock.');
+  }
+  // From now, not from `iat`: what matters is how long this token can still be used.
+  if (typeof payload.exp === 'number' && payload.exp - now > MAX_LIFETIME_SECONDS) {
     throw invalidIdentity('`userToken` lives longer than 7 days; mint short-lived tokens.');
   }
   const name = optionalString(payload.name);

@@ -43,15 +43,202 @@ export class RateLimiter {
 }
 
 /**
- * The client's IP address: the socket's peer, or with `trustProxy` the first `X-Forwarded-For`
- * entry (only behind a proxy that sets it; otherwise anyone could pick their own key).
- * @param {import('node:http').IncomingMessage} req
- * @param {boolean} trustProxy
+ * How many proxies in front of the server to trust (`TRUST_PROXY`): 0 (or false) none, N the
+ * nearest N. `true` means 1.
+ * @typedef {number | boolean} TrustProxy
  */
-export function clientIp(req, trustProxy) {
-  if (trustProxy) {
-    const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',')[0].trim();
-    if (forwarded) return forwarded.slice(0, 64);
-  }
+
+/** @param {TrustProxy} trust */
+const hops = (trust) => (trust === true ? 1 : typeof trust === 'number' && Number.isInteger(trust) && trust > 0 ? trust : 0);
+
+/**
+ * The value a trusted proxy put in a list header such as `X-Forwarded-For`: each proxy appends
+ * what it saw, so only the right end is written by proxies we trust and everything left of it is
+ * the client's to choose. With N trusted proxies the entry N from the right is the address the
+ * outermost one saw (the list's first entry if it is shorter). Undefined without the header.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {'x-forwarded-for' | 'x-forwarded-proto'} name
+ * @param {TrustProxy} trust
+ */
+export function forwardedEntry(req, name, trust) {
+  const count = hops(trust);
+  const header = req.headers[name];
+  if (!count || header === undefined) return undefined;
+  // Repeated header lines count as one list, in order (Node joins x-forwarded-for with ", ").
+  const entries = (Array.isArray(header) ? header.join(',') : String(header)).split(',').map((e) => e.trim());
+  return entries[Math.max(0, entries.length - count)] || undefined;
+}
+
+/** Loose shape check of an IPv4 or IPv6 address (what a proxy appends), so junk is not a key. */
+const IP_PATTERN = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?::\d{1,3}(?:\.\d{1,3}){3})?)$/i;
+
+/**
+ * The client's IP address: the socket's peer, or behind `trust` proxies the `X-Forwarded-For`
+ * entry the outermost trusted proxy appended ({@link forwardedEntry}). Never the left-most entry:
+ * that one is whatever the client sent.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {TrustProxy} trust
+ */
+export function clientIp(req, trust) {
+  const forwarded = forwardedEntry(req, 'x-forwarded-for', trust);
+  if (forwarded && IP_PATTERN.test(forwarded)) return forwarded.toLowerCase();
   return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * @typedef {{ failures: number, pending: number, lockedUntil: number, last: number }} LoginState
+ * @typedef {{ perAccount: number, perIp: number, lockSeconds: number }} LoginLimits
+ *   failed logins per account (e-mail address) and per client IP address that lock it for
+ *   `lockSeconds`; from half of each, every failure makes the next attempt wait twice as long
+ */
+
+/** Default login limits (docs/security.md, "Agent login"). */
+export const DEFAULT_LOGIN_LIMITS = Object.freeze({ perAccount: 10, perIp: 50, lockSeconds: 15 * 60 });
+
+/**
+ * Throttles agent logins per account (the e-mail address as typed, known or not, so the answer
+ * does not tell which accounts exist) and per client IP address.
+ *
+ * Each key counts failed attempts. Below half its limit an attempt is free; from half of it each
+ * failure makes the key wait 1 s, 2 s, 4 s, … (at most `lockSeconds`) before the next attempt; at
+ * the limit it is locked for `lockSeconds`. Attempts still being checked count as failures, and
+ * once waits apply only one attempt at a time is checked, so parallel requests cannot slip past.
+ * Refusals are `429 rate_limited` with `retryAfter`. A successful login clears its account (not
+ * its IP address, or one valid account would reset an attacker's address). Failures are forgotten
+ * an hour after the last one.
+ */
+export class LoginGuard {
+  /**
+   * @param {Partial<LoginLimits> & { now?: () => number, maxKeys?: number }} [options]
+   */
+  constructor({ perAccount = DEFAULT_LOGIN_LIMITS.perAccount, perIp = DEFAULT_LOGIN_LIMITS.perIp, lockSeconds = DEFAULT_LOGIN_LIMITS.lockSeconds, now = Date.now, maxKeys = 50_000 } = {}) {
+    this.limits = { account: Math.max(1, perAccount), ip: Math.max(1, perIp) };
+    this.lockMs = lockSeconds * 1000;
+    this.forgetMs = 60 * 60 * 1000;
+    /** @private */
+    this.now = now;
+    /** @private */
+    this.maxKeys = maxKeys;
+    /** @private @type {Map<string, LoginState>} */
+    this.state = new Map();
+  }
+
+  /**
+   * Admits one attempt or throws. Call `end(ok)` with the outcome, or `cancel()` when the attempt
+   * was not decided (the server was too busy to check it).
+   * @param {string} ip
+   * @param {string} account e-mail address
+   * @returns {{ end: (ok: boolean) => void, cancel: () => void }}
+   * @throws {ApiError} 429 `rate_limited`
+   */
+  begin(ip, account) {
+    const keys = /** @type {const} */ ([
+      ['account', `a:${account.toLowerCase()}`],
+      ['ip', `i:${ip}`],
+    ]);
+    const now = this.now();
+    for (const [kind, key] of keys) {
+      const wait = this.waitMs(this.peek(key, now), this.limits[kind], now);
+      if (wait > 0) {
+        const retryAfter = Math.max(1, Math.ceil(wait / 1000));
+        const what = kind === 'account' ? 'this account' : 'this address';
+        throw Object.assign(new ApiError(429, 'rate_limited', `Too many failed logins for ${what}; retry in ${retryAfter} s.`), { retryAfter });
+      }
+    }
+    const states = keys.map(([kind, key]) => /** @type {const} */ ([kind, this.take(key, now)]));
+    for (const [, s] of states) s.pending++;
+    let done = false;
+    return {
+      end: (ok) => {
+        if (done) return;
+        done = true;
+        const at = this.now();
+        for (const [kind, s] of states) {
+          s.pending--;
+          if (ok) {
+            if (kind === 'account') Object.assign(s, { failures: 0, lockedUntil: 0 });
+            continue;
+          }
+          s.failures++;
+          s.last = at;
+          s.lockedUntil = at + this.delayMs(s.failures, this.limits[kind]);
+        }
+      },
+      cancel: () => {
+        if (done) return;
+        done = true;
+        for (const [, s] of states) s.pending--;
+      },
+    };
+  }
+
+  /**
+   * How long an attempt must wait after `failures` failures (0: none).
+   * @param {number} failures
+   * @param {number} limit
+   */
+  delayMs(failures, limit) {
+    const free = Math.ceil(limit / 2);
+    if (failures < free) return 0;
+    if (failures >= limit) return this.lockMs;
+    return Math.min(this.lockMs, 1000 * 2 ** (failures - free));
+  }
+
+  /**
+   * @private
+   * @param {LoginState | undefined} s
+   * @param {number} limit
+   * @param {number} now
+   */
+  waitMs(s, limit, now) {
+    if (!s) return 0;
+    if (now < s.lockedUntil) return s.lockedUntil - now;
+    // Attempts in flight count as failures; once waits apply, one attempt at a time.
+    if (s.pending > 0 && s.failures + s.pending >= Math.ceil(limit / 2)) return 1000;
+    return 0;
+  }
+
+  /**
+   * The live state of a key, forgetting it when its last failure is old.
+   * @private
+   * @param {string} key
+   * @param {number} now
+   */
+  peek(key, now) {
+    const s = this.state.get(key);
+    if (s && s.pending === 0 && now - s.last >= this.forgetMs && now >= s.lockedUntil) {
+      this.state.delete(key);
+      return undefined;
+    }
+    return s;
+  }
+
+  /**
+   * @private
+   * @param {string} key
+   * @param {number} now
+   */
+  take(key, now) {
+    let s = this.peek(key, now);
+    if (!s) {
+      if (this.state.size >= this.maxKeys) this.sweep(now);
+      s = { failures: 0, pending: 0, lockedUntil: 0, last: now };
+      this.state.set(key, s);
+    }
+    return s;
+  }
+
+  /**
+   * Keeps the map bounded: forgets idle keys, then (under a flood of fresh keys) the oldest
+   * ones that hold no lock and no attempt in flight.
+   * @private
+   * @param {number} now
+   */
+  sweep(now) {
+    for (const key of [...this.state.keys()]) this.peek(key, now);
+    for (const [key, s] of this.state) {
+      if (this.state.size < this.maxKeys) break;
+      if (s.pending === 0 && now >= s.lockedUntil) this.state.delete(key);
+    }
+  }
 }
