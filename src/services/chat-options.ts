@@ -4,7 +4,8 @@ import type { VisitorIdentity } from './identity.js';
 import type { StorageMode } from './storage-mode.js';
 import { ChatStore } from './store.js';
 import type { TabSyncDeps } from './tab-sync.js';
-import type { TransportOptions, WebSocketFactory } from './transport.js';
+import type { TransportOptions } from './transport-types.js';
+import type { WebSocketFactory } from './ws-channel.js';
 
 /** Where the service connects, as whom, and what it may use. Dependencies are injectable for tests. */
 export interface ChatServiceOptions {

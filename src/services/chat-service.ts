@@ -1,28 +1,27 @@
-import { ApiError, type Attachment, type Sender, type WireMessage } from '../protocol/v1.js';
-import { ChatApi } from './api.js';
-import { storeOf, type ChatServiceOptions } from './chat-options.js';
+import { ApiError, type Attachment } from '../protocol/v1.js';
+import type { ChatApi } from './api.js';
+import type { ChatServiceOptions } from './chat-options.js';
+import { createParts } from './chat-parts.js';
 import type { ChatMessage, ChatServiceEvent, ChatState, ContactDetails } from './chat-types.js';
-import { systemClock, type Clock } from './clock.js';
-import { Conversation } from './conversation.js';
-import { Outbox, newEntry } from './outbox.js';
-import { SessionManager } from './session.js';
-import { Snapshot } from './snapshot.js';
+import type { Clock } from './clock.js';
+import type { Conversation } from './conversation.js';
+import { newEntry, type Outbox } from './outbox.js';
+import type { SessionManager } from './session.js';
+import type { Snapshot } from './snapshot.js';
 import type { StorageMode } from './storage-mode.js';
 import type { ChatStore, OutboxEntry } from './store.js';
-import { FollowerRole, LeaderRole, type RoleContext } from './tab-roles.js';
+import type { LeaderRole } from './tab-roles.js';
 import type { TabMessage, TabRole } from './tab-messages.js';
-import { TabSync } from './tab-sync.js';
-import { Tasks } from './tasks.js';
-import { FIRST_PAGE, Timeline } from './timeline.js';
-import { ChatTransport, type ConnectionState, type TransportKind } from './transport.js';
+import type { TabSync } from './tab-sync.js';
+import type { Tasks } from './tasks.js';
+import { FIRST_PAGE, type Timeline } from './timeline.js';
+import type { ChatTransport, ConnectionState, TransportKind } from './transport.js';
+import type { TypingIndicator } from './typing.js';
 import type { UploadOptions } from './upload.js';
 
 export type { ChatMessage, ChatServiceEvent, ChatState, ContactDetails, DeliveryStatus } from './chat-types.js';
 export { clearVisitor, type ChatServiceOptions } from './chat-options.js';
 export { MAX_SEND_ATTEMPTS } from './outbox.js';
-
-/** How long the other side's typing indicator lasts without a new typing frame. */
-const TYPING_TIMEOUT_MS = 6_000;
 
 /**
  * The chat without a screen: the public front of the parts that do the work — the session
@@ -38,7 +37,7 @@ const TYPING_TIMEOUT_MS = 6_000;
  * chat.send('Hello');
  */
 export class ChatService {
-  private readonly snapshot = new Snapshot(() => ({ stored: this.timeline.messages, local: this.outbox.messages() }));
+  private readonly snapshot: Snapshot;
   private readonly api: ChatApi;
   private readonly store: ChatStore;
   private readonly session: SessionManager;
@@ -47,102 +46,32 @@ export class ChatService {
   private readonly timeline: Timeline;
   private readonly outbox: Outbox;
   private readonly conversation: Conversation;
-  private readonly tasks = new Tasks();
+  private readonly typing: TypingIndicator;
+  private readonly tasks: Tasks;
   private readonly clock: Clock;
+  private readonly leader: LeaderRole;
+  /** Every tab follows until it gets the lock (TabSync), then leads. */
+  private role: TabRole;
   private readonly eventListeners = new Set<(event: ChatServiceEvent) => void>();
   private readonly warnings = new Set<string>();
-  private readonly leader: LeaderRole;
-  private role: TabRole;
   private started = false;
   private stopped = false;
-  private typingTimer?: unknown;
 
   constructor(options: ChatServiceOptions) {
-    const clock = (this.clock = options.clock ?? systemClock);
-    const api = (this.api = new ChatApi(options));
-    const { store, tenantKey } = storeOf(options);
-    this.store = store;
-    const state = this.snapshot;
-    const tasks = this.tasks;
-    const tabs = (this.tabs = new TabSync<TabMessage>(
-      `amoiq-chat:${options.dbName ?? 'amoiq-chat'}:${tenantKey}`,
-      options.tabs === false ? { locks: undefined, BroadcastChannel: undefined } : options.tabs,
-    ));
-    tabs.onMessage((m) => this.handleTabMessage(m));
-    const fingerprint = options.fingerprint ? (options.fingerprintFn ?? (() => import('./fingerprint.js').then((m) => m.coarseFingerprint()))) : undefined;
-    const onSession = (s: Parameters<Conversation['sessionChanged']>[0]) => this.conversation.sessionChanged(s);
-    const session = (this.session = new SessionManager({ api, store, onSession, clock, fingerprint, identity: options.identity }));
-    // The transport runs in the leader only: what it hears, the other tabs hear too.
-    const transport = (this.transport = new ChatTransport({
-      ...options.transport,
-      api,
-      session,
-      cursor: () => this.timeline.cursor,
-      WebSocket: options.WebSocket,
-      clock,
-      listener: {
-        message: (message) => {
-          this.timeline.accept(message, true);
-          tabs.post({ type: 'message', message });
-        },
-        typing: (sender, typing) => {
-          this.handleTyping(sender, typing);
-          tabs.post({ type: 'typing', sender, typing });
-        },
-        state: (connection, kind) => {
-          this.handleConnection(connection, kind);
-          tabs.post({ type: 'connection', connection, transport: kind });
-        },
-        warning: (text, error) => this.warn(text, error),
-        lifecycle: (change) => this.conversation.handleChange(change),
-      },
-    }));
-    const warn = (text: string) => this.warn(text);
-    const timeline = (this.timeline = new Timeline({
-      state,
-      store,
-      clock,
-      tasks,
-      fetchPage: (query) => session.withSession((s) => api.listMessages(s.token, { conversationId: s.conversationId, ...query })),
-      requestReplay: (after) => transport.requestReplay(after),
-      settle: (clientId) => this.outbox.settle(clientId),
-      arrived: (m, live) => this.arrived(m, live),
-      added: (message, live) => live && this.emit({ type: 'message', message, direction: message.sender.type === 'visitor' ? 'sent' : 'received' }),
-      warn,
-    }));
-    const outbox = (this.outbox = new Outbox({
-      state,
-      store,
-      clock,
-      tasks,
-      canSend: () => transport.state === 'online' && state.state.conversationStatus !== 'closed',
-      send: (entry) => transport.send(entry.clientId, entry.text, entry.attachments?.map((a) => a.id)),
-      delivered: (message) => {
-        timeline.accept(message, true);
-        tabs.post({ type: 'message', message });
-      },
-      closed: () => this.conversation.apply({ status: 'closed' }),
-      failedChanged: (failed) => tabs.post({ type: 'failed', failed }),
-      error: (code, message) => this.emit({ type: 'error', code, message }),
-      isStored: (clientId) => timeline.holds(clientId),
-    }));
-    const stopped = () => this.stopped;
-    const conversation = (this.conversation = new Conversation({
-      ...{ state, store, api, session, transport, timeline, outbox, tasks, warn, stopped },
-      role: () => this.role,
-      post: (m) => tabs.post(m),
-      emit: (event) => this.emit(event),
-    }));
-    const context: RoleContext = {
-      ...{ state, tabs, session, transport, timeline, outbox, conversation, tasks, warn, stopped },
+    const parts = createParts(options, {
       started: () => this.started,
+      stopped: () => this.stopped,
+      role: () => this.role,
       connection: (connection, kind) => this.handleConnection(connection, kind),
-      typing: (sender, typing) => this.handleTyping(sender, typing),
+      tabMessage: (m) => this.handleTabMessage(m),
       retry: (clientId) => this.retry(clientId),
-    };
-    this.leader = new LeaderRole(context);
-    // Every tab follows until it gets the lock (TabSync).
-    this.role = new FollowerRole(context);
+      emit: (event) => this.emit(event),
+      warn: (text, error) => this.warn(text, error),
+    });
+    ({ snapshot: this.snapshot, api: this.api, store: this.store, session: this.session, transport: this.transport, tabs: this.tabs } = parts);
+    ({ timeline: this.timeline, outbox: this.outbox, conversation: this.conversation, typing: this.typing, tasks: this.tasks, clock: this.clock } = parts);
+    this.leader = parts.leader;
+    this.role = parts.follower;
   }
 
   /** Everything the UI renders, as one immutable snapshot; a new object at every change. */
@@ -200,20 +129,8 @@ export class ChatService {
    * `POST /api/chat/forget`). Best effort, for `reset()`: resolves, never rejects, after at most
    * `timeoutMs`; does nothing when this browser has no visitor yet.
    */
-  async forget(timeoutMs = 2_000): Promise<void> {
-    const abort = new AbortController();
-    const timer = this.clock.setTimeout(() => abort.abort(), timeoutMs);
-    const timeout = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve()));
-    const call = (async () => {
-      if (!(await this.store.getVisitorId())) return;
-      const session = await this.session.get();
-      if (!abort.signal.aborted) await this.api.forget(session.token, abort.signal);
-    })().catch(() => undefined);
-    try {
-      await Promise.race([call, timeout]);
-    } finally {
-      this.clock.clearTimeout(timer);
-    }
+  forget(timeoutMs = 2_000): Promise<void> {
+    return this.session.forget(timeoutMs);
   }
 
   /** Disconnects and releases every timer; cached state stays in IndexedDB. */
@@ -222,8 +139,7 @@ export class ChatService {
     this.transport.stop();
     this.tabs.stop();
     this.outbox.stop();
-    this.clock.clearTimeout(this.typingTimer);
-    this.typingTimer = undefined;
+    this.typing.stop();
     this.timeline.flush();
     this.snapshot.clear();
     this.eventListeners.clear();
@@ -360,27 +276,11 @@ export class ChatService {
     else this.role.handle(m);
   }
 
-  /** A stored message joined the timeline: a live notice of closing or reopening, an answer that ends typing. */
-  private arrived(m: WireMessage, live: boolean): void {
-    // A live notice changes the status at once (the status frame may follow).
-    if (live && m.event === 'closed') this.state = { ...this.state, conversationStatus: 'closed' };
-    if (live && m.event === 'reopened') this.state = { ...this.state, conversationStatus: 'open' };
-    if (m.sender.type !== 'visitor' && this.state.typing) this.handleTyping(m.sender, false);
-  }
-
   private handleConnection(connection: ConnectionState, transport: TransportKind | undefined): void {
     this.state = { ...this.state, connection, transport };
     this.publish();
     this.emit({ type: 'connection', state: connection, transport });
     if (connection === 'online') void this.tasks.run(this.outbox.drain());
-  }
-
-  private handleTyping(sender: Sender, typing: boolean): void {
-    this.clock.clearTimeout(this.typingTimer);
-    this.typingTimer = undefined;
-    if (typing) this.typingTimer = this.clock.setTimeout(() => this.handleTyping(sender, false), TYPING_TIMEOUT_MS);
-    this.state = { ...this.state, typing: typing ? sender : undefined };
-    this.publish();
   }
 
   /**

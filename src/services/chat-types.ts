@@ -1,5 +1,5 @@
 import type { Attachment, ChatErrorCode, Contact, ConversationEvent, ConversationStatus, RemoteWidgetConfig, Sender } from '../protocol/v1.js';
-import type { ConnectionState, TransportKind } from './transport.js';
+import type { ConnectionState, TransportKind } from './transport-types.js';
 
 /**
  * Delivery status of a message the visitor wrote: `pending` (queued in the outbox), `sent` (on

@@ -1,4 +1,4 @@
-import type { MessagePage, SessionInfo } from '../protocol/v1.js';
+import type { MessagePage, SessionInfo, WireMessage } from '../protocol/v1.js';
 import type { ChatApi } from './api.js';
 import type { ChatServiceEvent, ContactDetails, StateHolder } from './chat-types.js';
 import type { Outbox } from './outbox.js';
@@ -149,6 +149,12 @@ export class Conversation {
   contactChanged(conversationId: string, contact: ContactDetails): void {
     if (conversationId === this.deps.state.state.conversationId) this.deps.state.patch({ contact });
     this.deps.state.publish();
+  }
+
+  /** A message joined the timeline: a live notice of closing or reopening changes the status at once (the status frame may follow). */
+  noticed(m: WireMessage, live: boolean): void {
+    if (live && m.event === 'closed') this.deps.state.patch({ conversationStatus: 'closed' });
+    if (live && m.event === 'reopened') this.deps.state.patch({ conversationStatus: 'open' });
   }
 
   /** A `status`, `presence` or `read` frame, or a long-poll page, from the transport. */

@@ -115,6 +115,26 @@ export class SessionManager implements SessionSource {
     return next;
   }
 
+  /**
+   * Asks the server to forget what it keeps to relink this visitor (`POST /api/chat/forget`).
+   * Resolves, never rejects, after at most `timeoutMs`; does nothing without a stored visitor.
+   */
+  async forget(timeoutMs: number): Promise<void> {
+    const abort = new AbortController();
+    const timer = this.clock.setTimeout(() => abort.abort(), timeoutMs);
+    const timeout = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve()));
+    const call = (async () => {
+      if (!(await this.store.getVisitorId())) return;
+      const session = await this.get();
+      if (!abort.signal.aborted) await this.api.forget(session.token, abort.signal);
+    })().catch(() => undefined);
+    try {
+      await Promise.race([call, timeout]);
+    } finally {
+      this.clock.clearTimeout(timer);
+    }
+  }
+
   invalidate(): void {
     if (this.current) this.current = { ...this.current, token: '' };
   }

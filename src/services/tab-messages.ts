@@ -1,6 +1,6 @@
 import type { ConversationStatus, Sender, WireMessage } from '../protocol/v1.js';
 import type { ChatMessage, ContactDetails } from './chat-types.js';
-import type { ConnectionState, TransportKind } from './transport.js';
+import type { ConnectionState, TransportKind } from './transport-types.js';
 
 /**
  * What the tabs of one visitor tell each other over their BroadcastChannel ({@link TabSync}).

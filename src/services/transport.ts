@@ -1,67 +1,24 @@
 import { PendingAcks } from './acks.js';
-import type { ChatApi, MessageQuery } from './api.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
-import { systemClock, type Clock } from './clock.js';
+import type { MessageQuery } from './api.js';
+import { Backoff } from './backoff.js';
+import { systemClock } from './clock.js';
 import { LongPollChannel } from './poll-channel.js';
-import { withSession, type SessionSource } from './session.js';
+import { withSession } from './session.js';
 import { Timers } from './timers.js';
 import { WebSocketChannel, type WebSocketChannelEvents, type WebSocketFactory } from './ws-channel.js';
-import { ApiError, type ClientFrame, type MessagePage, type Sender, type ServerFrame, type SessionInfo, type WireMessage } from '../protocol/v1.js';
+import { ApiError, type ClientFrame, type ServerFrame, type SessionInfo, type WireMessage } from '../protocol/v1.js';
+import type { ConnectionState, TransportKind, TransportOptions } from './transport-types.js';
 
 export type { WebSocketFactory, WebSocketLike } from './ws-channel.js';
 export type { SessionSource } from './session.js';
-
-/** Where the connection stands, as shown to visitors and reported to the host page. */
-export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
-
-/** Which channel carries the chat while online. */
-export type TransportKind = 'websocket' | 'http';
-
-/** What the transport reports to its owner. */
-export interface TransportListener {
-  message(message: WireMessage): void;
-  typing(sender: Sender, typing: boolean): void;
-  state(state: ConnectionState, kind: TransportKind | undefined): void;
-  /** Something went wrong that the owner may report; `error` is the cause when there is one. */
-  warning(text: string, error?: unknown): void;
-  /** Conversation status, agent presence or a read mark changed (frames, or a long-poll page). */
-  lifecycle?(change: LifecycleChange): void;
-}
-
-/** What a `status`, `presence` or `read` frame (or a message page) says about the conversation. */
-export type LifecycleChange = Extract<ServerFrame, { type: 'status' | 'presence' | 'read' }> | { type: 'page'; page: MessagePage };
-
-/** Settings of {@link ChatTransport}; every duration is in ms. */
-export interface TransportOptions {
-  api: ChatApi;
-  session: SessionSource;
-  /** Highest sequence number held without gaps; replay starts after it. */
-  cursor: () => number;
-  listener: TransportListener;
-  WebSocket?: WebSocketFactory;
-  clock?: Clock;
-  backoff?: BackoffOptions;
-  /** Ping interval; a socket silent for two intervals is treated as dead. Default 25000. */
-  heartbeatMs?: number;
-  /**
-   * How long a WebSocket may take to become ready before it counts as failed (a proxy that
-   * swallows the upgrade). Default 2500, so HTTP carries the chat within 3 s.
-   */
-  connectTimeoutMs?: number;
-  /** How long to wait for the ack of a sent message. Default 10000. */
-  ackTimeoutMs?: number;
-  /** While on HTTP, how often WebSocket is tried again. Default 10000. */
-  probeMs?: number;
-  /** Long-poll wait in seconds. Default 25. */
-  pollWaitSeconds?: number;
-}
+export type { ConnectionState, LifecycleChange, TransportKind, TransportListener, TransportOptions } from './transport-types.js';
 
 /**
  * Keeps one live channel to the backend: the state machine over a {@link WebSocketChannel} when
  * WebSocket works and a {@link LongPollChannel} when it does not. It reconnects with capped
  * exponential backoff, falls back to HTTP when a socket fails before `ready`, and while on HTTP
  * probes WebSocket in the background, switching back once a probe is ready. It knows nothing of
- * the DOM; WebSocket, fetch (through {@link ChatApi}) and the clock are injected.
+ * the DOM; WebSocket, fetch (through `ChatApi`) and the clock are injected.
  *
  * Every socket, request and timer it creates is released by {@link ChatTransport.stop}.
  *

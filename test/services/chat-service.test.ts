@@ -3,6 +3,7 @@ import { nanoid } from 'nanoid';
 import { ChatService, type ChatServiceEvent } from '../../src/services/chat-service.js';
 import { ChatStore } from '../../src/services/store.js';
 import { FakeClock, FakeWebSocket, SESSION, fakeFetch, flush, wireMessage } from '../helpers/fakes.js';
+import { until } from '../helpers/until.js';
 
 function setup(dbName = `amoiq-test-${nanoid(8)}`) {
   FakeWebSocket.reset();
@@ -30,20 +31,11 @@ function setup(dbName = `amoiq-test-${nanoid(8)}`) {
   return { service, clock, http, events, dbName, nextSeq: () => ++seq };
 }
 
-/** Waits (in real time: IndexedDB is real and slower on a loaded machine) until `check` holds. */
-async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await flush();
-  }
-}
-
 describe('ChatService', () => {
   it('creates a visitor id once and keeps it in IndexedDB', async () => {
     const { service, http, dbName } = setup();
     await service.start();
-    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    await until(() => FakeWebSocket.instances.length > 0, 'socket');
     const visitorId = http.calls[0].body.visitorId as string;
     expect(visitorId).to.match(/^[\w-]{21}$/);
     expect(await new ChatStore('t1', dbName).getVisitorId()).to.equal(visitorId);
@@ -53,7 +45,7 @@ describe('ChatService', () => {
   it('queues a message in the IndexedDB outbox before sending, then marks it sent on ack', async () => {
     const { service, events, dbName, nextSeq } = setup();
     await service.start();
-    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    await until(() => FakeWebSocket.instances.length > 0, 'socket');
     const queued = service.send('  Hello there  ');
     expect(queued.text).to.equal('Hello there');
     expect(service.state.messages.at(-1)).to.include({ status: 'pending', text: 'Hello there' });
@@ -62,11 +54,11 @@ describe('ChatService', () => {
 
     const ws = FakeWebSocket.last;
     ws.accept();
-    await waitFor(() => ws.sent.some((f) => f.type === 'message'), 'message frame');
+    await until(() => ws.sent.some((f) => f.type === 'message'), 'message frame');
     const frame = ws.sent.find((f) => f.type === 'message')!;
     expect(frame).to.deep.equal({ type: 'message', clientId: queued.clientId, text: 'Hello there' });
     ws.frame({ type: 'ack', clientId: queued.clientId, message: wireMessage(nextSeq(), { clientId: queued.clientId, text: 'Hello there', sender: { type: 'visitor' } }) });
-    await waitFor(() => service.state.messages.at(-1)?.status === 'delivered', 'sent status');
+    await until(() => service.state.messages.at(-1)?.status === 'delivered', 'sent status');
     expect(service.state.messages).to.have.length(1);
     await flush();
     expect(await new ChatStore('t1', dbName).getOutbox('c1')).to.deep.equal([]);
@@ -90,7 +82,7 @@ describe('ChatService', () => {
     const { service } = setup(dbName);
     await service.start();
     expect(service.state.messages.map((m) => m.text)).to.deep.equal(['message 1', 'message 2']);
-    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    await until(() => FakeWebSocket.instances.length > 0, 'socket');
     expect(FakeWebSocket.last.url).to.contain('after=2');
     service.stop();
   });
@@ -98,11 +90,11 @@ describe('ChatService', () => {
   it('keeps a rate-limited message pending, since sending it later can succeed', async () => {
     const { service } = setup();
     await service.start();
-    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    await until(() => FakeWebSocket.instances.length > 0, 'socket');
     const ws = FakeWebSocket.last;
     ws.accept();
     const m = service.send('refused once');
-    await waitFor(() => ws.sent.some((f) => f.type === 'message'), 'frame');
+    await until(() => ws.sent.some((f) => f.type === 'message'), 'frame');
     ws.frame({ type: 'error', code: 'rate_limited', message: 'slow down', clientId: m.clientId });
     await flush();
     // 429 is transient: still pending, not failed.
@@ -113,30 +105,30 @@ describe('ChatService', () => {
   it('marks a message refused by the server as failed, and Retry sends it again', async () => {
     const second = setup();
     await second.service.start();
-    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    await until(() => FakeWebSocket.instances.length > 0, 'socket');
     const ws2 = FakeWebSocket.last;
     ws2.accept();
     const bad = second.service.send('bad');
-    await waitFor(() => ws2.sent.some((f) => f.type === 'message'), 'frame');
+    await until(() => ws2.sent.some((f) => f.type === 'message'), 'frame');
     ws2.frame({ type: 'error', code: 'bad_request', message: 'nope', clientId: bad.clientId });
-    await waitFor(() => second.service.state.messages.at(-1)?.status === 'failed', 'failed status');
+    await until(() => second.service.state.messages.at(-1)?.status === 'failed', 'failed status');
     expect(second.events.some((e) => e.type === 'error' && e.code === 'bad_request')).to.equal(true);
     second.service.retry(bad.clientId!);
-    await waitFor(() => ws2.sent.filter((f) => f.type === 'message').length === 2, 'resend');
+    await until(() => ws2.sent.filter((f) => f.type === 'message').length === 2, 'resend');
     ws2.frame({ type: 'ack', clientId: bad.clientId, message: wireMessage(second.nextSeq(), { clientId: bad.clientId, text: 'bad', sender: { type: 'visitor' } }) });
-    await waitFor(() => second.service.state.messages.at(-1)?.status === 'delivered', 'sent');
+    await until(() => second.service.state.messages.at(-1)?.status === 'delivered', 'sent');
     second.service.stop();
   });
 
   it('fetches the missing messages when a gap appears', async () => {
     const { service, http } = setup();
     await service.start();
-    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    await until(() => FakeWebSocket.instances.length > 0, 'socket');
     const ws = FakeWebSocket.last;
     ws.accept();
     ws.frame({ type: 'message', message: wireMessage(1) });
     ws.frame({ type: 'message', message: wireMessage(3) });
-    await waitFor(() => http.calls.some((c) => c.method === 'GET' && c.url.searchParams.get('after') === '1'), 'gap fetch');
+    await until(() => http.calls.some((c) => c.method === 'GET' && c.url.searchParams.get('after') === '1'), 'gap fetch');
     expect(ws.sent.some((f) => f.type === 'sync' && f.after === 1)).to.equal(true);
     service.stop();
   });
@@ -144,7 +136,7 @@ describe('ChatService', () => {
   it('leaves no timer or open socket after stop()', async () => {
     const { service, clock } = setup();
     await service.start();
-    await waitFor(() => FakeWebSocket.instances.length > 0, 'socket');
+    await until(() => FakeWebSocket.instances.length > 0, 'socket');
     FakeWebSocket.last.accept();
     FakeWebSocket.last.frame({ type: 'typing', conversationId: 'c1', sender: { type: 'agent', name: 'Ada' }, typing: true });
     expect(service.state.typing?.name).to.equal('Ada');
@@ -205,7 +197,7 @@ describe('ChatService bounded attempts', () => {
       WebSocket: FakeWebSocket, clock, tabs: false,
     });
     await service.start();
-    await waitFor(() => service.state.transport === 'http', 'HTTP fallback');
+    await until(() => service.state.transport === 'http', 'HTTP fallback');
     service.send('never stored');
     // Step fake time (retries wait 1 s, 2 s, 4 s, 8 s) until the message fails, noting its status
     // after each number of attempts; bounded in real time.

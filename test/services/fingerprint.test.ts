@@ -6,7 +6,8 @@ import { coarseFingerprint, coarseTraits, type FingerprintSource } from '../../s
 import type { VisitorIdentity } from '../../src/services/identity.js';
 import { SessionManager } from '../../src/services/session.js';
 import { ChatStore } from '../../src/services/store.js';
-import { FakeClock, SESSION, fakeFetch } from '../helpers/fakes.js';
+import { FakeClock, SESSION, fakeFetch, flush } from '../helpers/fakes.js';
+import { until } from '../helpers/until.js';
 
 const source = (over: Partial<FingerprintSource['navigator']> & { width?: number } = {}): FingerprintSource => ({
   navigator: { userAgent: 'UA/1.0', languages: ['fr-CA', 'fr', 'en'], language: 'fr-CA', hardwareConcurrency: 8, platform: 'Linux x86_64', ...over },
@@ -220,7 +221,8 @@ describe('ChatService.forget()', () => {
     const service = new ChatService(options);
     let done = false;
     const forgetting = service.forget(2_000).then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => hanging.calls.length > 0, 'the session request forget() needs');
+    await flush();
     expect(done).to.equal(false);
     await clock.advance(2_000);
     await forgetting;

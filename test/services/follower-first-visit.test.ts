@@ -5,7 +5,7 @@ import { ChatStore } from '../../src/services/store.js';
 import type { TabMessage } from '../../src/services/tab-messages.js';
 import type { TabSyncDeps } from '../../src/services/tab-sync.js';
 import { FakeWebSocket, SESSION, fakeFetch, wireMessage } from '../helpers/fakes.js';
-import { until } from '../helpers/dom.js';
+import { until } from '../helpers/until.js';
 
 // A visitor's first visit with two tabs open: the store is empty when both tabs start, so the
 // follower cannot restore a session; the leader creates the conversation later, and it has no
@@ -63,8 +63,20 @@ function tab(dbName: string, http: ReturnType<typeof fakeFetch>, tabs?: TabSyncD
   return new ChatService({ gatewayUrl: 'http://backend.test', apiKey: 'pk', tenantId: 't1', dbName, fetch: http.fetch, WebSocket: FakeWebSocket, ...(tabs ? { tabs } : {}) });
 }
 
-/** Lets the follower's IndexedDB reads and writes finish. */
-const settle = () => new Promise((r) => setTimeout(r, 100));
+const typingFrames = (ws: FakeWebSocket) => ws.sent.filter((f) => f.type === 'typing').length;
+
+/**
+ * Waits until the leader has handled every tab message the follower posted so far, and both have
+ * finished the work that started: tab messages of one sender arrive in order, so once the typing
+ * report the follower posts last reaches the leader's socket, the earlier ones were handled.
+ */
+async function settled(a: ChatService, b: ChatService, ws: FakeWebSocket): Promise<void> {
+  const before = typingFrames(ws);
+  b.setTyping(false);
+  await until(() => typingFrames(ws) > before, 'the follower’s last tab message handled by the leader');
+  await a.whenIdle();
+  await b.whenIdle();
+}
 
 const messageFrames = (ws: FakeWebSocket) => ws.sent.filter((f) => f.type === 'message');
 
@@ -81,8 +93,7 @@ async function expectSentOnce(a: ChatService, b: ChatService, ws: FakeWebSocket,
   await until(() => a.state.messages.at(-1)?.status === 'delivered', 'delivered in the leader');
   expect(b.state.messages).to.have.length(1);
   expect(a.state.messages).to.have.length(1);
-  await settle();
-  await settle();
+  await settled(a, b, ws);
   expect(messageFrames(ws)).to.have.length(1);
   expect(await new ChatStore('t1', dbName).getOutbox('c1')).to.deep.equal([]);
 }
@@ -103,7 +114,7 @@ describe('A follower tab on the first visit', () => {
 
     const queued = b.send('hello from tab B');
     expect(b.state.messages.map((m) => m.status)).to.deep.equal(['pending']);
-    await settle(); // its look for a stored session found none
+    await b.whenIdle(); // its look for a stored session found none
     expect(b.state.conversationId).to.equal(undefined);
 
     open(); // the leader's session arrives: conversation c1, no messages yet
@@ -127,7 +138,7 @@ describe('A follower tab on the first visit', () => {
       const b = tab(dbName, http, channel.deps);
       await b.start();
       const queued = b.send('typed before anything was stored');
-      await settle();
+      await b.whenIdle();
 
       open();
       await until(() => FakeWebSocket.instances.length === 1, 'leader socket');

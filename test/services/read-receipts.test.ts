@@ -4,7 +4,7 @@ import { ChatService } from '../../src/services/chat-service.js';
 import { ChatStore } from '../../src/services/store.js';
 import { decodeMessagePage, decodeServerFrame, decodeSession } from '../../src/protocol/v1.js';
 import { FakeClock, FakeWebSocket, SESSION, fakeFetch, flush, wireMessage } from '../helpers/fakes.js';
-import { until } from '../helpers/dom.js';
+import { until } from '../helpers/until.js';
 
 // Read receipts, conversation status, presence and contact details in ChatService, against a
 // faked network (FakeWebSocket, fakeFetch) and real IndexedDB, BroadcastChannel and Web Locks.
@@ -153,7 +153,11 @@ describe('ChatService: read receipts', () => {
     b.service.markRead();
     b.service.markRead();
     await until(() => reads(a.ws).length > 0, 'read frame from the leader');
-    await new Promise((r) => setTimeout(r, 50));
+    // Tab messages of one sender arrive in order: once the typing report posted after the reads
+    // reached the leader's socket, the leader has handled both markRead() calls.
+    b.service.setTyping(true);
+    await until(() => a.ws.sent.some((f) => f.type === 'typing'), 'the follower’s typing report on the leader’s socket');
+    await a.service.whenIdle();
     expect(reads(a.ws)).to.deep.equal([{ type: 'read', seq: 1 }]);
     // The leader knows it was reported: its own markRead sends nothing more.
     a.service.markRead();
@@ -264,12 +268,7 @@ describe('ChatService: closed conversation and a new one', () => {
     expect(service.state.conversationStatus).to.equal('closed');
     const queued = service.send('new question');
     const store = new ChatStore('t1', dbName);
-    let stored = 0;
-    for (let i = 0; i < 200 && stored !== 1; i++) {
-      stored = (await store.getOutbox('c1')).length;
-      await flush();
-    }
-    expect(stored, 'queued in the closed conversation’s outbox').to.equal(1);
+    await until(async () => (await store.getOutbox('c1')).length === 1, 'queued in the closed conversation’s outbox');
     expect(ws.sent.filter((f) => f.type === 'message')).to.deep.equal([]);
 
     await service.startNewConversation();

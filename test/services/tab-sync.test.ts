@@ -3,7 +3,7 @@ import { nanoid } from 'nanoid';
 import { ChatService, type ChatServiceEvent } from '../../src/services/chat-service.js';
 import { ChatStore } from '../../src/services/store.js';
 import { FakeWebSocket, SESSION, fakeFetch, wireMessage } from '../helpers/fakes.js';
-import { until } from '../helpers/dom.js';
+import { until } from '../helpers/until.js';
 
 // Two ChatService instances on one page with one database behave like two tabs of a visitor:
 // real Web Locks, real BroadcastChannel, real IndexedDB; only the network is faked.
