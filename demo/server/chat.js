@@ -4,8 +4,10 @@
  * storing a message (idempotent by clientId) and telling every listener about it, typing,
  * and waiting for new messages (long poll).
  */
+import { createHmac } from 'node:crypto';
 import { ApiError, notFound } from './http-util.js';
 import { RateLimiter } from './rate-limit.js';
+import { TypingCoalescer } from './typing.js';
 
 /**
  * @typedef {import('./db.js').Database} Database
@@ -14,6 +16,14 @@ import { RateLimiter } from './rate-limit.js';
  * @typedef {import('./db.js').Sender} Sender
  * @typedef {import('./hub.js').Hub} Hub
  * @typedef {import('./hub.js').ConversationSummary} ConversationSummary
+ * @typedef {{
+ *   id: string, visitorRef: string, status: 'open' | 'closed', lastSeq: number, lastMessage: Message | null,
+ *   createdAt: string, updatedAt: string, startedAt: string | null, visitorReadSeq: number, agentReadSeq: number,
+ *   awaitingReply: boolean, agentIds: string[], relinkedAt?: string, relinkCount?: number,
+ *   user?: import('./db.js').VerifiedUser, contact?: import('./db.js').Contact,
+ * }} AgentConversation
+ *   What agents see of a conversation: never the visitor id (a bearer secret), an opaque
+ *   `visitorRef` instead.
  */
 
 /** Sliding one-minute budget of messages per sender by default; generous, it only stops floods. */
@@ -24,12 +34,59 @@ export class ChatService {
    * @param {Database} db
    * @param {Hub} hub
    * @param {number} [messagesPerMinute] per-sender budget (RATE_SENDS_PER_SENDER)
+   * @param {{ refKey?: string, typingIntervalMs?: number }} [options]
+   *   `refKey` keys the HMAC behind `visitorRef`; `typingIntervalMs` coalesces typing signals
    */
-  constructor(db, hub, messagesPerMinute = MESSAGES_PER_MINUTE) {
+  constructor(db, hub, messagesPerMinute = MESSAGES_PER_MINUTE, { refKey = 'amoiq-visitor-ref', typingIntervalMs = 1000 } = {}) {
     this.db = db;
     this.hub = hub;
     /** @private sliding one-minute budget per sender */
     this.sends = new RateLimiter({ limit: messagesPerMinute, what: 'messages' });
+    /** @private */
+    this.refKey = refKey;
+    /** @private at most one typing signal per interval per sender and conversation */
+    this.typingSignals = new TypingCoalescer({ intervalMs: typingIntervalMs });
+  }
+
+  /** Stops the typing timers (server shutdown). */
+  stop() {
+    this.typingSignals.stop();
+  }
+
+  /**
+   * The opaque reference agents see instead of the visitor id: an HMAC of it, stable for a visitor
+   * (agents recognise a returning visitor) but useless as a credential.
+   * @param {string} tenantId
+   * @param {string} visitorId
+   */
+  visitorRef(tenantId, visitorId) {
+    return `v_${createHmac('sha256', this.refKey).update(`${tenantId}:${visitorId}`).digest('base64url').slice(0, 16)}`;
+  }
+
+  /**
+   * A conversation as the agent API and the agent WebSocket show it (docs/protocol.md,
+   * Conversation (agent side)).
+   * @param {ConversationSummary} c
+   * @returns {AgentConversation}
+   */
+  agentView(c) {
+    return {
+      id: c.id,
+      visitorRef: this.visitorRef(c.tenantId, c.visitorId),
+      status: c.status,
+      lastSeq: c.lastSeq,
+      lastMessage: c.lastMessage,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      startedAt: c.startedAt ?? null,
+      visitorReadSeq: c.visitorReadSeq,
+      agentReadSeq: c.agentReadSeq,
+      awaitingReply: c.awaitingReply === true,
+      agentIds: c.agentIds ?? [],
+      ...(c.relinkedAt ? { relinkedAt: c.relinkedAt, relinkCount: c.relinkCount ?? 1 } : {}),
+      ...(c.user ? { user: c.user } : {}),
+      ...(c.contact ? { contact: c.contact } : {}),
+    };
   }
 
   /**
@@ -137,8 +194,7 @@ export class ChatService {
    */
   async updateContact(conversation, contact) {
     await this.db.updateContact(conversation.id, contact);
-    const summary = await this.db.conversationSummary(conversation.id);
-    if (summary) this.hub.publish(summary.tenantId, null, { type: 'conversation', conversation: summary });
+    await this.announceConversation(conversation.id);
   }
 
   /**
@@ -149,15 +205,20 @@ export class ChatService {
    * @param {unknown} [origin]
    */
   typing(conversation, sender, typing, origin) {
-    this.hub.publish(conversation.tenantId, conversation.id, { type: 'typing', conversationId: conversation.id, sender, typing, origin });
+    // Coalesced: a flood of typing frames reaches the other side as about one a second.
+    this.typingSignals.signal(`${conversation.id}:${sender.type}:${sender.id ?? ''}`, typing, () =>
+      this.hub.publish(conversation.tenantId, conversation.id, { type: 'typing', conversationId: conversation.id, sender, typing, origin }),
+    );
   }
 
   /**
-   * Announces a conversation that was just created to the tenant's agents.
-   * @param {Conversation} conversation
+   * Tells the tenant's agents about a conversation (started, attached, relinked) as it is now.
+   * Conversations nobody has written in yet are not announced: they are not in the agents' list.
+   * @param {string} conversationId
    */
-  announceConversation(conversation) {
-    this.hub.publish(conversation.tenantId, null, { type: 'conversation', conversation: { ...conversation, lastMessage: null } });
+  async announceConversation(conversationId) {
+    const summary = await this.db.conversationSummary(conversationId);
+    if (summary?.startedAt) this.hub.publish(summary.tenantId, null, { type: 'conversation', conversation: summary });
   }
 
   /**
@@ -186,7 +247,7 @@ export class ChatService {
       const timer = setTimeout(done, ms);
       const unsubscribe = this.hub.subscribeConversation(conversation.id, (event) => {
         if (event.type === 'message' && event.message.seq > after) done();
-        else if (event.type === 'status' || (event.type === 'read' && event.reader === 'agent')) done();
+        else if (event.type === 'status' || event.type === 'revoked' || (event.type === 'read' && event.reader === 'agent')) done();
       });
       const unsubscribePresence = this.hub.subscribePresence(conversation.tenantId, done);
       signal.addEventListener('abort', done);

@@ -124,7 +124,59 @@ CREATE TABLE IF NOT EXISTS visitor_fingerprints (
   PRIMARY KEY (organization_id, visitor_id)
 );
 CREATE INDEX IF NOT EXISTS visitor_fingerprints_match ON visitor_fingerprints (organization_id, fingerprint, ip_hash);
+
+-- The agents' inbox (docs/security.md, "Empty sessions"): a conversation is listed from its first
+-- message, contact details or upload (started_at), not from the page view that opened it.
+-- awaiting_reply: the newest visitor/agent/AI message is the visitor's; agent_ids: who wrote in it.
+ALTER TABLE chat_sessions ADD COLUMN IF NOT EXISTS started_at TIMESTAMPTZ;
+ALTER TABLE chat_sessions ADD COLUMN IF NOT EXISTS awaiting_reply BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE chat_sessions ADD COLUMN IF NOT EXISTS agent_ids TEXT[] NOT NULL DEFAULT '{}';
+CREATE INDEX IF NOT EXISTS chat_sessions_inbox ON chat_sessions (organization_id, updated_at DESC, id DESC) WHERE started_at IS NOT NULL;
+-- Fingerprint relink (docs/security.md): the conversation moved to a new visitor id; the old id
+-- is revoked for good, so it can neither read the conversation nor relink it back.
+ALTER TABLE chat_sessions ADD COLUMN IF NOT EXISTS relinked_at TIMESTAMPTZ;
+ALTER TABLE chat_sessions ADD COLUMN IF NOT EXISTS relink_count INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE IF NOT EXISTS revoked_visitors (
+  organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  visitor_id      TEXT NOT NULL,
+  revoked_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (organization_id, visitor_id)
+);
+-- Uploads: attached_at is set when a message references the file; unattached ones are swept.
+-- organization_id makes the tenant's storage quota one indexed sum.
+ALTER TABLE chat_files ADD COLUMN IF NOT EXISTS attached_at TIMESTAMPTZ;
+ALTER TABLE chat_files ADD COLUMN IF NOT EXISTS organization_id TEXT;
+CREATE INDEX IF NOT EXISTS chat_files_unattached ON chat_files (created_at) WHERE attached_at IS NULL;
+CREATE INDEX IF NOT EXISTS chat_files_tenant ON chat_files (organization_id);
+
+CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());
 `;
+
+/**
+ * One-time data migrations, each applied once (recorded in schema_migrations) after the schema.
+ * @type {Array<[string, string]>}
+ */
+const MIGRATIONS = [
+  [
+    '2026-12-inbox-relink-uploads',
+    /* sql */ `
+    UPDATE chat_sessions s SET started_at = COALESCE(
+        (SELECT min(m.created_at) FROM chat_messages m WHERE m.chat_session_id = s.id),
+        (SELECT min(f.created_at) FROM chat_files f WHERE f.chat_session_id = s.id),
+        CASE WHEN s.contact IS NOT NULL THEN s.updated_at END)
+      WHERE started_at IS NULL;
+    UPDATE chat_sessions s SET awaiting_reply = COALESCE(
+        (SELECT m.sender_type = 'visitor' FROM chat_messages m
+          WHERE m.chat_session_id = s.id AND m.sender_type IN ('visitor', 'agent', 'ai') ORDER BY m.seq DESC LIMIT 1), false);
+    UPDATE chat_sessions s SET agent_ids = ARRAY(
+        SELECT DISTINCT m.sender_id FROM chat_messages m WHERE m.chat_session_id = s.id AND m.sender_type = 'agent' AND m.sender_id IS NOT NULL);
+    UPDATE chat_files f SET organization_id = s.organization_id
+      FROM chat_sessions s WHERE s.id = f.chat_session_id AND f.organization_id IS NULL;
+    UPDATE chat_files f SET attached_at = f.created_at
+      WHERE attached_at IS NULL AND EXISTS (
+        SELECT 1 FROM chat_messages m WHERE m.chat_session_id = f.chat_session_id AND m.attachments @> jsonb_build_array(jsonb_build_object('id', f.id)));`,
+  ],
+];
 
 /** Allowed upload types when the tenant configures none. */
 export const DEFAULT_ATTACHMENT_TYPES = ['image/*', 'application/pdf', 'text/plain'];
@@ -132,6 +184,8 @@ export const DEFAULT_ATTACHMENT_TYPES = ['image/*', 'application/pdf', 'text/pla
 export const DEFAULT_ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024;
 /** How long a stored fingerprint may relink a visitor. */
 const FINGERPRINT_WINDOW = '24 hours';
+/** The agents' inbox filters (docs/protocol.md, Agent endpoints). */
+export const INBOX_FILTERS = /** @type {const} */ (['all', 'open', 'waiting', 'mine', 'closed']);
 
 /**
  * @typedef {{ type: 'visitor' | 'agent' | 'ai' | 'system', id?: string, name?: string }} Sender
@@ -146,7 +200,11 @@ const FINGERPRINT_WINDOW = '24 hours';
  * @typedef {{
  *   id: string, tenantId: string, visitorId: string, status: 'open' | 'closed', lastSeq: number, createdAt: string, updatedAt: string,
  *   visitorReadSeq: number, agentReadSeq: number, userId?: string, user?: VerifiedUser, contact?: Contact,
+ *   startedAt: string | null, awaitingReply: boolean, agentIds: string[], relinkedAt?: string, relinkCount?: number,
  * }} Conversation
+ *   `startedAt`: first message, contact details or upload (null: an empty session, not shown to
+ *   agents); `awaitingReply`: the newest visitor/agent/AI message is the visitor's; `agentIds`: the
+ *   agents who wrote in it; `relinkedAt`/`relinkCount`: moved to a new visitor id by fingerprint.
  * @typedef {{ id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean, identitySecret?: string | null }} Tenant
  * @typedef {{ maxSize: number, types: string[] }} AttachmentConfig
  * @typedef {{ headerText: string, welcomeMessage: string | null, themeColor: string, awayMessage: string | null, attachments: AttachmentConfig }} WidgetConfig
@@ -189,7 +247,14 @@ function toConversation(row) {
     agentReadSeq: row.agent_read_seq ?? 0,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
+    startedAt: row.started_at ? new Date(row.started_at).toISOString() : null,
+    awaitingReply: row.awaiting_reply === true,
+    agentIds: Array.isArray(row.agent_ids) ? row.agent_ids : [],
   };
+  if (row.relinked_at) {
+    conversation.relinkedAt = new Date(row.relinked_at).toISOString();
+    conversation.relinkCount = row.relink_count ?? 1;
+  }
   if (row.contact && typeof row.contact === 'object') conversation.contact = row.contact;
   if (row.user_id) {
     conversation.userId = row.user_id;
@@ -207,6 +272,14 @@ export async function openDatabase(dataDir) {
   mkdirSync(dataDir, { recursive: true });
   const pg = await PGlite.create(dataDir);
   await pg.exec(SCHEMA);
+  for (const [name, sql] of MIGRATIONS) {
+    await pg.transaction(async (tx) => {
+      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE name = $1', [name]);
+      if (done.rows.length) return;
+      await tx.exec(sql);
+      await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [name]);
+    });
+  }
   return new Database(pg);
 }
 
@@ -365,8 +438,10 @@ export class Database {
         const newest = /** @type {any} */ (mine.rows[0]);
         if (newest && (newest.status === 'open' || !fresh)) return { conversation: toConversation(newest), created: false, attached: false };
         if (newest) return create();
+        // Never one that was relinked by fingerprint: whose it really is cannot be known, and
+        // attaching it would show it to the user on every browser (docs/security.md).
         const anonymous = await tx.query(
-          `SELECT * FROM chat_sessions WHERE organization_id = $1 AND visitor_id = $2 AND status = 'open' AND user_id IS NULL`,
+          `SELECT * FROM chat_sessions WHERE organization_id = $1 AND visitor_id = $2 AND status = 'open' AND user_id IS NULL AND relinked_at IS NULL`,
           [tenantId, visitorId],
         );
         const found = /** @type {any} */ (anonymous.rows[0]);
@@ -390,14 +465,16 @@ export class Database {
   }
 
   /**
-   * Whether the tenant has ever seen this visitor id (a conversation or a stored fingerprint).
+   * Whether the tenant has ever seen this visitor id (a conversation, a stored fingerprint, or a
+   * relink that revoked it).
    * @param {string} tenantId
    * @param {string} visitorId
    */
   async isKnownVisitor(tenantId, visitorId) {
     const { rows } = await this.pg.query(
       `SELECT 1 FROM chat_sessions WHERE organization_id = $1 AND visitor_id = $2
-       UNION ALL SELECT 1 FROM visitor_fingerprints WHERE organization_id = $1 AND visitor_id = $2 LIMIT 1`,
+       UNION ALL SELECT 1 FROM visitor_fingerprints WHERE organization_id = $1 AND visitor_id = $2
+       UNION ALL SELECT 1 FROM revoked_visitors WHERE organization_id = $1 AND visitor_id = $2 LIMIT 1`,
       [tenantId, visitorId],
     );
     return rows.length > 0;
@@ -405,24 +482,49 @@ export class Database {
 
   /**
    * The anonymous visitors of the tenant whose stored fingerprint and IP hash match, seen within
-   * the last 24 hours, and who still have a conversation no user owns (at most two: the caller only
-   * needs to know whether exactly one matches).
+   * the last 24 hours, who still have a conversation no user owns with a visitor message at least
+   * `minAgeSeconds` old (at most two: the caller only needs to know whether exactly one matches).
    * @param {string} tenantId
    * @param {string} fingerprint
    * @param {string} ipHash
    * @param {string} exceptVisitorId
+   * @param {number} minAgeSeconds
    * @returns {Promise<string[]>}
    */
-  async fingerprintCandidates(tenantId, fingerprint, ipHash, exceptVisitorId) {
+  async fingerprintCandidates(tenantId, fingerprint, ipHash, exceptVisitorId, minAgeSeconds) {
     const { rows } = await this.pg.query(
       `SELECT f.visitor_id FROM visitor_fingerprints f
         WHERE f.organization_id = $1 AND f.fingerprint = $2 AND f.ip_hash = $3 AND f.visitor_id <> $4
           AND f.seen_at > now() - interval '${FINGERPRINT_WINDOW}'
-          AND EXISTS (SELECT 1 FROM chat_sessions s WHERE s.organization_id = f.organization_id AND s.visitor_id = f.visitor_id AND s.user_id IS NULL)
+          AND EXISTS (
+            SELECT 1 FROM chat_sessions s JOIN chat_messages m ON m.chat_session_id = s.id
+             WHERE s.organization_id = f.organization_id AND s.visitor_id = f.visitor_id AND s.user_id IS NULL
+               AND m.sender_type = 'visitor' AND m.created_at <= now() - make_interval(secs => $5))
         LIMIT 2`,
-      [tenantId, fingerprint, ipHash, exceptVisitorId],
+      [tenantId, fingerprint, ipHash, exceptVisitorId, minAgeSeconds],
     );
     return rows.map((/** @type {any} */ row) => row.visitor_id);
+  }
+
+  /**
+   * Moves every anonymous conversation of `fromVisitorId` to `toVisitorId` (marked relinked),
+   * forgets the old id's fingerprint and revokes the old id, in one transaction.
+   * @param {string} tenantId
+   * @param {string} fromVisitorId
+   * @param {string} toVisitorId
+   * @returns {Promise<string[]>} the moved conversations' ids
+   */
+  async relinkVisitor(tenantId, fromVisitorId, toVisitorId) {
+    return this.pg.transaction(async (tx) => {
+      const moved = await tx.query(
+        `UPDATE chat_sessions SET visitor_id = $3, relinked_at = now(), relink_count = relink_count + 1, updated_at = now()
+          WHERE organization_id = $1 AND visitor_id = $2 AND user_id IS NULL RETURNING id`,
+        [tenantId, fromVisitorId, toVisitorId],
+      );
+      await tx.query('DELETE FROM visitor_fingerprints WHERE organization_id = $1 AND visitor_id = $2', [tenantId, fromVisitorId]);
+      await tx.query('INSERT INTO revoked_visitors (organization_id, visitor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tenantId, fromVisitorId]);
+      return moved.rows.map((/** @type {any} */ row) => row.id);
+    });
   }
 
   /**
@@ -514,7 +616,7 @@ export class Database {
       if (contact.name !== undefined) merged.name = contact.name;
       if (contact.email !== undefined) merged.email = contact.email;
       if (contact.fields) merged.fields = { ...merged.fields, ...contact.fields };
-      const { rows } = await tx.query('UPDATE chat_sessions SET contact = $2, updated_at = now() WHERE id = $1 RETURNING *', [
+      const { rows } = await tx.query('UPDATE chat_sessions SET contact = $2, updated_at = now(), started_at = COALESCE(started_at, now()) WHERE id = $1 RETURNING *', [
         conversationId,
         JSON.stringify(merged),
       ]);
@@ -539,16 +641,55 @@ export class Database {
   }
 
   /**
-   * Stores an uploaded file's metadata.
+   * Stores an uploaded file's metadata. A visitor's upload starts the conversation.
    * @param {{ id: string, conversationId: string, name: string, type: string, size: number, url: string, uploader: Sender }} file
-   * @returns {Promise<Attachment>}
+   * @returns {Promise<{ attachment: Attachment, started: boolean }>} `started`: this upload started the conversation
    */
   async insertFile(file) {
-    await this.pg.query(
-      `INSERT INTO chat_files (id, chat_session_id, name, type, size, url, uploader_type, uploader_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [file.id, file.conversationId, file.name, file.type, file.size, file.url, file.uploader.type, file.uploader.id ?? null],
-    );
-    return { id: file.id, name: file.name, type: file.type, size: file.size, url: file.url };
+    return this.pg.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO chat_files (id, chat_session_id, organization_id, name, type, size, url, uploader_type, uploader_id)
+         SELECT $1, $2, s.organization_id, $3, $4, $5, $6, $7, $8 FROM chat_sessions s WHERE s.id = $2`,
+        [file.id, file.conversationId, file.name, file.type, file.size, file.url, file.uploader.type, file.uploader.id ?? null],
+      );
+      const started =
+        file.uploader.type === 'visitor'
+          ? (await tx.query('UPDATE chat_sessions SET started_at = now(), updated_at = now() WHERE id = $1 AND started_at IS NULL RETURNING id', [file.conversationId])).rows.length > 0
+          : false;
+      return { attachment: { id: file.id, name: file.name, type: file.type, size: file.size, url: file.url }, started };
+    });
+  }
+
+  /**
+   * Bytes of uploaded files kept for a tenant, and for one visitor (or user) of it: the visitor's
+   * own uploads in every conversation that is theirs now.
+   * @param {string} tenantId
+   * @param {{ visitorId: string, userId?: string }} [owner]
+   * @returns {Promise<{ tenant: number, owner: number }>}
+   */
+  async storageUsed(tenantId, owner) {
+    const tenant = await this.pg.query('SELECT COALESCE(sum(size), 0)::bigint AS used FROM chat_files WHERE organization_id = $1', [tenantId]);
+    let ownerUsed = 0;
+    if (owner) {
+      const mine = await this.pg.query(
+        `SELECT COALESCE(sum(f.size), 0)::bigint AS used FROM chat_files f JOIN chat_sessions s ON s.id = f.chat_session_id
+          WHERE s.organization_id = $1 AND f.uploader_type = 'visitor'
+            AND (CASE WHEN $2::text IS NOT NULL THEN s.user_id = $2::text ELSE s.user_id IS NULL AND s.visitor_id = $3 END)`,
+        [tenantId, owner.userId ?? null, owner.visitorId],
+      );
+      ownerUsed = Number(/** @type {any} */ (mine.rows[0]).used);
+    }
+    return { tenant: Number(/** @type {any} */ (tenant.rows[0]).used), owner: ownerUsed };
+  }
+
+  /**
+   * Deletes the metadata of files no message references that were uploaded before `cutoff`.
+   * @param {Date} cutoff
+   * @returns {Promise<string[]>} the deleted files' ids (the caller deletes the bytes)
+   */
+  async deleteUnattachedFiles(cutoff) {
+    const { rows } = await this.pg.query('DELETE FROM chat_files WHERE attached_at IS NULL AND created_at < $1 RETURNING id', [cutoff]);
+    return rows.map((/** @type {any} */ row) => row.id);
   }
 
   /**
@@ -599,25 +740,47 @@ export class Database {
   }
 
   /**
-   * The tenant's conversations, newest activity first, each with its last message.
+   * One page of the agents' inbox: the tenant's started conversations (never empty sessions),
+   * newest activity first, each with its last message, filtered. Keyset paging: `cursor` is the
+   * `nextCursor` of the previous page, so a page never repeats or skips a conversation that did
+   * not change in between.
    * @param {string} tenantId
-   * @param {number} [limit]
-   * @returns {Promise<Array<Conversation & { lastMessage: Message | null }>>}
+   * @param {{ filter: typeof INBOX_FILTERS[number], agentId: string, cursor?: { at: string, id: string }, limit: number }} query
+   *   `filter`: `all`; `open`; `waiting` (open, the visitor wrote last); `mine` (open, `agentId`
+   *   wrote in it); `closed`
+   * @returns {Promise<{ conversations: Array<Conversation & { lastMessage: Message | null }>, next: { at: string, id: string } | null }>}
    */
-  async conversations(tenantId, limit = 200) {
+  async conversations(tenantId, { filter, agentId, cursor, limit }) {
+    const where = ['s.organization_id = $1', 's.started_at IS NOT NULL'];
+    /** @type {unknown[]} */
+    const params = [tenantId];
+    if (filter === 'open' || filter === 'waiting' || filter === 'mine') where.push(`s.status = 'open'`);
+    if (filter === 'closed') where.push(`s.status = 'closed'`);
+    if (filter === 'waiting') where.push('s.awaiting_reply');
+    if (filter === 'mine') {
+      params.push(agentId);
+      where.push(`$${params.length}::text = ANY(s.agent_ids)`);
+    }
+    if (cursor) {
+      params.push(cursor.at, cursor.id);
+      where.push(`(s.updated_at, s.id) < ($${params.length - 1}::timestamptz, $${params.length}::text)`);
+    }
+    params.push(limit + 1);
     const { rows } = await this.pg.query(
-      `SELECT s.*, to_jsonb(m) AS last_message
+      `SELECT s.*, s.updated_at::text AS activity, to_jsonb(m) AS last_message
          FROM chat_sessions s
          LEFT JOIN chat_messages m ON m.chat_session_id = s.id AND m.seq = s.last_seq
-        WHERE s.organization_id = $1
-        ORDER BY s.updated_at DESC, s.id
-        LIMIT $2`,
-      [tenantId, limit],
+        WHERE ${where.join(' AND ')}
+        ORDER BY s.updated_at DESC, s.id DESC
+        LIMIT $${params.length}`,
+      params,
     );
-    return rows.map((/** @type {any} */ row) => ({
-      ...toConversation(row),
-      lastMessage: row.last_message ? toMessage(row.last_message) : null,
-    }));
+    const page = rows.slice(0, limit);
+    const last = /** @type {any} */ (page.at(-1));
+    return {
+      conversations: page.map((/** @type {any} */ row) => ({ ...toConversation(row), lastMessage: row.last_message ? toMessage(row.last_message) : null })),
+      next: rows.length > limit && last ? { at: last.activity, id: last.id } : null,
+    };
   }
 
   /**
@@ -692,6 +855,19 @@ export class Database {
     if (before !== undefined) page.reverse();
     return { messages: page, hasMore };
   }
+
+  /**
+   * Moves a conversation and its messages `seconds` into the past (test-only debug hook: the
+   * relink tests need a conversation older than the relink's minimum age).
+   * @param {string} conversationId
+   * @param {number} seconds
+   */
+  async backdateConversation(conversationId, seconds) {
+    await this.pg.transaction(async (tx) => {
+      await tx.query('UPDATE chat_messages SET created_at = created_at - make_interval(secs => $2) WHERE chat_session_id = $1', [conversationId, seconds]);
+      await tx.query('UPDATE chat_sessions SET created_at = created_at - make_interval(secs => $2) WHERE id = $1', [conversationId, seconds]);
+    });
+  }
 }
 
 /**
@@ -702,8 +878,19 @@ export class Database {
  * @returns {Promise<{ message: Message, conversation: Conversation }>}
  */
 async function insertRow(tx, conversationId, { clientId, sender, text, event, quickReplies, attachments }) {
-  const bumped = await tx.query('UPDATE chat_sessions SET last_seq = last_seq + 1, updated_at = now() WHERE id = $1 RETURNING *', [conversationId]);
+  // The first message starts the conversation (agents see it from now on); the newest visitor,
+  // agent or AI message says whether it waits for a reply; agent_ids lists who wrote in it.
+  const bumped = await tx.query(
+    `UPDATE chat_sessions SET last_seq = last_seq + 1, updated_at = now(), started_at = COALESCE(started_at, now()),
+       awaiting_reply = CASE WHEN $2 = 'visitor' THEN true WHEN $2 IN ('agent', 'ai') THEN false ELSE awaiting_reply END,
+       agent_ids = CASE WHEN $2 = 'agent' AND $3::text IS NOT NULL AND NOT ($3::text = ANY(agent_ids)) THEN array_append(agent_ids, $3::text) ELSE agent_ids END
+     WHERE id = $1 RETURNING *`,
+    [conversationId, sender.type, sender.id ?? null],
+  );
   const conversation = toConversation(bumped.rows[0]);
+  if (attachments?.length) {
+    await tx.query('UPDATE chat_files SET attached_at = COALESCE(attached_at, now()) WHERE id = ANY($1)', [attachments.map((a) => a.id)]);
+  }
   const inserted = await tx.query(
     `INSERT INTO chat_messages (id, chat_session_id, seq, client_id, sender_type, sender_id, sender_name, content, event, quick_replies, attachments)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,

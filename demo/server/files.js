@@ -5,10 +5,11 @@
  * files back with headers that keep a hostile file from running as a page.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nanoid } from 'nanoid';
 import { ApiError, badRequest, notFound } from './http-util.js';
+import { ImageFormatError, STRIPPED_TYPES, stripImageMetadata } from './image-metadata.js';
 
 /** Types served `inline`; everything else (SVG and HTML included) is a download. */
 const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -63,15 +64,16 @@ export function isTypeAllowed(allowed, type) {
  * @param {import('node:http').ServerResponse} res
  * @param {string} filesDir
  * @param {number} maxSize bytes
+ * @param {() => ApiError} [overLimit] the error past `maxSize` (default 413 `payload_too_large`)
  * @returns {Promise<{ id: string, size: number }>}
  * @throws {ApiError} 413, 400 (empty body)
  */
-export async function receiveFile(req, res, filesDir, maxSize) {
+export async function receiveFile(req, res, filesDir, maxSize, overLimit) {
   const tooLarge = () => {
     // The rest of the body is not read: the connection closes after the answer.
     res.setHeader('Connection', 'close');
     req.pause();
-    return new ApiError(413, 'payload_too_large', `File is larger than ${maxSize} bytes.`);
+    return overLimit?.() ?? new ApiError(413, 'payload_too_large', `File is larger than ${maxSize} bytes.`);
   };
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxSize) throw tooLarge();
@@ -125,6 +127,32 @@ export async function receiveFile(req, res, filesDir, maxSize) {
     throw badRequest('The file is empty.');
   }
   return { id, size };
+}
+
+/**
+ * Removes the metadata (EXIF with GPS, XMP, comments, trailers) of a stored JPEG, PNG or WebP in
+ * place (image-metadata.js); other types are left as they are. A file that is not a well-formed
+ * image of its declared type is deleted and refused: it would be served inline as that type.
+ * @param {string} filesDir
+ * @param {string} id
+ * @param {string} type
+ * @returns {Promise<number>} the stored size in bytes
+ * @throws {ApiError} 415 `unsupported_type` for a malformed image
+ */
+export async function cleanStoredImage(filesDir, id, type) {
+  const path = join(filesDir, id);
+  const original = await readFile(path);
+  if (!STRIPPED_TYPES.has(type)) return original.length;
+  let clean;
+  try {
+    clean = stripImageMetadata(type, new Uint8Array(original.buffer, original.byteOffset, original.length));
+  } catch (error) {
+    if (!(error instanceof ImageFormatError)) throw error;
+    await unlink(path).catch(() => undefined);
+    throw new ApiError(415, 'unsupported_type', `The file is not a valid ${type} image (${error.message}).`);
+  }
+  if (clean.length !== original.length || !Buffer.from(clean.buffer, clean.byteOffset, clean.length).equals(original)) await writeFile(path, clean);
+  return clean.length;
 }
 
 /**

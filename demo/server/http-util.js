@@ -120,14 +120,51 @@ export async function readJson(req, { allowEmpty = false } = {}) {
   if (size > MAX_BODY_BYTES) throw new ApiError(413, 'payload_too_large', 'Request body is larger than 64 KiB.');
   const raw = Buffer.concat(chunks).toString('utf8');
   if (allowEmpty && raw.trim() === '') return {};
+  return parseJsonObject(raw, 'Body');
+}
+
+/** Deepest nesting of arrays and objects accepted in a JSON body or frame. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Parses a JSON object (a request body or a WebSocket frame), refusing anything nested deeper
+ * than {@link MAX_JSON_DEPTH} before it is parsed: no protocol field nests that deep, and a
+ * recursive walk over such a value (JSON.stringify, a validator) would overflow the stack.
+ * @param {string} raw
+ * @param {string} what names the input in the error ("Body", "Frame")
+ * @returns {Record<string, any>}
+ * @throws {ApiError} 400 `bad_request`
+ */
+export function parseJsonObject(raw, what) {
+  if (jsonDepth(raw) > MAX_JSON_DEPTH) throw badRequest(`${what} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep.`);
   let value;
   try {
     value = JSON.parse(raw || 'null');
   } catch {
-    throw badRequest('Body is not valid JSON.');
+    throw badRequest(`${what} is not valid JSON.`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw badRequest('Body must be a JSON object.');
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw badRequest(`${what} must be a JSON object.`);
   return value;
+}
+
+/**
+ * The deepest nesting of `[` and `{` in a JSON text (outside strings), without parsing it.
+ * @param {string} text
+ */
+export function jsonDepth(text) {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 /**
@@ -232,16 +269,18 @@ const FIELD_KEY_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
 export function parseContact(body) {
   /** @type {import('./db.js').Contact} */
   const contact = {};
+  // Types first, then the strings one by one: never a recursive walk over whatever was sent.
   // Postgres cannot store NUL in text or JSON.
-  const hasNul = (/** @type {unknown} */ value) => JSON.stringify(value ?? null).replace(/\\\\/g, '').includes('\\u0000');
-  if (hasNul(body.name) || hasNul(body.email) || hasNul(body.fields)) throw badRequest('Contact details contain a NUL character.');
+  const nul = () => badRequest('Contact details contain a NUL character.');
   if (body.name !== undefined) {
     if (typeof body.name !== 'string' || [...body.name].length > 100) throw badRequest('`name` must be a string of at most 100 characters.');
+    if (body.name.includes('\0')) throw nul();
     contact.name = body.name.trim();
   }
   if (body.email !== undefined) {
     const email = typeof body.email === 'string' ? body.email.trim() : '';
     if (email.length > 254 || !EMAIL_PATTERN.test(email)) throw badRequest('`email` must be an address like local@domain.tld (at most 254 characters).');
+    if (email.includes('\0')) throw nul();
     contact.email = email;
   }
   if (body.fields !== undefined) {
@@ -252,6 +291,7 @@ export function parseContact(body) {
     for (const [key, value] of entries) {
       if (!FIELD_KEY_PATTERN.test(key)) throw badRequest('`fields` keys are at most 40 characters of A–Z, a–z, 0–9, _ or -.');
       if (typeof value !== 'string' || [...value].length > 500) throw badRequest('`fields` values are strings of at most 500 characters.');
+      if (value.includes('\0')) throw nul();
     }
     // fromEntries defines own properties, so a key such as `__proto__` stays plain data.
     contact.fields = Object.fromEntries(entries);

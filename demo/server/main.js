@@ -10,7 +10,11 @@
  * SESSION_TTL_SECONDS (900), TENANTS_FILE (demo/server/tenants.json), TRUST_PROXY (1: client IP
  * from X-Forwarded-For), RATE_SESSIONS_PER_IP / RATE_SESSIONS_PER_VISITOR / RATE_SENDS_PER_IP /
  * RATE_SENDS_PER_SENDER / RATE_UPLOADS
- * (per minute), AMOIQ_DEBUG_HOOKS (1: test-only raw-frame hook; never in production),
+ * (per minute), the abuse limits of limits.js (LIMIT_ENV: MAX_CONNECTIONS_PER_IP,
+ * MAX_CONNECTIONS_PER_TOKEN, MAX_REPLAY_MESSAGES, TYPING_INTERVAL_MS, RATE_RELINKS_PER_IP_DAY,
+ * RELINK_MIN_AGE_SECONDS, QUOTA_VISITOR_BYTES, QUOTA_TENANT_BYTES, UNATTACHED_FILE_SECONDS,
+ * SWEEP_INTERVAL_SECONDS; docs/security.md, Limits), AMOIQ_DEBUG_HOOKS (1: test-only raw-frame
+ * hook; never in production),
  * WIDGET_DIR (dist: where /amoiq-chat.js is served from). Relative
  * paths are resolved against the repository root, not the working directory.
  *
@@ -18,6 +22,7 @@
  * (the test-runner plugin waits for it); the lines after it are for humans.
  */
 import { resolve } from 'node:path';
+import { limitsFromEnv } from './limits.js';
 import { DEFAULT_RATE_LIMITS, REPO_ROOT, createServer, loadTenants } from './server.js';
 
 /**
@@ -37,6 +42,15 @@ function intEnv(name, fallback) {
 
 const tenantsFile = resolve(REPO_ROOT, process.env.TENANTS_FILE || 'demo/server/tenants.json');
 const tenants = loadTenants(tenantsFile);
+
+/** @type {ReturnType<typeof limitsFromEnv>} */
+let limits;
+try {
+  limits = limitsFromEnv(process.env);
+} catch (error) {
+  console.error(/** @type {Error} */ (error).message);
+  process.exit(2);
+}
 
 /** @type {Awaited<ReturnType<typeof createServer>>} */
 let server;
@@ -59,6 +73,7 @@ try {
       sendsPerSender: intEnv('RATE_SENDS_PER_SENDER', DEFAULT_RATE_LIMITS.sendsPerSender),
       uploads: intEnv('RATE_UPLOADS', DEFAULT_RATE_LIMITS.uploads),
     },
+    limits,
   });
 } catch (error) {
   // One readable line: PGlite errors otherwise print a screenful of minified source.

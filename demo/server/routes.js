@@ -7,7 +7,8 @@
 import { createHmac } from 'node:crypto';
 import { nanoid } from 'nanoid';
 import { bearer, verifyPassword } from './auth.js';
-import { isTypeAllowed, mediaType, receiveFile, sanitizeFileName, sendFile } from './files.js';
+import { cleanStoredImage, isTypeAllowed, mediaType, receiveFile, sanitizeFileName, sendFile } from './files.js';
+import { INBOX_FILTERS } from './db.js';
 import { invalidIdentity, verifyUserToken } from './identity.js';
 import { isOriginAllowed } from './origins.js';
 import { clientIp } from './rate-limit.js';
@@ -38,7 +39,9 @@ export const PROTOCOL_VERSION = 1;
  * @typedef {{
  *   db: Database, tokens: TokenService, chat: ChatService, shutdown: AbortSignal, limits: Limits,
  *   trustProxy: boolean, publicUrl?: string, debugHooks: boolean, filesDir: string, ipHashKey: string,
+ *   guards: import('./limits.js').Guards,
  * }} Deps
+ *   `guards`: connection limits, the fingerprint relinker and upload storage (limits.js).
  *   `debugHooks` enables `POST /api/debug/frames` (tests only; never in production).
  *   `filesDir` holds uploaded files; `ipHashKey` keys the HMAC that stores client IPs as hashes.
  * @typedef {{
@@ -144,7 +147,7 @@ async function createSession(ctx) {
     if (typeof body.tenantId !== 'string') throw badRequest('`tenantId` must be a string.');
     if (body.tenantId !== tenant.id) throw new ApiError(403, 'forbidden', '`tenantId` does not match the API key.');
   }
-  let visitorId = body.visitorId === undefined || body.visitorId === null ? nanoid() : parseClientId(body.visitorId, 'visitorId');
+  const visitorId = body.visitorId === undefined || body.visitorId === null ? nanoid() : parseClientId(body.visitorId, 'visitorId');
   if (body.newConversation !== undefined && body.newConversation !== null && typeof body.newConversation !== 'boolean') {
     throw badRequest('`newConversation` must be a boolean.');
   }
@@ -153,20 +156,18 @@ async function createSession(ctx) {
   const user = await sessionUser(tenant, body);
 
   // Opt-in relink (docs/protocol.md, Coarse fingerprint): only anonymous sessions, only for a
-  // visitor id the server has never seen, only when exactly one visitor matches.
+  // visitor id the server has never seen, only when exactly one visitor matches. The matched
+  // visitor's conversations move to this visitor id: another visitor's id is never handed out.
   let relinked = false;
   const hash = fingerprint && !user ? ipHash(ctx) : undefined;
   if (fingerprint && hash && !(await deps.db.isKnownVisitor(tenant.id, visitorId))) {
-    const candidates = await deps.db.fingerprintCandidates(tenant.id, fingerprint, hash, visitorId);
-    if (candidates.length === 1) {
-      visitorId = candidates[0];
-      relinked = true;
-    }
+    relinked = await deps.guards.relinker.relink({ tenantId: tenant.id, visitorId, fingerprint, ipHash: hash });
   }
 
-  const { conversation, created, attached } = await deps.db.openConversation(tenant.id, visitorId, user, body.newConversation === true);
+  const { conversation, attached } = await deps.db.openConversation(tenant.id, visitorId, user, body.newConversation === true);
   if (fingerprint && hash && !conversation.userId) await deps.db.rememberFingerprint(tenant.id, visitorId, fingerprint, hash);
-  if (created || attached) deps.chat.announceConversation(conversation);
+  // A new conversation is not announced: agents see it from its first message (or contact, upload).
+  if (attached) await deps.chat.announceConversation(conversation.id);
   const { token, expiresAt } = await deps.tokens.signVisitor({ tenantId: tenant.id, visitorId, conversationId: conversation.id, userId: user?.id });
   sendJson(ctx.res, 200, {
     protocol: PROTOCOL_VERSION,
@@ -225,8 +226,13 @@ async function listVisitorMessages(ctx) {
   const visitor = await requireVisitor(ctx, tenant);
   const page = pageParams(ctx.url.searchParams);
   const wait = /** @type {number} */ (intParam(ctx.url.searchParams, 'wait', { min: 0, max: 30, fallback: 0 }));
-  const conversation = await ctx.deps.chat.visitorConversation(visitor, ctx.url.searchParams.get('conversationId'));
-  await answerPage(ctx, conversation, page, wait);
+  const conversationId = ctx.url.searchParams.get('conversationId');
+  const conversation = await ctx.deps.chat.visitorConversation(visitor, conversationId);
+  await answerPage(ctx, conversation, page, wait, {
+    subject: `${tenant.id}:visitor:${visitor.visitorId}`,
+    // A relink may have moved the conversation to another visitor id while the poll waited.
+    authorize: () => ctx.deps.chat.visitorConversation(visitor, conversationId),
+  });
 }
 
 /**
@@ -234,18 +240,25 @@ async function listVisitorMessages(ctx) {
  * With `wait` and nothing new after `after`, holds the request until a message arrives, the
  * status, the agent read mark or the tenant's presence changes, the wait ends, the client leaves
  * or the server shuts down.
+ *
+ * A waiting request counts as a connection of the client's address and of `subject` (limits.js):
+ * past the limit it is answered `429 rate_limited` with `Retry-After` at once.
  * @param {Context} ctx
  * @param {import('./db.js').Conversation} conversation
  * @param {{ after: number, before?: number, limit: number }} page
  * @param {number} wait seconds
+ * @param {{ subject: string, authorize?: () => Promise<unknown> }} caller
+ *   `subject`: the token's visitor or agent; `authorize` runs again after a wait (access may end meanwhile)
  */
-async function answerPage(ctx, conversation, page, wait) {
+async function answerPage(ctx, conversation, page, wait, { subject, authorize }) {
   const { db, chat, shutdown } = ctx.deps;
   const conversationId = conversation.id;
   const online = () => chat.hub.agentsOnline(conversation.tenantId);
   const seen = { status: conversation.status, agentReadSeq: conversation.agentReadSeq, agentsOnline: online() };
   let result = await db.messages(conversationId, page);
   if (wait > 0 && page.before === undefined && result.messages.length === 0) {
+    const release = ctx.deps.guards.connections.acquire(clientIp(ctx.req, ctx.deps.trustProxy), subject);
+    ctx.res.once('close', release);
     const gone = new AbortController();
     ctx.res.once('close', () => gone.abort());
     await chat.waitForChange(conversation, page.after, wait * 1000, AbortSignal.any([gone.signal, shutdown]), async () => {
@@ -257,7 +270,9 @@ async function answerPage(ctx, conversation, page, wait) {
         online() !== seen.agentsOnline
       );
     });
+    release();
     if (gone.signal.aborted) return;
+    await authorize?.();
     result = await db.messages(conversationId, page);
   }
   const current = await db.conversation(conversationId);
@@ -344,9 +359,21 @@ async function upload(ctx, conversation, uploader, rateKey) {
   if (!type || !isTypeAllowed(attachments.types, type)) {
     throw new ApiError(415, 'unsupported_type', `Files of type ${JSON.stringify(type ?? req.headers['content-type'] ?? '')} are not accepted here.`);
   }
-  const { id, size } = await receiveFile(req, ctx.res, deps.filesDir, attachments.maxSize);
-  const fileUrl = `${publicOrigin(ctx)}/files/${id}/${encodeURIComponent(name)}`;
-  const attachment = await deps.db.insertFile({ id, conversationId: conversation.id, name, type, size, url: fileUrl, uploader });
+  const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+  // Quotas (visitor and tenant) may leave less room than maxSize; what is in flight counts too.
+  const room = await deps.guards.uploads.reserve(conversation, uploader.type === 'visitor' ? 'visitor' : 'agent', attachments.maxSize, declared);
+  /** @type {{ id: string, size: number }} */
+  let stored;
+  try {
+    const received = await receiveFile(req, ctx.res, deps.filesDir, room.cap, room.tooLarge);
+    // EXIF (GPS), XMP and comments never reach the other side (image-metadata.js).
+    stored = { id: received.id, size: await cleanStoredImage(deps.filesDir, received.id, type) };
+  } finally {
+    room.release();
+  }
+  const fileUrl = `${publicOrigin(ctx)}/files/${stored.id}/${encodeURIComponent(name)}`;
+  const { attachment, started } = await deps.db.insertFile({ ...stored, conversationId: conversation.id, name, type, url: fileUrl, uploader });
+  if (started) await deps.chat.announceConversation(conversation.id);
   sendJson(ctx.res, 201, { attachment });
 }
 
@@ -409,11 +436,52 @@ async function agentLogin(ctx) {
   sendJson(ctx.res, 200, { token, expiresAt, agent: publicAgent(agent) });
 }
 
-/** `GET /api/agent/conversations`: the tenant's conversations, newest activity first. @type {Handler} */
+/**
+ * `GET /api/agent/conversations?filter=…&limit=…&cursor=…`: one page of the tenant's started
+ * conversations, newest activity first; `nextCursor` asks for the next page (null: no more).
+ * @type {Handler}
+ */
 async function listConversations(ctx) {
   const { claims } = await requireAgent(ctx);
-  const conversations = await ctx.deps.db.conversations(claims.tenantId);
-  sendJson(ctx.res, 200, { conversations });
+  const query = ctx.url.searchParams;
+  const filter = query.get('filter') ?? 'all';
+  if (!(/** @type {readonly string[]} */ (INBOX_FILTERS).includes(filter))) throw badRequest(`\`filter\` must be one of ${INBOX_FILTERS.join(', ')}.`);
+  const limit = /** @type {number} */ (intParam(query, 'limit', { min: 1, max: 200, fallback: 50 }));
+  const cursor = parseCursor(query.get('cursor'));
+  const page = await ctx.deps.db.conversations(claims.tenantId, {
+    filter: /** @type {typeof INBOX_FILTERS[number]} */ (filter),
+    agentId: claims.agentId,
+    cursor,
+    limit,
+  });
+  sendJson(ctx.res, 200, {
+    conversations: page.conversations.map((c) => ctx.deps.chat.agentView(c)),
+    nextCursor: page.next ? Buffer.from(JSON.stringify([page.next.at, page.next.id])).toString('base64url') : null,
+  });
+}
+
+/** A Postgres timestamptz as `::text` prints it: the inbox cursor's position. */
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+
+/**
+ * The inbox cursor (`nextCursor` of the previous page): base64url of `[activity, id]`.
+ * @param {string | null} raw
+ * @returns {{ at: string, id: string } | undefined}
+ * @throws {ApiError} 400 for anything else
+ */
+function parseCursor(raw) {
+  if (raw === null || raw === '') return undefined;
+  /** @type {unknown} */
+  let value;
+  try {
+    value = raw.length <= 200 && /^[A-Za-z0-9_-]+$/.test(raw) ? JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) : undefined;
+  } catch {
+    value = undefined;
+  }
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string' || !CURSOR_TIME.test(value[0]) || !/^[A-Za-z0-9_-]{1,64}$/.test(value[1])) {
+    throw badRequest('`cursor` must be the `nextCursor` of a previous page.');
+  }
+  return { at: value[0], id: value[1] };
 }
 
 /** `GET /api/agent/conversations/:id/messages`. @type {Handler} */
@@ -422,7 +490,7 @@ async function listAgentMessages(ctx) {
   const page = pageParams(ctx.url.searchParams);
   const wait = /** @type {number} */ (intParam(ctx.url.searchParams, 'wait', { min: 0, max: 30, fallback: 0 }));
   const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
-  await answerPage(ctx, conversation, page, wait);
+  await answerPage(ctx, conversation, page, wait, { subject: `${claims.tenantId}:agent:${claims.agentId}` });
 }
 
 /** `POST /api/agent/conversations/:id/messages`. @type {Handler} */
@@ -441,14 +509,14 @@ async function postAgentMessage(ctx) {
 async function postAgentClose(ctx) {
   const { claims, agent } = await requireAgent(ctx);
   const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
-  sendJson(ctx.res, 200, { conversation: await ctx.deps.chat.setStatus(conversation, 'closed', agent) });
+  sendJson(ctx.res, 200, { conversation: ctx.deps.chat.agentView(await ctx.deps.chat.setStatus(conversation, 'closed', agent)) });
 }
 
 /** `POST /api/agent/conversations/:id/reopen`. @type {Handler} */
 async function postAgentReopen(ctx) {
   const { claims, agent } = await requireAgent(ctx);
   const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
-  sendJson(ctx.res, 200, { conversation: await ctx.deps.chat.setStatus(conversation, 'open', agent) });
+  sendJson(ctx.res, 200, { conversation: ctx.deps.chat.agentView(await ctx.deps.chat.setStatus(conversation, 'open', agent)) });
 }
 
 /** `POST /api/agent/conversations/:id/read` `{ seq }`. @type {Handler} */
@@ -506,6 +574,34 @@ async function debugFrames(ctx) {
   sendJson(ctx.res, 204);
 }
 
+/**
+ * `POST /api/debug/backdate` `{ conversationId, seconds }`: moves a conversation and its messages
+ * into the past, so the relink tests need not wait out the relink's minimum age. Debug hooks only.
+ * @type {Handler}
+ */
+async function debugBackdate(ctx) {
+  if (!ctx.deps.debugHooks) throw new ApiError(404, 'not_found', `No route for POST ${ctx.url.pathname}.`);
+  const body = await readJson(ctx.req);
+  const conversation = typeof body.conversationId === 'string' ? await ctx.deps.db.conversation(body.conversationId) : null;
+  if (!conversation) throw new ApiError(404, 'not_found', 'Unknown conversation.');
+  if (!Number.isSafeInteger(body.seconds) || /** @type {number} */ (body.seconds) < 0) throw badRequest('`seconds` must be a non-negative integer.');
+  await ctx.deps.db.backdateConversation(conversation.id, /** @type {number} */ (body.seconds));
+  sendJson(ctx.res, 204);
+}
+
+/**
+ * `POST /api/debug/sweep-uploads` `{ now? }`: runs the sweep of unattached uploads as if the clock
+ * said `now` (an ISO time; default now) and answers `{ deleted: [ids] }`. Debug hooks only.
+ * @type {Handler}
+ */
+async function debugSweepUploads(ctx) {
+  if (!ctx.deps.debugHooks) throw new ApiError(404, 'not_found', `No route for POST ${ctx.url.pathname}.`);
+  const body = await readJson(ctx.req, { allowEmpty: true });
+  const now = body.now === undefined ? Date.now() : typeof body.now === 'string' ? Date.parse(body.now) : NaN;
+  if (!Number.isFinite(now)) throw badRequest('`now` must be an ISO date-time.');
+  sendJson(ctx.res, 200, { deleted: await ctx.deps.guards.uploads.sweep(now) });
+}
+
 /** The API routing table; `(?<id>…)` groups become `ctx.params`. @type {Route[]} */
 export const apiRoutes = [
   { pattern: /^\/api\/chat\/session$/, methods: { POST: createSession } },
@@ -528,4 +624,6 @@ export const apiRoutes = [
   { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/uploads$/, methods: { POST: postAgentUpload } },
   { pattern: /^\/files\/(?<id>f_[A-Za-z0-9_-]+)\/[^/]+$/, methods: { GET: getFile, HEAD: getFile } },
   { pattern: /^\/api\/debug\/frames$/, methods: { POST: debugFrames }, debug: true },
+  { pattern: /^\/api\/debug\/backdate$/, methods: { POST: debugBackdate }, debug: true },
+  { pattern: /^\/api\/debug\/sweep-uploads$/, methods: { POST: debugSweepUploads }, debug: true },
 ];

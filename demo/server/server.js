@@ -13,6 +13,7 @@ import { ChatService } from './chat.js';
 import { openDatabase } from './db.js';
 import { ApiError, handleCors, notFound, sendError } from './http-util.js';
 import { Hub } from './hub.js';
+import { createGuards } from './limits.js';
 import { RateLimiter } from './rate-limit.js';
 import { apiRoutes } from './routes.js';
 import { createSockets } from './sockets.js';
@@ -44,8 +45,10 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  *   publicUrl?: string,
  *   debugHooks?: boolean,
  *   rateLimits?: Partial<RateLimits>,
+ *   limits?: Partial<import('./limits.js').Limits>,
  *   widgetDir?: string,
  * }} ServerOptions
+ *   `limits`: connection, replay, typing, relink and upload-storage limits (limits.js, DEFAULT_LIMITS).
  *   `widgetDir`: where the built drop-in script is served from (default `dist/`).
  *   `trustProxy`: take the client IP from `X-Forwarded-For` and the scheme from `X-Forwarded-Proto`
  *   (only behind a proxy that sets them).
@@ -187,7 +190,14 @@ export async function createServer(options) {
     agentTtlSeconds: options.agentTtlSeconds ?? 8 * 3600,
   });
   const rates = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
-  const chat = new ChatService(db, new Hub(), rates.sendsPerSender);
+  const filesDir = join(options.dataDir, 'files');
+  const chat = new ChatService(db, new Hub(), rates.sendsPerSender, {
+    // Agents see an HMAC of the visitor id (docs/security.md, "Visitor reference"), keyed apart.
+    refKey: createHmac('sha256', secret).update('amoiq-visitor-ref').digest('base64url'),
+    typingIntervalMs: options.limits?.typingIntervalMs,
+  });
+  const guards = createGuards({ db, chat, filesDir, limits: options.limits });
+  guards.uploads.start();
   const limits = {
     sessionsPerIp: new RateLimiter({ limit: rates.sessionsPerIp, what: 'new sessions from this address' }),
     sessionsPerVisitor: new RateLimiter({ limit: rates.sessionsPerVisitor, what: 'new sessions for this visitor' }),
@@ -204,7 +214,8 @@ export async function createServer(options) {
     trustProxy: options.trustProxy === true,
     publicUrl: options.publicUrl ? new URL(options.publicUrl).origin : undefined,
     debugHooks: options.debugHooks === true,
-    filesDir: join(options.dataDir, 'files'),
+    filesDir,
+    guards,
     // A key of its own (derived from the server secret) for the IP hashes kept with fingerprints.
     ipHashKey: createHmac('sha256', secret).update('amoiq-ip-hash').digest('base64url'),
   };
@@ -292,6 +303,8 @@ export async function createServer(options) {
     close() {
       closing ??= (async () => {
         shutdownController.abort(); // long polls answer now
+        guards.uploads.stop();
+        chat.stop();
         await passwordsChecked;
         sockets.close();
         for (const server of servers) {

@@ -7,19 +7,22 @@
  * browser as a bare 1006 and the client could not tell "get a new token" (4001) from "offline".
  */
 import { WebSocketServer } from 'ws';
-import { ApiError, MAX_BODY_BYTES, parseAttachmentIds, parseClientId, parseText } from './http-util.js';
+import { ApiError, MAX_BODY_BYTES, parseAttachmentIds, parseClientId, parseJsonObject, parseText } from './http-util.js';
 import { isOriginAllowed } from './origins.js';
+import { CLOSE_TOO_MANY } from './limits.js';
 import { clientIp } from './rate-limit.js';
 import { PROTOCOL_VERSION, originNotAllowed, publicAgent } from './routes.js';
 
 /** Close codes of the protocol. */
-export const CLOSE = { GOING_AWAY: 1001, UNAUTHORIZED: 4001, FORBIDDEN: 4003, PROTOCOL: 4400 };
+export const CLOSE = { GOING_AWAY: 1001, UNAUTHORIZED: 4001, FORBIDDEN: 4003, PROTOCOL: 4400, TOO_MANY: CLOSE_TOO_MANY };
 /** Malformed frames tolerated per connection before closing with 4400. */
 const MAX_MALFORMED_FRAMES = 20;
 /** Transport-level ping interval; a socket that misses one round is terminated. */
 const HEARTBEAT_MS = 30_000;
 /** Largest page used when replaying history into a socket. */
 const REPLAY_PAGE = 200;
+/** A socket whose unsent data passes this waits before the next replay page (back-pressure). */
+const REPLAY_HIGH_WATER = 1024 * 1024;
 
 /**
  * @typedef {import('./routes.js').Deps} Deps
@@ -112,6 +115,14 @@ async function admitOrigin(req, url, deps) {
 }
 
 /**
+ * Resolves once the socket's unsent data is below {@link REPLAY_HIGH_WATER} (or it closed).
+ * @param {Socket} ws
+ */
+async function drained(ws) {
+  while (ws.readyState === ws.OPEN && ws.bufferedAmount > REPLAY_HIGH_WATER) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/**
  * @param {Socket} ws
  * @param {Record<string, unknown>} frame
  */
@@ -131,6 +142,33 @@ function errorFields(error) {
   }
   console.error('ws frame failed', error);
   return { code: 'internal', message: 'Internal server error.' };
+}
+
+/**
+ * What a `pong` echoes of a `ping`'s `ts`: a number or a short string; anything else (a deeply
+ * nested object would make the answer itself fail) comes back as null.
+ * @param {unknown} ts
+ */
+function pingStamp(ts) {
+  return (typeof ts === 'number' && Number.isFinite(ts)) || (typeof ts === 'string' && ts.length <= 64) ? ts : null;
+}
+
+/**
+ * Counts the connection against the per-address and per-token limits (limits.js); past them the
+ * socket is closed with 4429 and the function returns false.
+ * @param {Socket} ws
+ * @param {Deps} deps
+ * @param {string} ip
+ * @param {string} subject
+ */
+function admitConnection(ws, deps, ip, subject) {
+  try {
+    ws.once('close', deps.guards.connections.acquire(ip, subject));
+    return true;
+  } catch (error) {
+    ws.close(CLOSE.TOO_MANY, error instanceof ApiError ? error.code : 'rate_limited');
+    return false;
+  }
 }
 
 /**
@@ -169,13 +207,12 @@ function onFrames(ws, handle) {
     if (isBinary) return reject('Frames must be JSON text.');
     let frame;
     try {
-      frame = JSON.parse(data.toString());
-    } catch {
-      return reject('Frame is not valid JSON.');
+      // Refuses deep nesting before parsing, as for HTTP bodies (http-util.js).
+      frame = parseJsonObject(data.toString(), 'Frame');
+    } catch (error) {
+      return reject(error instanceof ApiError ? error.message : 'Frame is not valid JSON.');
     }
-    if (!frame || typeof frame !== 'object' || Array.isArray(frame) || typeof frame.type !== 'string') {
-      return reject('Frame must be an object with a string `type`.');
-    }
+    if (typeof frame.type !== 'string') return reject('Frame must be an object with a string `type`.');
     queue = queue.then(() =>
       handle(frame).catch((error) => {
         const fields = errorFields(error);
@@ -213,6 +250,7 @@ async function visitorConnection(ws, url, deps, req) {
     return;
   }
   if (ws.readyState !== ws.OPEN) return;
+  if (!admitConnection(ws, deps, ip, `${visitor.tenantId}:visitor:${visitor.visitorId}`)) return;
 
   // Live messages are queued while a replay is running, then sent if the replay did not cover them.
   let replaying = 0;
@@ -228,6 +266,9 @@ async function visitorConnection(ws, url, deps, req) {
       send(ws, { type: 'status', conversationId: event.conversationId, status: event.status });
     } else if (event.type === 'read') {
       send(ws, { type: 'read', conversationId: event.conversationId, reader: event.reader, seq: event.seq });
+    } else if (event.type === 'revoked' && event.visitorId === visitor.visitorId) {
+      // Relinked to another visitor id: this id's token no longer opens the conversation.
+      ws.close(CLOSE.UNAUTHORIZED, 'revoked');
     } else if (event.type === 'raw' && ws.readyState === ws.OPEN) {
       ws.send(event.data); // test-only debug hook (POST /api/debug/frames)
     }
@@ -240,16 +281,37 @@ async function visitorConnection(ws, url, deps, req) {
   });
   ws.on('close', unsubscribePresence);
 
-  /** @param {number} after */
+  /**
+   * This socket has been sent every message with seq > sentFrom (live or replayed); null until
+   * that is known. A `sync` asking for no more than that has nothing to replay.
+   * @type {number | null}
+   */
+  let sentFrom = null;
+
+  /**
+   * Replays messages with seq > after, at most `replayMaxMessages` of them, page by page, waiting
+   * for the socket to drain between pages.
+   * @param {number} after
+   */
   const replay = async (after) => {
     replaying++;
     let last = after;
+    let sent = 0;
+    let capped = false;
     try {
-      for (;;) {
-        const page = await db.messages(conversation.id, { after: last, limit: REPLAY_PAGE });
-        for (const message of page.messages) send(ws, { type: 'message', message });
-        last = page.messages.at(-1)?.seq ?? last;
-        if (!page.hasMore) break;
+      const max = deps.guards.limits.replayMaxMessages;
+      while (ws.readyState === ws.OPEN) {
+        const page = await db.messages(conversation.id, { after: last, limit: Math.max(1, Math.min(REPLAY_PAGE, max - sent)) });
+        const messages = page.messages.slice(0, Math.max(0, max - sent));
+        for (const message of messages) send(ws, { type: 'message', message });
+        sent += messages.length;
+        last = messages.at(-1)?.seq ?? last;
+        if (!page.hasMore && messages.length === page.messages.length) break;
+        if (sent >= max) {
+          capped = true;
+          break;
+        }
+        await drained(ws);
       }
     } finally {
       if (--replaying === 0) {
@@ -258,6 +320,33 @@ async function visitorConnection(ws, url, deps, req) {
         for (const message of queued) if (message.seq > last) send(ws, { type: 'message', message });
       }
     }
+    // Complete: everything after `after` went out (later ones live). Capped: only up to `last`,
+    // which joins what was known only if that reached down to `last`.
+    if (!capped || (sentFrom !== null && sentFrom <= last)) sentFrom = Math.min(sentFrom ?? after, after);
+  };
+
+  // `sync` frames: one replay at a time per socket, none for what this socket was already sent.
+  // Frames that arrive during a replay are merged into one follow-up from the lowest `after`
+  // asked; so a flood of sync frames costs one replay, not one each (docs/protocol.md).
+  let running = false;
+  /** @type {number | null} */
+  let wanted = null;
+  /** @param {number} after */
+  const requestReplay = (after) => {
+    if (sentFrom !== null && after >= sentFrom) return;
+    if (running) {
+      wanted = Math.min(wanted ?? after, after);
+      return;
+    }
+    running = true;
+    replay(after)
+      .catch((error) => console.error('ws replay failed', error))
+      .finally(() => {
+        running = false;
+        const next = wanted;
+        wanted = null;
+        if (next !== null) requestReplay(next);
+      });
   };
 
   const fresh = await db.conversation(conversation.id);
@@ -277,9 +366,11 @@ async function visitorConnection(ws, url, deps, req) {
     if (seq > 0) send(ws, { type: 'read', conversationId: conversation.id, reader, seq });
   }
   const afterParam = url.searchParams.get('after');
-  if (afterParam !== null) {
-    if (/^\d+$/.test(afterParam)) await replay(Number(afterParam));
-    else send(ws, { type: 'error', code: 'bad_request', message: '`after` must be a non-negative integer.' });
+  if (afterParam !== null && /^\d+$/.test(afterParam)) await replay(Math.min(Number(afterParam), 2 ** 31 - 1));
+  else {
+    // Everything stored after `ready` reaches this socket live.
+    sentFrom = fresh?.lastSeq ?? conversation.lastSeq;
+    if (afterParam !== null) send(ws, { type: 'error', code: 'bad_request', message: '`after` must be a non-negative integer.' });
   }
 
   const current = /** @type {import('./db.js').Conversation} */ (conversation);
@@ -305,10 +396,10 @@ async function visitorConnection(ws, url, deps, req) {
       case 'sync':
         if (!Number.isInteger(frame.after) || frame.after < 0) throw new ApiError(400, 'bad_request', '`after` must be a non-negative integer.');
         // Beyond Postgres' integer there is nothing to replay anyway.
-        await replay(Math.min(frame.after, 2 ** 31 - 1));
+        requestReplay(Math.min(frame.after, 2 ** 31 - 1));
         break;
       case 'ping':
-        send(ws, { type: 'pong', ts: frame.ts });
+        send(ws, { type: 'pong', ts: pingStamp(frame.ts) });
         break;
       default:
         // Unknown types are ignored by contract (forward compatibility).
@@ -323,8 +414,9 @@ async function visitorConnection(ws, url, deps, req) {
  * @param {Socket} ws
  * @param {URL} url
  * @param {Deps} deps
+ * @param {import('node:http').IncomingMessage} req
  */
-async function agentConnection(ws, url, deps) {
+async function agentConnection(ws, url, deps, req) {
   const { tokens, chat, db } = deps;
   const release = holdEarlyFrames(ws);
   let claims;
@@ -340,10 +432,11 @@ async function agentConnection(ws, url, deps) {
     return;
   }
   if (ws.readyState !== ws.OPEN) return;
+  if (!admitConnection(ws, deps, clientIp(req, deps.trustProxy), `${agent.tenantId}:agent:${agent.id}`)) return;
 
   const unsubscribe = chat.hub.subscribeTenant(agent.tenantId, (event) => {
     if (event.type === 'message') send(ws, { type: 'message', message: event.message });
-    else if (event.type === 'conversation') send(ws, { type: 'conversation', conversation: event.conversation });
+    else if (event.type === 'conversation') send(ws, { type: 'conversation', conversation: chat.agentView(event.conversation) });
     else if (event.type === 'read') send(ws, { type: 'read', conversationId: event.conversationId, reader: event.reader, seq: event.seq });
     else if (event.type === 'typing' && event.origin !== ws && !(event.sender.type === 'agent' && event.sender.id === agent.id)) {
       send(ws, { type: 'typing', conversationId: event.conversationId, sender: event.sender, typing: event.typing });
@@ -372,7 +465,7 @@ async function agentConnection(ws, url, deps) {
         break;
       }
       case 'ping':
-        send(ws, { type: 'pong', ts: frame.ts });
+        send(ws, { type: 'pong', ts: pingStamp(frame.ts) });
         break;
       default:
         break;

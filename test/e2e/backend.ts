@@ -31,9 +31,13 @@ export const restartBackend = () => backendCommand('backend-restart');
 /** The agent side, through the documented agent protocol only. */
 export class Agent {
   private constructor(
-    private readonly url: string,
+    private readonly info: BackendInfo,
     private readonly token: string,
   ) {}
+
+  private get url() {
+    return this.info.url;
+  }
 
   static async login(info: BackendInfo): Promise<Agent> {
     const res = await fetch(`${info.url}/api/agent/login`, {
@@ -42,17 +46,23 @@ export class Agent {
       body: JSON.stringify(info.agent),
     });
     if (!res.ok) throw new Error(`agent login: ${res.status}`);
-    return new Agent(info.url, (await res.json()).token);
+    return new Agent(info, (await res.json()).token);
   }
 
-  async conversations(): Promise<Array<{ id: string; visitorId: string; lastSeq: number }>> {
-    return (await this.get('/api/agent/conversations')).conversations;
+  /** The newest 200 conversations someone wrote in (the agents' inbox). */
+  async conversations(): Promise<Array<{ id: string; visitorRef: string; lastSeq: number }>> {
+    return (await this.get('/api/agent/conversations?limit=200')).conversations;
   }
 
+  /**
+   * The visitor's newest conversation as agents see it. Agents never see visitor ids (only an
+   * opaque `visitorRef`), so the visitor's own session names the conversation.
+   */
   async conversationOf(visitorId: string) {
-    const found = (await this.conversations()).filter((c) => c.visitorId === visitorId);
-    if (found.length !== 1) throw new Error(`expected one conversation for ${visitorId}, found ${found.length}`);
-    return found[0];
+    const id = await visitorConversationId(this.info, visitorId);
+    const found = (await this.conversations()).find((c) => c.id === id);
+    if (!found) throw new Error(`conversation ${id} of visitor ${visitorId} is not in the agents' list`);
+    return found;
   }
 
   async messages(conversationId: string): Promise<Array<{ seq: number; text: string; sender: { type: string } }>> {
@@ -73,4 +83,15 @@ export class Agent {
     if (!res.ok) throw new Error(`${path}: ${res.status}`);
     return res.json();
   }
+}
+
+/** The conversation a session of this (anonymous) visitor opens: its newest one. */
+export async function visitorConversationId(info: BackendInfo, visitorId: string): Promise<string> {
+  const res = await fetch(`${info.url}/api/chat/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${info.apiKey}` },
+    body: JSON.stringify({ tenantId: info.tenantId, visitorId }),
+  });
+  if (!res.ok) throw new Error(`session of ${visitorId}: ${res.status}`);
+  return (await res.json()).conversationId;
 }

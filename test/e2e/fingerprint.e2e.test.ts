@@ -4,11 +4,13 @@ import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import { ChatStore } from '../../src/services/store.js';
 import { part, until } from '../helpers/dom.js';
-import { userToken } from '../server/helpers.js';
+import { fromNode, userToken } from '../server/helpers.js';
 import { backendInfo, type BackendInfo } from './backend.js';
 
 // End to end: the opt-in fingerprint relink (`fingerprint` attribute, docs/security.md) with the
-// real element against the real reference backend. Nothing is mocked. "Clearing storage" deletes
+// real element against the real reference backend. Nothing is mocked, except the clock of the
+// conversation: a relink is offered only once the visitor's first message is 10 minutes old, so
+// the test-only `POST /api/debug/backdate` ages it instead of waiting. "Clearing storage" deletes
 // everything the widget keeps in IndexedDB, as the browser's "clear site data" does.
 //
 // Every test runs in the same browser from the same address, so their coarse fingerprints would
@@ -63,6 +65,14 @@ describe('e2e: fingerprint relink (opt-in)', () => {
     await until(() => el.messages.some((m) => m.text === text && m.status === 'delivered'), `"${text}" to be stored`, 15_000);
   }
 
+  /** Ages the widget's current conversation past the relink's minimum age (10 minutes). */
+  async function ageConversation(): Promise<string> {
+    const conversationId = (await store.getSession())!.conversationId;
+    const [res] = await fromNode([{ path: '/api/debug/backdate', body: { conversationId, seconds: 11 * 60 } }]);
+    expect(res.status).to.equal(204);
+    return conversationId;
+  }
+
   /** The page goes away and the browser's storage for the site is cleared. */
   async function clearStorage(el: AmoiqChat): Promise<void> {
     el.remove();
@@ -70,24 +80,28 @@ describe('e2e: fingerprint relink (opt-in)', () => {
     expect(await store.getVisitorId()).to.equal(undefined);
   }
 
-  /** A visitor with the attribute on, one message, then storage cleared. Returns its id and text. */
-  async function visitorThenClear(): Promise<{ visitorId: string; text: string }> {
+  /** A visitor with the attribute on, one (aged) message, then storage cleared. */
+  async function visitorThenClear(): Promise<{ visitorId: string; text: string; conversationId: string }> {
     const el = await mount(true);
     const text = `before the clear ${nanoid(6)}`;
     await sendAndWait(el, text);
     const visitorId = (await store.getVisitorId())!;
+    const conversationId = await ageConversation();
     await clearStorage(el);
-    return { visitorId, text };
+    return { visitorId, text, conversationId };
   }
 
-  it('with the attribute, a visitor whose storage was cleared gets the same visitor id and history back', async function () {
+  it('with the attribute, a visitor whose storage was cleared gets the history back under a new visitor id', async function () {
     this.timeout(60_000);
-    const { visitorId, text } = await visitorThenClear();
+    const { visitorId, text, conversationId } = await visitorThenClear();
 
     const el = await mount(true);
     await until(() => listText(el).includes(text), 'the history to come back', 15_000);
-    expect(await store.getVisitorId()).to.equal(visitorId);
-    expect((await store.getSession())!.visitorId).to.equal(visitorId);
+    // The conversation moved to the new browser's own id; the old id (a credential) is never sent back.
+    const adopted = (await store.getVisitorId())!;
+    expect(adopted).to.be.a('string').and.not.equal(visitorId);
+    expect((await store.getSession())!.visitorId).to.equal(adopted);
+    expect((await store.getSession())!.conversationId).to.equal(conversationId);
     // And the conversation goes on.
     await sendAndWait(el, `after the relink ${nanoid(6)}`);
     expect(el.messages.filter((m) => m.sender.type === 'visitor')).to.have.length(2);
@@ -110,6 +124,7 @@ describe('e2e: fingerprint relink (opt-in)', () => {
     const text = `before the reset ${nanoid(6)}`;
     await sendAndWait(el, text);
     const first = (await store.getVisitorId())!;
+    await ageConversation();
 
     expect(await el.reset()).to.equal(true);
     await until(() => isOnline(el), 'online as a new visitor', 20_000);
@@ -117,6 +132,7 @@ describe('e2e: fingerprint relink (opt-in)', () => {
     expect(afterReset).not.to.equal(first);
     expect(listText(el)).not.to.contain(text);
     await sendAndWait(el, `after the reset ${nanoid(6)}`);
+    await ageConversation();
 
     await clearStorage(el);
     const again = await mount(true);
@@ -133,6 +149,7 @@ describe('e2e: fingerprint relink (opt-in)', () => {
     const text = `before login ${nanoid(6)}`;
     await sendAndWait(el, text);
     const anonymous = (await store.getVisitorId())!;
+    await ageConversation();
 
     const userId = `user-${nanoid(8)}`;
     el.identify({ userId, name: 'Grace', userToken: await userToken({ sub: userId }) });

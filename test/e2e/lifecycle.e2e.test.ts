@@ -5,7 +5,7 @@ import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import { ChatStore } from '../../src/services/store.js';
 import { deepActiveElement, expectAccessible, part, until } from '../helpers/dom.js';
-import { backendInfo, type BackendInfo } from './backend.js';
+import { backendInfo, visitorConversationId, type BackendInfo } from './backend.js';
 
 
 // End to end: conversation status, read receipts, presence (away mode) and contact details with
@@ -14,7 +14,7 @@ import { backendInfo, type BackendInfo } from './backend.js';
 
 interface AgentConversation {
   id: string;
-  visitorId: string;
+  visitorRef: string;
   status: 'open' | 'closed';
   visitorReadSeq: number;
   agentReadSeq: number;
@@ -35,15 +35,30 @@ class AgentApi {
     return new AgentApi(info, (await res.json()).token);
   }
 
+  /** The agents' inbox (the newest 200 conversations someone wrote in). */
+  async conversations(): Promise<AgentConversation[]> {
+    return (await (await this.call('GET', '/api/agent/conversations?limit=200')).json()).conversations;
+  }
+
+  /**
+   * The visitor's conversations as agents see them. Agents never see the visitor id, only an
+   * opaque `visitorRef`: the visitor's own session names its newest conversation, whose reference
+   * finds the others.
+   */
   async conversationsOf(visitorId: string): Promise<AgentConversation[]> {
-    const res = await this.call('GET', '/api/agent/conversations');
-    return ((await res.json()).conversations as AgentConversation[]).filter((c) => c.visitorId === visitorId);
+    const newest = await this.conversationOf(visitorId);
+    return (await this.conversations()).filter((c) => c.visitorRef === newest.visitorRef);
   }
 
   async conversationOf(visitorId: string): Promise<AgentConversation> {
-    const [newest] = (await this.conversationsOf(visitorId)).sort((a, b) => b.id.localeCompare(a.id));
-    if (!newest) throw new Error(`no conversation for ${visitorId}`);
-    return newest;
+    const id = await visitorConversationId(this.info, visitorId);
+    return this.conversationById(id);
+  }
+
+  async conversationById(id: string): Promise<AgentConversation> {
+    const found = (await this.conversations()).find((c) => c.id === id);
+    if (!found) throw new Error(`conversation ${id} is not in the agents' list`);
+    return found;
   }
 
   async messages(conversationId: string): Promise<Array<{ text: string; sender: { type: string } }>> {
@@ -176,7 +191,7 @@ describe('e2e: conversation lifecycle, read receipts, away mode, contact details
     // Panel open, page visible: the widget reports the reply read.
     let visitorReadSeq = 0;
     for (let i = 0; i < 100 && visitorReadSeq < conversation.lastSeq + 1; i++) {
-      visitorReadSeq = (await agent.conversationOf(conversation.visitorId)).visitorReadSeq;
+      visitorReadSeq = (await agent.conversationById(conversation.id)).visitorReadSeq;
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(visitorReadSeq).to.be.at.least(conversation.lastSeq + 1);

@@ -154,6 +154,17 @@ describe('visitor isolation', () => {
 describe('tenant isolation', () => {
   it('an agent sees, reads and writes only its own tenant’s conversations', async () => {
     const acme = await acmeSession();
+    // Listed once the visitor wrote (an empty session is not in the agents' list).
+    const [said] = await fromNode([
+      {
+        path: '/api/chat/messages',
+        auth: (await backend()).other.apiKey,
+        origin: 'https://acme.example',
+        headers: { 'X-Amoiq-Session': acme.token },
+        body: { conversationId: acme.conversationId, clientId: newId(), text: 'hello acme' },
+      },
+    ]);
+    expect(said.status).to.equal(201);
     const demoAgent = await agentToken();
     const list = await api('/api/agent/conversations', { auth: demoAgent });
     expect(list.body.conversations.map((c: any) => c.id)).not.to.include(acme.conversationId);

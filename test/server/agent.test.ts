@@ -35,7 +35,10 @@ describe('agent conversations and messages', () => {
     const ids = res.body.conversations.map((c: any) => c.id);
     expect(ids.indexOf(newer.conversationId)).to.be.lessThan(ids.indexOf(older.conversationId));
     const conversation = res.body.conversations[0];
-    expect(conversation).to.include({ id: newer.conversationId, visitorId: newer.visitorId, status: 'open', lastSeq: 1 });
+    expect(conversation).to.include({ id: newer.conversationId, status: 'open', lastSeq: 1, awaitingReply: true });
+    // Agents get an opaque reference, never the visitor id (it lets its holder write as the visitor).
+    expect(conversation.visitorRef).to.match(/^v_[A-Za-z0-9_-]{16}$/);
+    expect(JSON.stringify(res.body)).not.to.contain(newer.visitorId);
     expect(conversation.lastMessage.text).to.equal('newer');
     const stamps = res.body.conversations.map((c: any) => Date.parse(c.updatedAt));
     expect([...stamps].sort((a, b) => b - a)).to.deep.equal(stamps);
