@@ -92,8 +92,7 @@ export class CallbackClient {
     const answer = await this.post(CALLBACK_PATHS.request, body);
     const call = answer.status === 201 || answer.status === 200 ? decodeCall((answer.body as { call?: unknown } | undefined)?.call) : undefined;
     if (call?.ok) {
-      this.applyCall(call.value);
-      this.store.set({ pending: false });
+      this.applyCall(call.value, { pending: false });
       return this.state.call ?? call.value;
     }
     return this.refuse(this.errorOf(answer, call && !call.ok ? call.reason : undefined));
@@ -107,8 +106,8 @@ export class CallbackClient {
     const answer = await this.post(CALLBACK_PATHS.cancel, { conversationId: this.options.conversationId(), callId: call.id });
     const decoded = decodeCall((answer.body as { call?: unknown } | undefined)?.call);
     // 404: the call ended meanwhile; its final frame says how.
-    if (answer.status < 300 && decoded.ok) this.applyCall(decoded.value);
-    this.store.set({ pending: false });
+    if (answer.status < 300 && decoded.ok) this.applyCall(decoded.value, { pending: false });
+    else this.store.set({ pending: false });
     if (answer.status >= 300 && answer.status !== 404) throw this.errorOf(answer);
   }
 
@@ -139,15 +138,17 @@ export class CallbackClient {
     this.store.clear();
   }
 
-  private applyCall(call: WireCall): void {
+  /** Applies a call (and `extra` state) in one change, so subscribers never see half of it. */
+  private applyCall(call: WireCall, extra: Partial<CallbackState> = {}): void {
     const current = this.state.call;
     // Same call: only forward (a final state also brings its duration). Another id: a newer call.
-    if (current && current.id === call.id && order(call) < order(current)) return;
-    if (current && current.id === call.id && order(call) === order(current) && !isTerminalState(call.state)) {
-      this.store.set({ call: { ...current, ...call } });
-      return;
+    if (current && current.id === call.id && order(call) < order(current)) {
+      if (Object.keys(extra).length) this.store.set(extra);
+    } else if (current && current.id === call.id && order(call) === order(current) && !isTerminalState(call.state)) {
+      this.store.set({ ...extra, call: { ...current, ...call } });
+    } else {
+      this.store.set({ ...extra, call, mode: isTerminalState(call.state) ? 'chat' : 'voice' });
     }
-    this.store.set({ call, mode: isTerminalState(call.state) ? 'chat' : 'voice' });
   }
 
   private refuse(error: CallbackError): never {

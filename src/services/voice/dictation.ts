@@ -70,6 +70,7 @@ export function findSpeechRecognition(scope: object = globalThis): SpeechRecogni
 export class Dictation {
   private readonly store = new Observable<DictationSnapshot>({ state: 'idle', final: '', interim: '' });
   private recognition: SpeechRecognitionLike | null = null;
+  private aborted = false;
 
   /** True where the browser can dictate. */
   static isSupported(scope: object = globalThis): boolean {
@@ -121,12 +122,15 @@ export class Dictation {
       if (event.error !== 'aborted') this.store.set({ state: 'error', problem: PROBLEMS[event.error] ?? 'unknown' });
     };
     recognition.onend = () => {
+      if (this.recognition !== recognition) return;
       this.recognition = null;
-      // Whatever was still interim when the session ended is all the visitor will get: keep it.
+      // Whatever was still interim when the session ended is all the visitor will get: keep it
+      // (unless the session was aborted).
       const { final, interim } = this.store.value;
-      this.store.set({ final: final + interim, interim: '', state: this.store.value.state === 'error' ? 'error' : 'idle' });
+      this.store.set({ final: final + (this.aborted ? '' : interim), interim: '', state: this.store.value.state === 'error' ? 'error' : 'idle' });
     };
     this.recognition = recognition;
+    this.aborted = false;
     this.store.set({ state: 'starting', final: '', interim: '', problem: undefined });
     try {
       recognition.start();
@@ -144,7 +148,8 @@ export class Dictation {
   /** Stops at once and drops what was not final. */
   abort(): void {
     if (!this.recognition) return;
-    this.recognition.abort();
+    this.aborted = true;
     this.store.set({ interim: '' });
+    this.recognition.abort();
   }
 }

@@ -63,9 +63,10 @@ export class ReadAloud {
   private readonly Utterance: typeof SpeechSynthesisUtterance | undefined;
   private run = 0;
 
-  constructor(options: { speechSynthesis?: SpeechSynthesisLike; SpeechSynthesisUtterance?: typeof SpeechSynthesisUtterance } = {}) {
-    this.synth = options.speechSynthesis ?? globalThis.speechSynthesis;
-    this.Utterance = options.SpeechSynthesisUtterance ?? globalThis.SpeechSynthesisUtterance;
+  /** `null` for either means the browser has none (tests); left out, the browser's own is used. */
+  constructor(options: { speechSynthesis?: SpeechSynthesisLike | null; SpeechSynthesisUtterance?: typeof SpeechSynthesisUtterance | null } = {}) {
+    this.synth = options.speechSynthesis === null ? undefined : (options.speechSynthesis ?? globalThis.speechSynthesis);
+    this.Utterance = options.SpeechSynthesisUtterance === null ? undefined : (options.SpeechSynthesisUtterance ?? globalThis.SpeechSynthesisUtterance);
   }
 
   /** True where the browser can speak (the read-aloud button is hidden otherwise). */
