@@ -159,13 +159,13 @@ export class AmoiqVoicePanel extends LitElement {
     return html`<div part="menu" class="menu">
       <h3>${t.menuTitle}</h3>
       ${this.webrtc
-        ? html`<button type="button" part="menu-item" class="menu-item call-team" aria-labelledby="call-team" aria-describedby="call-team-hint" @click=${this.handleCallTeam}>
-            ${browserCallIcon}<span><span class="label" id="call-team">${t.callTeam}</span><span class="hint" id="call-team-hint">${t.callTeamHint}</span></span>
+        ? html`<button type="button" part="menu-item" class="menu-item call-team" @click=${this.handleCallTeam}>
+            ${browserCallIcon}<span><span class="label">${t.callTeam}</span> <span class="hint">${t.callTeamHint}</span></span>
           </button>`
         : nothing}
       ${this.callback
-        ? html`<button type="button" part="menu-item" class="menu-item request-callback" aria-labelledby="callback" aria-describedby="callback-hint" @click=${this.showPhoneForm}>
-            ${phoneIcon}<span><span class="label" id="callback">${t.requestCallback}</span><span class="hint" id="callback-hint">${t.requestCallbackHint}</span></span>
+        ? html`<button type="button" part="menu-item" class="menu-item request-callback" @click=${this.showPhoneForm}>
+            ${phoneIcon}<span><span class="label">${t.requestCallback}</span> <span class="hint">${t.requestCallbackHint}</span></span>
           </button>`
         : nothing}
       ${this.webrtc || this.callback ? nothing : html`<p class="note">${t.nothingOffered}</p>`}
