@@ -361,7 +361,12 @@ async function upload(ctx, conversation, uploader, rateKey) {
   }
   const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
   // Quotas (visitor and tenant) may leave less room than maxSize; what is in flight counts too.
-  const room = await deps.guards.uploads.reserve(conversation, uploader.type === 'visitor' ? 'visitor' : 'agent', attachments.maxSize, declared);
+  const room = await deps.guards.uploads.reserve(conversation, uploader.type === 'visitor' ? 'visitor' : 'agent', attachments.maxSize, declared).catch((error) => {
+    // Refused before reading: the body is not read either; the connection closes after the answer.
+    ctx.res.setHeader('Connection', 'close');
+    req.pause();
+    throw error;
+  });
   /** @type {{ id: string, size: number }} */
   let stored;
   try {

@@ -22,7 +22,8 @@ import {
 const sockets: RecordingSocket[] = [];
 afterEach(() => sockets.splice(0).forEach((s) => s.close()));
 
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+/** A real 1×1 PNG: an upload declared as an image must be one (docs/security.md, Image metadata). */
+const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
 
 async function send(session: Session, body: Record<string, unknown>) {
   const { apiKey } = await backend();
@@ -123,12 +124,12 @@ describe('uploads', () => {
     const { other } = await backend();
     const path = (name: string) => `/api/chat/uploads?conversationId=${session.conversationId}&name=${name}`;
     const headers = (type: string) => ({ 'Content-Type': type, 'X-Amoiq-Session': session.token });
-    const [gif, png] = await fromNode([
+    const [gif, pdf] = await fromNode([
       { path: path('a.gif'), auth: other.apiKey, origin: 'https://acme.example', headers: headers('image/gif'), body: 'GIF89a' },
-      { path: path('a.png'), auth: other.apiKey, origin: 'https://acme.example', headers: headers('image/png'), body: 'PNG' },
+      { path: path('a.pdf'), auth: other.apiKey, origin: 'https://acme.example', headers: headers('application/pdf'), body: '%PDF-1.4' },
     ]);
     expect(gif.status).to.equal(415);
-    expect(png.status).to.equal(201);
+    expect(pdf.status).to.equal(201);
     const big = await uploadProbe({
       path: path('big.png'),
       headers: { Authorization: `Bearer ${other.apiKey}`, ...headers('image/png') },
@@ -173,7 +174,7 @@ describe('uploads', () => {
   it('accepts uploads above the 64 KiB JSON body limit', async () => {
     const session = await newSession();
     const bytes = new Uint8Array(300 * 1024).fill(7);
-    const res = await uploadVisitor(session, 'photo.jpg', bytes, 'image/jpeg');
+    const res = await uploadVisitor(session, 'scan.pdf', bytes, 'application/pdf');
     expect(res.status).to.equal(201);
     expect(res.body.attachment.size).to.equal(bytes.length);
     const file = await fetch(res.body.attachment.url);
@@ -339,5 +340,90 @@ describe('messages with attachments', () => {
   it('the session answer carries the attachment settings', async () => {
     const session = await newSession();
     expect(session.config.attachments).to.deep.equal({ maxSize: 10 * 1024 * 1024, types: ['image/*', 'application/pdf', 'text/plain'] });
+  });
+});
+
+// docs/security.md, Image metadata: what a phone writes into a photo (EXIF with GPS, XMP, comments)
+// never reaches the agent; the picture itself still shows.
+describe('image metadata', () => {
+  /** A real picture drawn on a canvas, encoded by the browser. */
+  async function picture(type: 'image/jpeg' | 'image/webp'): Promise<Uint8Array> {
+    const canvas = document.createElement('canvas');
+    canvas.width = 16;
+    canvas.height = 8;
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#c00';
+    ctx.fillRect(0, 0, 16, 8);
+    const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), type, 0.9));
+    return new Uint8Array(await blob.arrayBuffer());
+  }
+
+  /** EXIF (big-endian TIFF): Make "SpyPhone", a GPS IFD with latitude 48°51'29" N. */
+  function exif(): Uint8Array {
+    const text = (t: string) => [...new TextEncoder().encode(t)];
+    const u16 = (n: number) => [n >> 8, n & 0xff];
+    const u32 = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+    const entry = (tag: number, type: number, count: number, value: number[]) => [...u16(tag), ...u16(type), ...u32(count), ...value];
+    // IFD0 at 8 (2 entries), "SpyPhone\0" at 38, GPS IFD at 47 (2 entries), rationals at 77.
+    return Uint8Array.from([
+      ...text('Exif\0\0'),
+      ...text('MM'), ...u16(42), ...u32(8),
+      ...u16(2), ...entry(0x010f, 2, 9, u32(38)), ...entry(0x8825, 4, 1, u32(47)), ...u32(0),
+      ...text('SpyPhone\0'),
+      ...u16(2), ...entry(0x0001, 2, 2, [0x4e, 0, 0, 0]), ...entry(0x0002, 5, 3, u32(77)), ...u32(0),
+      ...[48, 1, 51, 1, 29, 1].flatMap(u32),
+    ]);
+  }
+
+  const has = (bytes: Uint8Array, needle: string) => new TextDecoder('latin1').decode(bytes).includes(needle);
+
+  async function roundTrip(bytes: Uint8Array, type: string, name: string) {
+    const session = await newSession();
+    const res = await uploadVisitor(session, name, new Blob([bytes as BlobPart]), type);
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const served = await fetch(res.body.attachment.url);
+    const clean = new Uint8Array(await served.arrayBuffer());
+    expect(res.body.attachment.size).to.equal(clean.length);
+    // Still a picture the browser can draw, of the same size.
+    const bitmap = await createImageBitmap(new Blob([clean as BlobPart], { type }));
+    expect([bitmap.width, bitmap.height]).to.deep.equal([16, 8]);
+    return clean;
+  }
+
+  it('a JPEG with GPS EXIF and a comment is served without them', async () => {
+    const jpeg = await picture('image/jpeg');
+    const app1 = exif();
+    const comment = new TextEncoder().encode('taken at 12 Rue Example');
+    // SOI, then the EXIF APP1 segment and a COM segment, then the rest of the browser's JPEG.
+    const withGps = Uint8Array.from([
+      0xff, 0xd8,
+      0xff, 0xe1, (app1.length + 2) >> 8, (app1.length + 2) & 0xff, ...app1,
+      0xff, 0xfe, (comment.length + 2) >> 8, (comment.length + 2) & 0xff, ...comment,
+      ...jpeg.subarray(2),
+    ]);
+    expect(has(withGps, 'SpyPhone') && has(withGps, 'Rue Example')).to.equal(true);
+    const clean = await roundTrip(withGps, 'image/jpeg', 'photo.jpg');
+    expect(has(clean, 'SpyPhone') || has(clean, 'Rue Example') || has(clean, 'Exif')).to.equal(false);
+  });
+
+  it('a WebP with an EXIF chunk is served without it', async () => {
+    const webp = await picture('image/webp');
+    const app1 = exif().subarray(6);
+    const chunk = [...new TextEncoder().encode('EXIF'), app1.length & 0xff, (app1.length >> 8) & 0xff, 0, 0, ...app1, ...(app1.length % 2 ? [0] : [])];
+    const body = [...webp.subarray(12), ...chunk];
+    const size = 4 + body.length;
+    const withExif = Uint8Array.from([...webp.subarray(0, 4), size & 0xff, (size >> 8) & 0xff, (size >> 16) & 0xff, size >>> 24, ...webp.subarray(8, 12), ...body]);
+    expect(has(withExif, 'SpyPhone')).to.equal(true);
+    const clean = await roundTrip(withExif, 'image/webp', 'photo.webp');
+    expect(has(clean, 'SpyPhone') || has(clean, 'EXIF')).to.equal(false);
+  });
+
+  it('an upload declared as an image that is not one is refused with 415', async () => {
+    const session = await newSession();
+    for (const type of ['image/png', 'image/jpeg', 'image/webp']) {
+      const res = await uploadVisitor(session, 'fake', 'not really a picture', type);
+      expect(res.status, type).to.equal(415);
+      expect(res.body.error.code).to.equal('unsupported_type');
+    }
   });
 });

@@ -97,7 +97,10 @@ describe('fuzz: the backend survives hostile input', () => {
     console.log(`[fuzz] seed ${SEED}: ${total} inputs ${JSON.stringify(counts)}`);
   });
 
-  it('answers 400 mutated JSON bodies on every POST endpoint with protocol errors', async () => {
+  it('answers 400 mutated JSON bodies on every POST endpoint with protocol errors', async function () {
+    // A fifth of these are agent logins: each well-formed one costs a scrypt check at OWASP's cost
+    // (about half a second), two at a time (docs/security.md, "Agent login").
+    this.timeout(120_000);
     const requests: NodeRequest[] = [];
     for (let i = 0; i < 400; i++) {
       const target = rnd.int(5);
@@ -115,7 +118,8 @@ describe('fuzz: the backend survives hostile input', () => {
       const body = rnd.next() < 0.3 ? damage(JSON.stringify(valid)) : JSON.stringify(mutate(valid));
       requests.push({ path, auth: target === 4 ? undefined : target === 3 ? undefined : apiKey, headers, body, ip });
     }
-    const answers = await fromNode(requests);
+    // A login may wait its turn for a password check: more than the default 3 s per answer.
+    const answers = await fromNode(requests, 'main', { timeoutMs: 20_000 });
     counts.httpBody += answers.length;
     answers.forEach((a, i) => checkAnswer(a, requests[i]));
     expect(answers.filter((a) => a.status === 400).length).to.be.greaterThan(100);
@@ -274,6 +278,69 @@ describe('fuzz: the backend survives hostile input', () => {
     for (let i = 0; i < 25; i++) flooded.send('{not json');
     expect((await flooded.closed).code).to.equal(4400);
     expect(flooded.frames.filter((f) => f.type === 'error')).to.have.length(20);
+  });
+
+  it('answers deeply nested JSON on every JSON endpoint, in every field, with 400, never a 5xx', async () => {
+    // docs/security.md, Nested JSON: a recursive walk over such a value overflowed the stack (500).
+    const nested = await newSession();
+    const c = nested.conversationId;
+    const visitor = { 'X-Amoiq-Session': nested.token };
+    const agentAuth = { Authorization: `Bearer ${agent}` };
+    const endpoints: Array<[string, Record<string, string>, string | undefined, Record<string, unknown>]> = [
+      ['/api/chat/session', {}, apiKey, { tenantId: 'demo', visitorId: newId(), userToken: null, userId: null, newConversation: false, fingerprint: null }],
+      ['/api/chat/messages', visitor, apiKey, { conversationId: c, clientId: newId(), text: 'x', attachments: [] }],
+      ['/api/chat/typing', visitor, apiKey, { conversationId: c, typing: true }],
+      ['/api/chat/read', visitor, apiKey, { conversationId: c, seq: 0 }],
+      ['/api/chat/contact', visitor, apiKey, { conversationId: c, name: 'n', email: 'a@b.cd', fields: { a: 'b' } }],
+      ['/api/chat/forget', visitor, apiKey, { x: 1 }],
+      ['/api/agent/login', {}, undefined, { email: 'agent@demo.test', password: 'x' }],
+      [`/api/agent/conversations/${c}/messages`, agentAuth, undefined, { clientId: newId(), text: 'x', quickReplies: [], attachments: [] }],
+      [`/api/agent/conversations/${c}/typing`, agentAuth, undefined, { typing: true }],
+      [`/api/agent/conversations/${c}/read`, agentAuth, undefined, { seq: 0 }],
+      [`/api/agent/conversations/${c}/close`, agentAuth, undefined, { x: 1 }],
+      [`/api/agent/conversations/${c}/reopen`, agentAuth, undefined, { x: 1 }],
+    ];
+    // Arrays and objects, 40 to 20,000 levels deep (the body limit is 64 KiB).
+    const deep = (levels: number, kind: number) => (kind === 0 ? '['.repeat(levels) + ']'.repeat(levels) : '{"a":'.repeat(levels) + '1' + '}'.repeat(levels));
+    const requests: NodeRequest[] = [];
+    for (const [path, headers, auth, valid] of endpoints) {
+      for (const levels of [40, 2000, 10_000]) {
+        requests.push({ path, headers, auth, ip: randomIp(), body: deep(levels, requests.length % 2) });
+        for (const field of [...Object.keys(valid), 'extra']) {
+          const kind = rnd.int(2);
+          const fields = Object.entries(valid).filter(([k]) => k !== field).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
+          requests.push({ path, headers, auth, ip: randomIp(), body: `{${[...fields, `${JSON.stringify(field)}:${deep(levels, kind)}`].join(',')}}` });
+        }
+      }
+      // Inside what an endpoint walks: contact fields' values, quick replies, attachments.
+      requests.push({ path, headers, auth, ip: randomIp(), body: `{"conversationId":"${c}","fields":{"a":${deep(20_000, 0)}}}` });
+    }
+    const answers = await fromNode(requests);
+    counts.httpBody += answers.length;
+    answers.forEach((a, i) => checkAnswer(a, requests[i]));
+    expect(answers.every((a) => a.status < 500)).to.equal(true);
+    // Anything nested past 32 levels is refused as such by every endpoint that reads a body
+    // (forget, close and reopen take none and ignore what is sent).
+    const ignoresBody = /\/(forget|close|reopen)$/;
+    const tooDeep = answers.filter(
+      (_, i) => !ignoresBody.test(requests[i].path) && typeof requests[i].body === 'string' && /\[{2000}|(\{"a":){2000}/.test(requests[i].body as string),
+    );
+    expect(tooDeep.length).to.be.greaterThan(80);
+    for (const a of tooDeep) expect([400, 401, 403, 404, 413, 429]).to.include(a.status);
+
+    // WebSocket frames: an error frame each, never `internal`, and the socket keeps serving.
+    const { url } = await backend();
+    const socket = new RecordingSocket(`${url.replace(/^http/, 'ws')}/ws/chat?token=${encodeURIComponent(nested.token)}`);
+    await socket.next((f) => f.type === 'ready');
+    const frames = ['ping', 'message', 'typing', 'sync', 'read'].map((type) => `{"type":"${type}","ts":${deep(5000, 0)},"text":${deep(40, 1)}}`);
+    for (const frame of frames) socket.send(frame);
+    socket.send({ type: 'ping', ts: 99 });
+    await socket.next((f) => f.type === 'pong' && f.ts === 99);
+    counts.wsFrames += frames.length;
+    const errors = socket.frames.filter((f) => f.type === 'error');
+    expect(errors.length).to.equal(frames.length);
+    for (const e of errors) expect(e.code).to.equal('bad_request');
+    socket.close();
   });
 
   it('still serves a normal visitor and agent afterwards', async () => {
