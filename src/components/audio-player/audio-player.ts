@@ -27,8 +27,7 @@ export const SEEK_STEP_SECONDS = 5;
  * @csspart slider - The position slider.
  * @csspart time - Position and length.
  *
- * @cssprop --amoiq-audio-player-accent-color - The play button and the slider (default: the chat's accent colour).
- * @cssprop --amoiq-audio-player-on-accent-color - The icon on the play button (default: the chat's on-accent colour).
+ * Colours come from the chat-wide custom properties (accent, on-accent, border, muted).
  */
 export class AmoiqAudioPlayer extends LitElement {
   static override styles = [
@@ -56,8 +55,8 @@ export class AmoiqAudioPlayer extends LitElement {
         padding: 0;
         border: 0;
         border-radius: 50%;
-        background: var(--amoiq-audio-player-accent-color, ${chatAccentColor});
-        color: var(--amoiq-audio-player-on-accent-color, ${chatOnAccentColor});
+        background: ${chatAccentColor};
+        color: ${chatOnAccentColor};
       }
       .play svg {
         inline-size: 1.25rem;
@@ -68,7 +67,7 @@ export class AmoiqAudioPlayer extends LitElement {
         flex: 1;
         min-inline-size: 4rem;
         margin: 0;
-        accent-color: var(--amoiq-audio-player-accent-color, ${chatAccentColor});
+        accent-color: ${chatAccentColor};
       }
       .time {
         flex: none;

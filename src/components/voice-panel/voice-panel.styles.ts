@@ -9,7 +9,7 @@ export const styles = css`
     display: grid;
     gap: 1rem;
     padding: calc(${chatSpacing} * 0.75);
-    background: var(--amoiq-voice-panel-background, ${chatSurfaceColor});
+    background: ${chatSurfaceColor};
   }
   h3 {
     margin: 0;

@@ -55,12 +55,6 @@ import { voiceStyles } from './voice.styles.js';
  * @csspart mute-button - The mute toggle.
  * @csspart hang-up-button - Cancel call / hang up.
  * @csspart back-button - Back to chat.
- *
- * @cssprop --amoiq-voice-panel-background - The panel (default: the chat's surface colour).
- * @cssprop --amoiq-voice-accent-color - Main buttons, the pressed mute toggle, the level meter (default: the chat's accent colour).
- * @cssprop --amoiq-voice-on-accent-color - Text on them (default: the chat's on-accent colour).
- * @cssprop --amoiq-voice-hang-up-color - Cancel and hang up (default: the chat's error colour).
- * @cssprop --amoiq-voice-on-hang-up-color - Text on them (default: the chat's surface colour).
  */
 export class AmoiqVoicePanel extends LitElement {
   static override styles = [sharedStyles, voiceStyles, styles];

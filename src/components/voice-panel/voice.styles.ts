@@ -2,9 +2,9 @@ import { css } from 'lit';
 import { chatAccentColor, chatBorderColor, chatDividerColor, chatErrorColor, chatMutedColor, chatOnAccentColor, chatSurfaceColor } from '../../styles/tokens.js';
 
 /**
- * Buttons and the level meter shared by the voice components (panel, phone form, recorder).
- * Each reads its `--amoiq-voice-*` property with a fallback to the chat-wide token, so the page
- * can restyle voice alone or the whole chat.
+ * Buttons and the level meter shared by the voice components (panel, phone form, recorder). They
+ * read the chat-wide custom properties (src/styles/tokens.ts, with their fallback chains), so a
+ * page that themes the chat themes voice too.
  */
 export const voiceStyles = css`
   .button {
@@ -24,18 +24,18 @@ export const voiceStyles = css`
   }
   .button.primary {
     border-color: transparent;
-    background: var(--amoiq-voice-accent-color, ${chatAccentColor});
-    color: var(--amoiq-voice-on-accent-color, ${chatOnAccentColor});
+    background: ${chatAccentColor};
+    color: ${chatOnAccentColor};
   }
   /* Ending a call reads as danger: the error colour, with the surface colour on it (contrast holds in both schemes). */
   .button.danger {
     border-color: transparent;
-    background: var(--amoiq-voice-hang-up-color, ${chatErrorColor});
-    color: var(--amoiq-voice-on-hang-up-color, ${chatSurfaceColor});
+    background: ${chatErrorColor};
+    color: ${chatSurfaceColor};
   }
   .button[aria-pressed='true'] {
-    background: var(--amoiq-voice-accent-color, ${chatAccentColor});
-    color: var(--amoiq-voice-on-accent-color, ${chatOnAccentColor});
+    background: ${chatAccentColor};
+    color: ${chatOnAccentColor};
     border-color: transparent;
   }
   .button[aria-disabled='true'] {
@@ -61,7 +61,7 @@ export const voiceStyles = css`
     inset-block: 0;
     inset-inline-start: 0;
     inline-size: 100%;
-    background: var(--amoiq-voice-accent-color, ${chatAccentColor});
+    background: ${chatAccentColor};
     transform: scaleX(var(--level, 0));
     transform-origin: left center;
     transition: transform 80ms linear;
