@@ -18,6 +18,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 
 let port = 0;
+/** The demo agent's password: generated on the first start of the fresh data directory and printed once. */
+let demoPassword = '';
 /** Starts the backend; resolves with the time (performance.now) its ready line was read. */
 function startBackend() {
   const child = spawn(process.execPath, ['demo/server/main.js'], {
@@ -29,7 +31,9 @@ function startBackend() {
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const m = /ready on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m && !child.readyAt) {
+      demoPassword ||= /demo agent +\S+ \/ (\S+)/.exec(out)?.[1] ?? '';
+      // The human lines (with the password) follow the ready line at once.
+      if (m && /started in \d+ ms/.test(out) && !child.readyAt) {
         child.readyAt = performance.now();
         port = Number(m[1]);
         resolve(child);
@@ -43,7 +47,7 @@ async function agentLogin(url) {
   const res = await fetch(`${url}/api/agent/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: 'agent@demo.test', password: 'demo-password' }),
+    body: JSON.stringify({ email: 'agent@demo.test', password: demoPassword }),
   });
   return (await res.json()).token;
 }

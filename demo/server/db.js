@@ -36,6 +36,14 @@ CREATE TABLE IF NOT EXISTS agents (
   password_hash   TEXT NOT NULL,
   created_at      TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+-- Revocation (docs/security.md, "Removed agents and tenants"): rows missing from the tenants file
+-- are disabled, not deleted (their conversations stay); an agent token carries token_version, and
+-- logout, a password change and removal bump it. seed_hash: the passwordHash the tenants file gave
+-- last, so a rehash on login is not mistaken for a change in the file.
+ALTER TABLE organizations ADD COLUMN IF NOT EXISTS disabled_at TIMESTAMPTZ;
+ALTER TABLE agents ADD COLUMN IF NOT EXISTS disabled_at TIMESTAMPTZ;
+ALTER TABLE agents ADD COLUMN IF NOT EXISTS token_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE agents ADD COLUMN IF NOT EXISTS seed_hash TEXT;
 
 CREATE TABLE IF NOT EXISTS widget_configurations (
   id              SERIAL PRIMARY KEY,
@@ -205,11 +213,14 @@ export const INBOX_FILTERS = /** @type {const} */ (['all', 'open', 'waiting', 'm
  *   `startedAt`: first message, contact details or upload (null: an empty session, not shown to
  *   agents); `awaitingReply`: the newest visitor/agent/AI message is the visitor's; `agentIds`: the
  *   agents who wrote in it; `relinkedAt`/`relinkCount`: moved to a new visitor id by fingerprint.
- * @typedef {{ id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean, identitySecret?: string | null }} Tenant
+ * @typedef {{ id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean, identitySecret?: string | null, disabled?: boolean }} Tenant
+ *   `disabled`: the tenant is no longer in the tenants file (its API key and tokens do not work)
  * @typedef {{ maxSize: number, types: string[] }} AttachmentConfig
  * @typedef {{ headerText: string, welcomeMessage: string | null, themeColor: string, awayMessage: string | null, attachments: AttachmentConfig }} WidgetConfig
  * @typedef {{ headerText?: string, welcomeMessage?: string, themeColor?: string, awayMessage?: string, attachments?: Partial<AttachmentConfig> }} WidgetSettings
- * @typedef {{ id: string, tenantId: string, email: string, name: string, passwordHash: string }} AgentRow
+ * @typedef {{ id: string, tenantId: string, email: string, name: string, passwordHash: string, tokenVersion: number, disabled: boolean, seedHash: string | null }} AgentRow
+ *   `disabled`: the agent or its tenant is no longer in the tenants file; `tokenVersion`: tokens
+ *   signed with another version are revoked
  */
 
 /** @param {any} row @returns {Message} */
@@ -305,7 +316,7 @@ export class Database {
     await this.pg.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO organizations (id, name, api_key, allowed_origins, keyless_embed, identity_secret) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (id) DO UPDATE SET name = $2, api_key = $3, allowed_origins = $4, keyless_embed = $5, identity_secret = $6`,
+         ON CONFLICT (id) DO UPDATE SET name = $2, api_key = $3, allowed_origins = $4, keyless_embed = $5, identity_secret = $6, disabled_at = NULL`,
         [tenant.id, tenant.name, tenant.apiKey, tenant.allowedOrigins, tenant.keylessEmbed === true, tenant.identitySecret ?? null],
       );
       await tx.query(
@@ -327,25 +338,85 @@ export class Database {
   }
 
   /**
-   * Inserts or updates an agent. `passwordHash` null keeps the stored hash.
-   * @param {Omit<AgentRow, 'passwordHash'> & { passwordHash: string | null }} agent
+   * Inserts or updates an agent from the tenants file and enables it. `passwordHash` null keeps
+   * the stored hash. With `seedHash` (the file's passwordHash) the stored one is replaced only when
+   * the file's changed, and then every token of the agent is revoked (a password change).
+   * @param {{ id: string, tenantId: string, email: string, name: string, passwordHash: string | null, seedHash?: string | null }} agent
+   * @returns {Promise<{ created: boolean, passwordChanged: boolean }>}
    */
   async upsertAgent(agent) {
-    // NOT NULL is checked on the proposed row even when it conflicts, so "keep" is a plain UPDATE.
-    if (agent.passwordHash === null) {
-      await this.pg.query('UPDATE agents SET organization_id = $2, email = $3, name = $4 WHERE id = $1', [
-        agent.id,
-        agent.tenantId,
-        agent.email,
-        agent.name,
-      ]);
-      return;
-    }
-    await this.pg.query(
-      `INSERT INTO agents (id, organization_id, email, name, password_hash) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (id) DO UPDATE SET organization_id = $2, email = $3, name = $4, password_hash = $5`,
-      [agent.id, agent.tenantId, agent.email, agent.name, agent.passwordHash],
-    );
+    return this.pg.transaction(async (tx) => {
+      // A removed agent keeps its row; its address is freed for whoever the file gives it now.
+      await tx.query(
+        `UPDATE agents SET email = email || '#removed-' || id WHERE lower(email) = lower($1) AND id <> $2 AND disabled_at IS NOT NULL`,
+        [agent.email, agent.id],
+      );
+      const current = /** @type {any} */ ((await tx.query('SELECT password_hash, seed_hash FROM agents WHERE id = $1', [agent.id])).rows[0]);
+      const seedHash = agent.seedHash ?? null;
+      if (!current) {
+        if (agent.passwordHash === null) throw new Error(`agent ${agent.id}: a new agent needs a password hash`);
+        await tx.query(
+          `INSERT INTO agents (id, organization_id, email, name, password_hash, seed_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [agent.id, agent.tenantId, agent.email, agent.name, agent.passwordHash, seedHash],
+        );
+        return { created: true, passwordChanged: false };
+      }
+      const passwordChanged = seedHash !== null && seedHash !== current.seed_hash;
+      await tx.query(
+        `UPDATE agents SET organization_id = $2, email = $3, name = $4, disabled_at = NULL,
+           password_hash = CASE WHEN $5 THEN $6 ELSE password_hash END,
+           seed_hash = CASE WHEN $5 THEN $6 ELSE seed_hash END,
+           token_version = token_version + CASE WHEN $5 THEN 1 ELSE 0 END
+         WHERE id = $1`,
+        [agent.id, agent.tenantId, agent.email, agent.name, passwordChanged, seedHash],
+      );
+      return { created: false, passwordChanged };
+    });
+  }
+
+  /**
+   * Stores a new hash of the same password (a rehash at a higher cost); tokens stay valid.
+   * @param {string} agentId
+   * @param {string} passwordHash
+   */
+  async rehashAgentPassword(agentId, passwordHash) {
+    await this.pg.query('UPDATE agents SET password_hash = $2 WHERE id = $1', [agentId, passwordHash]);
+  }
+
+  /**
+   * Ends every token of an agent (logout, "log out everywhere"): bumps its token version.
+   * @param {string} agentId
+   * @returns {Promise<number | null>} the new version, or null for an unknown agent
+   */
+  async revokeAgentTokens(agentId) {
+    const { rows } = await this.pg.query('UPDATE agents SET token_version = token_version + 1 WHERE id = $1 RETURNING token_version', [agentId]);
+    const row = /** @type {any} */ (rows[0]);
+    return row ? row.token_version : null;
+  }
+
+  /**
+   * Disables the tenants and agents that are not in the tenants file any more, and revokes the
+   * tokens of those agents. Their rows (and conversations) stay.
+   * @param {string[]} tenantIds the tenants in the file
+   * @param {string[]} agentIds the agents in the file
+   * @returns {Promise<{ tenants: string[], agents: Array<{ id: string, tenantId: string }> }>} what was disabled now
+   */
+  async disableMissing(tenantIds, agentIds) {
+    return this.pg.transaction(async (tx) => {
+      const tenants = await tx.query(
+        'UPDATE organizations SET disabled_at = now() WHERE disabled_at IS NULL AND NOT (id = ANY($1)) RETURNING id',
+        [tenantIds],
+      );
+      const agents = await tx.query(
+        `UPDATE agents SET disabled_at = now(), token_version = token_version + 1
+          WHERE disabled_at IS NULL AND NOT (id = ANY($1)) RETURNING id, organization_id`,
+        [agentIds],
+      );
+      return {
+        tenants: tenants.rows.map((/** @type {any} */ row) => row.id),
+        agents: agents.rows.map((/** @type {any} */ row) => ({ id: row.id, tenantId: row.organization_id })),
+      };
+    });
   }
 
   /**
@@ -357,8 +428,8 @@ export class Database {
     const keyless = apiKey.startsWith('tenant:');
     const { rows } = await this.pg.query(
       keyless
-        ? 'SELECT * FROM organizations WHERE id = $1 AND keyless_embed'
-        : 'SELECT * FROM organizations WHERE api_key = $1',
+        ? 'SELECT * FROM organizations WHERE id = $1 AND keyless_embed AND disabled_at IS NULL'
+        : 'SELECT * FROM organizations WHERE api_key = $1 AND disabled_at IS NULL',
       [keyless ? apiKey.slice('tenant:'.length) : apiKey],
     );
     return rows[0] ? toTenant(rows[0]) : null;
@@ -392,13 +463,19 @@ export class Database {
 
   /** @param {string} email @returns {Promise<AgentRow | null>} */
   async agentByEmail(email) {
-    const { rows } = await this.pg.query('SELECT * FROM agents WHERE lower(email) = lower($1)', [email]);
+    const { rows } = await this.pg.query(
+      'SELECT a.*, o.disabled_at AS tenant_disabled_at FROM agents a JOIN organizations o ON o.id = a.organization_id WHERE lower(a.email) = lower($1)',
+      [email],
+    );
     return rows[0] ? toAgent(rows[0]) : null;
   }
 
   /** @param {string} id @returns {Promise<AgentRow | null>} */
   async agentById(id) {
-    const { rows } = await this.pg.query('SELECT * FROM agents WHERE id = $1', [id]);
+    const { rows } = await this.pg.query(
+      'SELECT a.*, o.disabled_at AS tenant_disabled_at FROM agents a JOIN organizations o ON o.id = a.organization_id WHERE a.id = $1',
+      [id],
+    );
     return rows[0] ? toAgent(rows[0]) : null;
   }
 
@@ -920,10 +997,20 @@ function toTenant(row) {
     allowedOrigins: row.allowed_origins,
     keylessEmbed: row.keyless_embed === true,
     identitySecret: row.identity_secret ?? null,
+    disabled: row.disabled_at != null,
   };
 }
 
 /** @param {any} row @returns {AgentRow} */
 function toAgent(row) {
-  return { id: row.id, tenantId: row.organization_id, email: row.email, name: row.name, passwordHash: row.password_hash };
+  return {
+    id: row.id,
+    tenantId: row.organization_id,
+    email: row.email,
+    name: row.name,
+    passwordHash: row.password_hash,
+    tokenVersion: row.token_version ?? 0,
+    disabled: row.disabled_at != null || row.tenant_disabled_at != null,
+    seedHash: row.seed_hash ?? null,
+  };
 }

@@ -74,24 +74,61 @@ export function sendError(res, error) {
 }
 
 /**
- * Adds CORS headers that reflect the requesting origin. Returns true when the request was a
- * preflight and has been answered.
+ * Who may read an answer from another origin (docs/security.md, "CORS"):
+ * - `visitor`: the visitor API (`/api/chat/…`) and file URLs (`/files/…`), used by the widget on
+ *   the tenants' sites: the requesting origin is reflected, and every visitor request is checked
+ *   against its tenant's allowed origins (`403 origin_not_allowed`) before anything happens;
+ * - `public`: the drop-in script and its chunks (`/amoiq-chat.js`, `/chunks/…`), which pages on
+ *   other origins load with `<script>` and `import()` (a CORS request): `*`, no credentials;
+ * - `console`: the agent API and the rest of `/api/`: only the origins listed in
+ *   `AGENT_CONSOLE_ORIGINS` (none by default; the console is served from this origin);
+ * - null: everything else (the agent console, the demo page, unknown paths): no CORS headers.
+ * @param {string} pathname
+ * @returns {'visitor' | 'public' | 'console' | null}
+ */
+export function corsKind(pathname) {
+  if (pathname.startsWith('/api/chat/') || pathname.startsWith('/files/')) return 'visitor';
+  if (pathname === '/amoiq-chat.js' || pathname === '/amoiq-chat.js.map' || pathname.startsWith('/chunks/')) return 'public';
+  if (pathname.startsWith('/api/')) return 'console';
+  return null;
+}
+
+/**
+ * Adds the CORS headers {@link corsKind} allows for this path and origin. Returns true when the
+ * request was a preflight (`OPTIONS`) and has been answered (204; without CORS headers where
+ * cross-origin use is not meant, so the browser refuses the real request).
  * @param {import('node:http').IncomingMessage} req
  * @param {import('node:http').ServerResponse} res
+ * @param {string} pathname
+ * @param {readonly string[]} [consoleOrigins] exact origins that may use the agent API
  */
-export function handleCors(req, res) {
+export function handleCors(req, res, pathname, consoleOrigins = []) {
   const origin = req.headers.origin;
-  if (origin) {
-    res.setHeader('Access-Control-Allow-Origin', origin);
+  const kind = corsKind(pathname);
+  let allowed = false;
+  if (kind === 'public') {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    allowed = true;
+  } else if (kind === 'visitor' || kind === 'console') {
+    // The answer depends on Origin: caches must keep them apart.
     res.setHeader('Vary', 'Origin');
-    res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+    if (origin && (kind === 'visitor' || consoleOrigins.includes(origin))) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+      allowed = true;
+    }
   }
   if (req.method !== 'OPTIONS') return false;
-  res.writeHead(204, {
-    'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-    'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-Amoiq-Session',
-    'Access-Control-Max-Age': '600',
-  });
+  res.writeHead(
+    204,
+    allowed
+      ? {
+          'Access-Control-Allow-Methods': kind === 'public' ? 'GET, HEAD' : 'GET, POST, OPTIONS',
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-Amoiq-Session',
+          'Access-Control-Max-Age': '600',
+        }
+      : {},
+  );
   res.end();
   return true;
 }

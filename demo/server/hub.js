@@ -15,10 +15,13 @@
  *   | { type: 'status', conversationId: string, status: 'open' | 'closed' }
  *   | { type: 'read', conversationId: string, reader: 'visitor' | 'agent', seq: number }
  *   | { type: 'revoked', conversationId: string, visitorId: string }
+ *   | { type: 'agent-revoked', agentId: string }
  *   | { type: 'raw', data: string }
  * ) & { origin?: unknown }} HubEvent
  *   `revoked`: the conversation was relinked to another visitor id; connections of `visitorId`
  *   (the old one) must end.
+ *   `agent-revoked`: the agent's tokens were revoked (logout, password change, removal); its
+ *   sockets must close.
  *   `raw` carries a frame written as is to the conversation's visitor sockets (test-only debug hook).
  *   `origin` identifies the connection that caused the event, so it can skip its own echo.
  * @typedef {(event: HubEvent) => void} Listener

@@ -6,12 +6,12 @@
  */
 import { createHmac } from 'node:crypto';
 import { nanoid } from 'nanoid';
-import { bearer, verifyPassword } from './auth.js';
+import { DUMMY_PASSWORD_HASH, bearer } from './auth.js';
 import { cleanStoredImage, isTypeAllowed, mediaType, receiveFile, sanitizeFileName, sendFile } from './files.js';
 import { INBOX_FILTERS } from './db.js';
 import { invalidIdentity, verifyUserToken } from './identity.js';
 import { isOriginAllowed } from './origins.js';
-import { clientIp } from './rate-limit.js';
+import { clientIp, forwardedEntry } from './rate-limit.js';
 import {
   ApiError,
   badRequest,
@@ -38,12 +38,15 @@ export const PROTOCOL_VERSION = 1;
  * @typedef {{ sessionsPerIp: RateLimiter, sessionsPerVisitor: RateLimiter, sendsPerIp: RateLimiter, uploads: RateLimiter }} Limits
  * @typedef {{
  *   db: Database, tokens: TokenService, chat: ChatService, shutdown: AbortSignal, limits: Limits,
- *   trustProxy: boolean, publicUrl?: string, debugHooks: boolean, filesDir: string, ipHashKey: string,
+ *   trustProxy: number, publicUrl?: string, debugHooks: boolean, filesDir: string, ipHashKey: string,
+ *   hasher: import('./auth.js').PasswordHasher, loginGuard: import('./rate-limit.js').LoginGuard,
  *   guards: import('./limits.js').Guards,
  * }} Deps
  *   `guards`: connection limits, the fingerprint relinker and upload storage (limits.js).
  *   `debugHooks` enables `POST /api/debug/frames` (tests only; never in production).
  *   `filesDir` holds uploaded files; `ipHashKey` keys the HMAC that stores client IPs as hashes.
+ *   `trustProxy`: how many proxies in front of the server set `X-Forwarded-*` (0: none).
+ *   `hasher` runs password hashes a few at a time; `loginGuard` throttles failed agent logins.
  * @typedef {{
  *   req: import('node:http').IncomingMessage,
  *   res: import('node:http').ServerResponse,
@@ -94,7 +97,10 @@ async function requireVisitor({ req, deps }, tenant) {
 
 /**
  * The verified user of a session request, or undefined for an anonymous visitor. A `userId`
- * without a `userToken` is an unsigned identity and is refused, never trusted.
+ * without a `userToken` is an unsigned identity and is refused, never trusted. Only what the
+ * token signs is the user: the page's unsigned `userName`/`userEmail` are ignored here (agents
+ * would see them as "Verified user"); the widget uses them to prefill its contact form, whose
+ * answers agents see as typed by the visitor.
  * @param {Tenant} tenant
  * @param {Record<string, unknown>} body
  * @returns {Promise<import('./db.js').VerifiedUser | undefined>}
@@ -108,14 +114,7 @@ async function sessionUser(tenant, body) {
   if (body.userId !== undefined && body.userId !== null && body.userId !== user.id) {
     throw invalidIdentity('`userId` does not match the `sub` of `userToken`.');
   }
-  // Display details the token does not carry may come from the page; the id never does.
-  const extra = (/** @type {string} */ key) => {
-    const value = body[key];
-    return typeof value === 'string' && value.trim() && value.length <= 256 ? value.trim() : undefined;
-  };
-  const name = user.name ?? extra('userName');
-  const email = user.email ?? extra('userEmail');
-  return { id: user.id, ...(name ? { name } : {}), ...(email ? { email } : {}) };
+  return user;
 }
 
 /**
@@ -190,7 +189,7 @@ async function createSession(ctx) {
 
 /**
  * @param {import('node:http').IncomingMessage} req
- * @param {boolean} trustProxy
+ * @param {number} trustProxy
  */
 function wsScheme(req, trustProxy) {
   return httpScheme(req, trustProxy) === 'https' ? 'wss' : 'ws';
@@ -199,10 +198,10 @@ function wsScheme(req, trustProxy) {
 /**
  * The scheme the client used: https when the socket is TLS, or when a trusted proxy says so.
  * @param {import('node:http').IncomingMessage} req
- * @param {boolean} trustProxy
+ * @param {number} trustProxy
  */
 function httpScheme(req, trustProxy) {
-  const proto = trustProxy ? String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim() : '';
+  const proto = forwardedEntry(req, 'x-forwarded-proto', trustProxy);
   return proto === 'https' || /** @type {import('node:tls').TLSSocket} */ (req.socket).encrypted ? 'https' : 'http';
 }
 
@@ -411,17 +410,32 @@ async function postVisitorTyping(ctx) {
 // Agent side
 
 /**
+ * The agent an agent token belongs to, if the token is still good: signed, not expired, and not
+ * revoked (the agent and its tenant are still in the tenants file, and the token carries the
+ * agent's current token version: logout, a password change and removal bump it).
+ * @param {Deps} deps
+ * @param {string | null | undefined} token
+ * @returns {Promise<{ claims: import('./auth.js').AgentClaims, agent: import('./db.js').AgentRow }>}
+ * @throws {ApiError} 401 `invalid_token` or `token_expired`
+ */
+export async function authenticateAgent(deps, token) {
+  const claims = await deps.tokens.verifyAgent(token);
+  const agent = await deps.db.agentById(claims.agentId);
+  // A token outliving its agent (removed, moved tenant, logged out) is as good as a forged one.
+  if (!agent || agent.disabled || agent.tenantId !== claims.tenantId || agent.tokenVersion !== claims.version) {
+    throw new ApiError(401, 'invalid_token', 'Token has been revoked; log in again.');
+  }
+  return { claims, agent };
+}
+
+/**
  * The agent named by `Authorization: Bearer <agent token>`.
  * @param {Context} ctx
  */
 async function requireAgent({ req, deps }) {
   const token = bearer(req.headers.authorization);
   if (!token) throw new ApiError(401, 'invalid_token', 'Missing `Authorization: Bearer <agent token>` header.');
-  const claims = await deps.tokens.verifyAgent(token);
-  const agent = await deps.db.agentById(claims.agentId);
-  // A token outliving its agent (deleted, moved tenant) is as good as a forged one.
-  if (!agent || agent.tenantId !== claims.tenantId) throw new ApiError(401, 'invalid_token', 'Agent no longer exists.');
-  return { claims, agent };
+  return authenticateAgent(deps, token);
 }
 
 /** @param {import('./db.js').AgentRow} agent */
@@ -429,16 +443,51 @@ export function publicAgent(agent) {
   return { id: agent.id, name: agent.name, email: agent.email, tenantId: agent.tenantId };
 }
 
-/** `POST /api/agent/login`. @type {Handler} */
+/** Longest accepted e-mail address and password at login (scrypt would take any length). */
+const MAX_LOGIN_FIELD = 1024;
+
+/**
+ * `POST /api/agent/login`. Throttled per account and per client address (rate-limit.js,
+ * LoginGuard: `429 rate_limited` with `Retry-After`); the password is checked by the hasher, a
+ * few at a time. A hash made at a lower cost than today's is replaced after a success.
+ * @type {Handler}
+ */
 async function agentLogin(ctx) {
+  const { deps } = ctx;
   const body = await readJson(ctx.req);
   if (typeof body.email !== 'string' || typeof body.password !== 'string') throw badRequest('`email` and `password` must be strings.');
-  const agent = await ctx.deps.db.agentByEmail(body.email.trim());
-  // Hash even for unknown emails so timing does not reveal which accounts exist.
-  const ok = await verifyPassword(body.password, agent?.passwordHash ?? 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+  if (body.email.length > MAX_LOGIN_FIELD || body.password.length > MAX_LOGIN_FIELD) throw badRequest(`\`email\` and \`password\` are at most ${MAX_LOGIN_FIELD} characters.`);
+  const email = body.email.trim();
+  const attempt = deps.loginGuard.begin(clientIp(ctx.req, deps.trustProxy), email);
+  let agent;
+  let result;
+  try {
+    const found = email.includes('\0') ? null : await deps.db.agentByEmail(email);
+    agent = found && !found.disabled ? found : null;
+    // Hash even for unknown e-mail addresses so timing does not reveal which accounts exist.
+    result = await deps.hasher.verify(body.password, agent?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  } catch (error) {
+    attempt.cancel(); // not decided (server busy): neither a failure nor a success
+    throw error;
+  }
+  const ok = Boolean(agent && result.ok);
+  attempt.end(ok);
   if (!agent || !ok) throw new ApiError(401, 'unauthorized', 'Wrong email or password.');
-  const { token, expiresAt } = await ctx.deps.tokens.signAgent({ tenantId: agent.tenantId, agentId: agent.id });
+  if (result.rehash) await deps.db.rehashAgentPassword(agent.id, await deps.hasher.hash(body.password).catch(() => agent.passwordHash));
+  const { token, expiresAt } = await deps.tokens.signAgent({ tenantId: agent.tenantId, agentId: agent.id, version: agent.tokenVersion });
   sendJson(ctx.res, 200, { token, expiresAt, agent: publicAgent(agent) });
+}
+
+/**
+ * `POST /api/agent/logout`: ends every session of the calling agent (all its tokens, on every
+ * device; its open agent sockets close with 4001).
+ * @type {Handler}
+ */
+async function agentLogout(ctx) {
+  const { agent } = await requireAgent(ctx);
+  await ctx.deps.db.revokeAgentTokens(agent.id);
+  ctx.deps.chat.hub.publish(agent.tenantId, null, { type: 'agent-revoked', agentId: agent.id });
+  sendJson(ctx.res, 204);
 }
 
 /**
@@ -617,6 +666,7 @@ export const apiRoutes = [
   { pattern: /^\/api\/chat\/uploads$/, methods: { POST: postVisitorUpload } },
   { pattern: /^\/api\/chat\/forget$/, methods: { POST: postVisitorForget } },
   { pattern: /^\/api\/agent\/login$/, methods: { POST: agentLogin } },
+  { pattern: /^\/api\/agent\/logout$/, methods: { POST: agentLogout } },
   { pattern: /^\/api\/agent\/conversations$/, methods: { GET: listConversations } },
   {
     pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/messages$/,

@@ -8,13 +8,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TokenService, hashPassword, verifyPassword } from './auth.js';
+import { PasswordHasher, TokenService, parsePasswordHash } from './auth.js';
 import { ChatService } from './chat.js';
 import { openDatabase } from './db.js';
 import { ApiError, handleCors, notFound, sendError } from './http-util.js';
 import { Hub } from './hub.js';
 import { createGuards } from './limits.js';
-import { RateLimiter } from './rate-limit.js';
+import { DEFAULT_LOGIN_LIMITS, LoginGuard, RateLimiter } from './rate-limit.js';
 import { apiRoutes } from './routes.js';
 import { createSockets } from './sockets.js';
 import { serveStatic } from './static.js';
@@ -26,12 +26,16 @@ export const DEFAULT_RATE_LIMITS = { sessionsPerIp: 300, sessionsPerVisitor: 30,
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * @typedef {{ id: string, email: string, password: string, name: string }} TenantAgentConfig
+ * @typedef {{ id: string, email: string, name: string, passwordHash?: string }} TenantAgentConfig
+ *   `passwordHash`: `scrypt$…` as printed by `node demo/server/main.js hash-password`; without it
+ *   the agent gets a random password on its first start, printed once and stored only as a hash
  * @typedef {{
- *   id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean, identitySecret?: string,
+ *   id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean,
  *   widget?: import('./db.js').WidgetSettings,
  *   agents?: TenantAgentConfig[],
  * }} TenantConfig
+ *   No secret lives in the tenants file: identity secrets come from `identitySecrets` (the
+ *   environment) or are generated into the data directory.
  * @typedef {{
  *   port?: number,
  *   host?: string,
@@ -40,8 +44,12 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  *   sessionTtlSeconds?: number,
  *   agentTtlSeconds?: number,
  *   tenants: TenantConfig[],
+ *   identitySecrets?: Record<string, string>,
  *   repoRoot?: string,
- *   trustProxy?: boolean,
+ *   trustProxy?: boolean | number,
+ *   agentConsoleOrigins?: string[],
+ *   loginLimits?: Partial<import('./rate-limit.js').LoginLimits>,
+ *   passwordChecks?: { concurrency?: number, queue?: number },
  *   publicUrl?: string,
  *   debugHooks?: boolean,
  *   rateLimits?: Partial<RateLimits>,
@@ -50,8 +58,15 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  * }} ServerOptions
  *   `limits`: connection, replay, typing, relink and upload-storage limits (limits.js, DEFAULT_LIMITS).
  *   `widgetDir`: where the built drop-in script is served from (default `dist/`).
- *   `trustProxy`: take the client IP from `X-Forwarded-For` and the scheme from `X-Forwarded-Proto`
- *   (only behind a proxy that sets them).
+ *   `identitySecrets`: tenant id → identity secret (from the environment); a tenant without one
+ *   keeps the secret stored in the data directory, generated on its first start.
+ *   `trustProxy`: the number of proxies in front of the server (true = 1): the client IP is the
+ *   `X-Forwarded-For` entry that many from the right, the scheme likewise from `X-Forwarded-Proto`.
+ *   `agentConsoleOrigins`: exact origins (besides this server's own) that may call the agent API
+ *   from a browser (CORS); none by default.
+ *   `loginLimits`: failed agent logins per account and per IP address before the lock, and its
+ *   length (rate-limit.js, {@link DEFAULT_LOGIN_LIMITS}).
+ *   `passwordChecks`: password hashes run at once (2) and waiting (32); more are answered 429.
  *   `publicUrl`: the origin clients reach this server at (file URLs are built on it); without it,
  *   the request's `Host` is used only when it is this server on a loopback name.
  *   `debugHooks`: enable `POST /api/debug/frames` (tests only).
@@ -60,14 +75,42 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  */
 
 /**
- * Reads a tenants file (`{ "tenants": [TenantConfig] }`).
+ * Reads a tenants file (`{ "tenants": [TenantConfig] }`). Secrets in it are refused: a plaintext
+ * password or an identity secret in a file that is copied around, committed and (as happened)
+ * served is a leak waiting to happen.
  * @param {string} file
  * @returns {TenantConfig[]}
  */
 export function loadTenants(file) {
   const parsed = JSON.parse(readFileSync(file, 'utf8'));
   if (!Array.isArray(parsed?.tenants)) throw new Error(`${file}: expected { "tenants": [...] }`);
+  for (const tenant of parsed.tenants) {
+    if (tenant?.identitySecret !== undefined) {
+      throw new Error(
+        `${file}: tenant "${tenant.id}" has an identitySecret; set it in the environment as ${identitySecretEnv(tenant.id)} instead (or remove it: one is generated into the data directory)`,
+      );
+    }
+    for (const agent of tenant?.agents ?? []) {
+      if (agent?.password !== undefined) {
+        throw new Error(
+          `${file}: agent "${agent.id}" has a plaintext password; replace it with "passwordHash" (node demo/server/main.js hash-password), or remove it to get a generated one`,
+        );
+      }
+      if (agent?.passwordHash !== undefined && !parsePasswordHash(agent.passwordHash)) {
+        throw new Error(`${file}: agent "${agent.id}": passwordHash is not a scrypt hash made by hash-password`);
+      }
+    }
+  }
   return parsed.tenants;
+}
+
+/**
+ * The environment variable that holds a tenant's identity secret: `IDENTITY_SECRET_<ID>`, the
+ * id in upper case with every other character as `_` (`IDENTITY_SECRET_DEMO`).
+ * @param {string} tenantId
+ */
+export function identitySecretEnv(tenantId) {
+  return `IDENTITY_SECRET_${tenantId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
 /**
@@ -83,20 +126,32 @@ function persistentSecret(dataDir) {
 }
 
 /**
- * Writes the tenants into the database. Plaintext demo passwords become scrypt hashes.
- *
- * scrypt costs ~250 ms per agent here, so only agents that are new get hashed before the server
- * is ready (i.e. on the first start). For existing agents the returned function checks, after the
- * server is listening, that the stored hash still matches the file and rehashes if the password
- * was changed there; until then the previous password keeps working.
+ * @typedef {{ tenantId: string, agentId: string, email: string, password: string }} BootstrapLogin
+ *   a generated first password, to be shown once
+ */
+
+/**
+ * Writes the tenants file into the database: tenants and agents in it are created, updated and
+ * enabled; those missing from it are disabled and their agents' tokens revoked. Identity secrets
+ * come from `identitySecrets`, else stay as stored, else are generated. An agent's `passwordHash`
+ * replaces the stored one only when the file's changed (which revokes its tokens); an agent new to
+ * the database without one gets a random password, returned here to be printed once.
  * @param {import('./db.js').Database} db
  * @param {TenantConfig[]} tenants
- * @returns {Promise<() => Promise<void>>} the deferred password check
+ * @param {{ identitySecrets: Record<string, string>, hasher: PasswordHasher }} options
+ * @returns {Promise<{ bootstrap: BootstrapLogin[], revoked: Array<{ id: string, tenantId: string }> }>}
+ *   `revoked`: agents whose tokens no longer work (removed, or the password changed)
  */
-async function seedTenants(db, tenants) {
-  /** @type {Array<() => Promise<void>>} */
-  const deferred = [];
+async function seedTenants(db, tenants, { identitySecrets, hasher }) {
+  const disabled = await db.disableMissing(
+    tenants.map((t) => t.id),
+    tenants.flatMap((t) => (t.agents ?? []).map((a) => a.id)),
+  );
+  /** @type {BootstrapLogin[]} */
+  const bootstrap = [];
+  const revoked = [...disabled.agents];
   for (const tenant of tenants) {
+    const stored = await db.tenantById(tenant.id);
     await db.upsertTenant(
       {
         id: tenant.id,
@@ -104,27 +159,25 @@ async function seedTenants(db, tenants) {
         apiKey: tenant.apiKey,
         allowedOrigins: tenant.allowedOrigins ?? [],
         keylessEmbed: tenant.keylessEmbed === true,
-        identitySecret: tenant.identitySecret ?? null,
+        identitySecret: identitySecrets[tenant.id] || stored?.identitySecret || randomBytes(32).toString('base64url'),
       },
       tenant.widget ?? {},
     );
-    await Promise.all(
-      (tenant.agents ?? []).map(async (agent) => {
-        const row = { id: agent.id, tenantId: tenant.id, email: agent.email, name: agent.name };
-        const existing = await db.agentById(agent.id);
-        await db.upsertAgent({ ...row, passwordHash: existing ? null : await hashPassword(agent.password) });
-        if (existing) {
-          deferred.push(async () => {
-            if (await verifyPassword(agent.password, existing.passwordHash)) return;
-            await db.upsertAgent({ ...row, passwordHash: await hashPassword(agent.password) });
-          });
-        }
-      }),
-    );
+    for (const agent of tenant.agents ?? []) {
+      const row = { id: agent.id, tenantId: tenant.id, email: agent.email, name: agent.name };
+      const existing = await db.agentById(agent.id);
+      let password = null;
+      let passwordHash = agent.passwordHash ?? null;
+      if (!passwordHash && !existing) {
+        password = randomBytes(12).toString('base64url');
+        passwordHash = await hasher.hash(password);
+      }
+      const result = await db.upsertAgent({ ...row, passwordHash, seedHash: agent.passwordHash ?? null });
+      if (password) bootstrap.push({ tenantId: tenant.id, agentId: agent.id, email: agent.email, password });
+      if (result.passwordChanged) revoked.push({ id: agent.id, tenantId: tenant.id });
+    }
   }
-  return async () => {
-    for (const check of deferred) await check();
-  };
+  return { bootstrap, revoked };
 }
 
 /**
@@ -162,8 +215,17 @@ async function listen(setup, port, host) {
 
 /**
  * Starts the reference backend.
+ *
+ * The answer's `bootstrap` lists the agents that got a generated password on this start (show it
+ * once: it is stored only as a hash); `reloadTenants` applies a changed tenants file without a
+ * restart (main.js calls it on SIGHUP): what a restart would do, and open agent sockets of
+ * revoked agents close with 4001.
  * @param {ServerOptions} options
- * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ * @returns {Promise<{
+ *   url: string, port: number, close: () => Promise<void>, bootstrap: BootstrapLogin[],
+ *   identitySecret: (tenantId: string) => Promise<string | null>,
+ *   reloadTenants: (tenants: TenantConfig[]) => Promise<BootstrapLogin[]>,
+ * }>}
  * @example
  * const server = await createServer({ port: 0, dataDir: '/tmp/amoiq', tenants: loadTenants('demo/server/tenants.json') });
  * console.log(server.url); // http://127.0.0.1:40123
@@ -173,10 +235,12 @@ export async function createServer(options) {
   const repoRoot = options.repoRoot ?? REPO_ROOT;
   mkdirSync(options.dataDir, { recursive: true });
   const db = await openDatabase(join(options.dataDir, 'pg'));
-  /** @type {() => Promise<void>} */
-  let checkPasswords;
+  const hasher = new PasswordHasher(options.passwordChecks);
+  const identitySecrets = options.identitySecrets ?? {};
+  /** @type {BootstrapLogin[]} */
+  let bootstrap;
   try {
-    checkPasswords = await seedTenants(db, options.tenants);
+    ({ bootstrap } = await seedTenants(db, options.tenants, { identitySecrets, hasher }));
   } catch (error) {
     await db.close();
     throw error;
@@ -211,7 +275,9 @@ export async function createServer(options) {
     chat,
     shutdown: shutdownController.signal,
     limits,
-    trustProxy: options.trustProxy === true,
+    trustProxy: options.trustProxy === true ? 1 : typeof options.trustProxy === 'number' ? options.trustProxy : 0,
+    hasher,
+    loginGuard: new LoginGuard({ ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits }),
     publicUrl: options.publicUrl ? new URL(options.publicUrl).origin : undefined,
     debugHooks: options.debugHooks === true,
     filesDir,
@@ -220,6 +286,7 @@ export async function createServer(options) {
     ipHashKey: createHmac('sha256', secret).update('amoiq-ip-hash').digest('base64url'),
   };
   const sockets = createSockets(deps);
+  const consoleOrigins = (options.agentConsoleOrigins ?? []).map((origin) => new URL(origin).origin);
   /** Requests being handled; shutdown waits for them before closing the database. */
   const inflight = new Set();
 
@@ -238,8 +305,11 @@ export async function createServer(options) {
    * @param {import('node:http').ServerResponse} res
    */
   async function handleRequest(req, res) {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (handleCors(req, res)) return;
+    // The origin-form target as sent: `//host/path` is a path with an empty segment here, not a
+    // host (as `new URL(target, base)` would read it).
+    const target = req.url ?? '/';
+    const url = target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
+    if (handleCors(req, res, url.pathname, consoleOrigins)) return;
     const route = apiRoutes.find((r) => r.pattern.test(url.pathname) && (!r.debug || deps.debugHooks));
     if (route) {
       const handler = route.methods[req.method ?? 'GET'];
@@ -251,7 +321,7 @@ export async function createServer(options) {
       await handler({ req, res, url, params, deps });
       return;
     }
-    if (url.pathname.startsWith('/api/') || !(await serveStatic(req, res, url.pathname, repoRoot, options.widgetDir))) {
+    if (url.pathname.startsWith('/api/') || !(await serveStatic(req, res, { repoRoot, widgetDir: options.widgetDir, dataDir: options.dataDir }))) {
       throw notFound(`No route for ${req.method} ${url.pathname}.`);
     }
   }
@@ -291,7 +361,6 @@ export async function createServer(options) {
     throw error;
   }
 
-  const passwordsChecked = checkPasswords().catch((error) => console.error('agent password check failed', error));
   const port = /** @type {import('node:net').AddressInfo} */ (servers[0].address()).port;
   const host = options.host ?? 'localhost';
   const printable = host === 'localhost' || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -300,12 +369,20 @@ export async function createServer(options) {
   return {
     url: `http://${printable.includes(':') ? `[${printable}]` : printable}:${port}`,
     port,
+    bootstrap,
+    async identitySecret(tenantId) {
+      return (await db.tenantById(tenantId))?.identitySecret ?? null;
+    },
+    async reloadTenants(tenants) {
+      const result = await seedTenants(db, tenants, { identitySecrets, hasher });
+      for (const agent of result.revoked) chat.hub.publish(agent.tenantId, null, { type: 'agent-revoked', agentId: agent.id });
+      return result.bootstrap;
+    },
     close() {
       closing ??= (async () => {
         shutdownController.abort(); // long polls answer now
         guards.uploads.stop();
         chat.stop();
-        await passwordsChecked;
         sockets.close();
         for (const server of servers) {
           server.close();

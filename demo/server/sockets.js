@@ -11,7 +11,7 @@ import { ApiError, MAX_BODY_BYTES, parseAttachmentIds, parseClientId, parseJsonO
 import { isOriginAllowed } from './origins.js';
 import { CLOSE_TOO_MANY } from './limits.js';
 import { clientIp } from './rate-limit.js';
-import { PROTOCOL_VERSION, originNotAllowed, publicAgent } from './routes.js';
+import { PROTOCOL_VERSION, authenticateAgent, originNotAllowed, publicAgent } from './routes.js';
 
 /** Close codes of the protocol. */
 export const CLOSE = { GOING_AWAY: 1001, UNAUTHORIZED: 4001, FORBIDDEN: 4003, PROTOCOL: 4400, TOO_MANY: CLOSE_TOO_MANY };
@@ -243,6 +243,11 @@ async function visitorConnection(ws, url, deps, req) {
     ws.close(CLOSE.UNAUTHORIZED, error instanceof ApiError ? error.code : 'invalid_token');
     return;
   }
+  // A tenant removed from the tenants file: its session tokens stop working too.
+  if ((await db.tenantById(visitor.tenantId))?.disabled !== false) {
+    ws.close(CLOSE.UNAUTHORIZED, 'invalid_token');
+    return;
+  }
   try {
     conversation = await chat.visitorConversation(visitor, visitor.conversationId);
   } catch {
@@ -417,25 +422,23 @@ async function visitorConnection(ws, url, deps, req) {
  * @param {import('node:http').IncomingMessage} req
  */
 async function agentConnection(ws, url, deps, req) {
-  const { tokens, chat, db } = deps;
+  const { chat } = deps;
   const release = holdEarlyFrames(ws);
   let claims;
+  let agent;
   try {
-    claims = await tokens.verifyAgent(url.searchParams.get('token'));
+    ({ claims, agent } = await authenticateAgent(deps, url.searchParams.get('token')));
   } catch (error) {
     ws.close(CLOSE.UNAUTHORIZED, error instanceof ApiError ? error.code : 'invalid_token');
-    return;
-  }
-  const agent = await db.agentById(claims.agentId);
-  if (!agent || agent.tenantId !== claims.tenantId) {
-    ws.close(CLOSE.UNAUTHORIZED, 'invalid_token');
     return;
   }
   if (ws.readyState !== ws.OPEN) return;
   if (!admitConnection(ws, deps, clientIp(req, deps.trustProxy), `${agent.tenantId}:agent:${agent.id}`)) return;
 
   const unsubscribe = chat.hub.subscribeTenant(agent.tenantId, (event) => {
-    if (event.type === 'message') send(ws, { type: 'message', message: event.message });
+    // Logout, a password change or removal from the tenants file ended this agent's tokens.
+    if (event.type === 'agent-revoked' && event.agentId === agent.id) ws.close(CLOSE.UNAUTHORIZED, 'invalid_token');
+    else if (event.type === 'message') send(ws, { type: 'message', message: event.message });
     else if (event.type === 'conversation') send(ws, { type: 'conversation', conversation: chat.agentView(event.conversation) });
     else if (event.type === 'read') send(ws, { type: 'read', conversationId: event.conversationId, reader: event.reader, seq: event.seq });
     else if (event.type === 'typing' && event.origin !== ws && !(event.sender.type === 'agent' && event.sender.id === agent.id)) {

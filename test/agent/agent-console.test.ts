@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../demo/agent/src/main.js';
 import type { AmoiqAgentApp } from '../../demo/agent/src/agent-app.js';
 import { AgentApi, AgentApiError } from '../../demo/agent/src/api.js';
-import { RecordingSocket, api, backend, newId, newSession, postVisitor, userToken, visitorSocket, type Session } from '../server/helpers.js';
+import { RecordingSocket, api, backend, fillAgentLogin, newId, newSession, postVisitor, userToken, visitorSocket, type Session } from '../server/helpers.js';
 
 /**
  * The agent console against the real backend (test/plugins/backend.mjs), for the protocol's
@@ -20,8 +20,9 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
   const wait = (predicate: () => unknown, message: string) => waitUntil(predicate, message, { timeout: 8000 });
 
   async function loggedIn() {
-    const { url } = await backend();
+    const { url, agent } = await backend();
     const el = await fixture<AmoiqAgentApp>(html`<amoiq-agent-app api-base=${url}></amoiq-agent-app>`);
+    fillAgentLogin(root(el), agent);
     root(el).querySelector<HTMLButtonElement>('form button')!.click();
     await wait(() => root(el).querySelector('.status')?.textContent === 'Live', 'console did not go live');
     return el;

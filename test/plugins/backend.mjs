@@ -4,7 +4,10 @@
  * process for the tests, and lets browser tests control it through server commands:
  *
  * - `backend-info`    → `{ url, apiKey, tenantId, agent, other, jwtSecret }` (starts the backend on
- *   first use)
+ *   first use). The instances read a tenants file the plugin writes: demo/server/tenants.json with
+ *   a `passwordHash` for each agent (test passwords, made per run), and their identity secrets
+ *   come from the environment (`IDENTITY_SECRET_<TENANT>`), as in production: no secret is in the
+ *   repository
  * - `backend-restart` → SIGTERM, then start again on the same port and data directory
  * - `backend-kill`    → SIGKILL, no restart (chaos tests)
  * - `backend-start`   → start again on the same port and data directory
@@ -12,9 +15,9 @@
  *   instance whose session tokens live {@link SHORT_TTL_SECONDS} seconds (token-expiry tests)
  * - `backend-chaos-info` / `backend-chaos-kill` / `backend-chaos-start` → the same for a third
  *   instance without the per-sender message limit, for the chaos suite's floods
- * - `backend-raw-http` `{ requests: [{ data }] }` (data base64) → writes each raw HTTP/1.1 request
- *   on its own TCP connection to the main instance and answers `[{ status, headers, body }]`
- *   (status 0: no answer). Lets tests send what a browser cannot: any `Origin`, broken headers,
+ * - `backend-raw-http` `{ requests: [{ data }], target?, sequential?, timeoutMs? }` (data base64)
+ *   → writes each raw HTTP/1.1 request on its own TCP connection to the main instance (or `sec`,
+ *   `proxy`) and answers `[{ status, headers, body }]` (status 0: no answer in `timeoutMs`, 3 s). Lets tests send what a browser cannot: any `Origin`, broken headers,
  *   `X-Forwarded-For` (the instances trust it: `TRUST_PROXY=1`).
  * - `backend-build-widget` → builds the drop-in script (`vite build`) into a temporary directory
  *   that the main instance serves as `/amoiq-chat.js` (`WIDGET_DIR`), once per run: the strict-CSP
@@ -26,18 +29,44 @@
  *   `Origin`; answers `{ status, body }` for a refused upgrade or `{ status: 101, frame, close }`
  *   (first frame, close code) for an accepted one
  *
- * Both instances run with `AMOIQ_DEBUG_HOOKS=1` (raw-frame injection for the malformed-frame
+ * - `backend-static-fixture` → puts a probe chunk and symlinks that point out of the served
+ *   folders (at the tenants file, demo/server/, the data directory) into the main instance's
+ *   widget directory: the static-server tests
+ * - `backend-sec-*`: a fourth instance for the security tests (test/server/secure-*.test.ts): the
+ *   default CORS (no agent console origin), low login and session limits so they show quickly,
+ *   a tenants file the tests rewrite. `backend-sec-info` → `{ url, apiKey, tenantId, tenants,
+ *   passwords, identitySecret, console }`; `backend-sec-tenants` `{ tenants, apply: 'restart' |
+ *   'reload' }` writes the file and restarts or sends SIGHUP, answering the generated logins it
+ *   printed; `backend-sec-inspect` `{ email?, needles? }` stops it, reads the agent's stored hash
+ *   and counts the files of its data directory and its tenants file that hold each needle, and
+ *   starts it again
+ * - `backend-hash-password` `{ password, legacy? }` → a `passwordHash` (legacy: the old N = 2^14
+ *   format without parameters)
+ * - `backend-check-tenants` `{ tenants }` → `{ code, stderr }` of a start with that tenants file
+ * - `backend-proxy-start` → starts HAProxy (`option forwardfor`: it appends the client address to
+ *   `X-Forwarded-For`) in front of the security instance: `{ url }`, or `{ skip }` when haproxy
+ *   is not installed
+ * - `backend-login-flood` `{ count }` → fires `count` logins at the security instance at once
+ *   (each from its own forwarded address and for its own unknown account), then asks for the
+ *   widget script (a chunk in the widget directory the security instance shares with the main
+ *   one) and a visitor session while they are being checked: answers the logins' statuses and,
+ *   for the two probes, their status and how many logins had been checked (401) before them
+ * - `backend-build-console` `{ mode }` → builds the agent console (`vite build`, that mode) into a
+ *   temporary directory and answers its JavaScript
+ *
+ * The instances run with `AMOIQ_DEBUG_HOOKS=1` (raw-frame injection for the malformed-frame
  * tests). Each run gets fresh temporary data directories. The children's output goes to
  * `test-results/<name>.log`; only a failed start is reported in the test output.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { randomBytes, scryptSync } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { hashPassword } from '../../demo/server/auth.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const READY = /^amoiq-chat backend ready on (http:\/\/\S+)$/m;
@@ -45,14 +74,54 @@ const START_TIMEOUT_MS = 60_000;
 /** Session-token lifetime of the second instance. */
 export const SHORT_TTL_SECONDS = 3;
 
-const DEMO = { apiKey: 'pk_demo_amoiq_public_key', tenantId: 'demo', agent: { email: 'agent@demo.test', password: 'demo-password' } };
-const ACME = { apiKey: 'pk_acme_amoiq_public_key', tenantId: 'acme', agent: { email: 'agent@acme.test', password: 'acme-password' } };
+/** Per-run test passwords of the agents in demo/server/tenants.json (the file itself has none). */
+const PASSWORDS = { agent_demo_ada: `demo-${randomBytes(6).toString('hex')}`, agent_acme_wile: `acme-${randomBytes(6).toString('hex')}` };
+/**
+ * The identity secrets the test instances get from the environment. Test values; test/server/
+ * helpers.ts holds the same two (DEMO_IDENTITY_SECRET, ACME_IDENTITY_SECRET) to sign userTokens.
+ */
+const IDENTITY_SECRETS = { IDENTITY_SECRET_DEMO: 'test-identity-secret-demo-2f9c41', IDENTITY_SECRET_ACME: 'test-identity-secret-acme-8d03b7' };
+const DEMO = { apiKey: 'pk_demo_amoiq_public_key', tenantId: 'demo', agent: { email: 'agent@demo.test', password: PASSWORDS.agent_demo_ada } };
+const ACME = { apiKey: 'pk_acme_amoiq_public_key', tenantId: 'acme', agent: { email: 'agent@acme.test', password: PASSWORDS.agent_acme_wile } };
+/**
+ * The shared instances run with the login limits out of the way (the fuzz suite alone sends
+ * dozens of wrong passwords for the demo agent); the limits are tested on the security instance.
+ */
+const RELAXED_LOGIN = { LOGIN_FAILURES_PER_ACCOUNT: '1000000', LOGIN_FAILURES_PER_IP: '1000000' };
+
+/** @type {Promise<string> | null} */
+let testTenantsFile = null;
+/**
+ * demo/server/tenants.json with a hash of each test password, written once per run.
+ * @returns {Promise<string>}
+ */
+function tenantsFileForTests() {
+  testTenantsFile ??= (async () => {
+    const { tenants } = JSON.parse(readFileSync(join(ROOT, 'demo/server/tenants.json'), 'utf8'));
+    await Promise.all(
+      tenants.flatMap((/** @type {any} */ tenant) =>
+        (tenant.agents ?? []).map(async (/** @type {any} */ agent) => {
+          const password = PASSWORDS[/** @type {keyof typeof PASSWORDS} */ (agent.id)];
+          if (password) agent.passwordHash = await hashPassword(password);
+        }),
+      ),
+    );
+    const file = join(mkdtempSync(join(tmpdir(), 'amoiq-tenants-')), 'tenants.json');
+    writeFileSync(file, JSON.stringify({ tenants }, null, 2));
+    return file;
+  })();
+  return testTenantsFile;
+}
 
 /**
  * One backend child process: started on demand, restartable on the same port and data directory.
- * @param {{ name: string, jwtSecret: string, ttlSeconds: number, widgetDir?: string, extraEnv?: Record<string, string> }} options
+ * @param {{
+ *   name: string, jwtSecret: string, ttlSeconds: number, widgetDir?: string,
+ *   extraEnv?: Record<string, string> | (() => Record<string, string>), tenantsFile: () => Promise<string>,
+ * }} options
+ *   `extraEnv` as a function is read at each start (the test pages' origin is known only later)
  */
-function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {} }) {
+function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}, tenantsFile }) {
   /** @type {import('node:child_process').ChildProcess | null} */
   let child = null;
   /** @type {Promise<string> | null} resolves to the backend URL once the child is ready */
@@ -64,6 +133,10 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
   let dataDir = null;
   /** @type {import('node:fs').WriteStream | null} */
   let log = null;
+  /** Everything the current child printed on stdout (for the lines after the ready line). */
+  let output = '';
+  /** @type {Set<() => void>} */
+  const outputWaiters = new Set();
 
   function openLog() {
     if (log) return log;
@@ -76,9 +149,21 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
   /** Starts the child (same port and data dir as before, if any) and resolves with its URL. */
   function start() {
     if (starting) return starting;
+    starting = tenantsFile().then(spawnChild);
+    // A failed start may be retried by the next command.
+    starting.catch(() => (starting = null));
+    return starting;
+  }
+
+  /**
+   * @param {string} tenants the tenants file
+   * @returns {Promise<string>}
+   */
+  function spawnChild(tenants) {
     dataDir ??= mkdtempSync(join(tmpdir(), 'amoiq-backend-'));
     const out = openLog();
     out.write(`\n--- starting ${name} (port ${port || 'random'}, data ${dataDir}) at ${new Date().toISOString()}\n`);
+    output = '';
     const proc = spawn(process.execPath, [join(ROOT, 'demo/server/main.js')], {
       cwd: ROOT,
       env: {
@@ -89,13 +174,15 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
         SESSION_TTL_SECONDS: String(ttlSeconds),
         AMOIQ_DEBUG_HOOKS: '1',
         TRUST_PROXY: '1',
+        TENANTS_FILE: tenants,
+        ...IDENTITY_SECRETS,
         ...(widgetDir ? { WIDGET_DIR: widgetDir } : {}),
-        ...extraEnv,
+        ...(typeof extraEnv === 'function' ? extraEnv() : extraEnv),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
-    starting = new Promise((resolveStart, rejectStart) => {
+    return new Promise((resolveStart, rejectStart) => {
       let ready = false;
       let stdout = '';
       let stderr = '';
@@ -112,6 +199,10 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
       };
       proc.stdout?.on('data', (chunk) => {
         out.write(chunk);
+        if (child === proc) {
+          output += chunk;
+          for (const wake of [...outputWaiters]) wake();
+        }
         if (ready) return;
         stdout += chunk;
         const match = READY.exec(stdout);
@@ -136,11 +227,29 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
         fail(new Error(`${name} exited before it was ready (code ${code}, signal ${signal})`));
       });
     });
-    // A failed start may be retried by the next command.
-    starting.catch(() => {
-      if (child === proc || child === null) starting = null;
+  }
+
+  /**
+   * Waits until the current child's stdout matches `pattern` (at most 30 s).
+   * @param {RegExp} pattern
+   * @returns {Promise<RegExpExecArray>}
+   */
+  function waitForOutput(pattern) {
+    return new Promise((resolveMatch, rejectMatch) => {
+      const check = () => {
+        const match = pattern.exec(output);
+        if (!match) return false;
+        outputWaiters.delete(check);
+        clearTimeout(timer);
+        resolveMatch(match);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        outputWaiters.delete(check);
+        rejectMatch(new Error(`${name}: no output matching ${pattern} in 30 s`));
+      }, 30_000);
+      if (!check()) outputWaiters.add(check);
     });
-    return starting;
   }
 
   /**
@@ -164,6 +273,13 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
   return {
     start,
     stop,
+    waitForOutput,
+    /** The current child's stdout so far. */
+    output: () => output,
+    /** Sends a signal to the running child (false when none runs). @param {NodeJS.Signals} signal */
+    signal: (signal) => Boolean(child && child.kill(signal)),
+    /** @returns {string | null} */
+    dataDir: () => dataDir,
     /** @returns {string | null} */
     url: () => url,
     async dispose() {
@@ -176,12 +292,13 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
 
 /**
  * Writes one raw request on a fresh TCP connection and reads the answer until the server closes
- * it or 3 s pass. Only the status line, headers and body are parsed, loosely.
+ * it or `timeoutMs` (3 s) pass. Only the status line, headers and body are parsed, loosely.
  * @param {string} baseUrl
  * @param {Buffer} data
+ * @param {number} [timeoutMs]
  * @returns {Promise<{ status: number, headers: Record<string, string>, body: string }>}
  */
-function rawRequest(baseUrl, data) {
+function rawRequest(baseUrl, data, timeoutMs = 3000) {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolveAnswer) => {
     /** @type {Buffer[]} */
@@ -204,7 +321,7 @@ function rawRequest(baseUrl, data) {
       if (/chunked/i.test(headers['transfer-encoding'] ?? '')) body = dechunk(body);
       resolveAnswer({ status, headers, body: Buffer.from(body, 'latin1').toString('utf8') });
     };
-    const timer = setTimeout(finish, 3000);
+    const timer = setTimeout(finish, timeoutMs);
     socket.on('data', (chunk) => {
       chunks.push(chunk);
       // One answer is all we want: stop once a complete Content-Length body is in.
@@ -355,6 +472,155 @@ function buildWidget(outDir) {
 }
 
 /**
+ * Runs `vite build` of the agent console (demo/agent/vite.config.ts) in `mode` into `outDir` and
+ * answers the text of every JavaScript file it wrote.
+ * @param {string} outDir
+ * @param {string} mode
+ * @returns {Promise<string>}
+ */
+function buildConsole(outDir, mode) {
+  return new Promise((resolveBuild, rejectBuild) => {
+    const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+    const args = [vite, 'build', '--logLevel', 'warn', '--config', 'demo/agent/vite.config.ts', '--mode', mode, '--outDir', outDir, '--emptyOutDir'];
+    const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    proc.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+    proc.on('error', rejectBuild);
+    proc.on('exit', (code) => {
+      if (code !== 0) return rejectBuild(new Error(`console build failed (${code}): ${stderr}`));
+      const files = readdirSync(outDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+      resolveBuild(files.map((f) => readFileSync(join(outDir, f), 'utf8')).join('\n'));
+    });
+  });
+}
+
+/** A free TCP port on 127.0.0.1. @returns {Promise<number>} */
+function freePort() {
+  return new Promise((resolvePort, rejectPort) => {
+    const probe = createNetServer();
+    probe.once('error', rejectPort);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (probe.address());
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Where HAProxy is, or null. */
+function haproxyPath() {
+  return ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy', '/usr/bin/haproxy'].find((p) => existsSync(p)) ?? null;
+}
+
+/**
+ * Starts HAProxy in front of `backendUrl`: HTTP mode, `option forwardfor` (appends the address
+ * of whoever connected to it to `X-Forwarded-For`, keeping what the client sent), foreground.
+ * @param {string} binary
+ * @param {string} backendUrl
+ * @param {import('node:fs').WriteStream} log
+ * @returns {Promise<{ url: string, proc: import('node:child_process').ChildProcess }>}
+ */
+async function startHaproxy(binary, backendUrl, log) {
+  const port = await freePort();
+  const backend = new URL(backendUrl);
+  const config = [
+    'global',
+    '  maxconn 512',
+    'defaults',
+    '  mode http',
+    '  timeout connect 5s',
+    '  timeout client 60s',
+    '  timeout server 60s',
+    'frontend amoiq',
+    `  bind 127.0.0.1:${port}`,
+    '  option forwardfor',
+    '  default_backend chat',
+    'backend chat',
+    `  server chat ${backend.hostname}:${backend.port}`,
+    '',
+  ].join('\n');
+  const file = join(mkdtempSync(join(tmpdir(), 'amoiq-haproxy-')), 'haproxy.cfg');
+  writeFileSync(file, config);
+  const proc = spawn(binary, ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout?.on('data', (chunk) => log.write(chunk));
+  proc.stderr?.on('data', (chunk) => log.write(chunk));
+  // Ready once it accepts connections.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`haproxy exited with ${proc.exitCode} (see test-results/haproxy.log)`);
+    const up = await new Promise((resolveUp) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        resolveUp(true);
+      });
+      socket.on('error', () => resolveUp(false));
+    });
+    if (up) break;
+    if (Date.now() > deadline) throw new Error('haproxy did not listen in 10 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: `http://127.0.0.1:${port}`, proc };
+}
+
+/**
+ * Sends one HTTP request from Node; answers `{ status, headers, body, at }` with `at` the time
+ * (performance.now()) the whole answer was in.
+ * @param {string} url
+ * @param {RequestInit} init
+ */
+async function timedFetch(url, init) {
+  try {
+    const res = await fetch(url, init);
+    const body = await res.text();
+    return { status: res.status, headers: Object.fromEntries(res.headers), body, at: performance.now() };
+  } catch (error) {
+    return { status: 0, headers: {}, body: String(error), at: performance.now() };
+  }
+}
+
+/**
+ * A login flood against `baseUrl`: `count` logins at once, each with its own `X-Forwarded-For`
+ * (the instance trusts one proxy) and its own unknown account, so neither login limit stops them
+ * and every one reaches the password check; then, while they are being checked, the widget script
+ * and a visitor session. For those two: status and how many logins were answered before them.
+ * @param {string} baseUrl
+ * @param {number} count
+ * @param {string} staticPath
+ */
+async function loginFlood(baseUrl, count, staticPath) {
+  const started = performance.now();
+  /** @type {Array<{ at: number, status: number }>} */
+  const answered = [];
+  const logins = Array.from({ length: count }, (_, i) =>
+    timedFetch(`${baseUrl}/api/agent/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `198.18.${i >> 8}.${i & 255}` },
+      body: JSON.stringify({ email: `flood-${i}-${randomBytes(4).toString('hex')}@example.test`, password: 'wrong' }),
+    }).then((answer) => {
+      answered.push({ at: answer.at, status: answer.status });
+      return answer;
+    }),
+  );
+  // Give the logins a head start until the server has taken some in (the first answers, if any,
+  // are the refused ones), then measure the others against them.
+  const firstAnswer = await Promise.race(logins);
+  // `checkedBefore`: logins whose password had been checked (401) when the probe was answered.
+  const probe = async (/** @type {string} */ path, /** @type {RequestInit} */ init) => {
+    const answer = await timedFetch(`${baseUrl}${path}`, init);
+    const checkedBefore = answered.filter((a) => a.at <= answer.at && a.status === 401).length;
+    return { status: answer.status, ms: Math.round(answer.at - started), checkedBefore };
+  };
+  const [script, session] = await Promise.all([
+    probe(staticPath, {}),
+    probe('/api/chat/session', { method: 'POST', headers: { Authorization: 'Bearer tenant:demo', 'Content-Type': 'application/json', 'X-Forwarded-For': '198.19.0.1' }, body: '{}' }),
+  ]);
+  const all = await Promise.all(logins);
+  /** @type {Record<string, number>} */
+  const statuses = {};
+  for (const answer of all) statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+  return { count, statuses, firstAnswerStatus: firstAnswer.status, script, session, totalMs: Math.round(performance.now() - started) };
+}
+
+/**
  * @returns {import('@web/test-runner').TestRunnerPlugin}
  */
 export function backendPlugin() {
@@ -364,81 +630,306 @@ export function backendPlugin() {
   const widgetDir = mkdtempSync(join(tmpdir(), 'amoiq-widget-'));
   /** @type {Promise<void> | null} */
   let building = null;
-  const main = backendInstance({ name: 'backend', jwtSecret, ttlSeconds: 900, widgetDir });
-  const short = backendInstance({ name: 'backend-short', jwtSecret, ttlSeconds: SHORT_TTL_SECONDS });
+  /** The test pages' origin (the dev server's), allowed to call the agent API (AGENT_CONSOLE_ORIGINS). */
+  let pageOrigins = '';
+  const shared = () => ({ AGENT_CONSOLE_ORIGINS: pageOrigins, ...RELAXED_LOGIN });
+  const main = backendInstance({ name: 'backend', jwtSecret, ttlSeconds: 900, widgetDir, tenantsFile: tenantsFileForTests, extraEnv: shared });
+  const short = backendInstance({ name: 'backend-short', jwtSecret, ttlSeconds: SHORT_TTL_SECONDS, tenantsFile: tenantsFileForTests, extraEnv: shared });
   // The chaos suite sends hundreds of messages a minute from one visitor: its own instance, with
   // the per-sender flood limit out of the way (the limit itself is tested on the main instance).
-  const chaos = backendInstance({ name: 'backend-chaos', jwtSecret, ttlSeconds: 900, extraEnv: { RATE_SENDS_PER_SENDER: '100000' } });
+  const chaos = backendInstance({
+    name: 'backend-chaos',
+    jwtSecret,
+    ttlSeconds: 900,
+    tenantsFile: tenantsFileForTests,
+    extraEnv: () => ({ ...shared(), RATE_SENDS_PER_SENDER: '100000' }),
+  });
   const info = (/** @type {ReturnType<typeof backendInstance>} */ instance) => ({ url: instance.url(), ...DEMO, other: ACME, jwtSecret });
+
+  // The security instance: default CORS (no console origin), its own tenants file, low limits.
+  const secDir = mkdtempSync(join(tmpdir(), 'amoiq-sec-'));
+  const secTenantsFile = join(secDir, 'tenants.json');
+  /** @type {Record<string, string>} agent e-mail → password */
+  const secPasswords = {};
+  /** @type {Promise<any[]> | null} */
+  let secBase = null;
+  const secBaseTenants = () =>
+    (secBase ??= (async () => {
+      const { tenants } = JSON.parse(readFileSync(join(ROOT, 'demo/server/tenants.json'), 'utf8'));
+      const demo = tenants.find((/** @type {any} */ t) => t.id === 'demo');
+      // Agents the tests log in with, remove and re-key: one per purpose, so tests do not meet.
+      demo.agents = ['ada', 'logout', 'removed', 'rekeyed', 'limited', 'socket'].map((who) => ({
+        id: `agent_sec_${who}`,
+        email: `${who}@sec.test`,
+        name: `Sec ${who}`,
+      }));
+      await Promise.all(
+        demo.agents.map(async (/** @type {any} */ agent) => {
+          secPasswords[agent.email] = `pw-${agent.id}-${randomBytes(4).toString('hex')}`;
+          agent.passwordHash = await hashPassword(secPasswords[agent.email]);
+        }),
+      );
+      // One agent whose hash is from before the cost was raised (N = 2^14, no parameters).
+      secPasswords['legacy@sec.test'] = `pw-legacy-${randomBytes(4).toString('hex')}`;
+      demo.agents.push({ id: 'agent_sec_legacy', email: 'legacy@sec.test', name: 'Sec legacy', passwordHash: legacyHash(secPasswords['legacy@sec.test']) });
+      tenants.push({
+        id: 'gone',
+        name: 'Removed later',
+        apiKey: 'pk_gone_amoiq_public_key',
+        allowedOrigins: ['*'],
+        agents: [{ id: 'agent_gone', email: 'agent@gone.test', name: 'Gone', passwordHash: await hashPassword((secPasswords['agent@gone.test'] = `pw-gone-${randomBytes(4).toString('hex')}`)) }],
+      });
+      writeFileSync(secTenantsFile, JSON.stringify({ tenants }, null, 2));
+      return tenants;
+    })());
+  const sec = backendInstance({
+    name: 'backend-sec',
+    jwtSecret,
+    ttlSeconds: 900,
+    widgetDir,
+    tenantsFile: async () => (await secBaseTenants(), secTenantsFile),
+    extraEnv: {
+      // No identity secret from the environment: generated into the data directory.
+      IDENTITY_SECRET_DEMO: '',
+      IDENTITY_SECRET_ACME: '',
+      RATE_SESSIONS_PER_IP: '5',
+      LOGIN_FAILURES_PER_ACCOUNT: '4',
+      LOGIN_FAILURES_PER_IP: '6',
+      LOGIN_LOCK_SECONDS: '60',
+      LOGIN_HASH_QUEUE: '8',
+    },
+  });
+  /** Generated logins a start or reload of the security instance printed: `[{ email, password }]`. */
+  const printedLogins = (/** @type {string} */ text) =>
+    [...text.matchAll(/^ {2}(?:demo agent|new agent) +(\S+@\S+) \/ (\S+)/gm)].map((m) => ({ email: m[1], password: m[2] }));
+  const secInfo = async () => {
+    const url = await sec.start();
+    const secret = /demo identity +secret for signing userTokens: (\S+)/.exec(sec.output())?.[1] ?? null;
+    return { url, apiKey: DEMO.apiKey, tenantId: 'demo', tenants: await secBaseTenants(), passwords: secPasswords, identitySecret: secret, output: sec.output() };
+  };
+  /** @type {import('node:child_process').ChildProcess | null} */
+  let haproxy = null;
+  /** @type {Promise<{ url: string }> | null} */
+  let proxyStarting = null;
+
+  /** @type {Map<number, { done: boolean, result?: unknown, error?: string }>} */
+  const jobs = new Map();
+  let lastJob = 0;
+
+  /**
+   * @param {string} command
+   * @param {any} args
+   */
+  async function handle(command, args) {
+    switch (command) {
+      case 'backend-info':
+        await main.start();
+        return info(main);
+      case 'backend-restart':
+        await main.stop('SIGTERM');
+        await main.start();
+        return info(main);
+      case 'backend-kill':
+        await main.stop('SIGKILL');
+        return info(main);
+      case 'backend-start':
+        await main.start();
+        return info(main);
+      case 'backend-short-info':
+      case 'backend-short-start':
+        await short.start();
+        return info(short);
+      case 'backend-short-kill':
+        await short.stop('SIGKILL');
+        return info(short);
+      case 'backend-chaos-info':
+      case 'backend-chaos-start':
+        await chaos.start();
+        return info(chaos);
+      case 'backend-chaos-kill':
+        await chaos.stop('SIGKILL');
+        return info(chaos);
+      case 'backend-raw-http': {
+        const target = args?.target ?? 'main';
+        const base = target === 'sec' ? await sec.start() : target === 'proxy' ? (await (proxyStarting ?? Promise.reject(new Error('proxy not started')))).url : await main.start();
+        /** @type {Array<{ data: string }>} */
+        const requests = args?.requests ?? [];
+        const answers = [];
+        // A few at a time: enough to be quick, few enough not to trip the server's own limits.
+        // `sequential`: one after the other, for tests that count on the order.
+        const batch = args?.sequential ? 1 : 8;
+        for (let i = 0; i < requests.length; i += batch) {
+          const group = requests.slice(i, i + batch).map((r) => rawRequest(base, Buffer.from(r.data, 'base64'), args?.timeoutMs));
+          answers.push(...(await Promise.all(group)));
+        }
+        return answers;
+      }
+      case 'backend-build-widget':
+        building ??= buildWidget(widgetDir);
+        building.catch(() => (building = null));
+        await building;
+        return { widgetDir };
+      case 'backend-ws-upgrade':
+        return wsUpgrade(args?.target === 'sec' ? await sec.start() : await main.start(), args);
+      case 'backend-upload-probe':
+        return uploadProbe(await main.start(), args);
+      case 'backend-static-fixture': {
+        await main.start();
+        const chunks = join(widgetDir, 'chunks');
+        mkdirSync(chunks, { recursive: true });
+        writeFileSync(join(chunks, 'static-probe.js'), 'export const probe = 1;\n');
+        const links = {
+          'escape-tenants.js': join(ROOT, 'demo/server/tenants.json'),
+          'escape-server': join(ROOT, 'demo/server'),
+          'escape-data.js': join(/** @type {string} */ (main.dataDir()), 'pg', 'PG_VERSION'),
+        };
+        for (const [name, target] of Object.entries(links)) {
+          if (!existsSync(join(chunks, name))) symlinkSync(target, join(chunks, name));
+        }
+        return { chunk: 'static-probe.js', links: Object.keys(links) };
+      }
+      case 'backend-sec-info':
+        return secInfo();
+      case 'backend-sec-tenants': {
+        await sec.start();
+        writeFileSync(secTenantsFile, JSON.stringify({ tenants: args.tenants }, null, 2));
+        if (args.apply === 'reload') {
+          const before = sec.output().length;
+          if (!sec.signal('SIGHUP')) throw new Error('backend-sec is not running');
+          const match = await sec.waitForOutput(new RegExp(`[\\s\\S]{${before}}[\\s\\S]*?(tenants reloaded[^\\n]*(?:\\n {2}new agent[^\\n]*)*|tenants reload failed[^\\n]*)`));
+          if (/failed/.test(match[1])) throw new Error(match[1]);
+          return { logins: printedLogins(match[1]) };
+        }
+        await sec.stop('SIGTERM');
+        await sec.start();
+        await sec.waitForOutput(/started in \d+ ms/);
+        return { logins: printedLogins(sec.output()), output: sec.output() };
+      }
+      case 'backend-sec-inspect': {
+        await sec.start();
+        await sec.stop('SIGTERM');
+        const dir = /** @type {string} */ (sec.dataDir());
+        /** @type {string | null} */
+        let hash = null;
+        if (args?.email) {
+          const { openDatabase } = await import('../../demo/server/db.js');
+          const db = await openDatabase(join(dir, 'pg'));
+          try {
+            hash = (await db.agentByEmail(args.email))?.passwordHash ?? null;
+          } finally {
+            await db.close();
+          }
+        }
+        /** @type {Record<string, { tenantsFile: number, dataDir: number }>} files that hold each needle */
+        const found = {};
+        const dataFiles = readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f));
+        const count = (/** @type {string[]} */ files, /** @type {string} */ needle) =>
+          files.filter((file) => {
+            try {
+              return readFileSync(file).includes(Buffer.from(needle));
+            } catch {
+              return false; // a directory
+            }
+          }).length;
+        for (const needle of args?.needles ?? []) found[needle] = { tenantsFile: count([secTenantsFile], needle), dataDir: count(dataFiles, needle) };
+        await sec.start();
+        return { hash, found };
+      }
+      case 'backend-hash-password':
+        return { hash: args.legacy ? legacyHash(args.password) : await hashPassword(args.password) };
+      case 'backend-check-tenants': {
+        const dir = mkdtempSync(join(tmpdir(), 'amoiq-check-'));
+        writeFileSync(join(dir, 'tenants.json'), JSON.stringify({ tenants: args.tenants }));
+        return new Promise((resolveRun) => {
+          const proc = spawn(process.execPath, [join(ROOT, 'demo/server/main.js')], {
+            cwd: ROOT,
+            env: { ...process.env, PORT: '0', DATA_DIR: join(dir, 'data'), TENANTS_FILE: join(dir, 'tenants.json') },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let stderr = '';
+          let stdout = '';
+          proc.stdout?.on('data', (chunk) => {
+            stdout += chunk;
+            if (/ready on/.test(stdout)) proc.kill('SIGTERM');
+          });
+          proc.stderr?.on('data', (chunk) => (stderr += chunk));
+          proc.on('exit', (code) => {
+            rmSync(dir, { recursive: true, force: true });
+            resolveRun({ code, stderr, started: /ready on/.test(stdout) });
+          });
+        });
+      }
+      case 'backend-proxy-start': {
+        const binary = haproxyPath();
+        if (!binary) return { skip: 'haproxy is not installed (apt-get install haproxy); the real-proxy test cannot run' };
+        proxyStarting ??= (async () => {
+          const started = await startHaproxy(binary, await sec.start(), createWriteStream(join(ROOT, 'test-results', 'haproxy.log'), { flags: 'w' }));
+          haproxy = started.proc;
+          return { url: started.url };
+        })();
+        proxyStarting.catch(() => (proxyStarting = null));
+        return proxyStarting;
+      }
+      case 'backend-login-flood':
+        return loginFlood(await sec.start(), args?.count ?? 30, args?.staticPath ?? '/demo/host.js');
+      case 'backend-build-console': {
+        const outDir = mkdtempSync(join(tmpdir(), 'amoiq-console-'));
+        try {
+          return { js: await buildConsole(outDir, args?.mode ?? 'production') };
+        } finally {
+          rmSync(outDir, { recursive: true, force: true });
+        }
+      }
+      default:
+        return undefined;
+    }
+  }
 
   return {
     name: 'amoiq-backend',
 
     async executeCommand({ command, payload }) {
       const args = /** @type {any} */ (payload);
-      switch (command) {
-        case 'backend-info':
-          await main.start();
-          return info(main);
-        case 'backend-restart':
-          await main.stop('SIGTERM');
-          await main.start();
-          return info(main);
-        case 'backend-kill':
-          await main.stop('SIGKILL');
-          return info(main);
-        case 'backend-start':
-          await main.start();
-          return info(main);
-        case 'backend-short-info':
-        case 'backend-short-start':
-          await short.start();
-          return info(short);
-        case 'backend-short-kill':
-          await short.stop('SIGKILL');
-          return info(short);
-        case 'backend-chaos-info':
-        case 'backend-chaos-start':
-          await chaos.start();
-          return info(chaos);
-        case 'backend-chaos-kill':
-          await chaos.stop('SIGKILL');
-          return info(chaos);
-        case 'backend-raw-http': {
-          const base = await main.start();
-          /** @type {Array<{ data: string }>} */
-          const requests = args?.requests ?? [];
-          const answers = [];
-          // A few at a time: enough to be quick, few enough not to trip the server's own limits.
-          for (let i = 0; i < requests.length; i += 8) {
-            const batch = requests.slice(i, i + 8).map((r) => rawRequest(base, Buffer.from(r.data, 'base64')));
-            answers.push(...(await Promise.all(batch)));
-          }
-          return answers;
-        }
-        case 'backend-build-widget':
-          building ??= buildWidget(widgetDir);
-          building.catch(() => (building = null));
-          await building;
-          return { widgetDir };
-        case 'backend-ws-upgrade':
-          return wsUpgrade(await main.start(), args);
-        case 'backend-upload-probe':
-          return uploadProbe(await main.start(), args);
-        default:
-          return undefined;
+      // A command may take longer than the 20 s the page waits for an answer (a cold start, a
+      // flood, a build): with `job: true` it answers `{ job }` at once and runs on; the page polls
+      // `backend-job` `{ id }` → `{ done, result?, error? }` (test/server/helpers.ts, serverJob).
+      if (command === 'backend-job') return jobs.get(args?.id) ?? { done: true, error: `unknown job ${args?.id}` };
+      if (args?.job) {
+        const id = ++lastJob;
+        /** @type {{ done: boolean, result?: unknown, error?: string }} */
+        const state = { done: false };
+        jobs.set(id, state);
+        handle(command, { ...args, job: false }).then(
+          (result) => Object.assign(state, { done: true, result }),
+          (error) => Object.assign(state, { done: true, error: String(error?.stack ?? error) }),
+        );
+        return { job: id };
       }
+      return handle(command, args);
     },
 
     // Start the main backend while the browser launches and the first files compile: a cold start
     // (PGlite) can take longer than the 20 s a test command may wait on a loaded machine.
-    serverStart() {
+    serverStart({ config }) {
+      const host = config.hostname ?? 'localhost';
+      pageOrigins = [...new Set([host, 'localhost', '127.0.0.1'])].map((h) => `http://${h}:${config.port}`).join(',');
       main.start().catch(() => undefined);
     },
 
     async serverStop() {
-      await Promise.all([main.dispose(), short.dispose(), chaos.dispose()]);
+      haproxy?.kill('SIGTERM');
+      await Promise.all([main.dispose(), short.dispose(), chaos.dispose(), sec.dispose()]);
       rmSync(widgetDir, { recursive: true, force: true });
+      rmSync(secDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A hash in the format from before the cost was raised: `scrypt$salt$key`, Node's default N = 2^14.
+ * @param {string} password
+ */
+function legacyHash(password) {
+  const salt = randomBytes(16);
+  return `scrypt$${salt.toString('base64')}$${scryptSync(password, salt, 32).toString('base64')}`;
 }

@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../demo/agent/src/main.js';
 import type { AmoiqAgentApp } from '../../demo/agent/src/agent-app.js';
-import { RecordingSocket, backend, newSession, postVisitor, visitorSocket } from './helpers.js';
+import { RecordingSocket, backend, fillAgentLogin, newSession, postVisitor, visitorSocket } from './helpers.js';
 
 /** The agent console against the real backend: login, live list, history, reply, typing. */
 describe('agent console', () => {
@@ -14,18 +14,19 @@ describe('agent console', () => {
   const view = (el: AmoiqAgentApp) => root(el).querySelector('amoiq-agent-conversation')!.shadowRoot!;
 
   async function loggedIn() {
-    const { url } = await backend();
+    const { url, agent } = await backend();
     const el = await fixture<AmoiqAgentApp>(html`<amoiq-agent-app api-base=${url}></amoiq-agent-app>`);
     await expect(el).to.be.accessible();
+    fillAgentLogin(root(el), agent);
     root(el).querySelector<HTMLButtonElement>('form button')!.click();
     await waitUntil(() => root(el).querySelector('.status')?.textContent === 'Live', 'console did not go live', { timeout: 5000 });
     return el;
   }
 
   it('rejects wrong credentials with an alert', async () => {
-    const { url } = await backend();
+    const { url, agent } = await backend();
     const el = await fixture<AmoiqAgentApp>(html`<amoiq-agent-app api-base=${url}></amoiq-agent-app>`);
-    root(el).querySelector<HTMLInputElement>('input[name=password]')!.value = 'wrong';
+    fillAgentLogin(root(el), { email: agent.email, password: 'wrong' });
     root(el).querySelector<HTMLButtonElement>('form button')!.click();
     await waitUntil(() => root(el).querySelector('[role=alert]'), 'no alert', { timeout: 5000 });
     expect(root(el).querySelector('[role=alert]')!.textContent).to.contain('Wrong email or password');

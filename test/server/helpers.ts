@@ -134,12 +134,26 @@ export async function postVisitor(session: Session, text: string, clientId = new
   });
 }
 
-/** Logs an agent in (demo by default) and returns the token. */
-export async function agentToken(tenant?: TenantInfo): Promise<string> {
+const agentTokens = new Map<string, Promise<string>>();
+
+/**
+ * Logs an agent in (demo by default) and returns the token. One login per agent and test file:
+ * a password check costs about half a second of scrypt at OWASP's cost, and tokens survive
+ * restarts. `fresh` logs in again (a token the test may revoke).
+ */
+export async function agentToken(tenant?: TenantInfo, { fresh = false }: { fresh?: boolean } = {}): Promise<string> {
   const info = tenant ?? (await backend());
-  const res = await api('/api/agent/login', { body: info.agent });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
-  return res.body.token;
+  const key = `${info.agent.email}\n${info.agent.password}`;
+  const cached = agentTokens.get(key);
+  if (cached && !fresh) return cached;
+  const login = (async () => {
+    const res = await api('/api/agent/login', { body: info.agent });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+    return res.body.token as string;
+  })();
+  agentTokens.set(key, login);
+  login.catch(() => agentTokens.delete(key));
+  return login;
 }
 
 /** A correctly signed visitor token that expired a minute ago. */
@@ -228,12 +242,27 @@ export interface RawAnswer {
 const toBase64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
 
 /**
+ * Which server a raw request goes to: the main test instance, the security instance (default CORS,
+ * low limits: test/server/secure-*.test.ts) or the HAProxy in front of the latter.
+ */
+export type RawTarget = 'main' | 'sec' | 'proxy';
+
+/** How raw requests are sent: one after the other, and how long each may take (3 s). */
+export interface RawOptions {
+  sequential?: boolean;
+  /** Given, the requests run as a plugin job (see serverJob), so together they may take longer than 20 s. */
+  timeoutMs?: number;
+}
+
+/**
  * Sends raw HTTP/1.1 requests from Node, one TCP connection each: the way to send what a browser
  * may not (any `Origin`, `X-Forwarded-For`, broken headers).
  */
-export function rawHttp(requests: Array<string | Uint8Array>): Promise<RawAnswer[]> {
+export function rawHttp(requests: Array<string | Uint8Array>, target: RawTarget = 'main', { sequential = false, timeoutMs }: RawOptions = {}): Promise<RawAnswer[]> {
   const encoded = requests.map((r) => ({ data: toBase64(typeof r === 'string' ? new TextEncoder().encode(r) : r) }));
-  return executeServerCommand<RawAnswer[], { requests: typeof encoded }>('backend-raw-http', { requests: encoded }) as Promise<RawAnswer[]>;
+  const payload = { requests: encoded, target, sequential };
+  if (timeoutMs !== undefined) return serverJob<RawAnswer[]>('backend-raw-http', { ...payload, timeoutMs }, 30_000 + requests.length * timeoutMs);
+  return executeServerCommand<RawAnswer[], typeof payload>('backend-raw-http', payload) as Promise<RawAnswer[]>;
 }
 
 export interface NodeRequest {
@@ -265,8 +294,12 @@ export function requestText({ method, path, headers = {}, body, origin, ip, auth
 }
 
 /** Sends requests from Node and parses JSON answers. */
-export async function fromNode(requests: NodeRequest[]): Promise<Array<{ status: number; headers: Record<string, string>; body: any }>> {
-  const answers = await rawHttp(requests.map(requestText));
+export async function fromNode(
+  requests: NodeRequest[],
+  target: RawTarget = 'main',
+  options: RawOptions = {},
+): Promise<Array<{ status: number; headers: Record<string, string>; body: any }>> {
+  const answers = await rawHttp(requests.map(requestText), target, options);
   return answers.map((a) => {
     let body: any = a.body;
     try {
@@ -304,9 +337,13 @@ export async function userToken(
   return new SignJWT({ ...claims }).setProtectedHeader({ alg }).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(secret));
 }
 
-/** demo/server/tenants.json: the demo tenant's identity secret (a demo value, documented). */
-export const DEMO_IDENTITY_SECRET = 'demo_identity_secret_change_me_7f3a9c1e5b';
-export const ACME_IDENTITY_SECRET = 'acme_identity_secret_5d2b8e0f4a91c6';
+/**
+ * The identity secrets the test instances get from the environment (`IDENTITY_SECRET_DEMO`,
+ * `IDENTITY_SECRET_ACME`, set by test/plugins/backend.mjs, which holds the same two values). Test
+ * values: no identity secret is kept in the repository's tenants file.
+ */
+export const DEMO_IDENTITY_SECRET = 'test-identity-secret-demo-2f9c41';
+export const ACME_IDENTITY_SECRET = 'test-identity-secret-acme-8d03b7';
 
 /** Uploads a file as a visitor (raw body, `Content-Type` = the file's type). */
 export async function uploadVisitor(session: Session, name: string, body: BodyInit, type: string) {
@@ -344,4 +381,32 @@ export interface UploadProbeAnswer {
 /** Streams a large upload from Node (see `backend-upload-probe` in test/plugins/backend.mjs). */
 export function uploadProbe(args: { path: string; headers: Record<string, string>; sendBytes: number; declaredLength?: number; chunked?: boolean }) {
   return executeServerCommand<UploadProbeAnswer, typeof args>('backend-upload-probe', args) as Promise<UploadProbeAnswer>;
+}
+
+/**
+ * Types an agent's e-mail and password into the agent console's login form (`root`: the
+ * `<amoiq-agent-app>` shadow root). Tests get the credentials from the plugin; only the demo
+ * build of the console pre-fills anything.
+ */
+export function fillAgentLogin(root: ShadowRoot, agent: { email: string; password: string }) {
+  root.querySelector<HTMLInputElement>('input[name=email]')!.value = agent.email;
+  root.querySelector<HTMLInputElement>('input[name=password]')!.value = agent.password;
+}
+
+/**
+ * Runs a plugin command that may take longer than the 20 s a command may wait (a cold start, a
+ * restart, a flood, a build): the plugin answers `{ job }` at once and this polls until it is done.
+ */
+export async function serverJob<T>(command: string, payload: Record<string, unknown> = {}, timeoutMs = 120_000): Promise<T> {
+  const { job } = (await executeServerCommand(command, { ...payload, job: true })) as { job: number };
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const state = (await executeServerCommand('backend-job', { id: job })) as { done: boolean; result?: T; error?: string };
+    if (state.done) {
+      if (state.error) throw new Error(`${command}: ${state.error}`);
+      return state.result as T;
+    }
+    if (Date.now() > end) throw new Error(`${command} did not finish in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
