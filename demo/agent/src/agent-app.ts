@@ -7,6 +7,14 @@ import { AgentLive, type LiveStatus } from './live.js';
 import type { Agent, AgentFrame, Conversation, Message } from './types.js';
 
 const STORAGE_KEY = 'amoiq-agent-session';
+
+/**
+ * The demo agent's e-mail address, pre-filled on the login form. Set by demo/agent/vite.config.ts
+ * only in the demo build (`--mode demo`, what `npm start` builds) and the dev server: a production
+ * build carries no demo credentials (the password is generated per installation anyway).
+ */
+declare const __AMOIQ_DEMO_LOGIN__: string | null | undefined;
+const DEMO_LOGIN = typeof __AMOIQ_DEMO_LOGIN__ === 'string' ? __AMOIQ_DEMO_LOGIN__ : '';
 /** A visitor typing indicator without a "stopped" frame (tab closed) expires after this. */
 const TYPING_TIMEOUT_MS = 8000;
 
@@ -107,8 +115,8 @@ export class AmoiqAgentApp extends LitElement {
     return html`
       <form class="login" @submit=${this.handleLogin} aria-labelledby="login-title">
         <h1 id="login-title">Agent console</h1>
-        <label>Email <input name="email" type="email" autocomplete="username" required value="agent@demo.test" /></label>
-        <label>Password <input name="password" type="password" autocomplete="current-password" required value="demo-password" /></label>
+        <label>Email <input name="email" type="email" autocomplete="username" required .value=${DEMO_LOGIN} /></label>
+        <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
         ${this.loginError ? html`<p class="error" role="alert">${this.loginError}</p>` : nothing}
         <button type="submit">Log in</button>
       </form>
@@ -122,7 +130,7 @@ export class AmoiqAgentApp extends LitElement {
         <header class="bar">
           <h1>Agent console · ${session.agent.name}</h1>
           <span class="status ${this.status}" role="status">${statusLabel(this.status)}</span>
-          <button class="link" @click=${this.handleLogout}>Log out</button>
+          <button class="link" @click=${this.handleLogoutClick}>Log out</button>
         </header>
         <div class="main">
           <nav aria-labelledby="conversations-title">
@@ -185,10 +193,24 @@ export class AmoiqAgentApp extends LitElement {
       sessionStorage.setItem(STORAGE_KEY, JSON.stringify(login));
       this.startLive();
     } catch (error) {
-      this.loginError = error instanceof AgentApiError && error.status === 401 ? 'Wrong email or password.' : 'Could not reach the server.';
+      this.loginError =
+        error instanceof AgentApiError && error.status === 401
+          ? 'Wrong email or password.'
+          : error instanceof AgentApiError && error.status === 429
+            ? `Too many attempts. ${error.message}`
+            : 'Could not reach the server.';
     }
   }
 
+  /** The Log out button: ends the session on the server too (every device), then here. */
+  private async handleLogoutClick() {
+    const done = this.api.logout();
+    this.handleLogout();
+    // Best effort: offline, the token still ends when it expires; here it is forgotten at once.
+    await done.catch((error) => console.warn('amoiq agent console: logout failed', error));
+  }
+
+  /** Forgets the session here (after a logout, or when the server refused the token). */
   private handleLogout() {
     this.live?.stop();
     this.live = null;

@@ -61,6 +61,21 @@ export class AgentApi {
     return this.request('POST', '/api/agent/login', { email, password });
   }
 
+  /**
+   * `POST /api/agent/logout`: ends every session of the agent on the server (all its tokens, on
+   * every device). The token is forgotten here at once, so a login meanwhile is not undone.
+   */
+  async logout(): Promise<void> {
+    const token = this.token;
+    this.token = null;
+    if (!token) return;
+    const res = await this.fetchImpl(`${this.baseUrl}/api/agent/logout`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    if (!res.ok) {
+      const json = await res.json().catch(() => null);
+      throw new AgentApiError(res.status, json?.error?.code ?? 'internal', json?.error?.message ?? res.statusText);
+    }
+  }
+
   /** The tenant's conversations, newest activity first. */
   async conversations(): Promise<Conversation[]> {
     const body = await this.request<{ conversations: unknown[] }>('GET', '/api/agent/conversations');
