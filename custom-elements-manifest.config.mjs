@@ -1,4 +1,75 @@
 // Generates custom-elements.json from the JSDoc of src/ (see STYLE.md: the JSDoc is the API).
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import ts from 'typescript';
+
+/**
+ * What the analyzer reads: the element modules (`src/components/<name>/<name>.ts`, one per tag)
+ * and the public event modules (`src/events/*-event.ts`; internal events there are `@internal`,
+ * which the analyzer leaves out). Helpers, styles and render modules are not API.
+ */
+const ELEMENT_MODULES = readdirSync('src/components', { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => `src/components/${d.name}/${d.name}.ts`)
+  .filter((file) => existsSync(file));
+const EVENT_MODULES = readdirSync('src/events')
+  .filter((f) => f.endsWith('-event.ts'))
+  .map((f) => `src/events/${f}`);
+
+/**
+ * The analyzer's globber (globby 11 → fast-glob, asynchronous) returns files "in arbitrary
+ * order" (fast-glob's README): which directory's listing comes back first varies from run to
+ * run, and the manifest's modules come out in that order. That was the "flaky" manifest: now and
+ * then one module (chat-input, chat-header) sat elsewhere in the list, so the text and the
+ * deep-equal check differed although no module was missing. Creating the modules from the
+ * sorted file list makes every run give the same bytes.
+ */
+function overrideModuleCreation({ ts: analyzerTs, globs }) {
+  return [...globs].sort().map((file) => analyzerTs.createSourceFile(file, readFileSync(file, 'utf8'), analyzerTs.ScriptTarget.ES2015, true));
+}
+
+/**
+ * The public CSS custom properties, read from src/styles/tokens.ts: `TOKENS` (name, default, and
+ * the JSDoc comment above each entry as its description) and `DARK_TOKENS` (the dark scheme's
+ * value, if any). That module is the one place they are defined and documented; the plugin below
+ * lists them on `<amoiq-chat>`, where a page sets them, and scripts/check-manifest.js compares
+ * docs/theming.md with them.
+ * @returns {Array<{ name: string, default: string, description: string, dark?: string }>}
+ */
+export function readTokens(file = 'src/styles/tokens.ts') {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const objects = new Map();
+  const visit = (node) => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
+      let init = node.initializer;
+      while (init && (ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = init.expression;
+      if (init && ts.isObjectLiteralExpression(init)) objects.set(node.name.text, init.properties);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  const dark = new Map((objects.get('DARK_TOKENS') ?? []).map((p) => [p.name.text, p.initializer.text]));
+  return (objects.get('TOKENS') ?? []).map((prop) => {
+    const description = ts
+      .getJSDocCommentsAndTags(prop)
+      .map((doc) => ts.getTextOfJSDocComment(doc.comment) ?? '')
+      .join(' ')
+      .trim();
+    const token = { name: prop.name.text, default: prop.initializer.text, description };
+    return dark.has(token.name) ? { ...token, dark: dark.get(token.name) } : token;
+  });
+}
+
+const tokenProperties = {
+  name: 'amoiq-token-properties',
+  packageLinkPhase({ customElementsManifest }) {
+    const tokens = readTokens();
+    for (const mod of customElementsManifest.modules ?? []) {
+      for (const decl of mod.declarations ?? []) {
+        if (decl.tagName === 'amoiq-chat') decl.cssProperties = tokens.map(({ name, default: value, description }) => ({ name, default: value, description }));
+      }
+    }
+  },
+};
 
 /**
  * The analyzer also lists every `dispatchEvent(new SomeEvent())` call as an event without a name;
@@ -16,12 +87,11 @@ const dropUnnamedEvents = {
 };
 
 export default {
-  // Elements and their events: the public element API. Services are documented by their .d.ts.
-  globs: ['src/components/**/*.ts', 'src/events/*.ts'],
-  exclude: ['src/**/*.styles.ts'],
+  globs: [...ELEMENT_MODULES, ...EVENT_MODULES],
   outdir: '.',
   litelement: true,
   dependencies: false,
   packagejson: false,
-  plugins: [dropUnnamedEvents],
+  overrideModuleCreation,
+  plugins: [tokenProperties, dropUnnamedEvents],
 };

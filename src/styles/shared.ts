@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { chatFocusColor, chatFontFamily, chatTextColor } from './tokens.js';
 
 /**
  * Resets and helpers every component adopts. Components read the public custom properties with a
@@ -8,8 +9,8 @@ import { css } from 'lit';
 export const sharedStyles = css`
   :host {
     box-sizing: border-box;
-    font-family: var(--amoiq-chat-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    color: var(--amoiq-chat-text-color, #1a1a1a);
+    font-family: ${chatFontFamily};
+    color: ${chatTextColor};
   }
   *,
   *::before,
@@ -32,7 +33,7 @@ export const sharedStyles = css`
     cursor: pointer;
   }
   :focus-visible {
-    outline: 2px solid var(--amoiq-chat-focus-color, var(--amoiq-chat-accent-color, #0088ff));
+    outline: 2px solid ${chatFocusColor};
     outline-offset: 2px;
   }
   /* Backgrounds vanish in forced-colors mode (Windows High Contrast): give every button an edge. */

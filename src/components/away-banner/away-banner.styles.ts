@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { awayBannerBackground, awayBannerColor, chatDividerColor, chatSpacing } from '../../styles/tokens.js';
 
 export const styles = css`
   :host {
@@ -8,10 +9,10 @@ export const styles = css`
     display: grid;
     gap: 0.5rem;
     padding-block: 0.625rem;
-    padding-inline: calc(var(--amoiq-chat-spacing, 1rem) * 0.75);
-    border-block-end: 1px solid var(--amoiq-chat-border-color, #dde1e6);
-    background: var(--amoiq-away-banner-background, #fff8e1);
-    color: var(--amoiq-away-banner-color, var(--amoiq-chat-text-color, #1a1a1a));
+    padding-inline: calc(${chatSpacing} * 0.75);
+    border-block-end: 1px solid ${chatDividerColor};
+    background: ${awayBannerBackground};
+    color: ${awayBannerColor};
     font-size: 0.875rem;
   }
   p {

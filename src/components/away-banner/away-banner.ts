@@ -20,9 +20,6 @@ import { styles } from './away-banner.styles.js';
  * @csspart email-input - The e-mail field.
  * @csspart submit-button - The button that saves the e-mail.
  * @csspart confirmation - "We'll reply to …", once an e-mail is known.
- *
- * @cssprop [--amoiq-away-banner-background=#fff8e1] - Background of the banner.
- * @cssprop [--amoiq-away-banner-color=var(--amoiq-chat-text-color)] - Text colour of the banner.
  */
 export class AmoiqAwayBanner extends LitElement {
   static override styles = [sharedStyles, formStyles, styles];

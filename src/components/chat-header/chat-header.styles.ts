@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { chatHeaderBackground, chatHeaderColor, chatSpacing } from '../../styles/tokens.js';
 
 export const styles = css`
   :host {
@@ -8,10 +9,10 @@ export const styles = css`
     display: flex;
     align-items: center;
     gap: 0.75rem;
-    padding-block: calc(var(--amoiq-chat-spacing, 1rem) * 0.75);
-    padding-inline: var(--amoiq-chat-spacing, 1rem) calc(var(--amoiq-chat-spacing, 1rem) * 0.75);
-    background: var(--amoiq-chat-header-background, var(--amoiq-chat-accent-color, #0088ff));
-    color: var(--amoiq-chat-header-color, var(--amoiq-chat-on-accent-color, #000));
+    padding-block: calc(${chatSpacing} * 0.75);
+    padding-inline: ${chatSpacing} calc(${chatSpacing} * 0.75);
+    background: ${chatHeaderBackground};
+    color: ${chatHeaderColor};
   }
   .titles {
     flex: 1;

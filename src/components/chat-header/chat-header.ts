@@ -24,9 +24,6 @@ import { closeIcon } from '../../styles/icons.js';
  * @csspart title - The title text.
  * @csspart status - The connection state line ("Online", "Offline – …", or "Online, team away" while no agent is online).
  * @csspart close-button - The close button.
- *
- * @cssprop [--amoiq-chat-header-background=var(--amoiq-chat-accent-color)] - Background of the bar.
- * @cssprop [--amoiq-chat-header-color=var(--amoiq-chat-on-accent-color)] - Text colour of the bar.
  */
 export class AmoiqChatHeader extends LitElement {
   static override styles = [sharedStyles, styles];

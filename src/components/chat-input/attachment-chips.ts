@@ -4,6 +4,7 @@
  * attach button first shows, so it is not in the initial drop-in script.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
+import { chatAccentColor, chatBorderColor, chatDividerColor, chatErrorColor, chatMutedColor, chatTextColor } from '../../styles/tokens.js';
 import type { Strings } from '../../i18n/en.js';
 import { isHttpUrl } from '../../protocol/v1.js';
 import { THUMBNAIL_TYPES, formatSize } from './attachment-limits.js';
@@ -91,12 +92,12 @@ export const styles = css`
     min-inline-size: 0;
     padding-block: 0.25rem;
     padding-inline: 0.375rem 0.125rem;
-    border: 1px solid var(--amoiq-chat-border-color, #8d949e);
+    border: 1px solid ${chatBorderColor};
     border-radius: 0.5rem;
     font-size: 0.8125rem;
   }
   .chip.failed {
-    border-color: var(--amoiq-chat-error-color, #b3261e);
+    border-color: ${chatErrorColor};
   }
   .thumb,
   .file-icon {
@@ -111,8 +112,8 @@ export const styles = css`
     place-items: center;
     font-size: 0.625rem;
     font-weight: 700;
-    background: var(--amoiq-chat-border-color, #dde1e6);
-    color: var(--amoiq-chat-text-color, #1a1a1a);
+    background: ${chatDividerColor};
+    color: ${chatTextColor};
   }
   .info {
     display: grid;
@@ -125,18 +126,18 @@ export const styles = css`
     white-space: nowrap;
   }
   .size {
-    color: var(--amoiq-chat-muted-color, #555);
+    color: ${chatMutedColor};
     font-size: 0.75rem;
   }
   .error {
-    color: var(--amoiq-chat-error-color, #b3261e);
+    color: ${chatErrorColor};
     font-size: 0.75rem;
     font-weight: 600;
   }
   progress {
     inline-size: 100%;
     block-size: 0.375rem;
-    accent-color: var(--amoiq-chat-accent-color, #0088ff);
+    accent-color: ${chatAccentColor};
   }
   .chip-button {
     display: inline-grid;

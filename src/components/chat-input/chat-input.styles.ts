@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { chatAccentColor, chatBorderColor, chatDividerColor, chatErrorColor, chatInputBackground, chatInputRadius, chatMutedColor, chatOnAccentColor, chatSpacing, chatTextColor } from '../../styles/tokens.js';
 
 export const styles = css`
   :host {
@@ -9,9 +10,9 @@ export const styles = css`
     flex-wrap: wrap;
     align-items: flex-end;
     gap: 0.5rem;
-    padding: calc(var(--amoiq-chat-spacing, 1rem) * 0.625);
-    border-block-start: 1px solid var(--amoiq-chat-border-color, #dde1e6);
-    background: var(--amoiq-chat-input-background, var(--amoiq-chat-surface-color, #fff));
+    padding: calc(${chatSpacing} * 0.625);
+    border-block-start: 1px solid ${chatDividerColor};
+    background: ${chatInputBackground};
   }
   textarea {
     flex: 1;
@@ -26,8 +27,8 @@ export const styles = css`
     padding-block: 0.5rem;
     padding-inline: 0.75rem;
     text-align: start;
-    border: 1px solid var(--amoiq-chat-border-color, #8d949e);
-    border-radius: var(--amoiq-chat-input-radius, 1.25rem);
+    border: 1px solid ${chatBorderColor};
+    border-radius: ${chatInputRadius};
     color: inherit;
     background: transparent;
     field-sizing: content;
@@ -39,18 +40,18 @@ export const styles = css`
     height: 2.5rem;
     border: 0;
     border-radius: 50%;
-    background: var(--amoiq-chat-accent-color, #0088ff);
-    color: var(--amoiq-chat-on-accent-color, #000);
+    background: ${chatAccentColor};
+    color: ${chatOnAccentColor};
   }
   .counter {
     order: -1;
     flex-basis: 100%;
     text-align: end;
     font-size: 0.75rem;
-    color: var(--amoiq-chat-muted-color, #555);
+    color: ${chatMutedColor};
   }
   .counter.limit {
-    color: var(--amoiq-chat-error-color, #b3261e);
+    color: ${chatErrorColor};
     font-weight: 600;
   }
   /* The arrow points where the text goes. */
@@ -72,12 +73,12 @@ export const styles = css`
     border: 0;
     border-radius: 50%;
     background: transparent;
-    color: var(--amoiq-chat-muted-color, #555);
+    color: ${chatMutedColor};
   }
   .attach:hover,
   .emoji-toggle:hover,
   .emoji-toggle[aria-expanded='true'] {
-    color: var(--amoiq-chat-text-color, #1a1a1a);
+    color: ${chatTextColor};
     background: color-mix(in srgb, currentColor 12%, transparent);
   }
   /* Why a picked file was refused (the chips themselves load with attachment-chips.ts). */
@@ -86,7 +87,7 @@ export const styles = css`
     flex-basis: 100%;
     margin: 0;
     font-size: 0.8125rem;
-    color: var(--amoiq-chat-error-color, #b3261e);
+    color: ${chatErrorColor};
   }
   @media (forced-colors: active) {
     .refusal {

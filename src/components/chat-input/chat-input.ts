@@ -47,9 +47,6 @@ const COUNTER_FROM = 0.9;
  * @csspart attachment-remove - The button that cancels an upload or removes a staged file.
  * @csspart attachment-retry - The button that uploads a failed file again.
  * @csspart attachment-error - The message saying why a file was refused.
- *
- * @cssprop [--amoiq-chat-input-background=var(--amoiq-chat-surface-color, #fff)] - Bar background.
- * @cssprop [--amoiq-chat-input-radius=1.25rem] - Corner radius of the text box.
  */
 export class AmoiqChatInput extends LitElement {
   static override styles = [sharedStyles, styles];

@@ -1,49 +1,56 @@
-import { css, unsafeCSS } from 'lit';
+import { css } from 'lit';
+import {
+  chatAccentColor,
+  chatBadgeBackground,
+  chatBadgeColor,
+  chatFontSize,
+  chatHeight,
+  chatLauncherShadow,
+  chatLauncherSize,
+  chatOffset,
+  chatOnAccentColor,
+  chatRadius,
+  chatShadow,
+  chatSurfaceColor,
+  chatTextColor,
+  chatWidth,
+  chatZIndex,
+  darkTheme,
+} from '../../styles/tokens.js';
 
-/** The offset from one viewport edge, plus the device's safe area (notches, home indicators). */
-const edge = (side: 'top' | 'right' | 'bottom' | 'left') =>
-  unsafeCSS(`calc(var(--amoiq-chat-offset, 1.25rem) + env(safe-area-inset-${side}, 0px))`);
-
-/** The dark colour scheme, as the public custom properties the components read. */
-const darkTokens = unsafeCSS(`
-  color-scheme: dark;
-  --amoiq-chat-surface-color: #1f2125;
-  --amoiq-chat-text-color: #e8eaed;
-  --amoiq-chat-muted-color: #b4b9c0;
-  --amoiq-chat-border-color: #80868e;
-  --amoiq-chat-error-color: #f2b8b5;
-  --amoiq-chat-input-background: #1f2125;
-  --amoiq-message-list-background: #1f2125;
-  --amoiq-message-list-incoming-background: #33363b;
-  --amoiq-message-list-incoming-color: #e8eaed;
-  --amoiq-away-banner-background: #3b3424;
-`);
+/** The offset from each viewport edge, plus the device's safe area (notches, home indicators). */
+const edge = {
+  top: css`calc(${chatOffset} + env(safe-area-inset-top, 0px))`,
+  right: css`calc(${chatOffset} + env(safe-area-inset-right, 0px))`,
+  bottom: css`calc(${chatOffset} + env(safe-area-inset-bottom, 0px))`,
+  left: css`calc(${chatOffset} + env(safe-area-inset-left, 0px))`,
+};
 
 export const styles = css`
   :host {
     position: fixed;
-    z-index: var(--amoiq-chat-z-index, 2147483000);
-    inset: auto ${edge('right')} ${edge('bottom')} auto;
-    font-size: var(--amoiq-chat-font-size, 1rem);
+    z-index: ${chatZIndex};
+    inset: auto ${edge.right} ${edge.bottom} auto;
+    font-size: ${chatFontSize};
     line-height: 1.4;
   }
   /* Position is physical (where the site owner put it); only the inside mirrors for RTL. */
   :host([position='bottom-left']) {
-    inset: auto auto ${edge('bottom')} ${edge('left')};
+    inset: auto auto ${edge.bottom} ${edge.left};
   }
   :host([position='top-right']) {
-    inset: ${edge('top')} ${edge('right')} auto auto;
+    inset: ${edge.top} ${edge.right} auto auto;
   }
   :host([position='top-left']) {
-    inset: ${edge('top')} auto auto ${edge('left')};
+    inset: ${edge.top} auto auto ${edge.left};
   }
-  /* Dark tokens sit on :host, so values the page sets on amoiq-chat still win. */
+  /* The dark scheme sits on :host, so values the page sets on amoiq-chat still win. */
   :host([theme='dark']) {
-    ${darkTokens}
+    ${darkTheme}
   }
   @media (prefers-color-scheme: dark) {
     :host([theme='auto']) {
-      ${darkTokens}
+      ${darkTheme}
     }
   }
   .base {
@@ -67,15 +74,15 @@ export const styles = css`
     /* header, away banner (when shown), message list, message box (or form, or closed bar) */
     grid-template-rows: auto auto minmax(0, 1fr) auto;
     grid-template-columns: minmax(0, 1fr);
-    width: var(--amoiq-chat-width, 350px);
-    height: var(--amoiq-chat-height, 550px);
-    max-width: calc(100vw - 2 * var(--amoiq-chat-offset, 1.25rem));
+    width: ${chatWidth};
+    height: ${chatHeight};
+    max-width: calc(100vw - 2 * ${chatOffset});
     max-height: calc(100dvh - 6rem);
     overflow: hidden;
-    border-radius: var(--amoiq-chat-radius, 1rem);
-    background: var(--amoiq-chat-surface-color, #fff);
-    color: var(--amoiq-chat-text-color, #1a1a1a);
-    box-shadow: var(--amoiq-chat-shadow, 0 12px 40px rgb(0 0 0 / 0.22));
+    border-radius: ${chatRadius};
+    background: ${chatSurfaceColor};
+    color: ${chatTextColor};
+    box-shadow: ${chatShadow};
     animation: amoiq-chat-open 160ms ease-out;
   }
   .panel[hidden] {
@@ -104,10 +111,10 @@ export const styles = css`
     place-items: center;
     margin: 0.5rem;
     padding: 1rem;
-    border: 3px dashed var(--amoiq-chat-accent-color, #0088ff);
-    border-radius: calc(var(--amoiq-chat-radius, 1rem) - 0.25rem);
-    background: var(--amoiq-chat-surface-color, #fff);
-    color: var(--amoiq-chat-text-color, #1a1a1a);
+    border: 3px dashed ${chatAccentColor};
+    border-radius: calc(${chatRadius} - 0.25rem);
+    background: ${chatSurfaceColor};
+    color: ${chatTextColor};
     font-weight: 600;
     text-align: center;
     pointer-events: none;
@@ -127,13 +134,13 @@ export const styles = css`
     position: relative;
     display: inline-grid;
     place-items: center;
-    width: var(--amoiq-chat-launcher-size, 3.5rem);
-    height: var(--amoiq-chat-launcher-size, 3.5rem);
+    width: ${chatLauncherSize};
+    height: ${chatLauncherSize};
     border: 0;
     border-radius: 50%;
-    background: var(--amoiq-chat-accent-color, #0088ff);
-    color: var(--amoiq-chat-on-accent-color, #000);
-    box-shadow: var(--amoiq-chat-shadow, 0 6px 20px rgb(0 0 0 / 0.25));
+    background: ${chatAccentColor};
+    color: ${chatOnAccentColor};
+    box-shadow: ${chatLauncherShadow};
     transition: transform 120ms ease;
   }
   .launcher:hover {
@@ -152,9 +159,9 @@ export const styles = css`
     block-size: 1.375rem;
     padding-inline: 0.3rem;
     border-radius: 0.6875rem;
-    border: 2px solid var(--amoiq-chat-surface-color, #fff);
-    background: var(--amoiq-chat-badge-background, #d93025);
-    color: var(--amoiq-chat-badge-color, #fff);
+    border: 2px solid ${chatSurfaceColor};
+    background: ${chatBadgeBackground};
+    color: ${chatBadgeColor};
     font-size: 0.75rem;
     font-weight: 700;
     line-height: 1.125rem;

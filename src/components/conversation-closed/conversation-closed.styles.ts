@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { chatDividerColor, chatMutedColor, chatSpacing, chatSurfaceColor } from '../../styles/tokens.js';
 
 export const styles = css`
   :host {
@@ -8,14 +9,14 @@ export const styles = css`
     display: grid;
     justify-items: center;
     gap: 0.5rem;
-    padding: calc(var(--amoiq-chat-spacing, 1rem) * 0.75);
-    border-block-start: 1px solid var(--amoiq-chat-border-color, #dde1e6);
-    background: var(--amoiq-chat-surface-color, #fff);
+    padding: calc(${chatSpacing} * 0.75);
+    border-block-start: 1px solid ${chatDividerColor};
+    background: ${chatSurfaceColor};
     text-align: center;
   }
   p {
     margin: 0;
     font-size: 0.875rem;
-    color: var(--amoiq-chat-muted-color, #555);
+    color: ${chatMutedColor};
   }
 `;

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { chatAccentColor, chatBorderColor, chatFontFamily, chatMutedColor, chatRadius, chatShadow, emojiPickerBackground, emojiPickerSize } from '../../styles/tokens.js';
 
 export const styles = css`
   :host {
@@ -10,10 +11,10 @@ export const styles = css`
     max-block-size: min(20rem, 60vh);
     max-inline-size: 100%;
     inline-size: max-content;
-    border: 1px solid var(--amoiq-chat-border-color, #8d949e);
-    border-radius: calc(var(--amoiq-chat-radius, 1rem) * 0.75);
-    background: var(--amoiq-emoji-picker-background, var(--amoiq-chat-surface-color, #fff));
-    box-shadow: var(--amoiq-chat-shadow, 0 12px 40px rgb(0 0 0 / 0.22));
+    border: 1px solid ${chatBorderColor};
+    border-radius: calc(${chatRadius} * 0.75);
+    background: ${emojiPickerBackground};
+    box-shadow: ${chatShadow};
     overflow: hidden;
     animation: rise 0.15s ease-out;
   }
@@ -28,20 +29,20 @@ export const styles = css`
     flex-wrap: wrap;
     gap: 0.125rem;
     padding: 0.25rem;
-    border-block-end: 1px solid var(--amoiq-chat-border-color, #8d949e);
+    border-block-end: 1px solid ${chatBorderColor};
   }
   .tab,
   .emoji {
     display: inline-grid;
     place-items: center;
-    inline-size: var(--amoiq-emoji-picker-size, 2.25rem);
-    block-size: var(--amoiq-emoji-picker-size, 2.25rem);
+    inline-size: ${emojiPickerSize};
+    block-size: ${emojiPickerSize};
     padding: 0;
     border: 0;
     border-radius: 0.5rem;
     background: transparent;
     color: inherit;
-    font-family: 'Apple Color Emoji', 'Segoe UI Emoji', 'Noto Color Emoji', var(--amoiq-chat-font-family, system-ui), sans-serif;
+    font-family: 'Apple Color Emoji', 'Segoe UI Emoji', 'Noto Color Emoji', ${chatFontFamily};
     font-size: 1.375rem;
     line-height: 1;
   }
@@ -51,7 +52,7 @@ export const styles = css`
     border-end-end-radius: 0;
   }
   .tab[aria-selected='true'] {
-    border-block-end-color: var(--amoiq-chat-accent-color, #0088ff);
+    border-block-end-color: ${chatAccentColor};
   }
   .tab:hover,
   .emoji:hover {
@@ -67,7 +68,7 @@ export const styles = css`
     padding-inline: 0.5rem;
     font-size: 0.8125rem;
     font-weight: 600;
-    color: var(--amoiq-chat-muted-color, #555);
+    color: ${chatMutedColor};
   }
   .grid {
     overflow: auto;
@@ -83,10 +84,10 @@ export const styles = css`
     margin: 0;
     padding-block: 0.375rem;
     padding-inline: 0.5rem;
-    border-block-start: 1px solid var(--amoiq-chat-border-color, #8d949e);
+    border-block-start: 1px solid ${chatBorderColor};
     font-size: 0.75rem;
-    color: var(--amoiq-chat-muted-color, #555);
-    max-inline-size: calc(var(--amoiq-emoji-picker-size, 2.25rem) * 8 + 1.5rem);
+    color: ${chatMutedColor};
+    max-inline-size: calc(${emojiPickerSize} * 8 + 1.5rem);
   }
   @media (forced-colors: active) {
     .base {

@@ -42,9 +42,6 @@ export interface EmojiPickerStrings {
  * @csspart grid - The grid of emoji.
  * @csspart emoji - One emoji button.
  * @csspart hint - The line about the system's own emoji picker.
- *
- * @cssprop [--amoiq-emoji-picker-background=var(--amoiq-chat-surface-color, #fff)] - Picker background.
- * @cssprop [--amoiq-emoji-picker-size=2.25rem] - Size of one emoji button.
  */
 export class AmoiqEmojiPicker extends LitElement {
   static override styles = [sharedStyles, styles];

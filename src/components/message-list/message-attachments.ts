@@ -6,6 +6,7 @@
  * attachments shows, so it is not in the initial drop-in script.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
+import { chatDividerColor, chatSurfaceColor, messageListIncomingBackground, messageListIncomingColor } from '../../styles/tokens.js';
 import type { Strings } from '../../i18n/en.js';
 import { isHttpUrl, type Attachment } from '../../protocol/v1.js';
 import { THUMBNAIL_TYPES, formatSize } from '../chat-input/attachment-limits.js';
@@ -68,16 +69,16 @@ export const styles = css`
     /* Large images fill the box; small ones keep their size instead of being blown up. */
     object-fit: scale-down;
     border-radius: 0.5rem;
-    border: 1px solid var(--amoiq-chat-border-color, #e2e5e9);
-    background: var(--amoiq-message-list-incoming-background, #eef1f4);
+    border: 1px solid ${chatDividerColor};
+    background: ${messageListIncomingBackground};
   }
   .attachment.file {
     min-block-size: 2.75rem;
     padding-block: 0.375rem;
     padding-inline: 0.5rem 0.75rem;
-    border: 1px solid var(--amoiq-chat-border-color, #e2e5e9);
-    background: var(--amoiq-message-list-incoming-background, #eef1f4);
-    color: var(--amoiq-message-list-incoming-color, #1a1a1a);
+    border: 1px solid ${chatDividerColor};
+    background: ${messageListIncomingBackground};
+    color: ${messageListIncomingColor};
   }
   .attachment.file:hover .file-name {
     text-decoration: underline;
@@ -91,7 +92,7 @@ export const styles = css`
     border-radius: 0.25rem;
     font-size: 0.625rem;
     font-weight: 700;
-    background: var(--amoiq-chat-surface-color, #fff);
+    background: ${chatSurfaceColor};
   }
   .file-info {
     display: grid;

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { chatAccentColor, chatBubbleRadius, chatDividerColor, chatErrorColor, chatMutedColor, chatOnAccentColor, chatSurfaceColor, chatTextColor, messageListAiColor, messageListAvatarSize, messageListBackground, messageListIncomingBackground, messageListIncomingColor, messageListOutgoingBackground, messageListOutgoingColor } from '../../styles/tokens.js';
 
 /* Logical properties only: in a right-to-left page the visitor's messages sit on the left. */
 export const styles = css`
@@ -8,7 +9,7 @@ export const styles = css`
     position: relative;
     min-block-size: 0;
     overflow: hidden;
-    background: var(--amoiq-message-list-background, var(--amoiq-chat-surface-color, #fff));
+    background: ${messageListBackground};
   }
   :host([hidden]) {
     display: none;
@@ -43,7 +44,7 @@ export const styles = css`
   }
   .message:not(.own, .welcome) {
     /* Later messages of a group line up with the first one, whose avatar takes this space. */
-    padding-inline-start: calc(var(--amoiq-message-list-avatar-size, 1.75rem) + 0.5rem);
+    padding-inline-start: calc(${messageListAvatarSize} + 0.5rem);
   }
   .first .message:not(.own, .welcome) {
     padding-inline-start: 0;
@@ -65,8 +66,8 @@ export const styles = css`
     flex: none;
     display: inline-grid;
     place-items: center;
-    inline-size: var(--amoiq-message-list-avatar-size, 1.75rem);
-    block-size: var(--amoiq-message-list-avatar-size, 1.75rem);
+    inline-size: ${messageListAvatarSize};
+    block-size: ${messageListAvatarSize};
     border-radius: 50%;
     font-size: 0.6875rem;
     font-weight: 600;
@@ -75,7 +76,7 @@ export const styles = css`
     background: hsl(var(--avatar-hue, 210) 55% 34%);
   }
   .avatar.ai {
-    background: var(--amoiq-message-list-ai-color, #6b4eff);
+    background: ${messageListAiColor};
   }
   .avatar svg {
     inline-size: 60%;
@@ -84,22 +85,22 @@ export const styles = css`
   }
   .sender {
     font-size: 0.75rem;
-    color: var(--amoiq-chat-muted-color, #555);
+    color: ${chatMutedColor};
     margin-block-end: 0.125rem;
     margin-inline: 0.25rem;
   }
   .bubble {
     padding: 0.5rem 0.75rem;
-    border-radius: var(--amoiq-chat-bubble-radius, 1rem);
-    background: var(--amoiq-message-list-incoming-background, #eef1f4);
-    color: var(--amoiq-message-list-incoming-color, #1a1a1a);
+    border-radius: ${chatBubbleRadius};
+    background: ${messageListIncomingBackground};
+    color: ${messageListIncomingColor};
     overflow-wrap: anywhere;
     line-height: 1.4;
     max-inline-size: 100%;
   }
   .own .bubble {
-    background: var(--amoiq-message-list-outgoing-background, var(--amoiq-chat-accent-color, #0088ff));
-    color: var(--amoiq-message-list-outgoing-color, var(--amoiq-chat-on-accent-color, #000));
+    background: ${messageListOutgoingBackground};
+    color: ${messageListOutgoingColor};
   }
   .bubble p,
   .bubble ul,
@@ -141,12 +142,12 @@ export const styles = css`
     gap: 0.5rem;
     align-items: center;
     font-size: 0.75rem;
-    color: var(--amoiq-chat-muted-color, #555);
+    color: ${chatMutedColor};
     margin-block-start: 0.125rem;
     margin-inline: 0.25rem;
   }
   .failed {
-    color: var(--amoiq-chat-error-color, #b3261e);
+    color: ${chatErrorColor};
   }
   .status.read {
     display: inline-flex;
@@ -169,7 +170,7 @@ export const styles = css`
   .retry {
     border: 1px solid currentColor;
     background: transparent;
-    color: var(--amoiq-chat-error-color, #b3261e);
+    color: ${chatErrorColor};
     padding: 0.125rem 0.625rem;
   }
   .date-separator {
@@ -178,13 +179,13 @@ export const styles = css`
     gap: 0.75rem;
     padding-block: 0.75rem 0.25rem;
     font-size: 0.75rem;
-    color: var(--amoiq-chat-muted-color, #555);
+    color: ${chatMutedColor};
   }
   .date-separator::before,
   .date-separator::after {
     content: '';
     flex: 1;
-    border-block-start: 1px solid var(--amoiq-chat-border-color, #e2e5e9);
+    border-block-start: 1px solid ${chatDividerColor};
   }
   .notice {
     margin-inline: auto;
@@ -193,7 +194,7 @@ export const styles = css`
     text-align: center;
     font-size: 0.8125rem;
     font-style: italic;
-    color: var(--amoiq-chat-muted-color, #555);
+    color: ${chatMutedColor};
   }
   .notice time {
     font-style: normal;
@@ -206,13 +207,13 @@ export const styles = css`
     margin-block-start: 0.5rem;
   }
   .quick-reply {
-    border: 1px solid var(--amoiq-chat-accent-color, #0088ff);
-    background: var(--amoiq-chat-surface-color, #fff);
-    color: var(--amoiq-chat-text-color, #1a1a1a);
+    border: 1px solid ${chatAccentColor};
+    background: ${chatSurfaceColor};
+    color: ${chatTextColor};
     padding: 0.25rem 0.75rem;
   }
   .quick-reply:hover {
-    background: var(--amoiq-message-list-incoming-background, #eef1f4);
+    background: ${messageListIncomingBackground};
   }
   .loading {
     position: absolute;
@@ -226,8 +227,8 @@ export const styles = css`
     padding: 0.25rem 0.75rem;
     border-radius: 1rem;
     font-size: 0.75rem;
-    color: var(--amoiq-chat-muted-color, #555);
-    background: var(--amoiq-chat-surface-color, #fff);
+    color: ${chatMutedColor};
+    background: ${chatSurfaceColor};
     box-shadow: 0 1px 4px rgb(0 0 0 / 0.15);
   }
   .spinner {
@@ -250,8 +251,8 @@ export const styles = css`
     border: 0;
     padding: 0.375rem 0.875rem;
     font-size: 0.8125rem;
-    background: var(--amoiq-chat-accent-color, #0088ff);
-    color: var(--amoiq-chat-on-accent-color, #000);
+    background: ${chatAccentColor};
+    color: ${chatOnAccentColor};
     box-shadow: 0 2px 8px rgb(0 0 0 / 0.2);
   }
   .typing {
@@ -262,7 +263,7 @@ export const styles = css`
     min-block-size: 1.5rem;
     padding-inline: 1rem;
     font-size: 0.8125rem;
-    color: var(--amoiq-chat-muted-color, #555);
+    color: ${chatMutedColor};
   }
   .dots {
     display: inline-flex;

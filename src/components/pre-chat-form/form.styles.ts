@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { chatAccentColor, chatBorderColor, chatErrorColor, chatOnAccentColor } from '../../styles/tokens.js';
 
 /** Fields, buttons and error lines shared by the pre-chat form and the away banner. */
 export const formStyles = css`
@@ -9,7 +10,7 @@ export const formStyles = css`
     margin-block-end: 0.25rem;
   }
   .mark {
-    color: var(--amoiq-chat-error-color, #b3261e);
+    color: ${chatErrorColor};
     margin-inline-start: 0.125rem;
   }
   input {
@@ -23,17 +24,17 @@ export const formStyles = css`
     font-size: max(16px, 1rem);
     color: inherit;
     background: transparent;
-    border: 1px solid var(--amoiq-chat-border-color, #8d949e);
+    border: 1px solid ${chatBorderColor};
     border-radius: 0.5rem;
   }
   input[aria-invalid='true'] {
-    border-color: var(--amoiq-chat-error-color, #b3261e);
+    border-color: ${chatErrorColor};
     border-width: 2px;
   }
   .error {
     margin-block: 0.25rem 0;
     font-size: 0.8125rem;
-    color: var(--amoiq-chat-error-color, #b3261e);
+    color: ${chatErrorColor};
   }
   .submit {
     min-block-size: 2.5rem;
@@ -43,8 +44,8 @@ export const formStyles = css`
     border: 0;
     border-radius: 1.25rem;
     font-weight: 600;
-    background: var(--amoiq-chat-accent-color, #0088ff);
-    color: var(--amoiq-chat-on-accent-color, #000);
+    background: ${chatAccentColor};
+    color: ${chatOnAccentColor};
   }
   .submit[aria-disabled='true'] {
     opacity: 0.6;

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { chatDividerColor, chatMutedColor, chatSpacing, preChatFormBackground } from '../../styles/tokens.js';
 
 export const styles = css`
   :host {
@@ -7,9 +8,9 @@ export const styles = css`
   .base {
     display: grid;
     gap: 0.75rem;
-    padding: calc(var(--amoiq-chat-spacing, 1rem) * 0.75);
-    border-block-start: 1px solid var(--amoiq-chat-border-color, #dde1e6);
-    background: var(--amoiq-pre-chat-form-background, var(--amoiq-chat-surface-color, #fff));
+    padding: calc(${chatSpacing} * 0.75);
+    border-block-start: 1px solid ${chatDividerColor};
+    background: ${preChatFormBackground};
   }
   h3 {
     margin: 0;
@@ -18,7 +19,7 @@ export const styles = css`
   .intro {
     margin: 0;
     font-size: 0.875rem;
-    color: var(--amoiq-chat-muted-color, #555);
+    color: ${chatMutedColor};
   }
   .submit {
     justify-self: end;

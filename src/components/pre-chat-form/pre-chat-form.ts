@@ -20,8 +20,6 @@ import { styles } from './pre-chat-form.styles.js';
  * @csspart base - The form.
  * @csspart field - One label, input and error line.
  * @csspart submit-button - The submit button.
- *
- * @cssprop [--amoiq-pre-chat-form-background=var(--amoiq-chat-surface-color, #fff)] - Background of the form.
  */
 export class AmoiqPreChatForm extends LitElement {
   static override styles = [sharedStyles, formStyles, styles];
