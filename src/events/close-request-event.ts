@@ -1,6 +1,10 @@
 
 /**
  * Fired by `<amoiq-chat-header>` when the visitor asks to close the panel.
+ *
+ * Internal: it does not leave `<amoiq-chat>`'s shadow root (not composed) and is not part of the
+ * package's API.
+ * @internal
  */
 export class AmoiqCloseRequestEvent extends CustomEvent<Record<string, never>> {
   static readonly eventName = 'amoiq-close-request';

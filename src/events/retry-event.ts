@@ -1,6 +1,10 @@
 
 /**
  * Fired by `<amoiq-message-list>` when the visitor asks to send a failed message again.
+ *
+ * Internal: it does not leave `<amoiq-chat>`'s shadow root (not composed) and is not part of the
+ * package's API.
+ * @internal
  */
 export class AmoiqRetryEvent extends CustomEvent<{ clientId: string }> {
   static readonly eventName = 'amoiq-retry';

@@ -1,5 +1,9 @@
 /**
  * Fired by `<amoiq-emoji-picker>` when the visitor picks an emoji (click, Enter or Space).
+ *
+ * Internal: it does not leave `<amoiq-chat>`'s shadow root (not composed) and is not part of the
+ * package's API.
+ * @internal
  */
 export class AmoiqEmojiSelectEvent extends CustomEvent<{ emoji: string }> {
   static readonly eventName = 'amoiq-emoji-select';
@@ -12,6 +16,10 @@ export class AmoiqEmojiSelectEvent extends CustomEvent<{ emoji: string }> {
 /**
  * Fired by `<amoiq-emoji-picker>` when the visitor presses Escape in it: the owner closes it and
  * returns focus to the button that opened it.
+ *
+ * Internal: it does not leave `<amoiq-chat>`'s shadow root (not composed) and is not part of the
+ * package's API.
+ * @internal
  */
 export class AmoiqEmojiCloseEvent extends CustomEvent<Record<string, never>> {
   static readonly eventName = 'amoiq-emoji-close';
