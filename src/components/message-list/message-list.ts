@@ -11,14 +11,10 @@ import { sharedStyles } from '../../styles/shared.js';
 import { parseMarkdown, renderMarkdown, type Block } from './markdown.js';
 import { avatarHue, buildRows, initials, localeOf, quickRepliesOf, senderName, statusLabel, timeLabel, type ListMessage, type Row } from './rows.js';
 import { noticeText } from './rows.js';
-import { RowWindow } from './windowing.js';
 import { styles } from './message-list.styles.js';
 import { LazyPartController } from '../../controllers/lazy-part-controller.js';
+import { ListScrollController } from '../../controllers/list-scroll-controller.js';
 
-/** Within this many pixels of the bottom the list counts as "at the bottom" and follows new messages. */
-const BOTTOM_SLACK = 48;
-/** Older history is requested when the visitor scrolls within this many pixels of the top. */
-const LOAD_OLDER_AT = 300;
 /** How many recent announcements stay in the live region (older ones are removed silently). */
 const ANNOUNCED = 5;
 
@@ -64,18 +60,6 @@ type MessageRow = Extract<Row, { kind: 'message' }>;
  * @csspart attachments - The files of a message.
  * @csspart attachment - One file: an image thumbnail or a file link, opening the file in a new tab.
  * @csspart attachment-image - The thumbnail of an image file.
- *
- * @cssprop [--amoiq-message-list-background=var(--amoiq-chat-surface-color, #fff)] - List background.
- * @cssprop [--amoiq-message-list-incoming-background=#eef1f4] - Bubble of messages from the other side.
- * @cssprop [--amoiq-message-list-incoming-color=#1a1a1a] - Text of messages from the other side.
- * @cssprop [--amoiq-message-list-outgoing-background=var(--amoiq-chat-accent-color, #0088ff)] - Bubble of the visitor's messages.
- * @cssprop [--amoiq-message-list-outgoing-color=var(--amoiq-chat-on-accent-color, #000)] - Text of the visitor's messages.
- * @cssprop [--amoiq-message-list-avatar-size=1.75rem] - Diameter of avatars.
- * @cssprop [--amoiq-message-list-ai-color=#6b4eff] - Background of the AI mark.
- * @cssprop [--amoiq-chat-bubble-radius=1rem] - Corner radius of bubbles.
- * @cssprop [--amoiq-chat-muted-color=#555] - Secondary text: times, sender names, separators, notices.
- * @cssprop [--amoiq-chat-error-color=#b3261e] - A message that could not be sent.
- * @cssprop [--amoiq-chat-border-color=#e2e5e9] - The lines of date separators.
  */
 export class AmoiqMessageList extends LitElement {
   static override styles = [sharedStyles, styles];
@@ -86,8 +70,6 @@ export class AmoiqMessageList extends LitElement {
   @query('.base') private scroller?: HTMLElement;
   @query('.spacer') private topSpacer?: HTMLElement;
 
-  /** New messages from the other side that arrived while the visitor was scrolled up. */
-  @state() private unseen = 0;
   /** Recent new messages, each announced once by the live region. */
   @state() private announcements: Array<{ key: string; text: string }> = [];
 
@@ -98,32 +80,29 @@ export class AmoiqMessageList extends LitElement {
   private rows: Row[] = [];
   private rowsFor?: { messages: readonly ChatMessage[]; welcome: string; locale: string; day: string };
   private locale = 'en';
-  /** Heights of the rows and which of them to render. */
-  private readonly window = new RowWindow();
-  private first = 0;
-  private last = -1;
-  /** Whether the visitor is at the bottom; the list then follows new messages. */
-  private atBottom = true;
-  /** Set when the next update must end at the bottom (first render, own message, pill). */
-  private jumpToBottom = true;
-  /** Where the update being rendered must leave the scroll position. */
-  private scrollTarget?: 'bottom' | { key: string; offset: number };
+  /** Which rows to render and where each update leaves the scroll position; the pill's count. */
+  private readonly scrolling = new ListScrollController(this, {
+    scroller: () => this.scroller,
+    topSpacer: () => this.topSpacer,
+    oldestKey: () => this.chat.state?.messages[0]?.key,
+    loadOlder: () => {
+      const state = this.chat.state;
+      if (state?.hasOlder && !state.loadingOlder) void this.chat.service?.loadOlder();
+    },
+  });
   /** Quick replies already used: hidden at once, before the sent message comes back. */
   private usedQuickReplies = new Set<string>();
-  /** The oldest message the list asked older history for without scrolling (short content). */
-  private autoLoadedBefore?: string;
   private readonly parsed = new Map<string, Block[]>();
   /** Keys of the own messages whose "Read" / "Delivered" is shown (see markLatestStatuses). */
   private latestRead?: string;
   private latestDelivered?: string;
-  /** Re-renders when the list is shown, hidden or resized: heights and the window depend on it. */
-  private readonly resizeObserver = new ResizeObserver(() => this.requestUpdate());
 
   override render() {
     this.markLatestStatuses();
     const { strings: t, plural } = this.l10n.value;
     const typing = this.chat.state?.typing;
     const loading = this.chat.state?.loadingOlder ?? false;
+    const unseen = this.scrolling.unseen;
     return html`
       <div
         part="base"
@@ -132,30 +111,30 @@ export class AmoiqMessageList extends LitElement {
         aria-live="off"
         aria-label=${t.conversation}
         tabindex="0"
-        @scroll=${this.handleScroll}
+        @scroll=${this.scrolling.handleScroll}
       >
-        <div class="spacer" style=${styleProps({ blockSize: `${this.window.topOf(this.first)}px` })}></div>
+        <div class="spacer" style=${styleProps({ blockSize: `${this.scrolling.spaceBefore}px` })}></div>
         ${repeat(
-          this.rows.slice(this.first, this.last + 1),
+          this.rows.slice(this.scrolling.first, this.scrolling.last + 1),
           (row) => row.key,
           (row) => this.renderRow(row),
         )}
-        <div class="spacer" style=${styleProps({ blockSize: `${this.window.total - this.window.topOf(this.last + 1)}px` })}></div>
+        <div class="spacer" style=${styleProps({ blockSize: `${this.scrolling.spaceAfter}px` })}></div>
       </div>
       ${loading
         ? html`<div part="loading" class="loading" role="status">
             <span class="spinner" aria-hidden="true"></span>${t.loadingOlder}
           </div>`
         : nothing}
-      ${this.unseen > 0 && !this.atBottom
+      ${unseen > 0 && !this.scrolling.atBottom
         ? html`<button
             part="new-messages-pill"
             class="pill"
             type="button"
-            aria-label=${plural(t.newMessagesJump, this.unseen)}
+            aria-label=${plural(t.newMessagesJump, unseen)}
             @click=${this.handlePill}
           >
-            ${plural(t.newMessages, this.unseen)}<span aria-hidden="true">↓</span>
+            ${plural(t.newMessages, unseen)}<span aria-hidden="true">↓</span>
           </button>`
         : nothing}
       <div part="typing" class="typing" aria-live="polite">
@@ -175,43 +154,12 @@ export class AmoiqMessageList extends LitElement {
 
   /** Scrolls to the newest message and clears the new-messages count. */
   scrollToBottom(): void {
-    this.jumpToBottom = true;
-    this.unseen = 0;
-    this.requestUpdate();
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.scroller) this.resizeObserver.observe(this.scroller);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resizeObserver.disconnect();
-  }
-
-  protected override firstUpdated(): void {
-    this.resizeObserver.observe(this.scroller!);
+    this.scrolling.scrollToBottom();
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     this.updateRows();
-    this.placeWindow();
-  }
-
-  protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
-    const scroller = this.scroller!;
-    // Hidden (the panel is closed): nothing has a size; the ResizeObserver calls back when shown.
-    if (!scroller.clientHeight) return;
-    this.applyScrollTarget(scroller);
-    if (this.measureRows(scroller)) {
-      // Real heights differ from the estimates: place the window again around the same row.
-      this.requestUpdate();
-      return;
-    }
-    this.maybeLoadOlderWithoutScroll();
   }
 
   private updateRows(): void {
@@ -225,74 +173,14 @@ export class AmoiqMessageList extends LitElement {
     if (before?.messages === messages && before.welcome === this.welcomeMessage && before.locale === this.locale && before.day === day) return;
     this.rowsFor = { messages, welcome: this.welcomeMessage, locale: this.locale, day };
     this.rows = buildRows(messages, this.welcomeMessage, this.locale, now);
-    this.window.setKeys(this.rows.map((r) => r.key));
+    this.scrolling.setKeys(this.rows.map((r) => r.key));
     if (before && before.messages !== messages) this.trackChanges(before.messages as readonly ListMessage[], messages);
-  }
-
-  /**
-   * Chooses the rows to render and where the scroll position must end: at the bottom, or with the
-   * first visible message exactly where it is now (whatever was added or measured above it).
-   */
-  private placeWindow(): void {
-    const scroller = this.scroller;
-    const view = scroller?.clientHeight || 800;
-    if (!scroller || this.jumpToBottom || this.atBottom) {
-      this.scrollTarget = 'bottom';
-      this.setRange(this.window.total - view, view);
-      return;
-    }
-    const pad = this.topSpacer?.offsetTop ?? 0;
-    const anchor = this.findAnchor(scroller);
-    const index = anchor ? this.rows.findIndex((r) => r.key === anchor.key) : -1;
-    this.scrollTarget = index >= 0 ? anchor : undefined;
-    const top = index >= 0 ? pad + this.window.topOf(index) - anchor!.offset : scroller.scrollTop;
-    this.setRange(top - pad, view);
-  }
-
-  private setRange(top: number, view: number): void {
-    const { first, last } = this.window.range(top, view);
-    this.first = first;
-    this.last = last;
-  }
-
-  /** The first message row visible at the top, and its distance from the top of the list. */
-  private findAnchor(scroller: HTMLElement): { key: string; offset: number } | undefined {
-    const top = scroller.getBoundingClientRect().top;
-    // Only messages: date separators and the welcome move to the top when older history arrives.
-    for (const el of scroller.querySelectorAll<HTMLElement>(':scope > [data-msg]')) {
-      const box = el.getBoundingClientRect();
-      if (box.bottom > top) return { key: el.dataset.key!, offset: box.top - top };
-    }
-    return undefined;
-  }
-
-  private applyScrollTarget(scroller: HTMLElement): void {
-    const target = this.scrollTarget;
-    if (target === 'bottom') {
-      scroller.scrollTop = scroller.scrollHeight;
-      this.jumpToBottom = false;
-      this.atBottom = true;
-      if (this.unseen) this.unseen = 0;
-    } else if (target) {
-      const el = scroller.querySelector<HTMLElement>(`:scope > [data-key="${CSS.escape(target.key)}"]`);
-      const delta = el ? el.getBoundingClientRect().top - scroller.getBoundingClientRect().top - target.offset : 0;
-      if (Math.abs(delta) >= 0.5) scroller.scrollTop += delta;
-    }
-  }
-
-  /** Records the heights of the rendered rows; true when any differs from what was assumed. */
-  private measureRows(scroller: HTMLElement): boolean {
-    let changed = false;
-    for (const el of scroller.querySelectorAll<HTMLElement>(':scope > [data-key]')) {
-      changed = this.window.measure(el.dataset.key!, el.getBoundingClientRect().height) || changed;
-    }
-    return changed;
   }
 
   /** Sorts what changed between two snapshots: older history, new messages, own messages. */
   private trackChanges(previous: readonly ListMessage[], messages: readonly ListMessage[]): void {
     if (!previous.length) {
-      this.jumpToBottom = true;
+      this.scrolling.followNewest();
       return;
     }
     const newest = previous[previous.length - 1].key;
@@ -306,51 +194,14 @@ export class AmoiqMessageList extends LitElement {
     }
     const added = messages.slice(newestIndex + 1).filter((m) => !known.has(m.key));
     if (!added.length) return;
-    if (added.some((m) => m.sender.type === 'visitor')) {
-      // The visitor's own message: always show it.
-      this.jumpToBottom = true;
-      this.unseen = 0;
-    }
+    // The visitor's own message: always show it.
+    if (added.some((m) => m.sender.type === 'visitor')) this.scrolling.followNewest();
     const incoming = added.filter((m) => m.sender.type !== 'visitor');
     if (!incoming.length) return;
-    if (!this.atBottom && !this.jumpToBottom) this.unseen += incoming.length;
+    this.scrolling.countIncoming(incoming.length);
     const t = this.l10n.value.strings;
     const fresh = incoming.map((m) => ({ key: m.key, text: `${senderName(m.sender, t)}: ${[noticeText(m, t), ...(m.attachments ?? []).map((a) => a.name)].filter(Boolean).join(' ')}` }));
     this.announcements = [...this.announcements, ...fresh].slice(-ANNOUNCED);
-  }
-
-  private handleScroll(): void {
-    this.updateAtBottom();
-    // Move the window with the scroll position.
-    this.requestUpdate();
-    if (this.scroller!.scrollTop < LOAD_OLDER_AT) this.loadOlder();
-  }
-
-  private updateAtBottom(): void {
-    const scroller = this.scroller;
-    if (!scroller) return;
-    const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < BOTTOM_SLACK;
-    if (atBottom === this.atBottom) return;
-    this.atBottom = atBottom;
-    if (atBottom) this.unseen = 0;
-  }
-
-  private loadOlder(): void {
-    const state = this.chat.state;
-    if (state?.hasOlder && !state.loadingOlder) void this.chat.service?.loadOlder();
-  }
-
-  /**
-   * When the history does not fill the list there is nothing to scroll: load older at once (once
-   * per page). Runs once the layout has settled, when the heights are known.
-   */
-  private maybeLoadOlderWithoutScroll(): void {
-    const scroller = this.scroller;
-    const oldest = this.chat.state?.messages[0]?.key;
-    if (!scroller || !oldest || this.autoLoadedBefore === oldest) return;
-    if (scroller.scrollHeight > scroller.clientHeight + LOAD_OLDER_AT) return;
-    this.autoLoadedBefore = oldest;
-    this.loadOlder();
   }
 
   private handlePill(): void {

@@ -26,6 +26,11 @@ export class RowWindow {
     this.dirty = true;
   }
 
+  /** Index of the row with this key, or -1. */
+  indexOf(key: string): number {
+    return this.keys.indexOf(key);
+  }
+
   /** Records the rendered height of a row; returns true when it differs from what was assumed. */
   measure(key: string, height: number): boolean {
     const before = this.heights.get(key);

@@ -1,0 +1,219 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { RowWindow } from '../components/message-list/windowing.js';
+
+/** Within this many pixels of the bottom the list counts as "at the bottom" and follows new messages. */
+const BOTTOM_SLACK = 48;
+/** Older history is requested when the visitor scrolls within this many pixels of the top. */
+const LOAD_OLDER_AT = 300;
+
+/** What {@link ListScrollController} needs from the list it scrolls. */
+export interface ListScrollOptions {
+  /** The scrolling element, once rendered. */
+  scroller: () => HTMLElement | null | undefined;
+  /** The spacer above the rendered rows (its offset is the list's top padding). */
+  topSpacer: () => HTMLElement | null | undefined;
+  /** Key of the oldest message held, if any. */
+  oldestKey: () => string | undefined;
+  /** Asks for the page of history before the oldest message (the host knows whether there is one). */
+  loadOlder: () => void;
+}
+
+/**
+ * The scrolling of a windowed message list: which rows to render ({@link first}..{@link last},
+ * from the heights in {@link window}), and where each update leaves the scroll position. While
+ * the visitor is at the bottom the list follows new messages; scrolled up, the first visible
+ * message stays exactly where it is whatever is added or measured above it, and messages from
+ * the other side are counted in {@link unseen} (the "new messages" pill). Scrolling near the top,
+ * or history too short to scroll, asks for older messages.
+ *
+ * The host renders `rows.slice(first, last + 1)` between two spacers of {@link spaceBefore} and
+ * {@link spaceAfter} pixels, each row with `data-key` (and `data-msg` for messages, the anchors),
+ * and calls {@link handleScroll} on `scroll`.
+ *
+ * @example
+ * private readonly scroll = new ListScrollController(this, { scroller: () => this.scroller, … });
+ * willUpdate() { this.scroll.setKeys(rows.map((r) => r.key)); }
+ */
+export class ListScrollController implements ReactiveController {
+  /** Heights of the rows and which of them to render. */
+  readonly window = new RowWindow();
+  /** First and last row to render. */
+  first = 0;
+  last = -1;
+  /** New messages from the other side that arrived while the visitor was scrolled up. */
+  unseen = 0;
+  /** Whether the visitor is at the bottom; the list then follows new messages. */
+  atBottom = true;
+  /** Set when the next update must end at the bottom (first render, own message, pill). */
+  private jumpToBottom = true;
+  /** Where the update being rendered must leave the scroll position. */
+  private scrollTarget?: 'bottom' | { key: string; offset: number };
+  /** The oldest message the list asked older history for without scrolling (short content). */
+  private autoLoadedBefore?: string;
+  /** Re-renders when the list is shown, hidden or resized: heights and the window depend on it. */
+  private readonly resizeObserver = new ResizeObserver(() => this.host.requestUpdate());
+  private observed?: HTMLElement;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: ListScrollOptions,
+  ) {
+    host.addController(this);
+  }
+
+  /** Pixels above the first rendered row. */
+  get spaceBefore(): number {
+    return this.window.topOf(this.first);
+  }
+
+  /** Pixels below the last rendered row. */
+  get spaceAfter(): number {
+    return this.window.total - this.window.topOf(this.last + 1);
+  }
+
+  /** The rows now in the list, by key, in order (heights already measured are kept). */
+  setKeys(keys: string[]): void {
+    this.window.setKeys(keys);
+  }
+
+  /** The next update ends at the bottom (a first load, the visitor's own message). */
+  followNewest(): void {
+    this.jumpToBottom = true;
+    this.unseen = 0;
+  }
+
+  /** Messages from the other side arrived: counted for the pill unless the list follows them. */
+  countIncoming(n: number): void {
+    if (!this.atBottom && !this.jumpToBottom) this.unseen += n;
+  }
+
+  /** Scrolls to the newest message and clears the new-messages count. */
+  scrollToBottom(): void {
+    this.followNewest();
+    this.host.requestUpdate();
+  }
+
+  hostConnected(): void {
+    this.observe();
+  }
+
+  hostDisconnected(): void {
+    this.resizeObserver.disconnect();
+    this.observed = undefined;
+  }
+
+  /**
+   * Chooses the rows to render and where the scroll position must end: at the bottom, or with the
+   * first visible message exactly where it is now (whatever was added or measured above it).
+   */
+  hostUpdate(): void {
+    const scroller = this.options.scroller();
+    const view = scroller?.clientHeight || 800;
+    if (!scroller || this.jumpToBottom || this.atBottom) {
+      this.scrollTarget = 'bottom';
+      this.setRange(this.window.total - view, view);
+      return;
+    }
+    const pad = this.options.topSpacer()?.offsetTop ?? 0;
+    const anchor = this.findAnchor(scroller);
+    const index = anchor ? this.window.indexOf(anchor.key) : -1;
+    this.scrollTarget = index >= 0 ? anchor : undefined;
+    const top = index >= 0 ? pad + this.window.topOf(index) - anchor!.offset : scroller.scrollTop;
+    this.setRange(top - pad, view);
+  }
+
+  hostUpdated(): void {
+    const scroller = this.options.scroller();
+    if (!scroller) return;
+    this.observe();
+    // Hidden (the panel is closed): nothing has a size; the ResizeObserver calls back when shown.
+    if (!scroller.clientHeight) return;
+    this.applyScrollTarget(scroller);
+    if (this.measureRows(scroller)) {
+      // Real heights differ from the estimates: place the window again around the same row.
+      this.host.requestUpdate();
+      return;
+    }
+    this.maybeLoadOlderWithoutScroll(scroller);
+  }
+
+  /** The list's `scroll` listener. */
+  readonly handleScroll = (): void => {
+    this.updateAtBottom();
+    // Move the window with the scroll position.
+    this.host.requestUpdate();
+    if (this.options.scroller()!.scrollTop < LOAD_OLDER_AT) this.options.loadOlder();
+  };
+
+  /** Observes the scroller once it exists (observing starts with a callback, so only once). */
+  private observe(): void {
+    const scroller = this.options.scroller();
+    if (!scroller || scroller === this.observed) return;
+    this.resizeObserver.observe(scroller);
+    this.observed = scroller;
+  }
+
+  private setRange(top: number, view: number): void {
+    const { first, last } = this.window.range(top, view);
+    this.first = first;
+    this.last = last;
+  }
+
+  /** The first message row visible at the top, and its distance from the top of the list. */
+  private findAnchor(scroller: HTMLElement): { key: string; offset: number } | undefined {
+    const top = scroller.getBoundingClientRect().top;
+    // Only messages: date separators and the welcome move to the top when older history arrives.
+    for (const el of scroller.querySelectorAll<HTMLElement>(':scope > [data-msg]')) {
+      const box = el.getBoundingClientRect();
+      if (box.bottom > top) return { key: el.dataset.key!, offset: box.top - top };
+    }
+    return undefined;
+  }
+
+  private applyScrollTarget(scroller: HTMLElement): void {
+    const target = this.scrollTarget;
+    if (target === 'bottom') {
+      scroller.scrollTop = scroller.scrollHeight;
+      this.jumpToBottom = false;
+      this.atBottom = true;
+      if (this.unseen) {
+        this.unseen = 0;
+        this.host.requestUpdate();
+      }
+    } else if (target) {
+      const el = scroller.querySelector<HTMLElement>(`:scope > [data-key="${CSS.escape(target.key)}"]`);
+      const delta = el ? el.getBoundingClientRect().top - scroller.getBoundingClientRect().top - target.offset : 0;
+      if (Math.abs(delta) >= 0.5) scroller.scrollTop += delta;
+    }
+  }
+
+  /** Records the heights of the rendered rows; true when any differs from what was assumed. */
+  private measureRows(scroller: HTMLElement): boolean {
+    let changed = false;
+    for (const el of scroller.querySelectorAll<HTMLElement>(':scope > [data-key]')) {
+      changed = this.window.measure(el.dataset.key!, el.getBoundingClientRect().height) || changed;
+    }
+    return changed;
+  }
+
+  private updateAtBottom(): void {
+    const scroller = this.options.scroller();
+    if (!scroller) return;
+    const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < BOTTOM_SLACK;
+    if (atBottom === this.atBottom) return;
+    this.atBottom = atBottom;
+    if (atBottom) this.unseen = 0;
+  }
+
+  /**
+   * When the history does not fill the list there is nothing to scroll: load older at once (once
+   * per page). Runs once the layout has settled, when the heights are known.
+   */
+  private maybeLoadOlderWithoutScroll(scroller: HTMLElement): void {
+    const oldest = this.options.oldestKey();
+    if (!oldest || this.autoLoadedBefore === oldest) return;
+    if (scroller.scrollHeight > scroller.clientHeight + LOAD_OLDER_AT) return;
+    this.autoLoadedBefore = oldest;
+    this.options.loadOlder();
+  }
+}
