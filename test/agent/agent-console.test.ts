@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../demo/agent/src/main.js';
 import type { AmoiqAgentApp } from '../../demo/agent/src/agent-app.js';
 import { AgentApi, AgentApiError } from '../../demo/agent/src/api.js';
-import { RecordingSocket, api, backend, fillAgentLogin, newId, newSession, postVisitor, userToken, visitorSocket, type Session } from '../server/helpers.js';
+import { RecordingSocket, agentToken, api, backend, fillAgentLogin, newId, newSession, postVisitor, userToken, visitorSocket, type Session } from '../server/helpers.js';
 
 /**
  * The agent console against the real backend (test/plugins/backend.mjs), for the protocol's
@@ -26,6 +26,16 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     root(el).querySelector<HTMLButtonElement>('form button')!.click();
     await wait(() => root(el).querySelector('.status')?.textContent === 'Live', 'console did not go live');
     return el;
+  }
+
+  /**
+   * What the console calls an anonymous visitor's conversation: "Visitor " and the start of its
+   * opaque reference (agents never see the visitor id). The conversation must have a message.
+   */
+  async function labelOf(session: Session) {
+    const list = await api(`/api/agent/conversations?limit=200`, { auth: await agentToken() });
+    const ref: string = list.body.conversations.find((c: any) => c.id === session.conversationId).visitorRef;
+    return `Visitor ${ref.replace(/^v_/, '').slice(0, 6)}`;
   }
 
   /** The list entry whose text contains `label`. */
@@ -68,7 +78,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     const session = await newSession();
     await postVisitor(session, 'please close me');
     const socket = await visitor(session);
-    const label = session.visitorId.slice(0, 6);
+    const label = await labelOf(session);
     await open(el, label);
     expect(view(el).querySelector('.state')!.textContent).to.equal('Open');
 
@@ -103,7 +113,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     await postVisitor(session, 'one');
     await postVisitor(session, 'two');
     const socket = await visitor(session);
-    const label = session.visitorId.slice(0, 6);
+    const label = await labelOf(session);
     await wait(() => item(el, label)?.querySelector('.count')?.textContent === '2', 'no unread count of 2');
     expect(item(el, label)!.textContent).to.contain('2 unread');
     await expect(el).to.be.accessible();
@@ -132,7 +142,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     const session = await newSession();
     await postVisitor(session, 'first');
     const socket = await visitor(session);
-    const label = session.visitorId.slice(0, 6);
+    const label = await labelOf(session);
     await open(el, label);
     await socket.next((f) => f.type === 'read' && f.reader === 'agent' && f.seq === 1);
 
@@ -156,7 +166,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     const el = await loggedIn();
     const session = await newSession();
     await postVisitor(session, 'hello');
-    await open(el, session.visitorId.slice(0, 6));
+    await open(el, await labelOf(session));
     const input = () => view(el).querySelector<HTMLInputElement>('#quick-reply')!;
     const add = () => view(el).querySelector<HTMLButtonElement>('.add-quick-reply')!;
     const hint = () => view(el).querySelector('.hint')!.textContent!;
@@ -189,7 +199,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     const session = await newSession();
     await postVisitor(session, 'can you help?');
     const socket = await visitor(session);
-    await open(el, session.visitorId.slice(0, 6));
+    await open(el, await labelOf(session));
 
     view(el).querySelector<HTMLInputElement>('#quick-reply')!.focus();
     await sendKeys({ type: 'Yes, please' });
@@ -226,7 +236,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
       body: { conversationId: session.conversationId, clientId: newId(), text: '', attachments: [image.id, text.id] },
     });
     expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
-    await open(el, session.visitorId.slice(0, 6));
+    await open(el, await labelOf(session));
 
     const img = view(el).querySelector<HTMLImageElement>('.attachments a.image img')!;
     expect(img.getAttribute('src')).to.equal(image.url);
@@ -260,7 +270,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     const session = await newSession();
     await postVisitor(session, 'send me something');
     const socket = await visitor(session);
-    await open(el, session.visitorId.slice(0, 6));
+    await open(el, await labelOf(session));
     const conversation = root(el).querySelector('amoiq-agent-conversation')!;
     const input = view(el).querySelector<HTMLInputElement>('#files')!;
     const pick = (file: File) => {
@@ -295,7 +305,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     const el = await loggedIn();
     const session = await newSession();
     await postVisitor(session, 'files please');
-    await open(el, session.visitorId.slice(0, 6));
+    await open(el, await labelOf(session));
     const input = view(el).querySelector<HTMLInputElement>('#files')!;
     const transfer = new DataTransfer();
     for (let i = 1; i <= 6; i++) transfer.items.add(new File([`file ${i}`], `f${i}.txt`, { type: 'text/plain' }));
@@ -336,7 +346,8 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     // A later contact call is announced live.
     const session2 = await newSession();
     await postVisitor(session2, 'anonymous');
-    await wait(() => item(el, session2.visitorId.slice(0, 6)), 'second conversation not listed');
+    const label2 = await labelOf(session2);
+    await wait(() => item(el, label2), 'second conversation not listed');
     await api('/api/chat/contact', { auth: apiKey, session: session2.token, body: { conversationId: session2.conversationId, name: 'Linus' } });
     await wait(() => item(el, 'Linus'), 'contact name not shown in the list');
   });
@@ -361,7 +372,7 @@ describe('agent console: AgentApi against the real backend', () => {
     const { apiKey } = await backend();
     const page = await api(`/api/chat/messages?conversationId=${session.conversationId}`, { auth: apiKey, session: session.token });
     expect(page.body.agentReadSeq).to.equal(2);
-    const listed = (await client.conversations()).find((c) => c.id === session.conversationId)!;
+    const listed = (await client.conversations()).conversations.find((c) => c.id === session.conversationId)!;
     expect(listed.agentReadSeq).to.equal(2);
   });
 

@@ -23,7 +23,7 @@ describe('agent console: frame and object checks', () => {
   };
   const conversation = {
     id: 'c_1',
-    visitorId: 'V_1',
+    visitorRef: 'v_1',
     status: 'closed',
     lastSeq: 3,
     lastMessage: message,

@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../demo/agent/src/main.js';
 import type { AmoiqAgentApp } from '../../demo/agent/src/agent-app.js';
-import { RecordingSocket, backend, fillAgentLogin, newSession, postVisitor, visitorSocket } from './helpers.js';
+import { RecordingSocket, agentToken, api, backend, fillAgentLogin, newSession, postVisitor, visitorSocket } from './helpers.js';
 
 /** The agent console against the real backend: login, live list, history, reply, typing. */
 describe('agent console', () => {
@@ -41,7 +41,11 @@ describe('agent console', () => {
     await waitUntil(() => root(el).querySelector('li .unread'), 'no unread conversation', { timeout: 5000 });
     const first = root(el).querySelector('li')!;
     expect(first.textContent).to.contain('hello from the shop');
-    expect(first.textContent).to.contain(session.visitorId.slice(0, 6));
+    // An opaque reference, never the visitor id (the visitor's bearer secret).
+    const list = await api('/api/agent/conversations', { auth: await agentToken() });
+    const ref: string = list.body.conversations.find((c: any) => c.id === session.conversationId).visitorRef;
+    expect(first.textContent).to.contain(`Visitor ${ref.slice(2, 8)}`);
+    expect(first.textContent).not.to.contain(session.visitorId.slice(0, 6));
     await expect(el).to.be.accessible();
 
     const { url } = await backend();

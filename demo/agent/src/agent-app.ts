@@ -4,7 +4,7 @@ import { nanoid } from 'nanoid';
 import { AgentApi, AgentApiError, type UploadProgress } from './api.js';
 import { conversationTitle, type AgentReplyDetail } from './conversation-view.js';
 import { AgentLive, type LiveStatus } from './live.js';
-import type { Agent, AgentFrame, Conversation, Message } from './types.js';
+import type { Agent, AgentFrame, Conversation, InboxFilter, Message } from './types.js';
 
 const STORAGE_KEY = 'amoiq-agent-session';
 
@@ -68,6 +68,11 @@ export class AmoiqAgentApp extends LitElement {
     }
     .preview { color: #57606a; font-size: 0.85rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .empty { padding: 16px; color: #57606a; }
+    .filters { display: flex; flex-wrap: wrap; gap: 4px; margin: 0 16px 8px; }
+    .filters button { padding: 2px 10px; min-block-size: 28px; font-size: 0.8rem; background: #fff; color: #0b5cad; border: 1px solid #0b5cad; }
+    .filters button[aria-pressed='true'] { background: #0b5cad; color: #fff; }
+    .more { display: block; margin: 12px auto; }
+    .relinked-badge { font-size: 0.7rem; font-weight: 400; padding: 0 6px; border: 1px solid #9a6700; border-radius: 999px; color: #6b4700; margin-inline-start: 6px; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   `;
 
@@ -76,7 +81,12 @@ export class AmoiqAgentApp extends LitElement {
 
   @state() private session: StoredSession | null = readStoredSession();
   @state() private status: LiveStatus = 'offline';
+  /** Every conversation the console knows (inbox pages, frames, the open one); the list shows those matching {@link filter}. */
   @state() private conversations: Conversation[] = [];
+  @state() private filter: InboxFilter = 'all';
+  /** The next inbox page of the current filter, or null when the list has them all. */
+  @state() private nextCursor: string | null = null;
+  @state() private loadingMore = false;
   @state() private unread = new Set<string>();
   @state() private selectedId: string | null = null;
   @state() private messages: Message[] = [];
@@ -87,6 +97,8 @@ export class AmoiqAgentApp extends LitElement {
 
   private readonly api = new AgentApi();
   private live: AgentLive | null = null;
+  /** Counts inbox loads, so an answer for a filter no longer shown is dropped. */
+  private inboxLoads = 0;
   private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Conversation the agent's "typing" signal was sent to, so "stopped" goes to the same one. */
   private typingIn: string | null = null;
@@ -135,11 +147,7 @@ export class AmoiqAgentApp extends LitElement {
         <div class="main">
           <nav aria-labelledby="conversations-title">
             <h2 id="conversations-title">Conversations</h2>
-            ${this.conversations.length === 0
-              ? html`<p class="empty">No conversations yet. Open the demo page and say hello.</p>`
-              : html`<ul>
-                  ${this.conversations.map((c) => this.renderConversationItem(c))}
-                </ul>`}
+            ${this.renderFilters()} ${this.renderList(session.agent.id)}
           </nav>
           <main>
             <amoiq-agent-conversation
@@ -159,6 +167,29 @@ export class AmoiqAgentApp extends LitElement {
     `;
   }
 
+  private renderFilters() {
+    return html`<div class="filters" role="group" aria-label="Show">
+      ${INBOX_FILTERS.map(
+        ([value, label]) =>
+          html`<button type="button" data-filter=${value} aria-pressed=${this.filter === value ? 'true' : 'false'} @click=${() => this.setFilter(value)}>
+            ${label}
+          </button>`,
+      )}
+    </div>`;
+  }
+
+  private renderList(agentId: string) {
+    const shown = this.conversations.filter((c) => matchesFilter(c, this.filter, agentId));
+    return html`${shown.length === 0
+      ? html`<p class="empty">${this.filter === 'all' ? 'No conversations yet. Open the demo page and say hello.' : 'No conversations here.'}</p>`
+      : html`<ul>
+          ${shown.map((c) => this.renderConversationItem(c))}
+        </ul>`}
+    ${this.nextCursor
+      ? html`<button class="secondary more" type="button" ?disabled=${this.loadingMore} @click=${this.loadMore}>Load more</button>`
+      : nothing}`;
+  }
+
   private renderConversationItem(c: Conversation) {
     const count = unreadCount(c);
     // Without read marks (older backend) the console falls back to its own marker.
@@ -169,7 +200,9 @@ export class AmoiqAgentApp extends LitElement {
       <button aria-current=${c.id === this.selectedId ? 'true' : 'false'} @click=${() => this.select(c.id)}>
         <span class="row">
           <span class=${unread ? 'unread' : ''}
-            >${conversationTitle(c)}${closed ? html`<span class="state">Closed</span>` : nothing}${count
+            ><bdi>${conversationTitle(c)}</bdi>${closed ? html`<span class="state">Closed</span>` : nothing}${c.relinkedAt
+              ? html`<span class="relinked-badge" title="Resumed in another browser by fingerprint">Relinked</span>`
+              : nothing}${count
               ? html`<span class="count" aria-hidden="true">${count}</span>`
               : nothing}${unread
               ? html`<span class="visually-hidden"> (${count ? `${count} unread` : 'unread'})</span>`
@@ -177,7 +210,7 @@ export class AmoiqAgentApp extends LitElement {
           >
           <time datetime=${c.updatedAt}>${new Date(c.updatedAt).toLocaleTimeString()}</time>
         </span>
-        <span class="preview">${preview}</span>
+        <span class="preview" dir="auto">${preview}</span>
       </button>
     </li>`;
   }
@@ -217,6 +250,7 @@ export class AmoiqAgentApp extends LitElement {
     sessionStorage.removeItem(STORAGE_KEY);
     this.session = null;
     this.conversations = [];
+    this.nextCursor = null;
     this.messages = [];
     this.selectedId = null;
     this.status = 'offline';
@@ -266,13 +300,45 @@ export class AmoiqAgentApp extends LitElement {
     }
   }
 
+  /** Loads the first inbox page of the current filter (the open conversation stays known). */
   private async refresh() {
+    const load = ++this.inboxLoads;
+    const filter = this.filter;
     try {
-      this.conversations = sortByActivity(await this.api.conversations());
+      const page = await this.api.conversations({ filter, limit: INBOX_PAGE });
+      if (load !== this.inboxLoads) return;
+      const selected = this.conversations.find((c) => c.id === this.selectedId);
+      this.conversations = sortByActivity(mergeConversations(selected ? [selected] : [], page.conversations));
+      this.nextCursor = page.nextCursor;
       if (this.selectedId) await this.loadMessages(this.selectedId, this.messages.at(-1)?.seq ?? 0);
     } catch (error) {
       this.handleApiError(error);
     }
+  }
+
+  /** The next inbox page of the current filter, added below what the list shows. */
+  private async loadMore() {
+    const cursor = this.nextCursor;
+    if (!cursor || this.loadingMore) return;
+    const load = this.inboxLoads;
+    this.loadingMore = true;
+    try {
+      const page = await this.api.conversations({ filter: this.filter, cursor, limit: INBOX_PAGE });
+      if (load !== this.inboxLoads) return;
+      this.conversations = sortByActivity(mergeConversations(this.conversations, page.conversations));
+      this.nextCursor = page.nextCursor;
+    } catch (error) {
+      this.handleApiError(error);
+    } finally {
+      this.loadingMore = false;
+    }
+  }
+
+  private setFilter(filter: InboxFilter) {
+    if (filter === this.filter) return;
+    this.filter = filter;
+    this.nextCursor = null;
+    void this.refresh();
   }
 
   /**
@@ -474,6 +540,44 @@ function previewText(m: Message | null) {
   if (m.text) return m.text;
   const files = m.attachments?.length ?? 0;
   return files ? `${files} attachment${files === 1 ? '' : 's'}` : '';
+}
+
+/** Inbox page size. */
+const INBOX_PAGE = 50;
+
+/** The list's filters and their labels, in the order shown. */
+const INBOX_FILTERS: ReadonlyArray<[InboxFilter, string]> = [
+  ['all', 'All'],
+  ['waiting', 'Waiting for reply'],
+  ['open', 'Open'],
+  ['mine', 'Mine'],
+  ['closed', 'Closed'],
+];
+
+/** The server's filter (docs/protocol.md, Agent endpoints), for conversations that change live. */
+function matchesFilter(c: Conversation, filter: InboxFilter, agentId: string) {
+  switch (filter) {
+    case 'open':
+      return c.status === 'open';
+    case 'waiting':
+      return c.status === 'open' && c.awaitingReply === true;
+    case 'mine':
+      return c.status === 'open' && (c.agentIds ?? []).includes(agentId);
+    case 'closed':
+      return c.status === 'closed';
+    default:
+      return true;
+  }
+}
+
+/** `incoming` replaces what `current` holds of the same id, except newer ones. */
+function mergeConversations(current: Conversation[], incoming: Conversation[]) {
+  const byId = new Map(current.map((c) => [c.id, c]));
+  for (const c of incoming) {
+    const held = byId.get(c.id);
+    if (!held || held.lastSeq <= c.lastSeq) byId.set(c.id, c);
+  }
+  return [...byId.values()];
 }
 
 function sortByActivity(conversations: Conversation[]) {

@@ -1,5 +1,5 @@
 import { checkConversation, checkMessage } from './check.js';
-import type { Attachment, Conversation, Login, Message } from './types.js';
+import type { Attachment, Conversation, ConversationPage, InboxFilter, Login, Message } from './types.js';
 
 /** An error answer of the backend: HTTP status plus the protocol's `{ error: { code, message } }`. */
 export class AgentApiError extends Error {
@@ -76,10 +76,21 @@ export class AgentApi {
     }
   }
 
-  /** The tenant's conversations, newest activity first. */
-  async conversations(): Promise<Conversation[]> {
-    const body = await this.request<{ conversations: unknown[] }>('GET', '/api/agent/conversations');
-    return (Array.isArray(body?.conversations) ? body.conversations : []).flatMap((c) => checkConversation(c) ?? []);
+  /**
+   * One page of the inbox: the tenant's conversations someone wrote in, newest activity first,
+   * filtered (`open`, `waiting` for a reply, `mine`, `closed`, default `all`); pass the page's
+   * `nextCursor` for the next one.
+   */
+  async conversations(query: { filter?: InboxFilter; cursor?: string | null; limit?: number } = {}): Promise<ConversationPage> {
+    const params = new URLSearchParams();
+    if (query.filter) params.set('filter', query.filter);
+    if (query.cursor) params.set('cursor', query.cursor);
+    if (query.limit) params.set('limit', String(query.limit));
+    const body = await this.request<{ conversations: unknown[]; nextCursor?: unknown }>('GET', `/api/agent/conversations${params.toString() ? `?${params}` : ''}`);
+    return {
+      conversations: (Array.isArray(body?.conversations) ? body.conversations : []).flatMap((c) => checkConversation(c) ?? []),
+      nextCursor: typeof body?.nextCursor === 'string' ? body.nextCursor : null,
+    };
   }
 
   /** A page of a conversation's messages (`after` / `before` / `limit`, as in the protocol). */

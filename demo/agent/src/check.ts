@@ -48,13 +48,26 @@ export function checkMessage(v: unknown): Message | null {
 
 /** A conversation, or null when it lacks what every conversation has. */
 export function checkConversation(v: unknown): Conversation | null {
-  if (!isObject(v) || !isString(v.id) || !isString(v.visitorId) || !isSeq(v.lastSeq) || !isString(v.createdAt) || !isString(v.updatedAt)) {
+  if (!isObject(v) || !isString(v.id) || !isString(v.visitorRef) || !isSeq(v.lastSeq) || !isString(v.createdAt) || !isString(v.updatedAt)) {
     warnOnce('conversation', 'ignoring a malformed conversation');
     return null;
   }
   const conversation = { ...v, status: isString(v.status) ? v.status : 'open', lastMessage: v.lastMessage ? checkMessage(v.lastMessage) : null } as Conversation;
   for (const key of ['visitorReadSeq', 'agentReadSeq'] as const) {
     if (v[key] !== undefined && !isSeq(v[key])) {
+      warnOnce(key, `conversation ${v.id}: malformed ${key} left out`);
+      delete conversation[key];
+    }
+  }
+  const optional: Array<[keyof Conversation, (x: unknown) => boolean]> = [
+    ['awaitingReply', (x) => typeof x === 'boolean'],
+    ['agentIds', (x) => Array.isArray(x) && x.every(isString)],
+    ['relinkedAt', isString],
+    ['relinkCount', isSeq],
+    ['startedAt', (x) => x === null || isString(x)],
+  ];
+  for (const [key, ok] of optional) {
+    if (v[key] !== undefined && !ok(v[key])) {
       warnOnce(key, `conversation ${v.id}: malformed ${key} left out`);
       delete conversation[key];
     }

@@ -62,6 +62,7 @@ export class AmoiqAgentConversation extends LitElement {
     .title-row button { margin-inline-start: auto; }
     .meta { color: #57606a; font-size: 0.8rem; }
     .identity { margin: 0; font-size: 0.85rem; }
+    .relinked { margin: 0; padding: 4px 8px; border-inline-start: 3px solid #9a6700; background: #fff8c5; color: #3d2f00; font-size: 0.85rem; }
     .verified { font-weight: 600; color: #1a7f37; }
     .contact { margin: 0; font-size: 0.85rem; display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; }
     .contact-title { margin: 0; font-size: 0.8rem; color: #57606a; }
@@ -196,7 +197,7 @@ export class AmoiqAgentConversation extends LitElement {
     const hasContact = !!(contact?.name || contact?.email || fields.length);
     return html`<div class="head">
       <div class="title-row">
-        <h2>${conversationTitle(c)}</h2>
+        <h2><bdi>${conversationTitle(c)}</bdi></h2>
         <span class="state ${closed ? 'closed' : 'open'}">${closed ? 'Closed' : 'Open'}</span>
         <button class="secondary status-button" type="button" ?disabled=${this.statusPending} @click=${this.handleStatusClick}>
           ${closed ? 'Reopen conversation' : 'Close conversation'}
@@ -204,35 +205,44 @@ export class AmoiqAgentConversation extends LitElement {
       </div>
       ${user
         ? html`<p class="identity">
-            <span class="verified">Verified user</span> ${user.name ?? ''}${user.email ? html` · <a href=${`mailto:${user.email}`}>${user.email}</a>` : nothing}
-            <span class="meta">(id ${user.id})</span>
+            <span class="verified">Verified user</span> <bdi>${user.name ?? ''}</bdi>${user.email
+              ? html` · <a href=${`mailto:${user.email}`}><bdi>${user.email}</bdi></a>`
+              : nothing}
+            <span class="meta">(id <bdi>${user.id}</bdi>)</span>
           </p>`
         : nothing}
       ${hasContact
         ? html`<p class="contact-title" id="contact-title">Contact details (typed by the visitor, not verified)</p>
             <dl class="contact" aria-labelledby="contact-title">
-              ${contact?.name ? html`<dt>Name</dt><dd>${contact.name}</dd>` : nothing}
-              ${contact?.email ? html`<dt>Email</dt><dd><a href=${`mailto:${contact.email}`}>${contact.email}</a></dd>` : nothing}
-              ${fields.map(([key, value]) => html`<dt>${key}</dt><dd>${value}</dd>`)}
+              ${contact?.name ? html`<dt>Name</dt><dd dir="auto">${contact.name}</dd>` : nothing}
+              ${contact?.email ? html`<dt>Email</dt><dd dir="auto"><a href=${`mailto:${contact.email}`}>${contact.email}</a></dd>` : nothing}
+              ${fields.map(([key, value]) => html`<dt>${key}</dt><dd dir="auto">${value}</dd>`)}
             </dl>`
         : nothing}
-      <span class="meta">Conversation ${c.id} · started ${new Date(c.createdAt).toLocaleString()}</span>
+      ${c.relinkedAt
+        ? html`<p class="relinked" role="note">
+            Resumed in another browser by the visitor's fingerprint (${new Date(c.relinkedAt).toLocaleString()}${(c.relinkCount ?? 1) > 1
+              ? `, ${c.relinkCount} times`
+              : ''}): whoever writes now may not be who wrote before. Check before sharing anything personal.
+          </p>`
+        : nothing}
+      <span class="meta">Conversation ${c.id} · visitor ${c.visitorRef} · started ${new Date(c.startedAt ?? c.createdAt).toLocaleString()}</span>
     </div>`;
   }
 
   private renderMessage(m: Message, c: Conversation) {
     const time = new Date(m.createdAt).toLocaleTimeString();
     if (m.sender.type === 'system') {
-      return html`<p class="notice" data-event=${m.event ?? ''}>${noticeText(m)} <span class="visually-hidden">at</span> <time datetime=${m.createdAt}>${time}</time></p>`;
+      return html`<p class="notice" data-event=${m.event ?? ''}>${renderNotice(m)} <span class="visually-hidden">at</span> <time datetime=${m.createdAt}>${time}</time></p>`;
     }
     const ours = m.sender.type === 'agent' || m.sender.type === 'ai';
     const seen = ours && (c.visitorReadSeq ?? 0) >= m.seq;
     return html`<div class="message ${m.sender.type === 'agent' ? 'agent' : m.sender.type}">
-      <span class="who">${senderLabel(m)} · <time datetime=${m.createdAt}>${time}</time></span>
-      ${m.text ? html`<span class="text">${m.text}</span>` : nothing}
+      <span class="who"><bdi>${senderLabel(m)}</bdi> · <time datetime=${m.createdAt}>${time}</time></span>
+      ${m.text ? html`<span class="text" dir="auto">${m.text}</span>` : nothing}
       ${m.attachments?.length ? html`<ul class="attachments" aria-label="Attachments">${m.attachments.map((a) => html`<li>${renderAttachment(a)}</li>`)}</ul>` : nothing}
       ${m.quickReplies?.length
-        ? html`<ul class="chips quick-replies" aria-label="Quick replies offered">${m.quickReplies.map((q) => html`<li class="chip">${q}</li>`)}</ul>`
+        ? html`<ul class="chips quick-replies" aria-label="Quick replies offered">${m.quickReplies.map((q) => html`<li class="chip"><bdi>${q}</bdi></li>`)}</ul>`
         : nothing}
       ${ours ? html`<span class="receipt ${seen ? 'seen' : ''}">${seen ? 'Seen by the visitor' : 'Sent'}</span>` : nothing}
     </div>`;
@@ -437,14 +447,26 @@ export class AmoiqAgentConversation extends LitElement {
   }
 }
 
-/** The name the console uses for a conversation: verified user, then contact, then visitor id. */
+/**
+ * The name the console uses for a conversation: verified user, then contact, then the visitor's
+ * opaque reference. It is text someone else chose: render it isolated (`<bdi>`), so bidi control
+ * characters in it cannot reorder the text around it.
+ */
 export function conversationTitle(c: Conversation): string {
-  return c.user?.name || c.user?.email || c.contact?.name || c.contact?.email || `Visitor ${c.visitorId.slice(0, 6)}…`;
+  return c.user?.name || c.user?.email || c.contact?.name || c.contact?.email || `Visitor ${c.visitorRef.replace(/^v_/, '').slice(0, 6)}…`;
 }
 
 function senderLabel(m: Message) {
   if (m.sender.type === 'visitor') return 'Visitor';
   return m.sender.name ?? (m.sender.type === 'ai' ? 'AI' : 'Agent');
+}
+
+/** {@link noticeText} with the agent's name isolated (`<bdi>`). */
+function renderNotice(m: Message) {
+  const who = m.sender.name;
+  const verb = m.event === 'closed' ? 'closed' : m.event === 'reopened' ? 'reopened' : m.event === 'joined' ? 'joined' : null;
+  if (who && verb) return html`<bdi>${who}</bdi> ${verb} the conversation.`;
+  return html`<bdi>${noticeText(m)}</bdi>`;
 }
 
 /** The console's own text for a known system event; the server's fallback text otherwise. */
@@ -465,7 +487,7 @@ export function noticeText(m: Message): string {
 function renderAttachment(a: Attachment) {
   const label = `${a.name} (${formatSize(a.size)})`;
   // The URL comes from the server; only http(s) is ever made a link.
-  if (!isHttpUrl(a.url)) return html`<span class="file">${label}</span>`;
+  if (!isHttpUrl(a.url)) return html`<span class="file"><bdi>${a.name}</bdi> (${formatSize(a.size)})</span>`;
   if (INLINE_IMAGE_TYPES.has(a.type)) {
     return html`<a class="image" href=${a.url} target="_blank" rel="noopener noreferrer" title=${label}>
       <img src=${a.url} alt=${a.name} loading="lazy" />
@@ -473,7 +495,7 @@ function renderAttachment(a: Attachment) {
     </a>`;
   }
   return html`<a class="file" href=${a.url} target="_blank" rel="noopener noreferrer" download=${a.name}>
-    ${a.name} <span class="file-size">(${formatSize(a.size)})</span>
+    <bdi>${a.name}</bdi> <span class="file-size">(${formatSize(a.size)})</span>
   </a>`;
 }
 

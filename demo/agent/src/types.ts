@@ -18,18 +18,43 @@ export interface Message extends Omit<WireMessage, 'event'> {
 
 export interface Conversation {
   id: string;
-  visitorId: string;
+  /**
+   * An opaque reference to the visitor (stable for a visitor, useless as a credential): agents
+   * never see the visitor id, which is the visitor's bearer secret.
+   */
+  visitorRef: string;
   status: ConversationStatus | string;
   lastSeq: number;
   lastMessage: Message | null;
   createdAt: string;
   updatedAt: string;
+  /** When the visitor first wrote (or left contact details, or uploaded); agents see nothing before. */
+  startedAt?: string | null;
+  /** The newest visitor, agent or AI message is the visitor's. */
+  awaitingReply?: boolean;
+  /** Agents who wrote in it. */
+  agentIds?: string[];
+  /**
+   * Set when the conversation was moved to a new browser by the fingerprint relink: whoever
+   * writes now may not be who wrote before (docs/security.md).
+   */
+  relinkedAt?: string;
+  relinkCount?: number;
   /** The visitor has seen every message up to this seq. */
   visitorReadSeq?: number;
   /** An agent has seen every message up to this seq. */
   agentReadSeq?: number;
   contact?: Contact;
   user?: VerifiedUser;
+}
+
+/** The inbox filters of `GET /api/agent/conversations` (docs/protocol.md, Agent endpoints). */
+export type InboxFilter = 'all' | 'open' | 'waiting' | 'mine' | 'closed';
+
+/** One page of the inbox; `nextCursor` asks for the next one (null: no more). */
+export interface ConversationPage {
+  conversations: Conversation[];
+  nextCursor: string | null;
 }
 
 export interface Agent {
