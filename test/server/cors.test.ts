@@ -72,7 +72,7 @@ describe('CORS', () => {
   });
 
   it('gives the agent API to no browser origin by default, not even a friendly one', async function () {
-    this.timeout(120_000);
+    this.timeout(250_000);
     const { url, passwords } = await secInfo();
     // The security instance has no AGENT_CONSOLE_ORIGINS; this page's origin is a stranger to it.
     const read = (path: string, init?: RequestInit) =>

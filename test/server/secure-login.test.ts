@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { until } from '../helpers/until.js';
 import { serverJob } from './helpers.js';
-import { inspect, login, secInfo } from './secure.js';
+import { inspect, login, secInfo, startSec } from './secure.js';
 
 // Agent login (docs/security.md, "Agent login"): failed attempts are limited per account and per
 // address with growing waits and a lock, password checks run a few at a time so a login flood
@@ -11,6 +11,7 @@ import { inspect, login, secInfo } from './secure.js';
 // default numbers are checked with a controlled clock in test/node/rate-limit.test.mjs.
 
 describe('agent login limits', () => {
+  before(startSec);
   it('makes an account wait longer after each failure, then locks it even for the right password', async function () {
     this.timeout(60_000);
     const { passwords } = await secInfo();

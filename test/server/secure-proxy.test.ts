@@ -11,7 +11,7 @@ import { freshIp, sec, secInfo } from './secure.js';
 describe('client address behind a real proxy (HAProxy)', () => {
   let skip: string | undefined;
   before(async function () {
-    this.timeout(120_000);
+    this.timeout(250_000);
     await secInfo();
     ({ skip } = await serverJob<{ url?: string; skip?: string }>('backend-proxy-start'));
     if (skip) console.warn(`SKIPPED: ${skip}`);

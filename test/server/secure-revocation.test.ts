@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../demo/agent/src/main.js';
 import type { AmoiqAgentApp } from '../../demo/agent/src/agent-app.js';
 import { api, backend, fillAgentLogin } from './helpers.js';
-import { agentGet, applyTenants, baseTenants, freshIp, hashFor, login, sec, secInfo, secSession, socket } from './secure.js';
+import { agentGet, applyTenants, baseTenants, freshIp, hashFor, login, sec, secInfo, secSession, socket, startSec } from './secure.js';
 
 // Revocation (docs/security.md, "Logout and removed agents"): agent tokens carry a token version
 // that logout, a password change and removal from the tenants file bump; tenants and agents
@@ -12,6 +12,7 @@ import { agentGet, applyTenants, baseTenants, freshIp, hashFor, login, sec, secI
 const ws = (url: string, path: string) => `${url.replace(/^http/, 'ws')}${path}`;
 
 describe('agent sessions end', () => {
+  before(startSec);
   after(async function () {
     this.timeout(120_000);
     await applyTenants(await baseTenants(), 'restart');

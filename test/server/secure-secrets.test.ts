@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { serverJob, userToken } from './helpers.js';
-import { applyTenants, baseTenants, freshIp, inspect, login, sec, secInfo } from './secure.js';
+import { applyTenants, baseTenants, freshIp, inspect, login, sec, secInfo, startSec } from './secure.js';
 
 // No secret in the tenants file or any served folder (docs/security.md, "Secrets"): agent
 // passwords are stored only as scrypt hashes (the file may carry a hash; without one a password
@@ -8,6 +8,7 @@ import { applyTenants, baseTenants, freshIp, inspect, login, sec, secInfo } from
 // and the JWT secret live in the environment or the data directory.
 
 describe('secrets out of the tenants file', () => {
+  before(startSec);
   it('ships a tenants file without passwords or identity secrets', async () => {
     // Read from the repository (the test runner serves it), not from the backend, which never does.
     const file = await (await fetch('/demo/server/tenants.json')).json();

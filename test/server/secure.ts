@@ -34,7 +34,16 @@ export interface SecInfo {
 }
 
 /** Starts the security instance if needed (a cold start takes a while) and describes it. */
-export const secInfo = () => serverJob<SecInfo>('backend-sec-info');
+export const secInfo = () => serverJob<SecInfo>('backend-sec-info', {}, 240_000);
+
+/**
+ * A mocha `before` hook that starts the security instance: its first start (PGlite, and the plugin
+ * hashing the test passwords) can take most of a minute on a busy machine, more than a test's time.
+ */
+export function startSec(this: Mocha.Context) {
+  this.timeout(250_000);
+  return secInfo();
+}
 
 /** A copy of the starting tenants, for a test to change. */
 export async function baseTenants(): Promise<SecTenant[]> {
