@@ -308,7 +308,12 @@ export async function createServer(options) {
     // The origin-form target as sent: `//host/path` is a path with an empty segment here, not a
     // host (as `new URL(target, base)` would read it).
     const target = req.url ?? '/';
-    const url = target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
+    let url;
+    try {
+      url = target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
+    } catch {
+      throw new ApiError(400, 'bad_request', 'Malformed request target.');
+    }
     if (handleCors(req, res, url.pathname, consoleOrigins)) return;
     const route = apiRoutes.find((r) => r.pattern.test(url.pathname) && (!r.debug || deps.debugHooks));
     if (route) {
