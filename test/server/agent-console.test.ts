@@ -78,7 +78,8 @@ describe('agent console', () => {
     const reply = await visitor.next((f) => f.type === 'message' && f.message.text === 'Hello from Ada');
     expect(reply.message.sender.name).to.equal('Ada (demo agent)');
     await waitUntil(() => view(el).querySelectorAll('.message').length === 2, 'reply not shown', { timeout: 5000 });
-    expect(view(el).querySelector('textarea')!.value).to.equal('');
+    // The socket may bring the reply before the HTTP answer that clears the composer.
+    await waitUntil(() => view(el).querySelector('textarea')!.value === '', 'composer not cleared after the reply', { timeout: 5000 });
     await expect(el).to.be.accessible();
   });
 });
