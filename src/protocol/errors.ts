@@ -2,47 +2,10 @@ import { isRecord, isString } from './guards.js';
 
 /**
  * Error codes of protocol v1 that a server answers with (docs/protocol.md, Errors), over HTTP
- * (`{ error: { code, message } }`) and as WebSocket `error` frames.
+ * (`{ error: { code, message } }`) and as WebSocket `error` frames, with the HTTP status each has
+ * (used for errors that arrive as frames).
  */
-export const PROTOCOL_ERROR_CODES = [
-  'bad_request',
-  'unauthorized',
-  'invalid_token',
-  'token_expired',
-  'invalid_identity',
-  'forbidden',
-  'origin_not_allowed',
-  'not_found',
-  'method_not_allowed',
-  'conversation_closed',
-  'conflict',
-  'payload_too_large',
-  'unsupported_type',
-  'rate_limited',
-  'internal',
-] as const;
-
-/** A code of {@link PROTOCOL_ERROR_CODES}. */
-export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
-
-/**
- * Codes the widget gives failures that got no protocol answer: `network` (no answer),
- * `timeout` (no ack in time), `connection_lost` (the socket dropped before the ack), `stopped`
- * (the chat closed first), `bad_response` (an answer that breaks the protocol), `http_error` (an
- * error status without a known code), `not_connected` (the element is not in the document).
- */
-export type ClientErrorCode = 'network' | 'timeout' | 'connection_lost' | 'stopped' | 'bad_response' | 'http_error' | 'not_connected';
-
-/** Every code an `amoiq-error` event, an {@link ApiError} or a {@link ChatSendError} can carry. */
-export type ChatErrorCode = ProtocolErrorCode | ClientErrorCode;
-
-const PROTOCOL_CODES: ReadonlySet<string> = new Set(PROTOCOL_ERROR_CODES);
-
-/** True for a code of the protocol's table. */
-export const isProtocolErrorCode = (v: unknown): v is ProtocolErrorCode => isString(v) && PROTOCOL_CODES.has(v);
-
-/** The HTTP status of each code, for errors that arrive as WebSocket frames. */
-const STATUS_OF_CODE: Record<ProtocolErrorCode, number> = {
+const STATUS_OF_CODE = {
   bad_request: 400,
   unauthorized: 401,
   invalid_token: 401,
@@ -58,7 +21,27 @@ const STATUS_OF_CODE: Record<ProtocolErrorCode, number> = {
   unsupported_type: 415,
   rate_limited: 429,
   internal: 500,
-};
+} as const;
+
+/** A code of the protocol's error table. */
+export type ProtocolErrorCode = keyof typeof STATUS_OF_CODE;
+
+/** The codes of the protocol's error table. */
+export const PROTOCOL_ERROR_CODES = Object.keys(STATUS_OF_CODE) as readonly ProtocolErrorCode[];
+
+/**
+ * Codes the widget gives failures that got no protocol answer: `network` (no answer),
+ * `timeout` (no ack in time), `connection_lost` (the socket dropped before the ack), `stopped`
+ * (the chat closed first), `bad_response` (an answer that breaks the protocol), `http_error` (an
+ * error status without a known code), `not_connected` (the element is not in the document).
+ */
+export type ClientErrorCode = 'network' | 'timeout' | 'connection_lost' | 'stopped' | 'bad_response' | 'http_error' | 'not_connected';
+
+/** Every code an `amoiq-error` event, an {@link ApiError} or a {@link ChatSendError} can carry. */
+export type ChatErrorCode = ProtocolErrorCode | ClientErrorCode;
+
+/** True for a code of the protocol's table. */
+export const isProtocolErrorCode = (v: unknown): v is ProtocolErrorCode => isString(v) && Object.hasOwn(STATUS_OF_CODE, v);
 
 /**
  * A call of the chat protocol that failed: an error answer, an error frame for a sent message, or

@@ -1,0 +1,143 @@
+/**
+ * The wire types of protocol v1 (docs/protocol.md): what the server answers and the frames both
+ * sides send. Decoders (v1.ts) check untrusted values against them.
+ */
+import type { ProtocolErrorCode } from './errors.js';
+
+/** Who wrote a message. */
+export type SenderType = 'visitor' | 'agent' | 'ai' | 'system';
+
+/** The author of a message. */
+export interface Sender {
+  type: SenderType;
+  id?: string;
+  name?: string;
+}
+
+/** A message as stored by the server. */
+export interface WireMessage {
+  id: string;
+  clientId?: string;
+  conversationId: string;
+  seq: number;
+  sender: Sender;
+  text: string;
+  createdAt: string;
+  /** Suggested answers the visitor can send with one press (agent and AI messages; optional). */
+  quickReplies?: string[];
+  /** Files sent with the message (at most `MAX_ATTACHMENTS`; optional). */
+  attachments?: Attachment[];
+  /** What a `system` message records: the conversation was closed, reopened, or an agent joined. */
+  event?: ConversationEvent;
+}
+
+/** Events a `system` message may record (clients show their own localized text for them). */
+export type ConversationEvent = 'closed' | 'reopened' | 'joined';
+
+/** Whether a conversation takes messages (`open`) or an agent closed it (`closed`). */
+export type ConversationStatus = 'open' | 'closed';
+
+/** A file uploaded to the conversation (`POST /api/chat/uploads`), referenced by messages. */
+export interface Attachment {
+  id: string;
+  name: string;
+  /** MIME type the server stored. */
+  type: string;
+  /** Size in bytes. */
+  size: number;
+  /** Absolute http(s) URL of the file (a capability URL: no header needed). */
+  url: string;
+}
+
+/** Upload limits of a tenant (`config.attachments`): largest file in bytes, allowed types (`[]`: off). */
+export interface AttachmentLimits {
+  maxSize: number;
+  /** Exact MIME types or `type/*` patterns. */
+  types: string[];
+}
+
+/** Tenant widget configuration returned with a session (seed 003 `widget_configurations`). */
+export interface RemoteWidgetConfig {
+  headerText?: string;
+  welcomeMessage?: string;
+  themeColor?: string;
+  /** Text shown while no agent is online (element attribute `away-message` wins). */
+  awayMessage?: string;
+  /** Upload limits; absent when the server takes no attachments. */
+  attachments?: AttachmentLimits;
+}
+
+/** Contact details a visitor gives (pre-chat form, away e-mail capture; `POST /api/chat/contact`). Not verified. */
+export interface Contact {
+  name?: string;
+  email?: string;
+  /** Other fields of the pre-chat form, by name. */
+  fields?: Record<string, string>;
+}
+
+/** A user the site's backend vouched for with a `userToken`, as the server confirmed it. */
+export interface VerifiedUser {
+  /** The site's user id (`sub` of the token). */
+  id: string;
+  name?: string;
+  email?: string;
+}
+
+/** Answer of `POST /api/chat/session`. */
+export interface SessionInfo {
+  protocol: number;
+  tenantId: string;
+  visitorId: string;
+  conversationId: string;
+  token: string;
+  expiresAt: string;
+  wsUrl: string;
+  lastSeq: number;
+  config: RemoteWidgetConfig;
+  /** Status of the conversation; `open` when the server does not say. */
+  status: ConversationStatus;
+  /** Whether an agent of the tenant is online; undefined when the server does not say. */
+  agentsOnline?: boolean;
+  /** An agent has read every message up to this sequence number (0: none). */
+  agentReadSeq: number;
+  /**
+   * True when the server relinked a visitor whose storage was cleared by the opt-in coarse
+   * fingerprint: `visitorId` is then that visitor's, and the client adopts it.
+   */
+  relinked?: boolean;
+  /** The verified user the session belongs to; absent for an anonymous visitor. */
+  user?: VerifiedUser;
+}
+
+/** Answer of `GET /api/chat/messages`. */
+export interface MessagePage {
+  messages: WireMessage[];
+  hasMore: boolean;
+  lastSeq: number;
+  status?: ConversationStatus;
+  agentsOnline?: boolean;
+  agentReadSeq?: number;
+}
+
+/** Frames the server sends on `/ws/chat`. */
+export type ServerFrame =
+  | { type: 'ready'; protocol: number; conversationId: string; visitorId: string; lastSeq: number }
+  | { type: 'message'; message: WireMessage }
+  | { type: 'ack'; clientId: string; message: WireMessage }
+  | { type: 'typing'; conversationId: string; sender: Sender; typing: boolean }
+  | { type: 'error'; code: ProtocolErrorCode; message: string; clientId?: string; retryAfter?: number }
+  | { type: 'pong'; ts: number }
+  | { type: 'status'; conversationId: string; status: ConversationStatus }
+  | { type: 'presence'; agentsOnline: boolean }
+  | { type: 'read'; conversationId: string; reader: 'visitor' | 'agent'; seq: number };
+
+/** Frames the client sends on `/ws/chat`. */
+export type ClientFrame =
+  | { type: 'message'; clientId: string; text: string; attachments?: string[] }
+  | { type: 'typing'; typing: boolean }
+  | { type: 'sync'; after: number }
+  | { type: 'ping'; ts: number }
+  | { type: 'read'; seq: number };
+
+/** Result of decoding something from the wire: the value, or why it was refused. */
+export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
