@@ -3,6 +3,7 @@ import { ApiError, ChatApi } from '../../src/services/api.js';
 import { ChatTransport, type ConnectionState, type TransportKind } from '../../src/services/transport.js';
 import type { SessionInfo, WireMessage } from '../../src/protocol/v1.js';
 import { FakeClock, FakeWebSocket, SESSION, fakeFetch, flush, wireMessage } from '../helpers/fakes.js';
+import { until } from '../helpers/until.js';
 
 function setup(routes: Parameters<typeof fakeFetch>[0] = {}) {
   FakeWebSocket.reset();
@@ -203,6 +204,23 @@ describe('ChatTransport fallback to HTTP', () => {
     expect(FakeWebSocket.instances).to.have.length(2);
     probe.accept();
     expect(transport.kind).to.equal('websocket');
+    transport.stop();
+  });
+  it('renews a token the long poll had refused and goes on polling (withSession)', async () => {
+    const tokens: Array<string | null> = [];
+    const { transport, invalidated } = setup({
+      'GET /api/chat/messages': ({ headers }) => {
+        tokens.push(headers.get('X-Amoiq-Session'));
+        if (tokens.length === 1) return { status: 401, body: { error: { code: 'token_expired', message: 'expired' } } };
+        return tokens.length === 2 ? { status: 200, body: { messages: [], hasMore: false, lastSeq: 0 } } : new Promise(() => undefined);
+      },
+    });
+    FakeWebSocket.refuse = true;
+    transport.start();
+    await until(() => tokens.length === 3, 'the next long poll');
+    expect(invalidated()).to.equal(1);
+    expect(tokens).to.deep.equal(['tok', 'tok1', 'tok1']);
+    expect([transport.state, transport.kind]).to.deep.equal(['online', 'http']);
     transport.stop();
   });
 });
