@@ -56,7 +56,7 @@ export async function startServer({ limits, rateLimits, widget } = {}) {
   /**
    * A JSON request. `ip` is sent as `X-Forwarded-For`.
    * @param {string} path
-   * @param {{ method?: string, body?: unknown, raw?: string | Uint8Array, auth?: string, session?: string, ip?: string, type?: string, signal?: AbortSignal }} [o]
+   * @param {{ method?: string, body?: unknown, raw?: string, auth?: string, session?: string, ip?: string, type?: string, signal?: AbortSignal }} [o]
    */
   async function request(path, o = {}) {
     /** @type {Record<string, string>} */

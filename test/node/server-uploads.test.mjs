@@ -27,7 +27,7 @@ async function upload(s, body, { type = 'text/plain', name = 'file.txt' } = {}) 
   const res = await fetch(`${server.url}/api/chat/uploads?conversationId=${s.conversationId}&name=${encodeURIComponent(name)}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${API_KEY}`, 'X-Amoiq-Session': s.token, 'Content-Type': type, 'X-Forwarded-For': freshIp() },
-    body,
+    body: /** @type {BodyInit} */ (/** @type {unknown} */ (body)),
     ...(stream ? { duplex: 'half' } : {}),
   });
   return { status: res.status, body: await res.json() };
