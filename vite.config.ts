@@ -1,4 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minifyHTMLLiterals } from 'minify-literals';
@@ -6,13 +7,45 @@ import { defineConfig, transformWithOxc, type Plugin } from 'vite';
 
 const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
 
+/** The clean-css that minify-literals itself minifies with (resolved from it, not a second copy). */
+const CleanCSS = createRequire(createRequire(import.meta.url).resolve('minify-literals'))('clean-css') as new (options: object) => {
+  minify(css: string): { styles: string; errors: string[]; warnings: string[] };
+};
+
+/**
+ * How minify-literals handles a `css` template here. Its default stands `@TEMPLATE_EXPRESSION();`
+ * in for each `${…}`, which clean-css only understands as a whole declaration value: the styles
+ * read their custom properties as `${token}` (src/styles/tokens.ts) inside larger values
+ * (`calc(${chatSpacing} * 0.75)`, `1px solid ${chatBorderColor}`), so every such file was skipped
+ * with a warning. An identifier stands in instead, which clean-css keeps wherever a value may
+ * hold one; level 1 never reorders declarations, so the parts split back in order. Any warning
+ * fails the build rather than shipping an unminified file.
+ */
+const cssStrategy = {
+  getPlaceholder(parts: Array<{ text: string }>): string {
+    let placeholder = 'amoiq_template_expression';
+    while (parts.some((part) => part.text.includes(placeholder))) placeholder += '_';
+    return placeholder;
+  },
+  combineHTMLStrings: (parts: Array<{ text: string }>, placeholder: string) => parts.map((part) => part.text).join(placeholder),
+  minifyHTML: (html: string) => Promise.resolve(html),
+  minifyCSS(css: string): Promise<string> {
+    const out = new CleanCSS({ level: 1 }).minify(css);
+    const problems = [...out.errors, ...out.warnings];
+    if (problems.length) return Promise.reject(new Error(`CSS minification: ${problems.join('; ')}`));
+    return Promise.resolve(out.styles);
+  },
+  splitHTMLByPlaceholder: (text: string, placeholder: string) => text.split(placeholder),
+};
+
 /**
  * Minifies the CSS inside lit's `css` tagged templates (whitespace, comments), which the JS
- * minifier must leave alone. Uses minify-literals 1.x (clean-css underneath; 2.x needs Node 22) rather than our own
- * regular expressions. `html` templates are left as written: an HTML minifier rewrites
- * attributes (it turned `style=${…}` into `style="${…};"`, which Lit then writes as a string,
- * and the strict CSP refuses) and drops empty ones such as `alt=""`. Drop-in build only: the npm
- * build keeps readable sources and lets the app's bundler decide.
+ * minifier must leave alone, with minify-literals 1.x and clean-css (2.x needs Node 22) rather
+ * than our own regular expressions ({@link cssStrategy}). `html` templates are left as written
+ * (`shouldMinify` answers no): an HTML minifier rewrites attributes (it turned `style=${…}` into
+ * `style="${…};"`, which Lit then writes as a string, and the strict CSP refuses) and drops
+ * empty ones such as `alt=""`. Drop-in build only: the npm build keeps readable sources and lets
+ * the app's bundler decide.
  */
 function minifyLiterals(): Plugin {
   return {
@@ -21,7 +54,7 @@ function minifyLiterals(): Plugin {
     async transform(code, id) {
       // Files that build CSS with unsafeCSS() are skipped (minify-literals would say so on every build).
       if (!/\/src\/.*\.ts$/.test(id) || !/\bcss`/.test(code) || code.includes('unsafeCSS')) return undefined;
-      const result = await minifyHTMLLiterals(code, { fileName: id, html: false });
+      const result = await minifyHTMLLiterals(code, { fileName: id, strategy: cssStrategy, shouldMinify: () => false });
       return result ? { code: result.code, map: result.map } : undefined;
     },
   };

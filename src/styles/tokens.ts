@@ -166,9 +166,13 @@ export const awayBannerBackground = read('--amoiq-away-banner-background');
 export const awayBannerColor = read('--amoiq-away-banner-color');
 export const preChatFormBackground = read('--amoiq-pre-chat-form-background');
 
-/** The dark scheme's declarations, for `:host([theme='dark'])`. */
-export const darkTheme = unsafeCSS(
-  Object.entries(DARK_TOKENS)
-    .map(([name, value]) => `${name}: ${value};`)
-    .join('\n'),
+/**
+ * The dark scheme on `<amoiq-chat>`: `theme="dark"`, or `theme="auto"` under
+ * `prefers-color-scheme: dark`. It sits on `:host`, so values the page sets on the element still win.
+ */
+const darkDeclarations = Object.entries(DARK_TOKENS)
+  .map(([name, value]) => `${name}:${value};`)
+  .join('');
+export const darkStyles = unsafeCSS(
+  `:host([theme='dark']){color-scheme:dark;${darkDeclarations}}@media (prefers-color-scheme: dark){:host([theme='auto']){color-scheme:dark;${darkDeclarations}}}`,
 );

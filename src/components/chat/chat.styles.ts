@@ -15,43 +15,26 @@ import {
   chatTextColor,
   chatWidth,
   chatZIndex,
-  darkTheme,
 } from '../../styles/tokens.js';
-
-/** The offset from each viewport edge, plus the device's safe area (notches, home indicators). */
-const edge = {
-  top: css`calc(${chatOffset} + env(safe-area-inset-top, 0px))`,
-  right: css`calc(${chatOffset} + env(safe-area-inset-right, 0px))`,
-  bottom: css`calc(${chatOffset} + env(safe-area-inset-bottom, 0px))`,
-  left: css`calc(${chatOffset} + env(safe-area-inset-left, 0px))`,
-};
 
 export const styles = css`
   :host {
     position: fixed;
     z-index: ${chatZIndex};
-    inset: auto ${edge.right} ${edge.bottom} auto;
+    /* The offset from each viewport edge, plus the device's safe area (notches, home indicators). */
+    inset: auto calc(${chatOffset} + env(safe-area-inset-right, 0px)) calc(${chatOffset} + env(safe-area-inset-bottom, 0px)) auto;
     font-size: ${chatFontSize};
     line-height: 1.4;
   }
   /* Position is physical (where the site owner put it); only the inside mirrors for RTL. */
   :host([position='bottom-left']) {
-    inset: auto auto ${edge.bottom} ${edge.left};
+    inset: auto auto calc(${chatOffset} + env(safe-area-inset-bottom, 0px)) calc(${chatOffset} + env(safe-area-inset-left, 0px));
   }
   :host([position='top-right']) {
-    inset: ${edge.top} ${edge.right} auto auto;
+    inset: calc(${chatOffset} + env(safe-area-inset-top, 0px)) calc(${chatOffset} + env(safe-area-inset-right, 0px)) auto auto;
   }
   :host([position='top-left']) {
-    inset: ${edge.top} auto auto ${edge.left};
-  }
-  /* The dark scheme sits on :host, so values the page sets on amoiq-chat still win. */
-  :host([theme='dark']) {
-    ${darkTheme}
-  }
-  @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) {
-      ${darkTheme}
-    }
+    inset: calc(${chatOffset} + env(safe-area-inset-top, 0px)) auto auto calc(${chatOffset} + env(safe-area-inset-left, 0px));
   }
   .base {
     display: flex;
