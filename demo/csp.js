@@ -26,8 +26,8 @@ window.addEventListener('message', (event) => {
       rendered: chat?.shadowRoot?.querySelector('amoiq-message-list')?.shadowRoot?.textContent ?? '',
     };
   } else if (cmd === 'open') {
-    chat?.open();
-    result = Boolean(chat?.opened);
+    chat?.show();
+    result = Boolean(chat?.open);
   } else if (cmd === 'send') {
     result = Boolean(chat?.send(String(text)));
   } else if (cmd === 'canary') {

@@ -8,8 +8,9 @@
  * ```
  *
  * (dist/amoiq-chat.js is a small loader that imports this module from `chunks/` beside it.)
- * The backend defaults to the origin the script was loaded from. `window.AmoiqChat` exposes
- * `open()`, `close()`, `toggle()` and `send(text)` on the created element.
+ * The backend defaults to the origin the script was loaded from. `window.AmoiqChat` is the
+ * drop-in's API: `open()`, `close()` and `toggle()` (the element's `show()`, `hide()` and
+ * `toggle()`), `send(text)`, and `element`, the created `<amoiq-chat>`.
  */
 import { AmoiqChat } from './components/chat/chat.js';
 
@@ -43,10 +44,24 @@ export interface ChatWidgetConfig {
   attachmentMaxSize?: string | number;
 }
 
+/** `window.AmoiqChat`: the drop-in's API on the `<amoiq-chat>` it created (or found). */
+export interface AmoiqChatGlobal {
+  /** Opens the panel and moves focus to the message box (`element.show()`). */
+  open(): void;
+  /** Closes the panel (`element.hide()`). */
+  close(): void;
+  /** Opens or closes the panel. */
+  toggle(): void;
+  /** Sends a message as the visitor (`element.send()`). */
+  send(text: string): ReturnType<AmoiqChat['send']>;
+  /** The element, for everything else. */
+  element: AmoiqChat;
+}
+
 declare global {
   interface Window {
     ChatWidgetConfig?: ChatWidgetConfig;
-    AmoiqChat?: Pick<AmoiqChat, 'open' | 'close' | 'toggle' | 'send'> & { element: AmoiqChat };
+    AmoiqChat?: AmoiqChatGlobal;
   }
 }
 
@@ -90,7 +105,7 @@ const loadPanel = (): Promise<void> =>
 
 /** The panel loads at the first sign of interest in a chat, or at once when it is open already. */
 function loadPanelOnInterest(chat: AmoiqChat): void {
-  if (chat.opened) void loadPanel();
+  if (chat.open) void loadPanel();
   for (const type of ['pointerenter', 'focusin', 'touchstart', 'amoiq-open']) {
     chat.addEventListener(type, () => void loadPanel(), { once: true, passive: true });
   }
@@ -117,8 +132,8 @@ function mount(): void {
   document.querySelectorAll('amoiq-chat').forEach(loadPanelOnInterest);
   window.AmoiqChat = {
     element: chat,
-    open: () => chat.open(),
-    close: () => chat.close(),
+    open: () => chat.show(),
+    close: () => chat.hide(),
     toggle: () => chat.toggle(),
     send: (text: string) => chat.send(text),
   };

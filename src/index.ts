@@ -12,7 +12,7 @@ export { AmoiqConversationClosed } from './components/conversation-closed/conver
 export { AmoiqPreChatForm } from './components/pre-chat-form/pre-chat-form.js';
 export type { PreChatField } from './components/pre-chat-form/fields.js';
 export type { ContactDetails } from './services/chat-service.js';
-export type { ChatPosition } from './components/chat/config.js';
+export type { ChatPosition, ChatTheme } from './config.js';
 export * from './events/index.js';
 export { chatServiceContext } from './context.js';
 export { ChatService, type ChatMessage, type ChatState, type ChatServiceOptions, type DeliveryStatus } from './services/chat-service.js';
@@ -24,4 +24,3 @@ export * from './protocol/v1.js';
 export { define, TAGS } from './registry.js';
 export { LocalizeController, LocaleConsumer, localeContext, localized, fallbackLocale, LOCALES, type Localized } from './i18n/localize.js';
 export type { Strings, Plural } from './i18n/en.js';
-export type { ChatTheme } from './components/chat/chat.js';

@@ -6,7 +6,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
  * files, and drags while `enabled()` is false, are left to the browser.
  *
  * @example
- * private drop = new AttachmentDropController(this, () => this.opened, (files) => this.input?.addFiles(files));
+ * private drop = new AttachmentDropController(this, () => this.open, (files) => this.input?.addFiles(files));
  * render() { return html`<div class="drop-zone" ?hidden=${!this.drop.active}>…</div>`; }
  */
 export class AttachmentDropController implements ReactiveController {

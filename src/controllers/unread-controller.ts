@@ -1,12 +1,16 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AmoiqMessageEvent } from '../events/message-event.js';
+import { systemClock, type Clock } from '../services/clock.js';
 
 /** What {@link UnreadController} needs from `<amoiq-chat>`. */
 export interface UnreadHost extends ReactiveControllerHost, HTMLElement {
-  opened: boolean;
+  open: boolean;
   sound: boolean;
   titleFlash: boolean;
 }
+
+/** How long each of the two titles shows while flashing. */
+const FLASH_MS = 1_000;
 
 const isHidden = (): boolean => document.visibilityState === 'hidden';
 
@@ -15,12 +19,13 @@ const isHidden = (): boolean => document.visibilityState === 'hidden';
  * and resets the count when the visitor sees them (panel open and tab visible). Optionally plays
  * a short WebAudio tone per such message (`sound`) and alternates the page title with "(n) New
  * message" while the tab is hidden (`title-flash`), restoring it when the visitor comes back.
+ * The flashing runs on the injected clock, so tests drive it by hand.
  */
 export class UnreadController implements ReactiveController {
   /** Unread messages from the other side. */
   count = 0;
   private audio?: AudioContext;
-  private flashTimer?: ReturnType<typeof setInterval>;
+  private flashTimer?: unknown;
   private savedTitle = '';
 
   constructor(
@@ -32,6 +37,7 @@ export class UnreadController implements ReactiveController {
      * per message is enough (the tab that holds the connection plays it).
      */
     private readonly playsSound: () => boolean = () => true,
+    private readonly clock: Clock = systemClock,
   ) {
     host.addController(this);
   }
@@ -55,11 +61,11 @@ export class UnreadController implements ReactiveController {
   }
 
   hostUpdate(): void {
-    if (this.host.opened && !isHidden()) this.count = 0;
+    if (this.host.open && !isHidden()) this.count = 0;
   }
 
   private readonly handleMessage = (e: AmoiqMessageEvent): void => {
-    if (e.detail.direction !== 'received' || (this.host.opened && !isHidden())) return;
+    if (e.detail.direction !== 'received' || (this.host.open && !isHidden())) return;
     this.count++;
     if (this.host.sound && this.playsSound()) this.beep();
     if (this.host.titleFlash && isHidden()) this.startFlash();
@@ -75,17 +81,16 @@ export class UnreadController implements ReactiveController {
   private startFlash(): void {
     if (this.flashTimer !== undefined) return;
     this.savedTitle = document.title;
-    let on = true;
-    document.title = this.titleFor(this.count);
-    this.flashTimer = setInterval(() => {
-      on = !on;
+    const flash = (on: boolean): void => {
       document.title = on ? this.titleFor(this.count) : this.savedTitle;
-    }, 1_000);
+      this.flashTimer = this.clock.setTimeout(() => flash(!on), FLASH_MS);
+    };
+    flash(true);
   }
 
   private stopFlash(): void {
     if (this.flashTimer === undefined) return;
-    clearInterval(this.flashTimer);
+    this.clock.clearTimeout(this.flashTimer);
     this.flashTimer = undefined;
     document.title = this.savedTitle;
   }

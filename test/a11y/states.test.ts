@@ -8,7 +8,7 @@ import type { AmoiqChatHeader } from '../../src/components/chat-header/chat-head
 import { chatServiceContext } from '../../src/context.js';
 import type { ChatService, ChatState } from '../../src/services/chat-service.js';
 import { ChatStore } from '../../src/services/store.js';
-import { deepActiveElement, part, until } from '../helpers/dom.js';
+import { deepActiveElement, expectAccessible, part, until } from '../helpers/dom.js';
 import { Agent, backendInfo, type BackendInfo } from '../e2e/backend.js';
 import { SESSION } from '../helpers/fakes.js';
 import type { UploadOptions } from '../../src/services/upload.js';
@@ -38,12 +38,6 @@ async function offlineChat(attrs: { open?: boolean; lang?: string; theme?: strin
   ></amoiq-chat>`);
   await el.updateComplete;
   return el;
-}
-
-/** axe after the panel's opening animation has finished (mid-fade colours are not what anyone reads). */
-async function expectAccessible(el: Element): Promise<void> {
-  el.shadowRoot?.querySelector('.panel')?.getAnimations().forEach((a) => a.finish());
-  await expect(el).to.be.accessible();
 }
 
 const statusText = (el: AmoiqChat) => part(el, 'amoiq-chat-header', '.status').textContent ?? '';
@@ -87,12 +81,13 @@ describe('a11y: axe in every state', () => {
 
   it('a failed message with its Retry button', async () => {
     const el = await offlineChat({ open: true });
-    // Put the service in the state a permanent refusal leaves (no server refuses on demand).
+    // Put the service in the state a permanent refusal leaves (no server refuses on demand):
+    // the outbox's failed list, published.
     const service = (el as unknown as { chat: { service: ChatService } }).chat.service as unknown as {
-      failed: unknown[];
+      outbox: { failed: unknown[] };
       publish(): void;
     };
-    service.failed = [
+    service.outbox.failed = [
       { key: 'f1', clientId: 'f1', sender: { type: 'visitor' }, text: 'Refused', createdAt: new Date().toISOString(), status: 'failed', error: 'refused' },
     ];
     service.publish();
@@ -173,10 +168,16 @@ describe('a11y: axe in every state', () => {
 
   it('closed conversation, with the localized notice and a read message', async () => {
     const el = await offlineChat({ open: true });
-    const service = (el as unknown as { chat: { service: ChatService } }).chat.service as unknown as { bySeq: Map<number, unknown> };
+    // The timeline as a restored cache holding them leaves it: the visitor's message read by the agent, then the notice.
+    const service = (el as unknown as { chat: { service: ChatService } }).chat.service as unknown as {
+      timeline: { agentReadSeq: number; restore(messages: unknown[]): void };
+    };
     const at = new Date().toISOString();
-    service.bySeq.set(1, { key: 'k1', id: 'm1', seq: 1, clientId: 'k1', sender: { type: 'visitor' }, text: 'Thanks!', createdAt: at, status: 'read' });
-    service.bySeq.set(2, { key: 'm2', id: 'm2', seq: 2, sender: { type: 'system' }, text: 'Ada closed the conversation.', createdAt: at, event: 'closed' });
+    service.timeline.agentReadSeq = 1;
+    service.timeline.restore([
+      { id: 'm1', seq: 1, conversationId: 'c', clientId: 'k1', sender: { type: 'visitor' }, text: 'Thanks!', createdAt: at },
+      { id: 'm2', seq: 2, conversationId: 'c', sender: { type: 'system' }, text: 'Ada closed the conversation.', createdAt: at, event: 'closed' },
+    ]);
     await lifecycleState(el, { conversationStatus: 'closed' });
     await until(() => !!el.shadowRoot!.querySelector('amoiq-conversation-closed') && listText(el).includes('The conversation was closed.'), 'the closed bar and notice');
     await expectAccessible(el);
@@ -291,7 +292,7 @@ describe('a11y: keyboard', () => {
 
     await sendKeys({ press: 'Enter' });
     await el.updateComplete;
-    expect(el.opened).to.equal(true);
+    expect(el.open).to.equal(true);
     expect(deepActiveElement()).to.equal(textarea);
 
     await sendKeys({ type: 'Typed with the keyboard' });
@@ -317,7 +318,7 @@ describe('a11y: keyboard', () => {
     textarea.focus();
     await sendKeys({ press: 'Escape' });
     await el.updateComplete;
-    expect(el.opened).to.equal(false);
+    expect(el.open).to.equal(false);
     expect(deepActiveElement()).to.equal(launcher);
   });
 

@@ -1,11 +1,14 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { LitElement } from 'lit';
 import { sendKeys } from '@web/test-runner-commands';
 import { nanoid } from 'nanoid';
 import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import type { AmoiqChatInput } from '../../src/components/chat-input/chat-input.js';
 import { AmoiqMessageEvent } from '../../src/events/message-event.js';
-import { part, typeNewline } from '../helpers/dom.js';
+import { UnreadController } from '../../src/controllers/unread-controller.js';
+import { expectAccessible, part, typeNewline, until } from '../helpers/dom.js';
+import { FakeClock } from '../helpers/fakes.js';
 
 const OFFLINE = 'http://127.0.0.1:9';
 
@@ -53,13 +56,13 @@ describe('<amoiq-chat> launcher and unread messages', () => {
     expect(badge(el)!.getAttribute('aria-hidden')).to.equal('true');
     expect(badge(el)!.getBoundingClientRect().width).to.be.greaterThan(0);
     expect(launcher(el).getAttribute('aria-label')).to.equal('Open chat, 3 unread messages');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     launcher(el).click();
     await el.updateComplete;
     expect(badge(el)).to.equal(null);
     expect(launcher(el).getAttribute('aria-label')).to.equal('Close chat');
     await receive(el); // seen: panel open, tab visible
-    el.close();
+    el.hide();
     await el.updateComplete;
     expect(badge(el)).to.equal(null);
     expect(launcher(el).getAttribute('aria-label')).to.equal('Open chat');
@@ -67,24 +70,24 @@ describe('<amoiq-chat> launcher and unread messages', () => {
 
   it('counts while the tab is hidden even with the panel open, and resets when the visitor returns', async () => {
     const el = await chat();
-    el.open();
+    el.show();
     await el.updateComplete;
     await setHidden(true);
     await receive(el);
     await receive(el);
-    el.close();
+    el.hide();
     await el.updateComplete;
     expect(badge(el)!.textContent).to.equal('2');
-    el.open();
+    el.show();
     await el.updateComplete;
     await setHidden(false);
     await el.updateComplete;
-    el.close();
+    el.hide();
     await el.updateComplete;
     expect(badge(el)).to.equal(null);
   });
 
-  it('title-flash alternates the page title while the tab is hidden and restores it on return', async () => {
+  it('title-flash shows the unread count in the page title while the tab is hidden and restores it on return', async () => {
     const original = document.title;
     const el = await chat({ titleFlash: true });
     await receive(el); // visible tab: no flashing
@@ -92,16 +95,7 @@ describe('<amoiq-chat> launcher and unread messages', () => {
     await setHidden(true);
     await receive(el);
     expect(document.title).to.equal('(2) New messages');
-    const seen = new Set<string>();
-    const end = Date.now() + 2_300;
-    while (Date.now() < end) {
-      seen.add(document.title);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect([...seen].sort()).to.deep.equal([original, '(2) New messages'].sort());
     await setHidden(false);
-    expect(document.title).to.equal(original);
-    await new Promise((r) => setTimeout(r, 1_100));
     expect(document.title).to.equal(original);
   });
 
@@ -110,7 +104,6 @@ describe('<amoiq-chat> launcher and unread messages', () => {
     const el = await chat();
     await setHidden(true);
     await receive(el);
-    await new Promise((r) => setTimeout(r, 1_100));
     expect(document.title).to.equal(original);
   });
 
@@ -140,11 +133,13 @@ describe('<amoiq-chat> launcher and unread messages', () => {
       await receive(quiet);
       expect(tones).to.have.length(0);
       const el = await chat({ sound: true });
-      await new Promise((r) => setTimeout(r, 300)); // its tab takes the connection (Web Lock)
+      // Its tab takes the connection (Web Lock): only the leader's transport runs, and fails to
+      // reach the closed port.
+      await until(() => el.connectionState === 'offline', 'the tab to lead');
       await receive(el);
       await receive(el);
       expect(tones).to.have.length(2);
-      el.open();
+      el.show();
       await el.updateComplete;
       await receive(el);
       expect(tones).to.have.length(2);
@@ -155,9 +150,8 @@ describe('<amoiq-chat> launcher and unread messages', () => {
       const tab = () =>
         fixture<AmoiqChat>(html`<amoiq-chat tenant-id="t" gateway-url=${OFFLINE} db-name=${dbName} sound></amoiq-chat>`);
       const first = await tab();
-      await new Promise((r) => setTimeout(r, 300)); // the first tab takes the Web Lock
+      await until(() => first.connectionState === 'offline', 'the first tab to take the Web Lock');
       const second = await tab();
-      await new Promise((r) => setTimeout(r, 300));
       await receive(first);
       await receive(second);
       expect(tones).to.have.length(1);
@@ -166,6 +160,72 @@ describe('<amoiq-chat> launcher and unread messages', () => {
     } finally {
       window.AudioContext = real;
     }
+  });
+});
+
+/** The smallest host of an UnreadController: what <amoiq-chat> gives it. */
+class UnreadTestHost extends LitElement {
+  open = false;
+  sound = false;
+  titleFlash = true;
+}
+customElements.define('unread-test-host', UnreadTestHost);
+
+describe('UnreadController title flashing (injected clock)', () => {
+  let original: string;
+  beforeEach(() => (original = document.title));
+  afterEach(async () => {
+    await setHidden(false);
+    document.title = original;
+  });
+
+  async function host(titleFlash: boolean): Promise<{ el: UnreadTestHost; clock: FakeClock }> {
+    const el = await fixture<UnreadTestHost>(html`<unread-test-host></unread-test-host>`);
+    el.titleFlash = titleFlash;
+    const clock = new FakeClock();
+    new UnreadController(el, (n) => `(${n}) New`, () => true, clock);
+    return { el, clock };
+  }
+  const arrive = (el: UnreadTestHost) =>
+    el.dispatchEvent(new AmoiqMessageEvent({ message: { key: nanoid(), sender: { type: 'agent' }, text: 'hi', createdAt: new Date().toISOString() }, direction: 'received' }));
+
+  it('alternates the count and the page title every second while hidden, and stops on return', async () => {
+    const { el, clock } = await host(true);
+    await setHidden(true);
+    arrive(el);
+    expect(document.title).to.equal('(1) New');
+    await clock.advance(1_000);
+    expect(document.title).to.equal(original);
+    arrive(el);
+    await clock.advance(1_000);
+    expect(document.title).to.equal('(2) New');
+    await clock.advance(1_000);
+    expect(document.title).to.equal(original);
+    await clock.advance(1_000);
+    expect(document.title).to.equal('(2) New');
+    await setHidden(false);
+    expect(document.title).to.equal(original);
+    expect(clock.timers.size, 'no timer left').to.equal(0);
+    await clock.advance(5_000);
+    expect(document.title).to.equal(original);
+  });
+
+  it('never touches the title without title-flash', async () => {
+    const { el, clock } = await host(false);
+    await setHidden(true);
+    arrive(el);
+    await clock.advance(5_000);
+    expect(document.title).to.equal(original);
+    expect(clock.scheduled).to.deep.equal([]);
+  });
+
+  it('stops flashing when the element leaves the page', async () => {
+    const { el, clock } = await host(true);
+    await setHidden(true);
+    arrive(el);
+    el.remove();
+    expect(document.title).to.equal(original);
+    expect(clock.timers.size).to.equal(0);
   });
 });
 
@@ -216,7 +276,7 @@ describe('<amoiq-chat-input>', () => {
     expect(counter().textContent!.trim()).to.equal('0 characters left');
     expect(counter().classList.contains('limit')).to.equal(true);
     expect(live.textContent!.trim()).to.equal('0 characters left');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('grows with its content up to a limit', async () => {

@@ -4,7 +4,7 @@ import { nanoid } from 'nanoid';
 import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import { AmoiqChatInput } from '../../src/components/chat-input/chat-input.js';
-import { captureWarnings, deepActiveElement, part, until, typeNewline } from '../helpers/dom.js';
+import { captureWarnings, deepActiveElement, expectAccessible, part, until, typeNewline } from '../helpers/dom.js';
 
 // Nothing listens on port 9: the widget stays offline, which is what these UI tests want.
 const OFFLINE = 'http://127.0.0.1:9';
@@ -31,7 +31,7 @@ describe('<amoiq-chat>', () => {
     expect(launcher(el).getAttribute('aria-label')).to.equal('Open chat');
     expect(launcher(el).getAttribute('aria-expanded')).to.equal('false');
     expect(panel(el).hidden).to.equal(true);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('opens on launcher click: fires amoiq-open, shows header, list and input, focuses the text box', async () => {
@@ -40,43 +40,87 @@ describe('<amoiq-chat>', () => {
     launcher(el).click();
     await opened;
     await el.updateComplete;
-    expect(el.opened).to.equal(true);
+    expect(el.open).to.equal(true);
     expect(el.hasAttribute('open')).to.equal(true);
     expect(panel(el).hidden).to.equal(false);
     expect(part(el, 'amoiq-chat-header', 'h2').textContent).to.equal('Support');
     expect(part(el, 'amoiq-message-list', '[role="log"]')).to.exist;
     expect(deepActiveElement()).to.equal(textarea(el));
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('reflects open and position, and opens from the attribute', async () => {
     const el = await chat();
     el.setAttribute('open', '');
     await el.updateComplete;
-    expect(el.opened).to.equal(true);
+    expect(el.open).to.equal(true);
     el.position = 'top-left';
     await el.updateComplete;
     expect(el.getAttribute('position')).to.equal('top-left');
     expect(getComputedStyle(el).top).to.not.equal('auto');
     const closed = oneEvent(el, 'amoiq-close');
-    el.close();
+    el.hide();
     await closed;
     expect(el.hasAttribute('open')).to.equal(false);
+  });
+
+  it('open is a property as well as an attribute: assigning it opens and closes the panel without moving focus', async () => {
+    // React 19 and Vue assign `open={true}` to the property; it used to overwrite the open() method.
+    const el = await chat();
+    const opened = oneEvent(el, 'amoiq-open');
+    el.open = true;
+    await opened;
+    await el.updateComplete;
+    expect(el.hasAttribute('open')).to.equal(true);
+    expect(panel(el).hidden).to.equal(false);
+    expect(deepActiveElement()).to.not.equal(textarea(el));
+    expect(typeof el.show).to.equal('function');
+    const closed = oneEvent(el, 'amoiq-close');
+    el.open = false;
+    await closed;
+    await el.updateComplete;
+    expect(el.hasAttribute('open')).to.equal(false);
+    expect(panel(el).hidden).to.equal(true);
+  });
+
+  it('show() opens and focuses the text box; hide() closes and returns focus to the launcher', async () => {
+    const el = await chat();
+    el.show();
+    await el.updateComplete;
+    expect(el.open).to.equal(true);
+    await until(() => deepActiveElement() === textarea(el), 'focus in the text box');
+    el.hide();
+    await el.updateComplete;
+    expect(el.open).to.equal(false);
+    expect(deepActiveElement()).to.equal(launcher(el));
+    // Closing by the property from a page whose focus is elsewhere leaves the focus alone.
+    const outside = document.createElement('button');
+    document.body.append(outside);
+    try {
+      el.open = true;
+      await el.updateComplete;
+      outside.focus();
+      el.open = false;
+      await el.updateComplete;
+      expect(document.activeElement).to.equal(outside);
+    } finally {
+      outside.remove();
+    }
   });
 
   it('toggle() opens and closes', async () => {
     const el = await chat();
     el.toggle();
     await el.updateComplete;
-    expect(el.opened).to.equal(true);
+    expect(el.open).to.equal(true);
     el.toggle();
     await el.updateComplete;
-    expect(el.opened).to.equal(false);
+    expect(el.open).to.equal(false);
   });
 
   it('Enter sends, Shift+Enter inserts a newline', async () => {
     const el = await chat();
-    el.open();
+    el.show();
     await el.updateComplete;
     textarea(el).focus();
     await sendKeys({ type: 'first line' });
@@ -112,7 +156,7 @@ describe('<amoiq-chat>', () => {
     await sendKeys({ press: 'Escape' });
     await closed;
     await el.updateComplete;
-    expect(el.opened).to.equal(false);
+    expect(el.open).to.equal(false);
     expect(deepActiveElement()).to.equal(launcher(el));
   });
 
@@ -170,7 +214,7 @@ describe('<amoiq-chat> bad attribute values', () => {
       el = await fixture<AmoiqChat>(html`<amoiq-chat gateway-url=${OFFLINE} db-name=${`amoiq-test-${nanoid(8)}`}></amoiq-chat>`);
     });
     expect(warnings.filter((w) => w.includes('tenant-id'))).to.have.length(1);
-    el.open();
+    el.show();
     await el.updateComplete;
     expect(el.send('still works')?.status).to.equal('pending');
   });
@@ -182,6 +226,20 @@ describe('<amoiq-chat> bad attribute values', () => {
     });
     expect(warnings.filter((w) => w.includes('height'))).to.have.length(1);
     expect(panel(el).getBoundingClientRect().width).to.equal(420);
-    expect(getComputedStyle(panel(el)).getPropertyValue('--amoiq-chat-height')).to.equal('550px');
+    // The invalid height is ignored: the panel is as tall as one with no height (550px, capped
+    // by the viewport).
+    const plain = await chat('open');
+    expect(panel(el).getBoundingClientRect().height).to.equal(panel(plain).getBoundingClientRect().height);
+    expect(getComputedStyle(panel(plain)).height).to.equal(`${Math.min(550, innerHeight - 96)}px`);
+  });
+
+  it('the page’s own --amoiq-chat-width applies while the width attribute is not set', async () => {
+    const el = await chat('open');
+    el.style.setProperty('--amoiq-chat-width', '300px');
+    await el.updateComplete;
+    expect(panel(el).getBoundingClientRect().width).to.equal(300);
+    el.width = '410px';
+    await el.updateComplete;
+    expect(panel(el).getBoundingClientRect().width).to.equal(410);
   });
 });

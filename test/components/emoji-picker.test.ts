@@ -7,7 +7,7 @@ import type { AmoiqChatInput } from '../../src/components/chat-input/chat-input.
 import type { AmoiqEmojiPicker } from '../../src/components/emoji-picker/emoji-picker.js';
 import { EMOJI_GROUPS } from '../../src/components/emoji-picker/emoji-data.js';
 import { nativePickerPlatform } from '../../src/components/emoji-picker/native-hint.js';
-import { deepActiveElement, part, until } from '../helpers/dom.js';
+import { deepActiveElement, expectAccessible, part, until } from '../helpers/dom.js';
 import { backend, command } from '../server/helpers.js';
 
 // The emoji button of the message box and the lazily loaded <amoiq-emoji-picker>, in the real
@@ -217,7 +217,7 @@ describe('emoji picker', () => {
     await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'Escape' });
     await until(() => !picker(el), 'the picker to close');
-    expect(el.opened).to.equal(true);
+    expect(el.open).to.equal(true);
     expect(focused()).to.equal(emojiButton(el));
     // A second press opens it again (already loaded), and the button toggles it shut.
     await openPicker(el);
@@ -237,7 +237,7 @@ describe('emoji picker', () => {
     const header = part(el, 'amoiq-chat-header').getBoundingClientRect();
     await sendMouse({ type: 'click', position: [Math.round(header.x + 20), Math.round(header.y + header.height / 2)] });
     await until(() => !picker(el), 'the picker to close');
-    expect(el.opened).to.equal(true);
+    expect(el.open).to.equal(true);
   });
 
   it('no-emoji hides the button', async () => {
@@ -267,7 +267,7 @@ describe('emoji picker', () => {
     p.hint = 'Mehr Emoji: Win + . öffnet das Emoji-Feld des Systems.';
     await p.updateComplete;
     expect(p.shadowRoot!.querySelector('[part="hint"]')!.textContent).to.equal(p.hint);
-    await expect(p).to.be.accessible();
+    await expectAccessible(p);
   });
 
   it('animates its opening, except with prefers-reduced-motion', async () => {
@@ -325,7 +325,7 @@ describe('emoji picker', () => {
       const el = win()!.AmoiqChat!.element;
       const panelRequested = () => win()!.performance.getEntriesByType('resource').some((e) => e.name.startsWith(`${url}/chunks/panel-`));
       expect(panelRequested(), 'the panel chunk before any interest').to.equal(false);
-      el.open();
+      el.show();
       await el.updateComplete;
       const inputEl = el.shadowRoot!.querySelector('amoiq-chat-input')!;
       // The panel's parts are a chunk of their own, loaded when the panel opens.

@@ -44,7 +44,7 @@ const has = (el: AmoiqChat, selector: string) => el.shadowRoot!.querySelector(se
 describe('<amoiq-chat> closed conversation', () => {
   it('replaces the message box with a note and a "Start a new conversation" button that works from the keyboard', async () => {
     const el = await chat();
-    el.open();
+    el.show();
     await setState(el, { conversationStatus: 'closed' });
     expect(has(el, 'amoiq-chat-input')).to.equal(false);
     const closed = part(el, 'amoiq-conversation-closed');
@@ -74,7 +74,7 @@ describe('<amoiq-chat> closed conversation', () => {
 
   it('the note and button are localized', async () => {
     const el = await chat({ lang: 'de' });
-    el.open();
+    el.show();
     await setState(el, { conversationStatus: 'closed' });
     await until(() => part(el, 'amoiq-conversation-closed').shadowRoot!.textContent!.includes('Neues Gespräch beginnen'), 'German button');
   });
@@ -83,7 +83,7 @@ describe('<amoiq-chat> closed conversation', () => {
 describe('<amoiq-chat> away banner', () => {
   it('shows only while no agent is online, with the default, the tenant’s or the attribute’s text', async () => {
     const el = await chat();
-    el.open();
+    el.show();
     await setState(el, { agentsOnline: true });
     expect(has(el, 'amoiq-away-banner')).to.equal(false);
     await setState(el, { agentsOnline: false });
@@ -101,7 +101,7 @@ describe('<amoiq-chat> away banner', () => {
 
   it('checks the e-mail, explains a wrong one, then stores it and says where the reply goes', async () => {
     const el = await chat();
-    el.open();
+    el.show();
     await setState(el, { agentsOnline: false });
     const service = serviceOf(el);
     const sent: ContactDetails[] = [];
@@ -137,7 +137,7 @@ describe('<amoiq-chat> away banner', () => {
 
   it('says so visibly when the server refuses the address', async () => {
     const el = await chat();
-    el.open();
+    el.show();
     await setState(el, { agentsOnline: false });
     serviceOf(el).submitContact = async () => {
       throw new Error('400 bad_request');
@@ -163,7 +163,7 @@ describe('<amoiq-chat> read receipts', () => {
     service.markRead = () => void calls++;
     await setState(el, { agentsOnline: true });
     expect(calls, 'panel closed').to.equal(0);
-    el.open();
+    el.show();
     await el.updateComplete;
     await setState(el, { agentsOnline: false });
     expect(calls, 'panel open and page visible').to.be.greaterThan(0);
@@ -240,13 +240,13 @@ describe('lifecycle parts: targets and forced colors', () => {
   /** A widget showing the away banner, one the pre-chat form, and one the closed bar. */
   async function both(): Promise<HTMLElement[]> {
     const away = await chat();
-    away.open();
+    away.show();
     await setState(away, { agentsOnline: false });
     const preChat = await chat();
     preChat.setAttribute('pre-chat-fields', 'name,email*');
-    preChat.open();
+    preChat.show();
     const closed = await chat();
-    closed.open();
+    closed.show();
     await setState(closed, { conversationStatus: 'closed' });
     await until(() => !!preChat.shadowRoot!.querySelector('amoiq-pre-chat-form')?.shadowRoot?.querySelector('button'), 'the form');
     await until(() => !!away.shadowRoot!.querySelector('amoiq-away-banner')?.shadowRoot?.querySelector('button'), 'the banner');
@@ -258,7 +258,7 @@ describe('lifecycle parts: targets and forced colors', () => {
   it('while the pre-chat form shows, the away banner does not ask for an e-mail too', async () => {
     const el = await chat();
     el.setAttribute('pre-chat-fields', 'name,email*');
-    el.open();
+    el.show();
     await setState(el, { agentsOnline: false });
     await until(() => !!el.shadowRoot!.querySelector('amoiq-pre-chat-form')?.shadowRoot?.querySelector('button'), 'the form');
     const banner = part(el, 'amoiq-away-banner');

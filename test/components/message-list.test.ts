@@ -8,7 +8,7 @@ import de from '../../src/i18n/de.js';
 import { localeContext, localized } from '../../src/i18n/localize.js';
 import type { ChatMessage, ChatService, ChatState } from '../../src/services/chat-service.js';
 import type { Sender } from '../../src/protocol/v1.js';
-import { deepActiveElement, until } from '../helpers/dom.js';
+import { deepActiveElement, expectAccessible, until } from '../helpers/dom.js';
 
 const ADA: Sender = { type: 'agent', id: 'agent_1', name: 'Ada Lovelace' };
 const BOB: Sender = { type: 'agent', id: 'agent_2', name: 'Bob' };
@@ -445,16 +445,16 @@ describe('<amoiq-message-list> typing and accessibility', () => {
       ],
       { welcome: 'Welcome!' },
     );
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     service.set({ typing: ADA });
     await settle(el);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     service.set({ messages: [...service.state.messages.slice(0, 2), ...many(10, 60)] });
     await settle(el);
     await scrollBy(el, -800);
     service.append(msg(61));
     await settle(el);
     expect($(el, '[part="new-messages-pill"]')).to.exist;
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 });

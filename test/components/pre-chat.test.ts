@@ -23,7 +23,7 @@ async function chat(fields: string | null, extra: { userName?: string; userEmail
     user-email=${extra.userEmail ?? ''}
   ></amoiq-chat>`);
   if (fields !== null) el.setAttribute('pre-chat-fields', fields);
-  el.open();
+  el.show();
   await el.updateComplete;
   return el;
 }

@@ -3,7 +3,7 @@ import { emulateMedia, executeServerCommand, setViewport } from '@web/test-runne
 import { nanoid } from 'nanoid';
 import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
-import { part } from '../helpers/dom.js';
+import { part, until } from '../helpers/dom.js';
 
 const OFFLINE = 'http://127.0.0.1:9';
 
@@ -95,7 +95,7 @@ describe('theming', () => {
     const el = await chat({ open: true });
     el.send('A long message without spaces: ' + 'x'.repeat(300));
     await el.updateComplete;
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => !!part(el, 'amoiq-message-list').shadowRoot!.querySelector('.message.own'), 'the long message to render');
     settle(el);
     expect(part(el, '.panel').getBoundingClientRect().width).to.equal(320);
     const roots = [el.shadowRoot!, ...['amoiq-chat-header', 'amoiq-message-list', 'amoiq-chat-input'].map((t) => part(el, t).shadowRoot!)];

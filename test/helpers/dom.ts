@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
+import type { ChatService } from '../../src/services/chat-service.js';
 
 /** The element inside `<amoiq-chat>`'s shadow root (and one level deeper when a tag is given). */
 export function part<T extends Element = HTMLElement>(el: AmoiqChat, selector: string, inner?: string): T {
@@ -11,6 +12,16 @@ export function part<T extends Element = HTMLElement>(el: AmoiqChat, selector: s
   return found as T;
 }
 
+/**
+ * The ChatService an `<amoiq-chat>` runs (its ChatController's): the test seam for waiting on
+ * the service (`whenIdle()`, `pendingTimers`) instead of sleeping. Throws while there is none.
+ */
+export function serviceOf(el: AmoiqChat): ChatService {
+  const service = (el as unknown as { chat: { service?: ChatService } }).chat.service;
+  if (!service) throw new Error('the element runs no chat service (not in the document?)');
+  return service;
+}
+
 /** The deepest focused element, through shadow roots. */
 export function deepActiveElement(): Element | null {
   let active = document.activeElement;
@@ -18,14 +29,8 @@ export function deepActiveElement(): Element | null {
   return active;
 }
 
-/** Waits until `check` passes or the time is up, polling every 25 ms. */
-export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The one way tests wait: on a state (test/helpers/until.ts), re-exported for the DOM tests. */
+export { until } from './until.js';
 
 /** Captures console.warn calls while `fn` runs. */
 export async function captureWarnings(fn: () => Promise<void> | void): Promise<string[]> {
@@ -49,17 +54,21 @@ export async function typeNewline(): Promise<void> {
 }
 
 /**
- * Runs axe on an element after finishing every animation in it and its shadow trees: a panel or
- * banner mid-fade has colours nobody reads, and axe would judge those.
+ * The one axe check of the suite: runs axe on an element after finishing every animation in it
+ * and its shadow trees (a panel or banner mid-fade has colours nobody reads, and axe would judge
+ * those).
  */
 export async function expectAccessible(el: Element): Promise<void> {
+  // Endless ones (typing dots, a spinner) cannot be finished; they are decorative.
+  const finish = (node: Element) =>
+    node.getAnimations().forEach((a) => a.effect?.getComputedTiming().endTime !== Infinity && a.finish());
   const walk = (root: ShadowRoot | Element | null | undefined): void => {
     root?.querySelectorAll('*').forEach((node) => {
-      node.getAnimations().forEach((a) => a.finish());
+      finish(node);
       walk(node.shadowRoot);
     });
   };
-  el.getAnimations().forEach((a) => a.finish());
+  finish(el);
   walk(el.shadowRoot);
   walk(el);
   await expect(el).to.be.accessible();
