@@ -8,7 +8,7 @@ export { AmoiqOpenEvent } from './open-event.js';
 export { AmoiqCloseEvent } from './close-event.js';
 export { AmoiqMessageEvent } from './message-event.js';
 export { AmoiqConnectionChangeEvent } from './connection-change-event.js';
-export { AmoiqErrorEvent } from './error-event.js';
+export { AmoiqErrorEvent, type ErrorEventDetail } from './error-event.js';
 export { AmoiqResetEvent } from './reset-event.js';
 export { AmoiqContactEvent, type ContactEventDetail } from './contact-event.js';
 export { AmoiqNewConversationEvent } from './new-conversation-event.js';
