@@ -39,8 +39,8 @@ export class Relinker {
    * @returns {Promise<boolean>} whether a relink happened
    */
   async relink({ tenantId, visitorId, fingerprint, ipHash }) {
-    // The budget is per address, and it resets when the limit changes size (tests, operators).
-    if (this.attempts.limit !== this.limits.relinksPerIpPerDay) this.attempts.limit = this.limits.relinksPerIpPerDay;
+    // One budget per tenant and address hash; the limit is read each time, like the other limits.
+    this.attempts.limit = this.limits.relinksPerIpPerDay;
     try {
       this.attempts.hit(`${tenantId}:${ipHash}`);
     } catch {
