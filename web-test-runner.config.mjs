@@ -4,6 +4,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { backendPlugin } from './test/plugins/backend.mjs';
 import { a11yTreePlugin } from './test/plugins/a11y-tree.mjs';
 import { summaryReporter } from './test/plugins/summary-reporter.mjs';
+import { timingReporter } from './test/plugins/timing-reporter.mjs';
 import { chaosPlugin } from './test/plugins/chaos.mjs';
 import { defaultReporter } from '@web/test-runner';
 
@@ -38,5 +39,5 @@ export default {
     }),
   ],
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), backendPlugin(), a11yTreePlugin(), chaosPlugin()],
-  reporters: [defaultReporter(), summaryReporter()],
+  reporters: [defaultReporter(), summaryReporter(), timingReporter()],
 };
