@@ -4,7 +4,7 @@ import { nanoid } from 'nanoid';
 import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import { ChatStore } from '../../src/services/store.js';
-import { part, until } from '../helpers/dom.js';
+import { part, serviceOf, until } from '../helpers/dom.js';
 import { Agent, backendInfo, restartBackend, type BackendInfo } from './backend.js';
 
 // End to end: the real element in Chromium against the real reference backend (a child process
@@ -135,10 +135,13 @@ describe('e2e: a two-way chat against the reference backend', () => {
       await until(() => isOnline(el), 'online');
       expect(sockets).to.have.length(1);
       expect(sockets[0].readyState).to.equal(WebSocket.OPEN);
+      const service = serviceOf(el);
       el.remove();
       expect(sockets[0].readyState).to.be.oneOf([WebSocket.CLOSING, WebSocket.CLOSED]);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(sockets).to.have.length(1); // no reconnect after removal
+      // No reconnect after removal: nothing left running and no timer left that could start one.
+      await service.whenIdle();
+      expect(service.pendingTimers).to.equal(0);
+      expect(sockets).to.have.length(1);
     } finally {
       window.WebSocket = Native;
     }

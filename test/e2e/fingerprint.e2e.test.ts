@@ -155,8 +155,7 @@ describe('e2e: fingerprint relink (opt-in)', () => {
     el.identify({ userId, name: 'Grace', userToken: await userToken({ sub: userId }) });
     await until(() => isOnline(el), 'online as the user', 20_000);
     const isUsers = async () => ((await store.getSession()) as { user?: { id: string } } | undefined)?.user?.id === userId;
-    for (let i = 0; i < 200 && !(await isUsers()); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await isUsers()).to.equal(true);
+    await until(isUsers, 'the session to be the user’s');
     await sendAndWait(el, `as the user ${nanoid(6)}`);
 
     // Storage cleared, the page no longer identifies anyone (logged out without reset()).

@@ -4,7 +4,7 @@ import { nanoid } from 'nanoid';
 import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import { ChatStore } from '../../src/services/store.js';
-import { deepActiveElement, expectAccessible, part, until } from '../helpers/dom.js';
+import { deepActiveElement, expectAccessible, part, serviceOf, until } from '../helpers/dom.js';
 import { backendInfo, visitorConversationId, type BackendInfo } from './backend.js';
 
 
@@ -150,7 +150,7 @@ describe('e2e: conversation lifecycle, read receipts, away mode, contact details
 
     // Written while closed (through the API, the box is gone): queued, not failed.
     el.send('Written after the close');
-    await new Promise((r) => setTimeout(r, 300));
+    await serviceOf(el).whenIdle(); // stored in the outbox, and nothing tried to send it
     expect(ownStatus(el, 'Written after the close')).to.equal('pending');
 
     // A reload shows the closed conversation, not a new one.
@@ -189,12 +189,7 @@ describe('e2e: conversation lifecycle, read receipts, away mode, contact details
     await agent.reply(conversation.id, 'Seen it, answering');
     await until(() => listText(el).includes('Seen it, answering'), 'reply shown');
     // Panel open, page visible: the widget reports the reply read.
-    let visitorReadSeq = 0;
-    for (let i = 0; i < 100 && visitorReadSeq < conversation.lastSeq + 1; i++) {
-      visitorReadSeq = (await agent.conversationById(conversation.id)).visitorReadSeq;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(visitorReadSeq).to.be.at.least(conversation.lastSeq + 1);
+    await until(async () => (await agent.conversationById(conversation.id)).visitorReadSeq >= conversation.lastSeq + 1, 'the reply reported read');
   });
 
   it('no agent online: the away banner offers an e-mail field; the address is stored for agents; it goes when an agent comes online', async () => {
@@ -240,7 +235,9 @@ describe('e2e: conversation lifecycle, read receipts, away mode, contact details
 
     el.remove();
     const again = (await widget(dbName, { preChat: 'name,email*,company' })).el;
-    await new Promise((r) => setTimeout(r, 300));
+    // Once the stored details are back (from IndexedDB), the form is not asked for.
+    await until(() => !!serviceOf(again).state.contact, 'the stored details');
+    await again.updateComplete;
     expect(has(again, 'amoiq-pre-chat-form')).to.equal(false);
     expect(has(again, 'amoiq-chat-input')).to.equal(true);
   });

@@ -3,7 +3,7 @@ import { nanoid } from 'nanoid';
 import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import { ChatStore } from '../../src/services/store.js';
-import { until } from '../helpers/dom.js';
+import { serviceOf, until } from '../helpers/dom.js';
 import { backend, userToken, type BackendInfo } from '../server/helpers.js';
 import { headerStatus, renderedText } from './widget.js';
 
@@ -47,12 +47,9 @@ describe('security: identify() and reset() on the element', () => {
     const userId = `user-${nanoid(8)}`;
     el.identify({ userId, name: 'Grace', userToken: await userToken({ sub: userId }) });
     await until(() => online(el), 'online as the user', 15_000);
-    let session = await store.getSession();
-    for (let i = 0; i < 100 && (session as { user?: { id: string } } | undefined)?.user?.id !== userId; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      session = await store.getSession();
-    }
-    expect((session as { user?: { id: string } }).user?.id).to.equal(userId);
+    const sessionUser = async () => ((await store.getSession()) as { user?: { id: string } } | undefined)?.user?.id;
+    await until(async () => (await sessionUser()) === userId, 'the session to be the user’s');
+    const session = await store.getSession();
     expect(session!.conversationId).to.equal(anonymous.conversationId);
     expect(renderedText(el)).to.contain(before);
 
@@ -94,11 +91,11 @@ describe('security: identify() and reset() on the element', () => {
     const forged = await userToken({ sub: victim }, { secret: 'guessed' });
     const el = document.createElement('amoiq-chat') as AmoiqChat;
     const error = new Promise<CustomEvent<{ code: string }>>((resolve) => el.addEventListener('amoiq-error', (e) => resolve(e)));
-    Object.assign(el, { gatewayUrl: info.url, apiKey: info.apiKey, tenantId: info.tenantId, dbName: `amoiq-id-${nanoid(8)}`, userId: victim, userToken: forged, opened: true });
+    Object.assign(el, { gatewayUrl: info.url, apiKey: info.apiKey, tenantId: info.tenantId, dbName: `amoiq-id-${nanoid(8)}`, userId: victim, userToken: forged, open: true });
     document.body.append(el);
     try {
       expect((await error).detail.code).to.equal('invalid_identity');
-      await new Promise((r) => setTimeout(r, 300));
+      await serviceOf(el).whenIdle(); // nothing more in progress: it stays unconnected
       expect(online(el)).to.equal(false);
       expect(renderedText(el)).not.to.contain('victim secret');
     } finally {

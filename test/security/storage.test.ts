@@ -3,7 +3,8 @@ import { createStore, get, keys } from 'idb-keyval';
 import { nanoid } from 'nanoid';
 import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
-import { until } from '../helpers/dom.js';
+import { ChatStore } from '../../src/services/store.js';
+import { serviceOf, until } from '../helpers/dom.js';
 import { backend, type BackendInfo } from '../server/helpers.js';
 import { headerStatus, renderedText } from './widget.js';
 
@@ -38,16 +39,16 @@ describe('security: storage consent', () => {
     await until(() => /Online/.test(headerStatus(el)), 'online');
     const text = `before consent ${nanoid(5)}`;
     await sendAndWait(el, text);
-    await new Promise((r) => setTimeout(r, 300)); // the message cache is written after 100 ms
+    // The message cache is written (after 100 ms): to memory, nothing to IndexedDB.
+    const memory = new ChatStore(info.tenantId, dbName, 'memory');
+    await until(async () => (await memory.getMessages((await memory.getSession())!.conversationId)).some((m) => m.text === text), 'the cache in memory');
+    await serviceOf(el).whenIdle();
     expect(await idbKeys(dbName)).to.deep.equal([]);
 
     el.storage = 'persistent';
     await el.updateComplete;
-    let stored: string[] = [];
-    for (let i = 0; i < 40 && !stored.some((k) => k.endsWith(':session')); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      stored = await idbKeys(dbName);
-    }
+    await until(async () => (await idbKeys(dbName)).some((k) => k.endsWith(':session')), 'the session moved to IndexedDB');
+    const stored = await idbKeys(dbName);
     expect(stored).to.include(`${info.tenantId}:visitor`).and.include(`${info.tenantId}:session`);
     const visitorId = await get(`${info.tenantId}:visitor`, createStore(dbName, 'state'));
 
@@ -66,7 +67,9 @@ describe('security: storage consent', () => {
     const el = await mount(info, dbName, 'session');
     await until(() => /Online/.test(headerStatus(el)), 'online');
     await sendAndWait(el, 'tab only');
-    await new Promise((r) => setTimeout(r, 300));
+    const tab = new ChatStore(info.tenantId, dbName, 'session');
+    await until(async () => (await tab.getMessages((await tab.getSession())!.conversationId)).some((m) => m.text === 'tab only'), 'the cache in sessionStorage');
+    await serviceOf(el).whenIdle();
     expect(await idbKeys(dbName)).to.deep.equal([]);
     const ours = Object.keys(sessionStorage).filter((k) => k.startsWith(`amoiq:${dbName}:`));
     expect(ours).to.include(`amoiq:${dbName}:${info.tenantId}:visitor`);

@@ -4,7 +4,7 @@ import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import { ChatStore } from '../../src/services/store.js';
 import { until } from '../helpers/dom.js';
-import { command, sleep } from '../server/helpers.js';
+import { command } from '../server/helpers.js';
 import { headerStatus, renderedText } from './widget.js';
 
 // Session tokens are short-lived and renewed: against a second real backend whose tokens live
@@ -29,11 +29,11 @@ describe('security: short-lived session tokens', () => {
     const text = `queued across expiry ${nanoid(6)}`;
     el.send(text);
     await until(() => renderedText(el).includes(text), 'the pending message');
-    await sleep(200);
+    await until(async () => (await store.getOutbox(before.conversationId)).length > 0, 'the message in the outbox');
     expect((await store.getOutbox(before.conversationId)).map((e) => e.text)).to.deep.equal([text]);
 
-    // Let the token expire for certain while nothing can be sent.
-    await sleep(Math.max(0, Date.parse(before.expiresAt) - Date.now()) + 1500);
+    // Let the token expire for certain while nothing can be sent (the server counts whole seconds).
+    await until(() => Date.now() > Date.parse(before.expiresAt) + 1500, 'the token to expire', 15_000);
     await command('backend-short-start');
     const stale = await fetch(`${info.url}/api/chat/messages?conversationId=${before.conversationId}`, {
       headers: { Authorization: `Bearer ${info.apiKey}`, 'X-Amoiq-Session': before.token },
@@ -46,13 +46,8 @@ describe('security: short-lived session tokens', () => {
     const after = (await store.getSession())!;
     expect(after.token).not.to.equal(before.token);
     expect(after.conversationId).to.equal(before.conversationId);
-    // The outbox entry is removed right after the ack is handled; give that write a moment.
-    let outbox = await store.getOutbox(before.conversationId);
-    for (let i = 0; i < 50 && outbox.length; i++) {
-      await sleep(100);
-      outbox = await store.getOutbox(before.conversationId);
-    }
-    expect(outbox).to.deep.equal([]);
+    // The outbox entry is removed right after the ack is handled.
+    await until(async () => (await store.getOutbox(before.conversationId)).length === 0, 'the outbox emptied');
 
     const login = await (await fetch(`${info.url}/api/agent/login`, { method: 'POST', body: JSON.stringify(info.agent), headers: { 'Content-Type': 'application/json' } })).json();
     const messages = await (

