@@ -13,6 +13,7 @@ import { Agent, backendCommand, type BackendInfo } from './backend.js';
 // cut off by a proxy, taken offline, shared between tabs. Nothing is mocked. Each scenario prints
 // its figures (test-results/<name>.json) through the chaos plugin.
 
+/** Paces the load and the kills (the scenario's shape, not a wait for a state: those use until()). */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const command = <T = unknown>(name: string, payload?: unknown) => executeServerCommand<T, unknown>(name, payload);
 const log = (line: string) => command('chaos-log', { line });
@@ -160,7 +161,10 @@ describe('chaos suite', function () {
 
     await until(() => own(el).filter((m) => m.status === 'delivered').length === N + 1, 'every visitor message stored', 60_000);
     await until(() => received.length >= N, 'every agent message received', 60_000);
-    await sleep(500); // let any duplicate that is still on its way arrive
+    // A last agent message as a barrier: it arrives after anything sent before it (one ordered
+    // stream), so any duplicate still on its way has arrived once the barrier has.
+    await agentSay(info, tokenFn, conversationId, 'barrier');
+    await until(() => received.some((m) => m.text === 'barrier'), 'the barrier message', 30_000);
 
     const stored = await allMessages(info, token, conversationId);
     const serverSide = audit(visitorTexts, stored.filter((m) => m.sender.type === 'visitor' && m.text.startsWith('v-')).map((m) => m.text));
@@ -232,7 +236,8 @@ describe('chaos suite', function () {
     await until(() => el.connectionState === 'offline', 'offline shown', 3000);
     const noticedMs = performance.now() - cut;
     for (const t of texts) el.send(t);
-    await sleep(1000);
+    const store = new ChatStore(info.tenantId, el.dbName);
+    await until(async () => (await store.getOutbox(conversationId)).length === texts.length, 'queued in the outbox while offline');
     const whileOffline = own(el).filter((m) => texts.includes(m.text)).map((m) => m.status);
     await until(() => texts.every((t) => own(el).some((m) => m.text === t && m.status === 'delivered')), 'queued messages delivered', 30_000);
     const deliveredMs = performance.now() - (cut + OFFLINE_MS);
@@ -268,15 +273,15 @@ describe('chaos suite', function () {
       const leader = await openTab();
       const second = await openTab();
       const third = await openTab();
-      await sleep(300);
+      // Each tab is online: a tab that opened a socket of its own has done so by now.
       expect((await sockets()) - before).to.equal(1);
 
       const conversationId = await conversationOf(leader, info, agent);
       await agent.reply(conversationId, 'to every tab');
       for (const tab of [leader, second, third]) await until(() => tab.messages.some((m) => m.text === 'to every tab'), 'agent message in each tab');
 
-      second.open();
-      await until(() => !!third.opened && !!leader.opened, 'open state in every tab');
+      second.show();
+      await until(() => !!third.open && !!leader.open, 'open state in every tab');
 
       // The leader sends and closes at once: its messages are in the IndexedDB outbox, maybe on the
       // wire, certainly not acknowledged.
@@ -284,20 +289,18 @@ describe('chaos suite', function () {
       for (const t of fromLeader) leader.send(t);
       const store = new ChatStore(info.tenantId, dbName);
       await until(() => own(leader).filter((m) => fromLeader.includes(m.text)).length === 3, 'queued in the leader');
-      const queuedAt = performance.now();
-      for (;;) {
+      // In the IndexedDB outbox (or already sent: then the leader closes with less in flight).
+      await until(async () => {
         const outbox = await store.getOutbox(conversationId);
-        if (fromLeader.every((t) => outbox.some((e) => e.text === t)) || performance.now() - queuedAt > 2000) break;
-        await sleep(1);
-      }
+        return fromLeader.every((t) => outbox.some((e) => e.text === t));
+      }, 'the leader’s messages in the outbox', 2_000, 1).catch(() => undefined);
       const closed = performance.now();
       frames[0].remove();
       const fromSecond = ['S-1', 'S-2'];
       for (const t of fromSecond) second.send(t);
       await until(() => [...fromLeader, ...fromSecond].every((t) => second.messages.some((m) => m.text === t && m.status === 'delivered')), 'messages stored after takeover', 15_000);
       const takeoverMs = performance.now() - closed;
-      await sleep(300);
-      expect((await sockets()) - before).to.equal(1);
+      await until(async () => (await sockets()) - before === 1, 'one WebSocket after the takeover', 5_000);
 
       const token = await agentToken(info);
       const stored = (await allMessages(info, token, conversationId)).map((m) => m.text);
