@@ -4,16 +4,14 @@ import ts from 'typescript';
 
 /**
  * What the analyzer reads: the element modules (`src/components/<name>/<name>.ts`, one per tag)
- * and the public event modules (`src/events/*-event.ts`; internal events there are `@internal`,
- * which the analyzer leaves out). Helpers, styles and render modules are not API.
+ * and the public event modules, those src/events/index.ts exports (the package's events; the
+ * internal ones beside them are `@internal`). Helpers, styles and render modules are not API.
  */
 const ELEMENT_MODULES = readdirSync('src/components', { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => `src/components/${d.name}/${d.name}.ts`)
   .filter((file) => existsSync(file));
-const EVENT_MODULES = readdirSync('src/events')
-  .filter((f) => f.endsWith('-event.ts'))
-  .map((f) => `src/events/${f}`);
+const EVENT_MODULES = [...readFileSync('src/events/index.ts', 'utf8').matchAll(/from '\.\/([a-z-]+-event)\.js'/g)].map((m) => `src/events/${m[1]}.ts`);
 
 /**
  * The analyzer's globber (globby 11 → fast-glob, asynchronous) returns files "in arbitrary
