@@ -90,10 +90,11 @@ class Watch {
   }
 }
 
+/** Waits until no element of the widget has an update pending (one may start another). */
 const settle = async (el: AmoiqChat) => {
+  const pending = () => [el, ...shadowRoots(el).map((root) => root.host as AmoiqChat)].filter((host) => host.isUpdatePending);
   await el.updateComplete;
-  for (const root of shadowRoots(el)) await (root.host as AmoiqChat).updateComplete;
-  await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+  for (let round = 0; round < 10 && pending().length; round++) await Promise.all(pending().map((host) => host.updateComplete));
 };
 
 interface Channel {
