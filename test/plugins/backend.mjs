@@ -56,68 +56,25 @@
  *
  * The instances run with `AMOIQ_DEBUG_HOOKS=1` (raw-frame injection for the malformed-frame
  * tests). Each run gets fresh temporary data directories (their database a copy of an empty
- * PGlite cluster made once, see pgliteTemplate). The children's output goes to
+ * PGlite cluster made once, pglite-template.mjs). The children's output goes to
  * `test-results/<name>.log`; only a failed start is reported in the test output.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, scryptSync } from 'node:crypto';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { hashPassword } from '../../demo/server/auth.js';
+import { seedDataDir } from './pglite-template.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const READY = /^amoiq-chat backend ready on (http:\/\/\S+)$/m;
 const START_TIMEOUT_MS = 60_000;
 /** Session-token lifetime of the second instance. */
 export const SHORT_TTL_SECONDS = 3;
-
-/** @type {Promise<string | null> | null} */
-let pgTemplate = null;
-
-/**
- * An empty PGlite cluster to copy into each new data directory (`DATA_DIR/pg`), so no instance
- * runs initdb: PGlite making a cluster is Postgres's initdb in WASM, 10 s of CPU on an idle
- * machine and 40 s on a loaded one, and every instance (main, short, chaos, sec) paid it in every
- * run; opening a copy takes about a second. Made once per PGlite version, in a child process
- * (initdb blocks its thread, and this one serves the tests), and kept in
- * node_modules/.cache/amoiq-chat/. Resolves null when it cannot be made: the instance then makes
- * its own cluster, as before.
- * @returns {Promise<string | null>}
- */
-function pgliteTemplate() {
-  pgTemplate ??= (async () => {
-    try {
-      const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'));
-      const dir = join(ROOT, 'node_modules', '.cache', 'amoiq-chat', `pglite-${version}`);
-      if (existsSync(join(dir, 'PG_VERSION'))) return dir;
-      mkdirSync(dirname(dir), { recursive: true });
-      const scratch = mkdtempSync(`${dir}-making-`);
-      const script = "import { PGlite } from '@electric-sql/pglite'; const pg = await PGlite.create(process.argv[1]); await pg.close();";
-      await new Promise((done, fail) => {
-        const proc = spawn(process.execPath, ['--input-type=module', '-e', script, scratch], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        proc.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-2000)));
-        proc.on('error', fail);
-        proc.on('exit', (code) => (code === 0 ? done(undefined) : fail(new Error(`exited with ${code}: ${stderr}`))));
-      });
-      // Only a closed, complete cluster is put in place; another run may have put one first.
-      try {
-        renameSync(scratch, dir);
-      } catch {
-        rmSync(scratch, { recursive: true, force: true });
-      }
-      return existsSync(join(dir, 'PG_VERSION')) ? dir : null;
-    } catch (error) {
-      console.warn(`[backend] no PGlite template, each instance makes its own cluster: ${/** @type {Error} */ (error).message}`);
-      return null;
-    }
-  })();
-  return pgTemplate;
-}
 
 /** Per-run test passwords of the agents in demo/server/tenants.json (the file itself has none). */
 const PASSWORDS = { agent_demo_ada: `demo-${randomBytes(6).toString('hex')}`, agent_acme_wile: `acme-${randomBytes(6).toString('hex')}` };
@@ -194,22 +151,26 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
   /** Starts the child (same port and data dir as before, if any) and resolves with its URL. */
   function start() {
     if (starting) return starting;
-    starting = Promise.all([tenantsFile(), pgliteTemplate()]).then(([tenants, template]) => spawnChild(tenants, template));
+    starting = Promise.all([tenantsFile(), seeded()]).then(([tenants]) => spawnChild(tenants));
     // A failed start may be retried by the next command.
     starting.catch(() => (starting = null));
     return starting;
   }
 
+  /** The data directory, made on the first start from a copy of an empty cluster (no initdb). */
+  async function seeded() {
+    if (dataDir) return;
+    const dir = mkdtempSync(join(tmpdir(), 'amoiq-backend-'));
+    await seedDataDir(dir);
+    dataDir ??= dir;
+  }
+
   /**
    * @param {string} tenants the tenants file
-   * @param {string | null} template an empty PGlite cluster to start a new data directory from
    * @returns {Promise<string>}
    */
-  function spawnChild(tenants, template) {
-    if (!dataDir) {
-      dataDir = mkdtempSync(join(tmpdir(), 'amoiq-backend-'));
-      if (template) cpSync(template, join(dataDir, 'pg'), { recursive: true });
-    }
+  function spawnChild(tenants) {
+    dataDir ??= mkdtempSync(join(tmpdir(), 'amoiq-backend-'));
     const out = openLog();
     out.write(`\n--- starting ${name} (port ${port || 'random'}, data ${dataDir}) at ${new Date().toISOString()}\n`);
     output = '';
@@ -861,12 +822,12 @@ export function backendPlugin() {
         /** @type {string | null} */
         let hash = null;
         if (args?.email) {
-          const { openDatabase } = await import('../../demo/server/db.js');
-          const db = await openDatabase(join(dir, 'pg'));
+          const { openStore } = await import('../../demo/server/store/index.js');
+          const store = await openStore({ dataDir: dir });
           try {
-            hash = (await db.agentByEmail(args.email))?.passwordHash ?? null;
+            hash = (await store.agents.byEmail(args.email))?.passwordHash ?? null;
           } finally {
-            await db.close();
+            await store.close();
           }
         }
         /** @type {Record<string, { tenantsFile: number, dataDir: number }>} files that hold each needle */
