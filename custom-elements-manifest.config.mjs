@@ -70,6 +70,40 @@ const tokenProperties = {
 };
 
 /**
+ * The inner elements whose parts `<amoiq-chat>` re-exports, read from
+ * src/components/chat/panel-content.ts: each `<tag part="…" exportparts=${LIST}>` and its
+ * `const LIST = exportParts('prefix', 'part part …')`, where every part becomes `prefix-part`.
+ * @returns {Array<{ tag: string, part: string, prefix: string, parts: string[] }>}
+ */
+export function readExportedParts(file = 'src/components/chat/panel-content.ts') {
+  const text = readFileSync(file, 'utf8');
+  const lists = new Map(
+    [...text.matchAll(/const ([A-Z_]+) = exportParts\(\s*'([a-z-]+)',\s*'([^']+)'/g)].map((m) => [m[1], { prefix: m[2], parts: m[3].split(' ') }]),
+  );
+  return [...text.matchAll(/<(amoiq-[a-z-]+)\s+part="([a-z-]+)"\s+exportparts=\$\{([A-Z_]+)\}/g)].map((m) => ({ tag: m[1], part: m[2], ...lists.get(m[3]) }));
+}
+
+/**
+ * `<amoiq-chat>` lists the parts it re-exports (`header-title`, `message-list-bubble`, …) with
+ * the description the inner element gives each, so `::part()` completion sees them all.
+ */
+const exportedParts = {
+  name: 'amoiq-exported-parts',
+  packageLinkPhase({ customElementsManifest }) {
+    const declarations = (customElementsManifest.modules ?? []).flatMap((mod) => mod.declarations ?? []);
+    const chat = declarations.find((d) => d.tagName === 'amoiq-chat');
+    if (!chat) return;
+    for (const { tag, prefix, parts } of readExportedParts()) {
+      const inner = declarations.find((d) => d.tagName === tag);
+      for (const name of parts ?? []) {
+        const described = inner?.cssParts?.find((p) => p.name === name)?.description;
+        chat.cssParts = [...(chat.cssParts ?? []), { description: described ? `${described} (\`<${tag}>\` part \`${name}\`)` : '', name: `${prefix}-${name}` }];
+      }
+    }
+  },
+};
+
+/**
  * The analyzer also lists every `dispatchEvent(new SomeEvent())` call as an event without a name;
  * the named, described entry comes from the class's `@fires` tag, so the nameless copies go.
  */
@@ -91,5 +125,5 @@ export default {
   dependencies: false,
   packagejson: false,
   overrideModuleCreation,
-  plugins: [tokenProperties, dropUnnamedEvents],
+  plugins: [tokenProperties, exportedParts, dropUnnamedEvents],
 };

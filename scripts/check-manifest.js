@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { readTokens } from '../custom-elements-manifest.config.mjs';
+import { readExportedParts, readTokens } from '../custom-elements-manifest.config.mjs';
 
 // The analyzer resolves its outdir against the working directory, so the scratch copy lives here.
 const dir = '.cem-check';
@@ -82,6 +82,15 @@ for (const el of elements) {
       if (kind !== 'slot' && !item.name) problems.push(`${name} has a ${kind} without a name`);
       if (!item.description) problems.push(`${name} ${kind} ${item.name || '(default)'} has no description`);
     }
+  }
+}
+// Re-exported parts: one rule, `<part of the inner element>-<its part>`, and all of its parts.
+for (const { tag, part, prefix, parts } of readExportedParts()) {
+  if (prefix !== part) problems.push(`<${tag}> is part "${part}" but its parts are re-exported as "${prefix}-*"`);
+  const inner = elements.find((el) => el.tagName === tag);
+  const documented = (inner?.cssParts ?? []).map((p) => p.name).sort();
+  if (JSON.stringify(documented) !== JSON.stringify([...(parts ?? [])].sort())) {
+    problems.push(`<${tag}>'s parts (${documented.join(', ')}) differ from those <amoiq-chat> re-exports (${(parts ?? []).join(', ')})`);
   }
 }
 problems.push(...themingProblems());
