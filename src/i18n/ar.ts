@@ -68,6 +68,7 @@ const ar: Strings = {
   uploadFailed: 'تعذّر الرفع',
   attachmentTooLarge: (name, max) => `الملف «${name}» كبير جدًا: الحد الأقصى لحجم الملف ${max}.`,
   attachmentWrongType: (name) => `لا يمكن إرفاق «${name}»: هذا النوع من الملفات غير مسموح به.`,
+  attachmentQuotaFull: (name) => `تعذّر رفع «${name}»: امتلأت مساحة تخزين ملفاتك في هذه المحادثة.`,
   attachmentEmpty: (name) => `الملف «${name}» فارغ ولا يمكن إرفاقه.`,
   attachmentTooMany: (max) => `يمكن أن تحمل الرسالة ${max} ملفات على الأكثر.`,
   opensInNewTab: '(يفتح في علامة تبويب جديدة)',

@@ -47,6 +47,7 @@ const de: Strings = {
   uploadFailed: 'Hochladen fehlgeschlagen',
   attachmentTooLarge: (name, max) => `„${name}“ ist zu groß: Dateien dürfen höchstens ${max} groß sein.`,
   attachmentWrongType: (name) => `„${name}“ kann nicht angehängt werden: Dieser Dateityp ist nicht erlaubt.`,
+  attachmentQuotaFull: (name) => `„${name}“ kann nicht hochgeladen werden: Ihr Speicher für Dateien in diesem Chat ist voll.`,
   attachmentEmpty: (name) => `„${name}“ ist leer und kann nicht angehängt werden.`,
   attachmentTooMany: (max) => `Eine Nachricht kann höchstens ${max} Dateien enthalten.`,
   opensInNewTab: '(öffnet in einem neuen Tab)',

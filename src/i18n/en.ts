@@ -77,6 +77,8 @@ export interface Strings {
   attachmentTooLarge: (name: string, max: string) => string;
   /** Refused: a type of file that is not allowed. */
   attachmentWrongType: (name: string) => string;
+  /** Refused: the visitor's upload storage is full (`quota_exceeded`). */
+  attachmentQuotaFull: (name: string) => string;
   /** Refused: an empty file. */
   attachmentEmpty: (name: string) => string;
   /** Refused: more files than one message may carry (`max` is formatted). */
@@ -263,6 +265,7 @@ export const en: Strings = {
   uploadFailed: 'Upload failed',
   attachmentTooLarge: (name, max) => `“${name}” is too large: files can be at most ${max}.`,
   attachmentWrongType: (name) => `“${name}” cannot be attached: this type of file is not allowed.`,
+  attachmentQuotaFull: (name) => `“${name}” cannot be uploaded: your storage for files in this chat is full.`,
   attachmentEmpty: (name) => `“${name}” is empty and cannot be attached.`,
   attachmentTooMany: (max) => `A message can carry at most ${max} files.`,
   opensInNewTab: '(opens in a new tab)',

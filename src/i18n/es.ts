@@ -47,6 +47,7 @@ const es: Strings = {
   uploadFailed: 'Error al subir',
   attachmentTooLarge: (name, max) => `«${name}» es demasiado grande: los archivos pueden tener como máximo ${max}.`,
   attachmentWrongType: (name) => `No se puede adjuntar «${name}»: este tipo de archivo no está permitido.`,
+  attachmentQuotaFull: (name) => `No se puede subir «${name}»: tu espacio para archivos en este chat está lleno.`,
   attachmentEmpty: (name) => `«${name}» está vacío y no se puede adjuntar.`,
   attachmentTooMany: (max) => `Un mensaje puede llevar como máximo ${max} archivos.`,
   opensInNewTab: '(se abre en una pestaña nueva)',

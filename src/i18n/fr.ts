@@ -47,6 +47,7 @@ const fr: Strings = {
   uploadFailed: 'Échec de l’envoi',
   attachmentTooLarge: (name, max) => `« ${name} » est trop volumineux : ${max} au maximum par fichier.`,
   attachmentWrongType: (name) => `Impossible de joindre « ${name} » : ce type de fichier n’est pas autorisé.`,
+  attachmentQuotaFull: (name) => `Impossible d’envoyer « ${name} » : votre espace de stockage de fichiers dans ce chat est plein.`,
   attachmentEmpty: (name) => `« ${name} » est vide et ne peut pas être joint.`,
   attachmentTooMany: (max) => `Un message peut contenir au plus ${max} fichiers.`,
   opensInNewTab: '(s’ouvre dans un nouvel onglet)',

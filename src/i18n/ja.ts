@@ -47,6 +47,7 @@ const ja: Strings = {
   uploadFailed: 'アップロードに失敗しました',
   attachmentTooLarge: (name, max) => `「${name}」は大きすぎます。ファイルは最大 ${max} までです。`,
   attachmentWrongType: (name) => `「${name}」は添付できません。この種類のファイルは許可されていません。`,
+  attachmentQuotaFull: (name) => `「${name}」をアップロードできません。このチャットのファイル保存容量がいっぱいです。`,
   attachmentEmpty: (name) => `「${name}」は空のため添付できません。`,
   attachmentTooMany: (max) => `1 件のメッセージに添付できるファイルは最大 ${max} 個です。`,
   opensInNewTab: '（新しいタブで開きます）',

@@ -18,6 +18,7 @@ const STATUS_OF_CODE = {
   conversation_closed: 409,
   conflict: 409,
   payload_too_large: 413,
+  quota_exceeded: 413,
   unsupported_type: 415,
   rate_limited: 429,
   internal: 500,

@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { nanoid } from 'nanoid';
 import '../../src/define.js';
+import { PROTOCOL_ERROR_CODES } from '../../src/protocol/errors.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import type { AmoiqChatInput } from '../../src/components/chat-input/chat-input.js';
 import type { AmoiqMessageList } from '../../src/components/message-list/message-list.js';
@@ -233,6 +234,19 @@ describe('<amoiq-chat-input> attachments', () => {
     expect($(el, '.chip.failed')!.textContent).to.contain('“big.pdf” is too large: files can be at most 4 kB.');
     expect($(el, '[part=attachment-retry]')).to.equal(null);
     expect($(el, '[part=attachment-remove]')!.getAttribute('aria-label')).to.equal('Remove big.pdf');
+  });
+
+  it('says when the visitor\'s upload storage is full (413 quota_exceeded), without a Retry', async () => {
+    const fake = fakeUploader();
+    const el = await input({ maxSize: 4096, types: ['application/pdf'] }, fake.upload);
+    await pick(el, [pdf('scan.pdf', 100)]);
+    await captureWarnings(async () => {
+      fake.calls[0].reject(Object.assign(new Error('Upload storage quota exceeded.'), { code: 'quota_exceeded' }));
+      await until(() => !!$(el, '.chip.failed'), 'failed chip');
+    });
+    expect($(el, '.chip.failed')!.textContent).to.contain('“scan.pdf” cannot be uploaded: your storage for files in this chat is full.');
+    expect($(el, '[part=attachment-retry]')).to.equal(null);
+    expect(PROTOCOL_ERROR_CODES).to.include('quota_exceeded');
   });
 
   it('refuses a file of a wrong type, too large, or beyond five, with a polite message and an event; nothing is uploaded', async () => {

@@ -33,6 +33,7 @@ export function renderChips(items: readonly StagedFile[], t: Strings, locale: st
 /** Why an upload failed, for the visitor: the server's refusals say what to change; anything else is generic. */
 function failure(item: StagedFile, t: Strings, locale: string, maxSize: number): { text: string; permanent: boolean } {
   if (item.error === 'payload_too_large') return { text: t.attachmentTooLarge(item.file.name, formatSize(maxSize, locale)), permanent: true };
+  if (item.error === 'quota_exceeded') return { text: t.attachmentQuotaFull(item.file.name), permanent: true };
   if (item.error === 'unsupported_type') return { text: t.attachmentWrongType(item.file.name), permanent: true };
   return { text: t.uploadFailed, permanent: false };
 }
