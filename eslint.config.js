@@ -6,7 +6,7 @@ import wc from 'eslint-plugin-wc';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'demo/agent/dist/**', 'node_modules/**', 'test-results/**', 'custom-elements.json', '*.tmp.mjs'] },
+  { ignores: ['dist/**', 'demo/agent/dist/**', 'node_modules/**', 'test-results/**', 'custom-elements.json', '*.tmp.mjs', 'tmp/**', '.data/**', '.cem-check/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
