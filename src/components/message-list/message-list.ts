@@ -96,6 +96,8 @@ export class AmoiqMessageList extends LitElement {
   /** Keys of the own messages whose "Read" / "Delivered" is shown (see markLatestStatuses). */
   private latestRead?: string;
   private latestDelivered?: string;
+  /** The message whose status gets focus once its Retry button is gone. */
+  private focusStatusOf?: string;
 
   override render() {
     this.markLatestStatuses();
@@ -205,17 +207,53 @@ export class AmoiqMessageList extends LitElement {
   }
 
   private handlePill(): void {
+    const focused = this.hasFocusedControl();
     this.scrollToBottom();
+    if (focused) this.focusComposer();
   }
 
   private handleRetry(m: ChatMessage): void {
-    if (m.clientId) this.dispatchEvent(new AmoiqRetryEvent({ clientId: m.clientId }));
+    if (!m.clientId) return;
+    // The button goes away with the failed state: its message's status takes focus instead.
+    if (this.hasFocusedControl()) this.focusStatusOf = m.key;
+    this.dispatchEvent(new AmoiqRetryEvent({ clientId: m.clientId }));
   }
 
   private handleQuickReply(key: string, text: string): void {
+    const focused = this.hasFocusedControl();
     this.usedQuickReplies.add(key);
     this.dispatchEvent(new AmoiqQuickReplyEvent({ text }));
     this.requestUpdate();
+    if (focused) this.focusComposer();
+  }
+
+  /** Whether a control of the list (not the log itself) has focus: it is about to disappear. */
+  private hasFocusedControl(): boolean {
+    const active = this.shadowRoot?.activeElement;
+    return !!active && active !== this.scroller;
+  }
+
+  /**
+   * Focus for the visitor to go on: the composer beside the list (message box, pre-chat form or
+   * closed bar) inside `<amoiq-chat>`, else the log itself — never `body`.
+   */
+  private focusComposer(): void {
+    const root = this.getRootNode() as ParentNode;
+    const composer = root.querySelector?.<HTMLElement>('amoiq-chat-input, amoiq-pre-chat-form, amoiq-conversation-closed');
+    if (composer) composer.focus();
+    else this.scroller?.focus();
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    const key = this.focusStatusOf;
+    if (key === undefined) return;
+    const meta = this.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"] [part="meta"]`);
+    // Still failed (the retry has not been taken up yet): keep waiting.
+    if (meta?.querySelector('[part="retry-button"]')) return;
+    this.focusStatusOf = undefined;
+    if (meta) meta.focus();
+    else this.scroller?.focus();
   }
 
   private renderRow(row: Row): TemplateResult {
@@ -251,7 +289,7 @@ export class AmoiqMessageList extends LitElement {
           ${first && !own ? html`<span part="sender" class="sender">${name}</span>` : html`<span class="visually-hidden">${name}:</span>`}
           ${m.text || !m.attachments?.length ? html`<div part="bubble" class="bubble" dir="auto">${this.renderText(m)}</div>` : nothing}
           ${m.attachments?.length ? this.files.get()?.renderAttachments(m.attachments, this.l10n.value.strings, this.locale) : nothing}
-          <div part="meta" class="meta">
+          <div part="meta" class="meta" tabindex=${own ? '-1' : nothing}>
             <time datetime=${m.createdAt}>${this.time(m)}</time>${own ? this.renderStatus(m) : nothing}
           </div>
           ${quick ? this.renderQuickReplies(m.key, quick) : nothing}
