@@ -3,6 +3,7 @@ import { property, query } from 'lit/decorators.js';
 import { styleProps } from '../../styles/style-props.js';
 import { ChatController } from '../../controllers/chat-controller.js';
 import { AttachmentDropController } from '../../controllers/attachment-drop-controller.js';
+import { ModalController } from '../../controllers/modal-controller.js';
 import { PanelFocusController } from '../../controllers/panel-focus-controller.js';
 import { ReadController } from '../../controllers/read-controller.js';
 import { UnreadController } from '../../controllers/unread-controller.js';
@@ -164,12 +165,15 @@ export class AmoiqChat extends LitElement {
 
   @query('.launcher') private launcher!: HTMLButtonElement;
   @query('amoiq-chat-input') private input?: AmoiqChatInput;
+  @query('.panel') private panel?: HTMLElement;
 
   private readonly chat = new ChatController(this);
   private readonly l10n = new LocalizeController(this);
   private readonly warned = new Set<string>();
   private readonly content = new PanelContent(this, () => this.chat.service, (key, text) => this.warn(key, text));
   private readonly panelFocus = new PanelFocusController(this, () => this.launcher, () => this.content.composerKind());
+  /** Full screen (a narrow viewport): the page is inert and Tab wraps inside the panel. */
+  private readonly modal = new ModalController(this, () => this.panel ?? null);
   private readonly unread = new UnreadController(
     this,
     (n) => this.l10n.value.plural(this.l10n.value.strings.newMessagesTitle, n),
@@ -311,7 +315,7 @@ export class AmoiqChat extends LitElement {
     const launcherLabel = this.open ? strings.closeChat : unread ? plural(strings.openChatUnread, unread) : strings.openChat;
     return html`
       <div part="base" class="base ${vertical} ${horizontal}" lang=${locale} dir=${dir} style=${styleProps(vars)} @keydown=${this.handleKeydown}>
-        <section part="panel" id="panel" class="panel" role="dialog" aria-modal="false" aria-label=${headerText} ?hidden=${!this.open}>
+        <section part="panel" id="panel" class="panel" role="dialog" aria-modal=${this.modal.active ? 'true' : 'false'} aria-label=${headerText} ?hidden=${!this.open}>
           ${this.content.render(headerText)}
           ${this.drop.active ? html`<div part="drop-zone" class="drop-zone" role="status">${strings.dropFiles}</div>` : nothing}
         </section>
@@ -324,6 +328,7 @@ export class AmoiqChat extends LitElement {
   }
 
   private handleKeydown(e: KeyboardEvent): void {
+    this.modal.handleKeydown(e);
     if (e.key !== 'Escape' || !this.open) return;
     e.stopPropagation();
     this.hide();
