@@ -5,7 +5,7 @@
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { ApiError } from './http-util.js';
+import { ApiError, rateLimited } from './errors.js';
 
 /**
  * @typedef {{ ln: number, r: number, p: number }} ScryptCost `N = 2^ln`
@@ -145,7 +145,7 @@ export class PasswordHasher {
   async run(task) {
     if (this.running >= this.concurrency) {
       if (this.waiting.length >= this.queue) {
-        throw Object.assign(new ApiError(429, 'rate_limited', 'The server is busy checking other logins; retry in 1 s.'), { retryAfter: 1 });
+        throw rateLimited('The server is busy checking other logins; retry in 1 s.', 1);
       }
       await new Promise((resolve) => this.waiting.push(() => resolve(undefined)));
     } else {

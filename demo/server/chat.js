@@ -1,26 +1,27 @@
 // @ts-check
 /**
  * The chat rules shared by HTTP routes and WebSocket hubs: who may touch which conversation,
- * storing a message (idempotent by clientId) and telling every listener about it, typing,
- * and waiting for new messages (long poll).
+ * storing a message (idempotent by clientId) and telling every listener about it, status, read
+ * marks, typing, and waiting for new messages (long poll). What storage answers is turned into
+ * the protocol's errors here, and the texts of system messages are written here.
  */
 import { createHmac } from 'node:crypto';
-import { ApiError, notFound } from './http-util.js';
+import { ApiError, badRequest, conversationClosed, forbidden, notFound } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
 import { TypingCoalescer } from './typing.js';
 
 /**
- * @typedef {import('./db.js').Database} Database
- * @typedef {import('./db.js').Conversation} Conversation
- * @typedef {import('./db.js').Message} Message
- * @typedef {import('./db.js').Sender} Sender
+ * @typedef {import('./store/index.js').Store} Store
+ * @typedef {import('./types.js').Conversation} Conversation
+ * @typedef {import('./types.js').ConversationSummary} ConversationSummary
+ * @typedef {import('./types.js').Message} Message
+ * @typedef {import('./types.js').Sender} Sender
  * @typedef {import('./hub.js').Hub} Hub
- * @typedef {import('./hub.js').ConversationSummary} ConversationSummary
  * @typedef {{
  *   id: string, visitorRef: string, status: 'open' | 'closed', lastSeq: number, lastMessage: Message | null,
  *   createdAt: string, updatedAt: string, startedAt: string | null, visitorReadSeq: number, agentReadSeq: number,
  *   awaitingReply: boolean, agentIds: string[], relinkedAt?: string, relinkCount?: number,
- *   user?: import('./db.js').VerifiedUser, contact?: import('./db.js').Contact,
+ *   user?: import('./types.js').VerifiedUser, contact?: import('./types.js').Contact,
  * }} AgentConversation
  *   What agents see of a conversation: never the visitor id (a bearer secret), an opaque
  *   `visitorRef` instead.
@@ -31,14 +32,14 @@ export const MESSAGES_PER_MINUTE = 120;
 
 export class ChatService {
   /**
-   * @param {Database} db
+   * @param {Store} store
    * @param {Hub} hub
    * @param {number} [messagesPerMinute] per-sender budget (RATE_SENDS_PER_SENDER)
    * @param {{ refKey?: string, typingIntervalMs?: number }} [options]
    *   `refKey` keys the HMAC behind `visitorRef`; `typingIntervalMs` coalesces typing signals
    */
-  constructor(db, hub, messagesPerMinute = MESSAGES_PER_MINUTE, { refKey = 'amoiq-visitor-ref', typingIntervalMs = 1000 } = {}) {
-    this.db = db;
+  constructor(store, hub, messagesPerMinute = MESSAGES_PER_MINUTE, { refKey = 'amoiq-visitor-ref', typingIntervalMs = 1000 } = {}) {
+    this.store = store;
     this.hub = hub;
     /** @private sliding one-minute budget per sender */
     this.sends = new RateLimiter({ limit: messagesPerMinute, what: 'messages' });
@@ -97,8 +98,8 @@ export class ChatService {
    * @throws {ApiError} 400 missing id, 404 unknown (or other tenant), 403 another visitor's
    */
   async visitorConversation(visitor, conversationId) {
-    if (typeof conversationId !== 'string' || !conversationId) throw new ApiError(400, 'bad_request', '`conversationId` is required.');
-    const conversation = await this.db.conversation(conversationId);
+    if (typeof conversationId !== 'string' || !conversationId) throw badRequest('`conversationId` is required.');
+    const conversation = await this.store.conversations.byId(conversationId);
     // Another tenant's conversation is reported as unknown: its existence is not the caller's business.
     if (!conversation || conversation.tenantId !== visitor.tenantId) throw notFound('Unknown conversation.');
     // A user's conversation is theirs on every browser; an anonymous one only the visitor's, and
@@ -106,7 +107,7 @@ export class ChatService {
     const mine = conversation.userId
       ? visitor.userId === conversation.userId
       : visitor.userId === undefined && conversation.visitorId === visitor.visitorId;
-    if (!mine) throw new ApiError(403, 'forbidden', 'This conversation belongs to another visitor.');
+    if (!mine) throw forbidden('This conversation belongs to another visitor.');
     return conversation;
   }
 
@@ -117,7 +118,7 @@ export class ChatService {
    * @returns {Promise<Conversation>}
    */
   async agentConversation(agent, conversationId) {
-    const conversation = await this.db.conversation(conversationId);
+    const conversation = await this.store.conversations.byId(conversationId);
     if (!conversation || conversation.tenantId !== agent.tenantId) throw notFound('Unknown conversation.');
     return conversation;
   }
@@ -136,10 +137,20 @@ export class ChatService {
    */
   async postMessage({ conversation, clientId, sender, text, origin, quickReplies, attachmentIds = [] }) {
     this.sends.hit(`${conversation.tenantId}:${sender.type}:${sender.id ?? conversation.visitorId}`);
-    const attachments = await this.db.conversationFiles(conversation.id, attachmentIds);
-    if (!attachments) throw new ApiError(400, 'bad_request', '`attachments` names a file that was not uploaded into this conversation (or an earlier one of the same visitor).');
-    const result = await this.db.insertMessage({ conversationId: conversation.id, clientId, sender, text, quickReplies, attachments });
-    if (result.created) {
+    const attachments = await this.store.files.forMessage(conversation.id, attachmentIds);
+    if (!attachments) throw badRequest('`attachments` names a file that was not uploaded into this conversation (or an earlier one of the same visitor).');
+    const result = await this.store.messages.insert({
+      conversationId: conversation.id,
+      clientId,
+      sender,
+      text,
+      quickReplies,
+      attachments,
+      joinedText: sender.type === 'agent' ? `${sender.name ?? 'An agent'} joined the conversation.` : undefined,
+    });
+    if (result.outcome === 'closed') throw conversationClosed();
+    if (result.outcome === 'missing') throw notFound('Unknown conversation.');
+    if (result.outcome === 'created') {
       const { tenantId } = result.conversation;
       for (const message of result.before) this.hub.publish(tenantId, conversation.id, { type: 'message', message });
       this.hub.publish(tenantId, conversation.id, { type: 'message', message: result.message, origin });
@@ -148,7 +159,7 @@ export class ChatService {
         conversation: { ...result.conversation, lastMessage: result.message },
       });
     }
-    return { message: result.message, created: result.created };
+    return { message: result.message, created: result.outcome === 'created' };
   }
 
   /**
@@ -162,14 +173,17 @@ export class ChatService {
    */
   async setStatus(conversation, status, agent) {
     const text = `${agent.name} ${status === 'closed' ? 'closed' : 'reopened'} the conversation.`;
-    const { message } = await this.db.setStatus(conversation.id, status, text, agent.name);
-    const summary = /** @type {ConversationSummary} */ (await this.db.conversationSummary(conversation.id));
-    if (message) {
-      const { tenantId } = summary;
-      this.hub.publish(tenantId, conversation.id, { type: 'message', message });
-      this.hub.publish(tenantId, conversation.id, { type: 'status', conversationId: conversation.id, status });
-      this.hub.publish(tenantId, null, { type: 'conversation', conversation: summary });
-    }
+    const result = await this.store.conversations.setStatus(conversation.id, status, { text, actor: agent.name });
+    if (result.outcome === 'conflict') throw new ApiError(409, 'conflict', 'The visitor already has another open conversation.');
+    if (result.outcome === 'missing') throw notFound('Unknown conversation.');
+    const { message } = result;
+    if (!message) return (await this.store.conversations.summary(conversation.id)) ?? { ...result.conversation, lastMessage: null };
+    /** @type {ConversationSummary} */
+    const summary = { ...result.conversation, lastMessage: message };
+    const { tenantId } = summary;
+    this.hub.publish(tenantId, conversation.id, { type: 'message', message });
+    this.hub.publish(tenantId, conversation.id, { type: 'status', conversationId: conversation.id, status });
+    this.hub.publish(tenantId, null, { type: 'conversation', conversation: summary });
     return summary;
   }
 
@@ -177,23 +191,20 @@ export class ChatService {
    * Moves a read mark forward and tells the visitor's connections and the tenant's agents.
    * @param {Conversation} conversation
    * @param {'visitor' | 'agent'} reader
-   * @param {unknown} seq
-   * @throws {ApiError} 400 when `seq` is not a non-negative integer
+   * @param {number} seq a checked sequence number (validation.js, parseSeq)
    */
   async markRead(conversation, reader, seq) {
-    if (!Number.isSafeInteger(seq) || /** @type {number} */ (seq) < 0) throw new ApiError(400, 'bad_request', '`seq` must be a non-negative integer.');
-    // Past lastSeq is clamped anyway; capping first keeps the value inside Postgres' integer.
-    const mark = await this.db.markRead(conversation.id, reader, Math.min(/** @type {number} */ (seq), 2 ** 31 - 1));
+    const mark = await this.store.conversations.markRead(conversation.id, reader, seq);
     if (mark !== null) this.hub.publish(conversation.tenantId, conversation.id, { type: 'read', conversationId: conversation.id, reader, seq: mark });
   }
 
   /**
    * Stores contact details typed by the visitor and announces the updated conversation to agents.
    * @param {Conversation} conversation
-   * @param {import('./db.js').Contact} contact
+   * @param {import('./types.js').Contact} contact
    */
   async updateContact(conversation, contact) {
-    await this.db.updateContact(conversation.id, contact);
+    await this.store.conversations.updateContact(conversation.id, contact);
     await this.announceConversation(conversation.id);
   }
 
@@ -217,7 +228,7 @@ export class ChatService {
    * @param {string} conversationId
    */
   async announceConversation(conversationId) {
-    const summary = await this.db.conversationSummary(conversationId);
+    const summary = await this.store.conversations.summary(conversationId);
     if (summary?.startedAt) this.hub.publish(summary.tenantId, null, { type: 'conversation', conversation: summary });
   }
 

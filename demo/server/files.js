@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nanoid } from 'nanoid';
-import { ApiError, badRequest, notFound } from './http-util.js';
+import { ApiError, badRequest, notFound } from './errors.js';
 import { ImageFormatError, STRIPPED_TYPES, stripImageMetadata } from './image-metadata.js';
 
 /** Types served `inline`; everything else (SVG and HTML included) is a download. */

@@ -5,9 +5,9 @@
  */
 
 /**
- * @typedef {import('./db.js').Message} Message
- * @typedef {import('./db.js').Sender} Sender
- * @typedef {import('./db.js').Conversation & { lastMessage: Message | null }} ConversationSummary
+ * @typedef {import('./types.js').Message} Message
+ * @typedef {import('./types.js').Sender} Sender
+ * @typedef {import('./types.js').ConversationSummary} ConversationSummary
  * @typedef {(
  *   | { type: 'message', message: Message }
  *   | { type: 'typing', conversationId: string, sender: Sender, typing: boolean }

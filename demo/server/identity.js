@@ -5,7 +5,7 @@
  * Only a token that verifies becomes an identity; anything else is `401 invalid_identity`.
  */
 import { jwtVerify, errors as joseErrors } from 'jose';
-import { ApiError } from './http-util.js';
+import { ApiError } from './errors.js';
 
 /** Longest accepted user id, name and e-mail. */
 const MAX_FIELD = 256;
@@ -34,7 +34,7 @@ function optionalString(value) {
  * `HS256` is accepted; `alg: none` and every other algorithm are refused.
  * @param {{ id: string, identitySecret?: string | null }} tenant
  * @param {unknown} userToken
- * @returns {Promise<import('./db.js').VerifiedUser>}
+ * @returns {Promise<import('./types.js').VerifiedUser>}
  * @throws {ApiError} 401 `invalid_identity`
  */
 export async function verifyUserToken(tenant, userToken) {

@@ -5,7 +5,7 @@
  * storage. One place holds the numbers, their environment variables and the counter of open
  * connections; the modules that enforce them read them from here.
  */
-import { ApiError } from './http-util.js';
+import { rateLimited } from './errors.js';
 import { Relinker } from './relink.js';
 import { UploadStorage } from './uploads.js';
 
@@ -140,9 +140,7 @@ export class ConnectionLimiter {
 
 /** @param {string} what */
 function tooMany(what) {
-  return Object.assign(new ApiError(429, 'rate_limited', `Too many open connections from ${what}; close one or retry in ${CONNECTION_RETRY_AFTER} s.`), {
-    retryAfter: CONNECTION_RETRY_AFTER,
-  });
+  return rateLimited(`Too many open connections from ${what}; close one or retry in ${CONNECTION_RETRY_AFTER} s.`, CONNECTION_RETRY_AFTER);
 }
 
 /**
@@ -157,16 +155,16 @@ function tooMany(what) {
 
 /**
  * Builds the guards of one server from its limits (defaults for those not given).
- * @param {{ db: import('./db.js').Database, chat: import('./chat.js').ChatService, filesDir: string, limits?: Partial<Limits> }} options
+ * @param {{ store: import('./store/index.js').Store, chat: import('./chat.js').ChatService, filesDir: string, limits?: Partial<Limits> }} options
  * @returns {Guards}
  */
-export function createGuards({ db, chat, filesDir, limits: overrides = {} }) {
+export function createGuards({ store, chat, filesDir, limits: overrides = {} }) {
   /** @type {Limits} */
   const limits = { ...DEFAULT_LIMITS, ...overrides };
   return {
     limits,
     connections: new ConnectionLimiter(limits),
-    relinker: new Relinker({ db, chat, limits }),
-    uploads: new UploadStorage({ db, filesDir, limits }),
+    relinker: new Relinker({ fingerprints: store.fingerprints, chat, limits }),
+    uploads: new UploadStorage({ files: store.files, filesDir, limits }),
   };
 }

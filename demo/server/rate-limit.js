@@ -3,7 +3,7 @@
  * Sliding-window rate limits, kept in memory (one process holds every connection). Each limiter
  * counts events per key (a visitor, an IP address, a sender) over the last window.
  */
-import { ApiError } from './http-util.js';
+import { rateLimited } from './errors.js';
 
 export class RateLimiter {
   /**
@@ -23,7 +23,7 @@ export class RateLimiter {
   /**
    * Counts one event for `key`, or throws when the key has used up its window.
    * @param {string} key
-   * @throws {ApiError} 429 `rate_limited` with `retryAfter` (seconds until a slot frees up)
+   * @throws {import('./errors.js').ApiError} 429 `rate_limited` with `retryAfter` (seconds until a slot frees up)
    */
   hit(key) {
     const now = this.now();
@@ -31,7 +31,7 @@ export class RateLimiter {
     if (recent.length >= this.limit) {
       this.log.set(key, recent);
       const retryAfter = Math.max(1, Math.ceil((recent[0] + this.windowMs - now) / 1000));
-      throw Object.assign(new ApiError(429, 'rate_limited', `Too many ${this.what}; retry in ${retryAfter} s.`), { retryAfter });
+      throw rateLimited(`Too many ${this.what}; retry in ${retryAfter} s.`, retryAfter);
     }
     recent.push(now);
     this.log.set(key, recent);
@@ -129,7 +129,7 @@ export class LoginGuard {
    * @param {string} ip
    * @param {string} account e-mail address
    * @returns {{ end: (ok: boolean) => void, cancel: () => void }}
-   * @throws {ApiError} 429 `rate_limited`
+   * @throws {import('./errors.js').ApiError} 429 `rate_limited`
    */
   begin(ip, account) {
     const keys = /** @type {const} */ ([
@@ -142,7 +142,7 @@ export class LoginGuard {
       if (wait > 0) {
         const retryAfter = Math.max(1, Math.ceil(wait / 1000));
         const what = kind === 'account' ? 'this account' : 'this address';
-        throw Object.assign(new ApiError(429, 'rate_limited', `Too many failed logins for ${what}; retry in ${retryAfter} s.`), { retryAfter });
+        throw rateLimited(`Too many failed logins for ${what}; retry in ${retryAfter} s.`, retryAfter);
       }
     }
     const states = keys.map(([kind, key]) => /** @type {const} */ ([kind, this.take(key, now)]));

@@ -15,11 +15,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Relinks by fingerprint, within the limits. */
 export class Relinker {
   /**
-   * @param {{ db: import('./db.js').Database, chat: import('./chat.js').ChatService, limits: Pick<import('./limits.js').Limits, 'relinksPerIpPerDay' | 'relinkMinAgeSeconds'> }} deps
+   * @param {{ fingerprints: import('./store/fingerprints.js').FingerprintStore, chat: import('./chat.js').ChatService, limits: Pick<import('./limits.js').Limits, 'relinksPerIpPerDay' | 'relinkMinAgeSeconds'> }} deps
    */
-  constructor({ db, chat, limits }) {
+  constructor({ fingerprints, chat, limits }) {
     /** @private */
-    this.db = db;
+    this.fingerprints = fingerprints;
     /** @private */
     this.chat = chat;
     /** @private */
@@ -46,10 +46,10 @@ export class Relinker {
     } catch {
       return false;
     }
-    const candidates = await this.db.fingerprintCandidates(tenantId, fingerprint, ipHash, visitorId, this.limits.relinkMinAgeSeconds);
+    const candidates = await this.fingerprints.candidates(tenantId, fingerprint, ipHash, visitorId, this.limits.relinkMinAgeSeconds);
     if (candidates.length !== 1) return false;
     const [previous] = candidates;
-    const moved = await this.db.relinkVisitor(tenantId, previous, visitorId);
+    const moved = await this.fingerprints.relink(tenantId, previous, visitorId);
     for (const conversationId of moved) {
       // Sockets and long polls opened with the old id end now (an open socket outlives its token).
       this.chat.hub.publish(tenantId, conversationId, { type: 'revoked', conversationId, visitorId: previous });

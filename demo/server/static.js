@@ -19,7 +19,7 @@
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, sep } from 'node:path';
-import { notFound } from './http-util.js';
+import { notFound } from './errors.js';
 
 const CONTENT_TYPES = /** @type {Record<string, string>} */ ({
   '.html': 'text/html; charset=utf-8',

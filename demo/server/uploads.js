@@ -2,14 +2,14 @@
 /**
  * Upload storage rules (docs/security.md, "Upload storage"): per-visitor and per-tenant storage
  * quotas, and the sweep that deletes files no message took up within the hour. The bytes live in
- * DATA_DIR/files/<id>, the metadata in chat_files (db.js).
+ * DATA_DIR/files/<id>, the metadata in chat_files (store/files.js).
  */
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError } from './http-util.js';
+import { ApiError } from './errors.js';
 
 /**
- * @typedef {import('./db.js').Database} Database
+ * @typedef {import('./store/files.js').FileStore} FileStore
  * @typedef {Pick<import('./limits.js').Limits, 'visitorStorageBytes' | 'tenantStorageBytes' | 'unattachedFileSeconds' | 'sweepIntervalSeconds'>} StorageLimits
  */
 
@@ -20,12 +20,12 @@ export function quotaExceeded(what) {
 
 export class UploadStorage {
   /**
-   * @param {{ db: Database, filesDir: string, limits: StorageLimits }} options
+   * @param {{ files: FileStore, filesDir: string, limits: StorageLimits }} options
    *   `limits` is read on every call, so a changed limit applies to the next upload
    */
-  constructor({ db, filesDir, limits }) {
+  constructor({ files, filesDir, limits }) {
     /** @private */
-    this.db = db;
+    this.files = files;
     /** @private */
     this.filesDir = filesDir;
     /** @private */
@@ -50,7 +50,7 @@ export class UploadStorage {
    */
   async reserve(conversation, uploader, maxSize, declared) {
     const owner = uploader === 'visitor' ? { visitorId: conversation.visitorId, userId: conversation.userId } : undefined;
-    const used = await this.db.storageUsed(conversation.tenantId, owner);
+    const used = await this.files.storageUsed(conversation.tenantId, owner);
     const tenantKey = `tenant:${conversation.tenantId}`;
     const ownerKey = owner ? `owner:${conversation.tenantId}:${owner.userId ? `u:${owner.userId}` : `v:${owner.visitorId}`}` : null;
     const tenantRoom = this.limits.tenantStorageBytes - used.tenant - (this.inflight.get(tenantKey) ?? 0);
@@ -86,7 +86,7 @@ export class UploadStorage {
    * @returns {Promise<string[]>} the deleted files' ids
    */
   async sweep(now = Date.now()) {
-    const ids = await this.db.deleteUnattachedFiles(new Date(now - this.limits.unattachedFileSeconds * 1000));
+    const ids = await this.files.deleteUnattached(new Date(now - this.limits.unattachedFileSeconds * 1000));
     await Promise.all(ids.map((id) => unlink(join(this.filesDir, id)).catch(() => undefined)));
     return ids;
   }

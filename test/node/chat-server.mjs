@@ -22,7 +22,7 @@ export const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(21))
 
 /**
  * Starts a backend on a free port with a fresh data directory and one tenant (`demo`, two agents).
- * @param {{ limits?: Partial<import('../../demo/server/limits.js').Limits>, rateLimits?: Record<string, number>, widget?: import('../../demo/server/db.js').WidgetSettings }} [options]
+ * @param {{ limits?: Partial<import('../../demo/server/limits.js').Limits>, rateLimits?: Record<string, number>, widget?: import('../../demo/server/types.js').WidgetSettings }} [options]
  */
 export async function startServer({ limits, rateLimits, widget } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-node-'));

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as limits from '../../src/protocol/limits.js';
-import * as server from '../../demo/server/http-util.js';
+import * as server from '../../demo/server/validation.js';
 
 test('the server takes its limits from the protocol module, not from copies', () => {
   assert.equal(server.MAX_TEXT_CHARS, limits.MAX_MESSAGE_LENGTH);

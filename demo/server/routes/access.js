@@ -1,0 +1,129 @@
+// @ts-check
+/**
+ * Who is calling: the tenant of an API key (and whether the page's origin may use it), the
+ * visitor of a session token, the agent of an agent token; and what the request says about where
+ * it came from (scheme, the origin to build file URLs on, the client address as stored).
+ */
+import { createHmac } from 'node:crypto';
+import { bearer } from '../auth.js';
+import { ApiError, forbidden } from '../errors.js';
+import { isOriginAllowed } from '../origins.js';
+import { clientIp, forwardedEntry } from '../rate-limit.js';
+
+/**
+ * @typedef {import('./index.js').Context} Context
+ * @typedef {import('./index.js').Deps} Deps
+ * @typedef {import('../types.js').Tenant} Tenant
+ * @typedef {import('../types.js').Agent} Agent
+ */
+
+/**
+ * The tenant named by the `Authorization: Bearer <api key>` header, if the request's `Origin` may
+ * use it.
+ * @param {Context} ctx
+ * @returns {Promise<Tenant>}
+ * @throws {ApiError} 401 `unauthorized`, 403 `origin_not_allowed`
+ */
+export async function requireTenant({ req, deps }) {
+  const key = bearer(req.headers.authorization);
+  if (!key) throw new ApiError(401, 'unauthorized', 'Missing `Authorization: Bearer <api key>` header.');
+  const tenant = key.includes('\0') ? null : await deps.store.tenants.byApiKey(key);
+  if (!tenant) throw new ApiError(401, 'unauthorized', 'Unknown API key.');
+  if (!isOriginAllowed(tenant.allowedOrigins, req.headers.origin)) throw originNotAllowed(req.headers.origin);
+  return tenant;
+}
+
+/** @param {string | undefined} origin */
+export function originNotAllowed(origin) {
+  return new ApiError(403, 'origin_not_allowed', `Origin ${JSON.stringify(origin ?? '')} may not embed this tenant's widget.`);
+}
+
+/**
+ * The visitor named by the `X-Amoiq-Session` token, who must belong to the API key's tenant.
+ * @param {Context} ctx
+ * @param {Tenant} tenant
+ */
+export async function requireVisitor({ req, deps }, tenant) {
+  const header = req.headers['x-amoiq-session'];
+  const visitor = await deps.tokens.verifyVisitor(Array.isArray(header) ? header[0] : header);
+  if (visitor.tenantId !== tenant.id) throw forbidden('Session token belongs to another tenant.');
+  return visitor;
+}
+
+/**
+ * The agent an agent token belongs to, if the token is still good: signed, not expired, and not
+ * revoked (the agent and its tenant are still in the tenants file, and the token carries the
+ * agent's current token version: logout, a password change and removal bump it).
+ * @param {Deps} deps
+ * @param {string | null | undefined} token
+ * @returns {Promise<{ claims: import('../auth.js').AgentClaims, agent: Agent }>}
+ * @throws {ApiError} 401 `invalid_token` or `token_expired`
+ */
+export async function authenticateAgent(deps, token) {
+  const claims = await deps.tokens.verifyAgent(token);
+  const agent = await deps.store.agents.byId(claims.agentId);
+  // A token outliving its agent (removed, moved tenant, logged out) is as good as a forged one.
+  if (!agent || agent.disabled || agent.tenantId !== claims.tenantId || agent.tokenVersion !== claims.version) {
+    throw new ApiError(401, 'invalid_token', 'Token has been revoked; log in again.');
+  }
+  return { claims, agent };
+}
+
+/**
+ * The agent named by `Authorization: Bearer <agent token>`.
+ * @param {Context} ctx
+ */
+export async function requireAgent({ req, deps }) {
+  const token = bearer(req.headers.authorization);
+  if (!token) throw new ApiError(401, 'invalid_token', 'Missing `Authorization: Bearer <agent token>` header.');
+  return authenticateAgent(deps, token);
+}
+
+/**
+ * What the agent API shows of an agent.
+ * @param {Agent} agent
+ */
+export function publicAgent(agent) {
+  return { id: agent.id, name: agent.name, email: agent.email, tenantId: agent.tenantId };
+}
+
+/**
+ * The client IP as stored next to a fingerprint: an HMAC-SHA-256 keyed with a server secret, so
+ * the database never holds the address itself.
+ * @param {Context} ctx
+ */
+export function ipHash({ req, deps }) {
+  return createHmac('sha256', deps.ipHashKey).update(clientIp(req, deps.trustProxy)).digest('base64url');
+}
+
+/**
+ * The scheme the client used: https when the socket is TLS, or when a trusted proxy says so.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {number} trustProxy
+ */
+export function httpScheme(req, trustProxy) {
+  const proto = forwardedEntry(req, 'x-forwarded-proto', trustProxy);
+  return proto === 'https' || /** @type {import('node:tls').TLSSocket} */ (req.socket).encrypted ? 'https' : 'http';
+}
+
+/**
+ * @param {import('node:http').IncomingMessage} req
+ * @param {number} trustProxy
+ */
+export function wsScheme(req, trustProxy) {
+  return httpScheme(req, trustProxy) === 'https' ? 'wss' : 'ws';
+}
+
+/**
+ * The origin stored file URLs are built on. A `Host` header is the client's to choose, and a
+ * stored URL is shown to agents (as an image or a link), so it is trusted only when it names this
+ * server on a loopback address; anything else needs `PUBLIC_URL`.
+ * @param {Context} ctx
+ */
+export function publicOrigin({ req, deps }) {
+  if (deps.publicUrl) return deps.publicUrl;
+  const port = req.socket.localPort;
+  const host = String(req.headers.host ?? '').toLowerCase();
+  const local = ['localhost', '127.0.0.1', '[::1]'].map((name) => `${name}:${port}`);
+  return `${httpScheme(req, deps.trustProxy)}://${local.includes(host) ? host : `localhost:${port}`}`;
+}

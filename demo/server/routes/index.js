@@ -1,0 +1,86 @@
+// @ts-check
+/**
+ * The protocol's HTTP API: the routing table of the visitor endpoints (`/api/chat/*`, API key +
+ * session token), the agent endpoints (`/api/agent/*`, agent token), file downloads and the
+ * test-only debug hooks, and the dispatch of a request to its handler. Each handler validates
+ * (validation.js), calls the chat rules (chat.js) or the store, and answers JSON (http-util.js);
+ * every thrown ApiError becomes the documented error body.
+ */
+import { ApiError } from '../errors.js';
+import { agentLogin, agentLogout, listAgentMessages, listConversations, postAgentClose, postAgentMessage, postAgentRead, postAgentReopen, postAgentTyping, postAgentUpload } from './agent.js';
+import { debugBackdate, debugFrames, debugSweepUploads } from './debug.js';
+import { createSession } from './session.js';
+import { getFile, listVisitorMessages, postVisitorContact, postVisitorForget, postVisitorMessage, postVisitorRead, postVisitorTyping, postVisitorUpload } from './visitor.js';
+
+/**
+ * @typedef {import('../rate-limit.js').RateLimiter} RateLimiter
+ * @typedef {{ sessionsPerIp: RateLimiter, sessionsPerVisitor: RateLimiter, sendsPerIp: RateLimiter, uploads: RateLimiter }} Limits
+ * @typedef {{
+ *   store: import('../store/index.js').Store, tokens: import('../auth.js').TokenService, chat: import('../chat.js').ChatService,
+ *   shutdown: AbortSignal, limits: Limits, trustProxy: number, publicUrl?: string, debugHooks: boolean, filesDir: string, ipHashKey: string,
+ *   hasher: import('../auth.js').PasswordHasher, loginGuard: import('../rate-limit.js').LoginGuard,
+ *   guards: import('../limits.js').Guards,
+ * }} Deps
+ *   `guards`: connection limits, the fingerprint relinker and upload storage (limits.js).
+ *   `debugHooks` enables `POST /api/debug/*` (tests only; never in production).
+ *   `filesDir` holds uploaded files; `ipHashKey` keys the HMAC that stores client IPs as hashes.
+ *   `trustProxy`: how many proxies in front of the server set `X-Forwarded-*` (0: none).
+ *   `hasher` runs password hashes a few at a time; `loginGuard` throttles failed agent logins.
+ * @typedef {{
+ *   req: import('node:http').IncomingMessage,
+ *   res: import('node:http').ServerResponse,
+ *   url: URL,
+ *   params: Record<string, string>,
+ *   deps: Deps,
+ * }} Context
+ * @typedef {(ctx: Context) => Promise<void>} Handler
+ * @typedef {{ pattern: RegExp, methods: Record<string, Handler>, debug?: boolean }} Route
+ *   `debug` routes exist only when the server runs with debug hooks (tests).
+ */
+
+/** The API routing table; `(?<id>…)` groups become `ctx.params`. @type {Route[]} */
+export const apiRoutes = [
+  { pattern: /^\/api\/chat\/session$/, methods: { POST: createSession } },
+  { pattern: /^\/api\/chat\/messages$/, methods: { GET: listVisitorMessages, POST: postVisitorMessage } },
+  { pattern: /^\/api\/chat\/typing$/, methods: { POST: postVisitorTyping } },
+  { pattern: /^\/api\/chat\/read$/, methods: { POST: postVisitorRead } },
+  { pattern: /^\/api\/chat\/contact$/, methods: { POST: postVisitorContact } },
+  { pattern: /^\/api\/chat\/uploads$/, methods: { POST: postVisitorUpload } },
+  { pattern: /^\/api\/chat\/forget$/, methods: { POST: postVisitorForget } },
+  { pattern: /^\/api\/agent\/login$/, methods: { POST: agentLogin } },
+  { pattern: /^\/api\/agent\/logout$/, methods: { POST: agentLogout } },
+  { pattern: /^\/api\/agent\/conversations$/, methods: { GET: listConversations } },
+  {
+    pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/messages$/,
+    methods: { GET: listAgentMessages, POST: postAgentMessage },
+  },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/typing$/, methods: { POST: postAgentTyping } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/close$/, methods: { POST: postAgentClose } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/reopen$/, methods: { POST: postAgentReopen } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/read$/, methods: { POST: postAgentRead } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/uploads$/, methods: { POST: postAgentUpload } },
+  { pattern: /^\/files\/(?<id>f_[A-Za-z0-9_-]+)\/[^/]+$/, methods: { GET: getFile, HEAD: getFile } },
+  { pattern: /^\/api\/debug\/frames$/, methods: { POST: debugFrames }, debug: true },
+  { pattern: /^\/api\/debug\/backdate$/, methods: { POST: debugBackdate }, debug: true },
+  { pattern: /^\/api\/debug\/sweep-uploads$/, methods: { POST: debugSweepUploads }, debug: true },
+];
+
+/**
+ * Runs the API handler of the request, if a route matches its path.
+ * @param {Omit<Context, 'params'>} ctx
+ * @returns {Promise<boolean>} false when no route matches (static files or 404 are next)
+ * @throws {ApiError} 405 `method_not_allowed` for a method the route does not take, or whatever the handler throws
+ */
+export async function routeApi(ctx) {
+  const { req, res, url, deps } = ctx;
+  const route = apiRoutes.find((r) => r.pattern.test(url.pathname) && (!r.debug || deps.debugHooks));
+  if (!route) return false;
+  const handler = route.methods[req.method ?? 'GET'];
+  if (!handler) {
+    res.setHeader('Allow', [...Object.keys(route.methods), 'OPTIONS'].join(', '));
+    throw new ApiError(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}.`);
+  }
+  const params = { ...(route.pattern.exec(url.pathname)?.groups ?? {}) };
+  await handler({ ...ctx, params });
+  return true;
+}

@@ -1,0 +1,64 @@
+// @ts-check
+/**
+ * The message pages of the visitor and agent APIs (`GET …/messages`), with the long poll of the
+ * HTTP fallback: `wait=N` holds a request that has nothing new until something changes.
+ */
+import { sendJson } from '../http-util.js';
+import { clientIp } from '../rate-limit.js';
+
+/**
+ * @typedef {import('./index.js').Context} Context
+ * @typedef {import('../types.js').Conversation} Conversation
+ */
+
+/**
+ * Answers `{ messages, hasMore, lastSeq, status, agentsOnline, agentReadSeq, visitorReadSeq }`.
+ * With `wait` and nothing new after `after`, holds the request until a message arrives, the
+ * status, the agent read mark or the tenant's presence changes, the wait ends, the client leaves
+ * or the server shuts down.
+ *
+ * A waiting request counts as a connection of the client's address and of `subject` (limits.js):
+ * past the limit it is answered `429 rate_limited` with `Retry-After` at once.
+ * @param {Context} ctx
+ * @param {Conversation} conversation
+ * @param {{ after: number, before?: number, limit: number }} page
+ * @param {number} wait seconds
+ * @param {{ subject: string, authorize?: () => Promise<unknown> }} caller
+ *   `subject`: the token's visitor or agent; `authorize` runs again after a wait (access may end meanwhile)
+ */
+export async function answerPage(ctx, conversation, page, wait, { subject, authorize }) {
+  const { store, chat, shutdown } = ctx.deps;
+  const conversationId = conversation.id;
+  const online = () => chat.hub.agentsOnline(conversation.tenantId);
+  const seen = { status: conversation.status, agentReadSeq: conversation.agentReadSeq, agentsOnline: online() };
+  let result = await store.messages.page(conversationId, page);
+  if (wait > 0 && page.before === undefined && result.messages.length === 0) {
+    const release = ctx.deps.guards.connections.acquire(clientIp(ctx.req, ctx.deps.trustProxy), subject);
+    ctx.res.once('close', release);
+    const gone = new AbortController();
+    ctx.res.once('close', () => gone.abort());
+    await chat.waitForChange(conversation, page.after, wait * 1000, AbortSignal.any([gone.signal, shutdown]), async () => {
+      const current = await store.conversations.byId(conversationId);
+      return (
+        (current?.lastSeq ?? 0) > page.after ||
+        current?.status !== seen.status ||
+        current?.agentReadSeq !== seen.agentReadSeq ||
+        online() !== seen.agentsOnline
+      );
+    });
+    release();
+    if (gone.signal.aborted) return;
+    await authorize?.();
+    result = await store.messages.page(conversationId, page);
+  }
+  const current = await store.conversations.byId(conversationId);
+  sendJson(ctx.res, 200, {
+    messages: result.messages,
+    hasMore: result.hasMore,
+    lastSeq: current?.lastSeq ?? 0,
+    status: current?.status ?? conversation.status,
+    agentsOnline: online(),
+    agentReadSeq: current?.agentReadSeq ?? 0,
+    visitorReadSeq: current?.visitorReadSeq ?? 0,
+  });
+}

@@ -1,0 +1,93 @@
+// @ts-check
+/**
+ * `POST /api/chat/session`: the visitor's way in. Finds or creates the visitor's conversation
+ * (relinking a visitor whose storage was cleared, when the opt-in fingerprint matches exactly one)
+ * and issues a session token.
+ */
+import { nanoid } from 'nanoid';
+import { PROTOCOL_VERSION } from '../../../src/protocol/limits.js';
+import { ApiError, badRequest } from '../errors.js';
+import { readJson, sendJson } from '../http-util.js';
+import { invalidIdentity, verifyUserToken } from '../identity.js';
+import { clientIp } from '../rate-limit.js';
+import { parseClientId, parseFingerprint } from '../validation.js';
+import { ipHash, requireTenant, wsScheme } from './access.js';
+
+/**
+ * @typedef {import('./index.js').Handler} Handler
+ * @typedef {import('../types.js').Tenant} Tenant
+ * @typedef {import('../types.js').VerifiedUser} VerifiedUser
+ */
+
+/**
+ * The verified user of a session request, or undefined for an anonymous visitor. A `userId`
+ * without a `userToken` is an unsigned identity and is refused, never trusted. Only what the
+ * token signs is the user: the page's unsigned `userName`/`userEmail` are ignored here (agents
+ * would see them as "Verified user"); the widget uses them to prefill its contact form, whose
+ * answers agents see as typed by the visitor.
+ * @param {Tenant} tenant
+ * @param {Record<string, unknown>} body
+ * @returns {Promise<VerifiedUser | undefined>}
+ */
+async function sessionUser(tenant, body) {
+  if (body.userToken === undefined || body.userToken === null) {
+    if (body.userId !== undefined && body.userId !== null) throw invalidIdentity('`userId` needs a `userToken` signed by the site (see docs/security.md).');
+    return undefined;
+  }
+  const user = await verifyUserToken(tenant, body.userToken);
+  if (body.userId !== undefined && body.userId !== null && body.userId !== user.id) {
+    throw invalidIdentity('`userId` does not match the `sub` of `userToken`.');
+  }
+  return user;
+}
+
+/** `POST /api/chat/session`: find or create the visitor's conversation and issue a token. @type {Handler} */
+export async function createSession(ctx) {
+  const { req, deps } = ctx;
+  const tenant = await requireTenant(ctx);
+  deps.limits.sessionsPerIp.hit(`${tenant.id}:${clientIp(req, deps.trustProxy)}`);
+  const body = await readJson(req, { allowEmpty: true });
+  if (body.tenantId !== undefined && body.tenantId !== null) {
+    if (typeof body.tenantId !== 'string') throw badRequest('`tenantId` must be a string.');
+    if (body.tenantId !== tenant.id) throw new ApiError(403, 'forbidden', '`tenantId` does not match the API key.');
+  }
+  const visitorId = body.visitorId === undefined || body.visitorId === null ? nanoid() : parseClientId(body.visitorId, 'visitorId');
+  if (body.newConversation !== undefined && body.newConversation !== null && typeof body.newConversation !== 'boolean') {
+    throw badRequest('`newConversation` must be a boolean.');
+  }
+  const fingerprint = parseFingerprint(body.fingerprint);
+  deps.limits.sessionsPerVisitor.hit(`${tenant.id}:${visitorId}`);
+  const user = await sessionUser(tenant, body);
+
+  // Opt-in relink (docs/protocol.md, Coarse fingerprint): only anonymous sessions, only for a
+  // visitor id the server has never seen, only when exactly one visitor matches. The matched
+  // visitor's conversations move to this visitor id: another visitor's id is never handed out.
+  let relinked = false;
+  const hash = fingerprint && !user ? ipHash(ctx) : undefined;
+  if (fingerprint && hash && !(await deps.store.fingerprints.isKnownVisitor(tenant.id, visitorId))) {
+    relinked = await deps.guards.relinker.relink({ tenantId: tenant.id, visitorId, fingerprint, ipHash: hash });
+  }
+
+  const { conversation, attached } = await deps.store.conversations.open(tenant.id, visitorId, user, body.newConversation === true);
+  if (fingerprint && hash && !conversation.userId) await deps.store.fingerprints.remember(tenant.id, visitorId, fingerprint, hash);
+  // A new conversation is not announced: agents see it from its first message (or contact, upload).
+  if (attached) await deps.chat.announceConversation(conversation.id);
+  const { token, expiresAt } = await deps.tokens.signVisitor({ tenantId: tenant.id, visitorId, conversationId: conversation.id, userId: user?.id });
+  sendJson(ctx.res, 200, {
+    protocol: PROTOCOL_VERSION,
+    tenantId: tenant.id,
+    visitorId,
+    conversationId: conversation.id,
+    token,
+    expiresAt,
+    wsUrl: `${wsScheme(req, deps.trustProxy)}://${req.headers.host}/ws/chat`,
+    lastSeq: conversation.lastSeq,
+    status: conversation.status,
+    agentsOnline: deps.chat.hub.agentsOnline(tenant.id),
+    agentReadSeq: conversation.agentReadSeq,
+    visitorReadSeq: conversation.visitorReadSeq,
+    config: await deps.store.tenants.widgetConfig(tenant.id),
+    ...(user ? { user } : {}),
+    ...(relinked ? { relinked: true } : {}),
+  });
+}

@@ -1,0 +1,79 @@
+// @ts-check
+/**
+ * `/ws/agent`: an agent console's connection. It hears everything that happens in its tenant
+ * (messages, conversations, read marks, typing), counts as an online agent while open, and sends
+ * typing and read marks; replies go over HTTP. Closed with 4001 when the agent's tokens are revoked.
+ */
+import { ApiError, badRequest } from '../errors.js';
+import { clientIp } from '../rate-limit.js';
+import { authenticateAgent, publicAgent } from '../routes/access.js';
+import { parseSeq } from '../validation.js';
+import { CLOSE, admitConnection, holdEarlyFrames, onFrames, pingStamp, send } from './frames.js';
+
+/**
+ * @typedef {import('../routes/index.js').Deps} Deps
+ * @typedef {import('./frames.js').Socket} Socket
+ */
+
+/**
+ * `/ws/agent?token=…`: an agent console, receiving everything that happens in its tenant.
+ * @param {Socket} ws
+ * @param {URL} url
+ * @param {Deps} deps
+ * @param {import('node:http').IncomingMessage} req
+ */
+export async function agentConnection(ws, url, deps, req) {
+  const { chat } = deps;
+  const release = holdEarlyFrames(ws);
+  let claims;
+  let agent;
+  try {
+    ({ claims, agent } = await authenticateAgent(deps, url.searchParams.get('token')));
+  } catch (error) {
+    ws.close(CLOSE.UNAUTHORIZED, error instanceof ApiError ? error.code : 'invalid_token');
+    return;
+  }
+  if (ws.readyState !== ws.OPEN) return;
+  if (!admitConnection(ws, deps, clientIp(req, deps.trustProxy), `${agent.tenantId}:agent:${agent.id}`)) return;
+
+  const unsubscribe = chat.hub.subscribeTenant(agent.tenantId, (event) => {
+    // Logout, a password change or removal from the tenants file ended this agent's tokens.
+    if (event.type === 'agent-revoked' && event.agentId === agent.id) ws.close(CLOSE.UNAUTHORIZED, 'invalid_token');
+    else if (event.type === 'message') send(ws, { type: 'message', message: event.message });
+    else if (event.type === 'conversation') send(ws, { type: 'conversation', conversation: chat.agentView(event.conversation) });
+    else if (event.type === 'read') send(ws, { type: 'read', conversationId: event.conversationId, reader: event.reader, seq: event.seq });
+    else if (event.type === 'typing' && event.origin !== ws && !(event.sender.type === 'agent' && event.sender.id === agent.id)) {
+      send(ws, { type: 'typing', conversationId: event.conversationId, sender: event.sender, typing: event.typing });
+    }
+  });
+  ws.on('close', unsubscribe);
+  // Presence: this socket counts as an online agent of the tenant until it closes.
+  ws.on('close', chat.hub.agentConnected(agent.tenantId));
+  send(ws, { type: 'ready', agent: publicAgent(agent) });
+
+  const sender = /** @type {const} */ ({ type: 'agent', id: agent.id, name: agent.name });
+  onFrames(ws, async (frame) => {
+    switch (frame.type) {
+      case 'typing': {
+        if (typeof frame.typing !== 'boolean' || typeof frame.conversationId !== 'string') {
+          throw badRequest('`conversationId` (string) and `typing` (boolean) are required.');
+        }
+        const conversation = await chat.agentConversation(claims, frame.conversationId);
+        chat.typing(conversation, sender, frame.typing, ws);
+        break;
+      }
+      case 'read': {
+        if (typeof frame.conversationId !== 'string') throw badRequest('`conversationId` (string) and `seq` are required.');
+        const conversation = await chat.agentConversation(claims, frame.conversationId);
+        await chat.markRead(conversation, 'agent', parseSeq(frame.seq));
+        break;
+      }
+      case 'ping':
+        send(ws, { type: 'pong', ts: pingStamp(frame.ts) });
+        break;
+      default:
+        break;
+    }
+  });
+  release();
+}

@@ -1,0 +1,154 @@
+// @ts-check
+/**
+ * The database under the store: one small interface over two engines that speak the same SQL.
+ *
+ * - **PGlite** (Postgres compiled to WASM, in this process, files in `DATA_DIR/pg`): the embedded
+ *   default for `npm start`, nothing to install. One connection; every statement is serialised.
+ *   Durability: PGlite writes through Emscripten's NODEFS, plain synchronous `write()` calls on the
+ *   real files, and a query resolves only after Postgres has written its WAL record at commit; a
+ *   SIGKILL loses nothing acknowledged (the kernel keeps the pages), but PGlite does not fsync, so
+ *   an OS crash or power loss may lose recent writes.
+ * - **PostgreSQL** (`DATABASE_URL`): a server reached through node-postgres' connection pool, for
+ *   production (docs/scaling.md).
+ *
+ * Both answer `query(sql, params)` with `{ rows }` and run `transaction(fn)` on one connection
+ * (BEGIN … COMMIT, ROLLBACK when `fn` throws). The row helpers `rows()` and `row()` take their
+ * row type from the JSDoc type of the variable they are assigned to (store/rows.js).
+ */
+import { mkdirSync } from 'node:fs';
+
+/**
+ * A connection or a transaction: what the store's modules query through.
+ * @typedef {object} Queryable
+ * @property {(sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>} query one statement, with `$n` parameters
+ * @property {(sql: string) => Promise<void>} exec several statements, no parameters (migrations)
+ * @property {<T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>} rows the rows of one statement
+ * @property {<T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T | undefined>} row its first row
+ */
+
+/**
+ * @typedef {Queryable & {
+ *   engine: 'pglite' | 'postgres',
+ *   transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>,
+ *   close: () => Promise<void>,
+ *   stats: () => { engine: 'pglite' | 'postgres', total: number, idle: number, waiting: number },
+ * }} Database
+ *   `stats`: connections of the pool (PGlite: one) and requests waiting for one
+ */
+
+/**
+ * Wraps a statement runner into a {@link Queryable}.
+ * @param {(sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>} query
+ * @param {(sql: string) => Promise<unknown>} exec
+ * @returns {Queryable}
+ */
+function queryable(query, exec) {
+  return {
+    query,
+    async exec(sql) {
+      await exec(sql);
+    },
+    async rows(sql, params) {
+      return /** @type {any[]} */ ((await query(sql, params)).rows);
+    },
+    async row(sql, params) {
+      return /** @type {any[]} */ ((await query(sql, params)).rows)[0];
+    },
+  };
+}
+
+/**
+ * Opens (creating if needed) the PGlite database in `dir`.
+ * @param {string} dir
+ * @returns {Promise<Database>}
+ */
+export async function openPglite(dir) {
+  mkdirSync(dir, { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pg = await PGlite.create(dir);
+  return {
+    engine: 'pglite',
+    ...queryable(
+      (sql, params) => pg.query(sql, params),
+      (sql) => pg.exec(sql),
+    ),
+    transaction: (fn) => pg.transaction((tx) => fn(queryable((sql, params) => tx.query(sql, params), (sql) => tx.exec(sql)))),
+    // Closes cleanly (checkpoint + shutdown), so the next start skips crash recovery.
+    async close() {
+      if (!pg.closed) await pg.close();
+    },
+    stats: () => ({ engine: 'pglite', total: 1, idle: 1, waiting: 0 }),
+  };
+}
+
+/**
+ * Connects a pool of at most `poolSize` connections to the PostgreSQL server at `url`
+ * (`postgres://user:password@host:port/database?sslmode=…`). Fails when the server cannot be
+ * reached, so a bad URL stops the start instead of the first request.
+ * @param {string} url
+ * @param {{ poolSize?: number }} [options]
+ * @returns {Promise<Database>}
+ */
+export async function openPostgres(url, { poolSize = 10 } = {}) {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'amoiq-chat' });
+  // An idle connection that breaks (server restart) must not crash the process: the pool drops it.
+  pool.on('error', (error) => console.error(`database connection lost: ${error.message}`));
+  await pool.query('SELECT 1');
+  let closed = false;
+  return {
+    engine: 'postgres',
+    ...queryable(
+      (sql, params) => pool.query(sql, params),
+      (sql) => pool.query(sql),
+    ),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(queryable((sql, params) => client.query(sql, params), (sql) => client.query(sql)));
+        await client.query('COMMIT');
+        client.release();
+        return result;
+      } catch (error) {
+        // A connection whose ROLLBACK fails is broken: the pool throws it away.
+        await client.query('ROLLBACK').then(
+          () => client.release(),
+          (rollbackError) => client.release(rollbackError),
+        );
+        throw error;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+    stats: () => ({ engine: 'postgres', total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  };
+}
+
+/**
+ * True for a unique-constraint violation (SQLSTATE 23505): two requests raced to create the same
+ * row, and the loser may try again (it will find the winner's row).
+ * @param {unknown} error
+ */
+export function isUniqueViolation(error) {
+  return typeof error === 'object' && error !== null && /** @type {{ code?: unknown }} */ (error).code === '23505';
+}
+
+/**
+ * Runs `fn`, once more if it lost a race to a unique constraint (PostgreSQL runs transactions
+ * side by side; PGlite never does, so there it runs once).
+ * @template T
+ * @param {() => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
+export async function retryOnConflict(fn) {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return fn();
+  }
+}
