@@ -79,6 +79,7 @@ const ar: Strings = {
   joinedNotice: (name) => (name ? `انضم ${name} إلى المحادثة.` : 'انضم موظف إلى المحادثة.'),
   conversationClosed: 'انتهت هذه المحادثة.',
   startNewConversation: 'بدء محادثة جديدة',
+  newConversationFailed: 'تعذّر بدء محادثة جديدة. تحقق من اتصالك وحاول مرة أخرى.',
   awayMessage: 'لسنا متاحين الآن. اترك رسالة وسنرد عليك.',
   awayEmailLabel: 'بريدك الإلكتروني لنرد عليك',
   awayEmailSubmit: 'حفظ',

@@ -58,6 +58,7 @@ const de: Strings = {
   joinedNotice: (name) => (name ? `${name} ist dem Gespräch beigetreten.` : 'Ein Mitarbeiter ist dem Gespräch beigetreten.'),
   conversationClosed: 'Dieses Gespräch ist beendet.',
   startNewConversation: 'Neues Gespräch beginnen',
+  newConversationFailed: 'Es konnte kein neues Gespräch begonnen werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
   awayMessage: 'Wir sind gerade nicht da. Hinterlassen Sie eine Nachricht, wir melden uns.',
   awayEmailLabel: 'Ihre E-Mail-Adresse für unsere Antwort',
   awayEmailSubmit: 'Speichern',

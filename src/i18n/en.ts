@@ -96,6 +96,8 @@ export interface Strings {
   /** Replaces the message box once the conversation is closed. */
   conversationClosed: string;
   startNewConversation: string;
+  /** "Start a new conversation" failed (offline, or refused). */
+  newConversationFailed: string;
   /** Away banner text when neither the element nor the tenant sets one. */
   awayMessage: string;
   awayEmailLabel: string;
@@ -276,6 +278,7 @@ export const en: Strings = {
   joinedNotice: (name) => (name ? `${name} joined the conversation.` : 'An agent joined the conversation.'),
   conversationClosed: 'This conversation has ended.',
   startNewConversation: 'Start a new conversation',
+  newConversationFailed: 'A new conversation could not be started. Check your connection and try again.',
   awayMessage: "We're away right now. Leave a message and we'll get back to you.",
   awayEmailLabel: 'Your e-mail, so we can reply',
   awayEmailSubmit: 'Save',

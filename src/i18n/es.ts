@@ -58,6 +58,7 @@ const es: Strings = {
   joinedNotice: (name) => (name ? `${name} se unió a la conversación.` : 'Un agente se unió a la conversación.'),
   conversationClosed: 'Esta conversación ha terminado.',
   startNewConversation: 'Iniciar una nueva conversación',
+  newConversationFailed: 'No se pudo iniciar una nueva conversación. Comprueba tu conexión e inténtalo de nuevo.',
   awayMessage: 'Ahora no estamos disponibles. Deja un mensaje y te responderemos.',
   awayEmailLabel: 'Tu correo electrónico, para responderte',
   awayEmailSubmit: 'Guardar',

@@ -58,6 +58,7 @@ const fr: Strings = {
   joinedNotice: (name) => (name ? `${name} a rejoint la conversation.` : 'Un conseiller a rejoint la conversation.'),
   conversationClosed: 'Cette conversation est terminée.',
   startNewConversation: 'Commencer une nouvelle conversation',
+  newConversationFailed: 'Impossible de commencer une nouvelle conversation. Vérifiez votre connexion et réessayez.',
   awayMessage: 'Nous sommes absents pour le moment. Laissez un message, nous vous répondrons.',
   awayEmailLabel: 'Votre e-mail, pour vous répondre',
   awayEmailSubmit: 'Enregistrer',

@@ -58,6 +58,7 @@ const ja: Strings = {
   joinedNotice: (name) => (name ? `${name}さんが会話に参加しました。` : '担当者が会話に参加しました。'),
   conversationClosed: 'この会話は終了しました。',
   startNewConversation: '新しい会話を始める',
+  newConversationFailed: '新しい会話を始められませんでした。接続を確認して、もう一度お試しください。',
   awayMessage: 'ただいま対応できる担当者がいません。メッセージを残していただければ、折り返しご連絡します。',
   awayEmailLabel: '返信先のメールアドレス',
   awayEmailSubmit: '保存',

@@ -323,6 +323,7 @@ export class AmoiqChat extends LitElement {
           <slot name="launcher">${this.open ? closeIcon : chatIcon}</slot>
           ${unread ? html`<span part="badge" class="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
         </button>
+        <div class="visually-hidden" aria-live="polite">${unread ? plural(strings.newMessages, unread) : ''}</div>
       </div>
     `;
   }

@@ -19,4 +19,7 @@ export const styles = css`
     font-size: 0.875rem;
     color: ${chatMutedColor};
   }
+  .error:empty {
+    display: none;
+  }
 `;

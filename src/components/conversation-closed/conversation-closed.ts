@@ -9,7 +9,8 @@ import { styles } from './conversation-closed.styles.js';
 /**
  * Takes the place of the message box once an agent closed the conversation: a short note and a
  * "Start a new conversation" button. Pressing it asks the server for a new conversation
- * (`startNewConversation()`); messages still queued move there.
+ * (`startNewConversation()`); messages still queued move there. When that fails (offline, refused)
+ * it says so under the note, in an alert.
  *
  * @tag amoiq-conversation-closed
  * @summary Closed-conversation note and new-conversation button.
@@ -23,6 +24,8 @@ export class AmoiqConversationClosed extends LitElement {
   static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
 
   @state() private busy = false;
+  /** Why the last press did not start a conversation, shown and announced. */
+  @state() private failure = '';
   @query('button') private button?: HTMLButtonElement;
 
   private readonly chat = new ChatStateController(this);
@@ -37,6 +40,7 @@ export class AmoiqConversationClosed extends LitElement {
     const t = this.l10n.value.strings;
     return html`<div part="base" class="base">
       <p part="note">${t.conversationClosed}</p>
+      <p class="error" role="alert">${this.failure}</p>
       <button part="new-conversation-button" class="submit" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.handleClick}>
         ${t.startNewConversation}
       </button>
@@ -47,10 +51,12 @@ export class AmoiqConversationClosed extends LitElement {
     const service = this.chat.service;
     if (!service || this.busy) return;
     this.busy = true;
+    this.failure = '';
     try {
       // <amoiq-chat> fires amoiq-new-conversation and shows the message box.
       await service.startNewConversation();
     } catch (err) {
+      this.failure = this.l10n.value.strings.newConversationFailed;
       console.warn(`[amoiq-chat] Could not start a new conversation: ${(err as Error).message}`);
     } finally {
       this.busy = false;

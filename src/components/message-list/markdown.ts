@@ -260,3 +260,13 @@ function renderInline(tokens: readonly Inline[]): unknown[] {
     }
   });
 }
+
+/** The text a reader hears: parsed blocks without their markers, blocks and list items on lines of their own. */
+export function plainText(blocks: readonly Block[]): string {
+  const inline = (tokens: readonly Inline[]): string =>
+    tokens.map((t) => (t.type === 'br' ? '\n' : 'children' in t ? inline(t.children) : t.text)).join('');
+  return blocks
+    .map((block) => (block.type === 'paragraph' ? inline(block.children) : block.type === 'code' ? block.text : block.items.map(inline).join('\n')))
+    .join('\n')
+    .trim();
+}

@@ -8,7 +8,7 @@ import { AmoiqRetryEvent } from '../../events/retry-event.js';
 import { LocaleConsumer, fallbackLocale } from '../../i18n/localize.js';
 import type { ChatMessage } from '../../services/chat-service.js';
 import { sharedStyles } from '../../styles/shared.js';
-import { parseMarkdown, renderMarkdown, type Block } from './markdown.js';
+import { parseMarkdown, plainText, renderMarkdown, type Block } from './markdown.js';
 import { avatarHue, buildRows, initials, localeOf, quickRepliesOf, senderName, statusLabel, timeLabel, type ListMessage, type Row } from './rows.js';
 import { noticeText } from './rows.js';
 import { styles } from './message-list.styles.js';
@@ -17,6 +17,11 @@ import { ListScrollController } from '../../controllers/list-scroll-controller.j
 
 /** How many recent announcements stay in the live region (older ones are removed silently). */
 const ANNOUNCED = 5;
+/**
+ * How long an announcement stays in the live region, in ms: long enough to be read out, short
+ * enough that browse mode does not find a second copy of the log after it.
+ */
+const ANNOUNCE_FOR = 5000;
 
 type MessageRow = Extract<Row, { kind: 'message' }>;
 
@@ -185,6 +190,11 @@ export class AmoiqMessageList extends LitElement {
       this.scrolling.followNewest();
       return;
     }
+    const t = this.l10n.value.strings;
+    const statusBefore = new Map(previous.filter((m) => m.sender.type === 'visitor').map((m) => [m.key, m.status]));
+    // An own message that has just failed is news: its "Not sent" is otherwise only shown.
+    const failed = messages.filter((m) => m.sender.type === 'visitor' && m.status === 'failed' && statusBefore.get(m.key) !== 'failed');
+    const fresh = failed.map((m) => ({ key: `failed:${m.key}:${Date.now()}`, text: `${t.failed}: ${this.spokenText(m, false)}` }));
     const newest = previous[previous.length - 1].key;
     const known = new Set(previous.map((m) => m.key));
     let newestIndex = -1;
@@ -195,15 +205,32 @@ export class AmoiqMessageList extends LitElement {
       }
     }
     const added = messages.slice(newestIndex + 1).filter((m) => !known.has(m.key));
-    if (!added.length) return;
     // The visitor's own message: always show it.
     if (added.some((m) => m.sender.type === 'visitor')) this.scrolling.followNewest();
     const incoming = added.filter((m) => m.sender.type !== 'visitor');
-    if (!incoming.length) return;
-    this.scrolling.countIncoming(incoming.length);
+    if (incoming.length) this.scrolling.countIncoming(incoming.length);
+    fresh.push(...incoming.map((m) => ({ key: m.key, text: this.spokenText(m) })));
+    if (fresh.length) this.announce(fresh);
+  }
+
+  /**
+   * A message as the announcer says it: the sender, then the rendered text (markdown markers
+   * dropped) and file names; a system notice that names its agent already says who it is about.
+   */
+  private spokenText(m: ListMessage, withSender = true): string {
     const t = this.l10n.value.strings;
-    const fresh = incoming.map((m) => ({ key: m.key, text: `${senderName(m.sender, t)}: ${[noticeText(m, t), ...(m.attachments ?? []).map((a) => a.name)].filter(Boolean).join(' ')}` }));
+    const body = m.sender.type === 'system' ? noticeText(m, t) : plainText(this.blocksOf(m.text));
+    const text = [body, ...(m.attachments ?? []).map((a) => a.name)].filter(Boolean).join(' ');
+    return m.sender.type === 'system' || !withSender ? text : `${senderName(m.sender, t)}: ${text}`;
+  }
+
+  /** Adds announcements to the live region, each removed again once it has been read out. */
+  private announce(fresh: Array<{ key: string; text: string }>): void {
     this.announcements = [...this.announcements, ...fresh].slice(-ANNOUNCED);
+    const keys = new Set(fresh.map((a) => a.key));
+    setTimeout(() => {
+      this.announcements = this.announcements.filter((a) => !keys.has(a.key));
+    }, ANNOUNCE_FOR);
   }
 
   private handlePill(): void {
@@ -269,7 +296,7 @@ export class AmoiqMessageList extends LitElement {
       case 'notice':
         return html`<div class="row" data-key=${row.key} data-msg>
           <div part="notice" class="notice">
-            <span class="visually-hidden">${senderName(row.message.sender, this.l10n.value.strings)}:</span>
+            ${row.message.event ? nothing : html`<span class="visually-hidden">${senderName(row.message.sender, this.l10n.value.strings)}:</span>`}
             <span dir="auto">${noticeText(row.message, this.l10n.value.strings)}</span> <time datetime=${row.message.createdAt}>${this.time(row.message)}</time>
           </div>
         </div>`;
@@ -309,14 +336,18 @@ export class AmoiqMessageList extends LitElement {
   }
 
   private renderText(m: ListMessage): TemplateResult[] {
-    let blocks = this.parsed.get(m.text);
+    return renderMarkdown(this.blocksOf(m.text));
+  }
+
+  private blocksOf(text: string): Block[] {
+    let blocks = this.parsed.get(text);
     if (!blocks) {
       // Bounded: the list renders only the visible rows, so a small cache covers scrolling back.
       if (this.parsed.size > 500) this.parsed.clear();
-      blocks = parseMarkdown(m.text);
-      this.parsed.set(m.text, blocks);
+      blocks = parseMarkdown(text);
+      this.parsed.set(text, blocks);
     }
-    return renderMarkdown(blocks);
+    return blocks;
   }
 
   /**

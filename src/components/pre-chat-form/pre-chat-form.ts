@@ -34,6 +34,8 @@ export class AmoiqPreChatForm extends LitElement {
   @state() private errors = new Map<string, string>();
   @state() private busy = false;
   @state() private failure = '';
+  /** A field's new error, said when focus is already on it (a focus that does not move is silent). */
+  @state() private spoken = '';
   @queryAll('input') private inputs!: NodeListOf<HTMLInputElement>;
 
   private readonly chat = new ChatStateController(this);
@@ -58,6 +60,7 @@ export class AmoiqPreChatForm extends LitElement {
         </p>
         ${this.fields.map((f) => this.renderField(f))}
         ${this.failure ? html`<p class="error" role="alert">${this.failure}</p>` : nothing}
+        <p class="visually-hidden" role="status">${this.spoken}</p>
         <button part="submit-button" class="submit" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${t.preChatSubmit}</button>
       </form>
     `;
@@ -118,7 +121,15 @@ export class AmoiqPreChatForm extends LitElement {
     this.failure = '';
     if (errors.size) {
       await this.updateComplete;
-      [...this.inputs].find((i) => errors.has(i.name))?.focus();
+      const first = [...this.inputs].find((i) => errors.has(i.name));
+      // Focus that does not move is not announced again: say the field's new error instead.
+      this.spoken = '';
+      const field = this.fields.find((f) => f.name === first?.name);
+      if (first && field && first === this.shadowRoot?.activeElement) {
+        await this.updateComplete;
+        this.spoken = `${labelOf(field, this.l10n.value.strings)}: ${errors.get(first.name)}`;
+      }
+      first?.focus();
       return;
     }
     const service = this.chat.service;
