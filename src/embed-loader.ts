@@ -7,7 +7,12 @@
  */
 {
   const base = (document.currentScript as HTMLScriptElement | null)?.src || document.baseURI;
-  import(/* @vite-ignore */ new URL('chunks/amoiq-chat.main.js', base).href).catch((err: unknown) =>
-    console.error(`[amoiq-chat] could not load the widget from ${base}:`, err),
-  );
+  const url = new URL('chunks/amoiq-chat.main.js', base).href;
+  // A module preload first: the browser fetches and compiles the chunk off the main thread, in
+  // parallel with whatever the page is doing, and import() then takes it from the module map.
+  const link = document.createElement('link');
+  link.rel = 'modulepreload';
+  link.href = url;
+  document.head.append(link);
+  import(/* @vite-ignore */ url).catch((err: unknown) => console.error(`[amoiq-chat] could not load the widget from ${base}:`, err));
 }

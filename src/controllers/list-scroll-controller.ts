@@ -5,6 +5,11 @@ import { RowWindow } from '../components/message-list/windowing.js';
 const BOTTOM_SLACK = 48;
 /** Older history is requested when the visitor scrolls within this many pixels of the top. */
 const LOAD_OLDER_AT = 300;
+/**
+ * …or within this many screens of it: the next page (200 messages) is fetched ahead of the
+ * viewport, so a fast fling upwards does not hit the top and wait.
+ */
+const PREFETCH_SCREENS = 4;
 
 /** What {@link ListScrollController} needs from the list it scrolls. */
 export interface ListScrollOptions {
@@ -142,7 +147,8 @@ export class ListScrollController implements ReactiveController {
     this.updateAtBottom();
     // Move the window with the scroll position.
     this.host.requestUpdate();
-    if (this.options.scroller()!.scrollTop < LOAD_OLDER_AT) this.options.loadOlder();
+    const scroller = this.options.scroller()!;
+    if (scroller.scrollTop < Math.max(LOAD_OLDER_AT, PREFETCH_SCREENS * scroller.clientHeight)) this.options.loadOlder();
   };
 
   /** Observes the scroller once it exists (observing starts with a callback, so only once). */

@@ -19,17 +19,22 @@ export interface Localized {
   time(date: Date | string | number): string;
 }
 
-/** Builds the {@link Localized} value for a locale tag and its strings. */
+/**
+ * Builds the {@link Localized} value for a locale tag and its strings. The `Intl` formatters are
+ * made on first use, not here: the first ICU use of a page costs tens of ms (hundreds on a slow
+ * CPU), and the English fallback is built while the widget's module is evaluated.
+ */
 export function localized(locale: string, strings: Strings): Localized {
-  const rules = new Intl.PluralRules(locale);
-  const number = new Intl.NumberFormat(locale);
-  const time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
+  let rules: Intl.PluralRules | undefined;
+  let number: Intl.NumberFormat | undefined;
+  let time: Intl.DateTimeFormat | undefined;
   return {
     locale,
     dir: RTL.has(locale.split('-')[0]) ? 'rtl' : 'ltr',
     strings,
-    plural: (forms, n) => (forms[rules.select(n)] ?? forms.other).replace('#', number.format(n)),
-    time: (date) => time.format(new Date(date)),
+    plural: (forms, n) =>
+      (forms[(rules ??= new Intl.PluralRules(locale)).select(n)] ?? forms.other).replace('#', (number ??= new Intl.NumberFormat(locale)).format(n)),
+    time: (date) => (time ??= new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' })).format(new Date(date)),
   };
 }
 

@@ -108,6 +108,14 @@ export function decodeServerFrame(data: unknown): Decoded<ServerFrame> {
       const reason = checkMessage(v.message);
       return reason ? fail(reason) : { ok: true, value: v as ServerFrame };
     }
+    case 'messages': {
+      if (!Array.isArray(v.messages)) return fail('messages is not an array');
+      for (const m of v.messages) {
+        const reason = checkMessage(m);
+        if (reason) return fail(reason);
+      }
+      return { ok: true, value: v as ServerFrame };
+    }
     case 'ack': {
       if (!isString(v.clientId)) return fail('clientId missing');
       const reason = checkMessage(v.message);

@@ -123,6 +123,11 @@ export interface MessagePage {
 export type ServerFrame =
   | { type: 'ready'; protocol: number; conversationId: string; visitorId: string; lastSeq: number }
   | { type: 'message'; message: WireMessage }
+  /**
+   * Replayed history (after `ready`, for `after=` or a `sync`), one page per frame, oldest first:
+   * sent instead of one `message` frame each when the socket was opened with `batch=1`.
+   */
+  | { type: 'messages'; messages: WireMessage[] }
   | { type: 'ack'; clientId: string; message: WireMessage }
   | { type: 'typing'; conversationId: string; sender: Sender; typing: boolean }
   | { type: 'error'; code: ProtocolErrorCode; message: string; clientId?: string; retryAfter?: number }

@@ -81,11 +81,20 @@ export function createParts(options: ChatServiceOptions, front: ChatFront): Chat
     ...options.transport,
     ...{ api, session, clock, WebSocket: options.WebSocket },
     cursor: () => parts.timeline.cursor,
+    // With nothing cached, show the newest page first and resume the connection from it.
+    prepare: async (s) => {
+      if (s.conversationId === state.state.conversationId) await parts.timeline.fetchLatest(s.lastSeq);
+    },
     listener: {
       message: (message) => {
         parts.timeline.accept(message, true);
         tabs.post({ type: 'message', message });
       },
+      replayed: (messages) => {
+        parts.timeline.acceptAll(messages, 'replay');
+        tabs.post({ type: 'messages', messages, newsAfter: parts.timeline.newsAfter });
+      },
+      connected: (lastSeq) => parts.timeline.connected(lastSeq),
       typing: (sender, is) => {
         typing.set(sender, is);
         tabs.post({ type: 'typing', sender, typing: is });

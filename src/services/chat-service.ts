@@ -14,7 +14,7 @@ import type { LeaderRole } from './tab-roles.js';
 import type { TabMessage, TabRole } from './tab-messages.js';
 import type { TabSync } from './tab-sync.js';
 import type { Tasks } from './tasks.js';
-import { FIRST_PAGE, type Timeline } from './timeline.js';
+import { OLDER_PAGE, type Timeline } from './timeline.js';
 import type { ChatTransport, ConnectionState, TransportKind } from './transport.js';
 import type { TypingIndicator } from './typing.js';
 import type { UploadOptions } from './upload.js';
@@ -241,7 +241,7 @@ export class ChatService {
    * Loads the page of messages just before the oldest one shown (for scrolling up through a long
    * history). Resolves with how many were added; does nothing while a load is running.
    */
-  loadOlder(limit = FIRST_PAGE): Promise<number> {
+  loadOlder(limit = OLDER_PAGE): Promise<number> {
     return this.tasks.run(this.timeline.loadOlder(limit));
   }
 

@@ -16,6 +16,11 @@ export type TabMessage =
   | { type: 'state'; connection: ConnectionState; transport?: TransportKind; conversationId?: string; messages: WireMessage[]; failed: ChatMessage[] }
   /** The leader stored or received a message. */
   | { type: 'message'; message: WireMessage }
+  /**
+   * The leader's connection caught up with these messages (a replay), oldest first; those above
+   * `newsAfter` were stored while the page was open (see `Timeline.connected`).
+   */
+  | { type: 'messages'; messages: WireMessage[]; newsAfter?: number }
   | { type: 'connection'; connection: ConnectionState; transport?: TransportKind }
   | { type: 'typing'; sender: Sender; typing: boolean }
   /** The leader marked messages failed (or a retry cleared them). */

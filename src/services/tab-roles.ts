@@ -126,13 +126,18 @@ export class FollowerRole implements TabRole {
         ctx.connection(m.connection, m.transport);
         // A leader of an older version sends no conversationId: fall back on its messages.
         this.adopt(m.conversationId ?? m.messages[0]?.conversationId);
-        for (const message of m.messages) ctx.timeline.accept(message, false);
+        ctx.timeline.acceptAll(m.messages, 'history');
         ctx.outbox.failed = m.failed;
         ctx.state.publish();
         break;
       case 'message':
         this.adopt(m.message.conversationId);
         ctx.timeline.accept(m.message, true);
+        break;
+      case 'messages':
+        this.adopt(m.messages[0]?.conversationId);
+        if (m.newsAfter !== undefined) ctx.timeline.connected(m.newsAfter);
+        ctx.timeline.acceptAll(m.messages, 'replay');
         break;
       case 'connection':
         ctx.connection(m.connection, m.transport);

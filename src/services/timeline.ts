@@ -7,6 +7,14 @@ import type { Tasks } from './tasks.js';
 
 /** How many newest messages to load when the local cache is empty. */
 export const FIRST_PAGE = 50;
+/** How many older messages one step back through history loads. */
+export const OLDER_PAGE = MAX_PAGE_SIZE;
+
+/**
+ * Where messages come from: `live` as they happen, `replay` when the connection catches up after
+ * (re)connecting or a gap, `history` from the cache, pages, or another tab's state.
+ */
+export type Arrival = 'live' | 'replay' | 'history';
 /** Stored messages are written to the IndexedDB cache at most this often. */
 const SAVE_DELAY_MS = 100;
 
@@ -22,9 +30,9 @@ export interface TimelineDeps {
   requestReplay(after: number): void;
   /** The server stored one of the visitor's messages: take it off the outbox. True when it was there. */
   settle(clientId: string): boolean;
-  /** A message joined the timeline, before subscribers hear of it (`live`: it just happened). */
+  /** A message joined the timeline, before subscribers hear of it (`live`: new while the page is open). */
   arrived(message: WireMessage, live: boolean): void;
-  /** A message joined the timeline, after subscribers got the new state. */
+  /** A message joined the timeline, after subscribers got the new state (`live` as for `arrived`). */
   added(message: ChatMessage, live: boolean): void;
   warn(text: string): void;
 }
@@ -46,7 +54,14 @@ export class Timeline {
   private list: ChatMessage[] = [];
   private readonly clientIds = new Set<string>();
   private gapFetch?: Promise<void>;
+  private latestFetch?: Promise<boolean>;
   private saveTimer?: unknown;
+  /**
+   * The conversation's newest sequence number when this page first connected to it (the first
+   * `ready`): replayed messages above it were stored while the page was open, so they count as
+   * new; those at or below it are history. Undefined until known: then replays are history.
+   */
+  private liveFrom?: number;
 
   constructor(private readonly deps: TimelineDeps) {}
 
@@ -80,11 +95,22 @@ export class Timeline {
     this.clientIds.clear();
     this.cursor = 0;
     this.agentReadSeq = 0;
+    this.liveFrom = undefined;
+  }
+
+  /** A connection to the conversation got `ready` with `lastSeq`: the first one sets where news begins. */
+  connected(lastSeq: number): void {
+    this.liveFrom ??= lastSeq;
+  }
+
+  /** See {@link connected} (for the other tabs). */
+  get newsAfter(): number | undefined {
+    return this.liveFrom;
   }
 
   /** Adds the cached messages of the conversation; the cursor then starts from the oldest of them. */
   restore(cached: readonly WireMessage[]): void {
-    for (const m of cached) this.insert(this.toChatMessage(m));
+    this.insertAll(cached.map((m) => this.toChatMessage(m)));
     const first = this.list[0]?.seq;
     if (first !== undefined) this.cursor = first - 1;
     this.advanceCursor();
@@ -95,21 +121,36 @@ export class Timeline {
    * messages in between fetched. `live`: it just happened (not history), so it is announced.
    */
   accept(m: WireMessage, live: boolean): void {
-    if (m.conversationId !== this.deps.state.state.conversationId) return;
-    const own = m.clientId !== undefined && this.deps.settle(m.clientId);
-    const message = this.toChatMessage(m);
-    if (!this.insert(message)) {
+    this.acceptAll([m], live ? 'live' : 'history');
+  }
+
+  /**
+   * Takes a batch of stored messages (a page, a replay, another tab's state) with one state
+   * publish and one cache save: each is placed by binary search (a page older or newer than
+   * everything held is joined in one step), the cursor advances once. Messages are announced
+   * (`added` with live) when they arrived `live`, or in a `replay` above {@link connected}'s mark.
+   */
+  acceptAll(messages: readonly WireMessage[], arrival: Arrival): void {
+    const conversationId = this.deps.state.state.conversationId;
+    let own = false;
+    const mine = messages.filter((m) => m.conversationId === conversationId);
+    for (const m of mine) if (m.clientId !== undefined && this.deps.settle(m.clientId)) own = true;
+    const bySeq = new Map(mine.map((m) => [m.seq, m]));
+    const placed = this.insertAll(mine.map((m) => this.toChatMessage(m)));
+    const fresh = placed.map((message) => [bySeq.get(message.seq!)!, message] as const);
+    if (!fresh.length) {
       if (own) this.deps.state.publish();
       return;
     }
-    if (this.list.length === 1 && this.cursor === 0 && m.seq > 1 && !live) this.cursor = m.seq - 1;
-    const before = this.cursor;
+    const lowest = placed[0].seq!;
+    if (this.list.length === placed.length && this.cursor === 0 && lowest > 1 && arrival !== 'live') this.cursor = lowest - 1;
     this.advanceCursor();
-    if (m.seq > before + 1 && this.cursor === before) this.fillGap();
-    this.deps.arrived(m, live);
+    if (this.newestSeq > this.cursor) this.fillGap();
+    const announce = (m: WireMessage) => arrival === 'live' || (arrival === 'replay' && this.liveFrom !== undefined && m.seq > this.liveFrom);
+    for (const [m] of fresh) this.deps.arrived(m, announce(m));
     this.deps.state.publish();
     this.scheduleSave();
-    this.deps.added(message, live);
+    for (const [m, message] of fresh) this.deps.added(message, announce(m));
   }
 
   /** An agent read up to `seq`: the visitor's messages up to it show `read`. False when nothing changed. */
@@ -126,23 +167,32 @@ export class Timeline {
    * Loads the newest page when nothing is held and the server has messages (`lastSeq` > 0), so a
    * long history does not replay from 1. Resolves false when there was nothing to load.
    */
-  async fetchLatest(lastSeq: number): Promise<boolean> {
-    if (this.list.length > 0 || lastSeq === 0) return false;
-    try {
-      const page = await this.deps.fetchPage({ before: lastSeq + 1, limit: FIRST_PAGE });
-      if (page.messages.length) this.cursor = Math.max(this.cursor, page.messages[0].seq - 1);
-      for (const m of page.messages) this.accept(m, false);
-    } catch (err) {
-      this.deps.warn(`Could not load history: ${(err as Error).message}`);
-    }
-    return true;
+  fetchLatest(lastSeq: number): Promise<boolean> {
+    if (this.latestFetch) return this.latestFetch;
+    if (this.list.length > 0 || lastSeq === 0) return Promise.resolve(false);
+    const conversationId = this.deps.state.state.conversationId;
+    const run = (async () => {
+      try {
+        const page = await this.deps.fetchPage({ before: lastSeq + 1, limit: FIRST_PAGE });
+        if (this.deps.state.state.conversationId !== conversationId) return true;
+        if (page.messages.length) this.cursor = Math.max(this.cursor, page.messages[0].seq - 1);
+        this.acceptAll(page.messages, 'history');
+      } catch (err) {
+        this.deps.warn(`Could not load history: ${(err as Error).message}`);
+      } finally {
+        this.latestFetch = undefined;
+      }
+      return true;
+    })();
+    this.latestFetch = run;
+    return run;
   }
 
   /**
    * Loads the page of messages just before the oldest one held. Resolves with how many were
    * added; does nothing while a load is running.
    */
-  async loadOlder(limit = FIRST_PAGE): Promise<number> {
+  async loadOlder(limit = OLDER_PAGE): Promise<number> {
     const oldest = this.list[0]?.seq;
     const holder = this.deps.state;
     if (holder.state.loadingOlder || oldest === undefined || oldest <= 1) return 0;
@@ -150,7 +200,7 @@ export class Timeline {
     holder.publish();
     try {
       const page = await this.deps.fetchPage({ before: oldest, limit });
-      for (const m of page.messages) this.accept(m, false);
+      this.acceptAll(page.messages, 'history');
       return page.messages.length;
     } catch (err) {
       this.deps.warn(`Could not load older messages: ${(err as Error).message}`);
@@ -203,14 +253,34 @@ export class Timeline {
     return lo;
   }
 
-  /** Places a message by `seq`; false when one with that `seq` is there already. */
-  private insert(message: ChatMessage): boolean {
-    const lo = this.indexOf(message.seq!);
-    if (this.list[lo]?.seq === message.seq) return false;
-    if (lo === this.list.length) this.list.push(message);
-    else this.list.splice(lo, 0, message);
-    if (message.clientId !== undefined) this.clientIds.add(message.clientId);
-    return true;
+  /**
+   * Places messages by `seq` and returns those placed, in `seq` order (duplicates are left out).
+   * A run older or newer than everything held is joined in one step; others by binary search.
+   */
+  private insertAll(messages: ChatMessage[]): ChatMessage[] {
+    const sorted = messages.length > 1 ? [...messages].sort((a, b) => a.seq! - b.seq!) : messages;
+    const placed: ChatMessage[] = [];
+    const run: ChatMessage[] = [];
+    const first = this.list[0]?.seq;
+    const last = this.list.at(-1)?.seq;
+    for (const message of sorted) {
+      const seq = message.seq!;
+      if (first === undefined || seq < first) {
+        if (run.length && run.at(-1)!.seq === seq) continue;
+        run.push(message);
+      } else if (seq > last! && seq > (placed.at(-1)?.seq ?? 0)) {
+        this.list.push(message);
+      } else {
+        const lo = this.indexOf(seq);
+        if (this.list[lo]?.seq === seq) continue;
+        this.list.splice(lo, 0, message);
+      }
+      placed.push(message);
+    }
+    // Older than everything held (or nothing held): one step at the front.
+    if (run.length) this.list = first === undefined ? [...run, ...this.list] : run.concat(this.list);
+    for (const message of placed) if (message.clientId !== undefined) this.clientIds.add(message.clientId);
+    return placed;
   }
 
   /** Moves the cursor over every message that follows it without a hole. */
@@ -230,7 +300,7 @@ export class Timeline {
     this.gapFetch = this.deps.tasks.run(
       this.deps
         .fetchPage({ after: from, limit: MAX_PAGE_SIZE })
-        .then((page) => page.messages.forEach((m) => this.accept(m, true)))
+        .then((page) => this.acceptAll(page.messages, 'replay'))
         .catch((err: Error) => this.deps.warn(`Could not fetch missing messages: ${err.message}`))
         .finally(() => (this.gapFetch = undefined)),
     );

@@ -1,4 +1,4 @@
-import type { MessagePage, Sender, ServerFrame, WireMessage } from '../protocol/v1.js';
+import type { MessagePage, Sender, ServerFrame, SessionInfo, WireMessage } from '../protocol/v1.js';
 import type { ChatApi } from './api.js';
 import type { BackoffOptions } from './backoff.js';
 import type { Clock } from './clock.js';
@@ -15,7 +15,15 @@ export type TransportKind = 'websocket' | 'http';
 
 /** What the transport reports to its owner. */
 export interface TransportListener {
+  /** A message as it happened (a live frame, an ack, a long poll that waited). */
   message(message: WireMessage): void;
+  /**
+   * Messages the server replayed to catch up (a `messages` frame after `after=` or `sync`, or the
+   * long polls answered at once after connecting), oldest first. Without it each is `message`.
+   */
+  replayed?(messages: WireMessage[]): void;
+  /** A socket got `ready`; `lastSeq` is the conversation's newest sequence number then. */
+  connected?(lastSeq: number): void;
   typing(sender: Sender, typing: boolean): void;
   state(state: ConnectionState, kind: TransportKind | undefined): void;
   /** Something went wrong that the owner may report; `error` is the cause when there is one. */
@@ -34,6 +42,12 @@ export interface TransportOptions {
   /** Highest sequence number held without gaps; replay starts after it. */
   cursor: () => number;
   listener: TransportListener;
+  /**
+   * Runs before each connection is opened, after the session is known: the owner loads the
+   * newest page of history first, so the connection resumes from its cursor instead of replaying
+   * the whole conversation (`after=0`). A rejection is ignored.
+   */
+  prepare?(session: SessionInfo): Promise<void>;
   WebSocket?: WebSocketFactory;
   clock?: Clock;
   backoff?: BackoffOptions;

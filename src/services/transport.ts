@@ -33,7 +33,7 @@ export class ChatTransport {
   /** The channel in use while online. */
   kind: TransportKind | undefined;
 
-  private readonly opts: Required<Omit<TransportOptions, 'backoff' | 'WebSocket'>> & { WebSocket?: WebSocketFactory };
+  private readonly opts: Required<Omit<TransportOptions, 'backoff' | 'WebSocket' | 'prepare'>> & Pick<TransportOptions, 'prepare'> & { WebSocket?: WebSocketFactory };
   private readonly backoff: Backoff;
   private readonly timers: Timers;
   private readonly acks: PendingAcks;
@@ -172,9 +172,16 @@ export class ChatTransport {
       return;
     }
     if (gen !== this.generation) return;
+    if (this.opts.prepare) {
+      await this.opts.prepare(session).catch(() => undefined);
+      if (gen !== this.generation) return;
+    }
     // Without WebSocket, or when the browser refuses the URL, HTTP carries the chat.
     this.socket = this.openSocket(session, {
-      ready: () => this.wentOnline(),
+      ready: (lastSeq) => {
+        this.opts.listener.connected?.(lastSeq);
+        this.wentOnline();
+      },
       failed: (code) => {
         if (code === 4001) this.opts.session.invalidate();
         this.socket = undefined;
@@ -187,7 +194,8 @@ export class ChatTransport {
   /** Probes WebSocket while HTTP carries the chat; a probe that gets `ready` takes over. */
   private openProbe(session: SessionInfo): void {
     const probe = this.openSocket(session, {
-      ready: () => {
+      ready: (lastSeq) => {
+        this.opts.listener.connected?.(lastSeq);
         this.polling?.close();
         this.polling = undefined;
         this.probe = undefined;
@@ -210,7 +218,7 @@ export class ChatTransport {
     if (!WebSocket) return undefined;
     try {
       return new WebSocketChannel({
-        url: `${session.wsUrl}?token=${encodeURIComponent(session.token)}&after=${this.opts.cursor()}`,
+        url: `${session.wsUrl}?token=${encodeURIComponent(session.token)}&after=${this.opts.cursor()}&batch=1`,
         WebSocket,
         clock: this.opts.clock,
         timers: this.timers,
@@ -238,6 +246,8 @@ export class ChatTransport {
   /** Receives over HTTP long-poll until stopped, replaced by a WebSocket, or the server is gone. */
   private startPolling(): void {
     if (this.polling) return;
+    // Pages answered at once after connecting are the catching up; later ones waited for news.
+    let catchingUp = true;
     const polling = new LongPollChannel({
       fetch: (query, signal) => this.http((s) => this.opts.api.listMessages(s.token, { conversationId: s.conversationId, ...query } satisfies MessageQuery, signal)),
       cursor: this.opts.cursor,
@@ -247,7 +257,9 @@ export class ChatTransport {
           this.backoff.reset();
           this.setState('online', 'http');
         }
-        for (const m of page.messages) this.opts.listener.message(m);
+        if (catchingUp) this.replayed(page.messages);
+        else for (const m of page.messages) this.opts.listener.message(m);
+        catchingUp = page.hasMore;
         this.opts.listener.lifecycle?.({ type: 'page', page });
       },
       failed: (err) => {
@@ -278,10 +290,19 @@ export class ChatTransport {
     });
   }
 
+  private replayed(messages: WireMessage[]): void {
+    if (!messages.length) return;
+    if (this.opts.listener.replayed) this.opts.listener.replayed(messages);
+    else for (const m of messages) this.opts.listener.message(m);
+  }
+
   private handleFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'message':
         this.opts.listener.message(frame.message);
+        break;
+      case 'messages':
+        this.replayed(frame.messages);
         break;
       case 'ack':
         this.opts.listener.message(frame.message);

@@ -18,8 +18,8 @@ export type WebSocketFactory = new (url: string) => WebSocketLike;
 
 /** What a {@link WebSocketChannel} reports. After `failed` or `dropped` it reports nothing more. */
 export interface WebSocketChannelEvents {
-  /** The server said `ready`: the socket can carry the chat. */
-  ready(): void;
+  /** The server said `ready`: the socket can carry the chat. `lastSeq`: the conversation's newest message then. */
+  ready(lastSeq: number): void;
   /** A well-formed frame other than the first `ready`. */
   frame(frame: ServerFrame): void;
   /** The socket closed, or did not become ready in time (code 4000), before `ready`. */
@@ -112,7 +112,7 @@ export class WebSocketChannel {
       this.opts.timers.clear(this.connectTimer);
       this.connectTimer = undefined;
       this.beatTimer = this.opts.timers.later(this.opts.heartbeatMs, this.beat);
-      this.opts.events.ready();
+      this.opts.events.ready(decoded.value.lastSeq);
       return;
     }
     this.opts.events.frame(decoded.value);

@@ -51,7 +51,7 @@ describe('ChatTransport over WebSocket', () => {
     transport.start();
     await flush();
     const ws = FakeWebSocket.last;
-    expect(ws.url).to.equal('ws://backend.test/ws/chat?token=tok&after=0');
+    expect(ws.url).to.equal('ws://backend.test/ws/chat?token=tok&after=0&batch=1');
     expect(transport.state).to.equal('connecting');
     ws.accept();
     expect(transport.state).to.equal('online');
