@@ -15,7 +15,7 @@ import { unsafeCSS, type CSSResult } from 'lit';
  */
 export const TOKENS = {
   // Chat-wide (`--amoiq-chat-*`)
-  /** Accent colour: launcher, header, the visitor's bubbles, send button, default focus ring; `theme-color` sets it. */
+  /** Accent colour: launcher, header, the visitor's bubbles, send button; `theme-color` sets it. */
   '--amoiq-chat-accent-color': '#0088ff',
   /** Text and icons on the accent colour; `theme-color` picks black or white, whichever contrasts more. */
   '--amoiq-chat-on-accent-color': '#000',
@@ -31,8 +31,8 @@ export const TOKENS = {
   '--amoiq-chat-divider-color': '#dde1e6',
   /** Errors: failed messages, refused files, the length counter at the limit. */
   '--amoiq-chat-error-color': '#b3261e',
-  /** Focus outline (2 px, offset 2 px). */
-  '--amoiq-chat-focus-color': 'var(--amoiq-chat-accent-color)',
+  /** Focus outline (2 px, offset 2 px) on the surfaces; on the accent and in bubbles the ring takes that surface's text colour. */
+  '--amoiq-chat-focus-color': 'var(--amoiq-chat-text-color)',
   /** Unread badge on the launcher. */
   '--amoiq-chat-badge-background': '#d93025',
   /** Unread badge text. */

@@ -126,6 +126,14 @@ export const styles = css`
     box-shadow: ${chatLauncherShadow};
     transition: transform 120ms ease;
   }
+  /*
+   * The page around the launcher can be any colour: its ring is drawn inside, on the accent, in
+   * the colour picked to read on the accent.
+   */
+  .launcher:focus-visible {
+    outline: 3px solid ${chatOnAccentColor};
+    outline-offset: -6px;
+  }
   .launcher:hover {
     transform: scale(1.05);
   }

@@ -102,6 +102,10 @@ export const styles = css`
     background: ${messageListOutgoingBackground};
     color: ${messageListOutgoingColor};
   }
+  /* A ring inside a bubble sits on the bubble: it takes the bubble's text colour (≥ 4.5:1 with it). */
+  .bubble :focus-visible {
+    outline-color: currentColor;
+  }
   .bubble p,
   .bubble ul,
   .bubble ol,
