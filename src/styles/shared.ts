@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { chatFocusColor, chatFontFamily, chatTextColor } from './tokens.js';
+import { chatFocusColor, chatFontFamily, chatMutedColor, chatTextColor } from './tokens.js';
 
 /**
  * Resets and helpers every component adopts. Components read the public custom properties with a
@@ -31,6 +31,11 @@ export const sharedStyles = css`
   button {
     font: inherit;
     cursor: pointer;
+  }
+  /* The browser's own placeholder grey falls under 4.5:1 on the dark surface. */
+  ::placeholder {
+    color: ${chatMutedColor};
+    opacity: 1;
   }
   :focus-visible {
     outline: 2px solid ${chatFocusColor};

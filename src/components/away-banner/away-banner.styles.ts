@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { awayBannerBackground, awayBannerColor, chatDividerColor, chatSpacing } from '../../styles/tokens.js';
+import { awayBannerBackground, awayBannerColor, chatDividerColor, chatMutedColor, chatSpacing } from '../../styles/tokens.js';
 
 export const styles = css`
   :host {
@@ -30,6 +30,10 @@ export const styles = css`
   }
   label {
     font-weight: 600;
+  }
+  /* The control border colour is made for the surface; on the banner's tint it falls under 3:1. */
+  input:not([aria-invalid='true']) {
+    border-color: ${chatMutedColor};
   }
   @media (forced-colors: active) {
     .base {
