@@ -123,17 +123,43 @@ function sameSender(a: Sender, b: Sender): boolean {
   return a.type === b.type && (a.type === 'visitor' || (a.id === b.id && a.name === b.name));
 }
 
+/** What the last {@link buildRows} call was given and made, to build only what changed next time. */
+let previousBuild:
+  | { messages: readonly ListMessage[]; welcome: string; locale: string; today: number; rows: Row[]; firstRowOf: number[] }
+  | undefined;
+
 /**
  * Turns messages into rows: the welcome message first, a date separator whenever the day
  * changes, system messages as notices, and for each message whether it starts or ends a group
  * of consecutive messages from the same sender.
+ *
+ * Incremental: when the messages share a prefix (the same objects) with the previous call's (same
+ * welcome, locale and day), the rows of that prefix are kept and only the rest is built, so a new
+ * message costs a few rows, not the whole history. Rows are never changed once returned.
  */
 export function buildRows(messages: readonly ListMessage[], welcome: string, locale: string, now = new Date()): Row[] {
-  const rows: Row[] = [];
-  if (welcome) rows.push({ kind: 'welcome', key: 'welcome', text: welcome });
-  let day = -1;
-  let previous: Extract<Row, { kind: 'message' }> | undefined;
-  for (const message of messages) {
+  const today = now.getFullYear() * 10_000 + now.getMonth() * 100 + now.getDate();
+  const prev = previousBuild;
+  let start = 0;
+  let rows: Row[] = [];
+  let firstRowOf: number[] = [];
+  if (prev && prev.welcome === welcome && prev.locale === locale && prev.today === today) {
+    const n = Math.min(prev.messages.length, messages.length);
+    while (start < n && prev.messages[start] === messages[start]) start++;
+    // Build the last shared message again: its group may end differently now.
+    start = Math.max(0, start - 1);
+  }
+  if (start > 0) {
+    rows = prev!.rows.slice(0, prev!.firstRowOf[start]);
+    firstRowOf = prev!.firstRowOf.slice(0, start);
+  } else if (welcome) rows.push({ kind: 'welcome', key: 'welcome', text: welcome });
+  const kept = rows.length;
+  let day = start > 0 ? dayOf(messages[start - 1]) : -1;
+  const tail = rows.at(-1);
+  let previous = tail?.kind === 'message' ? tail : undefined;
+  for (let i = start; i < messages.length; i++) {
+    const message = messages[i];
+    firstRowOf.push(rows.length);
     const key = dayOf(message);
     if (key !== day) {
       day = key;
@@ -150,13 +176,15 @@ export function buildRows(messages: readonly ListMessage[], welcome: string, loc
     rows.push(row);
     previous = row;
   }
-  // Close every group: a message is last when the next row is not in its group.
-  for (let i = 0; i < rows.length; i++) {
+  // Close every new group: a message is last when the next row is not in its group. (A kept row's
+  // next row is the same message as before, so its flag holds.)
+  for (let i = kept; i < rows.length; i++) {
     const row = rows[i];
     if (row.kind !== 'message') continue;
     const next = rows[i + 1];
     row.last = !next || next.kind !== 'message' || next.first;
   }
+  previousBuild = { messages, welcome, locale, today, rows, firstRowOf };
   return rows;
 }
 
