@@ -106,6 +106,10 @@ export const styles = css`
     .drop-zone {
       border-color: Highlight;
     }
+    /* The shadow that sets the panel off the page is gone in forced colours: an edge instead. */
+    .panel {
+      border: 1px solid CanvasText;
+    }
   }
   @keyframes amoiq-chat-open {
     from {

@@ -102,6 +102,12 @@ export const styles = css`
     background: ${messageListOutgoingBackground};
     color: ${messageListOutgoingColor};
   }
+  /* Backgrounds vanish in forced colours (Windows High Contrast): the bubble keeps an edge. */
+  @media (forced-colors: active) {
+    .bubble {
+      border: 1px solid CanvasText;
+    }
+  }
   /* A ring inside a bubble sits on the bubble: it takes the bubble's text colour (≥ 4.5:1 with it). */
   .bubble :focus-visible {
     outline-color: currentColor;
