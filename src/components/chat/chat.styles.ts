@@ -55,13 +55,18 @@ export const styles = css`
   .panel {
     display: grid;
     /* header, away banner (when shown), message list, message box (or form, or closed bar) */
-    grid-template-rows: auto auto minmax(0, 1fr) auto;
+    grid-template-rows: auto auto minmax(6rem, 1fr) auto;
     grid-template-columns: minmax(0, 1fr);
     width: ${chatWidth};
     height: ${chatHeight};
     max-width: calc(100vw - 2 * ${chatOffset});
     max-height: calc(100dvh - 6rem);
-    overflow: hidden;
+    /*
+     * Zoomed in (200 %, 400 %) the header, a banner and a form can be taller than the panel: the
+     * panel then scrolls as a whole, keeping a few lines of the conversation.
+     */
+    overflow: hidden auto;
+    overscroll-behavior: contain;
     border-radius: ${chatRadius};
     background: ${chatSurfaceColor};
     color: ${chatTextColor};
