@@ -51,16 +51,19 @@ export class AmoiqChatHeader extends LitElement {
     const state = this.chat.state?.connection ?? 'idle';
     // Connected, but nobody to answer now: say so here too, so "Online" is not read as "an agent is there".
     const away = state === 'online' && this.chat.state?.agentsOnline === false && this.chat.state.conversationStatus !== 'closed';
+    // Reconnect attempts while the server is down are not news to the eye either: "Offline" stays
+    // until a connection is made, instead of flipping with every attempt.
+    const shown = state === 'connecting' && this.settled === 'offline' ? 'offline' : state;
+    // How it is connected is a detail for the curious (a tooltip), not for screen readers.
     const transport = this.chat.state?.transport;
     const via = transport === 'websocket' ? en.viaWebsocket : transport === 'http' ? en.viaHttp : '';
     return html`
       <div part="base" class="base">
         <div class="titles">
           <h2 part="title" id="title">${this.headerText || en.headerText}</h2>
-          <div part="status" class="status" title=${via}>
-            <span class="dot ${away ? 'away' : state}" aria-hidden="true"></span>
-            <span>${away ? en.onlineAway : en[state]}</span>
-            ${via ? html`<span class="visually-hidden">, ${via}</span>` : ''}
+          <div part="status" class="status">
+            <span class="dot ${away ? 'away' : state}" aria-hidden="true" title=${via}></span>
+            <span>${away ? en.onlineAway : en[shown]}</span>
           </div>
         </div>
         <div class="visually-hidden" role="status">${this.announcement}</div>

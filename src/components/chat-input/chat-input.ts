@@ -212,6 +212,7 @@ export class AmoiqChatInput extends LitElement {
       hint=${hint}
       @amoiq-emoji-select=${this.handleEmojiSelect}
       @amoiq-emoji-close=${() => this.closeEmoji(true)}
+      @focusout=${this.handleEmojiFocusout}
     ></amoiq-emoji-picker>`;
   }
 
@@ -244,6 +245,12 @@ export class AmoiqChatInput extends LitElement {
   private readonly handleOutsidePointer = (e: PointerEvent): void => {
     const path = e.composedPath();
     if (!path.some((node) => node === this.emojiPicker || node === this.emojiToggle)) this.closeEmoji(false);
+  };
+
+  /** Focus moved on from the picker (Tab, Shift+Tab, a click elsewhere): it closes, as a popup does. */
+  private readonly handleEmojiFocusout = (e: FocusEvent): void => {
+    const next = e.relatedTarget as Node | null;
+    if (next && next !== this.emojiPicker && next !== this.emojiToggle && !this.emojiPicker?.contains(next)) this.closeEmoji(false);
   };
 
   private handleEmojiSelect(e: AmoiqEmojiSelectEvent): void {

@@ -82,7 +82,6 @@ export class AmoiqEmojiPicker extends LitElement {
               aria-controls="panel"
               aria-selected=${i === this.group ? 'true' : 'false'}
               aria-label=${names?.[g.id] ?? g.id}
-              title=${names?.[g.id] ?? g.id}
               tabindex=${i === this.group ? 0 : -1}
               @click=${() => this.showGroup(i, false)}
             >
