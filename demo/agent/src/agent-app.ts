@@ -125,13 +125,15 @@ export class AmoiqAgentApp extends LitElement {
 
   private renderLogin() {
     return html`
-      <form class="login" @submit=${this.handleLogin} aria-labelledby="login-title">
-        <h1 id="login-title">Agent console</h1>
-        <label>Email <input name="email" type="email" autocomplete="username" required .value=${DEMO_LOGIN} /></label>
-        <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
-        ${this.loginError ? html`<p class="error" role="alert">${this.loginError}</p>` : nothing}
-        <button type="submit">Log in</button>
-      </form>
+      <main>
+        <form class="login" @submit=${this.handleLogin} aria-labelledby="login-title">
+          <h1 id="login-title">Agent console</h1>
+          <label>Email <input name="email" type="email" autocomplete="username" required .value=${DEMO_LOGIN} /></label>
+          <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+          ${this.loginError ? html`<p class="error" role="alert">${this.loginError}</p>` : nothing}
+          <button type="submit">Log in</button>
+        </form>
+      </main>
     `;
   }
 
@@ -146,7 +148,7 @@ export class AmoiqAgentApp extends LitElement {
         </header>
         <div class="main">
           <nav aria-labelledby="conversations-title">
-            <h2 id="conversations-title">Conversations</h2>
+            <h2 id="conversations-title" tabindex="-1">Conversations</h2>
             ${this.renderFilters()} ${this.renderList(session.agent.id)}
           </nav>
           <main>
@@ -225,6 +227,9 @@ export class AmoiqAgentApp extends LitElement {
       this.session = login;
       sessionStorage.setItem(STORAGE_KEY, JSON.stringify(login));
       this.startLive();
+      // The form that had focus is gone: start the agent at the conversation list.
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('#conversations-title')?.focus();
     } catch (error) {
       this.loginError =
         error instanceof AgentApiError && error.status === 401

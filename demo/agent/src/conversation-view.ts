@@ -126,6 +126,12 @@ export class AmoiqAgentConversation extends LitElement {
   @state() private files: PendingFile[] = [];
   @state() private hint = '';
   @state() private sending = false;
+  /**
+   * What the live region says: each message from the visitor that arrives while the conversation
+   * is open, once. The log itself is not live: opening a conversation would read all of it, and
+   * the agent's own replies and "Seen by the visitor" changes are not news to the agent.
+   */
+  @state() private announcements: Array<{ id: string; text: string }> = [];
 
   @query('#reply') private textarea!: HTMLTextAreaElement;
   @query('#quick-reply') private quickReplyInput!: HTMLInputElement;
@@ -151,7 +157,24 @@ export class AmoiqAgentConversation extends LitElement {
     if (changed.has('conversation') && previous?.id !== this.conversation?.id) {
       this.dropFiles();
       this.hint = '';
+      this.announcements = [];
+    } else if (changed.has('messages')) {
+      this.announceArrivals((changed.get('messages') as Message[] | undefined) ?? []);
     }
+  }
+
+  /** Announces the visitor's messages that were not in the previous list (history loading in is not news). */
+  private announceArrivals(previous: readonly Message[]): void {
+    if (!previous.length) return;
+    const known = new Set(previous.map((m) => m.id));
+    const fresh = this.messages
+      .filter((m) => !known.has(m.id) && m.sender.type === 'visitor')
+      .map((m) => ({ id: m.id, text: `${senderLabel(m)}: ${[m.text, ...(m.attachments ?? []).map((a) => a.name)].filter(Boolean).join(' ')}` }));
+    if (!fresh.length) return;
+    this.announcements = [...this.announcements, ...fresh].slice(-5);
+    const ids = new Set(fresh.map((a) => a.id));
+    // Gone once read out, so browse mode does not find a second copy of the log.
+    setTimeout(() => (this.announcements = this.announcements.filter((a) => !ids.has(a.id))), 5000);
   }
 
   /**
@@ -180,7 +203,8 @@ export class AmoiqAgentConversation extends LitElement {
     const c = this.conversation;
     return html`
       ${this.renderHead(c)}
-      <div role="log" aria-live="polite" aria-label="Messages" tabindex="0" @load=${this.imageLoaded}>${this.messages.map((m) => this.renderMessage(m, c))}</div>
+      <div role="log" aria-live="off" aria-label="Messages" tabindex="0" @load=${this.imageLoaded}>${this.messages.map((m) => this.renderMessage(m, c))}</div>
+      <div class="visually-hidden announcer" aria-live="polite">${this.announcements.map((a) => html`<p>${a.text}</p>`)}</div>
       <div class="typing" aria-live="polite">${this.visitorTyping ? 'Visitor is typing…' : nothing}</div>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
       ${c.status === 'closed'
