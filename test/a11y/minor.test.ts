@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { ContextProvider } from '@lit/context';
 import type { AmoiqChatHeader } from '../../src/components/chat-header/chat-header.js';
+import type { AmoiqChatInput } from '../../src/components/chat-input/chat-input.js';
 import { chatServiceContext } from '../../src/context.js';
 import type { ChatService, ChatState } from '../../src/services/chat-service.js';
 import { deepActiveElement, part } from '../helpers/dom.js';
@@ -12,7 +13,7 @@ import { offlineChat, until } from './helpers.js';
 
 async function openPicker(lang = 'en') {
   const el = await offlineChat({ open: true, lang });
-  const input = part(el, 'amoiq-chat-input');
+  const input = part<AmoiqChatInput>(el, 'amoiq-chat-input');
   await until(() => !!input.shadowRoot!.querySelector('[part="emoji-button"]'), 'the emoji button');
   input.shadowRoot!.querySelector<HTMLButtonElement>('[part="emoji-button"]')!.click();
   await until(() => !!input.shadowRoot!.querySelector('amoiq-emoji-picker')?.shadowRoot?.querySelector('[part="emoji"]'), 'the emoji picker');
