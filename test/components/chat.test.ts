@@ -44,7 +44,7 @@ describe('<amoiq-chat>', () => {
     expect(el.hasAttribute('open')).to.equal(true);
     expect(panel(el).hidden).to.equal(false);
     expect(part(el, 'amoiq-chat-header', 'h2').textContent).to.equal('Support');
-    expect(part(el, 'amoiq-message-list', '[role="log"]')).to.exist;
+    expect(part(el, 'amoiq-message-list', '[part="base"][aria-label="Conversation"]')).to.exist; // a region while empty, a feed once it holds messages
     expect(deepActiveElement()).to.equal(textarea(el));
     await expectAccessible(el);
   });

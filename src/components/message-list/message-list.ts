@@ -35,9 +35,14 @@ type MessageRow = Extract<Row, { kind: 'message' }>;
  * The list is windowed (only rows near the viewport are in the DOM), so a conversation of any
  * length keeps a small DOM. It follows new messages while the visitor is at the bottom; otherwise
  * a "new messages" pill counts them and jumps down when pressed. Scrolling near the top loads older history page by page, keeping the
- * visible messages in place. The list has the `log` role but is not itself live (rows come and go
- * as the visitor scrolls); each newly arriving message is announced once through a separate live
- * region.
+ * visible messages in place. The list is a `feed` once it holds a message (a labelled `region`
+ * while empty, as a feed needs articles) (not itself live: rows come and go as the
+ * visitor scrolls): each message is an `article` with its place among the loaded ones
+ * (`aria-posinset`) and their number (`aria-setsize`, -1 while older history is on the server);
+ * Page Up / Page Down move focus from message to message, the window following, so every message
+ * of a long conversation can be reached; Ctrl+End leaves for the message box. Each newly arriving
+ * message (and a message that failed) is announced once, as rendered text, through a separate live
+ * region that empties again after 5 s.
  *
  * The locale for times and dates is the nearest `lang` attribute (through shadow roots), then the
  * document's, then the browser's.
@@ -48,7 +53,7 @@ type MessageRow = Extract<Row, { kind: 'message' }>;
  * @fires {AmoiqRetryEvent} amoiq-retry - The visitor asked to send a failed message again.
  * @fires {AmoiqQuickReplyEvent} amoiq-quick-reply - The visitor picked a quick reply; `detail.text` is to be sent.
  *
- * @csspart base - The scrolling container (the `log`).
+ * @csspart base - The scrolling container (the `feed`).
  * @csspart message - One message: avatar and sender (first of a group), bubble, meta.
  * @csspart bubble - The text bubble of a message.
  * @csspart meta - Time and delivery state under a bubble.
@@ -101,6 +106,8 @@ export class AmoiqMessageList extends LitElement {
   /** Keys of the own messages whose "Read" / "Delivered" is shown (see markLatestStatuses). */
   private latestRead?: string;
   private latestDelivered?: string;
+  /** Each message's (and notice's) place among the loaded ones, from 1: the feed's aria-posinset. */
+  private positions = new Map<string, number>();
   /** The message whose status gets focus once its Retry button is gone. */
   private focusStatusOf?: string;
 
@@ -114,11 +121,12 @@ export class AmoiqMessageList extends LitElement {
       <div
         part="base"
         class="base"
-        role="log"
-        aria-live="off"
+        role=${this.positions.size ? 'feed' : 'region'}
+        aria-busy=${loading ? 'true' : 'false'}
         aria-label=${t.conversation}
         tabindex="0"
         @scroll=${this.scrolling.handleScroll}
+        @keydown=${this.handleFeedKeydown}
       >
         <div class="spacer" style=${styleProps({ blockSize: `${this.scrolling.spaceBefore}px` })}></div>
         ${repeat(
@@ -180,6 +188,7 @@ export class AmoiqMessageList extends LitElement {
     if (before?.messages === messages && before.welcome === this.welcomeMessage && before.locale === this.locale && before.day === day) return;
     this.rowsFor = { messages, welcome: this.welcomeMessage, locale: this.locale, day };
     this.rows = buildRows(messages, this.welcomeMessage, this.locale, now);
+    this.positions = new Map(this.rows.filter((r) => r.kind !== 'date').map((r, i) => [r.key, i + 1]));
     this.scrolling.setKeys(this.rows.map((r) => r.key));
     if (before && before.messages !== messages) this.trackChanges(before.messages as readonly ListMessage[], messages);
   }
@@ -254,6 +263,53 @@ export class AmoiqMessageList extends LitElement {
     if (focused) this.focusComposer();
   }
 
+  /** The feed's aria-setsize: the messages loaded, or -1 (unknown) while older history is still on the server. */
+  private setSize(): number {
+    return this.chat.state?.hasOlder ? -1 : this.positions.size;
+  }
+
+  /**
+   * The feed's keys: Page Down / Page Up move focus to the next / previous message, bringing it
+   * into the window first when it is not rendered; from the list itself they enter at the
+   * newest / oldest message in view. Ctrl+End leaves for the message box, Ctrl+Home for the list.
+   */
+  private readonly handleFeedKeydown = async (e: KeyboardEvent): Promise<void> => {
+    const scroller = this.scroller;
+    if (!scroller) return;
+    if (e.ctrlKey && (e.key === 'End' || e.key === 'Home')) {
+      if (e.target === scroller) return;
+      e.preventDefault();
+      if (e.key === 'End') this.focusComposer();
+      else scroller.focus();
+      return;
+    }
+    if (e.key !== 'PageDown' && e.key !== 'PageUp') return;
+    const target = e.target as HTMLElement;
+    const current = target.closest<HTMLElement>('[role="article"]');
+    if (!current && target !== scroller) return; // a control inside a message keeps its keys
+    e.preventDefault();
+    const step = e.key === 'PageDown' ? 1 : -1;
+    const articles = () => [...scroller.querySelectorAll<HTMLElement>('[role="article"]')];
+    if (!current) {
+      const view = scroller.getBoundingClientRect();
+      const shown = articles().filter((a) => a.getBoundingClientRect().bottom > view.top && a.getBoundingClientRect().top < view.bottom);
+      (step < 0 ? shown[shown.length - 1] : shown[0])?.focus();
+      return;
+    }
+    const keys = [...this.positions.keys()];
+    const next = keys[keys.indexOf(current.dataset.key ?? '') + step];
+    if (next === undefined) return;
+    const find = () => articles().find((a) => a.dataset.key === next);
+    // Not rendered (just outside the window): scroll towards it until the window holds it.
+    for (let tries = 0; !find() && tries < 20; tries++) {
+      scroller.scrollTop += step * Math.max(current.offsetHeight, 40);
+      this.scrolling.handleScroll();
+      await new Promise((r) => requestAnimationFrame(r));
+      await this.updateComplete;
+    }
+    find()?.focus();
+  };
+
   /** Whether a control of the list (not the log itself) has focus: it is about to disappear. */
   private hasFocusedControl(): boolean {
     const active = this.shadowRoot?.activeElement;
@@ -286,7 +342,7 @@ export class AmoiqMessageList extends LitElement {
   private renderRow(row: Row): TemplateResult {
     switch (row.kind) {
       case 'welcome':
-        return html`<div class="row first last" data-key=${row.key}>
+        return html`<div class="row first last" data-key=${row.key} role="article" tabindex="-1" aria-posinset=${this.positions.get(row.key) ?? 0} aria-setsize=${this.setSize()}>
           <div part="message" class="message welcome"><div part="bubble" class="bubble" dir="auto">${row.text}</div></div>
         </div>`;
       case 'date':
@@ -294,7 +350,7 @@ export class AmoiqMessageList extends LitElement {
           <div part="date-separator" class="date-separator"><span>${row.label}</span></div>
         </div>`;
       case 'notice':
-        return html`<div class="row" data-key=${row.key} data-msg>
+        return html`<div class="row" data-key=${row.key} data-msg role="article" tabindex="-1" aria-posinset=${this.positions.get(row.key) ?? 0} aria-setsize=${this.setSize()}>
           <div part="notice" class="notice">
             ${row.message.event ? nothing : html`<span class="visually-hidden">${senderName(row.message.sender, this.l10n.value.strings)}:</span>`}
             <span dir="auto">${noticeText(row.message, this.l10n.value.strings)}</span> <time datetime=${row.message.createdAt}>${this.time(row.message)}</time>
@@ -309,7 +365,7 @@ export class AmoiqMessageList extends LitElement {
     const { message: m, own, first, last } = row;
     const name = senderName(m.sender, this.l10n.value.strings);
     const quick = last ? this.quickRepliesFor(m) : undefined;
-    return html`<div class="row ${own ? 'own' : 'other'} ${first ? 'first' : ''} ${last ? 'last' : ''}" data-key=${row.key} data-msg>
+    return html`<div class="row ${own ? 'own' : 'other'} ${first ? 'first' : ''} ${last ? 'last' : ''}" data-key=${row.key} data-msg role="article" tabindex="-1" aria-posinset=${this.positions.get(row.key) ?? 0} aria-setsize=${this.setSize()}>
       <div part="message" class="message ${own ? 'own' : m.sender.type}">
         ${first && !own ? this.renderAvatar(m) : nothing}
         <div class="content">
