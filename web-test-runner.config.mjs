@@ -22,9 +22,28 @@ const chromiumArgs = [
   '--use-fake-ui-for-media-stream',
 ];
 
+/**
+ * The server tests that run a second time on PostgreSQL (group `postgres`: the backend plugin
+ * gives these pages a backend with DATABASE_URL): the visitor and agent APIs over HTTP and
+ * WebSocket, conversation life cycle, attachments, identity, relink and a restart. Included when
+ * AMOIQ_TEST_POSTGRES=1 (scripts/test.mjs sets it in a full run, with the PostgreSQL server it
+ * started); `npx web-test-runner --group postgres` runs only them.
+ */
+const POSTGRES_FILES = [
+  'test/server/visitor-http.test.ts',
+  'test/server/visitor-ws.test.ts',
+  'test/server/agent.test.ts',
+  'test/server/lifecycle.test.ts',
+  'test/server/attachments.test.ts',
+  'test/server/identity.test.ts',
+  'test/server/relink.test.ts',
+  'test/server/restart.test.ts',
+];
+
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   files: ['test/**/*.test.ts'],
+  groups: process.env.AMOIQ_TEST_POSTGRES === '1' || process.argv.includes('postgres') ? [{ name: 'postgres', files: POSTGRES_FILES }] : [],
   nodeResolve: { browser: true, exportConditions: ['browser', 'development'] },
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },

@@ -8,11 +8,21 @@
  *
  * Arguments are passed to web-test-runner (e.g. `npm test -- test/server/access.test.ts`); when
  * every argument names a file under test/node/, only the Node suite runs, and vice versa.
+ *
+ * The server tests run on both stores of the reference backend: first on PGlite, then again on
+ * PostgreSQL — the Node server and store tests (`server-*.test.mjs`, `store-*.test.mjs`, with
+ * `AMOIQ_TEST_STORE=postgres`) and, in a full run, the browser suite's `postgres` group (a
+ * representative set of test/server/, against a second backend with DATABASE_URL;
+ * web-test-runner.config.mjs). One throwaway PostgreSQL server (test/plugins/postgres.mjs) serves
+ * the whole run through `AMOIQ_TEST_DATABASE_URL` and is stopped at the end, also on failure.
+ * Without PostgreSQL those runs fail, saying how to install it; `AMOIQ_TEST_POSTGRES=0` leaves
+ * them out (never in CI).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { run } from 'node:test';
+import { DATABASE_URL_ENV, startPostgres } from '../test/plugins/postgres.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SUMMARY = join(ROOT, 'test-results', 'summary.json');
@@ -29,12 +39,16 @@ function nodeTestFiles(dir) {
     .sort();
 }
 
-/** @returns {Promise<{ passed: number, failed: number, skipped: number, failures: string[] }>} */
-function runBrowserSuite() {
+/**
+ * @param {Record<string, string>} env added to the runner's environment
+ * @returns {Promise<{ passed: number, failed: number, skipped: number, failures: string[] }>}
+ */
+function runBrowserSuite(env) {
   return new Promise((done) => {
     rmSync(SUMMARY, { force: true });
     const child = spawn(process.execPath, [join(ROOT, 'node_modules', '@web', 'test-runner', 'dist', 'bin.js'), ...browserArgs], {
       cwd: ROOT,
+      env: { ...process.env, ...env },
       stdio: 'inherit',
     });
     child.on('exit', (code) => {
@@ -44,11 +58,15 @@ function runBrowserSuite() {
   });
 }
 
-/** @param {string[]} files */
-async function runNodeSuite(files) {
+/**
+ * @param {string[]} files
+ * @param {string} [label] names the run in the output and in failures (`PostgreSQL`)
+ */
+async function runNodeSuite(files, label = '') {
   const result = { passed: 0, failed: 0, skipped: 0, failures: /** @type {string[]} */ ([]) };
   if (files.length === 0) return result;
-  console.log(`\n::: node:test — ${files.length} file(s)`);
+  const tag = label ? `[${label}] ` : '';
+  console.log(`\n::: node:test${label ? ` on ${label}` : ''} — ${files.length} file(s)`);
   const stream = run({ files, concurrency: 1, timeout: 120_000 });
   stream.on('test:pass', (d) => {
     if (d.details?.type === 'suite') return;
@@ -61,8 +79,8 @@ async function runNodeSuite(files) {
     const file = d.file ? relative(ROOT, d.file) : 'test/node';
     const error = /** @type {any} */ (d.details?.error);
     const message = String(error?.cause?.message ?? error?.message ?? 'failed').split('\n')[0];
-    result.failures.push(`${file}: ${d.name} — ${message}`);
-    console.log(`  ✗ ${file}: ${d.name}\n    ${message}`);
+    result.failures.push(`${tag}${file}: ${d.name} — ${message}`);
+    console.log(`  ✗ ${tag}${file}: ${d.name}\n    ${message}`);
   });
   stream.on('test:stdout', (d) => process.stdout.write(d.message));
   stream.on('test:stderr', (d) => process.stderr.write(d.message));
@@ -73,14 +91,60 @@ async function runNodeSuite(files) {
 
 const onlyNode = args.length > 0 && browserArgs.length === 0;
 const onlyBrowser = args.length > 0 && nodeArgs.length === 0;
-const browser = onlyNode ? { passed: 0, failed: 0, skipped: 0, failures: [] } : await runBrowserSuite();
-const node = onlyBrowser ? { passed: 0, failed: 0, skipped: 0, failures: [] } : await runNodeSuite(nodeArgs.length ? nodeArgs.map((f) => join(ROOT, f)) : nodeTestFiles(join(ROOT, 'test', 'node')));
+const nodeFiles = onlyBrowser ? [] : nodeArgs.length ? nodeArgs.map((f) => join(ROOT, f)) : nodeTestFiles(join(ROOT, 'test', 'node'));
+/** The Node files that run a second time, on PostgreSQL. */
+const postgresNodeFiles = nodeFiles.filter((f) => /[\\/](server|store)-[^\\/]*\.test\.mjs$/.test(f));
+/** The browser suite's `postgres` group runs in a full run (or when asked with AMOIQ_TEST_POSTGRES=1). */
+const postgresBrowser = !onlyNode && (browserArgs.length === 0 || process.env.AMOIQ_TEST_POSTGRES === '1');
+const skipPostgres = process.env.AMOIQ_TEST_POSTGRES === '0' && !process.env.CI;
 
+/** @type {{ passed: number, failed: number, skipped: number, failures: string[] }} */
+const postgresSetup = { passed: 0, failed: 0, skipped: 0, failures: [] };
+/** @type {Awaited<ReturnType<typeof startPostgres>> | null} */
+let postgres = null;
+if (skipPostgres) {
+  console.log('::: AMOIQ_TEST_POSTGRES=0: the server tests run on PGlite only');
+} else if (postgresNodeFiles.length || postgresBrowser) {
+  try {
+    postgres = await startPostgres();
+    process.env[DATABASE_URL_ENV] = postgres.url;
+    console.log(`::: PostgreSQL test server on port ${postgres.port}`);
+  } catch (error) {
+    const message = /** @type {Error} */ (error).message;
+    console.error(`::: ${message}`);
+    postgresSetup.failed = 1;
+    postgresSetup.failures.push(`[PostgreSQL] the server tests could not run on PostgreSQL: ${message}${process.env.CI ? '' : ' (AMOIQ_TEST_POSTGRES=0 leaves them out)'}`);
+  }
+}
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.once(signal, () => {
+    void postgres?.stop().finally(() => process.exit(130));
+  });
+}
+
+/** @type {Record<string, string>} */
+const browserEnv = postgres && postgresBrowser ? { AMOIQ_TEST_POSTGRES: '1' } : { AMOIQ_TEST_POSTGRES: '0' };
+let browser;
+let node;
+let onPostgres = { passed: 0, failed: 0, skipped: 0, failures: /** @type {string[]} */ ([]) };
+try {
+  browser = onlyNode ? { passed: 0, failed: 0, skipped: 0, failures: [] } : await runBrowserSuite(browserEnv);
+  node = await runNodeSuite(nodeFiles);
+  if (postgres && postgresNodeFiles.length) {
+    process.env.AMOIQ_TEST_STORE = 'postgres';
+    onPostgres = await runNodeSuite(postgresNodeFiles, 'PostgreSQL');
+    delete process.env.AMOIQ_TEST_STORE;
+  }
+} finally {
+  await postgres?.stop();
+}
+
+const parts = [browser, node, onPostgres, postgresSetup];
 const total = {
-  passed: browser.passed + node.passed,
-  failed: browser.failed + node.failed,
-  skipped: browser.skipped + node.skipped,
-  failures: [...browser.failures, ...node.failures],
+  passed: parts.reduce((n, p) => n + p.passed, 0),
+  failed: parts.reduce((n, p) => n + p.failed, 0),
+  skipped: parts.reduce((n, p) => n + p.skipped, 0),
+  failures: parts.flatMap((p) => p.failures),
 };
 mkdirSync(join(ROOT, 'test-results'), { recursive: true });
 writeFileSync(SUMMARY, JSON.stringify(total, null, 2));

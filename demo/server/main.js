@@ -8,7 +8,9 @@
  *                                             tenants file's `passwordHash`
  *
  * Environment: PORT (8787; 0 = any free port), HOST (localhost = 127.0.0.1 and ::1),
- * DATA_DIR (.data at the repository root; an old demo/server/.data is moved there), JWT_SECRET
+ * DATA_DIR (.data at the repository root; an old demo/server/.data is moved there), DATABASE_URL
+ * (a PostgreSQL server, `postgres://user:password@host:5432/db`; without it PGlite in
+ * DATA_DIR/pg), DATABASE_POOL_SIZE (10: connections to PostgreSQL at most), JWT_SECRET
  * (generated once and kept in DATA_DIR), SESSION_TTL_SECONDS (900), TENANTS_FILE
  * (demo/server/tenants.json), IDENTITY_SECRET_<TENANT> (a tenant's identity secret; else one is
  * generated into DATA_DIR), TRUST_PROXY (N: the number of proxies in front of the server; the
@@ -117,6 +119,8 @@ try {
     port: intEnv('PORT', 8787),
     host: process.env.HOST || 'localhost',
     dataDir: dataDir(),
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    databasePoolSize: intEnv('DATABASE_POOL_SIZE', 10) || 10,
     jwtSecret: process.env.JWT_SECRET || undefined,
     sessionTtlSeconds: intEnv('SESSION_TTL_SECONDS', 900) || 900,
     tenants,
@@ -171,6 +175,7 @@ const human = [
       : `  demo agent     ${agent.email}  (password shown at the first start; to set one: passwordHash in the tenants file, docs/security.md)`,
   ...bootstrapLines(server.bootstrap.filter((l) => l !== generated)),
   `  demo API key   ${demo?.apiKey ?? '(none configured)'}`,
+  process.env.DATABASE_URL ? `  database       PostgreSQL (DATABASE_URL), a pool of ${intEnv('DATABASE_POOL_SIZE', 10) || 10} connections` : '',
   demoSecret ? `  demo identity  secret for signing userTokens: ${demoSecret} (docs/security.md)` : '',
   process.env.AMOIQ_DEBUG_HOOKS === '1' ? '  DEBUG HOOKS ON (AMOIQ_DEBUG_HOOKS=1): for tests only' : '',
   `  started in ${Math.round(performance.now())} ms`,

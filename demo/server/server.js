@@ -35,6 +35,8 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  *   port?: number,
  *   host?: string,
  *   dataDir: string,
+ *   databaseUrl?: string,
+ *   databasePoolSize?: number,
  *   jwtSecret?: string,
  *   sessionTtlSeconds?: number,
  *   agentTtlSeconds?: number,
@@ -51,6 +53,9 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  *   limits?: Partial<import('./limits.js').Limits>,
  *   widgetDir?: string,
  * }} ServerOptions
+ *   `dataDir`: uploaded files, the JWT secret when none is given, and the PGlite database (`pg/`)
+ *   unless `databaseUrl` names a PostgreSQL server (`postgres://…`), reached through a pool of
+ *   `databasePoolSize` connections (10).
  *   `limits`: connection, replay, typing, relink and upload-storage limits (limits.js, DEFAULT_LIMITS).
  *   `widgetDir`: where the built drop-in script is served from (default `dist/`).
  *   `identitySecrets`: tenant id → identity secret (from the environment); a tenant without one
@@ -92,6 +97,7 @@ function persistentSecret(dataDir) {
  * @returns {Promise<{
  *   url: string, port: number, close: () => Promise<void>, bootstrap: BootstrapLogin[],
  *   identitySecret: (tenantId: string) => Promise<string | null>,
+ *   openConnections: (key: string) => number,
  *   reloadTenants: (tenants: TenantConfig[]) => Promise<BootstrapLogin[]>,
  * }>}
  * @example
@@ -102,7 +108,7 @@ function persistentSecret(dataDir) {
 export async function createServer(options) {
   const repoRoot = options.repoRoot ?? REPO_ROOT;
   mkdirSync(options.dataDir, { recursive: true });
-  const store = await openStore({ dataDir: options.dataDir });
+  const store = await openStore({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, poolSize: options.databasePoolSize });
   const hasher = new PasswordHasher(options.passwordChecks);
   const identitySecrets = options.identitySecrets ?? {};
   /** @type {BootstrapLogin[]} */
@@ -207,6 +213,9 @@ export async function createServer(options) {
     url: `http://${printable.includes(':') ? `[${printable}]` : printable}:${port}`,
     port,
     bootstrap,
+    // WebSockets and waiting long polls counted for `ip:<address>` or `sub:<tenant>:visitor:<id>`
+    // (limits.js); tests wait on it instead of on time.
+    openConnections: (key) => guards.connections.count(key),
     async identitySecret(tenantId) {
       return (await store.tenants.byId(tenantId))?.identitySecret ?? null;
     },

@@ -1,13 +1,12 @@
 // @ts-check
 // Shared by the server-*.test.mjs files: the reference backend started in this process with the
-// limits a test needs (demo/server/server.js createServer), and small HTTP and WebSocket clients
-// that can claim any client address (the server trusts one proxy, so `X-Forwarded-For` is it).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// limits a test needs (demo/server/server.js createServer), on the store AMOIQ_TEST_STORE names
+// (test-store.mjs), and small HTTP and WebSocket clients that can claim any client address (the
+// server trusts one proxy, so `X-Forwarded-For` is it).
 import WebSocket from 'ws';
 import { hashPassword } from '../../demo/server/auth.js';
 import { createServer } from '../../demo/server/server.js';
+import { freshStore } from './test-store.mjs';
 
 export const API_KEY = 'pk_node_test';
 export const AGENT = { email: 'ada@node.test', password: 'node-test-password' };
@@ -25,13 +24,15 @@ export const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(21))
  * @param {{ limits?: Partial<import('../../demo/server/limits.js').Limits>, rateLimits?: Record<string, number>, widget?: import('../../demo/server/types.js').WidgetSettings }} [options]
  */
 export async function startServer({ limits, rateLimits, widget } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-node-'));
+  // PGlite in the data directory, or a database of its own on PostgreSQL (test-store.mjs).
+  const { dataDir, databaseUrl, dispose } = await freshStore();
   // A cheap scrypt cost: these tests are about other things than password hashing.
   const cost = { ln: 10, r: 8, p: 1 };
   const server = await createServer({
     port: 0,
     host: '127.0.0.1',
     dataDir,
+    databaseUrl,
     jwtSecret: `node-test-${newId()}`,
     trustProxy: 1,
     debugHooks: true,
@@ -122,9 +123,11 @@ export async function startServer({ limits, rateLimits, widget } = {}) {
     say,
     socket,
     dataDir,
+    /** Open WebSockets and waiting long polls counted for a key (`sub:demo:visitor:<id>`, `ip:<address>`). @param {string} key */
+    openConnections: (key) => server.openConnections(key),
     async close() {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await dispose();
     },
   };
 }

@@ -204,6 +204,9 @@ describe('connection limits', () => {
     // Three waiting long polls of another visitor hold its three places: a socket is refused.
     const t = await server.session();
     const polls = Array.from({ length: 3 }, () => server.request(`/api/chat/messages?conversationId=${t.conversationId}&wait=3`, { auth: API_KEY, session: t.token }));
+    // Before a socket is tried: on PostgreSQL requests run side by side, and a socket admitted
+    // before the third poll waits would take its place.
+    await until(() => server.openConnections(`sub:demo:visitor:${t.visitorId}`) === 3, 'the polls to wait', 3000);
     await until(async () => (await visitorSocket(t).closed) === 4429, 'the polls to hold the places', 3000);
     for (const res of await Promise.all(polls)) assert.equal(res.status, 200);
   });

@@ -3,7 +3,9 @@
 // migration once, recorded in schema_version; a database made by the code before numbered
 // migrations (one string of CREATE … IF NOT EXISTS / ALTER … ADD COLUMN IF NOT EXISTS, and a
 // schema_migrations table) is upgraded in place to exactly the schema a new one has, keeps its
-// data, and has 001 marked applied; a database from a newer release is refused.
+// data, and has 001 marked applied; a database from a newer release is refused. The legacy cases
+// are PGlite's own (the code before numbered migrations had no PostgreSQL); the others run on the
+// store AMOIQ_TEST_STORE names (test-store.mjs).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,11 +14,24 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { openStore } from '../../demo/server/store/index.js';
 import { migrations } from '../../demo/server/store/migrate.js';
+import { STORE_NAME, TEST_STORE, freshStore } from './test-store.mjs';
 
 const LEGACY = new URL('../../demo/server/store/legacy/', import.meta.url);
 /** @type {string[]} */
 const dirs = [];
-after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+/** @type {Array<() => Promise<void>>} */
+const disposals = [];
+after(async () => {
+  dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  for (const dispose of disposals) await dispose();
+});
+/** A new place for a store, on the store under test. */
+const place = async () => {
+  const fresh = await freshStore();
+  disposals.push(fresh.dispose);
+  return { dataDir: fresh.dataDir, databaseUrl: fresh.databaseUrl };
+};
+const legacyOnly = TEST_STORE === 'pglite' ? {} : { skip: 'databases made before numbered migrations are PGlite databases' };
 const dataDir = () => {
   const dir = mkdtempSync(join(tmpdir(), 'amoiq-migrate-'));
   dirs.push(dir);
@@ -59,10 +74,10 @@ async function makeLegacyDatabase(dir) {
   await pg.close();
 }
 
-describe('numbered migrations', () => {
+describe(`numbered migrations (${STORE_NAME})`, () => {
   test('a new database gets every migration once, recorded in schema_version', async () => {
-    const dir = dataDir();
-    const store = await openStore({ dataDir: dir });
+    const where = await place();
+    const store = await openStore(where);
     const versions = await store.db.rows('SELECT version, name FROM schema_version ORDER BY version');
     assert.deepEqual(
       versions,
@@ -71,12 +86,22 @@ describe('numbered migrations', () => {
     assert.equal(versions[0].name, '001_initial');
     await store.close();
     // A second start applies nothing (each migration would fail if it ran twice: CREATE TABLE).
-    const again = await openStore({ dataDir: dir });
+    const again = await openStore(where);
     assert.equal((await again.db.rows('SELECT * FROM schema_version')).length, versions.length);
     await again.close();
   });
 
-  test('a database made before numbered migrations is upgraded in place: same schema as a new one, data kept, 001 marked applied', async () => {
+  test('nodes starting at once on one database migrate it once', TEST_STORE === 'postgres' ? {} : { skip: 'a PGlite database belongs to one process' }, async () => {
+    const where = await place();
+    const nodes = await Promise.all([openStore(where), openStore(where), openStore(where)]);
+    assert.deepEqual(
+      (await nodes[0].db.rows('SELECT name FROM schema_version ORDER BY version')).map((r) => r.name),
+      migrations().map((m) => m.name),
+    );
+    await Promise.all(nodes.map((node) => node.close()));
+  });
+
+  test('a database made before numbered migrations is upgraded in place: same schema as a new one, data kept, 001 marked applied', legacyOnly, async () => {
     const fresh = await openStore({ dataDir: dataDir() });
     const expected = await schemaOf(fresh.db);
     await fresh.close();
@@ -102,7 +127,7 @@ describe('numbered migrations', () => {
     await store.close();
   });
 
-  test('a database of an older shape (before the inbox columns) is brought up to date too', async () => {
+  test('a database of an older shape (before the inbox columns) is brought up to date too', legacyOnly, async () => {
     const dir = dataDir();
     const pg = await PGlite.create(join(dir, 'pg'));
     // The first tables, before any ALTER of the legacy string had run.
@@ -118,10 +143,10 @@ describe('numbered migrations', () => {
   });
 
   test('a database migrated by a newer release is refused, not touched', async () => {
-    const dir = dataDir();
-    const store = await openStore({ dataDir: dir });
+    const where = await place();
+    const store = await openStore(where);
     await store.db.query(`INSERT INTO schema_version (version, name) VALUES (999, '999_from_the_future')`);
     await store.close();
-    await assert.rejects(openStore({ dataDir: dir }), /999_from_the_future, which this version of amoiq-chat does not know/);
+    await assert.rejects(openStore(where), /999_from_the_future, which this version of amoiq-chat does not know/);
   });
 });

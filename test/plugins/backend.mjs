@@ -54,6 +54,12 @@
  * - `backend-build-console` `{ mode }` → builds the agent console (`vite build`, that mode) into a
  *   temporary directory and answers its JavaScript
  *
+ * Pages of the `postgres` group (web-test-runner.config.mjs) get a fifth instance,
+ * `backend-postgres`, as their main one (`backend-info`, `-restart`, `-kill`, `-start`, raw HTTP,
+ * uploads, WebSocket upgrades): the same backend with `DATABASE_URL`, a database of its own on the
+ * run's PostgreSQL test server (test/plugins/postgres.mjs: `AMOIQ_TEST_DATABASE_URL`, or one
+ * started for this run), so those test files run on both stores.
+ *
  * The instances run with `AMOIQ_DEBUG_HOOKS=1` (raw-frame injection for the malformed-frame
  * tests). Each run gets fresh temporary data directories (their database a copy of an empty
  * PGlite cluster made once, pglite-template.mjs). The children's output goes to
@@ -69,6 +75,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { hashPassword } from '../../demo/server/auth.js';
 import { seedDataDir } from './pglite-template.mjs';
+import { testDatabase } from './postgres.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const READY = /^amoiq-chat backend ready on (http:\/\/\S+)$/m;
@@ -120,10 +127,13 @@ function tenantsFileForTests() {
  * @param {{
  *   name: string, jwtSecret: string, ttlSeconds: number, widgetDir?: string,
  *   extraEnv?: Record<string, string> | (() => Record<string, string>), tenantsFile: () => Promise<string>,
+ *   postgres?: boolean,
  * }} options
- *   `extraEnv` as a function is read at each start (the test pages' origin is known only later)
+ *   `extraEnv` as a function is read at each start (the test pages' origin is known only later);
+ *   `postgres`: the instance stores in a database of its own on the run's PostgreSQL test server
+ *   (DATABASE_URL, test/plugins/postgres.mjs) instead of PGlite, the same database across restarts
  */
-function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}, tenantsFile }) {
+function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}, tenantsFile, postgres = false }) {
   /** @type {import('node:child_process').ChildProcess | null} */
   let child = null;
   /** @type {Promise<string> | null} resolves to the backend URL once the child is ready */
@@ -135,6 +145,8 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
   let dataDir = null;
   /** @type {import('node:fs').WriteStream | null} */
   let log = null;
+  /** @type {Promise<{ url: string, drop: () => Promise<void> }> | null} */
+  let database = null;
   /** Everything the current child printed on stdout (for the lines after the ready line). */
   let output = '';
   /** @type {Set<() => void>} */
@@ -157,11 +169,19 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
     return starting;
   }
 
-  /** The data directory, made on the first start from a copy of an empty cluster (no initdb). */
+  /**
+   * The data directory, made on the first start from a copy of an empty cluster (no initdb); on
+   * PostgreSQL the database, made on the first start.
+   */
   async function seeded() {
+    if (postgres) {
+      database ??= testDatabase('browser');
+      database.catch(() => (database = null));
+      await database;
+    }
     if (dataDir) return;
     const dir = mkdtempSync(join(tmpdir(), 'amoiq-backend-'));
-    await seedDataDir(dir);
+    if (!postgres) await seedDataDir(dir);
     dataDir ??= dir;
   }
 
@@ -169,8 +189,9 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
    * @param {string} tenants the tenants file
    * @returns {Promise<string>}
    */
-  function spawnChild(tenants) {
+  async function spawnChild(tenants) {
     dataDir ??= mkdtempSync(join(tmpdir(), 'amoiq-backend-'));
+    const databaseUrl = database ? (await database).url : undefined;
     const out = openLog();
     out.write(`\n--- starting ${name} (port ${port || 'random'}, data ${dataDir}) at ${new Date().toISOString()}\n`);
     output = '';
@@ -187,6 +208,7 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
         TENANTS_FILE: tenants,
         ...IDENTITY_SECRETS,
         ...(widgetDir ? { WIDGET_DIR: widgetDir } : {}),
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
         ...(typeof extraEnv === 'function' ? extraEnv() : extraEnv),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -296,6 +318,7 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
       await stop('SIGTERM');
       log?.end();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await (await database?.catch(() => null))?.drop().catch(() => undefined);
     },
   };
 }
@@ -644,6 +667,9 @@ export function backendPlugin() {
   let pageOrigins = '';
   const shared = () => ({ AGENT_CONSOLE_ORIGINS: pageOrigins, ...RELAXED_LOGIN });
   const main = backendInstance({ name: 'backend', jwtSecret, ttlSeconds: 900, widgetDir, tenantsFile: tenantsFileForTests, extraEnv: shared });
+  const mainPglite = main;
+  // The same, on PostgreSQL: the main instance of the pages of the `postgres` group.
+  const mainPostgres = backendInstance({ name: 'backend-postgres', jwtSecret, ttlSeconds: 900, widgetDir, tenantsFile: tenantsFileForTests, extraEnv: shared, postgres: true });
   const short = backendInstance({ name: 'backend-short', jwtSecret, ttlSeconds: SHORT_TTL_SECONDS, tenantsFile: tenantsFileForTests, extraEnv: shared });
   // The chaos suite sends hundreds of messages a minute from one visitor: its own instance, with
   // the per-sender flood limit out of the way (the limit itself is tested on the main instance).
@@ -729,8 +755,11 @@ export function backendPlugin() {
   /**
    * @param {string} command
    * @param {any} args
+   * @param {string} [group] the page's test group: `postgres` pages get the PostgreSQL instance
+   *   as their main one
    */
-  async function handle(command, args) {
+  async function handle(command, args, group) {
+    const main = group === 'postgres' ? mainPostgres : mainPglite;
     switch (command) {
       case 'backend-info':
         await main.start();
@@ -898,8 +927,9 @@ export function backendPlugin() {
   return {
     name: 'amoiq-backend',
 
-    async executeCommand({ command, payload }) {
+    async executeCommand({ command, payload, session }) {
       const args = /** @type {any} */ (payload);
+      const group = session?.group?.name;
       // A command may take longer than the 20 s the page waits for an answer (a cold start, a
       // flood, a build): with `job: true` it answers `{ job }` at once and runs on; the page polls
       // `backend-job` `{ id }` → `{ done, result?, error? }` (test/server/helpers.ts, serverJob).
@@ -909,13 +939,13 @@ export function backendPlugin() {
         /** @type {{ done: boolean, result?: unknown, error?: string }} */
         const state = { done: false };
         jobs.set(id, state);
-        handle(command, { ...args, job: false }).then(
+        handle(command, { ...args, job: false }, group).then(
           (result) => Object.assign(state, { done: true, result }),
           (error) => Object.assign(state, { done: true, error: String(error?.stack ?? error) }),
         );
         return { job: id };
       }
-      return handle(command, args);
+      return handle(command, args, group);
     },
 
     // Start the main backend while the browser launches and the first files compile: a cold start
@@ -928,7 +958,7 @@ export function backendPlugin() {
 
     async serverStop() {
       haproxy?.kill('SIGTERM');
-      await Promise.all([main.dispose(), short.dispose(), chaos.dispose(), sec.dispose()]);
+      await Promise.all([main.dispose(), mainPostgres.dispose(), short.dispose(), chaos.dispose(), sec.dispose()]);
       rmSync(widgetDir, { recursive: true, force: true });
       rmSync(secDir, { recursive: true, force: true });
     },

@@ -5,6 +5,7 @@
  */
 import { nanoid } from 'nanoid';
 import { toConversation, toMessage } from './rows.js';
+import { retryOnConflict } from './sql.js';
 
 /**
  * @typedef {import('./sql.js').Database} Database
@@ -48,8 +49,10 @@ export class MessageStore {
    * @param {NewMessage} input
    * @returns {Promise<InsertResult>}
    */
-  async insert({ conversationId, clientId, sender, text, quickReplies, attachments, joinedText }) {
-    return this.db.transaction(async (tx) => {
+  insert({ conversationId, clientId, sender, text, quickReplies, attachments, joinedText }) {
+    // A resend racing its original (PostgreSQL): the loser's insert breaks the clientId's unique
+    // constraint, and the retry finds the stored message.
+    return retryOnConflict(() => this.db.transaction(async (tx) => {
       if (clientId) {
         /** @type {MessageRow | undefined} */
         const existing = await tx.row('SELECT * FROM chat_messages WHERE chat_session_id = $1 AND client_id = $2', [conversationId, clientId]);
@@ -82,7 +85,7 @@ export class MessageStore {
       }
       const { message, conversation } = await appendMessage(tx, conversationId, { clientId, sender, text, quickReplies, attachments });
       return { outcome: 'created', message, conversation, before };
-    });
+    }));
   }
 
   /**
