@@ -93,6 +93,12 @@ function classicLoader(): Plugin {
       const { code: js } = await transformWithOxc(readFileSync(file, 'utf8'), file, { lang: 'ts' });
       const code = js.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s*\n\s*/g, '');
       if (!code.includes(MAIN_PLACEHOLDER)) throw new Error(`embed-loader.ts must import ${MAIN_PLACEHOLDER}`);
+      // Lines are joined above: a `//` comment would swallow the rest. Refuse a loader that does not parse.
+      try {
+        new Function(code);
+      } catch (err) {
+        throw new Error(`embed-loader.ts does not parse once its lines are joined (use block comments): ${(err as Error).message}`);
+      }
       this.emitFile({ type: 'asset', fileName: 'amoiq-chat.js', source: code.replace(MAIN_PLACEHOLDER, main.fileName) });
     },
   };

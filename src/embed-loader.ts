@@ -8,8 +8,9 @@
 {
   const base = (document.currentScript as HTMLScriptElement | null)?.src || document.baseURI;
   const url = new URL('chunks/amoiq-chat.main.js', base).href;
-  // A module preload first: the browser fetches and compiles the chunk off the main thread, in
-  // parallel with whatever the page is doing, and import() then takes it from the module map.
+  /* A module preload first: the browser fetches and compiles the chunk off the main thread, in
+     parallel with whatever the page is doing, and import() then takes it from the module map.
+     (Block comments only: the build joins this file's lines.) */
   const link = document.createElement('link');
   link.rel = 'modulepreload';
   link.href = url;
