@@ -1,0 +1,264 @@
+// Long-history benchmark on the real path (issue 17): the reference backend started here, the
+// drop-in build on the demo page, a fresh Chromium profile (incognito context) per measurement,
+// conversations of 1,000 and 10,000 messages seeded through the agent API. Prints each figure
+// beside its target. It is a benchmark, not a test.
+//
+//   npm run bench:load-history        (COUNTS=1000 for a quick look; CHROME_PATH)
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+
+const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const COUNTS = (process.env.COUNTS ?? '1000,10000').split(',').map(Number);
+const ARGS = ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+const AUTH = { Authorization: 'Bearer pk_demo_amoiq_public_key', 'Content-Type': 'application/json' };
+const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-bench-history-'));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+if (!process.env.SKIP_BUILD) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+
+/** Starts the backend on a free port; resolves with the process, its URL and the demo agent's password. */
+function startBackend() {
+  const child = spawn(process.execPath, ['demo/server/main.js'], { env: { ...process.env, PORT: '0', DATA_DIR: dataDir, RATE_SENDS_PER_IP: '10000000', RATE_SENDS_PER_SENDER: '10000000', RATE_SESSIONS_PER_IP: '100000', RATE_SESSIONS_PER_VISITOR: '100000' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      const password = /demo agent +\S+ \/ (\S+)/.exec(out)?.[1];
+      if (m && password) resolve({ child, url: m[1], password });
+    });
+    child.on('exit', (code) => reject(new Error(`backend exited ${code}`)));
+  });
+}
+
+const { child: backend, url, password } = await startBackend();
+process.on('exit', () => backend.kill('SIGTERM'));
+const json = async (res) => {
+  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+  return res.json();
+};
+const agentToken = (
+  await json(await fetch(`${url}/api/agent/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'agent@demo.test', password }) }))
+).token;
+const agentHeaders = { Authorization: `Bearer ${agentToken}`, 'Content-Type': 'application/json' };
+let posted = 0;
+const agentSay = (conversationId, text) =>
+  fetch(`${url}/api/agent/conversations/${conversationId}/messages`, { method: 'POST', headers: agentHeaders, body: JSON.stringify({ clientId: `bench-msg-${++posted}`.padEnd(12, "0"), text }) }).then(json);
+
+/** A visitor whose conversation holds `count` messages (seeded 8 at a time through the agent API). */
+async function seed(count) {
+  const visitorId = `bench_visitor_${count}_${Date.now()}`.padEnd(21, 'x').slice(0, 40);
+  const session = await json(await fetch(`${url}/api/chat/session`, { method: 'POST', headers: AUTH, body: JSON.stringify({ tenantId: 'demo', visitorId }) }));
+  let next = 1;
+  const worker = async () => {
+    while (next <= count) {
+      const n = next++;
+      await agentSay(session.conversationId, n === count ? `LAST-${count}` : `message ${n} of ${count}: ${'lorem ipsum '.repeat(1 + (n % 5))}`);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: 8 }, worker));
+  console.error(`seeded ${count} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { visitorId: session.visitorId, conversationId: session.conversationId };
+}
+
+/** In every page: long tasks from the start, and the panel opened when asked (`?open`). */
+const PAGE_HOOKS = () => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration })))).observe({ type: 'longtask', buffered: true });
+  window.__deep = (root, selector) => {
+    const found = root.querySelector(selector);
+    if (found) return found;
+    for (const el of root.querySelectorAll('*')) {
+      const inner = el.shadowRoot && window.__deep(el.shadowRoot, selector);
+      if (inner) return inner;
+    }
+    return null;
+  };
+  const wanted = new URLSearchParams(location.search).get('last');
+  if (wanted) {
+    const tick = () => {
+      const chat = window.AmoiqChat?.element;
+      if (chat && !chat.open) chat.open = true;
+      const list = chat && window.__deep(chat.shadowRoot ?? document, 'amoiq-message-list');
+      if (list?.shadowRoot?.textContent?.includes(wanted)) window.__lastVisible = performance.now();
+      else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }
+};
+
+const browser = await puppeteer.launch({ executablePath: CHROME, headless: true, args: ARGS });
+
+/** A fresh profile (incognito context); `visitorId` is stored for the widget as a returning visitor's. */
+async function freshPage(visitorId, cpu = 1) {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width: 1280, height: 800 });
+  const cdp = await page.createCDPSession();
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  if (cpu !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
+  await page.evaluateOnNewDocument(PAGE_HOOKS);
+  if (visitorId) {
+    // Same origin, no widget: only to write the visitor id where the widget keeps it.
+    await page.goto(`${url}/demo/host.css`);
+    await page.evaluate(
+      (id) =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('amoiq-chat');
+          open.onupgradeneeded = () => open.result.createObjectStore('state');
+          open.onsuccess = () => {
+            const tx = open.result.transaction('state', 'readwrite');
+            tx.objectStore('state').put(id, 'demo:visitor');
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      visitorId,
+    );
+  }
+  return { context, page, cdp };
+}
+
+const metrics = async (cdp) => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+
+/** Waits until the main thread has been quiet (under 10 ms of tasks per 500 ms); resolves with the busy time since `from`. */
+async function untilQuiet(cdp, from, maxMs = 60_000) {
+  const start = performance.now();
+  let last = (await metrics(cdp)).TaskDuration;
+  for (;;) {
+    await sleep(500);
+    const now = (await metrics(cdp)).TaskDuration;
+    if (now - last < 0.01 || performance.now() - start > maxMs) return (now - from) * 1000;
+    last = now;
+  }
+}
+
+const tbt = (tasks) => tasks.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0);
+const rows = [];
+const row = (measure, value, target, ok) => {
+  rows.push({ measure, value, target, ok: ok ? 'yes' : 'NO' });
+  console.error(measure, value, target);
+};
+const ms = (v) => `${v.toFixed(0)} ms`;
+
+// Total blocking time a host page gets at load: a new visitor, the panel closed.
+for (const cpu of [1, 4]) {
+  const { context, page, cdp } = await freshPage(undefined, cpu);
+  await page.goto(`${url}/`, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.AmoiqChat?.element?.shadowRoot?.querySelector('.launcher'), { timeout: 60_000 });
+  await untilQuiet(cdp, 0);
+  const blocking = tbt(await page.evaluate(() => window.__longTasks));
+  const target = cpu === 1 ? 5 : 30;
+  row(`total blocking time at load, CPU ×${cpu}`, ms(blocking), `≤ ${target} ms`, blocking <= target);
+  await context.close();
+}
+
+// Launcher click → usable message box, cold (the panel chunk not loaded yet).
+{
+  const { context, page } = await freshPage();
+  await page.goto(`${url}/`, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.AmoiqChat?.element?.shadowRoot?.querySelector('.launcher'), { timeout: 60_000 });
+  await sleep(500);
+  const took = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const chat = window.AmoiqChat.element;
+        const t0 = performance.now();
+        chat.shadowRoot.querySelector('.launcher').click();
+        const tick = () => {
+          const box = window.__deep(chat.shadowRoot, 'textarea');
+          if (box && box.getBoundingClientRect().height > 0 && !box.disabled) resolve(performance.now() - t0);
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+  row('launcher click → usable input (cold)', ms(took), '≤ 50 ms', took <= 50);
+  await context.close();
+}
+
+for (const count of COUNTS) {
+  const { visitorId, conversationId } = await seed(count);
+  const { context, page, cdp } = await freshPage(visitorId);
+  const before = (await metrics(cdp)).TaskDuration;
+  await page.goto(`${url}/?last=LAST-${count}`, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__lastVisible !== undefined, { timeout: 120_000 });
+  const visible = await page.evaluate(() => window.__lastVisible);
+  row(`${count}: navigation → last message visible`, ms(visible), '≤ 500 ms', visible <= 500);
+  const busy = await untilQuiet(cdp, before);
+  row(`${count}: main thread busy until quiet`, ms(busy), '≤ 300 ms', busy <= 300);
+
+  // Append: one agent message at a time, script + layout per message.
+  const APPENDS = 20;
+  const m0 = await metrics(cdp);
+  for (let i = 0; i < APPENDS; i++) {
+    const text = `APPEND-${count}-${i}`;
+    await agentSay(conversationId, text);
+    await page.waitForFunction((t) => window.AmoiqChat.element.messages.at(-1)?.text === t, { timeout: 20_000 }, text);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r))));
+  }
+  const m1 = await metrics(cdp);
+  const perMessage = ((m1.ScriptDuration - m0.ScriptDuration + m1.LayoutDuration - m0.LayoutDuration + m1.RecalcStyleDuration - m0.RecalcStyleDuration) * 1000) / APPENDS;
+  row(`${count}: append, script + style + layout per message`, `${perMessage.toFixed(2)} ms`, '≤ 1 ms', perMessage <= 1);
+
+  // A burst of 200 messages: long tasks meanwhile.
+  const tasksBefore = await page.evaluate(() => window.__longTasks.length);
+  await Promise.all(Array.from({ length: 200 }, (_, i) => agentSay(conversationId, i === 199 ? `BURST-END-${count}` : `burst ${i}`)));
+  await page.waitForFunction((t) => window.AmoiqChat.element.messages.some((m) => m.text === t), { timeout: 60_000 }, `BURST-END-${count}`);
+  await untilQuiet(cdp, 0);
+  const burst = await page.evaluate((n) => window.__longTasks.slice(n), tasksBefore);
+  const longest = Math.max(0, ...burst.map((t) => t.duration));
+  row(`${count}: 200-message burst, long tasks`, `${burst.length} (longest ${ms(longest)})`, '0', burst.length === 0);
+
+  // Scroll from the newest message to the first, 1,200 px per frame.
+  const scroll = await page.evaluate(
+    (first) =>
+      new Promise((resolve) => {
+        const list = window.__deep(window.AmoiqChat.element.shadowRoot, 'amoiq-message-list');
+        const scroller = list.shadowRoot.querySelector('.base');
+        const frames = [];
+        let last = performance.now();
+        const t0 = last;
+        const step = (now) => {
+          frames.push(now - last);
+          last = now;
+          const done = scroller.scrollTop === 0 && list.shadowRoot.textContent.includes(first);
+          if (done || now - t0 > 240_000) {
+            resolve({ frames, total: now - t0, done });
+            return;
+          }
+          scroller.scrollTop = Math.max(0, scroller.scrollTop - 1200);
+          requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+      }),
+    `message 1 of ${count}:`,
+  );
+  const sorted = [...scroll.frames].sort((a, b) => a - b);
+  const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? 0;
+  const max = sorted.at(-1) ?? 0;
+  row(`${count}: scroll newest → first: time${scroll.done ? '' : ' (did not reach the first)'}`, `${(scroll.total / 1000).toFixed(1)} s`, '—', scroll.done);
+  row(`${count}: scroll p95 / max frame`, `${ms(p95)} / ${ms(max)}`, '≤ 17 ms / ≤ 50 ms', p95 <= 17 && max <= 50);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = (await metrics(cdp)).JSHeapUsedSize / 1024 / 1024;
+  row(`${count}: JS heap with all ${count} loaded`, `${heap.toFixed(1)} MB`, '≤ 10 MB', heap <= 10);
+  await context.close();
+}
+
+await browser.close();
+backend.kill('SIGTERM');
+rmSync(dataDir, { recursive: true, force: true });
+
+const widths = ['measure', 'value', 'target', 'ok'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
+const line = (r) => `| ${['measure', 'value', 'target', 'ok'].map((k, i) => String(r[k]).padEnd(widths[i])).join(' | ')} |`;
+console.log(line({ measure: 'measure', value: 'value', target: 'target', ok: 'ok' }));
+console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+for (const r of rows) console.log(line(r));
