@@ -9,6 +9,7 @@ import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nanoid } from 'nanoid';
 import { ApiError, badRequest, notFound } from './errors.js';
+import { refuseRestOfBody } from './http-util.js';
 import { ImageFormatError, STRIPPED_TYPES, stripImageMetadata } from './image-metadata.js';
 
 /** Types served `inline`; everything else (SVG and HTML included) is a download. */
@@ -58,8 +59,9 @@ export function isTypeAllowed(allowed, type) {
 
 /**
  * Streams the request body into `DATA_DIR/files/<id>`, counting bytes as they arrive. Past
- * `maxSize` it stops reading at once, deletes what it wrote and answers 413 with
- * `Connection: close` (a declared `Content-Length` over the limit is refused before reading).
+ * `maxSize` it stops storing at once, deletes what it wrote and answers 413, then discards the
+ * rest of the body and closes (http-util's refuseRestOfBody); a declared `Content-Length` over
+ * the limit is refused before anything is stored.
  * @param {import('node:http').IncomingMessage} req
  * @param {import('node:http').ServerResponse} res
  * @param {string} filesDir
@@ -70,9 +72,9 @@ export function isTypeAllowed(allowed, type) {
  */
 export async function receiveFile(req, res, filesDir, maxSize, overLimit) {
   const tooLarge = () => {
-    // The rest of the body is not read: the connection closes after the answer.
-    res.setHeader('Connection', 'close');
-    req.pause();
+    // The rest of the body is discarded (bounded) and the connection closed after the answer, so
+    // the client reads the 413 instead of a reset connection.
+    refuseRestOfBody(req, res);
     return overLimit?.() ?? new ApiError(413, 'payload_too_large', `File is larger than ${maxSize} bytes.`);
   };
   const declared = Number(req.headers['content-length']);

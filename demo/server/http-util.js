@@ -100,6 +100,51 @@ export function handleCors(req, res, pathname, consoleOrigins = []) {
   return true;
 }
 
+/** How long, and how many more body bytes, {@link refuseRestOfBody} reads after its answer. */
+export const LINGER_MS = 5_000;
+export const LINGER_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Prepares the answer to a request whose body is refused part-way (413 while the client is still
+ * sending): the rest of the body is read and thrown away, for at most {@link LINGER_MS} and
+ * {@link LINGER_MAX_BYTES}, and the connection is closed with a FIN after the answer ("lingering
+ * close", as nginx and Apache do). Closing at once would leave unread bytes in the server's
+ * receive buffer, so the kernel would send a RST, and a RST makes the client's kernel discard the
+ * answer it had already received: browsers then report a network error (status 0) instead of
+ * the 413.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ */
+export function refuseRestOfBody(req, res) {
+  res.setHeader('Connection', 'close');
+  const socket = req.socket;
+  if (/** @type {any} */ (socket).amoiqLingering) return;
+  /** @type {any} */ (socket).amoiqLingering = true;
+  let discarded = 0;
+  const stop = () => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  const timer = setTimeout(stop, LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  req.on('data', (/** @type {Buffer} */ chunk) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_MAX_BYTES) stop();
+  });
+  req.on('error', () => undefined);
+  req.resume();
+  // node:http ends an answer marked `Connection: close` with socket.destroySoon(): FIN, then
+  // destroy as soon as it is written, with the client's bytes still arriving. Here the FIN is
+  // sent and the socket stays readable (the server is half-open) until the client has sent the
+  // rest or closed its side, or the limits above are reached.
+  socket.destroySoon = function lingeringClose() {
+    if (this.writable) this.end();
+    if (req.complete || this.readableEnded) stop();
+    else req.once('end', stop);
+  };
+}
+
 /**
  * Reads and parses a JSON object body. Oversized bodies are drained (so the client sees the 413
  * instead of a reset connection) and rejected.

@@ -153,6 +153,29 @@ describe('uploads', () => {
     expect(answer.sent).to.be.lessThan(200 * 1024 * 1024);
   });
 
+  it("a browser's oversized upload reads the 413 answer, never a reset connection", async function () {
+    this.timeout(90_000); // three 16 MiB uploads from the page; on the old server the third hung
+    // The server answers 413 as soon as the declared length is over the limit, while the browser
+    // is still sending. It must then read and discard the rest before closing (a lingering
+    // close): closing at once made the kernel send a RST, the browser dropped the answer it had
+    // received and fetch() failed with a network error (status 0) — on a loaded machine, one
+    // run in a few. Several rounds, each a fetch from this real browser.
+    const session = await newSession();
+    const body = new Uint8Array(16 * 1024 * 1024);
+    for (let round = 0; round < 3; round++) {
+      let answer: { status: number; body: any };
+      try {
+        answer = await uploadVisitor(session, `huge-${round}.png`, body, 'image/png');
+      } catch (error) {
+        throw new Error(`round ${round}: fetch failed instead of answering 413 (${String(error)})`);
+      }
+      expect(answer.status, `round ${round}`).to.equal(413);
+      expect(answer.body.error.code).to.equal('payload_too_large');
+    }
+    // The server goes on serving uploads at the limit.
+    expect((await uploadVisitor(session, 'small.png', PNG, 'image/png')).status).to.equal(201);
+  });
+
   it('stops reading a chunked upload once it passes maxSize and answers 413 (the body never ends)', async () => {
     const session = await newSession();
     const { apiKey } = await backend();
