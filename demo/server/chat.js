@@ -29,6 +29,8 @@ import { TypingCoalescer } from './typing.js';
 
 /** Sliding one-minute budget of messages per sender by default; generous, it only stops floods. */
 export const MESSAGES_PER_MINUTE = 120;
+/** Conversations whose tenant is remembered (a fact that never changes) for checks that need no more. */
+const KNOWN_TENANTS = 10_000;
 
 export class ChatService {
   /**
@@ -47,6 +49,20 @@ export class ChatService {
     this.refKey = refKey;
     /** @private at most one typing signal per interval per sender and conversation */
     this.typingSignals = new TypingCoalescer({ intervalMs: typingIntervalMs });
+    /** @private @type {Map<string, string>} conversation id → tenant id, the most recent last */
+    this.tenantOf = new Map();
+  }
+
+  /**
+   * Remembers the tenant of a conversation, which never changes, so an agent's typing signal is
+   * checked without the database.
+   * @private
+   * @param {{ id: string, tenantId: string }} conversation
+   */
+  remember(conversation) {
+    this.tenantOf.delete(conversation.id);
+    this.tenantOf.set(conversation.id, conversation.tenantId);
+    if (this.tenantOf.size > KNOWN_TENANTS) this.tenantOf.delete(/** @type {string} */ (this.tenantOf.keys().next().value));
   }
 
   /** Stops the typing timers (server shutdown). */
@@ -102,6 +118,7 @@ export class ChatService {
     const conversation = await this.store.conversations.byId(conversationId);
     // Another tenant's conversation is reported as unknown: its existence is not the caller's business.
     if (!conversation || conversation.tenantId !== visitor.tenantId) throw notFound('Unknown conversation.');
+    this.remember(conversation);
     // A user's conversation is theirs on every browser; an anonymous one only the visitor's, and
     // never reachable by visitor id alone once it was attached to a user.
     const mine = conversation.userId
@@ -120,7 +137,22 @@ export class ChatService {
   async agentConversation(agent, conversationId) {
     const conversation = await this.store.conversations.byId(conversationId);
     if (!conversation || conversation.tenantId !== agent.tenantId) throw notFound('Unknown conversation.');
+    this.remember(conversation);
     return conversation;
+  }
+
+  /**
+   * Where an agent's typing signal goes: a conversation of its tenant (404 otherwise). The tenant
+   * of a conversation the server has seen is remembered, so a typing flood does not touch the
+   * database.
+   * @param {import('./auth.js').AgentClaims} agent
+   * @param {string} conversationId
+   * @returns {Promise<{ id: string, tenantId: string }>}
+   */
+  async typingTarget(agent, conversationId) {
+    const tenantId = this.tenantOf.get(conversationId) ?? (await this.agentConversation(agent, conversationId)).tenantId;
+    if (tenantId !== agent.tenantId) throw notFound('Unknown conversation.');
+    return { id: conversationId, tenantId };
   }
 
   /**
@@ -210,12 +242,13 @@ export class ChatService {
 
   /**
    * Tells the other side of a conversation that someone started or stopped typing.
-   * @param {Conversation} conversation
+   * @param {{ id: string, tenantId: string }} conversation
    * @param {Sender} sender
    * @param {boolean} typing
    * @param {unknown} [origin]
    */
   typing(conversation, sender, typing, origin) {
+    this.remember(conversation);
     // Coalesced: a flood of typing frames reaches the other side as about one a second.
     this.typingSignals.signal(`${conversation.id}:${sender.type}:${sender.id ?? ''}`, typing, () =>
       this.hub.publish(conversation.tenantId, conversation.id, { type: 'typing', conversationId: conversation.id, sender, typing, origin }),

@@ -98,6 +98,7 @@ function persistentSecret(dataDir) {
  *   url: string, port: number, close: () => Promise<void>, bootstrap: BootstrapLogin[],
  *   identitySecret: (tenantId: string) => Promise<string | null>,
  *   openConnections: (key: string) => number,
+ *   databaseStats: () => ReturnType<import('./store/sql.js').Database['stats']>,
  *   reloadTenants: (tenants: TenantConfig[]) => Promise<BootstrapLogin[]>,
  * }>}
  * @example
@@ -216,6 +217,8 @@ export async function createServer(options) {
     // WebSockets and waiting long polls counted for `ip:<address>` or `sub:<tenant>:visitor:<id>`
     // (limits.js); tests wait on it instead of on time.
     openConnections: (key) => guards.connections.count(key),
+    // The database's connections, waiting requests and statements sent (bench/store.bench.mjs).
+    databaseStats: () => store.db.stats(),
     async identitySecret(tenantId) {
       return (await store.tenants.byId(tenantId))?.identitySecret ?? null;
     },

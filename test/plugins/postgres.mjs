@@ -63,11 +63,13 @@ function runTool(bin, tool, args) {
 
 /**
  * Makes and starts a cluster.
+ * @param {{ durable?: boolean }} [options] `durable`: keep PostgreSQL's defaults (fsync, synchronous
+ *   commit), as a production server runs, for benchmarks; tests turn them off
  * @returns {Promise<{ url: string, port: number, dir: string, stop: () => Promise<void> }>}
  *   `url`: the admin URL (database `postgres`, user `app`)
  * @throws {Error} {@link MISSING_POSTGRES} without the binaries; initdb's or pg_ctl's error otherwise
  */
-export async function startPostgres() {
+export async function startPostgres({ durable = false } = {}) {
   const bin = postgresBinDir();
   if (!bin) throw new Error(MISSING_POSTGRES);
   const dir = mkdtempSync(join(tmpdir(), 'amoiq-postgres-'));
@@ -95,7 +97,8 @@ export async function startPostgres() {
   process.once('exit', stopNow);
   try {
     runTool(bin, 'initdb', ['-D', data, '-A', 'trust', '-U', 'app', '--no-sync', '-E', 'UTF8', '--locale=C']);
-    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+    const speed = durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200${speed}`;
     runTool(bin, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
     running = true;
     watch(bin, dir, data);

@@ -133,9 +133,8 @@ export async function postAgentUpload(ctx) {
 /** `POST /api/agent/conversations/:id/typing`. @type {Handler} */
 export async function postAgentTyping(ctx) {
   const { claims, agent } = await requireAgent(ctx);
-  const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
+  const target = await ctx.deps.chat.typingTarget(claims, ctx.params.id);
   const body = await readJson(ctx.req);
-  const typing = parseBoolean(body.typing, 'typing');
-  ctx.deps.chat.typing(conversation, { type: 'agent', id: agent.id, name: agent.name }, typing);
+  ctx.deps.chat.typing(target, { type: 'agent', id: agent.id, name: agent.name }, parseBoolean(body.typing, 'typing'));
   sendJson(ctx.res, 204);
 }

@@ -58,8 +58,7 @@ export async function agentConnection(ws, url, deps, req) {
         if (typeof frame.typing !== 'boolean' || typeof frame.conversationId !== 'string') {
           throw badRequest('`conversationId` (string) and `typing` (boolean) are required.');
         }
-        const conversation = await chat.agentConversation(claims, frame.conversationId);
-        chat.typing(conversation, sender, frame.typing, ws);
+        chat.typing(await chat.typingTarget(claims, frame.conversationId), sender, frame.typing, ws);
         break;
       }
       case 'read': {

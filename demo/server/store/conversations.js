@@ -4,7 +4,7 @@
  * read marks and contact details.
  */
 import { nanoid } from 'nanoid';
-import { appendMessage } from './messages.js';
+import { appendSystemMessage } from './messages.js';
 import { isUniqueViolation, retryOnConflict } from './sql.js';
 import { toConversation, toSummary } from './rows.js';
 
@@ -194,11 +194,7 @@ export class ConversationStore {
           if (other) return { outcome: 'conflict' };
         }
         await tx.query(`UPDATE chat_sessions SET status = $2, ended_at = ${status === 'closed' ? 'now()' : 'NULL'} WHERE id = $1`, [conversationId, status]);
-        const inserted = await appendMessage(tx, conversationId, {
-          sender: actor ? { type: 'system', name: actor } : { type: 'system' },
-          text,
-          event: status === 'closed' ? 'closed' : 'reopened',
-        });
+        const inserted = await appendSystemMessage(tx, conversationId, { name: actor, text, event: status === 'closed' ? 'closed' : 'reopened' });
         return { outcome: 'done', conversation: inserted.conversation, message: inserted.message };
       });
     } catch (error) {

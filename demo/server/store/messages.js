@@ -2,6 +2,13 @@
 /**
  * Messages: storing one (the next seq of its conversation, once per clientId) and paging through
  * a conversation.
+ *
+ * Storing a message is one round trip and one commit: `SELECT chat_store_message(…)`, the
+ * function of migration 002 (its plans cached per connection), which locks the conversation,
+ * answers a resend with the stored message, refuses a visitor message into a closed conversation,
+ * takes the next seq (two when an agent's first message brings its `joined` notice), inserts and
+ * marks the attached files. The lock makes the seq gapless even when PostgreSQL runs several at
+ * once, and makes a resend racing its original wait for it and find it stored.
  */
 import { nanoid } from 'nanoid';
 import { toConversation, toMessage } from './rows.js';
@@ -25,14 +32,33 @@ import { retryOnConflict } from './sql.js';
  *   in the conversation
  * @typedef {(
  *   | { outcome: 'created', message: Message, conversation: Conversation, before: Message[] }
- *   | { outcome: 'existing', message: Message, conversation: Conversation }
+ *   | { outcome: 'existing', message: Message }
  *   | { outcome: 'closed' }
  *   | { outcome: 'missing' }
  * )} InsertResult
  *   `existing`: the clientId was stored before (a resend); `closed`: a visitor message into a
  *   closed conversation, not stored; `missing`: no such conversation; `before`: the `joined`
  *   system message stored before it, if any
+ * @typedef {(
+ *   | { outcome: 'missing' }
+ *   | { outcome: 'closed' }
+ *   | { outcome: 'existing', message: MessageRow }
+ *   | { outcome: 'created', message: MessageRow, conversation: ConversationRow, joined: MessageRow | null }
+ * )} StoreResult what chat_store_message answers (rows as `to_jsonb`)
  */
+
+/** The statement that stores a system message (status changes), in the caller's transaction. */
+const APPEND_MESSAGE = /* sql */ `
+WITH bumped AS (
+  UPDATE chat_sessions SET last_seq = last_seq + 1, updated_at = now(), started_at = COALESCE(started_at, now())
+   WHERE id = $1
+  RETURNING *
+), inserted AS (
+  INSERT INTO chat_messages (id, chat_session_id, seq, sender_type, sender_name, content, event)
+  SELECT $2, b.id, b.last_seq, 'system', $3, $4, $5 FROM bumped b
+  RETURNING *
+)
+SELECT to_jsonb(b) AS conversation, to_jsonb(x) AS message FROM bumped b, inserted x`;
 
 export class MessageStore {
   /** @param {Database} db */
@@ -46,46 +72,37 @@ export class MessageStore {
    * which case that message is returned (also when the conversation has closed since). A visitor
    * message into a closed conversation is not stored. With `joinedText`, an agent's first message
    * in a conversation is preceded by a `system` message with `event: "joined"` and that text.
+   * One round trip (see the module's comment).
    * @param {NewMessage} input
    * @returns {Promise<InsertResult>}
    */
-  insert({ conversationId, clientId, sender, text, quickReplies, attachments, joinedText }) {
-    // A resend racing its original (PostgreSQL): the loser's insert breaks the clientId's unique
-    // constraint, and the retry finds the stored message.
-    return retryOnConflict(() => this.db.transaction(async (tx) => {
-      if (clientId) {
-        /** @type {MessageRow | undefined} */
-        const existing = await tx.row('SELECT * FROM chat_messages WHERE chat_session_id = $1 AND client_id = $2', [conversationId, clientId]);
-        if (existing) {
-          /** @type {ConversationRow | undefined} */
-          const conversation = await tx.row('SELECT * FROM chat_sessions WHERE id = $1', [conversationId]);
-          if (!conversation) return { outcome: 'missing' };
-          return { outcome: 'existing', message: toMessage(existing), conversation: toConversation(conversation) };
-        }
-      }
-      /** @type {{ status: string } | undefined} */
-      const current = await tx.row('SELECT status FROM chat_sessions WHERE id = $1 FOR UPDATE', [conversationId]);
-      if (!current) return { outcome: 'missing' };
-      if (sender.type === 'visitor' && current.status === 'closed') return { outcome: 'closed' };
-      /** @type {Message[]} */
-      const before = [];
-      if (sender.type === 'agent' && sender.id && joinedText) {
-        const wrote = await tx.row(`SELECT 1 FROM chat_messages WHERE chat_session_id = $1 AND sender_type = 'agent' AND sender_id = $2 LIMIT 1`, [
-          conversationId,
-          sender.id,
-        ]);
-        if (!wrote) {
-          const joined = await appendMessage(tx, conversationId, {
-            sender: sender.name ? { type: 'system', name: sender.name } : { type: 'system' },
-            text: joinedText,
-            event: 'joined',
-          });
-          before.push(joined.message);
-        }
-      }
-      const { message, conversation } = await appendMessage(tx, conversationId, { clientId, sender, text, quickReplies, attachments });
-      return { outcome: 'created', message, conversation, before };
-    }));
+  async insert({ conversationId, clientId, sender, text, quickReplies, attachments, joinedText }) {
+    const params = [
+      conversationId,
+      clientId ?? null,
+      sender.type,
+      sender.id ?? null,
+      sender.name ?? null,
+      text,
+      quickReplies?.length ? JSON.stringify(quickReplies) : null,
+      attachments?.length ? JSON.stringify(attachments) : null,
+      joinedText ?? null,
+      `m_${nanoid()}`,
+      `m_${nanoid()}`,
+      (attachments ?? []).map((a) => a.id),
+    ];
+    /** @type {{ result: StoreResult } | undefined} */
+    const row = await retryOnConflict(() => this.db.row('SELECT chat_store_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS result', params));
+    const result = row?.result;
+    if (!result || result.outcome === 'missing') return { outcome: 'missing' };
+    if (result.outcome === 'closed') return { outcome: 'closed' };
+    if (result.outcome === 'existing') return { outcome: 'existing', message: toMessage(result.message) };
+    return {
+      outcome: 'created',
+      message: toMessage(result.message),
+      conversation: toConversation(result.conversation),
+      before: result.joined ? [toMessage(result.joined)] : [],
+    };
   }
 
   /**
@@ -115,47 +132,15 @@ export class MessageStore {
 }
 
 /**
- * Inserts one message with the next seq, inside the caller's transaction (which holds the
- * conversation's row lock from the seq bump until it commits).
+ * Stores a `system` message with the next seq, inside the caller's transaction: one statement.
  * @param {Queryable} tx
  * @param {string} conversationId
- * @param {{ clientId?: string, sender: Sender, text: string, event?: SystemEvent, quickReplies?: string[], attachments?: Attachment[] }} input
+ * @param {{ name?: string, text: string, event: SystemEvent }} notice `name`: the agent who did it
  * @returns {Promise<{ message: Message, conversation: Conversation }>}
  */
-export async function appendMessage(tx, conversationId, { clientId, sender, text, event, quickReplies, attachments }) {
-  // The first message starts the conversation (agents see it from now on); the newest visitor,
-  // agent or AI message says whether it waits for a reply; agent_ids lists who wrote in it.
-  /** @type {ConversationRow | undefined} */
-  const bumped = await tx.row(
-    `UPDATE chat_sessions SET last_seq = last_seq + 1, updated_at = now(), started_at = COALESCE(started_at, now()),
-       awaiting_reply = CASE WHEN $2 = 'visitor' THEN true WHEN $2 IN ('agent', 'ai') THEN false ELSE awaiting_reply END,
-       agent_ids = CASE WHEN $2 = 'agent' AND $3::text IS NOT NULL AND NOT ($3::text = ANY(agent_ids)) THEN array_append(agent_ids, $3::text) ELSE agent_ids END
-     WHERE id = $1 RETURNING *`,
-    [conversationId, sender.type, sender.id ?? null],
-  );
-  if (!bumped) throw new Error(`conversation ${conversationId} vanished while a message was stored`);
-  const conversation = toConversation(bumped);
-  if (attachments?.length) {
-    await tx.query('UPDATE chat_files SET attached_at = COALESCE(attached_at, now()) WHERE id = ANY($1)', [attachments.map((a) => a.id)]);
-  }
-  /** @type {MessageRow | undefined} */
-  const inserted = await tx.row(
-    `INSERT INTO chat_messages (id, chat_session_id, seq, client_id, sender_type, sender_id, sender_name, content, event, quick_replies, attachments)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-    [
-      `m_${nanoid()}`,
-      conversationId,
-      conversation.lastSeq,
-      clientId ?? null,
-      sender.type,
-      sender.id ?? null,
-      sender.name ?? null,
-      text,
-      event ?? null,
-      quickReplies?.length ? JSON.stringify(quickReplies) : null,
-      attachments?.length ? JSON.stringify(attachments) : null,
-    ],
-  );
-  if (!inserted) throw new Error('INSERT … RETURNING returned no row');
-  return { message: toMessage(inserted), conversation };
+export async function appendSystemMessage(tx, conversationId, { name, text, event }) {
+  /** @type {{ conversation: ConversationRow, message: MessageRow } | undefined} */
+  const row = await tx.row(APPEND_MESSAGE, [conversationId, `m_${nanoid()}`, name ?? null, text, event]);
+  if (!row) throw new Error(`conversation ${conversationId} vanished while a message was stored`);
+  return { message: toMessage(row.message), conversation: toConversation(row.conversation) };
 }

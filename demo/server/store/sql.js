@@ -31,22 +31,30 @@ import { mkdirSync } from 'node:fs';
  *   engine: 'pglite' | 'postgres',
  *   transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>,
  *   close: () => Promise<void>,
- *   stats: () => { engine: 'pglite' | 'postgres', total: number, idle: number, waiting: number },
+ *   stats: () => { engine: 'pglite' | 'postgres', total: number, idle: number, waiting: number, statements: number },
  * }} Database
- *   `stats`: connections of the pool (PGlite: one) and requests waiting for one
+ *   `stats`: connections of the pool (PGlite: one), requests waiting for one, and statements sent
+ *   so far (each a round trip to the engine; BEGIN and COMMIT count)
  */
 
 /**
  * Wraps a statement runner into a {@link Queryable}.
- * @param {(sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>} query
- * @param {(sql: string) => Promise<unknown>} exec
+ * @param {(sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>} run
+ * @param {(sql: string) => Promise<unknown>} execute
+ * @param {{ statements: number }} counter counts the statements sent
  * @returns {Queryable}
  */
-function queryable(query, exec) {
+function queryable(run, execute, counter) {
+  /** @type {Queryable['query']} */
+  const query = (sql, params) => {
+    counter.statements++;
+    return run(sql, params);
+  };
   return {
     query,
     async exec(sql) {
-      await exec(sql);
+      counter.statements++;
+      await execute(sql);
     },
     async rows(sql, params) {
       return /** @type {any[]} */ ((await query(sql, params)).rows);
@@ -66,18 +74,23 @@ export async function openPglite(dir) {
   mkdirSync(dir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
   const pg = await PGlite.create(dir);
+  const counter = { statements: 0 };
   return {
     engine: 'pglite',
     ...queryable(
       (sql, params) => pg.query(sql, params),
       (sql) => pg.exec(sql),
+      counter,
     ),
-    transaction: (fn) => pg.transaction((tx) => fn(queryable((sql, params) => tx.query(sql, params), (sql) => tx.exec(sql)))),
+    transaction: (fn) => {
+      counter.statements += 2; // BEGIN, COMMIT
+      return pg.transaction((tx) => fn(queryable((sql, params) => tx.query(sql, params), (sql) => tx.exec(sql), counter)));
+    },
     // Closes cleanly (checkpoint + shutdown), so the next start skips crash recovery.
     async close() {
       if (!pg.closed) await pg.close();
     },
-    stats: () => ({ engine: 'pglite', total: 1, idle: 1, waiting: 0 }),
+    stats: () => ({ engine: 'pglite', total: 1, idle: 1, waiting: 0, statements: counter.statements }),
   };
 }
 
@@ -96,17 +109,20 @@ export async function openPostgres(url, { poolSize = 10 } = {}) {
   pool.on('error', (error) => console.error(`database connection lost: ${error.message}`));
   await pool.query('SELECT 1');
   let closed = false;
+  const counter = { statements: 0 };
   return {
     engine: 'postgres',
     ...queryable(
       (sql, params) => pool.query(sql, params),
       (sql) => pool.query(sql),
+      counter,
     ),
     async transaction(fn) {
       const client = await pool.connect();
       try {
+        counter.statements += 2; // BEGIN, COMMIT
         await client.query('BEGIN');
-        const result = await fn(queryable((sql, params) => client.query(sql, params), (sql) => client.query(sql)));
+        const result = await fn(queryable((sql, params) => client.query(sql, params), (sql) => client.query(sql), counter));
         await client.query('COMMIT');
         client.release();
         return result;
@@ -124,7 +140,7 @@ export async function openPostgres(url, { poolSize = 10 } = {}) {
       closed = true;
       await pool.end();
     },
-    stats: () => ({ engine: 'postgres', total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    stats: () => ({ engine: 'postgres', total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, statements: counter.statements }),
   };
 }
 

@@ -1,6 +1,10 @@
 // @ts-check
 /**
  * Tenants (`organizations`) and their widget configuration, as the tenants file sets them.
+ *
+ * Every visitor request names its tenant by API key, so tenants read from the database are kept
+ * for a few seconds ({@link TENANT_CACHE_MS}); writing tenants (a start, a SIGHUP reload) forgets
+ * them at once. Another node's reload reaches this one within that time.
  */
 import { toTenant } from './rows.js';
 
@@ -16,12 +20,35 @@ import { toTenant } from './rows.js';
 export const DEFAULT_ATTACHMENT_TYPES = Object.freeze(['image/*', 'application/pdf', 'text/plain']);
 /** Largest upload when the tenant configures none: 10 MiB. */
 export const DEFAULT_ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024;
+/** How long a tenant (or the absence of one) read from the database is used without asking again. */
+export const TENANT_CACHE_MS = 5000;
+/** Most entries kept (unknown API keys are kept too, so a flood of them does not reach the database). */
+const TENANT_CACHE_SIZE = 10_000;
 
 export class TenantStore {
   /** @param {Database} db */
   constructor(db) {
     /** @private */
     this.db = db;
+    /** @private @type {Map<string, { tenant: Promise<Tenant | null>, until: number }>} by `key:<api key>` and `id:<id>` */
+    this.cache = new Map();
+  }
+
+  /**
+   * The cached answer for `key`, or the query's (kept for {@link TENANT_CACHE_MS}).
+   * @private
+   * @param {string} key
+   * @param {() => Promise<Tenant | null>} load
+   */
+  cached(key, load) {
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && hit.until > now) return hit.tenant;
+    if (this.cache.size >= TENANT_CACHE_SIZE) this.cache.clear();
+    const tenant = load();
+    this.cache.set(key, { tenant, until: now + TENANT_CACHE_MS });
+    tenant.catch(() => this.cache.delete(key));
+    return tenant;
   }
 
   /**
@@ -30,6 +57,7 @@ export class TenantStore {
    * @param {WidgetSettings} widget
    */
   async upsert(tenant, widget) {
+    this.cache.clear();
     await this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO organizations (id, name, api_key, allowed_origins, keyless_embed, identity_secret) VALUES ($1, $2, $3, $4, $5, $6)
@@ -62,6 +90,7 @@ export class TenantStore {
    * @returns {Promise<{ tenants: string[], agents: Array<{ id: string, tenantId: string }> }>} what was disabled now
    */
   async disableMissing(tenantIds, agentIds) {
+    this.cache.clear();
     return this.db.transaction(async (tx) => {
       /** @type {Array<{ id: string }>} */
       const tenants = await tx.rows('UPDATE organizations SET disabled_at = now() WHERE disabled_at IS NULL AND NOT (id = ANY($1)) RETURNING id', [tenantIds]);
@@ -81,16 +110,18 @@ export class TenantStore {
    * @param {string} apiKey
    * @returns {Promise<Tenant | null>}
    */
-  async byApiKey(apiKey) {
-    const keyless = apiKey.startsWith('tenant:');
-    /** @type {TenantRow | undefined} */
-    const row = await this.db.row(
-      keyless
-        ? 'SELECT * FROM organizations WHERE id = $1 AND keyless_embed AND disabled_at IS NULL'
-        : 'SELECT * FROM organizations WHERE api_key = $1 AND disabled_at IS NULL',
-      [keyless ? apiKey.slice('tenant:'.length) : apiKey],
-    );
-    return row ? toTenant(row) : null;
+  byApiKey(apiKey) {
+    return this.cached(`key:${apiKey}`, async () => {
+      const keyless = apiKey.startsWith('tenant:');
+      /** @type {TenantRow | undefined} */
+      const row = await this.db.row(
+        keyless
+          ? 'SELECT * FROM organizations WHERE id = $1 AND keyless_embed AND disabled_at IS NULL'
+          : 'SELECT * FROM organizations WHERE api_key = $1 AND disabled_at IS NULL',
+        [keyless ? apiKey.slice('tenant:'.length) : apiKey],
+      );
+      return row ? toTenant(row) : null;
+    });
   }
 
   /**
@@ -98,10 +129,12 @@ export class TenantStore {
    * @param {string} id
    * @returns {Promise<Tenant | null>}
    */
-  async byId(id) {
-    /** @type {TenantRow | undefined} */
-    const row = await this.db.row('SELECT * FROM organizations WHERE id = $1', [id]);
-    return row ? toTenant(row) : null;
+  byId(id) {
+    return this.cached(`id:${id}`, async () => {
+      /** @type {TenantRow | undefined} */
+      const row = await this.db.row('SELECT * FROM organizations WHERE id = $1', [id]);
+      return row ? toTenant(row) : null;
+    });
   }
 
   /**
