@@ -87,26 +87,15 @@ function persistentSecret(dataDir) {
 }
 
 /**
- * Starts the reference backend.
- *
- * The answer's `bootstrap` lists the agents that got a generated password on this start (show it
- * once: it is stored only as a hash); `reloadTenants` applies a changed tenants file without a
- * restart (main.js calls it on SIGHUP): what a restart would do, and open agent sockets of
- * revoked agents close with 4001.
- * @param {ServerOptions} options
- * @returns {Promise<{
- *   url: string, port: number, close: () => Promise<void>, bootstrap: BootstrapLogin[],
- *   identitySecret: (tenantId: string) => Promise<string | null>,
- *   openConnections: (key: string) => number,
- *   databaseStats: () => ReturnType<import('./store/sql.js').Database['stats']>,
- *   reloadTenants: (tenants: TenantConfig[]) => Promise<BootstrapLogin[]>,
- * }>}
- * @example
- * const server = await createServer({ port: 0, dataDir: '/tmp/amoiq', tenants: loadTenants('demo/server/tenants.json') });
- * console.log(server.url); // http://127.0.0.1:40123
- * await server.close();
+ * @typedef {Awaited<ReturnType<typeof assemble>>} App the parts of a running server
  */
-export async function createServer(options) {
+
+/**
+ * Opens the store, writes the tenants file into it, and builds the chat rules, the routes and the
+ * WebSocket hubs (everything but the listening sockets, which {@link createServer} binds first).
+ * @param {ServerOptions} options
+ */
+async function assemble(options) {
   const repoRoot = options.repoRoot ?? REPO_ROOT;
   mkdirSync(options.dataDir, { recursive: true });
   const store = await openStore({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, poolSize: options.databasePoolSize });
@@ -162,18 +151,8 @@ export async function createServer(options) {
   };
   const sockets = createSockets(deps);
   const consoleOrigins = (options.agentConsoleOrigins ?? []).map((origin) => new URL(origin).origin);
-  /** Requests being handled; shutdown waits for them before closing the database. */
+  /** Requests being handled; shutdown waits for them before closing the database. @type {Set<Promise<void>>} */
   const inflight = new Set();
-
-  /** @type {import('node:http').RequestListener} */
-  const onRequest = (req, res) => {
-    const work = handleRequest(req, res).catch((error) => {
-      if (!(error instanceof ApiError)) console.error(`${req.method} ${req.url} failed`, error);
-      sendError(res, error);
-    });
-    inflight.add(work);
-    work.finally(() => inflight.delete(work));
-  };
 
   /**
    * @param {import('node:http').IncomingMessage} req
@@ -188,22 +167,76 @@ export async function createServer(options) {
     }
   }
 
-  let servers;
+  /** @type {import('node:http').RequestListener} */
+  const onRequest = (req, res) => {
+    const work = handleRequest(req, res).catch((error) => {
+      if (!(error instanceof ApiError)) console.error(`${req.method} ${req.url} failed`, error);
+      sendError(res, error);
+    });
+    inflight.add(work);
+    work.finally(() => inflight.delete(work));
+  };
+
+  return { store, chat, guards, sockets, inflight, shutdownController, bootstrap, hasher, identitySecrets, onRequest };
+}
+
+/**
+ * Starts the reference backend.
+ *
+ * The answer's `bootstrap` lists the agents that got a generated password on this start (show it
+ * once: it is stored only as a hash); `reloadTenants` applies a changed tenants file without a
+ * restart (main.js calls it on SIGHUP): what a restart would do, and open agent sockets of
+ * revoked agents close with 4001.
+ * @param {ServerOptions} options
+ * @returns {Promise<{
+ *   url: string, port: number, close: () => Promise<void>, bootstrap: BootstrapLogin[],
+ *   identitySecret: (tenantId: string) => Promise<string | null>,
+ *   openConnections: (key: string) => number,
+ *   databaseStats: () => ReturnType<import('./store/sql.js').Database['stats']>,
+ *   reloadTenants: (tenants: TenantConfig[]) => Promise<BootstrapLogin[]>,
+ * }>}
+ * @example
+ * const server = await createServer({ port: 0, dataDir: '/tmp/amoiq', tenants: loadTenants('demo/server/tenants.json') });
+ * console.log(server.url); // http://127.0.0.1:40123
+ * await server.close();
+ */
+export async function createServer(options) {
+  // Bind first: a second server started on a busy port fails on EADDRINUSE here, before it has
+  // opened or written the data directory or the database (PGlite must never be opened by two
+  // processes). Requests and upgrades that arrive before the server is ready wait for it.
+  /** @type {(app: App) => void} */
+  let becomeReady = () => undefined;
+  /** @type {(error: unknown) => void} */
+  let failReady = () => undefined;
+  /** @type {Promise<App>} */
+  const ready = new Promise((resolveReady, rejectReady) => {
+    becomeReady = resolveReady;
+    failReady = rejectReady;
+  });
+  ready.catch(() => undefined);
+  const servers = await listen(
+    (server) => {
+      server.on('request', (req, res) => ready.then((app) => app.onRequest(req, res), () => res.destroy()));
+      server.on('upgrade', (req, socket, head) => ready.then((app) => app.sockets.handleUpgrade(req, socket, head), () => socket.destroy()));
+      server.on('clientError', answerClientError);
+    },
+    options.port ?? 8787,
+    options.host ?? 'localhost',
+  );
+  /** @type {App} */
+  let app;
   try {
-    servers = await listen(
-      (server) => {
-        server.on('request', onRequest);
-        server.on('upgrade', sockets.handleUpgrade);
-        server.on('clientError', answerClientError);
-      },
-      options.port ?? 8787,
-      options.host ?? 'localhost',
-    );
+    app = await assemble(options);
   } catch (error) {
-    sockets.close();
-    await store.close();
+    failReady(error);
+    for (const server of servers) {
+      server.close();
+      server.closeAllConnections();
+    }
     throw error;
   }
+  becomeReady(app);
+  const { store, chat, guards, sockets, inflight, shutdownController, bootstrap } = app;
 
   const port = /** @type {import('node:net').AddressInfo} */ (servers[0].address()).port;
   const host = options.host ?? 'localhost';
@@ -223,7 +256,7 @@ export async function createServer(options) {
       return (await store.tenants.byId(tenantId))?.identitySecret ?? null;
     },
     async reloadTenants(tenants) {
-      const result = await seedTenants(store, tenants, { identitySecrets, hasher });
+      const result = await seedTenants(store, tenants, { identitySecrets: app.identitySecrets, hasher: app.hasher });
       for (const agent of result.revoked) chat.hub.publish(agent.tenantId, null, { type: 'agent-revoked', agentId: agent.id });
       return result.bootstrap;
     },
