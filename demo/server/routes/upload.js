@@ -4,7 +4,7 @@
  */
 import { ApiError, badRequest, conversationClosed } from '../errors.js';
 import { cleanStoredImage, isTypeAllowed, mediaType, receiveFile, sanitizeFileName, sendFile } from '../files.js';
-import { sendJson } from '../http-util.js';
+import { refuseRestOfBody, sendJson } from '../http-util.js';
 import { publicOrigin } from './access.js';
 
 /**
@@ -36,9 +36,9 @@ export async function upload(ctx, conversation, uploader, rateKey) {
   const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
   // Quotas (visitor and tenant) may leave less room than maxSize; what is in flight counts too.
   const room = await deps.guards.uploads.reserve(conversation, uploader.type === 'visitor' ? 'visitor' : 'agent', attachments.maxSize, declared).catch((error) => {
-    // Refused before reading: the body is not read either; the connection closes after the answer.
-    ctx.res.setHeader('Connection', 'close');
-    req.pause();
+    // Refused before anything is stored: the rest of the body is discarded (bounded) and the
+    // connection closed after the answer, so the client reads the 413 (http-util.js).
+    refuseRestOfBody(req, ctx.res);
     throw error;
   });
   /** @type {{ id: string, size: number }} */
