@@ -147,7 +147,7 @@ try {
   });
 } catch (error) {
   // One readable line: PGlite errors otherwise print a screenful of minified source.
-  const err = /** @type {any} */ (error);
+  const err = /** @type {{ code?: string, message?: string } | undefined} */ (error);
   console.error(`amoiq-chat backend failed to start: ${err?.code ? `${err.code} ` : ''}${err?.message ?? err}`);
   process.exit(1);
 }

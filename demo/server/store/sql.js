@@ -56,11 +56,25 @@ function queryable(run, execute, counter) {
       counter.statements++;
       await execute(sql);
     },
+    // The one place where the database's rows meet their declared types (store/rows.js): the
+    // schema is the store's own, made by its migrations.
+    /**
+     * @template T
+     * @param {string} sql
+     * @param {unknown[]} [params]
+     * @returns {Promise<T[]>}
+     */
     async rows(sql, params) {
-      return /** @type {any[]} */ ((await query(sql, params)).rows);
+      return /** @type {T[]} */ ((await query(sql, params)).rows);
     },
+    /**
+     * @template T
+     * @param {string} sql
+     * @param {unknown[]} [params]
+     * @returns {Promise<T | undefined>}
+     */
     async row(sql, params) {
-      return /** @type {any[]} */ ((await query(sql, params)).rows)[0];
+      return /** @type {T[]} */ ((await query(sql, params)).rows)[0];
     },
   };
 }
