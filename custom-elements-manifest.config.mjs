@@ -11,7 +11,9 @@ const ELEMENT_MODULES = readdirSync('src/components', { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => `src/components/${d.name}/${d.name}.ts`)
   .filter((file) => existsSync(file));
-const EVENT_MODULES = [...readFileSync('src/events/index.ts', 'utf8').matchAll(/from '\.\/([a-z-]+-event)\.js'/g)].map((m) => `src/events/${m[1]}.ts`);
+const EVENT_MODULES = [...readFileSync('src/events/index.ts', 'utf8').matchAll(/from '\.\/([a-z-]+-event)\.js'/g)].map(
+  (m) => `src/events/${m[1]}.ts`,
+);
 
 /**
  * The analyzer's globber (globby 11 → fast-glob, asynchronous) returns files "in arbitrary
@@ -22,7 +24,9 @@ const EVENT_MODULES = [...readFileSync('src/events/index.ts', 'utf8').matchAll(/
  * sorted file list makes every run give the same bytes.
  */
 function overrideModuleCreation({ ts: analyzerTs, globs }) {
-  return [...globs].sort().map((file) => analyzerTs.createSourceFile(file, readFileSync(file, 'utf8'), analyzerTs.ScriptTarget.ES2015, true));
+  return [...globs]
+    .sort()
+    .map((file) => analyzerTs.createSourceFile(file, readFileSync(file, 'utf8'), analyzerTs.ScriptTarget.ES2015, true));
 }
 
 /**
@@ -63,7 +67,8 @@ const tokenProperties = {
     const tokens = readTokens();
     for (const mod of customElementsManifest.modules ?? []) {
       for (const decl of mod.declarations ?? []) {
-        if (decl.tagName === 'amoiq-chat') decl.cssProperties = tokens.map(({ name, default: value, description }) => ({ name, default: value, description }));
+        if (decl.tagName === 'amoiq-chat')
+          decl.cssProperties = tokens.map(({ name, default: value, description }) => ({ name, default: value, description }));
       }
     }
   },
@@ -78,9 +83,16 @@ const tokenProperties = {
 export function readExportedParts(file = 'src/components/chat/panel-content.ts') {
   const text = readFileSync(file, 'utf8');
   const lists = new Map(
-    [...text.matchAll(/const ([A-Z_]+) = exportParts\(\s*'([a-z-]+)',\s*'([^']+)'/g)].map((m) => [m[1], { prefix: m[2], parts: m[3].split(' ') }]),
+    [...text.matchAll(/const ([A-Z_]+) = exportParts\(\s*'([a-z-]+)',\s*'([^']+)'/g)].map((m) => [
+      m[1],
+      { prefix: m[2], parts: m[3].split(' ') },
+    ]),
   );
-  return [...text.matchAll(/<(amoiq-[a-z-]+)\s+part="([a-z-]+)"\s+exportparts=\$\{([A-Z_]+)\}/g)].map((m) => ({ tag: m[1], part: m[2], ...lists.get(m[3]) }));
+  return [...text.matchAll(/<(amoiq-[a-z-]+)\s+part="([a-z-]+)"\s+exportparts=\$\{([A-Z_]+)\}/g)].map((m) => ({
+    tag: m[1],
+    part: m[2],
+    ...lists.get(m[3]),
+  }));
 }
 
 /**
@@ -97,7 +109,10 @@ const exportedParts = {
       const inner = declarations.find((d) => d.tagName === tag);
       for (const name of parts ?? []) {
         const described = inner?.cssParts?.find((p) => p.name === name)?.description;
-        chat.cssParts = [...(chat.cssParts ?? []), { description: described ? `${described} (\`<${tag}>\` part \`${name}\`)` : '', name: `${prefix}-${name}` }];
+        chat.cssParts = [
+          ...(chat.cssParts ?? []),
+          { description: described ? `${described} (\`<${tag}>\` part \`${name}\`)` : '', name: `${prefix}-${name}` },
+        ];
       }
     }
   },

@@ -6,7 +6,19 @@ import wc from 'eslint-plugin-wc';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'demo/agent/dist/**', 'node_modules/**', 'test-results/**', 'custom-elements.json', '*.tmp.mjs', 'tmp/**', '.data/**', '.cem-check/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'demo/agent/dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'custom-elements.json',
+      '*.tmp.mjs',
+      'tmp/**',
+      '.data/**',
+      '.cem-check/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -37,7 +49,15 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
   },
   {
-    files: ['demo/server/**/*.js', 'scripts/**/*.js', 'scripts/**/*.mjs', 'test/plugins/**/*.mjs', 'test/node/**/*.mjs', '*.config.*', '.ci/**/*.js'],
+    files: [
+      'demo/server/**/*.js',
+      'scripts/**/*.js',
+      'scripts/**/*.mjs',
+      'test/plugins/**/*.mjs',
+      'test/node/**/*.mjs',
+      '*.config.*',
+      '.ci/**/*.js',
+    ],
     languageOptions: { globals: globals.node },
   },
 );

@@ -147,7 +147,8 @@ export default defineConfig({
         format: 'es',
         entryFileNames: 'chunks/[name].js',
         // Named after what they hold, for people reading a network log.
-        chunkFileNames: (chunk) => (chunk.facadeModuleId?.endsWith('/emoji-picker/lazy.ts') ? 'chunks/emoji-picker-[hash].js' : 'chunks/[name]-[hash].js'),
+        chunkFileNames: (chunk) =>
+          chunk.facadeModuleId?.endsWith('/emoji-picker/lazy.ts') ? 'chunks/emoji-picker-[hash].js' : 'chunks/[name]-[hash].js',
         codeSplitting: { groups: [{ name: 'amoiq-chat.main', test: (id: string) => startup.has(id) }] },
       },
     },

@@ -12,7 +12,16 @@ import puppeteer from 'puppeteer-core';
 
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const COUNTS = (process.env.COUNTS ?? '1000,10000').split(',').map(Number);
-const ARGS = ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+const ARGS = [
+  '--no-sandbox',
+  '--headless=new',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
 const AUTH = { Authorization: 'Bearer pk_demo_amoiq_public_key', 'Content-Type': 'application/json' };
 const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-bench-history-'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -21,7 +30,18 @@ if (!process.env.SKIP_BUILD) execFileSync('npx', ['vite', 'build', '--logLevel',
 
 /** Starts the backend on a free port; resolves with the process, its URL and the demo agent's password. */
 function startBackend() {
-  const child = spawn(process.execPath, ['demo/server/main.js'], { env: { ...process.env, PORT: '0', DATA_DIR: dataDir, RATE_SENDS_PER_IP: '10000000', RATE_SENDS_PER_SENDER: '10000000', RATE_SESSIONS_PER_IP: '100000', RATE_SESSIONS_PER_VISITOR: '100000' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['demo/server/main.js'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      RATE_SENDS_PER_IP: '10000000',
+      RATE_SENDS_PER_SENDER: '10000000',
+      RATE_SESSIONS_PER_IP: '100000',
+      RATE_SESSIONS_PER_VISITOR: '100000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
@@ -41,22 +61,37 @@ const json = async (res) => {
   return res.json();
 };
 const agentToken = (
-  await json(await fetch(`${url}/api/agent/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'agent@demo.test', password }) }))
+  await json(
+    await fetch(`${url}/api/agent/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'agent@demo.test', password }),
+    }),
+  )
 ).token;
 const agentHeaders = { Authorization: `Bearer ${agentToken}`, 'Content-Type': 'application/json' };
 let posted = 0;
 const agentSay = (conversationId, text) =>
-  fetch(`${url}/api/agent/conversations/${conversationId}/messages`, { method: 'POST', headers: agentHeaders, body: JSON.stringify({ clientId: `bench-msg-${++posted}`.padEnd(12, "0"), text }) }).then(json);
+  fetch(`${url}/api/agent/conversations/${conversationId}/messages`, {
+    method: 'POST',
+    headers: agentHeaders,
+    body: JSON.stringify({ clientId: `bench-msg-${++posted}`.padEnd(12, '0'), text }),
+  }).then(json);
 
 /** A visitor whose conversation holds `count` messages (seeded 8 at a time through the agent API). */
 async function seed(count) {
   const visitorId = `bench_visitor_${count}_${Date.now()}`.padEnd(21, 'x').slice(0, 40);
-  const session = await json(await fetch(`${url}/api/chat/session`, { method: 'POST', headers: AUTH, body: JSON.stringify({ tenantId: 'demo', visitorId }) }));
+  const session = await json(
+    await fetch(`${url}/api/chat/session`, { method: 'POST', headers: AUTH, body: JSON.stringify({ tenantId: 'demo', visitorId }) }),
+  );
   let next = 1;
   const worker = async () => {
     while (next <= count) {
       const n = next++;
-      await agentSay(session.conversationId, n === count ? `LAST-${count}` : `message ${n} of ${count}: ${'lorem ipsum '.repeat(1 + (n % 5))}`);
+      await agentSay(
+        session.conversationId,
+        n === count ? `LAST-${count}` : `message ${n} of ${count}: ${'lorem ipsum '.repeat(1 + (n % 5))}`,
+      );
     }
   };
   const started = performance.now();
@@ -68,7 +103,9 @@ async function seed(count) {
 /** In every page: long tasks from the start, and the panel opened when asked (`?open`). */
 const PAGE_HOOKS = () => {
   window.__longTasks = [];
-  new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration })))).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) =>
+    window.__longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration }))),
+  ).observe({ type: 'longtask', buffered: true });
   window.__deep = (root, selector) => {
     const found = root.querySelector(selector);
     if (found) return found;
@@ -205,7 +242,10 @@ for (const count of COUNTS) {
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r))));
   }
   const m1 = await metrics(cdp);
-  const perMessage = ((m1.ScriptDuration - m0.ScriptDuration + m1.LayoutDuration - m0.LayoutDuration + m1.RecalcStyleDuration - m0.RecalcStyleDuration) * 1000) / APPENDS;
+  const perMessage =
+    ((m1.ScriptDuration - m0.ScriptDuration + m1.LayoutDuration - m0.LayoutDuration + m1.RecalcStyleDuration - m0.RecalcStyleDuration) *
+      1000) /
+    APPENDS;
   row(`${count}: append, script + style + layout per message`, `${perMessage.toFixed(2)} ms`, '≤ 1 ms', perMessage <= 1);
 
   // A burst of 200 messages: long tasks meanwhile.
@@ -244,7 +284,12 @@ for (const count of COUNTS) {
   const sorted = [...scroll.frames].sort((a, b) => a - b);
   const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? 0;
   const max = sorted.at(-1) ?? 0;
-  row(`${count}: scroll newest → first: time${scroll.done ? '' : ' (did not reach the first)'}`, `${(scroll.total / 1000).toFixed(1)} s`, '—', scroll.done);
+  row(
+    `${count}: scroll newest → first: time${scroll.done ? '' : ' (did not reach the first)'}`,
+    `${(scroll.total / 1000).toFixed(1)} s`,
+    '—',
+    scroll.done,
+  );
   row(`${count}: scroll p95 / max frame`, `${ms(p95)} / ${ms(max)}`, '≤ 17 ms / ≤ 50 ms', p95 <= 17 && max <= 50);
   await cdp.send('HeapProfiler.enable');
   await cdp.send('HeapProfiler.collectGarbage');

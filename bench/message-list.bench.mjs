@@ -19,7 +19,12 @@ const out = mkdtempSync(join(tmpdir(), 'amoiq-bench-'));
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
 async function main() {
-  await build({ root: join(here, 'page'), configFile: false, logLevel: 'warn', build: { outDir: out, emptyOutDir: true, target: 'es2022' } });
+  await build({
+    root: join(here, 'page'),
+    configFile: false,
+    logLevel: 'warn',
+    build: { outDir: out, emptyOutDir: true, target: 'es2022' },
+  });
   const server = createServer((req, res) => {
     const path = normalize(join(out, new URL(req.url, 'http://x').pathname));
     const file = path.startsWith(out) && existsSync(path) && !path.endsWith('/') ? path : join(out, 'index.html');
@@ -30,7 +35,15 @@ async function main() {
   const url = `http://127.0.0.1:${server.address().port}/`;
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
   const results = [];
   try {

@@ -57,7 +57,14 @@ const url = `http://127.0.0.1:${port}`;
 const browser = await puppeteer.launch({
   executablePath: CHROME,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync',
+  ],
 });
 const page = await browser.newPage();
 await page.goto(`${url}/`, { waitUntil: 'networkidle0' });
@@ -96,7 +103,11 @@ for (let i = 0; i < RESTARTS; i++) {
     texts,
     gapText,
   );
-  const transport = await page.evaluate(() => window.AmoiqChat.element.shadowRoot.querySelector('amoiq-chat-header').shadowRoot.textContent.includes('WebSocket') ? 'websocket' : 'http');
+  const transport = await page.evaluate(() =>
+    window.AmoiqChat.element.shadowRoot.querySelector('amoiq-chat-header').shadowRoot.textContent.includes('WebSocket')
+      ? 'websocket'
+      : 'http',
+  );
   rows.push({ restart: i + 1, ms: Math.round(performance.now() - up), transport });
 }
 

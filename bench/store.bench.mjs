@@ -48,7 +48,13 @@ async function measure(store, label, op, conversations) {
 async function run(engine, where) {
   const store = await openStore({ ...where, poolSize: 1 });
   await store.tenants.upsert({ id: 'bench', name: 'Bench', apiKey: `pk_bench_${Date.now()}`, allowedOrigins: ['*'] }, {});
-  await store.agents.upsert({ id: 'agent_bench', tenantId: 'bench', email: `bench-${Date.now()}@bench.test`, name: 'Bench', passwordHash: 'scrypt$bench' });
+  await store.agents.upsert({
+    id: 'agent_bench',
+    tenantId: 'bench',
+    email: `bench-${Date.now()}@bench.test`,
+    name: 'Bench',
+    passwordHash: 'scrypt$bench',
+  });
   /** @type {string[]} */
   const conversations = [];
   for (let i = 0; i < CONVERSATIONS; i++) {
@@ -60,15 +66,33 @@ async function run(engine, where) {
   for (let round = 0; round < ROUNDS; round++) {
     const run = `${round}_${Date.now().toString(36)}`;
     const rows = [
-      await measure(store, 'visitor message', (i, c) => store.messages.insert({ conversationId: c, clientId: `v_${run}_${i}`, sender: { type: 'visitor' }, text: `message ${i}` }), conversations),
+      await measure(
+        store,
+        'visitor message',
+        (i, c) =>
+          store.messages.insert({ conversationId: c, clientId: `v_${run}_${i}`, sender: { type: 'visitor' }, text: `message ${i}` }),
+        conversations,
+      ),
       await measure(
         store,
         'agent reply',
-        (i, c) => store.messages.insert({ conversationId: c, clientId: `a_${run}_${i}`, sender: agent, text: `reply ${i}`, joinedText: 'Bench joined the conversation.' }),
+        (i, c) =>
+          store.messages.insert({
+            conversationId: c,
+            clientId: `a_${run}_${i}`,
+            sender: agent,
+            text: `reply ${i}`,
+            joinedText: 'Bench joined the conversation.',
+          }),
         conversations,
       ),
       // The same (i, conversation) pairs as the visitor messages: every clientId is stored already.
-      await measure(store, 'resend (stored clientId)', (i, c) => store.messages.insert({ conversationId: c, clientId: `v_${run}_${i}`, sender: { type: 'visitor' }, text: 'again' }), conversations),
+      await measure(
+        store,
+        'resend (stored clientId)',
+        (i, c) => store.messages.insert({ conversationId: c, clientId: `v_${run}_${i}`, sender: { type: 'visitor' }, text: 'again' }),
+        conversations,
+      ),
     ];
     for (const row of rows) {
       const entry = cases.get(row.label) ?? { perSecond: [], statements: row.statements };
@@ -100,7 +124,10 @@ try {
 console.log(`\n${MESSAGES} messages per case and round, ${ROUNDS} round(s), one connection, ${CONVERSATIONS} conversations round-robin\n`);
 console.log('| store | operation | messages/s (median) | messages/s (best) | statements per message |');
 console.log('| --- | --- | ---: | ---: | ---: |');
-for (const r of results) console.log(`| ${r.engine} | ${r.label} | ${r.median.toLocaleString('en')} | ${r.best.toLocaleString('en')} | ${r.statements.toFixed(1)} |`);
+for (const r of results)
+  console.log(
+    `| ${r.engine} | ${r.label} | ${r.median.toLocaleString('en')} | ${r.best.toLocaleString('en')} | ${r.statements.toFixed(1)} |`,
+  );
 
 /**
  * Statements each request costs through the server: a running backend on PGlite, one request of
@@ -114,15 +141,40 @@ async function requests() {
     dataDir,
     jwtSecret: 'bench',
     rateLimits: { sessionsPerIp: 1e6, sessionsPerVisitor: 1e6, sendsPerIp: 1e6, sendsPerSender: 1e6, uploads: 1e6 },
-    tenants: [{ id: 'bench', name: 'Bench', apiKey: 'pk_bench', allowedOrigins: ['*'], agents: [{ id: 'agent_b', email: 'b@bench.test', name: 'B', passwordHash: 'scrypt$ln=10,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }] }],
+    tenants: [
+      {
+        id: 'bench',
+        name: 'Bench',
+        apiKey: 'pk_bench',
+        allowedOrigins: ['*'],
+        agents: [
+          {
+            id: 'agent_b',
+            email: 'b@bench.test',
+            name: 'B',
+            passwordHash: 'scrypt$ln=10,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+          },
+        ],
+      },
+    ],
   });
   const { TokenService } = await import('../demo/server/auth.js');
-  const agentToken = (await new TokenService({ secret: 'bench', sessionTtlSeconds: 900, agentTtlSeconds: 3600 }).signAgent({ tenantId: 'bench', agentId: 'agent_b', version: 0 })).token;
+  const agentToken = (
+    await new TokenService({ secret: 'bench', sessionTtlSeconds: 900, agentTtlSeconds: 3600 }).signAgent({
+      tenantId: 'bench',
+      agentId: 'agent_b',
+      version: 0,
+    })
+  ).token;
   /** @param {string} path @param {{ body?: unknown, token?: string, session?: string }} [o] */
   const call = async (path, o = {}) => {
     const res = await fetch(server.url + path, {
       method: o.body === undefined ? 'GET' : 'POST',
-      headers: { Authorization: `Bearer ${o.token ?? 'pk_bench'}`, 'Content-Type': 'application/json', ...(o.session ? { 'X-Amoiq-Session': o.session } : {}) },
+      headers: {
+        Authorization: `Bearer ${o.token ?? 'pk_bench'}`,
+        'Content-Type': 'application/json',
+        ...(o.session ? { 'X-Amoiq-Session': o.session } : {}),
+      },
       body: o.body === undefined ? undefined : JSON.stringify(o.body),
     });
     return res.status === 204 ? null : res.json();
@@ -137,21 +189,31 @@ async function requests() {
   await new Promise((resolve) => agentWs.once('message', resolve));
   let n = 0;
   const cases = {
-    'visitor message, HTTP': () => call('/api/chat/messages', { session: session.token, body: { conversationId: session.conversationId, clientId: `bench_http_${++n}`, text: 'hi' } }),
+    'visitor message, HTTP': () =>
+      call('/api/chat/messages', {
+        session: session.token,
+        body: { conversationId: session.conversationId, clientId: `bench_http_${++n}`, text: 'hi' },
+      }),
     'visitor message, WebSocket': () =>
       new Promise((resolve) => {
         const clientId = `bench_ws_${++n}`;
-        const wait = (/** @type {any} */ frame) => (frame.type === 'ack' && frame.clientId === clientId ? resolve(frame) : waiting.push(wait));
+        const wait = (/** @type {any} */ frame) =>
+          frame.type === 'ack' && frame.clientId === clientId ? resolve(frame) : waiting.push(wait);
         waiting.push(wait);
         ws.send(JSON.stringify({ type: 'message', clientId, text: 'hi' }));
       }),
-    'agent reply, HTTP': () => call(`/api/agent/conversations/${session.conversationId}/messages`, { token: agentToken, body: { clientId: `bench_agent_${++n}`, text: 'hello' } }),
+    'agent reply, HTTP': () =>
+      call(`/api/agent/conversations/${session.conversationId}/messages`, {
+        token: agentToken,
+        body: { clientId: `bench_agent_${++n}`, text: 'hello' },
+      }),
     'agent typing, WebSocket': async () => {
       agentWs.send(JSON.stringify({ type: 'typing', conversationId: session.conversationId, typing: n++ % 2 === 0 }));
       agentWs.send(JSON.stringify({ type: 'ping', ts: n }));
       await new Promise((resolve) => agentWs.once('message', resolve));
     },
-    'long poll answered, HTTP': () => call(`/api/chat/messages?conversationId=${session.conversationId}&after=0&limit=1`, { session: session.token }),
+    'long poll answered, HTTP': () =>
+      call(`/api/chat/messages?conversationId=${session.conversationId}&after=0&limit=1`, { session: session.token }),
   };
   /** @type {Array<{ label: string, statements: number }>} */
   const rows = [];

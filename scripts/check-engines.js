@@ -18,10 +18,13 @@ for (const [path, entry] of Object.entries(lock.packages ?? {})) {
   const range = entry.engines?.node;
   if (!path || !range || typeof range !== 'string') continue;
   if (entry.optional && entry.os) continue; // platform binaries that npm skips elsewhere
-  if (!semver.satisfies(promised, range, { includePrerelease: true })) bad.push(`${path.replace(/^.*node_modules\//, '')}@${entry.version} needs node ${range}`);
+  if (!semver.satisfies(promised, range, { includePrerelease: true }))
+    bad.push(`${path.replace(/^.*node_modules\//, '')}@${entry.version} needs node ${range}`);
 }
 if (bad.length) {
-  console.error(`engines: ${bad.length} package(s) do not support Node ${promised} (package.json engines.node "${pkg.engines.node}"):\n  ${bad.join('\n  ')}`);
+  console.error(
+    `engines: ${bad.length} package(s) do not support Node ${promised} (package.json engines.node "${pkg.engines.node}"):\n  ${bad.join('\n  ')}`,
+  );
   process.exit(1);
 }
 console.log(`engines: every installed package supports Node ${promised}`);

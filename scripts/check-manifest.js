@@ -31,8 +31,10 @@ function themingProblems() {
     const row = rows.get(token.name);
     if (!row) problems.push(`docs/theming.md does not list ${token.name}`);
     else {
-      if (row.default !== token.default) problems.push(`docs/theming.md gives ${token.name} the default "${row.default}"; tokens.ts says "${token.default}"`);
-      if (row.dark !== (token.dark ?? '')) problems.push(`docs/theming.md gives ${token.name} the dark value "${row.dark}"; tokens.ts says "${token.dark ?? ''}"`);
+      if (row.default !== token.default)
+        problems.push(`docs/theming.md gives ${token.name} the default "${row.default}"; tokens.ts says "${token.default}"`);
+      if (row.dark !== (token.dark ?? ''))
+        problems.push(`docs/theming.md gives ${token.name} the dark value "${row.dark}"; tokens.ts says "${token.dark ?? ''}"`);
     }
     rows.delete(token.name);
   }
@@ -98,4 +100,6 @@ if (problems.length) {
   console.error(problems.map((p) => `manifest: ${p}`).join('\n'));
   process.exit(1);
 }
-console.log(`manifest: fresh, ${elements.length} elements, every element, attribute, event, part and property described; docs/theming.md matches tokens.ts`);
+console.log(
+  `manifest: fresh, ${elements.length} elements, every element, attribute, event, part and property described; docs/theming.md matches tokens.ts`,
+);

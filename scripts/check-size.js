@@ -28,7 +28,9 @@ function closure(name, seen = new Set()) {
 }
 
 const loader = 'amoiq-chat.js';
-const mainName = read(loader).toString('utf8').match(/["'`](chunks\/amoiq-chat\.main-[^"'`]+\.js)["'`]/)?.[1];
+const mainName = read(loader)
+  .toString('utf8')
+  .match(/["'`](chunks\/amoiq-chat\.main-[^"'`]+\.js)["'`]/)?.[1];
 if (!mainName || !existsSync(join(dist, mainName))) {
   console.error(`size: ${loader} does not name its main chunk (chunks/amoiq-chat.main-<hash>.js)`);
   process.exit(1);

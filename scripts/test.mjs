@@ -113,7 +113,9 @@ if (skipPostgres) {
     const message = /** @type {Error} */ (error).message;
     console.error(`::: ${message}`);
     postgresSetup.failed = 1;
-    postgresSetup.failures.push(`[PostgreSQL] the server tests could not run on PostgreSQL: ${message}${process.env.CI ? '' : ' (AMOIQ_TEST_POSTGRES=0 leaves them out)'}`);
+    postgresSetup.failures.push(
+      `[PostgreSQL] the server tests could not run on PostgreSQL: ${message}${process.env.CI ? '' : ' (AMOIQ_TEST_POSTGRES=0 leaves them out)'}`,
+    );
   }
 }
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {

@@ -45,7 +45,12 @@ export function readableOn(color: string): '#000' | '#fff' {
   probe.fillStyle = color; // the canvas normalises any CSS colour to #rrggbb or rgba()
   const normalized = String(probe.fillStyle);
   const hex = /^#([\da-f]{2})([\da-f]{2})([\da-f]{2})$/i.exec(normalized);
-  const rgb = hex ? hex.slice(1).map((h) => parseInt(h, 16)) : normalized.match(/[\d.]+/g)?.slice(0, 3).map(Number);
+  const rgb = hex
+    ? hex.slice(1).map((h) => parseInt(h, 16))
+    : normalized
+        .match(/[\d.]+/g)
+        ?.slice(0, 3)
+        .map(Number);
   if (!rgb || rgb.length < 3) return '#000';
   const [r, g, b] = rgb.map((c) => {
     const s = c / 255;
@@ -94,7 +99,18 @@ export interface ChatConfig {
 }
 
 /** The properties whose change needs new service options (see {@link serviceOptions}). */
-export const SERVICE_KEYS = ['gatewayUrl', 'apiKey', 'tenantId', 'dbName', 'fingerprint', 'storage', 'userId', 'userToken', 'userName', 'userEmail'] as const;
+export const SERVICE_KEYS = [
+  'gatewayUrl',
+  'apiKey',
+  'tenantId',
+  'dbName',
+  'fingerprint',
+  'storage',
+  'userId',
+  'userToken',
+  'userName',
+  'userEmail',
+] as const;
 
 /**
  * What is wrong with the values that changed, as `[attribute, warning]` pairs; empty when all is
@@ -103,16 +119,20 @@ export const SERVICE_KEYS = ['gatewayUrl', 'apiKey', 'tenantId', 'dbName', 'fing
 export function configWarnings(c: ChatConfig, changed: (key: keyof ChatConfig) => boolean): Array<[string, string]> {
   const warnings: Array<[string, string]> = [];
   const warn = (attribute: string, text: string) => warnings.push([attribute, text]);
-  if (changed('position') && !isPosition(c.position)) warn('position', `"${c.position}" is not one of ${POSITIONS.join(', ')}; using ${DEFAULTS.position}.`);
+  if (changed('position') && !isPosition(c.position))
+    warn('position', `"${c.position}" is not one of ${POSITIONS.join(', ')}; using ${DEFAULTS.position}.`);
   if (changed('theme') && !isTheme(c.theme)) warn('theme', `"${c.theme}" is not one of ${THEMES.join(', ')}; using ${DEFAULTS.theme}.`);
-  if (changed('themeColor') && c.themeColor && !isColor(c.themeColor)) warn('theme-color', `"${c.themeColor}" is not a CSS colour; using ${DEFAULTS.themeColor}.`);
+  if (changed('themeColor') && c.themeColor && !isColor(c.themeColor))
+    warn('theme-color', `"${c.themeColor}" is not a CSS colour; using ${DEFAULTS.themeColor}.`);
   for (const key of ['width', 'height'] as const) {
     if (changed(key) && !isLength(c[key])) warn(key, `"${c[key]}" is not a CSS length; using ${DEFAULTS[key]}.`);
   }
-  if (changed('gatewayUrl') && c.gatewayUrl && !isHttpUrl(c.gatewayUrl)) warn('gateway-url', `"${c.gatewayUrl}" is not an http(s) URL; using the page's origin.`);
+  if (changed('gatewayUrl') && c.gatewayUrl && !isHttpUrl(c.gatewayUrl))
+    warn('gateway-url', `"${c.gatewayUrl}" is not an http(s) URL; using the page's origin.`);
   if (changed('attachmentTypes')) {
     const { invalid } = parseTypes(c.attachmentTypes);
-    if (invalid.length) warn('attachment-types', `${invalid.map((t) => `"${t}"`).join(', ')} is not a MIME type or type/* pattern; ignored.`);
+    if (invalid.length)
+      warn('attachment-types', `${invalid.map((t) => `"${t}"`).join(', ')} is not a MIME type or type/* pattern; ignored.`);
   }
   if (changed('attachmentMaxSize') && Number.isNaN(parseSize(c.attachmentMaxSize))) {
     warn('attachment-max-size', `"${c.attachmentMaxSize}" is not a size (bytes, or like 5MB); using the server's limit.`);
@@ -120,7 +140,8 @@ export function configWarnings(c: ChatConfig, changed: (key: keyof ChatConfig) =
   if ((changed('tenantId') || changed('apiKey')) && !c.tenantId && !c.apiKey) {
     warn('tenant-id', 'is missing (and there is no api-key): the backend cannot tell which site this is.');
   }
-  if (changed('storage') && !STORAGE_MODES.includes(c.storage as StorageMode)) warn('storage', `"${c.storage}" is not persistent, session or memory; using ${DEFAULTS.storage}.`);
+  if (changed('storage') && !STORAGE_MODES.includes(c.storage as StorageMode))
+    warn('storage', `"${c.storage}" is not persistent, session or memory; using ${DEFAULTS.storage}.`);
   const problem = (['userId', 'userToken'] as const).some(changed) && userIdentity(c).problem;
   if (problem) warn('user-token', `${problem}; staying anonymous.`);
   return warnings;

@@ -123,7 +123,10 @@ function mount(): void {
         continue;
       }
       if (value === undefined || value === null || value === false) continue;
-      el.setAttribute(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value === true ? '' : String(value));
+      el.setAttribute(
+        key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+        value === true ? '' : String(value),
+      );
     }
     if (!config.gatewayUrl && scriptSrc) el.setAttribute('gateway-url', new URL(scriptSrc).origin);
     document.body.append(el);

@@ -18,7 +18,14 @@ export { chatServiceContext } from './context.js';
 export { ChatService, type ChatMessage, type ChatState, type ChatServiceOptions, type DeliveryStatus } from './services/chat-service.js';
 export { ChatTransport, type ConnectionState, type TransportKind } from './services/transport.js';
 export { ChatApi } from './services/api.js';
-export { ApiError, ChatSendError, PROTOCOL_ERROR_CODES, type ChatErrorCode, type ProtocolErrorCode, type ClientErrorCode } from './protocol/errors.js';
+export {
+  ApiError,
+  ChatSendError,
+  PROTOCOL_ERROR_CODES,
+  type ChatErrorCode,
+  type ProtocolErrorCode,
+  type ClientErrorCode,
+} from './protocol/errors.js';
 export { ChatStore } from './services/store.js';
 export { Backoff } from './services/backoff.js';
 export * from './protocol/v1.js';

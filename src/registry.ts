@@ -26,7 +26,6 @@ export const TAGS = {
   'amoiq-pre-chat-form': AmoiqPreChatForm,
 } as const;
 
-
 /**
  * Registers every tag that is not registered yet (the lazy ones when first rendered). Safe to
  * call more than once, and safe when another copy of the library (the drop-in script and an npm

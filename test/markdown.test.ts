@@ -77,7 +77,10 @@ describe('markdown: inline', () => {
     ]) {
       const tokens = parseInline(text);
       // No link named "x"; a bare URL that follows may still be linked, showing its own address.
-      expect(tokens.some((t) => t.type === 'link' && (t.text === 'x' || !t.href.startsWith(t.text))), text).to.equal(false);
+      expect(
+        tokens.some((t) => t.type === 'link' && (t.text === 'x' || !t.href.startsWith(t.text))),
+        text,
+      ).to.equal(false);
       expect(plain(tokens), text).to.equal(text);
     }
     expect(inline('javascript:alert(1)')).to.equal('javascript:alert(1)');
@@ -92,7 +95,16 @@ describe('markdown: safeUrl', () => {
   });
 
   it('refuses everything else', () => {
-    for (const url of ['javascript:alert(1)', ' https://a.test', 'https://a.test b', 'http://', 'https//a.test', 'ftp://a.test', '\u0000https://a.test', 'https://a.test\u0000']) {
+    for (const url of [
+      'javascript:alert(1)',
+      ' https://a.test',
+      'https://a.test b',
+      'http://',
+      'https//a.test',
+      'ftp://a.test',
+      '\u0000https://a.test',
+      'https://a.test\u0000',
+    ]) {
       expect(safeUrl(url), JSON.stringify(url)).to.equal(undefined);
     }
   });

@@ -8,11 +8,7 @@ import type { AmoiqMessageList } from '../../src/components/message-list/message
 import { chatServiceContext } from '../../src/context.js';
 import type { ChatMessage, ChatService, ChatState } from '../../src/services/chat-service.js';
 
-const senders = [
-  { type: 'agent', id: 'a1', name: 'Ada Lovelace' },
-  { type: 'visitor' },
-  { type: 'ai', name: 'Helper' },
-] as const;
+const senders = [{ type: 'agent', id: 'a1', name: 'Ada Lovelace' }, { type: 'visitor' }, { type: 'ai', name: 'Helper' }] as const;
 const texts = [
   'Hello! How can I help?',
   'My order **#1234** has not arrived yet, can you check?',
@@ -61,7 +57,7 @@ let list: AmoiqMessageList;
 
 /** Waits until the element has no pending update for two frames in a row (the window has settled). */
 async function settled(): Promise<void> {
-  for (let quiet = 0; quiet < 2; ) {
+  for (let quiet = 0; quiet < 2;) {
     const pending = !(await list.updateComplete);
     await frame();
     quiet = pending || list.isUpdatePending ? 0 : quiet + 1;

@@ -170,7 +170,8 @@ export class ChatService {
   async postMessage({ conversation, clientId, sender, text, origin, quickReplies, attachmentIds = [] }) {
     this.sends.hit(`${conversation.tenantId}:${sender.type}:${sender.id ?? conversation.visitorId}`);
     const attachments = await this.store.files.forMessage(conversation.id, attachmentIds);
-    if (!attachments) throw badRequest('`attachments` names a file that was not uploaded into this conversation (or an earlier one of the same visitor).');
+    if (!attachments)
+      throw badRequest('`attachments` names a file that was not uploaded into this conversation (or an earlier one of the same visitor).');
     const result = await this.store.messages.insert({
       conversationId: conversation.id,
       clientId,
@@ -227,7 +228,8 @@ export class ChatService {
    */
   async markRead(conversation, reader, seq) {
     const mark = await this.store.conversations.markRead(conversation.id, reader, seq);
-    if (mark !== null) this.hub.publish(conversation.tenantId, conversation.id, { type: 'read', conversationId: conversation.id, reader, seq: mark });
+    if (mark !== null)
+      this.hub.publish(conversation.tenantId, conversation.id, { type: 'read', conversationId: conversation.id, reader, seq: mark });
   }
 
   /**

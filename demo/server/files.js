@@ -153,7 +153,8 @@ export async function cleanStoredImage(filesDir, id, type) {
     await unlink(path).catch(() => undefined);
     throw new ApiError(415, 'unsupported_type', `The file is not a valid ${type} image (${error.message}).`);
   }
-  if (clean.length !== original.length || !Buffer.from(clean.buffer, clean.byteOffset, clean.length).equals(original)) await writeFile(path, clean);
+  if (clean.length !== original.length || !Buffer.from(clean.buffer, clean.byteOffset, clean.length).equals(original))
+    await writeFile(path, clean);
   return clean.length;
 }
 

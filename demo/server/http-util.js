@@ -220,7 +220,9 @@ export function answerClientError(error, socket) {
   }
   const tooLarge = code === 'HPE_HEADER_OVERFLOW';
   const body = JSON.stringify({
-    error: tooLarge ? { code: 'payload_too_large', message: 'Request headers are too large.' } : { code: 'bad_request', message: 'Malformed HTTP request.' },
+    error: tooLarge
+      ? { code: 'payload_too_large', message: 'Request headers are too large.' }
+      : { code: 'bad_request', message: 'Malformed HTTP request.' },
   });
   socket.end(
     `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +

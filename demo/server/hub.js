@@ -121,10 +121,7 @@ export class Hub {
    * @param {HubEvent} event
    */
   publish(tenantId, conversationId, event) {
-    const targets = [
-      ...(conversationId ? (this.byConversation.get(conversationId) ?? []) : []),
-      ...(this.byTenant.get(tenantId) ?? []),
-    ];
+    const targets = [...(conversationId ? (this.byConversation.get(conversationId) ?? []) : []), ...(this.byTenant.get(tenantId) ?? [])];
     for (const listener of targets) {
       try {
         listener(event);

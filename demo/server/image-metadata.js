@@ -197,12 +197,42 @@ function exifOrientation(tiff) {
  */
 function orientationExif(orientation) {
   return Uint8Array.of(
-    0xff, APP1, 0x00, 0x22, // marker, length 34
-    0x45, 0x78, 0x69, 0x66, 0x00, 0x00, // "Exif\0\0"
-    0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, // "MM", 42, IFD0 at 8
-    0x00, 0x01, // one entry
-    0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, orientation, 0x00, 0x00, // Orientation, SHORT, 1, value
-    0x00, 0x00, 0x00, 0x00, // no next IFD
+    0xff,
+    APP1,
+    0x00,
+    0x22, // marker, length 34
+    0x45,
+    0x78,
+    0x69,
+    0x66,
+    0x00,
+    0x00, // "Exif\0\0"
+    0x4d,
+    0x4d,
+    0x00,
+    0x2a,
+    0x00,
+    0x00,
+    0x00,
+    0x08, // "MM", 42, IFD0 at 8
+    0x00,
+    0x01, // one entry
+    0x01,
+    0x12,
+    0x00,
+    0x03,
+    0x00,
+    0x00,
+    0x00,
+    0x01,
+    0x00,
+    orientation,
+    0x00,
+    0x00, // Orientation, SHORT, 1, value
+    0x00,
+    0x00,
+    0x00,
+    0x00, // no next IFD
   );
 }
 
@@ -215,8 +245,26 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
  * zTXt, iTXt (text, often XMP), eXIf, tIME and any other ancillary or private chunk.
  */
 const PNG_KEEP = new Set([
-  'IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'cHRM', 'gAMA', 'iCCP', 'sBIT', 'sRGB', 'cICP', 'mDCV', 'cLLI', 'bKGD', 'hIST', 'pHYs', 'sPLT',
-  'acTL', 'fcTL', 'fdAT',
+  'IHDR',
+  'PLTE',
+  'IDAT',
+  'IEND',
+  'tRNS',
+  'cHRM',
+  'gAMA',
+  'iCCP',
+  'sBIT',
+  'sRGB',
+  'cICP',
+  'mDCV',
+  'cLLI',
+  'bKGD',
+  'hIST',
+  'pHYs',
+  'sPLT',
+  'acTL',
+  'fcTL',
+  'fdAT',
 ]);
 
 /**
@@ -234,7 +282,8 @@ function stripPng(bytes) {
     const length = u32be(bytes, at);
     const type = ascii(bytes, at + 4, 4);
     const end = at + 12 + length;
-    if (!/^[A-Za-z]{4}$/.test(type) || end > bytes.length) throw bad(`PNG: chunk ${JSON.stringify(type)} is malformed or runs past the end`);
+    if (!/^[A-Za-z]{4}$/.test(type) || end > bytes.length)
+      throw bad(`PNG: chunk ${JSON.stringify(type)} is malformed or runs past the end`);
     if (first && type !== 'IHDR') throw bad('PNG: the first chunk is not IHDR');
     first = false;
     // An unknown critical chunk (upper-case first letter) means a picture no browser can show.
@@ -273,7 +322,8 @@ function stripWebp(bytes) {
     const fourcc = ascii(bytes, at, 4);
     const size = u32le(bytes, at + 4);
     const end = at + 8 + size + (size % 2);
-    if (end > riffEnd && !(end === riffEnd + 1 && at + 8 + size === riffEnd)) throw bad(`WebP: chunk ${JSON.stringify(fourcc)} runs past the end`);
+    if (end > riffEnd && !(end === riffEnd + 1 && at + 8 + size === riffEnd))
+      throw bad(`WebP: chunk ${JSON.stringify(fourcc)} runs past the end`);
     if (WEBP_KEEP.has(fourcc)) {
       if (fourcc === 'VP8X') {
         if (size < 10) throw bad('WebP: short VP8X chunk');
@@ -290,6 +340,19 @@ function stripWebp(bytes) {
   if (!image) throw bad('WebP: no image data');
   const body = concat(chunks);
   const size = 4 + body.length;
-  const header = Uint8Array.of(0x52, 0x49, 0x46, 0x46, size & 0xff, (size >>> 8) & 0xff, (size >>> 16) & 0xff, (size >>> 24) & 0xff, 0x57, 0x45, 0x42, 0x50);
+  const header = Uint8Array.of(
+    0x52,
+    0x49,
+    0x46,
+    0x46,
+    size & 0xff,
+    (size >>> 8) & 0xff,
+    (size >>> 16) & 0xff,
+    (size >>> 24) & 0xff,
+    0x57,
+    0x45,
+    0x42,
+    0x50,
+  );
   return concat([header, body]);
 }

@@ -65,18 +65,32 @@ export function smtpSettingsFromEnv(env) {
       ...(user ? { auth: { user, pass: decodeURIComponent(parsed.password) } } : {}),
       ...SMTP_TIMEOUTS,
     };
-    return { configured: true, options, from, description: `SMTP ${secure ? 'TLS' : 'STARTTLS if offered'} ${options.host}:${port}${user ? ` as ${user}` : ''}` };
+    return {
+      configured: true,
+      options,
+      from,
+      description: `SMTP ${secure ? 'TLS' : 'STARTTLS if offered'} ${options.host}:${port}${user ? ` as ${user}` : ''}`,
+    };
   }
   const host = env.SMTP_HOST?.trim();
   if (!host) {
-    return { configured: false, description: 'SMTP is not configured (set SMTP_URL, or SMTP_HOST with SMTP_PORT, SMTP_USER, SMTP_PASS and SMTP_FROM): transcript e-mails are not sent, only printed to the console.' };
+    return {
+      configured: false,
+      description:
+        'SMTP is not configured (set SMTP_URL, or SMTP_HOST with SMTP_PORT, SMTP_USER, SMTP_PASS and SMTP_FROM): transcript e-mails are not sent, only printed to the console.',
+    };
   }
   const port = Number(env.SMTP_PORT || 587);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error('SMTP_PORT must be a port number.');
   const secure = env.SMTP_SECURE === 'true' || port === 465;
   const user = env.SMTP_USER?.trim();
   const options = { host, port, secure, ...(user ? { auth: { user, pass: env.SMTP_PASS ?? '' } } : {}), ...SMTP_TIMEOUTS };
-  return { configured: true, options, from, description: `SMTP ${secure ? 'TLS' : 'STARTTLS if offered'} ${host}:${port}${user ? ` as ${user}` : ''}` };
+  return {
+    configured: true,
+    options,
+    from,
+    description: `SMTP ${secure ? 'TLS' : 'STARTTLS if offered'} ${host}:${port}${user ? ` as ${user}` : ''}`,
+  };
 }
 
 /**
@@ -101,7 +115,8 @@ export function createMailer(env, { logger = console } = {}) {
      * @throws {MailError} `bad_request` for an implausible address, `mail_failed` when SMTP fails
      */
     async sendTranscript(to, transcript) {
-      if (typeof to !== 'string' || to.length > 254 || !EMAIL.test(to)) throw new MailError('bad_request', 'The e-mail address is not valid.');
+      if (typeof to !== 'string' || to.length > 254 || !EMAIL.test(to))
+        throw new MailError('bad_request', 'The e-mail address is not valid.');
       const subject = transcriptSubject(transcript);
       const text = renderTranscriptText(transcript);
       if (!settings.configured || !transport) {
@@ -115,7 +130,11 @@ export function createMailer(env, { logger = console } = {}) {
         const info = await transport.sendMail({ from: settings.from, to, subject, text, html: renderTranscriptHtml(transcript) });
         return { delivered: true, via: 'smtp', messageId: info.messageId };
       } catch (error) {
-        throw new MailError('mail_failed', `Sending the transcript failed: ${error instanceof Error ? error.message : String(error)}`, error);
+        throw new MailError(
+          'mail_failed',
+          `Sending the transcript failed: ${error instanceof Error ? error.message : String(error)}`,
+          error,
+        );
       }
     },
 
@@ -132,7 +151,10 @@ export function transcriptSubject(transcript) {
 }
 
 /** @param {string} value */
-const oneLine = (value) => String(value).replace(/[\r\n\u2028\u2029]+/g, ' ').trim();
+const oneLine = (value) =>
+  String(value)
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .trim();
 
 /**
  * Who wrote a message, as the transcript shows it.
@@ -153,14 +175,25 @@ function author(sender, assistantName) {
 function when(iso, timeZone) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(date);
 }
 
 /** @param {Transcript} t */
 function header(t) {
   const zone = t.timeZone ?? 'UTC';
   const first = t.messages[0]?.createdAt;
-  return { title: `Transcript of your conversation with ${oneLine(t.tenantName)}`, meta: `Conversation ${t.conversationId}${first ? ` · started ${when(first, zone)} (${zone})` : ''}` };
+  return {
+    title: `Transcript of your conversation with ${oneLine(t.tenantName)}`,
+    meta: `Conversation ${t.conversationId}${first ? ` · started ${when(first, zone)} (${zone})` : ''}`,
+  };
 }
 
 /**
@@ -186,7 +219,10 @@ export function renderTranscriptText(t) {
  * @param {string} value
  */
 export function escapeHtml(value) {
-  return String(value).replace(/[&<>"']/g, (c) => /** @type {Record<string, string>} */ ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  return String(value).replace(
+    /[&<>"']/g,
+    (c) => /** @type {Record<string, string>} */ ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
 }
 
 /**

@@ -126,7 +126,10 @@ try {
     tenants,
     identitySecrets,
     trustProxy: intEnv('TRUST_PROXY', 0),
-    agentConsoleOrigins: (process.env.AGENT_CONSOLE_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    agentConsoleOrigins: (process.env.AGENT_CONSOLE_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     loginLimits: {
       perAccount: intEnv('LOGIN_FAILURES_PER_ACCOUNT', DEFAULT_LOGIN_LIMITS.perAccount),
       perIp: intEnv('LOGIN_FAILURES_PER_IP', DEFAULT_LOGIN_LIMITS.perIp),
@@ -175,7 +178,9 @@ const human = [
       : `  demo agent     ${agent.email}  (password shown at the first start; to set one: passwordHash in the tenants file, docs/security.md)`,
   ...bootstrapLines(server.bootstrap.filter((l) => l !== generated)),
   `  demo API key   ${demo?.apiKey ?? '(none configured)'}`,
-  process.env.DATABASE_URL ? `  database       PostgreSQL (DATABASE_URL), a pool of ${intEnv('DATABASE_POOL_SIZE', 10) || 10} connections` : '',
+  process.env.DATABASE_URL
+    ? `  database       PostgreSQL (DATABASE_URL), a pool of ${intEnv('DATABASE_POOL_SIZE', 10) || 10} connections`
+    : '',
   demoSecret ? `  demo identity  secret for signing userTokens: ${demoSecret} (docs/security.md)` : '',
   process.env.AMOIQ_DEBUG_HOOKS === '1' ? '  DEBUG HOOKS ON (AMOIQ_DEBUG_HOOKS=1): for tests only' : '',
   `  started in ${Math.round(performance.now())} ms`,

@@ -111,7 +111,13 @@ export class LoginGuard {
   /**
    * @param {Partial<LoginLimits> & { now?: () => number, maxKeys?: number }} [options]
    */
-  constructor({ perAccount = DEFAULT_LOGIN_LIMITS.perAccount, perIp = DEFAULT_LOGIN_LIMITS.perIp, lockSeconds = DEFAULT_LOGIN_LIMITS.lockSeconds, now = Date.now, maxKeys = 50_000 } = {}) {
+  constructor({
+    perAccount = DEFAULT_LOGIN_LIMITS.perAccount,
+    perIp = DEFAULT_LOGIN_LIMITS.perIp,
+    lockSeconds = DEFAULT_LOGIN_LIMITS.lockSeconds,
+    now = Date.now,
+    maxKeys = 50_000,
+  } = {}) {
     this.limits = { account: Math.max(1, perAccount), ip: Math.max(1, perIp) };
     this.lockMs = lockSeconds * 1000;
     this.forgetMs = 60 * 60 * 1000;

@@ -162,7 +162,10 @@ async function assemble(options) {
     const url = requestUrl(req);
     if (handleCors(req, res, url.pathname, consoleOrigins)) return;
     if (await routeApi({ req, res, url, deps })) return;
-    if (url.pathname.startsWith('/api/') || !(await serveStatic(req, res, { repoRoot, widgetDir: options.widgetDir, dataDir: options.dataDir }))) {
+    if (
+      url.pathname.startsWith('/api/') ||
+      !(await serveStatic(req, res, { repoRoot, widgetDir: options.widgetDir, dataDir: options.dataDir }))
+    ) {
       throw notFound(`No route for ${req.method} ${url.pathname}.`);
     }
   }
@@ -216,8 +219,18 @@ export async function createServer(options) {
   ready.catch(() => undefined);
   const servers = await listen(
     (server) => {
-      server.on('request', (req, res) => ready.then((app) => app.onRequest(req, res), () => res.destroy()));
-      server.on('upgrade', (req, socket, head) => ready.then((app) => app.sockets.handleUpgrade(req, socket, head), () => socket.destroy()));
+      server.on('request', (req, res) =>
+        ready.then(
+          (app) => app.onRequest(req, res),
+          () => res.destroy(),
+        ),
+      );
+      server.on('upgrade', (req, socket, head) =>
+        ready.then(
+          (app) => app.sockets.handleUpgrade(req, socket, head),
+          () => socket.destroy(),
+        ),
+      );
       server.on('clientError', answerClientError);
     },
     options.port ?? 8787,

@@ -130,9 +130,9 @@ export async function serveStatic(req, res, { repoRoot, widgetDir = join(repoRoo
   const segments = pathSegments(req.url ?? '');
   if (!segments) return false;
   const demoDir = join(repoRoot, 'demo');
-  const denied = (await Promise.all([join(demoDir, 'server'), dataDir].map((dir) => (dir ? realpath(dir).catch(() => null) : null)))).filter(
-    (dir) => dir !== null,
-  );
+  const denied = (
+    await Promise.all([join(demoDir, 'server'), dataDir].map((dir) => (dir ? realpath(dir).catch(() => null) : null)))
+  ).filter((dir) => dir !== null);
   const [mount, ...rest] = segments;
 
   // The demo page's own files: directly in demo/, never in a subfolder (server/, agent/).
@@ -146,7 +146,10 @@ export async function serveStatic(req, res, { repoRoot, widgetDir = join(repoRoo
   }
 
   // The drop-in script is a small loader; its ES modules are in chunks/ beside it.
-  if ((segments.length === 1 && (mount === 'amoiq-chat.js' || mount === 'amoiq-chat.js.map')) || (mount === 'chunks' && rest.length === 1)) {
+  if (
+    (segments.length === 1 && (mount === 'amoiq-chat.js' || mount === 'amoiq-chat.js.map')) ||
+    (mount === 'chunks' && rest.length === 1)
+  ) {
     const found = await allowedFile(widgetDir, segments, denied);
     if (found) {
       sendFile(req, res, found);
@@ -163,7 +166,8 @@ export async function serveStatic(req, res, { repoRoot, widgetDir = join(repoRoo
     }
     const distDir = join(demoDir, 'agent', 'dist');
     const route = rest.at(-1) === '' || !extname(rest.at(-1) ?? '');
-    const found = (rest.at(-1) !== '' && (await allowedFile(distDir, rest, denied))) || (route && (await allowedFile(distDir, ['index.html'], denied)));
+    const found =
+      (rest.at(-1) !== '' && (await allowedFile(distDir, rest, denied))) || (route && (await allowedFile(distDir, ['index.html'], denied)));
     if (found) {
       sendFile(req, res, found, CONSOLE_HEADERS);
       return true;

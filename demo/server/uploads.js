@@ -15,7 +15,11 @@ import { ApiError } from './errors.js';
 
 /** @param {string} what */
 export function quotaExceeded(what) {
-  return new ApiError(413, 'quota_exceeded', `The storage quota of ${what} is used up; files not sent with a message are deleted after an hour.`);
+  return new ApiError(
+    413,
+    'quota_exceeded',
+    `The storage quota of ${what} is used up; files not sent with a message are deleted after an hour.`,
+  );
 }
 
 export class UploadStorage {

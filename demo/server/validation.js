@@ -68,7 +68,8 @@ export function jsonDepth(text) {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
@@ -173,7 +174,11 @@ export function parseBoolean(value, field) {
  */
 export function parseAttachmentIds(value) {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.length > MAX_ATTACHMENTS || !value.every((id) => typeof id === 'string' && /^f_[A-Za-z0-9_-]{8,64}$/.test(id))) {
+  if (
+    !Array.isArray(value) ||
+    value.length > MAX_ATTACHMENTS ||
+    !value.every((id) => typeof id === 'string' && /^f_[A-Za-z0-9_-]{8,64}$/.test(id))
+  ) {
     throw badRequest(`\`attachments\` must be an array of at most ${MAX_ATTACHMENTS} file ids.`);
   }
   if (new Set(value).size !== value.length) throw badRequest('`attachments` names a file twice.');
@@ -202,10 +207,14 @@ export function parseMessageFields(body) {
  */
 export function parseQuickReplies(value) {
   if (value === undefined || value === null) return undefined;
-  const fail = () => badRequest(`\`quickReplies\` must be an array of at most ${MAX_QUICK_REPLIES} non-empty strings of at most ${MAX_QUICK_REPLY_CHARS} characters.`);
+  const fail = () =>
+    badRequest(
+      `\`quickReplies\` must be an array of at most ${MAX_QUICK_REPLIES} non-empty strings of at most ${MAX_QUICK_REPLY_CHARS} characters.`,
+    );
   if (!Array.isArray(value) || value.length > MAX_QUICK_REPLIES) throw fail();
   return value.map((reply) => {
-    if (typeof reply !== 'string' || !reply.trim() || reply.includes('\0') || [...reply.trim()].length > MAX_QUICK_REPLY_CHARS) throw fail();
+    if (typeof reply !== 'string' || !reply.trim() || reply.includes('\0') || [...reply.trim()].length > MAX_QUICK_REPLY_CHARS)
+      throw fail();
     return reply.trim();
   });
 }
@@ -258,7 +267,14 @@ export function parseCursor(raw) {
   } catch {
     value = undefined;
   }
-  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string' || !CURSOR_TIME.test(value[0]) || !/^[A-Za-z0-9_-]{1,64}$/.test(value[1])) {
+  if (
+    !Array.isArray(value) ||
+    value.length !== 2 ||
+    typeof value[0] !== 'string' ||
+    typeof value[1] !== 'string' ||
+    !CURSOR_TIME.test(value[0]) ||
+    !/^[A-Za-z0-9_-]{1,64}$/.test(value[1])
+  ) {
     throw badRequest('`cursor` must be the `nextCursor` of a previous page.');
   }
   return { at: value[0], id: value[1] };
@@ -280,13 +296,15 @@ export function parseContact(body) {
   // Postgres cannot store NUL in text or JSON.
   const nul = () => badRequest('Contact details contain a NUL character.');
   if (body.name !== undefined) {
-    if (typeof body.name !== 'string' || [...body.name].length > 100) throw badRequest('`name` must be a string of at most 100 characters.');
+    if (typeof body.name !== 'string' || [...body.name].length > 100)
+      throw badRequest('`name` must be a string of at most 100 characters.');
     if (body.name.includes('\0')) throw nul();
     contact.name = body.name.trim();
   }
   if (body.email !== undefined) {
     const email = typeof body.email === 'string' ? body.email.trim() : '';
-    if (email.length > 254 || !EMAIL_PATTERN.test(email)) throw badRequest('`email` must be an address like local@domain.tld (at most 254 characters).');
+    if (email.length > 254 || !EMAIL_PATTERN.test(email))
+      throw badRequest('`email` must be an address like local@domain.tld (at most 254 characters).');
     if (email.includes('\0')) throw nul();
     contact.email = email;
   }

@@ -58,7 +58,13 @@ export class ModalController implements ReactiveController {
     if (!controls.length) return;
     const current = e.composedPath()[0];
     const [first, last] = [controls[0], controls[controls.length - 1]];
-    const target = e.shiftKey ? (current === first || !controls.includes(current as HTMLElement) ? last : undefined) : current === last ? first : undefined;
+    const target = e.shiftKey
+      ? current === first || !controls.includes(current as HTMLElement)
+        ? last
+        : undefined
+      : current === last
+        ? first
+        : undefined;
     if (!target) return;
     e.preventDefault();
     target.focus();
@@ -91,8 +97,13 @@ export function tabbables(root: Element): HTMLElement[] {
   const found: HTMLElement[] = [];
   const visit = (el: Element) => {
     if (!(el instanceof HTMLElement) || el.hidden || el.inert) return;
-    if (el.matches(TABBABLE) && el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled && el.checkVisibility({ visibilityProperty: true })) found.push(el);
-    const children = el.shadowRoot ? [...el.shadowRoot.children] : el instanceof HTMLSlotElement ? el.assignedElements({ flatten: true }) : [...el.children];
+    if (el.matches(TABBABLE) && el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled && el.checkVisibility({ visibilityProperty: true }))
+      found.push(el);
+    const children = el.shadowRoot
+      ? [...el.shadowRoot.children]
+      : el instanceof HTMLSlotElement
+        ? el.assignedElements({ flatten: true })
+        : [...el.children];
     if (el instanceof HTMLSlotElement && !children.length) children.push(...el.children);
     children.forEach(visit);
   };

@@ -1,4 +1,3 @@
-
 /**
  * Fired by `<amoiq-chat>` when the panel closes.
  */

@@ -1,4 +1,3 @@
-
 /**
  * Fired by `<amoiq-chat-header>` when the visitor asks to close the panel.
  *

@@ -1,4 +1,3 @@
-
 /**
  * Fired by `<amoiq-chat>` when the panel opens (by the visitor, a method call or `auto-open`).
  */

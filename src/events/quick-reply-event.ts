@@ -1,4 +1,3 @@
-
 /**
  * Fired by `<amoiq-message-list>` when the visitor picks one of the quick replies offered under
  * the newest agent or AI message; the root sends `text` as the visitor's message.

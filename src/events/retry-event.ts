@@ -1,4 +1,3 @@
-
 /**
  * Fired by `<amoiq-message-list>` when the visitor asks to send a failed message again.
  *

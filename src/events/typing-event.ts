@@ -1,4 +1,3 @@
-
 /**
  * Fired by `<amoiq-chat-input>` when the visitor starts or stops typing (at most once per state change).
  *

@@ -169,9 +169,11 @@ const de: Strings = {
       rate_limited: 'Zu viele Rückrufanfragen. Versuchen Sie es später erneut.',
       provider_error: 'Der Anruf konnte nicht aufgebaut werden. Versuchen Sie es später erneut.',
       provider_timeout: 'Der Telefondienst hat nicht geantwortet. Versuchen Sie es erneut.',
-      permission_denied: 'Der Zugriff auf das Mikrofon wurde verweigert. Erlauben Sie das Mikrofon für diese Website in den Browsereinstellungen und versuchen Sie es erneut.',
+      permission_denied:
+        'Der Zugriff auf das Mikrofon wurde verweigert. Erlauben Sie das Mikrofon für diese Website in den Browsereinstellungen und versuchen Sie es erneut.',
       no_microphone: 'Es wurde kein Mikrofon gefunden. Schließen Sie eines an und versuchen Sie es erneut.',
-      microphone_busy: 'Ihr Mikrofon konnte nicht geöffnet werden. Schließen Sie andere Apps, die es verwenden, und versuchen Sie es erneut.',
+      microphone_busy:
+        'Ihr Mikrofon konnte nicht geöffnet werden. Schließen Sie andere Apps, die es verwenden, und versuchen Sie es erneut.',
       connection_failed: 'Der Anruf konnte nicht verbunden werden. Prüfen Sie Ihr Netzwerk und versuchen Sie es erneut.',
       unsupported: 'Ihr Browser unterstützt das nicht. Verwenden Sie einen aktuellen Browser.',
       network: 'Keine Verbindung. Prüfen Sie Ihr Netzwerk und versuchen Sie es erneut.',

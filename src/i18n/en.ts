@@ -126,7 +126,16 @@ export interface Strings {
   /** Name of the picker's row of group tabs. */
   emojiGroupsLabel: string;
   /** Names of the picker's groups (tabs and heading). */
-  emojiGroups: { smileys: string; people: string; nature: string; food: string; activities: string; travel: string; objects: string; symbols: string };
+  emojiGroups: {
+    smileys: string;
+    people: string;
+    nature: string;
+    food: string;
+    activities: string;
+    travel: string;
+    objects: string;
+    symbols: string;
+  };
   /** The system's own emoji picker, on Windows and on macOS (shown in the picker). */
   emojiHintWindows: string;
   emojiHintMac: string;

@@ -169,7 +169,8 @@ const es: Strings = {
       rate_limited: 'Demasiadas solicitudes de llamada. Inténtalo más tarde.',
       provider_error: 'No se pudo realizar la llamada. Inténtalo más tarde.',
       provider_timeout: 'El servicio telefónico no respondió. Inténtalo de nuevo.',
-      permission_denied: 'Se denegó el acceso al micrófono. Permite el micrófono para este sitio en los ajustes del navegador y vuelve a intentarlo.',
+      permission_denied:
+        'Se denegó el acceso al micrófono. Permite el micrófono para este sitio en los ajustes del navegador y vuelve a intentarlo.',
       no_microphone: 'No se encontró ningún micrófono. Conecta uno e inténtalo de nuevo.',
       microphone_busy: 'No se pudo abrir el micrófono. Cierra otras aplicaciones que lo usen e inténtalo de nuevo.',
       connection_failed: 'No se pudo conectar la llamada. Comprueba tu red e inténtalo de nuevo.',

@@ -33,7 +33,10 @@ export function localized(locale: string, strings: Strings): Localized {
     dir: RTL.has(locale.split('-')[0]) ? 'rtl' : 'ltr',
     strings,
     plural: (forms, n) =>
-      (forms[(rules ??= new Intl.PluralRules(locale)).select(n)] ?? forms.other).replace('#', (number ??= new Intl.NumberFormat(locale)).format(n)),
+      (forms[(rules ??= new Intl.PluralRules(locale)).select(n)] ?? forms.other).replace(
+        '#',
+        (number ??= new Intl.NumberFormat(locale)).format(n),
+      ),
     time: (date) => (time ??= new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' })).format(new Date(date)),
   };
 }

@@ -7,7 +7,16 @@
 import { isProtocolErrorCode } from './errors.js';
 import { isRecord, isSeq, isString } from './guards.js';
 import { MAX_ATTACHMENTS, MAX_QUICK_REPLIES, MAX_QUICK_REPLY_LENGTH, PROTOCOL_VERSION, textLength } from './limits.js';
-import type { AttachmentLimits, ConversationStatus, Decoded, MessagePage, ServerFrame, SessionInfo, VerifiedUser, WireMessage } from './wire.js';
+import type {
+  AttachmentLimits,
+  ConversationStatus,
+  Decoded,
+  MessagePage,
+  ServerFrame,
+  SessionInfo,
+  VerifiedUser,
+  WireMessage,
+} from './wire.js';
 
 export * from './limits.js';
 export * from './errors.js';
@@ -32,7 +41,8 @@ export function checkMessage(v: unknown): string | undefined {
     return `message.quickReplies is not a list of at most ${MAX_QUICK_REPLIES} non-empty strings of at most ${MAX_QUICK_REPLY_LENGTH} characters`;
   }
   if (v.attachments !== undefined) {
-    if (!Array.isArray(v.attachments) || v.attachments.length > MAX_ATTACHMENTS) return `message.attachments is not a list of at most ${MAX_ATTACHMENTS}`;
+    if (!Array.isArray(v.attachments) || v.attachments.length > MAX_ATTACHMENTS)
+      return `message.attachments is not a list of at most ${MAX_ATTACHMENTS}`;
     for (const a of v.attachments) {
       const reason = checkAttachment(a);
       if (reason) return `message.${reason}`;
@@ -141,7 +151,8 @@ export function decodeServerFrame(data: unknown): Decoded<ServerFrame> {
       if (typeof v.agentsOnline !== 'boolean') return fail('agentsOnline is not a boolean');
       return { ok: true, value: v as ServerFrame };
     case 'read':
-      if (!isString(v.conversationId) || !isSeq(v.seq) || (v.reader !== 'visitor' && v.reader !== 'agent')) return fail('conversationId, reader or seq missing');
+      if (!isString(v.conversationId) || !isSeq(v.seq) || (v.reader !== 'visitor' && v.reader !== 'agent'))
+        return fail('conversationId, reader or seq missing');
       return { ok: true, value: v as ServerFrame };
     default:
       return { ok: false, reason: `unknown frame type "${v.type.slice(0, 40)}"` };
@@ -158,7 +169,8 @@ export function decodeSession(v: unknown): Decoded<SessionInfo> {
   for (const key of ['visitorId', 'conversationId', 'token', 'wsUrl'] as const) {
     if (!isString(v[key]) || v[key] === '') return { ok: false, reason: `session answer has no ${key}` };
   }
-  if (v.protocol !== PROTOCOL_VERSION) return { ok: false, reason: `server speaks protocol ${String(v.protocol)}, not ${PROTOCOL_VERSION}` };
+  if (v.protocol !== PROTOCOL_VERSION)
+    return { ok: false, reason: `server speaks protocol ${String(v.protocol)}, not ${PROTOCOL_VERSION}` };
   if (!isString(v.expiresAt) || Number.isNaN(Date.parse(v.expiresAt))) return { ok: false, reason: 'session answer has no expiresAt date' };
   const config = isRecord(v.config) ? v.config : {};
   const user = decodeUser(v.user);

@@ -78,16 +78,15 @@ export class ChatApi {
     const fresh = lifecycle?.newConversation ? { newConversation: true } : {};
     // The opt-in coarse fingerprint (docs/protocol.md) never travels with a user identity.
     const relink = fingerprint && !user ? { fingerprint } : {};
-    const body = await this.request('POST', '/api/chat/session', { body: { tenantId: this.tenantId, visitorId, ...user, ...fresh, ...relink }, signal });
+    const body = await this.request('POST', '/api/chat/session', {
+      body: { tenantId: this.tenantId, visitorId, ...user, ...fresh, ...relink },
+      signal,
+    });
     return unwrap(decodeSession(body));
   }
 
   /** Reads messages (`GET /api/chat/messages`); `wait` > 0 makes it a long poll. */
-  async listMessages(
-    token: string,
-    query: MessageQuery,
-    signal?: AbortSignal,
-  ): Promise<MessagePage> {
+  async listMessages(token: string, query: MessageQuery, signal?: AbortSignal): Promise<MessagePage> {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     const body = await this.request('GET', `/api/chat/messages?${params}`, { token, signal });
@@ -95,7 +94,10 @@ export class ChatApi {
   }
 
   /** Stores a message (`POST /api/chat/messages`); a repeated clientId returns the stored one. */
-  async postMessage(token: string, message: { conversationId: string; clientId: string; text: string; attachments?: string[] }): Promise<WireMessage> {
+  async postMessage(
+    token: string,
+    message: { conversationId: string; clientId: string; text: string; attachments?: string[] },
+  ): Promise<WireMessage> {
     const body = (await this.request('POST', '/api/chat/messages', { token, body: message })) as { message?: unknown };
     const reason = checkMessage(body?.message);
     if (reason) throw new ApiError(200, 'bad_response', `Server answer: ${reason}`);

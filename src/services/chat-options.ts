@@ -28,7 +28,9 @@ export interface ChatServiceOptions {
   clock?: Clock;
   /** Web Locks and BroadcastChannel for sharing one connection between tabs; `false` turns it off. */
   tabs?: TabSyncDeps | false;
-  transport?: Partial<Pick<TransportOptions, 'backoff' | 'heartbeatMs' | 'connectTimeoutMs' | 'ackTimeoutMs' | 'probeMs' | 'pollWaitSeconds'>>;
+  transport?: Partial<
+    Pick<TransportOptions, 'backoff' | 'heartbeatMs' | 'connectTimeoutMs' | 'ackTimeoutMs' | 'probeMs' | 'pollWaitSeconds'>
+  >;
   /**
    * Send the coarse browser fingerprint (services/fingerprint.ts) with the session request of a
    * visitor id created because storage was empty, so the server can relink a visitor whose storage
@@ -40,7 +42,10 @@ export interface ChatServiceOptions {
 }
 
 /** The store of a tenant as the options name it (the service's, and `clearVisitor()`'s). */
-export function storeOf(options: Pick<ChatServiceOptions, 'apiKey' | 'tenantId' | 'dbName' | 'storage'>): { store: ChatStore; tenantKey: string } {
+export function storeOf(options: Pick<ChatServiceOptions, 'apiKey' | 'tenantId' | 'dbName' | 'storage'>): {
+  store: ChatStore;
+  tenantKey: string;
+} {
   const tenantKey = options.tenantId || options.apiKey || 'default';
   return { store: new ChatStore(tenantKey, options.dbName, options.storage), tenantKey };
 }

@@ -69,7 +69,9 @@ export function createParts(options: ChatServiceOptions, front: ChatFront): Chat
   ));
   tabs.onMessage((m) => front.tabMessage(m));
   const typing = (parts.typing = new TypingIndicator(state, clock));
-  const fingerprint = options.fingerprint ? (options.fingerprintFn ?? (() => import('./fingerprint.js').then((m) => m.coarseFingerprint()))) : undefined;
+  const fingerprint = options.fingerprint
+    ? (options.fingerprintFn ?? (() => import('./fingerprint.js').then((m) => m.coarseFingerprint())))
+    : undefined;
   const session = (parts.session = new SessionManager({
     ...{ api, store, clock, fingerprint, identity: options.identity },
     onSession: (s) => parts.conversation.sessionChanged(s),
@@ -116,12 +118,18 @@ export function createParts(options: ChatServiceOptions, front: ChatFront): Chat
       parts.conversation.noticed(m, live);
       typing.answered(m.sender);
     },
-    added: (message, live) => live && front.emit({ type: 'message', message, direction: message.sender.type === 'visitor' ? 'sent' : 'received' }),
+    added: (message, live) =>
+      live && front.emit({ type: 'message', message, direction: message.sender.type === 'visitor' ? 'sent' : 'received' }),
   }));
   const outbox = (parts.outbox = new Outbox({
     ...{ state, store, clock, tasks },
     canSend: () => transport.state === 'online' && state.state.conversationStatus !== 'closed',
-    send: (entry) => transport.send(entry.clientId, entry.text, entry.attachments?.map((a) => a.id)),
+    send: (entry) =>
+      transport.send(
+        entry.clientId,
+        entry.text,
+        entry.attachments?.map((a) => a.id),
+      ),
     delivered: (message) => {
       timeline.accept(message, true);
       tabs.post({ type: 'message', message });

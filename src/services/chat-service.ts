@@ -68,8 +68,22 @@ export class ChatService {
       emit: (event) => this.emit(event),
       warn: (text, error) => this.warn(text, error),
     });
-    ({ snapshot: this.snapshot, api: this.api, store: this.store, session: this.session, transport: this.transport, tabs: this.tabs } = parts);
-    ({ timeline: this.timeline, outbox: this.outbox, conversation: this.conversation, typing: this.typing, tasks: this.tasks, clock: this.clock } = parts);
+    ({
+      snapshot: this.snapshot,
+      api: this.api,
+      store: this.store,
+      session: this.session,
+      transport: this.transport,
+      tabs: this.tabs,
+    } = parts);
+    ({
+      timeline: this.timeline,
+      outbox: this.outbox,
+      conversation: this.conversation,
+      typing: this.typing,
+      tasks: this.tasks,
+      clock: this.clock,
+    } = parts);
     this.leader = parts.leader;
     this.role = parts.follower;
   }

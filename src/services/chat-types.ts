@@ -1,4 +1,12 @@
-import type { Attachment, ChatErrorCode, Contact, ConversationEvent, ConversationStatus, RemoteWidgetConfig, Sender } from '../protocol/v1.js';
+import type {
+  Attachment,
+  ChatErrorCode,
+  Contact,
+  ConversationEvent,
+  ConversationStatus,
+  RemoteWidgetConfig,
+  Sender,
+} from '../protocol/v1.js';
 import type { ConnectionState, TransportKind } from './transport-types.js';
 
 /**

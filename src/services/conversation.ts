@@ -138,7 +138,11 @@ export class Conversation {
       return s.conversationId;
     });
     const before = state.state.conversationId === id ? state.state.contact : await store.getContact(id);
-    const contact: ContactDetails = { ...before, ...clean, ...(before?.fields || clean.fields ? { fields: { ...before?.fields, ...clean.fields } } : {}) };
+    const contact: ContactDetails = {
+      ...before,
+      ...clean,
+      ...(before?.fields || clean.fields ? { fields: { ...before?.fields, ...clean.fields } } : {}),
+    };
     await store.setContact(id, contact);
     this.contactChanged(id, contact);
     this.deps.post({ type: 'contact', conversationId: id, contact });

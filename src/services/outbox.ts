@@ -1,5 +1,14 @@
 import { nanoid } from 'nanoid';
-import { ApiError, ChatSendError, MAX_ATTACHMENTS, MAX_MESSAGE_LENGTH, textLength, type Attachment, type ChatErrorCode, type WireMessage } from '../protocol/v1.js';
+import {
+  ApiError,
+  ChatSendError,
+  MAX_ATTACHMENTS,
+  MAX_MESSAGE_LENGTH,
+  textLength,
+  type Attachment,
+  type ChatErrorCode,
+  type WireMessage,
+} from '../protocol/v1.js';
 import type { ChatMessage, StateHolder } from './chat-types.js';
 import type { Clock } from './clock.js';
 import type { ChatStore, OutboxEntry } from './store.js';
@@ -25,7 +34,10 @@ export function newEntry(text: string, attachments: readonly Attachment[], now: 
     throw new ChatSendError('payload_too_large', `A message can have at most ${MAX_MESSAGE_LENGTH} characters; this one has ${length}.`);
   }
   if (attachments.length > MAX_ATTACHMENTS) {
-    throw new ChatSendError('bad_request', `A message can carry at most ${MAX_ATTACHMENTS} attachments; this one has ${attachments.length}.`);
+    throw new ChatSendError(
+      'bad_request',
+      `A message can carry at most ${MAX_ATTACHMENTS} attachments; this one has ${attachments.length}.`,
+    );
   }
   return {
     clientId: nanoid(),

@@ -149,7 +149,13 @@ export class SessionManager implements SessionSource {
     // A verified user gets the user's conversation (the anonymous one is attached on first identify).
     const identity = this.identity;
     const fingerprint = this.fresh === visitorId && !identity ? await this.options.fingerprint?.().catch(() => undefined) : undefined;
-    const session = await this.api.createSession(visitorId, identity, undefined, newConversation ? { newConversation } : undefined, fingerprint);
+    const session = await this.api.createSession(
+      visitorId,
+      identity,
+      undefined,
+      newConversation ? { newConversation } : undefined,
+      fingerprint,
+    );
     this.fresh = undefined;
     // The server may answer with another id: the visitor it relinked by fingerprint. Adopt it.
     if (session.visitorId !== visitorId) await this.store.setVisitorId(session.visitorId);

@@ -6,7 +6,14 @@ import type { ChatMessage, ChatState, StateHolder } from './chat-types.js';
  * together the message list (stored messages, then the visitor's unsent ones).
  */
 export class Snapshot implements StateHolder {
-  state: ChatState = { connection: 'idle', messages: [], remoteConfig: {}, hasOlder: false, loadingOlder: false, conversationStatus: 'open' };
+  state: ChatState = {
+    connection: 'idle',
+    messages: [],
+    remoteConfig: {},
+    hasOlder: false,
+    loadingOlder: false,
+    conversationStatus: 'open',
+  };
   private readonly listeners = new Set<(state: ChatState) => void>();
 
   /** `messages` gives the stored messages (seq order) and the local ones (time order). */

@@ -163,11 +163,7 @@ export class ChatStore {
       area.set(key, result);
       return result;
     }
-    await update<OutboxEntry[]>(
-      this.prefix + `outbox:${conversationId}`,
-      (entries) => (result = change(entries ?? [])),
-      this.store,
-    );
+    await update<OutboxEntry[]>(this.prefix + `outbox:${conversationId}`, (entries) => (result = change(entries ?? [])), this.store);
     return result;
   }
 

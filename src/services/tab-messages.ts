@@ -13,7 +13,14 @@ export type TabMessage =
    * The leader's state, for a tab that just said hello. `conversationId` is the leader's
    * conversation, if it has one yet: on a first visit it has no messages to read it from.
    */
-  | { type: 'state'; connection: ConnectionState; transport?: TransportKind; conversationId?: string; messages: WireMessage[]; failed: ChatMessage[] }
+  | {
+      type: 'state';
+      connection: ConnectionState;
+      transport?: TransportKind;
+      conversationId?: string;
+      messages: WireMessage[];
+      failed: ChatMessage[];
+    }
   /** The leader stored or received a message. */
   | { type: 'message'; message: WireMessage }
   /**
@@ -34,7 +41,14 @@ export type TabMessage =
   /** The panel was opened or closed in one tab: all follow. */
   | { type: 'panel'; open: boolean }
   /** The leader's view of the conversation status, agent presence and read marks. */
-  | { type: 'lifecycle'; conversationId: string; status: ConversationStatus; agentsOnline?: boolean; agentReadSeq: number; visitorReadSeq: number }
+  | {
+      type: 'lifecycle';
+      conversationId: string;
+      status: ConversationStatus;
+      agentsOnline?: boolean;
+      agentReadSeq: number;
+      visitorReadSeq: number;
+    }
   /** A follower's visitor saw messages up to `seq`: the leader reports it. */
   | { type: 'read'; seq: number }
   /** A follower's visitor asked for a new conversation: the leader starts it. */

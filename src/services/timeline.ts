@@ -146,7 +146,8 @@ export class Timeline {
     if (this.list.length === placed.length && this.cursor === 0 && lowest > 1 && arrival !== 'live') this.cursor = lowest - 1;
     this.advanceCursor();
     if (this.newestSeq > this.cursor) this.fillGap();
-    const announce = (m: WireMessage) => arrival === 'live' || (arrival === 'replay' && this.liveFrom !== undefined && m.seq > this.liveFrom);
+    const announce = (m: WireMessage) =>
+      arrival === 'live' || (arrival === 'replay' && this.liveFrom !== undefined && m.seq > this.liveFrom);
     for (const [m] of fresh) this.deps.arrived(m, announce(m));
     this.deps.state.publish();
     this.scheduleSave();

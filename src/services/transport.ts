@@ -33,7 +33,8 @@ export class ChatTransport {
   /** The channel in use while online. */
   kind: TransportKind | undefined;
 
-  private readonly opts: Required<Omit<TransportOptions, 'backoff' | 'WebSocket' | 'prepare'>> & Pick<TransportOptions, 'prepare'> & { WebSocket?: WebSocketFactory };
+  private readonly opts: Required<Omit<TransportOptions, 'backoff' | 'WebSocket' | 'prepare'>> &
+    Pick<TransportOptions, 'prepare'> & { WebSocket?: WebSocketFactory };
   private readonly backoff: Backoff;
   private readonly timers: Timers;
   private readonly acks: PendingAcks;
@@ -249,7 +250,10 @@ export class ChatTransport {
     // Pages answered at once after connecting are the catching up; later ones waited for news.
     let catchingUp = true;
     const polling = new LongPollChannel({
-      fetch: (query, signal) => this.http((s) => this.opts.api.listMessages(s.token, { conversationId: s.conversationId, ...query } satisfies MessageQuery, signal)),
+      fetch: (query, signal) =>
+        this.http((s) =>
+          this.opts.api.listMessages(s.token, { conversationId: s.conversationId, ...query } satisfies MessageQuery, signal),
+        ),
       cursor: this.opts.cursor,
       waitSeconds: this.opts.pollWaitSeconds,
       page: (page) => {
@@ -317,7 +321,8 @@ export class ChatTransport {
         this.opts.listener.lifecycle?.(frame);
         break;
       case 'error':
-        if (!this.acks.reject(frame.clientId, ApiError.fromFrame(frame))) this.opts.listener.warning(`Server error frame: ${frame.code}: ${frame.message}`);
+        if (!this.acks.reject(frame.clientId, ApiError.fromFrame(frame)))
+          this.opts.listener.warning(`Server error frame: ${frame.code}: ${frame.message}`);
         break;
       default:
         break; // pong and late ready frames only show that the socket lives

@@ -25,7 +25,14 @@ export interface UploadRequest extends UploadOptions {
  * `payload_too_large`, `unsupported_type`, `token_expired`…), a network failure (`network`) or a
  * malformed answer (`bad_response`), and with a DOMException `AbortError` when `signal` aborts.
  */
-export function sendUpload({ url, headers, file, onProgress, signal, XMLHttpRequest: XHR = globalThis.XMLHttpRequest }: UploadRequest): Promise<Attachment> {
+export function sendUpload({
+  url,
+  headers,
+  file,
+  onProgress,
+  signal,
+  XMLHttpRequest: XHR = globalThis.XMLHttpRequest,
+}: UploadRequest): Promise<Attachment> {
   return new Promise<Attachment>((resolve, reject) => {
     const abortError = () => new DOMException('The upload was cancelled.', 'AbortError');
     if (signal?.aborted) {

@@ -20,7 +20,14 @@ const at = new Date().toISOString();
 const conversation = (visitorReadSeq = 0): Conversation =>
   ({ id: 'c1', visitorRef: 'v_abcdef123', status: 'open', lastSeq: 3, createdAt: at, visitorReadSeq }) as unknown as Conversation;
 const message = (seq: number, type: 'visitor' | 'agent', text: string): Message =>
-  ({ id: `m${seq}`, seq, conversationId: 'c1', sender: type === 'agent' ? { type, id: 'a1', name: 'Ada' } : { type }, text, createdAt: at }) as Message;
+  ({
+    id: `m${seq}`,
+    seq,
+    conversationId: 'c1',
+    sender: type === 'agent' ? { type, id: 'a1', name: 'Ada' } : { type },
+    text,
+    createdAt: at,
+  }) as Message;
 
 describe('a11y: agent console', () => {
   it('opening a conversation, the agent\'s own reply and "Seen by the visitor" are silent; a visitor message is said once', async () => {

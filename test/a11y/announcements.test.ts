@@ -55,7 +55,9 @@ describe('a11y: status messages are announced (point 6)', () => {
       bar.shadowRoot!.querySelector('button')!.click();
       await until(() => !!bar.shadowRoot!.querySelector('[role="alert"]')?.textContent, 'the visible error');
     });
-    expect(bar.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('A new conversation could not be started. Check your connection and try again.');
+    expect(bar.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal(
+      'A new conversation could not be started. Check your connection and try again.',
+    );
     expect(bar.shadowRoot!.querySelector<HTMLElement>('[role="alert"]')!.getBoundingClientRect().height).to.be.greaterThan(0);
     await heard('A new conversation could not be started', 'the alert');
   });
@@ -74,7 +76,10 @@ describe('a11y: status messages are announced (point 6)', () => {
     input.select();
     await sendKeys({ press: 'Backspace' });
     await sendKeys({ press: 'Enter' });
-    await until(() => form.shadowRoot!.querySelector('.error')?.textContent !== first && !!form.shadowRoot!.querySelector('.error'), 'the second error');
+    await until(
+      () => form.shadowRoot!.querySelector('.error')?.textContent !== first && !!form.shadowRoot!.querySelector('.error'),
+      'the second error',
+    );
     const second = form.shadowRoot!.querySelector('.error')!.textContent!;
     expect(form.shadowRoot!.activeElement).to.equal(input);
     await heard(second, 'the second error');
@@ -86,7 +91,9 @@ describe('a11y: what the announcer says (point 7)', () => {
     const el = await offlineChat({ open: true });
     restore(el, agentMessages(1, 1));
     await until(() => listRoot(el).textContent!.includes('message 1'), 'the history');
-    restore(el, [{ id: 'm2', seq: 2, sender: { type: 'agent', id: 'a1', name: 'Ada' }, text: 'Please send the **order number** or _invoice_ `A-1`' }]);
+    restore(el, [
+      { id: 'm2', seq: 2, sender: { type: 'agent', id: 'a1', name: 'Ada' }, text: 'Please send the **order number** or _invoice_ `A-1`' },
+    ]);
     const said = await heard('Ada: Please send the order number or invoice A-1', 'the message');
     expect(said).to.not.match(/\*\*|`|_invoice_/);
   });

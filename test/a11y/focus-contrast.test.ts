@@ -23,7 +23,13 @@ async function everyRing(el: AmoiqChat): Promise<string[]> {
   const results: string[] = [];
   restore(el, [
     { id: 'm1', seq: 1, clientId: 'k1', sender: { type: 'visitor' }, text: 'My link https://example.com/mine' },
-    { id: 'm2', seq: 2, sender: { type: 'agent', id: 'a1', name: 'Ada' }, text: 'See [the guide](https://example.com/guide)', quickReplies: ['Yes', 'No'] },
+    {
+      id: 'm2',
+      seq: 2,
+      sender: { type: 'agent', id: 'a1', name: 'Ada' },
+      text: 'See [the guide](https://example.com/guide)',
+      quickReplies: ['Yes', 'No'],
+    },
   ]);
   const root = listRoot(el);
   await until(() => !!root.querySelector('[part="quick-reply"]') && root.querySelectorAll('.bubble a').length === 2, 'the messages');
@@ -35,9 +41,12 @@ async function everyRing(el: AmoiqChat): Promise<string[]> {
   await measure(part(el, 'amoiq-chat-header', '[part="close-button"]'), 'close button', results);
   await measure(root.querySelector<HTMLElement>('.base')!, 'the log', results);
   await measure(root.querySelector<HTMLElement>('.other .bubble a')!, 'link in an incoming bubble', results);
-  await measure(root.querySelector<HTMLElement>('.own .bubble a')!, 'link in the visitor\'s bubble', results);
+  await measure(root.querySelector<HTMLElement>('.own .bubble a')!, "link in the visitor's bubble", results);
   await measure(root.querySelector<HTMLElement>('[part="retry-button"]')!, 'Retry', results);
-  for (const [sel, what] of [['textarea', 'text box'], ['[part="emoji-button"]', 'emoji button']]) {
+  for (const [sel, what] of [
+    ['textarea', 'text box'],
+    ['[part="emoji-button"]', 'emoji button'],
+  ]) {
     await measure(part(el, 'amoiq-chat-input', sel), what, results);
   }
   part(el, 'amoiq-chat-input', 'textarea').focus();

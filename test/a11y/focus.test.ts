@@ -8,7 +8,15 @@ import { agentMessages, failed, listRoot, offlineChat, restore, until } from './
 describe('a11y: focus after a control disappears', () => {
   it('Enter on a quick reply moves focus to the message box', async () => {
     const el = await offlineChat({ open: true });
-    restore(el, [{ id: 'q1', seq: 1, sender: { type: 'agent', id: 'a1', name: 'Ada' }, text: 'How can I help?', quickReplies: ['Billing', 'Shipping'] }]);
+    restore(el, [
+      {
+        id: 'q1',
+        seq: 1,
+        sender: { type: 'agent', id: 'a1', name: 'Ada' },
+        text: 'How can I help?',
+        quickReplies: ['Billing', 'Shipping'],
+      },
+    ]);
     await until(() => !!listRoot(el).querySelector('[part="quick-reply"]'), 'the quick replies');
     listRoot(el).querySelector<HTMLButtonElement>('[part="quick-reply"]')!.focus();
     await sendKeys({ press: 'Enter' });
@@ -16,7 +24,7 @@ describe('a11y: focus after a control disappears', () => {
     expect(deepActiveElement()).to.equal(part(el, 'amoiq-chat-input', 'textarea'));
   });
 
-  it('Enter on Retry moves focus to that message\'s status', async () => {
+  it("Enter on Retry moves focus to that message's status", async () => {
     const el = await offlineChat({ open: true });
     failed(el, 'f1', 'Refused once');
     await until(() => !!listRoot(el).querySelector('[part="retry-button"]'), 'the Retry button');

@@ -49,7 +49,9 @@ export function agentMessages(from: number, n: number, extra: Record<string, unk
 
 /** A failed visitor message, as a permanent refusal leaves it. */
 export function failed(el: AmoiqChat, clientId: string, text: string): void {
-  internals(el).outbox.failed = [{ key: clientId, clientId, sender: { type: 'visitor' }, text, createdAt: new Date().toISOString(), status: 'failed', error: 'refused' }];
+  internals(el).outbox.failed = [
+    { key: clientId, clientId, sender: { type: 'visitor' }, text, createdAt: new Date().toISOString(), status: 'failed', error: 'refused' },
+  ];
   internals(el).publish();
 }
 

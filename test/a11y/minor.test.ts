@@ -16,14 +16,24 @@ async function openPicker(lang = 'en') {
   const input = part<AmoiqChatInput>(el, 'amoiq-chat-input');
   await until(() => !!input.shadowRoot!.querySelector('[part="emoji-button"]'), 'the emoji button');
   input.shadowRoot!.querySelector<HTMLButtonElement>('[part="emoji-button"]')!.click();
-  await until(() => !!input.shadowRoot!.querySelector('amoiq-emoji-picker')?.shadowRoot?.querySelector('[part="emoji"]'), 'the emoji picker');
+  await until(
+    () => !!input.shadowRoot!.querySelector('amoiq-emoji-picker')?.shadowRoot?.querySelector('[part="emoji"]'),
+    'the emoji picker',
+  );
   return { el, input, picker: input.shadowRoot!.querySelector('amoiq-emoji-picker')! };
 }
 
 function fakeService(initial: ChatState['connection']) {
   const listeners = new Set<(s: ChatState) => void>();
   const service = {
-    state: { connection: initial, messages: [], remoteConfig: {}, hasOlder: false, loadingOlder: false, conversationStatus: 'open' } as ChatState,
+    state: {
+      connection: initial,
+      messages: [],
+      remoteConfig: {},
+      hasOlder: false,
+      loadingOlder: false,
+      conversationStatus: 'open',
+    } as ChatState,
     subscribe(fn: (s: ChatState) => void) {
       listeners.add(fn);
       return () => listeners.delete(fn);

@@ -88,7 +88,15 @@ describe('a11y: axe in every state', () => {
       publish(): void;
     };
     service.outbox.failed = [
-      { key: 'f1', clientId: 'f1', sender: { type: 'visitor' }, text: 'Refused', createdAt: new Date().toISOString(), status: 'failed', error: 'refused' },
+      {
+        key: 'f1',
+        clientId: 'f1',
+        sender: { type: 'visitor' },
+        text: 'Refused',
+        createdAt: new Date().toISOString(),
+        status: 'failed',
+        error: 'refused',
+      },
     ];
     service.publish();
     await until(() => !!part(el, 'amoiq-message-list').shadowRoot!.querySelector('button'), 'the Retry button');
@@ -110,15 +118,24 @@ describe('a11y: axe in every state', () => {
     await expectAccessible(el);
   });
 
-  for (const variant of [{ lang: 'en', theme: 'light' }, { lang: 'ar', theme: 'dark' }]) {
+  for (const variant of [
+    { lang: 'en', theme: 'light' },
+    { lang: 'ar', theme: 'dark' },
+  ]) {
     it(`emoji picker open (lang=${variant.lang}, ${variant.theme})`, async () => {
       const el = await offlineChat({ open: true, ...variant });
       const input = part(el, 'amoiq-chat-input');
       await until(() => !!input.shadowRoot!.querySelector('[part="emoji-button"]'), 'the emoji button');
       input.shadowRoot!.querySelector<HTMLButtonElement>('[part="emoji-button"]')!.click();
-      await until(() => !!input.shadowRoot!.querySelector('amoiq-emoji-picker')?.shadowRoot?.querySelector('[part="emoji"]'), 'the emoji picker');
+      await until(
+        () => !!input.shadowRoot!.querySelector('amoiq-emoji-picker')?.shadowRoot?.querySelector('[part="emoji"]'),
+        'the emoji picker',
+      );
       const picker = input.shadowRoot!.querySelector('amoiq-emoji-picker')!;
-      picker.shadowRoot!.querySelector('.base')?.getAnimations().forEach((a) => a.finish());
+      picker
+        .shadowRoot!.querySelector('.base')
+        ?.getAnimations()
+        .forEach((a) => a.finish());
       await expectAccessible(el);
     });
   }
@@ -176,10 +193,21 @@ describe('a11y: axe in every state', () => {
     service.timeline.agentReadSeq = 1;
     service.timeline.restore([
       { id: 'm1', seq: 1, conversationId: 'c', clientId: 'k1', sender: { type: 'visitor' }, text: 'Thanks!', createdAt: at },
-      { id: 'm2', seq: 2, conversationId: 'c', sender: { type: 'system' }, text: 'Ada closed the conversation.', createdAt: at, event: 'closed' },
+      {
+        id: 'm2',
+        seq: 2,
+        conversationId: 'c',
+        sender: { type: 'system' },
+        text: 'Ada closed the conversation.',
+        createdAt: at,
+        event: 'closed',
+      },
     ]);
     await lifecycleState(el, { conversationStatus: 'closed' });
-    await until(() => !!el.shadowRoot!.querySelector('amoiq-conversation-closed') && listText(el).includes('The conversation was closed.'), 'the closed bar and notice');
+    await until(
+      () => !!el.shadowRoot!.querySelector('amoiq-conversation-closed') && listText(el).includes('The conversation was closed.'),
+      'the closed bar and notice',
+    );
     await expectAccessible(el);
   });
   // [/lifecycle]
@@ -188,8 +216,14 @@ describe('a11y: axe in every state', () => {
   it('attachment uploading: staged files (uploading, uploaded, failed), a refusal, a sent message with files', async () => {
     const dbName = `amoiq-a11y-${nanoid(8)}`;
     // A cached session whose configuration takes attachments (the widget stays offline).
-    await new ChatStore('t', dbName).setSession({ ...SESSION, tenantId: 't', config: { attachments: { maxSize: 1024 * 1024, types: ['image/*', 'application/pdf'] } } });
-    const el = await fixture<AmoiqChat>(html`<amoiq-chat tenant-id="t" gateway-url=${OFFLINE} db-name=${dbName} lang="en" open></amoiq-chat>`);
+    await new ChatStore('t', dbName).setSession({
+      ...SESSION,
+      tenantId: 't',
+      config: { attachments: { maxSize: 1024 * 1024, types: ['image/*', 'application/pdf'] } },
+    });
+    const el = await fixture<AmoiqChat>(
+      html`<amoiq-chat tenant-id="t" gateway-url=${OFFLINE} db-name=${dbName} lang="en" open></amoiq-chat>`,
+    );
     const input = part(el, 'amoiq-chat-input');
     await until(() => !!input.shadowRoot!.querySelector('[part="attach-button"]'), 'the attach button');
     let n = 0;
@@ -198,14 +232,31 @@ describe('a11y: axe in every state', () => {
     service.upload = (file: File, options: UploadOptions) => {
       const i = n++;
       if (i === 0) options.onProgress?.(400, 1000);
-      if (i === 1) return Promise.resolve({ id: 'f_1', name: file.name, type: file.type, size: file.size, url: `${location.origin}/files/f_1/pic.png` });
+      if (i === 1)
+        return Promise.resolve({
+          id: 'f_1',
+          name: file.name,
+          type: file.type,
+          size: file.size,
+          url: `${location.origin}/files/f_1/pic.png`,
+        });
       if (i === 2) return Promise.reject(Object.assign(new Error('down'), { code: 'network' }));
       return new Promise(() => undefined);
     };
     const file = (name: string, type: string) => new File([new Uint8Array(1000)], name, { type });
-    (input as unknown as { addFiles(f: File[]): void }).addFiles([file('notes.pdf', 'application/pdf'), file('pic.png', 'image/png'), file('scan.pdf', 'application/pdf'), file('tool.exe', 'application/x-msdownload')]);
-    el.send('With files', [{ id: 'f_2', name: 'invoice.pdf', type: 'application/pdf', size: 48213, url: `${location.origin}/files/f_2/invoice.pdf` }]);
-    await until(() => !!input.shadowRoot!.querySelector('.chip.failed') && !!input.shadowRoot!.querySelector('[part="staged-thumbnail"]'), 'the staged files');
+    (input as unknown as { addFiles(f: File[]): void }).addFiles([
+      file('notes.pdf', 'application/pdf'),
+      file('pic.png', 'image/png'),
+      file('scan.pdf', 'application/pdf'),
+      file('tool.exe', 'application/x-msdownload'),
+    ]);
+    el.send('With files', [
+      { id: 'f_2', name: 'invoice.pdf', type: 'application/pdf', size: 48213, url: `${location.origin}/files/f_2/invoice.pdf` },
+    ]);
+    await until(
+      () => !!input.shadowRoot!.querySelector('.chip.failed') && !!input.shadowRoot!.querySelector('[part="staged-thumbnail"]'),
+      'the staged files',
+    );
     await until(() => !!part(el, 'amoiq-message-list').shadowRoot!.querySelector('[part="attachment"]'), 'the sent file');
     expect(input.shadowRoot!.querySelector('progress')).to.not.equal(null);
     expect(input.shadowRoot!.querySelector('[part="attachment-error"]')!.textContent).to.contain('tool.exe');
@@ -239,7 +290,9 @@ describe('a11y: axe in every state', () => {
         html`<amoiq-chat gateway-url=${info.url} api-key=${info.apiKey} tenant-id=${info.tenantId} db-name=${dbName} lang="en" open></amoiq-chat>`,
       );
       await until(() => statusText(el).includes('Online'), 'online', 30_000);
-      const stored = new Promise<void>((resolve) => el.addEventListener('amoiq-message', (e) => e.detail.direction === 'sent' && resolve()));
+      const stored = new Promise<void>((resolve) =>
+        el.addEventListener('amoiq-message', (e) => e.detail.direction === 'sent' && resolve()),
+      );
       el.send('Hello, I have a question');
       await stored;
       const visitorId = (await new ChatStore(info.tenantId, dbName).getVisitorId())!;
@@ -328,7 +381,12 @@ describe('a11y: keyboard', () => {
     const controls = roots.flatMap((r) => [...r.querySelectorAll<HTMLElement>('button, textarea, input, select')]);
     expect(controls.length).to.be.at.least(4);
     for (const c of controls) {
-      const labelled = c.getAttribute('aria-label') || (c.id && c.getRootNode() instanceof ShadowRoot && (c.getRootNode() as ShadowRoot).querySelector(`label[for="${c.id}"]`)?.textContent) || c.textContent?.trim();
+      const labelled =
+        c.getAttribute('aria-label') ||
+        (c.id &&
+          c.getRootNode() instanceof ShadowRoot &&
+          (c.getRootNode() as ShadowRoot).querySelector(`label[for="${c.id}"]`)?.textContent) ||
+        c.textContent?.trim();
       expect(labelled, c.outerHTML).to.be.ok;
     }
   });
@@ -338,7 +396,14 @@ describe('a11y: connection changes are announced once', () => {
   function fakeService(initial: ChatState['connection']) {
     const listeners = new Set<(s: ChatState) => void>();
     const service = {
-      state: { connection: initial, messages: [], remoteConfig: {}, hasOlder: false, loadingOlder: false, conversationStatus: 'open' } as ChatState,
+      state: {
+        connection: initial,
+        messages: [],
+        remoteConfig: {},
+        hasOlder: false,
+        loadingOlder: false,
+        conversationStatus: 'open',
+      } as ChatState,
       subscribe(fn: (s: ChatState) => void) {
         listeners.add(fn);
         return () => listeners.delete(fn);

@@ -12,7 +12,11 @@ import { offlineChat, setState, until } from './helpers.js';
 /** Every element in the composed tree under `root`. */
 function* composed(root: Element): Generator<Element> {
   yield root;
-  const children = root.shadowRoot ? [...root.shadowRoot.children] : root instanceof HTMLSlotElement ? root.assignedElements({ flatten: true }) : [...root.children];
+  const children = root.shadowRoot
+    ? [...root.shadowRoot.children]
+    : root instanceof HTMLSlotElement
+      ? root.assignedElements({ flatten: true })
+      : [...root.children];
   for (const child of children) yield* composed(child);
 }
 
@@ -58,7 +62,10 @@ async function expectReachable(el: AmoiqChat, last: () => Element, what: string)
   scrollIntoPanel(target);
   const r = target.getBoundingClientRect();
   expect(r.height, `${what}: ${target.localName} has a size`).to.be.greaterThan(0);
-  expect(r.top >= p.top - 1 && r.bottom <= Math.min(p.bottom, innerHeight) + 1, `${what}: ${target.outerHTML.slice(0, 60)} at ${r.top}–${r.bottom}, panel ${p.top}–${p.bottom}`).to.equal(true);
+  expect(
+    r.top >= p.top - 1 && r.bottom <= Math.min(p.bottom, innerHeight) + 1,
+    `${what}: ${target.outerHTML.slice(0, 60)} at ${r.top}–${r.bottom}, panel ${p.top}–${p.bottom}`,
+  ).to.equal(true);
 }
 
 const states: Array<{ name: string; set: (el: AmoiqChat) => Promise<() => Element> }> = [
@@ -87,7 +94,12 @@ const states: Array<{ name: string; set: (el: AmoiqChat) => Promise<() => Elemen
     set: async (el) => {
       el.setAttribute('pre-chat-fields', 'name,email*,company');
       await setState(el, { agentsOnline: false });
-      await until(() => !!el.shadowRoot!.querySelector('amoiq-pre-chat-form')?.shadowRoot?.querySelector('button') && !!el.shadowRoot!.querySelector('amoiq-away-banner')?.shadowRoot, 'form and banner');
+      await until(
+        () =>
+          !!el.shadowRoot!.querySelector('amoiq-pre-chat-form')?.shadowRoot?.querySelector('button') &&
+          !!el.shadowRoot!.querySelector('amoiq-away-banner')?.shadowRoot,
+        'form and banner',
+      );
       return () => part(el, 'amoiq-pre-chat-form', '[part="submit-button"]');
     },
   },

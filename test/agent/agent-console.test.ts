@@ -3,7 +3,19 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../demo/agent/src/main.js';
 import type { AmoiqAgentApp } from '../../demo/agent/src/agent-app.js';
 import { AgentApi, AgentApiError } from '../../demo/agent/src/api.js';
-import { RecordingSocket, agentToken, api, backend, fillAgentLogin, newId, newSession, postVisitor, userToken, visitorSocket, type Session } from '../server/helpers.js';
+import {
+  RecordingSocket,
+  agentToken,
+  api,
+  backend,
+  fillAgentLogin,
+  newId,
+  newSession,
+  postVisitor,
+  userToken,
+  visitorSocket,
+  type Session,
+} from '../server/helpers.js';
 
 /**
  * The agent console against the real backend (test/plugins/backend.mjs), for the protocol's
@@ -63,11 +75,14 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
   /** Uploads bytes as the visitor (raw body, docs/protocol.md "Attachments"). */
   async function visitorUpload(session: Session, name: string, type: string, bytes: Uint8Array) {
     const { url, apiKey } = await backend();
-    const res = await fetch(`${url}/api/chat/uploads?conversationId=${encodeURIComponent(session.conversationId)}&name=${encodeURIComponent(name)}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${apiKey}`, 'X-Amoiq-Session': session.token, 'Content-Type': type },
-      body: new Blob([bytes as BlobPart], { type }),
-    });
+    const res = await fetch(
+      `${url}/api/chat/uploads?conversationId=${encodeURIComponent(session.conversationId)}&name=${encodeURIComponent(name)}`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${apiKey}`, 'X-Amoiq-Session': session.token, 'Content-Type': type },
+        body: new Blob([bytes as BlobPart], { type }),
+      },
+    );
     const body = await res.json();
     expect(res.status, JSON.stringify(body)).to.equal(201);
     return body.attachment as { id: string; name: string; size: number; url: string };
@@ -123,7 +138,10 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     expect(read).to.include({ conversationId: session.conversationId, seq: 2 });
     await wait(() => !item(el, label)!.querySelector('.count'), 'unread count not cleared');
     // The visitor's side sees the mark too (the widget shows its messages as read).
-    const page = await api(`/api/chat/messages?conversationId=${session.conversationId}`, { auth: (await backend()).apiKey, session: session.token });
+    const page = await api(`/api/chat/messages?conversationId=${session.conversationId}`, {
+      auth: (await backend()).apiKey,
+      session: session.token,
+    });
     expect(page.body.agentReadSeq).to.equal(2);
 
     await reply(el, 'Have you seen this?');
@@ -151,7 +169,10 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     try {
       document.dispatchEvent(new Event('visibilitychange'));
       await postVisitor(session, 'while you were away');
-      await wait(() => [...view(el).querySelectorAll('.message .text')].some((t) => t.textContent === 'while you were away'), 'message not shown');
+      await wait(
+        () => [...view(el).querySelectorAll('.message .text')].some((t) => t.textContent === 'while you were away'),
+        'message not shown',
+      );
       await wait(() => item(el, label)?.querySelector('.count')?.textContent === '1', 'hidden tab reported the message read');
     } finally {
       delete (document as unknown as Record<string, unknown>).visibilityState;
@@ -227,7 +248,10 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     const el = await loggedIn();
     const session = await newSession();
     const socket = await visitor(session);
-    const png = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+    const png = Uint8Array.from(
+      atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='),
+      (c) => c.charCodeAt(0),
+    );
     const image = await visitorUpload(session, 'photo.png', 'image/png', png);
     const text = await visitorUpload(session, 'notes.txt', 'text/plain', new TextEncoder().encode('x'.repeat(2048)));
     const sent = await api('/api/chat/messages', {
@@ -348,7 +372,11 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     await postVisitor(session2, 'anonymous');
     const label2 = await labelOf(session2);
     await wait(() => item(el, label2), 'second conversation not listed');
-    await api('/api/chat/contact', { auth: apiKey, session: session2.token, body: { conversationId: session2.conversationId, name: 'Linus' } });
+    await api('/api/chat/contact', {
+      auth: apiKey,
+      session: session2.token,
+      body: { conversationId: session2.conversationId, name: 'Linus' },
+    });
     await wait(() => item(el, 'Linus'), 'contact name not shown in the list');
   });
 });

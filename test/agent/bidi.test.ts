@@ -31,7 +31,8 @@ describe('agent console: user text is bidi-isolated', () => {
     return box(first).left < box(last).left;
   }
 
-  const textNode = (el: Element | null, word: string) => [...(el?.childNodes ?? [])].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.includes(word)) ?? null;
+  const textNode = (el: Element | null, word: string) =>
+    [...(el?.childNodes ?? [])].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.includes(word)) ?? null;
 
   async function loggedIn() {
     const { url, agent } = await backend();
@@ -71,9 +72,13 @@ describe('agent console: user text is bidi-isolated', () => {
 
     // A verified user whose signed name carries the override.
     const sub = `u_${newId()}`;
-    const user = await api('/api/chat/session', { auth: apiKey, body: { visitorId: newId(), userToken: await userToken({ sub, name: `${RLO}Mallory`, email: 'm@example.com' }) } });
+    const user = await api('/api/chat/session', {
+      auth: apiKey,
+      body: { visitorId: newId(), userToken: await userToken({ sub, name: `${RLO}Mallory`, email: 'm@example.com' }) },
+    });
     await postVisitor(user.body, 'hello');
-    const userItem = () => [...root(el).querySelectorAll<HTMLButtonElement>('li button')].find((b) => b.textContent!.includes('Mallory')) ?? null;
+    const userItem = () =>
+      [...root(el).querySelectorAll<HTMLButtonElement>('li button')].find((b) => b.textContent!.includes('Mallory')) ?? null;
     await wait(() => userItem(), 'the verified user in the list');
     userItem()!.click();
     await wait(() => view(el).querySelector('.identity'), 'the verified identity');

@@ -63,7 +63,13 @@ describe('agent console: frame and object checks', () => {
     expect(checked).not.to.have.property('attachments');
     expect(checked).not.to.have.property('quickReplies');
 
-    const c = checkConversation({ ...conversation, id: 'c_2', agentReadSeq: '3', contact: { fields: { plan: 7 } }, user: { name: 'no id' } })!;
+    const c = checkConversation({
+      ...conversation,
+      id: 'c_2',
+      agentReadSeq: '3',
+      contact: { fields: { plan: 7 } },
+      user: { name: 'no id' },
+    })!;
     expect(c.lastSeq).to.equal(3);
     expect(c).not.to.have.property('agentReadSeq');
     expect(c).not.to.have.property('contact');

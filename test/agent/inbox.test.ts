@@ -35,7 +35,9 @@ describe('agent console: inbox filters, paging and relinked conversations', () =
   async function visitor(name: string, text: string) {
     const { apiKey } = await backend();
     const from = ip();
-    const [session] = await fromNode([{ path: '/api/chat/session', auth: apiKey, ip: from, body: { tenantId: 'demo', visitorId: newId() } }]);
+    const [session] = await fromNode([
+      { path: '/api/chat/session', auth: apiKey, ip: from, body: { tenantId: 'demo', visitorId: newId() } },
+    ]);
     const s = session.body as Session;
     const headers = { 'X-Amoiq-Session': s.token };
     const [contact, message] = await fromNode([
@@ -49,8 +51,13 @@ describe('agent console: inbox filters, paging and relinked conversations', () =
   it('filters by waiting, open, mine and closed, and follows live changes', async () => {
     const { el, token } = await console_();
     const tag = newId().slice(0, 6);
-    const [waiting, replied, closed] = await Promise.all([visitor(`Waiting ${tag}`, 'hello?'), visitor(`Replied ${tag}`, 'hi'), visitor(`Closed ${tag}`, 'bye')]);
-    const reply = (s: { conversationId: string }, text: string) => api(`/api/agent/conversations/${s.conversationId}/messages`, { auth: token, body: { clientId: newId(), text } });
+    const [waiting, replied, closed] = await Promise.all([
+      visitor(`Waiting ${tag}`, 'hello?'),
+      visitor(`Replied ${tag}`, 'hi'),
+      visitor(`Closed ${tag}`, 'bye'),
+    ]);
+    const reply = (s: { conversationId: string }, text: string) =>
+      api(`/api/agent/conversations/${s.conversationId}/messages`, { auth: token, body: { clientId: newId(), text } });
     expect((await reply(replied, 'how can I help?')).status).to.equal(201);
     expect((await api(`/api/agent/conversations/${closed.conversationId}/close`, { auth: token, body: {} })).status).to.equal(200);
     const names = [`Waiting ${tag}`, `Replied ${tag}`, `Closed ${tag}`];
@@ -59,7 +66,10 @@ describe('agent console: inbox filters, paging and relinked conversations', () =
 
     const expectShown = async (value: string, expected: string[]) => {
       filter(el, value).click();
-      await wait(() => filter(el, value).getAttribute('aria-pressed') === 'true' && names.every((n) => shows(el, n) === expected.includes(n)), `filter ${value}: ${expected}`);
+      await wait(
+        () => filter(el, value).getAttribute('aria-pressed') === 'true' && names.every((n) => shows(el, n) === expected.includes(n)),
+        `filter ${value}: ${expected}`,
+      );
     };
     await expectShown('waiting', [`Waiting ${tag}`]);
     await expect(el).to.be.accessible();
@@ -72,7 +82,13 @@ describe('agent console: inbox filters, paging and relinked conversations', () =
     await reply(waiting, 'on it');
     const { apiKey } = await backend();
     await fromNode([
-      { path: '/api/chat/messages', auth: apiKey, ip: replied.ip, headers: { 'X-Amoiq-Session': replied.token }, body: { conversationId: replied.conversationId, clientId: newId(), text: 'one more thing' } },
+      {
+        path: '/api/chat/messages',
+        auth: apiKey,
+        ip: replied.ip,
+        headers: { 'X-Amoiq-Session': replied.token },
+        body: { conversationId: replied.conversationId, clientId: newId(), text: 'one more thing' },
+      },
     ]);
     await wait(() => shows(el, `Replied ${tag}`) && !shows(el, `Waiting ${tag}`), 'the list to follow the replies');
   });
@@ -98,11 +114,25 @@ describe('agent console: inbox filters, paging and relinked conversations', () =
     const from = ip();
     const fingerprint = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
     const name = `Relinked ${newId().slice(0, 6)}`;
-    const [first] = await fromNode([{ path: '/api/chat/session', auth: apiKey, ip: from, body: { tenantId: 'demo', visitorId: newId(), fingerprint } }]);
+    const [first] = await fromNode([
+      { path: '/api/chat/session', auth: apiKey, ip: from, body: { tenantId: 'demo', visitorId: newId(), fingerprint } },
+    ]);
     const s = first.body as Session;
     await fromNode([
-      { path: '/api/chat/contact', auth: apiKey, ip: from, headers: { 'X-Amoiq-Session': s.token }, body: { conversationId: s.conversationId, name } },
-      { path: '/api/chat/messages', auth: apiKey, ip: from, headers: { 'X-Amoiq-Session': s.token }, body: { conversationId: s.conversationId, clientId: newId(), text: 'my address is …' } },
+      {
+        path: '/api/chat/contact',
+        auth: apiKey,
+        ip: from,
+        headers: { 'X-Amoiq-Session': s.token },
+        body: { conversationId: s.conversationId, name },
+      },
+      {
+        path: '/api/chat/messages',
+        auth: apiKey,
+        ip: from,
+        headers: { 'X-Amoiq-Session': s.token },
+        body: { conversationId: s.conversationId, clientId: newId(), text: 'my address is …' },
+      },
     ]);
     const { el } = await console_();
     await wait(() => shows(el, name), 'the conversation in the list');
@@ -111,7 +141,9 @@ describe('agent console: inbox filters, paging and relinked conversations', () =
 
     const [aged] = await fromNode([{ path: '/api/debug/backdate', body: { conversationId: s.conversationId, seconds: 11 * 60 } }]);
     expect(aged.status).to.equal(204);
-    const [relinked] = await fromNode([{ path: '/api/chat/session', auth: apiKey, ip: from, body: { tenantId: 'demo', visitorId: newId(), fingerprint } }]);
+    const [relinked] = await fromNode([
+      { path: '/api/chat/session', auth: apiKey, ip: from, body: { tenantId: 'demo', visitorId: newId(), fingerprint } },
+    ]);
     expect(relinked.body.relinked).to.equal(true);
     await wait(() => item()?.querySelector('.relinked-badge'), 'the Relinked badge');
     item().click();

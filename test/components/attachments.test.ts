@@ -49,7 +49,9 @@ function fakeUploader() {
 }
 
 async function input(limits: AttachmentLimits = SERVER, uploader?: Uploader): Promise<AmoiqChatInput> {
-  const el = await fixture<AmoiqChatInput>(html`<amoiq-chat-input lang="en" .attachmentLimits=${limits} .uploader=${uploader}></amoiq-chat-input>`);
+  const el = await fixture<AmoiqChatInput>(
+    html`<amoiq-chat-input lang="en" .attachmentLimits=${limits} .uploader=${uploader}></amoiq-chat-input>`,
+  );
   await el.updateComplete;
   return el;
 }
@@ -86,7 +88,10 @@ describe('attachment limits', () => {
 
   it('narrows the server limits and never widens them', () => {
     expect(effectiveLimits(SERVER, {})).to.deep.equal(SERVER);
-    expect(effectiveLimits(SERVER, { types: ['image/png', 'application/pdf', 'application/zip'] }).types).to.deep.equal(['image/png', 'application/pdf']);
+    expect(effectiveLimits(SERVER, { types: ['image/png', 'application/pdf', 'application/zip'] }).types).to.deep.equal([
+      'image/png',
+      'application/pdf',
+    ]);
     expect(effectiveLimits({ maxSize: 10, types: ['image/png'] }, { types: ['image/*'] }).types).to.deep.equal(['image/png']);
     expect(effectiveLimits(SERVER, { types: [] }).types).to.deep.equal([]);
     expect(effectiveLimits(SERVER, { maxSize: 1024 }).maxSize).to.equal(1024);
@@ -236,7 +241,7 @@ describe('<amoiq-chat-input> attachments', () => {
     expect($(el, '[part=attachment-remove]')!.getAttribute('aria-label')).to.equal('Remove big.pdf');
   });
 
-  it('says when the visitor\'s upload storage is full (413 quota_exceeded), without a Retry', async () => {
+  it("says when the visitor's upload storage is full (413 quota_exceeded), without a Retry", async () => {
     const fake = fakeUploader();
     const el = await input({ maxSize: 4096, types: ['application/pdf'] }, fake.upload);
     await pick(el, [pdf('scan.pdf', 100)]);
@@ -264,7 +269,10 @@ describe('<amoiq-chat-input> attachments', () => {
     expect(status.textContent).to.equal('“huge.pdf” is too large: files can be at most 4 kB.');
     expect(fake.calls).to.have.length(0);
 
-    await pick(el, [1, 2, 3, 4, 5, 6].map((n) => pdf(`p${n}.pdf`, 10)));
+    await pick(
+      el,
+      [1, 2, 3, 4, 5, 6].map((n) => pdf(`p${n}.pdf`, 10)),
+    );
     expect(fake.calls).to.have.length(5);
     expect(status.textContent).to.equal('A message can carry at most 5 files.');
     expect($$(el, '[part=staged-attachment]')).to.have.length(5);
@@ -292,7 +300,9 @@ const serviceOf = (el: AmoiqChat) => (el as unknown as { chat: { service: ChatSe
 async function chatWithAttachments(attrs: Record<string, string> = {}, lang = 'en'): Promise<AmoiqChat> {
   const dbName = `amoiq-test-${nanoid(8)}`;
   await new ChatStore('t', dbName).setSession({ ...SESSION, tenantId: 't', config: { attachments: SERVER } });
-  const el = await fixture<AmoiqChat>(html`<amoiq-chat tenant-id="t" gateway-url=${OFFLINE} db-name=${dbName} lang=${lang} open></amoiq-chat>`);
+  const el = await fixture<AmoiqChat>(
+    html`<amoiq-chat tenant-id="t" gateway-url=${OFFLINE} db-name=${dbName} lang=${lang} open></amoiq-chat>`,
+  );
   await until(() => !!part(el, 'amoiq-chat-input').shadowRoot!.querySelector('[part=attach-button]'), 'attach button');
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
   await el.updateComplete;
@@ -305,7 +315,9 @@ describe('<amoiq-chat> attachments', () => {
     const inner = part<AmoiqChatInput>(el, 'amoiq-chat-input');
     await until(() => $(inner, '[part=attach-button]')?.getAttribute('aria-label') === 'Datei anhängen', 'German strings');
     await pick(inner, [new File(['x'], 'a.zip', { type: 'application/zip' })]);
-    expect($(inner, '[part=attachment-error]')!.textContent).to.equal('„a.zip“ kann nicht angehängt werden: Dieser Dateityp ist nicht erlaubt.');
+    expect($(inner, '[part=attachment-error]')!.textContent).to.equal(
+      '„a.zip“ kann nicht angehängt werden: Dieser Dateityp ist nicht erlaubt.',
+    );
   });
 
   it('narrows the server types with attachment-types, and turns attachments off with none', async () => {
@@ -357,7 +369,13 @@ describe('<amoiq-chat> attachments', () => {
     const el = await chatWithAttachments();
     const files: Attachment[] = [
       { id: 'f_img', name: 'cat.png', type: 'image/png', size: 2048, url: `${location.origin}/files/f_img/cat.png` },
-      { id: 'f_doc', name: '<img src=x onerror=alert(1)>.pdf', type: 'application/pdf', size: 48213, url: `${location.origin}/files/f_doc/x.pdf` },
+      {
+        id: 'f_doc',
+        name: '<img src=x onerror=alert(1)>.pdf',
+        type: 'application/pdf',
+        size: 48213,
+        url: `${location.origin}/files/f_doc/x.pdf`,
+      },
     ];
     const queued = el.send('', files)!;
     expect(queued.attachments).to.deep.equal(files);

@@ -26,7 +26,9 @@ async function chat(attrs: { sound?: boolean; titleFlash?: boolean } = {}): Prom
 
 async function receive(el: AmoiqChat, direction: 'received' | 'sent' = 'received'): Promise<void> {
   const sender = { type: direction === 'received' ? ('agent' as const) : ('visitor' as const) };
-  el.dispatchEvent(new AmoiqMessageEvent({ message: { key: nanoid(), sender, text: 'hi', createdAt: new Date().toISOString() }, direction }));
+  el.dispatchEvent(
+    new AmoiqMessageEvent({ message: { key: nanoid(), sender, text: 'hi', createdAt: new Date().toISOString() }, direction }),
+  );
   await el.updateComplete;
 }
 
@@ -117,7 +119,10 @@ describe('<amoiq-chat> launcher and unread messages', () => {
         return { frequency: { value: 0 }, connect: (n: unknown) => n, start: () => tones.push(1), stop: () => undefined };
       }
       createGain() {
-        const node = { gain: { setValueAtTime: () => undefined, exponentialRampToValueAtTime: () => undefined }, connect: (n: unknown) => n };
+        const node = {
+          gain: { setValueAtTime: () => undefined, exponentialRampToValueAtTime: () => undefined },
+          connect: (n: unknown) => n,
+        };
         return node;
       }
       resume() {
@@ -147,8 +152,7 @@ describe('<amoiq-chat> launcher and unread messages', () => {
       // Two tabs of one visitor (same database) both get each message; only one plays the tone.
       tones.length = 0;
       const dbName = `amoiq-test-${nanoid(8)}`;
-      const tab = () =>
-        fixture<AmoiqChat>(html`<amoiq-chat tenant-id="t" gateway-url=${OFFLINE} db-name=${dbName} sound></amoiq-chat>`);
+      const tab = () => fixture<AmoiqChat>(html`<amoiq-chat tenant-id="t" gateway-url=${OFFLINE} db-name=${dbName} sound></amoiq-chat>`);
       const first = await tab();
       await until(() => first.connectionState === 'offline', 'the first tab to take the Web Lock');
       const second = await tab();
@@ -183,11 +187,21 @@ describe('UnreadController title flashing (injected clock)', () => {
     const el = await fixture<UnreadTestHost>(html`<unread-test-host></unread-test-host>`);
     el.titleFlash = titleFlash;
     const clock = new FakeClock();
-    new UnreadController(el, (n) => `(${n}) New`, () => true, clock);
+    new UnreadController(
+      el,
+      (n) => `(${n}) New`,
+      () => true,
+      clock,
+    );
     return { el, clock };
   }
   const arrive = (el: UnreadTestHost) =>
-    el.dispatchEvent(new AmoiqMessageEvent({ message: { key: nanoid(), sender: { type: 'agent' }, text: 'hi', createdAt: new Date().toISOString() }, direction: 'received' }));
+    el.dispatchEvent(
+      new AmoiqMessageEvent({
+        message: { key: nanoid(), sender: { type: 'agent' }, text: 'hi', createdAt: new Date().toISOString() },
+        direction: 'received',
+      }),
+    );
 
   it('alternates the count and the page title every second while hidden, and stops on return', async () => {
     const { el, clock } = await host(true);
@@ -242,7 +256,9 @@ describe('<amoiq-chat-input>', () => {
     await sendKeys({ type: 'にほんご' });
     let sent = 0;
     el.addEventListener('amoiq-input-submit', () => sent++);
-    ta(el).dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true, composed: true, cancelable: true }));
+    ta(el).dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true, composed: true, cancelable: true }),
+    );
     ta(el).dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', keyCode: 229, bubbles: true, composed: true, cancelable: true }));
     await el.updateComplete;
     expect(sent).to.equal(0);

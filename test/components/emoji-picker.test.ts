@@ -91,7 +91,16 @@ describe('emoji picker', () => {
     expect(buttons.map((b) => b.textContent)).to.deep.equal([...EMOJI_GROUPS[0].emoji]);
     expect(buttons.every((b) => !b.hasAttribute('aria-label'))).to.equal(true);
     const tabs = [...p.shadowRoot!.querySelectorAll('[role="tab"]')].map((t) => t.getAttribute('aria-label'));
-    expect(tabs).to.deep.equal(['Smileys', 'Personnes et gestes', 'Animaux et nature', 'Nourriture et boissons', 'Activités', 'Voyages et lieux', 'Objets', 'Symboles']);
+    expect(tabs).to.deep.equal([
+      'Smileys',
+      'Personnes et gestes',
+      'Animaux et nature',
+      'Nourriture et boissons',
+      'Activités',
+      'Voyages et lieux',
+      'Objets',
+      'Symboles',
+    ]);
     expect(p.shadowRoot!.querySelector('[role="dialog"]')!.getAttribute('aria-label')).to.equal('Emoji');
     expect(p.shadowRoot!.querySelector('[part="heading"]')!.textContent).to.equal('Smileys');
   });
@@ -184,7 +193,7 @@ describe('emoji picker', () => {
     const el = await openChat();
     expect(sendButton(el).disabled).to.equal(true);
     const p = await openPicker(el);
-    (p.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="emoji"]')[2]).click();
+    p.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="emoji"]')[2].click();
     await until(() => !sendButton(el).disabled, 'Send to be enabled');
     sendButton(el).click();
     await until(() => el.messages.length === 1, 'the message to be queued');
@@ -323,7 +332,10 @@ describe('emoji picker', () => {
           .find((name) => name.startsWith(`${url}/chunks/emoji-picker-`));
       const chunkRequested = () => emojiChunk() !== undefined;
       const el = win()!.AmoiqChat!.element;
-      const panelRequested = () => win()!.performance.getEntriesByType('resource').some((e) => e.name.startsWith(`${url}/chunks/panel-`));
+      const panelRequested = () =>
+        win()!
+          .performance.getEntriesByType('resource')
+          .some((e) => e.name.startsWith(`${url}/chunks/panel-`));
       expect(panelRequested(), 'the panel chunk before any interest').to.equal(false);
       el.show();
       await el.updateComplete;
@@ -334,7 +346,11 @@ describe('emoji picker', () => {
       expect(win()!.customElements.get('amoiq-emoji-picker')).to.equal(undefined);
       expect(chunkRequested()).to.equal(false);
       inputEl.shadowRoot!.querySelector<HTMLButtonElement>('[part="emoji-button"]')!.click();
-      await until(() => !!inputEl.shadowRoot!.querySelector('amoiq-emoji-picker')?.shadowRoot?.querySelector('[part="emoji"]'), 'the picker in the drop-in', 15_000);
+      await until(
+        () => !!inputEl.shadowRoot!.querySelector('amoiq-emoji-picker')?.shadowRoot?.querySelector('[part="emoji"]'),
+        'the picker in the drop-in',
+        15_000,
+      );
       expect(chunkRequested()).to.equal(true);
       const chunkText = await (await fetch(emojiChunk()!)).text();
       expect(all.filter((e) => chunkText.includes(e))).to.have.length(all.length);

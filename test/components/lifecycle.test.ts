@@ -185,7 +185,14 @@ describe('<amoiq-chat> read receipts', () => {
 
 describe('<amoiq-message-list> lifecycle notices and read status', () => {
   async function list(messages: ChatMessage[], lang = 'en'): Promise<AmoiqMessageList> {
-    const state = { connection: 'online', messages, remoteConfig: {}, hasOlder: false, loadingOlder: false, conversationStatus: 'open' } as ChatState;
+    const state = {
+      connection: 'online',
+      messages,
+      remoteConfig: {},
+      hasOlder: false,
+      loadingOlder: false,
+      conversationStatus: 'open',
+    } as ChatState;
     const service = { state, subscribe: () => () => undefined, loadOlder: async () => 0 } as unknown as ChatService;
     const host = await fixture<HTMLElement>(html`<div lang=${lang} style="block-size: 400px; inline-size: 360px; display: flex"></div>`);
     new ContextProvider(host, { context: chatServiceContext, initialValue: service });
@@ -207,7 +214,12 @@ describe('<amoiq-message-list> lifecycle notices and read status', () => {
   });
 
   it('shows closed, reopened and joined notices in the visitor’s language, naming the agent when known', async () => {
-    const el = await list([notice(1, 'joined', 'Ada'), notice(2, 'closed', 'Ada'), notice(3, 'reopened'), { ...notice(4, undefined), text: 'Plain notice' }]);
+    const el = await list([
+      notice(1, 'joined', 'Ada'),
+      notice(2, 'closed', 'Ada'),
+      notice(3, 'reopened'),
+      { ...notice(4, undefined), text: 'Plain notice' },
+    ]);
     await until(() => el.shadowRoot!.querySelectorAll('[part="notice"]').length === 4, 'notices');
     expect([...el.shadowRoot!.querySelectorAll('[part="notice"] span[dir]')].map((s) => s.textContent)).to.deep.equal([
       'Ada joined the conversation.',
@@ -221,7 +233,16 @@ describe('<amoiq-message-list> lifecycle notices and read status', () => {
   });
 
   it('marks the visitor’s read messages with a distinct, labelled status', async () => {
-    const mine = (seq: number, status: ChatMessage['status']): ChatMessage => ({ key: `k${seq}`, id: `m${seq}`, seq, clientId: `k${seq}`, sender: { type: 'visitor' }, text: `mine ${seq}`, createdAt: at, status });
+    const mine = (seq: number, status: ChatMessage['status']): ChatMessage => ({
+      key: `k${seq}`,
+      id: `m${seq}`,
+      seq,
+      clientId: `k${seq}`,
+      sender: { type: 'visitor' },
+      text: `mine ${seq}`,
+      createdAt: at,
+      status,
+    });
     const el = await list([mine(1, 'read'), mine(2, 'delivered')]);
     await until(() => el.shadowRoot!.querySelectorAll('.status').length === 2, 'statuses');
     const [read, delivered] = el.shadowRoot!.querySelectorAll('.status');
@@ -250,9 +271,9 @@ describe('lifecycle parts: targets and forced colors', () => {
     await setState(closed, { conversationStatus: 'closed' });
     await until(() => !!preChat.shadowRoot!.querySelector('amoiq-pre-chat-form')?.shadowRoot?.querySelector('button'), 'the form');
     await until(() => !!away.shadowRoot!.querySelector('amoiq-away-banner')?.shadowRoot?.querySelector('button'), 'the banner');
-    return [part(away, 'amoiq-away-banner'), part(preChat, 'amoiq-pre-chat-form'), part(closed, 'amoiq-conversation-closed')].flatMap((p) => [
-      ...p.shadowRoot!.querySelectorAll<HTMLElement>('button, input'),
-    ]);
+    return [part(away, 'amoiq-away-banner'), part(preChat, 'amoiq-pre-chat-form'), part(closed, 'amoiq-conversation-closed')].flatMap(
+      (p) => [...p.shadowRoot!.querySelectorAll<HTMLElement>('button, input')],
+    );
   }
 
   it('while the pre-chat form shows, the away banner does not ask for an e-mail too', async () => {

@@ -42,7 +42,14 @@ const many = (from: number, to: number, over: Extra = {}) => Array.from({ length
  * `older` is the history the server would page back through, oldest first.
  */
 class StubService {
-  state: ChatState = { connection: 'online', messages: [], remoteConfig: {}, hasOlder: false, loadingOlder: false, conversationStatus: 'open' };
+  state: ChatState = {
+    connection: 'online',
+    messages: [],
+    remoteConfig: {},
+    hasOlder: false,
+    loadingOlder: false,
+    conversationStatus: 'open',
+  };
   older: ChatMessage[] = [];
   loadOlderCalls = 0;
   /** When set, loadOlder waits for it before answering. */
@@ -154,7 +161,12 @@ describe('<amoiq-message-list> rendering', () => {
 
   it('separates days with Today, Yesterday or a localized date', async () => {
     const { el } = await list([msg(1, { at: day(3) }), msg(2, { at: day(1) }), msg(3, { at: day(1, 13) }), msg(4, { at: day(0) })]);
-    const expected = new Intl.DateTimeFormat('en-US', { weekday: 'long', day: 'numeric', month: 'long', year: day(3).getFullYear() === new Date().getFullYear() ? undefined : 'numeric' }).format(day(3));
+    const expected = new Intl.DateTimeFormat('en-US', {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: day(3).getFullYear() === new Date().getFullYear() ? undefined : 'numeric',
+    }).format(day(3));
     expect(texts(el, '[part="date-separator"]')).to.deep.equal([expected, 'Yesterday', 'Today']);
   });
 

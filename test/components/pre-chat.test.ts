@@ -46,7 +46,8 @@ function acceptContact(el: AmoiqChat): ContactDetails[] {
 
 const form = (el: AmoiqChat) => part(el, 'amoiq-pre-chat-form');
 const inputs = (el: AmoiqChat) => [...form(el).shadowRoot!.querySelectorAll('input')];
-const labelOf = (input: HTMLInputElement) => (input.getRootNode() as ShadowRoot).querySelector(`label[for="${input.id}"]`)!.textContent!.replace(/\s+/g, ' ').trim();
+const labelOf = (input: HTMLInputElement) =>
+  (input.getRootNode() as ShadowRoot).querySelector(`label[for="${input.id}"]`)!.textContent!.replace(/\s+/g, ' ').trim();
 
 describe('pre-chat-fields parsing', () => {
   it('reads names, required marks and leaves out bad names with one warning', () => {
@@ -62,7 +63,16 @@ describe('pre-chat-fields parsing', () => {
   });
 
   it('puts name and email at the top of the details, the rest in fields, without empty values', () => {
-    expect(toContact(new Map([['name', ' Ada '], ['email', 'a@b.co'], ['phone', ''], ['company', 'Acme']]))).to.deep.equal({ name: 'Ada', email: 'a@b.co', fields: { company: 'Acme' } });
+    expect(
+      toContact(
+        new Map([
+          ['name', ' Ada '],
+          ['email', 'a@b.co'],
+          ['phone', ''],
+          ['company', 'Acme'],
+        ]),
+      ),
+    ).to.deep.equal({ name: 'Ada', email: 'a@b.co', fields: { company: 'Acme' } });
   });
 });
 

@@ -23,10 +23,13 @@ async function chat(attrs: { open?: boolean; theme?: string; color?: string } = 
 /** WCAG 2.x contrast ratio of two computed `rgb(…)` colours. */
 function contrast(a: string, b: string): number {
   const lum = (c: string) => {
-    const [r, g, bl] = c.match(/[\d.]+/g)!.slice(0, 3).map((v) => {
-      const s = Number(v) / 255;
-      return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    });
+    const [r, g, bl] = c
+      .match(/[\d.]+/g)!
+      .slice(0, 3)
+      .map((v) => {
+        const s = Number(v) / 255;
+        return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
     return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
   };
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
@@ -35,7 +38,10 @@ function contrast(a: string, b: string): number {
 
 const surface = (el: AmoiqChat) => getComputedStyle(part(el, '.panel')).backgroundColor;
 /** Ends the panel's opening animation, so geometry is final. */
-const settle = (el: AmoiqChat) => part(el, '.panel').getAnimations().forEach((a) => a.finish());
+const settle = (el: AmoiqChat) =>
+  part(el, '.panel')
+    .getAnimations()
+    .forEach((a) => a.finish());
 const forcedColors = (active: boolean) => executeServerCommand('a11y-forced-colors', { active });
 
 describe('theming', () => {

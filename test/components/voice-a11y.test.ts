@@ -26,7 +26,11 @@ const SCHEMES = [
   { name: 'dark, RTL', dark: true, lang: 'ar', dir: 'rtl' as const, strings: ar as Strings },
 ];
 
-function mount<K extends keyof HTMLElementTagNameMap>(tag: K, scheme: (typeof SCHEMES)[number], props: Partial<HTMLElementTagNameMap[K]> = {}): HTMLElementTagNameMap[K] {
+function mount<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  scheme: (typeof SCHEMES)[number],
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+): HTMLElementTagNameMap[K] {
   const host = themedHost(scheme);
   hosts.push(host);
   const el = document.createElement(tag);

@@ -18,7 +18,11 @@ afterEach(() => {
   urls.splice(0).forEach((u) => URL.revokeObjectURL(u));
 });
 
-async function player(blob: Blob, host: Parameters<typeof themedHost>[0] = {}, props: Partial<AmoiqAudioPlayer> = {}): Promise<AmoiqAudioPlayer> {
+async function player(
+  blob: Blob,
+  host: Parameters<typeof themedHost>[0] = {},
+  props: Partial<AmoiqAudioPlayer> = {},
+): Promise<AmoiqAudioPlayer> {
   const parent = themedHost(host);
   hosts.push(parent);
   const el = document.createElement('amoiq-audio-player');

@@ -61,14 +61,32 @@ async function submit(f: AmoiqPhoneForm): Promise<void> {
   await f.updateComplete;
 }
 
-const callback = (over: Partial<VoiceCallView> = {}): VoiceCallView => ({ id: 'call_1', kind: 'callback', phase: 'requested', to: '+1••••••2671', simulated: true, ...over });
-const browserCall = (over: Partial<VoiceCallView> = {}): VoiceCallView => ({ id: 'call_2', kind: 'webrtc', phase: 'in_progress', muted: false, remoteMuted: false, answeredAt: Date.now(), ...over });
+const callback = (over: Partial<VoiceCallView> = {}): VoiceCallView => ({
+  id: 'call_1',
+  kind: 'callback',
+  phase: 'requested',
+  to: '+1••••••2671',
+  simulated: true,
+  ...over,
+});
+const browserCall = (over: Partial<VoiceCallView> = {}): VoiceCallView => ({
+  id: 'call_2',
+  kind: 'webrtc',
+  phase: 'in_progress',
+  muted: false,
+  remoteMuted: false,
+  answeredAt: Date.now(),
+  ...over,
+});
 
 describe('amoiq-voice-panel: menu', () => {
   it('offers only what the site offers, and libphonenumber-js is not loaded before the form opens', async () => {
     const loaded = () => performance.getEntriesByType('resource').some((e) => e.name.includes('libphonenumber-js'));
     const both = await panel({ webrtc: true, callback: true });
-    expect([...both.shadowRoot!.querySelectorAll('.menu-item .label')].map((b) => b.textContent)).to.deep.equal([en.voice.callTeam, en.voice.requestCallback]);
+    expect([...both.shadowRoot!.querySelectorAll('.menu-item .label')].map((b) => b.textContent)).to.deep.equal([
+      en.voice.callTeam,
+      en.voice.requestCallback,
+    ]);
     const onlyCallback = await panel({ callback: true });
     expect(onlyCallback.shadowRoot!.querySelectorAll('.menu-item')).to.have.length(1);
     const none = await panel();
@@ -163,7 +181,10 @@ describe('amoiq-voice-panel: the phone form', () => {
     expect(select.selectedOptions[0].textContent).to.equal('Canada (+1)');
     expect([...select.options].find((o) => o.value === 'DE')!.textContent).to.equal('Allemagne (+49)');
     expect($<HTMLSelectElement>(await openForm(await panel({ callback: true }, { lang: 'ja-JP' })), '#country')!.value).to.equal('JP');
-    expect($<HTMLSelectElement>(await openForm(await panel({ callback: true, country: 'de' })), '#country')!.value, 'the country property wins').to.equal('DE');
+    expect(
+      $<HTMLSelectElement>(await openForm(await panel({ callback: true, country: 'de' })), '#country')!.value,
+      'the country property wins',
+    ).to.equal('DE');
 
     const el = await panel({ callback: true, consentText: 'Acme may call me.' });
     const f = await openForm(el);
@@ -182,7 +203,10 @@ describe('amoiq-voice-panel: the phone form', () => {
     await f.updateComplete;
     expect($(f, '[part="error"]')!.textContent).to.equal(en.voice.errors.outside_calling_hours);
     expect(live(el)).to.equal(en.voice.errors.outside_calling_hours);
-    await until(async () => (await liveRegions()).some((r) => r.text.includes(en.voice.errors.outside_calling_hours)), 'the announcement reaches the accessibility tree');
+    await until(
+      async () => (await liveRegions()).some((r) => r.text.includes(en.voice.errors.outside_calling_hours)),
+      'the announcement reaches the accessibility tree',
+    );
   });
 });
 
@@ -199,7 +223,12 @@ describe('phone numbers', () => {
 
   it('checks numbers: E.164 and international format, 00 as +, required and invalid', async () => {
     const lib = await loadPhoneLib();
-    expect(checkPhone(lib, '00 49 30 901820', 'US')).to.deep.equal({ ok: true, e164: '+4930901820', international: '+49 30 901820', country: 'DE' });
+    expect(checkPhone(lib, '00 49 30 901820', 'US')).to.deep.equal({
+      ok: true,
+      e164: '+4930901820',
+      international: '+49 30 901820',
+      country: 'DE',
+    });
     expect(checkPhone(lib, '090-1234-5678', 'JP')).to.include({ ok: true, e164: '+819012345678' });
     expect(checkPhone(lib, '  ', 'US')).to.deep.equal({ ok: false, code: 'phone_required' });
     expect(checkPhone(lib, '+1 123 456 7890', 'US')).to.deep.equal({ ok: false, code: 'phone_invalid' });
@@ -285,7 +314,12 @@ describe('amoiq-voice-panel: the call view', () => {
     expect(live(el)).to.equal(en.voice.remoteMuted);
 
     for (const problem of ['permission_denied', 'no_microphone', 'connection_failed'] as const) {
-      el.call = browserCall({ id: `call_${problem}`, phase: 'failed', reason: problem === 'connection_failed' ? 'connection_failed' : 'microphone_unavailable', problem });
+      el.call = browserCall({
+        id: `call_${problem}`,
+        phase: 'failed',
+        reason: problem === 'connection_failed' ? 'connection_failed' : 'microphone_unavailable',
+        problem,
+      });
       await el.updateComplete;
       expect($(el, '.detail')!.textContent).to.equal(en.voice.errors[problem]);
       expect(live(el)).to.equal(`${en.voice.webrtcStates.failed} ${en.voice.errors[problem]}`);

@@ -78,7 +78,9 @@ describe('amoiq-voice-recorder', () => {
   });
 
   it('explains a refused microphone in place', async () => {
-    const el = await recorder({ createRecorder: (options) => new VoiceRecorder({ ...options, getUserMedia: refusingGetUserMedia('NotAllowedError') }) });
+    const el = await recorder({
+      createRecorder: (options) => new VoiceRecorder({ ...options, getUserMedia: refusingGetUserMedia('NotAllowedError') }),
+    });
     $(el, '[part="record-button"]')!.click();
     await until(() => $(el, '.problem') !== null, 'the problem shows');
     expect($(el, '.problem')!.textContent).to.equal(en.voice.errors.permission_denied);

@@ -18,11 +18,22 @@ function setup() {
   FakeWebSocket.reset();
   const dbName = `amoiq-ctl-${nanoid(8)}`;
   const http = fakeFetch({
-    'POST /api/chat/session': ({ body }) => ({ status: 200, body: { ...SESSION, visitorId: body.visitorId, ...(body.userToken ? { user: { id: body.userId } } : {}) } }),
+    'POST /api/chat/session': ({ body }) => ({
+      status: 200,
+      body: { ...SESSION, visitorId: body.visitorId, ...(body.userToken ? { user: { id: body.userId } } : {}) },
+    }),
     'GET /api/chat/messages': () => ({ status: 200, body: { messages: [], hasMore: false, lastSeq: 0 } }),
     'POST /api/chat/forget': () => ({ status: 204 }),
   });
-  const base: ChatServiceOptions = { gatewayUrl: 'http://backend.test', tenantId: 't1', dbName, fetch: http.fetch, WebSocket: FakeWebSocket, clock: new FakeClock(), tabs: false };
+  const base: ChatServiceOptions = {
+    gatewayUrl: 'http://backend.test',
+    tenantId: 't1',
+    dbName,
+    fetch: http.fetch,
+    WebSocket: FakeWebSocket,
+    clock: new FakeClock(),
+    tabs: false,
+  };
   const host = document.createElement('test-chat-controller-host') as ChatHost;
   document.body.append(host);
   const sessions = () => http.calls.filter((c) => c.url.pathname === '/api/chat/session').map((c) => c.body);

@@ -69,7 +69,11 @@ describe('e2e: attachments against the reference backend', () => {
     await el.updateComplete;
     send.click();
 
-    await until(() => el.messages.some((m) => m.sender.type === 'visitor' && m.status === 'delivered' && m.attachments?.length === 2), 'the message to be stored', 30_000);
+    await until(
+      () => el.messages.some((m) => m.sender.type === 'visitor' && m.status === 'delivered' && m.attachments?.length === 2),
+      'the message to be stored',
+      30_000,
+    );
     const own = el.messages.find((m) => m.text === 'Here are the files')!;
     expect(own.attachments!.map((a) => [a.name, a.type, a.size])).to.deep.equal([
       [png.name, 'image/png', png.size],

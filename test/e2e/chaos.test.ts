@@ -62,7 +62,11 @@ async function agentSay(info: BackendInfo, token: () => Promise<string>, convers
 async function agentToken(info: BackendInfo): Promise<string> {
   for (;;) {
     try {
-      const res = await fetch(`${info.url}/api/agent/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(info.agent) });
+      const res = await fetch(`${info.url}/api/agent/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(info.agent),
+      });
       if (res.ok) return (await res.json()).token;
     } catch {
       // backend down
@@ -148,7 +152,9 @@ describe('chaos suite', function () {
         await sleep(200 + Math.random() * 600);
         await backendCommand('backend-chaos-start');
         const up = performance.now();
-        const waiting = own(el).filter((m) => m.status === 'pending').map((m) => m.clientId);
+        const waiting = own(el)
+          .filter((m) => m.status === 'pending')
+          .map((m) => m.clientId);
         await until(
           () => el.connectionState === 'online' && own(el).every((m) => !waiting.includes(m.clientId) || m.status === 'delivered'),
           `recovery after kill ${k + 1}`,
@@ -171,9 +177,18 @@ describe('chaos suite', function () {
     await until(() => received.some((m) => m.text === 'barrier'), 'the barrier message', 30_000);
 
     const stored = await allMessages(info, token, conversationId);
-    const serverSide = audit(visitorTexts, stored.filter((m) => m.sender.type === 'visitor' && m.text.startsWith('v-')).map((m) => m.text));
-    const widgetSide = audit(agentTexts, [...received].sort((a, b) => a.seq! - b.seq!).map((m) => m.text));
-    const arrivalOrder = audit(agentTexts, received.map((m) => m.text));
+    const serverSide = audit(
+      visitorTexts,
+      stored.filter((m) => m.sender.type === 'visitor' && m.text.startsWith('v-')).map((m) => m.text),
+    );
+    const widgetSide = audit(
+      agentTexts,
+      [...received].sort((a, b) => a.seq! - b.seq!).map((m) => m.text),
+    );
+    const arrivalOrder = audit(
+      agentTexts,
+      received.map((m) => m.text),
+    );
     const seqs = stored.map((m) => m.seq);
     const figures = {
       messages: 2 * N,
@@ -211,7 +226,10 @@ describe('chaos suite', function () {
 
     const texts = Array.from({ length: 20 }, (_, i) => `http-${i}`);
     const received: string[] = [];
-    el.addEventListener('amoiq-message', (e) => e.detail.direction === 'received' && e.detail.message.sender.type === 'agent' && received.push(e.detail.message.text));
+    el.addEventListener(
+      'amoiq-message',
+      (e) => e.detail.direction === 'received' && e.detail.message.sender.type === 'agent' && received.push(e.detail.message.text),
+    );
     const token = await agentToken(info);
     for (const t of texts) el.send(t);
     for (const t of texts) await agentSay(info, async () => token, conversationId, `agent-${t}`);
@@ -224,7 +242,10 @@ describe('chaos suite', function () {
     await command('proxy-refuse-ws', { refuse: false });
     await until(() => transportTitle(el).includes('WebSocket'), 'back on WebSocket', 20_000);
     const backMs = performance.now() - allowed;
-    await command('chaos-report', { name: 'chaos-ws-refused', figures: { 'fallback to HTTP ms': Math.round(fallbackMs), 'messages over HTTP': 40, 'back to WebSocket ms': Math.round(backMs) } });
+    await command('chaos-report', {
+      name: 'chaos-ws-refused',
+      figures: { 'fallback to HTTP ms': Math.round(fallbackMs), 'messages over HTTP': 40, 'back to WebSocket ms': Math.round(backMs) },
+    });
     expect(fallbackMs).to.be.below(3000);
     el.remove();
   });
@@ -242,14 +263,25 @@ describe('chaos suite', function () {
     for (const t of texts) el.send(t);
     const store = new ChatStore(info.tenantId, el.dbName);
     await until(async () => (await store.getOutbox(conversationId)).length === texts.length, 'queued in the outbox while offline');
-    const whileOffline = own(el).filter((m) => texts.includes(m.text)).map((m) => m.status);
-    await until(() => texts.every((t) => own(el).some((m) => m.text === t && m.status === 'delivered')), 'queued messages delivered', 30_000);
+    const whileOffline = own(el)
+      .filter((m) => texts.includes(m.text))
+      .map((m) => m.status);
+    await until(
+      () => texts.every((t) => own(el).some((m) => m.text === t && m.status === 'delivered')),
+      'queued messages delivered',
+      30_000,
+    );
     const deliveredMs = performance.now() - (cut + OFFLINE_MS);
     const token = await agentToken(info);
     const stored = (await allMessages(info, token, conversationId)).map((m) => m.text).filter((t) => t.startsWith('offline-'));
     await command('chaos-report', {
       name: 'chaos-offline',
-      figures: { queued: texts.length, 'offline shown after ms': Math.round(noticedMs), 'delivered after online ms': Math.round(deliveredMs), ...audit(texts, stored) },
+      figures: {
+        queued: texts.length,
+        'offline shown after ms': Math.round(noticedMs),
+        'delivered after online ms': Math.round(deliveredMs),
+        ...audit(texts, stored),
+      },
     });
     expect(whileOffline).to.deep.equal(texts.map(() => 'pending'));
     expect(stored).to.deep.equal(texts);
@@ -282,7 +314,8 @@ describe('chaos suite', function () {
 
       const conversationId = await conversationOf(leader, info, agent);
       await agent.reply(conversationId, 'to every tab');
-      for (const tab of [leader, second, third]) await until(() => tab.messages.some((m) => m.text === 'to every tab'), 'agent message in each tab');
+      for (const tab of [leader, second, third])
+        await until(() => tab.messages.some((m) => m.text === 'to every tab'), 'agent message in each tab');
 
       second.show();
       await until(() => !!third.open && !!leader.open, 'open state in every tab');
@@ -294,23 +327,38 @@ describe('chaos suite', function () {
       const store = new ChatStore(info.tenantId, dbName);
       await until(() => own(leader).filter((m) => fromLeader.includes(m.text)).length === 3, 'queued in the leader');
       // In the IndexedDB outbox (or already sent: then the leader closes with less in flight).
-      await until(async () => {
-        const outbox = await store.getOutbox(conversationId);
-        return fromLeader.every((t) => outbox.some((e) => e.text === t));
-      }, 'the leader’s messages in the outbox', 2_000, 1).catch(() => undefined);
+      await until(
+        async () => {
+          const outbox = await store.getOutbox(conversationId);
+          return fromLeader.every((t) => outbox.some((e) => e.text === t));
+        },
+        'the leader’s messages in the outbox',
+        2_000,
+        1,
+      ).catch(() => undefined);
       const closed = performance.now();
       frames[0].remove();
       const fromSecond = ['S-1', 'S-2'];
       for (const t of fromSecond) second.send(t);
-      await until(() => [...fromLeader, ...fromSecond].every((t) => second.messages.some((m) => m.text === t && m.status === 'delivered')), 'messages stored after takeover', 15_000);
+      await until(
+        () => [...fromLeader, ...fromSecond].every((t) => second.messages.some((m) => m.text === t && m.status === 'delivered')),
+        'messages stored after takeover',
+        15_000,
+      );
       const takeoverMs = performance.now() - closed;
       await until(async () => (await sockets()) - before === 1, 'one WebSocket after the takeover', 5_000);
 
       const token = await agentToken(info);
       const stored = (await allMessages(info, token, conversationId)).map((m) => m.text);
-      const result = audit([...fromLeader, ...fromSecond], stored.filter((t) => /^[LS]-/.test(t)));
+      const result = audit(
+        [...fromLeader, ...fromSecond],
+        stored.filter((t) => /^[LS]-/.test(t)),
+      );
       await until(() => third.messages.filter((m) => /^[LS]-/.test(m.text)).length === 5, 'third tab converged');
-      await command('chaos-report', { name: 'chaos-tabs', figures: { tabs: 3, 'server WebSockets': 1, 'takeover to all stored ms': Math.round(takeoverMs), ...result } });
+      await command('chaos-report', {
+        name: 'chaos-tabs',
+        figures: { tabs: 3, 'server WebSockets': 1, 'takeover to all stored ms': Math.round(takeoverMs), ...result },
+      });
       expect(result.lost).to.equal(0);
       expect(result.duplicated).to.equal(0);
       expect(third.messages.map((m) => m.text)).to.deep.equal(second.messages.map((m) => m.text));

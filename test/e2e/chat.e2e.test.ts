@@ -57,7 +57,10 @@ describe('e2e: a two-way chat against the reference backend', () => {
 
     const received = new Promise<CustomEvent>((resolve) =>
       // The agent's first reply comes after the server's "joined" notice (a system message).
-      el.addEventListener('amoiq-message', (e) => e.detail.direction === 'received' && e.detail.message.sender.type !== 'system' && resolve(e)),
+      el.addEventListener(
+        'amoiq-message',
+        (e) => e.detail.direction === 'received' && e.detail.message.sender.type !== 'system' && resolve(e),
+      ),
     );
     await agent.reply(conversation.id, 'Hi! An agent here.');
     const event = await received;
@@ -75,7 +78,10 @@ describe('e2e: a two-way chat against the reference backend', () => {
     frame.src = `/test/e2e/host.html?${q}`;
     document.body.append(frame);
     const chatInFrame = async (): Promise<AmoiqChat> => {
-      await until(() => !!frame.contentDocument?.querySelector('amoiq-chat')?.shadowRoot?.querySelector('amoiq-message-list'), 'the widget in the frame');
+      await until(
+        () => !!frame.contentDocument?.querySelector('amoiq-chat')?.shadowRoot?.querySelector('amoiq-message-list'),
+        'the widget in the frame',
+      );
       const el = frame.contentDocument!.querySelector('amoiq-chat') as AmoiqChat;
       await el.updateComplete;
       return el;

@@ -7,7 +7,6 @@ import { ChatStore } from '../../src/services/store.js';
 import { deepActiveElement, expectAccessible, part, serviceOf, until } from '../helpers/dom.js';
 import { backendInfo, visitorConversationId, type BackendInfo } from './backend.js';
 
-
 // End to end: conversation status, read receipts, presence (away mode) and contact details with
 // the real element against the real reference backend (test/plugins/backend.mjs). The agent side
 // goes through the documented agent protocol only. Nothing is mocked.
@@ -30,7 +29,11 @@ class AgentApi {
   ) {}
 
   static async login(info: BackendInfo): Promise<AgentApi> {
-    const res = await fetch(`${info.url}/api/agent/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(info.agent) });
+    const res = await fetch(`${info.url}/api/agent/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(info.agent),
+    });
     if (!res.ok) throw new Error(`agent login: ${res.status}`);
     return new AgentApi(info, (await res.json()).token);
   }
@@ -112,7 +115,10 @@ describe('e2e: conversation lifecycle, read receipts, away mode, contact details
     agent = await AgentApi.login(info);
   });
 
-  async function widget(dbName = `amoiq-e2e-life-${nanoid(8)}`, extra: { preChat?: string } = {}): Promise<{ el: AmoiqChat; dbName: string }> {
+  async function widget(
+    dbName = `amoiq-e2e-life-${nanoid(8)}`,
+    extra: { preChat?: string } = {},
+  ): Promise<{ el: AmoiqChat; dbName: string }> {
     const el = await fixture<AmoiqChat>(html`<amoiq-chat
       gateway-url=${info.url}
       api-key=${info.apiKey}
@@ -161,14 +167,20 @@ describe('e2e: conversation lifecycle, read receipts, away mode, contact details
 
     const button = part<HTMLButtonElement>(again, 'amoiq-conversation-closed', 'button');
     button.focus();
-    const started = new Promise<CustomEvent>((resolve) => again.addEventListener('amoiq-new-conversation', (e) => resolve(e), { once: true }));
+    const started = new Promise<CustomEvent>((resolve) =>
+      again.addEventListener('amoiq-new-conversation', (e) => resolve(e), { once: true }),
+    );
     await sendKeys({ press: 'Enter' });
     const event = await started;
     expect(event.detail.conversationId).to.be.a('string').and.not.equal(first.id);
     await until(() => has(again, 'amoiq-chat-input'), 'message box back');
     await until(() => deepActiveElement()?.tagName === 'TEXTAREA', 'focus in the message box');
     expect(listText(again)).to.not.contain('Question before closing');
-    await until(() => ownStatus(again, 'Written after the close') === 'delivered', 'queued message delivered in the new conversation', 15_000);
+    await until(
+      () => ownStatus(again, 'Written after the close') === 'delivered',
+      'queued message delivered in the new conversation',
+      15_000,
+    );
 
     const conversations = await agent.conversationsOf(visitorId);
     expect(conversations).to.have.length(2);
@@ -184,12 +196,18 @@ describe('e2e: conversation lifecycle, read receipts, away mode, contact details
     const conversation = await agent.conversationOf(await visitorIdOf(dbName));
     await agent.read(conversation.id, conversation.lastSeq);
     await until(() => ownStatus(el, 'Please read me') === 'read', 'read status');
-    await until(() => part(el, 'amoiq-message-list').shadowRoot!.querySelector('.status.read')?.textContent?.trim() === 'Read', 'Read shown');
+    await until(
+      () => part(el, 'amoiq-message-list').shadowRoot!.querySelector('.status.read')?.textContent?.trim() === 'Read',
+      'Read shown',
+    );
 
     await agent.reply(conversation.id, 'Seen it, answering');
     await until(() => listText(el).includes('Seen it, answering'), 'reply shown');
     // Panel open, page visible: the widget reports the reply read.
-    await until(async () => (await agent.conversationById(conversation.id)).visitorReadSeq >= conversation.lastSeq + 1, 'the reply reported read');
+    await until(
+      async () => (await agent.conversationById(conversation.id)).visitorReadSeq >= conversation.lastSeq + 1,
+      'the reply reported read',
+    );
   });
 
   it('no agent online: the away banner offers an e-mail field; the address is stored for agents; it goes when an agent comes online', async () => {

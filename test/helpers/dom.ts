@@ -60,8 +60,7 @@ export async function typeNewline(): Promise<void> {
  */
 export async function expectAccessible(el: Element): Promise<void> {
   // Endless ones (typing dots, a spinner) cannot be finished; they are decorative.
-  const finish = (node: Element) =>
-    node.getAnimations().forEach((a) => a.effect?.getComputedTiming().endTime !== Infinity && a.finish());
+  const finish = (node: Element) => node.getAnimations().forEach((a) => a.effect?.getComputedTiming().endTime !== Infinity && a.finish());
   const walk = (root: ShadowRoot | Element | null | undefined): void => {
     root?.querySelectorAll('*').forEach((node) => {
       finish(node);

@@ -134,7 +134,12 @@ export const SESSION = {
   agentReadSeq: 0,
 };
 
-type Handler = (req: { method: string; url: URL; body: any; headers: Headers }) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
+type Handler = (req: {
+  method: string;
+  url: URL;
+  body: any;
+  headers: Headers;
+}) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
 
 /**
  * A fetch double for the HTTP side of the protocol: routes by "METHOD /path" to handlers and

@@ -116,7 +116,8 @@ export function themedHost(options: { lang?: string; strings?: Strings; dark?: b
     host.style.color = '#e8eaed';
   }
   document.body.append(host);
-  if (options.strings) new ContextProvider(host, { context: localeContext, initialValue: localized(options.lang ?? 'en', options.strings) });
+  if (options.strings)
+    new ContextProvider(host, { context: localeContext, initialValue: localized(options.lang ?? 'en', options.strings) });
   return host;
 }
 

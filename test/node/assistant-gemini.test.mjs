@@ -30,7 +30,14 @@ const MESSAGES = /** @type {import('../../demo/server/assistant/provider.js').Ch
  */
 async function setup(handler, options = {}) {
   const server = await startScriptedServer(handler);
-  const provider = createGeminiProvider({ baseUrl: server.url, apiKey: 'AIza-test-key', model: 'gemini-2.5-flash', firstTokenMs: 2000, idleMs: 2000, ...options });
+  const provider = createGeminiProvider({
+    baseUrl: server.url,
+    apiKey: 'AIza-test-key',
+    model: 'gemini-2.5-flash',
+    firstTokenMs: 2000,
+    idleMs: 2000,
+    ...options,
+  });
   return { server, provider };
 }
 
@@ -47,7 +54,8 @@ function assertCode(error, code) {
  * @param {string} message
  * @param {unknown[]} [details]
  */
-const googleError = (status, statusName, message, details) => JSON.stringify({ error: { code: status, message, status: statusName, ...(details ? { details } : {}) } });
+const googleError = (status, statusName, message, details) =>
+  JSON.stringify({ error: { code: status, message, status: statusName, ...(details ? { details } : {}) } });
 
 test('a normal stream: documented request (key in x-goog-api-key, roles user/model, systemInstruction), deltas, done', async (t) => {
   const { server, provider } = await setup((_req, res) => {
@@ -82,7 +90,11 @@ test('a normal stream: documented request (key in x-goog-api-key, roles user/mod
 });
 
 test('options from the environment', () => {
-  assert.deepEqual(geminiOptionsFromEnv({}), { baseUrl: 'https://generativelanguage.googleapis.com', apiKey: undefined, model: 'gemini-2.5-flash' });
+  assert.deepEqual(geminiOptionsFromEnv({}), {
+    baseUrl: 'https://generativelanguage.googleapis.com',
+    apiKey: undefined,
+    model: 'gemini-2.5-flash',
+  });
   assert.deepEqual(geminiOptionsFromEnv({ GEMINI_API_KEY: ' k ', GEMINI_MODEL: 'gemini-2.5-pro', GEMINI_API_BASE: 'http://proxy.local' }), {
     baseUrl: 'http://proxy.local',
     apiKey: 'k',
@@ -93,7 +105,15 @@ test('options from the environment', () => {
 test('thought parts are not shown; several text parts in one response are joined; grounding links become sources', async (t) => {
   const { server, provider } = await setup((_req, res) => {
     res.writeHead(200, SSE_HEADERS);
-    res.write(data({ candidates: [{ content: { role: 'model', parts: [{ text: 'Let me think…', thought: true }, { text: 'Delivery ' }, { text: 'takes 3 days.' }] } }] }));
+    res.write(
+      data({
+        candidates: [
+          {
+            content: { role: 'model', parts: [{ text: 'Let me think…', thought: true }, { text: 'Delivery ' }, { text: 'takes 3 days.' }] },
+          },
+        ],
+      }),
+    );
     res.end(
       response('', 'STOP', {
         groundingMetadata: {
@@ -133,8 +153,13 @@ test('a blocked prompt (promptFeedback.blockReason) and a SAFETY finish are done
 
 test('an invalid key (400 API_KEY_INVALID) and 403 PERMISSION_DENIED are unauthorized', async (t) => {
   const answers = [
-    [400, googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }])],
-    [403, googleError(403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers (callers without established identity).')],
+    [
+      400,
+      googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
+        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' },
+      ]),
+    ],
+    [403, googleError(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers (callers without established identity).")],
     [401, googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.')],
   ];
   const { server, provider } = await setup((_req, res) => {
@@ -199,12 +224,19 @@ test('a stream cut in the middle, and a body that ends without a finishReason, a
   assert.deepEqual(a.events, [{ type: 'delta', text: 'Yes, we ' }]);
   assertCode(a.error, 'stream_cut');
   const b = await collect(provider.stream({ messages: MESSAGES }));
-  assert.deepEqual(b.events.map((e) => e.text), ['Yes, we ', 'deliver']);
+  assert.deepEqual(
+    b.events.map((e) => e.text),
+    ['Yes, we ', 'deliver'],
+  );
   assertCode(b.error, 'stream_cut');
 });
 
 test('malformed event lines: data that is not JSON, candidates that are not a list, a part text that is not a string', async (t) => {
-  const bodies = ['data: {"candidates": [\r\n\r\n', 'data: {"candidates": {"0": 1}}\r\n\r\n', 'data: {"candidates": [{"content": {"parts": [{"text": 5}]}}]}\r\n\r\n'];
+  const bodies = [
+    'data: {"candidates": [\r\n\r\n',
+    'data: {"candidates": {"0": 1}}\r\n\r\n',
+    'data: {"candidates": [{"content": {"parts": [{"text": 5}]}}]}\r\n\r\n',
+  ];
   const { server, provider } = await setup((_req, res) => {
     res.writeHead(200, SSE_HEADERS);
     res.end(`${response('Hello')}${bodies[server.requests.length - 1]}`);
@@ -229,10 +261,13 @@ test('an error object inside the stream is a typed error', async (t) => {
 });
 
 test('a slow first token: the first-token timeout fires and the connection is closed', async (t) => {
-  const { server, provider } = await setup(async (_req, res) => {
-    res.writeHead(200, SSE_HEADERS);
-    await write(res, ': waiting\r\n\r\n');
-  }, { firstTokenMs: 300 });
+  const { server, provider } = await setup(
+    async (_req, res) => {
+      res.writeHead(200, SSE_HEADERS);
+      await write(res, ': waiting\r\n\r\n');
+    },
+    { firstTokenMs: 300 },
+  );
   t.after(() => server.close());
   const started = Date.now();
   const { error } = await collect(provider.stream({ messages: MESSAGES }));
@@ -280,13 +315,20 @@ test('responses split across TCP reads inside CRLF framing and inside multi-byte
   const truck = whole.indexOf(Buffer.from('🚚')) + 1;
   const parts = [whole.subarray(0, crlf), whole.subarray(crlf, kanji), whole.subarray(kanji, truck), whole.subarray(truck)];
   const observer = observedFetch();
-  const { server, provider } = await setup(async (_req, res) => {
-    res.writeHead(200, SSE_HEADERS);
-    await writeInSeparateReads(res, parts, observer);
-    res.end();
-  }, { fetch: observer.fetch });
+  const { server, provider } = await setup(
+    async (_req, res) => {
+      res.writeHead(200, SSE_HEADERS);
+      await writeInSeparateReads(res, parts, observer);
+      res.end();
+    },
+    { fetch: observer.fetch },
+  );
   t.after(() => server.close());
   const { events, error } = await collect(provider.stream({ messages: MESSAGES }));
   assert.equal(error, null);
-  assert.deepEqual(events, [{ type: 'delta', text: '» ' }, { type: 'delta', text }, { type: 'done', finishReason: 'stop' }]);
+  assert.deepEqual(events, [
+    { type: 'delta', text: '» ' },
+    { type: 'delta', text },
+    { type: 'done', finishReason: 'stop' },
+  ]);
 });

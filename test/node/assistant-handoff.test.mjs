@@ -64,12 +64,23 @@ test('a visitor message: answer, or hand off on request; silent while queued or 
 
   const request = decide(INITIAL_HANDOFF_STATE, { type: 'visitor_message', text: 'Quiero hablar con una persona' }, { locale: 'es' });
   assert.deepEqual(request.state, { ...INITIAL_HANDOFF_STATE, escalated: true });
-  assert.deepEqual(request.decision, { kind: 'handoff', reason: 'requested', message: 'Te paso con una persona de nuestro equipo. Quédate aquí: verás tu lugar en la cola.', withinHours: true });
+  assert.deepEqual(request.decision, {
+    kind: 'handoff',
+    reason: 'requested',
+    message: 'Te paso con una persona de nuestro equipo. Quédate aquí: verás tu lugar en la cola.',
+    withinHours: true,
+  });
 
   assert.deepEqual(decide(request.state, { type: 'visitor_message', text: 'hello?' }).decision, { kind: 'silent', reason: 'queued' });
   const assigned = decide(request.state, { type: 'agent_assigned' });
-  assert.deepEqual(assigned, { state: { unhelpful: 0, escalated: false, humanAssigned: true }, decision: { kind: 'silent', reason: 'human_assigned' } });
-  assert.deepEqual(decide(assigned.state, { type: 'visitor_message', text: 'Where is my order?' }).decision, { kind: 'silent', reason: 'human_assigned' });
+  assert.deepEqual(assigned, {
+    state: { unhelpful: 0, escalated: false, humanAssigned: true },
+    decision: { kind: 'silent', reason: 'human_assigned' },
+  });
+  assert.deepEqual(decide(assigned.state, { type: 'visitor_message', text: 'Where is my order?' }).decision, {
+    kind: 'silent',
+    reason: 'human_assigned',
+  });
 
   const off = decide(INITIAL_HANDOFF_STATE, { type: 'visitor_message', text: 'agent please' }, { rules: { onRequest: false } });
   assert.deepEqual(off.decision, { kind: 'answer' }, 'onRequest: false leaves requests to the assistant');
@@ -84,23 +95,43 @@ test('agent takeover during an answer: the assistant goes silent; returned to th
 });
 
 test('low confidence: no_match, a confidence under the threshold, or an empty answer hands off (or offers)', () => {
-  const noMatch = decide(INITIAL_HANDOFF_STATE, { type: 'answer_done', finishReason: 'no_match', confidence: 0.1, text: '' }, { locale: 'de' });
+  const noMatch = decide(
+    INITIAL_HANDOFF_STATE,
+    { type: 'answer_done', finishReason: 'no_match', confidence: 0.1, text: '' },
+    { locale: 'de' },
+  );
   assert.equal(noMatch.decision.kind, 'handoff');
   assert.deepEqual(noMatch.state, { ...INITIAL_HANDOFF_STATE, escalated: true });
   assert.equal(
     /** @type {any} */ (noMatch.decision).message,
     'Ich bin nicht sicher, ob ich das richtig beantworten kann. Ich verbinde Sie mit einer Person aus unserem Team. Bitte bleiben Sie hier – Sie sehen Ihren Platz in der Warteschlange.',
   );
-  const under = decide(INITIAL_HANDOFF_STATE, { type: 'answer_done', finishReason: 'stop', confidence: 0.3, text: 'x' }, { rules: { minConfidence: 0.4 } });
+  const under = decide(
+    INITIAL_HANDOFF_STATE,
+    { type: 'answer_done', finishReason: 'stop', confidence: 0.3, text: 'x' },
+    { rules: { minConfidence: 0.4 } },
+  );
   assert.equal(under.decision.kind, 'handoff');
-  const over = decide(INITIAL_HANDOFF_STATE, { type: 'answer_done', finishReason: 'stop', confidence: 0.45, text: 'x' }, { rules: { minConfidence: 0.4 } });
+  const over = decide(
+    INITIAL_HANDOFF_STATE,
+    { type: 'answer_done', finishReason: 'stop', confidence: 0.45, text: 'x' },
+    { rules: { minConfidence: 0.4 } },
+  );
   assert.deepEqual(over.decision, { kind: 'none' });
   const empty = decide(INITIAL_HANDOFF_STATE, { type: 'answer_done', finishReason: 'stop', text: '  ' });
   assert.equal(empty.decision.kind, 'handoff');
-  const offer = decide(INITIAL_HANDOFF_STATE, { type: 'answer_done', finishReason: 'no_match', text: '' }, { rules: { lowConfidence: 'offer' } });
+  const offer = decide(
+    INITIAL_HANDOFF_STATE,
+    { type: 'answer_done', finishReason: 'no_match', text: '' },
+    { rules: { lowConfidence: 'offer' } },
+  );
   assert.equal(offer.decision.kind, 'offer');
   assert.deepEqual(offer.state, INITIAL_HANDOFF_STATE, 'an offer does not escalate by itself');
-  assert.deepEqual(decide(INITIAL_HANDOFF_STATE, { type: 'answer_done', finishReason: 'stop', text: 'An answer.' }).decision, { kind: 'none' }, 'a model answer without confidence is fine');
+  assert.deepEqual(
+    decide(INITIAL_HANDOFF_STATE, { type: 'answer_done', finishReason: 'stop', text: 'An answer.' }).decision,
+    { kind: 'none' },
+    'a model answer without confidence is fine',
+  );
   assert.equal(decide(INITIAL_HANDOFF_STATE, { type: 'answer_done', finishReason: 'filtered', text: '' }).decision.kind, 'offer');
 });
 
@@ -126,10 +157,19 @@ test('after N unhelpful answers the conversation is handed off (N = maxUnhelpful
 
 test('a provider failure is a polite message with a handoff offer (Stop is not a failure)', () => {
   const failed = decide(INITIAL_HANDOFF_STATE, { type: 'provider_error', code: 'timeout' }, { locale: 'ja' });
-  assert.deepEqual(failed.decision, { kind: 'offer', reason: 'provider_error', message: '申し訳ありません。現在お答えできません。担当者とお話しになりますか？', withinHours: true });
+  assert.deepEqual(failed.decision, {
+    kind: 'offer',
+    reason: 'provider_error',
+    message: '申し訳ありません。現在お答えできません。担当者とお話しになりますか？',
+    withinHours: true,
+  });
   assert.deepEqual(failed.state, INITIAL_HANDOFF_STATE);
   assert.deepEqual(decide(INITIAL_HANDOFF_STATE, { type: 'provider_error', code: 'aborted' }).decision, { kind: 'none' });
-  assert.equal(decide(INITIAL_HANDOFF_STATE, { type: 'provider_error', code: 'server_error' }, { rules: { onProviderError: 'handoff' } }).decision.kind, 'handoff');
+  assert.equal(
+    decide(INITIAL_HANDOFF_STATE, { type: 'provider_error', code: 'server_error' }, { rules: { onProviderError: 'handoff' } }).decision
+      .kind,
+    'handoff',
+  );
 });
 
 test('outside business hours the wording says the team is away (the escalation still happens)', () => {
@@ -137,7 +177,10 @@ test('outside business hours the wording says the team is away (the escalation s
   assert.equal(away.decision.kind, 'handoff');
   assert.equal(/** @type {any} */ (away.decision).withinHours, false);
   assert.match(/** @type {any} */ (away.decision).message, /Our team is away right now/);
-  assert.equal(handoffMessage('offer', 'provider_error', 'ar', false), 'عذرًا، لا أستطيع الرد الآن. يمكنك ترك رسالة لفريقنا، وسيردّون عليك عند عودتهم.');
+  assert.equal(
+    handoffMessage('offer', 'provider_error', 'ar', false),
+    'عذرًا، لا أستطيع الرد الآن. يمكنك ترك رسالة لفريقنا، وسيردّون عليك عند عودتهم.',
+  );
 });
 
 test('every reason has a message in every locale; unknown locales fall back to English', () => {
@@ -157,7 +200,15 @@ test('every reason has a message in every locale; unknown locales fall back to E
 test('business hours in the tenant time zone: weekdays, a Saturday, overnight intervals, closed dates, DST', () => {
   const hours = {
     timeZone: 'Europe/Berlin',
-    weekly: { mon: [['09:00', '18:00']], tue: [['09:00', '12:00'], ['13:00', '18:00']], fri: [['22:00', '02:00']], sat: [['10:00', '14:00']] },
+    weekly: {
+      mon: [['09:00', '18:00']],
+      tue: [
+        ['09:00', '12:00'],
+        ['13:00', '18:00'],
+      ],
+      fri: [['22:00', '02:00']],
+      sat: [['10:00', '14:00']],
+    },
     closedDates: ['2026-12-28'],
   };
   const at = (/** @type {string} */ iso) => isWithinBusinessHours(/** @type {any} */ (hours), new Date(iso));
@@ -172,16 +223,23 @@ test('business hours in the tenant time zone: weekdays, a Saturday, overnight in
   assert.equal(at('2026-06-22T07:30:00Z'), true, 'summer time: Monday 09:30 CEST is 07:30 UTC');
   assert.equal(isWithinBusinessHours(null, new Date()), true, 'no hours: always open');
   const tokyo = { timeZone: 'Asia/Tokyo', weekly: { mon: [['09:00', '17:00']] } };
-  assert.equal(isWithinBusinessHours(/** @type {any} */ (tokyo), new Date('2026-11-23T00:30:00Z')), true, 'Monday 09:30 in Tokyo is Sunday in UTC');
+  assert.equal(
+    isWithinBusinessHours(/** @type {any} */ (tokyo), new Date('2026-11-23T00:30:00Z')),
+    true,
+    'Monday 09:30 in Tokyo is Sunday in UTC',
+  );
 });
 
 test('business hours settings are checked with field names', () => {
   assert.deepEqual(validateBusinessHours(null), []);
   assert.deepEqual(validateBusinessHours({ timeZone: 'Europe/Berlin', weekly: { mon: [['09:00', '24:00']] } }), []);
-  assert.deepEqual(validateBusinessHours({ timeZone: 'Mars/Olympus', weekly: { monday: [], tue: [['9:00', '17:00']] }, closedDates: ['25.12.2026'] }), [
-    'businessHours.timeZone "Mars/Olympus" is not an IANA time zone',
-    'businessHours.weekly.monday: not a weekday (mon…sun)',
-    'businessHours.weekly.tue: expected [["HH:MM", "HH:MM"], …]',
-    'businessHours.closedDates: expected ["YYYY-MM-DD", …]',
-  ]);
+  assert.deepEqual(
+    validateBusinessHours({ timeZone: 'Mars/Olympus', weekly: { monday: [], tue: [['9:00', '17:00']] }, closedDates: ['25.12.2026'] }),
+    [
+      'businessHours.timeZone "Mars/Olympus" is not an IANA time zone',
+      'businessHours.weekly.monday: not a weekday (mon…sun)',
+      'businessHours.weekly.tue: expected [["HH:MM", "HH:MM"], …]',
+      'businessHours.closedDates: expected ["YYYY-MM-DD", …]',
+    ],
+  );
 });

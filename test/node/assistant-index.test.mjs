@@ -32,14 +32,25 @@ test('settings: defaults when absent, every wrong field named at once', () => {
   const defaults = normalizeAssistantSettings(undefined, 'demo');
   assert.deepEqual(defaults, { ...DEFAULT_ASSISTANT_SETTINGS });
   assert.equal(defaults.enabled, false);
-  const custom = normalizeAssistantSettings({ enabled: true, name: 'Robin', avatar: '/avatars/robin.png', handoff: { maxUnhelpful: 3 } }, 'demo');
+  const custom = normalizeAssistantSettings(
+    { enabled: true, name: 'Robin', avatar: '/avatars/robin.png', handoff: { maxUnhelpful: 3 } },
+    'demo',
+  );
   assert.equal(custom.name, 'Robin');
   assert.equal(custom.handoff.maxUnhelpful, 3);
   assert.equal(custom.handoff.minConfidence, DEFAULT_ASSISTANT_SETTINGS.handoff.minConfidence);
   assert.throws(
     () =>
       normalizeAssistantSettings(
-        { enabled: 'yes', name: '', avatar: 'javascript:alert(1)', provider: 'gpt', handoff: { minConfidence: 2, lowConfidence: 'maybe' }, timeouts: { idleMs: 5 }, businessHours: { timeZone: 'Nowhere/Else', weekly: {} } },
+        {
+          enabled: 'yes',
+          name: '',
+          avatar: 'javascript:alert(1)',
+          provider: 'gpt',
+          handoff: { minConfidence: 2, lowConfidence: 'maybe' },
+          timeouts: { idleMs: 5 },
+          businessHours: { timeZone: 'Nowhere/Else', weekly: {} },
+        },
         'acme',
       ),
     (error) => {
@@ -75,11 +86,25 @@ test('stored protocol messages become model turns', () => {
     { role: 'assistant', content: 'Let me check.' },
     { role: 'user', content: 'Thanks' },
   ]);
-  assert.deepEqual(toProviderMessages([{ sender: { type: 'visitor' }, text: 'a' }, { sender: { type: 'ai' }, text: 'b' }, { sender: { type: 'visitor' }, text: 'c' }], 2), [{ role: 'user', content: 'c' }]);
+  assert.deepEqual(
+    toProviderMessages(
+      [
+        { sender: { type: 'visitor' }, text: 'a' },
+        { sender: { type: 'ai' }, text: 'b' },
+        { sender: { type: 'visitor' }, text: 'c' },
+      ],
+      2,
+    ),
+    [{ role: 'user', content: 'c' }],
+  );
 });
 
 test('the knowledge base without any key: a good question streams an answer with its source and no handoff', async () => {
-  const assistant = await createAssistant({}, { enabled: true, name: 'Robin' }, { tenantId: 'demo', tenantName: 'Demo Store', kbDelayMs: 0, logger: quiet });
+  const assistant = await createAssistant(
+    {},
+    { enabled: true, name: 'Robin' },
+    { tenantId: 'demo', tenantName: 'Demo Store', kbDelayMs: 0, logger: quiet },
+  );
   assert.equal(assistant.providerKind, 'knowledge-base');
   assert.match(assistant.description, /^knowledge base: \d+ articles/);
   assert.equal(assistant.greeting, "Hi! I'm Robin, the virtual assistant of Demo Store. Ask me anything, or ask for a person at any time.");
@@ -88,7 +113,13 @@ test('the knowledge base without any key: a good question streams an answer with
   assert.equal(done.type, 'done');
   assert.equal(done.finishReason, 'stop');
   assert.match(done.text, /^Standard delivery takes 2–4 working days/);
-  assert.equal(done.text, events.filter((e) => e.type === 'delta').map((e) => e.text).join(''));
+  assert.equal(
+    done.text,
+    events
+      .filter((e) => e.type === 'delta')
+      .map((e) => e.text)
+      .join(''),
+  );
   assert.deepEqual(done.decision, { kind: 'none' });
   assert.ok(events.some((e) => e.type === 'sources' && e.sources[0].url === 'https://demo-store.example/help/shipping'));
 });
@@ -114,7 +145,8 @@ test('the knowledge base hands off when nothing matches, in the visitor locale a
       decision: {
         kind: 'handoff',
         reason: 'low_confidence',
-        message: 'No estoy seguro de poder responder a eso correctamente. Te paso con una persona de nuestro equipo. Quédate aquí: verás tu lugar en la cola.',
+        message:
+          'No estoy seguro de poder responder a eso correctamente. Te paso con una persona de nuestro equipo. Quédate aquí: verás tu lugar en la cola.',
         withinHours: true,
       },
     },
@@ -122,7 +154,11 @@ test('the knowledge base hands off when nothing matches, in the visitor locale a
   const closed = await collect(assistant.answer({ messages: ask('What is the capital of France?'), now: sunday }));
   assert.equal(closed.events[0].decision.withinHours, false);
   assert.match(closed.events[0].decision.message, /Our team is away right now/);
-  const request = assistant.decide(INITIAL_HANDOFF_STATE, { type: 'visitor_message', text: 'Ich möchte mit einem Mitarbeiter sprechen' }, { locale: 'de', now: monday });
+  const request = assistant.decide(
+    INITIAL_HANDOFF_STATE,
+    { type: 'visitor_message', text: 'Ich möchte mit einem Mitarbeiter sprechen' },
+    { locale: 'de', now: monday },
+  );
   assert.equal(request.decision.kind, 'handoff');
 });
 
@@ -146,7 +182,12 @@ test('an OpenAI-compatible endpoint from the environment: the tenant system prom
       error: { code: 'server_error', message: 'openai-compatible: HTTP 500: boom', retryAfter: undefined },
       text: '',
       state: INITIAL_HANDOFF_STATE,
-      decision: { kind: 'offer', reason: 'provider_error', message: 'Entschuldigung, ich kann gerade nicht antworten. Möchten Sie mit einer Person sprechen?', withinHours: true },
+      decision: {
+        kind: 'offer',
+        reason: 'provider_error',
+        message: 'Entschuldigung, ich kann gerade nicht antworten. Möchten Sie mit einer Person sprechen?',
+        withinHours: true,
+      },
     },
   ]);
   assert.deepEqual(server.requests[0].body.messages[0], { role: 'system', content: 'You are Robin of Demo Store.' });
@@ -157,7 +198,11 @@ test('a provider that never answers: ASSISTANT_FIRST_TOKEN_MS ends it with faile
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
   });
   t.after(() => server.close());
-  const assistant = await createAssistant({ GEMINI_API_KEY: 'k', GEMINI_API_BASE: server.url, ASSISTANT_FIRST_TOKEN_MS: '250' }, { enabled: true }, { tenantId: 'demo', logger: quiet });
+  const assistant = await createAssistant(
+    { GEMINI_API_KEY: 'k', GEMINI_API_BASE: server.url, ASSISTANT_FIRST_TOKEN_MS: '250' },
+    { enabled: true },
+    { tenantId: 'demo', logger: quiet },
+  );
   assert.equal(assistant.providerKind, 'gemini');
   const { events } = await collect(assistant.answer({ messages: ask('Hi') }));
   assert.equal(events.length, 1);
@@ -178,7 +223,11 @@ test('Stop mid-answer: failed with code aborted keeps the partial text and decid
     more.open();
     return server.close();
   });
-  const assistant = await createAssistant({ OPENAI_API_KEY: 'sk', OPENAI_BASE_URL: server.url }, { enabled: true }, { tenantId: 'demo', logger: quiet });
+  const assistant = await createAssistant(
+    { OPENAI_API_KEY: 'sk', OPENAI_BASE_URL: server.url },
+    { enabled: true },
+    { tenantId: 'demo', logger: quiet },
+  );
   const controller = new AbortController();
   const iterator = assistant.answer({ messages: ask('Hi'), signal: controller.signal });
   assert.deepEqual((await iterator.next()).value, { type: 'delta', text: 'Half' });
@@ -194,7 +243,11 @@ test('Stop mid-answer: failed with code aborted keeps the partial text and decid
 test('a tenant that pins a provider the environment does not configure gets the knowledge base and a warning', async () => {
   /** @type {string[]} */
   const warnings = [];
-  const assistant = await createAssistant({}, { enabled: true, provider: 'gemini' }, { tenantId: 'demo', logger: { warn: (m) => warnings.push(m) } });
+  const assistant = await createAssistant(
+    {},
+    { enabled: true, provider: 'gemini' },
+    { tenantId: 'demo', logger: { warn: (m) => warnings.push(m) } },
+  );
   assert.equal(assistant.providerKind, 'knowledge-base');
   assert.deepEqual(warnings, ['assistant (demo): provider "gemini" is not configured in the environment; using the knowledge base.']);
   const pinned = await createAssistant({ OPENAI_API_KEY: 'sk' }, { provider: 'knowledge-base' }, { tenantId: 'demo', logger: quiet });

@@ -80,7 +80,9 @@ test('unrelated questions and small talk are below the threshold (the caller han
 
 test('the provider streams the passage in chunks, then its source, then done with the confidence', async () => {
   const provider = createKnowledgeBaseProvider({ knowledgeBase: demo });
-  const { events, error } = await collect(provider.stream({ messages: [...ask('hi'), { role: 'assistant', content: 'Hello!' }, ...ask('I forgot my password')] }));
+  const { events, error } = await collect(
+    provider.stream({ messages: [...ask('hi'), { role: 'assistant', content: 'Hello!' }, ...ask('I forgot my password')] }),
+  );
   assert.equal(error, null);
   const deltas = events.filter((e) => e.type === 'delta');
   assert.ok(deltas.length > 3, 'several deltas');
@@ -115,7 +117,11 @@ test('deterministic: the same question gives the same events', async () => {
 test('abort: the Stop button ends the stream with aborted between chunks', async () => {
   /** @type {(() => void)[]} */
   const sleepers = [];
-  const provider = createKnowledgeBaseProvider({ knowledgeBase: demo, delayMs: 10, sleep: () => new Promise((resolve) => sleepers.push(() => resolve(undefined))) });
+  const provider = createKnowledgeBaseProvider({
+    knowledgeBase: demo,
+    delayMs: 10,
+    sleep: () => new Promise((resolve) => sleepers.push(() => resolve(undefined))),
+  });
   const controller = new AbortController();
   const iterator = provider.stream({ messages: ask('How long does delivery take?'), signal: controller.signal })[Symbol.asyncIterator]();
   const first = iterator.next();
@@ -128,7 +134,10 @@ test('abort: the Stop button ends the stream with aborted between chunks', async
 });
 
 test('article format: front matter title and absolute url required; intro and ## sections are passages', () => {
-  const article = parseArticle('a.md', '---\ntitle: "Gift wrap"\nurl: https://x.example/wrap\nkeywords: wrap, present\n---\nWe wrap.\n\n## Does it cost?\nIt is free.\n');
+  const article = parseArticle(
+    'a.md',
+    '---\ntitle: "Gift wrap"\nurl: https://x.example/wrap\nkeywords: wrap, present\n---\nWe wrap.\n\n## Does it cost?\nIt is free.\n',
+  );
   assert.deepEqual(article, {
     file: 'a.md',
     title: 'Gift wrap',
@@ -141,12 +150,18 @@ test('article format: front matter title and absolute url required; intro and ##
   });
   assert.throws(() => parseArticle('b.md', 'no front matter'), /b\.md: no front matter/);
   assert.throws(() => parseArticle('c.md', '---\nurl: https://x.example\n---\ntext'), /c\.md: front matter has no title/);
-  assert.throws(() => parseArticle('d.md', '---\ntitle: T\nurl: javascript:alert(1)\n---\ntext'), /d\.md: front matter url must be an absolute http/);
+  assert.throws(
+    () => parseArticle('d.md', '---\ntitle: T\nurl: javascript:alert(1)\n---\ntext'),
+    /d\.md: front matter url must be an absolute http/,
+  );
 });
 
 test('loading: bad files are skipped with a warning naming them; a missing folder is an empty knowledge base', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'amoiq-kb-'));
-  writeFileSync(join(dir, 'good.md'), '---\ntitle: Opening hours\nurl: https://x.example/hours\n---\n## When are you open?\nMonday to Friday, 9 to 5.\n');
+  writeFileSync(
+    join(dir, 'good.md'),
+    '---\ntitle: Opening hours\nurl: https://x.example/hours\n---\n## When are you open?\nMonday to Friday, 9 to 5.\n',
+  );
   writeFileSync(join(dir, 'bad.md'), 'just text');
   writeFileSync(join(dir, 'notes.txt'), 'ignored');
   const { knowledgeBase, warnings: found } = await loadKnowledgeBase(dir);

@@ -5,7 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SMTPServer } from 'smtp-server';
-import { MailError, createMailer, escapeHtml, renderTranscriptHtml, renderTranscriptText, smtpSettingsFromEnv } from '../../demo/server/mail.js';
+import {
+  MailError,
+  createMailer,
+  escapeHtml,
+  renderTranscriptHtml,
+  renderTranscriptText,
+  smtpSettingsFromEnv,
+} from '../../demo/server/mail.js';
 
 /**
  * @typedef {{ raw: string, from: string, to: string[], user: unknown }} Received
@@ -142,7 +149,10 @@ const TRANSCRIPT = {
 test('a transcript sent through SMTP arrives with the right envelope, headers and both parts, authenticated', async (t) => {
   const smtp = await startSmtp({ auth: { user: 'mailer', pass: 's3cret p@ss' } });
   t.after(() => smtp.close());
-  const mailer = createMailer({ SMTP_URL: `smtp://mailer:s3cret%20p%40ss@127.0.0.1:${smtp.port}`, SMTP_FROM: 'Demo Store <support@demo-store.example>' });
+  const mailer = createMailer({
+    SMTP_URL: `smtp://mailer:s3cret%20p%40ss@127.0.0.1:${smtp.port}`,
+    SMTP_FROM: 'Demo Store <support@demo-store.example>',
+  });
   t.after(() => mailer.close());
   assert.equal(mailer.configured, true);
   assert.equal(mailer.description, `SMTP STARTTLS if offered 127.0.0.1:${smtp.port} as mailer`);
@@ -236,7 +246,10 @@ test('SMTP failures are a MailError with code mail_failed: wrong password, serve
   const closed = await startSmtp();
   await closed.close();
   const unreachable = createMailer({ SMTP_URL: `smtp://127.0.0.1:${closed.port}` });
-  await assert.rejects(unreachable.sendTranscript('grace@example.com', TRANSCRIPT), (error) => error instanceof MailError && error.code === 'mail_failed' && /ECONNREFUSED/.test(error.message));
+  await assert.rejects(
+    unreachable.sendTranscript('grace@example.com', TRANSCRIPT),
+    (error) => error instanceof MailError && error.code === 'mail_failed' && /ECONNREFUSED/.test(error.message),
+  );
 });
 
 test('without SMTP configuration: it says so plainly and prints the unsent e-mail, labelled, to the console', async () => {
@@ -257,7 +270,10 @@ test('without SMTP configuration: it says so plainly and prints the unsent e-mai
 test('SMTP settings from the environment: URL forms, TLS on 465, malformed values refused at start', () => {
   const tls = smtpSettingsFromEnv({ SMTP_URL: 'smtps://u%40x:p@mail.example.com' });
   assert.ok(tls.configured);
-  assert.deepEqual({ host: tls.options.host, port: tls.options.port, secure: tls.options.secure, auth: tls.options.auth }, { host: 'mail.example.com', port: 465, secure: true, auth: { user: 'u@x', pass: 'p' } });
+  assert.deepEqual(
+    { host: tls.options.host, port: tls.options.port, secure: tls.options.secure, auth: tls.options.auth },
+    { host: 'mail.example.com', port: 465, secure: true, auth: { user: 'u@x', pass: 'p' } },
+  );
   assert.ok(!tls.description.includes(':p@') && !tls.description.includes(' p'), 'the password is not in the description');
   const host = smtpSettingsFromEnv({ SMTP_HOST: 'mail.example.com', SMTP_PORT: '465', SMTP_USER: 'u', SMTP_PASS: 'p' });
   assert.ok(host.configured);
@@ -273,5 +289,8 @@ test('rendering: every character that matters in HTML is escaped; plain text kee
   const html = renderTranscriptHtml({ tenantName: '<Shop>', conversationId: 'c"1', messages: [] });
   assert.ok(html.includes('<title>Transcript of your conversation with &lt;Shop&gt;</title>'));
   assert.ok(html.includes('Conversation c&quot;1'));
-  assert.equal(renderTranscriptText({ tenantName: 'Shop', conversationId: 'c1', messages: [] }), 'Transcript of your conversation with Shop\nConversation c1\n\n\n— Shop');
+  assert.equal(
+    renderTranscriptText({ tenantName: 'Shop', conversationId: 'c1', messages: [] }),
+    'Transcript of your conversation with Shop\nConversation c1\n\n\n— Shop',
+  );
 });

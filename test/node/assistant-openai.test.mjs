@@ -13,7 +13,13 @@ const SSE_HEADERS = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-
 const data = (value) => `data: ${JSON.stringify(value)}\n\n`;
 /** @param {string | null} content @param {string | null} [finish] */
 const chunk = (content, finish = null) =>
-  data({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-test', choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }] });
+  data({
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'gpt-test',
+    choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }],
+  });
 const MESSAGES = /** @type {import('../../demo/server/assistant/provider.js').ChatTurn[]} */ ([
   { role: 'user', content: 'Hi' },
   { role: 'assistant', content: 'Hello! How can I help?' },
@@ -26,7 +32,14 @@ const MESSAGES = /** @type {import('../../demo/server/assistant/provider.js').Ch
  */
 async function setup(handler, options = {}) {
   const server = await startScriptedServer(handler);
-  const provider = createOpenAIProvider({ baseUrl: `${server.url}/v1`, apiKey: 'sk-test-123', model: 'gpt-test', firstTokenMs: 2000, idleMs: 2000, ...options });
+  const provider = createOpenAIProvider({
+    baseUrl: `${server.url}/v1`,
+    apiKey: 'sk-test-123',
+    model: 'gpt-test',
+    firstTokenMs: 2000,
+    idleMs: 2000,
+    ...options,
+  });
   return { server, provider };
 }
 
@@ -40,12 +53,20 @@ function assertCode(error, code) {
 test('a normal stream: documented request, deltas in order, comments and usage chunks ignored, done', async (t) => {
   const { server, provider } = await setup(async (_req, res) => {
     res.writeHead(200, SSE_HEADERS);
-    res.write(data({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }));
+    res.write(
+      data({
+        id: 'c',
+        object: 'chat.completion.chunk',
+        choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+      }),
+    );
     res.write(': keep-alive\n\n');
     res.write(chunk('Your order '));
     res.write(chunk('ships **today**.'));
     res.write(chunk(null, 'stop'));
-    res.write(data({ id: 'c', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 9, completion_tokens: 5, total_tokens: 14 } }));
+    res.write(
+      data({ id: 'c', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 9, completion_tokens: 5, total_tokens: 14 } }),
+    );
     res.end('data: [DONE]\n\n');
   });
   t.after(() => server.close());
@@ -89,7 +110,16 @@ test('a local server without a key: no Authorization header; base URL and model 
 test('401 with the documented error body is unauthorized, with the provider message', async (t) => {
   const { server, provider } = await setup((_req, res) => {
     res.writeHead(401, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ error: { message: 'Incorrect API key provided: sk-tes***123.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }));
+    res.end(
+      JSON.stringify({
+        error: {
+          message: 'Incorrect API key provided: sk-tes***123.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
+      }),
+    );
   });
   t.after(() => server.close());
   const { events, error } = await collect(provider.stream({ messages: MESSAGES }));
@@ -122,7 +152,10 @@ test('500 is server_error; an Ollama-style { "error": "text" } body and a 404 un
   const answers = [
     [500, JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error' } })],
     [500, JSON.stringify({ error: 'llama runner process has terminated' })],
-    [404, JSON.stringify({ error: { message: 'The model `nope` does not exist.', type: 'invalid_request_error', code: 'model_not_found' } })],
+    [
+      404,
+      JSON.stringify({ error: { message: 'The model `nope` does not exist.', type: 'invalid_request_error', code: 'model_not_found' } }),
+    ],
     [502, '<html>Bad gateway</html>'],
   ];
   const { server, provider } = await setup((_req, res) => {
@@ -153,7 +186,10 @@ test('a stream cut in the middle (socket destroyed) is stream_cut after the delt
   });
   t.after(() => server.close());
   const { events, error } = await collect(provider.stream({ messages: MESSAGES }));
-  assert.deepEqual(events, [{ type: 'delta', text: 'Your order ' }, { type: 'delta', text: 'ships' }]);
+  assert.deepEqual(events, [
+    { type: 'delta', text: 'Your order ' },
+    { type: 'delta', text: 'ships' },
+  ]);
   assertCode(error, 'stream_cut');
 });
 
@@ -187,7 +223,10 @@ test('malformed event lines: data that is not JSON or not a chunk is malformed; 
   }
   const ignored = await collect(provider.stream({ messages: MESSAGES }));
   assert.equal(ignored.error, null);
-  assert.deepEqual(ignored.events.map((e) => e.text ?? e.finishReason), ['Hel', 'lo', 'stop']);
+  assert.deepEqual(
+    ignored.events.map((e) => e.text ?? e.finishReason),
+    ['Hel', 'lo', 'stop'],
+  );
 });
 
 test('errors inside the stream: an OpenAI error event and a llama.cpp `error:` line', async (t) => {
@@ -212,13 +251,16 @@ test('errors inside the stream: an OpenAI error event and a llama.cpp `error:` l
 });
 
 test('a slow first token: the first-token timeout fires (keep-alive comments do not count) and the connection is closed', async (t) => {
-  const { server, provider } = await setup(async (_req, res) => {
-    res.writeHead(200, SSE_HEADERS);
-    await write(res, ': keep-alive\n\n');
-    await write(res, data({ choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: null }] }));
-    await write(res, ': still thinking\n\n');
-    // …and nothing more until the client gives up.
-  }, { firstTokenMs: 300 });
+  const { server, provider } = await setup(
+    async (_req, res) => {
+      res.writeHead(200, SSE_HEADERS);
+      await write(res, ': keep-alive\n\n');
+      await write(res, data({ choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: null }] }));
+      await write(res, ': still thinking\n\n');
+      // …and nothing more until the client gives up.
+    },
+    { firstTokenMs: 300 },
+  );
   t.after(() => server.close());
   const started = Date.now();
   const { events, error } = await collect(provider.stream({ messages: MESSAGES }));
@@ -238,10 +280,13 @@ test('a server that never answers the request at all times out too (first-token 
 });
 
 test('a stall after the first token: the idle timeout fires', async (t) => {
-  const { server, provider } = await setup(async (_req, res) => {
-    res.writeHead(200, SSE_HEADERS);
-    await write(res, chunk('Your order'));
-  }, { idleMs: 250 });
+  const { server, provider } = await setup(
+    async (_req, res) => {
+      res.writeHead(200, SSE_HEADERS);
+      await write(res, chunk('Your order'));
+    },
+    { idleMs: 250 },
+  );
   t.after(() => server.close());
   const { events, error } = await collect(provider.stream({ messages: MESSAGES }));
   assert.deepEqual(events, [{ type: 'delta', text: 'Your order' }]);
@@ -250,10 +295,13 @@ test('a stall after the first token: the idle timeout fires', async (t) => {
 });
 
 test('a slow consumer is not a timeout: the idle clock runs only while the provider waits for data', async (t) => {
-  const { server, provider } = await setup(async (_req, res) => {
-    res.writeHead(200, SSE_HEADERS);
-    res.end(`${chunk('a')}${chunk('b')}${chunk(null, 'stop')}data: [DONE]\n\n`);
-  }, { idleMs: 150 });
+  const { server, provider } = await setup(
+    async (_req, res) => {
+      res.writeHead(200, SSE_HEADERS);
+      res.end(`${chunk('a')}${chunk('b')}${chunk(null, 'stop')}data: [DONE]\n\n`);
+    },
+    { idleMs: 150 },
+  );
   t.after(() => server.close());
   const texts = [];
   for await (const event of provider.stream({ messages: MESSAGES })) {
@@ -315,15 +363,22 @@ test('deltas split across TCP reads, inside a field name, a JSON string and mult
   const emoji = whole.indexOf(Buffer.from('😀')) + 2;
   const parts = [whole.subarray(0, second + 2), whole.subarray(second + 2, go), whole.subarray(go, emoji), whole.subarray(emoji)];
   const observer = observedFetch();
-  const { server, provider } = await setup(async (_req, res) => {
-    res.writeHead(200, SSE_HEADERS);
-    await writeInSeparateReads(res, parts, observer);
-    res.end();
-  }, { fetch: observer.fetch });
+  const { server, provider } = await setup(
+    async (_req, res) => {
+      res.writeHead(200, SSE_HEADERS);
+      await writeInSeparateReads(res, parts, observer);
+      res.end();
+    },
+    { fetch: observer.fetch },
+  );
   t.after(() => server.close());
   const { events, error } = await collect(provider.stream({ messages: MESSAGES }));
   assert.equal(error, null);
-  assert.deepEqual(events, [{ type: 'delta', text: 'Start: ' }, { type: 'delta', text }, { type: 'done', finishReason: 'stop' }]);
+  assert.deepEqual(events, [
+    { type: 'delta', text: 'Start: ' },
+    { type: 'delta', text },
+    { type: 'done', finishReason: 'stop' },
+  ]);
 });
 
 test('an unreachable endpoint is server_error, not a hang', async () => {

@@ -4,7 +4,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, scryptSync } from 'node:crypto';
-import { DUMMY_PASSWORD_HASH, PasswordHasher, SCRYPT_COST, TokenService, hashPassword, parsePasswordHash, verifyPassword } from '../../demo/server/auth.js';
+import {
+  DUMMY_PASSWORD_HASH,
+  PasswordHasher,
+  SCRYPT_COST,
+  TokenService,
+  hashPassword,
+  parsePasswordHash,
+  verifyPassword,
+} from '../../demo/server/auth.js';
 
 /** A hash in the format from before the cost was raised (N = 2^14, no parameters). */
 const legacy = (/** @type {string} */ password) => {
@@ -30,7 +38,15 @@ describe('password hashes', () => {
   });
 
   test('malformed or absurd hashes never verify (and never throw)', async () => {
-    for (const bad of ['', 'plain', 'scrypt$', 'scrypt$$', 'bcrypt$x$y', 'scrypt$ln=30,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAA==', 'scrypt$ln=17$a$b']) {
+    for (const bad of [
+      '',
+      'plain',
+      'scrypt$',
+      'scrypt$$',
+      'bcrypt$x$y',
+      'scrypt$ln=30,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAA==',
+      'scrypt$ln=17$a$b',
+    ]) {
       assert.equal(parsePasswordHash(bad), null, bad);
       assert.deepEqual(await verifyPassword('x', bad), { ok: false, rehash: false }, bad);
     }
@@ -56,7 +72,12 @@ describe('PasswordHasher', () => {
           resolve(undefined);
         });
       });
-    const runs = Array.from({ length: 7 }, () => /** @type {any} */ (hasher).run(task).then(() => 'done', (/** @type {any} */ e) => e.status));
+    const runs = Array.from({ length: 7 }, () =>
+      /** @type {any} */ (hasher).run(task).then(
+        () => 'done',
+        (/** @type {any} */ e) => e.status,
+      ),
+    );
     await new Promise((r) => setImmediate(r));
     assert.equal(hasher.running, 2);
     assert.equal(hasher.queued, 3);

@@ -17,7 +17,11 @@ let ipCounter = 0;
 export const freshIp = () => `198.51.${Math.floor(++ipCounter / 250)}.${(ipCounter % 250) + 1}`;
 
 /** A random visitor or client id (21 characters). */
-export const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(21)), (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'[b & 63]).join('');
+export const newId = () =>
+  Array.from(
+    crypto.getRandomValues(new Uint8Array(21)),
+    (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'[b & 63],
+  ).join('');
 
 /**
  * Starts a backend on a free port with a fresh data directory and one tenant (`demo`, two agents).
@@ -37,7 +41,14 @@ export async function startServer({ limits, rateLimits, widget } = {}) {
     trustProxy: 1,
     debugHooks: true,
     limits,
-    rateLimits: { sessionsPerIp: 10_000, sessionsPerVisitor: 1000, sendsPerIp: 10_000, sendsPerSender: 10_000, uploads: 10_000, ...rateLimits },
+    rateLimits: {
+      sessionsPerIp: 10_000,
+      sessionsPerVisitor: 1000,
+      sendsPerIp: 10_000,
+      sendsPerSender: 10_000,
+      uploads: 10_000,
+      ...rateLimits,
+    },
     tenants: [
       {
         id: 'demo',
@@ -103,7 +114,12 @@ export async function startServer({ limits, rateLimits, widget } = {}) {
    * @param {string} text
    */
   function say(s, text) {
-    return request('/api/chat/messages', { auth: API_KEY, session: s.token, ip: freshIp(), body: { conversationId: s.conversationId, clientId: newId(), text } });
+    return request('/api/chat/messages', {
+      auth: API_KEY,
+      session: s.token,
+      ip: freshIp(),
+      body: { conversationId: s.conversationId, clientId: newId(), text },
+    });
   }
 
   /**

@@ -24,7 +24,8 @@ const le32 = (/** @type {number} */ n) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16
 // JPEG
 
 /** A JPEG segment: FF marker, length, payload. */
-const segment = (/** @type {number} */ marker, /** @type {Uint8Array | number[]} */ payload) => cat([0xff, marker], be16(payload.length + 2), payload);
+const segment = (/** @type {number} */ marker, /** @type {Uint8Array | number[]} */ payload) =>
+  cat([0xff, marker], be16(payload.length + 2), payload);
 
 /**
  * An EXIF APP1 payload (big-endian TIFF): IFD0 with Orientation and a GPS IFD pointer, the GPS
@@ -39,9 +40,16 @@ function exifWithGps(orientation) {
   const gps = make + 8;
   const gpsSize = 2 + 4 * 12 + 4;
   const rationals = gps + gpsSize; // 6 rationals (lat, lon)
-  const entry = (/** @type {number} */ tag, /** @type {number} */ type, /** @type {number} */ count, /** @type {number[]} */ value) => [...be16(tag), ...be16(type), ...be32(count), ...value];
+  const entry = (/** @type {number} */ tag, /** @type {number} */ type, /** @type {number} */ count, /** @type {number[]} */ value) => [
+    ...be16(tag),
+    ...be16(type),
+    ...be32(count),
+    ...value,
+  ];
   const tiff = cat(
-    enc('MM'), be16(42), be32(ifd0),
+    enc('MM'),
+    be16(42),
+    be32(ifd0),
     be16(3),
     entry(0x0112, 3, 1, [...be16(orientation), 0, 0]),
     entry(0x010f, 2, 8, be32(make)),
@@ -219,7 +227,8 @@ describe('PNG', () => {
 // ---------------------------------------------------------------------------------------------
 // WebP
 
-const riffChunk = (/** @type {string} */ fourcc, /** @type {Uint8Array | number[]} */ data) => cat(enc(fourcc), le32(data.length), data, data.length % 2 ? [0] : []);
+const riffChunk = (/** @type {string} */ fourcc, /** @type {Uint8Array | number[]} */ data) =>
+  cat(enc(fourcc), le32(data.length), data, data.length % 2 ? [0] : []);
 const webp = (/** @type {Uint8Array[]} */ ...chunks) => {
   const body = cat(...chunks);
   return cat(enc('RIFF'), le32(4 + body.length), enc('WEBP'), body);
@@ -231,7 +240,13 @@ describe('WebP', () => {
     const vp8x = riffChunk('VP8X', [0x2c, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     const iccp = riffChunk('ICCP', enc('icc'));
     const vp8 = riffChunk('VP8 ', [1, 2, 3, 4, 5]);
-    const original = webp(vp8x, iccp, vp8, riffChunk('EXIF', exifWithGps(6).subarray(6)), riffChunk('XMP ', enc('<x:xmpmeta>GPS</x:xmpmeta>')));
+    const original = webp(
+      vp8x,
+      iccp,
+      vp8,
+      riffChunk('EXIF', exifWithGps(6).subarray(6)),
+      riffChunk('XMP ', enc('<x:xmpmeta>GPS</x:xmpmeta>')),
+    );
     const clean = stripImageMetadata('image/webp', original);
     assert.deepEqual(clean, webp(riffChunk('VP8X', [0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0]), iccp, vp8));
     assert.equal(has(clean, 'PhoneCo') || has(clean, 'xmpmeta'), false);

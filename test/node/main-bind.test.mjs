@@ -68,7 +68,11 @@ function snapshot() {
 async function call(url, path, o = {}) {
   const res = await fetch(url + path, {
     method: o.body === undefined ? 'GET' : 'POST',
-    headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json', ...(o.session ? { 'X-Amoiq-Session': o.session } : {}) },
+    headers: {
+      Authorization: `Bearer ${API_KEY}`,
+      'Content-Type': 'application/json',
+      ...(o.session ? { 'X-Amoiq-Session': o.session } : {}),
+    },
     body: o.body === undefined ? undefined : JSON.stringify(o.body),
   });
   return { status: res.status, body: await res.json() };
@@ -86,7 +90,10 @@ test('a second server on a busy port exits on EADDRINUSE without touching the da
   const port = Number(new URL(url).port);
   const session = (await call(url, '/api/chat/session', { body: { visitorId: 'visitor_bind_test_1' } })).body;
   for (const text of ['one', 'two']) {
-    const sent = await call(url, '/api/chat/messages', { session: session.token, body: { conversationId: session.conversationId, clientId: `client_bind_${text}`, text } });
+    const sent = await call(url, '/api/chat/messages', {
+      session: session.token,
+      body: { conversationId: session.conversationId, clientId: `client_bind_${text}`, text },
+    });
     assert.equal(sent.status, 201);
   }
 
@@ -104,7 +111,10 @@ test('a second server on a busy port exits on EADDRINUSE without touching the da
     page.body.messages.map((/** @type {any} */ m) => m.text),
     ['one', 'two'],
   );
-  const third = await call(url, '/api/chat/messages', { session: session.token, body: { conversationId: session.conversationId, clientId: 'client_bind_three', text: 'three' } });
+  const third = await call(url, '/api/chat/messages', {
+    session: session.token,
+    body: { conversationId: session.conversationId, clientId: 'client_bind_three', text: 'three' },
+  });
   assert.equal(third.body.message.seq, 3);
 
   // And the database is intact: a restart on the same directory finds all three.

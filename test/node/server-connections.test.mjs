@@ -12,7 +12,9 @@ let server;
 const TYPING_MS = 200;
 
 before(async () => {
-  server = await startServer({ limits: { connectionsPerIp: 4, connectionsPerSubject: 3, replayMaxMessages: 50, typingIntervalMs: TYPING_MS } });
+  server = await startServer({
+    limits: { connectionsPerIp: 4, connectionsPerSubject: 3, replayMaxMessages: 50, typingIntervalMs: TYPING_MS },
+  });
 });
 after(() => server.close());
 
@@ -57,7 +59,10 @@ describe('sync replays', () => {
     await socket.next((f) => f.type === 'pong');
     // A message posted now arrives after the replay (it is held while one runs).
     const token = await server.agentToken();
-    const marker = await server.request(`/api/agent/conversations/${s.conversationId}/messages`, { auth: token, body: { clientId: newId(), text: 'marker' } });
+    const marker = await server.request(`/api/agent/conversations/${s.conversationId}/messages`, {
+      auth: token,
+      body: { clientId: newId(), text: 'marker' },
+    });
     assert.equal(marker.status, 201);
     await socket.next((f) => f.type === 'message' && f.message.text === 'marker');
     const replayed = socket.frames.filter((f) => f.type === 'message' && f.message.seq <= 20);
@@ -156,16 +161,27 @@ describe('typing is coalesced', () => {
     const before = agent.frames.length;
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        server.request('/api/chat/typing', { auth: API_KEY, session: s.token, body: { conversationId: s.conversationId, typing: i % 2 === 0 } }),
+        server.request('/api/chat/typing', {
+          auth: API_KEY,
+          session: s.token,
+          body: { conversationId: s.conversationId, typing: i % 2 === 0 },
+        }),
       ),
     );
     assert.ok(results.every((r) => r.status === 204));
-    await server.request('/api/chat/typing', { auth: API_KEY, session: s.token, body: { conversationId: s.conversationId, typing: false } });
+    await server.request('/api/chat/typing', {
+      auth: API_KEY,
+      session: s.token,
+      body: { conversationId: s.conversationId, typing: false },
+    });
     const fromHttp = (await settled(agent, s.conversationId, Date.now())).filter((f) => agent.frames.indexOf(f) >= before);
     assert.ok(fromHttp.length <= 10, `${fromHttp.length} typing frames from 101 HTTP requests`);
     const visitorBefore = visitor.frames.length;
     for (let i = 0; i < 50; i++) {
-      const res = await server.request(`/api/agent/conversations/${s.conversationId}/typing`, { auth: token, body: { typing: i % 2 === 0 } });
+      const res = await server.request(`/api/agent/conversations/${s.conversationId}/typing`, {
+        auth: token,
+        body: { typing: i % 2 === 0 },
+      });
       assert.equal(res.status, 204);
     }
     await server.request(`/api/agent/conversations/${s.conversationId}/typing`, { auth: token, body: { typing: false } });
@@ -199,11 +215,16 @@ describe('connection limits', () => {
     assert.equal(poll.body.error.code, 'rate_limited');
     assert.equal(poll.headers.get('retry-after'), '5');
     // Without `wait` it is a plain read, not a held connection.
-    assert.equal((await server.request(`/api/chat/messages?conversationId=${s.conversationId}`, { auth: API_KEY, session: s.token })).status, 200);
+    assert.equal(
+      (await server.request(`/api/chat/messages?conversationId=${s.conversationId}`, { auth: API_KEY, session: s.token })).status,
+      200,
+    );
 
     // Three waiting long polls of another visitor hold its three places: a socket is refused.
     const t = await server.session();
-    const polls = Array.from({ length: 3 }, () => server.request(`/api/chat/messages?conversationId=${t.conversationId}&wait=3`, { auth: API_KEY, session: t.token }));
+    const polls = Array.from({ length: 3 }, () =>
+      server.request(`/api/chat/messages?conversationId=${t.conversationId}&wait=3`, { auth: API_KEY, session: t.token }),
+    );
     // Before a socket is tried: on PostgreSQL requests run side by side, and a socket admitted
     // before the third poll waits would take its place.
     await until(() => server.openConnections(`sub:demo:visitor:${t.visitorId}`) === 3, 'the polls to wait', 3000);
@@ -216,7 +237,11 @@ describe('connection limits', () => {
     const visitors = await Promise.all(Array.from({ length: 6 }, () => server.session()));
     for (const v of visitors.slice(0, 4)) assert.equal(await visitorSocket(v, '', ip).ready(), 'ready');
     assert.equal(await visitorSocket(visitors[4], '', ip).closed, 4429);
-    const poll = await server.request(`/api/chat/messages?conversationId=${visitors[5].conversationId}&wait=5`, { auth: API_KEY, session: visitors[5].token, ip });
+    const poll = await server.request(`/api/chat/messages?conversationId=${visitors[5].conversationId}&wait=5`, {
+      auth: API_KEY,
+      session: visitors[5].token,
+      ip,
+    });
     assert.equal(poll.status, 429);
     assert.ok(Number(poll.headers.get('retry-after')) > 0);
     // Another address is not affected; nor are agents from elsewhere.

@@ -63,7 +63,10 @@ describe('empty sessions', () => {
     const marker = await server.session();
     await server.say(marker, 'marker');
     await agents.next((f) => f.type === 'conversation' && f.conversation.id === marker.conversationId);
-    assert.deepEqual(agents.frames.filter((f) => f.type === 'conversation' && emptyIds.has(f.conversation.id)), []);
+    assert.deepEqual(
+      agents.frames.filter((f) => f.type === 'conversation' && emptyIds.has(f.conversation.id)),
+      [],
+    );
 
     const all = await inbox(ada, '?limit=200');
     assert.deepEqual(
@@ -80,7 +83,11 @@ describe('empty sessions', () => {
 
   test('contact details and an upload start a conversation too; reading and typing do not', async () => {
     const withContact = await server.session();
-    const contact = await server.request('/api/chat/contact', { auth: API_KEY, session: withContact.token, body: { conversationId: withContact.conversationId, email: 'a@example.com' } });
+    const contact = await server.request('/api/chat/contact', {
+      auth: API_KEY,
+      session: withContact.token,
+      body: { conversationId: withContact.conversationId, email: 'a@example.com' },
+    });
     assert.equal(contact.status, 204);
     const withFile = await server.session();
     const upload = await fetch(`${server.url}/api/chat/uploads?conversationId=${withFile.conversationId}&name=a.txt`, {
@@ -91,7 +98,11 @@ describe('empty sessions', () => {
     assert.equal(upload.status, 201);
     const idle = await server.session();
     await server.request('/api/chat/read', { auth: API_KEY, session: idle.token, body: { conversationId: idle.conversationId, seq: 0 } });
-    await server.request('/api/chat/typing', { auth: API_KEY, session: idle.token, body: { conversationId: idle.conversationId, typing: true } });
+    await server.request('/api/chat/typing', {
+      auth: API_KEY,
+      session: idle.token,
+      body: { conversationId: idle.conversationId, typing: true },
+    });
 
     const ids = (await inbox(ada, '?limit=200')).conversations.map((c) => c.id);
     assert.ok(ids.includes(withContact.conversationId) && ids.includes(withFile.conversationId));
@@ -109,7 +120,10 @@ describe('paging and filters', () => {
     assert.ok(whole.length >= 29);
     const pages = await allPages(ada, '?limit=7');
     assert.ok(pages.every((p) => p.length <= 7) && pages.length === Math.ceil(whole.length / 7));
-    assert.deepEqual(pages.flat().map((c) => c.id), whole);
+    assert.deepEqual(
+      pages.flat().map((c) => c.id),
+      whole,
+    );
   });
 
   test('a conversation that moves up while the agent pages is not listed twice', async () => {
@@ -161,7 +175,14 @@ describe('paging and filters', () => {
   });
 
   test('bad filter, cursor or limit is 400 bad_request', async () => {
-    for (const query of ['?filter=everything', '?limit=0', '?limit=201', '?cursor=nope', `?cursor=${Buffer.from('["x","y"]').toString('base64url')}`, '?cursor=%00']) {
+    for (const query of [
+      '?filter=everything',
+      '?limit=0',
+      '?limit=201',
+      '?cursor=nope',
+      `?cursor=${Buffer.from('["x","y"]').toString('base64url')}`,
+      '?cursor=%00',
+    ]) {
       const res = await server.request(`/api/agent/conversations${query}`, { auth: ada });
       assert.equal(res.status, 400, query);
       assert.equal(res.body.error.code, 'bad_request');

@@ -12,7 +12,9 @@ import { API_KEY, freshIp, newId, startServer } from './chat-server.mjs';
 let server;
 
 before(async () => {
-  server = await startServer({ limits: { visitorStorageBytes: 3000, tenantStorageBytes: 9000, unattachedFileSeconds: 3600, sweepIntervalSeconds: 0 } });
+  server = await startServer({
+    limits: { visitorStorageBytes: 3000, tenantStorageBytes: 9000, unattachedFileSeconds: 3600, sweepIntervalSeconds: 0 },
+  });
 });
 after(() => server.close());
 
@@ -49,16 +51,87 @@ describe('image metadata', () => {
   /** A JPEG whose EXIF has a GPS IFD (tag 0x8825) and a camera make, plus a comment. */
   const jpeg = () => {
     const enc = (/** @type {string} */ t) => [...new TextEncoder().encode(t)];
-    const tiff = [...enc('MM'), 0, 42, 0, 0, 0, 8, 0, 2, 0x01, 0x0f, 0, 2, 0, 0, 0, 8, 0, 0, 0, 38, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 46, 0, 0, 0, 0, ...enc('GPSCam\0\0'), 0, 0, 0, 0, 0, 0];
+    const tiff = [
+      ...enc('MM'),
+      0,
+      42,
+      0,
+      0,
+      0,
+      8,
+      0,
+      2,
+      0x01,
+      0x0f,
+      0,
+      2,
+      0,
+      0,
+      0,
+      8,
+      0,
+      0,
+      0,
+      38,
+      0x88,
+      0x25,
+      0,
+      4,
+      0,
+      0,
+      0,
+      1,
+      0,
+      0,
+      0,
+      46,
+      0,
+      0,
+      0,
+      0,
+      ...enc('GPSCam\0\0'),
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+    ];
     const app1 = [...enc('Exif\0\0'), ...tiff];
     const com = enc('home address');
     return Uint8Array.from([
-      0xff, 0xd8,
-      0xff, 0xe1, (app1.length + 2) >> 8, (app1.length + 2) & 0xff, ...app1,
-      0xff, 0xfe, 0, com.length + 2, ...com,
-      0xff, 0xdb, 0, 4, 0, 1,
-      0xff, 0xda, 0, 8, 1, 1, 0, 0, 0x3f, 0, 0x12, 0x34,
-      0xff, 0xd9,
+      0xff,
+      0xd8,
+      0xff,
+      0xe1,
+      (app1.length + 2) >> 8,
+      (app1.length + 2) & 0xff,
+      ...app1,
+      0xff,
+      0xfe,
+      0,
+      com.length + 2,
+      ...com,
+      0xff,
+      0xdb,
+      0,
+      4,
+      0,
+      1,
+      0xff,
+      0xda,
+      0,
+      8,
+      1,
+      1,
+      0,
+      0,
+      0x3f,
+      0,
+      0x12,
+      0x34,
+      0xff,
+      0xd9,
     ]);
   };
 
@@ -153,7 +226,8 @@ describe('unattached uploads', () => {
       });
       assert.equal(message.status, 201);
       const sweep = async (/** @type {number} */ minutes) =>
-        (await own.request('/api/debug/sweep-uploads', { body: { now: new Date(Date.now() + minutes * 60_000).toISOString() } })).body.deleted;
+        (await own.request('/api/debug/sweep-uploads', { body: { now: new Date(Date.now() + minutes * 60_000).toISOString() } })).body
+          .deleted;
 
       assert.deepEqual(await sweep(0), []);
       assert.deepEqual(await sweep(59), []);

@@ -76,7 +76,12 @@ describe(`store contract (${STORE_NAME})`, () => {
     assert.deepEqual(await visitorMessage(c.id), { outcome: 'closed' });
     const resend = await visitorMessage(c.id, { clientId: 'client_before_close' });
     assert.equal(resend.outcome === 'existing' && resend.message.seq, 1);
-    const agent = await store.messages.insert({ conversationId: c.id, clientId: id('client'), sender: { type: 'agent', id: 'agent_ada', name: 'Ada' }, text: 'still here' });
+    const agent = await store.messages.insert({
+      conversationId: c.id,
+      clientId: id('client'),
+      sender: { type: 'agent', id: 'agent_ada', name: 'Ada' },
+      text: 'still here',
+    });
     assert.equal(agent.outcome, 'created');
     assert.deepEqual(await visitorMessage('c_does_not_exist'), { outcome: 'missing' });
   });
@@ -86,7 +91,15 @@ describe(`store contract (${STORE_NAME})`, () => {
     await visitorMessage(c.id);
     const sender = /** @type {const} */ ({ type: 'agent', id: 'agent_ada', name: 'Ada' });
     const results = await Promise.all(
-      [1, 2].map((n) => store.messages.insert({ conversationId: c.id, clientId: id('client'), sender, text: `reply ${n}`, joinedText: 'Ada joined the conversation.' })),
+      [1, 2].map((n) =>
+        store.messages.insert({
+          conversationId: c.id,
+          clientId: id('client'),
+          sender,
+          text: `reply ${n}`,
+          joinedText: 'Ada joined the conversation.',
+        }),
+      ),
     );
     const page = await store.messages.page(c.id, { after: 0, limit: 10 });
     assert.deepEqual(
@@ -167,9 +180,20 @@ describe(`store contract (${STORE_NAME})`, () => {
 
   test('a file is attached once a message takes it up, and counts against the quotas', async () => {
     const c = await conversation();
-    const { attachment, started } = await store.files.insert({ id: id('f'), conversationId: c.id, name: 'a.txt', type: 'text/plain', size: 120, url: 'http://x/a', uploader: { type: 'visitor' } });
+    const { attachment, started } = await store.files.insert({
+      id: id('f'),
+      conversationId: c.id,
+      name: 'a.txt',
+      type: 'text/plain',
+      size: 120,
+      url: 'http://x/a',
+      uploader: { type: 'visitor' },
+    });
     assert.equal(started, true);
-    assert.deepEqual(await store.files.storageUsed('demo', { visitorId: c.visitorId }), { tenant: (await store.files.storageUsed('demo')).tenant, owner: 120 });
+    assert.deepEqual(await store.files.storageUsed('demo', { visitorId: c.visitorId }), {
+      tenant: (await store.files.storageUsed('demo')).tenant,
+      owner: 120,
+    });
     assert.deepEqual(await store.files.forMessage(c.id, [attachment.id]), [attachment]);
     assert.equal(await store.files.forMessage(c.id, ['f_someone_else']), null);
     await visitorMessage(c.id, { attachments: [attachment] });

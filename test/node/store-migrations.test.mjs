@@ -91,41 +91,59 @@ describe(`numbered migrations (${STORE_NAME})`, () => {
     await again.close();
   });
 
-  test('nodes starting at once on one database migrate it once', TEST_STORE === 'postgres' ? {} : { skip: 'a PGlite database belongs to one process' }, async () => {
-    const where = await place();
-    const nodes = await Promise.all([openStore(where), openStore(where), openStore(where)]);
-    assert.deepEqual(
-      (await nodes[0].db.rows('SELECT name FROM schema_version ORDER BY version')).map((r) => r.name),
-      migrations().map((m) => m.name),
-    );
-    await Promise.all(nodes.map((node) => node.close()));
-  });
+  test(
+    'nodes starting at once on one database migrate it once',
+    TEST_STORE === 'postgres' ? {} : { skip: 'a PGlite database belongs to one process' },
+    async () => {
+      const where = await place();
+      const nodes = await Promise.all([openStore(where), openStore(where), openStore(where)]);
+      assert.deepEqual(
+        (await nodes[0].db.rows('SELECT name FROM schema_version ORDER BY version')).map((r) => r.name),
+        migrations().map((m) => m.name),
+      );
+      await Promise.all(nodes.map((node) => node.close()));
+    },
+  );
 
-  test('a database made before numbered migrations is upgraded in place: same schema as a new one, data kept, 001 marked applied', legacyOnly, async () => {
-    const fresh = await openStore({ dataDir: dataDir() });
-    const expected = await schemaOf(fresh.db);
-    await fresh.close();
+  test(
+    'a database made before numbered migrations is upgraded in place: same schema as a new one, data kept, 001 marked applied',
+    legacyOnly,
+    async () => {
+      const fresh = await openStore({ dataDir: dataDir() });
+      const expected = await schemaOf(fresh.db);
+      await fresh.close();
 
-    const dir = dataDir();
-    await makeLegacyDatabase(dir);
-    const store = await openStore({ dataDir: dir });
-    assert.deepEqual(await schemaOf(store.db), expected);
-    assert.deepEqual(
-      (await store.db.rows('SELECT version, name FROM schema_version')).map((r) => r.name),
-      migrations().map((m) => m.name),
-    );
-    const page = await store.messages.page('c_legacy', { after: 0, limit: 10 });
-    assert.deepEqual(
-      page.messages.map((m) => m.text),
-      ['hello', 'anyone?'],
-    );
-    // It goes on from where it was: the next message is seq 3, a resend is recognised.
-    const next = await store.messages.insert({ conversationId: 'c_legacy', clientId: 'client_legacy_3', sender: { type: 'visitor' }, text: 'still there?' });
-    assert.equal(next.outcome === 'created' && next.message.seq, 3);
-    const resend = await store.messages.insert({ conversationId: 'c_legacy', clientId: 'client_legacy_1', sender: { type: 'visitor' }, text: 'hello' });
-    assert.equal(resend.outcome === 'existing' && resend.message.seq, 1);
-    await store.close();
-  });
+      const dir = dataDir();
+      await makeLegacyDatabase(dir);
+      const store = await openStore({ dataDir: dir });
+      assert.deepEqual(await schemaOf(store.db), expected);
+      assert.deepEqual(
+        (await store.db.rows('SELECT version, name FROM schema_version')).map((r) => r.name),
+        migrations().map((m) => m.name),
+      );
+      const page = await store.messages.page('c_legacy', { after: 0, limit: 10 });
+      assert.deepEqual(
+        page.messages.map((m) => m.text),
+        ['hello', 'anyone?'],
+      );
+      // It goes on from where it was: the next message is seq 3, a resend is recognised.
+      const next = await store.messages.insert({
+        conversationId: 'c_legacy',
+        clientId: 'client_legacy_3',
+        sender: { type: 'visitor' },
+        text: 'still there?',
+      });
+      assert.equal(next.outcome === 'created' && next.message.seq, 3);
+      const resend = await store.messages.insert({
+        conversationId: 'c_legacy',
+        clientId: 'client_legacy_1',
+        sender: { type: 'visitor' },
+        text: 'hello',
+      });
+      assert.equal(resend.outcome === 'existing' && resend.message.seq, 1);
+      await store.close();
+    },
+  );
 
   test('a database of an older shape (before the inbox columns) is brought up to date too', legacyOnly, async () => {
     const dir = dataDir();

@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { WEBHOOK_PATHS, createTelephony, createVoice } from '../../demo/server/voice/index.js';
 import { json, startServer } from './voice-helpers.mjs';
 
-const twilioEnv = { TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef', TWILIO_AUTH_TOKEN: 'tok', TWILIO_FROM_NUMBER: '+12025550100', TWILIO_CONNECT_NUMBER: '+12025550101' };
+const twilioEnv = {
+  TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
+  TWILIO_AUTH_TOKEN: 'tok',
+  TWILIO_FROM_NUMBER: '+12025550100',
+  TWILIO_CONNECT_NUMBER: '+12025550101',
+};
 const retellEnv = { RETELL_API_KEY: 'key_x', RETELL_FROM_NUMBER: '+12025550100' };
 
 /** @param {Record<string, string>} env */
@@ -53,9 +58,12 @@ test('Twilio without a TwiML URL or connect number is allowed, with a warning', 
   assert.match(pick(env).lines.join('\n'), /neither TWILIO_TWIML_URL nor TWILIO_CONNECT_NUMBER/);
 });
 
-test('createVoice checks every tenant\'s rules at start and needs PUBLIC_URL for Twilio', () => {
+test("createVoice checks every tenant's rules at start and needs PUBLIC_URL for Twilio", () => {
   const log = () => {};
-  assert.throws(() => createVoice({ env: {}, tenants: [{ id: 'acme', voice: { callback: { allowedCountries: ['XX'] } } }], log }), /Tenant acme/);
+  assert.throws(
+    () => createVoice({ env: {}, tenants: [{ id: 'acme', voice: { callback: { allowedCountries: ['XX'] } } }], log }),
+    /Tenant acme/,
+  );
   assert.throws(() => createVoice({ env: twilioEnv, log }), /set PUBLIC_URL/);
   const voice = createVoice({ env: {}, log });
   assert.equal(voice.provider.name, 'simulated');
@@ -66,9 +74,19 @@ test('createVoice checks every tenant\'s rules at start and needs PUBLIC_URL for
 test('with Twilio, the status callback URL is PUBLIC_URL + the webhook path + our call id', async () => {
   const twilio = await startServer((_req, res) => json(res, 201, { sid: 'CA00000000000000000000000000000001', status: 'queued' }));
   try {
-    const voice = createVoice({ env: { ...twilioEnv, TWILIO_API_BASE: twilio.url }, publicUrl: 'https://chat.example.com/some/path', log: () => {} });
+    const voice = createVoice({
+      env: { ...twilioEnv, TWILIO_API_BASE: twilio.url },
+      publicUrl: 'https://chat.example.com/some/path',
+      log: () => {},
+    });
     assert.equal(voice.webhookPath, WEBHOOK_PATHS.twilio);
-    const call = await voice.calls.start({ tenant: { id: 'demo', voice: { callback: {} } }, conversationId: 'c1', visitorId: 'v1', phoneNumber: '+12025550123', consent: true });
+    const call = await voice.calls.start({
+      tenant: { id: 'demo', voice: { callback: {} } },
+      conversationId: 'c1',
+      visitorId: 'v1',
+      phoneNumber: '+12025550123',
+      consent: true,
+    });
     const form = new URLSearchParams(twilio.requests[0].body);
     assert.equal(form.get('StatusCallback'), `https://chat.example.com/api/voice/webhooks/twilio?call=${call.id}`);
     voice.calls.close();

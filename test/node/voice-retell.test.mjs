@@ -23,24 +23,42 @@ const NOW = Date.parse('2026-03-02T15:00:00Z');
  * Written out here rather than taken from the module under test.
  * @param {string} body @param {string} key @param {number} timestamp
  */
-const sdkSign = (body, key, timestamp) => `v=${timestamp},d=${createHmac('sha256', key).update(body + timestamp).digest('hex')}`;
+const sdkSign = (body, key, timestamp) =>
+  `v=${timestamp},d=${createHmac('sha256', key)
+    .update(body + timestamp)
+    .digest('hex')}`;
 
 /** A phone-call object as Retell returns it. @param {Record<string, unknown>} fields */
 const callObject = (fields) => ({
-  call_type: 'phone_call', from_number: FROM, to_number: '+12025550123', direction: 'outbound', call_id: 'Jabr9TXYYJHfvl6Syypi88rdAHYHmcq6',
-  agent_id: 'oBeDLoLOeuAbiuaMFXRtDOLriTJ5tSxD', agent_version: 1, call_status: 'registered', metadata: {}, ...fields,
+  call_type: 'phone_call',
+  from_number: FROM,
+  to_number: '+12025550123',
+  direction: 'outbound',
+  call_id: 'Jabr9TXYYJHfvl6Syypi88rdAHYHmcq6',
+  agent_id: 'oBeDLoLOeuAbiuaMFXRtDOLriTJ5tSxD',
+  agent_version: 1,
+  call_status: 'registered',
+  metadata: {},
+  ...fields,
 });
 
 describe('Retell: webhook signature', () => {
   const provider = createRetellProvider({ apiKey: API_KEY, fromNumber: FROM, apiBase: 'http://127.0.0.1:9', now: () => NOW });
-  const body = JSON.stringify({ event: 'call_started', call: callObject({ call_status: 'ongoing', start_timestamp: NOW - 1000, metadata: { amoiq_call_id: 'call_1' } }) });
+  const body = JSON.stringify({
+    event: 'call_started',
+    call: callObject({ call_status: 'ongoing', start_timestamp: NOW - 1000, metadata: { amoiq_call_id: 'call_1' } }),
+  });
 
   test("matches the SDK's signing scheme", () => {
     assert.equal(retellSignature(body, API_KEY, NOW - 2000), sdkSign(body, API_KEY, NOW - 2000));
   });
 
   test('accepts a fresh signature over the raw body', () => {
-    const event = provider.parseWebhook({ 'content-type': 'application/json', 'x-retell-signature': sdkSign(body, API_KEY, NOW - 2000) }, body, 'https://x/');
+    const event = provider.parseWebhook(
+      { 'content-type': 'application/json', 'x-retell-signature': sdkSign(body, API_KEY, NOW - 2000) },
+      body,
+      'https://x/',
+    );
     assert.equal(event?.state, 'in_progress');
     assert.equal(event?.callId, 'call_1');
   });
@@ -52,8 +70,14 @@ describe('Retell: webhook signature', () => {
     // Re-serialized JSON (another spacing) is not the signed body.
     assert.throws(() => provider.parseWebhook(headers, JSON.stringify(JSON.parse(body), null, 1), ''), SignatureError);
     assert.throws(() => provider.parseWebhook({ 'x-retell-signature': sdkSign(body, 'key_other', NOW - 2000) }, body, ''), SignatureError);
-    assert.throws(() => provider.parseWebhook({ 'x-retell-signature': sdkSign(body, API_KEY, NOW - 6 * 60_000) }, body, ''), SignatureError);
-    assert.throws(() => provider.parseWebhook({ 'x-retell-signature': sdkSign(body, API_KEY, NOW + 6 * 60_000) }, body, ''), SignatureError);
+    assert.throws(
+      () => provider.parseWebhook({ 'x-retell-signature': sdkSign(body, API_KEY, NOW - 6 * 60_000) }, body, ''),
+      SignatureError,
+    );
+    assert.throws(
+      () => provider.parseWebhook({ 'x-retell-signature': sdkSign(body, API_KEY, NOW + 6 * 60_000) }, body, ''),
+      SignatureError,
+    );
     assert.throws(() => provider.parseWebhook({ 'x-retell-signature': signature.replace('v=', 'ts=') }, body, ''), SignatureError);
     assert.throws(() => provider.parseWebhook({}, body, ''), SignatureError);
   });
@@ -68,19 +92,37 @@ describe('Retell: webhook events', () => {
   };
 
   test('call_started → in_progress; call_ended with a hang-up → ended/completed with the duration', () => {
-    assert.deepEqual(parse('call_started', { call_status: 'ongoing', start_timestamp: NOW - 5000, metadata: { amoiq_call_id: 'call_9' } }), {
-      provider: 'retell', providerCallId: 'Jabr9TXYYJHfvl6Syypi88rdAHYHmcq6', callId: 'call_9', state: 'in_progress', sequence: 1,
-      detail: 'call_started', at: new Date(NOW - 5000).toISOString(),
+    assert.deepEqual(
+      parse('call_started', { call_status: 'ongoing', start_timestamp: NOW - 5000, metadata: { amoiq_call_id: 'call_9' } }),
+      {
+        provider: 'retell',
+        providerCallId: 'Jabr9TXYYJHfvl6Syypi88rdAHYHmcq6',
+        callId: 'call_9',
+        state: 'in_progress',
+        sequence: 1,
+        detail: 'call_started',
+        at: new Date(NOW - 5000).toISOString(),
+      },
+    );
+    const ended = parse('call_ended', {
+      call_status: 'ended',
+      start_timestamp: NOW - 192_400,
+      end_timestamp: NOW,
+      duration_ms: 192_400,
+      disconnection_reason: 'user_hangup',
     });
-    const ended = parse('call_ended', { call_status: 'ended', start_timestamp: NOW - 192_400, end_timestamp: NOW, duration_ms: 192_400, disconnection_reason: 'user_hangup' });
     assert.deepEqual([ended?.state, ended?.reason, ended?.durationSeconds, ended?.sequence], ['ended', 'completed', 192, 2]);
   });
 
   test('disconnection reasons of calls that never connected map to busy, no_answer, invalid_number, rate_limited, provider_error', () => {
     /** @type {Array<[string, string]>} */
     const cases = [
-      ['dial_busy', 'busy'], ['dial_no_answer', 'no_answer'], ['invalid_destination', 'invalid_number'],
-      ['concurrency_limit_reached', 'rate_limited'], ['dial_failed', 'provider_error'], ['telephony_provider_unavailable', 'provider_error'],
+      ['dial_busy', 'busy'],
+      ['dial_no_answer', 'no_answer'],
+      ['invalid_destination', 'invalid_number'],
+      ['concurrency_limit_reached', 'rate_limited'],
+      ['dial_failed', 'provider_error'],
+      ['telephony_provider_unavailable', 'provider_error'],
       ['user_hangup', 'no_answer'],
     ];
     for (const [reason, expected] of cases) {
@@ -95,7 +137,10 @@ describe('Retell: webhook events', () => {
     assert.equal(parse('transcript_updated', { call_status: 'ongoing' }), null);
     const body = JSON.stringify({ event: 'call_ended', call: { call_status: 'ended' } });
     assert.throws(() => provider.parseWebhook({ 'x-retell-signature': sdkSign(body, API_KEY, NOW) }, body, ''), WebhookPayloadError);
-    assert.throws(() => provider.parseWebhook({ 'x-retell-signature': sdkSign('not json', API_KEY, NOW) }, 'not json', ''), WebhookPayloadError);
+    assert.throws(
+      () => provider.parseWebhook({ 'x-retell-signature': sdkSign('not json', API_KEY, NOW) }, 'not json', ''),
+      WebhookPayloadError,
+    );
   });
 });
 
@@ -108,7 +153,8 @@ describe('Retell: REST API', () => {
   after(async () => (await ready).close());
 
   /** @param {Partial<import('../../demo/server/voice/retell.js').RetellOptions>} [options] */
-  const adapter = (options) => createRetellProvider({ apiKey: API_KEY, fromNumber: FROM, apiBase: retell.url, timeoutMs: 2000, ...options });
+  const adapter = (options) =>
+    createRetellProvider({ apiKey: API_KEY, fromNumber: FROM, apiBase: retell.url, timeoutMs: 2000, ...options });
   const input = { to: '+12025550123', metadata: { amoiq_call_id: 'call_1', conversation_id: 'c_1', tenant_id: 'demo' } };
 
   /** @param {() => Promise<unknown>} fn */
@@ -133,12 +179,14 @@ describe('Retell: REST API', () => {
     assert.equal(req.headers.authorization, `Bearer ${API_KEY}`);
     assert.equal(req.headers['content-type'], 'application/json');
     assert.deepEqual(JSON.parse(req.body), {
-      from_number: FROM, to_number: '+12025550123', override_agent_id: 'agent_42',
+      from_number: FROM,
+      to_number: '+12025550123',
+      override_agent_id: 'agent_42',
       metadata: { amoiq_call_id: 'call_1', conversation_id: 'c_1', tenant_id: 'demo' },
     });
   });
 
-  test('without an agent id no override_agent_id is sent (the number\'s outbound agent answers)', async () => {
+  test("without an agent id no override_agent_id is sent (the number's outbound agent answers)", async () => {
     await ready;
     answer = (_req, res) => json(res, 201, callObject({ call_id: 'call_retell_002' }));
     const before = retell.requests.length;
@@ -204,7 +252,16 @@ describe('Retell: a callback end to end through webhooks', () => {
     '+12025550142': [{ event: 'call_ended', call: { call_status: 'not_connected', disconnection_reason: 'dial_no_answer' } }],
     '+12025550143': [
       { event: 'call_started', call: { call_status: 'ongoing', start_timestamp: 1000 } },
-      { event: 'call_ended', call: { call_status: 'ended', start_timestamp: 1000, end_timestamp: 73_000, duration_ms: 72_000, disconnection_reason: 'agent_hangup' } },
+      {
+        event: 'call_ended',
+        call: {
+          call_status: 'ended',
+          start_timestamp: 1000,
+          end_timestamp: 73_000,
+          duration_ms: 72_000,
+          disconnection_reason: 'agent_hangup',
+        },
+      },
       { event: 'call_analyzed', call: { call_status: 'ended', call_analysis: { call_successful: true } } },
     ],
   };
@@ -231,13 +288,20 @@ describe('Retell: a callback end to end through webhooks', () => {
       const delivery = (async () => {
         for (const step of scripts[request.to_number]) {
           const body = JSON.stringify({ event: step.event, call: { ...call, ...step.call } });
-          await fetch(hookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Retell-Signature': sdkSign(body, API_KEY, Date.now()) }, body });
+          await fetch(hookUrl, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-Retell-Signature': sdkSign(body, API_KEY, Date.now()) },
+            body,
+          });
         }
       })();
       deliveries.push(delivery);
       await delivery;
     });
-    calls = createCallManager({ provider: createRetellProvider({ apiKey: API_KEY, fromNumber: FROM, apiBase: retell.url }), onError: () => {} });
+    calls = createCallManager({
+      provider: createRetellProvider({ apiKey: API_KEY, fromNumber: FROM, apiBase: retell.url }),
+      onError: () => {},
+    });
     return { calls, retell, hooks, hookUrl };
   })();
   after(async () => {
@@ -279,7 +343,11 @@ describe('Retell: a callback end to end through webhooks', () => {
   test('a webhook with a forged signature is answered 403', async () => {
     const { hookUrl } = await ready;
     const body = JSON.stringify({ event: 'call_ended', call: callObject({ call_status: 'ended' }) });
-    const response = await fetch(hookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Retell-Signature': sdkSign(body, 'key_forged', Date.now()) }, body });
+    const response = await fetch(hookUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Retell-Signature': sdkSign(body, 'key_forged', Date.now()) },
+      body,
+    });
     assert.equal(response.status, 403);
     assert.equal((await response.json()).error.code, 'invalid_signature');
   });

@@ -4,7 +4,14 @@
 // per-visitor / per-number sliding windows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileCallbackRules, createCallbackRules, isWithinHours, localTime, nextOpening, parseCallbackNumber } from '../../demo/server/voice/rules.js';
+import {
+  compileCallbackRules,
+  createCallbackRules,
+  isWithinHours,
+  localTime,
+  nextOpening,
+  parseCallbackNumber,
+} from '../../demo/server/voice/rules.js';
 import { ApiError } from '../../demo/server/http-util.js';
 
 /** @param {() => unknown} fn @param {number} status @param {string} code */
@@ -45,7 +52,8 @@ test('numbers must be E.164 and valid for their country', () => {
 
 test('allowed countries by ISO code or E.164 prefix; "*" or nothing allows every country', () => {
   const rules = createCallbackRules();
-  const check = (/** @type {unknown} */ callback, /** @type {string} */ phoneNumber) => rules.check({ tenant: { id: `t${JSON.stringify(callback)}`, voice: { callback } }, phoneNumber, visitorId: `v${phoneNumber}` });
+  const check = (/** @type {unknown} */ callback, /** @type {string} */ phoneNumber) =>
+    rules.check({ tenant: { id: `t${JSON.stringify(callback)}`, voice: { callback } }, phoneNumber, visitorId: `v${phoneNumber}` });
   const config = { allowedCountries: ['US', 'CA', '+44'] };
   assert.equal(check(config, '+12025550123').country, 'US');
   assert.equal(check(config, '+14165550123').country, 'CA');
@@ -68,9 +76,11 @@ test('local time in a zone, across offsets and daylight saving', () => {
 });
 
 test('calling hours: weekdays 09:00–17:00 New York, checked at instants in and out, summer and winter', () => {
-  const hours = /** @type {NonNullable<import('../../demo/server/voice/rules.js').CallbackRules['hours']>} */ (compileCallbackRules({
-    hours: { timeZone: 'America/New_York', weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }] },
-  }).hours);
+  const hours = /** @type {NonNullable<import('../../demo/server/voice/rules.js').CallbackRules['hours']>} */ (
+    compileCallbackRules({
+      hours: { timeZone: 'America/New_York', weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }] },
+    }).hours
+  );
   assert.equal(isWithinHours(hours, new Date('2026-01-05T14:00:00Z')), true, 'Mon 09:00 EST: opens');
   assert.equal(isWithinHours(hours, new Date('2026-01-05T13:59:00Z')), false, 'Mon 08:59 EST');
   assert.equal(isWithinHours(hours, new Date('2026-01-05T21:59:00Z')), true, 'Mon 16:59 EST');
@@ -85,9 +95,17 @@ test('calling hours: weekdays 09:00–17:00 New York, checked at instants in and
 });
 
 test('calling hours past midnight and to 24:00', () => {
-  const hours = /** @type {NonNullable<import('../../demo/server/voice/rules.js').CallbackRules['hours']>} */ (compileCallbackRules({
-    hours: { timeZone: 'Europe/Berlin', weekly: [{ days: ['fri'], from: '22:00', to: '02:00' }, { days: ['sun'], from: '18:00', to: '24:00' }] },
-  }).hours);
+  const hours = /** @type {NonNullable<import('../../demo/server/voice/rules.js').CallbackRules['hours']>} */ (
+    compileCallbackRules({
+      hours: {
+        timeZone: 'Europe/Berlin',
+        weekly: [
+          { days: ['fri'], from: '22:00', to: '02:00' },
+          { days: ['sun'], from: '18:00', to: '24:00' },
+        ],
+      },
+    }).hours
+  );
   assert.equal(isWithinHours(hours, new Date('2026-01-09T21:00:00Z')), true, 'Fri 22:00 CET');
   assert.equal(isWithinHours(hours, new Date('2026-01-10T00:59:00Z')), true, 'Sat 01:59 CET, still Friday night');
   assert.equal(isWithinHours(hours, new Date('2026-01-10T01:00:00Z')), false, 'Sat 02:00 CET');
@@ -99,13 +117,23 @@ test('calling hours past midnight and to 24:00', () => {
 test('outside hours a request is refused 403 outside_calling_hours with when calls resume', () => {
   let now = Date.parse('2026-01-10T15:00:00Z'); // Saturday
   const rules = createCallbackRules({ now: () => now });
-  const tenant = { id: 'ny', voice: { callback: { hours: { timeZone: 'America/New_York', weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }] } } } };
-  assert.throws(() => rules.check({ tenant, phoneNumber: '+12025550123', visitorId: 'v1' }), (/** @type {any} */ e) => {
-    assert.deepEqual([e.status, e.code], [403, 'outside_calling_hours']);
-    assert.deepEqual(e.opensAt, { day: 'mon', time: '09:00', timeZone: 'America/New_York' });
-    assert.match(e.message, /Monday at 09:00 \(America\/New_York\)/);
-    return true;
-  });
+  const tenant = {
+    id: 'ny',
+    voice: {
+      callback: {
+        hours: { timeZone: 'America/New_York', weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }] },
+      },
+    },
+  };
+  assert.throws(
+    () => rules.check({ tenant, phoneNumber: '+12025550123', visitorId: 'v1' }),
+    (/** @type {any} */ e) => {
+      assert.deepEqual([e.status, e.code], [403, 'outside_calling_hours']);
+      assert.deepEqual(e.opensAt, { day: 'mon', time: '09:00', timeZone: 'America/New_York' });
+      assert.match(e.message, /Monday at 09:00 \(America\/New_York\)/);
+      return true;
+    },
+  );
   now = Date.parse('2026-01-12T15:00:00Z'); // Monday 10:00 EST
   assert.equal(rules.check({ tenant, phoneNumber: '+12025550123', visitorId: 'v1' }).e164, '+12025550123');
 });
@@ -113,7 +141,15 @@ test('outside hours a request is refused 403 outside_calling_hours with when cal
 test('rate limits per visitor and per number, sliding windows; refused requests do not count', () => {
   let now = Date.parse('2026-01-05T12:00:00Z');
   const rules = createCallbackRules({ now: () => now });
-  const tenant = { id: 'rl', voice: { callback: { allowedCountries: ['US'], rateLimits: { perVisitor: { limit: 2, windowSeconds: 3600 }, perNumber: { limit: 3, windowSeconds: 86_400 } } } } };
+  const tenant = {
+    id: 'rl',
+    voice: {
+      callback: {
+        allowedCountries: ['US'],
+        rateLimits: { perVisitor: { limit: 2, windowSeconds: 3600 }, perNumber: { limit: 3, windowSeconds: 86_400 } },
+      },
+    },
+  };
   const check = (/** @type {string} */ visitorId, /** @type {string} */ phoneNumber) => rules.check({ tenant, phoneNumber, visitorId });
 
   // Refused for the country: does not use up the visitor's allowance.
@@ -121,10 +157,13 @@ test('rate limits per visitor and per number, sliding windows; refused requests 
   check('v1', '+12025550123');
   now += 10 * 60_000;
   check('v1', '+12025550124');
-  assert.throws(() => check('v1', '+12025550125'), (/** @type {any} */ e) => {
-    assert.deepEqual([e.status, e.code, e.retryAfter], [429, 'rate_limited', 50 * 60]);
-    return true;
-  });
+  assert.throws(
+    () => check('v1', '+12025550125'),
+    (/** @type {any} */ e) => {
+      assert.deepEqual([e.status, e.code, e.retryAfter], [429, 'rate_limited', 50 * 60]);
+      return true;
+    },
+  );
   now += 50 * 60_000; // the first request leaves the window
   check('v1', '+12025550126');
 
@@ -134,10 +173,17 @@ test('rate limits per visitor and per number, sliding windows; refused requests 
   check('v4', '+12025550199');
   throwsApi(() => check('v5', '+12025550199'), 429, 'rate_limited');
   // Limits are per tenant.
-  assert.equal(rules.check({ tenant: { id: 'other', voice: { callback: {} } }, phoneNumber: '+12025550199', visitorId: 'v5' }).e164, '+12025550199');
+  assert.equal(
+    rules.check({ tenant: { id: 'other', voice: { callback: {} } }, phoneNumber: '+12025550199', visitorId: 'v5' }).e164,
+    '+12025550199',
+  );
 });
 
-test('the tenant\'s own caller id is passed on', () => {
+test("the tenant's own caller id is passed on", () => {
   const rules = createCallbackRules();
-  assert.equal(rules.check({ tenant: { id: 'f', voice: { callback: { fromNumber: '+12025550188' } } }, phoneNumber: '+12025550123', visitorId: 'v' }).fromNumber, '+12025550188');
+  assert.equal(
+    rules.check({ tenant: { id: 'f', voice: { callback: { fromNumber: '+12025550188' } } }, phoneNumber: '+12025550123', visitorId: 'v' })
+      .fromNumber,
+    '+12025550188',
+  );
 });

@@ -27,15 +27,32 @@ test('an ordinary number walks connecting → ringing → in progress → ended 
   scheduler.advance(T.connectMs - 1);
   assert.equal(events.length, 0, 'nothing before connectMs');
   scheduler.advance(1);
-  assert.deepEqual(events.map((e) => e.state), ['connecting']);
+  assert.deepEqual(
+    events.map((e) => e.state),
+    ['connecting'],
+  );
   scheduler.advance(T.ringMs);
   scheduler.advance(T.answerMs);
-  assert.deepEqual(events.map((e) => e.state), ['connecting', 'ringing', 'in_progress']);
+  assert.deepEqual(
+    events.map((e) => e.state),
+    ['connecting', 'ringing', 'in_progress'],
+  );
   scheduler.advance(T.talkMs);
-  assert.deepEqual(events.map((e) => [e.state, e.reason]), [['connecting', undefined], ['ringing', undefined], ['in_progress', undefined], ['ended', 'completed']]);
+  assert.deepEqual(
+    events.map((e) => [e.state, e.reason]),
+    [
+      ['connecting', undefined],
+      ['ringing', undefined],
+      ['in_progress', undefined],
+      ['ended', 'completed'],
+    ],
+  );
   const ended = events[3];
   assert.equal(ended.durationSeconds, T.talkMs / 1000);
-  assert.deepEqual(events.map((e) => e.sequence), [0, 1, 2, 3]);
+  assert.deepEqual(
+    events.map((e) => e.sequence),
+    [0, 1, 2, 3],
+  );
   for (const event of events) {
     assert.equal(event.simulated, true);
     assert.equal(event.provider, 'simulated');
@@ -57,14 +74,20 @@ test('numbers ending 0001, 0002, 0004 ring and fail busy, no answer (after the r
     assert.notEqual(events.at(-1)?.state, 'failed', `${to} not failed yet`);
     scheduler.advance(1);
     assert.deepEqual([events.at(-1)?.state, events.at(-1)?.reason], ['failed', reason], to);
-    assert.equal(events.some((e) => e.state === 'in_progress'), false);
+    assert.equal(
+      events.some((e) => e.state === 'in_progress'),
+      false,
+    );
   }
 });
 
 test('numbers ending 0003, 0005, 0006 are refused at once: invalid number, rate-limited (retry 30 s), timeout', async () => {
   const { provider, events } = setup();
   await assert.rejects(provider.createCall(input('+12025550003')), (e) => e instanceof ProviderError && e.code === 'invalid_number');
-  await assert.rejects(provider.createCall(input('+12025550005')), (e) => e instanceof ProviderError && e.code === 'rate_limited' && e.retryAfter === 30);
+  await assert.rejects(
+    provider.createCall(input('+12025550005')),
+    (e) => e instanceof ProviderError && e.code === 'rate_limited' && e.retryAfter === 30,
+  );
   await assert.rejects(provider.createCall(input('+12025550006')), (e) => e instanceof ProviderError && e.code === 'timeout');
   assert.equal(events.length, 0);
 });
@@ -76,7 +99,10 @@ test('cancelling a ringing call confirms cancelled; hanging up an answered one c
     scheduler.advance(T.connectMs + T.ringMs);
     await provider.cancelCall(providerCallId, { state: 'ringing' });
     scheduler.advance(0);
-    assert.deepEqual(events.map((e) => e.state), ['connecting', 'ringing', 'cancelled']);
+    assert.deepEqual(
+      events.map((e) => e.state),
+      ['connecting', 'ringing', 'cancelled'],
+    );
     scheduler.advance(T.answerMs + T.talkMs);
     assert.equal(events.length, 3, 'the scripted answer never comes');
   }

@@ -17,11 +17,30 @@ const FROM = '+12025550100';
 
 /** A Call resource as Twilio answers `201` to a create request. @param {string} sid @param {URLSearchParams} form */
 const callResource = (sid, form) => ({
-  account_sid: ACCOUNT_SID, annotation: null, answered_by: null, api_version: '2010-04-01', caller_name: null,
-  date_created: null, date_updated: null, direction: 'outbound-api', duration: null, end_time: null, forwarded_from: null,
-  from: form.get('From'), group_sid: null, parent_call_sid: null, phone_number_sid: 'PN0123456789abcdef0123456789abcdef',
-  price: null, price_unit: 'USD', sid, start_time: null, status: 'queued', to: form.get('To'), trunk_sid: null,
-  uri: `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${sid}.json`, queue_time: '0',
+  account_sid: ACCOUNT_SID,
+  annotation: null,
+  answered_by: null,
+  api_version: '2010-04-01',
+  caller_name: null,
+  date_created: null,
+  date_updated: null,
+  direction: 'outbound-api',
+  duration: null,
+  end_time: null,
+  forwarded_from: null,
+  from: form.get('From'),
+  group_sid: null,
+  parent_call_sid: null,
+  phone_number_sid: 'PN0123456789abcdef0123456789abcdef',
+  price: null,
+  price_unit: 'USD',
+  sid,
+  start_time: null,
+  status: 'queued',
+  to: form.get('To'),
+  trunk_sid: null,
+  uri: `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${sid}.json`,
+  queue_time: '0',
 });
 
 /** Twilio's error JSON. @param {number} code @param {string} message @param {number} status */
@@ -45,7 +64,13 @@ describe('Twilio: signature validation', () => {
   });
 
   test('sorts parameters by name whatever order the body had them in', () => {
-    const shuffled = new URLSearchParams([['To', '+18005551212'], ['Digits', '1234'], ['CallSid', 'CA1234567890ABCDE'], ['From', '+14158675309'], ['Caller', '+14158675309']]);
+    const shuffled = new URLSearchParams([
+      ['To', '+18005551212'],
+      ['Digits', '1234'],
+      ['CallSid', 'CA1234567890ABCDE'],
+      ['From', '+14158675309'],
+      ['Caller', '+14158675309'],
+    ]);
     assert.equal(isValidTwilioSignature('12345', 'RSOYDt4T1cUTdK1PDd93/VVr8B8=', url, shuffled), true);
   });
 
@@ -68,23 +93,44 @@ describe('Twilio: signature validation', () => {
 });
 
 describe('Twilio: status callbacks', () => {
-  const provider = createTwilioProvider({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, fromNumber: FROM, apiBase: 'http://127.0.0.1:9' });
+  const provider = createTwilioProvider({
+    accountSid: ACCOUNT_SID,
+    authToken: AUTH_TOKEN,
+    fromNumber: FROM,
+    apiBase: 'http://127.0.0.1:9',
+  });
   const url = 'https://chat.example.com/api/voice/webhooks/twilio?call=call_abc123';
   const formHeaders = (/** @type {string} */ body, token = AUTH_TOKEN, u = url) => ({
     'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
     'x-twilio-signature': twilioSignature(token, u, new URLSearchParams(body)),
   });
   /** @param {Record<string, string>} fields */
-  const callback = (fields) => new URLSearchParams({
-    AccountSid: ACCOUNT_SID, ApiVersion: '2010-04-01', CallSid: 'CAfeed', CallbackSource: 'call-progress-events', Called: '+12025550123',
-    Caller: FROM, Direction: 'outbound-api', From: FROM, To: '+12025550123', Timestamp: 'Mon, 02 Mar 2026 15:00:07 +0000', ...fields,
-  }).toString();
+  const callback = (fields) =>
+    new URLSearchParams({
+      AccountSid: ACCOUNT_SID,
+      ApiVersion: '2010-04-01',
+      CallSid: 'CAfeed',
+      CallbackSource: 'call-progress-events',
+      Called: '+12025550123',
+      Caller: FROM,
+      Direction: 'outbound-api',
+      From: FROM,
+      To: '+12025550123',
+      Timestamp: 'Mon, 02 Mar 2026 15:00:07 +0000',
+      ...fields,
+    }).toString();
 
   test('maps every CallStatus to our state and reason', () => {
     const cases = /** @type {const} */ ([
-      ['queued', 'connecting', undefined], ['initiated', 'connecting', undefined], ['ringing', 'ringing', undefined],
-      ['in-progress', 'in_progress', undefined], ['completed', 'ended', 'completed'], ['busy', 'failed', 'busy'],
-      ['no-answer', 'failed', 'no_answer'], ['failed', 'failed', 'provider_error'], ['canceled', 'cancelled', 'cancelled_by_visitor'],
+      ['queued', 'connecting', undefined],
+      ['initiated', 'connecting', undefined],
+      ['ringing', 'ringing', undefined],
+      ['in-progress', 'in_progress', undefined],
+      ['completed', 'ended', 'completed'],
+      ['busy', 'failed', 'busy'],
+      ['no-answer', 'failed', 'no_answer'],
+      ['failed', 'failed', 'provider_error'],
+      ['canceled', 'cancelled', 'cancelled_by_visitor'],
     ]);
     for (const [status, state, reason] of cases) {
       const body = callback({ CallStatus: status, SequenceNumber: '4' });
@@ -97,8 +143,15 @@ describe('Twilio: status callbacks', () => {
   test('reads CallSid, SequenceNumber, Timestamp, CallDuration and our call id from the URL', () => {
     const body = callback({ CallStatus: 'completed', SequenceNumber: '3', CallDuration: '192', Duration: '4' });
     assert.deepEqual(provider.parseWebhook(formHeaders(body), body, url), {
-      provider: 'twilio', providerCallId: 'CAfeed', callId: 'call_abc123', state: 'ended', reason: 'completed',
-      durationSeconds: 192, sequence: 3, at: '2026-03-02T15:00:07.000Z', detail: 'completed',
+      provider: 'twilio',
+      providerCallId: 'CAfeed',
+      callId: 'call_abc123',
+      state: 'ended',
+      reason: 'completed',
+      durationSeconds: 192,
+      sequence: 3,
+      at: '2026-03-02T15:00:07.000Z',
+      detail: 'completed',
     });
   });
 
@@ -119,7 +172,10 @@ describe('Twilio: status callbacks', () => {
 
   test('refuses a body that is not a form, or not a call status callback', () => {
     const jsonBody = JSON.stringify({ CallSid: 'CAfeed', CallStatus: 'busy' });
-    assert.throws(() => provider.parseWebhook({ 'content-type': 'application/json', 'x-twilio-signature': 'x' }, jsonBody, url), WebhookPayloadError);
+    assert.throws(
+      () => provider.parseWebhook({ 'content-type': 'application/json', 'x-twilio-signature': 'x' }, jsonBody, url),
+      WebhookPayloadError,
+    );
     const noStatus = callback({ CallStatus: 'exploded' });
     assert.throws(() => provider.parseWebhook(formHeaders(noStatus), noStatus, url), WebhookPayloadError);
   });
@@ -134,8 +190,20 @@ describe('Twilio: REST API', () => {
   after(async () => (await ready).close());
 
   /** @param {Partial<import('../../demo/server/voice/twilio.js').TwilioOptions>} [options] */
-  const adapter = (options) => createTwilioProvider({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, fromNumber: FROM, apiBase: twilio.url, timeoutMs: 2000, ...options });
-  const input = { to: '+12025550123', callbackUrl: 'https://chat.example.com/api/voice/webhooks/twilio?call=call_1', metadata: { amoiq_call_id: 'call_1' } };
+  const adapter = (options) =>
+    createTwilioProvider({
+      accountSid: ACCOUNT_SID,
+      authToken: AUTH_TOKEN,
+      fromNumber: FROM,
+      apiBase: twilio.url,
+      timeoutMs: 2000,
+      ...options,
+    });
+  const input = {
+    to: '+12025550123',
+    callbackUrl: 'https://chat.example.com/api/voice/webhooks/twilio?call=call_1',
+    metadata: { amoiq_call_id: 'call_1' },
+  };
 
   /** @param {() => Promise<unknown>} fn */
   async function providerError(fn) {
@@ -174,8 +242,12 @@ describe('Twilio: REST API', () => {
     await ready;
     answer = (req, res) => json(res, 201, callResource('CA22222222222222222222222222222222', new URLSearchParams(req.body)));
     const before = twilio.requests.length;
-    await adapter({ apiKeySid: 'SK0123456789abcdef0123456789abcdef', apiKeySecret: 'key_secret', twimlUrl: 'https://chat.example.com/twiml/connect', ringTimeoutSeconds: 20 })
-      .createCall({ ...input, from: '+12025550177' });
+    await adapter({
+      apiKeySid: 'SK0123456789abcdef0123456789abcdef',
+      apiKeySecret: 'key_secret',
+      twimlUrl: 'https://chat.example.com/twiml/connect',
+      ringTimeoutSeconds: 20,
+    }).createCall({ ...input, from: '+12025550177' });
     const req = twilio.requests[before];
     assert.equal(req.url, `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls.json`);
     assert.equal(basicAuth(/** @type {string} */ (req.headers.authorization)), 'SK0123456789abcdef0123456789abcdef:key_secret');
@@ -255,7 +327,10 @@ describe('Twilio: REST API', () => {
     };
     const before = twilio.requests.length;
     await adapter().cancelCall('CA44444444444444444444444444444444', { state: 'ringing' });
-    assert.deepEqual(twilio.requests.slice(before).map((r) => r.body), ['Status=canceled', 'Status=completed']);
+    assert.deepEqual(
+      twilio.requests.slice(before).map((r) => r.body),
+      ['Status=canceled', 'Status=completed'],
+    );
   });
 });
 
@@ -266,7 +341,12 @@ describe('Twilio: a callback end to end through status callbacks', () => {
   const scripts = {
     '+12025550131': [{ CallStatus: 'initiated' }, { CallStatus: 'ringing' }, { CallStatus: 'busy', CallDuration: '0' }],
     '+12025550132': [{ CallStatus: 'initiated' }, { CallStatus: 'ringing' }, { CallStatus: 'no-answer', CallDuration: '0' }],
-    '+12025550133': [{ CallStatus: 'initiated' }, { CallStatus: 'ringing' }, { CallStatus: 'in-progress' }, { CallStatus: 'completed', CallDuration: '192' }],
+    '+12025550133': [
+      { CallStatus: 'initiated' },
+      { CallStatus: 'ringing' },
+      { CallStatus: 'in-progress' },
+      { CallStatus: 'completed', CallDuration: '192' },
+    ],
   };
   let sids = 0;
   /** @type {Promise<void>[]} status callbacks of the local Twilio, awaited before a test ends */
@@ -297,13 +377,23 @@ describe('Twilio: a callback end to end through status callbacks', () => {
         let sequence = 0;
         for (const step of scripts[/** @type {string} */ (form.get('To'))]) {
           const body = new URLSearchParams({
-            AccountSid: ACCOUNT_SID, ApiVersion: '2010-04-01', CallSid: sid, CallbackSource: 'call-progress-events',
-            From: /** @type {string} */ (form.get('From')), To: /** @type {string} */ (form.get('To')), Direction: 'outbound-api',
-            SequenceNumber: String(sequence++), Timestamp: new Date().toUTCString(), ...step,
+            AccountSid: ACCOUNT_SID,
+            ApiVersion: '2010-04-01',
+            CallSid: sid,
+            CallbackSource: 'call-progress-events',
+            From: /** @type {string} */ (form.get('From')),
+            To: /** @type {string} */ (form.get('To')),
+            Direction: 'outbound-api',
+            SequenceNumber: String(sequence++),
+            Timestamp: new Date().toUTCString(),
+            ...step,
           }).toString();
           await fetch(statusCallback, {
             method: 'POST',
-            headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': twilioSignature(AUTH_TOKEN, statusCallback, new URLSearchParams(body)) },
+            headers: {
+              'Content-Type': 'application/x-www-form-urlencoded',
+              'X-Twilio-Signature': twilioSignature(AUTH_TOKEN, statusCallback, new URLSearchParams(body)),
+            },
             body,
           });
         }

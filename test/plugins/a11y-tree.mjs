@@ -53,7 +53,10 @@ export function a11yTreePlugin() {
           ? [String(node.name?.value ?? '')]
           : (node.childIds ?? []).flatMap((/** @type {string} */ id) => (byId.has(id) ? texts(byId.get(id)) : []));
       return nodes
-        .filter((n) => !n.ignored && prop(n.properties, 'live') !== undefined && n.role?.value !== 'StaticText' && n.role?.value !== 'InlineTextBox')
+        .filter(
+          (n) =>
+            !n.ignored && prop(n.properties, 'live') !== undefined && n.role?.value !== 'StaticText' && n.role?.value !== 'InlineTextBox',
+        )
         .map((n) => ({
           role: n.role?.value,
           name: n.name?.value ?? '',

@@ -67,7 +67,17 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, scryptSync } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -89,9 +99,20 @@ const PASSWORDS = { agent_demo_ada: `demo-${randomBytes(6).toString('hex')}`, ag
  * The identity secrets the test instances get from the environment. Test values; test/server/
  * helpers.ts holds the same two (DEMO_IDENTITY_SECRET, ACME_IDENTITY_SECRET) to sign userTokens.
  */
-const IDENTITY_SECRETS = { IDENTITY_SECRET_DEMO: 'test-identity-secret-demo-2f9c41', IDENTITY_SECRET_ACME: 'test-identity-secret-acme-8d03b7' };
-const DEMO = { apiKey: 'pk_demo_amoiq_public_key', tenantId: 'demo', agent: { email: 'agent@demo.test', password: PASSWORDS.agent_demo_ada } };
-const ACME = { apiKey: 'pk_acme_amoiq_public_key', tenantId: 'acme', agent: { email: 'agent@acme.test', password: PASSWORDS.agent_acme_wile } };
+const IDENTITY_SECRETS = {
+  IDENTITY_SECRET_DEMO: 'test-identity-secret-demo-2f9c41',
+  IDENTITY_SECRET_ACME: 'test-identity-secret-acme-8d03b7',
+};
+const DEMO = {
+  apiKey: 'pk_demo_amoiq_public_key',
+  tenantId: 'demo',
+  agent: { email: 'agent@demo.test', password: PASSWORDS.agent_demo_ada },
+};
+const ACME = {
+  apiKey: 'pk_acme_amoiq_public_key',
+  tenantId: 'acme',
+  agent: { email: 'agent@acme.test', password: PASSWORDS.agent_acme_wile },
+};
 /**
  * The shared instances run with the login limits out of the way (the fuzz suite alone sends
  * dozens of wrong passwords for the demo agent); the limits are tested on the security instance.
@@ -407,11 +428,17 @@ function uploadProbe(baseUrl, { path, headers, sendBytes, declaredLength, chunke
       const all = { Host: '127.0.0.1', Connection: 'close', ...headers };
       if (chunked) all['Transfer-Encoding'] = 'chunked';
       else all['Content-Length'] = String(declaredLength ?? sendBytes);
-      socket.write(`POST ${path} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+      socket.write(
+        `POST ${path} HTTP/1.1\r\n${Object.entries(all)
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('')}\r\n`,
+      );
       const piece = Buffer.alloc(64 * 1024, 0x41);
       while (sent < sendBytes && !answered) {
         const size = Math.min(piece.length, sendBytes - sent);
-        const data = chunked ? Buffer.concat([Buffer.from(`${size.toString(16)}\r\n`), piece.subarray(0, size), Buffer.from('\r\n')]) : piece.subarray(0, size);
+        const data = chunked
+          ? Buffer.concat([Buffer.from(`${size.toString(16)}\r\n`), piece.subarray(0, size), Buffer.from('\r\n')])
+          : piece.subarray(0, size);
         sent += size;
         if (!socket.write(data)) {
           // Wait for the buffer to drain, or for the answer (the server may stop reading).
@@ -496,7 +523,10 @@ function wsUpgrade(baseUrl, { path, origin }) {
 function buildWidget(outDir) {
   return new Promise((resolveBuild, rejectBuild) => {
     const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const proc = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     proc.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
     proc.on('error', rejectBuild);
@@ -514,7 +544,19 @@ function buildWidget(outDir) {
 function buildConsole(outDir, mode) {
   return new Promise((resolveBuild, rejectBuild) => {
     const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const args = [vite, 'build', '--logLevel', 'warn', '--config', 'demo/agent/vite.config.ts', '--mode', mode, '--outDir', outDir, '--emptyOutDir'];
+    const args = [
+      vite,
+      'build',
+      '--logLevel',
+      'warn',
+      '--config',
+      'demo/agent/vite.config.ts',
+      '--mode',
+      mode,
+      '--outDir',
+      outDir,
+      '--emptyOutDir',
+    ];
     const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     proc.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
@@ -644,7 +686,11 @@ async function loginFlood(baseUrl, count, staticPath) {
   };
   const [script, session] = await Promise.all([
     probe(staticPath, {}),
-    probe('/api/chat/session', { method: 'POST', headers: { Authorization: 'Bearer tenant:demo', 'Content-Type': 'application/json', 'X-Forwarded-For': '198.19.0.1' }, body: '{}' }),
+    probe('/api/chat/session', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer tenant:demo', 'Content-Type': 'application/json', 'X-Forwarded-For': '198.19.0.1' },
+      body: '{}',
+    }),
   ]);
   const all = await Promise.all(logins);
   /** @type {Record<string, number>} */
@@ -666,11 +712,32 @@ export function backendPlugin() {
   /** The test pages' origin (the dev server's), allowed to call the agent API (AGENT_CONSOLE_ORIGINS). */
   let pageOrigins = '';
   const shared = () => ({ AGENT_CONSOLE_ORIGINS: pageOrigins, ...RELAXED_LOGIN });
-  const main = backendInstance({ name: 'backend', jwtSecret, ttlSeconds: 900, widgetDir, tenantsFile: tenantsFileForTests, extraEnv: shared });
+  const main = backendInstance({
+    name: 'backend',
+    jwtSecret,
+    ttlSeconds: 900,
+    widgetDir,
+    tenantsFile: tenantsFileForTests,
+    extraEnv: shared,
+  });
   const mainPglite = main;
   // The same, on PostgreSQL: the main instance of the pages of the `postgres` group.
-  const mainPostgres = backendInstance({ name: 'backend-postgres', jwtSecret, ttlSeconds: 900, widgetDir, tenantsFile: tenantsFileForTests, extraEnv: shared, postgres: true });
-  const short = backendInstance({ name: 'backend-short', jwtSecret, ttlSeconds: SHORT_TTL_SECONDS, tenantsFile: tenantsFileForTests, extraEnv: shared });
+  const mainPostgres = backendInstance({
+    name: 'backend-postgres',
+    jwtSecret,
+    ttlSeconds: 900,
+    widgetDir,
+    tenantsFile: tenantsFileForTests,
+    extraEnv: shared,
+    postgres: true,
+  });
+  const short = backendInstance({
+    name: 'backend-short',
+    jwtSecret,
+    ttlSeconds: SHORT_TTL_SECONDS,
+    tenantsFile: tenantsFileForTests,
+    extraEnv: shared,
+  });
   // The chaos suite sends hundreds of messages a minute from one visitor: its own instance, with
   // the per-sender flood limit out of the way (the limit itself is tested on the main instance).
   const chaos = backendInstance({
@@ -707,13 +774,25 @@ export function backendPlugin() {
       );
       // One agent whose hash is from before the cost was raised (N = 2^14, no parameters).
       secPasswords['legacy@sec.test'] = `pw-legacy-${randomBytes(4).toString('hex')}`;
-      demo.agents.push({ id: 'agent_sec_legacy', email: 'legacy@sec.test', name: 'Sec legacy', passwordHash: legacyHash(secPasswords['legacy@sec.test']) });
+      demo.agents.push({
+        id: 'agent_sec_legacy',
+        email: 'legacy@sec.test',
+        name: 'Sec legacy',
+        passwordHash: legacyHash(secPasswords['legacy@sec.test']),
+      });
       tenants.push({
         id: 'gone',
         name: 'Removed later',
         apiKey: 'pk_gone_amoiq_public_key',
         allowedOrigins: ['*'],
-        agents: [{ id: 'agent_gone', email: 'agent@gone.test', name: 'Gone', passwordHash: await hashPassword((secPasswords['agent@gone.test'] = `pw-gone-${randomBytes(4).toString('hex')}`)) }],
+        agents: [
+          {
+            id: 'agent_gone',
+            email: 'agent@gone.test',
+            name: 'Gone',
+            passwordHash: await hashPassword((secPasswords['agent@gone.test'] = `pw-gone-${randomBytes(4).toString('hex')}`)),
+          },
+        ],
       });
       writeFileSync(secTenantsFile, JSON.stringify({ tenants }, null, 2));
       return tenants;
@@ -741,7 +820,15 @@ export function backendPlugin() {
   const secInfo = async () => {
     const url = await sec.start();
     const secret = /demo identity +secret for signing userTokens: (\S+)/.exec(sec.output())?.[1] ?? null;
-    return { url, apiKey: DEMO.apiKey, tenantId: 'demo', tenants: await secBaseTenants(), passwords: secPasswords, identitySecret: secret, output: sec.output() };
+    return {
+      url,
+      apiKey: DEMO.apiKey,
+      tenantId: 'demo',
+      tenants: await secBaseTenants(),
+      passwords: secPasswords,
+      identitySecret: secret,
+      output: sec.output(),
+    };
   };
   /** @type {import('node:child_process').ChildProcess | null} */
   let haproxy = null;
@@ -790,7 +877,12 @@ export function backendPlugin() {
         return info(chaos);
       case 'backend-raw-http': {
         const target = args?.target ?? 'main';
-        const base = target === 'sec' ? await sec.start() : target === 'proxy' ? (await (proxyStarting ?? Promise.reject(new Error('proxy not started')))).url : await main.start();
+        const base =
+          target === 'sec'
+            ? await sec.start()
+            : target === 'proxy'
+              ? (await (proxyStarting ?? Promise.reject(new Error('proxy not started')))).url
+              : await main.start();
         /** @type {Array<{ data: string }>} */
         const requests = args?.requests ?? [];
         const answers = [];
@@ -835,7 +927,9 @@ export function backendPlugin() {
         if (args.apply === 'reload') {
           const before = sec.output().length;
           if (!sec.signal('SIGHUP')) throw new Error('backend-sec is not running');
-          const match = await sec.waitForOutput(new RegExp(`[\\s\\S]{${before}}[\\s\\S]*?(tenants reloaded[^\\n]*(?:\\n {2}new agent[^\\n]*)*|tenants reload failed[^\\n]*)`));
+          const match = await sec.waitForOutput(
+            new RegExp(`[\\s\\S]{${before}}[\\s\\S]*?(tenants reloaded[^\\n]*(?:\\n {2}new agent[^\\n]*)*|tenants reload failed[^\\n]*)`),
+          );
           if (/failed/.test(match[1])) throw new Error(match[1]);
           return { logins: printedLogins(match[1]) };
         }
@@ -870,7 +964,8 @@ export function backendPlugin() {
               return false; // a directory
             }
           }).length;
-        for (const needle of args?.needles ?? []) found[needle] = { tenantsFile: count([secTenantsFile], needle), dataDir: count(dataFiles, needle) };
+        for (const needle of args?.needles ?? [])
+          found[needle] = { tenantsFile: count([secTenantsFile], needle), dataDir: count(dataFiles, needle) };
         await sec.start();
         return { hash, found };
       }
@@ -902,7 +997,11 @@ export function backendPlugin() {
         const binary = haproxyPath();
         if (!binary) return { skip: 'haproxy is not installed (apt-get install haproxy); the real-proxy test cannot run' };
         proxyStarting ??= (async () => {
-          const started = await startHaproxy(binary, await sec.start(), createWriteStream(join(ROOT, 'test-results', 'haproxy.log'), { flags: 'w' }));
+          const started = await startHaproxy(
+            binary,
+            await sec.start(),
+            createWriteStream(join(ROOT, 'test-results', 'haproxy.log'), { flags: 'w' }),
+          );
           haproxy = started.proc;
           return { url: started.url };
         })();

@@ -104,7 +104,9 @@ export function chaosPlugin() {
           const cdp = await page.createCDPSession();
           await cdp.send('Network.enable');
           const emulate = (/** @type {boolean} */ offline) =>
-            cdp.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 }).catch(() => undefined);
+            cdp
+              .send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
+              .catch(() => undefined);
           setTimeout(() => {
             void emulate(true);
             setTimeout(() => void emulate(false).then(() => cdp.detach().catch(() => undefined)), args.forMs ?? 5000);

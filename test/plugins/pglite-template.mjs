@@ -35,7 +35,10 @@ export function pgliteTemplate() {
       const scratch = mkdtempSync(`${dir}-making-`);
       const script = "import { PGlite } from '@electric-sql/pglite'; const pg = await PGlite.create(process.argv[1]); await pg.close();";
       await new Promise((done, fail) => {
-        const proc = spawn(process.execPath, ['--input-type=module', '-e', script, scratch], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+        const proc = spawn(process.execPath, ['--input-type=module', '-e', script, scratch], {
+          cwd: ROOT,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         let stderr = '';
         proc.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-2000)));
         proc.on('error', fail);

@@ -138,7 +138,9 @@ export async function startPostgres({ durable = false } = {}) {
  */
 function watch(bin, dir, data) {
   const asRoot = process.getuid?.() === 0;
-  const stop = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop']] : [join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']];
+  const stop = asRoot
+    ? ['runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop']]
+    : [join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']];
   const script = `
     const { existsSync, rmSync } = require('node:fs');
     const { execFileSync } = require('node:child_process');
@@ -151,7 +153,10 @@ function watch(bin, dir, data) {
       try { execFileSync(command, args, { stdio: 'ignore', timeout: 30000 }); } catch {}
       rmSync(dir, { recursive: true, force: true });
     }, 1000);`;
-  const child = spawn(process.execPath, ['-e', script, String(process.pid), dir, String(stop[0]), JSON.stringify(stop[1])], { detached: true, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', script, String(process.pid), dir, String(stop[0]), JSON.stringify(stop[1])], {
+    detached: true,
+    stdio: 'ignore',
+  });
   child.unref();
 }
 

@@ -33,7 +33,13 @@ export function timingReporter() {
       const now = Date.now();
       const tests = sessionsForTestFile.flatMap((s) => collect(s.testResults, '', []));
       const slowest = [...tests].sort((a, b) => b.ms - a.ms)[0];
-      files.push({ file: testFile, wallMs: now - last, testsMs: tests.reduce((n, t) => n + t.ms, 0), tests: tests.length, ...(slowest ? { slowest } : {}) });
+      files.push({
+        file: testFile,
+        wallMs: now - last,
+        testsMs: tests.reduce((n, t) => n + t.ms, 0),
+        tests: tests.length,
+        ...(slowest ? { slowest } : {}),
+      });
       last = now;
     },
     onTestRunFinished() {
@@ -41,7 +47,9 @@ export function timingReporter() {
       const totalMs = Date.now() - started;
       mkdirSync('test-results', { recursive: true });
       writeFileSync('test-results/timings.json', JSON.stringify({ totalMs, files }, null, 2));
-      const top = files.slice(0, 10).map((f) => `  ${(f.wallMs / 1000).toFixed(1).padStart(6)} s  ${f.file} (tests ${(f.testsMs / 1000).toFixed(1)} s)`);
+      const top = files
+        .slice(0, 10)
+        .map((f) => `  ${(f.wallMs / 1000).toFixed(1).padStart(6)} s  ${f.file} (tests ${(f.testsMs / 1000).toFixed(1)} s)`);
       process.stdout.write(`\nslowest files (test-results/timings.json):\n${top.join('\n')}\n`);
     },
   };

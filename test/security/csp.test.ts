@@ -74,14 +74,22 @@ describe('security: strict CSP and Trusted Types', () => {
       const text = `hello under CSP ${nanoid(6)}`;
       expect(await probe(frame, origin, 'send', text)).to.equal(true);
       // Stored by the server: no longer pending or failed (sent, delivered, read…).
-      await poll(frame, origin, (s) => s.messages.some((m) => m.text === text && m.status !== 'pending' && m.status !== 'failed'), 'the message to be stored');
+      await poll(
+        frame,
+        origin,
+        (s) => s.messages.some((m) => m.text === text && m.status !== 'pending' && m.status !== 'failed'),
+        'the message to be stored',
+      );
 
       const agent = await agentToken();
       const list = await api('/api/agent/conversations', { auth: agent });
       const conversation = list.body.conversations.find((c: { lastMessage?: { text: string } }) => c.lastMessage?.text === text);
       expect(conversation, 'the conversation of the CSP page').to.not.equal(undefined);
       const reply = `reply under CSP ${nanoid(6)}`;
-      const posted = await api(`/api/agent/conversations/${conversation.id}/messages`, { auth: agent, body: { text: reply, clientId: nanoid() } });
+      const posted = await api(`/api/agent/conversations/${conversation.id}/messages`, {
+        auth: agent,
+        body: { text: reply, clientId: nanoid() },
+      });
       expect(posted.status).to.equal(201);
       const status = await poll(frame, origin, (s) => s.rendered.includes(reply), 'the reply to render');
       expect(status.violations).to.deep.equal([]);

@@ -16,10 +16,24 @@ function hostileFrames(conversationId: string): RawFrame[] {
     for (let i = 0; i < n; i++) frames.push(frame);
   };
   // Not JSON, not an object, no type.
-  for (const text of ['{', 'nul', '{"type":', '}{', '<html>', '\u0000', '', ' ', '{"type":"message",}', "{'type':'message'}"]) repeat(2, text);
-  for (const text of ['1', '"message"', 'null', 'true', '[]', '[{"type":"message"}]', '{}', '{"type":5}', '{"type":null}', '{"type":["message"]}']) repeat(2, text);
+  for (const text of ['{', 'nul', '{"type":', '}{', '<html>', '\u0000', '', ' ', '{"type":"message",}', "{'type':'message'}"])
+    repeat(2, text);
+  for (const text of [
+    '1',
+    '"message"',
+    'null',
+    'true',
+    '[]',
+    '[{"type":"message"}]',
+    '{}',
+    '{"type":5}',
+    '{"type":null}',
+    '{"type":["message"]}',
+  ])
+    repeat(2, text);
   // Unknown types (five kinds, four times each).
-  for (const type of ['delete_everything', 'eval', 'x-future', '__proto__', 'MESSAGE']) repeat(4, JSON.stringify({ type, payload: '<img src=x onerror=alert(1)>' }));
+  for (const type of ['delete_everything', 'eval', 'x-future', '__proto__', 'MESSAGE'])
+    repeat(4, JSON.stringify({ type, payload: '<img src=x onerror=alert(1)>' }));
   // Known types with missing or wrongly typed fields.
   const broken = [
     JSON.stringify({ type: 'message' }),
@@ -50,10 +64,22 @@ function hostileFrames(conversationId: string): RawFrame[] {
   // Huge payloads: 2 MB of non-JSON, 1 MB unknown type, a 1 MB broken message.
   frames.push({ prefix: '{"type":"message","message":', fill: '[', times: 2_000_000 });
   frames.push({ prefix: '{"type":"x-huge","data":"', fill: 'A', times: 1_000_000, suffix: '"}' });
-  frames.push({ prefix: `{"type":"message","message":{"id":"m_h","conversationId":"${conversationId}","seq":"`, fill: '9', times: 1_000_000, suffix: '"}}' });
+  frames.push({
+    prefix: `{"type":"message","message":{"id":"m_h","conversationId":"${conversationId}","seq":"`,
+    fill: '9',
+    times: 1_000_000,
+    suffix: '"}}',
+  });
   // Well-formed but not ours: another conversation's message, an ack nobody waits for.
   repeat(2, message({ ...good, conversationId: 'c_someone_else', text: 'NOT FOR THIS VISITOR' }));
-  repeat(2, JSON.stringify({ type: 'ack', clientId: 'nobody-waits-for-this', message: { ...good, conversationId: 'c_someone_else', text: 'NOT FOR THIS VISITOR' } }));
+  repeat(
+    2,
+    JSON.stringify({
+      type: 'ack',
+      clientId: 'nobody-waits-for-this',
+      message: { ...good, conversationId: 'c_someone_else', text: 'NOT FOR THIS VISITOR' },
+    }),
+  );
   return frames;
 }
 
@@ -84,7 +110,10 @@ describe('security: malformed server frames', () => {
     for (const w of warnings) expect(w).to.contain('[amoiq-chat]');
 
     const sent = new Promise<void>((resolve) =>
-      el.addEventListener('amoiq-message', (e) => e.detail.direction === 'sent' && e.detail.message.text === 'and I can still write' && resolve()),
+      el.addEventListener(
+        'amoiq-message',
+        (e) => e.detail.direction === 'sent' && e.detail.message.text === 'and I can still write' && resolve(),
+      ),
     );
     expect(el.send('and I can still write')).to.not.equal(undefined);
     await sent;

@@ -16,7 +16,9 @@ async function mount(info: BackendInfo, dbName: string, user?: { id: string; tok
     ? await fixture<AmoiqChat>(
         html`<amoiq-chat gateway-url=${info.url} api-key=${info.apiKey} tenant-id=${info.tenantId} db-name=${dbName} user-id=${user.id} user-token=${user.token} open></amoiq-chat>`,
       )
-    : await fixture<AmoiqChat>(html`<amoiq-chat gateway-url=${info.url} api-key=${info.apiKey} tenant-id=${info.tenantId} db-name=${dbName} open></amoiq-chat>`);
+    : await fixture<AmoiqChat>(
+        html`<amoiq-chat gateway-url=${info.url} api-key=${info.apiKey} tenant-id=${info.tenantId} db-name=${dbName} open></amoiq-chat>`,
+      );
   return el;
 }
 
@@ -91,7 +93,15 @@ describe('security: identify() and reset() on the element', () => {
     const forged = await userToken({ sub: victim }, { secret: 'guessed' });
     const el = document.createElement('amoiq-chat') as AmoiqChat;
     const error = new Promise<CustomEvent<{ code: string }>>((resolve) => el.addEventListener('amoiq-error', (e) => resolve(e)));
-    Object.assign(el, { gatewayUrl: info.url, apiKey: info.apiKey, tenantId: info.tenantId, dbName: `amoiq-id-${nanoid(8)}`, userId: victim, userToken: forged, open: true });
+    Object.assign(el, {
+      gatewayUrl: info.url,
+      apiKey: info.apiKey,
+      tenantId: info.tenantId,
+      dbName: `amoiq-id-${nanoid(8)}`,
+      userId: victim,
+      userToken: forged,
+      open: true,
+    });
     document.body.append(el);
     try {
       expect((await error).detail.code).to.equal('invalid_identity');

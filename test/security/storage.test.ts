@@ -41,7 +41,10 @@ describe('security: storage consent', () => {
     await sendAndWait(el, text);
     // The message cache is written (after 100 ms): to memory, nothing to IndexedDB.
     const memory = new ChatStore(info.tenantId, dbName, 'memory');
-    await until(async () => (await memory.getMessages((await memory.getSession())!.conversationId)).some((m) => m.text === text), 'the cache in memory');
+    await until(
+      async () => (await memory.getMessages((await memory.getSession())!.conversationId)).some((m) => m.text === text),
+      'the cache in memory',
+    );
     await serviceOf(el).whenIdle();
     expect(await idbKeys(dbName)).to.deep.equal([]);
 
@@ -68,7 +71,10 @@ describe('security: storage consent', () => {
     await until(() => /Online/.test(headerStatus(el)), 'online');
     await sendAndWait(el, 'tab only');
     const tab = new ChatStore(info.tenantId, dbName, 'session');
-    await until(async () => (await tab.getMessages((await tab.getSession())!.conversationId)).some((m) => m.text === 'tab only'), 'the cache in sessionStorage');
+    await until(
+      async () => (await tab.getMessages((await tab.getSession())!.conversationId)).some((m) => m.text === 'tab only'),
+      'the cache in sessionStorage',
+    );
     await serviceOf(el).whenIdle();
     expect(await idbKeys(dbName)).to.deep.equal([]);
     const ours = Object.keys(sessionStorage).filter((k) => k.startsWith(`amoiq:${dbName}:`));

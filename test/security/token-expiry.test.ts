@@ -42,16 +42,28 @@ describe('security: short-lived session tokens', () => {
 
     window.dispatchEvent(new Event('online'));
     await until(() => /Online/.test(headerStatus(el)), 'online again', 30_000);
-    await until(() => el.messages.some((m) => m.text === text && m.status !== 'pending' && m.status !== 'failed'), 'the queued message to be stored', 20_000);
+    await until(
+      () => el.messages.some((m) => m.text === text && m.status !== 'pending' && m.status !== 'failed'),
+      'the queued message to be stored',
+      20_000,
+    );
     const after = (await store.getSession())!;
     expect(after.token).not.to.equal(before.token);
     expect(after.conversationId).to.equal(before.conversationId);
     // The outbox entry is removed right after the ack is handled.
     await until(async () => (await store.getOutbox(before.conversationId)).length === 0, 'the outbox emptied');
 
-    const login = await (await fetch(`${info.url}/api/agent/login`, { method: 'POST', body: JSON.stringify(info.agent), headers: { 'Content-Type': 'application/json' } })).json();
+    const login = await (
+      await fetch(`${info.url}/api/agent/login`, {
+        method: 'POST',
+        body: JSON.stringify(info.agent),
+        headers: { 'Content-Type': 'application/json' },
+      })
+    ).json();
     const messages = await (
-      await fetch(`${info.url}/api/agent/conversations/${before.conversationId}/messages`, { headers: { Authorization: `Bearer ${login.token}` } })
+      await fetch(`${info.url}/api/agent/conversations/${before.conversationId}/messages`, {
+        headers: { Authorization: `Bearer ${login.token}` },
+      })
     ).json();
     expect(messages.messages.map((m: { text: string }) => m.text)).to.deep.equal([text]);
   });

@@ -84,7 +84,7 @@ export const XSS_VECTORS: readonly string[] = [
   `<https://example.com/"onmouseover="${hit('md-autolink')}">`,
   `<javascript:${hit('md-autolink-js')}>`,
   `[x](https://example.com)[y](javascript:${hit('md-second')})`,
-  '```\n</code><img src=x onerror=window.__amoiqXss&&window.__amoiqXss(\'md-fence\')>\n```',
+  "```\n</code><img src=x onerror=window.__amoiqXss&&window.__amoiqXss('md-fence')>\n```",
   `\`</code><img src=x onerror=${hit('md-code')}>\``,
   `**<img src=x onerror=${hit('md-bold')}>**`,
   `- <img src=x onerror=${hit('md-list')}>`,

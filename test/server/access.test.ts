@@ -55,7 +55,12 @@ describe('allowed origins', () => {
     const { other } = await backend();
     const acme = await acmeSession();
     const [list, post] = await fromNode([
-      { path: `/api/chat/messages?conversationId=${acme.conversationId}`, auth: other.apiKey, origin: 'https://evil.example', headers: { 'X-Amoiq-Session': acme.token } },
+      {
+        path: `/api/chat/messages?conversationId=${acme.conversationId}`,
+        auth: other.apiKey,
+        origin: 'https://evil.example',
+        headers: { 'X-Amoiq-Session': acme.token },
+      },
       {
         path: '/api/chat/messages',
         auth: other.apiKey,
@@ -67,7 +72,12 @@ describe('allowed origins', () => {
     expect([list.status, list.body.error.code]).to.deep.equal([403, 'origin_not_allowed']);
     expect([post.status, post.body.error.code]).to.deep.equal([403, 'origin_not_allowed']);
     const [fine] = await fromNode([
-      { path: `/api/chat/messages?conversationId=${acme.conversationId}`, auth: other.apiKey, origin: 'https://acme.example', headers: { 'X-Amoiq-Session': acme.token } },
+      {
+        path: `/api/chat/messages?conversationId=${acme.conversationId}`,
+        auth: other.apiKey,
+        origin: 'https://acme.example',
+        headers: { 'X-Amoiq-Session': acme.token },
+      },
     ]);
     expect(fine.status).to.equal(200);
     expect(fine.body.messages).to.deep.equal([]);
@@ -100,8 +110,16 @@ describe('visitor isolation', () => {
     await postVisitor(b, 'B’s secret');
     const read = await api(`/api/chat/messages?conversationId=${b.conversationId}`, { auth: apiKey, session: a.token });
     const poll = await api(`/api/chat/messages?conversationId=${b.conversationId}&wait=1`, { auth: apiKey, session: a.token });
-    const post = await api('/api/chat/messages', { auth: apiKey, session: a.token, body: { conversationId: b.conversationId, clientId: newId(), text: 'intrusion' } });
-    const typing = await api('/api/chat/typing', { auth: apiKey, session: a.token, body: { conversationId: b.conversationId, typing: true } });
+    const post = await api('/api/chat/messages', {
+      auth: apiKey,
+      session: a.token,
+      body: { conversationId: b.conversationId, clientId: newId(), text: 'intrusion' },
+    });
+    const typing = await api('/api/chat/typing', {
+      auth: apiKey,
+      session: a.token,
+      body: { conversationId: b.conversationId, typing: true },
+    });
     for (const res of [read, poll, post, typing]) {
       expect(res.status).to.equal(403);
       expect(JSON.stringify(res.body)).not.to.contain('secret');
@@ -131,7 +149,10 @@ describe('visitor isolation', () => {
       .setSubject(b.visitorId)
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode('guessed-secret'));
-    const body = btoa(JSON.stringify({ typ: 'visitor', tid: 'demo', cid: b.conversationId, sub: b.visitorId, exp: 2e9 })).replace(/=+$/, '');
+    const body = btoa(JSON.stringify({ typ: 'visitor', tid: 'demo', cid: b.conversationId, sub: b.visitorId, exp: 2e9 })).replace(
+      /=+$/,
+      '',
+    );
     const algNone = `${btoa('{"alg":"none"}').replace(/=+$/, '')}.${body}.`;
     for (const token of [wrongKey, algNone]) {
       const socket = new RecordingSocket(`${url.replace(/^http/, 'ws')}/ws/chat?token=${encodeURIComponent(token)}`);
@@ -204,7 +225,12 @@ describe('tenant isolation', () => {
 describe('rate limits', () => {
   it('limits new sessions per visitor with 429 and a Retry-After', async () => {
     const visitorId = newId();
-    const requests = Array.from({ length: 31 }, () => ({ path: '/api/chat/session', auth: 'tenant:demo', ip: '203.0.113.10', body: { visitorId } }));
+    const requests = Array.from({ length: 31 }, () => ({
+      path: '/api/chat/session',
+      auth: 'tenant:demo',
+      ip: '203.0.113.10',
+      body: { visitorId },
+    }));
     const answers = await fromNode(requests);
     const limited = answers.filter((a) => a.status === 429);
     expect(answers.filter((a) => a.status === 200)).to.have.length(30);
@@ -241,7 +267,11 @@ describe('sizes and agent sessions', () => {
     const long = await postVisitor(session, 'x'.repeat(4001));
     expect([long.status, long.body.error.code]).to.deep.equal([413, 'payload_too_large']);
     const { apiKey } = await backend();
-    const huge = await api('/api/chat/messages', { auth: apiKey, session: session.token, raw: JSON.stringify({ pad: 'y'.repeat(70_000) }) });
+    const huge = await api('/api/chat/messages', {
+      auth: apiKey,
+      session: session.token,
+      raw: JSON.stringify({ pad: 'y'.repeat(70_000) }),
+    });
     expect([huge.status, huge.body.error.code]).to.deep.equal([413, 'payload_too_large']);
     const socket = await visitorSocket(session);
     const clientId = newId();

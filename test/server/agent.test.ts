@@ -53,17 +53,26 @@ describe('agent conversations and messages', () => {
     expect(history.body.messages.map((m: any) => m.text)).to.deep.equal(['I need help']);
 
     const clientId = newId();
-    const reply = await api(`/api/agent/conversations/${session.conversationId}/messages`, { auth: token, body: { clientId, text: 'On it!' } });
+    const reply = await api(`/api/agent/conversations/${session.conversationId}/messages`, {
+      auth: token,
+      body: { clientId, text: 'On it!' },
+    });
     expect(reply.status).to.equal(201);
     // seq 2 is the system message announcing that the agent joined (first message in this conversation).
     expect(reply.body.message).to.deep.include({ seq: 3, text: 'On it!', clientId });
     expect(reply.body.message.sender).to.deep.equal({ type: 'agent', id: 'agent_demo_ada', name: 'Ada (demo agent)' });
-    const duplicate = await api(`/api/agent/conversations/${session.conversationId}/messages`, { auth: token, body: { clientId, text: 'On it!' } });
+    const duplicate = await api(`/api/agent/conversations/${session.conversationId}/messages`, {
+      auth: token,
+      body: { clientId, text: 'On it!' },
+    });
     expect(duplicate.status).to.equal(200);
     expect(duplicate.body.message.id).to.equal(reply.body.message.id);
 
     const { apiKey } = await backend();
-    const visitorView = await api(`/api/chat/messages?conversationId=${session.conversationId}&after=1`, { auth: apiKey, session: session.token });
+    const visitorView = await api(`/api/chat/messages?conversationId=${session.conversationId}&after=1`, {
+      auth: apiKey,
+      session: session.token,
+    });
     expect(visitorView.body.messages.map((m: any) => m.text)).to.deep.equal(['Ada (demo agent) joined the conversation.', 'On it!']);
   });
 

@@ -23,11 +23,17 @@ const sockets: RecordingSocket[] = [];
 afterEach(() => sockets.splice(0).forEach((s) => s.close()));
 
 /** A real 1×1 PNG: an upload declared as an image must be one (docs/security.md, Image metadata). */
-const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='), (c) =>
+  c.charCodeAt(0),
+);
 
 async function send(session: Session, body: Record<string, unknown>) {
   const { apiKey } = await backend();
-  return api('/api/chat/messages', { auth: apiKey, session: session.token, body: { conversationId: session.conversationId, clientId: newId(), ...body } });
+  return api('/api/chat/messages', {
+    auth: apiKey,
+    session: session.token,
+    body: { conversationId: session.conversationId, clientId: newId(), ...body },
+  });
 }
 
 describe('uploads', () => {
@@ -334,7 +340,9 @@ describe('messages with attachments', () => {
     expect((await send(first, { text: 'queued', attachments: [file.id] })).status).to.equal(409);
 
     const { apiKey, tenantId } = await backend();
-    const next = (await api<Session>('/api/chat/session', { auth: apiKey, body: { tenantId, visitorId: first.visitorId, newConversation: true } })).body;
+    const next = (
+      await api<Session>('/api/chat/session', { auth: apiKey, body: { tenantId, visitorId: first.visitorId, newConversation: true } })
+    ).body;
     expect(next.conversationId).to.not.equal(first.conversationId);
     const moved = await send(next, { text: 'queued', attachments: [file.id] });
     expect(moved.status).to.equal(201);
@@ -390,10 +398,18 @@ describe('image metadata', () => {
     // IFD0 at 8 (2 entries), "SpyPhone\0" at 38, GPS IFD at 47 (2 entries), rationals at 77.
     return Uint8Array.from([
       ...text('Exif\0\0'),
-      ...text('MM'), ...u16(42), ...u32(8),
-      ...u16(2), ...entry(0x010f, 2, 9, u32(38)), ...entry(0x8825, 4, 1, u32(47)), ...u32(0),
+      ...text('MM'),
+      ...u16(42),
+      ...u32(8),
+      ...u16(2),
+      ...entry(0x010f, 2, 9, u32(38)),
+      ...entry(0x8825, 4, 1, u32(47)),
+      ...u32(0),
       ...text('SpyPhone\0'),
-      ...u16(2), ...entry(0x0001, 2, 2, [0x4e, 0, 0, 0]), ...entry(0x0002, 5, 3, u32(77)), ...u32(0),
+      ...u16(2),
+      ...entry(0x0001, 2, 2, [0x4e, 0, 0, 0]),
+      ...entry(0x0002, 5, 3, u32(77)),
+      ...u32(0),
       ...[48, 1, 51, 1, 29, 1].flatMap(u32),
     ]);
   }
@@ -419,9 +435,18 @@ describe('image metadata', () => {
     const comment = new TextEncoder().encode('taken at 12 Rue Example');
     // SOI, then the EXIF APP1 segment and a COM segment, then the rest of the browser's JPEG.
     const withGps = Uint8Array.from([
-      0xff, 0xd8,
-      0xff, 0xe1, (app1.length + 2) >> 8, (app1.length + 2) & 0xff, ...app1,
-      0xff, 0xfe, (comment.length + 2) >> 8, (comment.length + 2) & 0xff, ...comment,
+      0xff,
+      0xd8,
+      0xff,
+      0xe1,
+      (app1.length + 2) >> 8,
+      (app1.length + 2) & 0xff,
+      ...app1,
+      0xff,
+      0xfe,
+      (comment.length + 2) >> 8,
+      (comment.length + 2) & 0xff,
+      ...comment,
       ...jpeg.subarray(2),
     ]);
     expect(has(withGps, 'SpyPhone') && has(withGps, 'Rue Example')).to.equal(true);
@@ -432,10 +457,26 @@ describe('image metadata', () => {
   it('a WebP with an EXIF chunk is served without it', async () => {
     const webp = await picture('image/webp');
     const app1 = exif().subarray(6);
-    const chunk = [...new TextEncoder().encode('EXIF'), app1.length & 0xff, (app1.length >> 8) & 0xff, 0, 0, ...app1, ...(app1.length % 2 ? [0] : [])];
+    const chunk = [
+      ...new TextEncoder().encode('EXIF'),
+      app1.length & 0xff,
+      (app1.length >> 8) & 0xff,
+      0,
+      0,
+      ...app1,
+      ...(app1.length % 2 ? [0] : []),
+    ];
     const body = [...webp.subarray(12), ...chunk];
     const size = 4 + body.length;
-    const withExif = Uint8Array.from([...webp.subarray(0, 4), size & 0xff, (size >> 8) & 0xff, (size >> 16) & 0xff, size >>> 24, ...webp.subarray(8, 12), ...body]);
+    const withExif = Uint8Array.from([
+      ...webp.subarray(0, 4),
+      size & 0xff,
+      (size >> 8) & 0xff,
+      (size >> 16) & 0xff,
+      size >>> 24,
+      ...webp.subarray(8, 12),
+      ...body,
+    ]);
     expect(has(withExif, 'SpyPhone')).to.equal(true);
     const clean = await roundTrip(withExif, 'image/webp', 'photo.webp');
     expect(has(clean, 'SpyPhone') || has(clean, 'EXIF')).to.equal(false);

@@ -14,17 +14,21 @@ describe('CORS', () => {
   it('never lets another origin read the agent API, the agent console or static files', async () => {
     const { agent } = await backend();
     const token = await agentToken();
-    const answers = await fromNode([
-      { path: '/api/agent/login', origin: EVIL, body: agent },
-      { path: '/api/agent/conversations', origin: EVIL, auth: token },
-      { method: 'OPTIONS', path: '/api/agent/login', origin: EVIL, headers: { 'Access-Control-Request-Method': 'POST' } },
-      { path: '/agent/', origin: EVIL },
-      { path: '/', origin: EVIL },
-      { path: '/demo/host.js', origin: EVIL },
-      { path: '/demo/server/tenants.json', origin: EVIL },
-      { path: '/nope', origin: EVIL },
-      { method: 'OPTIONS', path: '/demo/host.js', origin: EVIL, headers: { 'Access-Control-Request-Method': 'GET' } },
-    ], 'main', { timeoutMs: 20_000 });
+    const answers = await fromNode(
+      [
+        { path: '/api/agent/login', origin: EVIL, body: agent },
+        { path: '/api/agent/conversations', origin: EVIL, auth: token },
+        { method: 'OPTIONS', path: '/api/agent/login', origin: EVIL, headers: { 'Access-Control-Request-Method': 'POST' } },
+        { path: '/agent/', origin: EVIL },
+        { path: '/', origin: EVIL },
+        { path: '/demo/host.js', origin: EVIL },
+        { path: '/demo/server/tenants.json', origin: EVIL },
+        { path: '/nope', origin: EVIL },
+        { method: 'OPTIONS', path: '/demo/host.js', origin: EVIL, headers: { 'Access-Control-Request-Method': 'GET' } },
+      ],
+      'main',
+      { timeoutMs: 20_000 },
+    );
     // The requests themselves were answered (login works from curl; CORS is about browsers).
     expect(answers.map((a) => a.status)).to.deep.equal([200, 200, 204, answers[3].status, 200, 200, 404, 404, 204]);
     for (const [i, answer] of answers.entries()) {
@@ -57,7 +61,10 @@ describe('CORS', () => {
     this.timeout(180_000);
     await serverJob('backend-build-widget', {}, 170_000);
     const { chunk } = await serverJob<{ chunk: string }>('backend-static-fixture');
-    const answers = await fromNode([{ path: '/amoiq-chat.js', origin: EVIL }, { path: `/chunks/${chunk}`, origin: EVIL }]);
+    const answers = await fromNode([
+      { path: '/amoiq-chat.js', origin: EVIL },
+      { path: `/chunks/${chunk}`, origin: EVIL },
+    ]);
     expect(answers.map((a) => a.status)).to.deep.equal([200, 200]);
     for (const answer of answers) {
       expect(answer.headers['access-control-allow-origin']).to.equal('*');
@@ -80,12 +87,26 @@ describe('CORS', () => {
         (res) => `read ${res.status}`,
         () => 'blocked',
       );
-    expect(await read('/api/agent/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'ada@sec.test', password: passwords['ada@sec.test'] }) })).to.equal('blocked');
+    expect(
+      await read('/api/agent/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: 'ada@sec.test', password: passwords['ada@sec.test'] }),
+      }),
+    ).to.equal('blocked');
     expect(await read('/demo/host.js')).to.equal('blocked');
     // The visitor API stays usable from any page (the demo tenant allows every origin).
-    expect(await read('/api/chat/session', { method: 'POST', headers: { Authorization: 'Bearer tenant:demo', 'Content-Type': 'application/json' }, body: '{}' })).to.equal('read 200');
+    expect(
+      await read('/api/chat/session', {
+        method: 'POST',
+        headers: { Authorization: 'Bearer tenant:demo', 'Content-Type': 'application/json' },
+        body: '{}',
+      }),
+    ).to.equal('read 200');
     // From Node, the same origin gets no header either.
-    const [answer] = await sec([{ path: '/api/agent/login', origin: location.origin, body: { email: 'ada@sec.test', password: 'wrong' }, ip: freshIp() }]);
+    const [answer] = await sec([
+      { path: '/api/agent/login', origin: location.origin, body: { email: 'ada@sec.test', password: 'wrong' }, ip: freshIp() },
+    ]);
     expect(answer.headers['access-control-allow-origin']).to.equal(undefined);
   });
 });

@@ -1,5 +1,18 @@
 import { expect } from '@open-wc/testing';
-import { agentToken, api, backend, fromNode, newId, newSession, postVisitor, rawHttp, RecordingSocket, requestText, type NodeRequest, type Session } from './helpers.js';
+import {
+  agentToken,
+  api,
+  backend,
+  fromNode,
+  newId,
+  newSession,
+  postVisitor,
+  rawHttp,
+  RecordingSocket,
+  requestText,
+  type NodeRequest,
+  type Session,
+} from './helpers.js';
 
 // Fuzz-style robustness of the reference backend: well over 1,000 random and mutated inputs
 // (HTTP bodies, headers, query strings, raw request lines, WebSocket frames) from a seeded
@@ -25,12 +38,29 @@ export const SEED = 20261122;
 const rnd = prng(SEED);
 
 const ODD_STRINGS = [
-  '', ' ', '\u0000', '\uFEFF', '\u202E', '💥'.repeat(50), 'a'.repeat(5000), '<script>x</script>', '${7*7}', '../../etc/passwd',
-  '%00', '"', '\\', "'; DROP TABLE chat_messages; --", 'null', 'undefined', '__proto__', 'constructor', '-1', '1e309', 'NaN',
+  '',
+  ' ',
+  '\u0000',
+  '\uFEFF',
+  '\u202E',
+  '💥'.repeat(50),
+  'a'.repeat(5000),
+  '<script>x</script>',
+  '${7*7}',
+  '../../etc/passwd',
+  '%00',
+  '"',
+  '\\',
+  "'; DROP TABLE chat_messages; --",
+  'null',
+  'undefined',
+  '__proto__',
+  'constructor',
+  '-1',
+  '1e309',
+  'NaN',
 ];
-const ODD_VALUES: unknown[] = [
-  null, true, false, 0, -1, 1.5, 2 ** 53, -0, [], {}, [1, 2], { nested: { deeper: [null] } }, ...ODD_STRINGS,
-];
+const ODD_VALUES: unknown[] = [null, true, false, 0, -1, 1.5, 2 ** 53, -0, [], {}, [1, 2], { nested: { deeper: [null] } }, ...ODD_STRINGS];
 
 function randomValue(depth = 0): unknown {
   const r = rnd.int(depth > 3 ? 3 : 5);
@@ -38,7 +68,25 @@ function randomValue(depth = 0): unknown {
   if (r === 1) return rnd.pick(ODD_STRINGS) + newId().slice(0, rnd.int(22));
   if (r === 2) return rnd.int(1000) - 500;
   if (r === 3) return Array.from({ length: rnd.int(4) }, () => randomValue(depth + 1));
-  return Object.fromEntries(Array.from({ length: rnd.int(4) }, () => [rnd.pick(['text', 'clientId', 'conversationId', 'visitorId', 'typing', 'type', '__proto__', 'x', 'seq', 'attachments', 'quickReplies', 'fields']), randomValue(depth + 1)]));
+  return Object.fromEntries(
+    Array.from({ length: rnd.int(4) }, () => [
+      rnd.pick([
+        'text',
+        'clientId',
+        'conversationId',
+        'visitorId',
+        'typing',
+        'type',
+        '__proto__',
+        'x',
+        'seq',
+        'attachments',
+        'quickReplies',
+        'fields',
+      ]),
+      randomValue(depth + 1),
+    ]),
+  );
 }
 
 /** A valid body with one or two fields replaced, removed or retyped. */
@@ -113,7 +161,13 @@ describe('fuzz: the backend survives hostile input', () => {
             : target === 2
               ? { conversationId: session.conversationId, typing: true }
               : { email: 'agent@demo.test', password: 'nope' };
-      const path = ['/api/chat/session', '/api/chat/messages', '/api/chat/typing', '/api/agent/login', `/api/agent/conversations/${session.conversationId}/messages`][target];
+      const path = [
+        '/api/chat/session',
+        '/api/chat/messages',
+        '/api/chat/typing',
+        '/api/agent/login',
+        `/api/agent/conversations/${session.conversationId}/messages`,
+      ][target];
       const headers: Record<string, string> = target === 4 ? { Authorization: `Bearer ${agent}` } : { 'X-Amoiq-Session': session.token };
       const body = rnd.next() < 0.3 ? damage(JSON.stringify(valid)) : JSON.stringify(mutate(valid));
       requests.push({ path, auth: target === 4 ? undefined : target === 3 ? undefined : apiKey, headers, body, ip });
@@ -144,7 +198,8 @@ describe('fuzz: the backend survives hostile input', () => {
     for (let i = 0; i < 400; i++) {
       const target = rnd.int(9);
       const ip = randomIp();
-      const fuzzBody = (valid: Record<string, unknown>) => (rnd.next() < 0.3 ? damage(JSON.stringify(valid)) : JSON.stringify(mutate(valid)));
+      const fuzzBody = (valid: Record<string, unknown>) =>
+        rnd.next() < 0.3 ? damage(JSON.stringify(valid)) : JSON.stringify(mutate(valid));
       if (target === 7) {
         const name = rnd.pick([...ODD_STRINGS, 'a.png', 'b.pdf', 'c.txt']);
         const type = rnd.pick(['image/png', 'text/plain', 'application/pdf', 'text/html', 'image/svg+xml', '', ';', 'a/b/c', 'IMAGE/PNG']);
@@ -164,7 +219,12 @@ describe('fuzz: the backend survives hostile input', () => {
         [`/api/agent/conversations/${c}/read`, { seq: 1 }, agentHeaders, undefined],
         [`/api/agent/conversations/${c}/${rnd.pick(['close', 'reopen'])}`, {}, agentHeaders, undefined],
         ['/api/chat/messages', { conversationId: c, clientId: newId(), text: '', attachments: [fileId] }, visitorHeaders, apiKey],
-        [`/api/agent/conversations/${c}/messages`, { clientId: newId(), text: 'q', quickReplies: ['a', 'b'], attachments: [fileId] }, agentHeaders, undefined],
+        [
+          `/api/agent/conversations/${c}/messages`,
+          { clientId: newId(), text: 'q', quickReplies: ['a', 'b'], attachments: [fileId] },
+          agentHeaders,
+          undefined,
+        ],
         ['/api/chat/session', { tenantId: 'demo', visitorId: newId(), fingerprint: 'a'.repeat(64), newConversation: true }, {}, apiKey],
       ];
       const [path, valid, headers, auth] = targets[Math.min(target, 7)];
@@ -178,7 +238,24 @@ describe('fuzz: the backend survives hostile input', () => {
 
   it('answers 250 requests with hostile header values', async () => {
     const requests: NodeRequest[] = [];
-    const headerValue = () => rnd.pick(['', 'Bearer', 'Bearer ', 'Bearer  x y', `Bearer ${'a'.repeat(3000)}`, 'Basic Zm9vOmJhcg==', 'tenant:', 'Bearer tenant:', 'Bearer tenant:acme', `Bearer ${session.token.slice(0, -3)}abc`, 'bearer pk_demo_amoiq_public_key', '\t', 'null', '%', 'ünïcödé']);
+    const headerValue = () =>
+      rnd.pick([
+        '',
+        'Bearer',
+        'Bearer ',
+        'Bearer  x y',
+        `Bearer ${'a'.repeat(3000)}`,
+        'Basic Zm9vOmJhcg==',
+        'tenant:',
+        'Bearer tenant:',
+        'Bearer tenant:acme',
+        `Bearer ${session.token.slice(0, -3)}abc`,
+        'bearer pk_demo_amoiq_public_key',
+        '\t',
+        'null',
+        '%',
+        'ünïcödé',
+      ]);
     for (let i = 0; i < 250; i++) {
       const headers: Record<string, string> = {};
       headers[rnd.pick(['Authorization', 'X-Amoiq-Session', 'Content-Type', 'Origin', 'Accept', 'X-Forwarded-Proto'])] = headerValue();
@@ -201,7 +278,25 @@ describe('fuzz: the backend survives hostile input', () => {
   it('answers 250 mutated query strings', async () => {
     const requests: NodeRequest[] = [];
     const params = ['conversationId', 'after', 'before', 'limit', 'wait', 'x'];
-    const values = ['', '-1', '0', '1', '201', '31', '1e3', '0x10', 'NaN', '9'.repeat(30), '%', '%zz', '%00', session.conversationId, `c_${newId()}`, '[]', '{}'];
+    const values = [
+      '',
+      '-1',
+      '0',
+      '1',
+      '201',
+      '31',
+      '1e3',
+      '0x10',
+      'NaN',
+      '9'.repeat(30),
+      '%',
+      '%zz',
+      '%00',
+      session.conversationId,
+      `c_${newId()}`,
+      '[]',
+      '{}',
+    ];
     for (let i = 0; i < 250; i++) {
       const query = Array.from({ length: 1 + rnd.int(4) }, () => `${rnd.pick(params)}=${rnd.pick(values)}`).join('&');
       const agentSide = rnd.next() < 0.3;
@@ -270,7 +365,8 @@ describe('fuzz: the backend survives hostile input', () => {
       socket.send({ type: 'ping', ts: 1000 + round });
       await socket.next((f) => f.type === 'pong' && f.ts === 1000 + round);
       errors += socket.frames.filter((f) => f.type === 'error').length;
-      for (const frame of socket.frames) expect(frame.type).to.be.oneOf(['ready', 'presence', 'status', 'read', 'message', 'ack', 'error', 'pong']);
+      for (const frame of socket.frames)
+        expect(frame.type).to.be.oneOf(['ready', 'presence', 'status', 'read', 'message', 'ack', 'error', 'pong']);
       socket.close();
     }
     expect(errors).to.be.greaterThan(100);
@@ -287,7 +383,12 @@ describe('fuzz: the backend survives hostile input', () => {
     const visitor = { 'X-Amoiq-Session': nested.token };
     const agentAuth = { Authorization: `Bearer ${agent}` };
     const endpoints: Array<[string, Record<string, string>, string | undefined, Record<string, unknown>]> = [
-      ['/api/chat/session', {}, apiKey, { tenantId: 'demo', visitorId: newId(), userToken: null, userId: null, newConversation: false, fingerprint: null }],
+      [
+        '/api/chat/session',
+        {},
+        apiKey,
+        { tenantId: 'demo', visitorId: newId(), userToken: null, userId: null, newConversation: false, fingerprint: null },
+      ],
       ['/api/chat/messages', visitor, apiKey, { conversationId: c, clientId: newId(), text: 'x', attachments: [] }],
       ['/api/chat/typing', visitor, apiKey, { conversationId: c, typing: true }],
       ['/api/chat/read', visitor, apiKey, { conversationId: c, seq: 0 }],
@@ -301,15 +402,24 @@ describe('fuzz: the backend survives hostile input', () => {
       [`/api/agent/conversations/${c}/reopen`, agentAuth, undefined, { x: 1 }],
     ];
     // Arrays and objects, 40 to 20,000 levels deep (the body limit is 64 KiB).
-    const deep = (levels: number, kind: number) => (kind === 0 ? '['.repeat(levels) + ']'.repeat(levels) : '{"a":'.repeat(levels) + '1' + '}'.repeat(levels));
+    const deep = (levels: number, kind: number) =>
+      kind === 0 ? '['.repeat(levels) + ']'.repeat(levels) : '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
     const requests: NodeRequest[] = [];
     for (const [path, headers, auth, valid] of endpoints) {
       for (const levels of [40, 2000, 10_000]) {
         requests.push({ path, headers, auth, ip: randomIp(), body: deep(levels, requests.length % 2) });
         for (const field of [...Object.keys(valid), 'extra']) {
           const kind = rnd.int(2);
-          const fields = Object.entries(valid).filter(([k]) => k !== field).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
-          requests.push({ path, headers, auth, ip: randomIp(), body: `{${[...fields, `${JSON.stringify(field)}:${deep(levels, kind)}`].join(',')}}` });
+          const fields = Object.entries(valid)
+            .filter(([k]) => k !== field)
+            .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
+          requests.push({
+            path,
+            headers,
+            auth,
+            ip: randomIp(),
+            body: `{${[...fields, `${JSON.stringify(field)}:${deep(levels, kind)}`].join(',')}}`,
+          });
         }
       }
       // Inside what an endpoint walks: contact fields' values, quick replies, attachments.
@@ -323,7 +433,10 @@ describe('fuzz: the backend survives hostile input', () => {
     // (forget, close and reopen take none and ignore what is sent).
     const ignoresBody = /\/(forget|close|reopen)$/;
     const tooDeep = answers.filter(
-      (_, i) => !ignoresBody.test(requests[i].path) && typeof requests[i].body === 'string' && /\[{2000}|(\{"a":){2000}/.test(requests[i].body as string),
+      (_, i) =>
+        !ignoresBody.test(requests[i].path) &&
+        typeof requests[i].body === 'string' &&
+        /\[{2000}|(\{"a":){2000}/.test(requests[i].body as string),
     );
     expect(tooDeep.length).to.be.greaterThan(80);
     for (const a of tooDeep) expect([400, 401, 403, 404, 413, 429]).to.include(a.status);
@@ -332,7 +445,9 @@ describe('fuzz: the backend survives hostile input', () => {
     const { url } = await backend();
     const socket = new RecordingSocket(`${url.replace(/^http/, 'ws')}/ws/chat?token=${encodeURIComponent(nested.token)}`);
     await socket.next((f) => f.type === 'ready');
-    const frames = ['ping', 'message', 'typing', 'sync', 'read'].map((type) => `{"type":"${type}","ts":${deep(5000, 0)},"text":${deep(40, 1)}}`);
+    const frames = ['ping', 'message', 'typing', 'sync', 'read'].map(
+      (type) => `{"type":"${type}","ts":${deep(5000, 0)},"text":${deep(40, 1)}}`,
+    );
     for (const frame of frames) socket.send(frame);
     socket.send({ type: 'ping', ts: 99 });
     await socket.next((f) => f.type === 'pong' && f.ts === 99);

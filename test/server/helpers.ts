@@ -258,10 +258,15 @@ export interface RawOptions {
  * Sends raw HTTP/1.1 requests from Node, one TCP connection each: the way to send what a browser
  * may not (any `Origin`, `X-Forwarded-For`, broken headers).
  */
-export function rawHttp(requests: Array<string | Uint8Array>, target: RawTarget = 'main', { sequential = false, timeoutMs }: RawOptions = {}): Promise<RawAnswer[]> {
+export function rawHttp(
+  requests: Array<string | Uint8Array>,
+  target: RawTarget = 'main',
+  { sequential = false, timeoutMs }: RawOptions = {},
+): Promise<RawAnswer[]> {
   const encoded = requests.map((r) => ({ data: toBase64(typeof r === 'string' ? new TextEncoder().encode(r) : r) }));
   const payload = { requests: encoded, target, sequential };
-  if (timeoutMs !== undefined) return serverJob<RawAnswer[]>('backend-raw-http', { ...payload, timeoutMs }, 30_000 + requests.length * timeoutMs);
+  if (timeoutMs !== undefined)
+    return serverJob<RawAnswer[]>('backend-raw-http', { ...payload, timeoutMs }, 30_000 + requests.length * timeoutMs);
   return executeServerCommand<RawAnswer[], typeof payload>('backend-raw-http', payload) as Promise<RawAnswer[]>;
 }
 
@@ -289,7 +294,9 @@ export function requestText({ method, path, headers = {}, body, origin, ip, auth
     all['Content-Type'] ??= 'application/json';
     all['Content-Length'] = String(new TextEncoder().encode(payload).length);
   }
-  const head = Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const head = Object.entries(all)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   return `${method ?? (body === undefined ? 'GET' : 'POST')} ${path} HTTP/1.1\r\n${head}\r\n${payload}`;
 }
 
@@ -334,7 +341,11 @@ export async function userToken(
   claims: { sub?: string; name?: string; email?: string },
   { secret = DEMO_IDENTITY_SECRET, expiresIn = '10m', alg = 'HS256' }: { secret?: string; expiresIn?: string; alg?: string } = {},
 ): Promise<string> {
-  return new SignJWT({ ...claims }).setProtectedHeader({ alg }).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(secret));
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg })
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
 }
 
 /**
@@ -379,7 +390,13 @@ export interface UploadProbeAnswer {
 }
 
 /** Streams a large upload from Node (see `backend-upload-probe` in test/plugins/backend.mjs). */
-export function uploadProbe(args: { path: string; headers: Record<string, string>; sendBytes: number; declaredLength?: number; chunked?: boolean }) {
+export function uploadProbe(args: {
+  path: string;
+  headers: Record<string, string>;
+  sendBytes: number;
+  declaredLength?: number;
+  chunked?: boolean;
+}) {
   return executeServerCommand<UploadProbeAnswer, typeof args>('backend-upload-probe', args) as Promise<UploadProbeAnswer>;
 }
 

@@ -63,7 +63,9 @@ describe('conversation status', () => {
     expect(status.conversationId).to.equal(session.conversationId);
     const notice = await socket.next((f) => f.type === 'message' && f.message.event === 'closed');
     expect(notice.message.seq).to.equal(2);
-    const update = await agents.next((f) => f.type === 'conversation' && f.conversation.id === session.conversationId && f.conversation.status === 'closed');
+    const update = await agents.next(
+      (f) => f.type === 'conversation' && f.conversation.id === session.conversationId && f.conversation.status === 'closed',
+    );
     expect(update.conversation.lastSeq).to.equal(2);
 
     const http = await postVisitor(session, 'anyone?');
@@ -164,7 +166,11 @@ describe('conversation status', () => {
     // A visitor token is not an agent token.
     const visitor = await agentPost(session.token, session.conversationId, 'close');
     expect(visitor.status).to.equal(401);
-    const viaChat = await api('/api/chat/close', { auth: apiKey, session: session.token, body: { conversationId: session.conversationId } });
+    const viaChat = await api('/api/chat/close', {
+      auth: apiKey,
+      session: session.token,
+      body: { conversationId: session.conversationId },
+    });
     expect(viaChat.status).to.equal(404);
     expect((await visitorPage(session)).body.status).to.equal('open');
   });
@@ -249,7 +255,11 @@ describe('read receipts', () => {
     socket.send({ type: 'read', seq: 1 });
     const visitorRead = await agents.next((f) => f.type === 'read' && f.reader === 'visitor');
     expect(visitorRead).to.deep.equal({ type: 'read', conversationId: session.conversationId, reader: 'visitor', seq: 1 });
-    const http = await api('/api/chat/read', { auth: apiKey, session: session.token, body: { conversationId: session.conversationId, seq: 3 } });
+    const http = await api('/api/chat/read', {
+      auth: apiKey,
+      session: session.token,
+      body: { conversationId: session.conversationId, seq: 3 },
+    });
     expect(http.status).to.equal(204);
     await agents.next((f) => f.type === 'read' && f.reader === 'visitor' && f.seq === 3);
 
@@ -276,7 +286,11 @@ describe('read receipts', () => {
     await socket.next((f) => f.type === 'read' && f.reader === 'agent' && f.seq === 1);
 
     for (const seq of [-1, 1.5, '1', null]) {
-      const res = await api('/api/chat/read', { auth: apiKey, session: session.token, body: { conversationId: session.conversationId, seq } });
+      const res = await api('/api/chat/read', {
+        auth: apiKey,
+        session: session.token,
+        body: { conversationId: session.conversationId, seq },
+      });
       expect(res.status, String(seq)).to.equal(400);
       expect((await agentPost(token, session.conversationId, 'read', { seq })).status).to.equal(400);
     }
@@ -366,8 +380,14 @@ describe('contact details', () => {
     const agents = track(await agentSocket(token));
     const first = await contact(session, { name: 'Grace', email: 'grace@example.com', fields: { order: 'A-1', topic: 'billing' } });
     expect(first.status).to.equal(204);
-    const frame = await agents.next((f) => f.type === 'conversation' && f.conversation.id === session.conversationId && f.conversation.contact);
-    expect(frame.conversation.contact).to.deep.equal({ name: 'Grace', email: 'grace@example.com', fields: { order: 'A-1', topic: 'billing' } });
+    const frame = await agents.next(
+      (f) => f.type === 'conversation' && f.conversation.id === session.conversationId && f.conversation.contact,
+    );
+    expect(frame.conversation.contact).to.deep.equal({
+      name: 'Grace',
+      email: 'grace@example.com',
+      fields: { order: 'A-1', topic: 'billing' },
+    });
 
     expect((await contact(session, { email: 'g@example.org', fields: { topic: 'refund' } })).status).to.equal(204);
     const list = await api('/api/agent/conversations', { auth: token });
@@ -402,7 +422,11 @@ describe('contact details', () => {
     }
     const other = await newSession();
     const { apiKey } = await backend();
-    const res = await api('/api/chat/contact', { auth: apiKey, session: other.token, body: { conversationId: session.conversationId, name: 'Mallory' } });
+    const res = await api('/api/chat/contact', {
+      auth: apiKey,
+      session: other.token,
+      body: { conversationId: session.conversationId, name: 'Mallory' },
+    });
     expect(res.status).to.equal(403);
   });
 });
@@ -411,7 +435,11 @@ describe('agent quick replies', () => {
   it('stores valid quick replies and refuses malformed ones', async () => {
     const token = await agentToken();
     const session = await newSession();
-    const ok = await agentPost(token, session.conversationId, 'messages', { clientId: newId(), text: 'Want a refund?', quickReplies: [' Yes, please ', 'No thanks'] });
+    const ok = await agentPost(token, session.conversationId, 'messages', {
+      clientId: newId(),
+      text: 'Want a refund?',
+      quickReplies: [' Yes, please ', 'No thanks'],
+    });
     expect(ok.status).to.equal(201);
     expect(ok.body.message.quickReplies).to.deep.equal(['Yes, please', 'No thanks']);
     const page = await visitorPage(session);

@@ -9,7 +9,8 @@ import { agentSocket, agentToken, api, backend, fromNode, newId, RecordingSocket
 // backends trust X-Forwarded-For); `POST /api/debug/backdate` ages a conversation instead of
 // waiting ten minutes.
 
-const randomIp = () => `10.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+const randomIp = () =>
+  `10.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
 const randomFingerprint = () => Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 async function session(ip: string, body: Record<string, unknown>) {
@@ -21,7 +22,13 @@ async function session(ip: string, body: Record<string, unknown>) {
 async function say(ip: string, s: { token: string; conversationId: string }, text: string) {
   const { apiKey } = await backend();
   const [res] = await fromNode([
-    { path: '/api/chat/messages', auth: apiKey, ip, headers: { 'X-Amoiq-Session': s.token }, body: { conversationId: s.conversationId, clientId: newId(), text } },
+    {
+      path: '/api/chat/messages',
+      auth: apiKey,
+      ip,
+      headers: { 'X-Amoiq-Session': s.token },
+      body: { conversationId: s.conversationId, clientId: newId(), text },
+    },
   ]);
   expect(res.status).to.equal(201);
 }
@@ -161,7 +168,9 @@ describe('fingerprint relink', () => {
     const fingerprint = randomFingerprint();
     const { apiKey } = await backend();
     const original = await established(ip, fingerprint);
-    const [forget] = await fromNode([{ method: 'POST', path: '/api/chat/forget', auth: apiKey, ip, headers: { 'X-Amoiq-Session': original.token } }]);
+    const [forget] = await fromNode([
+      { method: 'POST', path: '/api/chat/forget', auth: apiKey, ip, headers: { 'X-Amoiq-Session': original.token } },
+    ]);
     expect(forget.status).to.equal(204);
     const cleared = await session(ip, { visitorId: newId(), fingerprint });
     expect(cleared.body.relinked).to.equal(undefined);
@@ -185,7 +194,11 @@ describe('fingerprint relink', () => {
     const ip2 = randomIp();
     const fingerprint2 = randomFingerprint();
     const anonymous = await established(ip2, fingerprint2);
-    const withUser = await session(ip2, { visitorId: newId(), fingerprint: fingerprint2, userToken: await userToken({ sub: `u_${newId()}` }) });
+    const withUser = await session(ip2, {
+      visitorId: newId(),
+      fingerprint: fingerprint2,
+      userToken: await userToken({ sub: `u_${newId()}` }),
+    });
     expect(withUser.status).to.equal(200);
     expect(withUser.body.relinked).to.equal(undefined);
     expect(withUser.body.conversationId).to.not.equal(anonymous.conversationId);
@@ -213,10 +226,15 @@ describe('fingerprint relink', () => {
     const ip = randomIp();
     const fingerprint = randomFingerprint();
     const original = await established(ip, fingerprint);
-    const list = async () => (await api('/api/agent/conversations?limit=200', { auth: token })).body.conversations.find((c: any) => c.id === original.conversationId);
+    const list = async () =>
+      (await api('/api/agent/conversations?limit=200', { auth: token })).body.conversations.find(
+        (c: any) => c.id === original.conversationId,
+      );
     expect((await list()).relinkedAt).to.equal(undefined);
     await session(ip, { visitorId: newId(), fingerprint });
-    const frame = await agents.next((f) => f.type === 'conversation' && f.conversation.id === original.conversationId && f.conversation.relinkedAt);
+    const frame = await agents.next(
+      (f) => f.type === 'conversation' && f.conversation.id === original.conversationId && f.conversation.relinkedAt,
+    );
     expect(frame.conversation.relinkCount).to.equal(1);
     const listed = await list();
     expect(listed.relinkedAt).to.be.a('string');

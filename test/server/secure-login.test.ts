@@ -28,7 +28,12 @@ describe('agent login limits', () => {
       waits.push(Number(refused.headers['retry-after']));
       // Polls until the wait is over; refused attempts are not counted as failures.
       let admitted = 0;
-      await until(async () => (admitted = (await login(email, 'wrong')).status) !== 429, `account admitted again after failure ${failure - 1}`, 10_000, 250);
+      await until(
+        async () => (admitted = (await login(email, 'wrong')).status) !== 429,
+        `account admitted again after failure ${failure - 1}`,
+        10_000,
+        250,
+      );
       expect(admitted).to.equal(401);
     }
     expect(waits).to.deep.equal([1, 2]);

@@ -18,7 +18,10 @@ function tokenAt(sub: string, iatFromNow: number, expFromNow: number, claims: Re
 
 async function session(body: Record<string, unknown>) {
   const { apiKey } = await backend();
-  return api<Session & { user?: { id: string; name?: string; email?: string }; error?: { code: string; message: string } }>('/api/chat/session', { auth: apiKey, body: { visitorId: newId(), ...body } });
+  return api<Session & { user?: { id: string; name?: string; email?: string }; error?: { code: string; message: string } }>(
+    '/api/chat/session',
+    { auth: apiKey, body: { visitorId: newId(), ...body } },
+  );
 }
 
 const DAY = 24 * 3600;
@@ -55,7 +58,12 @@ describe('verified user details', () => {
 
   it('never shows the page’s unsigned userName/userEmail as the verified user', async () => {
     const sub = `u_${newId()}`;
-    const res = await session({ userId: sub, userToken: await tokenAt(sub, 0, 600), userName: 'Mallory the Admin', userEmail: 'ceo@victim.example' });
+    const res = await session({
+      userId: sub,
+      userToken: await tokenAt(sub, 0, 600),
+      userName: 'Mallory the Admin',
+      userEmail: 'ceo@victim.example',
+    });
     expect(res.status).to.equal(200);
     expect(res.body.user).to.deep.equal({ id: sub });
     await postVisitor(res.body, 'hello');
@@ -64,7 +72,11 @@ describe('verified user details', () => {
 
   it('shows what the token signs', async () => {
     const sub = `u_${newId()}`;
-    const res = await session({ userId: sub, userToken: await tokenAt(sub, 0, 600, { name: 'Grace', email: 'grace@example.com' }), userName: 'Mallory' });
+    const res = await session({
+      userId: sub,
+      userToken: await tokenAt(sub, 0, 600, { name: 'Grace', email: 'grace@example.com' }),
+      userName: 'Mallory',
+    });
     expect(res.body.user).to.deep.equal({ id: sub, name: 'Grace', email: 'grace@example.com' });
     await postVisitor(res.body, 'hello');
     expect((await agentView(res.body.conversationId))?.user).to.deep.equal({ id: sub, name: 'Grace', email: 'grace@example.com' });

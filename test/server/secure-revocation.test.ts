@@ -114,6 +114,10 @@ describe('agent console Log out', () => {
     [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent === 'Log out')!.click();
     await waitUntil(() => root.querySelector('form.login'), 'no login form after Log out', { timeout: 5000 });
     expect(sessionStorage.getItem('amoiq-agent-session')).to.equal(null);
-    await waitUntil(async () => (await api('/api/agent/conversations', { auth: token })).status === 401, 'the token still works after Log out', { timeout: 5000 });
+    await waitUntil(
+      async () => (await api('/api/agent/conversations', { auth: token })).status === 401,
+      'the token still works after Log out',
+      { timeout: 5000 },
+    );
   });
 });

@@ -71,7 +71,9 @@ describe('secrets out of the tenants file', () => {
     expect(again.output).to.contain(identitySecret!);
     // It verifies userTokens.
     const token = await userToken({ sub: 'u_secret_test' }, { secret: identitySecret! });
-    const [session] = await sec([{ path: '/api/chat/session', auth: 'tenant:demo', body: { userId: 'u_secret_test', userToken: token }, ip: freshIp() }]);
+    const [session] = await sec([
+      { path: '/api/chat/session', auth: 'tenant:demo', body: { userId: 'u_secret_test', userToken: token }, ip: freshIp() },
+    ]);
     expect([session.status, session.body.user?.id]).to.deep.equal([200, 'u_secret_test']);
   });
 });

@@ -60,7 +60,8 @@ export function inspect(args: { email?: string; needles?: string[] }) {
   return serverJob<{ hash: string | null; found: Record<string, { tenantsFile: number; dataDir: number }> }>('backend-sec-inspect', args);
 }
 
-export const hashFor = async (password: string, legacy = false) => (await serverJob<{ hash: string }>('backend-hash-password', { password, legacy })).hash;
+export const hashFor = async (password: string, legacy = false) =>
+  (await serverJob<{ hash: string }>('backend-hash-password', { password, legacy })).hash;
 
 /** A documentation address (198.51.100.0/24) of its own for each call, so per-address limits do not meet. */
 let next = 1;
@@ -70,7 +71,8 @@ export const freshIp = () => `198.51.${100 + (next >> 8)}.${next++ & 255}`;
  * Requests from Node to the security instance (or the proxy in front of it), one after the other;
  * each may take a while (a password check waits its turn behind others on a busy machine).
  */
-export const sec = (requests: NodeRequest[], target: RawTarget = 'sec') => fromNode(requests, target, { sequential: true, timeoutMs: 20_000 });
+export const sec = (requests: NodeRequest[], target: RawTarget = 'sec') =>
+  fromNode(requests, target, { sequential: true, timeoutMs: 20_000 });
 
 /** `POST /api/agent/login` from a fresh address. */
 export async function login(email: string, password: string, ip = freshIp()) {

@@ -105,13 +105,20 @@ const HOSTILE = [
 ];
 
 /** Symlinks the fixture puts into the served chunks/ folder, pointing out of it. */
-const SYMLINKS = ['/chunks/escape-tenants.js', '/chunks/escape-server/tenants.json', '/chunks/escape-server/server.js', '/chunks/escape-data.js'];
+const SYMLINKS = [
+  '/chunks/escape-tenants.js',
+  '/chunks/escape-server/tenants.json',
+  '/chunks/escape-server/server.js',
+  '/chunks/escape-data.js',
+];
 
 const get = (target: string) => `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`;
 
 /** What must never be in an answer: tenants-file keys and source text. */
 function leaks(answer: RawAnswer) {
-  return ['"tenants"', 'apiKey', 'passwordHash', 'identitySecret', '@ts-check', 'import {', '"name": "amoiq-chat"'].filter((needle) => answer.body.includes(needle));
+  return ['"tenants"', 'apiKey', 'passwordHash', 'identitySecret', '@ts-check', 'import {', '"name": "amoiq-chat"'].filter((needle) =>
+    answer.body.includes(needle),
+  );
 }
 
 describe('static files: only the public folders', () => {
@@ -124,7 +131,9 @@ describe('static files: only the public folders', () => {
     const targets = [...HOSTILE, ...SYMLINKS];
     expect(targets.length).to.be.at.least(50);
     const answers = await rawHttp(targets.map(get));
-    const wrong = answers.flatMap((answer, i) => (answer.status !== 404 || leaks(answer).length ? [`${targets[i]} → ${answer.status} ${leaks(answer).join(',')}`] : []));
+    const wrong = answers.flatMap((answer, i) =>
+      answer.status !== 404 || leaks(answer).length ? [`${targets[i]} → ${answer.status} ${leaks(answer).join(',')}`] : [],
+    );
     expect(wrong, wrong.join('\n')).to.deep.equal([]);
     // The answer is the API's error body, not the file.
     expect(JSON.parse(answers[0].body).error.code).to.equal('not_found');
@@ -140,7 +149,16 @@ describe('static files: only the public folders', () => {
   });
 
   it('still serves the demo page, its files and the widget chunks', async () => {
-    const targets = ['/', '/index.html', '/demo/index.html', '/demo/host.js', '/demo/host.css', '/demo/csp.html', '/chunks/static-probe.js', '/demo/host.js?v=1'];
+    const targets = [
+      '/',
+      '/index.html',
+      '/demo/index.html',
+      '/demo/host.js',
+      '/demo/host.css',
+      '/demo/csp.html',
+      '/chunks/static-probe.js',
+      '/demo/host.js?v=1',
+    ];
     const answers = await rawHttp(targets.map(get));
     expect(answers.map((a) => a.status)).to.deep.equal(targets.map(() => 200));
     expect(answers[4].headers['content-type']).to.match(/^text\/css/);

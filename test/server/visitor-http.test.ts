@@ -284,9 +284,17 @@ describe('visitor typing and routing', () => {
   it('POST /api/chat/typing answers 204, and 400 without a boolean', async () => {
     const session = await newSession();
     const { apiKey } = await backend();
-    const ok = await api('/api/chat/typing', { auth: apiKey, session: session.token, body: { conversationId: session.conversationId, typing: true } });
+    const ok = await api('/api/chat/typing', {
+      auth: apiKey,
+      session: session.token,
+      body: { conversationId: session.conversationId, typing: true },
+    });
     expect(ok.status).to.equal(204);
-    const bad = await api('/api/chat/typing', { auth: apiKey, session: session.token, body: { conversationId: session.conversationId, typing: 'yes' } });
+    const bad = await api('/api/chat/typing', {
+      auth: apiKey,
+      session: session.token,
+      body: { conversationId: session.conversationId, typing: 'yes' },
+    });
     expect(bad.status).to.equal(400);
   });
 
@@ -302,7 +310,11 @@ describe('visitor typing and routing', () => {
   it('never serves the backend sources or files outside demo/', async () => {
     // From Node: static answers carry no CORS headers, so a page on another origin cannot read
     // even their status (test/server/static-paths.test.ts walks many more spellings).
-    const answers = await rawHttp(['/demo/server/tenants.json', '/demo/%2e%2e/package.json'].map((path) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+    const answers = await rawHttp(
+      ['/demo/server/tenants.json', '/demo/%2e%2e/package.json'].map(
+        (path) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+      ),
+    );
     expect(answers.map((a) => a.status)).to.deep.equal([404, 404]);
   });
 });

@@ -70,7 +70,10 @@ describe('/ws/chat', () => {
     expect(own.message.sender.type).to.equal('visitor');
 
     const token = await agentToken();
-    await api(`/api/agent/conversations/${session.conversationId}/messages`, { auth: token, body: { clientId: newId(), text: 'agent here' } });
+    await api(`/api/agent/conversations/${session.conversationId}/messages`, {
+      auth: token,
+      body: { clientId: newId(), text: 'agent here' },
+    });
     const reply = await socket.next((f) => f.type === 'message' && f.message.text === 'agent here');
     expect(reply.message.sender).to.deep.equal({ type: 'agent', id: 'agent_demo_ada', name: 'Ada (demo agent)' });
     // seq 2: the system message that the agent joined, pushed before the reply.

@@ -57,7 +57,11 @@ describe('ChatService', () => {
     await until(() => ws.sent.some((f) => f.type === 'message'), 'message frame');
     const frame = ws.sent.find((f) => f.type === 'message')!;
     expect(frame).to.deep.equal({ type: 'message', clientId: queued.clientId, text: 'Hello there' });
-    ws.frame({ type: 'ack', clientId: queued.clientId, message: wireMessage(nextSeq(), { clientId: queued.clientId, text: 'Hello there', sender: { type: 'visitor' } }) });
+    ws.frame({
+      type: 'ack',
+      clientId: queued.clientId,
+      message: wireMessage(nextSeq(), { clientId: queued.clientId, text: 'Hello there', sender: { type: 'visitor' } }),
+    });
     await until(() => service.state.messages.at(-1)?.status === 'delivered', 'sent status');
     expect(service.state.messages).to.have.length(1);
     await flush();
@@ -115,7 +119,11 @@ describe('ChatService', () => {
     expect(second.events.some((e) => e.type === 'error' && e.code === 'bad_request')).to.equal(true);
     second.service.retry(bad.clientId!);
     await until(() => ws2.sent.filter((f) => f.type === 'message').length === 2, 'resend');
-    ws2.frame({ type: 'ack', clientId: bad.clientId, message: wireMessage(second.nextSeq(), { clientId: bad.clientId, text: 'bad', sender: { type: 'visitor' } }) });
+    ws2.frame({
+      type: 'ack',
+      clientId: bad.clientId,
+      message: wireMessage(second.nextSeq(), { clientId: bad.clientId, text: 'bad', sender: { type: 'visitor' } }),
+    });
     await until(() => second.service.state.messages.at(-1)?.status === 'delivered', 'sent');
     second.service.stop();
   });
@@ -164,7 +172,15 @@ describe('ChatService history paging', () => {
         return { status: 200, body: { messages, hasMore: from > 1, lastSeq: 52 } };
       },
     });
-    const service = new ChatService({ gatewayUrl: 'http://backend.test', apiKey: 'pk', tenantId: 't1', dbName, fetch: http.fetch, WebSocket: FakeWebSocket, clock: new FakeClock() });
+    const service = new ChatService({
+      gatewayUrl: 'http://backend.test',
+      apiKey: 'pk',
+      tenantId: 't1',
+      dbName,
+      fetch: http.fetch,
+      WebSocket: FakeWebSocket,
+      clock: new FakeClock(),
+    });
     await service.start();
     expect(service.state.hasOlder).to.equal(true);
     expect(await service.loadOlder()).to.equal(50);
@@ -184,17 +200,28 @@ describe('ChatService bounded attempts', () => {
     const clock = new FakeClock();
     let posts = 0;
     const http = fakeFetch({
-      'POST /api/chat/session': ({ body }) => ({ status: 200, body: { ...SESSION, visitorId: body.visitorId, expiresAt: new Date(clock.now() + 3_600_000).toISOString() } }),
+      'POST /api/chat/session': ({ body }) => ({
+        status: 200,
+        body: { ...SESSION, visitorId: body.visitorId, expiresAt: new Date(clock.now() + 3_600_000).toISOString() },
+      }),
       'GET /api/chat/messages': ({ url }) =>
-        url.searchParams.get('wait') === '0' ? { status: 200, body: { messages: [], hasMore: false, lastSeq: 0 } } : new Promise(() => undefined),
+        url.searchParams.get('wait') === '0'
+          ? { status: 200, body: { messages: [], hasMore: false, lastSeq: 0 } }
+          : new Promise(() => undefined),
       'POST /api/chat/messages': () => {
         posts++;
         return { status: 503, body: { error: { code: 'internal', message: 'busy' } } };
       },
     });
     const service = new ChatService({
-      gatewayUrl: 'http://backend.test', apiKey: 'pk', tenantId: 't1', dbName: `amoiq-test-${nanoid(8)}`, fetch: http.fetch,
-      WebSocket: FakeWebSocket, clock, tabs: false,
+      gatewayUrl: 'http://backend.test',
+      apiKey: 'pk',
+      tenantId: 't1',
+      dbName: `amoiq-test-${nanoid(8)}`,
+      fetch: http.fetch,
+      WebSocket: FakeWebSocket,
+      clock,
+      tabs: false,
     });
     await service.start();
     await until(() => service.state.transport === 'http', 'HTTP fallback');

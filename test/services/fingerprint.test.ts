@@ -10,7 +10,14 @@ import { FakeClock, SESSION, fakeFetch, flush } from '../helpers/fakes.js';
 import { until } from '../helpers/until.js';
 
 const source = (over: Partial<FingerprintSource['navigator']> & { width?: number } = {}): FingerprintSource => ({
-  navigator: { userAgent: 'UA/1.0', languages: ['fr-CA', 'fr', 'en'], language: 'fr-CA', hardwareConcurrency: 8, platform: 'Linux x86_64', ...over },
+  navigator: {
+    userAgent: 'UA/1.0',
+    languages: ['fr-CA', 'fr', 'en'],
+    language: 'fr-CA',
+    hardwareConcurrency: 8,
+    platform: 'Linux x86_64',
+    ...over,
+  },
   screen: { width: over.width ?? 1920, height: 1080, colorDepth: 24 },
   devicePixelRatio: 2,
   timeZone: 'America/Toronto',
@@ -92,7 +99,9 @@ describe('coarse fingerprint', () => {
 
     // And the source names none of those APIs.
     const code = await (await fetch(new URL('../../src/services/fingerprint.ts', import.meta.url))).text();
-    expect(code).not.to.match(/getContext|toDataURL|measureText|getImageData|getParameter|OffscreenCanvas|AudioContext|document\.fonts|\.plugins|mediaDevices|enumerateDevices/);
+    expect(code).not.to.match(
+      /getContext|toDataURL|measureText|getImageData|getParameter|OffscreenCanvas|AudioContext|document\.fonts|\.plugins|mediaDevices|enumerateDevices/,
+    );
   });
 });
 
@@ -105,11 +114,20 @@ function backend(relinkTo?: string) {
         ? { status: 503, body: { error: { code: 'unavailable', message: 'down' } } }
         : {
             status: 200,
-            body: { ...SESSION, visitorId: relinkTo ?? body.visitorId, conversationId: relinkTo ? 'c_old' : 'c_new', ...(relinkTo ? { relinked: true } : {}) },
+            body: {
+              ...SESSION,
+              visitorId: relinkTo ?? body.visitorId,
+              conversationId: relinkTo ? 'c_old' : 'c_new',
+              ...(relinkTo ? { relinked: true } : {}),
+            },
           },
     'POST /api/chat/forget': () => ({ status: 204 }),
   });
-  return { http, sessionBodies: () => http.calls.filter((c) => c.url.pathname === '/api/chat/session').map((c) => c.body), setFailing: (v: boolean) => (fail = v) };
+  return {
+    http,
+    sessionBodies: () => http.calls.filter((c) => c.url.pathname === '/api/chat/session').map((c) => c.body),
+    setFailing: (v: boolean) => (fail = v),
+  };
 }
 
 const FP = 'ab'.repeat(32);
@@ -195,7 +213,13 @@ describe('fingerprint in the session request', () => {
 describe('ChatService.forget()', () => {
   it('asks the server to forget this visitor with its session, and does nothing for a browser without a visitor', async () => {
     const server = backend();
-    const options = { gatewayUrl: 'http://backend.test', tenantId: `t-${nanoid(6)}`, dbName: `amoiq-fp-${nanoid(8)}`, fetch: server.http.fetch, tabs: false as const };
+    const options = {
+      gatewayUrl: 'http://backend.test',
+      tenantId: `t-${nanoid(6)}`,
+      dbName: `amoiq-fp-${nanoid(8)}`,
+      fetch: server.http.fetch,
+      tabs: false as const,
+    };
     const empty = new ChatService(options);
     await empty.forget();
     expect(server.http.calls).to.have.length(0);
@@ -216,7 +240,14 @@ describe('ChatService.forget()', () => {
     const hanging = fakeFetch({
       'POST /api/chat/session': () => new Promise(() => undefined),
     });
-    const options = { gatewayUrl: 'http://backend.test', tenantId: `t-${nanoid(6)}`, dbName: `amoiq-fp-${nanoid(8)}`, fetch: hanging.fetch, tabs: false as const, clock };
+    const options = {
+      gatewayUrl: 'http://backend.test',
+      tenantId: `t-${nanoid(6)}`,
+      dbName: `amoiq-fp-${nanoid(8)}`,
+      fetch: hanging.fetch,
+      tabs: false as const,
+      clock,
+    };
     await new ChatStore(options.tenantId, options.dbName).setVisitorId('v_known');
     const service = new ChatService(options);
     let done = false;

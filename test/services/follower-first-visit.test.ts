@@ -60,7 +60,15 @@ function filteredChannel(drop: ReadonlyArray<TabMessage['type']>) {
 }
 
 function tab(dbName: string, http: ReturnType<typeof fakeFetch>, tabs?: TabSyncDeps) {
-  return new ChatService({ gatewayUrl: 'http://backend.test', apiKey: 'pk', tenantId: 't1', dbName, fetch: http.fetch, WebSocket: FakeWebSocket, ...(tabs ? { tabs } : {}) });
+  return new ChatService({
+    gatewayUrl: 'http://backend.test',
+    apiKey: 'pk',
+    tenantId: 't1',
+    dbName,
+    fetch: http.fetch,
+    WebSocket: FakeWebSocket,
+    ...(tabs ? { tabs } : {}),
+  });
 }
 
 const typingFrames = (ws: FakeWebSocket) => ws.sent.filter((f) => f.type === 'typing').length;

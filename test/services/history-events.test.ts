@@ -23,7 +23,8 @@ function setup(total: number) {
       const limit = Number(q.get('limit') ?? 50);
       const before = q.get('before');
       const after = Number(q.get('after') ?? 0);
-      const page = before !== null ? stored.filter((m) => m.seq < Number(before)).slice(-limit) : stored.filter((m) => m.seq > after).slice(0, limit);
+      const page =
+        before !== null ? stored.filter((m) => m.seq < Number(before)).slice(-limit) : stored.filter((m) => m.seq > after).slice(0, limit);
       return { status: 200, body: { messages: page, hasMore: false, lastSeq: stored.length } };
     },
   });
@@ -87,7 +88,10 @@ describe('History and the message event', () => {
     second.accept(104);
     // The server's replay overlaps what the page holds (a client from a stale cursor would do that too).
     second.frame({ type: 'messages', messages: [99, 100, 101, 102, 103, 104].map((s) => wireMessage(s)) });
-    expect(service.state.messages.at(-1)?.seq, JSON.stringify([service.state.connection, second.readyState, FakeWebSocket.instances.length, second.url])).to.equal(104);
+    expect(
+      service.state.messages.at(-1)?.seq,
+      JSON.stringify([service.state.connection, second.readyState, FakeWebSocket.instances.length, second.url]),
+    ).to.equal(104);
     expect(announced, 'each new one once; nothing old again').to.deep.equal([101, 102, 103, 104]);
     service.stop();
   });

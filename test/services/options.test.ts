@@ -22,7 +22,15 @@ function backend() {
 }
 
 function chat(http: ReturnType<typeof fakeFetch>, options: Partial<ChatServiceOptions> & { dbName: string }) {
-  return new ChatService({ gatewayUrl: 'http://backend.test', tenantId: 't1', fetch: http.fetch, WebSocket: FakeWebSocket, clock: new FakeClock(), tabs: false, ...options });
+  return new ChatService({
+    gatewayUrl: 'http://backend.test',
+    tenantId: 't1',
+    fetch: http.fetch,
+    WebSocket: FakeWebSocket,
+    clock: new FakeClock(),
+    tabs: false,
+    ...options,
+  });
 }
 
 describe('ChatService options: storage', () => {

@@ -51,7 +51,10 @@ describe('protocol: decodeSession', () => {
 describe('protocol: errors', () => {
   it('keeps the protocol’s codes and turns unknown ones into http_error (HTTP) or internal (frames)', () => {
     expect(decodeErrorBody({ error: { code: 'rate_limited', message: 'slow' } })).to.deep.equal({ code: 'rate_limited', message: 'slow' });
-    expect(decodeErrorBody({ error: { code: 'teapot', message: 'short and stout' } })).to.deep.equal({ code: 'http_error', message: 'short and stout' });
+    expect(decodeErrorBody({ error: { code: 'teapot', message: 'short and stout' } })).to.deep.equal({
+      code: 'http_error',
+      message: 'short and stout',
+    });
     const error = errorFromAnswer(429, { error: { code: 'rate_limited', message: 'slow' } }, '3');
     expect(error).to.be.instanceOf(ApiError);
     expect(error).to.include({ status: 429, code: 'rate_limited', retryAfter: 3, isPermanent: false });

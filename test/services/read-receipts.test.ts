@@ -26,13 +26,39 @@ function setup(options: Options = {}) {
     'POST /api/chat/session': ({ body }) => ({
       status: 200,
       body: body.newConversation
-        ? { ...SESSION, visitorId: body.visitorId, conversationId: 'c2', status: 'open', agentsOnline: options.agentsOnline, agentReadSeq: 0 }
-        : { ...SESSION, visitorId: body.visitorId, status: options.status ?? 'open', agentsOnline: options.agentsOnline, agentReadSeq: options.agentReadSeq ?? 0 },
+        ? {
+            ...SESSION,
+            visitorId: body.visitorId,
+            conversationId: 'c2',
+            status: 'open',
+            agentsOnline: options.agentsOnline,
+            agentReadSeq: 0,
+          }
+        : {
+            ...SESSION,
+            visitorId: body.visitorId,
+            status: options.status ?? 'open',
+            agentsOnline: options.agentsOnline,
+            agentReadSeq: options.agentReadSeq ?? 0,
+          },
     }),
     'GET /api/chat/messages': () => ({ status: 200, body: { messages: [], hasMore: false, lastSeq: 0, ...options.page } }),
     'POST /api/chat/read': () => ({ status: 204 }),
-    'POST /api/chat/contact': ({ body }) => (body.email === 'bad' ? { status: 400, body: { error: { code: 'bad_request', message: 'email is not an address' } } } : { status: 204 }),
-    'POST /api/chat/messages': ({ body }) => ({ status: 200, body: { message: wireMessage(1, { clientId: body.clientId, text: body.text, conversationId: body.conversationId, sender: { type: 'visitor' } }) } }),
+    'POST /api/chat/contact': ({ body }) =>
+      body.email === 'bad'
+        ? { status: 400, body: { error: { code: 'bad_request', message: 'email is not an address' } } }
+        : { status: 204 },
+    'POST /api/chat/messages': ({ body }) => ({
+      status: 200,
+      body: {
+        message: wireMessage(1, {
+          clientId: body.clientId,
+          text: body.text,
+          conversationId: body.conversationId,
+          sender: { type: 'visitor' },
+        }),
+      },
+    }),
   });
   const service = new ChatService({
     gatewayUrl: 'http://backend.test',
@@ -127,7 +153,8 @@ describe('ChatService: read receipts', () => {
 
   it('shows the visitor’s own messages read up to the agent’s mark (frame and session answer)', async () => {
     const { service, ws } = await online({ agentReadSeq: 1 });
-    for (const seq of [1, 2, 3]) ws.frame({ type: 'message', message: wireMessage(seq, { sender: { type: 'visitor' }, clientId: `k${seq}` }) });
+    for (const seq of [1, 2, 3])
+      ws.frame({ type: 'message', message: wireMessage(seq, { sender: { type: 'visitor' }, clientId: `k${seq}` }) });
     await flush();
     expect(service.state.messages.map((m) => m.status)).to.deep.equal(['read', 'delivered', 'delivered']);
     ws.frame({ type: 'read', conversationId: 'c1', reader: 'agent', seq: 2 });
@@ -136,7 +163,10 @@ describe('ChatService: read receipts', () => {
     ws.frame({ type: 'read', conversationId: 'other', reader: 'agent', seq: 3 });
     ws.frame({ type: 'read', conversationId: 'c1', reader: 'agent', seq: 1 });
     await flush();
-    expect(service.state.messages.map((m) => m.status), 'marks of other conversations, and going back, change nothing').to.deep.equal(['read', 'read', 'delivered']);
+    expect(
+      service.state.messages.map((m) => m.status),
+      'marks of other conversations, and going back, change nothing',
+    ).to.deep.equal(['read', 'read', 'delivered']);
     service.stop();
   });
 
@@ -200,13 +230,18 @@ describe('ChatService: status and presence', () => {
     }
     expect(service.state.agentsOnline).to.equal(true);
     expect(service.state.conversationStatus).to.equal('open');
-    expect(warnings.join('\n')).to.match(/presence frame/).and.match(/status frame/);
+    expect(warnings.join('\n'))
+      .to.match(/presence frame/)
+      .and.match(/status frame/);
     service.stop();
   });
 
   it('a live "closed" notice closes the conversation and keeps its event for a localized text', async () => {
     const { service, ws } = await online();
-    ws.frame({ type: 'message', message: wireMessage(1, { sender: { type: 'system', name: 'Ada' }, text: 'Ada closed the conversation.', event: 'closed' }) });
+    ws.frame({
+      type: 'message',
+      message: wireMessage(1, { sender: { type: 'system', name: 'Ada' }, text: 'Ada closed the conversation.', event: 'closed' }),
+    });
     await flush();
     expect(service.state.conversationStatus).to.equal('closed');
     expect(service.state.messages[0]).to.include({ event: 'closed' });
@@ -216,7 +251,13 @@ describe('ChatService: status and presence', () => {
   it('reads status, presence and the read mark from long-poll pages', async () => {
     FakeWebSocket.refuse = true;
     const { service } = setup({
-      page: { messages: [wireMessage(1, { sender: { type: 'visitor' }, clientId: 'k1' })], lastSeq: 1, status: 'closed', agentsOnline: false, agentReadSeq: 1 },
+      page: {
+        messages: [wireMessage(1, { sender: { type: 'visitor' }, clientId: 'k1' })],
+        lastSeq: 1,
+        status: 'closed',
+        agentsOnline: false,
+        agentReadSeq: 1,
+      },
     });
     await service.start();
     await until(() => service.state.conversationStatus === 'closed', 'closed from the page');
@@ -257,7 +298,10 @@ describe('ChatService: closed conversation and a new one', () => {
     expect(service.state.messages.map((m) => [m.text, m.status])).to.deep.equal([['are you there?', 'pending']]);
     service.send('hello?');
     await flush();
-    expect(ws.sent.filter((f) => f.type === 'message'), 'nothing more is sent into a closed conversation').to.have.length(1);
+    expect(
+      ws.sent.filter((f) => f.type === 'message'),
+      'nothing more is sent into a closed conversation',
+    ).to.have.length(1);
     service.stop();
   });
 
@@ -298,7 +342,11 @@ describe('ChatService: contact details', () => {
     expect(call.body).to.deep.equal({ conversationId: 'c1', name: 'Grace', email: 'grace@example.com', fields: { company: 'Acme' } });
     expect(service.state.contact).to.deep.equal({ name: 'Grace', email: 'grace@example.com', fields: { company: 'Acme' } });
     await service.submitContact({ email: 'g@example.org' });
-    expect(service.state.contact, 'merged key by key').to.deep.equal({ name: 'Grace', email: 'g@example.org', fields: { company: 'Acme' } });
+    expect(service.state.contact, 'merged key by key').to.deep.equal({
+      name: 'Grace',
+      email: 'g@example.org',
+      fields: { company: 'Acme' },
+    });
     service.stop();
 
     const again = setup({ dbName });
@@ -339,7 +387,13 @@ describe('protocol v1: lifecycle fields and frames', () => {
     const decoded = decodeSession({ ...SESSION, status: 'archived', agentReadSeq: -1, agentsOnline: 'yes', config: { awayMessage: 42 } });
     expect(decoded.ok && decoded.value).to.include({ status: 'open', agentReadSeq: 0, agentsOnline: undefined });
     expect(decoded.ok && decoded.value.config.awayMessage).to.equal(undefined);
-    const closed = decodeSession({ ...SESSION, status: 'closed', agentReadSeq: 4, agentsOnline: false, config: { awayMessage: 'Back soon' } });
+    const closed = decodeSession({
+      ...SESSION,
+      status: 'closed',
+      agentReadSeq: 4,
+      agentsOnline: false,
+      config: { awayMessage: 'Back soon' },
+    });
     expect(closed.ok && closed.value).to.include({ status: 'closed', agentReadSeq: 4, agentsOnline: false });
     expect(closed.ok && closed.value.config.awayMessage).to.equal('Back soon');
   });

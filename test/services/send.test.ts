@@ -6,7 +6,15 @@ import { FakeClock, FakeWebSocket, fakeFetch } from '../helpers/fakes.js';
 
 function service() {
   FakeWebSocket.reset();
-  return new ChatService({ gatewayUrl: 'http://backend.test', tenantId: 't1', dbName: `amoiq-send-${nanoid(8)}`, fetch: fakeFetch({}).fetch, WebSocket: FakeWebSocket, clock: new FakeClock(), tabs: false });
+  return new ChatService({
+    gatewayUrl: 'http://backend.test',
+    tenantId: 't1',
+    dbName: `amoiq-send-${nanoid(8)}`,
+    fetch: fakeFetch({}).fetch,
+    WebSocket: FakeWebSocket,
+    clock: new FakeClock(),
+    tabs: false,
+  });
 }
 
 const refusal = (fn: () => unknown): ChatSendError => {
@@ -18,7 +26,13 @@ const refusal = (fn: () => unknown): ChatSendError => {
   throw new Error('send() did not throw');
 };
 
-const file = (i: number): Attachment => ({ id: `f_${i}xxxxxxxx`, name: `f${i}.txt`, type: 'text/plain', size: 1, url: `https://files.test/${i}` });
+const file = (i: number): Attachment => ({
+  id: `f_${i}xxxxxxxx`,
+  name: `f${i}.txt`,
+  type: 'text/plain',
+  size: 1,
+  url: `https://files.test/${i}`,
+});
 
 describe('ChatService.send() refusals', () => {
   it('counts the text in code points, as the server does: 4000 emoji are queued, 4001 are refused', () => {

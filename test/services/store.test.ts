@@ -31,7 +31,10 @@ describe('ChatStore (real IndexedDB)', () => {
 
   it(`caches only the newest ${CACHE_LIMIT} messages`, async () => {
     const store = new ChatStore('t', dbName);
-    await store.setMessages('c1', Array.from({ length: CACHE_LIMIT + 20 }, (_, i) => wireMessage(i + 1)));
+    await store.setMessages(
+      'c1',
+      Array.from({ length: CACHE_LIMIT + 20 }, (_, i) => wireMessage(i + 1)),
+    );
     const cached = await store.getMessages('c1');
     expect(cached).to.have.length(CACHE_LIMIT);
     expect(cached[0].seq).to.equal(21);

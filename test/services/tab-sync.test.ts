@@ -12,7 +12,14 @@ function tab(dbName: string) {
     'POST /api/chat/session': ({ body }) => ({ status: 200, body: { ...SESSION, visitorId: body.visitorId } }),
     'GET /api/chat/messages': () => ({ status: 200, body: { messages: [], hasMore: false, lastSeq: 0 } }),
   });
-  const service = new ChatService({ gatewayUrl: 'http://backend.test', apiKey: 'pk', tenantId: 't1', dbName, fetch: http.fetch, WebSocket: FakeWebSocket });
+  const service = new ChatService({
+    gatewayUrl: 'http://backend.test',
+    apiKey: 'pk',
+    tenantId: 't1',
+    dbName,
+    fetch: http.fetch,
+    WebSocket: FakeWebSocket,
+  });
   const events: ChatServiceEvent[] = [];
   service.onEvent((e) => events.push(e));
   return { service, events };
@@ -59,7 +66,11 @@ describe('ChatService across tabs', () => {
 
     const queued = b.service.send('typed in tab B');
     await until(() => ws.sent.some((f) => f.type === 'message'), 'frame on the leader socket');
-    ws.frame({ type: 'ack', clientId: queued.clientId, message: wireMessage(1, { clientId: queued.clientId, text: 'typed in tab B', sender: { type: 'visitor' } }) });
+    ws.frame({
+      type: 'ack',
+      clientId: queued.clientId,
+      message: wireMessage(1, { clientId: queued.clientId, text: 'typed in tab B', sender: { type: 'visitor' } }),
+    });
     await until(() => b.service.state.messages.at(-1)?.status === 'delivered', 'delivered in tab B');
     expect(a.service.state.messages.at(-1)?.status).to.equal('delivered');
     expect(b.service.state.messages).to.have.length(1);
@@ -79,7 +90,9 @@ describe('ChatService across tabs', () => {
     const ws = FakeWebSocket.last;
     ws.accept();
     await until(() => ws.sent.some((f) => f.type === 'message'), 'queued message sent by the new leader');
-    expect(ws.sent.filter((f) => f.type === 'message')).to.deep.equal([{ type: 'message', clientId: queued.clientId, text: 'sent while nobody led' }]);
+    expect(ws.sent.filter((f) => f.type === 'message')).to.deep.equal([
+      { type: 'message', clientId: queued.clientId, text: 'sent while nobody led' },
+    ]);
     b.service.stop();
   });
 

@@ -41,13 +41,20 @@ describe('Timeline', () => {
     for (const seq of [1, 4, 2, 4, 3]) part.accept(wireMessage(seq), false);
     expect(part.messages.map((m) => m.seq)).to.deep.equal([1, 2, 3, 4]);
     expect(part.cursor).to.equal(4);
-    expect(state.state.messages.map((m) => m.seq), 'the published snapshot').to.deep.equal([1, 2, 3, 4]);
+    expect(
+      state.state.messages.map((m) => m.seq),
+      'the published snapshot',
+    ).to.deep.equal([1, 2, 3, 4]);
     part.accept(wireMessage(2, { conversationId: 'other' }), true);
     expect(part.messages, 'another conversation’s message').to.have.length(4);
   });
 
   it('fetches what lies in a gap, once, and fills it in order', async () => {
-    const { part, fetches, replays, added } = timeline((q) => ({ messages: q.after === 1 ? [wireMessage(2), wireMessage(3)] : [], hasMore: false, lastSeq: 4 }));
+    const { part, fetches, replays, added } = timeline((q) => ({
+      messages: q.after === 1 ? [wireMessage(2), wireMessage(3)] : [],
+      hasMore: false,
+      lastSeq: 4,
+    }));
     part.accept(wireMessage(1), true);
     part.accept(wireMessage(4), true);
     part.accept(wireMessage(5), true);
@@ -56,7 +63,10 @@ describe('Timeline', () => {
     await (part as unknown as { gapFetch?: Promise<void> }).gapFetch;
     expect(part.messages.map((m) => m.seq)).to.deep.equal([1, 2, 3, 4, 5]);
     expect(part.cursor).to.equal(5);
-    expect(added.map((m) => m.seq), 'each announced once').to.deep.equal([1, 4, 5, 2, 3]);
+    expect(
+      added.map((m) => m.seq),
+      'each announced once',
+    ).to.deep.equal([1, 4, 5, 2, 3]);
   });
 
   it('shows the visitor’s messages read up to the agent’s mark, also those that arrive later', () => {

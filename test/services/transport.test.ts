@@ -192,7 +192,9 @@ describe('ChatTransport fallback to HTTP', () => {
   it('goes back to WebSocket when a background probe succeeds', async () => {
     const { transport, clock } = setup({
       'GET /api/chat/messages': ({ url }) =>
-        url.searchParams.get('wait') === '0' ? { status: 200, body: { messages: [], hasMore: false, lastSeq: 0 } } : new Promise(() => undefined),
+        url.searchParams.get('wait') === '0'
+          ? { status: 200, body: { messages: [], hasMore: false, lastSeq: 0 } }
+          : new Promise(() => undefined),
     });
     FakeWebSocket.refuse = true;
     transport.start();

@@ -21,7 +21,8 @@ class FakeXHR {
   private readonly listeners: Record<string, Array<(e?: unknown) => void>> = {};
   private readonly uploadListeners: Array<(e: { loaded: number; total: number; lengthComputable: boolean }) => void> = [];
   readonly upload = {
-    addEventListener: (_type: string, fn: (e: { loaded: number; total: number; lengthComputable: boolean }) => void) => this.uploadListeners.push(fn),
+    addEventListener: (_type: string, fn: (e: { loaded: number; total: number; lengthComputable: boolean }) => void) =>
+      this.uploadListeners.push(fn),
   };
 
   constructor() {
@@ -69,7 +70,13 @@ class FakeXHR {
 
 const XHR = FakeXHR as unknown as typeof XMLHttpRequest;
 
-const ATTACHMENT: Attachment = { id: 'f_1', name: 'receipt.pdf', type: 'application/pdf', size: 5, url: 'http://backend.test/files/f_1/receipt.pdf' };
+const ATTACHMENT: Attachment = {
+  id: 'f_1',
+  name: 'receipt.pdf',
+  type: 'application/pdf',
+  size: 5,
+  url: 'http://backend.test/files/f_1/receipt.pdf',
+};
 const file = (name = 'receipt.pdf', type = 'application/pdf', text = 'hello') => new File([text], name, { type });
 
 describe('attachment codecs', () => {
@@ -168,12 +175,26 @@ describe('ChatService attachments', () => {
     const http = fakeFetch({
       'POST /api/chat/session': ({ body }) => ({
         status: 200,
-        body: { ...SESSION, visitorId: body.visitorId, token: `tok${++sessions}`, expiresAt: new Date(clock.now() + 900_000).toISOString() },
+        body: {
+          ...SESSION,
+          visitorId: body.visitorId,
+          token: `tok${++sessions}`,
+          expiresAt: new Date(clock.now() + 900_000).toISOString(),
+        },
       }),
       'GET /api/chat/messages': () => ({ status: 200, body: { messages: [], hasMore: false, lastSeq: 0 } }),
     });
     const dbName = `amoiq-test-${nanoid(8)}`;
-    const service = new ChatService({ gatewayUrl: 'http://backend.test', apiKey: 'pk', tenantId: 't1', dbName, fetch: http.fetch, WebSocket: FakeWebSocket, XMLHttpRequest: XHR, clock });
+    const service = new ChatService({
+      gatewayUrl: 'http://backend.test',
+      apiKey: 'pk',
+      tenantId: 't1',
+      dbName,
+      fetch: http.fetch,
+      WebSocket: FakeWebSocket,
+      XMLHttpRequest: XHR,
+      clock,
+    });
     return { service, http, dbName, sessions: () => sessions };
   }
 
@@ -212,8 +233,17 @@ describe('ChatService attachments', () => {
     const ws = FakeWebSocket.last;
     ws.accept();
     await until(() => ws.sent.some((f) => f.type === 'message'), 'message frame');
-    expect(ws.sent.find((f) => f.type === 'message')).to.deep.equal({ type: 'message', clientId: queued.clientId, text: '', attachments: ['f_1'] });
-    ws.frame({ type: 'ack', clientId: queued.clientId, message: wireMessage(1, { clientId: queued.clientId, text: '', sender: { type: 'visitor' }, attachments: [ATTACHMENT] }) });
+    expect(ws.sent.find((f) => f.type === 'message')).to.deep.equal({
+      type: 'message',
+      clientId: queued.clientId,
+      text: '',
+      attachments: ['f_1'],
+    });
+    ws.frame({
+      type: 'ack',
+      clientId: queued.clientId,
+      message: wireMessage(1, { clientId: queued.clientId, text: '', sender: { type: 'visitor' }, attachments: [ATTACHMENT] }),
+    });
     await until(() => service.state.messages.at(-1)?.status === 'delivered', 'delivered');
     expect(service.state.messages.at(-1)?.attachments).to.deep.equal([ATTACHMENT]);
     service.stop();
@@ -227,10 +257,22 @@ describe('ChatService attachments', () => {
       'GET /api/chat/messages': () => ({ status: 200, body: { messages: [], hasMore: false, lastSeq: posted ? 1 : 0 } }),
       'POST /api/chat/messages': ({ body }) => {
         posted = body;
-        return { status: 201, body: { message: wireMessage(1, { clientId: body.clientId, text: body.text, sender: { type: 'visitor' }, attachments: [ATTACHMENT] }) } };
+        return {
+          status: 201,
+          body: {
+            message: wireMessage(1, { clientId: body.clientId, text: body.text, sender: { type: 'visitor' }, attachments: [ATTACHMENT] }),
+          },
+        };
       },
     });
-    const service = new ChatService({ gatewayUrl: 'http://backend.test', apiKey: 'pk', tenantId: 't1', dbName: `amoiq-test-${nanoid(8)}`, fetch: http.fetch, clock: new FakeClock() });
+    const service = new ChatService({
+      gatewayUrl: 'http://backend.test',
+      apiKey: 'pk',
+      tenantId: 't1',
+      dbName: `amoiq-test-${nanoid(8)}`,
+      fetch: http.fetch,
+      clock: new FakeClock(),
+    });
     await service.start();
     service.send('see file', [ATTACHMENT]);
     await until(() => posted !== undefined, 'HTTP send');

@@ -23,7 +23,14 @@ function scripted(...answers: Array<{ status: number; body?: unknown; retryAfter
   return { transport, requests };
 }
 
-const call = (over: Partial<WireCall> = {}): WireCall => ({ id: 'call_1', kind: 'callback', state: 'connecting', startedAt: '2026-11-22T10:00:00.000Z', to: '+1••••••2671', ...over });
+const call = (over: Partial<WireCall> = {}): WireCall => ({
+  id: 'call_1',
+  kind: 'callback',
+  state: 'connecting',
+  startedAt: '2026-11-22T10:00:00.000Z',
+  to: '+1••••••2671',
+  ...over,
+});
 const client = (transport: CallbackTransport) => new CallbackClient({ transport, conversationId: () => 'c_1' });
 const CONSENT = 'I agree to receive a phone call.';
 
@@ -35,7 +42,10 @@ describe('CallbackClient', () => {
     voice.subscribe((s) => states.push(`${s.pending}:${s.call?.state ?? '-'}:${s.mode}`));
     const result = await voice.request({ phoneNumber: '+14155552671', consentText: CONSENT });
     expect(requests).to.deep.equal([
-      { path: '/api/chat/voice/callback', body: { conversationId: 'c_1', phoneNumber: '+14155552671', consent: true, consentText: CONSENT } },
+      {
+        path: '/api/chat/voice/callback',
+        body: { conversationId: 'c_1', phoneNumber: '+14155552671', consent: true, consentText: CONSENT },
+      },
     ]);
     expect(result.state).to.equal('connecting');
     expect(voice.state).to.include({ mode: 'voice', pending: false, error: null });
@@ -52,7 +62,10 @@ describe('CallbackClient', () => {
     await request;
     expect(voice.state.call?.state).to.equal('ringing');
     // Final: the duration comes with it, and the mode goes back to chat; a late ringing frame changes nothing.
-    voice.apply({ type: 'call', call: call({ state: 'ended', reason: 'completed', durationSeconds: 192, answeredAt: '2026-11-22T10:00:05.000Z' }) });
+    voice.apply({
+      type: 'call',
+      call: call({ state: 'ended', reason: 'completed', durationSeconds: 192, answeredAt: '2026-11-22T10:00:05.000Z' }),
+    });
     voice.apply({ type: 'call', call: call({ state: 'ringing' }) });
     expect(voice.state.call).to.include({ state: 'ended', durationSeconds: 192 });
     expect(voice.state.mode).to.equal('chat');
@@ -84,10 +97,17 @@ describe('CallbackClient', () => {
   }
 
   it('no answer is "network"; an unknown code or a malformed call is "unknown"', async () => {
-    const { transport } = scripted(new TypeError('Failed to fetch'), { status: 500, body: { error: { code: 'internal', message: 'boom' } } }, { status: 201, body: { call: { id: 'x' } } });
+    const { transport } = scripted(
+      new TypeError('Failed to fetch'),
+      { status: 500, body: { error: { code: 'internal', message: 'boom' } } },
+      { status: 201, body: { call: { id: 'x' } } },
+    );
     const voice = client(transport);
     const codes = [];
-    for (let i = 0; i < 3; i++) codes.push(((await voice.request({ phoneNumber: '+14155552671', consentText: CONSENT }).catch((e: unknown) => e)) as CallbackError).code);
+    for (let i = 0; i < 3; i++)
+      codes.push(
+        ((await voice.request({ phoneNumber: '+14155552671', consentText: CONSENT }).catch((e: unknown) => e)) as CallbackError).code,
+      );
     expect(codes).to.deep.equal(['network', 'unknown', 'unknown']);
   });
 
@@ -120,24 +140,57 @@ describe('CallbackClient', () => {
 
 describe('voice wire decoders', () => {
   it('decodes call, mode and rtc frames field by field and refuses malformed ones without throwing', () => {
-    const good = decodeVoiceFrame({ type: 'call', call: { ...call({ state: 'failed', reason: 'busy' }), simulated: true, secret: 'dropped' } });
+    const good = decodeVoiceFrame({
+      type: 'call',
+      call: { ...call({ state: 'failed', reason: 'busy' }), simulated: true, secret: 'dropped' },
+    });
     expect(good.ok && good.value).to.deep.equal({ type: 'call', call: { ...call({ state: 'failed', reason: 'busy' }), simulated: true } });
-    expect(decodeCall({ ...call(), reason: 'gremlins' }).ok && (decodeCall({ ...call(), reason: 'gremlins' }) as { value: WireCall }).value.reason).to.equal(undefined);
-    for (const bad of [null, 'x', { type: 'call' }, { type: 'call', call: { ...call(), state: 'dancing' } }, { type: 'mode', mode: 'video' }, { type: 'rtc', callId: '', kind: 'offer' }, { type: 'other' }]) {
+    expect(
+      decodeCall({ ...call(), reason: 'gremlins' }).ok &&
+        (decodeCall({ ...call(), reason: 'gremlins' }) as { value: WireCall }).value.reason,
+    ).to.equal(undefined);
+    for (const bad of [
+      null,
+      'x',
+      { type: 'call' },
+      { type: 'call', call: { ...call(), state: 'dancing' } },
+      { type: 'mode', mode: 'video' },
+      { type: 'rtc', callId: '', kind: 'offer' },
+      { type: 'other' },
+    ]) {
       expect(decodeVoiceFrame(bad).ok, JSON.stringify(bad)).to.equal(false);
     }
     expect(decodeRtcFrame({ type: 'rtc', callId: 'c', kind: 'offer' }).ok, 'offer without sdp').to.equal(false);
     expect(decodeRtcFrame({ type: 'rtc', callId: 'c', kind: 'offer', sdp: 'x'.repeat(70_000) }).ok, 'huge sdp').to.equal(false);
     expect(decodeRtcFrame({ type: 'rtc', callId: 'c', kind: 'mute' }).ok, 'mute without muted').to.equal(false);
-    const candidate = decodeRtcFrame({ type: 'rtc', callId: 'c', kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0, extra: 1 } });
-    expect(candidate.ok && candidate.value.candidate).to.deep.equal({ candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 });
+    const candidate = decodeRtcFrame({
+      type: 'rtc',
+      callId: 'c',
+      kind: 'candidate',
+      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0, extra: 1 },
+    });
+    expect(candidate.ok && candidate.value.candidate).to.deep.equal({
+      candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host',
+      sdpMid: '0',
+      sdpMLineIndex: 0,
+    });
   });
 
   it('reads config.voice; anything missing or malformed offers nothing', () => {
     expect(decodeVoiceConfig(undefined)).to.deep.include({ callback: false, webrtc: false });
     expect(
-      decodeVoiceConfig({ callback: true, webrtc: 'yes', iceServers: [{ urls: 'stun:stun.example.com' }, { urls: 5 }, { urls: ['turn:t.example.com'], username: 'u', credential: 'p' }], maxNoteSeconds: 90 }),
-    ).to.deep.equal({ callback: true, webrtc: false, iceServers: [{ urls: 'stun:stun.example.com' }, { urls: ['turn:t.example.com'], username: 'u', credential: 'p' }], maxNoteSeconds: 90 });
+      decodeVoiceConfig({
+        callback: true,
+        webrtc: 'yes',
+        iceServers: [{ urls: 'stun:stun.example.com' }, { urls: 5 }, { urls: ['turn:t.example.com'], username: 'u', credential: 'p' }],
+        maxNoteSeconds: 90,
+      }),
+    ).to.deep.equal({
+      callback: true,
+      webrtc: false,
+      iceServers: [{ urls: 'stun:stun.example.com' }, { urls: ['turn:t.example.com'], username: 'u', credential: 'p' }],
+      maxNoteSeconds: 90,
+    });
   });
 
   it('builds the panel views and formats durations in the locale', () => {
@@ -147,10 +200,19 @@ describe('voice wire decoders', () => {
       simulated: true,
       to: '+1••••••2671',
     });
-    const snapshot = { callId: 'k', role: 'callee' as const, state: 'ringing' as const, muted: false, remoteMuted: false, interrupted: false };
+    const snapshot = {
+      callId: 'k',
+      role: 'callee' as const,
+      state: 'ringing' as const,
+      muted: false,
+      remoteMuted: false,
+      interrupted: false,
+    };
     expect(rtcView(snapshot, 0, 'Ada')).to.include({ phase: 'incoming', peerName: 'Ada' });
     expect(rtcView({ ...snapshot, state: 'connected', connectedAt: 5, interrupted: true }, 3).phase).to.equal('interrupted');
-    expect(rtcView({ ...snapshot, role: 'caller', state: 'ended', reason: 'cancelled_by_visitor', endedAt: 9 }, 0).phase).to.equal('cancelled');
+    expect(rtcView({ ...snapshot, role: 'caller', state: 'ended', reason: 'cancelled_by_visitor', endedAt: 9 }, 0).phase).to.equal(
+      'cancelled',
+    );
     expect([formatDuration(192), formatDuration(3725), formatDuration(7, 'ar-EG')]).to.deep.equal(['3:12', '1:02:05', '٠:٠٧']);
   });
 });

@@ -7,7 +7,10 @@ import { recordingGetUserMedia, refusingGetUserMedia } from '../helpers/voice-fa
 
 describe('pickVoiceNoteType', () => {
   it('prefers Opus in WebM, then MP4, then Ogg; none when the browser records none', () => {
-    const only = (...types: string[]) => (t: string) => types.includes(t);
+    const only =
+      (...types: string[]) =>
+      (t: string) =>
+        types.includes(t);
     expect(pickVoiceNoteType(only('audio/webm;codecs=opus', 'audio/mp4', 'audio/ogg'))).to.equal('audio/webm;codecs=opus');
     expect(pickVoiceNoteType(only('audio/mp4', 'audio/ogg'))).to.equal('audio/mp4');
     expect(pickVoiceNoteType(only('audio/ogg'))).to.equal('audio/ogg');
@@ -35,7 +38,10 @@ describe('VoiceRecorder', () => {
     expect(file.size).to.be.greaterThan(1000);
     expect(recorder.snapshot).to.include({ state: 'stopped', limitReached: false });
     expect(recorder.snapshot.durationMs).to.be.at.least(1500);
-    expect(media.streams[0].getTracks().every((t) => t.readyState === 'ended'), 'microphone released').to.equal(true);
+    expect(
+      media.streams[0].getTracks().every((t) => t.readyState === 'ended'),
+      'microphone released',
+    ).to.equal(true);
     // The file decodes as audio.
     const decoded = await new AudioContext().decodeAudioData(await file.arrayBuffer());
     expect(decoded.duration).to.be.greaterThan(1);

@@ -56,7 +56,11 @@ async function flowing(side: WebRtcCall, base: RtcCallStats, what: string, bytes
   await until(
     async () => {
       now = await side.stats();
-      return now.bytesSent > base.bytesSent + bytes && now.bytesReceived > base.bytesReceived + bytes && now.remoteAudioEnergy > base.remoteAudioEnergy;
+      return (
+        now.bytesSent > base.bytesSent + bytes &&
+        now.bytesReceived > base.bytesReceived + bytes &&
+        now.remoteAudioEnergy > base.remoteAudioEnergy
+      );
     },
     what,
     15_000,
@@ -116,7 +120,12 @@ describe('WebRtcCall: a real call between two peer connections', () => {
 
     await visitor.setMuted(false);
     await until(() => !agent.snapshot.remoteMuted, 'the agent learns the visitor unmuted');
-    await until(async () => (await agent.stats()).bytesReceived > agentFrom.bytesReceived + 1500, 'audio flows again after unmute', 15_000, 100);
+    await until(
+      async () => (await agent.stats()).bytesReceived > agentFrom.bytesReceived + 1500,
+      'audio flows again after unmute',
+      15_000,
+      100,
+    );
   });
 
   it('either side can hang up, and both end (the caller here)', async () => {
@@ -158,7 +167,12 @@ describe('WebRtcCall: a real call between two peer connections', () => {
     expect(agent.state).to.equal('connected');
     await visitor.setMuted(false);
     const from = await agent.stats();
-    await until(async () => (await agent.stats()).bytesReceived > from.bytesReceived + 1500, 'audio flows after the reconnect', 15_000, 100);
+    await until(
+      async () => (await agent.stats()).bytesReceived > from.bytesReceived + 1500,
+      'audio flows after the reconnect',
+      15_000,
+      100,
+    );
     expect(visitor.snapshot.interrupted).to.equal(false);
   });
 
@@ -198,7 +212,13 @@ describe('WebRtcCall: a real call between two peer connections', () => {
 describe('WebRtcCall: microphone problems and timeouts', () => {
   it('a refused permission (NotAllowedError) fails the call with permission_denied and sends no invite', async () => {
     const [end] = SignalingEnd.pair();
-    const call = new WebRtcCall({ callId: 'call_denied', role: 'caller', party: 'visitor', signaling: end, getUserMedia: refusingGetUserMedia('NotAllowedError') });
+    const call = new WebRtcCall({
+      callId: 'call_denied',
+      role: 'caller',
+      party: 'visitor',
+      signaling: end,
+      getUserMedia: refusingGetUserMedia('NotAllowedError'),
+    });
     let error: unknown;
     await call.start().catch((e: unknown) => (error = e));
     expect(error).to.be.instanceOf(VoiceMediaError);
@@ -210,7 +230,13 @@ describe('WebRtcCall: microphone problems and timeouts', () => {
   it('no microphone (NotFoundError) on accept declines with microphone_unavailable; the caller learns why', async () => {
     const [visitorEnd, agentEnd] = SignalingEnd.pair();
     const visitor = new WebRtcCall({ callId: 'call_nomic', role: 'caller', party: 'visitor', signaling: visitorEnd });
-    const agent = new WebRtcCall({ callId: 'call_nomic', role: 'callee', party: 'agent', signaling: agentEnd, getUserMedia: refusingGetUserMedia('NotFoundError') });
+    const agent = new WebRtcCall({
+      callId: 'call_nomic',
+      role: 'callee',
+      party: 'agent',
+      signaling: agentEnd,
+      getUserMedia: refusingGetUserMedia('NotFoundError'),
+    });
     calls.push(visitor);
     await visitor.start();
     const error = await agent.accept().catch((e: unknown) => e);
@@ -222,7 +248,11 @@ describe('WebRtcCall: microphone problems and timeouts', () => {
 
   it('maps every getUserMedia failure to a documented code', () => {
     const code = (name: string) => VoiceMediaError.from(new DOMException('x', name)).code;
-    expect(['NotAllowedError', 'SecurityError', 'NotFoundError', 'OverconstrainedError', 'NotReadableError', 'AbortError', 'TypeError'].map(code)).to.deep.equal([
+    expect(
+      ['NotAllowedError', 'SecurityError', 'NotFoundError', 'OverconstrainedError', 'NotReadableError', 'AbortError', 'TypeError'].map(
+        code,
+      ),
+    ).to.deep.equal([
       'permission_denied',
       'permission_denied',
       'no_microphone',
@@ -237,7 +267,15 @@ describe('WebRtcCall: microphone problems and timeouts', () => {
     const clock = new FakeClock();
     const [end] = SignalingEnd.pair();
     const media = recordingGetUserMedia();
-    const call = new WebRtcCall({ callId: 'call_ring', role: 'caller', party: 'visitor', signaling: end, clock, ringTimeoutMs: 30_000, getUserMedia: media.getUserMedia });
+    const call = new WebRtcCall({
+      callId: 'call_ring',
+      role: 'caller',
+      party: 'visitor',
+      signaling: end,
+      clock,
+      ringTimeoutMs: 30_000,
+      getUserMedia: media.getUserMedia,
+    });
     await call.start();
     await clock.advance(29_999);
     expect(call.state).to.equal('ringing');
@@ -253,7 +291,14 @@ describe('WebRtcCall: microphone problems and timeouts', () => {
     const [visitorEnd, agentEnd] = SignalingEnd.pair();
     // The agent never answers the offer: no media path can form.
     agentEnd.onFrame(() => undefined);
-    const visitor = new WebRtcCall({ callId: 'call_stuck', role: 'caller', party: 'visitor', signaling: visitorEnd, clock, connectTimeoutMs: 10_000 });
+    const visitor = new WebRtcCall({
+      callId: 'call_stuck',
+      role: 'caller',
+      party: 'visitor',
+      signaling: visitorEnd,
+      clock,
+      connectTimeoutMs: 10_000,
+    });
     calls.push(visitor);
     await visitor.start();
     agentEnd.send({ type: 'rtc', callId: 'call_stuck', kind: 'accept' });

@@ -182,14 +182,18 @@ export class AmoiqAgentApp extends LitElement {
 
   private renderList(agentId: string) {
     const shown = this.conversations.filter((c) => matchesFilter(c, this.filter, agentId));
-    return html`${shown.length === 0
-      ? html`<p class="empty">${this.filter === 'all' ? 'No conversations yet. Open the demo page and say hello.' : 'No conversations here.'}</p>`
-      : html`<ul>
+    return html`${
+      shown.length === 0
+        ? html`<p class="empty">${this.filter === 'all' ? 'No conversations yet. Open the demo page and say hello.' : 'No conversations here.'}</p>`
+        : html`<ul>
           ${shown.map((c) => this.renderConversationItem(c))}
-        </ul>`}
-    ${this.nextCursor
-      ? html`<button class="secondary more" type="button" ?disabled=${this.loadingMore} @click=${this.loadMore}>Load more</button>`
-      : nothing}`;
+        </ul>`
+    }
+    ${
+      this.nextCursor
+        ? html`<button class="secondary more" type="button" ?disabled=${this.loadingMore} @click=${this.loadMore}>Load more</button>`
+        : nothing
+    }`;
   }
 
   private renderConversationItem(c: Conversation) {
@@ -202,13 +206,11 @@ export class AmoiqAgentApp extends LitElement {
       <button aria-current=${c.id === this.selectedId ? 'true' : 'false'} @click=${() => this.select(c.id)}>
         <span class="row">
           <span class=${unread ? 'unread' : ''}
-            ><bdi>${conversationTitle(c)}</bdi>${closed ? html`<span class="state">Closed</span>` : nothing}${c.relinkedAt
-              ? html`<span class="relinked-badge" title="Resumed in another browser by fingerprint">Relinked</span>`
-              : nothing}${count
-              ? html`<span class="count" aria-hidden="true">${count}</span>`
-              : nothing}${unread
-              ? html`<span class="visually-hidden"> (${count ? `${count} unread` : 'unread'})</span>`
-              : nothing}</span
+            ><bdi>${conversationTitle(c)}</bdi>${closed ? html`<span class="state">Closed</span>` : nothing}${
+              c.relinkedAt ? html`<span class="relinked-badge" title="Resumed in another browser by fingerprint">Relinked</span>` : nothing
+            }${count ? html`<span class="count" aria-hidden="true">${count}</span>` : nothing}${
+              unread ? html`<span class="visually-hidden"> (${count ? `${count} unread` : 'unread'})</span>` : nothing
+            }</span
           >
           <time datetime=${c.updatedAt}>${new Date(c.updatedAt).toLocaleTimeString()}</time>
         </span>
@@ -425,7 +427,8 @@ export class AmoiqAgentApp extends LitElement {
   private async loadMessages(id: string, after: number) {
     try {
       // Newest page first when opening; everything after `after` when catching up.
-      const page = after === 0 ? await this.api.messages(id, { before: 2 ** 31 - 1, limit: 100 }) : await this.api.messages(id, { after, limit: 200 });
+      const page =
+        after === 0 ? await this.api.messages(id, { before: 2 ** 31 - 1, limit: 100 }) : await this.api.messages(id, { after, limit: 200 });
       if (this.selectedId !== id) return;
       this.messages = mergeMessages(this.messages, page.messages);
       this.reportRead();
@@ -502,7 +505,10 @@ export class AmoiqAgentApp extends LitElement {
     const next = new Set(this.typing);
     if (typing) {
       next.add(conversationId);
-      this.typingTimers.set(conversationId, setTimeout(() => this.setVisitorTyping(conversationId, false), TYPING_TIMEOUT_MS));
+      this.typingTimers.set(
+        conversationId,
+        setTimeout(() => this.setVisitorTyping(conversationId, false), TYPING_TIMEOUT_MS),
+      );
     } else next.delete(conversationId);
     this.typing = next;
   }

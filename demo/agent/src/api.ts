@@ -86,7 +86,10 @@ export class AgentApi {
     if (query.filter) params.set('filter', query.filter);
     if (query.cursor) params.set('cursor', query.cursor);
     if (query.limit) params.set('limit', String(query.limit));
-    const body = await this.request<{ conversations: unknown[]; nextCursor?: unknown }>('GET', `/api/agent/conversations${params.toString() ? `?${params}` : ''}`);
+    const body = await this.request<{ conversations: unknown[]; nextCursor?: unknown }>(
+      'GET',
+      `/api/agent/conversations${params.toString() ? `?${params}` : ''}`,
+    );
     return {
       conversations: (Array.isArray(body?.conversations) ? body.conversations : []).flatMap((c) => checkConversation(c) ?? []),
       nextCursor: typeof body?.nextCursor === 'string' ? body.nextCursor : null,
@@ -150,7 +153,10 @@ export class AgentApi {
           // not JSON: reported below with the status text
         }
         if (xhr.status === 201 && json?.attachment) resolve(json.attachment);
-        else reject(new AgentApiError(xhr.status, json?.error?.code ?? 'internal', json?.error?.message ?? (xhr.statusText || 'Upload failed.')));
+        else
+          reject(
+            new AgentApiError(xhr.status, json?.error?.code ?? 'internal', json?.error?.message ?? (xhr.statusText || 'Upload failed.')),
+          );
       });
       xhr.addEventListener('error', () => reject(new AgentApiError(0, 'network', 'The server cannot be reached.')));
       xhr.addEventListener('abort', () => reject(new AgentApiError(0, 'aborted', 'Upload cancelled.')));

@@ -21,7 +21,9 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 const isSeq = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
 function isAttachment(v: unknown): v is Attachment {
-  return isObject(v) && isString(v.id) && isString(v.name) && isString(v.type) && isString(v.url) && typeof v.size === 'number' && v.size >= 0;
+  return (
+    isObject(v) && isString(v.id) && isString(v.name) && isString(v.type) && isString(v.url) && typeof v.size === 'number' && v.size >= 0
+  );
 }
 
 /** A message, or null when it lacks what every message has. */
@@ -52,7 +54,11 @@ export function checkConversation(v: unknown): Conversation | null {
     warnOnce('conversation', 'ignoring a malformed conversation');
     return null;
   }
-  const conversation = { ...v, status: isString(v.status) ? v.status : 'open', lastMessage: v.lastMessage ? checkMessage(v.lastMessage) : null } as Conversation;
+  const conversation = {
+    ...v,
+    status: isString(v.status) ? v.status : 'open',
+    lastMessage: v.lastMessage ? checkMessage(v.lastMessage) : null,
+  } as Conversation;
   for (const key of ['visitorReadSeq', 'agentReadSeq'] as const) {
     if (v[key] !== undefined && !isSeq(v[key])) {
       warnOnce(key, `conversation ${v.id}: malformed ${key} left out`);
@@ -79,7 +85,12 @@ export function checkConversation(v: unknown): Conversation | null {
   if (v.contact !== undefined) {
     const c = v.contact;
     const fieldsOk = (f: unknown) => f === undefined || (isObject(f) && Object.values(f).every(isString));
-    if (!(isObject(c) && (c.name === undefined || isString(c.name)) && (c.email === undefined || isString(c.email)) && fieldsOk(c.fields))) {
+    if (!(
+      isObject(c) &&
+      (c.name === undefined || isString(c.name)) &&
+      (c.email === undefined || isString(c.email)) &&
+      fieldsOk(c.fields)
+    )) {
       warnOnce('contact', `conversation ${v.id}: malformed contact left out`);
       delete conversation.contact;
     }

@@ -2,7 +2,13 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { UploadHandle, UploadProgress } from './api.js';
 import type { Attachment, Conversation, Message } from './types.js';
-import { MAX_ATTACHMENTS, MAX_MESSAGE_LENGTH as MAX_TEXT, MAX_QUICK_REPLIES, MAX_QUICK_REPLY_LENGTH, textLength } from '../../../src/protocol/limits.js';
+import {
+  MAX_ATTACHMENTS,
+  MAX_MESSAGE_LENGTH as MAX_TEXT,
+  MAX_QUICK_REPLIES,
+  MAX_QUICK_REPLY_LENGTH,
+  textLength,
+} from '../../../src/protocol/limits.js';
 
 /** How long after the last keystroke the agent counts as "stopped typing". */
 const TYPING_IDLE_MS = 3000;
@@ -169,7 +175,10 @@ export class AmoiqAgentConversation extends LitElement {
     const known = new Set(previous.map((m) => m.id));
     const fresh = this.messages
       .filter((m) => !known.has(m.id) && m.sender.type === 'visitor')
-      .map((m) => ({ id: m.id, text: `${senderLabel(m)}: ${[m.text, ...(m.attachments ?? []).map((a) => a.name)].filter(Boolean).join(' ')}` }));
+      .map((m) => ({
+        id: m.id,
+        text: `${senderLabel(m)}: ${[m.text, ...(m.attachments ?? []).map((a) => a.name)].filter(Boolean).join(' ')}`,
+      }));
     if (!fresh.length) return;
     this.announcements = [...this.announcements, ...fresh].slice(-5);
     const ids = new Set(fresh.map((a) => a.id));
@@ -207,9 +216,11 @@ export class AmoiqAgentConversation extends LitElement {
       <div class="visually-hidden announcer" aria-live="polite">${this.announcements.map((a) => html`<p>${a.text}</p>`)}</div>
       <div class="typing" aria-live="polite">${this.visitorTyping ? 'Visitor is typing…' : nothing}</div>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
-      ${c.status === 'closed'
-        ? html`<p class="closed-note">This conversation is closed: the visitor starts a new one to write again. Reopen it to reply here.</p>`
-        : this.renderComposer()}
+      ${
+        c.status === 'closed'
+          ? html`<p class="closed-note">This conversation is closed: the visitor starts a new one to write again. Reopen it to reply here.</p>`
+          : this.renderComposer()
+      }
     `;
   }
 
@@ -227,29 +238,35 @@ export class AmoiqAgentConversation extends LitElement {
           ${closed ? 'Reopen conversation' : 'Close conversation'}
         </button>
       </div>
-      ${user
-        ? html`<p class="identity">
-            <span class="verified">Verified user</span> <bdi>${user.name ?? ''}</bdi>${user.email
-              ? html` · <a href=${`mailto:${user.email}`}><bdi>${user.email}</bdi></a>`
-              : nothing}
+      ${
+        user
+          ? html`<p class="identity">
+            <span class="verified">Verified user</span> <bdi>${user.name ?? ''}</bdi>${
+              user.email ? html` · <a href=${`mailto:${user.email}`}><bdi>${user.email}</bdi></a>` : nothing
+            }
             <span class="meta">(id <bdi>${user.id}</bdi>)</span>
           </p>`
-        : nothing}
-      ${hasContact
-        ? html`<p class="contact-title" id="contact-title">Contact details (typed by the visitor, not verified)</p>
+          : nothing
+      }
+      ${
+        hasContact
+          ? html`<p class="contact-title" id="contact-title">Contact details (typed by the visitor, not verified)</p>
             <dl class="contact" aria-labelledby="contact-title">
               ${contact?.name ? html`<dt>Name</dt><dd dir="auto">${contact.name}</dd>` : nothing}
               ${contact?.email ? html`<dt>Email</dt><dd dir="auto"><a href=${`mailto:${contact.email}`}>${contact.email}</a></dd>` : nothing}
               ${fields.map(([key, value]) => html`<dt>${key}</dt><dd dir="auto">${value}</dd>`)}
             </dl>`
-        : nothing}
-      ${c.relinkedAt
-        ? html`<p class="relinked" role="note">
-            Resumed in another browser by the visitor's fingerprint (${new Date(c.relinkedAt).toLocaleString()}${(c.relinkCount ?? 1) > 1
-              ? `, ${c.relinkCount} times`
-              : ''}): whoever writes now may not be who wrote before. Check before sharing anything personal.
+          : nothing
+      }
+      ${
+        c.relinkedAt
+          ? html`<p class="relinked" role="note">
+            Resumed in another browser by the visitor's fingerprint (${new Date(c.relinkedAt).toLocaleString()}${
+              (c.relinkCount ?? 1) > 1 ? `, ${c.relinkCount} times` : ''
+            }): whoever writes now may not be who wrote before. Check before sharing anything personal.
           </p>`
-        : nothing}
+          : nothing
+      }
       <span class="meta">Conversation ${c.id} · visitor ${c.visitorRef} · started ${new Date(c.startedAt ?? c.createdAt).toLocaleString()}</span>
     </div>`;
   }
@@ -265,9 +282,11 @@ export class AmoiqAgentConversation extends LitElement {
       <span class="who"><bdi>${senderLabel(m)}</bdi> · <time datetime=${m.createdAt}>${time}</time></span>
       ${m.text ? html`<span class="text" dir="auto">${m.text}</span>` : nothing}
       ${m.attachments?.length ? html`<ul class="attachments" aria-label="Attachments">${m.attachments.map((a) => html`<li>${renderAttachment(a)}</li>`)}</ul>` : nothing}
-      ${m.quickReplies?.length
-        ? html`<ul class="chips quick-replies" aria-label="Quick replies offered">${m.quickReplies.map((q) => html`<li class="chip"><bdi>${q}</bdi></li>`)}</ul>`
-        : nothing}
+      ${
+        m.quickReplies?.length
+          ? html`<ul class="chips quick-replies" aria-label="Quick replies offered">${m.quickReplies.map((q) => html`<li class="chip"><bdi>${q}</bdi></li>`)}</ul>`
+          : nothing
+      }
       ${ours ? html`<span class="receipt ${seen ? 'seen' : ''}">${seen ? 'Seen by the visitor' : 'Sent'}</span>` : nothing}
     </div>`;
   }
@@ -276,13 +295,16 @@ export class AmoiqAgentConversation extends LitElement {
     const uploading = this.files.some((f) => f.handle && !f.attachment && !f.error);
     const full = this.quickReplies.length >= MAX_QUICK_REPLIES;
     return html`<form @submit=${this.handleSubmit} aria-label="Reply">
-      ${this.files.length
-        ? html`<ul class="pending" aria-label="Files to send">
+      ${
+        this.files.length
+          ? html`<ul class="pending" aria-label="Files to send">
             ${this.files.map((f) => this.renderPendingFile(f))}
           </ul>`
-        : nothing}
-      ${this.quickReplies.length
-        ? html`<ul class="chips draft-quick-replies" aria-label="Quick replies to send">
+          : nothing
+      }
+      ${
+        this.quickReplies.length
+          ? html`<ul class="chips draft-quick-replies" aria-label="Quick replies to send">
             ${this.quickReplies.map(
               (q, i) =>
                 html`<li class="chip">
@@ -290,17 +312,20 @@ export class AmoiqAgentConversation extends LitElement {
                 </li>`,
             )}
           </ul>`
-        : nothing}
+          : nothing
+      }
       <div class="reply-row">
         <label class="visually-hidden" for="reply">Reply</label>
         <textarea id="reply" rows="2" placeholder="Type a reply, Enter to send, Shift+Enter for a new line" @keydown=${this.handleKeydown} @input=${this.handleInput}></textarea>
         <button class="send-button" type="submit" ?disabled=${this.sending || uploading}>Send</button>
       </div>
       <div class="tools">
-        ${this.uploader
-          ? html`<input id="files" type="file" multiple hidden @change=${this.handleFiles} />
+        ${
+          this.uploader
+            ? html`<input id="files" type="file" multiple hidden @change=${this.handleFiles} />
               <button class="secondary attach-button" type="button" @click=${() => this.fileInput.click()}>Attach files</button>`
-          : nothing}
+            : nothing
+        }
         <label for="quick-reply">Quick reply</label>
         <input
           id="quick-reply"
@@ -396,7 +421,15 @@ export class AmoiqAgentConversation extends LitElement {
 
   private startUpload(file: File) {
     if (!this.uploader) return;
-    const pending: PendingFile = { key: ++this.fileKey, name: file.name, size: file.size, loaded: 0, handle: null, attachment: null, error: '' };
+    const pending: PendingFile = {
+      key: ++this.fileKey,
+      name: file.name,
+      size: file.size,
+      loaded: 0,
+      handle: null,
+      attachment: null,
+      error: '',
+    };
     const update = (patch: Partial<PendingFile>) => {
       this.files = this.files.map((f) => (f.key === pending.key ? { ...f, ...patch } : f));
     };

@@ -4,7 +4,15 @@
  * widget's own protocol module, src/protocol/v1.ts, so the console and the widget read one
  * definition; only the types agents alone see are written here.
  */
-import type { Attachment, Contact, ConversationEvent, ConversationStatus, Sender, VerifiedUser, WireMessage } from '../../../src/protocol/v1.js';
+import type {
+  Attachment,
+  Contact,
+  ConversationEvent,
+  ConversationStatus,
+  Sender,
+  VerifiedUser,
+  WireMessage,
+} from '../../../src/protocol/v1.js';
 
 export type { Attachment, Contact, ConversationStatus, Sender, VerifiedUser };
 

@@ -180,7 +180,9 @@ function collectSources(metadata, into) {
 
 /** @param {string} data */
 function malformed(data) {
-  return new ProviderError('malformed', `${NAME}: an event does not have the GenerateContentResponse shape: ${data.slice(0, 120)}`, { provider: NAME });
+  return new ProviderError('malformed', `${NAME}: an event does not have the GenerateContentResponse shape: ${data.slice(0, 120)}`, {
+    provider: NAME,
+  });
 }
 
 /**
@@ -236,5 +238,10 @@ function errorFromBody(body, status, retryAfterHeader, rawText = '') {
   if (status === undefined && error.status === 'RESOURCE_EXHAUSTED') {
     return new ProviderError('rate_limited', `${NAME}: error in the stream: ${text}`, { provider: NAME, retryAfter });
   }
-  return errorForStatus({ provider: NAME, status: code, message: status === undefined ? `error in the stream: ${text}` : text, retryAfter });
+  return errorForStatus({
+    provider: NAME,
+    status: code,
+    message: status === undefined ? `error in the stream: ${text}` : text,
+    retryAfter,
+  });
 }

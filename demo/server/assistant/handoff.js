@@ -88,7 +88,20 @@ const WORDS = {
   de: {
     strong: ['sprechen', 'reden', 'verbinden', 'verbinde', 'chatten', 'weiterleiten', 'kontaktieren'],
     weak: ['mochte', 'will', 'brauche', 'hatte', 'wurde'],
-    person: ['mensch', 'menschen', 'mitarbeiter', 'mitarbeiterin', 'berater', 'beraterin', 'person', 'agent', 'agenten', 'kundenberater', 'servicemitarbeiter', 'operator'],
+    person: [
+      'mensch',
+      'menschen',
+      'mitarbeiter',
+      'mitarbeiterin',
+      'berater',
+      'beraterin',
+      'person',
+      'agent',
+      'agenten',
+      'kundenberater',
+      'servicemitarbeiter',
+      'operator',
+    ],
     broad: ['jemand', 'jemandem', 'kundendienst', 'kundenservice', 'support', 'team'],
     real: ['echt', 'echte', 'echten', 'echter', 'richtigen', 'richtige', 'menschlichen'],
   },
@@ -208,7 +221,15 @@ export function decide(state, event, context = {}) {
       if (event.helpful) return none;
       const next = { ...state, unhelpful: state.unhelpful + 1 };
       if (rules.maxUnhelpful > 0 && next.unhelpful >= rules.maxUnhelpful && !state.escalated && !state.humanAssigned) {
-        return { state: { ...next, escalated: true }, decision: { kind: 'handoff', reason: 'unhelpful', message: handoffMessage('handoff', 'unhelpful', locale, withinHours), withinHours } };
+        return {
+          state: { ...next, escalated: true },
+          decision: {
+            kind: 'handoff',
+            reason: 'unhelpful',
+            message: handoffMessage('handoff', 'unhelpful', locale, withinHours),
+            withinHours,
+          },
+        };
       }
       return { state: next, decision: { kind: 'none' } };
     }
@@ -246,10 +267,12 @@ const TEXT = {
     offerOffline: 'Puedes dejar un mensaje a nuestro equipo; te responderán cuando vuelvan.',
   },
   fr: {
-    connecting: "Je vous mets en relation avec une personne de notre équipe. Restez ici\u00a0: vous verrez votre place dans la file d'attente.",
-    offline: 'Notre équipe est absente pour le moment. Laissez votre message et votre adresse e-mail\u00a0: nous vous répondrons dès notre retour.',
+    connecting:
+      "Je vous mets en relation avec une personne de notre équipe. Restez ici\u00a0: vous verrez votre place dans la file d'attente.",
+    offline:
+      'Notre équipe est absente pour le moment. Laissez votre message et votre adresse e-mail\u00a0: nous vous répondrons dès notre retour.',
     notSure: 'Je ne suis pas sûr de pouvoir répondre correctement à cette question.',
-    notHelpful: "Désolé de ne pas avoir pu vous aider.",
+    notHelpful: 'Désolé de ne pas avoir pu vous aider.',
     unavailable: 'Désolé, je ne peux pas répondre pour le moment.',
     filtered: 'Je ne peux pas vous aider avec cette demande.',
     offer: 'Souhaitez-vous parler à une personne\u00a0?',
@@ -257,7 +280,8 @@ const TEXT = {
   },
   de: {
     connecting: 'Ich verbinde Sie mit einer Person aus unserem Team. Bitte bleiben Sie hier – Sie sehen Ihren Platz in der Warteschlange.',
-    offline: 'Unser Team ist gerade nicht erreichbar. Hinterlassen Sie Ihre Nachricht und Ihre E-Mail-Adresse, dann melden wir uns, sobald wir zurück sind.',
+    offline:
+      'Unser Team ist gerade nicht erreichbar. Hinterlassen Sie Ihre Nachricht und Ihre E-Mail-Adresse, dann melden wir uns, sobald wir zurück sind.',
     notSure: 'Ich bin nicht sicher, ob ich das richtig beantworten kann.',
     notHelpful: 'Es tut mir leid, dass ich nicht helfen konnte.',
     unavailable: 'Entschuldigung, ich kann gerade nicht antworten.',
@@ -293,7 +317,9 @@ const TEXT = {
  * @returns {HandoffLocale}
  */
 export function handoffLocale(locale) {
-  const base = String(locale ?? '').toLowerCase().split(/[-_]/)[0];
+  const base = String(locale ?? '')
+    .toLowerCase()
+    .split(/[-_]/)[0];
   return /** @type {HandoffLocale} */ (HANDOFF_LOCALES.includes(/** @type {HandoffLocale} */ (base)) ? base : 'en');
 }
 
@@ -307,7 +333,9 @@ export function handoffLocale(locale) {
 export function handoffMessage(kind, reason, locale, withinHours) {
   const lang = handoffLocale(locale);
   const t = TEXT[lang];
-  const lead = { requested: '', low_confidence: t.notSure, unhelpful: t.notHelpful, provider_error: t.unavailable, filtered: t.filtered }[reason];
+  const lead = { requested: '', low_confidence: t.notSure, unhelpful: t.notHelpful, provider_error: t.unavailable, filtered: t.filtered }[
+    reason
+  ];
   const tail = kind === 'handoff' ? (withinHours ? t.connecting : t.offline) : withinHours ? t.offer : t.offerOffline;
   return lead ? `${lead}${lang === 'ja' ? '' : ' '}${tail}` : tail;
 }
@@ -344,13 +372,17 @@ export function validateBusinessHours(hours) {
   else {
     for (const [day, intervals] of Object.entries(weekly)) {
       if (!WEEKDAYS.includes(/** @type {Weekday} */ (day))) problems.push(`businessHours.weekly.${day}: not a weekday (mon…sun)`);
-      else if (!Array.isArray(intervals) || intervals.some((iv) => !Array.isArray(iv) || iv.length !== 2 || !iv.every((t) => TIME.test(String(t))))) {
+      else if (
+        !Array.isArray(intervals) ||
+        intervals.some((iv) => !Array.isArray(iv) || iv.length !== 2 || !iv.every((t) => TIME.test(String(t))))
+      ) {
         problems.push(`businessHours.weekly.${day}: expected [["HH:MM", "HH:MM"], …]`);
       }
     }
   }
   const closed = h.closedDates ?? [];
-  if (!Array.isArray(closed) || closed.some((d) => !/^\d{4}-\d{2}-\d{2}$/.test(String(d)))) problems.push('businessHours.closedDates: expected ["YYYY-MM-DD", …]');
+  if (!Array.isArray(closed) || closed.some((d) => !/^\d{4}-\d{2}-\d{2}$/.test(String(d))))
+    problems.push('businessHours.closedDates: expected ["YYYY-MM-DD", …]');
   return problems;
 }
 
@@ -365,7 +397,16 @@ const minutes = (hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5
 export function isWithinBusinessHours(hours, date) {
   if (!hours) return true;
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: hours.timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: hours.timeZone,
+      weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );

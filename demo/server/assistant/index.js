@@ -92,7 +92,8 @@ export function normalizeAssistantSettings(raw, tenant = 'unknown') {
   const d = DEFAULT_ASSISTANT_SETTINGS;
   const str = (/** @type {string} */ key, /** @type {number} */ max) => {
     if (r[key] === undefined) return /** @type {string} */ (/** @type {any} */ (d)[key]);
-    if (typeof r[key] !== 'string' || !r[key].trim() || r[key].length > max) problems.push(`${key} must be a non-empty string of at most ${max} characters`);
+    if (typeof r[key] !== 'string' || !r[key].trim() || r[key].length > max)
+      problems.push(`${key} must be a non-empty string of at most ${max} characters`);
     return String(r[key]);
   };
   const name = str('name', 60);
@@ -110,13 +111,15 @@ export function normalizeAssistantSettings(raw, tenant = 'unknown') {
   if (!isObject(r.timeouts)) problems.push('timeouts must be an object');
   const handoff = { ...d.handoff, ...(isObject(r.handoff) ? r.handoff : {}) };
   if (typeof handoff.onRequest !== 'boolean') problems.push('handoff.onRequest must be true or false');
-  if (typeof handoff.minConfidence !== 'number' || handoff.minConfidence < 0 || handoff.minConfidence > 1) problems.push('handoff.minConfidence must be a number from 0 to 1');
+  if (typeof handoff.minConfidence !== 'number' || handoff.minConfidence < 0 || handoff.minConfidence > 1)
+    problems.push('handoff.minConfidence must be a number from 0 to 1');
   if (!['handoff', 'offer'].includes(handoff.lowConfidence)) problems.push('handoff.lowConfidence must be "handoff" or "offer"');
   if (!['handoff', 'offer'].includes(handoff.onProviderError)) problems.push('handoff.onProviderError must be "handoff" or "offer"');
   if (!Number.isInteger(handoff.maxUnhelpful) || handoff.maxUnhelpful < 0) problems.push('handoff.maxUnhelpful must be a whole number ≥ 0');
   const timeouts = { ...d.timeouts, ...(isObject(r.timeouts) ? r.timeouts : {}) };
   for (const key of /** @type {const} */ (['firstTokenMs', 'idleMs'])) {
-    if (!Number.isInteger(timeouts[key]) || timeouts[key] < 100 || timeouts[key] > 300_000) problems.push(`timeouts.${key} must be a whole number of milliseconds from 100 to 300000`);
+    if (!Number.isInteger(timeouts[key]) || timeouts[key] < 100 || timeouts[key] > 300_000)
+      problems.push(`timeouts.${key} must be a whole number of milliseconds from 100 to 300000`);
   }
   const maxTurns = r.maxTurns ?? d.maxTurns;
   if (!Number.isInteger(maxTurns) || maxTurns < 1 || maxTurns > 200) problems.push('maxTurns must be a whole number from 1 to 200');
@@ -219,7 +222,11 @@ export async function createAssistant(env, tenantSettings, options) {
     const dir = options.helpDir ?? join(HELP_ROOT, options.tenantId);
     const { knowledgeBase, warnings } = await loadKnowledgeBase(dir);
     for (const warning of warnings) logger.warn(`assistant (${options.tenantId}): ${warning}`);
-    provider = createKnowledgeBaseProvider({ knowledgeBase, minConfidence: settings.handoff.minConfidence, delayMs: options.kbDelayMs ?? 15 });
+    provider = createKnowledgeBaseProvider({
+      knowledgeBase,
+      minConfidence: settings.handoff.minConfidence,
+      delayMs: options.kbDelayMs ?? 15,
+    });
     description = `knowledge base: ${knowledgeBase.articleCount} articles, ${knowledgeBase.sections.length} passages from ${dir}`;
   }
   const system = fill(settings.systemPrompt, values);
@@ -230,7 +237,11 @@ export async function createAssistant(env, tenantSettings, options) {
    * @param {{ locale?: string, now?: Date }} [context]
    */
   const decideFor = (state, event, context = {}) =>
-    decide(state, event, { rules: settings.handoff, locale: context.locale, withinHours: isWithinBusinessHours(settings.businessHours, context.now ?? new Date()) });
+    decide(state, event, {
+      rules: settings.handoff,
+      locale: context.locale,
+      withinHours: isWithinBusinessHours(settings.businessHours, context.now ?? new Date()),
+    });
 
   return {
     /** Whether the tenant turned the assistant on. */
@@ -261,7 +272,11 @@ export async function createAssistant(env, tenantSettings, options) {
       try {
         for await (const event of provider.stream({ system, messages: recent, signal })) {
           if (event.type === 'done') {
-            const next = decideFor(state, { type: 'answer_done', finishReason: event.finishReason, confidence: event.confidence, text }, { locale, now });
+            const next = decideFor(
+              state,
+              { type: 'answer_done', finishReason: event.finishReason, confidence: event.confidence, text },
+              { locale, now },
+            );
             yield { type: 'done', finishReason: event.finishReason, confidence: event.confidence, text, ...next };
             return;
           }
@@ -271,7 +286,12 @@ export async function createAssistant(env, tenantSettings, options) {
         throw new ProviderError('stream_cut', `${provider.name}: the stream ended without done.`, { provider: provider.name });
       } catch (error) {
         const failure =
-          error instanceof ProviderError ? error : new ProviderError('server_error', `${provider.name}: ${error instanceof Error ? error.message : String(error)}`, { provider: provider.name, cause: error });
+          error instanceof ProviderError
+            ? error
+            : new ProviderError('server_error', `${provider.name}: ${error instanceof Error ? error.message : String(error)}`, {
+                provider: provider.name,
+                cause: error,
+              });
         const next = decideFor(state, { type: 'provider_error', code: failure.code }, { locale, now });
         yield { type: 'failed', error: { code: failure.code, message: failure.message, retryAfter: failure.retryAfter }, text, ...next };
       }

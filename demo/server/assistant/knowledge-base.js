@@ -185,7 +185,9 @@ export class KnowledgeBase {
     for (const q of queryTerms) {
       const exact = best.terms.filter((t) => t === q);
       const prefix = best.terms.filter((t) => t !== q && t.startsWith(q));
-      const fuzzy = best.queryTerms.includes(q) ? best.terms.filter((t) => !t.startsWith(q) && editDistance(q, t) <= Math.ceil(q.length * 0.2)) : [];
+      const fuzzy = best.queryTerms.includes(q)
+        ? best.terms.filter((t) => !t.startsWith(q) && editDistance(q, t) <= Math.ceil(q.length * 0.2))
+        : [];
       const [quality, matched] = exact.length ? [1, exact] : prefix.length ? [0.8, prefix] : fuzzy.length ? [0.6, fuzzy] : [0, []];
       if (quality > 0) covered += quality * (matched.some(strong) ? 1 : TEXT_ONLY_WEIGHT);
     }
@@ -261,7 +263,13 @@ export function chunkText(text, words = 4) {
  *   `delayMs` between deltas (0 in tests; a little in the demo so the answer visibly streams).
  * @returns {Provider}
  */
-export function createKnowledgeBaseProvider({ knowledgeBase, minConfidence = DEFAULT_MIN_CONFIDENCE, chunkWords = 4, delayMs = 0, sleep = defaultSleep }) {
+export function createKnowledgeBaseProvider({
+  knowledgeBase,
+  minConfidence = DEFAULT_MIN_CONFIDENCE,
+  chunkWords = 4,
+  delayMs = 0,
+  sleep = defaultSleep,
+}) {
   return {
     name: 'knowledge-base',
     async *stream({ messages, signal }) {

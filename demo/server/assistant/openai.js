@@ -147,7 +147,9 @@ function firstChoice(chunk) {
 
 /** @param {string} data */
 function malformed(data) {
-  return new ProviderError('malformed', `${NAME}: an event does not have the chat.completion.chunk shape: ${data.slice(0, 120)}`, { provider: NAME });
+  return new ProviderError('malformed', `${NAME}: an event does not have the chat.completion.chunk shape: ${data.slice(0, 120)}`, {
+    provider: NAME,
+  });
 }
 
 /**
@@ -187,7 +189,12 @@ function httpError(status, headers, text) {
     // Not JSON (a proxy's HTML page): the status alone decides.
   }
   const { message } = errorFields(body);
-  return errorForStatus({ provider: NAME, status, message: message || text.slice(0, 200), retryAfter: parseRetryAfter(headers.get('retry-after')) });
+  return errorForStatus({
+    provider: NAME,
+    status,
+    message: message || text.slice(0, 200),
+    retryAfter: parseRetryAfter(headers.get('retry-after')),
+  });
 }
 
 /**

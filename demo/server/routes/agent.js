@@ -7,7 +7,18 @@ import { DUMMY_PASSWORD_HASH } from '../auth.js';
 import { ApiError, badRequest } from '../errors.js';
 import { readJson, sendJson } from '../http-util.js';
 import { clientIp } from '../rate-limit.js';
-import { formatCursor, intParam, pageParams, parseBoolean, parseCursor, parseInboxFilter, parseMessageFields, parseQuickReplies, parseSeq, waitParam } from '../validation.js';
+import {
+  formatCursor,
+  intParam,
+  pageParams,
+  parseBoolean,
+  parseCursor,
+  parseInboxFilter,
+  parseMessageFields,
+  parseQuickReplies,
+  parseSeq,
+  waitParam,
+} from '../validation.js';
 import { publicAgent, requireAgent } from './access.js';
 import { answerPage } from './pages.js';
 import { upload } from './upload.js';
@@ -27,7 +38,8 @@ export async function agentLogin(ctx) {
   const { deps } = ctx;
   const body = await readJson(ctx.req);
   if (typeof body.email !== 'string' || typeof body.password !== 'string') throw badRequest('`email` and `password` must be strings.');
-  if (body.email.length > MAX_LOGIN_FIELD || body.password.length > MAX_LOGIN_FIELD) throw badRequest(`\`email\` and \`password\` are at most ${MAX_LOGIN_FIELD} characters.`);
+  if (body.email.length > MAX_LOGIN_FIELD || body.password.length > MAX_LOGIN_FIELD)
+    throw badRequest(`\`email\` and \`password\` are at most ${MAX_LOGIN_FIELD} characters.`);
   const email = body.email.trim();
   const attempt = deps.loginGuard.begin(clientIp(ctx.req, deps.trustProxy), email);
   let agent;
@@ -44,7 +56,8 @@ export async function agentLogin(ctx) {
   const ok = Boolean(agent && result.ok);
   attempt.end(ok);
   if (!agent || !ok) throw new ApiError(401, 'unauthorized', 'Wrong email or password.');
-  if (result.rehash) await deps.store.agents.rehashPassword(agent.id, await deps.hasher.hash(body.password).catch(() => agent.passwordHash));
+  if (result.rehash)
+    await deps.store.agents.rehashPassword(agent.id, await deps.hasher.hash(body.password).catch(() => agent.passwordHash));
   const { token, expiresAt } = await deps.tokens.signAgent({ tenantId: agent.tenantId, agentId: agent.id, version: agent.tokenVersion });
   sendJson(ctx.res, 200, { token, expiresAt, agent: publicAgent(agent) });
 }

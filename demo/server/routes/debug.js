@@ -42,7 +42,13 @@ export async function debugFrames(ctx) {
   const frames = body.frames.map((/** @type {unknown} */ f) => {
     if (typeof f === 'string') return f;
     const { prefix = '', fill = '', times = 0, suffix = '' } = /** @type {Record<string, unknown>} */ (f ?? {});
-    if (typeof prefix !== 'string' || typeof fill !== 'string' || typeof suffix !== 'string' || !Number.isInteger(times) || fill.length * Number(times) > 8 * 2 ** 20) {
+    if (
+      typeof prefix !== 'string' ||
+      typeof fill !== 'string' ||
+      typeof suffix !== 'string' ||
+      !Number.isInteger(times) ||
+      fill.length * Number(times) > 8 * 2 ** 20
+    ) {
       throw badRequest('A frame is a string or { prefix, fill, times, suffix } of at most 8 MiB.');
     }
     return prefix + fill.repeat(Number(times)) + suffix;
@@ -60,7 +66,8 @@ export async function debugBackdate(ctx) {
   requireHooks(ctx);
   const body = await readJson(ctx.req);
   const conversation = await debugConversation(ctx, body);
-  if (!Number.isSafeInteger(body.seconds) || /** @type {number} */ (body.seconds) < 0) throw badRequest('`seconds` must be a non-negative integer.');
+  if (!Number.isSafeInteger(body.seconds) || /** @type {number} */ (body.seconds) < 0)
+    throw badRequest('`seconds` must be a non-negative integer.');
   await ctx.deps.store.conversations.backdate(conversation.id, /** @type {number} */ (body.seconds));
   sendJson(ctx.res, 204);
 }

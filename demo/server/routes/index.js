@@ -7,10 +7,30 @@
  * every thrown ApiError becomes the documented error body.
  */
 import { ApiError } from '../errors.js';
-import { agentLogin, agentLogout, listAgentMessages, listConversations, postAgentClose, postAgentMessage, postAgentRead, postAgentReopen, postAgentTyping, postAgentUpload } from './agent.js';
+import {
+  agentLogin,
+  agentLogout,
+  listAgentMessages,
+  listConversations,
+  postAgentClose,
+  postAgentMessage,
+  postAgentRead,
+  postAgentReopen,
+  postAgentTyping,
+  postAgentUpload,
+} from './agent.js';
 import { debugBackdate, debugFrames, debugSweepUploads } from './debug.js';
 import { createSession } from './session.js';
-import { getFile, listVisitorMessages, postVisitorContact, postVisitorForget, postVisitorMessage, postVisitorRead, postVisitorTyping, postVisitorUpload } from './visitor.js';
+import {
+  getFile,
+  listVisitorMessages,
+  postVisitorContact,
+  postVisitorForget,
+  postVisitorMessage,
+  postVisitorRead,
+  postVisitorTyping,
+  postVisitorUpload,
+} from './visitor.js';
 
 /**
  * @typedef {import('../rate-limit.js').RateLimiter} RateLimiter

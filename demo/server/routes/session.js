@@ -31,7 +31,8 @@ import { ipHash, requireTenant, wsScheme } from './access.js';
  */
 async function sessionUser(tenant, body) {
   if (body.userToken === undefined || body.userToken === null) {
-    if (body.userId !== undefined && body.userId !== null) throw invalidIdentity('`userId` needs a `userToken` signed by the site (see docs/security.md).');
+    if (body.userId !== undefined && body.userId !== null)
+      throw invalidIdentity('`userId` needs a `userToken` signed by the site (see docs/security.md).');
     return undefined;
   }
   const user = await verifyUserToken(tenant, body.userToken);
@@ -72,7 +73,12 @@ export async function createSession(ctx) {
   if (fingerprint && hash && !conversation.userId) await deps.store.fingerprints.remember(tenant.id, visitorId, fingerprint, hash);
   // A new conversation is not announced: agents see it from its first message (or contact, upload).
   if (attached) await deps.chat.announceConversation(conversation.id);
-  const { token, expiresAt } = await deps.tokens.signVisitor({ tenantId: tenant.id, visitorId, conversationId: conversation.id, userId: user?.id });
+  const { token, expiresAt } = await deps.tokens.signVisitor({
+    tenantId: tenant.id,
+    visitorId,
+    conversationId: conversation.id,
+    userId: user?.id,
+  });
   sendJson(ctx.res, 200, {
     protocol: PROTOCOL_VERSION,
     tenantId: tenant.id,

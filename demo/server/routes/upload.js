@@ -31,16 +31,22 @@ export async function upload(ctx, conversation, uploader, rateKey) {
   const { attachments } = await deps.store.tenants.widgetConfig(conversation.tenantId);
   const type = mediaType(req.headers['content-type']);
   if (!type || !isTypeAllowed(attachments.types, type)) {
-    throw new ApiError(415, 'unsupported_type', `Files of type ${JSON.stringify(type ?? req.headers['content-type'] ?? '')} are not accepted here.`);
+    throw new ApiError(
+      415,
+      'unsupported_type',
+      `Files of type ${JSON.stringify(type ?? req.headers['content-type'] ?? '')} are not accepted here.`,
+    );
   }
   const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
   // Quotas (visitor and tenant) may leave less room than maxSize; what is in flight counts too.
-  const room = await deps.guards.uploads.reserve(conversation, uploader.type === 'visitor' ? 'visitor' : 'agent', attachments.maxSize, declared).catch((error) => {
-    // Refused before anything is stored: the rest of the body is discarded (bounded) and the
-    // connection closed after the answer, so the client reads the 413 (http-util.js).
-    refuseRestOfBody(req, ctx.res);
-    throw error;
-  });
+  const room = await deps.guards.uploads
+    .reserve(conversation, uploader.type === 'visitor' ? 'visitor' : 'agent', attachments.maxSize, declared)
+    .catch((error) => {
+      // Refused before anything is stored: the rest of the body is discarded (bounded) and the
+      // connection closed after the answer, so the client reads the 413 (http-util.js).
+      refuseRestOfBody(req, ctx.res);
+      throw error;
+    });
   /** @type {{ id: string, size: number }} */
   let stored;
   try {
@@ -51,7 +57,14 @@ export async function upload(ctx, conversation, uploader, rateKey) {
     room.release();
   }
   const fileUrl = `${publicOrigin(ctx)}/files/${stored.id}/${encodeURIComponent(name)}`;
-  const { attachment, started } = await deps.store.files.insert({ ...stored, conversationId: conversation.id, name, type, url: fileUrl, uploader });
+  const { attachment, started } = await deps.store.files.insert({
+    ...stored,
+    conversationId: conversation.id,
+    name,
+    type,
+    url: fileUrl,
+    uploader,
+  });
   if (started) await deps.chat.announceConversation(conversation.id);
   sendJson(ctx.res, 201, { attachment });
 }

@@ -38,7 +38,13 @@ export async function postVisitorMessage(ctx) {
   const body = await readJson(ctx.req);
   const conversation = await ctx.deps.chat.visitorConversation(visitor, body.conversationId);
   const { clientId, text, attachmentIds } = parseMessageFields(body);
-  const { message, created } = await ctx.deps.chat.postMessage({ conversation, clientId, sender: { type: 'visitor' }, text, attachmentIds });
+  const { message, created } = await ctx.deps.chat.postMessage({
+    conversation,
+    clientId,
+    sender: { type: 'visitor' },
+    text,
+    attachmentIds,
+  });
   sendJson(ctx.res, created ? 201 : 200, { message });
 }
 

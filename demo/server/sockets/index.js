@@ -69,17 +69,18 @@ export function createSockets(deps) {
         }
         accept();
       });
-      const accept = () => wss.handleUpgrade(req, socket, head, (ws) => {
-        const live = /** @type {Socket} */ (ws);
-        live.isAlive = true;
-        live.on('pong', () => (live.isAlive = true));
-        // An 'error' without a listener would crash the process (e.g. a frame over maxPayload).
-        live.on('error', (error) => console.warn(`ws ${url.pathname}: ${error.message}`));
-        handler(live, url, deps, req).catch((error) => {
-          console.error('ws connection setup failed', error);
-          live.close(1011, 'internal error');
+      const accept = () =>
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const live = /** @type {Socket} */ (ws);
+          live.isAlive = true;
+          live.on('pong', () => (live.isAlive = true));
+          // An 'error' without a listener would crash the process (e.g. a frame over maxPayload).
+          live.on('error', (error) => console.warn(`ws ${url.pathname}: ${error.message}`));
+          handler(live, url, deps, req).catch((error) => {
+            console.error('ws connection setup failed', error);
+            live.close(1011, 'internal error');
+          });
         });
-      });
     },
     /** Closes every socket with 1001 (server going away). */
     close() {

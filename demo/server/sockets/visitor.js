@@ -187,7 +187,14 @@ export async function visitorConnection(ws, url, deps, req) {
         // clientId first, so an error frame about the text can still name the message.
         const { clientId, text, attachmentIds } = parseMessageFields(frame);
         deps.limits.sendsPerIp.hit(`${visitor.tenantId}:${ip}`);
-        const { message } = await chat.postMessage({ conversation: current, clientId, sender: { type: 'visitor' }, text, origin: ws, attachmentIds });
+        const { message } = await chat.postMessage({
+          conversation: current,
+          clientId,
+          sender: { type: 'visitor' },
+          text,
+          origin: ws,
+          attachmentIds,
+        });
         send(ws, { type: 'ack', clientId, message });
         break;
       }

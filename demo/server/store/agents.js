@@ -35,23 +35,19 @@ export class AgentStore {
     return retryOnConflict(() =>
       this.db.transaction(async (tx) => {
         // A removed agent keeps its row; its address is freed for whoever the file gives it now.
-        await tx.query(`UPDATE agents SET email = email || '#removed-' || id WHERE lower(email) = lower($1) AND id <> $2 AND disabled_at IS NOT NULL`, [
-          agent.email,
-          agent.id,
-        ]);
+        await tx.query(
+          `UPDATE agents SET email = email || '#removed-' || id WHERE lower(email) = lower($1) AND id <> $2 AND disabled_at IS NOT NULL`,
+          [agent.email, agent.id],
+        );
         /** @type {{ seed_hash: string | null } | undefined} */
         const current = await tx.row('SELECT seed_hash FROM agents WHERE id = $1 FOR UPDATE', [agent.id]);
         const seedHash = agent.seedHash ?? null;
         if (!current) {
           if (agent.passwordHash === null) throw new Error(`agent ${agent.id}: a new agent needs a password hash`);
-          await tx.query(`INSERT INTO agents (id, organization_id, email, name, password_hash, seed_hash) VALUES ($1, $2, $3, $4, $5, $6)`, [
-            agent.id,
-            agent.tenantId,
-            agent.email,
-            agent.name,
-            agent.passwordHash,
-            seedHash,
-          ]);
+          await tx.query(
+            `INSERT INTO agents (id, organization_id, email, name, password_hash, seed_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
+            [agent.id, agent.tenantId, agent.email, agent.name, agent.passwordHash, seedHash],
+          );
           return { created: true, passwordChanged: false };
         }
         const passwordChanged = seedHash !== null && seedHash !== current.seed_hash;

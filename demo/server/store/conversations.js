@@ -72,54 +72,54 @@ export class ConversationStore {
   open(tenantId, visitorId, user, fresh = false) {
     // Two requests of one new visitor at once: the one that loses the insert (one open
     // conversation per visitor) finds the winner's conversation.
-    return retryOnConflict(() => this.db.transaction(async (tx) => {
-      const metadata = user ? JSON.stringify({ user: { name: user.name ?? null, email: user.email ?? null } }) : null;
-      const create = async () => {
-        /** @type {ConversationRow | undefined} */
-        const created = await tx.row(`INSERT INTO chat_sessions (id, organization_id, visitor_id, user_id, metadata) VALUES ($1, $2, $3, $4, $5) RETURNING *`, [
-          `c_${nanoid()}`,
-          tenantId,
-          visitorId,
-          user?.id ?? null,
-          metadata,
-        ]);
-        if (!created) throw new Error('INSERT … RETURNING returned no row');
-        return { conversation: toConversation(created), created: true, attached: false };
-      };
-      if (user) {
-        /** @type {ConversationRow | undefined} */
-        const newest = await tx.row(
-          `UPDATE chat_sessions SET metadata = $3 WHERE id = (
+    return retryOnConflict(() =>
+      this.db.transaction(async (tx) => {
+        const metadata = user ? JSON.stringify({ user: { name: user.name ?? null, email: user.email ?? null } }) : null;
+        const create = async () => {
+          /** @type {ConversationRow | undefined} */
+          const created = await tx.row(
+            `INSERT INTO chat_sessions (id, organization_id, visitor_id, user_id, metadata) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+            [`c_${nanoid()}`, tenantId, visitorId, user?.id ?? null, metadata],
+          );
+          if (!created) throw new Error('INSERT … RETURNING returned no row');
+          return { conversation: toConversation(created), created: true, attached: false };
+        };
+        if (user) {
+          /** @type {ConversationRow | undefined} */
+          const newest = await tx.row(
+            `UPDATE chat_sessions SET metadata = $3 WHERE id = (
              SELECT id FROM chat_sessions WHERE organization_id = $1 AND user_id = $2
               ORDER BY (status = 'open') DESC, created_at DESC, id LIMIT 1
            ) RETURNING *`,
-          [tenantId, user.id, metadata],
-        );
-        if (newest && (newest.status === 'open' || !fresh)) return { conversation: toConversation(newest), created: false, attached: false };
-        if (newest) return create();
-        // Never one that was relinked by fingerprint: whose it really is cannot be known, and
-        // attaching it would show it to the user on every browser (docs/security.md).
-        /** @type {ConversationRow | undefined} */
-        const attached = await tx.row(
-          `UPDATE chat_sessions SET user_id = $3, metadata = $4, updated_at = now()
+            [tenantId, user.id, metadata],
+          );
+          if (newest && (newest.status === 'open' || !fresh))
+            return { conversation: toConversation(newest), created: false, attached: false };
+          if (newest) return create();
+          // Never one that was relinked by fingerprint: whose it really is cannot be known, and
+          // attaching it would show it to the user on every browser (docs/security.md).
+          /** @type {ConversationRow | undefined} */
+          const attached = await tx.row(
+            `UPDATE chat_sessions SET user_id = $3, metadata = $4, updated_at = now()
             WHERE id = (SELECT id FROM chat_sessions
                          WHERE organization_id = $1 AND visitor_id = $2 AND status = 'open' AND user_id IS NULL AND relinked_at IS NULL
                          FOR UPDATE)
             RETURNING *`,
-          [tenantId, visitorId, user.id, metadata],
-        );
-        return attached ? { conversation: toConversation(attached), created: false, attached: true } : create();
-      }
-      // The open one first: only one can be open, and it is where the visitor is talking.
-      /** @type {ConversationRow | undefined} */
-      const found = await tx.row(
-        `SELECT * FROM chat_sessions WHERE organization_id = $1 AND visitor_id = $2 AND user_id IS NULL
+            [tenantId, visitorId, user.id, metadata],
+          );
+          return attached ? { conversation: toConversation(attached), created: false, attached: true } : create();
+        }
+        // The open one first: only one can be open, and it is where the visitor is talking.
+        /** @type {ConversationRow | undefined} */
+        const found = await tx.row(
+          `SELECT * FROM chat_sessions WHERE organization_id = $1 AND visitor_id = $2 AND user_id IS NULL
           ORDER BY (status = 'open') DESC, created_at DESC, id LIMIT 1`,
-        [tenantId, visitorId],
-      );
-      if (found && (found.status === 'open' || !fresh)) return { conversation: toConversation(found), created: false, attached: false };
-      return create();
-    }));
+          [tenantId, visitorId],
+        );
+        if (found && (found.status === 'open' || !fresh)) return { conversation: toConversation(found), created: false, attached: false };
+        return create();
+      }),
+    );
   }
 
   /**
@@ -193,8 +193,15 @@ export class ConversationStore {
           );
           if (other) return { outcome: 'conflict' };
         }
-        await tx.query(`UPDATE chat_sessions SET status = $2, ended_at = ${status === 'closed' ? 'now()' : 'NULL'} WHERE id = $1`, [conversationId, status]);
-        const inserted = await appendSystemMessage(tx, conversationId, { name: actor, text, event: status === 'closed' ? 'closed' : 'reopened' });
+        await tx.query(`UPDATE chat_sessions SET status = $2, ended_at = ${status === 'closed' ? 'now()' : 'NULL'} WHERE id = $1`, [
+          conversationId,
+          status,
+        ]);
+        const inserted = await appendSystemMessage(tx, conversationId, {
+          name: actor,
+          text,
+          event: status === 'closed' ? 'closed' : 'reopened',
+        });
         return { outcome: 'done', conversation: inserted.conversation, message: inserted.message };
       });
     } catch (error) {
@@ -251,8 +258,14 @@ export class ConversationStore {
    */
   async backdate(conversationId, seconds) {
     await this.db.transaction(async (tx) => {
-      await tx.query('UPDATE chat_messages SET created_at = created_at - make_interval(secs => $2) WHERE chat_session_id = $1', [conversationId, seconds]);
-      await tx.query('UPDATE chat_sessions SET created_at = created_at - make_interval(secs => $2) WHERE id = $1', [conversationId, seconds]);
+      await tx.query('UPDATE chat_messages SET created_at = created_at - make_interval(secs => $2) WHERE chat_session_id = $1', [
+        conversationId,
+        seconds,
+      ]);
+      await tx.query('UPDATE chat_sessions SET created_at = created_at - make_interval(secs => $2) WHERE id = $1', [
+        conversationId,
+        seconds,
+      ]);
     });
   }
 }

@@ -39,7 +39,10 @@ export class FileStore {
        SELECT EXISTS (SELECT 1 FROM started) AS started`,
       [file.id, file.conversationId, file.name, file.type, file.size, file.url, file.uploader.type, file.uploader.id ?? null],
     );
-    return { attachment: { id: file.id, name: file.name, type: file.type, size: file.size, url: file.url }, started: row?.started === true };
+    return {
+      attachment: { id: file.id, name: file.name, type: file.type, size: file.size, url: file.url },
+      started: row?.started === true,
+    };
   }
 
   /**

@@ -77,7 +77,10 @@ export class FingerprintStore {
         [tenantId, fromVisitorId, toVisitorId],
       );
       await tx.query('DELETE FROM visitor_fingerprints WHERE organization_id = $1 AND visitor_id = $2', [tenantId, fromVisitorId]);
-      await tx.query('INSERT INTO revoked_visitors (organization_id, visitor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tenantId, fromVisitorId]);
+      await tx.query('INSERT INTO revoked_visitors (organization_id, visitor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+        tenantId,
+        fromVisitorId,
+      ]);
       return moved.map((row) => row.id);
     });
   }

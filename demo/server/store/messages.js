@@ -92,7 +92,9 @@ export class MessageStore {
       (attachments ?? []).map((a) => a.id),
     ];
     /** @type {{ result: StoreResult } | undefined} */
-    const row = await retryOnConflict(() => this.db.row('SELECT chat_store_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS result', params));
+    const row = await retryOnConflict(() =>
+      this.db.row('SELECT chat_store_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS result', params),
+    );
     const result = row?.result;
     if (!result || result.outcome === 'missing') return { outcome: 'missing' };
     if (result.outcome === 'closed') return { outcome: 'closed' };
@@ -117,13 +119,15 @@ export class MessageStore {
     /** @type {MessageRow[]} */
     const rows =
       before === undefined
-        ? await this.db.rows('SELECT * FROM chat_messages WHERE chat_session_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3', [conversationId, after, limit + 1])
-        : await this.db.rows('SELECT * FROM chat_messages WHERE chat_session_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq DESC LIMIT $4', [
+        ? await this.db.rows('SELECT * FROM chat_messages WHERE chat_session_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3', [
             conversationId,
             after,
-            before,
             limit + 1,
-          ]);
+          ])
+        : await this.db.rows(
+            'SELECT * FROM chat_messages WHERE chat_session_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq DESC LIMIT $4',
+            [conversationId, after, before, limit + 1],
+          );
     const hasMore = rows.length > limit;
     const page = rows.slice(0, limit).map(toMessage);
     if (before !== undefined) page.reverse();

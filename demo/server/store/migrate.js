@@ -31,7 +31,11 @@ export function migrations() {
   const list = readdirSync(MIGRATIONS_DIR)
     .map((file) => /^(\d{3})_([a-z0-9_]+)\.sql$/.exec(file))
     .filter((match) => match !== null)
-    .map((match) => ({ version: Number(match[1]), name: `${match[1]}_${match[2]}`, sql: readFileSync(new URL(match[0], MIGRATIONS_DIR), 'utf8') }))
+    .map((match) => ({
+      version: Number(match[1]),
+      name: `${match[1]}_${match[2]}`,
+      sql: readFileSync(new URL(match[0], MIGRATIONS_DIR), 'utf8'),
+    }))
     .sort((a, b) => a.version - b.version);
   list.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`store/migrations: expected version ${i + 1}, found ${m.name}.sql`);
@@ -51,11 +55,14 @@ export async function migrate(db) {
   const all = migrations();
   const baseline = await db.transaction(async (tx) => {
     await lock(tx);
-    await tx.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    await tx.exec(
+      'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+    );
     /** @type {VersionRow[]} */
     const done = await tx.rows('SELECT version, name FROM schema_version ORDER BY version');
     const unknown = done.find((row) => !all.some((m) => m.version === row.version));
-    if (unknown) throw new Error(`the database is at migration ${unknown.name}, which this version of amoiq-chat does not know; run a newer one`);
+    if (unknown)
+      throw new Error(`the database is at migration ${unknown.name}, which this version of amoiq-chat does not know; run a newer one`);
     if (done.length > 0 || !(await isLegacy(tx))) return false;
     await upgradeLegacy(tx);
     await tx.query('INSERT INTO schema_version (version, name) VALUES ($1, $2)', [all[0].version, all[0].name]);

@@ -94,7 +94,11 @@ export function toConversation(row) {
   if (row.user_id) {
     conversation.userId = row.user_id;
     const user = row.metadata?.user;
-    conversation.user = { id: row.user_id, ...(user?.name ? { name: String(user.name) } : {}), ...(user?.email ? { email: String(user.email) } : {}) };
+    conversation.user = {
+      id: row.user_id,
+      ...(user?.name ? { name: String(user.name) } : {}),
+      ...(user?.email ? { email: String(user.email) } : {}),
+    };
   }
   return conversation;
 }

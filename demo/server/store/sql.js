@@ -98,7 +98,15 @@ export async function openPglite(dir) {
     ),
     transaction: (fn) => {
       counter.statements += 2; // BEGIN, COMMIT
-      return pg.transaction((tx) => fn(queryable((sql, params) => tx.query(sql, params), (sql) => tx.exec(sql), counter)));
+      return pg.transaction((tx) =>
+        fn(
+          queryable(
+            (sql, params) => tx.query(sql, params),
+            (sql) => tx.exec(sql),
+            counter,
+          ),
+        ),
+      );
     },
     // Closes cleanly (checkpoint + shutdown), so the next start skips crash recovery.
     async close() {
@@ -136,7 +144,13 @@ export async function openPostgres(url, { poolSize = 10 } = {}) {
       try {
         counter.statements += 2; // BEGIN, COMMIT
         await client.query('BEGIN');
-        const result = await fn(queryable((sql, params) => client.query(sql, params), (sql) => client.query(sql), counter));
+        const result = await fn(
+          queryable(
+            (sql, params) => client.query(sql, params),
+            (sql) => client.query(sql),
+            counter,
+          ),
+        );
         await client.query('COMMIT');
         client.release();
         return result;
@@ -154,7 +168,13 @@ export async function openPostgres(url, { poolSize = 10 } = {}) {
       closed = true;
       await pool.end();
     },
-    stats: () => ({ engine: 'postgres', total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, statements: counter.statements }),
+    stats: () => ({
+      engine: 'postgres',
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      statements: counter.statements,
+    }),
   };
 }
 

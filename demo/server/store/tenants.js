@@ -93,7 +93,10 @@ export class TenantStore {
     this.cache.clear();
     return this.db.transaction(async (tx) => {
       /** @type {Array<{ id: string }>} */
-      const tenants = await tx.rows('UPDATE organizations SET disabled_at = now() WHERE disabled_at IS NULL AND NOT (id = ANY($1)) RETURNING id', [tenantIds]);
+      const tenants = await tx.rows(
+        'UPDATE organizations SET disabled_at = now() WHERE disabled_at IS NULL AND NOT (id = ANY($1)) RETURNING id',
+        [tenantIds],
+      );
       /** @type {Array<{ id: string, organization_id: string }>} */
       const agents = await tx.rows(
         `UPDATE agents SET disabled_at = now(), token_version = token_version + 1

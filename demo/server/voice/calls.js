@@ -102,7 +102,9 @@ export const MAX_CONSENT_TEXT = 1000;
 export function providerApiError(error) {
   if (error.code === 'invalid_number') return new ApiError(400, 'invalid_number', 'The phone provider refused this number.');
   if (error.code === 'rate_limited') {
-    return Object.assign(new ApiError(429, 'rate_limited', `The phone provider is busy; retry in ${error.retryAfter ?? 1} s.`), { retryAfter: error.retryAfter ?? 1 });
+    return Object.assign(new ApiError(429, 'rate_limited', `The phone provider is busy; retry in ${error.retryAfter ?? 1} s.`), {
+      retryAfter: error.retryAfter ?? 1,
+    });
   }
   if (error.code === 'timeout') return new ApiError(504, 'provider_timeout', 'The phone provider did not answer in time.');
   return new ApiError(502, 'provider_error', 'The phone provider could not place the call.');
@@ -122,10 +124,14 @@ export function callNoticeText(call) {
   if (call.state === 'ended') return `${prefix}Call ended, ${duration(call.durationSeconds ?? 0)}.`;
   if (call.state === 'cancelled') return `${prefix}Call cancelled.`;
   if (call.state === 'failed') {
-    const why = {
-      busy: 'the line was busy', no_answer: 'there was no answer', invalid_number: 'the number cannot be called',
-      rate_limited: 'the phone service is busy', timeout: 'the phone service did not answer',
-    }[/** @type {string} */ (call.reason)] ?? 'the phone service failed';
+    const why =
+      {
+        busy: 'the line was busy',
+        no_answer: 'there was no answer',
+        invalid_number: 'the number cannot be called',
+        rate_limited: 'the phone service is busy',
+        timeout: 'the phone service did not answer',
+      }[/** @type {string} */ (call.reason)] ?? 'the phone service failed';
     return `${prefix}Call failed: ${why}.`;
   }
   return null;
@@ -156,8 +162,12 @@ export function callNoticeText(call) {
  */
 export function createCallManager(options) {
   const {
-    provider, rules, webhookUrl = () => undefined, scheduler = realScheduler,
-    setupTimeoutMs = 120_000, maxCallMs = 4 * 3600_000,
+    provider,
+    rules,
+    webhookUrl = () => undefined,
+    scheduler = realScheduler,
+    setupTimeoutMs = 120_000,
+    maxCallMs = 4 * 3600_000,
     onError = (error, context) => console.error(`voice: ${context}:`, error instanceof Error ? error.message : error),
     idFactory = () => `call_${randomBytes(12).toString('base64url')}`,
   } = options;
@@ -191,13 +201,19 @@ export function createCallManager(options) {
     record.watchdog = undefined;
     if (isTerminal(record.call.state)) return;
     const answered = record.call.state === 'in_progress';
-    record.watchdog = scheduler.setTimeout(() => {
-      record.watchdog = undefined;
-      if (isTerminal(record.call.state)) return;
-      const state = record.call.state;
-      transition(record, record.call.state === 'in_progress' ? 'ended' : 'failed', { reason: 'timeout' });
-      if (record.providerCallId) provider.cancelCall(record.providerCallId, { state }).catch((error) => onError(error, `cancelling timed-out call ${record.call.id}`));
-    }, answered ? maxCallMs : setupTimeoutMs);
+    record.watchdog = scheduler.setTimeout(
+      () => {
+        record.watchdog = undefined;
+        if (isTerminal(record.call.state)) return;
+        const state = record.call.state;
+        transition(record, record.call.state === 'in_progress' ? 'ended' : 'failed', { reason: 'timeout' });
+        if (record.providerCallId)
+          provider
+            .cancelCall(record.providerCallId, { state })
+            .catch((error) => onError(error, `cancelling timed-out call ${record.call.id}`));
+      },
+      answered ? maxCallMs : setupTimeoutMs,
+    );
   }
 
   /**
@@ -221,7 +237,8 @@ export function createCallManager(options) {
     }
     armWatchdog(record);
     emit({ type: 'call', tenantId: record.tenantId, call: snapshot(record) });
-    if (isTerminal(state)) emit({ type: 'mode', tenantId: record.tenantId, conversationId: call.conversationId, mode: 'chat', call: snapshot(record) });
+    if (isTerminal(state))
+      emit({ type: 'mode', tenantId: record.tenantId, conversationId: call.conversationId, mode: 'chat', call: snapshot(record) });
     return true;
   }
 
@@ -247,7 +264,9 @@ export function createCallManager(options) {
     }
     if (event.sequence <= record.lastSequence) return { applied: false, call: snapshot(record) };
     record.lastSequence = event.sequence;
-    const applied = event.state !== record.call.state && transition(record, event.state, { reason: event.reason, durationSeconds: event.durationSeconds, at: event.at });
+    const applied =
+      event.state !== record.call.state &&
+      transition(record, event.state, { reason: event.reason, durationSeconds: event.durationSeconds, at: event.at });
     return { applied, call: snapshot(record) };
   }
 
@@ -304,13 +323,17 @@ export function createCallManager(options) {
         throw new ApiError(400, 'bad_request', `\`consentText\` must be a string of at most ${MAX_CONSENT_TEXT} characters.`);
       }
       const existing = active(conversationId);
-      if (existing) throw Object.assign(new ApiError(409, 'call_active', 'This conversation already has a call in progress.'), { call: snapshot(existing) });
+      if (existing)
+        throw Object.assign(new ApiError(409, 'call_active', 'This conversation already has a call in progress.'), {
+          call: snapshot(existing),
+        });
       let e164;
       let fromNumber;
       if (rules) {
         ({ e164, fromNumber } = rules.check({ tenant, phoneNumber, visitorId }));
       } else {
-        if (typeof phoneNumber !== 'string' || !/^\+[1-9]\d{6,15}$/.test(phoneNumber)) throw new ApiError(400, 'invalid_number', '`phoneNumber` must be an E.164 number.');
+        if (typeof phoneNumber !== 'string' || !/^\+[1-9]\d{6,15}$/.test(phoneNumber))
+          throw new ApiError(400, 'invalid_number', '`phoneNumber` must be an E.164 number.');
         e164 = phoneNumber;
       }
 
@@ -322,8 +345,14 @@ export function createCallManager(options) {
         lastSequence: -1,
         ...(typeof consentText === 'string' ? { consentText } : {}),
         call: {
-          id: idFactory(), conversationId, state: 'requested', phoneNumber: e164, provider: provider.name,
-          simulated: provider.simulated, requestedAt: now, consentAt: now,
+          id: idFactory(),
+          conversationId,
+          state: 'requested',
+          phoneNumber: e164,
+          provider: provider.name,
+          simulated: provider.simulated,
+          requestedAt: now,
+          consentAt: now,
         },
       };
       forget(conversationId);
@@ -353,7 +382,9 @@ export function createCallManager(options) {
       }
       if (record.cancelWhenCreated) {
         // The visitor cancelled while the provider was still accepting the call.
-        provider.cancelCall(created.providerCallId, { state: 'connecting' }).catch((error) => onError(error, `cancelling call ${record.call.id}`));
+        provider
+          .cancelCall(created.providerCallId, { state: 'connecting' })
+          .catch((error) => onError(error, `cancelling call ${record.call.id}`));
       } else if (record.call.state === 'requested') {
         transition(record, 'connecting');
       }
@@ -434,7 +465,12 @@ export function createCallManager(options) {
     consent(callId) {
       const record = byId.get(callId);
       if (!record) return null;
-      return { at: record.call.consentAt, visitorId: record.visitorId, tenantId: record.tenantId, ...(record.consentText ? { text: record.consentText } : {}) };
+      return {
+        at: record.call.consentAt,
+        visitorId: record.visitorId,
+        tenantId: record.tenantId,
+        ...(record.consentText ? { text: record.consentText } : {}),
+      };
     },
 
     /** Stops the watchdogs and the provider subscription (server shutdown, tests). */

@@ -39,10 +39,16 @@ export async function providerRequest(url, { method, headers, body, timeoutMs, p
     return { status: response.status, headers: response.headers, text, json };
   } catch (error) {
     if (signal.aborted) {
-      throw new ProviderError('timeout', `${provider} did not answer within ${timeoutMs} ms (${method} ${new URL(url).pathname}).`, { cause: error });
+      throw new ProviderError('timeout', `${provider} did not answer within ${timeoutMs} ms (${method} ${new URL(url).pathname}).`, {
+        cause: error,
+      });
     }
     const cause = /** @type {{ cause?: { code?: string }, message?: string }} */ (error);
-    throw new ProviderError('provider_unavailable', `${provider} could not be reached: ${cause.cause?.code ?? cause.message ?? 'network error'}.`, { cause: error });
+    throw new ProviderError(
+      'provider_unavailable',
+      `${provider} could not be reached: ${cause.cause?.code ?? cause.message ?? 'network error'}.`,
+      { cause: error },
+    );
   }
 }
 
@@ -56,10 +62,14 @@ export async function providerRequest(url, { method, headers, body, timeoutMs, p
 export function statusError(response, { provider, message, providerCode, now }) {
   const { status } = response;
   const base = { status, providerCode };
-  if (status === 401 || status === 403) return new ProviderError('provider_auth', `${provider} refused our credentials (${status}): ${message}`, base);
+  if (status === 401 || status === 403)
+    return new ProviderError('provider_auth', `${provider} refused our credentials (${status}): ${message}`, base);
   if (status === 429) {
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now) ?? 1;
-    return new ProviderError('rate_limited', `${provider} rate-limits us (429); retry in ${retryAfter} s: ${message}`, { ...base, retryAfter });
+    return new ProviderError('rate_limited', `${provider} rate-limits us (429); retry in ${retryAfter} s: ${message}`, {
+      ...base,
+      retryAfter,
+    });
   }
   if (status >= 500) return new ProviderError('provider_unavailable', `${provider} failed (${status}): ${message}`, base);
   return new ProviderError('provider_error', `${provider} refused the request (${status}): ${message}`, base);

@@ -45,7 +45,8 @@ function intEnv(env, name, fallback, { min, max }) {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}.`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}.`);
   return value;
 }
 
@@ -56,7 +57,8 @@ function intEnv(env, name, fallback, { min, max }) {
 function e164Env(env, name) {
   const value = env[name] ?? '';
   const phone = parsePhoneNumberFromString(value);
-  if (!phone || phone.number !== value) throw new Error(`${name} must be an E.164 number such as +15550100000, got ${JSON.stringify(value)}.`);
+  if (!phone || phone.number !== value)
+    throw new Error(`${name} must be an E.164 number such as +15550100000, got ${JSON.stringify(value)}.`);
   return value;
 }
 
@@ -91,8 +93,10 @@ export function createTelephony(env = process.env, { log = console.log, schedule
   let provider;
   if (choice === 'twilio') {
     const absent = missing(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER']);
-    if (absent.length) throw new Error(`Twilio is half configured: set ${absent.join(', ')} (or unset every TWILIO_* variable to use the simulation).`);
-    if (Boolean(env.TWILIO_API_KEY_SID) !== Boolean(env.TWILIO_API_KEY_SECRET)) throw new Error('Set both TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET, or neither.');
+    if (absent.length)
+      throw new Error(`Twilio is half configured: set ${absent.join(', ')} (or unset every TWILIO_* variable to use the simulation).`);
+    if (Boolean(env.TWILIO_API_KEY_SID) !== Boolean(env.TWILIO_API_KEY_SECRET))
+      throw new Error('Set both TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET, or neither.');
     provider = createTwilioProvider({
       accountSid: /** @type {string} */ (env.TWILIO_ACCOUNT_SID),
       authToken: /** @type {string} */ (env.TWILIO_AUTH_TOKEN),
@@ -106,10 +110,12 @@ export function createTelephony(env = process.env, { log = console.log, schedule
       ringTimeoutSeconds,
       fetch,
     });
-    if (!env.TWILIO_TWIML_URL && !env.TWILIO_CONNECT_NUMBER) log('voice: neither TWILIO_TWIML_URL nor TWILIO_CONNECT_NUMBER is set: answered callbacks hear a greeting and nobody is dialled in.');
+    if (!env.TWILIO_TWIML_URL && !env.TWILIO_CONNECT_NUMBER)
+      log('voice: neither TWILIO_TWIML_URL nor TWILIO_CONNECT_NUMBER is set: answered callbacks hear a greeting and nobody is dialled in.');
   } else if (choice === 'retell') {
     const absent = missing(['RETELL_API_KEY', 'RETELL_FROM_NUMBER']);
-    if (absent.length) throw new Error(`Retell is half configured: set ${absent.join(', ')} (or unset every RETELL_* variable to use the simulation).`);
+    if (absent.length)
+      throw new Error(`Retell is half configured: set ${absent.join(', ')} (or unset every RETELL_* variable to use the simulation).`);
     provider = createRetellProvider({
       apiKey: /** @type {string} */ (env.RETELL_API_KEY),
       fromNumber: e164Env(env, 'RETELL_FROM_NUMBER'),
@@ -123,7 +129,8 @@ export function createTelephony(env = process.env, { log = console.log, schedule
   } else {
     throw new Error(`TELEPHONY_PROVIDER must be twilio, retell or simulated, got ${JSON.stringify(choice)}.`);
   }
-  if (choice === 'twilio' && has('RETELL_') && !env.TELEPHONY_PROVIDER) log('voice: both TWILIO_* and RETELL_* are set; using Twilio (set TELEPHONY_PROVIDER to choose).');
+  if (choice === 'twilio' && has('RETELL_') && !env.TELEPHONY_PROVIDER)
+    log('voice: both TWILIO_* and RETELL_* are set; using Twilio (set TELEPHONY_PROVIDER to choose).');
   log(`voice: telephony provider ${provider.describe}`);
   return provider;
 }
@@ -144,14 +151,16 @@ export function createTelephony(env = process.env, { log = console.log, schedule
 export function createVoice({ env = process.env, tenants = [], publicUrl, log = console.log, scheduler, fetch } = {}) {
   for (const tenant of tenants) compileCallbackRules(tenant.voice?.callback, tenant.id);
   const provider = createTelephony(env, { log, scheduler, fetch });
-  if (provider.name === 'twilio' && !publicUrl) throw new Error('Twilio posts call status to this server: set PUBLIC_URL to the https origin Twilio can reach.');
+  if (provider.name === 'twilio' && !publicUrl)
+    throw new Error('Twilio posts call status to this server: set PUBLIC_URL to the https origin Twilio can reach.');
   const origin = publicUrl ? new URL(publicUrl).origin : undefined;
   const rules = createCallbackRules({ now: scheduler ? () => scheduler.now() : Date.now });
   const calls = createCallManager({
     provider,
     rules,
     scheduler,
-    webhookUrl: (callId) => (provider.name === 'twilio' && origin ? `${origin}${WEBHOOK_PATHS.twilio}?call=${encodeURIComponent(callId)}` : undefined),
+    webhookUrl: (callId) =>
+      provider.name === 'twilio' && origin ? `${origin}${WEBHOOK_PATHS.twilio}?call=${encodeURIComponent(callId)}` : undefined,
   });
   return { provider, rules, calls, webhookPath: provider.name === 'simulated' ? null : WEBHOOK_PATHS[provider.name] };
 }

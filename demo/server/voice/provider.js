@@ -85,7 +85,14 @@ export const CALL_STATES = /** @type {const} */ (['requested', 'connecting', 'ri
 export const TERMINAL_STATES = /** @type {const} */ (['ended', 'failed', 'cancelled']);
 /** Every reason a call ends for. */
 export const CALL_REASONS = /** @type {const} */ ([
-  'busy', 'no_answer', 'invalid_number', 'provider_error', 'rate_limited', 'timeout', 'cancelled_by_visitor', 'completed',
+  'busy',
+  'no_answer',
+  'invalid_number',
+  'provider_error',
+  'rate_limited',
+  'timeout',
+  'cancelled_by_visitor',
+  'completed',
 ]);
 
 /** @param {CallState} state */

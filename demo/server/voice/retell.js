@@ -67,7 +67,9 @@ const EVENT_ORDER = { call_started: 1, call_ended: 2 };
  * @param {number} timestamp unix ms
  */
 export function retellSignature(rawBody, apiKey, timestamp) {
-  return `v=${timestamp},d=${createHmac('sha256', apiKey).update(rawBody + timestamp).digest('hex')}`;
+  return `v=${timestamp},d=${createHmac('sha256', apiKey)
+    .update(rawBody + timestamp)
+    .digest('hex')}`;
 }
 
 /**
@@ -84,7 +86,12 @@ export function retellSignatureProblem(rawBody, apiKey, signature, now) {
   if (!match) return 'x-retell-signature is missing or not "v=<ms>,d=<hex>".';
   const timestamp = Number(match[1]);
   if (Math.abs(now - timestamp) > RETELL_SIGNATURE_TOLERANCE_MS) return 'x-retell-signature is older (or newer) than five minutes.';
-  const expected = Buffer.from(createHmac('sha256', apiKey).update(rawBody + match[1]).digest('hex'), 'utf8');
+  const expected = Buffer.from(
+    createHmac('sha256', apiKey)
+      .update(rawBody + match[1])
+      .digest('hex'),
+    'utf8',
+  );
   const given = Buffer.from(match[2], 'utf8');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'x-retell-signature does not match the body.';
   return null;
@@ -110,7 +117,15 @@ export function retellSignatureProblem(rawBody, apiKey, signature, now) {
  * @returns {TelephonyProvider}
  */
 export function createRetellProvider(options) {
-  const { apiKey, fromNumber, agentId, apiBase = RETELL_DEFAULT_API_BASE, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, fetch = globalThis.fetch, now = Date.now } = options;
+  const {
+    apiKey,
+    fromNumber,
+    agentId,
+    apiBase = RETELL_DEFAULT_API_BASE,
+    timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+    fetch = globalThis.fetch,
+    now = Date.now,
+  } = options;
   const base = apiBase.replace(/\/+$/, '');
 
   /**
@@ -143,7 +158,7 @@ export function createRetellProvider(options) {
   return {
     name: 'retell',
     simulated: false,
-    describe: `Retell AI (calling from ${fromNumber}${agentId ? `, agent ${agentId}` : ', the number\'s outbound agent'})`,
+    describe: `Retell AI (calling from ${fromNumber}${agentId ? `, agent ${agentId}` : ", the number's outbound agent"})`,
 
     async createCall({ to, from, metadata }) {
       /** @type {Record<string, unknown>} */
@@ -151,7 +166,8 @@ export function createRetellProvider(options) {
       if (agentId) body.override_agent_id = agentId;
       const response = await post('/v2/create-phone-call', body);
       const callId = /** @type {{ call_id?: unknown }} */ (response.json ?? {}).call_id;
-      if (typeof callId !== 'string' || !callId) throw new ProviderError('provider_error', 'Retell answered the call request without a call_id.', { status: response.status });
+      if (typeof callId !== 'string' || !callId)
+        throw new ProviderError('provider_error', 'Retell answered the call request without a call_id.', { status: response.status });
       return { providerCallId: callId };
     },
 
@@ -173,7 +189,9 @@ export function createRetellProvider(options) {
         throw new WebhookPayloadError('A Retell webhook has `event` and a `call` with `call_id`.');
       }
       if (!(event in EVENT_ORDER)) return null; // call_analyzed, transcript_updated, transfers: no state change
-      const metadata = /** @type {Record<string, unknown> | undefined} */ (call.metadata && typeof call.metadata === 'object' ? call.metadata : undefined);
+      const metadata = /** @type {Record<string, unknown> | undefined} */ (
+        call.metadata && typeof call.metadata === 'object' ? call.metadata : undefined
+      );
       const callId = typeof metadata?.amoiq_call_id === 'string' ? metadata.amoiq_call_id : undefined;
       const sequence = EVENT_ORDER[/** @type {keyof typeof EVENT_ORDER} */ (event)];
       const startedAt = typeof call.start_timestamp === 'number' ? call.start_timestamp : undefined;
@@ -186,15 +204,19 @@ export function createRetellProvider(options) {
         return normalized;
       }
       const disconnection = typeof call.disconnection_reason === 'string' ? call.disconnection_reason : '';
-      const connected = call.call_status === 'ended' || (startedAt !== undefined && call.call_status !== 'not_connected' && call.call_status !== 'error');
-      let mapped = RETELL_DISCONNECTION_REASONS[disconnection] ?? (connected ? { state: 'ended', reason: 'completed' } : { state: 'failed', reason: 'provider_error' });
+      const connected =
+        call.call_status === 'ended' || (startedAt !== undefined && call.call_status !== 'not_connected' && call.call_status !== 'error');
+      let mapped =
+        RETELL_DISCONNECTION_REASONS[disconnection] ??
+        (connected ? { state: 'ended', reason: 'completed' } : { state: 'failed', reason: 'provider_error' });
       // A hang-up before the call was ever connected: nobody answered.
       if (mapped.state === 'ended' && !connected) mapped = { state: 'failed', reason: 'no_answer' };
       normalized.state = mapped.state;
       normalized.reason = mapped.reason;
       normalized.detail = `${event}: ${disconnection || String(call.call_status)}`;
       if (typeof call.duration_ms === 'number') normalized.durationSeconds = Math.round(call.duration_ms / 1000);
-      else if (startedAt !== undefined && endedAt !== undefined) normalized.durationSeconds = Math.max(0, Math.round((endedAt - startedAt) / 1000));
+      else if (startedAt !== undefined && endedAt !== undefined)
+        normalized.durationSeconds = Math.max(0, Math.round((endedAt - startedAt) / 1000));
       if (endedAt !== undefined) normalized.at = new Date(endedAt).toISOString();
       return normalized;
     },

@@ -104,14 +104,18 @@ export function compileCallbackRules(config, tenantId = '?') {
     for (const entry of allowed) {
       if (typeof entry === 'string' && /^[A-Z]{2}$/.test(entry) && isSupportedCountry(/** @type {any} */ (entry))) countries.add(entry);
       else if (typeof entry === 'string' && /^\+[1-9]\d{0,6}$/.test(entry)) prefixes.push(entry);
-      else throw fail(`allowedCountries: ${JSON.stringify(entry)} is neither an ISO country code (such as "US") nor an E.164 prefix (such as "+44")`);
+      else
+        throw fail(
+          `allowedCountries: ${JSON.stringify(entry)} is neither an ISO country code (such as "US") nor an E.164 prefix (such as "+44")`,
+        );
     }
   }
 
   let hours = null;
   if (c.hours !== undefined) {
     const h = /** @type {{ timeZone?: unknown, weekly?: unknown }} */ (c.hours);
-    if (!h || typeof h !== 'object' || typeof h.timeZone !== 'string') throw fail('hours.timeZone must be an IANA time zone such as "Europe/Berlin"');
+    if (!h || typeof h !== 'object' || typeof h.timeZone !== 'string')
+      throw fail('hours.timeZone must be an IANA time zone such as "Europe/Berlin"');
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: h.timeZone });
     } catch {
@@ -124,7 +128,8 @@ export function compileCallbackRules(config, tenantId = '?') {
       const r = /** @type {{ days?: unknown, from?: unknown, to?: unknown }} */ (range ?? {});
       const from = typeof r.from === 'string' ? parseClock(r.from) : null;
       const to = typeof r.to === 'string' ? parseClock(r.to) : null;
-      if (from === null || to === null || from === 24 * 60) throw fail(`hours.weekly: from/to must be "HH:MM" (got ${JSON.stringify(r.from)}–${JSON.stringify(r.to)})`);
+      if (from === null || to === null || from === 24 * 60)
+        throw fail(`hours.weekly: from/to must be "HH:MM" (got ${JSON.stringify(r.from)}–${JSON.stringify(r.to)})`);
       if (from === to) throw fail(`hours.weekly: ${r.from}–${r.to} is empty`);
       if (!Array.isArray(r.days) || r.days.length === 0) throw fail('hours.weekly: days must list weekdays such as ["mon", "tue"]');
       for (const day of r.days) {
@@ -143,7 +148,12 @@ export function compileCallbackRules(config, tenantId = '?') {
     for (const key of /** @type {const} */ (['perVisitor', 'perNumber'])) {
       if (r[key] === undefined) continue;
       const { limit, windowSeconds } = /** @type {{ limit?: unknown, windowSeconds?: unknown }} */ (r[key] ?? {});
-      if (!Number.isInteger(limit) || /** @type {number} */ (limit) < 1 || !Number.isInteger(windowSeconds) || /** @type {number} */ (windowSeconds) < 1) {
+      if (
+        !Number.isInteger(limit) ||
+        /** @type {number} */ (limit) < 1 ||
+        !Number.isInteger(windowSeconds) ||
+        /** @type {number} */ (windowSeconds) < 1
+      ) {
         throw fail(`rateLimits.${key} must be { "limit": positive integer, "windowSeconds": positive integer }`);
       }
       rateLimits[key] = { limit: /** @type {number} */ (limit), windowSeconds: /** @type {number} */ (windowSeconds) };
@@ -152,7 +162,11 @@ export function compileCallbackRules(config, tenantId = '?') {
 
   let fromNumber;
   if (c.fromNumber !== undefined) {
-    if (typeof c.fromNumber !== 'string' || !parsePhoneNumberFromString(c.fromNumber)?.isValid() || parsePhoneNumberFromString(c.fromNumber)?.number !== c.fromNumber) {
+    if (
+      typeof c.fromNumber !== 'string' ||
+      !parsePhoneNumberFromString(c.fromNumber)?.isValid() ||
+      parsePhoneNumberFromString(c.fromNumber)?.number !== c.fromNumber
+    ) {
       throw fail('fromNumber must be a valid E.164 number such as "+15550100000"');
     }
     fromNumber = c.fromNumber;
@@ -170,7 +184,11 @@ export function compileCallbackRules(config, tenantId = '?') {
  */
 export function parseCallbackNumber(input) {
   if (typeof input !== 'string' || !/^\+[1-9]\d{6,15}$/.test(input)) {
-    throw new ApiError(400, 'invalid_number', '`phoneNumber` must be an E.164 number: "+", the country code and the number, digits only (e.g. "+15551234567").');
+    throw new ApiError(
+      400,
+      'invalid_number',
+      '`phoneNumber` must be an E.164 number: "+", the country code and the number, digits only (e.g. "+15551234567").',
+    );
   }
   const phone = parsePhoneNumberFromString(input);
   if (!phone || !phone.isValid()) throw new ApiError(400, 'invalid_number', `${input} is not a valid phone number.`);
@@ -206,7 +224,10 @@ export function localTime(date, timeZone) {
   /** @type {Record<string, string>} */
   const parts = {};
   for (const part of format.formatToParts(date)) parts[part.type] = part.value;
-  return { day: WEEKDAYS.indexOf(/** @type {Weekday} */ (parts.weekday.toLowerCase())), minutes: (Number(parts.hour) % 24) * 60 + Number(parts.minute) };
+  return {
+    day: WEEKDAYS.indexOf(/** @type {Weekday} */ (parts.weekday.toLowerCase())),
+    minutes: (Number(parts.hour) % 24) * 60 + Number(parts.minute),
+  };
 }
 
 /**
@@ -257,8 +278,18 @@ export function createCallbackRules({ now = Date.now } = {}) {
       found = {
         config,
         rules,
-        perVisitor: new RateLimiter({ limit: rules.rateLimits.perVisitor.limit, windowMs: rules.rateLimits.perVisitor.windowSeconds * 1000, what: 'callback requests from this visitor', now }),
-        perNumber: new RateLimiter({ limit: rules.rateLimits.perNumber.limit, windowMs: rules.rateLimits.perNumber.windowSeconds * 1000, what: 'callback requests to this number', now }),
+        perVisitor: new RateLimiter({
+          limit: rules.rateLimits.perVisitor.limit,
+          windowMs: rules.rateLimits.perVisitor.windowSeconds * 1000,
+          what: 'callback requests from this visitor',
+          now,
+        }),
+        perNumber: new RateLimiter({
+          limit: rules.rateLimits.perNumber.limit,
+          windowMs: rules.rateLimits.perNumber.windowSeconds * 1000,
+          what: 'callback requests to this number',
+          now,
+        }),
       };
       tenants.set(tenant.id, found);
     }
@@ -287,7 +318,9 @@ export function createCallbackRules({ now = Date.now } = {}) {
       }
       if (rules.hours && !isWithinHours(rules.hours, new Date(now()))) {
         const opensAt = nextOpening(rules.hours, new Date(now()));
-        const when = opensAt ? ` Calls resume ${WEEKDAY_NAMES[WEEKDAYS.indexOf(opensAt.day)]} at ${opensAt.time} (${opensAt.timeZone}).` : '';
+        const when = opensAt
+          ? ` Calls resume ${WEEKDAY_NAMES[WEEKDAYS.indexOf(opensAt.day)]} at ${opensAt.time} (${opensAt.timeZone}).`
+          : '';
         throw Object.assign(new ApiError(403, 'outside_calling_hours', `Callbacks are outside calling hours now.${when}`), { opensAt });
       }
       perVisitor.hit(`${tenant.id}:${visitorId}`);

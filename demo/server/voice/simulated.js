@@ -84,7 +84,14 @@ export function createSimulatedProvider({ scheduler = realScheduler, timings = {
     call.state = state;
     if (state === 'in_progress') call.answeredAt = scheduler.now();
     /** @type {ProviderEvent} */
-    const event = { provider: 'simulated', providerCallId: id, state, sequence: call.sequence++, at: new Date(scheduler.now()).toISOString(), simulated: true };
+    const event = {
+      provider: 'simulated',
+      providerCallId: id,
+      state,
+      sequence: call.sequence++,
+      at: new Date(scheduler.now()).toISOString(),
+      simulated: true,
+    };
     if (call.callId) event.callId = call.callId;
     if (reason) event.reason = reason;
     if (state === 'ended' && call.answeredAt !== undefined) event.durationSeconds = Math.round((scheduler.now() - call.answeredAt) / 1000);
@@ -109,19 +116,42 @@ export function createSimulatedProvider({ scheduler = realScheduler, timings = {
   return {
     name: 'simulated',
     simulated: true,
-    describe: 'simulated (no TWILIO_* or RETELL_* credentials): no phone rings; numbers ending 0001 busy, 0002 no answer, 0003 invalid, 0004 provider error, 0005 rate-limited, 0006 timeout',
+    describe:
+      'simulated (no TWILIO_* or RETELL_* credentials): no phone rings; numbers ending 0001 busy, 0002 no answer, 0003 invalid, 0004 provider error, 0005 rate-limited, 0006 timeout',
 
     async createCall({ to, metadata }) {
       const outcome = SIMULATED_OUTCOMES[/** @type {keyof typeof SIMULATED_OUTCOMES} */ (to.slice(-4))];
-      if (outcome === 'invalid_number') throw new ProviderError('invalid_number', `Simulated: ${to} is not a callable number.`, { status: 400 });
-      if (outcome === 'rate_limited') throw new ProviderError('rate_limited', 'Simulated: the provider rate-limits us; retry in 30 s.', { status: 429, retryAfter: 30 });
+      if (outcome === 'invalid_number')
+        throw new ProviderError('invalid_number', `Simulated: ${to} is not a callable number.`, { status: 400 });
+      if (outcome === 'rate_limited')
+        throw new ProviderError('rate_limited', 'Simulated: the provider rate-limits us; retry in 30 s.', { status: 429, retryAfter: 30 });
       if (outcome === 'timeout') throw new ProviderError('timeout', 'Simulated: the provider did not answer in time.');
       const id = `sim_${(++counter).toString(36)}_${scheduler.now().toString(36)}`;
       calls.set(id, { callId: metadata.amoiq_call_id, timers: [], sequence: 0, state: 'requested' });
-      if (outcome === 'busy') script(id, [[t.connectMs, 'connecting'], [t.ringMs, 'ringing'], [t.ringMs, 'failed', 'busy']]);
-      else if (outcome === 'no_answer') script(id, [[t.connectMs, 'connecting'], [t.ringMs, 'ringing'], [t.ringTimeoutMs, 'failed', 'no_answer']]);
-      else if (outcome === 'provider_error') script(id, [[t.connectMs, 'connecting'], [t.ringMs, 'failed', 'provider_error']]);
-      else script(id, [[t.connectMs, 'connecting'], [t.ringMs, 'ringing'], [t.answerMs, 'in_progress'], [t.talkMs, 'ended', 'completed']]);
+      if (outcome === 'busy')
+        script(id, [
+          [t.connectMs, 'connecting'],
+          [t.ringMs, 'ringing'],
+          [t.ringMs, 'failed', 'busy'],
+        ]);
+      else if (outcome === 'no_answer')
+        script(id, [
+          [t.connectMs, 'connecting'],
+          [t.ringMs, 'ringing'],
+          [t.ringTimeoutMs, 'failed', 'no_answer'],
+        ]);
+      else if (outcome === 'provider_error')
+        script(id, [
+          [t.connectMs, 'connecting'],
+          [t.ringMs, 'failed', 'provider_error'],
+        ]);
+      else
+        script(id, [
+          [t.connectMs, 'connecting'],
+          [t.ringMs, 'ringing'],
+          [t.answerMs, 'in_progress'],
+          [t.talkMs, 'ended', 'completed'],
+        ]);
       return { providerCallId: id };
     },
 

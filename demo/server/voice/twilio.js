@@ -66,7 +66,10 @@ const STATUS_MAP = {
 export function twilioSignature(authToken, url, params) {
   /** @type {Map<string, string[]>} */
   const grouped = new Map();
-  const entries = params instanceof URLSearchParams ? [...params] : Object.entries(params).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]]));
+  const entries =
+    params instanceof URLSearchParams
+      ? [...params]
+      : Object.entries(params).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]]));
   for (const [key, value] of entries) grouped.set(key, [...(grouped.get(key) ?? []), value]);
   let data = url;
   for (const key of [...grouped.keys()].sort()) {
@@ -89,7 +92,9 @@ function urlVariants(url) {
     withoutPort.port = '';
     variants.add(withoutPort.toString());
     if (!parsed.port || parsed.port === defaultPort) {
-      variants.add(`${parsed.protocol}//${parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@` : ''}${parsed.hostname}:${defaultPort}${parsed.pathname}${parsed.search}`);
+      variants.add(
+        `${parsed.protocol}//${parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@` : ''}${parsed.hostname}:${defaultPort}${parsed.pathname}${parsed.search}`,
+      );
     }
   } catch {
     // Not a URL: only the literal spelling can match.
@@ -149,10 +154,19 @@ const xml = (text) => text.replace(/[<>&"']/g, (c) => `&${{ '<': 'lt', '>': 'gt'
  */
 export function createTwilioProvider(options) {
   const {
-    accountSid, authToken, apiKeySid, apiKeySecret, fromNumber, twimlUrl, connectNumber,
-    apiBase = TWILIO_DEFAULT_API_BASE, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, ringTimeoutSeconds = 30,
+    accountSid,
+    authToken,
+    apiKeySid,
+    apiKeySecret,
+    fromNumber,
+    twimlUrl,
+    connectNumber,
+    apiBase = TWILIO_DEFAULT_API_BASE,
+    timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+    ringTimeoutSeconds = 30,
     greeting = 'Hello, this is the call back you asked for. Please hold while we connect you.',
-    fetch = globalThis.fetch, now = Date.now,
+    fetch = globalThis.fetch,
+    now = Date.now,
   } = options;
   const user = apiKeySid && apiKeySecret ? apiKeySid : accountSid;
   const password = apiKeySid && apiKeySecret ? apiKeySecret : authToken;
@@ -177,7 +191,10 @@ export function createTwilioProvider(options) {
     const code = typeof body.code === 'number' ? body.code : undefined;
     const message = typeof body.message === 'string' ? body.message : response.text.slice(0, 200) || `HTTP ${response.status}`;
     if (code !== undefined && TWILIO_INVALID_NUMBER_CODES.has(code)) {
-      throw new ProviderError('invalid_number', `Twilio refused the number (${code}): ${message}`, { status: response.status, providerCode: code });
+      throw new ProviderError('invalid_number', `Twilio refused the number (${code}): ${message}`, {
+        status: response.status,
+        providerCode: code,
+      });
     }
     throw statusError(response, { provider: 'Twilio', message: code ? `${code} ${message}` : message, providerCode: code, now: now() });
   }
@@ -195,7 +212,11 @@ export function createTwilioProvider(options) {
       form.append('To', to);
       form.append('From', from ?? fromNumber);
       if (twimlUrl) form.append('Url', twimlUrl);
-      else form.append('Twiml', `<Response><Say>${xml(greeting)}</Say>${connectNumber ? `<Dial>${xml(connectNumber)}</Dial>` : ''}</Response>`);
+      else
+        form.append(
+          'Twiml',
+          `<Response><Say>${xml(greeting)}</Say>${connectNumber ? `<Dial>${xml(connectNumber)}</Dial>` : ''}</Response>`,
+        );
       if (callbackUrl) {
         form.append('StatusCallback', callbackUrl);
         for (const event of TWILIO_STATUS_CALLBACK_EVENTS) form.append('StatusCallbackEvent', event);
@@ -204,7 +225,8 @@ export function createTwilioProvider(options) {
       form.append('Timeout', String(ringTimeoutSeconds));
       const response = await post(`${callsUrl}.json`, form);
       const sid = /** @type {{ sid?: unknown }} */ (response.json ?? {}).sid;
-      if (typeof sid !== 'string' || !sid) throw new ProviderError('provider_error', 'Twilio answered the call request without a call sid.', { status: response.status });
+      if (typeof sid !== 'string' || !sid)
+        throw new ProviderError('provider_error', 'Twilio answered the call request without a call sid.', { status: response.status });
       return { providerCallId: sid };
     },
 
@@ -239,7 +261,10 @@ export function createTwilioProvider(options) {
       const sid = params.get('CallSid');
       const status = params.get('CallStatus') ?? '';
       const mapped = STATUS_MAP[status];
-      if (!sid || !mapped) throw new WebhookPayloadError(`Not a Twilio call status callback (CallSid ${sid ? 'present' : 'missing'}, CallStatus ${JSON.stringify(status)}).`);
+      if (!sid || !mapped)
+        throw new WebhookPayloadError(
+          `Not a Twilio call status callback (CallSid ${sid ? 'present' : 'missing'}, CallStatus ${JSON.stringify(status)}).`,
+        );
       let reason = mapped.reason;
       // A failed call that the network refused as unknown or incomplete (SIP 404, 484, 604) was a bad number.
       if (status === 'failed' && ['404', '484', '604'].includes(params.get('SipResponseCode') ?? '')) reason = 'invalid_number';

@@ -43,11 +43,12 @@ export class AmoiqAwayBanner extends LitElement {
     return html`
       <div part="base" class="base" role="region" aria-labelledby="message">
         <p part="message" id="message" dir="auto">${this.message || t.awayMessage}</p>
-        ${email
-          ? html`<p part="confirmation" role="status">${t.willReplyTo(email)}</p>`
-          : this.noEmail
-            ? nothing
-            : html`<form novalidate @submit=${this.handleSubmit}>
+        ${
+          email
+            ? html`<p part="confirmation" role="status">${t.willReplyTo(email)}</p>`
+            : this.noEmail
+              ? nothing
+              : html`<form novalidate @submit=${this.handleSubmit}>
               <label for="email">${t.awayEmailLabel}</label>
               <input
                 part="email-input"
@@ -62,7 +63,8 @@ export class AmoiqAwayBanner extends LitElement {
               />
               <button part="submit-button" class="submit" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${t.awayEmailSubmit}</button>
               ${this.error ? html`<p class="error" id="error" role="alert">${this.error}</p>` : nothing}
-            </form>`}
+            </form>`
+        }
       </div>
     `;
   }

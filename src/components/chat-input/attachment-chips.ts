@@ -17,13 +17,18 @@ export interface ChipHandlers {
   retry(key: string): void;
 }
 
-
 const retryIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
   <path d="M17.7 6.3A8 8 0 1 0 20 12h-2a6 6 0 1 1-1.8-4.2L13 11h7V4z" />
 </svg>`;
 
 /** The chips of the staged files, or nothing when there are none. */
-export function renderChips(items: readonly StagedFile[], t: Strings, locale: string, maxSize: number, on: ChipHandlers): TemplateResult | typeof nothing {
+export function renderChips(
+  items: readonly StagedFile[],
+  t: Strings,
+  locale: string,
+  maxSize: number,
+  on: ChipHandlers,
+): TemplateResult | typeof nothing {
   if (!items.length) return nothing;
   return html`<ul part="staged-attachments" class="chips" aria-label=${t.attachments}>
     ${items.map((item) => renderChip(item, t, locale, maxSize, on))}
@@ -32,7 +37,8 @@ export function renderChips(items: readonly StagedFile[], t: Strings, locale: st
 
 /** Why an upload failed, for the visitor: the server's refusals say what to change; anything else is generic. */
 function failure(item: StagedFile, t: Strings, locale: string, maxSize: number): { text: string; permanent: boolean } {
-  if (item.error === 'payload_too_large') return { text: t.attachmentTooLarge(item.file.name, formatSize(maxSize, locale)), permanent: true };
+  if (item.error === 'payload_too_large')
+    return { text: t.attachmentTooLarge(item.file.name, formatSize(maxSize, locale)), permanent: true };
   if (item.error === 'quota_exceeded') return { text: t.attachmentQuotaFull(item.file.name), permanent: true };
   if (item.error === 'unsupported_type') return { text: t.attachmentWrongType(item.file.name), permanent: true };
   return { text: t.uploadFailed, permanent: false };
@@ -49,16 +55,20 @@ function renderChip(item: StagedFile, t: Strings, locale: string, maxSize: numbe
     <span class="info">
       <span class="name" dir="auto" title=${name}>${name}</span>
       <span class="size">${formatSize(size, locale)}</span>
-      ${item.state === 'uploading'
-        ? html`<progress part="upload-progress" max=${Math.max(item.total, 1)} .value=${item.loaded} aria-label=${t.uploading(name)}></progress>`
-        : nothing}
+      ${
+        item.state === 'uploading'
+          ? html`<progress part="upload-progress" max=${Math.max(item.total, 1)} .value=${item.loaded} aria-label=${t.uploading(name)}></progress>`
+          : nothing
+      }
       ${failed ? html`<span class="error">${failed.text}</span>` : nothing}
     </span>
-    ${failed && !failed.permanent
-      ? html`<button part="attachment-retry" class="chip-button" type="button" aria-label=${t.retryUpload(name)} @click=${() => on.retry(item.key)}>
+    ${
+      failed && !failed.permanent
+        ? html`<button part="attachment-retry" class="chip-button" type="button" aria-label=${t.retryUpload(name)} @click=${() => on.retry(item.key)}>
           ${retryIcon}
         </button>`
-      : nothing}
+        : nothing
+    }
     <button part="attachment-remove" class="chip-button" type="button" aria-label=${removeLabel} @click=${() => on.remove(item.key)}>${closeIcon}</button>
   </li>`;
 }

@@ -23,7 +23,10 @@ export function parseTypes(value: string | null | undefined): { types?: string[]
   const text = (value ?? '').trim().toLowerCase();
   if (!text) return { invalid: [] };
   if (text === 'none') return { types: [], invalid: [] };
-  const entries = text.split(',').map((t) => t.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   return { types: entries.filter((t) => PATTERN.test(t)), invalid: entries.filter((t) => !PATTERN.test(t)) };
 }
 
@@ -66,10 +69,19 @@ function intersect(server: readonly string[], own: readonly string[]): string[] 
  * The limits that apply: the server's (none: attachments off) narrowed by the element's. The
  * element can only narrow: a type the server does not take, or a larger size, is ignored.
  */
-export function effectiveLimits(server: AttachmentLimits | undefined, own: { types?: readonly string[]; maxSize?: number }): AttachmentLimits {
+export function effectiveLimits(
+  server: AttachmentLimits | undefined,
+  own: { types?: readonly string[]; maxSize?: number },
+): AttachmentLimits {
   if (!server) return { maxSize: 0, types: [] };
-  const types = own.types ? intersect(server.types.map((t) => t.toLowerCase()), own.types) : [...server.types];
-  const maxSize = own.maxSize !== undefined && Number.isFinite(own.maxSize) && own.maxSize >= 0 ? Math.min(own.maxSize, server.maxSize) : server.maxSize;
+  const types = own.types
+    ? intersect(
+        server.types.map((t) => t.toLowerCase()),
+        own.types,
+      )
+    : [...server.types];
+  const maxSize =
+    own.maxSize !== undefined && Number.isFinite(own.maxSize) && own.maxSize >= 0 ? Math.min(own.maxSize, server.maxSize) : server.maxSize;
   return { maxSize, types };
 }
 
@@ -98,11 +110,22 @@ export function refusalFor(file: { type: string; size: number }, limits: Attachm
 /** A byte count for people: "512 B", "48 kB", "3.2 MB", in the given locale. */
 export function formatSize(bytes: number, locale: string): string {
   const [unit, value] =
-    bytes >= 1024 ** 3 ? ['gigabyte', bytes / 1024 ** 3] : bytes >= 1024 ** 2 ? ['megabyte', bytes / 1024 ** 2] : bytes >= 1024 ? ['kilobyte', bytes / 1024] : ['byte', bytes];
+    bytes >= 1024 ** 3
+      ? ['gigabyte', bytes / 1024 ** 3]
+      : bytes >= 1024 ** 2
+        ? ['megabyte', bytes / 1024 ** 2]
+        : bytes >= 1024
+          ? ['kilobyte', bytes / 1024]
+          : ['byte', bytes];
   try {
     // CLDR's short form of a byte is "byte" in English ("193 byte"): plain bytes read better long.
     const unitDisplay = unit === 'byte' ? 'long' : 'short';
-    return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay, maximumFractionDigits: value < 10 && unit !== 'byte' ? 1 : 0 }).format(value);
+    return new Intl.NumberFormat(locale, {
+      style: 'unit',
+      unit,
+      unitDisplay,
+      maximumFractionDigits: value < 10 && unit !== 'byte' ? 1 : 0,
+    }).format(value);
   } catch {
     return `${Math.round(value)} ${unit}`;
   }

@@ -1,5 +1,16 @@
 import { css } from 'lit';
-import { chatAccentColor, chatBorderColor, chatDividerColor, chatErrorColor, chatInputBackground, chatInputRadius, chatMutedColor, chatOnAccentColor, chatSpacing, chatTextColor } from '../../styles/tokens.js';
+import {
+  chatAccentColor,
+  chatBorderColor,
+  chatDividerColor,
+  chatErrorColor,
+  chatInputBackground,
+  chatInputRadius,
+  chatMutedColor,
+  chatOnAccentColor,
+  chatSpacing,
+  chatTextColor,
+} from '../../styles/tokens.js';
 
 export const styles = css`
   :host {

@@ -137,7 +137,11 @@ export class AmoiqChatInput extends LitElement {
     const left = this.maxLength - this.value.length;
     const counting = this.value.length >= this.maxLength * COUNTER_FROM;
     // Announced once on appearing and once at the limit, not on every keystroke.
-    const announce = !counting ? '' : left <= 0 ? plural(en.charactersLeft, 0) : plural(en.charactersLeft, Math.ceil(this.maxLength * (1 - COUNTER_FROM)));
+    const announce = !counting
+      ? ''
+      : left <= 0
+        ? plural(en.charactersLeft, 0)
+        : plural(en.charactersLeft, Math.ceil(this.maxLength * (1 - COUNTER_FROM)));
     return html`
       <form part="base" class="base" @submit=${this.handleSubmit}>
         <label for="text" class="visually-hidden">${en.messageLabel}</label>
@@ -158,19 +162,25 @@ export class AmoiqChatInput extends LitElement {
         <button part="send-button" class="send" type="submit" aria-label=${en.send} ?disabled=${!this.canSend}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
         </button>
-        ${counting
-          ? html`<span part="counter" id="counter" class="counter ${left <= 0 ? 'limit' : ''}" aria-hidden="true"
+        ${
+          counting
+            ? html`<span part="counter" id="counter" class="counter ${left <= 0 ? 'limit' : ''}" aria-hidden="true"
               >${plural(en.charactersLeft, left)}</span
             >`
-          : nothing}
+            : nothing
+        }
         <span class="visually-hidden" aria-live="polite">${announce}</span>
-        ${this.staging.items.length === 0 ? nothing : this.chips.get()?.renderChips(this.staging.items, en, this.l10n.value.locale, this.attachmentLimits.maxSize, {
-          remove: (key) => this.staging.remove(key),
-          retry: (key) => {
-            this.staging.uploader = this.uploader;
-            this.staging.retry(key);
-          },
-        })}
+        ${
+          this.staging.items.length === 0
+            ? nothing
+            : this.chips.get()?.renderChips(this.staging.items, en, this.l10n.value.locale, this.attachmentLimits.maxSize, {
+                remove: (key) => this.staging.remove(key),
+                retry: (key) => {
+                  this.staging.uploader = this.uploader;
+                  this.staging.retry(key);
+                },
+              })
+        }
         <p part="attachment-error" class=${this.refusal ? 'refusal' : 'visually-hidden'} role="status">${this.refusal}</p>
       </form>
       ${this.renderEmojiPicker()}
@@ -225,7 +235,8 @@ export class AmoiqChatInput extends LitElement {
     try {
       await loadEmojiPicker();
     } catch (err) {
-      if (!this.emojiWarned) console.warn(`[amoiq-chat] The emoji picker could not be loaded (${(err as Error).message}); typing emoji still works.`);
+      if (!this.emojiWarned)
+        console.warn(`[amoiq-chat] The emoji picker could not be loaded (${(err as Error).message}); typing emoji still works.`);
       this.emojiWarned = true;
       return;
     }

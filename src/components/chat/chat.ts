@@ -21,7 +21,19 @@ import type { ConnectionState } from '../../services/transport.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { darkStyles } from '../../styles/tokens.js';
 import { chatIcon, closeIcon } from '../../styles/icons.js';
-import { DEFAULTS, SERVICE_KEYS, configWarnings, isColor, isLength, isPosition, isTheme, readableOn, serviceOptions, type ChatPosition, type ChatTheme } from '../../config.js';
+import {
+  DEFAULTS,
+  SERVICE_KEYS,
+  configWarnings,
+  isColor,
+  isLength,
+  isPosition,
+  isTheme,
+  readableOn,
+  serviceOptions,
+  type ChatPosition,
+  type ChatTheme,
+} from '../../config.js';
 import type { AmoiqChatInput } from '../chat-input/chat-input.js';
 import { effectiveLimits, parseSize, parseTypes } from '../chat-input/attachment-limits.js';
 import { parsePreChatFields, type PreChatField } from '../pre-chat-form/fields.js';
@@ -145,7 +157,10 @@ export class AmoiqChat extends LitElement {
    * text fields labelled with the name. As a property, an array of
    * `{ name, label?, type?, required? }` for full control. Empty (default): no form.
    */
-  @property({ attribute: 'pre-chat-fields', converter: { fromAttribute: (v: string | null) => parsePreChatFields(v, (t) => console.warn(`[amoiq-chat] ${t}`)) } })
+  @property({
+    attribute: 'pre-chat-fields',
+    converter: { fromAttribute: (v: string | null) => parsePreChatFields(v, (t) => console.warn(`[amoiq-chat] ${t}`)) },
+  })
   preChatFields: PreChatField[] = [];
 
   /** Where the visitor's state is kept: `persistent` (IndexedDB), `session` or `memory`; back to `persistent` keeps the chat. */
@@ -170,8 +185,16 @@ export class AmoiqChat extends LitElement {
   private readonly chat = new ChatController(this);
   private readonly l10n = new LocalizeController(this);
   private readonly warned = new Set<string>();
-  private readonly content = new PanelContent(this, () => this.chat.service, (key, text) => this.warn(key, text));
-  private readonly panelFocus = new PanelFocusController(this, () => this.launcher, () => this.content.composerKind());
+  private readonly content = new PanelContent(
+    this,
+    () => this.chat.service,
+    (key, text) => this.warn(key, text),
+  );
+  private readonly panelFocus = new PanelFocusController(
+    this,
+    () => this.launcher,
+    () => this.content.composerKind(),
+  );
   /** Full screen (a narrow viewport): the page is inert and Tab wraps inside the panel. */
   private readonly modal = new ModalController(this, () => this.panel ?? null);
   private readonly unread = new UnreadController(
@@ -187,7 +210,14 @@ export class AmoiqChat extends LitElement {
 
   // Reports messages read while the panel is open and the page visible.
   static {
-    this.addInitializer((el) => new ReadController(el, () => (el as AmoiqChat).chat.service, () => (el as AmoiqChat).open));
+    this.addInitializer(
+      (el) =>
+        new ReadController(
+          el,
+          () => (el as AmoiqChat).chat.service,
+          () => (el as AmoiqChat).open,
+        ),
+    );
   }
 
   /** The conversation as shown: stored messages in order, then the visitor's unsent ones. */

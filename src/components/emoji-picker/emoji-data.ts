@@ -22,7 +22,10 @@ const group = (id: EmojiGroupId, list: string): EmojiGroup => {
 
 /** Every group, in tab order. */
 export const EMOJI_GROUPS: readonly EmojiGroup[] = [
-  group('smileys', `😀 😃 😄 😁 😆 😅 😂 🤣 😊 😇 🙂 🙃 😉 😌 😍 🥰 😘 😋 😜 🤪 🤓 😎 🤩 🥳 😏 😒 😔 🙁 🥺 😢 😭 😤 😠 😱 🤗 🤔 🤫 😐 🙄 😴`),
+  group(
+    'smileys',
+    `😀 😃 😄 😁 😆 😅 😂 🤣 😊 😇 🙂 🙃 😉 😌 😍 🥰 😘 😋 😜 🤪 🤓 😎 🤩 🥳 😏 😒 😔 🙁 🥺 😢 😭 😤 😠 😱 🤗 🤔 🤫 😐 🙄 😴`,
+  ),
   group('people', `👋 ✋ 👌 ✌️ 🤞 🤟 🤙 👈 👉 👆 👇 👍 👎 ✊ 👊 👏 🙌 🤲 🤝 🙏 ✍️ 💪 👀 🙋 🤷 🤦`),
   group('nature', `🐶 🐱 🐭 🐰 🦊 🐻 🐼 🐨 🐯 🦁 🐮 🐷 🐸 🐵 🐔 🐧 🦄 🐝 🦋 🐢 🐬 🌵 🌴 🍀 🌸 🌻 🌈 🔥`),
   group('food', `🍔 🍎 🍊 🍋 🍌 🍉 🍇 🍓 🍒 🍍 🥑 🥦 🥕 🌽 🍞 🥐 🧀 🍳 🥞 🍟 🍕 🌮 🍣 🍜 🍦 🍩 🍪 🎂 ☕ 🍷`),

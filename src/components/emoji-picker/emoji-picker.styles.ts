@@ -1,5 +1,14 @@
 import { css } from 'lit';
-import { chatAccentColor, chatBorderColor, chatFontFamily, chatMutedColor, chatRadius, chatShadow, emojiPickerBackground, emojiPickerSize } from '../../styles/tokens.js';
+import {
+  chatAccentColor,
+  chatBorderColor,
+  chatFontFamily,
+  chatMutedColor,
+  chatRadius,
+  chatShadow,
+  emojiPickerBackground,
+  emojiPickerSize,
+} from '../../styles/tokens.js';
 
 export const styles = css`
   :host {

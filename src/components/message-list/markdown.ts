@@ -182,7 +182,13 @@ export function parseInline(text: string, depth = 0): Inline[] {
  * The position of the first `marker` at or after `from` that `valid` accepts, or -1. Remembers a
  * failure so that later openers of the same marker do not scan again.
  */
-function findCloser(text: string, marker: string, from: number, noCloserAfter: Map<string, number>, valid: (at: number) => boolean): number {
+function findCloser(
+  text: string,
+  marker: string,
+  from: number,
+  noCloserAfter: Map<string, number>,
+  valid: (at: number) => boolean,
+): number {
   const known = noCloserAfter.get(marker);
   if (known !== undefined && from >= known) return -1;
   for (let at = text.indexOf(marker, from); at !== -1; at = text.indexOf(marker, at + 1)) {
@@ -266,7 +272,9 @@ export function plainText(blocks: readonly Block[]): string {
   const inline = (tokens: readonly Inline[]): string =>
     tokens.map((t) => (t.type === 'br' ? '\n' : 'children' in t ? inline(t.children) : t.text)).join('');
   return blocks
-    .map((block) => (block.type === 'paragraph' ? inline(block.children) : block.type === 'code' ? block.text : block.items.map(inline).join('\n')))
+    .map((block) =>
+      block.type === 'paragraph' ? inline(block.children) : block.type === 'code' ? block.text : block.items.map(inline).join('\n'),
+    )
     .join('\n')
     .trim();
 }

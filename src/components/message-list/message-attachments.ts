@@ -13,7 +13,11 @@ import { THUMBNAIL_TYPES, formatSize } from '../chat-input/attachment-limits.js'
 import { fileLabel } from '../chat-input/attachment-chips.js';
 
 /** The attachments of a message, or nothing. */
-export function renderAttachments(attachments: readonly Attachment[] | undefined, t: Strings, locale: string): TemplateResult | typeof nothing {
+export function renderAttachments(
+  attachments: readonly Attachment[] | undefined,
+  t: Strings,
+  locale: string,
+): TemplateResult | typeof nothing {
   const shown = (attachments ?? []).filter((a) => isHttpUrl(a.url));
   if (!shown.length) return nothing;
   return html`<ul part="attachments" class="attachments" aria-label=${t.attachments}>

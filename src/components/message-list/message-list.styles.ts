@@ -1,5 +1,21 @@
 import { css } from 'lit';
-import { chatAccentColor, chatBubbleRadius, chatDividerColor, chatErrorColor, chatMutedColor, chatOnAccentColor, chatSurfaceColor, chatTextColor, messageListAiColor, messageListAvatarSize, messageListBackground, messageListIncomingBackground, messageListIncomingColor, messageListOutgoingBackground, messageListOutgoingColor } from '../../styles/tokens.js';
+import {
+  chatAccentColor,
+  chatBubbleRadius,
+  chatDividerColor,
+  chatErrorColor,
+  chatMutedColor,
+  chatOnAccentColor,
+  chatSurfaceColor,
+  chatTextColor,
+  messageListAiColor,
+  messageListAvatarSize,
+  messageListBackground,
+  messageListIncomingBackground,
+  messageListIncomingColor,
+  messageListOutgoingBackground,
+  messageListOutgoingColor,
+} from '../../styles/tokens.js';
 
 /* Logical properties only: in a right-to-left page the visitor's messages sit on the left. */
 export const styles = css`

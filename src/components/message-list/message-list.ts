@@ -9,7 +9,18 @@ import { LocaleConsumer, fallbackLocale } from '../../i18n/localize.js';
 import type { ChatMessage } from '../../services/chat-service.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { parseMarkdown, plainText, renderMarkdown, type Block } from './markdown.js';
-import { avatarHue, buildRows, initials, localeOf, quickRepliesOf, senderName, statusLabel, timeLabel, type ListMessage, type Row } from './rows.js';
+import {
+  avatarHue,
+  buildRows,
+  initials,
+  localeOf,
+  quickRepliesOf,
+  senderName,
+  statusLabel,
+  timeLabel,
+  type ListMessage,
+  type Row,
+} from './rows.js';
 import { noticeText } from './rows.js';
 import { styles } from './message-list.styles.js';
 import { LazyPartController } from '../../controllers/lazy-part-controller.js';
@@ -136,13 +147,16 @@ export class AmoiqMessageList extends LitElement {
         )}
         <div class="spacer" style=${styleProps({ blockSize: `${this.scrolling.spaceAfter}px` })}></div>
       </div>
-      ${loading
-        ? html`<div part="loading" class="loading" role="status">
+      ${
+        loading
+          ? html`<div part="loading" class="loading" role="status">
             <span class="spinner" aria-hidden="true"></span>${t.loadingOlder}
           </div>`
-        : nothing}
-      ${unseen > 0 && !this.scrolling.atBottom
-        ? html`<button
+          : nothing
+      }
+      ${
+        unseen > 0 && !this.scrolling.atBottom
+          ? html`<button
             part="new-messages-pill"
             class="pill"
             type="button"
@@ -151,11 +165,14 @@ export class AmoiqMessageList extends LitElement {
           >
             ${plural(t.newMessages, unseen)}<span aria-hidden="true">↓</span>
           </button>`
-        : nothing}
+          : nothing
+      }
       <div part="typing" class="typing" aria-live="polite">
-        ${typing
-          ? html`<span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>${t.typing(senderName(typing, t))}`
-          : nothing}
+        ${
+          typing
+            ? html`<span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>${t.typing(senderName(typing, t))}`
+            : nothing
+        }
       </div>
       <div class="visually-hidden announcer" aria-live="polite">
         ${repeat(
@@ -185,7 +202,8 @@ export class AmoiqMessageList extends LitElement {
     const now = new Date();
     const day = now.toDateString();
     const before = this.rowsFor;
-    if (before?.messages === messages && before.welcome === this.welcomeMessage && before.locale === this.locale && before.day === day) return;
+    if (before?.messages === messages && before.welcome === this.welcomeMessage && before.locale === this.locale && before.day === day)
+      return;
     this.rowsFor = { messages, welcome: this.welcomeMessage, locale: this.locale, day };
     this.rows = buildRows(messages, this.welcomeMessage, this.locale, now);
     this.positions = new Map(this.rows.filter((r) => r.kind !== 'date').map((r, i) => [r.key, i + 1]));

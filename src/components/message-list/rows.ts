@@ -44,7 +44,12 @@ export function senderName(sender: Sender, t: Strings): string {
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
-  return letters.map((w) => [...w][0] ?? '').join('').toLocaleUpperCase() || '?';
+  return (
+    letters
+      .map((w) => [...w][0] ?? '')
+      .join('')
+      .toLocaleUpperCase() || '?'
+  );
 }
 
 /** A stable hue (0–359) for a name, so a sender keeps their avatar colour everywhere. */
@@ -125,8 +130,7 @@ function sameSender(a: Sender, b: Sender): boolean {
 
 /** What the last {@link buildRows} call was given and made, to build only what changed next time. */
 let previousBuild:
-  | { messages: readonly ListMessage[]; welcome: string; locale: string; today: number; rows: Row[]; firstRowOf: number[] }
-  | undefined;
+  { messages: readonly ListMessage[]; welcome: string; locale: string; today: number; rows: Row[]; firstRowOf: number[] } | undefined;
 
 /**
  * Turns messages into rows: the welcome message first, a date separator whenever the day

@@ -47,15 +47,26 @@ export function parsePreChatFields(value: string | null, warn: (text: string) =>
     if (!FIELD_NAME.test(name) || fields.some((f) => f.name === name) || fields.length >= MAX_PRE_CHAT_FIELDS) refused.push(item);
     else fields.push({ name, ...(required ? { required } : {}) });
   }
-  if (refused.length) warn(`pre-chat-fields: left out ${refused.map((r) => `"${r}"`).join(', ')} (names are [A-Za-z0-9_-], at most ${MAX_PRE_CHAT_FIELDS} fields, each once).`);
+  if (refused.length)
+    warn(
+      `pre-chat-fields: left out ${refused.map((r) => `"${r}"`).join(', ')} (names are [A-Za-z0-9_-], at most ${MAX_PRE_CHAT_FIELDS} fields, each once).`,
+    );
   return fields;
 }
 
 /** Checks fields set through the `preChatFields` property; keeps the valid ones. */
-export function validFields(fields: readonly PreChatField[] | null | undefined, warn: (text: string) => void = () => undefined): PreChatField[] {
+export function validFields(
+  fields: readonly PreChatField[] | null | undefined,
+  warn: (text: string) => void = () => undefined,
+): PreChatField[] {
   if (!Array.isArray(fields)) return [];
-  const valid = fields.filter((f, i) => f && typeof f.name === 'string' && FIELD_NAME.test(f.name) && fields.findIndex((g) => g?.name === f.name) === i).slice(0, MAX_PRE_CHAT_FIELDS);
-  if (valid.length !== fields.length) warn(`preChatFields: left out ${fields.length - valid.length} field(s) without a valid, unique name (or beyond ${MAX_PRE_CHAT_FIELDS}).`);
+  const valid = fields
+    .filter((f, i) => f && typeof f.name === 'string' && FIELD_NAME.test(f.name) && fields.findIndex((g) => g?.name === f.name) === i)
+    .slice(0, MAX_PRE_CHAT_FIELDS);
+  if (valid.length !== fields.length)
+    warn(
+      `preChatFields: left out ${fields.length - valid.length} field(s) without a valid, unique name (or beyond ${MAX_PRE_CHAT_FIELDS}).`,
+    );
   return valid;
 }
 

@@ -46,7 +46,6 @@ export class AmoiqPreChatForm extends LitElement {
     this.inputs?.[0]?.focus(options);
   }
 
-
   override render() {
     const t = this.l10n.value.strings;
     return html`
@@ -54,9 +53,11 @@ export class AmoiqPreChatForm extends LitElement {
         <h3 id="title">${t.preChatTitle}</h3>
         <p class="intro">
           ${t.preChatIntro}
-          ${this.fields.some((f) => f.required)
-            ? html`<span aria-hidden="true">(<span class="mark">*</span> ${t.required})</span>`
-            : nothing}
+          ${
+            this.fields.some((f) => f.required)
+              ? html`<span aria-hidden="true">(<span class="mark">*</span> ${t.required})</span>`
+              : nothing
+          }
         </p>
         ${this.fields.map((f) => this.renderField(f))}
         ${this.failure ? html`<p class="error" role="alert">${this.failure}</p>` : nothing}
@@ -70,7 +71,8 @@ export class AmoiqPreChatForm extends LitElement {
     const t = this.l10n.value.strings;
     const id = `field-${field.name}`;
     const error = this.errors.get(field.name);
-    const initial = field.name === 'name' ? this.prefill.name : field.name === 'email' ? this.prefill.email : this.prefill.fields?.[field.name];
+    const initial =
+      field.name === 'name' ? this.prefill.name : field.name === 'email' ? this.prefill.email : this.prefill.fields?.[field.name];
     return html`<div part="field" class="field">
       <label for=${id}
         >${labelOf(field, t)}${field.required ? html`<span class="mark" aria-hidden="true">*</span>` : nothing}</label

@@ -6,7 +6,15 @@ import { sharedStyles } from '../../styles/shared.js';
 import { chatBorderColor, chatMutedColor } from '../../styles/tokens.js';
 import { formStyles } from '../pre-chat-form/form.styles.js';
 import { AmoiqPhoneFormCancelEvent, AmoiqVoiceCallbackEvent } from './events.js';
-import { checkPhone, countryOptions, defaultCountry, loadPhoneLib, type CountryCode, type CountryOption, type PhoneLib } from './phone-number.js';
+import {
+  checkPhone,
+  countryOptions,
+  defaultCountry,
+  loadPhoneLib,
+  type CountryCode,
+  type CountryOption,
+  type PhoneLib,
+} from './phone-number.js';
 import { voiceStyles } from './voice.styles.js';
 
 type FieldError = 'phone_required' | 'phone_invalid' | 'consent_missing';
@@ -158,7 +166,8 @@ export class AmoiqPhoneForm extends LitElement {
       this.options = countryOptions(this.lib, locale);
       this.optionsLocale = locale;
     }
-    if (changed.has('country') && this.lib && this.country) this.selected = defaultCountry(this.lib, requestedLang(this), navigator.languages, this.country);
+    if (changed.has('country') && this.lib && this.country)
+      this.selected = defaultCountry(this.lib, requestedLang(this), navigator.languages, this.country);
   }
 
   override render() {
@@ -170,9 +179,11 @@ export class AmoiqPhoneForm extends LitElement {
       <div>
         <label for="country">${t.country}</label>
         <select id="country" part="country" autocomplete="tel-country-code" ?disabled=${!this.lib} @change=${this.handleCountry}>
-          ${this.lib
-            ? this.options.map((o) => html`<option value=${o.code} ?selected=${o.code === this.selected}>${o.label}</option>`)
-            : html`<option value="">${t.loading}</option>`}
+          ${
+            this.lib
+              ? this.options.map((o) => html`<option value=${o.code} ?selected=${o.code === this.selected}>${o.label}</option>`)
+              : html`<option value="">${t.loading}</option>`
+          }
         </select>
       </div>
       <div>
@@ -280,6 +291,12 @@ export class AmoiqPhoneForm extends LitElement {
     }
     this.phoneInput.value = check.international;
     this.confirmed = check.international;
-    this.dispatchEvent(new AmoiqVoiceCallbackEvent({ phoneNumber: check.e164, consentText: this.consentWording, ...(check.country ? { country: check.country } : {}) }));
+    this.dispatchEvent(
+      new AmoiqVoiceCallbackEvent({
+        phoneNumber: check.e164,
+        consentText: this.consentWording,
+        ...(check.country ? { country: check.country } : {}),
+      }),
+    );
   }
 }

@@ -23,8 +23,7 @@ export function loadPhoneLib(): Promise<PhoneLib> {
 
 /** A number the visitor typed, checked. */
 export type PhoneCheck =
-  | { ok: true; e164: string; international: string; country?: CountryCode }
-  | { ok: false; code: 'phone_required' | 'phone_invalid' };
+  { ok: true; e164: string; international: string; country?: CountryCode } | { ok: false; code: 'phone_required' | 'phone_invalid' };
 
 /**
  * Checks a typed number: with a leading `+` (or `00`) the country comes from the number;
@@ -44,7 +43,12 @@ export function checkPhone(lib: PhoneLib, text: string, country: CountryCode | u
  * widget's language (`fr-CA` → CA), else of the browser's languages, else the region a language
  * most often means (`ja` → JP, `de` → DE, via `Intl.Locale#maximize`), else US.
  */
-export function defaultCountry(lib: PhoneLib, lang: string, languages: readonly string[] = globalThis.navigator?.languages ?? [], preferred?: string): CountryCode {
+export function defaultCountry(
+  lib: PhoneLib,
+  lang: string,
+  languages: readonly string[] = globalThis.navigator?.languages ?? [],
+  preferred?: string,
+): CountryCode {
   const known = (code: string | undefined): code is CountryCode => Boolean(code) && lib.isSupportedCountry(code!.toUpperCase());
   if (known(preferred)) return preferred.toUpperCase() as CountryCode;
   const regionOf = (tag: string, maximize: boolean): string | undefined => {

@@ -152,16 +152,20 @@ export class AmoiqVoicePanel extends LitElement {
     const t = this.l10n.value.strings.voice;
     return html`<div part="menu" class="menu">
       <h3>${t.menuTitle}</h3>
-      ${this.webrtc
-        ? html`<button type="button" part="menu-item" class="menu-item call-team" @click=${this.handleCallTeam}>
+      ${
+        this.webrtc
+          ? html`<button type="button" part="menu-item" class="menu-item call-team" @click=${this.handleCallTeam}>
             ${browserCallIcon}<span><span class="label">${t.callTeam}</span> <span class="hint">${t.callTeamHint}</span></span>
           </button>`
-        : nothing}
-      ${this.callback
-        ? html`<button type="button" part="menu-item" class="menu-item request-callback" @click=${this.showPhoneForm}>
+          : nothing
+      }
+      ${
+        this.callback
+          ? html`<button type="button" part="menu-item" class="menu-item request-callback" @click=${this.showPhoneForm}>
             ${phoneIcon}<span><span class="label">${t.requestCallback}</span> <span class="hint">${t.requestCallbackHint}</span></span>
           </button>`
-        : nothing}
+          : nothing
+      }
       ${this.webrtc || this.callback ? nothing : html`<p class="note">${t.nothingOffered}</p>`}
       ${this.renderBack()}
     </div>`;
@@ -185,21 +189,29 @@ export class AmoiqVoicePanel extends LitElement {
     const t = this.l10n.value.strings.voice;
     const final = isFinalPhase(call.phase);
     const detail = this.detailText(call, t);
-    const seconds = final ? call.durationSeconds : call.answeredAt !== undefined ? Math.max(0, Math.floor((Date.now() - call.answeredAt) / 1000)) : undefined;
+    const seconds = final
+      ? call.durationSeconds
+      : call.answeredAt !== undefined
+        ? Math.max(0, Math.floor((Date.now() - call.answeredAt) / 1000))
+        : undefined;
     const showLevel = call.kind === 'webrtc' && !final && call.phase !== 'incoming' && call.phase !== 'requested';
     return html`<div part="call" class="call">
       <p part="call-state" class="state">${this.stateText(call, t)}</p>
       ${detail ? html`<p class="detail">${detail}</p>` : nothing}
       ${call.simulated ? html`<p part="simulated-note" class="simulated">${t.simulated}</p>` : nothing}
-      ${seconds !== undefined && !(final && call.phase !== 'ended')
-        ? html`<p class="duration"><span class="visually-hidden">${t.duration}</span> <span part="duration" class="time">${formatDuration(seconds, this.l10n.value.locale)}</span></p>`
-        : nothing}
+      ${
+        seconds !== undefined && !(final && call.phase !== 'ended')
+          ? html`<p class="duration"><span class="visually-hidden">${t.duration}</span> <span part="duration" class="time">${formatDuration(seconds, this.l10n.value.locale)}</span></p>`
+          : nothing
+      }
       ${call.kind === 'webrtc' && call.phase === 'in_progress' && call.remoteMuted ? html`<p class="note">${t.remoteMuted}</p>` : nothing}
-      ${showLevel
-        ? html`<div part="level-meter" class="meter" role="meter" aria-label=${t.micLevel} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round((call.muted ? 0 : this.level) * 100)}>
+      ${
+        showLevel
+          ? html`<div part="level-meter" class="meter" role="meter" aria-label=${t.micLevel} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round((call.muted ? 0 : this.level) * 100)}>
             <div class="meter-fill" style=${styleProps({ '--level': String(call.muted ? 0 : Math.min(1, Math.max(0, this.level))) })}></div>
           </div>`
-        : nothing}
+          : nothing
+      }
       <div class="controls">${this.renderControls(call, t)}</div>
       ${this.renderBack()}
     </div>`;
@@ -207,18 +219,22 @@ export class AmoiqVoicePanel extends LitElement {
 
   private renderControls(call: VoiceCallView, t: VoiceStrings) {
     if (isFinalPhase(call.phase)) {
-      return this.webrtc || this.callback ? html`<button type="button" class="button primary new-call" @click=${this.handleNewCall}>${t.newCall}</button>` : nothing;
+      return this.webrtc || this.callback
+        ? html`<button type="button" class="button primary new-call" @click=${this.handleNewCall}>${t.newCall}</button>`
+        : nothing;
     }
     if (call.phase === 'incoming') {
       return html`<button type="button" class="button primary accept" @click=${() => this.answer(call, true)}>${phoneIcon}${t.accept}</button>
         <button type="button" class="button danger decline" @click=${() => this.answer(call, false)}>${hangUpIcon}${t.decline}</button>`;
     }
     const answered = call.phase === 'in_progress' || call.phase === 'interrupted';
-    return html`${call.kind === 'webrtc'
+    return html`${
+      call.kind === 'webrtc'
         ? html`<button type="button" part="mute-button" class="button mute" aria-pressed=${call.muted ? 'true' : 'false'} @click=${() => this.dispatchEvent(new AmoiqVoiceMuteEvent({ callId: call.id, muted: !call.muted }))}>
             ${micOffIcon}${t.mute}
           </button>`
-        : nothing}
+        : nothing
+    }
       <button type="button" part="hang-up-button" class="button danger hang-up" @click=${() => this.dispatchEvent(new AmoiqVoiceHangUpEvent({ callId: call.id, kind: call.kind }))}>
         ${hangUpIcon}${answered ? t.hangUp : t.cancelCall}
       </button>`;
@@ -253,7 +269,9 @@ export class AmoiqVoicePanel extends LitElement {
     if (!ticking) this.stopTicker();
     // Focus was on a control this update removed (the menu item that started a call, the hang-up
     // button of a call that ended): give it to the new screen's first control instead of the page.
-    const screen = call ? `call:${call.id}:${isFinalPhase(call.phase) ? 'final' : call.phase === 'incoming' ? 'incoming' : 'active'}` : this.view;
+    const screen = call
+      ? `call:${call.id}:${isFinalPhase(call.phase) ? 'final' : call.phase === 'incoming' ? 'incoming' : 'active'}`
+      : this.view;
     if (screen !== this.screen) {
       this.screen = screen;
       if (this.hadFocus && !this.matches(':focus-within')) this.focus();

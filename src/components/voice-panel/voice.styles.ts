@@ -1,5 +1,13 @@
 import { css } from 'lit';
-import { chatAccentColor, chatBorderColor, chatDividerColor, chatErrorColor, chatMutedColor, chatOnAccentColor, chatSurfaceColor } from '../../styles/tokens.js';
+import {
+  chatAccentColor,
+  chatBorderColor,
+  chatDividerColor,
+  chatErrorColor,
+  chatMutedColor,
+  chatOnAccentColor,
+  chatSurfaceColor,
+} from '../../styles/tokens.js';
 
 /**
  * Buttons and the level meter shared by the voice components (panel, phone form, recorder). They

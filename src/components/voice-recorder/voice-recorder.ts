@@ -78,7 +78,8 @@ export class AmoiqVoiceRecorder extends LitElement {
   @property({ type: Number, attribute: 'max-seconds' }) maxSeconds = 120;
 
   /** Makes the recorder for each note; tests and the owner may inject media fakes here. */
-  @property({ attribute: false }) createRecorder: (options: VoiceRecorderOptions) => VoiceRecorder = (options) => new VoiceRecorder(options);
+  @property({ attribute: false }) createRecorder: (options: VoiceRecorderOptions) => VoiceRecorder = (options) =>
+    new VoiceRecorder(options);
 
   @state() private snapshot: RecorderSnapshot = { state: 'idle', limitReached: false };
   @state() private announcement = '';
@@ -168,11 +169,13 @@ export class AmoiqVoiceRecorder extends LitElement {
     return html`${recording ? html`<span class="dot" aria-hidden="true"></span>` : nothing}
       <span part="timer" class="time">${t.recordingTime(elapsed, max)}</span>
       ${this.snapshot.state === 'stopped' && this.snapshot.limitReached ? html`<span class="status">${t.recordingLimit}</span>` : nothing}
-      ${recording
-        ? html`<div part="level-meter" class="meter" role="meter" aria-label=${t.micLevel} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(level * 100)}>
+      ${
+        recording
+          ? html`<div part="level-meter" class="meter" role="meter" aria-label=${t.micLevel} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(level * 100)}>
             <div class="meter-fill" style=${styleProps({ '--level': String(level) })}></div>
           </div>`
-        : nothing}
+          : nothing
+      }
       <button type="button" part="discard-button" class="button round discard" aria-label=${t.discardRecording} @click=${() => this.discard()}>${trashIcon}</button>
       <button type="button" part="send-button" class="button round primary send" aria-label=${t.sendRecording} @click=${this.send}>${sendIcon}</button>`;
   }

@@ -1,6 +1,15 @@
 import type { VoiceProblem } from './errors.js';
 import { Observable } from './observable.js';
-import { decodeCall, isTerminalState, isVoiceErrorCode, voiceErrorCode, CALL_STATES, type VoiceMode, type VoiceServerFrame, type WireCall } from './wire.js';
+import {
+  decodeCall,
+  isTerminalState,
+  isVoiceErrorCode,
+  voiceErrorCode,
+  CALL_STATES,
+  type VoiceMode,
+  type VoiceServerFrame,
+  type WireCall,
+} from './wire.js';
 
 /**
  * The HTTP half of phone callbacks, provided by the chat: POSTs `body` as JSON to `path` with
@@ -84,13 +93,15 @@ export class CallbackClient {
    * a {@link CallbackError}, also kept in `state.error`.
    */
   async request({ phoneNumber, consentText }: { phoneNumber: string; consentText: string }): Promise<WireCall> {
-    if (!E164.test(phoneNumber)) return this.refuse(new CallbackError('invalid_number', `${JSON.stringify(phoneNumber)} is not an E.164 number.`, 400));
+    if (!E164.test(phoneNumber))
+      return this.refuse(new CallbackError('invalid_number', `${JSON.stringify(phoneNumber)} is not an E.164 number.`, 400));
     if (!consentText.trim()) return this.refuse(new CallbackError('consent_required', 'The consent text is empty.', 400));
     if (this.state.pending) return this.refuse(new CallbackError('call_active', 'A request is already on its way.', 409));
     this.store.set({ pending: true, error: null });
     const body = { conversationId: this.options.conversationId(), phoneNumber, consent: true, consentText };
     const answer = await this.post(CALLBACK_PATHS.request, body);
-    const call = answer.status === 201 || answer.status === 200 ? decodeCall((answer.body as { call?: unknown } | undefined)?.call) : undefined;
+    const call =
+      answer.status === 201 || answer.status === 200 ? decodeCall((answer.body as { call?: unknown } | undefined)?.call) : undefined;
     if (call?.ok) {
       this.applyCall(call.value, { pending: false });
       return this.state.call ?? call.value;
@@ -169,7 +180,8 @@ export class CallbackClient {
   private errorOf(answer: { status: number; body: unknown; retryAfter?: number }, malformed?: string): CallbackError {
     if (malformed) return new CallbackError('unknown', `The server's answer is malformed: ${malformed}`, answer.status);
     const code = voiceErrorCode(answer.body);
-    const message = ((answer.body as { error?: { message?: unknown } } | undefined)?.error?.message as string | undefined) ?? `HTTP ${answer.status}`;
+    const message =
+      ((answer.body as { error?: { message?: unknown } } | undefined)?.error?.message as string | undefined) ?? `HTTP ${answer.status}`;
     return new CallbackError(isVoiceErrorCode(code) ? code : 'unknown', message, answer.status, answer.retryAfter);
   }
 }

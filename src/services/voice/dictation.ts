@@ -127,7 +127,11 @@ export class Dictation {
       // Whatever was still interim when the session ended is all the visitor will get: keep it
       // (unless the session was aborted).
       const { final, interim } = this.store.value;
-      this.store.set({ final: final + (this.aborted ? '' : interim), interim: '', state: this.store.value.state === 'error' ? 'error' : 'idle' });
+      this.store.set({
+        final: final + (this.aborted ? '' : interim),
+        interim: '',
+        state: this.store.value.state === 'error' ? 'error' : 'idle',
+      });
     };
     this.recognition = recognition;
     this.aborted = false;

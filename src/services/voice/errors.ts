@@ -16,7 +16,8 @@ import type { VoiceErrorCode } from './wire.js';
  * | `network` | no answer from the server |
  * | `unknown` | anything else (an unexpected server answer) |
  */
-export type VoiceProblem = VoiceErrorCode | 'permission_denied' | 'no_microphone' | 'microphone_busy' | 'connection_failed' | 'unsupported' | 'network' | 'unknown';
+export type VoiceProblem =
+  VoiceErrorCode | 'permission_denied' | 'no_microphone' | 'microphone_busy' | 'connection_failed' | 'unsupported' | 'network' | 'unknown';
 
 /** The microphone could not be opened; `code` says why (and names the text to show). */
 export class VoiceMediaError extends Error {
@@ -56,7 +57,8 @@ export type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<Medi
 /** The browser's `getUserMedia`, or one that rejects with `unsupported` where there is none (insecure page, old browser). */
 export function defaultGetUserMedia(): GetUserMedia {
   const devices = globalThis.navigator?.mediaDevices;
-  if (!devices?.getUserMedia) return () => Promise.reject(new VoiceMediaError('unsupported', 'getUserMedia is not available (is the page served over https?)'));
+  if (!devices?.getUserMedia)
+    return () => Promise.reject(new VoiceMediaError('unsupported', 'getUserMedia is not available (is the page served over https?)'));
   return (constraints) => devices.getUserMedia(constraints);
 }
 

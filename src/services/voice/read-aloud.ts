@@ -64,9 +64,12 @@ export class ReadAloud {
   private run = 0;
 
   /** `null` for either means the browser has none (tests); left out, the browser's own is used. */
-  constructor(options: { speechSynthesis?: SpeechSynthesisLike | null; SpeechSynthesisUtterance?: typeof SpeechSynthesisUtterance | null } = {}) {
+  constructor(
+    options: { speechSynthesis?: SpeechSynthesisLike | null; SpeechSynthesisUtterance?: typeof SpeechSynthesisUtterance | null } = {},
+  ) {
     this.synth = options.speechSynthesis === null ? undefined : (options.speechSynthesis ?? globalThis.speechSynthesis);
-    this.Utterance = options.SpeechSynthesisUtterance === null ? undefined : (options.SpeechSynthesisUtterance ?? globalThis.SpeechSynthesisUtterance);
+    this.Utterance =
+      options.SpeechSynthesisUtterance === null ? undefined : (options.SpeechSynthesisUtterance ?? globalThis.SpeechSynthesisUtterance);
   }
 
   /** True where the browser can speak (the read-aloud button is hidden otherwise). */

@@ -105,7 +105,8 @@ export class VoiceRecorder {
     const Recorder = this.options.MediaRecorder ?? globalThis.MediaRecorder;
     const mimeType = Recorder ? pickVoiceNoteType((type) => Recorder.isTypeSupported(type)) : undefined;
     try {
-      if (!Recorder || !mimeType) throw new VoiceMediaError('unsupported', 'This browser cannot record audio (no MediaRecorder type among WebM/Opus, MP4, Ogg).');
+      if (!Recorder || !mimeType)
+        throw new VoiceMediaError('unsupported', 'This browser cannot record audio (no MediaRecorder type among WebM/Opus, MP4, Ogg).');
       this.stream = await openMicrophone(this.options.getUserMedia ?? defaultGetUserMedia());
     } catch (error) {
       const failure = VoiceMediaError.from(error);

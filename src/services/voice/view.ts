@@ -7,7 +7,8 @@ import type { CallReason, WireCall } from './wire.js';
  * in-browser calls add `incoming` (someone calls the visitor) and `interrupted` (the media path
  * dropped and the call is recovering).
  */
-export type VoicePhase = 'requested' | 'connecting' | 'ringing' | 'incoming' | 'in_progress' | 'interrupted' | 'ended' | 'failed' | 'cancelled';
+export type VoicePhase =
+  'requested' | 'connecting' | 'ringing' | 'incoming' | 'in_progress' | 'interrupted' | 'ended' | 'failed' | 'cancelled';
 
 /** The call `<amoiq-voice-panel>` shows: plain data, built from a service's state by {@link callbackView} or {@link rtcView}. */
 export interface VoiceCallView {
@@ -54,7 +55,10 @@ export function callbackView(call: WireCall): VoiceCallView {
 
 /** The view of an in-browser call, from its snapshot (and the other person's name, if known). */
 export function rtcView(call: RtcCallSnapshot, durationSeconds: number, peerName?: string): VoiceCallView {
-  const cancelled = call.state === 'ended' && call.connectedAt === undefined && (call.reason === 'cancelled_by_visitor' || call.reason === 'cancelled_by_agent');
+  const cancelled =
+    call.state === 'ended' &&
+    call.connectedAt === undefined &&
+    (call.reason === 'cancelled_by_visitor' || call.reason === 'cancelled_by_agent');
   const phase: VoicePhase =
     call.state === 'idle'
       ? 'requested'

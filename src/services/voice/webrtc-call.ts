@@ -55,7 +55,14 @@ export class WebRtcCall {
     this.clock = options.clock ?? systemClock;
     this.timers = new Timers(this.clock);
     const state: RtcCallState = options.role === 'callee' ? 'ringing' : 'idle';
-    this.store = new Observable<RtcCallSnapshot>({ callId: options.callId, role: options.role, state, muted: false, remoteMuted: false, interrupted: false });
+    this.store = new Observable<RtcCallSnapshot>({
+      callId: options.callId,
+      role: options.role,
+      state,
+      muted: false,
+      remoteMuted: false,
+      interrupted: false,
+    });
     this.unsubscribe.push(options.signaling.onFrame((frame) => frame.callId === options.callId && this.receive(frame)));
     const onReconnect = options.signaling.onReconnect?.(() => this.handleReconnect());
     if (onReconnect) this.unsubscribe.push(onReconnect);
@@ -76,17 +83,22 @@ export class WebRtcCall {
 
   /** Caller: opens the microphone and invites the other side. Rejects with a {@link VoiceMediaError} (the call is then `failed`). */
   async start(): Promise<void> {
-    if (this.options.role !== 'caller' || this.state !== 'idle') throw new Error(`start() is for a caller that has not started (${this.options.role}, ${this.state}).`);
+    if (this.options.role !== 'caller' || this.state !== 'idle')
+      throw new Error(`start() is for a caller that has not started (${this.options.role}, ${this.state}).`);
     await this.openMicrophone();
     if (this.isOver()) return;
     this.send({ kind: 'invite' });
     this.store.set({ state: 'ringing' });
-    this.timers.later(this.options.ringTimeoutMs ?? 45_000, () => this.state === 'ringing' && this.finish('ended', 'no_answer', 'local', true));
+    this.timers.later(
+      this.options.ringTimeoutMs ?? 45_000,
+      () => this.state === 'ringing' && this.finish('ended', 'no_answer', 'local', true),
+    );
   }
 
   /** Callee: opens the microphone and accepts. Rejects with a {@link VoiceMediaError} (the call is then declined and `failed`). */
   async accept(): Promise<void> {
-    if (this.options.role !== 'callee' || this.state !== 'ringing') throw new Error(`accept() is for a ringing callee (${this.options.role}, ${this.state}).`);
+    if (this.options.role !== 'callee' || this.state !== 'ringing')
+      throw new Error(`accept() is for a ringing callee (${this.options.role}, ${this.state}).`);
     try {
       await this.openMicrophone();
     } catch (error) {
@@ -155,7 +167,8 @@ export class WebRtcCall {
 
   private async openMicrophone(): Promise<void> {
     try {
-      if (!(this.options.RTCPeerConnection ?? globalThis.RTCPeerConnection)) throw new VoiceMediaError('unsupported', 'RTCPeerConnection is not available.');
+      if (!(this.options.RTCPeerConnection ?? globalThis.RTCPeerConnection))
+        throw new VoiceMediaError('unsupported', 'RTCPeerConnection is not available.');
       this.local = await openMicrophone(this.options.getUserMedia ?? defaultGetUserMedia());
     } catch (error) {
       const failure = VoiceMediaError.from(error);
@@ -205,12 +218,16 @@ export class WebRtcCall {
     const parameters = this.sender.getParameters();
     if (!parameters.encodings?.length) return;
     parameters.encodings.forEach((encoding) => (encoding.active = active));
-    await this.sender.setParameters(parameters).catch((error: unknown) => console.warn('[amoiq-chat] voice: could not change sending:', error));
+    await this.sender
+      .setParameters(parameters)
+      .catch((error: unknown) => console.warn('[amoiq-chat] voice: could not change sending:', error));
   }
 
   /** Frames are handled one at a time, in order: descriptions are asynchronous and candidates must wait for them. */
   private receive(frame: RtcFrame): void {
-    this.queue = this.queue.then(() => this.handle(frame)).catch((error) => console.warn(`[amoiq-chat] voice: ${frame.kind} frame failed:`, error));
+    this.queue = this.queue
+      .then(() => this.handle(frame))
+      .catch((error) => console.warn(`[amoiq-chat] voice: ${frame.kind} frame failed:`, error));
   }
 
   private async handle(frame: RtcFrame): Promise<void> {

@@ -78,7 +78,14 @@ export interface WebRtcCallOptions {
 
 /** Sums the audio `outbound-rtp` and `inbound-rtp` reports of a connection (zeros without one). */
 export async function audioStats(pc: RTCPeerConnection | null): Promise<RtcCallStats> {
-  const totals: RtcCallStats = { bytesSent: 0, bytesReceived: 0, packetsSent: 0, packetsReceived: 0, remoteAudioLevel: 0, remoteAudioEnergy: 0 };
+  const totals: RtcCallStats = {
+    bytesSent: 0,
+    bytesReceived: 0,
+    packetsSent: 0,
+    packetsReceived: 0,
+    remoteAudioLevel: 0,
+    remoteAudioEnergy: 0,
+  };
   if (!pc || pc.connectionState === 'closed') return totals;
   (await pc.getStats()).forEach((report: Record<string, unknown>) => {
     if (report.kind !== 'audio') return;

@@ -97,7 +97,8 @@ export interface RtcFrame {
 }
 
 /** The frames of the voice part of the protocol, server → client. */
-export type VoiceServerFrame = { type: 'call'; call: WireCall } | { type: 'mode'; mode: VoiceMode; callId?: string; conversationId?: string } | RtcFrame;
+export type VoiceServerFrame =
+  { type: 'call'; call: WireCall } | { type: 'mode'; mode: VoiceMode; callId?: string; conversationId?: string } | RtcFrame;
 
 /** The session's `config.voice`: what the site offers, and how browsers reach each other. */
 export interface VoiceConfig {
@@ -161,7 +162,8 @@ export function decodeCall(v: unknown): Decoded<WireCall> {
   if (isString(v.to) && v.to.length <= 32) call.to = v.to;
   if (v.from === 'visitor' || v.from === 'agent') call.from = v.from;
   if (v.endedBy === 'visitor' || v.endedBy === 'agent') call.endedBy = v.endedBy;
-  if (isRecord(v.agent) && isId(v.agent.id)) call.agent = { id: v.agent.id, ...(isString(v.agent.name) ? { name: v.agent.name.slice(0, 100) } : {}) };
+  if (isRecord(v.agent) && isId(v.agent.id))
+    call.agent = { id: v.agent.id, ...(isString(v.agent.name) ? { name: v.agent.name.slice(0, 100) } : {}) };
   if (isId(v.conversationId)) call.conversationId = v.conversationId;
   return { ok: true, value: call };
 }
@@ -171,7 +173,8 @@ function decodeCandidate(v: unknown): RTCIceCandidateInit | null | undefined {
   if (!isRecord(v) || !isString(v.candidate) || v.candidate.length > MAX_CANDIDATE) return undefined;
   const init: RTCIceCandidateInit = { candidate: v.candidate };
   if (isString(v.sdpMid) || v.sdpMid === null) init.sdpMid = v.sdpMid as string | null;
-  if ((Number.isInteger(v.sdpMLineIndex) && (v.sdpMLineIndex as number) >= 0) || v.sdpMLineIndex === null) init.sdpMLineIndex = v.sdpMLineIndex as number | null;
+  if ((Number.isInteger(v.sdpMLineIndex) && (v.sdpMLineIndex as number) >= 0) || v.sdpMLineIndex === null)
+    init.sdpMLineIndex = v.sdpMLineIndex as number | null;
   if (isString(v.usernameFragment) || v.usernameFragment === null) init.usernameFragment = v.usernameFragment as string | null;
   return init;
 }
@@ -186,7 +189,8 @@ export function decodeRtcFrame(v: unknown): Decoded<RtcFrame> {
   switch (frame.kind) {
     case 'offer':
     case 'answer':
-      if (!isString(v.sdp) || v.sdp.length === 0 || v.sdp.length > MAX_SDP) return { ok: false, reason: `rtc ${frame.kind}: sdp missing or too long` };
+      if (!isString(v.sdp) || v.sdp.length === 0 || v.sdp.length > MAX_SDP)
+        return { ok: false, reason: `rtc ${frame.kind}: sdp missing or too long` };
       frame.sdp = v.sdp;
       break;
     case 'candidate': {
@@ -223,7 +227,12 @@ export function decodeVoiceFrame(v: unknown): Decoded<VoiceServerFrame> {
     if (v.mode !== 'chat' && v.mode !== 'voice') return { ok: false, reason: 'mode frame: mode is not chat or voice' };
     return {
       ok: true,
-      value: { type: 'mode', mode: v.mode, ...(isId(v.callId) ? { callId: v.callId } : {}), ...(isId(v.conversationId) ? { conversationId: v.conversationId } : {}) },
+      value: {
+        type: 'mode',
+        mode: v.mode,
+        ...(isId(v.callId) ? { callId: v.callId } : {}),
+        ...(isId(v.conversationId) ? { conversationId: v.conversationId } : {}),
+      },
     };
   }
   if (v.type === 'rtc') return decodeRtcFrame(v);
@@ -236,7 +245,10 @@ export function decodeVoiceConfig(v: unknown): VoiceConfig {
   const iceServers = Array.isArray(v.iceServers)
     ? v.iceServers.filter(
         (s): s is RTCIceServer =>
-          isRecord(s) && (isString(s.urls) || (Array.isArray(s.urls) && s.urls.every(isString))) && (s.username === undefined || isString(s.username)) && (s.credential === undefined || isString(s.credential)),
+          isRecord(s) &&
+          (isString(s.urls) || (Array.isArray(s.urls) && s.urls.every(isString))) &&
+          (s.username === undefined || isString(s.username)) &&
+          (s.credential === undefined || isString(s.credential)),
       )
     : [];
   const max = v.maxNoteSeconds;
@@ -244,7 +256,8 @@ export function decodeVoiceConfig(v: unknown): VoiceConfig {
     callback: v.callback === true,
     webrtc: v.webrtc === true,
     iceServers,
-    maxNoteSeconds: Number.isInteger(max) && (max as number) >= 5 && (max as number) <= 600 ? (max as number) : VOICE_DISABLED.maxNoteSeconds,
+    maxNoteSeconds:
+      Number.isInteger(max) && (max as number) >= 5 && (max as number) <= 600 ? (max as number) : VOICE_DISABLED.maxNoteSeconds,
   };
 }
 

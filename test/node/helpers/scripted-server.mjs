@@ -117,7 +117,8 @@ export function observedFetch() {
   return {
     fetch: observed,
     /** Resolves once the client has read at least `bytes` bytes of the response body. */
-    read: (/** @type {number} */ bytes) => new Promise((resolve) => (received >= bytes ? resolve(undefined) : waiting.push({ bytes, resolve: () => resolve(undefined) }))),
+    read: (/** @type {number} */ bytes) =>
+      new Promise((resolve) => (received >= bytes ? resolve(undefined) : waiting.push({ bytes, resolve: () => resolve(undefined) }))),
     reads: () => received,
   };
 }
