@@ -1,5 +1,5 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleProps } from '../../styles/style-props.js';
 import { ChatStateController } from '../../controllers/chat-state-controller.js';
@@ -8,33 +8,12 @@ import { AmoiqRetryEvent } from '../../events/retry-event.js';
 import { LocaleConsumer, fallbackLocale } from '../../i18n/localize.js';
 import type { ChatMessage } from '../../services/chat-service.js';
 import { sharedStyles } from '../../styles/shared.js';
-import { parseMarkdown, plainText, renderMarkdown, type Block } from './markdown.js';
-import {
-  avatarHue,
-  buildRows,
-  initials,
-  localeOf,
-  quickRepliesOf,
-  senderName,
-  statusLabel,
-  timeLabel,
-  type ListMessage,
-  type Row,
-} from './rows.js';
-import { noticeText } from './rows.js';
+import { ListAnnouncer, changesBetween } from './announcer.js';
+import { BlockCache, renderRow, type RowContext } from './row-renderers.js';
+import { buildRows, localeOf, quickRepliesOf, senderName, type ListMessage, type Row } from './rows.js';
 import { styles } from './message-list.styles.js';
 import { LazyPartController } from '../../controllers/lazy-part-controller.js';
 import { ListScrollController } from '../../controllers/list-scroll-controller.js';
-
-/** How many recent announcements stay in the live region (older ones are removed silently). */
-const ANNOUNCED = 5;
-/**
- * How long an announcement stays in the live region, in ms: long enough to be read out, short
- * enough that browse mode does not find a second copy of the log after it.
- */
-const ANNOUNCE_FOR = 5000;
-
-type MessageRow = Extract<Row, { kind: 'message' }>;
 
 /**
  * The conversation: the welcome message, then every message grouped by sender (name and avatar
@@ -91,9 +70,6 @@ export class AmoiqMessageList extends LitElement {
   @query('.base') private scroller?: HTMLElement;
   @query('.spacer') private topSpacer?: HTMLElement;
 
-  /** Recent new messages, each announced once by the live region. */
-  @state() private announcements: Array<{ key: string; text: string }> = [];
-
   private readonly chat = new ChatStateController(this);
   private readonly l10n = new LocaleConsumer(this);
   /** File previews: a chunk of their own, loaded when a message with attachments first shows. */
@@ -113,7 +89,9 @@ export class AmoiqMessageList extends LitElement {
   });
   /** Quick replies already used: hidden at once, before the sent message comes back. */
   private usedQuickReplies = new Set<string>();
-  private readonly parsed = new Map<string, Block[]>();
+  private readonly blocks = new BlockCache();
+  /** The live region: new messages from the other side, own messages that failed. */
+  private readonly announcer = new ListAnnouncer(this, (text) => this.blocks.get(text));
   /** Keys of the own messages whose "Read" / "Delivered" is shown (see markLatestStatuses). */
   private latestRead?: string;
   private latestDelivered?: string;
@@ -140,11 +118,7 @@ export class AmoiqMessageList extends LitElement {
         @keydown=${this.handleFeedKeydown}
       >
         <div class="spacer" style=${styleProps({ blockSize: `${this.scrolling.spaceBefore}px` })}></div>
-        ${repeat(
-          this.rows.slice(this.scrolling.first, this.scrolling.last + 1),
-          (row) => row.key,
-          (row) => this.renderRow(row),
-        )}
+        ${this.renderRows()}
         <div class="spacer" style=${styleProps({ blockSize: `${this.scrolling.spaceAfter}px` })}></div>
       </div>
       ${
@@ -174,13 +148,7 @@ export class AmoiqMessageList extends LitElement {
             : nothing
         }
       </div>
-      <div class="visually-hidden announcer" aria-live="polite">
-        ${repeat(
-          this.announcements,
-          (a) => a.key,
-          (a) => html`<p>${a.text}</p>`,
-        )}
-      </div>
+      ${this.announcer.render()}
     `;
   }
 
@@ -217,47 +185,12 @@ export class AmoiqMessageList extends LitElement {
       this.scrolling.followNewest();
       return;
     }
-    const t = this.l10n.value.strings;
-    const statusBefore = new Map(previous.filter((m) => m.sender.type === 'visitor').map((m) => [m.key, m.status]));
-    // An own message that has just failed is news: its "Not sent" is otherwise only shown.
-    const failed = messages.filter((m) => m.sender.type === 'visitor' && m.status === 'failed' && statusBefore.get(m.key) !== 'failed');
-    const fresh = failed.map((m) => ({ key: `failed:${m.key}:${Date.now()}`, text: `${t.failed}: ${this.spokenText(m, false)}` }));
-    const newest = previous[previous.length - 1].key;
-    const known = new Set(previous.map((m) => m.key));
-    let newestIndex = -1;
-    for (let i = messages.length - 1; i >= 0; i--) {
-      if (messages[i].key === newest) {
-        newestIndex = i;
-        break;
-      }
-    }
-    const added = messages.slice(newestIndex + 1).filter((m) => !known.has(m.key));
+    const changes = changesBetween(previous, messages);
     // The visitor's own message: always show it.
-    if (added.some((m) => m.sender.type === 'visitor')) this.scrolling.followNewest();
-    const incoming = added.filter((m) => m.sender.type !== 'visitor');
-    if (incoming.length) this.scrolling.countIncoming(incoming.length);
-    fresh.push(...incoming.map((m) => ({ key: m.key, text: this.spokenText(m) })));
-    if (fresh.length) this.announce(fresh);
-  }
-
-  /**
-   * A message as the announcer says it: the sender, then the rendered text (markdown markers
-   * dropped) and file names; a system notice that names its agent already says who it is about.
-   */
-  private spokenText(m: ListMessage, withSender = true): string {
-    const t = this.l10n.value.strings;
-    const body = m.sender.type === 'system' ? noticeText(m, t) : plainText(this.blocksOf(m.text));
-    const text = [body, ...(m.attachments ?? []).map((a) => a.name)].filter(Boolean).join(' ');
-    return m.sender.type === 'system' || !withSender ? text : `${senderName(m.sender, t)}: ${text}`;
-  }
-
-  /** Adds announcements to the live region, each removed again once it has been read out. */
-  private announce(fresh: Array<{ key: string; text: string }>): void {
-    this.announcements = [...this.announcements, ...fresh].slice(-ANNOUNCED);
-    const keys = new Set(fresh.map((a) => a.key));
-    setTimeout(() => {
-      this.announcements = this.announcements.filter((a) => !keys.has(a.key));
-    }, ANNOUNCE_FOR);
+    if (changes.added.some((m) => m.sender.type === 'visitor')) this.scrolling.followNewest();
+    const incoming = changes.added.filter((m) => m.sender.type !== 'visitor').length;
+    if (incoming) this.scrolling.countIncoming(incoming);
+    this.announcer.track(changes, this.l10n.value.strings);
   }
 
   private handlePill(): void {
@@ -357,71 +290,27 @@ export class AmoiqMessageList extends LitElement {
     else this.scroller?.focus();
   }
 
-  private renderRow(row: Row): TemplateResult {
-    switch (row.kind) {
-      case 'welcome':
-        return html`<div class="row first last" data-key=${row.key} role="article" tabindex="-1" aria-posinset=${this.positions.get(row.key) ?? 0} aria-setsize=${this.setSize()}>
-          <div part="message" class="message welcome"><div part="bubble" class="bubble" dir="auto">${row.text}</div></div>
-        </div>`;
-      case 'date':
-        return html`<div class="row" data-key=${row.key}>
-          <div part="date-separator" class="date-separator"><span>${row.label}</span></div>
-        </div>`;
-      case 'notice':
-        return html`<div class="row" data-key=${row.key} data-msg role="article" tabindex="-1" aria-posinset=${this.positions.get(row.key) ?? 0} aria-setsize=${this.setSize()}>
-          <div part="notice" class="notice">
-            ${row.message.event ? nothing : html`<span class="visually-hidden">${senderName(row.message.sender, this.l10n.value.strings)}:</span>`}
-            <span dir="auto">${noticeText(row.message, this.l10n.value.strings)}</span> <time datetime=${row.message.createdAt}>${this.time(row.message)}</time>
-          </div>
-        </div>`;
-      case 'message':
-        return this.renderMessage(row);
-    }
-  }
-
-  private renderMessage(row: MessageRow): TemplateResult {
-    const { message: m, own, first, last } = row;
-    const name = senderName(m.sender, this.l10n.value.strings);
-    const quick = last ? this.quickRepliesFor(m) : undefined;
-    return html`<div class="row ${own ? 'own' : 'other'} ${first ? 'first' : ''} ${last ? 'last' : ''}" data-key=${row.key} data-msg role="article" tabindex="-1" aria-posinset=${this.positions.get(row.key) ?? 0} aria-setsize=${this.setSize()}>
-      <div part="message" class="message ${own ? 'own' : m.sender.type}">
-        ${first && !own ? this.renderAvatar(m) : nothing}
-        <div class="content">
-          ${first && !own ? html`<span part="sender" class="sender">${name}</span>` : html`<span class="visually-hidden">${name}:</span>`}
-          ${m.text || !m.attachments?.length ? html`<div part="bubble" class="bubble" dir="auto">${this.renderText(m)}</div>` : nothing}
-          ${m.attachments?.length ? this.files.get()?.renderAttachments(m.attachments, this.l10n.value.strings, this.locale) : nothing}
-          <div part="meta" class="meta" tabindex=${own ? '-1' : nothing}>
-            <time datetime=${m.createdAt}>${this.time(m)}</time>${own ? this.renderStatus(m) : nothing}
-          </div>
-          ${quick ? this.renderQuickReplies(m.key, quick) : nothing}
-        </div>
-      </div>
-    </div>`;
-  }
-
-  private renderAvatar(m: ListMessage): TemplateResult {
-    const name = senderName(m.sender, this.l10n.value.strings);
-    if (m.sender.type === 'ai') {
-      return html`<span part="avatar" class="avatar ai" aria-hidden="true" title=${this.l10n.value.strings.aiMark}>${sparkIcon}</span>`;
-    }
-    return html`<span part="avatar" class="avatar" aria-hidden="true" style=${styleProps({ '--avatar-hue': String(avatarHue(name)) })}
-      >${initials(name)}</span
-    >`;
-  }
-
-  private renderText(m: ListMessage): TemplateResult[] {
-    return renderMarkdown(this.blocksOf(m.text));
-  }
-
-  private blocksOf(text: string): Block[] {
-    let blocks = this.parsed.get(text);
-    if (!blocks) {
-      // Bounded: the list renders only the visible rows, so a small cache covers scrolling back.
-      if (this.parsed.size > 500) this.parsed.clear();
-      blocks = parseMarkdown(text);
-      this.parsed.set(text, blocks);
-    }
-    return blocks;
+  /** The rows in the window, each drawn by the renderer of its kind (row-renderers.ts), keyed by row key. */
+  private renderRows() {
+    const strings = this.l10n.value.strings;
+    const ctx: RowContext = {
+      strings,
+      locale: this.locale,
+      position: (key) => this.positions.get(key) ?? 0,
+      setSize: this.setSize(),
+      blocks: (text) => this.blocks.get(text),
+      quickReplies: (m) => this.quickRepliesFor(m),
+      attachments: (files) => this.files.get()?.renderAttachments(files, strings, this.locale),
+      latestRead: this.latestRead,
+      latestDelivered: this.latestDelivered,
+      retry: (m) => this.handleRetry(m),
+      quickReply: (key, text) => this.handleQuickReply(key, text),
+    };
+    return repeat(
+      this.rows.slice(this.scrolling.first, this.scrolling.last + 1),
+      (row) => row.key,
+      (row) => renderRow(row, ctx),
+    );
   }
 
   /**
@@ -443,44 +332,9 @@ export class AmoiqMessageList extends LitElement {
     }
   }
 
-  private renderStatus(m: ChatMessage) {
-    const t = this.l10n.value.strings;
-    const label = statusLabel(m.status, t);
-    if (!label) return nothing;
-    if ((m.status === 'read' && m.key !== this.latestRead) || (m.status === 'delivered' && m.key !== this.latestDelivered)) {
-      return html`<span class="visually-hidden">, ${label}</span>`;
-    }
-    if (m.status === 'read') return html`<span class="status read">${readIcon}${label}</span>`;
-    if (m.status !== 'failed') return html`<span class="status ${m.status}">${label}</span>`;
-    return html`<span class="status failed" title=${m.error ?? ''}>${label}</span>
-      <button part="retry-button" class="retry" type="button" @click=${() => this.handleRetry(m)}>${t.retry}</button>`;
-  }
-
-  private renderQuickReplies(key: string, replies: readonly string[]): TemplateResult {
-    return html`<div part="quick-replies" class="quick-replies" role="group" aria-label=${this.l10n.value.strings.quickReplies}>
-      ${replies.map(
-        (text) =>
-          html`<button part="quick-reply" class="quick-reply" type="button" @click=${() => this.handleQuickReply(key, text)}>${text}</button>`,
-      )}
-    </div>`;
-  }
-
   private quickRepliesFor(m: ListMessage): readonly string[] | undefined {
     if (m.sender.type !== 'agent' && m.sender.type !== 'ai') return undefined;
     const offer = quickRepliesOf(this.chat.state?.messages ?? []);
     return offer && offer.key === m.key && !this.usedQuickReplies.has(m.key) ? offer.replies : undefined;
   }
-
-  private time(m: ChatMessage): string {
-    return timeLabel(new Date(m.createdAt), this.locale);
-  }
 }
-
-/** Two check marks: "read" differs from "delivered" by more than its word. */
-const readIcon = html`<svg class="read-icon" viewBox="0 0 24 24" aria-hidden="true">
-  <path d="M1.3 12.7 6.6 18l1.4-1.4-5.3-5.3zM22.3 5.3 12 15.6l-4.6-4.6L6 12.4l6 6 11.7-11.7zM18 6.7l-1.4-1.4-6.3 6.3 1.4 1.4z" />
-</svg>`;
-
-const sparkIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
-  <path d="M12 2l2.2 6.6L21 11l-6.8 2.4L12 20l-2.2-6.6L3 11l6.8-2.4z" />
-</svg>`;

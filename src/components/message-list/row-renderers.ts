@@ -1,0 +1,141 @@
+/**
+ * How `<amoiq-message-list>` draws each kind of row: one renderer per `Row['kind']`
+ * ({@link rowRenderers}), given the row and a {@link RowContext} (texts, locale, the feed's
+ * positions, the handlers). A new kind of row is a new member of the `Row` union (rows.ts) and one
+ * more entry here; the map's type makes a missing renderer a compile error.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Strings } from '../../i18n/en.js';
+import type { ChatMessage } from '../../services/chat-service.js';
+import type { Attachment } from '../../protocol/v1.js';
+import { styleProps } from '../../styles/style-props.js';
+import { parseMarkdown, renderMarkdown, type Block } from './markdown.js';
+import { avatarHue, initials, noticeText, senderName, statusLabel, timeLabel, type ListMessage, type Row } from './rows.js';
+
+/** What a renderer needs from the list, besides its row. */
+export interface RowContext {
+  strings: Strings;
+  locale: string;
+  /** The row's `aria-posinset` (its place among the loaded messages and notices), 0 for none. */
+  position(key: string): number;
+  /** The feed's `aria-setsize`. */
+  setSize: number;
+  /** Markdown blocks of a text (cached by the list). */
+  blocks(text: string): Block[];
+  /** The quick replies shown under this message, if any. */
+  quickReplies(m: ListMessage): readonly string[] | undefined;
+  /** The files of a message, once their chunk is loaded (undefined until then). */
+  attachments(attachments: readonly Attachment[]): unknown;
+  /** Keys of the own messages whose "Read" / "Delivered" is shown (older ones keep it for screen readers). */
+  latestRead?: string;
+  latestDelivered?: string;
+  retry(m: ChatMessage): void;
+  quickReply(key: string, text: string): void;
+}
+
+type RowOf<K extends Row['kind']> = Extract<Row, { kind: K }>;
+
+/** One renderer per kind of row. */
+export const rowRenderers: { [K in Row['kind']]: (row: RowOf<K>, ctx: RowContext) => TemplateResult } = {
+  welcome: (row, ctx) =>
+    html`<div class="row first last" data-key=${row.key} role="article" tabindex="-1" aria-posinset=${ctx.position(row.key)} aria-setsize=${ctx.setSize}>
+      <div part="message" class="message welcome"><div part="bubble" class="bubble" dir="auto">${row.text}</div></div>
+    </div>`,
+  date: (row) =>
+    html`<div class="row" data-key=${row.key}>
+      <div part="date-separator" class="date-separator"><span>${row.label}</span></div>
+    </div>`,
+  notice: (row, ctx) =>
+    html`<div class="row" data-key=${row.key} data-msg role="article" tabindex="-1" aria-posinset=${ctx.position(row.key)} aria-setsize=${ctx.setSize}>
+      <div part="notice" class="notice">
+        ${row.message.event ? nothing : html`<span class="visually-hidden">${senderName(row.message.sender, ctx.strings)}:</span>`}
+        <span dir="auto">${noticeText(row.message, ctx.strings)}</span> <time datetime=${row.message.createdAt}>${time(row.message, ctx)}</time>
+      </div>
+    </div>`,
+  message: renderMessage,
+};
+
+/** The template of any row, by its kind. */
+export function renderRow(row: Row, ctx: RowContext): TemplateResult {
+  return (rowRenderers[row.kind] as (row: Row, ctx: RowContext) => TemplateResult)(row, ctx);
+}
+
+function renderMessage(row: RowOf<'message'>, ctx: RowContext): TemplateResult {
+  const { message: m, own, first, last } = row;
+  const name = senderName(m.sender, ctx.strings);
+  const quick = last ? ctx.quickReplies(m) : undefined;
+  return html`<div class="row ${own ? 'own' : 'other'} ${first ? 'first' : ''} ${last ? 'last' : ''}" data-key=${row.key} data-msg role="article" tabindex="-1" aria-posinset=${ctx.position(row.key)} aria-setsize=${ctx.setSize}>
+      <div part="message" class="message ${own ? 'own' : m.sender.type}">
+        ${first && !own ? renderAvatar(m, ctx) : nothing}
+        <div class="content">
+          ${first && !own ? html`<span part="sender" class="sender">${name}</span>` : html`<span class="visually-hidden">${name}:</span>`}
+          ${m.text || !m.attachments?.length ? html`<div part="bubble" class="bubble" dir="auto">${renderMarkdown(ctx.blocks(m.text))}</div>` : nothing}
+          ${m.attachments?.length ? ctx.attachments(m.attachments) : nothing}
+          <div part="meta" class="meta" tabindex=${own ? '-1' : nothing}>
+            <time datetime=${m.createdAt}>${time(m, ctx)}</time>${own ? renderStatus(m, ctx) : nothing}
+          </div>
+          ${quick ? renderQuickReplies(m.key, quick, ctx) : nothing}
+        </div>
+      </div>
+    </div>`;
+}
+
+function renderAvatar(m: ListMessage, ctx: RowContext): TemplateResult {
+  const name = senderName(m.sender, ctx.strings);
+  if (m.sender.type === 'ai') {
+    return html`<span part="avatar" class="avatar ai" aria-hidden="true" title=${ctx.strings.aiMark}>${sparkIcon}</span>`;
+  }
+  return html`<span part="avatar" class="avatar" aria-hidden="true" style=${styleProps({ '--avatar-hue': String(avatarHue(name)) })}
+    >${initials(name)}</span
+  >`;
+}
+
+function renderStatus(m: ChatMessage, ctx: RowContext) {
+  const t = ctx.strings;
+  const label = statusLabel(m.status, t);
+  if (!label) return nothing;
+  if ((m.status === 'read' && m.key !== ctx.latestRead) || (m.status === 'delivered' && m.key !== ctx.latestDelivered)) {
+    return html`<span class="visually-hidden">, ${label}</span>`;
+  }
+  if (m.status === 'read') return html`<span class="status read">${readIcon}${label}</span>`;
+  if (m.status !== 'failed') return html`<span class="status ${m.status}">${label}</span>`;
+  return html`<span class="status failed" title=${m.error ?? ''}>${label}</span>
+    <button part="retry-button" class="retry" type="button" @click=${() => ctx.retry(m)}>${t.retry}</button>`;
+}
+
+function renderQuickReplies(key: string, replies: readonly string[], ctx: RowContext): TemplateResult {
+  return html`<div part="quick-replies" class="quick-replies" role="group" aria-label=${ctx.strings.quickReplies}>
+    ${replies.map(
+      (text) =>
+        html`<button part="quick-reply" class="quick-reply" type="button" @click=${() => ctx.quickReply(key, text)}>${text}</button>`,
+    )}
+  </div>`;
+}
+
+function time(m: ChatMessage, ctx: RowContext): string {
+  return timeLabel(new Date(m.createdAt), ctx.locale);
+}
+
+/** Parsed markdown by text, bounded: the list renders only the visible rows, so a small cache covers scrolling back. */
+export class BlockCache {
+  private readonly parsed = new Map<string, Block[]>();
+
+  get(text: string): Block[] {
+    let blocks = this.parsed.get(text);
+    if (!blocks) {
+      if (this.parsed.size > 500) this.parsed.clear();
+      blocks = parseMarkdown(text);
+      this.parsed.set(text, blocks);
+    }
+    return blocks;
+  }
+}
+
+/** Two check marks: "read" differs from "delivered" by more than its word. */
+const readIcon = html`<svg class="read-icon" viewBox="0 0 24 24" aria-hidden="true">
+  <path d="M1.3 12.7 6.6 18l1.4-1.4-5.3-5.3zM22.3 5.3 12 15.6l-4.6-4.6L6 12.4l6 6 11.7-11.7zM18 6.7l-1.4-1.4-6.3 6.3 1.4 1.4z" />
+</svg>`;
+
+const sparkIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
+  <path d="M12 2l2.2 6.6L21 11l-6.8 2.4L12 20l-2.2-6.6L3 11l6.8-2.4z" />
+</svg>`;
