@@ -17,11 +17,15 @@ const STATUS_OF_CODE = {
   method_not_allowed: 405,
   conversation_closed: 409,
   conflict: 409,
+  already_assigned: 409,
+  assistant_disabled: 409,
+  not_closed: 409,
   payload_too_large: 413,
   quota_exceeded: 413,
   unsupported_type: 415,
   rate_limited: 429,
   internal: 500,
+  mail_failed: 502,
 } as const;
 
 /** A code of the protocol's error table. */

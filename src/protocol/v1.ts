@@ -22,7 +22,15 @@ export * from './limits.js';
 export * from './errors.js';
 export * from './wire.js';
 
-const CONVERSATION_EVENTS: ReadonlySet<string> = new Set(['closed', 'reopened', 'joined']);
+const CONVERSATION_EVENTS: ReadonlySet<string> = new Set([
+  'closed',
+  'reopened',
+  'joined',
+  'escalated',
+  'assigned',
+  'transferred',
+  'returned',
+]);
 const isStatus = (v: unknown): v is ConversationStatus => v === 'open' || v === 'closed';
 
 const SENDER_TYPES: ReadonlySet<string> = new Set(['visitor', 'agent', 'ai', 'system']);

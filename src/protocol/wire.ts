@@ -12,6 +12,8 @@ export interface Sender {
   type: SenderType;
   id?: string;
   name?: string;
+  /** Absolute http(s) URL of the author's picture (the assistant, agents; optional). */
+  avatar?: string;
 }
 
 /** A message as stored by the server. */
@@ -29,6 +31,16 @@ export interface WireMessage {
   attachments?: Attachment[];
   /** What a `system` message records: the conversation was closed, reopened, or an agent joined. */
   event?: ConversationEvent;
+  /** Assistant (`ai`) messages: the stream that produced it (docs/protocol.md, Streams). */
+  streamId?: string;
+  /** Assistant messages: links shown under the answer. */
+  sources?: { title: string; url: string }[];
+  /** Assistant messages: the visitor stopped the answer; `text` is what had streamed. */
+  stopped?: boolean;
+  /** Assistant messages: show a "Talk to a person" action with it. */
+  handoffOffer?: boolean;
+  /** `system` messages about a handoff (`escalated`, `assigned`, `transferred`, `returned`). */
+  handoff?: { reason?: string; requestedBy?: 'visitor' | 'assistant' | 'agent'; agent?: { id: string; name: string } };
 }
 
 /** Events a `system` message may record (clients show their own localized text for them). */
