@@ -31,6 +31,11 @@ import { TypingCoalescer } from './typing.js';
 export const MESSAGES_PER_MINUTE = 120;
 /** Conversations whose tenant is remembered (a fact that never changes) for checks that need no more. */
 const KNOWN_TENANTS = 10_000;
+/**
+ * How long a typing state is reported to long polls without a new signal: the widget's own
+ * indicator lasts as long (src/services/typing.ts), so a lost "stopped" ends on both sides alike.
+ */
+const TYPING_STATE_MS = 6_000;
 
 export class ChatService {
   /**
@@ -51,6 +56,37 @@ export class ChatService {
     this.typingSignals = new TypingCoalescer({ intervalMs: typingIntervalMs });
     /** @private @type {Map<string, string>} conversation id → tenant id, the most recent last */
     this.tenantOf = new Map();
+    /**
+     * @private @type {Map<string, { sender: Sender, until: number }>} `conversationId:side` → who
+     * is typing now (side: the visitor or the team), for the HTTP long poll, which has no frames
+     */
+    this.typingNow = new Map();
+  }
+
+  /**
+   * Who of the team (an agent, or anyone not the visitor) is typing in a conversation now, as the
+   * last delivered typing signals say; the long poll reports it to the visitor.
+   * @param {string} conversationId
+   * @returns {Sender | null}
+   */
+  teamTyping(conversationId) {
+    const held = this.typingNow.get(`${conversationId}:team`);
+    if (held && held.until > Date.now()) return held.sender;
+    if (held) this.typingNow.delete(`${conversationId}:team`);
+    return null;
+  }
+
+  /**
+   * Records a delivered typing state for {@link teamTyping}.
+   * @private
+   * @param {string} conversationId
+   * @param {Sender} sender
+   * @param {boolean} typing
+   */
+  noteTyping(conversationId, sender, typing) {
+    const key = `${conversationId}:${sender.type === 'visitor' ? 'visitor' : 'team'}`;
+    if (typing) this.typingNow.set(key, { sender, until: Date.now() + TYPING_STATE_MS });
+    else if (this.typingNow.get(key)?.sender.id === sender.id) this.typingNow.delete(key);
   }
 
   /**
@@ -184,6 +220,8 @@ export class ChatService {
     if (result.outcome === 'closed') throw conversationClosed();
     if (result.outcome === 'missing') throw notFound('Unknown conversation.');
     if (result.outcome === 'created') {
+      // A message ends its sender's typing (the widget clears its indicator on it too).
+      this.noteTyping(conversation.id, sender, false);
       const { tenantId } = result.conversation;
       for (const message of result.before) this.hub.publish(tenantId, conversation.id, { type: 'message', message });
       this.hub.publish(tenantId, conversation.id, { type: 'message', message: result.message, origin });
@@ -252,9 +290,10 @@ export class ChatService {
   typing(conversation, sender, typing, origin) {
     this.remember(conversation);
     // Coalesced: a flood of typing frames reaches the other side as about one a second.
-    this.typingSignals.signal(`${conversation.id}:${sender.type}:${sender.id ?? ''}`, typing, () =>
-      this.hub.publish(conversation.tenantId, conversation.id, { type: 'typing', conversationId: conversation.id, sender, typing, origin }),
-    );
+    this.typingSignals.signal(`${conversation.id}:${sender.type}:${sender.id ?? ''}`, typing, () => {
+      this.noteTyping(conversation.id, sender, typing);
+      this.hub.publish(conversation.tenantId, conversation.id, { type: 'typing', conversationId: conversation.id, sender, typing, origin });
+    });
   }
 
   /**
@@ -269,7 +308,8 @@ export class ChatService {
 
   /**
    * Resolves when a message with seq > after is stored in the conversation, when its status or
-   * agent read mark changes, when the tenant's agents come or go, when `ms` pass, or when `signal`
+   * agent read mark changes, when the tenant's agents come or go, when the team starts or stops
+   * typing (with `wakeOnTeamTyping`: the visitor's long poll), when `ms` pass, or when `signal`
    * aborts (client went away, server shutting down). Never rejects.
    * `hasChanged` runs after subscribing, closing the gap between the caller's query and the
    * subscription (a change in between would otherwise wait for the timeout).
@@ -278,9 +318,10 @@ export class ChatService {
    * @param {number} ms
    * @param {AbortSignal} signal
    * @param {() => Promise<boolean>} hasChanged
+   * @param {boolean} [wakeOnTeamTyping]
    * @returns {Promise<void>}
    */
-  waitForChange(conversation, after, ms, signal, hasChanged) {
+  waitForChange(conversation, after, ms, signal, hasChanged, wakeOnTeamTyping = false) {
     return new Promise((resolve) => {
       if (signal.aborted) return resolve();
       const done = () => {
@@ -294,6 +335,7 @@ export class ChatService {
       const unsubscribe = this.hub.subscribeConversation(conversation.id, (event) => {
         if (event.type === 'message' && event.message.seq > after) done();
         else if (event.type === 'status' || event.type === 'revoked' || (event.type === 'read' && event.reader === 'agent')) done();
+        else if (wakeOnTeamTyping && event.type === 'typing' && event.sender.type !== 'visitor') done();
       });
       const unsubscribePresence = this.hub.subscribePresence(conversation.tenantId, done);
       signal.addEventListener('abort', done);

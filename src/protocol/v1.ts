@@ -13,6 +13,7 @@ import type {
   Decoded,
   MessagePage,
   ServerFrame,
+  Sender,
   SessionInfo,
   VerifiedUser,
   WireMessage,
@@ -233,6 +234,9 @@ export function decodeMessagePage(v: unknown): Decoded<MessagePage> {
       ...(isStatus(v.status) ? { status: v.status } : {}),
       ...(typeof v.agentsOnline === 'boolean' ? { agentsOnline: v.agentsOnline } : {}),
       ...(isSeq(v.agentReadSeq) ? { agentReadSeq: v.agentReadSeq } : {}),
+      ...(v.typing === null || (v.typing !== undefined && checkSender(v.typing) === undefined)
+        ? { typing: v.typing as Sender | null }
+        : {}),
     },
   };
 }

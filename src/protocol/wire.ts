@@ -129,6 +129,8 @@ export interface MessagePage {
   status?: ConversationStatus;
   agentsOnline?: boolean;
   agentReadSeq?: number;
+  /** The visitor's long poll only: the agent typing now, or null (HTTP has no typing frames). */
+  typing?: Sender | null;
 }
 
 /** Frames the server sends on `/ws/chat`. */

@@ -6,7 +6,7 @@ import { LongPollChannel } from './poll-channel.js';
 import { withSession } from './session.js';
 import { Timers } from './timers.js';
 import { WebSocketChannel, type WebSocketChannelEvents, type WebSocketFactory } from './ws-channel.js';
-import { ApiError, type ClientFrame, type ServerFrame, type SessionInfo, type WireMessage } from '../protocol/v1.js';
+import { ApiError, type ClientFrame, type Sender, type ServerFrame, type SessionInfo, type WireMessage } from '../protocol/v1.js';
 import type { ConnectionState, TransportKind, TransportOptions } from './transport-types.js';
 
 export type { WebSocketFactory, WebSocketLike } from './ws-channel.js';
@@ -249,6 +249,8 @@ export class ChatTransport {
     if (this.polling) return;
     // Pages answered at once after connecting are the catching up; later ones waited for news.
     let catchingUp = true;
+    // Who the polls last said was typing: HTTP has no typing frames, each answer says who types now.
+    let typing: Sender | null = null;
     const polling = new LongPollChannel({
       fetch: (query, signal) =>
         this.http((s) =>
@@ -264,6 +266,10 @@ export class ChatTransport {
         if (catchingUp) this.replayed(page.messages);
         else for (const m of page.messages) this.opts.listener.message(m);
         catchingUp = page.hasMore;
+        if (page.typing !== undefined && (page.typing || typing)) {
+          this.opts.listener.typing(page.typing ?? typing!, !!page.typing);
+          typing = page.typing;
+        }
         this.opts.listener.lifecycle?.({ type: 'page', page });
       },
       failed: (err) => {

@@ -12,7 +12,8 @@ import { clientIp } from '../rate-limit.js';
  */
 
 /**
- * Answers `{ messages, hasMore, lastSeq, status, agentsOnline, agentReadSeq, visitorReadSeq }`.
+ * Answers `{ messages, hasMore, lastSeq, status, agentsOnline, agentReadSeq, visitorReadSeq }`,
+ * and for the visitor (`teamTyping`) `typing`: the agent typing now, or null.
  * With `wait` and nothing new after `after`, holds the request until a message arrives, the
  * status, the agent read mark or the tenant's presence changes, the wait ends, the client leaves
  * or the server shuts down.
@@ -23,29 +24,40 @@ import { clientIp } from '../rate-limit.js';
  * @param {Conversation} conversation
  * @param {{ after: number, before?: number, limit: number }} page
  * @param {number} wait seconds
- * @param {{ subject: string, authorize?: () => Promise<unknown> }} caller
- *   `subject`: the token's visitor or agent; `authorize` runs again after a wait (access may end meanwhile)
+ * @param {{ subject: string, authorize?: () => Promise<unknown>, teamTyping?: boolean }} caller
+ *   `subject`: the token's visitor or agent; `authorize` runs again after a wait (access may end
+ *   meanwhile); `teamTyping`: report the team's typing and wake the wait when it changes (the
+ *   HTTP fallback has no typing frames)
  */
-export async function answerPage(ctx, conversation, page, wait, { subject, authorize }) {
+export async function answerPage(ctx, conversation, page, wait, { subject, authorize, teamTyping = false }) {
   const { store, chat, shutdown } = ctx.deps;
   const conversationId = conversation.id;
   const online = () => chat.hub.agentsOnline(conversation.tenantId);
-  const seen = { status: conversation.status, agentReadSeq: conversation.agentReadSeq, agentsOnline: online() };
+  const typing = () => (teamTyping ? chat.teamTyping(conversationId) : null);
+  const seen = { status: conversation.status, agentReadSeq: conversation.agentReadSeq, agentsOnline: online(), typing: typing() };
   let result = await store.messages.page(conversationId, page);
   if (wait > 0 && page.before === undefined && result.messages.length === 0) {
     const release = ctx.deps.guards.connections.acquire(clientIp(ctx.req, ctx.deps.trustProxy), subject);
     ctx.res.once('close', release);
     const gone = new AbortController();
     ctx.res.once('close', () => gone.abort());
-    await chat.waitForChange(conversation, page.after, wait * 1000, AbortSignal.any([gone.signal, shutdown]), async () => {
-      const current = await store.conversations.byId(conversationId);
-      return (
-        (current?.lastSeq ?? 0) > page.after ||
-        current?.status !== seen.status ||
-        current?.agentReadSeq !== seen.agentReadSeq ||
-        online() !== seen.agentsOnline
-      );
-    });
+    await chat.waitForChange(
+      conversation,
+      page.after,
+      wait * 1000,
+      AbortSignal.any([gone.signal, shutdown]),
+      async () => {
+        const current = await store.conversations.byId(conversationId);
+        return (
+          (current?.lastSeq ?? 0) > page.after ||
+          current?.status !== seen.status ||
+          current?.agentReadSeq !== seen.agentReadSeq ||
+          online() !== seen.agentsOnline ||
+          typing() !== seen.typing
+        );
+      },
+      teamTyping,
+    );
     release();
     if (gone.signal.aborted) return;
     await authorize?.();
@@ -60,5 +72,6 @@ export async function answerPage(ctx, conversation, page, wait, { subject, autho
     agentsOnline: online(),
     agentReadSeq: current?.agentReadSeq ?? 0,
     visitorReadSeq: current?.visitorReadSeq ?? 0,
+    ...(teamTyping ? { typing: typing() } : {}),
   });
 }

@@ -27,6 +27,7 @@ export async function listVisitorMessages(ctx) {
     subject: `${tenant.id}:visitor:${visitor.visitorId}`,
     // A relink may have moved the conversation to another visitor id while the poll waited.
     authorize: () => ctx.deps.chat.visitorConversation(visitor, conversationId),
+    teamTyping: true,
   });
 }
 
