@@ -17,11 +17,14 @@
  *   | { type: 'revoked', conversationId: string, visitorId: string }
  *   | { type: 'agent-revoked', agentId: string }
  *   | { type: 'raw', data: string }
+ *   | { type: 'call', conversationId: string, call: import('./voice/service.js').WireCall }
+ *   | { type: 'mode', conversationId: string, mode: 'chat' | 'voice', callId: string }
  * ) & { origin?: unknown }} HubEvent
  *   `revoked`: the conversation was relinked to another visitor id; connections of `visitorId`
  *   (the old one) must end.
  *   `agent-revoked`: the agent's tokens were revoked (logout, password change, removal); its
  *   sockets must close.
+ *   `call` and `mode`: a call of the conversation changed (voice/service.js).
  *   `raw` carries a frame written as is to the conversation's visitor sockets (test-only debug hook).
  *   `origin` identifies the connection that caused the event, so it can skip its own echo.
  * @typedef {(event: HubEvent) => void} Listener

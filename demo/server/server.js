@@ -15,6 +15,7 @@ import { Hub } from './hub.js';
 import { createGuards } from './limits.js';
 import { DEFAULT_LOGIN_LIMITS, LoginGuard, RateLimiter } from './rate-limit.js';
 import { routeApi } from './routes/index.js';
+import { createVoiceService } from './voice/service.js';
 import { createSockets } from './sockets/index.js';
 import { serveStatic } from './static.js';
 import { openStore } from './store/index.js';
@@ -52,6 +53,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  *   rateLimits?: Partial<RateLimits>,
  *   limits?: Partial<import('./limits.js').Limits>,
  *   widgetDir?: string,
+ *   voiceEnv?: Record<string, string | undefined>,
  * }} ServerOptions
  *   `dataDir`: uploaded files, the JWT secret when none is given, and the PGlite database (`pg/`)
  *   unless `databaseUrl` names a PostgreSQL server (`postgres://…`), reached through a pool of
@@ -125,6 +127,14 @@ async function assemble(options) {
     typingIntervalMs: options.limits?.typingIntervalMs,
   });
   const guards = createGuards({ store, chat, filesDir, limits: options.limits });
+  // Phone callbacks: the provider from the environment (`voiceEnv`, else process.env; docs/voice.md).
+  const voice = createVoiceService({
+    chat,
+    store,
+    tenants: options.tenants,
+    env: options.voiceEnv ?? process.env,
+    publicUrl: options.publicUrl,
+  });
   guards.uploads.start();
   const limits = {
     sessionsPerIp: new RateLimiter({ limit: rates.sessionsPerIp, what: 'new sessions from this address' }),
@@ -146,6 +156,7 @@ async function assemble(options) {
     debugHooks: options.debugHooks === true,
     filesDir,
     guards,
+    voice,
     // A key of its own (derived from the server secret) for the IP hashes kept with fingerprints.
     ipHashKey: createHmac('sha256', secret).update('amoiq-ip-hash').digest('base64url'),
   };
@@ -180,7 +191,7 @@ async function assemble(options) {
     work.finally(() => inflight.delete(work));
   };
 
-  return { store, chat, guards, sockets, inflight, shutdownController, bootstrap, hasher, identitySecrets, onRequest };
+  return { store, chat, guards, sockets, inflight, shutdownController, bootstrap, hasher, identitySecrets, onRequest, voice };
 }
 
 /**
@@ -249,7 +260,7 @@ export async function createServer(options) {
     throw error;
   }
   becomeReady(app);
-  const { store, chat, guards, sockets, inflight, shutdownController, bootstrap } = app;
+  const { store, chat, guards, sockets, inflight, shutdownController, bootstrap, voice } = app;
 
   const port = /** @type {import('node:net').AddressInfo} */ (servers[0].address()).port;
   const host = options.host ?? 'localhost';
@@ -270,6 +281,7 @@ export async function createServer(options) {
     },
     async reloadTenants(tenants) {
       const result = await seedTenants(store, tenants, { identitySecrets: app.identitySecrets, hasher: app.hasher });
+      voice.setTenants(tenants);
       for (const agent of result.revoked) chat.hub.publish(agent.tenantId, null, { type: 'agent-revoked', agentId: agent.id });
       return result.bootstrap;
     },
@@ -277,6 +289,7 @@ export async function createServer(options) {
       closing ??= (async () => {
         shutdownController.abort(); // long polls answer now
         guards.uploads.stop();
+        voice?.close();
         chat.stop();
         sockets.close();
         for (const server of servers) {

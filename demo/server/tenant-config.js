@@ -15,6 +15,7 @@ import { parsePasswordHash } from './auth.js';
  * @typedef {{
  *   id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean,
  *   widget?: import('./types.js').WidgetSettings,
+ *   voice?: import('./voice/service.js').TenantVoice,
  *   agents?: TenantAgentConfig[],
  * }} TenantConfig
  *   No secret lives in the tenants file: identity secrets come from `identitySecrets` (the

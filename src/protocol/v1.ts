@@ -31,6 +31,7 @@ const CONVERSATION_EVENTS: ReadonlySet<string> = new Set([
   'assigned',
   'transferred',
   'returned',
+  'call',
 ]);
 const isStatus = (v: unknown): v is ConversationStatus => v === 'open' || v === 'closed';
 

@@ -29,8 +29,10 @@ export interface WireMessage {
   quickReplies?: string[];
   /** Files sent with the message (at most `MAX_ATTACHMENTS`; optional). */
   attachments?: Attachment[];
-  /** What a `system` message records: the conversation was closed, reopened, or an agent joined. */
+  /** What a `system` message records: the conversation was closed, reopened, an agent joined, or a call changed. */
   event?: ConversationEvent;
+  /** On a `call` notice: the call it records (docs/protocol.md, Voice). */
+  call?: CallNotice;
   /** Assistant (`ai`) messages: the stream that produced it (docs/protocol.md, Streams). */
   streamId?: string;
   /** Assistant messages: links shown under the answer. */
@@ -44,7 +46,24 @@ export interface WireMessage {
 }
 
 /** Events a `system` message may record (clients show their own localized text for them). */
-export type ConversationEvent = 'closed' | 'reopened' | 'joined';
+export type ConversationEvent = 'closed' | 'reopened' | 'joined' | 'call';
+
+/** What a `call` notice of the transcript records about the call (docs/protocol.md, Voice). */
+export interface CallNotice {
+  id: string;
+  kind: 'callback' | 'webrtc';
+  /** `requested` (asked for, or the invitation went out), `in_progress` (answered), or a final state. */
+  state: string;
+  reason?: string;
+  /** Talk time, on the final notice. */
+  durationSeconds?: number;
+  /** The server's simulation: no phone rang. */
+  simulated?: true;
+  /** Callbacks, on the first notice: the number called, masked (`+1••••••2671`). */
+  to?: string;
+  /** In-browser calls: who called. */
+  from?: 'visitor' | 'agent';
+}
 
 /** Whether a conversation takes messages (`open`) or an agent closed it (`closed`). */
 export type ConversationStatus = 'open' | 'closed';

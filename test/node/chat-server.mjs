@@ -25,9 +25,13 @@ export const newId = () =>
 
 /**
  * Starts a backend on a free port with a fresh data directory and one tenant (`demo`, two agents).
- * @param {{ limits?: Partial<import('../../demo/server/limits.js').Limits>, rateLimits?: Record<string, number>, widget?: import('../../demo/server/types.js').WidgetSettings }} [options]
+ * @param {{
+ *   limits?: Partial<import('../../demo/server/limits.js').Limits>, rateLimits?: Record<string, number>,
+ *   widget?: import('../../demo/server/types.js').WidgetSettings,
+ *   voice?: import('../../demo/server/voice/service.js').TenantVoice, voiceEnv?: Record<string, string | undefined>,
+ * }} [options] `voice`: the tenant's voice settings; `voiceEnv`: the telephony environment (default: the simulation)
  */
-export async function startServer({ limits, rateLimits, widget } = {}) {
+export async function startServer({ limits, rateLimits, widget, voice, voiceEnv = {} } = {}) {
   // PGlite in the data directory, or a database of its own on PostgreSQL (test-store.mjs).
   const { dataDir, databaseUrl, dispose } = await freshStore();
   // A cheap scrypt cost: these tests are about other things than password hashing.
@@ -40,6 +44,7 @@ export async function startServer({ limits, rateLimits, widget } = {}) {
     jwtSecret: `node-test-${newId()}`,
     trustProxy: 1,
     debugHooks: true,
+    voiceEnv,
     limits,
     rateLimits: {
       sessionsPerIp: 10_000,
@@ -56,6 +61,7 @@ export async function startServer({ limits, rateLimits, widget } = {}) {
         apiKey: API_KEY,
         allowedOrigins: ['*'],
         widget,
+        ...(voice ? { voice } : {}),
         agents: [
           { id: 'agent_ada', email: AGENT.email, name: 'Ada', passwordHash: await hashPassword(AGENT.password, cost) },
           { id: 'agent_bob', email: AGENT_2.email, name: 'Bob', passwordHash: await hashPassword(AGENT_2.password, cost) },

@@ -21,6 +21,7 @@ import {
 } from './agent.js';
 import { debugBackdate, debugFrames, debugSweepUploads } from './debug.js';
 import { createSession } from './session.js';
+import { postRetellWebhook, postTwilioWebhook, postVoiceCallback, postVoiceCancel } from './voice.js';
 import {
   getFile,
   listVisitorMessages,
@@ -39,7 +40,7 @@ import {
  *   store: import('../store/index.js').Store, tokens: import('../auth.js').TokenService, chat: import('../chat.js').ChatService,
  *   shutdown: AbortSignal, limits: Limits, trustProxy: number, publicUrl?: string, debugHooks: boolean, filesDir: string, ipHashKey: string,
  *   hasher: import('../auth.js').PasswordHasher, loginGuard: import('../rate-limit.js').LoginGuard,
- *   guards: import('../limits.js').Guards,
+ *   guards: import('../limits.js').Guards, voice?: import('../voice/service.js').VoiceService,
  * }} Deps
  *   `guards`: connection limits, the fingerprint relinker and upload storage (limits.js).
  *   `debugHooks` enables `POST /api/debug/*` (tests only; never in production).
@@ -67,6 +68,10 @@ export const apiRoutes = [
   { pattern: /^\/api\/chat\/contact$/, methods: { POST: postVisitorContact } },
   { pattern: /^\/api\/chat\/uploads$/, methods: { POST: postVisitorUpload } },
   { pattern: /^\/api\/chat\/forget$/, methods: { POST: postVisitorForget } },
+  { pattern: /^\/api\/chat\/voice\/callback$/, methods: { POST: postVoiceCallback } },
+  { pattern: /^\/api\/chat\/voice\/cancel$/, methods: { POST: postVoiceCancel } },
+  { pattern: /^\/api\/voice\/webhooks\/twilio$/, methods: { POST: postTwilioWebhook } },
+  { pattern: /^\/api\/voice\/webhooks\/retell$/, methods: { POST: postRetellWebhook } },
   { pattern: /^\/api\/agent\/login$/, methods: { POST: agentLogin } },
   { pattern: /^\/api\/agent\/logout$/, methods: { POST: agentLogout } },
   { pattern: /^\/api\/agent\/conversations$/, methods: { GET: listConversations } },

@@ -34,6 +34,12 @@ export async function answerPage(ctx, conversation, page, wait, { subject, autho
   const conversationId = conversation.id;
   const online = () => chat.hub.agentsOnline(conversation.tenantId);
   const typing = () => (teamTyping ? chat.teamTyping(conversationId) : null);
+  // The newest call's id and state (voice/service.js): a change ends the wait.
+  const callKey = () => {
+    const now = ctx.deps.voice?.current(conversationId);
+    return now ? `${now.call.id}:${now.call.state}` : '';
+  };
+  const seenCall = callKey();
   const seen = { status: conversation.status, agentReadSeq: conversation.agentReadSeq, agentsOnline: online(), typing: typing() };
   let result = await store.messages.page(conversationId, page);
   if (wait > 0 && page.before === undefined && result.messages.length === 0) {
@@ -53,6 +59,7 @@ export async function answerPage(ctx, conversation, page, wait, { subject, autho
           current?.status !== seen.status ||
           current?.agentReadSeq !== seen.agentReadSeq ||
           online() !== seen.agentsOnline ||
+          callKey() !== seenCall ||
           typing() !== seen.typing
         );
       },
@@ -64,6 +71,7 @@ export async function answerPage(ctx, conversation, page, wait, { subject, autho
     result = await store.messages.page(conversationId, page);
   }
   const current = await store.conversations.byId(conversationId);
+  const voiceNow = ctx.deps.voice?.current(conversationId);
   sendJson(ctx.res, 200, {
     messages: result.messages,
     hasMore: result.hasMore,
@@ -72,6 +80,7 @@ export async function answerPage(ctx, conversation, page, wait, { subject, autho
     agentsOnline: online(),
     agentReadSeq: current?.agentReadSeq ?? 0,
     visitorReadSeq: current?.visitorReadSeq ?? 0,
+    ...(voiceNow ? { call: voiceNow.call, mode: voiceNow.mode } : {}),
     ...(teamTyping ? { typing: typing() } : {}),
   });
 }

@@ -20,6 +20,17 @@ import { ipHash, requireTenant, wsScheme } from './access.js';
  */
 
 /**
+ * The tenant's widget configuration, with `voice` when the site offers voice.
+ * @param {import('./index.js').Deps} deps
+ * @param {string} tenantId
+ */
+async function sessionConfig(deps, tenantId) {
+  const config = await deps.store.tenants.widgetConfig(tenantId);
+  const voice = deps.voice?.configFor(tenantId);
+  return voice ? { ...config, voice } : config;
+}
+
+/**
  * The verified user of a session request, or undefined for an anonymous visitor. A `userId`
  * without a `userToken` is an unsigned identity and is refused, never trusted. Only what the
  * token signs is the user: the page's unsigned `userName`/`userEmail` are ignored here (agents
@@ -92,7 +103,7 @@ export async function createSession(ctx) {
     agentsOnline: deps.chat.hub.agentsOnline(tenant.id),
     agentReadSeq: conversation.agentReadSeq,
     visitorReadSeq: conversation.visitorReadSeq,
-    config: await deps.store.tenants.widgetConfig(tenant.id),
+    config: await sessionConfig(deps, tenant.id),
     ...(user ? { user } : {}),
     ...(relinked ? { relinked: true } : {}),
   });

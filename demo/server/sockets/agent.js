@@ -42,6 +42,8 @@ export async function agentConnection(ws, url, deps, req) {
     else if (event.type === 'message') send(ws, { type: 'message', message: event.message });
     else if (event.type === 'conversation') send(ws, { type: 'conversation', conversation: chat.agentView(event.conversation) });
     else if (event.type === 'read') send(ws, { type: 'read', conversationId: event.conversationId, reader: event.reader, seq: event.seq });
+    else if (event.type === 'call') send(ws, { type: 'call', call: { ...event.call, conversationId: event.conversationId } });
+    else if (event.type === 'mode') send(ws, { type: 'mode', conversationId: event.conversationId, mode: event.mode, callId: event.callId });
     else if (event.type === 'typing' && event.origin !== ws && !(event.sender.type === 'agent' && event.sender.id === agent.id)) {
       send(ws, { type: 'typing', conversationId: event.conversationId, sender: event.sender, typing: event.typing });
     }

@@ -70,6 +70,10 @@ export async function visitorConnection(ws, url, deps, req) {
       send(ws, { type: 'status', conversationId: event.conversationId, status: event.status });
     } else if (event.type === 'read') {
       send(ws, { type: 'read', conversationId: event.conversationId, reader: event.reader, seq: event.seq });
+    } else if (event.type === 'call') {
+      if (readySent) send(ws, { type: 'call', call: event.call });
+    } else if (event.type === 'mode') {
+      if (readySent) send(ws, { type: 'mode', mode: event.mode, callId: event.callId });
     } else if (event.type === 'revoked' && event.visitorId === visitor.visitorId) {
       // Relinked to another visitor id: this id's token no longer opens the conversation.
       ws.close(CLOSE.UNAUTHORIZED, 'revoked');
@@ -171,6 +175,12 @@ export async function visitorConnection(ws, url, deps, req) {
   for (const reader of /** @type {const} */ (['agent', 'visitor'])) {
     const seq = fresh ? (reader === 'agent' ? fresh.agentReadSeq : fresh.visitorReadSeq) : 0;
     if (seq > 0) send(ws, { type: 'read', conversationId: conversation.id, reader, seq });
+  }
+  // Then the conversation's call, if one is active or just ended, so a reloaded client shows it.
+  const voiceNow = deps.voice?.current(conversation.id);
+  if (voiceNow) {
+    send(ws, { type: 'call', call: voiceNow.call });
+    send(ws, { type: 'mode', mode: voiceNow.mode, callId: voiceNow.call.id });
   }
   const afterParam = url.searchParams.get('after');
   if (afterParam !== null && /^\d+$/.test(afterParam)) await replay(Math.min(Number(afterParam), MAX_SEQ));

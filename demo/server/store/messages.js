@@ -108,6 +108,18 @@ export class MessageStore {
   }
 
   /**
+   * Stores a `system` notice about a call (`event: "call"` with the call's details): one statement.
+   * @param {string} conversationId
+   * @param {{ text: string, call: import('../../../src/protocol/wire.js').CallNotice }} notice
+   * @returns {Promise<{ message: Message, conversation: import('../types.js').Conversation } | null>} null for an unknown conversation
+   */
+  async appendCallNotice(conversationId, { text, call }) {
+    /** @type {{ conversation: ConversationRow, message: MessageRow } | undefined} */
+    const row = await this.db.row(APPEND_MESSAGE, [conversationId, `m_${nanoid()}`, null, text, `call:${JSON.stringify(call)}`]);
+    return row ? { message: toMessage(row.message), conversation: toConversation(row.conversation) } : null;
+  }
+
+  /**
    * Pages through a conversation. Without `before`: the oldest `limit` messages with seq > after.
    * With `before`: the newest `limit` messages with after < seq < before. Both oldest first.
    * @param {string} conversationId

@@ -20,7 +20,8 @@
  * @typedef {{
  *   id: string, chat_session_id: string, seq: number, client_id: string | null, sender_type: Sender['type'],
  *   sender_id: string | null, sender_name: string | null, content: string, created_at: Timestamp,
- *   event: Message['event'] | null, quick_replies: string[] | null, attachments: Attachment[] | null,
+ *   event: string | null, quick_replies: string[] | null, attachments: Attachment[] | null,
+ *   extra?: Record<string, unknown> | null,
  * }} MessageRow
  * @typedef {{
  *   id: string, organization_id: string, visitor_id: string, status: string, last_seq: number,
@@ -63,9 +64,19 @@ export function toMessage(row) {
     createdAt: iso(row.created_at),
   };
   if (row.client_id) message.clientId = row.client_id;
-  if (row.event) message.event = row.event;
+  if (row.event?.startsWith('call:')) {
+    // A call notice keeps the call's details with its event (voice/service.js): `call:<JSON>`.
+    message.event = 'call';
+    try {
+      message.call = JSON.parse(row.event.slice(5));
+    } catch {
+      // a damaged notice still shows its text
+    }
+  } else if (row.event) message.event = /** @type {Message['event']} */ (row.event);
   if (Array.isArray(row.quick_replies) && row.quick_replies.length) message.quickReplies = row.quick_replies;
   if (Array.isArray(row.attachments) && row.attachments.length) message.attachments = row.attachments;
+  // The assistant's fields (migration 003): streamId, sources, stopped, handoffOffer, handoff.
+  if (row.extra && typeof row.extra === 'object') Object.assign(message, row.extra);
   return message;
 }
 
