@@ -31,7 +31,12 @@ export function statusLabel(status: string | undefined, t: Strings): string | un
 export function noticeText(message: Pick<ChatMessage, 'text' | 'event' | 'sender'>, t: Strings): string {
   if (message.sender.type !== 'system' || !message.event) return message.text;
   const name = message.sender.name || undefined;
-  return { closed: t.closedNotice, reopened: t.reopenedNotice, joined: t.joinedNotice }[message.event]?.(name) ?? message.text;
+  const known: Partial<Record<string, (name?: string) => string>> = {
+    closed: t.closedNotice,
+    reopened: t.reopenedNotice,
+    joined: t.joinedNotice,
+  };
+  return known[message.event]?.(name) ?? message.text;
 }
 
 /** The name shown for a sender, falling back to a label for its type. */
