@@ -20,11 +20,18 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { run } from 'node:test';
 import { DATABASE_URL_ENV, startPostgres } from '../test/plugins/postgres.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
+/**
+ * Node test files run two at a time (each in its own process, with its own servers on ephemeral
+ * ports, data directories and PostgreSQL databases): the suite spends most of its time waiting on
+ * I/O and PGlite, so two files overlap well on two cores. AMOIQ_TEST_NODE_CONCURRENCY overrides.
+ */
+const NODE_CONCURRENCY = Number(process.env.AMOIQ_TEST_NODE_CONCURRENCY) || Math.min(2, availableParallelism());
 const SUMMARY = join(ROOT, 'test-results', 'summary.json');
 const args = process.argv.slice(2);
 const nodeArgs = args.filter((a) => a.startsWith('test/node/'));
@@ -67,7 +74,7 @@ async function runNodeSuite(files, label = '') {
   if (files.length === 0) return result;
   const tag = label ? `[${label}] ` : '';
   console.log(`\n::: node:test${label ? ` on ${label}` : ''} — ${files.length} file(s)`);
-  const stream = run({ files, concurrency: 1, timeout: 120_000 });
+  const stream = run({ files, concurrency: NODE_CONCURRENCY, timeout: 120_000 });
   stream.on('test:pass', (d) => {
     if (d.details?.type === 'suite') return;
     if (d.skip || d.todo) result.skipped++;

@@ -126,6 +126,13 @@ export class ConnectionLimiter {
     return this.open.get(key) ?? 0;
   }
 
+  /** All open connections (each is counted once under its `ip:` key); for /metrics. */
+  total() {
+    let n = 0;
+    for (const [key, count] of this.open) if (key.startsWith('ip:')) n += count;
+    return n;
+  }
+
   /**
    * @private
    * @param {string} key

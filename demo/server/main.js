@@ -137,6 +137,7 @@ try {
     },
     passwordChecks: { concurrency: intEnv('LOGIN_HASH_CONCURRENCY', 2) || 2, queue: intEnv('LOGIN_HASH_QUEUE', 32) },
     publicUrl: process.env.PUBLIC_URL || undefined,
+    metricsToken: process.env.METRICS_TOKEN || undefined,
     widgetDir: process.env.WIDGET_DIR ? resolve(REPO_ROOT, process.env.WIDGET_DIR) : undefined,
     debugHooks: process.env.AMOIQ_DEBUG_HOOKS === '1',
     rateLimits: {
@@ -201,9 +202,12 @@ let stopping = false;
 async function stop(signal) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: closing connections and the database…`);
+  // SIGTERM drains: /readyz says 503 for SHUTDOWN_DELAY_SECONDS first, so a load balancer stops
+  // sending new clients here before the sockets close (docs/scaling.md). Ctrl-C stops at once.
+  const delayMs = signal === 'SIGTERM' ? intEnv('SHUTDOWN_DELAY_SECONDS', 0) * 1000 : 0;
+  console.log(`${signal}: ${delayMs ? `draining for ${delayMs / 1000} s, then ` : ''}closing connections and the database…`);
   try {
-    await server.close();
+    await server.drain({ delayMs });
     process.exit(0);
   } catch (error) {
     console.error('shutdown failed', error);

@@ -11,15 +11,18 @@ import { PasswordHasher, TokenService } from './auth.js';
 import { ChatService } from './chat.js';
 import { ApiError, notFound } from './errors.js';
 import { answerClientError, handleCors, listen, requestUrl, sendError } from './http-util.js';
-import { Hub } from './hub.js';
 import { createGuards } from './limits.js';
+import { MeteredHub, createMetrics } from './metrics.js';
 import { DEFAULT_LOGIN_LIMITS, LoginGuard, RateLimiter } from './rate-limit.js';
-import { routeApi } from './routes/index.js';
-import { createVoiceService } from './voice/service.js';
+import { routeHealth } from './routes/health.js';
+import { routeApi, routeName } from './routes/index.js';
 import { createSockets } from './sockets/index.js';
 import { serveStatic } from './static.js';
 import { openStore } from './store/index.js';
+import { createVoiceService } from './voice/service.js';
 import { seedTenants } from './tenant-config.js';
+import { AssistantService } from './assistant/service.js';
+import { createMailer } from './mail.js';
 
 export { identitySecretEnv, loadTenants } from './tenant-config.js';
 
@@ -53,7 +56,11 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  *   rateLimits?: Partial<RateLimits>,
  *   limits?: Partial<import('./limits.js').Limits>,
  *   widgetDir?: string,
+ *   metricsToken?: string,
  *   voiceEnv?: Record<string, string | undefined>,
+ *   assistantEnv?: Record<string, string | undefined>,
+ *   mailEnv?: Record<string, string | undefined>,
+ *   assistantKbDelayMs?: number,
  * }} ServerOptions
  *   `dataDir`: uploaded files, the JWT secret when none is given, and the PGlite database (`pg/`)
  *   unless `databaseUrl` names a PostgreSQL server (`postgres://…`), reached through a pool of
@@ -72,6 +79,8 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
  *   `publicUrl`: the origin clients reach this server at (file URLs are built on it); without it,
  *   the request's `Host` is used only when it is this server on a loopback name.
  *   `debugHooks`: enable `POST /api/debug/frames` (tests only).
+ *   `metricsToken`: a bearer token that lets `GET /metrics` be read from anywhere; without it, only
+ *   requests straight from the loopback interface may (routes/health.js).
  * @typedef {{ sessionsPerIp: number, sessionsPerVisitor: number, sendsPerIp: number, sendsPerSender: number, uploads: number }} RateLimits
  *   per minute; `uploads` counts per client IP (visitors) or per agent
  */
@@ -121,7 +130,8 @@ async function assemble(options) {
   });
   const rates = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const filesDir = join(options.dataDir, 'files');
-  const chat = new ChatService(store, new Hub(), rates.sendsPerSender, {
+  const hub = new MeteredHub();
+  const chat = new ChatService(store, hub, rates.sendsPerSender, {
     // Agents see an HMAC of the visitor id (docs/security.md, "Visitor reference"), keyed apart.
     refKey: createHmac('sha256', secret).update('amoiq-visitor-ref').digest('base64url'),
     typingIntervalMs: options.limits?.typingIntervalMs,
@@ -160,10 +170,31 @@ async function assemble(options) {
     // A key of its own (derived from the server secret) for the IP hashes kept with fingerprints.
     ipHashKey: createHmac('sha256', secret).update('amoiq-ip-hash').digest('base64url'),
   };
+  // The assistant (issue 12): answers, handoff, the queue; transcripts by e-mail (SMTP_* variables).
+  const assistant = new AssistantService({
+    store,
+    chat,
+    tenants: options.tenants,
+    env: options.assistantEnv ?? process.env,
+    kbDelayMs: options.assistantKbDelayMs,
+  });
+  await assistant.start();
+  const mailer = createMailer(options.mailEnv ?? process.env);
+  deps.assistant = assistant;
+  deps.mailer = mailer;
+  shutdownController.signal.addEventListener('abort', () => {
+    assistant.stop();
+    mailer.close();
+  });
   const sockets = createSockets(deps);
   const consoleOrigins = (options.agentConsoleOrigins ?? []).map((origin) => new URL(origin).origin);
   /** Requests being handled; shutdown waits for them before closing the database. @type {Set<Promise<void>>} */
   const inflight = new Set();
+  const metrics = createMetrics({ store, guards, hasher, inflight, hub });
+  /** Set by {@link createServer}'s `drain()`: /readyz answers 503 from then on. */
+  const state = { draining: false };
+  /** @type {import('./routes/health.js').HealthDeps} */
+  const health = { store, metrics, draining: () => state.draining, metricsToken: options.metricsToken };
 
   /**
    * @param {import('node:http').IncomingMessage} req
@@ -171,6 +202,8 @@ async function assemble(options) {
    */
   async function handleRequest(req, res) {
     const url = requestUrl(req);
+    metrics.timeRequest(req, res, () => routeName(req.method, url.pathname) ?? (url.pathname.startsWith('/api/') ? 'none' : 'page'));
+    if (await routeHealth(req, res, url.pathname, health)) return;
     if (handleCors(req, res, url.pathname, consoleOrigins)) return;
     if (await routeApi({ req, res, url, deps })) return;
     if (
@@ -191,7 +224,7 @@ async function assemble(options) {
     work.finally(() => inflight.delete(work));
   };
 
-  return { store, chat, guards, sockets, inflight, shutdownController, bootstrap, hasher, identitySecrets, onRequest, voice };
+  return { store, chat, guards, sockets, inflight, shutdownController, bootstrap, hasher, identitySecrets, onRequest, state, voice };
 }
 
 /**
@@ -208,6 +241,7 @@ async function assemble(options) {
  *   openConnections: (key: string) => number,
  *   databaseStats: () => ReturnType<import('./store/sql.js').Database['stats']>,
  *   reloadTenants: (tenants: TenantConfig[]) => Promise<BootstrapLogin[]>,
+ *   drain: (options?: { delayMs?: number }) => Promise<void>,
  * }>}
  * @example
  * const server = await createServer({ port: 0, dataDir: '/tmp/amoiq', tenants: loadTenants('demo/server/tenants.json') });
@@ -266,7 +300,29 @@ export async function createServer(options) {
   const host = options.host ?? 'localhost';
   const printable = host === 'localhost' || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 
+  /** @type {Promise<void> | undefined} */
   let closing;
+  /** @type {() => Promise<void>} */
+  const close = () => {
+    closing ??= (async () => {
+      app.state.draining = true;
+      shutdownController.abort(); // long polls answer now
+      guards.uploads.stop();
+      voice?.close();
+      chat.stop();
+      sockets.close();
+      for (const server of servers) {
+        server.close();
+        server.closeIdleConnections();
+      }
+      // Give in-flight requests (a message being stored) a moment to finish before the DB goes.
+      await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 2000))]);
+      for (const server of servers) server.closeAllConnections();
+      await store.close();
+    })();
+    return closing;
+  };
+
   return {
     url: `http://${printable.includes(':') ? `[${printable}]` : printable}:${port}`,
     port,
@@ -285,23 +341,18 @@ export async function createServer(options) {
       for (const agent of result.revoked) chat.hub.publish(agent.tenantId, null, { type: 'agent-revoked', agentId: agent.id });
       return result.bootstrap;
     },
-    close() {
-      closing ??= (async () => {
-        shutdownController.abort(); // long polls answer now
-        guards.uploads.stop();
-        voice?.close();
-        chat.stop();
-        sockets.close();
-        for (const server of servers) {
-          server.close();
-          server.closeIdleConnections();
-        }
-        // Give in-flight requests (a message being stored) a moment to finish before the DB goes.
-        await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 2000))]);
-        for (const server of servers) server.closeAllConnections();
-        await store.close();
-      })();
-      return closing;
+    /**
+     * Graceful stop (SIGTERM, main.js): /readyz turns 503 at once so the load balancer sends new
+     * clients elsewhere; after `delayMs` (the balancer's check interval, so it has noticed) the
+     * server closes as {@link close} does: it stops accepting, answers waiting long polls, closes
+     * WebSockets with 1001 (the widget reconnects, through the balancer, to another node), lets
+     * requests in flight finish their writes, and closes the database.
+     */
+    async drain({ delayMs = 0 } = {}) {
+      app.state.draining = true;
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      await close();
     },
+    close,
   };
 }

@@ -9,6 +9,8 @@ import { createServer } from '../../demo/server/server.js';
 import { freshStore } from './test-store.mjs';
 
 export const API_KEY = 'pk_node_test';
+/** Lets a test read /metrics as a remote client would (`Authorization: Bearer …`). */
+export const METRICS_TOKEN = 'node-test-metrics-token';
 export const AGENT = { email: 'ada@node.test', password: 'node-test-password' };
 export const AGENT_2 = { email: 'bob@node.test', password: 'node-test-password-2' };
 
@@ -44,6 +46,7 @@ export async function startServer({ limits, rateLimits, widget, voice, voiceEnv 
     jwtSecret: `node-test-${newId()}`,
     trustProxy: 1,
     debugHooks: true,
+    metricsToken: METRICS_TOKEN,
     voiceEnv,
     limits,
     rateLimits: {
@@ -147,6 +150,11 @@ export async function startServer({ limits, rateLimits, widget, voice, voiceEnv 
     dataDir,
     /** Open WebSockets and waiting long polls counted for a key (`sub:demo:visitor:<id>`, `ip:<address>`). @param {string} key */
     openConnections: (key) => server.openConnections(key),
+    /** The server's graceful stop (SIGTERM in main.js). @param {{ delayMs?: number }} [o] */
+    async drain(o) {
+      await server.drain(o);
+      await dispose();
+    },
     async close() {
       await server.close();
       await dispose();

@@ -20,6 +20,20 @@ import {
   postAgentUpload,
 } from './agent.js';
 import { debugBackdate, debugFrames, debugSweepUploads } from './debug.js';
+import {
+  getFeedback,
+  getQueue,
+  getTranscript,
+  postAccept,
+  postAgentEscalate,
+  postEscalate,
+  postFeedback,
+  postRating,
+  postReturn,
+  postStop,
+  postTranscriptEmail,
+  postTransfer,
+} from './assistant.js';
 import { createSession } from './session.js';
 import { postRetellWebhook, postTwilioWebhook, postVoiceCallback, postVoiceCancel } from './voice.js';
 import {
@@ -41,6 +55,7 @@ import {
  *   shutdown: AbortSignal, limits: Limits, trustProxy: number, publicUrl?: string, debugHooks: boolean, filesDir: string, ipHashKey: string,
  *   hasher: import('../auth.js').PasswordHasher, loginGuard: import('../rate-limit.js').LoginGuard,
  *   guards: import('../limits.js').Guards, voice?: import('../voice/service.js').VoiceService,
+ *   assistant?: import('../assistant/service.js').AssistantService, mailer?: ReturnType<typeof import('../mail.js').createMailer>,
  * }} Deps
  *   `guards`: connection limits, the fingerprint relinker and upload storage (limits.js).
  *   `debugHooks` enables `POST /api/debug/*` (tests only; never in production).
@@ -84,6 +99,18 @@ export const apiRoutes = [
   { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/reopen$/, methods: { POST: postAgentReopen } },
   { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/read$/, methods: { POST: postAgentRead } },
   { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/uploads$/, methods: { POST: postAgentUpload } },
+  { pattern: /^\/api\/chat\/escalate$/, methods: { POST: postEscalate } },
+  { pattern: /^\/api\/chat\/assistant\/stop$/, methods: { POST: postStop } },
+  { pattern: /^\/api\/chat\/feedback$/, methods: { POST: postFeedback } },
+  { pattern: /^\/api\/chat\/rating$/, methods: { POST: postRating } },
+  { pattern: /^\/api\/chat\/transcript$/, methods: { GET: getTranscript } },
+  { pattern: /^\/api\/chat\/transcript\/email$/, methods: { POST: postTranscriptEmail } },
+  { pattern: /^\/api\/agent\/queue$/, methods: { GET: getQueue } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/accept$/, methods: { POST: postAccept } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/transfer$/, methods: { POST: postTransfer } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/return$/, methods: { POST: postReturn } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/escalate$/, methods: { POST: postAgentEscalate } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/feedback$/, methods: { GET: getFeedback } },
   { pattern: /^\/files\/(?<id>f_[A-Za-z0-9_-]+)\/[^/]+$/, methods: { GET: getFile, HEAD: getFile } },
   { pattern: /^\/api\/debug\/frames$/, methods: { POST: debugFrames }, debug: true },
   { pattern: /^\/api\/debug\/backdate$/, methods: { POST: debugBackdate }, debug: true },
@@ -108,4 +135,15 @@ export async function routeApi(ctx) {
   const params = { ...(route.pattern.exec(url.pathname)?.groups ?? {}) };
   await handler({ ...ctx, params });
   return true;
+}
+
+/**
+ * The name of the handler a request goes to (e.g. `postVisitorMessage`), or null for paths that
+ * are no API route: a label of few values for the request metrics (metrics.js).
+ * @param {string | undefined} method
+ * @param {string} pathname
+ */
+export function routeName(method, pathname) {
+  const route = apiRoutes.find((r) => r.pattern.test(pathname));
+  return route ? (route.methods[method ?? 'GET']?.name ?? 'method_not_allowed') : null;
 }

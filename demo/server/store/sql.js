@@ -31,30 +31,41 @@ import { mkdirSync } from 'node:fs';
  *   engine: 'pglite' | 'postgres',
  *   transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>,
  *   close: () => Promise<void>,
- *   stats: () => { engine: 'pglite' | 'postgres', total: number, idle: number, waiting: number, statements: number },
+ *   stats: () => { engine: 'pglite' | 'postgres', total: number, idle: number, waiting: number, statements: number, seconds: number },
  * }} Database
- *   `stats`: connections of the pool (PGlite: one), requests waiting for one, and statements sent
- *   so far (each a round trip to the engine; BEGIN and COMMIT count)
+ *   `stats`: connections of the pool (PGlite: one), requests waiting for one, statements sent
+ *   so far (each a round trip to the engine; BEGIN and COMMIT count) and the seconds they took in
+ *   total, from sending to the answer (waiting for a connection included; /metrics)
  */
 
 /**
  * Wraps a statement runner into a {@link Queryable}.
  * @param {(sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>} run
  * @param {(sql: string) => Promise<unknown>} execute
- * @param {{ statements: number }} counter counts the statements sent
+ * @param {{ statements: number, seconds: number }} counter counts the statements sent and their time
  * @returns {Queryable}
  */
 function queryable(run, execute, counter) {
   /** @type {Queryable['query']} */
-  const query = (sql, params) => {
+  const query = async (sql, params) => {
     counter.statements++;
-    return run(sql, params);
+    const start = performance.now();
+    try {
+      return await run(sql, params);
+    } finally {
+      counter.seconds += (performance.now() - start) / 1000;
+    }
   };
   return {
     query,
     async exec(sql) {
       counter.statements++;
-      await execute(sql);
+      const start = performance.now();
+      try {
+        await execute(sql);
+      } finally {
+        counter.seconds += (performance.now() - start) / 1000;
+      }
     },
     // The one place where the database's rows meet their declared types (store/rows.js): the
     // schema is the store's own, made by its migrations.
@@ -88,7 +99,7 @@ export async function openPglite(dir) {
   mkdirSync(dir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
   const pg = await PGlite.create(dir);
-  const counter = { statements: 0 };
+  const counter = { statements: 0, seconds: 0 };
   return {
     engine: 'pglite',
     ...queryable(
@@ -112,7 +123,7 @@ export async function openPglite(dir) {
     async close() {
       if (!pg.closed) await pg.close();
     },
-    stats: () => ({ engine: 'pglite', total: 1, idle: 1, waiting: 0, statements: counter.statements }),
+    stats: () => ({ engine: 'pglite', total: 1, idle: 1, waiting: 0, statements: counter.statements, seconds: counter.seconds }),
   };
 }
 
@@ -131,7 +142,7 @@ export async function openPostgres(url, { poolSize = 10 } = {}) {
   pool.on('error', (error) => console.error(`database connection lost: ${error.message}`));
   await pool.query('SELECT 1');
   let closed = false;
-  const counter = { statements: 0 };
+  const counter = { statements: 0, seconds: 0 };
   return {
     engine: 'postgres',
     ...queryable(
@@ -174,6 +185,7 @@ export async function openPostgres(url, { poolSize = 10 } = {}) {
       idle: pool.idleCount,
       waiting: pool.waitingCount,
       statements: counter.statements,
+      seconds: counter.seconds,
     }),
   };
 }
