@@ -144,6 +144,27 @@ export class ChatApi {
     await this.request('POST', '/api/chat/typing', { token, body: { conversationId, typing } });
   }
 
+  /** A visitor request of the assistant's endpoints (services/assistant.ts): the JSON answer, undefined for 204. */
+  fetchJson(method: string, path: string, token: string, body?: unknown): Promise<unknown> {
+    return this.request(method, path, { token, body });
+  }
+
+  /** A visitor request whose answer is not JSON (the transcript): the response, or an {@link ApiError}. */
+  async fetchRaw(method: string, path: string, token: string): Promise<Response> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(`${this.base}${path}`, {
+        method,
+        headers: { Authorization: this.auth, [SESSION_HEADER]: token },
+        credentials: 'omit',
+      });
+    } catch (err) {
+      throw new ApiError(0, 'network', `Cannot reach ${this.base}: ${(err as Error).message}`);
+    }
+    if (!res.ok) throw errorFromAnswer(res.status, await res.json().catch(() => undefined), res.headers.get('Retry-After'));
+    return res;
+  }
+
   private async request(
     method: string,
     path: string,

@@ -1,4 +1,5 @@
 import { ChatApi } from './api.js';
+import { AssistantPart } from './assistant.js';
 import { storeOf, type ChatServiceOptions } from './chat-options.js';
 import type { ChatServiceEvent } from './chat-types.js';
 import { systemClock, type Clock } from './clock.js';
@@ -48,6 +49,7 @@ export interface ChatParts {
   typing: TypingIndicator;
   leader: LeaderRole;
   follower: FollowerRole;
+  assistant: AssistantPart;
 }
 
 /**
@@ -74,7 +76,10 @@ export function createParts(options: ChatServiceOptions, front: ChatFront): Chat
     : undefined;
   const session = (parts.session = new SessionManager({
     ...{ api, store, clock, fingerprint, identity: options.identity },
-    onSession: (s) => parts.conversation.sessionChanged(s),
+    onSession: (s) => {
+      parts.assistant.sessionChanged(s);
+      parts.conversation.sessionChanged(s);
+    },
   }));
   const warn = (text: string) => front.warn(text);
   const stopped = () => front.stopped();
@@ -106,7 +111,11 @@ export function createParts(options: ChatServiceOptions, front: ChatFront): Chat
         tabs.post({ type: 'connection', connection, transport: kind });
       },
       warning: (text, error) => front.warn(text, error),
-      lifecycle: (change) => parts.conversation.handleChange(change),
+      lifecycle: (change) => {
+        parts.conversation.handleChange(change);
+        if (change.type === 'page') parts.assistant.page(change.page);
+      },
+      assistant: (frame) => parts.assistant.handleFrame(frame),
     },
   }));
   const timeline = (parts.timeline = new Timeline({
@@ -115,6 +124,7 @@ export function createParts(options: ChatServiceOptions, front: ChatFront): Chat
     requestReplay: (after) => transport.requestReplay(after),
     settle: (clientId) => parts.outbox.settle(clientId),
     arrived: (m, live) => {
+      parts.assistant.arrived(m);
       parts.conversation.noticed(m, live);
       typing.answered(m.sender);
     },
@@ -139,6 +149,13 @@ export function createParts(options: ChatServiceOptions, front: ChatFront): Chat
     error: (code, message) => front.emit({ type: 'error', code, message }),
     isStored: (clientId) => timeline.holds(clientId),
   }));
+  parts.assistant = new AssistantPart({
+    ...{ state, api, session },
+    accept: (message) => timeline.accept(message, true),
+    post: (frame) => tabs.post({ type: 'assistant', frame }),
+    leads: () => front.role().leads,
+    warn,
+  });
   const conversation = (parts.conversation = new Conversation({
     ...{ state, store, api, session, transport, timeline, outbox, tasks, warn, stopped },
     role: () => front.role(),

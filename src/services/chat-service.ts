@@ -1,5 +1,8 @@
 import { ApiError, type Attachment } from '../protocol/v1.js';
 import type { ChatApi } from './api.js';
+import type { AssistantPart, Transcript } from './assistant.js';
+import type { AssistantStreams } from './assistant-stream.js';
+import type { Handoff } from '../protocol/assistant.js';
 import type { ChatServiceOptions } from './chat-options.js';
 import { createParts } from './chat-parts.js';
 import type { ChatMessage, ChatServiceEvent, ChatState, ContactDetails } from './chat-types.js';
@@ -50,6 +53,7 @@ export class ChatService {
   private readonly tasks: Tasks;
   private readonly clock: Clock;
   private readonly leader: LeaderRole;
+  private readonly assistantPart: AssistantPart;
   /** Every tab follows until it gets the lock (TabSync), then leads. */
   private role: TabRole;
   private readonly eventListeners = new Set<(event: ChatServiceEvent) => void>();
@@ -86,6 +90,7 @@ export class ChatService {
     } = parts);
     this.leader = parts.leader;
     this.role = parts.follower;
+    this.assistantPart = parts.assistant;
   }
 
   /** Everything the UI renders, as one immutable snapshot; a new object at every change. */
@@ -259,6 +264,48 @@ export class ChatService {
     return this.tasks.run(this.timeline.loadOlder(limit));
   }
 
+  /**
+   * The assistant's streamed answers: `onChange()` reports each start, appended text and end, so
+   * a renderer costs time per delta, not per answer. `state.streaming` says whether any runs.
+   */
+  get streams(): AssistantStreams {
+    return this.assistantPart.streams;
+  }
+
+  /**
+   * Asks for a person (`POST /api/chat/escalate` with `reason` and optional `metadata`): the
+   * conversation joins the queue and the assistant stops answering; `state.handoff` follows the
+   * queue position, the wait and the agent who accepts. Rejects with an {@link ApiError}.
+   */
+  escalate(reason?: string, metadata?: Record<string, string>): Promise<Handoff> {
+    return this.tasks.run(this.assistantPart.escalate(reason, metadata));
+  }
+
+  /** Stops the assistant's answer being written (the newest, or `streamId`); the text so far stays. */
+  stopAnswer(streamId?: string): void {
+    this.assistantPart.stop(streamId);
+  }
+
+  /** Says whether an assistant answer helped, with an optional comment (`POST /api/chat/feedback`). */
+  feedback(messageId: string, helpful: boolean, comment?: string): Promise<void> {
+    return this.tasks.run(this.assistantPart.feedback(messageId, helpful, comment));
+  }
+
+  /** Rates the closed conversation from 1 to 5, with an optional comment (`POST /api/chat/rating`). */
+  rate(score: number, comment?: string): Promise<void> {
+    return this.tasks.run(this.assistantPart.rate(score, comment));
+  }
+
+  /** The conversation's transcript as plain text or HTML, ready to save (`GET /api/chat/transcript`). */
+  transcript(format: 'text' | 'html' = 'text'): Promise<Transcript> {
+    return this.tasks.run(this.assistantPart.transcript(format));
+  }
+
+  /** Has the transcript e-mailed to `email`; resolves with whether the server sent it. */
+  emailTranscript(email: string): Promise<boolean> {
+    return this.tasks.run(this.assistantPart.emailTranscript(email));
+  }
+
   /** Reports that the visitor is (or stopped) typing. */
   setTyping(typing: boolean): void {
     this.role.typing(typing);
@@ -287,7 +334,12 @@ export class ChatService {
     if (this.stopped) return;
     if (m.type === 'panel') this.emit({ type: 'panel', open: m.open });
     else if (m.type === 'contact') this.conversation.contactChanged(m.conversationId, m.contact);
-    else this.role.handle(m);
+    else if (m.type === 'assistant') this.assistantPart.handleFrame(m.frame, false);
+    else {
+      this.role.handle(m);
+      // A tab that just opened hears the streams in flight and the handoff state too.
+      if (m.type === 'hello' && this.role.leads) this.assistantPart.announce();
+    }
   }
 
   private handleConnection(connection: ConnectionState, transport: TransportKind | undefined): void {

@@ -7,6 +7,7 @@ import type {
   RemoteWidgetConfig,
   Sender,
 } from '../protocol/v1.js';
+import type { AssistantConfig, AssistantMessageFields, Handoff } from '../protocol/assistant.js';
 import type { ConnectionState, TransportKind } from './transport-types.js';
 
 /**
@@ -37,6 +38,11 @@ export interface ChatMessage {
   event?: ConversationEvent;
   /** Files sent with the message. */
   attachments?: readonly Attachment[];
+  /** On assistant (`ai`) messages: the stream it ends, its sources, whether it was stopped, a handoff offer. */
+  streamId?: AssistantMessageFields['streamId'];
+  sources?: AssistantMessageFields['sources'];
+  stopped?: boolean;
+  handoffOffer?: boolean;
 }
 
 /** Contact details the visitor gives (pre-chat form, away e-mail capture). Not verified. */
@@ -63,6 +69,12 @@ export interface ChatState {
   agentsOnline?: boolean;
   /** What this visitor submitted for the conversation (pre-chat form, away e-mail), kept in IndexedDB. */
   contact?: ContactDetails;
+  /** The site's AI assistant (session `config.assistant`); absent when it has none. */
+  assistant?: AssistantConfig;
+  /** Who answers: the assistant, the queue for a person (position, wait), an agent (protocol "Handoff"). */
+  handoff?: Handoff;
+  /** True while an assistant answer is being streamed (the streams themselves: `ChatService.assistant.streams`). */
+  streaming?: boolean;
 }
 
 /** What the service tells its owner besides state changes. */

@@ -1,3 +1,4 @@
+import type { AssistantServerFrame } from '../protocol/assistant.js';
 import type { ConversationStatus, Sender, WireMessage } from '../protocol/v1.js';
 import type { ChatMessage, ContactDetails } from './chat-types.js';
 import type { ConnectionState, TransportKind } from './transport-types.js';
@@ -56,7 +57,9 @@ export type TabMessage =
   /** The leader has a new conversation (first visit, or a new one): followers load it from the stored session. */
   | { type: 'conversation'; conversationId: string }
   /** A tab stored contact details for a conversation. */
-  | { type: 'contact'; conversationId: string; contact: ContactDetails };
+  | { type: 'contact'; conversationId: string; contact: ContactDetails }
+  /** The leader heard an assistant frame (or answers a hello with the streams in flight): followers apply it. */
+  | { type: 'assistant'; frame: AssistantServerFrame };
 
 /**
  * What this tab does as the leader (it holds the visitor's one connection) or as a follower (it

@@ -1,5 +1,6 @@
 import { MAX_PAGE_SIZE, type MessagePage, type WireMessage } from '../protocol/v1.js';
 import type { MessageQuery } from './api.js';
+import { assistantFields } from './assistant-stream.js';
 import type { ChatMessage, StateHolder } from './chat-types.js';
 import type { Clock } from './clock.js';
 import { CACHE_LIMIT, type ChatStore } from './store.js';
@@ -226,6 +227,7 @@ export class Timeline {
       ...(m.quickReplies ? { quickReplies: [...m.quickReplies] } : {}),
       ...(m.event ? { event: m.event } : {}),
       ...(m.attachments?.length ? { attachments: m.attachments.map((a) => ({ ...a })) } : {}),
+      ...assistantFields(m),
     }));
   }
 
@@ -334,6 +336,7 @@ export class Timeline {
       ...(m.quickReplies ? { quickReplies: m.quickReplies } : {}),
       ...(m.event ? { event: m.event } : {}),
       ...(m.attachments?.length ? { attachments: m.attachments } : {}),
+      ...assistantFields(m),
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { AssistantServerFrame } from '../protocol/assistant.js';
 import type { MessagePage, Sender, ServerFrame, SessionInfo, WireMessage } from '../protocol/v1.js';
 import type { ChatApi } from './api.js';
 import type { BackoffOptions } from './backoff.js';
@@ -30,6 +31,8 @@ export interface TransportListener {
   warning(text: string, error?: unknown): void;
   /** Conversation status, agent presence or a read mark changed (frames, or a long-poll page). */
   lifecycle?(change: LifecycleChange): void;
+  /** An assistant frame: a stream started, grew or ended, the streams after a reconnect, the handoff state. */
+  assistant?(frame: AssistantServerFrame): void;
 }
 
 /** What a `status`, `presence` or `read` frame (or a message page) says about the conversation. */

@@ -3,6 +3,7 @@ import type { MessageQuery } from './api.js';
 import { Backoff } from './backoff.js';
 import { systemClock } from './clock.js';
 import { LongPollChannel } from './poll-channel.js';
+import type { AssistantServerFrame } from '../protocol/assistant.js';
 import { withSession } from './session.js';
 import { Timers } from './timers.js';
 import { WebSocketChannel, type WebSocketChannelEvents, type WebSocketFactory } from './ws-channel.js';
@@ -306,7 +307,7 @@ export class ChatTransport {
     else for (const m of messages) this.opts.listener.message(m);
   }
 
-  private handleFrame(frame: ServerFrame): void {
+  private handleFrame(frame: ServerFrame | AssistantServerFrame): void {
     switch (frame.type) {
       case 'message':
         this.opts.listener.message(frame.message);
@@ -329,6 +330,13 @@ export class ChatTransport {
       case 'error':
         if (!this.acks.reject(frame.clientId, ApiError.fromFrame(frame)))
           this.opts.listener.warning(`Server error frame: ${frame.code}: ${frame.message}`);
+        break;
+      case 'stream_start':
+      case 'stream_delta':
+      case 'streams':
+      case 'stream_end':
+      case 'handoff':
+        this.opts.listener.assistant?.(frame);
         break;
       default:
         break; // pong and late ready frames only show that the socket lives

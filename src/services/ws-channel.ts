@@ -1,3 +1,4 @@
+import { ASSISTANT_FRAME_TYPES, decodeAssistantFrame, type AssistantServerFrame } from '../protocol/assistant.js';
 import { decodeServerFrame, type ClientFrame, type ServerFrame } from '../protocol/v1.js';
 import type { Clock } from './clock.js';
 import type { Timers } from './timers.js';
@@ -21,7 +22,7 @@ export interface WebSocketChannelEvents {
   /** The server said `ready`: the socket can carry the chat. `lastSeq`: the conversation's newest message then. */
   ready(lastSeq: number): void;
   /** A well-formed frame other than the first `ready`. */
-  frame(frame: ServerFrame): void;
+  frame(frame: ServerFrame | AssistantServerFrame): void;
   /** The socket closed, or did not become ready in time (code 4000), before `ready`. */
   failed(code: number): void;
   /** A ready socket closed, or went silent for two heartbeat intervals (code 4000). */
@@ -103,6 +104,12 @@ export class WebSocketChannel {
     if (this.ended) return;
     this.lastFrameAt = this.opts.clock.now();
     const decoded = decodeServerFrame(data);
+    // The assistant's frames (protocol/assistant.ts) have a decoder of their own.
+    const assistant = decoded.ok ? undefined : decodeAssistant(data);
+    if (assistant?.ok) {
+      this.opts.events.frame(assistant.value);
+      return;
+    }
     if (!decoded.ok) {
       this.opts.events.warning(`Ignored a server frame: ${decoded.reason}`);
       return;
@@ -147,4 +154,17 @@ export class WebSocketChannel {
       // already closed
     }
   }
+}
+
+/** Decodes an assistant frame; undefined when `data` is not one of their types. */
+function decodeAssistant(data: unknown): ReturnType<typeof decodeAssistantFrame> | undefined {
+  if (typeof data !== 'string' || (!data.includes('"stream') && !data.includes('"handoff"'))) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  const type = (v as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && ASSISTANT_FRAME_TYPES.has(type) ? decodeAssistantFrame(v) : undefined;
 }

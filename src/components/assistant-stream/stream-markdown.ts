@@ -1,0 +1,104 @@
+/**
+ * Markdown for text that grows: a streamed assistant answer is parsed in time proportional to the
+ * new text, not to the whole answer. The text is cut into chunks at block boundaries the parser of
+ * markdown.ts cannot see across — a blank line outside a fenced code block, or the line that closes
+ * a fence — so parsing the chunks one by one gives the same blocks as parsing the whole text.
+ * Completed chunks are parsed and rendered once and kept; only the trailing, still growing block
+ * is parsed again on each delta.
+ */
+import type { TemplateResult } from 'lit';
+import { parseMarkdown, plainText, renderMarkdown, type Block } from '../message-list/markdown.js';
+
+const FENCE = /^\s{0,3}```/;
+
+/** A completed part of the text: parsed and rendered once. */
+export interface Chunk {
+  /** Stable key for rendering (its order of completion). */
+  id: number;
+  blocks: Block[];
+  templates: TemplateResult[];
+}
+
+/**
+ * The parsed form of a growing text.
+ *
+ * @example
+ * const md = new StreamMarkdown();
+ * md.append('Hello **wor');
+ * md.append('ld**\n\nNext');
+ * render(html`${md.chunks.map((c) => c.templates)}${md.tail}`);
+ */
+export class StreamMarkdown {
+  /** Completed chunks, in order. */
+  readonly chunks: Chunk[] = [];
+  /** The trailing block(s) after the last boundary, rendered again as they grow. */
+  tail: TemplateResult[] = [];
+  private tailBlocks: Block[] = [];
+  private text = '';
+  /** text[0, committed) is in {@link chunks}. */
+  private committed = 0;
+  /** Start of the first line not scanned for boundaries yet. */
+  private lineStart = 0;
+  private inFence = false;
+  /** A `\r` at the end of the last delta: it may be half of a `\r\n` split between deltas. */
+  private pendingCr = false;
+
+  /** The whole text so far. */
+  get value(): string {
+    return this.text;
+  }
+
+  /** Adds text at the end; parses only the chunks it completes and the new tail. */
+  append(delta: string): void {
+    if (!delta) return;
+    if (this.pendingCr) delta = '\r' + delta;
+    this.pendingCr = delta.endsWith('\r');
+    if (this.pendingCr) delta = delta.slice(0, -1);
+    this.text += delta.replace(/\r\n?/g, '\n');
+    this.scan();
+    this.tailBlocks = parseMarkdown(this.text.slice(this.committed));
+    this.tail = renderMarkdown(this.tailBlocks);
+  }
+
+  /** Replaces the whole text (a snapshot after a reconnect): parses it once. */
+  reset(text = ''): void {
+    this.chunks.length = 0;
+    this.text = '';
+    this.committed = this.lineStart = 0;
+    this.inFence = this.pendingCr = false;
+    this.tail = [];
+    this.tailBlocks = [];
+    this.append(text);
+  }
+
+  /** The text as a screen reader hears it (markers dropped). */
+  plainText(): string {
+    return plainText([...this.chunks.flatMap((c) => c.blocks), ...this.tailBlocks]);
+  }
+
+  /** Every block of the text, as parseMarkdown(value) would give them. */
+  blocks(): Block[] {
+    return [...this.chunks.flatMap((c) => c.blocks), ...this.tailBlocks];
+  }
+
+  /** Reads the new complete lines and commits every chunk that ends at a boundary among them. */
+  private scan(): void {
+    const { text } = this;
+    for (let nl = text.indexOf('\n', this.lineStart); nl !== -1; nl = text.indexOf('\n', this.lineStart)) {
+      const line = text.slice(this.lineStart, nl);
+      this.lineStart = nl + 1;
+      let boundary = false;
+      if (FENCE.test(line)) {
+        this.inFence = !this.inFence;
+        boundary = !this.inFence;
+      } else if (!this.inFence && line.trim() === '') boundary = true;
+      if (boundary) this.commit(this.lineStart);
+    }
+  }
+
+  private commit(end: number): void {
+    const blocks = parseMarkdown(this.text.slice(this.committed, end));
+    this.committed = end;
+    if (blocks.length) this.chunks.push({ id: this.chunks.length, blocks, templates: renderMarkdown(blocks) });
+  }
+}

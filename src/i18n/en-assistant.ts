@@ -1,0 +1,106 @@
+/**
+ * English texts of the AI assistant's parts (streamed answers, feedback, handoff to a person, the
+ * queue, rating and transcript), kept apart from en.ts; every locale file carries its own
+ * `assistantUi` object of this shape (`es-assistant.ts`, …).
+ */
+import type { Plural } from './en.js';
+
+/** Texts of the assistant's parts, in one language. */
+export interface AssistantStrings {
+  /** The visible label beside an assistant's name: it is not a person. */
+  aiLabel: string;
+  /** Said and shown before the first token of an answer. */
+  thinking: string;
+  /** The button that stops an answer being written. */
+  stop: string;
+  /** Under an answer the visitor stopped. */
+  stopped: string;
+  /** Under an answer that broke off. */
+  streamFailed: string;
+  /** Heading of the links an answer is based on. */
+  sources: string;
+  /** The feedback group's name and its two buttons. */
+  feedbackQuestion: string;
+  helpful: string;
+  notHelpful: string;
+  /** The optional comment after "Not helpful". */
+  feedbackComment: string;
+  sendFeedback: string;
+  feedbackThanks: string;
+  feedbackFailed: string;
+  /** The always-present handoff button. */
+  talkToPerson: string;
+  /** The line that says an AI answers (with the assistant's name). */
+  chattingWithAi: (name: string) => string;
+  /** The banner while a person is being asked for. */
+  escalationRequested: string;
+  /** "You are number 3 in the queue." */
+  queuePosition: Plural;
+  /** "Estimated wait: about 2 minutes." */
+  queueWait: Plural;
+  /** "Ada joined the conversation." */
+  assigned: (name: string) => string;
+  /** "You are now talking to Grace." */
+  transferred: (name: string) => string;
+  /** The conversation went back to the assistant. */
+  returned: string;
+  /** Handoff could not be asked for. */
+  escalationFailed: string;
+  /** Name of the rating form (a group) and its parts. */
+  ratingQuestion: string;
+  /** Name of one star: "4 of 5". */
+  ratingStar: (n: number) => string;
+  ratingComment: string;
+  submitRating: string;
+  ratingThanks: string;
+  ratingFailed: string;
+  /** The transcript actions after a close. */
+  downloadTranscript: string;
+  transcriptText: string;
+  transcriptHtml: string;
+  transcriptFailed: string;
+  emailTranscript: string;
+  emailAddress: string;
+  sendTranscript: string;
+  transcriptSent: (email: string) => string;
+}
+
+/** English. */
+export const enAssistant: AssistantStrings = {
+  aiLabel: 'AI',
+  thinking: 'Thinking…',
+  stop: 'Stop',
+  stopped: 'Stopped.',
+  streamFailed: 'The answer broke off.',
+  sources: 'Sources',
+  feedbackQuestion: 'Was this answer helpful?',
+  helpful: 'Helpful',
+  notHelpful: 'Not helpful',
+  feedbackComment: 'What was missing? (optional)',
+  sendFeedback: 'Send',
+  feedbackThanks: 'Thanks for your feedback.',
+  feedbackFailed: 'Your feedback could not be sent. Try again.',
+  talkToPerson: 'Talk to a person',
+  chattingWithAi: (name) => `You are chatting with ${name}, an AI assistant.`,
+  escalationRequested: 'Asking a person to join…',
+  queuePosition: { one: 'You are number # in the queue.', other: 'You are number # in the queue.' },
+  queueWait: { one: 'Estimated wait: about # minute.', other: 'Estimated wait: about # minutes.' },
+  assigned: (name) => `${name} joined the conversation.`,
+  transferred: (name) => `You are now talking to ${name}.`,
+  returned: 'The assistant is answering again.',
+  escalationFailed: 'A person could not be asked for. Check your connection and try again.',
+  ratingQuestion: 'How was this conversation?',
+  ratingStar: (n) => `${n} of 5`,
+  ratingComment: 'Comment (optional)',
+  submitRating: 'Send rating',
+  ratingThanks: 'Thanks for your rating.',
+  ratingFailed: 'Your rating could not be sent. Try again.',
+  downloadTranscript: 'Download transcript',
+  transcriptText: 'Plain text',
+  transcriptHtml: 'HTML',
+  transcriptFailed: 'The transcript could not be fetched. Try again.',
+  emailTranscript: 'E-mail me the transcript',
+  emailAddress: 'Your e-mail',
+  sendTranscript: 'Send',
+  transcriptSent: (email) => `The transcript is on its way to ${email}.`,
+};

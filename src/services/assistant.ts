@@ -1,0 +1,193 @@
+import { decodeAssistantConfig, decodeHandoff, decodeStreams, type AssistantServerFrame, type Handoff } from '../protocol/assistant.js';
+import { ApiError, type SessionInfo, type WireMessage } from '../protocol/v1.js';
+import { AssistantStreams } from './assistant-stream.js';
+import type { ChatApi } from './api.js';
+import type { StateHolder } from './chat-types.js';
+import type { SessionManager } from './session.js';
+
+/** What {@link AssistantPart} needs from the chat (wired in chat-parts.ts). */
+export interface AssistantDeps {
+  state: StateHolder;
+  api: ChatApi;
+  session: SessionManager;
+  /** Puts a stored message into the timeline (the final message of a stream). */
+  accept(message: WireMessage): void;
+  /** Tells the other tabs (the leader forwards what it hears). */
+  post(frame: AssistantServerFrame): void;
+  /** True while this tab holds the connection. */
+  leads(): boolean;
+  warn(text: string): void;
+}
+
+/** A transcript as `ChatService.transcript()` gives it. */
+export interface Transcript {
+  /** `transcript-<conversationId>.txt` or `.html`, as the server names it. */
+  filename: string;
+  type: string;
+  blob: Blob;
+}
+
+/**
+ * The assistant's side of a chat (no DOM): its streamed answers ({@link AssistantStreams}), the
+ * handoff state (`ChatState.handoff`: with the assistant, queued with position and wait, assigned
+ * to an agent), and the visitor's requests — escalate, stop, feedback, rating, transcript — made
+ * over HTTP through `withSession`. The leader tab hears the frames and forwards them to the other
+ * tabs, which apply them the same way, so every tab shows the same streams.
+ */
+export class AssistantPart {
+  readonly streams: AssistantStreams;
+
+  constructor(private readonly deps: AssistantDeps) {
+    this.streams = new AssistantStreams({
+      requestStop: (streamId) => void this.requestStop(streamId),
+      countChanged: (count) => {
+        if (!!count === !!deps.state.state.streaming) return;
+        deps.state.patch({ streaming: count > 0 });
+        deps.state.publish();
+      },
+    });
+  }
+
+  /** A session answer: the site's assistant (`config.assistant`) and the conversation's handoff state. */
+  sessionChanged(session: SessionInfo): void {
+    const raw = session as SessionInfo & { handoff?: unknown; config: { assistant?: unknown } };
+    const assistant = decodeAssistantConfig(raw.config.assistant);
+    const handoff = decodeHandoff(raw.handoff);
+    const { state } = this.deps;
+    if (state.state.conversationId !== undefined && state.state.conversationId !== session.conversationId) this.streams.clear();
+    state.patch({ assistant, ...(handoff ? { handoff } : {}) });
+  }
+
+  /** An assistant frame: from this tab's connection (leader) or forwarded by the leader. */
+  handleFrame(frame: AssistantServerFrame, forward = this.deps.leads()): void {
+    const { state } = this.deps;
+    if (frame.conversationId !== state.state.conversationId) return;
+    if (forward) this.deps.post(frame);
+    switch (frame.type) {
+      case 'stream_start':
+        this.streams.start(frame.streamId, frame.sender, frame.startedAt);
+        break;
+      case 'stream_delta':
+        this.streams.delta(frame.streamId, frame.index, frame.text);
+        break;
+      case 'streams':
+        this.streams.snapshot(frame.streams);
+        break;
+      case 'stream_end':
+        // The message replaces the stream in one update (Timeline → settle); without one it just goes.
+        if (frame.message) this.deps.accept(frame.message);
+        this.streams.end(frame.streamId);
+        break;
+      case 'handoff':
+        state.patch({ handoff: frame.handoff });
+        state.publish();
+        break;
+    }
+  }
+
+  /** A long-poll page: its `streams` snapshot and `handoff` state (after its messages were placed). */
+  page(page: unknown): void {
+    const conversationId = this.deps.state.state.conversationId;
+    if (!conversationId || typeof page !== 'object' || page === null) return;
+    const { streams, handoff } = page as { streams?: unknown; handoff?: unknown };
+    if (Array.isArray(streams)) this.handleFrame({ type: 'streams', conversationId, streams: decodeStreams(streams) });
+    const decoded = decodeHandoff(handoff);
+    if (decoded && JSON.stringify(decoded) !== JSON.stringify(this.deps.state.state.handoff))
+      this.handleFrame({ type: 'handoff', conversationId, handoff: decoded });
+  }
+
+  /** A message reached the timeline: the stream it ends goes away. */
+  arrived(message: { streamId?: string }): void {
+    this.streams.settle(message);
+  }
+
+  /** What a tab that just opened needs: the streams in flight and the handoff state (leader only). */
+  announce(): void {
+    const { conversationId, handoff } = this.deps.state.state;
+    if (!conversationId) return;
+    const streams = this.streams.active.map((s) => ({
+      streamId: s.id,
+      sender: s.sender,
+      replyTo: 0,
+      startedAt: s.createdAt,
+      index: s.index,
+      text: s.text,
+    }));
+    this.deps.post({ type: 'streams', conversationId, streams });
+    if (handoff) this.deps.post({ type: 'handoff', conversationId, handoff });
+  }
+
+  /**
+   * Asks for a person (`POST /api/chat/escalate`): the conversation joins the queue and the
+   * assistant stops answering. Resolves with the new handoff state.
+   */
+  async escalate(reason?: string, metadata?: Record<string, string>): Promise<Handoff> {
+    const answer = await this.call<{ handoff?: unknown }>('/api/chat/escalate', (conversationId) => ({
+      conversationId,
+      ...(reason ? { reason } : {}),
+      ...(metadata ? { metadata } : {}),
+    }));
+    const handoff = decodeHandoff(answer?.handoff);
+    if (!handoff) throw new ApiError(200, 'bad_response', 'Server answer: handoff is malformed');
+    this.deps.state.patch({ handoff });
+    this.deps.state.publish();
+    return handoff;
+  }
+
+  /** Stops the answer being written now (or stream `streamId`); its text so far is kept. */
+  stop(streamId = this.streams.current?.id): void {
+    if (streamId) this.streams.stop(streamId);
+  }
+
+  /** Says whether an assistant answer helped (`POST /api/chat/feedback`). */
+  async feedback(messageId: string, helpful: boolean, comment?: string): Promise<void> {
+    await this.call('/api/chat/feedback', (conversationId) => ({ conversationId, messageId, helpful, ...(comment ? { comment } : {}) }));
+  }
+
+  /** Rates the closed conversation 1–5 (`POST /api/chat/rating`). */
+  async rate(score: number, comment?: string): Promise<void> {
+    if (!Number.isInteger(score) || score < 1 || score > 5) throw new RangeError('A rating is a whole number from 1 to 5.');
+    await this.call('/api/chat/rating', (conversationId) => ({ conversationId, score, ...(comment ? { comment } : {}) }));
+  }
+
+  /** The conversation's transcript (`GET /api/chat/transcript`), as plain text or HTML. */
+  transcript(format: 'text' | 'html' = 'text'): Promise<Transcript> {
+    return this.deps.session.withSession(async (s) => {
+      const query = new URLSearchParams({ conversationId: s.conversationId, format });
+      const res = await this.deps.api.fetchRaw('GET', `/api/chat/transcript?${query}`, s.token);
+      const disposition = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1];
+      const type = format === 'html' ? 'text/html' : 'text/plain';
+      return {
+        filename: disposition ?? `transcript-${s.conversationId}.${format === 'html' ? 'html' : 'txt'}`,
+        type,
+        blob: await res.blob(),
+      };
+    });
+  }
+
+  /** Has the transcript e-mailed (`POST /api/chat/transcript/email`); resolves with whether it went out. */
+  async emailTranscript(email: string): Promise<boolean> {
+    const answer = await this.call<{ delivered?: unknown }>('/api/chat/transcript/email', (conversationId) => ({ conversationId, email }));
+    return answer?.delivered === true;
+  }
+
+  /** Forgets the streams (the service stops or moves to another conversation). */
+  clear(): void {
+    this.streams.clear();
+  }
+
+  private async requestStop(streamId: string): Promise<void> {
+    try {
+      await this.call('/api/chat/assistant/stop', (conversationId) => ({ conversationId, streamId }));
+    } catch (err) {
+      // It may have ended meanwhile; its end frame settles what the visitor sees either way.
+      this.deps.warn(`Could not stop the answer: ${(err as Error).message}`);
+    }
+  }
+
+  private call<T>(path: string, body: (conversationId: string) => Record<string, unknown>): Promise<T | undefined> {
+    return this.deps.session.withSession(
+      (s) => this.deps.api.fetchJson('POST', path, s.token, body(s.conversationId)) as Promise<T | undefined>,
+    );
+  }
+}
