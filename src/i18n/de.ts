@@ -12,6 +12,8 @@ const de: Strings = {
   placeholder: 'Nachricht eingeben…',
   send: 'Senden',
   charactersLeft: { one: 'Noch # Zeichen', other: 'Noch # Zeichen' },
+  charactersOver: { one: '# Zeichen zu viel', other: '# Zeichen zu viel' },
+  messageTooLong: 'Die Nachricht ist zu lang zum Senden. Kürzen Sie sie, um sie zu senden.',
   retry: 'Erneut senden',
   you: 'Sie',
   agent: 'Mitarbeiter',

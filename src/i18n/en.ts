@@ -29,6 +29,10 @@ export interface Strings {
   send: string;
   /** Shown near the length limit: "12 characters left". */
   charactersLeft: Plural;
+  /** Shown over the length limit: "12 characters too many" (the text is kept, Send waits). */
+  charactersOver: Plural;
+  /** Shown and announced while the text is over the length limit. */
+  messageTooLong: string;
   retry: string;
   you: string;
   agent: string;
@@ -241,6 +245,8 @@ export const en: Strings = {
   placeholder: 'Type a message…',
   send: 'Send',
   charactersLeft: { one: '# character left', other: '# characters left' },
+  charactersOver: { one: '# character too many', other: '# characters too many' },
+  messageTooLong: 'This message is too long to send. Shorten it to send it.',
   retry: 'Retry',
   you: 'You',
   agent: 'Agent',

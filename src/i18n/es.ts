@@ -12,6 +12,8 @@ const es: Strings = {
   placeholder: 'Escribe un mensaje…',
   send: 'Enviar',
   charactersLeft: { one: 'Queda # carácter', other: 'Quedan # caracteres' },
+  charactersOver: { one: '# carácter de más', other: '# caracteres de más' },
+  messageTooLong: 'El mensaje es demasiado largo para enviarlo. Acórtalo para poder enviarlo.',
   retry: 'Reintentar',
   you: 'Tú',
   agent: 'Agente',

@@ -12,6 +12,8 @@ const fr: Strings = {
   placeholder: 'Écrivez un message…',
   send: 'Envoyer',
   charactersLeft: { one: '# caractère restant', other: '# caractères restants' },
+  charactersOver: { one: '# caractère en trop', other: '# caractères en trop' },
+  messageTooLong: 'Ce message est trop long pour être envoyé. Raccourcissez-le pour l’envoyer.',
   retry: 'Réessayer',
   you: 'Vous',
   agent: 'Conseiller',

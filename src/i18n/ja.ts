@@ -12,6 +12,8 @@ const ja: Strings = {
   placeholder: 'メッセージを入力…',
   send: '送信',
   charactersLeft: { other: '残り#文字' },
+  charactersOver: { other: '#文字超過' },
+  messageTooLong: 'メッセージが長すぎて送信できません。短くしてから送信してください。',
   retry: '再送信',
   you: 'あなた',
   agent: '担当者',

@@ -286,12 +286,16 @@ describe('<amoiq-chat-input>', () => {
     await el.updateComplete;
     expect(counter().textContent!.trim()).to.equal('1 character left');
     expect(live.textContent!.trim()).to.equal('2 characters left'); // not re-announced per keystroke
-    await sendKeys({ type: 'xyz' }); // maxlength stops at 20
+    await sendKeys({ type: 'x' });
     await el.updateComplete;
-    expect(ta(el).value).to.have.length(20);
     expect(counter().textContent!.trim()).to.equal('0 characters left');
     expect(counter().classList.contains('limit')).to.equal(true);
     expect(live.textContent!.trim()).to.equal('0 characters left');
+    await sendKeys({ type: 'yz' }); // past the limit: kept, and said (issue 15, bug 2)
+    await el.updateComplete;
+    expect(ta(el).value).to.have.length(22);
+    expect(counter().textContent!.trim()).to.equal('2 characters too many');
+    expect(live.textContent!.trim()).to.equal('This message is too long to send. Shorten it to send it.');
     await expectAccessible(el);
   });
 

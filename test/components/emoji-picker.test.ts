@@ -200,7 +200,7 @@ describe('emoji picker', () => {
     expect(el.messages[0].text).to.equal(EMOJI_GROUPS[0].emoji[2]);
   });
 
-  it('updates the counter near the limit and refuses an emoji that would pass it', async () => {
+  it('updates the counter near the limit; an emoji past it is kept and the box says the text is too long', async () => {
     const el = await openChat();
     const chatInput = input(el);
     chatInput.maxLength = 20;
@@ -212,12 +212,16 @@ describe('emoji picker', () => {
     let p = await openPicker(el);
     p.shadowRoot!.querySelector<HTMLButtonElement>('[part="emoji"]')!.click(); // two UTF-16 units
     await until(() => !!inner(el, '[part="counter"]'), 'the counter');
-    expect(box.value).to.have.length(19);
-    expect(inner(el, '[part="counter"]')!.textContent).to.contain('1');
+    expect(box.value).to.have.length(19); // 18 characters: the emoji is one code point, two UTF-16 units
+    expect(inner(el, '[part="counter"]')!.textContent).to.contain('2');
+    await sendKeys({ type: 'rs' });
     p = await openPicker(el);
     p.shadowRoot!.querySelector<HTMLButtonElement>('[part="emoji"]')!.click();
     await until(() => !picker(el), 'the picker to close');
-    expect(box.value).to.have.length(19);
+    expect(box.value).to.have.length(23); // never dropped (issue 15, bug 2)
+    await until(() => !!inner(el, '[part="too-long"]'), 'the too-long message');
+    expect(inner(el, '[part="counter"]')!.textContent).to.contain('1 character too many');
+    expect(sendButton(el).disabled).to.equal(true);
   });
 
   it('Escape closes the picker only (not the panel) and returns focus to the emoji button', async () => {

@@ -65,6 +65,20 @@ export const styles = css`
     color: ${chatErrorColor};
     font-weight: 600;
   }
+  .too-long {
+    order: -1;
+    flex-basis: 100%;
+    margin: 0;
+    font-size: 0.8125rem;
+    color: ${chatErrorColor};
+  }
+  .too-long {
+    order: -1;
+    flex-basis: 100%;
+    margin: 0;
+    font-size: 0.8125rem;
+    color: ${chatErrorColor};
+  }
   /* The arrow points where the text goes. */
   :host(:dir(rtl)) svg {
     transform: scaleX(-1);
@@ -101,7 +115,8 @@ export const styles = css`
     color: ${chatErrorColor};
   }
   @media (forced-colors: active) {
-    .refusal {
+    .refusal,
+    .too-long {
       color: CanvasText;
     }
   }

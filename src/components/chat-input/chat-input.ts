@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { AmoiqInputSubmitEvent } from '../../events/input-submit-event.js';
 import { AmoiqTypingEvent } from '../../events/typing-event.js';
 import { LocaleConsumer } from '../../i18n/localize.js';
-import { MAX_ATTACHMENTS, MAX_MESSAGE_LENGTH, type AttachmentLimits } from '../../protocol/v1.js';
+import { MAX_ATTACHMENTS, MAX_MESSAGE_LENGTH, textLength, type AttachmentLimits } from '../../protocol/v1.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { styles } from './chat-input.styles.js';
 import type { AmoiqEmojiPicker, EmojiPickerStrings } from '../emoji-picker/emoji-picker.js';
@@ -23,8 +23,11 @@ const COUNTER_FROM = 0.9;
 /**
  * The message box: a growing multi-line textarea and a send button. Enter sends, Shift+Enter
  * starts a new line, and an IME composition never sends early. In the last tenth of the allowed
- * length a counter shows the characters left; screen readers hear it once when it appears and
- * once at the limit.
+ * length (counted in code points, as the server counts) a counter shows the characters left;
+ * screen readers hear it once when it appears and once at the limit. Text over the limit (a long
+ * paste) is never cut: it is all kept, the counter says how many characters are too many in the
+ * error colour, a message says the text is too long (announced once), the box is marked invalid
+ * and Send waits until the text is short enough.
  *
  * @tag amoiq-chat-input
  * @summary Text box and send button of the chat panel.
@@ -36,7 +39,8 @@ const COUNTER_FROM = 0.9;
  * @csspart base - The input bar.
  * @csspart textarea - The text box.
  * @csspart send-button - The send button.
- * @csspart counter - The characters-left counter near the length limit.
+ * @csspart counter - The characters-left counter near the length limit ("12 characters too many" over it).
+ * @csspart too-long - The message shown while the text is over the length limit.
  * @csspart emoji-button - The button that opens the emoji picker.
  * @csspart emoji-picker - The emoji picker (`<amoiq-emoji-picker>`, loaded on first use), above the bar.
  * @csspart attach-button - The button that opens the file picker (shown when attachments are allowed).
@@ -55,7 +59,7 @@ export class AmoiqChatInput extends LitElement {
   /** Placeholder of the text box; empty for the localized default ("Type a message…"). */
   @property() placeholder = '';
 
-  /** Longest text accepted, in characters. */
+  /** Longest text that can be sent, in characters (Unicode code points); longer text is kept but not sent. */
   @property({ type: Number, attribute: 'max-length' }) maxLength = MAX_MESSAGE_LENGTH;
 
   /** Hide the emoji button. Its picker is a separate module, loaded on the button's first press. */
@@ -134,14 +138,18 @@ export class AmoiqChatInput extends LitElement {
 
   override render() {
     const { strings: en, plural } = this.l10n.value;
-    const left = this.maxLength - this.value.length;
-    const counting = this.value.length >= this.maxLength * COUNTER_FROM;
-    // Announced once on appearing and once at the limit, not on every keystroke.
+    const length = textLength(this.value);
+    const left = this.maxLength - length;
+    const over = left < 0;
+    const counting = length >= this.maxLength * COUNTER_FROM;
+    // Announced once on appearing, once at the limit and once past it, not on every keystroke.
     const announce = !counting
       ? ''
-      : left <= 0
-        ? plural(en.charactersLeft, 0)
-        : plural(en.charactersLeft, Math.ceil(this.maxLength * (1 - COUNTER_FROM)));
+      : over
+        ? en.messageTooLong
+        : left === 0
+          ? plural(en.charactersLeft, 0)
+          : plural(en.charactersLeft, Math.ceil(this.maxLength * (1 - COUNTER_FROM)));
     return html`
       <form part="base" class="base" @submit=${this.handleSubmit}>
         <label for="text" class="visually-hidden">${en.messageLabel}</label>
@@ -150,9 +158,9 @@ export class AmoiqChatInput extends LitElement {
           id="text"
           rows="1"
           enterkeyhint="send"
-          maxlength=${this.maxLength}
           placeholder=${this.placeholder || en.placeholder}
-          aria-describedby=${counting ? 'counter' : nothing}
+          aria-describedby=${over ? 'counter too-long' : counting ? 'counter' : nothing}
+          aria-invalid=${over ? 'true' : nothing}
           .value=${this.value}
           @input=${this.handleInput}
           @keydown=${this.handleKeydown}
@@ -165,10 +173,11 @@ export class AmoiqChatInput extends LitElement {
         ${
           counting
             ? html`<span part="counter" id="counter" class="counter ${left <= 0 ? 'limit' : ''}" aria-hidden="true"
-              >${plural(en.charactersLeft, left)}</span
+              >${over ? plural(en.charactersOver, -left) : plural(en.charactersLeft, left)}</span
             >`
             : nothing
         }
+        ${over ? html`<p part="too-long" id="too-long" class="too-long">${en.messageTooLong}</p>` : nothing}
         <span class="visually-hidden" aria-live="polite">${announce}</span>
         ${
           this.staging.items.length === 0
@@ -187,9 +196,13 @@ export class AmoiqChatInput extends LitElement {
     `;
   }
 
-  /** Text, or at least one uploaded file, and no upload still running. */
+  /** Text within the length limit, or at least one uploaded file, and no upload still running. */
   private get canSend(): boolean {
-    return (this.value.trim() !== '' || this.staging.uploaded.length > 0) && !this.staging.uploading;
+    return (
+      (this.value.trim() !== '' || this.staging.uploaded.length > 0) &&
+      !this.staging.uploading &&
+      textLength(this.value, this.maxLength) <= this.maxLength
+    );
   }
 
   private renderEmojiButton() {
@@ -270,11 +283,10 @@ export class AmoiqChatInput extends LitElement {
     this.textarea.focus();
   }
 
-  /** Inserts text at the caret (replacing the selection), unless it would pass {@link maxLength}. */
+  /** Inserts text at the caret (replacing the selection); past {@link maxLength} the box says so, as for typed text. */
   private insertAtCaret(text: string): void {
     const box = this.textarea;
     const { selectionStart: start, selectionEnd: end } = box;
-    if (box.value.length - (end - start) + text.length > this.maxLength) return;
     box.setRangeText(text, start, end, 'end');
     // As if typed: the send button, the counter and the typing report follow the input event.
     box.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText', data: text }));
