@@ -134,8 +134,11 @@ export class ListScrollController implements ReactiveController {
     // Hidden (the panel is closed): nothing has a size; the ResizeObserver calls back when shown.
     if (!scroller.clientHeight) return;
     this.applyScrollTarget(scroller);
-    if (this.measureRows(scroller)) {
-      // Real heights differ from the estimates: place the window again around the same row.
+    // Rendered rows are in normal flow, so measuring them never moves anything on screen; only
+    // when the real heights leave part of the view (with its overscan) without rows is another
+    // render needed, placed around the same row. (Rendering again after every measurement cost a
+    // second update and a second layout per new message.)
+    if (this.measureRows(scroller) && !this.covers(scroller)) {
       this.host.requestUpdate();
       return;
     }
@@ -191,6 +194,13 @@ export class ListScrollController implements ReactiveController {
       const delta = el ? el.getBoundingClientRect().top - scroller.getBoundingClientRect().top - target.offset : 0;
       if (Math.abs(delta) >= 0.5) scroller.scrollTop += delta;
     }
+  }
+
+  /** Whether the rendered rows hold every row the current scroll position needs, by the heights known now. */
+  private covers(scroller: HTMLElement): boolean {
+    const pad = this.options.topSpacer()?.offsetTop ?? 0;
+    const { first, last } = this.window.range(scroller.scrollTop - pad, scroller.clientHeight);
+    return first >= this.first && last <= this.last;
   }
 
   /** Records the heights of the rendered rows; true when any differs from what was assumed. */

@@ -1,4 +1,4 @@
-import type { Sender } from '../protocol/v1.js';
+import type { Sender, WireMessage } from '../protocol/v1.js';
 import type { StateHolder } from './chat-types.js';
 import type { Conversation } from './conversation.js';
 import type { Outbox } from './outbox.js';
@@ -116,11 +116,21 @@ export class FollowerRole implements TabRole {
   readonly leads = false;
   /** A running {@link adopt}. */
   private adopting?: Promise<void>;
+  /** Live messages of the batch being handled, placed together (one publish, one cache save). */
+  private live: WireMessage[] = [];
 
   constructor(private readonly ctx: RoleContext) {}
 
   handle(m: TabMessage): void {
     const { ctx } = this;
+    if (m.type === 'message') {
+      this.adopt(m.message.conversationId);
+      // The leader's batch arrives as one task: its messages join the timeline together at the end of it.
+      if (this.live.push(m.message) === 1) queueMicrotask(() => this.acceptLive());
+      return;
+    }
+    // Whatever follows them in the batch applies to them (read marks, status): place them first.
+    this.acceptLive();
     switch (m.type) {
       case 'state':
         ctx.connection(m.connection, m.transport);
@@ -129,10 +139,6 @@ export class FollowerRole implements TabRole {
         ctx.timeline.acceptAll(m.messages, 'history');
         ctx.outbox.failed = m.failed;
         ctx.state.publish();
-        break;
-      case 'message':
-        this.adopt(m.message.conversationId);
-        ctx.timeline.accept(m.message, true);
         break;
       case 'messages':
         this.adopt(m.messages[0]?.conversationId);
@@ -168,6 +174,14 @@ export class FollowerRole implements TabRole {
       default:
         break; // what followers ask the leader
     }
+  }
+
+  /** Places the live messages heard so far. */
+  private acceptLive(): void {
+    if (!this.live.length) return;
+    const messages = this.live;
+    this.live = [];
+    this.ctx.timeline.acceptAll(messages, 'live');
   }
 
   queued(): void {

@@ -16,8 +16,13 @@ export const OLDER_PAGE = MAX_PAGE_SIZE;
  * (re)connecting or a gap, `history` from the cache, pages, or another tab's state.
  */
 export type Arrival = 'live' | 'replay' | 'history';
-/** Stored messages are written to the IndexedDB cache at most this often. */
+/**
+ * The IndexedDB cache is written once messages have stopped arriving for this long (a burst is one
+ * write)…
+ */
 const SAVE_DELAY_MS = 100;
+/** …but never later than this after the first unsaved message, however long the stream goes on. */
+const SAVE_MAX_DELAY_MS = 1000;
 
 /** What a {@link Timeline} needs from the rest of the chat. */
 export interface TimelineDeps {
@@ -57,6 +62,8 @@ export class Timeline {
   private gapFetch?: Promise<void>;
   private latestFetch?: Promise<boolean>;
   private saveTimer?: unknown;
+  /** When the oldest unsaved change happened (the save is due {@link SAVE_MAX_DELAY_MS} after it at the latest). */
+  private unsavedSince?: number;
   /**
    * The conversation's newest sequence number when this page first connected to it (the first
    * `ready`): replayed messages above it were stored while the page was open, so they count as
@@ -235,7 +242,7 @@ export class Timeline {
   flush(): void {
     if (this.saveTimer === undefined) return;
     this.deps.clock.clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
+    this.saveTimer = this.unsavedSince = undefined;
     void this.deps.tasks.run(this.save());
   }
 
@@ -309,12 +316,17 @@ export class Timeline {
     );
   }
 
+  /** Saves the cache {@link SAVE_DELAY_MS} after the last change, or {@link SAVE_MAX_DELAY_MS} after the first. */
   private scheduleSave(): void {
-    if (this.saveTimer !== undefined) return;
-    this.saveTimer = this.deps.clock.setTimeout(() => {
-      this.saveTimer = undefined;
+    const { clock } = this.deps;
+    const now = clock.now();
+    this.unsavedSince ??= now;
+    if (this.saveTimer !== undefined) clock.clearTimeout(this.saveTimer);
+    const delay = Math.max(0, Math.min(SAVE_DELAY_MS, this.unsavedSince + SAVE_MAX_DELAY_MS - now));
+    this.saveTimer = clock.setTimeout(() => {
+      this.saveTimer = this.unsavedSince = undefined;
       void this.deps.tasks.run(this.save());
-    }, SAVE_DELAY_MS);
+    }, delay);
   }
 
   private save(): Promise<void> {

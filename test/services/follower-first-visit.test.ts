@@ -38,15 +38,23 @@ function filteredChannel(drop: ReadonlyArray<TabMessage['type']>) {
       super(name);
       channels.push(this);
     }
+    // TabSync posts batches (arrays of tab messages): filter and hold inside them.
     override set onmessage(fn: ((this: BroadcastChannel, ev: MessageEvent) => unknown) | null) {
-      super.onmessage = fn && ((ev: MessageEvent<TabMessage>) => (drop.includes(ev.data.type) ? undefined : fn.call(this, ev)));
+      super.onmessage =
+        fn &&
+        ((ev: MessageEvent<TabMessage[]>) => {
+          const kept = ev.data.filter((m) => !drop.includes(m.type));
+          return kept.length ? fn.call(this, new MessageEvent('message', { data: kept })) : undefined;
+        });
     }
     override get onmessage() {
       return super.onmessage;
     }
-    override postMessage(message: TabMessage): void {
-      if (held && message.type === 'hello') held.push(message);
-      else super.postMessage(message);
+    override postMessage(batch: TabMessage[]): void {
+      const hellos = held ? batch.filter((m) => m.type === 'hello') : [];
+      held?.push(...hellos);
+      const rest = batch.filter((m) => !hellos.includes(m));
+      if (rest.length) super.postMessage(rest);
     }
   }
   return {
@@ -54,7 +62,7 @@ function filteredChannel(drop: ReadonlyArray<TabMessage['type']>) {
     release() {
       const messages = held ?? [];
       held = undefined;
-      for (const m of messages) channels[0].postMessage(m);
+      if (messages.length) channels[0].postMessage(messages);
     },
   };
 }

@@ -152,6 +152,16 @@ export class AmoiqMessageList extends LitElement {
     `;
   }
 
+  /**
+   * Updates wait for the next animation frame (Lit's default is the next microtask): a burst of
+   * messages, each its own WebSocket frame and state, is rendered and laid out once per frame
+   * instead of once per message.
+   */
+  protected override async scheduleUpdate(): Promise<void> {
+    await nextFrame();
+    super.scheduleUpdate();
+  }
+
   /** Scrolls to the newest message and clears the new-messages count. */
   scrollToBottom(): void {
     this.scrolling.scrollToBottom();
@@ -337,4 +347,21 @@ export class AmoiqMessageList extends LitElement {
     const offer = quickRepliesOf(this.chat.state?.messages ?? []);
     return offer && offer.key === m.key && !this.usedQuickReplies.has(m.key) ? offer.replies : undefined;
   }
+}
+
+/**
+ * Resolves at the next animation frame; in a hidden page (no frames until it is shown) after the
+ * current task, and never later than 100 ms, so `updateComplete` always settles.
+ */
+function nextFrame(): Promise<void> {
+  if (document.visibilityState === 'hidden') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      resolve();
+    };
+    const frame = requestAnimationFrame(done);
+    const timer = setTimeout(done, 100);
+  });
 }
