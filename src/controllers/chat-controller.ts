@@ -122,7 +122,8 @@ export class ChatController implements ReactiveController {
       else if (e.type === 'panel') {
         this.panel = e.open;
         this.host.open = e.open;
-      } else this.host.dispatchEvent(new AmoiqErrorEvent({ code: e.code, message: e.message }));
+      } else if (e.type === 'voice') this.host.requestUpdate();
+      else this.host.dispatchEvent(new AmoiqErrorEvent({ code: e.code, message: e.message }));
     });
     service.subscribe(() => this.host.requestUpdate());
     this.provider.setValue(service);

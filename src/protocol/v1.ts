@@ -164,6 +164,11 @@ export function decodeServerFrame(data: unknown): Decoded<ServerFrame> {
       if (!isString(v.conversationId) || !isSeq(v.seq) || (v.reader !== 'visitor' && v.reader !== 'agent'))
         return fail('conversationId, reader or seq missing');
       return { ok: true, value: v as ServerFrame };
+    case 'call':
+    case 'mode':
+    case 'rtc':
+      // Routed as is; the voice chunk (services/voice/wire.ts) checks each field before use.
+      return { ok: true, value: v as ServerFrame };
     default:
       return { ok: false, reason: `unknown frame type "${v.type.slice(0, 40)}"` };
   }
@@ -206,6 +211,7 @@ export function decodeSession(v: unknown): Decoded<SessionInfo> {
         themeColor: isString(config.themeColor) ? config.themeColor : undefined,
         awayMessage: isString(config.awayMessage) ? config.awayMessage : undefined,
         attachments: decodeLimits(config.attachments),
+        ...(isRecord(config.voice) ? { voice: config.voice } : {}),
       },
     },
   };
@@ -235,6 +241,8 @@ export function decodeMessagePage(v: unknown): Decoded<MessagePage> {
       ...(isStatus(v.status) ? { status: v.status } : {}),
       ...(typeof v.agentsOnline === 'boolean' ? { agentsOnline: v.agentsOnline } : {}),
       ...(isSeq(v.agentReadSeq) ? { agentReadSeq: v.agentReadSeq } : {}),
+      ...(isRecord(v.call) ? { call: v.call } : {}),
+      ...(v.mode === 'chat' || v.mode === 'voice' ? { mode: v.mode } : {}),
       ...(v.typing === null || (v.typing !== undefined && checkSender(v.typing) === undefined)
         ? { typing: v.typing as Sender | null }
         : {}),

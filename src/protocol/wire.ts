@@ -96,6 +96,8 @@ export interface RemoteWidgetConfig {
   awayMessage?: string;
   /** Upload limits; absent when the server takes no attachments. */
   attachments?: AttachmentLimits;
+  /** What the site offers of voice (docs/protocol.md, Voice), as sent: the voice chunk checks it (services/voice/wire.ts). */
+  voice?: Record<string, unknown>;
 }
 
 /** Contact details a visitor gives (pre-chat form, away e-mail capture; `POST /api/chat/contact`). Not verified. */
@@ -148,6 +150,9 @@ export interface MessagePage {
   status?: ConversationStatus;
   agentsOnline?: boolean;
   agentReadSeq?: number;
+  /** The conversation's current call (active, or ended a minute ago at most), as sent; and its mode. */
+  call?: Record<string, unknown>;
+  mode?: 'chat' | 'voice';
   /** The visitor's long poll only: the agent typing now, or null (HTTP has no typing frames). */
   typing?: Sender | null;
 }
@@ -167,7 +172,17 @@ export type ServerFrame =
   | { type: 'pong'; ts: number }
   | { type: 'status'; conversationId: string; status: ConversationStatus }
   | { type: 'presence'; agentsOnline: boolean }
-  | { type: 'read'; conversationId: string; reader: 'visitor' | 'agent'; seq: number };
+  | { type: 'read'; conversationId: string; reader: 'visitor' | 'agent'; seq: number }
+  | VoiceWireFrame;
+
+/**
+ * A voice frame (`call`, `mode`, `rtc`; docs/protocol.md, Voice) as sent: the main chunk only
+ * routes it; the voice chunk checks it field by field (services/voice/wire.ts).
+ */
+export interface VoiceWireFrame {
+  type: 'call' | 'mode' | 'rtc';
+  [key: string]: unknown;
+}
 
 /** Frames the client sends on `/ws/chat`. */
 export type ClientFrame =

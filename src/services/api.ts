@@ -144,6 +144,23 @@ export class ChatApi {
     await this.request('POST', '/api/chat/typing', { token, body: { conversationId, typing } });
   }
 
+  /**
+   * A visitor POST whose answer the caller reads whatever its status (the voice requests): the
+   * status, the parsed body (undefined when not JSON) and `Retry-After` in seconds. Rejects only
+   * when there was no answer.
+   */
+  async postForAnswer(path: string, token: string, body: unknown): Promise<{ status: number; body: unknown; retryAfter?: number }> {
+    const res = await this.fetchFn(`${this.base}${path}`, {
+      method: 'POST',
+      headers: { Authorization: this.auth, [SESSION_HEADER]: token, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      credentials: 'omit',
+    });
+    const parsed: unknown = await res.json().catch(() => undefined);
+    const retry = Number(res.headers.get('Retry-After'));
+    return { status: res.status, body: parsed, ...(retry > 0 ? { retryAfter: retry } : {}) };
+  }
+
   /** A visitor request of the assistant's endpoints (services/assistant.ts): the JSON answer, undefined for 204. */
   fetchJson(method: string, path: string, token: string, body?: unknown): Promise<unknown> {
     return this.request(method, path, { token, body });

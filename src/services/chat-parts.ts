@@ -111,6 +111,7 @@ export function createParts(options: ChatServiceOptions, front: ChatFront): Chat
         tabs.post({ type: 'connection', connection, transport: kind });
       },
       warning: (text, error) => front.warn(text, error),
+      voice: (frame) => front.emit({ type: 'voice', frame }),
       lifecycle: (change) => {
         parts.conversation.handleChange(change);
         if (change.type === 'page') parts.assistant.page(change.page);

@@ -365,7 +365,37 @@ export class ChatService {
     this.snapshot.publish();
   }
 
+  /**
+   * The conversation's newest `call` frame and its mode, as the server last said (the voice chunk
+   * reads them when it loads; later ones come as `voice` events).
+   */
+  get voice(): { call?: Record<string, unknown>; mode: 'chat' | 'voice' } {
+    return this.voiceSeen;
+  }
+
+  /**
+   * A voice request (`POST /api/chat/voice/…`) with the session's headers, its token renewed once
+   * if refused: the answer's status and body, whatever the status.
+   */
+  voicePost(path: string, body: Record<string, unknown>): Promise<{ status: number; body: unknown; retryAfter?: number }> {
+    return this.session.withSession(async (s) => {
+      const answer = await this.api.postForAnswer(path, s.token, { conversationId: s.conversationId, ...body });
+      if (answer.status === 401) throw new ApiError(401, 'token_expired', 'The session token was refused.');
+      return answer;
+    });
+  }
+
+  private voiceSeen: { call?: Record<string, unknown>; mode: 'chat' | 'voice' } = { mode: 'chat' };
+
   private emit(event: ChatServiceEvent): void {
+    if (event.type === 'voice') {
+      const { frame } = event;
+      if (frame.type === 'call' && typeof frame.call === 'object' && frame.call) {
+        this.voiceSeen = { ...this.voiceSeen, call: frame.call as Record<string, unknown> };
+      } else if (frame.type === 'mode' && (frame.mode === 'chat' || frame.mode === 'voice')) {
+        this.voiceSeen = { ...this.voiceSeen, mode: frame.mode };
+      }
+    }
     for (const fn of this.eventListeners) fn(event);
   }
 }

@@ -6,6 +6,7 @@ import type {
   ConversationStatus,
   RemoteWidgetConfig,
   Sender,
+  VoiceWireFrame,
 } from '../protocol/v1.js';
 import type { AssistantConfig, AssistantMessageFields, Handoff } from '../protocol/assistant.js';
 import type { ConnectionState, TransportKind } from './transport-types.js';
@@ -87,7 +88,9 @@ export type ChatServiceEvent =
   /** The server stored contact details the visitor gave (pre-chat form, away e-mail). */
   | { type: 'contact'; contact: ContactDetails; source: 'pre-chat' | 'away' }
   /** The visitor started a new conversation after the previous one was closed. */
-  | { type: 'new-conversation'; conversationId: string };
+  | { type: 'new-conversation'; conversationId: string }
+  /** A voice frame of the conversation (the voice chunk reads it; `ChatService.voice` keeps the latest). */
+  | { type: 'voice'; frame: VoiceWireFrame };
 
 /**
  * The state snapshot the parts of the service share (timeline, outbox, conversation, tab roles):

@@ -1,5 +1,5 @@
 import type { AssistantServerFrame } from '../protocol/assistant.js';
-import type { MessagePage, Sender, ServerFrame, SessionInfo, WireMessage } from '../protocol/v1.js';
+import type { MessagePage, Sender, ServerFrame, SessionInfo, VoiceWireFrame, WireMessage } from '../protocol/v1.js';
 import type { ChatApi } from './api.js';
 import type { BackoffOptions } from './backoff.js';
 import type { Clock } from './clock.js';
@@ -33,6 +33,8 @@ export interface TransportListener {
   lifecycle?(change: LifecycleChange): void;
   /** An assistant frame: a stream started, grew or ended, the streams after a reconnect, the handoff state. */
   assistant?(frame: AssistantServerFrame): void;
+  /** A voice frame (`call`, `mode`, `rtc`), or a long-poll page's `call` and `mode` as frames. */
+  voice?(frame: VoiceWireFrame): void;
 }
 
 /** What a `status`, `presence` or `read` frame (or a message page) says about the conversation. */

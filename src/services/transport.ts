@@ -267,6 +267,8 @@ export class ChatTransport {
         if (catchingUp) this.replayed(page.messages);
         else for (const m of page.messages) this.opts.listener.message(m);
         catchingUp = page.hasMore;
+        if (page.call) this.opts.listener.voice?.({ type: 'call', call: page.call });
+        if (page.mode) this.opts.listener.voice?.({ type: 'mode', mode: page.mode });
         if (page.typing !== undefined && (page.typing || typing)) {
           this.opts.listener.typing(page.typing ?? typing!, !!page.typing);
           typing = page.typing;
@@ -326,6 +328,11 @@ export class ChatTransport {
       case 'presence':
       case 'read':
         this.opts.listener.lifecycle?.(frame);
+        break;
+      case 'call':
+      case 'mode':
+      case 'rtc':
+        this.opts.listener.voice?.(frame);
         break;
       case 'error':
         if (!this.acks.reject(frame.clientId, ApiError.fromFrame(frame)))
