@@ -51,7 +51,7 @@ function filteredChannel(drop: ReadonlyArray<TabMessage['type']>) {
       return super.onmessage;
     }
     override postMessage(batch: TabMessage[]): void {
-      const hellos = held ? batch.filter((m) => m.type === 'hello') : [];
+      const hellos: TabMessage[] = held ? batch.filter((m) => m.type === 'hello') : [];
       held?.push(...hellos);
       const rest = batch.filter((m) => !hellos.includes(m));
       if (rest.length) super.postMessage(rest);
