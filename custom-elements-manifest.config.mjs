@@ -133,6 +133,99 @@ const dropUnnamedEvents = {
   },
 };
 
+/**
+ * The string-literal unions declared in src/ (`type ChatPosition = 'bottom-right' | …`), by name.
+ * @returns {Map<string, string>}
+ */
+export function readLiteralUnions(dir = 'src') {
+  const unions = new Map();
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  for (const file of files) {
+    const source = ts.createSourceFile(file, readFileSync(`${dir}/${file}`, 'utf8'), ts.ScriptTarget.ES2022, true);
+    for (const node of source.statements) {
+      if (!ts.isTypeAliasDeclaration(node) || !ts.isUnionTypeNode(node.type)) continue;
+      const members = node.type.types.map((t) => (ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal) ? `'${t.literal.text}'` : null));
+      if (members.every(Boolean)) unions.set(node.name.text, members.join(' | '));
+    }
+  }
+  return unions;
+}
+
+/**
+ * The defaults in src/config.ts's `DEFAULTS` object as source text (`'bottom-right'`,
+ * `'350px'`): a string literal as written, `TOKENS['--name']` as that token's default.
+ * @returns {Map<string, string>}
+ */
+export function readConfigDefaults(file = 'src/config.ts') {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const tokens = new Map(readTokens().map((t) => [t.name, t.default]));
+  const defaults = new Map();
+  const visit = (node) => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === 'DEFAULTS') {
+      let init = node.initializer;
+      while (init && (ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = init.expression;
+      for (const prop of init && ts.isObjectLiteralExpression(init) ? init.properties : []) {
+        if (!ts.isPropertyAssignment(prop)) continue;
+        let value = prop.initializer;
+        while (ts.isAsExpression(value)) value = value.expression;
+        if (ts.isStringLiteral(value)) defaults.set(prop.name.getText(source), `'${value.text}'`);
+        else if (ts.isElementAccessExpression(value) && ts.isStringLiteral(value.argumentExpression)) {
+          const token = tokens.get(value.argumentExpression.text);
+          if (token !== undefined) defaults.set(prop.name.getText(source), `'${token}'`);
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return defaults;
+}
+
+/**
+ * What type generators (JSX, Vue, VS Code, JetBrains; scripts/gen-types.mjs) need from the
+ * manifest: a type alias of string literals is written out as its union (`'light' | 'dark' |
+ * 'auto'`, not `ChatTheme`, which a generated file could not name), a default taken from
+ * `DEFAULTS.x` is the value it stands for, a field the analyzer left untyped gets the type of
+ * its string default, and an attribute of HTMLElement's own (`lang`) names its field.
+ */
+const generatorTypes = {
+  name: 'amoiq-generator-types',
+  packageLinkPhase({ customElementsManifest }) {
+    const unions = readLiteralUnions();
+    const defaults = readConfigDefaults();
+    const fix = (item) => {
+      const text = item.type?.text;
+      if (text && unions.has(text)) item.type = { text: unions.get(text) };
+      const fromConfig = /^DEFAULTS\.(\w+)$/.exec(item.default ?? '')?.[1];
+      if (fromConfig && defaults.has(fromConfig)) item.default = defaults.get(fromConfig);
+      if (!item.type && /^'.*'$/.test(item.default ?? '')) item.type = { text: 'string' };
+    };
+    for (const mod of customElementsManifest.modules ?? []) {
+      // The analyzer records no default for an initializer such as `DEFAULTS.width`: read it here.
+      const initializers = new Map();
+      const source = ts.createSourceFile(mod.path, readFileSync(mod.path, 'utf8'), ts.ScriptTarget.ES2022, true);
+      const visit = (node) => {
+        if (ts.isPropertyDeclaration(node) && node.initializer && ts.isIdentifier(node.name))
+          initializers.set(node.name.text, node.initializer.getText(source));
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+      for (const decl of mod.declarations ?? []) {
+        if (!decl.customElement) continue;
+        for (const item of [...(decl.members ?? []), ...(decl.attributes ?? [])]) {
+          const initializer = initializers.get(item.kind === 'field' ? item.name : item.fieldName);
+          if (item.default === undefined && initializer?.startsWith('DEFAULTS.')) item.default = initializer;
+        }
+        for (const member of decl.members ?? []) if (member.kind === 'field') fix(member);
+        for (const attr of decl.attributes ?? []) {
+          fix(attr);
+          if (!attr.fieldName && ['lang', 'dir', 'title'].includes(attr.name)) attr.fieldName = attr.name;
+        }
+      }
+    }
+  },
+};
+
 export default {
   globs: [...ELEMENT_MODULES, ...EVENT_MODULES],
   outdir: '.',
@@ -140,5 +233,5 @@ export default {
   dependencies: false,
   packagejson: false,
   overrideModuleCreation,
-  plugins: [tokenProperties, exportedParts, dropUnnamedEvents],
+  plugins: [tokenProperties, exportedParts, dropUnnamedEvents, generatorTypes],
 };

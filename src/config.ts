@@ -16,11 +16,24 @@ export const POSITIONS: readonly ChatPosition[] = ['bottom-right', 'bottom-left'
 
 export const isPosition = (v: unknown): v is ChatPosition => POSITIONS.includes(v as ChatPosition);
 
+/**
+ * The browser's CSS parser, or undefined where there is none: Lit SSR and plain Node, and jsdom
+ * (Vitest, Jest), which has no `CSS` namespace. Checked at each call, never at import.
+ */
+const cssSupports = (): ((property: string, value: string) => boolean) | undefined =>
+  typeof CSS !== 'undefined' && typeof CSS.supports === 'function' ? CSS.supports.bind(CSS) : undefined;
+
+/**
+ * Without a CSS parser a value is taken as given unless it could leave its declaration; the
+ * browser checks it again once the element runs there.
+ */
+const plausibleCss = (v: string): boolean => v.trim() !== '' && !/[;{}<>]/.test(v);
+
 /** True for any CSS colour the browser understands (`#08f`, `rebeccapurple`, `oklch(…)`). */
-export const isColor = (v: string): boolean => CSS.supports('color', v);
+export const isColor = (v: string): boolean => cssSupports()?.('color', v) ?? plausibleCss(v);
 
 /** True for a CSS length or percentage (`350px`, `90vw`, `min(400px, 100%)`), not a bare number. */
-export const isLength = (v: string): boolean => CSS.supports('width', v) && !/^[\d.]+$/.test(v.trim());
+export const isLength = (v: string): boolean => (cssSupports()?.('width', v) ?? plausibleCss(v)) && !/^[\d.]+$/.test(v.trim());
 
 /** True for an http(s) URL. */
 export function isHttpUrl(v: string): boolean {
@@ -39,11 +52,15 @@ let probe: CanvasRenderingContext2D | null | undefined;
  * 0.179 is where both give the same contrast ratio).
  */
 export function readableOn(color: string): '#000' | '#fff' {
-  probe ??= document.createElement('canvas').getContext('2d');
-  if (!probe) return '#000';
-  probe.fillStyle = '#000';
-  probe.fillStyle = color; // the canvas normalises any CSS colour to #rrggbb or rgba()
-  const normalized = String(probe.fillStyle);
+  // Only a real browser has a canvas that draws (jsdom's logs "not implemented"; SSR has no
+  // document): elsewhere a #rgb or #rrggbb colour is read as written, any other gives black.
+  if (probe === undefined && cssSupports()) probe = document.createElement('canvas').getContext('2d');
+  let normalized = color.trim().replace(/^#([\da-f])([\da-f])([\da-f])$/i, '#$1$1$2$2$3$3');
+  if (probe) {
+    probe.fillStyle = '#000';
+    probe.fillStyle = color; // the canvas normalises any CSS colour to #rrggbb or rgba()
+    normalized = String(probe.fillStyle);
+  } else if (!/^#[\da-f]{6}$/i.test(normalized)) return '#000';
   const hex = /^#([\da-f]{2})([\da-f]{2})([\da-f]{2})$/i.exec(normalized);
   const rgb = hex
     ? hex.slice(1).map((h) => parseInt(h, 16))

@@ -55,6 +55,7 @@ export function requestedLang(el: Element): string {
   for (let node: Element | null = el; node; node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host || null)) {
     if (node.getAttribute('lang')) return node.getAttribute('lang')!;
   }
+  if (typeof document === 'undefined') return 'en'; // Lit SSR: the browser decides after hydration
   return document.documentElement.lang || navigator.language || 'en';
 }
 
@@ -90,7 +91,8 @@ export class LocalizeController implements ReactiveController {
   value = fallbackLocale;
   private requested = 'en';
   private readonly provider: ContextProvider<typeof localeContext>;
-  private readonly observer = new MutationObserver(() => this.host.requestUpdate());
+  /** Made on connection, never in the constructor: Lit SSR constructs the element without a DOM. */
+  private observer?: MutationObserver;
   private readonly refresh = (): void => this.host.requestUpdate();
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
@@ -100,12 +102,13 @@ export class LocalizeController implements ReactiveController {
 
   hostConnected(): void {
     // An ancestor's or the document's `lang` may change at runtime (a site's language switch).
+    this.observer ??= new MutationObserver(this.refresh);
     this.observer.observe(document.documentElement, { attributeFilter: ['lang'], subtree: true });
     window.addEventListener('languagechange', this.refresh);
   }
 
   hostDisconnected(): void {
-    this.observer.disconnect();
+    this.observer?.disconnect();
     window.removeEventListener('languagechange', this.refresh);
   }
 
