@@ -53,6 +53,7 @@ const ar: Strings = {
   online: 'متصل',
   connecting: 'جارٍ الاتصال…',
   offline: 'غير متصل – سترسل الرسائل لاحقًا',
+  unavailable: 'الدردشة غير متاحة الآن',
   idle: 'غير متصل بعد',
   viaWebsocket: 'اتصال مباشر (WebSocket)',
   viaHttp: 'اتصال احتياطي (HTTP)',

@@ -25,6 +25,7 @@ const de: Strings = {
   online: 'Online',
   connecting: 'Verbinde…',
   offline: 'Offline – Nachrichten werden später gesendet',
+  unavailable: 'Der Chat ist gerade nicht verfügbar',
   idle: 'Nicht verbunden',
   viaWebsocket: 'Live-Verbindung (WebSocket)',
   viaHttp: 'Ersatzverbindung (HTTP)',

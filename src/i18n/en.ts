@@ -44,6 +44,8 @@ export interface Strings {
   online: string;
   connecting: string;
   offline: string;
+  /** The server refused this page's embed (a configuration to fix, not a network blip): nothing will be sent. */
+  unavailable: string;
   idle: string;
   viaWebsocket: string;
   viaHttp: string;
@@ -258,6 +260,7 @@ export const en: Strings = {
   online: 'Online',
   connecting: 'Connecting…',
   offline: 'Offline – messages will be sent later',
+  unavailable: 'Chat is not available right now',
   idle: 'Not connected',
   viaWebsocket: 'live connection (WebSocket)',
   viaHttp: 'fallback connection (HTTP)',

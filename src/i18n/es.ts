@@ -25,6 +25,7 @@ const es: Strings = {
   online: 'En línea',
   connecting: 'Conectando…',
   offline: 'Sin conexión: los mensajes se enviarán más tarde',
+  unavailable: 'El chat no está disponible en este momento',
   idle: 'No conectado',
   viaWebsocket: 'conexión en directo (WebSocket)',
   viaHttp: 'conexión alternativa (HTTP)',

@@ -25,6 +25,7 @@ const fr: Strings = {
   online: 'En ligne',
   connecting: 'Connexion…',
   offline: 'Hors ligne – les messages partiront plus tard',
+  unavailable: 'Le chat n’est pas disponible pour le moment',
   idle: 'Non connecté',
   viaWebsocket: 'connexion directe (WebSocket)',
   viaHttp: 'connexion de secours (HTTP)',

@@ -25,6 +25,7 @@ const ja: Strings = {
   online: 'オンライン',
   connecting: '接続中…',
   offline: 'オフライン – メッセージは後で送信されます',
+  unavailable: '現在チャットはご利用いただけません',
   idle: '未接続',
   viaWebsocket: 'ライブ接続 (WebSocket)',
   viaHttp: '代替接続 (HTTP)',

@@ -8,12 +8,16 @@ import { isRecord, isString } from './guards.js';
 const STATUS_OF_CODE = {
   bad_request: 400,
   unauthorized: 401,
+  unknown_api_key: 401,
+  unknown_tenant: 401,
   invalid_token: 401,
   token_expired: 401,
   invalid_identity: 401,
   forbidden: 403,
   origin_not_allowed: 403,
+  widget_inactive: 403,
   not_found: 404,
+  unknown_widget: 404,
   method_not_allowed: 405,
   conversation_closed: 409,
   conflict: 409,
@@ -30,6 +34,20 @@ const STATUS_OF_CODE = {
 
 /** A code of the protocol's error table. */
 export type ProtocolErrorCode = keyof typeof STATUS_OF_CODE;
+
+/**
+ * Codes that say this page's embed is refused (a wrong key, tenant or widget id, an origin the
+ * tenant does not allow, a widget switched off): asking again cannot help until the site owner
+ * changes something, so the widget stops and says the chat is not available (docs/protocol.md).
+ */
+const REFUSED: ReadonlySet<ChatErrorCode> = new Set([
+  'unauthorized',
+  'unknown_api_key',
+  'unknown_tenant',
+  'unknown_widget',
+  'widget_inactive',
+  'origin_not_allowed',
+]);
 
 /** The codes of the protocol's error table. */
 export const PROTOCOL_ERROR_CODES = Object.keys(STATUS_OF_CODE) as readonly ProtocolErrorCode[];
@@ -76,6 +94,11 @@ export class ApiError extends Error {
   /** True when sending the same request again cannot succeed (a 4xx other than auth and rate limits). */
   get isPermanent(): boolean {
     return this.status >= 400 && this.status < 500 && !this.isAuth && this.status !== 429 && this.status !== 408;
+  }
+
+  /** True when the server refuses this page's embed itself (see {@link REFUSED}): no retry can help. */
+  get isRefused(): boolean {
+    return REFUSED.has(this.code);
   }
 
   /** True when the session token must be renewed. */

@@ -356,7 +356,10 @@ export class ChatService {
   private warn(text: string, error?: unknown): void {
     if (this.warnings.has(text)) return;
     this.warnings.add(text);
-    console.warn(`[amoiq-chat] ${text}`);
+    // A refused embed is the site owner's to fix: one error, with the server's explanation and fix.
+    if (error instanceof ApiError && error.isRefused)
+      console.error(`[amoiq-chat] The chat is not available on this page (${error.code}): ${error.message}`);
+    else console.warn(`[amoiq-chat] ${text}`);
     // A refused key or tenant will not fix itself: tell the host page too.
     if (error instanceof ApiError && error.isPermanent) this.emit({ type: 'error', code: error.code, message: error.message });
   }

@@ -61,6 +61,8 @@ export class SessionManager implements SessionSource {
   private readonly store: ChatStore;
   private readonly clock: Clock;
   private readonly identity?: VisitorIdentity;
+  /** The server refused this embed (`ApiError.isRefused`): every later get() fails at once, without a request. */
+  private refused?: ApiError;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.api = options.api;
@@ -95,6 +97,7 @@ export class SessionManager implements SessionSource {
    * page says (anonymous, or the user of `identify()`): a session of anyone else is renewed.
    */
   get(): Promise<SessionInfo> {
+    if (this.refused) return Promise.reject(this.refused);
     const s = this.current;
     const fresh = s?.token && Date.parse(s.expiresAt) - RENEW_MARGIN_MS > this.clock.now();
     if (fresh && sessionUser(s)?.id === this.identity?.userId) return Promise.resolve(s);
@@ -149,13 +152,13 @@ export class SessionManager implements SessionSource {
     // A verified user gets the user's conversation (the anonymous one is attached on first identify).
     const identity = this.identity;
     const fingerprint = this.fresh === visitorId && !identity ? await this.options.fingerprint?.().catch(() => undefined) : undefined;
-    const session = await this.api.createSession(
-      visitorId,
-      identity,
-      undefined,
-      newConversation ? { newConversation } : undefined,
-      fingerprint,
-    );
+    if (this.refused) throw this.refused;
+    const session = await this.api
+      .createSession(visitorId, identity, undefined, newConversation ? { newConversation } : undefined, fingerprint)
+      .catch((err: unknown) => {
+        if (err instanceof ApiError && err.isRefused) this.refused = err;
+        throw err;
+      });
     this.fresh = undefined;
     // The server may answer with another id: the visitor it relinked by fingerprint. Adopt it.
     if (session.visitorId !== visitorId) await this.store.setVisitorId(session.visitorId);

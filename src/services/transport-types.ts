@@ -8,8 +8,12 @@ import type { WebSocketFactory } from './ws-channel.js';
 
 // The contract of ChatTransport (transport.ts): its settings, what it reports, and its states.
 
-/** Where the connection stands, as shown to visitors and reported to the host page. */
-export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
+/**
+ * Where the connection stands, as shown to visitors and reported to the host page.
+ * `unavailable`: the server refused this page's embed (unknown key, tenant or widget, origin not
+ * allowed, widget switched off); nothing is retried until the page loads again.
+ */
+export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline' | 'unavailable';
 
 /** Which channel carries the chat while online. */
 export type TransportKind = 'websocket' | 'http';

@@ -170,7 +170,9 @@ export class ChatTransport {
     } catch (err) {
       if (gen !== this.generation) return;
       this.opts.listener.warning(`Cannot start a chat session: ${(err as Error).message}`, err);
-      this.scheduleRetry();
+      // A refused embed (wrong key, tenant, widget, origin) will not fix itself: no retry loop.
+      if (err instanceof ApiError && err.isRefused) this.setState('unavailable', undefined);
+      else this.scheduleRetry();
       return;
     }
     if (gen !== this.generation) return;

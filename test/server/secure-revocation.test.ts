@@ -61,7 +61,7 @@ describe('agent sessions end', () => {
     expect((await login('removed@sec.test', passwords['removed@sec.test'])).status).to.equal(401);
     expect((await login('agent@gone.test', passwords['agent@gone.test'])).status).to.equal(401);
     const key = await secSession('pk_gone_amoiq_public_key');
-    expect([key.status, key.body.error.code]).to.deep.equal([401, 'unauthorized']);
+    expect([key.status, key.body.error.code]).to.deep.equal([401, 'unknown_api_key']);
     const visitorSocket = socket(ws(url, `/ws/chat?token=${encodeURIComponent(goneVisitor.body.token)}`));
     expect(await visitorSocket.closed).to.equal(4001);
     // Everyone still in the file goes on as before.

@@ -41,13 +41,13 @@ describe('POST /api/chat/session', () => {
     expect(res.body.visitorId).to.match(/^[A-Za-z0-9_-]{21}$/);
   });
 
-  it('answers 401 unauthorized without an API key or with an unknown one', async () => {
+  it('answers 401 unauthorized without an API key, 401 unknown_api_key with an unknown one', async () => {
     const noKey = await api('/api/chat/session', { body: { visitorId: newId() } });
     expect(noKey.status).to.equal(401);
     expect(noKey.body.error.code).to.equal('unauthorized');
     const wrongKey = await api('/api/chat/session', { auth: 'pk_nope', body: { visitorId: newId() } });
     expect(wrongKey.status).to.equal(401);
-    expect(wrongKey.body.error.code).to.equal('unauthorized');
+    expect(wrongKey.body.error.code).to.equal('unknown_api_key');
     expect(wrongKey.body.error.message).to.be.a('string').and.not.empty;
   });
 
@@ -57,7 +57,7 @@ describe('POST /api/chat/session', () => {
     expect(keyless.body.tenantId).to.equal('demo');
     const refused = await api('/api/chat/session', { auth: 'tenant:acme', body: { visitorId: newId() } });
     expect(refused.status).to.equal(401);
-    expect(refused.body.error.code).to.equal('unauthorized');
+    expect(refused.body.error.code).to.equal('unknown_tenant');
   });
 
   it('answers 403 when tenantId does not match the API key', async () => {

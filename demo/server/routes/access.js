@@ -22,20 +22,46 @@ import { clientIp, forwardedEntry } from '../rate-limit.js';
  * use it.
  * @param {Context} ctx
  * @returns {Promise<Tenant>}
- * @throws {ApiError} 401 `unauthorized`, 403 `origin_not_allowed`
+ * @throws {ApiError} 401 `unauthorized` (no key), `unknown_api_key` or `unknown_tenant`; 403 `origin_not_allowed`
  */
 export async function requireTenant({ req, deps }) {
   const key = bearer(req.headers.authorization);
   if (!key) throw new ApiError(401, 'unauthorized', 'Missing `Authorization: Bearer <api key>` header.');
   const tenant = key.includes('\0') ? null : await deps.store.tenants.byApiKey(key);
-  if (!tenant) throw new ApiError(401, 'unauthorized', 'Unknown API key.');
+  if (!tenant) throw unknownKey(key);
   if (!isOriginAllowed(tenant.allowedOrigins, req.headers.origin)) throw originNotAllowed(req.headers.origin);
   return tenant;
 }
 
+/**
+ * The refusal of a key that names no tenant: `unknown_tenant` for the keyless form
+ * `tenant:<id>` (no such tenant, or it does not allow keyless embedding), else `unknown_api_key`.
+ * Both are permanent (docs/protocol.md): the message tells the site owner what to fix.
+ * @param {string} key
+ */
+export function unknownKey(key) {
+  if (key.startsWith('tenant:')) {
+    const id = JSON.stringify(key.slice('tenant:'.length).slice(0, 64));
+    return new ApiError(
+      401,
+      'unknown_tenant',
+      `No tenant ${id} allows embedding without an API key. Fix: check tenant-id (ChatWidgetConfig.tenantId), or set api-key to the tenant's public key (pk_…).`,
+    );
+  }
+  return new ApiError(
+    401,
+    'unknown_api_key',
+    "Unknown API key. Fix: set api-key (ChatWidgetConfig.apiKey) to the tenant's public key (pk_…).",
+  );
+}
+
 /** @param {string | undefined} origin */
 export function originNotAllowed(origin) {
-  return new ApiError(403, 'origin_not_allowed', `Origin ${JSON.stringify(origin ?? '')} may not embed this tenant's widget.`);
+  return new ApiError(
+    403,
+    'origin_not_allowed',
+    `Origin ${JSON.stringify(origin ?? '')} may not embed this tenant's widget. Fix: add it to the tenant's allowed origins (allowedOrigins).`,
+  );
 }
 
 /**
