@@ -470,3 +470,44 @@ describe('<amoiq-message-list> typing and accessibility', () => {
     await expectAccessible(el);
   });
 });
+
+describe('<amoiq-message-list> appending', () => {
+  it('keeps the DOM nodes of the rows already shown when a message is appended (stable keys, no rebuild)', async () => {
+    const { el, service } = await list(many(1, 5));
+    const before = [1, 2, 3, 4, 5].map((seq) => row(el, `m${seq}`));
+    const bubbles = before.map((r) => r!.querySelector('.bubble'));
+    service.append(msg(6));
+    await settle(el);
+    expect(row(el, 'm6'), 'the new row').to.exist;
+    for (const [i, seq] of [1, 2, 3, 4, 5].entries()) {
+      expect(row(el, `m${seq}`), `row m${seq}`).to.equal(before[i]);
+      expect(row(el, `m${seq}`)!.querySelector('.bubble'), `bubble m${seq}`).to.equal(bubbles[i]);
+    }
+  });
+
+  it('renders a burst of messages once per frame, not once per message', async () => {
+    const { el, service } = await list(many(1, 5));
+    let updates = 0;
+    el.addController({ hostUpdated: () => void updates++ });
+    // 50 states, each in a task of its own, as a burst of WebSocket frames hands them over.
+    const task = () =>
+      new Promise<void>((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve();
+        channel.port2.postMessage(null);
+      });
+    const start = performance.now();
+    for (let seq = 6; seq <= 55; seq++) {
+      service.append(msg(seq));
+      await task();
+    }
+    const took = performance.now() - start;
+    await el.updateComplete;
+    // One update per frame the burst spanned (and one to finish), however many states arrived.
+    expect(updates, `updates for 50 states over ${took.toFixed(0)} ms`).to.be.at.most(Math.ceil(took / 16) + 2);
+    expect(updates).to.be.below(25);
+    await settle(el);
+    expect(row(el, 'm55'), 'the newest is shown').to.exist;
+    expect(fromBottom(el)).to.be.below(2);
+  });
+});
