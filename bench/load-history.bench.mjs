@@ -5,7 +5,7 @@
 //
 //   npm run bench:load-history        (COUNTS=1000 for a quick look; CHROME_PATH)
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -163,6 +163,25 @@ async function freshPage(visitorId, cpu = 1) {
   return { context, page, cdp };
 }
 
+/**
+ * With PROFILE=<dir>, a CPU profile of `fn` (Chromium's sampling profiler over CDP) is written to
+ * <dir>/<name>.cpuprofile (open it in DevTools' Performance panel, or summarize it with
+ * `node bench/profile-summary.mjs <file>`).
+ */
+async function profiled(cdp, name, fn) {
+  if (!process.env.PROFILE) return fn();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await cdp.send('Profiler.stop');
+    mkdirSync(process.env.PROFILE, { recursive: true });
+    writeFileSync(join(process.env.PROFILE, `${name}.cpuprofile`), JSON.stringify(profile));
+  }
+}
+
 const metrics = async (cdp) => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
 
 /** Waits until the main thread has been quiet (under 10 ms of tasks per 500 ms); resolves with the busy time since `from`. */
@@ -225,8 +244,10 @@ for (const count of COUNTS) {
   const { visitorId, conversationId } = await seed(count);
   const { context, page, cdp } = await freshPage(visitorId);
   const before = (await metrics(cdp)).TaskDuration;
-  await page.goto(`${url}/?last=LAST-${count}`, { waitUntil: 'load' });
-  await page.waitForFunction(() => window.__lastVisible !== undefined, { timeout: 120_000 });
+  await profiled(cdp, `first-load-${count}`, async () => {
+    await page.goto(`${url}/?last=LAST-${count}`, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.__lastVisible !== undefined, { timeout: 120_000 });
+  });
   const visible = await page.evaluate(() => window.__lastVisible);
   row(`${count}: navigation → last message visible`, ms(visible), '≤ 500 ms', visible <= 500);
   const busy = await untilQuiet(cdp, before);
@@ -234,13 +255,34 @@ for (const count of COUNTS) {
 
   // Append: one agent message at a time, script + layout per message.
   const APPENDS = 20;
+  // The page waits for the message's amoiq-message event, then for the frame that renders it (and
+  // a task after it): no polling, so the harness adds almost nothing to the figure.
+  const arrival = (text) =>
+    page.evaluate(
+      (t) =>
+        new Promise((resolve) => {
+          const chat = window.AmoiqChat.element;
+          const heard = (e) => {
+            if (e.detail.message.text !== t) return;
+            chat.removeEventListener('amoiq-message', heard);
+            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve)));
+          };
+          chat.addEventListener('amoiq-message', heard);
+          window.__armed = true;
+        }),
+      text,
+    );
   const m0 = await metrics(cdp);
-  for (let i = 0; i < APPENDS; i++) {
-    const text = `APPEND-${count}-${i}`;
-    await agentSay(conversationId, text);
-    await page.waitForFunction((t) => window.AmoiqChat.element.messages.at(-1)?.text === t, { timeout: 20_000 }, text);
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r))));
-  }
+  await profiled(cdp, `append-${count}`, async () => {
+    for (let i = 0; i < APPENDS; i++) {
+      const text = `APPEND-${count}-${i}`;
+      const seen = arrival(text);
+      await page.waitForFunction(() => window.__armed);
+      await page.evaluate(() => (window.__armed = false));
+      await agentSay(conversationId, text);
+      await seen;
+    }
+  });
   const m1 = await metrics(cdp);
   const perMessage =
     ((m1.ScriptDuration - m0.ScriptDuration + m1.LayoutDuration - m0.LayoutDuration + m1.RecalcStyleDuration - m0.RecalcStyleDuration) *
@@ -250,8 +292,13 @@ for (const count of COUNTS) {
 
   // A burst of 200 messages: long tasks meanwhile.
   const tasksBefore = await page.evaluate(() => window.__longTasks.length);
-  await Promise.all(Array.from({ length: 200 }, (_, i) => agentSay(conversationId, i === 199 ? `BURST-END-${count}` : `burst ${i}`)));
-  await page.waitForFunction((t) => window.AmoiqChat.element.messages.some((m) => m.text === t), { timeout: 60_000 }, `BURST-END-${count}`);
+  const burstSeen = arrival(`BURST-END-${count}`);
+  await page.waitForFunction(() => window.__armed);
+  await page.evaluate(() => (window.__armed = false));
+  await profiled(cdp, `burst-${count}`, async () => {
+    await Promise.all(Array.from({ length: 200 }, (_, i) => agentSay(conversationId, i === 199 ? `BURST-END-${count}` : `burst ${i}`)));
+    await burstSeen;
+  });
   await untilQuiet(cdp, 0);
   const burst = await page.evaluate((n) => window.__longTasks.slice(n), tasksBefore);
   const longest = Math.max(0, ...burst.map((t) => t.duration));
