@@ -58,6 +58,28 @@ export function publicManifest(manifest) {
 }
 
 /**
+ * The view for custom-element-vuejs-integration, which types each handler as
+ * `CustomEvent<event type>`, taking the manifest's event type for the detail: it gets the
+ * detail (`import('…').AmoiqMessageEvent['detail']`), so the handler's `e` has the event class's shape.
+ * @param {any} manifest a public view
+ * @param {string} typesFrom where the classes are imported from
+ */
+export function vueManifest(manifest, typesFrom) {
+  return {
+    ...manifest,
+    modules: manifest.modules.map((/** @type {any} */ mod) => ({
+      ...mod,
+      declarations: mod.declarations.map((/** @type {any} */ d) => ({
+        ...d,
+        events: d.events?.map((/** @type {any} */ e) =>
+          /^[A-Z]\w*$/.test(e.type?.text ?? '') ? { ...e, type: { text: `import('${typesFrom}').${e.type.text}['detail']` } } : e,
+        ),
+      })),
+    })),
+  };
+}
+
+/**
  * @param {{ outdir?: string, typesFrom?: string, check?: boolean }} [options]
  */
 export function generate({ outdir = join(ROOT, 'dist', 'types'), typesFrom = '../esm/index.js', check = true } = {}) {
@@ -66,7 +88,7 @@ export function generate({ outdir = join(ROOT, 'dist', 'types'), typesFrom = '..
   mkdirSync(outdir, { recursive: true });
   const quiet = { hideLogs: true };
   generateJsxTypes(manifest, { ...quiet, outdir, fileName: 'jsx.d.ts', globalTypePath: typesFrom, stronglyTypedEvents: true });
-  generateVuejsTypes(manifest, { ...quiet, outdir, fileName: 'vue.d.ts', globalTypePath: typesFrom });
+  generateVuejsTypes(vueManifest(manifest, typesFrom), { ...quiet, outdir, fileName: 'vue.d.ts', globalTypePath: typesFrom });
   generateVsCodeCustomElementData(manifest, {
     ...quiet,
     outdir,

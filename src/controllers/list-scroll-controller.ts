@@ -56,7 +56,8 @@ export class ListScrollController implements ReactiveController {
   /** The oldest message the list asked older history for without scrolling (short content). */
   private autoLoadedBefore?: string;
   /** Re-renders when the list is shown, hidden or resized: heights and the window depend on it. */
-  private readonly resizeObserver = new ResizeObserver(() => this.host.requestUpdate());
+  /** Made when first needed, never in the constructor: Lit SSR and jsdom have no ResizeObserver. */
+  private resizeObserver?: ResizeObserver;
   private observed?: HTMLElement;
 
   constructor(
@@ -103,7 +104,7 @@ export class ListScrollController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    this.resizeObserver.disconnect();
+    this.resizeObserver?.disconnect();
     this.observed = undefined;
   }
 
@@ -158,7 +159,8 @@ export class ListScrollController implements ReactiveController {
   private observe(): void {
     const scroller = this.options.scroller();
     if (!scroller || scroller === this.observed) return;
-    this.resizeObserver.observe(scroller);
+    if (typeof ResizeObserver === 'function') this.resizeObserver ??= new ResizeObserver(() => this.host.requestUpdate());
+    this.resizeObserver?.observe(scroller);
     this.observed = scroller;
   }
 

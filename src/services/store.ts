@@ -24,6 +24,12 @@ export const CACHE_LIMIT = 200;
 
 const stores = new Map<string, UseStore>();
 
+/**
+ * False where there is no IndexedDB (jsdom in an app's tests, Lit SSR): `persistent` then keeps
+ * the state in memory, as `memory` does, instead of failing every read.
+ */
+const hasIndexedDB = (): boolean => typeof indexedDB !== 'undefined';
+
 function storeFor(dbName: string): UseStore {
   let store = stores.get(dbName);
   if (!store) {
@@ -77,6 +83,7 @@ export class ChatStore {
     for (const area of [memoryArea(this.dbName), sessionArea(this.dbName)]) {
       for (const k of area.keys()) if (k.startsWith(this.prefix)) area.delete(k);
     }
+    if (!hasIndexedDB()) return;
     const all = await keys(this.store);
     await delMany(
       all.filter((k) => typeof k === 'string' && k.startsWith(this.prefix)),
@@ -90,6 +97,7 @@ export class ChatStore {
    * were written after the switch.
    */
   async persist(): Promise<void> {
+    if (!hasIndexedDB()) return; // memory stands in for IndexedDB (area()): nothing to move
     for (const area of [memoryArea(this.dbName), sessionArea(this.dbName)]) {
       for (const k of area.keys()) {
         if (!k.startsWith(this.prefix)) continue;
@@ -100,10 +108,11 @@ export class ChatStore {
     }
   }
 
-  /** The non-IndexedDB area the current storage mode uses, or undefined for IndexedDB. */
+  /** The non-IndexedDB area the current storage mode uses (memory where there is no IndexedDB), or undefined for IndexedDB. */
   private area(): KeyValueArea | undefined {
     const mode = this.storageMode;
-    return mode === 'persistent' ? undefined : mode === 'session' ? sessionArea(this.dbName) : memoryArea(this.dbName);
+    if (mode === 'persistent') return hasIndexedDB() ? undefined : memoryArea(this.dbName);
+    return mode === 'session' ? sessionArea(this.dbName) : memoryArea(this.dbName);
   }
 
   getVisitorId(): Promise<string | undefined> {
