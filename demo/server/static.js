@@ -15,11 +15,22 @@
  * `.`, `..`, dot-leading or dot-trailing segment), then the file's real path (symlinks and case
  * resolved by the file system) must be exactly the allowed folder plus the requested segments,
  * outside `demo/server/` and the data directory, a regular file of a known type.
+ *
+ * Caching (docs/reliability.md, "When the backend is down"): files with a content hash in their
+ * name (`/chunks/…`, `/agent/assets/…`) are `immutable` for a year; the drop-in loader
+ * (`/amoiq-chat.js`) is fresh for 5 minutes and may then be used stale for a week while it is
+ * revalidated, so a page reloaded while the backend is down still starts the widget from the
+ * browser's cache; pages and the rest are revalidated every time (`no-cache`, with `ETag` and
+ * `Last-Modified`: a `304` when unchanged). Compression: text files are sent as the precompressed
+ * `.br` or `.gz` beside them (written at build time by scripts/compress.mjs) when the request's
+ * `Accept-Encoding` allows it and the compressed file is not older than the original, with
+ * `Vary: Accept-Encoding`.
  */
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, sep } from 'node:path';
 import { notFound } from './errors.js';
+import { seedScriptSegments } from './routes/embed.js';
 
 const CONTENT_TYPES = /** @type {Record<string, string>} */ ({
   '.html': 'text/html; charset=utf-8',
@@ -37,6 +48,26 @@ const CONTENT_TYPES = /** @type {Record<string, string>} */ ({
   '.txt': 'text/plain; charset=utf-8',
   '.woff2': 'font/woff2',
 });
+
+/** Types worth compressing (images and fonts are compressed already). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.map', '.svg', '.txt']);
+
+/** Precompressed siblings, best first: the file name suffix and its `Content-Encoding`. */
+const ENCODINGS = /** @type {const} */ ([
+  ['.br', 'br'],
+  ['.gz', 'gzip'],
+]);
+
+/** Files whose name carries a hash of their content: never change, cached for a year. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+/**
+ * The drop-in loader keeps its URL across releases, so it is cached briefly; stale, it may still
+ * be used for a week while the browser revalidates it (the widget starts on a reload while the
+ * backend is down).
+ */
+export const LOADER_CACHE = 'public, max-age=300, stale-while-revalidate=604800';
+/** Everything else: revalidated on each use (a `304` when unchanged). */
+const REVALIDATE = 'no-cache';
 
 /**
  * The policy `/demo/csp.html` is served with: nothing inline, nothing evaluated, no HTML from
@@ -96,26 +127,79 @@ async function allowedFile(root, segments, denied) {
   if (real !== wanted || !real.startsWith(realRoot + sep)) return null;
   if (denied.some((dir) => real === dir || real.startsWith(dir + sep))) return null;
   const info = await stat(real).catch(() => null);
-  return info?.isFile() ? { file: real, size: info.size } : null;
+  return info?.isFile() ? { file: real, size: info.size, mtimeMs: info.mtimeMs } : null;
 }
 
 /**
+ * The encodings a request accepts (`Accept-Encoding`, `q=0` refuses one; `*` stands for the rest).
+ * @param {string | undefined} header
+ * @returns {(encoding: string) => boolean}
+ */
+export function acceptsEncoding(header) {
+  /** @type {Map<string, number>} */
+  const q = new Map();
+  for (const part of (header ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    const weight = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const value = weight ? Number(weight.slice(2)) : 1;
+    q.set(name, Number.isFinite(value) ? value : 0);
+  }
+  return (encoding) => (q.get(encoding) ?? q.get('*') ?? 0) > 0;
+}
+
+/**
+ * The precompressed sibling of `found` to send for this request (a regular file, not a link, at
+ * least as new as the original), or null for the original.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {{ file: string, mtimeMs: number }} found
+ * @returns {Promise<{ file: string, size: number, encoding: string } | null>}
+ */
+async function precompressed(req, found) {
+  if (!COMPRESSIBLE.has(extname(found.file).toLowerCase())) return null;
+  const accepts = acceptsEncoding(req.headers['accept-encoding']);
+  for (const [suffix, encoding] of ENCODINGS) {
+    if (!accepts(encoding)) continue;
+    const info = await lstat(found.file + suffix).catch(() => null);
+    if (info?.isFile() && info.mtimeMs >= found.mtimeMs) return { file: found.file + suffix, size: info.size, encoding };
+  }
+  return null;
+}
+
+/**
+ * Sends a file (or its precompressed sibling) with its caching headers; `304` when the request's
+ * `If-None-Match` names it.
  * @param {import('node:http').IncomingMessage} req
  * @param {import('node:http').ServerResponse} res
- * @param {{ file: string, size: number }} found
+ * @param {{ file: string, size: number, mtimeMs: number }} found
+ * @param {string} cacheControl
  * @param {Record<string, string>} [extraHeaders]
  */
-function sendFile(req, res, { file, size }, extraHeaders = {}) {
-  res.writeHead(200, {
-    'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()],
-    'Content-Length': size,
-    // Demo files change with every build; always revalidate.
-    'Cache-Control': 'no-cache',
+async function sendFile(req, res, found, cacheControl, extraHeaders = {}) {
+  const ext = extname(found.file).toLowerCase();
+  const compressed = await precompressed(req, found);
+  const sent = compressed ?? found;
+  // One tag per version and encoding (the bytes differ), weak: it is made from size and time.
+  const etag = `W/"${found.size.toString(36)}-${Math.floor(found.mtimeMs).toString(36)}${compressed ? `-${compressed.encoding}` : ''}"`;
+  /** @type {Record<string, string | number>} */
+  const headers = {
+    'Content-Type': CONTENT_TYPES[ext],
+    'Cache-Control': cacheControl,
+    ETag: etag,
+    'Last-Modified': new Date(found.mtimeMs).toUTCString(),
     'X-Content-Type-Options': 'nosniff',
+    ...(COMPRESSIBLE.has(ext) ? { Vary: 'Accept-Encoding' } : {}),
+    ...(compressed ? { 'Content-Encoding': compressed.encoding } : {}),
     ...extraHeaders,
-  });
+  };
+  const match = req.headers['if-none-match'];
+  if (match && match.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
+    res.writeHead(304, headers).end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': sent.size });
   if (req.method === 'HEAD') res.end();
-  else createReadStream(file).pipe(res);
+  else createReadStream(sent.file).pipe(res);
 }
 
 /**
@@ -127,7 +211,8 @@ function sendFile(req, res, { file, size }, extraHeaders = {}) {
  */
 export async function serveStatic(req, res, { repoRoot, widgetDir = join(repoRoot, 'dist'), dataDir }) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const segments = pathSegments(req.url ?? '');
+  // The seeds' script paths are the drop-in's (routes/embed.js).
+  const segments = seedScriptSegments(pathSegments(req.url ?? ''));
   if (!segments) return false;
   const demoDir = join(repoRoot, 'demo');
   const denied = (
@@ -141,7 +226,7 @@ export async function serveStatic(req, res, { repoRoot, widgetDir = join(repoRoo
     const found = await allowedFile(demoDir, [name], denied);
     if (!found) return false;
     // The policy goes with the resolved file, so no spelling of the path gets the page without it.
-    sendFile(req, res, found, basename(found.file) === 'csp.html' ? { 'Content-Security-Policy': STRICT_CSP } : {});
+    await sendFile(req, res, found, REVALIDATE, basename(found.file) === 'csp.html' ? { 'Content-Security-Policy': STRICT_CSP } : {});
     return true;
   }
 
@@ -152,7 +237,13 @@ export async function serveStatic(req, res, { repoRoot, widgetDir = join(repoRoo
   ) {
     const found = await allowedFile(widgetDir, segments, denied);
     if (found) {
-      sendFile(req, res, found);
+      // Chunks are named after their content's hash; the loader keeps its name across releases.
+      await sendFile(
+        req,
+        res,
+        found,
+        mount === 'chunks' && !found.file.endsWith('.map') ? IMMUTABLE : mount === 'amoiq-chat.js' ? LOADER_CACHE : REVALIDATE,
+      );
       return true;
     }
     if (mount === 'chunks') return false;
@@ -169,7 +260,8 @@ export async function serveStatic(req, res, { repoRoot, widgetDir = join(repoRoo
     const found =
       (rest.at(-1) !== '' && (await allowedFile(distDir, rest, denied))) || (route && (await allowedFile(distDir, ['index.html'], denied)));
     if (found) {
-      sendFile(req, res, found, CONSOLE_HEADERS);
+      // Vite names the console's assets after their content's hash.
+      await sendFile(req, res, found, rest[0] === 'assets' && rest.length === 2 ? IMMUTABLE : REVALIDATE, CONSOLE_HEADERS);
       return true;
     }
     for (const [name, value] of Object.entries(CONSOLE_HEADERS)) res.setHeader(name, value);

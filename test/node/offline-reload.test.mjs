@@ -1,0 +1,164 @@
+// @ts-check
+// Issue 15, bug 4: a visitor who has chatted before reloads the page while the backend is down.
+// The widget must still appear, with the history from IndexedDB, and queue what is written: the
+// loader and the hashed chunks come from the browser's HTTP cache (the loader is cacheable for a
+// short time and usable stale while revalidated, the chunks immutable). Real Chromium
+// (puppeteer-core), the drop-in built from the sources, a host page on an origin of its own (as a
+// site owner's page is), and the reference backend stopped between the two loads.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import puppeteer from 'puppeteer-core';
+import { createServer } from '../../demo/server/server.js';
+import { freshStore } from './test-store.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const API_KEY = 'pk_offline_reload';
+const work = mkdtempSync(join(tmpdir(), 'amoiq-offline-'));
+const widgetDir = join(work, 'dist');
+
+/** @type {Awaited<ReturnType<typeof freshStore>>} */
+let store;
+/** @type {Awaited<ReturnType<typeof createServer>> | undefined} */
+let backend;
+/** @type {import('node:http').Server} */
+let host;
+/** @type {import('puppeteer-core').Browser} */
+let browser;
+
+before(async () => {
+  // The drop-in as `npm run build:embed` makes it, into a folder of this test's own.
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--outDir', widgetDir], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  store = await freshStore();
+  backend = await createServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: store.dataDir,
+    databaseUrl: store.databaseUrl,
+    jwtSecret: 'offline-reload-test',
+    widgetDir,
+    tenants: [{ id: 'demo', name: 'Demo', apiKey: API_KEY, allowedOrigins: ['*'], agents: [] }],
+  });
+  const gateway = backend.url;
+  // A site owner's page, on another origin, with the documented snippet.
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body>
+<h1>A shop</h1>
+<script>window.ChatWidgetConfig = { tenantId: 'demo', apiKey: '${API_KEY}' };</script>
+<script src="${gateway}/amoiq-chat.js" async></script>
+</body></html>`;
+  host = createHttpServer((req, res) => {
+    if (req.url === '/favicon.ico') return void res.writeHead(204).end();
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' }).end(page);
+  });
+  await new Promise((r) => host.listen(0, '127.0.0.1', () => r(undefined)));
+  browser = await puppeteer.launch({
+    executablePath: CHROME,
+    headless: true,
+    userDataDir: join(work, 'profile'),
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await backend?.close();
+  await new Promise((r) => (host ? host.close(() => r(undefined)) : r(undefined)));
+  await store?.dispose();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/**
+ * Waits until the page's widget has its launcher, then opens the panel.
+ * @param {import('puppeteer-core').Page} page
+ */
+async function openWidget(page) {
+  await page.waitForFunction(() => !!window.AmoiqChat?.element?.shadowRoot?.querySelector('.launcher'), { timeout: 30_000 });
+  await page.evaluate(() => window.AmoiqChat.open());
+  await page.waitForFunction(() => !!window.AmoiqChat.element.shadowRoot?.querySelector('amoiq-message-list'), { timeout: 30_000 });
+}
+
+/**
+ * The visitor's own messages as the widget holds them: text and delivery status.
+ * @param {import('puppeteer-core').Page} page
+ */
+const own = (page) =>
+  page.evaluate(() =>
+    /** @type {Array<{ text: string, status?: string, sender: { type: string } }>} */ (window.AmoiqChat.element.messages)
+      .filter((m) => m.sender.type === 'visitor')
+      .map((m) => ({ text: m.text, status: m.status })),
+  );
+
+/**
+ * The text the message list shows.
+ * @param {import('puppeteer-core').Page} page
+ */
+const listText = (page) =>
+  page.evaluate(() => window.AmoiqChat.element.shadowRoot?.querySelector('amoiq-message-list')?.shadowRoot?.textContent ?? '');
+
+test('a return visit while the backend is down: the widget, its history and a queued message (issue 15, bug 4)', async () => {
+  assert.ok(backend && host);
+  const address = /** @type {import('node:net').AddressInfo} */ (host.address());
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${address.port}/`, { waitUntil: 'load' });
+  await openWidget(page);
+  await page.evaluate(() => window.AmoiqChat.send('Written before the outage'));
+  await page.waitForFunction(
+    () =>
+      /** @type {Array<{ text: string, status?: string }>} */ (window.AmoiqChat.element.messages).some(
+        (m) => m.text === 'Written before the outage' && m.status === 'delivered',
+      ),
+    { timeout: 30_000 },
+  );
+
+  // The backend goes away; the visitor reloads the page.
+  await backend.close();
+  const refused = await fetch(`${backend.url}/amoiq-chat.js`).then(
+    () => false,
+    () => true,
+  );
+  assert.equal(refused, true, 'the backend is down');
+  /** @type {string[]} */
+  const failed = [];
+  page.on('requestfailed', (req) => failed.push(req.url()));
+  await page.reload({ waitUntil: 'load' });
+  await openWidget(page);
+  await page.waitForFunction(
+    () =>
+      (window.AmoiqChat.element.shadowRoot?.querySelector('amoiq-message-list')?.shadowRoot?.textContent ?? '').includes(
+        'Written before the outage',
+      ),
+    { timeout: 15_000 },
+  );
+  // Nothing of the widget's code failed to load: only the backend's API is unreachable.
+  assert.deepEqual(
+    failed.filter((url) => /amoiq-chat\.js|\/chunks\//.test(url)),
+    [],
+  );
+
+  // What the visitor writes now is queued in IndexedDB and shown as sending.
+  await page.evaluate(() => window.AmoiqChat.send('Written during the outage'));
+  await page.waitForFunction(
+    () =>
+      (window.AmoiqChat.element.shadowRoot?.querySelector('amoiq-message-list')?.shadowRoot?.textContent ?? '').includes(
+        'Written during the outage',
+      ),
+    { timeout: 15_000 },
+  );
+  const messages = await own(page);
+  assert.deepEqual(
+    messages.map((m) => m.text),
+    ['Written before the outage', 'Written during the outage'],
+  );
+  assert.equal(messages[0].status, 'delivered');
+  assert.equal(messages[1].status, 'pending');
+  assert.match(await listText(page), /Written during the outage/);
+  await page.close();
+});
