@@ -1,5 +1,6 @@
 /**
- * The parts of the chat panel: header, message list, message box and voice panel. The npm
+ * The parts of the chat panel: header, message list and message box (the voice panel is a chunk
+ * of its own, loaded when the visitor opens it: components/voice-panel/chat-voice.ts). The npm
  * entries register them with everything else (registry.ts). The drop-in script registers only
  * `<amoiq-chat>` at first, with its launcher, connection and unread badge, and imports this
  * module (a chunk of its own) when the visitor shows interest — pointer over or focus on the
@@ -9,14 +10,12 @@
 import { AmoiqChatHeader } from './components/chat-header/chat-header.js';
 import { AmoiqChatInput } from './components/chat-input/chat-input.js';
 import { AmoiqMessageList } from './components/message-list/message-list.js';
-import { AmoiqVoicePanel } from './components/voice-panel/voice-panel.js';
 
 /** The panel's tags and their classes. */
 export const PANEL_TAGS = {
   'amoiq-chat-header': AmoiqChatHeader,
   'amoiq-message-list': AmoiqMessageList,
   'amoiq-chat-input': AmoiqChatInput,
-  'amoiq-voice-panel': AmoiqVoicePanel,
 } as const;
 
 /** Registers the panel's tags that are not registered yet. */

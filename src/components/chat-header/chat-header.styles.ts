@@ -65,6 +65,23 @@ export const styles = css`
   .close:focus-visible {
     outline-color: currentColor;
   }
+  .voice.mode-voice {
+    width: auto;
+    min-width: 2.25rem;
+    border-radius: 1.125rem;
+    padding-inline: 0.5rem;
+    display: inline-flex;
+    gap: 0.25rem;
+    align-items: center;
+    background: rgb(0 0 0 / 0.18);
+  }
+  .voice[aria-pressed='true'] {
+    background: rgb(0 0 0 / 0.24);
+  }
+  .on-call {
+    font-size: 0.75rem;
+    white-space: nowrap;
+  }
   svg {
     width: 1.25rem;
     height: 1.25rem;

@@ -1,4 +1,4 @@
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ChatStateController } from '../../controllers/chat-state-controller.js';
 import { AmoiqCloseRequestEvent } from '../../events/close-request-event.js';
@@ -7,6 +7,7 @@ import type { ConnectionState } from '../../services/transport.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { styles } from './chat-header.styles.js';
 import { closeIcon } from '../../styles/icons.js';
+import { phoneIcon } from '../voice-panel/icons.js';
 
 /**
  * The panel's title bar: the title, the connection state and a close button. Screen readers hear
@@ -19,17 +20,25 @@ import { closeIcon } from '../../styles/icons.js';
  * @slot - Extra content after the title (a logo, an agent avatar).
  *
  * @fires {AmoiqCloseRequestEvent} amoiq-close-request - The visitor pressed the close button.
+ * @fires amoiq-voice-toggle - The visitor pressed the voice button (open or close the voice panel).
  *
  * @csspart base - The header bar.
  * @csspart title - The title text.
  * @csspart status - The connection state line ("Online", "Offline – …", or "Online, team away" while no agent is online).
  * @csspart close-button - The close button.
+ * @csspart voice-button - The voice button (when the site offers voice); it shows the conversation's mode.
  */
 export class AmoiqChatHeader extends LitElement {
   static override styles = [sharedStyles, styles];
 
   /** The title shown in the bar; empty for the localized default ("Chat with us"). */
   @property({ attribute: 'header-text' }) headerText = '';
+
+  /** The conversation's mode when the site offers voice (`chat`, or `voice` during a call); empty: no voice button. */
+  @property({ attribute: false }) voiceMode: '' | 'chat' | 'voice' = '';
+
+  /** The voice panel is showing (the voice button is pressed). */
+  @property({ type: Boolean, attribute: false }) voiceOpen = false;
 
   private readonly chat = new ChatStateController(this);
   private readonly l10n = new LocaleConsumer(this);
@@ -39,7 +48,7 @@ export class AmoiqChatHeader extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     const state = this.chat.state?.connection;
-    if ((state === 'online' || state === 'offline' || state === 'unavailable') && state !== this.settled) {
+    if ((state === 'online' || state === 'offline') && state !== this.settled) {
       // The first settled state is what the visible status line shows; only changes are news.
       if (this.settled) this.announcement = this.l10n.value.strings[state];
       this.settled = state;
@@ -68,11 +77,22 @@ export class AmoiqChatHeader extends LitElement {
         </div>
         <div class="visually-hidden" role="status">${this.announcement}</div>
         <slot></slot>
+        ${
+          this.voiceMode
+            ? html`<button part="voice-button" class="close voice mode-${this.voiceMode}" type="button" aria-pressed=${this.voiceOpen ? 'true' : 'false'} aria-label=${en.voice.panel} title=${en.voice.panel} @click=${this.handleVoice}>
+                ${phoneIcon}${this.voiceMode === 'voice' ? html`<span class="on-call">${en.voice.callbackStates.in_progress}</span>` : nothing}
+              </button>`
+            : nothing
+        }
         <button part="close-button" class="close" type="button" aria-label=${en.closeChat} @click=${this.handleClose}>
           ${closeIcon}
         </button>
       </div>
     `;
+  }
+
+  private handleVoice(): void {
+    this.dispatchEvent(new CustomEvent('amoiq-voice-toggle', { bubbles: true }));
   }
 
   private handleClose(): void {

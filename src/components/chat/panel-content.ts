@@ -21,6 +21,8 @@ export interface PanelHost {
   readonly attachmentLimits: AttachmentLimits;
   send(text: string, attachments?: readonly Attachment[]): unknown;
   hide(): void;
+  /** Renders again (the voice panel opened, closed or loaded). */
+  requestUpdate(): void;
 }
 
 /**
@@ -33,7 +35,7 @@ const exportParts = (prefix: string, parts: string): string =>
     .map((p) => `${p}: ${prefix}-${p}`)
     .join(', ');
 
-const HEADER_PARTS = exportParts('header', 'base title status close-button');
+const HEADER_PARTS = exportParts('header', 'base title status close-button voice-button');
 const LIST_PARTS = exportParts(
   'message-list',
   'base message bubble meta avatar sender date-separator notice quick-replies quick-reply retry-button new-messages-pill loading typing attachments attachment attachment-image',
@@ -68,16 +70,20 @@ export class PanelContent {
     return this.isPreChatShown() ? 'pre-chat' : 'input';
   }
 
-  /**
-   * The panel's parts; the header's title is `headerText`. While the server refuses this embed
-   * (`unavailable`) there is no message box: the header says the chat is not available, and
-   * nothing typed could ever be sent.
-   */
+  /** The panel's parts; the header's title is `headerText`. */
   render(headerText: string): TemplateResult {
     const state = this.service()?.state;
-    return html`<amoiq-chat-header part="header" exportparts=${HEADER_PARTS} .headerText=${headerText} @amoiq-close-request=${this.handleClose}
+    return html`<amoiq-chat-header
+        part="header"
+        exportparts=${HEADER_PARTS}
+        .headerText=${headerText}
+        .voiceMode=${this.voiceMode()}
+        .voiceOpen=${this.voiceOpen}
+        @amoiq-close-request=${this.handleClose}
+        @amoiq-voice-toggle=${this.toggleVoice}
         ><slot name="header"></slot
       ></amoiq-chat-header>
+      ${this.renderVoice()}
       ${this.renderAway()}
       <amoiq-message-list
         part="message-list"
@@ -86,7 +92,7 @@ export class PanelContent {
         @amoiq-retry=${this.handleRetry}
         @amoiq-quick-reply=${this.handleQuickReply}
       ></amoiq-message-list>
-      ${state?.connection === 'unavailable' ? nothing : this.renderComposer()}`;
+      ${this.renderComposer()}`;
   }
 
   /** The away banner while no agent is online (and the conversation is open). */
@@ -136,6 +142,52 @@ export class PanelContent {
   private readonly handleQuickReply = (e: AmoiqQuickReplyEvent) => this.host.send(e.detail.text);
   private readonly handleSubmit = (e: AmoiqInputSubmitEvent) => this.host.send(e.detail.text, e.detail.attachments);
   private readonly handleTyping = (e: AmoiqTypingEvent) => this.service()?.setTyping(e.detail.typing);
+
+  private voiceOpen = false;
+  private voice?: import('../voice-panel/chat-voice.js').ChatVoice;
+  private voiceLoading = false;
+
+  /** The conversation's mode when the site offers voice (`config.voice`), else empty: no voice button. */
+  private voiceMode(): '' | 'chat' | 'voice' {
+    const service = this.service();
+    const offered = service?.state.remoteConfig.voice;
+    if (!service || !offered || (offered.callback !== true && offered.webrtc !== true)) return '';
+    return service.voice.mode;
+  }
+
+  private readonly toggleVoice = () => {
+    this.voiceOpen = !this.voiceOpen;
+    this.host.requestUpdate();
+  };
+
+  /**
+   * The voice panel (a chunk of its own: the voice elements, the callback client, the phone form's
+   * libphonenumber-js after it) while the visitor has it open.
+   */
+  private renderVoice(): unknown {
+    const service = this.service();
+    if (!this.voiceOpen || !service) return nothing;
+    if (this.voice && this.voice.service !== service) {
+      this.voice.dispose();
+      this.voice = undefined;
+    }
+    if (this.voice) return this.voice.element;
+    if (!this.voiceLoading) {
+      this.voiceLoading = true;
+      import('../voice-panel/chat-voice.js')
+        .then(({ ChatVoice }) => {
+          const current = this.service();
+          if (!current) return;
+          this.voice = new ChatVoice(current, this.toggleVoice, (text) => this.warn('voice', text));
+          this.host.requestUpdate();
+          // The panel takes focus once it renders (the visitor pressed the voice button).
+          requestAnimationFrame(() => this.voice?.element.focus());
+        })
+        .catch((err: unknown) => this.warn('voice', `could not load the voice panel: ${String(err)}`))
+        .finally(() => (this.voiceLoading = false));
+    }
+    return nothing;
+  }
 
   /** The pre-chat form shows until the visitor gave details or wrote in this conversation. */
   private isPreChatShown(): boolean {
