@@ -1,9 +1,10 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minifyHTMLLiterals } from 'minify-literals';
 import { defineConfig, transformWithOxc, type Plugin } from 'vite';
+import { TOKENS, tokenChain, type Token } from './src/styles/tokens.ts';
 
 const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
 
@@ -128,12 +129,70 @@ function startupModules(): Plugin {
 }
 
 /**
+ * Reads of the public custom properties written out at build time: `${chatAccentColor}` in a
+ * template becomes its text (`var(--amoiq-chat-accent-color, #0088ff)`, what the CSSResult's
+ * `toString()` gives) and `TOKENS['--name']` its default, and the import goes when nothing else
+ * of it is used. The launcher's styles and config.ts then do not import tokens.ts, whose table of
+ * every property, default and read (about 1.5 KB gzip) would otherwise load at start; the chunks
+ * that still need it (the dark scheme) get it. Drop-in build only; sources stay as written.
+ */
+function inlineTokens(): Plugin {
+  const source = readFileSync(src('styles/tokens.ts'), 'utf8');
+  const reads = new Map(
+    [...source.matchAll(/export const (\w+) = read\('(--[a-z-]+)'\);/g)].map(([, name, token]) => [name, tokenChain(token as Token)]),
+  );
+  const importRe = /import\s*\{([^}]*)\}\s*from\s*["']((?:\.\.?\/)+(?:styles\/)?tokens\.js)["'];\n?/;
+  return {
+    name: 'amoiq-inline-tokens',
+    apply: 'build',
+    transform(code, id) {
+      if (!/\/src\/.*\.ts$/.test(id) || id.endsWith('/styles/tokens.ts')) return undefined;
+      const found = importRe.exec(code);
+      if (!found || resolve(dirname(id), found[2].replace(/\.js$/, '.ts')) !== src('styles/tokens.ts')) return undefined;
+      let body = code.slice(0, found.index) + code.slice(found.index + found[0].length);
+      const kept: string[] = [];
+      for (const spec of found[1]
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean)) {
+        const name = spec.replace(/^type\s+/, '').replace(/^\w+\s+as\s+/, '');
+        const chain = reads.get(name);
+        if (chain) body = body.replaceAll(`\${${name}}`, chain);
+        else if (name === 'TOKENS')
+          body = body.replace(/TOKENS\[["'](--[a-z-]+)["']\]/g, (_, token: string) => JSON.stringify(TOKENS[token as Token]));
+        if (new RegExp(`\\b${name}\\b`).test(body)) kept.push(spec);
+      }
+      const imports = kept.length ? `import { ${kept.join(', ')} } from '${found[2]}';\n` : '';
+      return { code: imports + body, map: null };
+    },
+  };
+}
+
+/**
+ * Vite wraps every dynamic `import()` in its `__vitePreload` helper, which preloads the chunk's
+ * dependencies and CSS. This build preloads nothing (`modulePreload: false`, no CSS files), so
+ * every call gets an empty list, yet the helper (about 1 KB gzip) would sit in the main chunk
+ * the page loads at start: it is replaced by a plain call of the import.
+ */
+function noPreloadHelper(): Plugin {
+  return {
+    name: 'amoiq-no-preload-helper',
+    apply: 'build',
+    enforce: 'pre',
+    load(id) {
+      if (id === '\0vite/preload-helper.js') return 'export const __vitePreload = (load) => load();';
+      return undefined;
+    },
+  };
+}
+
+/**
  * Builds the drop-in: dist/amoiq-chat.js (the loader) and dist/chunks/*.js (ES2020 modules with
  * lit, idb-keyval and nanoid bundled in). The npm build (dist/esm, with .d.ts) is made by
  * `tsc -p tsconfig.build.json` and keeps dependencies external.
  */
 export default defineConfig({
-  plugins: [minifyLiterals(), classicLoader(), startupModules()],
+  plugins: [noPreloadHelper(), inlineTokens(), minifyLiterals(), classicLoader(), startupModules()],
   build: {
     target: 'es2020',
     outDir: 'dist',

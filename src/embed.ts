@@ -8,11 +8,15 @@
  * ```
  *
  * (dist/amoiq-chat.js is a small loader that imports this module from `chunks/` beside it.)
+ * At start the page gets `<amoiq-chat>` with its launcher only (lazy.ts); the chat itself loads at
+ * the first sign of interest, or at once for a returning visitor with a conversation.
  * The backend defaults to the origin the script was loaded from. `window.AmoiqChat` is the
  * drop-in's API: `open()`, `close()` and `toggle()` (the element's `show()`, `hide()` and
  * `toggle()`), `send(text)`, and `element`, the created `<amoiq-chat>`.
  */
 import { AmoiqChat } from './components/chat/chat.js';
+import { defineLazyChat } from './lazy.js';
+// Hook for the compat shims (src/compat/detect.ts, seed globals): imported here, before mount().
 
 /** Keys of `window.ChatWidgetConfig`: seed 000's two, plus every attribute in camelCase. */
 export interface ChatWidgetConfig {
@@ -65,74 +69,30 @@ declare global {
   }
 }
 
-const KNOWN: ReadonlySet<string> = new Set([
-  'tenantId',
-  'position',
-  'gatewayUrl',
-  'apiKey',
-  'themeColor',
-  'headerText',
-  'welcomeMessage',
-  'autoOpen',
-  'width',
-  'height',
-  'lang',
-  'theme',
-  'sound',
-  'titleFlash',
-  'fingerprint',
-  'noEmoji',
-  'awayMessage',
-  'preChatFields',
-  'attachmentTypes',
-  'attachmentMaxSize',
-]);
-
 // The drop-in's loader (embed-loader.ts) imports this module from `chunks/` beside
 // amoiq-chat.js, so this module's URL tells where the script came from.
 const scriptSrc = import.meta.url;
 
-let panel: Promise<void> | undefined;
-/** Imports and registers the panel's parts (panel.ts), once; a failed import is tried again later. */
-const loadPanel = (): Promise<void> =>
-  (panel ??= import('./panel.js').then(
-    (m) => m.definePanel(),
-    (err: unknown) => {
-      panel = undefined;
-      console.error('[amoiq-chat] could not load the chat panel:', err);
-    },
-  ));
-
-/** The panel loads at the first sign of interest in a chat, or at once when it is open already. */
-function loadPanelOnInterest(chat: AmoiqChat): void {
-  if (chat.open) void loadPanel();
-  for (const type of ['pointerenter', 'focusin', 'touchstart', 'amoiq-open']) {
-    chat.addEventListener(type, () => void loadPanel(), { once: true, passive: true });
-  }
-}
-
 function mount(): void {
-  if (!customElements.get('amoiq-chat')) customElements.define('amoiq-chat', AmoiqChat);
+  defineLazyChat();
   const config = window.ChatWidgetConfig ?? {};
   let el = document.querySelector('amoiq-chat');
   if (!el) {
     el = document.createElement('amoiq-chat');
     for (const [key, value] of Object.entries(config)) {
-      if (!KNOWN.has(key)) {
+      // Seed 000's two keys are attributes too: every key is an attribute in camelCase.
+      const attribute = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      if (!AmoiqChat.observedAttributes.includes(attribute)) {
         console.warn(`[amoiq-chat] ChatWidgetConfig.${key} is not a known option; ignored.`);
         continue;
       }
       if (value === undefined || value === null || value === false) continue;
-      el.setAttribute(
-        key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
-        value === true ? '' : String(value),
-      );
+      el.setAttribute(attribute, value === true ? '' : String(value));
     }
     if (!config.gatewayUrl && scriptSrc) el.setAttribute('gateway-url', new URL(scriptSrc).origin);
     document.body.append(el);
   }
   const chat = el as AmoiqChat;
-  document.querySelectorAll('amoiq-chat').forEach(loadPanelOnInterest);
   window.AmoiqChat = {
     element: chat,
     open: () => chat.show(),

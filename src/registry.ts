@@ -1,4 +1,6 @@
 import { AmoiqChat } from './components/chat/chat.js';
+import { useRuntime } from './components/chat/runtime-slot.js';
+import * as chatRuntime from './components/chat/chat-runtime.js';
 import type { AmoiqChatHeader } from './components/chat-header/chat-header.js';
 import type { AmoiqChatInput } from './components/chat-input/chat-input.js';
 import type { AmoiqMessageList } from './components/message-list/message-list.js';
@@ -13,10 +15,12 @@ import * as messageAttachments from './components/message-list/message-attachmen
 import { registerPart } from './controllers/lazy-part-controller.js';
 
 /**
- * Every tag of the library and its class. The npm entries register them all up front and leave
- * code splitting to the app's bundler; the drop-in script (embed.ts) does not use this module:
- * it loads the panel and the parts only some conversations show as chunks (panel.ts,
- * lazy-tags.ts, LazyPartController).
+ * Every tag of the library and its class. The eager npm entry (`amoiq-chat/define`) registers
+ * them all up front, with `<amoiq-chat>`'s runtime (chat-runtime.ts), and leaves code splitting
+ * to the app's bundler; the lazy ones (the drop-in script, `amoiq-chat/lazy`: lazy.ts) do not use
+ * this module: they register `<amoiq-chat>` alone and load the runtime, the panel and the parts
+ * only some conversations show on interest (chat-runtime.ts, panel.ts, lazy-tags.ts,
+ * LazyPartController).
  */
 export const TAGS = {
   'amoiq-chat': AmoiqChat,
@@ -32,6 +36,7 @@ export const TAGS = {
  * import on one page) got there first.
  */
 export function define(registry: CustomElementRegistry = customElements): void {
+  useRuntime(chatRuntime);
   registerPart('attachment-chips', attachmentChips);
   registerPart('message-attachments', messageAttachments);
   for (const [tag, ctor] of Object.entries(TAGS)) {

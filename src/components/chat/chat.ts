@@ -1,43 +1,22 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query } from 'lit/decorators.js';
-import { styleProps } from '../../styles/style-props.js';
-import { ChatController } from '../../controllers/chat-controller.js';
-import { AttachmentDropController } from '../../controllers/attachment-drop-controller.js';
-import { ModalController } from '../../controllers/modal-controller.js';
-import { PanelFocusController } from '../../controllers/panel-focus-controller.js';
-import { ReadController } from '../../controllers/read-controller.js';
-import { UnreadController } from '../../controllers/unread-controller.js';
 import { AmoiqCloseEvent } from '../../events/close-event.js';
 import { AmoiqErrorEvent } from '../../events/error-event.js';
 import { AmoiqOpenEvent } from '../../events/open-event.js';
-import { AmoiqResetEvent } from '../../events/reset-event.js';
-import { LocalizeController } from '../../i18n/localize.js';
-import { ChatSendError, type ChatErrorCode } from '../../protocol/errors.js';
+import { launcherLang } from '../../i18n/launcher.js';
+import type { ChatErrorCode } from '../../protocol/errors.js';
 import type { Attachment, AttachmentLimits } from '../../protocol/v1.js';
 import type { ChatMessage } from '../../services/chat-service.js';
-import { identityProblem, type VisitorIdentity } from '../../services/identity.js';
+import type { VisitorIdentity } from '../../services/identity.js';
 import type { StorageMode } from '../../services/storage-mode.js';
 import type { ConnectionState } from '../../services/transport.js';
 import { sharedStyles } from '../../styles/shared.js';
-import { darkStyles } from '../../styles/tokens.js';
 import { chatIcon, closeIcon } from '../../styles/icons.js';
-import {
-  DEFAULTS,
-  SERVICE_KEYS,
-  configWarnings,
-  isColor,
-  isLength,
-  isPosition,
-  isTheme,
-  readableOn,
-  serviceOptions,
-  type ChatPosition,
-  type ChatTheme,
-} from '../../config.js';
+import { DEFAULTS, isColor, isLength, isPosition, isTheme, readableOn, type ChatPosition, type ChatTheme } from '../../config.js';
 import type { AmoiqChatInput } from '../chat-input/chat-input.js';
-import { effectiveLimits, parseSize, parseTypes } from '../chat-input/attachment-limits.js';
-import { parsePreChatFields, type PreChatField } from '../pre-chat-form/fields.js';
-import { PanelContent } from './panel-content.js';
+import type { PreChatField } from '../pre-chat-form/fields.js';
+import { RuntimeSlot, runtimeLoaded } from './runtime-slot.js';
+import { hasConversation } from './conversation-marker.js';
 import { styles } from './chat.styles.js';
 
 /**
@@ -88,7 +67,7 @@ import { styles } from './chat.styles.js';
  * @csspart drop-zone - The indication shown over the panel while files are dragged onto it.
  */
 export class AmoiqChat extends LitElement {
-  static override styles = [sharedStyles, styles, darkStyles];
+  static override styles = [sharedStyles, styles];
 
   /** Tenant (site) id, as in seed 000's `ChatWidgetConfig.tenantId`. */
   @property({ attribute: 'tenant-id' }) tenantId = '';
@@ -159,7 +138,7 @@ export class AmoiqChat extends LitElement {
    */
   @property({
     attribute: 'pre-chat-fields',
-    converter: { fromAttribute: (v: string | null) => parsePreChatFields(v, (t) => console.warn(`[amoiq-chat] ${t}`)) },
+    converter: { fromAttribute: (v: string | null) => runtimeLoaded()!.parsePreChatFields(v, (t) => console.warn(`[amoiq-chat] ${t}`)) },
   })
   preChatFields: PreChatField[] = [];
 
@@ -181,64 +160,42 @@ export class AmoiqChat extends LitElement {
   @query('.launcher') private launcher!: HTMLButtonElement;
   @query('amoiq-chat-input') private input?: AmoiqChatInput;
   @query('.panel') private panel?: HTMLElement;
+  @query('.base') private base?: HTMLElement;
 
-  private readonly chat = new ChatController(this);
-  private readonly l10n = new LocalizeController(this);
   private readonly warned = new Set<string>();
-  private readonly content = new PanelContent(
-    this,
-    () => this.chat.service,
-    (key, text) => this.warn(key, text),
-  );
-  private readonly panelFocus = new PanelFocusController(
-    this,
-    () => this.launcher,
-    () => this.content.composerKind(),
-  );
-  /** Full screen (a narrow viewport): the page is inert and Tab wraps inside the panel. */
-  private readonly modal = new ModalController(this, () => this.panel ?? null);
-  private readonly unread = new UnreadController(
-    this,
-    (n) => this.l10n.value.plural(this.l10n.value.strings.newMessagesTitle, n),
-    () => this.chat.service?.isLeader ?? true,
-  );
-  private readonly drop = new AttachmentDropController(
-    this,
-    () => this.open && this.attachmentLimits.types.length > 0,
-    (files) => this.input?.addFiles?.(files),
-  );
-
-  // Reports messages read while the panel is open and the page visible.
-  static {
-    this.addInitializer(
-      (el) =>
-        new ReadController(
-          el,
-          () => (el as AmoiqChat).chat.service,
-          () => (el as AmoiqChat).open,
-        ),
-    );
-  }
+  /** The rest of the chat (chat-runtime.ts): created with the element, or when first needed. */
+  private readonly lazy = new RuntimeSlot(this, {
+    launcher: () => this.launcher,
+    panel: () => this.panel ?? null,
+    input: () => this.input,
+    fieldsAttribute: () => this.fieldsAttribute,
+    warn: (key, text) => this.warn(key, text),
+    fail: (code, message) => this.fail(code, message),
+  });
+  /** `pre-chat-fields` set before the runtime (which holds its parser) loaded. */
+  private fieldsAttribute?: string;
+  private checkedMarker = false;
+  /** Pointer over, press of or focus on the launcher: fetch the rest now, so a click finds it. */
+  private readonly interest = () => this.lazy.interest();
 
   /** The conversation as shown: stored messages in order, then the visitor's unsent ones. */
   get messages(): readonly ChatMessage[] {
-    return this.chat.service?.state.messages ?? [];
+    return this.lazy.runtime?.chat.service?.state.messages ?? [];
   }
 
   /** The connection state: `idle`, `connecting`, `online` or `offline`. */
   get connectionState(): ConnectionState {
-    return this.chat.service?.state.connection ?? 'idle';
+    return this.lazy.runtime?.chat.service?.state.connection ?? 'idle';
   }
 
   /** The attachment limits in force: the server's, narrowed by `attachment-types` and `attachment-max-size`. */
   get attachmentLimits(): AttachmentLimits {
-    const { types } = parseTypes(this.attachmentTypes);
-    return effectiveLimits(this.chat.service?.state.remoteConfig.attachments, { types, maxSize: parseSize(this.attachmentMaxSize) });
+    return this.lazy.runtime?.attachmentLimits ?? { maxSize: 0, types: [] };
   }
 
   /** Opens the panel and moves focus to the message box (or the form that stands in for it). */
   show(): void {
-    this.panelFocus.focusComposerOnShow();
+    this.lazy.focusComposerOnShow();
     this.open = true;
   }
 
@@ -257,21 +214,16 @@ export class AmoiqChat extends LitElement {
    * Sends a message as the visitor. It is queued (IndexedDB) and delivered as soon as the
    * connection allows. `attachments` are files already uploaded to the conversation (at most 5;
    * the text may then be empty). Returns the queued message, or undefined when the text is empty
-   * or too long (an `amoiq-error` event and a warning say why).
+   * or too long (an `amoiq-error` event and a warning say why). With the lazy entries, a call
+   * before the chat has loaded returns undefined and sends the message once it has.
    */
   send(text: string, attachments?: readonly Attachment[]): ChatMessage | undefined {
-    const service = this.chat.service;
-    if (!service) {
-      this.fail('not_connected', 'send() was called while the element is not in the document.');
-      return undefined;
-    }
-    try {
-      return service.send(text, attachments);
-    } catch (err) {
-      if (!(err instanceof ChatSendError)) throw err;
-      this.fail(err.code, err.message);
-      return undefined;
-    }
+    if (this.lazy.runtime) return this.lazy.runtime.send(text, attachments);
+    void this.lazy.load().then(
+      (runtime) => runtime.send(text, attachments),
+      () => this.fail('not_connected', 'send(): the chat could not be loaded.'),
+    );
+    return undefined;
   }
 
   /**
@@ -283,7 +235,9 @@ export class AmoiqChat extends LitElement {
    * chat.identify({ userId: 'u_42', name: 'Grace', email: 'grace@example.com', userToken });
    */
   identify(identity: VisitorIdentity): void {
-    const problem = identityProblem(identity ?? {});
+    const runtimeModule = runtimeLoaded(); // its checks come with the runtime: until then, queued
+    if (!runtimeModule) return void this.lazy.load().then(() => this.identify(identity), String);
+    const problem = runtimeModule.identityProblem(identity ?? {});
     if (problem) {
       this.fail('invalid_identity', `identify(): ${problem}.`);
       return;
@@ -292,6 +246,7 @@ export class AmoiqChat extends LitElement {
     this.userToken = identity.userToken;
     this.userName = identity.name ?? '';
     this.userEmail = identity.email ?? '';
+    void this.lazy.load().catch(String);
   }
 
   /**
@@ -301,11 +256,7 @@ export class AmoiqChat extends LitElement {
    * to ask the visitor first). Resolves true when the state was cleared.
    */
   async reset(): Promise<boolean> {
-    const unsent = this.messages.filter((m) => m.status === 'pending' || m.status === 'failed').length;
-    if (!this.dispatchEvent(new AmoiqResetEvent({ unsent }))) return false;
-    this.userId = this.userToken = this.userName = this.userEmail = '';
-    await this.chat.reset();
-    return true;
+    return (await this.lazy.load()).reset();
   }
 
   override connectedCallback(): void {
@@ -313,53 +264,71 @@ export class AmoiqChat extends LitElement {
     if (this.autoOpen) this.open = true;
   }
 
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    // Its parser comes with the runtime: until then the attribute waits (chat-runtime.ts parses it).
+    if (name === 'pre-chat-fields' && !runtimeLoaded()) this.fieldsAttribute = value ?? undefined;
+    else super.attributeChangedCallback(name, old, value);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
-    for (const [attribute, text] of configWarnings(this, (key) => changed.has(key))) this.warn(attribute, text);
-    if (!isPosition(this.position)) this.position = DEFAULTS.position;
-    if (!isTheme(this.theme)) this.theme = DEFAULTS.theme;
-    if (SERVICE_KEYS.some((key) => changed.has(key))) this.chat.configure(serviceOptions(this, location.origin));
+    if (this.lazy.runtime) {
+      this.lazy.runtime.willUpdate(changed); // warnings (before the fixes below), service options
+      if (!isPosition(this.position)) this.position = DEFAULTS.position;
+      if (!isTheme(this.theme)) this.theme = DEFAULTS.theme;
+    } else if (this.open || (!this.checkedMarker && hasConversation(this))) {
+      // Needed now by an open panel and a returning visitor with a conversation (unread badge).
+      void this.lazy.load().catch(() => undefined);
+    }
+    this.checkedMarker = true;
+    if (this.open && changed.has('open')) this.lazy.interest();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    const remote = this.lazy.runtime?.chat.service?.state.remoteConfig;
+    const accent = [this.themeColor, remote?.themeColor].find((c) => c && isColor(c));
+    // Set only when configured, so a host page's own custom properties apply otherwise (through
+    // the CSSOM, which a strict CSP allows, unlike a style attribute).
+    for (const [name, value] of Object.entries({
+      '--amoiq-chat-width': this.width !== DEFAULTS.width && isLength(this.width) && this.width,
+      '--amoiq-chat-height': this.height !== DEFAULTS.height && isLength(this.height) && this.height,
+      '--amoiq-chat-accent-color': accent,
+      '--amoiq-chat-on-accent-color': accent && readableOn(accent),
+    })) {
+      if (value) this.base?.style.setProperty(name, value);
+      else this.base?.style.removeProperty(name);
+    }
     if (!changed.has('open')) return;
     const was = changed.get('open');
-    if (was !== undefined) this.chat.panelChanged(this.open);
+    if (was !== undefined) this.lazy.runtime?.openChanged();
     if (this.open && was !== true) this.dispatchEvent(new AmoiqOpenEvent());
     if (!this.open && was === true) this.dispatchEvent(new AmoiqCloseEvent());
   }
 
   override render() {
-    const remote = this.chat.service?.state.remoteConfig ?? {};
-    const accent = [this.themeColor, remote.themeColor].find((c) => c && isColor(c));
-    // Set only when configured, so a host page's own custom properties apply otherwise.
-    const vars: Record<string, string | undefined> = {
-      '--amoiq-chat-width': this.width !== DEFAULTS.width && isLength(this.width) ? this.width : undefined,
-      '--amoiq-chat-height': this.height !== DEFAULTS.height && isLength(this.height) ? this.height : undefined,
-      '--amoiq-chat-accent-color': accent,
-      '--amoiq-chat-on-accent-color': accent && readableOn(accent),
-    };
+    const runtime = this.lazy.runtime;
+    const remote = runtime?.chat.service?.state.remoteConfig ?? {};
     const [vertical, horizontal] = this.position.split('-');
-    const { strings, plural, locale, dir } = this.l10n.value;
-    const headerText = this.headerText || remote.headerText || strings.headerText;
-    const unread = this.open ? 0 : this.unread.count;
-    const launcherLabel = this.open ? strings.closeChat : unread ? plural(strings.openChatUnread, unread) : strings.openChat;
+    const { locale, dir, openChat, closeChat } = launcherLang(this);
+    const l10n = runtime?.l10n.value;
+    const headerText = this.headerText || remote.headerText || l10n?.strings.headerText || '';
+    const unread = this.open || !runtime ? 0 : runtime.unread.count;
+    const launcherLabel = this.open ? closeChat : unread && l10n ? l10n.plural(l10n.strings.openChatUnread, unread) : openChat;
     return html`
-      <div part="base" class="base ${vertical} ${horizontal}" lang=${locale} dir=${dir} style=${styleProps(vars)} @keydown=${this.handleKeydown}>
-        <section part="panel" id="panel" class="panel" role="dialog" aria-modal=${this.modal.active ? 'true' : 'false'} aria-label=${headerText} ?hidden=${!this.open}>
-          ${this.content.render(headerText)}
-          ${this.drop.active ? html`<div part="drop-zone" class="drop-zone" role="status">${strings.dropFiles}</div>` : nothing}
+      <div part="base" class="base ${vertical} ${horizontal}" lang=${locale} dir=${dir} @keydown=${this.handleKeydown}>
+        <section part="panel" id="panel" class="panel" role="dialog" aria-modal=${runtime?.modal.active ? 'true' : 'false'} aria-label=${headerText || openChat} ?hidden=${!this.open || !runtime}>
+          ${runtime?.renderPanel(headerText) ?? nothing}
         </section>
-        <button part="launcher" class="launcher" type="button" aria-controls="panel" aria-expanded=${this.open ? 'true' : 'false'} aria-label=${launcherLabel} @click=${this.toggle}>
+        <button part="launcher" class="launcher" type="button" aria-controls="panel" aria-expanded=${this.open ? 'true' : 'false'} aria-label=${launcherLabel} @click=${this.toggle} @pointerenter=${this.interest} @pointerdown=${this.interest} @focus=${this.interest}>
           <slot name="launcher">${this.open ? closeIcon : chatIcon}</slot>
           ${unread ? html`<span part="badge" class="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
         </button>
-        <div class="visually-hidden" aria-live="polite">${unread ? plural(strings.newMessages, unread) : ''}</div>
+        <div class="visually-hidden" aria-live="polite">${unread && l10n ? l10n.plural(l10n.strings.newMessages, unread) : ''}</div>
       </div>
     `;
   }
 
   private handleKeydown(e: KeyboardEvent): void {
-    this.modal.handleKeydown(e);
+    this.lazy.runtime?.modal.handleKeydown(e);
     if (e.key !== 'Escape' || !this.open) return;
     e.stopPropagation();
     this.hide();

@@ -1,0 +1,100 @@
+import { css } from 'lit';
+import {
+  chatAccentColor,
+  chatHeight,
+  chatOffset,
+  chatRadius,
+  chatShadow,
+  chatSurfaceColor,
+  chatTextColor,
+  chatWidth,
+} from '../../styles/tokens.js';
+
+/**
+ * The panel's frame: its grid of parts, size, shadow, the drop zone, full screen on a narrow
+ * viewport. Part of the lazily loaded chat (chat-runtime.ts adopts it into `<amoiq-chat>`'s
+ * shadow root when it arrives), since only an open panel needs it; the launcher's styles are
+ * chat.styles.ts.
+ */
+export const panelStyles = css`
+  .panel {
+    display: grid;
+    /* header, away banner (when shown), message list, message box (or form, or closed bar) */
+    grid-template-rows: auto auto minmax(6rem, 1fr) auto;
+    grid-template-columns: minmax(0, 1fr);
+    width: ${chatWidth};
+    height: ${chatHeight};
+    max-width: calc(100vw - 2 * ${chatOffset});
+    max-height: calc(100dvh - 6rem);
+    /*
+     * Zoomed in (200 %, 400 %) the header, a banner and a form can be taller than the panel: the
+     * panel then scrolls as a whole, keeping a few lines of the conversation.
+     */
+    overflow: hidden auto;
+    overscroll-behavior: contain;
+    border-radius: ${chatRadius};
+    background: ${chatSurfaceColor};
+    color: ${chatTextColor};
+    box-shadow: ${chatShadow};
+    animation: amoiq-chat-open 160ms ease-out;
+  }
+  .panel > amoiq-chat-header {
+    grid-row: 1;
+  }
+  .panel > amoiq-away-banner {
+    grid-row: 2;
+  }
+  .panel > amoiq-message-list {
+    grid-row: 3;
+  }
+  .panel > amoiq-chat-input,
+  .panel > amoiq-pre-chat-form,
+  .panel > amoiq-conversation-closed {
+    grid-row: 4;
+  }
+  /* [attachments] Over all rows of the panel grid while files are dragged onto it. */
+  .drop-zone {
+    grid-row: 1 / -1;
+    grid-column: 1;
+    z-index: 1;
+    display: grid;
+    place-items: center;
+    margin: 0.5rem;
+    padding: 1rem;
+    border: 3px dashed ${chatAccentColor};
+    border-radius: calc(${chatRadius} - 0.25rem);
+    background: ${chatSurfaceColor};
+    color: ${chatTextColor};
+    font-weight: 600;
+    text-align: center;
+    pointer-events: none;
+  }
+  @media (forced-colors: active) {
+    .drop-zone {
+      border-color: Highlight;
+    }
+    /* The shadow that sets the panel off the page is gone in forced colours: an edge instead. */
+    .panel {
+      border: 1px solid CanvasText;
+    }
+  }
+  @keyframes amoiq-chat-open {
+    from {
+      opacity: 0;
+      transform: translateY(0.5rem);
+    }
+  }
+  @media (max-width: 480px) {
+    .panel {
+      position: fixed;
+      inset: 0;
+      width: 100vw;
+      height: 100dvh;
+      max-width: none;
+      max-height: none;
+      border-radius: 0;
+      padding: env(safe-area-inset-top, 0px) env(safe-area-inset-right, 0px) env(safe-area-inset-bottom, 0px)
+        env(safe-area-inset-left, 0px);
+    }
+  }
+`;

@@ -1,0 +1,82 @@
+import type { ChatRuntime, HostParts, RuntimeHost } from './chat-runtime.js';
+
+type RuntimeModule = typeof import('./chat-runtime.js');
+
+/** The chat's runtime module once here (at once with the eager entries: {@link useRuntime}). */
+let runtimeModule: RuntimeModule | undefined;
+let importing: Promise<RuntimeModule> | undefined;
+
+/**
+ * Gives `<amoiq-chat>` its runtime (chat-runtime.ts) up front: every element created afterwards
+ * has its service, panel and controllers from the start. The eager entries (`amoiq-chat/define`,
+ * `define()`) call it; without it an element imports the runtime when it first needs it.
+ */
+export function useRuntime(module: RuntimeModule): void {
+  runtimeModule = module;
+}
+
+/** The runtime module if it has loaded (or was given by {@link useRuntime}). */
+export const runtimeLoaded = (): RuntimeModule | undefined => runtimeModule;
+
+function importRuntime(): Promise<RuntimeModule> {
+  return (importing ??= import('./chat-runtime.js').then(
+    (m) => (runtimeModule = m),
+    (err: unknown) => {
+      importing = undefined;
+      throw err;
+    },
+  ));
+}
+
+/**
+ * Where one `<amoiq-chat>` keeps its {@link ChatRuntime}: created with the element when the
+ * module is here already (eager entries), else imported and attached on demand (`late`), once; a
+ * failed import is tried again at the next demand.
+ */
+export class RuntimeSlot {
+  runtime?: ChatRuntime;
+  private loading?: Promise<ChatRuntime>;
+  /** `show()` before the runtime: focus the composer once it is here. */
+  private focusOnLoad = false;
+
+  constructor(
+    private readonly host: RuntimeHost,
+    private readonly parts: HostParts,
+  ) {
+    if (runtimeModule) this.runtime = this.create(runtimeModule, false);
+  }
+
+  /** The runtime, loading it if needed. */
+  load(): Promise<ChatRuntime> {
+    if (this.runtime) return Promise.resolve(this.runtime);
+    return (this.loading ??= importRuntime().then(
+      (m) => (this.runtime ??= this.create(m, true)),
+      (err: unknown) => {
+        this.loading = undefined;
+        console.error('[amoiq-chat] could not load the chat:', err);
+        throw err;
+      },
+    ));
+  }
+
+  /** A sign of interest: the runtime and the panel's parts are fetched now, so a click finds them. */
+  interest(): void {
+    void this.load().then(
+      () => runtimeModule!.loadPanel(),
+      () => undefined,
+    );
+  }
+
+  /** Moves focus to the composer once the panel is shown (when the runtime is here). */
+  focusComposerOnShow(): void {
+    if (this.runtime) this.runtime.focusComposerOnShow();
+    else this.focusOnLoad = true;
+  }
+
+  private create(m: RuntimeModule, late: boolean): ChatRuntime {
+    const runtime = new m.ChatRuntime(this.host, this.parts, late);
+    if (this.focusOnLoad) runtime.focusComposerOnShow();
+    this.focusOnLoad = false;
+    return runtime;
+  }
+}

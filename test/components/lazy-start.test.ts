@@ -1,0 +1,62 @@
+import { expect } from '@open-wc/testing';
+import { nanoid } from 'nanoid';
+// The lazy entry (what the drop-in and `amoiq-chat/lazy` run): <amoiq-chat> alone at start.
+import '../../src/lazy.js';
+import type { AmoiqChat } from '../../src/components/chat/chat.js';
+import { until } from '../helpers/dom.js';
+
+const OFFLINE = 'http://127.0.0.1:9';
+/** Whether the page has fetched a module whose path contains `name` (dev server: one file per module). */
+const fetched = (name: string) => performance.getEntriesByType('resource').some((e) => e.name.includes(name));
+
+function create(attrs: Record<string, string> = {}): AmoiqChat {
+  const el = document.createElement('amoiq-chat');
+  const all = { 'tenant-id': 't', 'gateway-url': OFFLINE, 'db-name': `amoiq-test-${nanoid(8)}`, ...attrs };
+  for (const [k, v] of Object.entries(all)) el.setAttribute(k, v);
+  document.body.append(el);
+  return el;
+}
+
+describe('lazy start (amoiq-chat/lazy, the drop-in)', () => {
+  afterEach(() => document.querySelectorAll('amoiq-chat').forEach((el) => el.remove()));
+
+  it('registers the element with its launcher and loads no service, runtime or panel module before interest', async () => {
+    const el = create();
+    await el.updateComplete;
+    const launcher = el.shadowRoot!.querySelector<HTMLButtonElement>('.launcher')!;
+    expect(launcher.getAttribute('aria-label')).to.equal('Open chat');
+    await new Promise((r) => setTimeout(r, 200)); // a window in which an eager import would show
+    for (const name of ['chat-runtime', 'chat-service', 'chat-controller', '/panel.', 'i18n/en.']) {
+      expect(fetched(name), `${name} fetched before interest`).to.equal(false);
+    }
+    expect(el.connectionState).to.equal('idle');
+    expect(el.messages).to.deep.equal([]);
+  });
+
+  it('the launcher speaks the page language before the rest has loaded', async () => {
+    const el = create({ lang: 'fr' });
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.launcher')!.getAttribute('aria-label')).to.equal('Ouvrir le chat');
+  });
+
+  it('pointer over the launcher fetches the runtime and the panel', async () => {
+    const el = create();
+    await el.updateComplete;
+    el.shadowRoot!.querySelector('.launcher')!.dispatchEvent(new PointerEvent('pointerenter'));
+    await until(() => fetched('chat-runtime') && !!customElements.get('amoiq-chat-input'), 'the runtime and the panel to load');
+    await until(() => el.connectionState !== 'idle', 'the service to start');
+  });
+
+  it('properties set and methods called before the rest loads apply once it has', async () => {
+    const el = create({ 'pre-chat-fields': 'name,email*' });
+    el.headerText = 'Support';
+    const opened = new Promise((r) => el.addEventListener('amoiq-open', r, { once: true }));
+    el.show();
+    await opened; // fires at once, as with the eager entry
+    const header = () => el.shadowRoot!.querySelector('amoiq-chat-header')?.shadowRoot?.querySelector('h2');
+    await until(() => header()?.textContent === 'Support', 'the panel with the header text set before loading');
+    expect(el.preChatFields.map((f) => f.name)).to.deep.equal(['name', 'email']);
+    expect(el.preChatFields[1].required).to.equal(true);
+    await until(() => !!el.shadowRoot!.querySelector('amoiq-pre-chat-form'), 'the pre-chat form from the attribute set before loading');
+  });
+});
