@@ -30,7 +30,8 @@ if (!process.env.SKIP_BUILD) execFileSync('npx', ['vite', 'build', '--logLevel',
 
 /** Starts the backend on a free port; resolves with the process, its URL and the demo agent's password. */
 function startBackend() {
-  const child = spawn(process.execPath, ['demo/server/main.js'], {
+  // BACKEND: another checkout's demo/server/main.js (e.g. a clean export while the tree is being edited).
+  const child = spawn(process.execPath, [process.env.BACKEND ?? 'demo/server/main.js'], {
     env: {
       ...process.env,
       PORT: '0',
@@ -250,6 +251,17 @@ for (const count of COUNTS) {
   });
   const visible = await page.evaluate(() => window.__lastVisible);
   row(`${count}: navigation → last message visible`, ms(visible), '≤ 500 ms', visible <= 500);
+  if (process.env.PROFILE) {
+    // The critical path: when each request of the first load started and ended (ms after navigation).
+    const timeline = await page.evaluate(() => [
+      ...performance
+        .getEntriesByType('navigation')
+        .concat(performance.getEntriesByType('resource'))
+        .map((e) => `${e.startTime.toFixed(0).padStart(5)}–${e.responseEnd.toFixed(0).padStart(5)} ${e.name.replace(location.origin, '')}`),
+      ...performance.getEntriesByType('mark').map((e) => `${e.startTime.toFixed(0).padStart(5)}       mark ${e.name}`),
+    ]);
+    console.error(timeline.sort().join('\n'));
+  }
   const busy = await untilQuiet(cdp, before);
   row(`${count}: main thread busy until quiet`, ms(busy), '≤ 300 ms', busy <= 300);
 

@@ -54,6 +54,9 @@ export class Conversation {
           if (!(await timeline.fetchLatest(session.lastSeq)) && outbox.size) void tasks.run(outbox.drain());
         }),
       );
+      // The newest page at once, beside the store's reads (load() has cleared the timeline and
+      // named the conversation synchronously): a cached copy, if any, joins it by seq.
+      if (timeline.size === 0 && session.lastSeq > 0) void tasks.run(timeline.fetchLatest(session.lastSeq));
       // First visit: followers that started before it existed know no conversation. They load it
       // from the session stored meanwhile. (A later new conversation is announced by startNew.)
       if (!previous) this.deps.role().conversationStarted(session.conversationId);

@@ -147,8 +147,10 @@ export class SessionManager implements SessionSource {
     const visitorId = known ?? nanoid();
     // Storage was empty: this id was made just now (reset() stores its new id itself, so it never
     // lands here). Kept until the server answered, so a retry still counts as a fresh visitor.
-    if (!known) this.fresh = visitorId;
-    await this.store.setVisitorId(visitorId);
+    if (!known) {
+      this.fresh = visitorId;
+      await this.store.setVisitorId(visitorId);
+    }
     // A verified user gets the user's conversation (the anonymous one is attached on first identify).
     const identity = this.identity;
     const fingerprint = this.fresh === visitorId && !identity ? await this.options.fingerprint?.().catch(() => undefined) : undefined;
@@ -162,7 +164,9 @@ export class SessionManager implements SessionSource {
     this.fresh = undefined;
     // The server may answer with another id: the visitor it relinked by fingerprint. Adopt it.
     if (session.visitorId !== visitorId) await this.store.setVisitorId(session.visitorId);
-    await this.store.setSession(session);
+    // Written, not waited for: the first page and the connection need the session, not the disk
+    // (IndexedDB serves later reads of the store after this write, so other tabs read it).
+    void this.store.setSession(session).catch(() => undefined);
     this.current = session;
     this.options.onSession?.(session);
     return session;
