@@ -54,6 +54,7 @@ const de: Strings = {
   attachmentEmpty: (name) => `„${name}“ ist leer und kann nicht angehängt werden.`,
   attachmentTooMany: (max) => `Eine Nachricht kann höchstens ${max} Dateien enthalten.`,
   opensInNewTab: '(öffnet in einem neuen Tab)',
+  downloadsFile: '(lädt die Datei herunter)',
   // [/attachments]
   // [lifecycle]
   closedNotice: (name) => (name ? `${name} hat das Gespräch beendet.` : 'Das Gespräch wurde beendet.'),

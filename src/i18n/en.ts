@@ -91,6 +91,8 @@ export interface Strings {
   attachmentTooMany: (max: string) => string;
   /** Said after a link that opens a file in a new tab. */
   opensInNewTab: string;
+  /** Said after a link to a file the server sends as a download (PDF, text: anything but a raster image). */
+  downloadsFile: string;
   // [/attachments]
   // [lifecycle]
   /** Notice when an agent closed the conversation ("Ada closed the conversation."). */
@@ -289,6 +291,7 @@ export const en: Strings = {
   attachmentEmpty: (name) => `“${name}” is empty and cannot be attached.`,
   attachmentTooMany: (max) => `A message can carry at most ${max} files.`,
   opensInNewTab: '(opens in a new tab)',
+  downloadsFile: '(downloads the file)',
   // [/attachments]
   // [lifecycle]
   closedNotice: (name) => (name ? `${name} closed the conversation.` : 'The conversation was closed.'),

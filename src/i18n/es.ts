@@ -54,6 +54,7 @@ const es: Strings = {
   attachmentEmpty: (name) => `«${name}» está vacío y no se puede adjuntar.`,
   attachmentTooMany: (max) => `Un mensaje puede llevar como máximo ${max} archivos.`,
   opensInNewTab: '(se abre en una pestaña nueva)',
+  downloadsFile: '(descarga el archivo)',
   // [/attachments]
   // [lifecycle]
   closedNotice: (name) => (name ? `${name} cerró la conversación.` : 'La conversación se cerró.'),

@@ -54,6 +54,7 @@ const fr: Strings = {
   attachmentEmpty: (name) => `« ${name} » est vide et ne peut pas être joint.`,
   attachmentTooMany: (max) => `Un message peut contenir au plus ${max} fichiers.`,
   opensInNewTab: '(s’ouvre dans un nouvel onglet)',
+  downloadsFile: '(télécharge le fichier)',
   // [/attachments]
   // [lifecycle]
   closedNotice: (name) => (name ? `${name} a clos la conversation.` : 'La conversation a été close.'),

@@ -54,6 +54,7 @@ const ja: Strings = {
   attachmentEmpty: (name) => `「${name}」は空のため添付できません。`,
   attachmentTooMany: (max) => `1 件のメッセージに添付できるファイルは最大 ${max} 個です。`,
   opensInNewTab: '（新しいタブで開きます）',
+  downloadsFile: '（ファイルをダウンロードします）',
   // [/attachments]
   // [lifecycle]
   closedNotice: (name) => (name ? `${name}さんが会話を終了しました。` : '会話は終了しました。'),

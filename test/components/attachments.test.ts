@@ -388,6 +388,12 @@ describe('<amoiq-chat> attachments', () => {
     expect(image.querySelector('img')!.alt).to.equal('cat.png');
     const doc = list.shadowRoot!.querySelector<HTMLAnchorElement>('a.file')!;
     expect(doc.textContent).to.contain('<img src=x onerror=alert(1)>.pdf').and.contain('47 kB');
+    // The label says what happens (issue 15, bug 3): servers send a PDF as a download (only
+    // raster images inline), so its link says so and not "opens in a new tab"; the image's does.
+    expect(doc.querySelector('.visually-hidden')!.textContent).to.equal('(downloads the file)');
+    expect(doc.textContent).not.to.contain('new tab');
+    expect(doc.hasAttribute('download')).to.equal(true);
+    expect(image.querySelector('.visually-hidden')!.textContent).to.contain('(opens in a new tab)');
     expect(list.shadowRoot!.querySelectorAll('img')).to.have.length(1);
     // No empty text bubble for a message of files only.
     expect(list.shadowRoot!.querySelector('.own [part=bubble]')).to.equal(null);

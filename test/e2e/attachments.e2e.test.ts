@@ -103,6 +103,13 @@ describe('e2e: attachments against the reference backend', () => {
     expect(link.rel).to.equal('noopener noreferrer');
     expect(link.textContent).to.contain('report <img src=x onerror=alert(1)>.pdf');
     expect(link.querySelector('img')).to.equal(null);
+    // The label says what the browser does (issue 15, bug 3): the backend sends the PDF as a
+    // download and the image inline, so only the image's link says it opens in a new tab.
+    expect(served.headers.get('Content-Disposition')).to.match(/^attachment;/);
+    expect((await fetch(message.attachments![0].url)).headers.get('Content-Disposition')).to.match(/^inline;/);
+    expect(link.querySelector('.visually-hidden')!.textContent).to.equal('(downloads the file)');
+    expect(link.textContent).not.to.contain('new tab');
+    expect(list(el).querySelector('a.image .visually-hidden')!.textContent).to.contain('(opens in a new tab)');
     // Sent: nothing left staged.
     expect(inner(el).querySelector('[part=staged-attachment]')).to.equal(null);
   });

@@ -1,6 +1,7 @@
 /**
  * How `<amoiq-message-list>` shows the files of a message: images as thumbnails linking to the
- * full file, other files as a link with a type label, name and size. Only http(s) URLs ever
+ * full file (it opens in a new tab), other files as a download link with a type label, name and
+ * size (servers send only raster images inline, docs/protocol.md "Files"; a PDF downloads). Only http(s) URLs ever
  * become a link or an image (the codec checks it too; this holds even for cached data), and
  * names are text, never HTML. Loaded lazily (LazyPartController) the first time a message with
  * attachments shows, so it is not in the initial drop-in script.
@@ -34,10 +35,12 @@ function renderAttachment(a: Attachment, t: Strings, locale: string): TemplateRe
       ></a
     >`;
   }
-  return html`<a part="attachment" class="attachment file" href=${a.url} target="_blank" rel="noopener noreferrer">
+  // Sent as a download (Content-Disposition: attachment): the label says so, and the arrow shows it.
+  return html`<a part="attachment" class="attachment file" href=${a.url} target="_blank" rel="noopener noreferrer" download=${a.name}>
     <span class="file-type" aria-hidden="true">${fileLabel(a.type, a.name)}</span>
     <span class="file-info"><span class="file-name" dir="auto">${a.name}</span><span class="file-size">${size}</span></span>
-    <span class="visually-hidden">${t.opensInNewTab}</span>
+    <svg class="download" viewBox="0 0 24 24" aria-hidden="true"><path d="M11 4h2v9.2l3.3-3.3 1.4 1.4L12 17l-5.7-5.7 1.4-1.4 3.3 3.3zM5 18h14v2H5z" /></svg>
+    <span class="visually-hidden">${t.downloadsFile}</span>
   </a>`;
 }
 
@@ -110,6 +113,12 @@ export const styles = css`
   }
   .file-size {
     font-size: 0.75rem;
+  }
+  .download {
+    flex: none;
+    inline-size: 1.125rem;
+    block-size: 1.125rem;
+    fill: currentColor;
   }
   @media (forced-colors: active) {
     .attachment.file,
