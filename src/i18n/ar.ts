@@ -96,6 +96,7 @@ const ar: Strings = {
   attachmentEmpty: (name) => `الملف «${name}» فارغ ولا يمكن إرفاقه.`,
   attachmentTooMany: (max) => `يمكن أن تحمل الرسالة ${max} ملفات على الأكثر.`,
   opensInNewTab: '(يفتح في علامة تبويب جديدة)',
+  downloadsFile: '(يُنزّل الملف)',
   // [/attachments]
   // [lifecycle]
   closedNotice: (name) => (name ? `أغلق ${name} المحادثة.` : 'أُغلقت المحادثة.'),
