@@ -48,7 +48,7 @@ export class ChatService {
   constructor(store, hub, messagesPerMinute = MESSAGES_PER_MINUTE, { refKey = 'amoiq-visitor-ref', typingIntervalMs = 1000 } = {}) {
     this.store = store;
     this.hub = hub;
-    /** @private sliding one-minute budget per sender */
+    /** Sliding one-minute budget per sender (read-only outside: cluster.js shares its counts). */
     this.sends = new RateLimiter({ limit: messagesPerMinute, what: 'messages' });
     /** @private */
     this.refKey = refKey;

@@ -19,6 +19,7 @@
  *   | { type: 'raw', data: string }
  *   | { type: 'call', conversationId: string, call: import('./voice/service.js').WireCall }
  *   | { type: 'mode', conversationId: string, mode: 'chat' | 'voice', callId: string }
+ *   | { type: 'rtc', conversationId: string, to: 'visitor' | 'agent', agentId?: string, frame: Record<string, unknown> }
  * ) & { origin?: unknown }} HubEvent
  *   `revoked`: the conversation was relinked to another visitor id; connections of `visitorId`
  *   (the old one) must end.

@@ -1,7 +1,10 @@
 // @ts-check
 /**
- * Sliding-window rate limits, kept in memory (one process holds every connection). Each limiter
- * counts events per key (a visitor, an IP address, a sender) over the last window.
+ * Sliding-window rate limits, kept in memory. Each limiter counts events per key (a visitor, an IP
+ * address, a sender) over the last window. With several server nodes (cluster.js) every node
+ * tells the others what it counted (`onHit` → `addRemote`), so a client spread over the nodes by
+ * the load balancer meets the same limit as on one node (give or take what arrives in the last
+ * quarter second).
  */
 import { rateLimited } from './errors.js';
 
@@ -18,6 +21,29 @@ export class RateLimiter {
     this.now = now;
     /** @private @type {Map<string, number[]>} key → event times inside the window */
     this.log = new Map();
+    /** Called with the key of every counted event (cluster.js shares them with the other nodes). @type {((key: string) => void) | null} */
+    this.onHit = null;
+  }
+
+  /**
+   * Events counted for `key` in the current window (local and other nodes'); for tests.
+   * @param {string} key
+   */
+  count(key) {
+    const now = this.now();
+    return (this.log.get(key) ?? []).filter((t) => now - t < this.windowMs).length;
+  }
+
+  /**
+   * Counts events another node counted for `key` (cluster.js), as if they happened now.
+   * @param {string} key
+   * @param {number} count
+   */
+  addRemote(key, count) {
+    const now = this.now();
+    const recent = (this.log.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    for (let i = 0; i < count; i++) recent.push(now);
+    this.log.set(key, recent);
   }
 
   /**
@@ -35,6 +61,7 @@ export class RateLimiter {
     }
     recent.push(now);
     this.log.set(key, recent);
+    this.onHit?.(key);
     // Forget idle keys so the map cannot grow without bound.
     if (this.log.size > 10_000) {
       for (const [k, times] of this.log) if (now - (times.at(-1) ?? 0) >= this.windowMs) this.log.delete(k);
@@ -127,6 +154,30 @@ export class LoginGuard {
     this.maxKeys = maxKeys;
     /** @private @type {Map<string, LoginState>} */
     this.state = new Map();
+    /**
+     * Called with each decided attempt's keys (cluster.js tells the other nodes, which apply them
+     * with {@link addRemote}). @type {((key: string, kind: 'account' | 'ip', ok: boolean) => void) | null}
+     */
+    this.onOutcome = null;
+  }
+
+  /**
+   * Applies an attempt another node decided (cluster.js): a failure counts here too, and a
+   * successful login clears its account here too.
+   * @param {string} key
+   * @param {'account' | 'ip'} kind
+   * @param {boolean} ok
+   */
+  addRemote(key, kind, ok) {
+    const at = this.now();
+    const s = this.take(key, at);
+    if (ok) {
+      if (kind === 'account') Object.assign(s, { failures: 0, lockedUntil: 0 });
+      return;
+    }
+    s.failures++;
+    s.last = at;
+    s.lockedUntil = Math.max(s.lockedUntil, at + this.delayMs(s.failures, this.limits[kind]));
   }
 
   /**
@@ -151,7 +202,7 @@ export class LoginGuard {
         throw rateLimited(`Too many failed logins for ${what}; retry in ${retryAfter} s.`, retryAfter);
       }
     }
-    const states = keys.map(([kind, key]) => /** @type {const} */ ([kind, this.take(key, now)]));
+    const states = keys.map(([kind, key]) => /** @type {const} */ ([kind, this.take(key, now), key]));
     for (const [, s] of states) s.pending++;
     let done = false;
     return {
@@ -159,8 +210,9 @@ export class LoginGuard {
         if (done) return;
         done = true;
         const at = this.now();
-        for (const [kind, s] of states) {
+        for (const [kind, s, key] of states) {
           s.pending--;
+          this.onOutcome?.(key, kind, ok);
           if (ok) {
             if (kind === 'account') Object.assign(s, { failures: 0, lockedUntil: 0 });
             continue;

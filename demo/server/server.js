@@ -12,6 +12,7 @@ import { ChatService } from './chat.js';
 import { ApiError, notFound } from './errors.js';
 import { answerClientError, handleCors, listen, requestUrl, sendError } from './http-util.js';
 import { createGuards } from './limits.js';
+import { ClusterHub, startCluster } from './cluster.js';
 import { MeteredHub, createMetrics } from './metrics.js';
 import { DEFAULT_LOGIN_LIMITS, LoginGuard, RateLimiter } from './rate-limit.js';
 import { routeHealth } from './routes/health.js';
@@ -130,7 +131,8 @@ async function assemble(options) {
   });
   const rates = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const filesDir = join(options.dataDir, 'files');
-  const hub = new MeteredHub();
+  // On PostgreSQL every node of a cluster shares its hub with the others (cluster.js).
+  const hub = options.databaseUrl ? new ClusterHub() : new MeteredHub();
   const chat = new ChatService(store, hub, rates.sendsPerSender, {
     // Agents see an HMAC of the visitor id (docs/security.md, "Visitor reference"), keyed apart.
     refKey: createHmac('sha256', secret).update('amoiq-visitor-ref').digest('base64url'),
@@ -186,6 +188,19 @@ async function assemble(options) {
     assistant.stop();
     mailer.close();
   });
+  const cluster =
+    hub instanceof ClusterHub && options.databaseUrl
+      ? await startCluster({
+          databaseUrl: options.databaseUrl,
+          db: store.db,
+          hub,
+          limiters: { ...limits, sendsPerSender: chat.sends },
+          loginGuard: deps.loginGuard,
+        }).catch(async (error) => {
+          await store.close();
+          throw new Error(`could not join the cluster (LISTEN on the database): ${error.message}`, { cause: error });
+        })
+      : null;
   const sockets = createSockets(deps);
   const consoleOrigins = (options.agentConsoleOrigins ?? []).map((origin) => new URL(origin).origin);
   /** Requests being handled; shutdown waits for them before closing the database. @type {Set<Promise<void>>} */
@@ -224,7 +239,22 @@ async function assemble(options) {
     work.finally(() => inflight.delete(work));
   };
 
-  return { store, chat, guards, sockets, inflight, shutdownController, bootstrap, hasher, identitySecrets, onRequest, state, voice };
+  return {
+    store,
+    chat,
+    cluster,
+    limiters: { ...limits, sendsPerSender: chat.sends },
+    guards,
+    sockets,
+    inflight,
+    shutdownController,
+    bootstrap,
+    hasher,
+    identitySecrets,
+    onRequest,
+    state,
+    voice,
+  };
 }
 
 /**
@@ -242,6 +272,7 @@ async function assemble(options) {
  *   databaseStats: () => ReturnType<import('./store/sql.js').Database['stats']>,
  *   reloadTenants: (tenants: TenantConfig[]) => Promise<BootstrapLogin[]>,
  *   drain: (options?: { delayMs?: number }) => Promise<void>,
+ *   rateCount: (limiter: string, key: string) => number,
  * }>}
  * @example
  * const server = await createServer({ port: 0, dataDir: '/tmp/amoiq', tenants: loadTenants('demo/server/tenants.json') });
@@ -294,7 +325,7 @@ export async function createServer(options) {
     throw error;
   }
   becomeReady(app);
-  const { store, chat, guards, sockets, inflight, shutdownController, bootstrap, voice } = app;
+  const { store, chat, cluster, guards, sockets, inflight, shutdownController, bootstrap, voice } = app;
 
   const port = /** @type {import('node:net').AddressInfo} */ (servers[0].address()).port;
   const host = options.host ?? 'localhost';
@@ -318,6 +349,7 @@ export async function createServer(options) {
       // Give in-flight requests (a message being stored) a moment to finish before the DB goes.
       await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 2000))]);
       for (const server of servers) server.closeAllConnections();
+      await cluster?.close();
       await store.close();
     })();
     return closing;
@@ -330,6 +362,8 @@ export async function createServer(options) {
     // WebSockets and waiting long polls counted for `ip:<address>` or `sub:<tenant>:visitor:<id>`
     // (limits.js); tests wait on it instead of on time.
     openConnections: (key) => guards.connections.count(key),
+    // Events a rate limiter counted for a key in its window, this node's and the cluster's (tests).
+    rateCount: (limiter, key) => /** @type {Record<string, RateLimiter>} */ (app.limiters)[limiter]?.count(key) ?? 0,
     // The database's connections, waiting requests and statements sent (bench/store.bench.mjs).
     databaseStats: () => store.db.stats(),
     async identitySecret(tenantId) {

@@ -31,11 +31,16 @@ export const newId = () =>
  *   limits?: Partial<import('../../demo/server/limits.js').Limits>, rateLimits?: Record<string, number>,
  *   widget?: import('../../demo/server/types.js').WidgetSettings,
  *   voice?: import('../../demo/server/voice/service.js').TenantVoice, voiceEnv?: Record<string, string | undefined>,
- * }} [options] `voice`: the tenant's voice settings; `voiceEnv`: the telephony environment (default: the simulation)
+ *   cluster?: { databaseUrl: string, jwtSecret: string },
+ * }} [options] `voice`: the tenant's voice settings; `voiceEnv`: the telephony environment (default: the simulation);
+ *   `cluster`: join another server's PostgreSQL database and JWT secret (a second node, cluster.test.mjs)
  */
-export async function startServer({ limits, rateLimits, widget, voice, voiceEnv = {} } = {}) {
+export async function startServer({ limits, rateLimits, widget, voice, voiceEnv = {}, cluster } = {}) {
   // PGlite in the data directory, or a database of its own on PostgreSQL (test-store.mjs).
-  const { dataDir, databaseUrl, dispose } = await freshStore();
+  const fresh = await freshStore();
+  const { dataDir, dispose } = fresh;
+  const databaseUrl = cluster?.databaseUrl ?? fresh.databaseUrl;
+  const jwtSecret = cluster?.jwtSecret ?? `node-test-${newId()}`;
   // A cheap scrypt cost: these tests are about other things than password hashing.
   const cost = { ln: 10, r: 8, p: 1 };
   const server = await createServer({
@@ -43,7 +48,7 @@ export async function startServer({ limits, rateLimits, widget, voice, voiceEnv 
     host: '127.0.0.1',
     dataDir,
     databaseUrl,
-    jwtSecret: `node-test-${newId()}`,
+    jwtSecret,
     trustProxy: 1,
     debugHooks: true,
     metricsToken: METRICS_TOKEN,
@@ -142,6 +147,8 @@ export async function startServer({ limits, rateLimits, widget, voice, voiceEnv 
 
   return {
     url: base,
+    /** What a second node needs to join this one (PostgreSQL only). */
+    cluster: databaseUrl ? { databaseUrl, jwtSecret } : undefined,
     request,
     session,
     agentToken,
@@ -150,6 +157,8 @@ export async function startServer({ limits, rateLimits, widget, voice, voiceEnv 
     dataDir,
     /** Open WebSockets and waiting long polls counted for a key (`sub:demo:visitor:<id>`, `ip:<address>`). @param {string} key */
     openConnections: (key) => server.openConnections(key),
+    /** Events a server rate limiter (`sendsPerSender`, `sessionsPerIp`, …) counted for a key. @param {string} limiter @param {string} key */
+    rateCount: (limiter, key) => server.rateCount(limiter, key),
     /** The server's graceful stop (SIGTERM in main.js). @param {{ delayMs?: number }} [o] */
     async drain(o) {
       await server.drain(o);

@@ -43,7 +43,9 @@ export async function agentConnection(ws, url, deps, req) {
     else if (event.type === 'conversation') send(ws, { type: 'conversation', conversation: chat.agentView(event.conversation) });
     else if (event.type === 'read') send(ws, { type: 'read', conversationId: event.conversationId, reader: event.reader, seq: event.seq });
     else if (event.type === 'call') send(ws, { type: 'call', call: { ...event.call, conversationId: event.conversationId } });
-    else if (event.type === 'mode') send(ws, { type: 'mode', conversationId: event.conversationId, mode: event.mode, callId: event.callId });
+    else if (event.type === 'mode')
+      send(ws, { type: 'mode', conversationId: event.conversationId, mode: event.mode, callId: event.callId });
+    else if (event.type === 'rtc' && event.to === 'agent' && (!event.agentId || event.agentId === agent.id)) send(ws, event.frame);
     else if (event.type === 'typing' && event.origin !== ws && !(event.sender.type === 'agent' && event.sender.id === agent.id)) {
       send(ws, { type: 'typing', conversationId: event.conversationId, sender: event.sender, typing: event.typing });
     }
@@ -67,6 +69,13 @@ export async function agentConnection(ws, url, deps, req) {
         if (typeof frame.conversationId !== 'string') throw badRequest('`conversationId` (string) and `seq` are required.');
         const conversation = await chat.agentConversation(claims, frame.conversationId);
         await chat.markRead(conversation, 'agent', parseSeq(frame.seq));
+        break;
+      }
+      case 'rtc': {
+        if (!deps.voice) throw new ApiError(403, 'voice_disabled', 'This server offers no voice.');
+        if (typeof frame.conversationId !== 'string') throw badRequest('`conversationId` (string) is required.');
+        const conversation = await chat.agentConversation(claims, frame.conversationId);
+        deps.voice.rtc.receive(conversation, 'agent', frame, { id: agent.id, name: agent.name });
         break;
       }
       case 'ping':
