@@ -37,6 +37,7 @@ export async function postVoiceCallback(ctx) {
   const voice = voiceOf(ctx);
   const { tenant, visitor, body, conversation } = await visitorCall(ctx);
   if (conversation.status === 'closed') throw conversationClosed();
+  if (voice.rtc.active(conversation.id)) throw new ApiError(409, 'call_active', 'This conversation already has a call in progress.');
   try {
     const call = await voice.calls.start({
       tenant: voice.rulesTenant(tenant.id),
@@ -64,7 +65,7 @@ export async function postVoiceCallback(ctx) {
  */
 function wireOf(voice, conversationId, call) {
   const current = voice.current(conversationId);
-  return current && current.call.id === call.id ? current.call : { ...voice.wire(call) };
+  return current && current.call.id === call.id ? current.call : voice.wire(call);
 }
 
 /** `POST /api/chat/voice/cancel` `{ conversationId, callId? }`. @type {Handler} */

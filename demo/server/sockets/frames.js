@@ -122,7 +122,14 @@ export function onFrames(ws, handle) {
       handle(frame).catch((error) => {
         const fields = errorFields(error);
         if (fields.code === 'bad_request') reject(fields.message, frame.clientId);
-        else send(ws, { type: 'error', ...fields, ...(typeof frame.clientId === 'string' ? { clientId: frame.clientId } : {}) });
+        else
+          send(ws, {
+            type: 'error',
+            ...fields,
+            ...(typeof frame.clientId === 'string' ? { clientId: frame.clientId } : {}),
+            // A refused rtc frame names its call (docs/protocol.md, Voice error codes).
+            ...(frame.type === 'rtc' && typeof frame.callId === 'string' ? { callId: frame.callId } : {}),
+          });
       }),
     );
   });

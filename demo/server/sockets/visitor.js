@@ -74,6 +74,8 @@ export async function visitorConnection(ws, url, deps, req) {
       if (readySent) send(ws, { type: 'call', call: event.call });
     } else if (event.type === 'mode') {
       if (readySent) send(ws, { type: 'mode', mode: event.mode, callId: event.callId });
+    } else if (event.type === 'rtc' && event.to === 'visitor') {
+      send(ws, event.frame);
     } else if (event.type === 'revoked' && event.visitorId === visitor.visitorId) {
       // Relinked to another visitor id: this id's token no longer opens the conversation.
       ws.close(CLOSE.UNAUTHORIZED, 'revoked');
@@ -218,6 +220,10 @@ export async function visitorConnection(ws, url, deps, req) {
         if (!Number.isInteger(frame.after) || frame.after < 0) throw badRequest('`after` must be a non-negative integer.');
         // Beyond Postgres' integer there is nothing to replay anyway.
         requestReplay(Math.min(frame.after, MAX_SEQ));
+        break;
+      case 'rtc':
+        if (!deps.voice) throw new ApiError(403, 'voice_disabled', 'This server offers no voice.');
+        deps.voice.rtc.receive(current, 'visitor', frame);
         break;
       case 'ping':
         send(ws, { type: 'pong', ts: pingStamp(frame.ts) });

@@ -9,6 +9,7 @@
 import { createVoice } from './index.js';
 import { callNoticeText } from './calls.js';
 import { isTerminal } from './provider.js';
+import { createRtcRelay } from './rtc.js';
 
 /** @typedef {import('./calls.js').Call} Call */
 /** @typedef {import('../../../src/protocol/wire.js').CallNotice} CallNotice */
@@ -58,7 +59,12 @@ export function wireCall(call) {
 
 /**
  * A tenant's voice settings from the tenants file (`voice`), as far as clients are concerned.
- * @typedef {{ callback?: { enabled?: boolean } & Record<string, unknown>, maxNoteSeconds?: number }} TenantVoice
+ * @typedef {{
+ *   callback?: { enabled?: boolean } & Record<string, unknown>,
+ *   webrtc?: { enabled?: boolean, iceServers?: Array<{ urls: string | string[], username?: string, credential?: string }> },
+ *   maxNoteSeconds?: number,
+ * }} TenantVoice
+ *   `webrtc`: in-browser calls with the agents, and the STUN/TURN servers browsers use for them
  */
 
 /**
@@ -132,6 +138,12 @@ export function createVoiceService({
     noticeChains.set(call.conversationId, next);
   }
 
+  const webrtcOn = (/** @type {string} */ tenantId) => {
+    const w = byTenant.get(tenantId)?.webrtc;
+    return Boolean(w) && w?.enabled !== false;
+  };
+  const rtc = createRtcRelay({ chat, store, offers: webrtcOn, activeCallback: (id) => voice.calls.mode(id) === 'voice', now });
+
   const unsubscribe = voice.calls.subscribe((event) => {
     if (event.type === 'call') {
       chat.hub.publish(event.tenantId, event.call.conversationId, {
@@ -152,6 +164,7 @@ export function createVoiceService({
 
   return {
     calls: voice.calls,
+    rtc,
     provider: voice.provider,
     webhookPath: voice.webhookPath,
     setTenants,
@@ -169,13 +182,13 @@ export function createVoiceService({
      */
     configFor(tenantId) {
       const settings = byTenant.get(tenantId);
-      if (!settings) return undefined;
+      if (!settings || (!settings.callback && !settings.webrtc)) return undefined;
       const callback = Boolean(settings.callback) && settings.callback?.enabled !== false;
       const max = settings.maxNoteSeconds;
       return {
         callback,
-        webrtc: false,
-        iceServers: [],
+        webrtc: webrtcOn(tenantId),
+        iceServers: webrtcOn(tenantId) ? (settings.webrtc?.iceServers ?? []) : [],
         maxNoteSeconds: Number.isInteger(max) && /** @type {number} */ (max) >= 5 && /** @type {number} */ (max) <= 600 ? max : 120,
       };
     },
@@ -184,13 +197,14 @@ export function createVoiceService({
      * The conversation's newest call as clients see it, if it is active or ended less than
      * {@link RECENT_CALL_MS} ago, with the conversation's mode: what a (re)connecting client gets.
      * @param {string} conversationId
-     * @returns {{ call: WireCall, mode: 'chat' | 'voice' } | null}
+     * @returns {{ call: WireCall | ReturnType<typeof rtc.wire>, mode: 'chat' | 'voice' } | null}
      */
     current(conversationId) {
+      const browser = rtc.current(conversationId);
       const call = voice.calls.current(conversationId);
-      if (!call) return null;
-      if (isTerminal(call.state) && call.endedAt && now() - Date.parse(call.endedAt) > RECENT_CALL_MS) return null;
-      return { call: wireCall(call), mode: voice.calls.mode(conversationId) };
+      const phone = call && !(isTerminal(call.state) && call.endedAt && now() - Date.parse(call.endedAt) > RECENT_CALL_MS) ? call : null;
+      if (browser && (!phone || browser.mode === 'voice' || browser.call.startedAt > phone.requestedAt)) return browser;
+      return phone ? { call: wireCall(phone), mode: voice.calls.mode(conversationId) } : null;
     },
 
     /** Waits for the transcript notices being stored (tests, shutdown). */
@@ -201,6 +215,7 @@ export function createVoiceService({
     close() {
       unsubscribe();
       voice.calls.close();
+      rtc.close();
     },
   };
 }
