@@ -1,10 +1,11 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minifyHTMLLiterals } from 'minify-literals';
 import { defineConfig, transformWithOxc, type Plugin } from 'vite';
-import { TOKENS, tokenChain, type Token } from './src/styles/tokens.ts';
+import * as tokens from './src/styles/tokens.ts';
+import { inlineTokenReads, tokenTable } from './scripts/inline-tokens.mjs';
 
 const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
 
@@ -129,41 +130,20 @@ function startupModules(): Plugin {
 }
 
 /**
- * Reads of the public custom properties written out at build time: `${chatAccentColor}` in a
- * template becomes its text (`var(--amoiq-chat-accent-color, #0088ff)`, what the CSSResult's
- * `toString()` gives) and `TOKENS['--name']` its default, and the import goes when nothing else
- * of it is used. The launcher's styles and config.ts then do not import tokens.ts, whose table of
- * every property, default and read (about 1.5 KB gzip) would otherwise load at start; the chunks
- * that still need it (the dark scheme) get it. Drop-in build only; sources stay as written.
+ * Reads of the public custom properties written out at build time (scripts/inline-tokens.mjs):
+ * the launcher's styles and config.ts then do not import tokens.ts (about 1.5 KB gzip) at start;
+ * the chunks that still need it (the dark scheme) get it. Sources stay as written.
  */
 function inlineTokens(): Plugin {
-  const source = readFileSync(src('styles/tokens.ts'), 'utf8');
-  const reads = new Map(
-    [...source.matchAll(/export const (\w+) = read\('(--[a-z-]+)'\);/g)].map(([, name, token]) => [name, tokenChain(token as Token)]),
-  );
-  const importRe = /import\s*\{([^}]*)\}\s*from\s*["']((?:\.\.?\/)+(?:styles\/)?tokens\.js)["'];\n?/;
+  const table = tokenTable(readFileSync(src('styles/tokens.ts'), 'utf8'), tokens);
+  const tokensFile = src('styles/tokens');
   return {
     name: 'amoiq-inline-tokens',
     apply: 'build',
     transform(code, id) {
-      if (!/\/src\/.*\.ts$/.test(id) || id.endsWith('/styles/tokens.ts')) return undefined;
-      const found = importRe.exec(code);
-      if (!found || resolve(dirname(id), found[2].replace(/\.js$/, '.ts')) !== src('styles/tokens.ts')) return undefined;
-      let body = code.slice(0, found.index) + code.slice(found.index + found[0].length);
-      const kept: string[] = [];
-      for (const spec of found[1]
-        .split(',')
-        .map((n) => n.trim())
-        .filter(Boolean)) {
-        const name = spec.replace(/^type\s+/, '').replace(/^\w+\s+as\s+/, '');
-        const chain = reads.get(name);
-        if (chain) body = body.replaceAll(`\${${name}}`, chain);
-        else if (name === 'TOKENS')
-          body = body.replace(/TOKENS\[["'](--[a-z-]+)["']\]/g, (_, token: string) => JSON.stringify(TOKENS[token as Token]));
-        if (new RegExp(`\\b${name}\\b`).test(body)) kept.push(spec);
-      }
-      const imports = kept.length ? `import { ${kept.join(', ')} } from '${found[2]}';\n` : '';
-      return { code: imports + body, map: null };
+      if (!/\/src\/.*\.ts$/.test(id) || id === `${tokensFile}.ts`) return undefined;
+      const inlined = inlineTokenReads(code, id, tokensFile, table);
+      return inlined === undefined ? undefined : { code: inlined, map: null };
     },
   };
 }
