@@ -15,5 +15,38 @@
   link.rel = 'modulepreload';
   link.href = url;
   document.head.append(link);
+  /* Seed 002's CallCenterChat.init() and seed 004's new ChatWidget() run in the page's next
+     script, before any module can load: these stubs queue their calls (and the loader's URL,
+     for seed 003's ?id=) in window.amoiqCompat until src/compat/shims.ts replaces them. A stub
+     ChatWidget answers isConnected false and queues method calls until the real one is there. */
+  const w = window as unknown as { amoiqCompat?: { src: string; calls: unknown[][] }; amoiqCompatWake?: () => void } & Record<
+    string,
+    unknown
+  >;
+  const q = (w.amoiqCompat ??= { src: base, calls: [] });
+  const wake = () => w.amoiqCompatWake?.();
+  w.CallCenterChat ??= {
+    init(o: unknown) {
+      q.calls.push(['init', o]);
+      wake();
+    },
+  };
+  w.ChatWidget ??= function (o: unknown) {
+    const t: { o: unknown; real?: Record<PropertyKey, unknown> } = { o };
+    q.calls.push(['new', t]);
+    wake();
+    return new Proxy(t, {
+      get: (_, k) => {
+        const v = t.real?.[k];
+        return t.real
+          ? typeof v == 'function'
+            ? v.bind(t.real)
+            : v
+          : k == 'isConnected'
+            ? false
+            : (...a: unknown[]) => q.calls.push(['call', t, k, a]);
+      },
+    });
+  };
   import(/* @vite-ignore */ url).catch((err: unknown) => console.error(`[amoiq-chat] could not load the widget from ${base}:`, err));
 }

@@ -16,7 +16,8 @@
  */
 import { AmoiqChat } from './components/chat/chat.js';
 import { defineLazyChat } from './lazy.js';
-// Hook for the compat shims (src/compat/detect.ts, seed globals): imported here, before mount().
+// The other seeds' snippets and APIs (src/compat): the shims load only when a page uses one.
+import { withCompat } from './compat/detect.js';
 
 /** Keys of `window.ChatWidgetConfig`: seed 000's two, plus every attribute in camelCase. */
 export interface ChatWidgetConfig {
@@ -102,5 +103,6 @@ function mount(): void {
   };
 }
 
-if (document.body) mount();
-else document.addEventListener('DOMContentLoaded', mount, { once: true });
+const start = (): void => withCompat(mount);
+if (document.body) start();
+else document.addEventListener('DOMContentLoaded', start, { once: true });

@@ -7,6 +7,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { ApiError, retryAfterOf } from './errors.js';
 import { MAX_BODY_BYTES, parseJsonObject } from './validation.js';
+import { isSeedScriptPath } from './routes/embed.js';
 
 // Kept here for the modules that took them from the HTTP helpers (voice/, the tests).
 export { ApiError, badRequest, notFound } from './errors.js';
@@ -56,6 +57,8 @@ export function sendError(res, error) {
 export function corsKind(pathname) {
   if (pathname.startsWith('/api/chat/') || pathname.startsWith('/files/')) return 'visitor';
   if (pathname === '/amoiq-chat.js' || pathname === '/amoiq-chat.js.map' || pathname.startsWith('/chunks/')) return 'public';
+  // The seeds' script paths and widget configurations (routes/embed.js): public, like the drop-in.
+  if (isSeedScriptPath(pathname) || pathname.startsWith('/embed/config/')) return 'public';
   if (pathname.startsWith('/api/')) return 'console';
   return null;
 }
@@ -90,7 +93,8 @@ export function handleCors(req, res, pathname, consoleOrigins = []) {
     204,
     allowed
       ? {
-          'Access-Control-Allow-Methods': kind === 'public' ? 'GET, HEAD' : 'GET, POST, OPTIONS',
+          'Access-Control-Allow-Methods':
+            kind === 'public' ? 'GET, HEAD' : kind === 'console' ? 'GET, POST, PUT, DELETE, OPTIONS' : 'GET, POST, OPTIONS',
           'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-Amoiq-Session',
           'Access-Control-Max-Age': '600',
         }

@@ -30,6 +30,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, sep } from 'node:path';
 import { notFound } from './errors.js';
+import { seedScriptSegments } from './routes/embed.js';
 
 const CONTENT_TYPES = /** @type {Record<string, string>} */ ({
   '.html': 'text/html; charset=utf-8',
@@ -210,7 +211,8 @@ async function sendFile(req, res, found, cacheControl, extraHeaders = {}) {
  */
 export async function serveStatic(req, res, { repoRoot, widgetDir = join(repoRoot, 'dist'), dataDir }) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const segments = pathSegments(req.url ?? '');
+  // The seeds' script paths are the drop-in's (routes/embed.js).
+  const segments = seedScriptSegments(pathSegments(req.url ?? ''));
   if (!segments) return false;
   const demoDir = join(repoRoot, 'demo');
   const denied = (

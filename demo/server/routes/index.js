@@ -34,6 +34,7 @@ import {
   postTranscriptEmail,
   postTransfer,
 } from './assistant.js';
+import { embedPage } from './embed.js';
 import { createSession } from './session.js';
 import { postRetellWebhook, postTwilioWebhook, postVoiceCallback, postVoiceCancel } from './voice.js';
 import {
@@ -76,6 +77,7 @@ import {
 
 /** The API routing table; `(?<id>…)` groups become `ctx.params`. @type {Route[]} */
 export const apiRoutes = [
+  { pattern: /^\/embed\/?$/, methods: { GET: embedPage, HEAD: embedPage } },
   { pattern: /^\/api\/chat\/session$/, methods: { POST: createSession } },
   { pattern: /^\/api\/chat\/messages$/, methods: { GET: listVisitorMessages, POST: postVisitorMessage } },
   { pattern: /^\/api\/chat\/typing$/, methods: { POST: postVisitorTyping } },
