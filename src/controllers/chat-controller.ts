@@ -6,6 +6,7 @@ import { AmoiqErrorEvent } from '../events/error-event.js';
 import { AmoiqMessageEvent } from '../events/message-event.js';
 import { AmoiqContactEvent } from '../events/contact-event.js';
 import { AmoiqNewConversationEvent } from '../events/new-conversation-event.js';
+import { AmoiqEscalationEvent } from '../events/escalation-event.js';
 import { ChatService, clearVisitor, type ChatServiceOptions } from '../services/chat-service.js';
 import { sameIdentity } from '../services/identity.js';
 import type { StorageMode } from '../services/storage-mode.js';
@@ -123,6 +124,7 @@ export class ChatController implements ReactiveController {
         this.panel = e.open;
         this.host.open = e.open;
       } else if (e.type === 'voice') this.host.requestUpdate();
+      else if (e.type === 'escalation') this.host.dispatchEvent(new AmoiqEscalationEvent({ handoff: e.handoff, previous: e.previous }));
       else this.host.dispatchEvent(new AmoiqErrorEvent({ code: e.code, message: e.message }));
     });
     service.subscribe(() => this.host.requestUpdate());

@@ -12,4 +12,5 @@ export { AmoiqErrorEvent, type ErrorEventDetail } from './error-event.js';
 export { AmoiqResetEvent } from './reset-event.js';
 export { AmoiqContactEvent, type ContactEventDetail } from './contact-event.js';
 export { AmoiqNewConversationEvent } from './new-conversation-event.js';
+export { AmoiqEscalationEvent, type EscalationEventDetail } from './escalation-event.js';
 export { AmoiqAttachmentRejectedEvent, type AttachmentRejectedDetail, type AttachmentRejectedReason } from './attachment-rejected-event.js';

@@ -1,4 +1,5 @@
 import type { Strings } from './en.js';
+import { arAssistant } from './ar-assistant.js';
 
 /** Arabic strings (right to left), loaded on demand. Arabic uses all six plural categories. */
 const ar: Strings = {
@@ -250,5 +251,6 @@ const ar: Strings = {
     stopReading: 'إيقاف القراءة',
   },
   // [/voice]
+  assistantUi: arAssistant,
 };
 export default ar;

@@ -1,4 +1,5 @@
 import type { Strings } from './en.js';
+import { deAssistant } from './de-assistant.js';
 
 /** German strings, loaded on demand. */
 const de: Strings = {
@@ -210,5 +211,6 @@ const de: Strings = {
     stopReading: 'Vorlesen beenden',
   },
   // [/voice]
+  assistantUi: deAssistant,
 };
 export default de;

@@ -9,6 +9,7 @@
 import type { DictationProblem } from '../services/voice/dictation.js';
 import type { VoiceProblem } from '../services/voice/errors.js';
 import type { CallReason } from '../services/voice/wire.js';
+import { enAssistant, type AssistantStrings } from './en-assistant.js';
 
 /** Texts of a counted phrase by plural category (`one`, `few`, …); `other` is required. */
 export type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
@@ -152,6 +153,8 @@ export interface Strings {
   /** Voice: the voice panel (calls, phone callback), voice messages, dictation and read-aloud. */
   voice: VoiceStrings;
   // [/voice]
+  /** The AI assistant's parts: streamed answers, feedback, handoff and queue, rating, transcript (en-assistant.ts). */
+  assistantUi: AssistantStrings;
 }
 
 // [voice]
@@ -445,4 +448,5 @@ export const en: Strings = {
     stopReading: 'Stop reading',
   },
   // [/voice]
+  assistantUi: enAssistant,
 };

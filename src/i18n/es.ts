@@ -1,4 +1,5 @@
 import type { Strings } from './en.js';
+import { esAssistant } from './es-assistant.js';
 
 /** Spanish strings, loaded on demand. */
 const es: Strings = {
@@ -209,5 +210,6 @@ const es: Strings = {
     stopReading: 'Dejar de leer',
   },
   // [/voice]
+  assistantUi: esAssistant,
 };
 export default es;

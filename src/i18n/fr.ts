@@ -1,4 +1,5 @@
 import type { Strings } from './en.js';
+import { frAssistant } from './fr-assistant.js';
 
 /** French strings, loaded on demand. */
 const fr: Strings = {
@@ -208,5 +209,6 @@ const fr: Strings = {
     stopReading: 'Arrêter la lecture',
   },
   // [/voice]
+  assistantUi: frAssistant,
 };
 export default fr;

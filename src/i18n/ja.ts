@@ -1,4 +1,5 @@
 import type { Strings } from './en.js';
+import { jaAssistant } from './ja-assistant.js';
 
 /** Japanese strings, loaded on demand. Japanese has a single plural form. */
 const ja: Strings = {
@@ -208,5 +209,6 @@ const ja: Strings = {
     stopReading: '読み上げを停止',
   },
   // [/voice]
+  assistantUi: jaAssistant,
 };
 export default ja;

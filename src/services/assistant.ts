@@ -16,6 +16,8 @@ export interface AssistantDeps {
   post(frame: AssistantServerFrame): void;
   /** True while this tab holds the connection. */
   leads(): boolean;
+  /** The handoff state changed: queued, assigned (or another agent), back with the assistant. */
+  escalation(handoff: Handoff, previous: Handoff['state'] | undefined): void;
   warn(text: string): void;
 }
 
@@ -55,7 +57,8 @@ export class AssistantPart {
     const handoff = decodeHandoff(raw.handoff);
     const { state } = this.deps;
     if (state.state.conversationId !== undefined && state.state.conversationId !== session.conversationId) this.streams.clear();
-    state.patch({ assistant, ...(handoff ? { handoff } : {}) });
+    state.patch({ assistant });
+    if (handoff) this.setHandoff(handoff, false);
   }
 
   /** An assistant frame: from this tab's connection (leader) or forwarded by the leader. */
@@ -79,8 +82,7 @@ export class AssistantPart {
         this.streams.end(frame.streamId);
         break;
       case 'handoff':
-        state.patch({ handoff: frame.handoff });
-        state.publish();
+        this.setHandoff(frame.handoff);
         break;
     }
   }
@@ -129,8 +131,7 @@ export class AssistantPart {
     }));
     const handoff = decodeHandoff(answer?.handoff);
     if (!handoff) throw new ApiError(200, 'bad_response', 'Server answer: handoff is malformed');
-    this.deps.state.patch({ handoff });
-    this.deps.state.publish();
+    this.setHandoff(handoff);
     return handoff;
   }
 
@@ -174,6 +175,14 @@ export class AssistantPart {
   /** Forgets the streams (the service stops or moves to another conversation). */
   clear(): void {
     this.streams.clear();
+  }
+
+  /** Keeps the handoff state; a new state (or agent) is an escalation event too. */
+  private setHandoff(handoff: Handoff, publish = true): void {
+    const before = this.deps.state.state.handoff;
+    this.deps.state.patch({ handoff });
+    if (publish) this.deps.state.publish();
+    if (before && (before.state !== handoff.state || before.agent?.id !== handoff.agent?.id)) this.deps.escalation(handoff, before.state);
   }
 
   private async requestStop(streamId: string): Promise<void> {

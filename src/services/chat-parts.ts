@@ -155,6 +155,7 @@ export function createParts(options: ChatServiceOptions, front: ChatFront): Chat
     accept: (message) => timeline.accept(message, true),
     post: (frame) => tabs.post({ type: 'assistant', frame }),
     leads: () => front.role().leads,
+    escalation: (handoff, previous) => front.emit({ type: 'escalation', handoff, previous }),
     warn,
   });
   const conversation = (parts.conversation = new Conversation({

@@ -89,6 +89,8 @@ export type ChatServiceEvent =
   | { type: 'contact'; contact: ContactDetails; source: 'pre-chat' | 'away' }
   /** The visitor started a new conversation after the previous one was closed. */
   | { type: 'new-conversation'; conversationId: string }
+  /** The handoff state changed: escalated to the queue, assigned, transferred, back with the assistant. */
+  | { type: 'escalation'; handoff: Handoff; previous?: Handoff['state'] }
   /** A voice frame of the conversation (the voice chunk reads it; `ChatService.voice` keeps the latest). */
   | { type: 'voice'; frame: VoiceWireFrame };
 

@@ -119,3 +119,42 @@ describe('a11y: what the announcer says (point 7)', () => {
     expect(listRoot(el).querySelector('.base')!.textContent).to.contain('Only once'); // still in the log
   });
 });
+
+describe('a11y: a streamed assistant answer is heard once, when complete (issue 12)', () => {
+  it('says nothing while the answer streams, then the whole answer once as its final message arrives', async () => {
+    const el = await offlineChat({ open: true });
+    await setState(el, { conversationId: 'c' });
+    restore(el, agentMessages(1, 1));
+    await until(() => listRoot(el).textContent!.includes('message 1'), 'the history');
+    const robin = { type: 'ai' as const, id: 'assistant', name: 'Robin' };
+    const streams = serviceOf(el).streams;
+    streams.start('s1', robin, new Date().toISOString());
+    const said: string[] = [];
+    const words = ['Your ', 'order ', 'ships ', '**tomorrow**', '.'];
+    for (const [i, word] of words.entries()) {
+      streams.delta('s1', i, word);
+      await until(
+        () => listRoot(el).querySelector('amoiq-assistant-stream')?.textContent?.includes(word.replaceAll('*', '')) ?? false,
+        word,
+      );
+      said.push(await spoken());
+    }
+    expect(said.join(' | ')).to.not.match(/Your|order|ships|tomorrow|Thinking/);
+    const timeline = (serviceOf(el) as unknown as { timeline: { accept(m: unknown, live: boolean): void } }).timeline;
+    timeline.accept(
+      {
+        id: 'm2',
+        seq: 2,
+        conversationId: 'c',
+        streamId: 's1',
+        sender: robin,
+        text: 'Your order ships **tomorrow**.',
+        createdAt: new Date().toISOString(),
+      },
+      true,
+    );
+    const heardNow = await heard('Robin: Your order ships tomorrow.', 'the complete answer');
+    expect(heardNow.split('Your order ships tomorrow.').length - 1).to.equal(1);
+    expect(listRoot(el).querySelector('amoiq-assistant-stream [data-stream]')).to.equal(null);
+  });
+});

@@ -5,6 +5,7 @@ import type { AmoiqQuickReplyEvent } from '../../events/quick-reply-event.js';
 import type { AmoiqRetryEvent } from '../../events/retry-event.js';
 import type { AmoiqTypingEvent } from '../../events/typing-event.js';
 import { defineLazy, type LazyTag } from '../../lazy-tags.js';
+import { renderAssistantBanner } from '../assistant-banner/banner-slot.js';
 import type { Attachment, AttachmentLimits } from '../../protocol/v1.js';
 import type { ChatService } from '../../services/chat-service.js';
 import type { UploadOptions } from '../../services/upload.js';
@@ -85,6 +86,7 @@ export class PanelContent {
       ></amoiq-chat-header>
       ${this.renderVoice()}
       ${this.renderAway()}
+      ${renderAssistantBanner(state)}
       <amoiq-message-list
         part="message-list"
         exportparts=${LIST_PARTS}

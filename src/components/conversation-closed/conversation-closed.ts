@@ -5,6 +5,8 @@ import { LocaleConsumer } from '../../i18n/localize.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { formStyles } from '../pre-chat-form/form.styles.js';
 import { styles } from './conversation-closed.styles.js';
+import '../assistant-rating/assistant-rating.js';
+import '../assistant-transcript/assistant-transcript.js';
 
 /**
  * Takes the place of the message box once an agent closed the conversation: a short note and a
@@ -18,6 +20,8 @@ import { styles } from './conversation-closed.styles.js';
  * @csspart base - The bar.
  * @csspart note - The note saying the conversation ended.
  * @csspart new-conversation-button - The "Start a new conversation" button.
+ * @csspart rating - The 1–5 rating form (`<amoiq-assistant-rating>`).
+ * @csspart transcript - Download or e-mail the transcript (`<amoiq-assistant-transcript>`).
  */
 export class AmoiqConversationClosed extends LitElement {
   static override styles = [sharedStyles, formStyles, styles];
@@ -44,6 +48,8 @@ export class AmoiqConversationClosed extends LitElement {
       <button part="new-conversation-button" class="submit" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.handleClick}>
         ${t.startNewConversation}
       </button>
+      <amoiq-assistant-rating part="rating"></amoiq-assistant-rating>
+      <amoiq-assistant-transcript part="transcript"></amoiq-assistant-transcript>
     </div>`;
   }
 

@@ -74,6 +74,8 @@ export class AmoiqMessageList extends LitElement {
   private readonly l10n = new LocaleConsumer(this);
   /** File previews: a chunk of their own, loaded when a message with attachments first shows. */
   private readonly files = new LazyPartController(this, 'message-attachments', () => import('./message-attachments.js'));
+  /** The assistant's parts (streamed answers, sources, feedback): a chunk of their own, loaded with the first assistant message. */
+  private readonly assistant = new LazyPartController(this, 'assistant-parts', () => import('../assistant-stream/assistant-parts.js'));
   private rows: Row[] = [];
   private rowsFor?: { messages: readonly ChatMessage[]; welcome: string; locale: string; day: string };
   private locale = 'en';
@@ -120,6 +122,7 @@ export class AmoiqMessageList extends LitElement {
         <div class="spacer" style=${styleProps({ blockSize: `${this.scrolling.spaceBefore}px` })}></div>
         ${this.renderRows()}
         <div class="spacer" style=${styleProps({ blockSize: `${this.scrolling.spaceAfter}px` })}></div>
+        ${this.chat.state?.streaming ? this.assistant.get()?.renderStreams() : nothing}
       </div>
       ${
         loading
@@ -311,6 +314,7 @@ export class AmoiqMessageList extends LitElement {
       blocks: (text) => this.blocks.get(text),
       quickReplies: (m) => this.quickRepliesFor(m),
       attachments: (files) => this.files.get()?.renderAttachments(files, strings, this.locale),
+      assistant: (m) => this.assistant.get()?.renderAssistantExtras(m, strings, this.chat.service),
       latestRead: this.latestRead,
       latestDelivered: this.latestDelivered,
       retry: (m) => this.handleRetry(m),

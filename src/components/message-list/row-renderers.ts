@@ -26,6 +26,8 @@ export interface RowContext {
   quickReplies(m: ListMessage): readonly string[] | undefined;
   /** The files of a message, once their chunk is loaded (undefined until then). */
   attachments(attachments: readonly Attachment[]): unknown;
+  /** Under an assistant message: its sources, feedback buttons, handoff offer (a lazy chunk; undefined until loaded). */
+  assistant?(m: ListMessage): unknown;
   /** Keys of the own messages whose "Read" / "Delivered" is shown (older ones keep it for screen readers). */
   latestRead?: string;
   latestDelivered?: string;
@@ -68,9 +70,16 @@ function renderMessage(row: RowOf<'message'>, ctx: RowContext): TemplateResult {
       <div part="message" class="message ${own ? 'own' : m.sender.type}">
         ${first && !own ? renderAvatar(m, ctx) : nothing}
         <div class="content">
-          ${first && !own ? html`<span part="sender" class="sender">${name}</span>` : html`<span class="visually-hidden">${name}:</span>`}
+          ${
+            first && !own
+              ? html`<span part="sender" class="sender">${name}${
+                  m.sender.type === 'ai' ? html` <span part="ai-label" class="ai-label">${ctx.strings.assistantUi.aiLabel}</span>` : nothing
+                }</span>`
+              : html`<span class="visually-hidden">${name}:</span>`
+          }
           ${m.text || !m.attachments?.length ? html`<div part="bubble" class="bubble" dir="auto">${renderMarkdown(ctx.blocks(m.text))}</div>` : nothing}
           ${m.attachments?.length ? ctx.attachments(m.attachments) : nothing}
+          ${m.sender.type === 'ai' ? ctx.assistant?.(m) : nothing}
           <div part="meta" class="meta" tabindex=${own ? '-1' : nothing}>
             <time datetime=${m.createdAt}>${time(m, ctx)}</time>${own ? renderStatus(m, ctx) : nothing}
           </div>
@@ -82,6 +91,9 @@ function renderMessage(row: RowOf<'message'>, ctx: RowContext): TemplateResult {
 
 function renderAvatar(m: ListMessage, ctx: RowContext): TemplateResult {
   const name = senderName(m.sender, ctx.strings);
+  if (m.sender.type === 'ai' && m.sender.avatar && /^https?:\/\//i.test(m.sender.avatar)) {
+    return html`<img part="avatar" class="avatar ai" src=${m.sender.avatar} alt="" referrerpolicy="no-referrer" />`;
+  }
   if (m.sender.type === 'ai') {
     return html`<span part="avatar" class="avatar ai" aria-hidden="true" title=${ctx.strings.aiMark}>${sparkIcon}</span>`;
   }

@@ -1,0 +1,148 @@
+/**
+ * The assistant's parts of the message list, loaded the first time the list shows an assistant
+ * message or stream (`LazyPartController` 'assistant-parts'; in the drop-in a chunk of its own):
+ * the streamed answers (`<amoiq-assistant-stream>`), and under a stored assistant message its
+ * sources, feedback buttons and, when the message offers it, "Talk to a person". Its `styles` are
+ * adopted by the list's shadow root, where these parts render.
+ */
+import { css, html, nothing, type TemplateResult } from 'lit';
+import type { Strings } from '../../i18n/en.js';
+import type { ChatMessage, ChatService } from '../../services/chat-service.js';
+import { chatAccentColor, chatDividerColor, chatMutedColor, chatTextColor, messageListAvatarSize } from '../../styles/tokens.js';
+import { AmoiqAssistantFeedback } from '../assistant-feedback/assistant-feedback.js';
+import { AmoiqAssistantStream } from './assistant-stream.js';
+import { renderSources } from './assistant-render.js';
+
+export { renderAiAvatar, renderAiName } from './assistant-render.js';
+
+for (const [tag, ctor] of [
+  ['amoiq-assistant-stream', AmoiqAssistantStream],
+  ['amoiq-assistant-feedback', AmoiqAssistantFeedback],
+] as const) {
+  if (!customElements.get(tag)) customElements.define(tag, ctor);
+}
+
+/** The streamed answers, at the end of the list (while any runs). */
+export function renderStreams(): TemplateResult {
+  return html`<amoiq-assistant-stream></amoiq-assistant-stream>`;
+}
+
+/** Sources, feedback and the handoff offer under a stored assistant message. */
+export function renderAssistantExtras(m: ChatMessage, strings: Strings, service: ChatService | undefined): TemplateResult {
+  const t = strings.assistantUi;
+  const handoff = service?.state.handoff;
+  const offer = m.handoffOffer && (!handoff || handoff.state === 'assistant');
+  return html`${renderSources(m.sources, t)}
+    ${m.stopped ? html`<span class="stream-note">${t.stopped}</span>` : nothing}
+    ${
+      offer
+        ? html`<button part="talk-to-person" class="stream-action" type="button"
+            @click=${() => service?.escalate().catch((err: unknown) => console.warn(`[amoiq-chat] Could not ask for a person: ${(err as Error).message}`))}
+          >${t.talkToPerson}</button>`
+        : nothing
+    }
+    ${m.id ? html`<amoiq-assistant-feedback .messageId=${m.id}></amoiq-assistant-feedback>` : nothing}`;
+}
+
+export const styles = css`
+  amoiq-assistant-stream,
+  amoiq-assistant-feedback {
+    display: block;
+  }
+  .ai-label {
+    display: inline-block;
+    margin-inline-start: 0.25rem;
+    padding: 0 0.3rem;
+    border: 1px solid currentColor;
+    border-radius: 0.25rem;
+    font-size: 0.625rem;
+    font-weight: 600;
+    line-height: 1.4;
+    vertical-align: middle;
+  }
+  img.avatar {
+    object-fit: cover;
+  }
+  .stream:not(.first) .message {
+    padding-inline-start: calc(${messageListAvatarSize} + 0.5rem);
+  }
+  .thinking {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.5rem;
+  }
+  .sources {
+    margin-block-start: 0.25rem;
+    margin-inline: 0.25rem;
+    font-size: 0.8125rem;
+    color: ${chatMutedColor};
+  }
+  .sources ul {
+    margin: 0;
+    padding-inline-start: 1.1em;
+  }
+  .sources a {
+    color: ${chatTextColor};
+  }
+  .stream-actions,
+  .feedback {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.375rem;
+    margin-block-start: 0.25rem;
+  }
+  .stream-action,
+  .feedback-button {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.25rem;
+    min-block-size: 1.5rem;
+    padding: 0.125rem 0.625rem;
+    border: 1px solid ${chatDividerColor};
+    border-radius: 1rem;
+    background: transparent;
+    color: ${chatTextColor};
+    font: inherit;
+    font-size: 0.75rem;
+    cursor: pointer;
+  }
+  .feedback-button[aria-pressed='true'] {
+    border-color: ${chatAccentColor};
+    font-weight: 600;
+  }
+  .stop-icon {
+    inline-size: 0.5rem;
+    block-size: 0.5rem;
+    background: currentColor;
+  }
+  .stream-note,
+  .feedback-status {
+    margin: 0.125rem 0.25rem 0;
+    font-size: 0.75rem;
+    color: ${chatMutedColor};
+  }
+  .feedback-status:empty {
+    display: none;
+  }
+  .feedback-comment {
+    display: flex;
+    flex-direction: column;
+    gap: 0.25rem;
+    margin-block-start: 0.25rem;
+    font-size: 0.75rem;
+  }
+  .feedback-comment label {
+    display: flex;
+    flex-direction: column;
+    gap: 0.125rem;
+  }
+  .feedback-comment textarea {
+    font: inherit;
+    min-inline-size: 14rem;
+  }
+  @media (forced-colors: active) {
+    .stop-icon {
+      background: ButtonText;
+    }
+  }
+`;

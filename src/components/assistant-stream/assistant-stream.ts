@@ -1,0 +1,139 @@
+import { ContextConsumer } from '@lit/context';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { chatServiceContext } from '../../context.js';
+import { LocaleConsumer } from '../../i18n/localize.js';
+import type { StreamChange, StreamView } from '../../services/assistant-stream.js';
+import type { ChatService } from '../../services/chat-service.js';
+import { senderName } from '../message-list/rows.js';
+import { renderAiAvatar, renderAiName, renderSources } from './assistant-render.js';
+import { StreamMarkdown } from './stream-markdown.js';
+
+/** How close to the bottom (px) the list counts as following the conversation. */
+const FOLLOW_WITHIN = 48;
+
+/**
+ * The assistant's answers while they are written, at the end of the message list: "thinking"
+ * before the first token, then the text as it arrives (markdown, completed blocks rendered once and
+ * only the trailing block again), the sources, a Stop button and "Talk to a person". Each answer is
+ * replaced by its stored message when it ends (the list shows that one, and announces it once);
+ * nothing here is live, so screen readers do not hear it token by token.
+ *
+ * It renders into the light DOM of the list's shadow root, so the list's row and bubble styles
+ * apply. It listens to `ChatService.streams` directly: a delta costs the new text's parse and one
+ * small render, never the list's rows.
+ *
+ * @tag amoiq-assistant-stream
+ * @summary The assistant's answers being streamed (inside the message list).
+ * @internal
+ */
+export class AmoiqAssistantStream extends LitElement {
+  private readonly l10n = new LocaleConsumer(this);
+  private service?: ChatService;
+  private unsubscribe?: () => void;
+  private readonly shown = new Map<string, { view: StreamView; md: StreamMarkdown }>();
+  private follow = false;
+
+  constructor() {
+    super();
+    new ContextConsumer(this, { context: chatServiceContext, subscribe: true, callback: (s) => this.attach(s) });
+  }
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.attach(undefined);
+  }
+
+  /** Follows a service's streams: shows those running now, then applies each change. */
+  private attach(service: ChatService | undefined): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.shown.clear();
+    this.service = service;
+    if (!service) return;
+    for (const view of service.streams.active) this.handleChange({ type: 'reset', stream: view });
+    this.unsubscribe = service.streams.onChange((c) => this.handleChange(c));
+    this.requestUpdate();
+  }
+
+  private handleChange(change: StreamChange): void {
+    if (change.type === 'remove') this.shown.delete(change.id);
+    else if (change.type === 'append') this.shown.get(change.stream.id)?.md.append(change.text);
+    else if (change.type === 'reset') {
+      const md = new StreamMarkdown();
+      md.reset(change.stream.text);
+      this.shown.set(change.stream.id, { view: change.stream, md });
+    }
+    this.requestUpdate();
+  }
+
+  protected override willUpdate(): void {
+    // Measured before the text grows: at the bottom now means stay there after.
+    const scroller = this.closest<HTMLElement>('.base');
+    this.follow = !!scroller && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= FOLLOW_WITHIN;
+  }
+
+  protected override updated(): void {
+    const scroller = this.closest<HTMLElement>('.base');
+    if (this.follow && scroller) scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  override render() {
+    return repeat(
+      [...this.shown.values()],
+      (s) => s.view.id,
+      (s) => this.renderStream(s.view, s.md),
+    );
+  }
+
+  private renderStream(view: StreamView, md: StreamMarkdown): TemplateResult {
+    const strings = this.l10n.value.strings;
+    const t = strings.assistantUi;
+    const thinking = view.phase === 'thinking';
+    const handoff = this.service?.state.handoff;
+    const canEscalate = !handoff || handoff.state === 'assistant';
+    return html`<div class="row other first last stream" data-stream=${view.id} role="article" aria-busy="true" aria-label=${senderName(view.sender, strings)}>
+      <div part="message" class="message ai">
+        ${renderAiAvatar(view.sender, strings)}
+        <div class="content">
+          ${renderAiName(view.sender, strings)}
+          <div part="bubble" class="bubble" dir="auto">
+            ${
+              thinking
+                ? html`<span class="thinking"><span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>${t.thinking}</span>`
+                : html`${repeat(
+                    md.chunks,
+                    (c) => c.id,
+                    (c) => guard([c], () => c.templates),
+                  )}${md.tail}`
+            }
+          </div>
+          ${renderSources(view.sources, t)}
+          <div class="stream-actions">
+            ${
+              view.phase === 'stopping'
+                ? html`<span class="stream-note">${t.stopped}</span>`
+                : html`<button part="stop-button" class="stream-action" type="button" @click=${() => this.service?.stopAnswer(view.id)}>
+                    <span class="stop-icon" aria-hidden="true"></span>${t.stop}
+                  </button>`
+            }
+            ${
+              canEscalate
+                ? html`<button part="talk-to-person" class="stream-action" type="button" @click=${this.handleEscalate}>${t.talkToPerson}</button>`
+                : nothing
+            }
+          </div>
+        </div>
+      </div>
+    </div>`;
+  }
+
+  private readonly handleEscalate = (): void => {
+    this.service?.escalate().catch((err: unknown) => console.warn(`[amoiq-chat] Could not ask for a person: ${(err as Error).message}`));
+  };
+}
