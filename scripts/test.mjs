@@ -31,6 +31,9 @@ const ROOT = resolve(import.meta.dirname, '..');
  * ports, data directories and PostgreSQL databases): the suite spends most of its time waiting on
  * I/O and PGlite, so two files overlap well on two cores. AMOIQ_TEST_NODE_CONCURRENCY overrides.
  */
+// The demo tenant's assistant (demo/server/tenants.json) answers visitors; the suites that start
+// demo/server/main.js test conversations between visitors and agents, so it is off unless asked.
+process.env.ASSISTANT ??= 'off';
 const NODE_CONCURRENCY = Number(process.env.AMOIQ_TEST_NODE_CONCURRENCY) || Math.min(2, availableParallelism());
 const SUMMARY = join(ROOT, 'test-results', 'summary.json');
 const args = process.argv.slice(2);

@@ -335,6 +335,7 @@ export class ChatService {
       const unsubscribe = this.hub.subscribeConversation(conversation.id, (event) => {
         if (event.type === 'message' && event.message.seq > after) done();
         else if (event.type === 'status' || event.type === 'revoked' || (event.type === 'read' && event.reader === 'agent')) done();
+        else if (event.type === 'assistant') done();
         else if (event.type === 'call' || event.type === 'mode') done();
         else if (wakeOnTeamTyping && event.type === 'typing' && event.sender.type !== 'visitor') done();
       });

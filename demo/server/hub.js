@@ -20,6 +20,7 @@
  *   | { type: 'call', conversationId: string, call: import('./voice/service.js').WireCall }
  *   | { type: 'mode', conversationId: string, mode: 'chat' | 'voice', callId: string }
  *   | { type: 'rtc', conversationId: string, to: 'visitor' | 'agent', agentId?: string, frame: Record<string, unknown> }
+ *   | { type: 'assistant', conversationId: string | null, frame: Record<string, any> & { type: string } }
  * ) & { origin?: unknown }} HubEvent
  *   `revoked`: the conversation was relinked to another visitor id; connections of `visitorId`
  *   (the old one) must end.

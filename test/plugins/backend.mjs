@@ -227,6 +227,9 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
         AMOIQ_DEBUG_HOOKS: '1',
         TRUST_PROXY: '1',
         TENANTS_FILE: tenants,
+        // The assistant answers only on instances that ask for it (ASSISTANT: 'on' in extraEnv): the
+        // other suites' conversations are between visitors and agents.
+        ASSISTANT: 'off',
         ...IDENTITY_SECRETS,
         ...(widgetDir ? { WIDGET_DIR: widgetDir } : {}),
         ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

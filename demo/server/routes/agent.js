@@ -20,6 +20,7 @@ import {
   waitParam,
 } from '../validation.js';
 import { publicAgent, requireAgent } from './access.js';
+import { decorate } from './assistant.js';
 import { answerPage } from './pages.js';
 import { upload } from './upload.js';
 
@@ -87,7 +88,10 @@ export async function listConversations(ctx) {
   const cursor = parseCursor(query.get('cursor'));
   const page = await ctx.deps.store.conversations.inbox(claims.tenantId, { filter, agentId: claims.agentId, cursor, limit });
   sendJson(ctx.res, 200, {
-    conversations: page.conversations.map((c) => ctx.deps.chat.agentView(c)),
+    conversations: await decorate(
+      ctx,
+      page.conversations.map((c) => ctx.deps.chat.agentView(c)),
+    ),
     nextCursor: page.next ? formatCursor(page.next) : null,
   });
 }

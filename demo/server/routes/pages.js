@@ -40,6 +40,9 @@ export async function answerPage(ctx, conversation, page, wait, { subject, autho
     return now ? `${now.call.id}:${now.call.state}` : '';
   };
   const seenCall = callKey();
+  // The assistant's streams (docs/protocol.md, Long poll): `stream=<id>:<index>` is what the client has.
+  const assistantKey = () => ctx.deps.assistant?.streamKey(conversationId) ?? '';
+  const seenAssistant = ctx.url.searchParams.get('stream') ?? '';
   const seen = { status: conversation.status, agentReadSeq: conversation.agentReadSeq, agentsOnline: online(), typing: typing() };
   let result = await store.messages.page(conversationId, page);
   if (wait > 0 && page.before === undefined && result.messages.length === 0) {
@@ -60,13 +63,16 @@ export async function answerPage(ctx, conversation, page, wait, { subject, autho
           current?.agentReadSeq !== seen.agentReadSeq ||
           online() !== seen.agentsOnline ||
           callKey() !== seenCall ||
-          typing() !== seen.typing
+          typing() !== seen.typing ||
+          assistantKey() !== seenAssistant
         );
       },
       teamTyping,
     );
     release();
     if (gone.signal.aborted) return;
+    // Deltas coalesce: a poll woken while the assistant writes waits a little for more of them.
+    if (assistantKey() !== '') await new Promise((resolve) => setTimeout(resolve, 250));
     await authorize?.();
     result = await store.messages.page(conversationId, page);
   }
@@ -80,6 +86,12 @@ export async function answerPage(ctx, conversation, page, wait, { subject, autho
     agentsOnline: online(),
     agentReadSeq: current?.agentReadSeq ?? 0,
     visitorReadSeq: current?.visitorReadSeq ?? 0,
+    ...(ctx.deps.assistant
+      ? {
+          streams: ctx.deps.assistant.snapshots(conversationId),
+          handoff: await ctx.deps.assistant.view(conversation.tenantId, conversationId),
+        }
+      : {}),
     ...(voiceNow ? { call: voiceNow.call, mode: voiceNow.mode } : {}),
     ...(teamTyping ? { typing: typing() } : {}),
   });

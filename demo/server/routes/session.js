@@ -12,6 +12,7 @@ import { invalidIdentity, verifyUserToken } from '../identity.js';
 import { clientIp } from '../rate-limit.js';
 import { parseClientId, parseFingerprint } from '../validation.js';
 import { ipHash, requireTenant, wsScheme } from './access.js';
+import { withAssistant } from './assistant.js';
 
 /**
  * @typedef {import('./index.js').Handler} Handler
@@ -90,7 +91,7 @@ export async function createSession(ctx) {
     conversationId: conversation.id,
     userId: user?.id,
   });
-  sendJson(ctx.res, 200, {
+  const answer = {
     protocol: PROTOCOL_VERSION,
     tenantId: tenant.id,
     visitorId,
@@ -106,5 +107,7 @@ export async function createSession(ctx) {
     config: await sessionConfig(deps, tenant.id),
     ...(user ? { user } : {}),
     ...(relinked ? { relinked: true } : {}),
-  });
+  };
+  // The assistant's part (docs/protocol.md, "The assistant"): config.assistant and handoff.
+  sendJson(ctx.res, 200, await withAssistant(deps, conversation, answer));
 }

@@ -8,6 +8,7 @@ import { ApiError, badRequest } from '../errors.js';
 import { clientIp } from '../rate-limit.js';
 import { authenticateAgent, publicAgent } from '../routes/access.js';
 import { parseSeq } from '../validation.js';
+import { agentAssistantEvent } from './assistant.js';
 import { CLOSE, admitConnection, holdEarlyFrames, onFrames, pingStamp, send } from './frames.js';
 
 /**
@@ -39,6 +40,7 @@ export async function agentConnection(ws, url, deps, req) {
   const unsubscribe = chat.hub.subscribeTenant(agent.tenantId, (event) => {
     // Logout, a password change or removal from the tenants file ended this agent's tokens.
     if (event.type === 'agent-revoked' && event.agentId === agent.id) ws.close(CLOSE.UNAUTHORIZED, 'invalid_token');
+    else if (agentAssistantEvent(ws, event)) return;
     else if (event.type === 'message') send(ws, { type: 'message', message: event.message });
     else if (event.type === 'conversation') send(ws, { type: 'conversation', conversation: chat.agentView(event.conversation) });
     else if (event.type === 'read') send(ws, { type: 'read', conversationId: event.conversationId, reader: event.reader, seq: event.seq });
@@ -53,6 +55,8 @@ export async function agentConnection(ws, url, deps, req) {
   ws.on('close', unsubscribe);
   // Presence: this socket counts as an online agent of the tenant until it closes.
   ws.on('close', chat.hub.agentConnected(agent.tenantId));
+  // The queue's round-robin counts the agent online while a socket of theirs is open.
+  if (deps.assistant) ws.on('close', deps.assistant.agentConnected(agent));
   send(ws, { type: 'ready', agent: publicAgent(agent) });
 
   const sender = /** @type {const} */ ({ type: 'agent', id: agent.id, name: agent.name });

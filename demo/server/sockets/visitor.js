@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION } from '../../../src/protocol/limits.js';
 import { ApiError, badRequest } from '../errors.js';
 import { clientIp } from '../rate-limit.js';
 import { MAX_SEQ, parseBoolean, parseMessageFields, parseSeq } from '../validation.js';
+import { visitorAssistant } from './assistant.js';
 import { CLOSE, admitConnection, drained, holdEarlyFrames, onFrames, pingStamp, send } from './frames.js';
 
 /** Largest page used when replaying history into a socket. */
@@ -60,7 +61,9 @@ export async function visitorConnection(ws, url, deps, req) {
   let replaying = 0;
   /** @type {Message[]} */
   let pending = [];
+  const assistantChannel = visitorAssistant(ws, deps, conversation);
   const unsubscribe = chat.hub.subscribeConversation(conversation.id, (event) => {
+    if (assistantChannel.onEvent(event)) return;
     if (event.type === 'message' && event.origin !== ws) {
       if (replaying) pending.push(event.message);
       else send(ws, { type: 'message', message: event.message });
@@ -184,6 +187,7 @@ export async function visitorConnection(ws, url, deps, req) {
     send(ws, { type: 'call', call: voiceNow.call });
     send(ws, { type: 'mode', mode: voiceNow.mode, callId: voiceNow.call.id });
   }
+  await assistantChannel.afterReady();
   const afterParam = url.searchParams.get('after');
   if (afterParam !== null && /^\d+$/.test(afterParam)) await replay(Math.min(Number(afterParam), MAX_SEQ));
   else {
@@ -191,6 +195,9 @@ export async function visitorConnection(ws, url, deps, req) {
     sentFrom = fresh?.lastSeq ?? conversation.lastSeq;
     if (afterParam !== null) send(ws, { type: 'error', code: 'bad_request', message: '`after` must be a non-negative integer.' });
   }
+
+  // The assistant's streams in flight, once the replay is out (docs/protocol.md, Streams).
+  assistantChannel.afterReplay();
 
   const current = conversation;
   onFrames(ws, async (frame) => {
@@ -224,6 +231,9 @@ export async function visitorConnection(ws, url, deps, req) {
       case 'rtc':
         if (!deps.voice) throw new ApiError(403, 'voice_disabled', 'This server offers no voice.');
         deps.voice.rtc.receive(current, 'visitor', frame);
+        break;
+      case 'stream_stop':
+        assistantChannel.onFrame(frame);
         break;
       case 'ping':
         send(ws, { type: 'pong', ts: pingStamp(frame.ts) });

@@ -1,0 +1,867 @@
+// @ts-check
+/**
+ * The assistant in the conversation flow (docs/protocol.md, "The assistant"): it hears every
+ * visitor message of a tenant whose assistant is on (through the hub), decides with the tenant's
+ * handoff rules, streams the answer to the visitor's and the agents' connections, and stores it as
+ * one `ai` message when it ends. It also keeps each conversation's handoff (with the assistant,
+ * queued, assigned to an agent), the tenant's queue with round-robin assignment among online
+ * agents, feedback and ratings.
+ *
+ * Exactly once: every answer is recorded (assistant_streams) before its first token and its final
+ * message is stored with the stream id as clientId, so a server that stops mid-answer answers
+ * again after its restart and stores one message. Streams in flight live in memory (`streams`);
+ * a reconnecting client gets their snapshot (`snapshots`).
+ */
+import { nanoid } from 'nanoid';
+import { ApiError, badRequest, conversationClosed, notFound } from '../errors.js';
+import { AssistantStore } from '../store/assistant.js';
+import { createAssistant, toProviderMessages } from './index.js';
+
+/** The longest stored answer (a message's limit). */
+const MAX_ANSWER = 4000;
+/** Wait assumed per conversation before the tenant has recorded any. */
+const DEFAULT_WAIT_SECONDS = 120;
+/** A stop for a stream that ended this recently is answered as done. */
+const ENDED_MEMORY_MS = 60_000;
+
+/**
+ * @typedef {import('../store/index.js').Store} Store
+ * @typedef {import('../chat.js').ChatService} ChatService
+ * @typedef {import('../types.js').Conversation} Conversation
+ * @typedef {import('../types.js').Message} Message
+ * @typedef {import('../store/assistant.js').HandoffRow} HandoffRow
+ * @typedef {import('./index.js').Assistant} Assistant
+ * @typedef {{ id: string, conversationId: string, tenantId: string, sender: { type: 'ai', id: string, name: string, avatar?: string },
+ *   replyTo: number, startedAt: string, index: number, text: string, controller: AbortController }} LiveStream
+ * @typedef {{ autoAssign: boolean, maxPerAgent: number }} QueueSettings
+ * @typedef {{ state: 'assistant' | 'queued' | 'assigned' | 'none', reason?: string, requestedBy?: string, requestedAt?: string,
+ *   position?: number, estimatedWaitSeconds?: number | null, agent?: { id: string, name: string },
+ *   agentsOnline: boolean, withinHours: boolean, metadata?: Record<string, string> }} HandoffView
+ */
+
+/**
+ * Reads a tenant's `queue` settings.
+ * @param {unknown} raw
+ * @param {string} tenantId
+ * @returns {QueueSettings}
+ */
+export function normalizeQueueSettings(raw, tenantId) {
+  const r = /** @type {Record<string, unknown>} */ (raw && typeof raw === 'object' ? raw : {});
+  const autoAssign = r.autoAssign ?? true;
+  const maxPerAgent = r.maxPerAgent ?? 3;
+  if (typeof autoAssign !== 'boolean') throw new Error(`Queue settings of tenant "${tenantId}": autoAssign must be true or false.`);
+  if (!Number.isInteger(maxPerAgent) || /** @type {number} */ (maxPerAgent) < 1 || /** @type {number} */ (maxPerAgent) > 100)
+    throw new Error(`Queue settings of tenant "${tenantId}": maxPerAgent must be a whole number from 1 to 100.`);
+  return { autoAssign, maxPerAgent: /** @type {number} */ (maxPerAgent) };
+}
+
+export class AssistantService {
+  /**
+   * @param {{ store: Store, chat: ChatService, tenants: { id: string, name: string, assistant?: unknown, queue?: unknown }[],
+   *   env?: Record<string, string | undefined>, logger?: Pick<Console, 'log' | 'warn' | 'error'>, kbDelayMs?: number,
+   *   fetch?: typeof fetch }} options
+   *   `env`: the providers' variables; `ASSISTANT=off` turns every tenant's assistant off.
+   */
+  constructor(options) {
+    this.options = options;
+    this.store = options.store;
+    this.chat = options.chat;
+    this.hub = options.chat.hub;
+    this.db = new AssistantStore(options.store.db);
+    this.logger = options.logger ?? console;
+    /** @type {Map<string, Assistant>} enabled assistants by tenant */
+    this.assistants = new Map();
+    /** @type {Map<string, QueueSettings>} */
+    this.queueSettings = new Map();
+    /** @type {Map<string, LiveStream>} streams in flight by id */
+    this.streams = new Map();
+    /** @type {Map<string, number>} stream id → when it ended */
+    this.ended = new Map();
+    /** @type {Map<string, Promise<unknown>>} one chain of work per conversation (answers one after another) */
+    this.chains = new Map();
+    /** @type {Map<string, Promise<unknown>>} one chain per tenant for assignment */
+    this.tenantChains = new Map();
+    /** @type {Map<string, Map<string, { name: string, sockets: number }>>} online agents by tenant */
+    this.online = new Map();
+    /** @type {Map<string, number>} round-robin cursor by tenant */
+    this.cursor = new Map();
+    /** @type {(() => void)[]} */
+    this.unsubscribe = [];
+    this.stopping = false;
+  }
+
+  /** Creates the tenants' assistants, listens to their conversations, finishes interrupted answers. */
+  async start() {
+    const env = this.options.env ?? process.env;
+    const off = env.ASSISTANT === 'off';
+    for (const tenant of this.options.tenants) {
+      this.queueSettings.set(tenant.id, normalizeQueueSettings(tenant.queue, tenant.id));
+      if (off || !tenant.assistant) continue;
+      const assistant = await createAssistant(env, tenant.assistant, {
+        tenantId: tenant.id,
+        tenantName: tenant.name,
+        kbDelayMs: this.options.kbDelayMs,
+        fetch: this.options.fetch,
+        logger: this.logger,
+      });
+      if (!assistant.enabled) continue;
+      this.assistants.set(tenant.id, assistant);
+      this.logger.log?.(`assistant (${tenant.id}): ${assistant.settings.name}, ${assistant.description}`);
+    }
+    for (const tenant of this.options.tenants) {
+      this.unsubscribe.push(this.hub.subscribeTenant(tenant.id, (event) => this.onEvent(tenant.id, event)));
+    }
+    await this.recover();
+  }
+
+  /** Stops every stream without finishing it (a restart answers again) and stops listening. */
+  stop() {
+    this.stopping = true;
+    for (const off of this.unsubscribe) off();
+    for (const stream of this.streams.values()) stream.controller.abort('shutdown');
+  }
+
+  /** @param {string} tenantId */
+  assistantOf(tenantId) {
+    return this.assistants.get(tenantId) ?? null;
+  }
+
+  /**
+   * The session answer's `config.assistant`, or undefined when the tenant has none.
+   * @param {string} tenantId
+   */
+  configFor(tenantId) {
+    const a = this.assistantOf(tenantId);
+    if (!a) return undefined;
+    const avatar = a.settings.avatar && /^https?:\/\//.test(a.settings.avatar) ? a.settings.avatar : undefined;
+    return { name: a.settings.name, greeting: a.greeting, ...(avatar ? { avatar } : {}) };
+  }
+
+  /** @param {string} tenantId */
+  senderOf(tenantId) {
+    const a = this.assistantOf(tenantId);
+    const avatar = a?.settings.avatar && /^https?:\/\//.test(a.settings.avatar) ? a.settings.avatar : undefined;
+    return /** @type {LiveStream['sender']} */ ({
+      type: 'ai',
+      id: 'assistant',
+      name: a?.settings.name ?? 'Assistant',
+      ...(avatar ? { avatar } : {}),
+    });
+  }
+
+  // --- events from the hub ---
+
+  /**
+   * @param {string} tenantId
+   * @param {import('../hub.js').HubEvent} event
+   */
+  onEvent(tenantId, event) {
+    if (this.stopping) return;
+    if (event.type === 'message' && event.message.sender.type === 'visitor') {
+      const { message } = event;
+      this.enqueue(message.conversationId, () => this.onVisitorMessage(tenantId, message)).catch((error) =>
+        this.logger.error('assistant: visitor message failed', error),
+      );
+    } else if (event.type === 'message' && event.message.sender.type === 'agent') {
+      const { message } = event;
+      this.enqueue(message.conversationId, () => this.onAgentMessage(tenantId, message)).catch((error) =>
+        this.logger.error('assistant: agent message failed', error),
+      );
+    } else if (event.type === 'status') {
+      const { conversationId, status } = event;
+      if (status === 'closed') {
+        this.abortStreams(conversationId, 'closed');
+        this.enqueueTenant(tenantId, async () => {
+          const h = await this.db.handoff(conversationId);
+          if (h?.state === 'queued' || h?.state === 'assigned') {
+            await this.publishQueue(tenantId);
+            await this.autoAssign(tenantId);
+          }
+        }).catch((error) => this.logger.error('assistant: close failed', error));
+      }
+    }
+  }
+
+  /**
+   * Runs `fn` after the conversation's earlier work.
+   * @template T
+   * @param {string} conversationId
+   * @param {() => Promise<T>} fn
+   * @returns {Promise<T>}
+   */
+  enqueue(conversationId, fn) {
+    const before = this.chains.get(conversationId) ?? Promise.resolve();
+    const next = before.catch(() => undefined).then(fn);
+    this.chains.set(conversationId, next);
+    next.finally(() => this.chains.get(conversationId) === next && this.chains.delete(conversationId)).catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * @template T
+   * @param {string} tenantId
+   * @param {() => Promise<T>} fn
+   * @returns {Promise<T>}
+   */
+  enqueueTenant(tenantId, fn) {
+    const before = this.tenantChains.get(tenantId) ?? Promise.resolve();
+    const next = before.catch(() => undefined).then(fn);
+    this.tenantChains.set(tenantId, next);
+    next.finally(() => this.tenantChains.get(tenantId) === next && this.tenantChains.delete(tenantId)).catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * The handoff state a conversation is in (no row: the assistant when the tenant has one).
+   * @param {string} tenantId
+   * @param {HandoffRow | null} row
+   * @returns {'assistant' | 'queued' | 'assigned' | 'none'}
+   */
+  stateOf(tenantId, row) {
+    if (row && row.state !== 'none') return row.state;
+    return this.assistantOf(tenantId) ? 'assistant' : 'none';
+  }
+
+  /**
+   * @param {string} tenantId
+   * @param {Message} message
+   */
+  async onVisitorMessage(tenantId, message) {
+    const assistant = this.assistantOf(tenantId);
+    if (!assistant || this.stopping) return;
+    const row = await this.db.handoff(message.conversationId);
+    const state = this.stateOf(tenantId, row);
+    if (state !== 'assistant') return;
+    const { decision } = assistant.decide(
+      { unhelpful: row?.unhelpful ?? 0, escalated: false, humanAssigned: false },
+      { type: 'visitor_message', text: message.text },
+    );
+    if (decision.kind === 'answer') await this.answer(tenantId, message.conversationId, message.seq);
+    else if (decision.kind === 'handoff' || decision.kind === 'offer')
+      await this.act(tenantId, message.conversationId, decision, /** @type {any} */ (decision).reason ?? 'requested');
+  }
+
+  /**
+   * An agent wrote in a conversation the assistant or the queue had: the agent has it now.
+   * @param {string} tenantId
+   * @param {Message} message
+   */
+  async onAgentMessage(tenantId, message) {
+    if (!this.assistantOf(tenantId) || !message.sender.id) return;
+    const row = await this.db.handoff(message.conversationId);
+    const state = this.stateOf(tenantId, row);
+    if (state === 'assigned') return;
+    this.abortStreams(message.conversationId, 'stopped');
+    const wasQueued = state === 'queued';
+    const next = await this.db.setHandoff(
+      message.conversationId,
+      tenantId,
+      { state: 'assigned', agentId: message.sender.id, assignedAt: new Date().toISOString() },
+      { expected: ['assistant', 'queued', 'none'] },
+    );
+    if (!next) return;
+    if (wasQueued && row?.requestedAt) await this.db.queueWait(tenantId, (Date.now() - Date.parse(row.requestedAt)) / 1000);
+    await this.publishHandoff(tenantId, message.conversationId);
+    if (wasQueued) await this.enqueueTenant(tenantId, () => this.publishQueue(tenantId));
+  }
+
+  /**
+   * Carries out a handoff or an offer decided by the rules: the assistant's message (with a
+   * "Talk to a person" action for an offer), and for a handoff the escalation.
+   * @param {string} tenantId
+   * @param {string} conversationId
+   * @param {{ kind: string, message?: string }} decision
+   * @param {string} reason
+   */
+  async act(tenantId, conversationId, decision, reason) {
+    if (decision.kind !== 'handoff' && decision.kind !== 'offer') return;
+    if (decision.message) {
+      await this.storeAndPublish(tenantId, conversationId, {
+        sender: this.senderOf(tenantId),
+        text: decision.message,
+        extra: decision.kind === 'offer' ? { handoffOffer: true } : {},
+      });
+    }
+    if (decision.kind === 'handoff') await this.escalateUnlocked(tenantId, conversationId, { reason, requestedBy: 'assistant' });
+  }
+
+  // --- streams ---
+
+  /**
+   * Streams the assistant's answer to the visitor message `replyTo` and stores it.
+   * @param {string} tenantId
+   * @param {string} conversationId
+   * @param {number} replyTo
+   * @param {string} [streamId] an interrupted answer's id (after a restart)
+   */
+  async answer(tenantId, conversationId, replyTo, streamId) {
+    const assistant = this.assistantOf(tenantId);
+    if (!assistant) return;
+    const id = streamId ?? `s_${nanoid()}`;
+    await this.db.startStream({ id, conversationId, tenantId, replyTo });
+    /** @type {LiveStream} */
+    const stream = {
+      id,
+      conversationId,
+      tenantId,
+      sender: this.senderOf(tenantId),
+      replyTo,
+      startedAt: new Date().toISOString(),
+      index: -1,
+      text: '',
+      controller: new AbortController(),
+    };
+    this.streams.set(id, stream);
+    this.publish(tenantId, conversationId, {
+      type: 'stream_start',
+      conversationId,
+      streamId: id,
+      sender: stream.sender,
+      replyTo,
+      startedAt: stream.startedAt,
+    });
+    const history = (await this.db.recentMessages(conversationId, assistant.settings.maxTurns * 2 + 10)).filter((m) => m.seq <= replyTo);
+    const row = await this.db.handoff(conversationId);
+    const state = { unhelpful: row?.unhelpful ?? 0, escalated: false, humanAssigned: false };
+    /** @type {{ title: string, url: string }[]} */
+    let sources = [];
+    /** @type {'complete' | 'stopped' | 'failed'} */
+    let reason = 'complete';
+    /** @type {{ code: string, retryAfter?: number } | undefined} */
+    let error;
+    /** @type {{ kind: string, message?: string, reason?: string } | undefined} */
+    let decision;
+    try {
+      for await (const event of assistant.answer({
+        messages: toProviderMessages(history, assistant.settings.maxTurns),
+        state,
+        signal: stream.controller.signal,
+      })) {
+        if (event.type === 'delta') {
+          const room = MAX_ANSWER - stream.text.length;
+          if (room <= 0 || !event.text) continue;
+          const text = event.text.slice(0, room);
+          stream.text += text;
+          stream.index += 1;
+          this.publish(tenantId, conversationId, { type: 'stream_delta', conversationId, streamId: id, index: stream.index, text });
+        } else if (event.type === 'sources') {
+          sources = event.sources.filter((s) => /^https?:\/\//.test(s.url)).slice(0, 5);
+        } else if (event.type === 'done') {
+          decision = event.decision;
+        } else if (event.type === 'failed') {
+          if (event.error.code === 'aborted') reason = 'stopped';
+          else {
+            reason = 'failed';
+            error = { code: event.error.code, ...(event.error.retryAfter !== undefined ? { retryAfter: event.error.retryAfter } : {}) };
+            decision = event.decision;
+            this.logger.warn(`assistant (${tenantId}): ${event.error.code}: ${event.error.message}`);
+          }
+        }
+      }
+    } finally {
+      this.streams.delete(id);
+    }
+    // Shutting down: leave the answer unfinished, the next start writes it again.
+    if (this.stopping || stream.controller.signal.reason === 'shutdown') return;
+    if (stream.controller.signal.aborted && reason === 'complete') reason = 'stopped';
+    /** @type {Message | undefined} */
+    let message;
+    if (stream.text.trim()) {
+      const stored = await this.db.append(conversationId, {
+        clientId: id,
+        sender: stream.sender,
+        text: stream.text,
+        extra: {
+          streamId: id,
+          ...(sources.length && reason === 'complete' ? { sources } : {}),
+          ...(reason === 'stopped' ? { stopped: true } : {}),
+        },
+      });
+      message = stored?.message;
+    }
+    await this.db.finishStream(id, reason);
+    this.ended.set(id, Date.now());
+    for (const [key, at] of this.ended) if (Date.now() - at > ENDED_MEMORY_MS) this.ended.delete(key);
+    this.publish(tenantId, conversationId, {
+      type: 'stream_end',
+      conversationId,
+      streamId: id,
+      reason,
+      ...(message ? { message } : {}),
+      ...(error ? { error } : {}),
+    });
+    if (message) await this.chat.announceConversation(conversationId);
+    if (decision && reason !== 'stopped')
+      await this.act(tenantId, conversationId, decision, decision.reason ?? (reason === 'failed' ? 'provider_error' : 'low_confidence'));
+  }
+
+  /**
+   * The visitor's Stop.
+   * @param {string} conversationId
+   * @param {string} streamId
+   * @returns {boolean} false: no such stream in this conversation (not even one that just ended)
+   */
+  stopStream(conversationId, streamId) {
+    const stream = this.streams.get(streamId);
+    if (stream && stream.conversationId === conversationId) {
+      stream.controller.abort('stopped');
+      return true;
+    }
+    return this.ended.has(streamId);
+  }
+
+  /**
+   * @param {string} conversationId
+   * @param {string} why
+   */
+  abortStreams(conversationId, why) {
+    for (const stream of this.streams.values()) if (stream.conversationId === conversationId) stream.controller.abort(why);
+  }
+
+  /**
+   * The streams in flight in a conversation (the `streams` frame, the long poll's `streams`).
+   * @param {string} conversationId
+   */
+  snapshots(conversationId) {
+    return [...this.streams.values()]
+      .filter((s) => s.conversationId === conversationId)
+      .map((s) => ({ streamId: s.id, sender: s.sender, replyTo: s.replyTo, startedAt: s.startedAt, index: s.index, text: s.text }));
+  }
+
+  /**
+   * What a long poll compares to know whether the conversation's streams changed.
+   * @param {string} conversationId
+   */
+  streamKey(conversationId) {
+    return this.snapshots(conversationId)
+      .map((s) => `${s.streamId}:${s.index}`)
+      .join(',');
+  }
+
+  /** Answers that a stopped server left unfinished: each is stored once, or written again. */
+  async recover() {
+    for (const stream of await this.db.unfinishedStreams()) {
+      const stored = await this.db.messageOfStream(stream.conversationId, stream.id);
+      const conversation = await this.store.conversations.byId(stream.conversationId);
+      const row = await this.db.handoff(stream.conversationId);
+      if (stored || !conversation || conversation.status !== 'open' || this.stateOf(stream.tenantId, row) !== 'assistant') {
+        await this.db.finishStream(stream.id, stored ? 'complete' : 'skipped');
+        continue;
+      }
+      this.logger.log?.(`assistant (${stream.tenantId}): answering ${stream.conversationId} again after a restart`);
+      this.enqueue(stream.conversationId, () => this.answer(stream.tenantId, stream.conversationId, stream.replyTo, stream.id)).catch(
+        (error) => this.logger.error('assistant: recovery failed', error),
+      );
+    }
+  }
+
+  // --- publishing ---
+
+  /**
+   * Sends an assistant frame to the conversation's visitor connections and the tenant's agents
+   * (`conversationId` null: agents only).
+   * @param {string} tenantId
+   * @param {string | null} conversationId
+   * @param {Record<string, unknown> & { type: string }} frame
+   */
+  publish(tenantId, conversationId, frame) {
+    this.hub.publish(tenantId, conversationId, /** @type {any} */ ({ type: 'assistant', conversationId, frame }));
+  }
+
+  /**
+   * Stores a message of the assistant or a system notice and sends it as a `message` frame.
+   * @param {string} tenantId
+   * @param {string} conversationId
+   * @param {{ sender: import('../types.js').Sender, text: string, event?: string, extra?: import('../store/assistant.js').MessageExtra }} input
+   */
+  async storeAndPublish(tenantId, conversationId, input) {
+    const stored = await this.db.append(conversationId, input);
+    if (!stored) return null;
+    this.hub.publish(tenantId, conversationId, { type: 'message', message: stored.message });
+    await this.chat.announceConversation(conversationId);
+    return stored.message;
+  }
+
+  // --- handoff ---
+
+  /**
+   * The handoff object of the protocol for a conversation.
+   * @param {string} tenantId
+   * @param {string} conversationId
+   * @param {HandoffRow | null} [known]
+   * @returns {Promise<HandoffView>}
+   */
+  async view(tenantId, conversationId, known) {
+    const row = known === undefined ? await this.db.handoff(conversationId) : known;
+    const state = this.stateOf(tenantId, row);
+    const agentsOnline = this.hub.agentsOnline(tenantId);
+    const assistant = this.assistantOf(tenantId);
+    /** @type {HandoffView} */
+    const view = { state, agentsOnline, withinHours: assistant ? assistant.isOpen() : true };
+    if ((state === 'queued' || state === 'assigned') && row) {
+      if (row.reason) view.reason = row.reason;
+      if (row.requestedBy) view.requestedBy = row.requestedBy;
+      if (row.requestedAt) view.requestedAt = row.requestedAt;
+      if (row.metadata) view.metadata = row.metadata;
+    }
+    if (state === 'queued') {
+      const queue = await this.db.queue(tenantId);
+      const position = queue.findIndex((q) => q.conversationId === conversationId) + 1;
+      if (position > 0) view.position = position;
+      view.estimatedWaitSeconds = await this.estimate(tenantId, position || queue.length + 1);
+    }
+    if (state === 'assigned' && row?.agentId) {
+      const agent = await this.store.agents.byId(row.agentId);
+      view.agent = { id: row.agentId, name: agent?.name ?? 'Agent' };
+    }
+    return view;
+  }
+
+  /**
+   * @param {string} tenantId
+   * @param {number} position
+   */
+  async estimate(tenantId, position) {
+    const online = this.onlineAgents(tenantId).length;
+    if (online === 0) return null;
+    const mean = (await this.db.queueWait(tenantId)) ?? DEFAULT_WAIT_SECONDS;
+    return Math.max(0, Math.round((mean * position) / online));
+  }
+
+  /**
+   * @param {string} tenantId
+   * @param {string} conversationId
+   */
+  async publishHandoff(tenantId, conversationId) {
+    const handoff = await this.view(tenantId, conversationId);
+    this.publish(tenantId, conversationId, { type: 'handoff', conversationId, handoff });
+    return handoff;
+  }
+
+  /**
+   * Sends every queued conversation its (new) position and the agents the queue.
+   * @param {string} tenantId
+   */
+  async publishQueue(tenantId) {
+    const { queue } = await this.queueView(tenantId);
+    for (const entry of queue) {
+      const handoff = await this.view(tenantId, entry.conversationId);
+      this.publish(tenantId, entry.conversationId, { type: 'handoff', conversationId: entry.conversationId, handoff });
+    }
+    this.publish(tenantId, null, { type: 'queue', queue });
+  }
+
+  /**
+   * The agents' view of the queue.
+   * @param {string} tenantId
+   */
+  async queueView(tenantId) {
+    const rows = await this.db.queue(tenantId);
+    const now = Date.now();
+    const queue = [];
+    for (const [i, row] of rows.entries()) {
+      const summary = await this.store.conversations.summary(row.conversationId);
+      if (!summary) continue;
+      queue.push({
+        conversationId: row.conversationId,
+        position: i + 1,
+        queuedAt: row.requestedAt ?? new Date(now).toISOString(),
+        waitingSeconds: Math.max(0, Math.round((now - Date.parse(row.requestedAt ?? new Date(now).toISOString())) / 1000)),
+        reason: row.reason ?? '',
+        requestedBy: row.requestedBy ?? 'visitor',
+        ...(row.metadata ? { metadata: row.metadata } : {}),
+        conversation: this.chat.agentView(summary),
+      });
+    }
+    const counts = await this.db.assignedCounts(tenantId);
+    const limit = this.queueSettings.get(tenantId)?.maxPerAgent ?? 3;
+    const onlineIds = new Set(this.onlineAgents(tenantId).map((a) => a.id));
+    const agents = (await this.tenantAgents(tenantId)).map((a) => ({
+      id: a.id,
+      name: a.name,
+      online: onlineIds.has(a.id),
+      assigned: counts.get(a.id) ?? 0,
+      limit,
+    }));
+    return { queue, agents };
+  }
+
+  /** @param {string} tenantId @returns {Promise<{ id: string, name: string }[]>} */
+  async tenantAgents(tenantId) {
+    const rows = await this.store.db.rows(
+      'SELECT id, name FROM agents WHERE organization_id = $1 AND disabled_at IS NULL ORDER BY id ASC',
+      [tenantId],
+    );
+    return rows.map((r) => ({ id: String(r.id), name: String(r.name) }));
+  }
+
+  /**
+   * Escalates a conversation (the visitor's button, `POST /api/chat/escalate`, an agent, or the
+   * rules): queued for a person. Already queued or assigned: unchanged.
+   * @param {Conversation} conversation
+   * @param {{ reason?: string, metadata?: Record<string, string>, requestedBy: 'visitor' | 'assistant' | 'agent' }} request
+   */
+  async escalate(conversation, request) {
+    if (conversation.status !== 'open') throw conversationClosed();
+    // An answer being written ends first (its chain would hold the escalation until it finished).
+    this.abortStreams(conversation.id, 'stopped');
+    return this.enqueue(conversation.id, () => this.escalateUnlocked(conversation.tenantId, conversation.id, request));
+  }
+
+  /**
+   * @param {string} tenantId
+   * @param {string} conversationId
+   * @param {{ reason?: string, metadata?: Record<string, string>, requestedBy: 'visitor' | 'assistant' | 'agent' }} request
+   * @param {{ force?: boolean }} [options] `force`: also from `assigned` (an agent puts it back)
+   */
+  async escalateUnlocked(tenantId, conversationId, { reason, metadata, requestedBy }, { force = false } = {}) {
+    const row = await this.db.handoff(conversationId);
+    const state = this.stateOf(tenantId, row);
+    if (state === 'queued' || (state === 'assigned' && !force)) return this.view(tenantId, conversationId, row);
+    this.abortStreams(conversationId, 'stopped');
+    const text = reason || 'requested by the visitor';
+    await this.db.setHandoff(conversationId, tenantId, {
+      state: 'queued',
+      reason: text,
+      requestedBy,
+      metadata: metadata ?? null,
+      requestedAt: new Date().toISOString(),
+      agentId: null,
+      assignedAt: null,
+    });
+    await this.storeAndPublish(tenantId, conversationId, {
+      sender: { type: 'system' },
+      text: `The conversation was handed to the team (${text}).`,
+      event: 'escalated',
+      extra: { handoff: { reason: text, requestedBy } },
+    });
+    await this.enqueueTenant(tenantId, async () => {
+      await this.publishQueue(tenantId);
+      await this.autoAssign(tenantId);
+    });
+    return this.view(tenantId, conversationId);
+  }
+
+  /**
+   * An agent takes a conversation from the queue or from the assistant.
+   * @param {Conversation} conversation
+   * @param {{ id: string, name: string }} agent
+   */
+  async accept(conversation, agent) {
+    if (conversation.status !== 'open') throw conversationClosed();
+    return this.enqueueTenant(conversation.tenantId, () => this.assign(conversation.tenantId, conversation.id, agent, 'accept'));
+  }
+
+  /**
+   * @param {string} tenantId
+   * @param {string} conversationId
+   * @param {{ id: string, name: string }} agent
+   * @param {'accept' | 'auto' | 'transfer'} how
+   * @param {{ id: string, name: string }} [by] who transferred
+   */
+  async assign(tenantId, conversationId, agent, how, by) {
+    const row = await this.db.handoff(conversationId);
+    const state = this.stateOf(tenantId, row);
+    if (how !== 'transfer' && state === 'assigned') {
+      if (row?.agentId === agent.id) return this.view(tenantId, conversationId, row);
+      throw new ApiError(409, 'already_assigned', 'Another agent has this conversation.');
+    }
+    this.abortStreams(conversationId, 'stopped');
+    const next = await this.db.setHandoff(conversationId, tenantId, {
+      state: 'assigned',
+      agentId: agent.id,
+      assignedAt: new Date().toISOString(),
+    });
+    if (!next) throw new ApiError(409, 'already_assigned', 'Another agent has this conversation.');
+    if (state === 'queued' && row?.requestedAt) await this.db.queueWait(tenantId, (Date.now() - Date.parse(row.requestedAt)) / 1000);
+    const text =
+      how === 'transfer'
+        ? `${by?.name ?? 'An agent'} transferred the conversation to ${agent.name}.`
+        : `${agent.name} is now in the conversation.`;
+    await this.storeAndPublish(tenantId, conversationId, {
+      sender: { type: 'system', name: agent.name },
+      text,
+      event: how === 'transfer' ? 'transferred' : 'assigned',
+      extra: { handoff: { agent: { id: agent.id, name: agent.name } } },
+    });
+    await this.publishHandoff(tenantId, conversationId);
+    await this.publishQueue(tenantId);
+    return this.view(tenantId, conversationId);
+  }
+
+  /**
+   * @param {Conversation} conversation
+   * @param {{ id: string, name: string }} from
+   * @param {string} agentId
+   */
+  async transfer(conversation, from, agentId) {
+    const target = await this.store.agents.byId(agentId);
+    if (!target || target.tenantId !== conversation.tenantId || target.disabled) throw notFound('Unknown agent.');
+    const row = await this.db.handoff(conversation.id);
+    if (row?.state === 'assigned' && row.agentId === agentId) throw badRequest('The conversation is already with this agent.');
+    return this.enqueueTenant(conversation.tenantId, async () => {
+      const view = await this.assign(conversation.tenantId, conversation.id, { id: target.id, name: target.name }, 'transfer', from);
+      await this.autoAssign(conversation.tenantId);
+      return view;
+    });
+  }
+
+  /**
+   * An agent hands the conversation back to the assistant.
+   * @param {Conversation} conversation
+   * @param {{ id: string, name: string }} agent
+   */
+  async returnToAssistant(conversation, agent) {
+    const assistant = this.assistantOf(conversation.tenantId);
+    if (!assistant) throw new ApiError(409, 'assistant_disabled', 'This site has no assistant.');
+    const tenantId = conversation.tenantId;
+    return this.enqueueTenant(tenantId, async () => {
+      await this.db.setHandoff(conversation.id, tenantId, {
+        state: 'assistant',
+        reason: null,
+        requestedBy: null,
+        metadata: null,
+        requestedAt: null,
+        agentId: null,
+        assignedAt: null,
+        unhelpful: 0,
+      });
+      await this.storeAndPublish(tenantId, conversation.id, {
+        sender: { type: 'system', name: agent.name },
+        text: `${agent.name} handed the conversation back to ${assistant.settings.name}.`,
+        event: 'returned',
+      });
+      await this.publishHandoff(tenantId, conversation.id);
+      await this.publishQueue(tenantId);
+      await this.autoAssign(tenantId);
+      return this.view(tenantId, conversation.id);
+    });
+  }
+
+  /**
+   * An agent puts a conversation (back) into the queue.
+   * @param {Conversation} conversation
+   * @param {{ reason?: string, metadata?: Record<string, string> }} request
+   */
+  async agentEscalate(conversation, request) {
+    if (conversation.status !== 'open') throw conversationClosed();
+    this.abortStreams(conversation.id, 'stopped');
+    return this.enqueue(conversation.id, () =>
+      this.escalateUnlocked(conversation.tenantId, conversation.id, { ...request, requestedBy: 'agent' }, { force: true }),
+    );
+  }
+
+  // --- agents online and round-robin ---
+
+  /**
+   * Counts an agent socket as online until the returned function is called.
+   * @param {{ id: string, name: string, tenantId: string }} agent
+   */
+  agentConnected(agent) {
+    let agents = this.online.get(agent.tenantId);
+    if (!agents) this.online.set(agent.tenantId, (agents = new Map()));
+    const entry = agents.get(agent.id) ?? { name: agent.name, sockets: 0 };
+    entry.sockets += 1;
+    agents.set(agent.id, entry);
+    const tenantId = agent.tenantId;
+    this.enqueueTenant(tenantId, async () => {
+      await this.autoAssign(tenantId);
+      await this.publishQueue(tenantId);
+    }).catch((error) => this.logger.error('assistant: assignment failed', error));
+    let counted = true;
+    return () => {
+      if (!counted) return;
+      counted = false;
+      entry.sockets -= 1;
+      if (entry.sockets <= 0) agents.delete(agent.id);
+      if (!this.stopping)
+        this.enqueueTenant(tenantId, () => this.publishQueue(tenantId)).catch((error) =>
+          this.logger.error('assistant: queue failed', error),
+        );
+    };
+  }
+
+  /** @param {string} tenantId @returns {{ id: string, name: string }[]} */
+  onlineAgents(tenantId) {
+    return [...(this.online.get(tenantId)?.entries() ?? [])]
+      .map(([id, e]) => ({ id, name: e.name }))
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Round-robin: gives the oldest waiting conversations to the online agents below the limit,
+   * each time the next agent after the one served last. Runs in the tenant's chain.
+   * @param {string} tenantId
+   */
+  async autoAssign(tenantId) {
+    const settings = this.queueSettings.get(tenantId);
+    if (!settings?.autoAssign || this.stopping) return;
+    for (;;) {
+      const queue = await this.db.queue(tenantId);
+      const agents = this.onlineAgents(tenantId);
+      if (queue.length === 0 || agents.length === 0) return;
+      const counts = await this.db.assignedCounts(tenantId);
+      const start = this.cursor.get(tenantId) ?? 0;
+      let chosen = -1;
+      for (let i = 0; i < agents.length; i++) {
+        const k = (start + i) % agents.length;
+        if ((counts.get(agents[k].id) ?? 0) < settings.maxPerAgent) {
+          chosen = k;
+          break;
+        }
+      }
+      if (chosen < 0) return;
+      this.cursor.set(tenantId, chosen + 1);
+      await this.assign(tenantId, queue[0].conversationId, agents[chosen], 'auto');
+    }
+  }
+
+  // --- feedback and rating ---
+
+  /**
+   * @param {Conversation} conversation
+   * @param {{ messageId: string, helpful: boolean, comment?: string }} feedback
+   */
+  async feedback(conversation, { messageId, helpful, comment }) {
+    const message = await this.db.message(conversation.id, messageId);
+    if (!message || message.sender.type !== 'ai') throw notFound('No assistant message with this id in the conversation.');
+    const { previous } = await this.db.setFeedback({ conversationId: conversation.id, messageId, helpful, comment });
+    const tenantId = conversation.tenantId;
+    this.publish(tenantId, null, {
+      type: 'feedback',
+      conversationId: conversation.id,
+      messageId,
+      helpful,
+      ...(comment ? { comment } : {}),
+    });
+    const assistant = this.assistantOf(tenantId);
+    if (!assistant || helpful || previous === false) return;
+    await this.enqueue(conversation.id, async () => {
+      const row = await this.db.handoff(conversation.id);
+      if (this.stateOf(tenantId, row) !== 'assistant') return;
+      const unhelpful = (row?.unhelpful ?? 0) + 1;
+      await this.db.setHandoff(conversation.id, tenantId, { state: 'assistant', unhelpful });
+      const { decision } = assistant.decide(
+        { unhelpful: unhelpful - 1, escalated: false, humanAssigned: false },
+        { type: 'feedback', helpful: false },
+      );
+      await this.act(tenantId, conversation.id, decision, 'unhelpful');
+    });
+  }
+
+  /**
+   * @param {Conversation} conversation
+   * @param {number} score
+   * @param {string} [comment]
+   */
+  async rate(conversation, score, comment) {
+    const current = await this.store.conversations.byId(conversation.id);
+    if (current?.status !== 'closed') throw new ApiError(409, 'not_closed', 'Only a closed conversation can be rated.');
+    await this.db.setRating(conversation.id, score, comment);
+    this.publish(conversation.tenantId, null, {
+      type: 'rating',
+      conversationId: conversation.id,
+      rating: await this.db.rating(conversation.id),
+    });
+  }
+}

@@ -1,0 +1,77 @@
+// @ts-check
+// The queue's round-robin assignment among online agents with a per-agent limit, and a tenant
+// without the assistant (docs/protocol.md, Handoff); each on a server of its own.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AGENT_2, API_KEY, startAssistantServer, until } from './assistant-server.mjs';
+import { STORE_NAME } from './test-store.mjs';
+
+const KB = { enabled: true, name: 'Robin' };
+
+test(`round-robin assignment among online agents with a per-agent limit (${STORE_NAME})`, async () => {
+  const app = await startAssistantServer({ assistant: KB, queue: { autoAssign: true, maxPerAgent: 1 } });
+  try {
+    const ada = app.socket(`/ws/agent?token=${await app.agentToken()}`);
+    const bob = app.socket(`/ws/agent?token=${await app.agentToken(AGENT_2)}`);
+    await ada.ready();
+    await bob.ready();
+    const visitors = [await app.session(), await app.session(), await app.session()];
+    for (const v of visitors) {
+      await app.say(v, 'hello');
+      await app.visitor(v, '/api/chat/escalate', {});
+    }
+    const states = async () => Promise.all(visitors.map((v) => handoffOf(app, v)));
+    await until(async () => (await states()).filter((h) => h.state === 'assigned').length === 2, 'two assigned');
+    const handoffs = await states();
+    assert.deepEqual(
+      handoffs
+        .map((h) => h.agent?.id ?? null)
+        .filter(Boolean)
+        .sort(),
+      ['agent_ada', 'agent_bob'],
+      'one each',
+    );
+    assert.equal(handoffs[2].state, 'queued', 'the third waits: both agents are at their limit');
+    assert.equal(handoffs[2].position, 1);
+    // Ada closes hers: the waiting conversation goes to her.
+    const adaToken = await app.agentToken();
+    const adaConversation = visitors[handoffs.findIndex((h) => h.agent?.id === 'agent_ada')];
+    await app.request(`/api/agent/conversations/${adaConversation.conversationId}/close`, { auth: adaToken, method: 'POST' });
+    await until(async () => (await handoffOf(app, visitors[2])).state === 'assigned', 'the third assigned');
+    assert.equal((await handoffOf(app, visitors[2])).agent.id, 'agent_ada');
+    ada.close();
+    bob.close();
+  } finally {
+    await app.close();
+  }
+});
+
+test(`a tenant without the assistant: no config.assistant, state none, escalate still queues (${STORE_NAME})`, async () => {
+  const app = await startAssistantServer({});
+  try {
+    const s = await app.session();
+    assert.equal(s.config.assistant, undefined);
+    assert.equal(s.handoff.state, 'none');
+    await app.say(s, 'How long does delivery take?');
+    const escalated = await app.visitor(s, '/api/chat/escalate', { reason: 'help' });
+    assert.equal(escalated.body.handoff.state, 'queued');
+    const token = await app.agentToken();
+    const ret = await app.request(`/api/agent/conversations/${s.conversationId}/return`, { auth: token, method: 'POST' });
+    assert.equal(ret.status, 409);
+    assert.equal(ret.body.error.code, 'assistant_disabled');
+    const page = await app.request(`/api/chat/messages?conversationId=${s.conversationId}`, { auth: API_KEY, session: s.token });
+    assert.equal(page.body.messages.filter((/** @type {any} */ m) => m.sender.type === 'ai').length, 0);
+  } finally {
+    await app.close();
+  }
+});
+
+/**
+ * The handoff state the visitor's message page reports.
+ * @param {Awaited<ReturnType<typeof startAssistantServer>>} app
+ * @param {{ token: string, conversationId: string }} s
+ */
+async function handoffOf(app, s) {
+  const res = await app.request(`/api/chat/messages?conversationId=${s.conversationId}&limit=1`, { auth: API_KEY, session: s.token });
+  return res.body.handoff;
+}
