@@ -3,6 +3,7 @@
 // without the assistant (docs/protocol.md, Handoff); each on a server of its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { SMTPServer } from 'smtp-server';
 import { AGENT_2, API_KEY, startAssistantServer, until } from './assistant-server.mjs';
 import { STORE_NAME } from './test-store.mjs';
 
@@ -46,8 +47,28 @@ test(`round-robin assignment among online agents with a per-agent limit (${STORE
   }
 });
 
-test(`a tenant without the assistant: no config.assistant, state none, escalate still queues (${STORE_NAME})`, async () => {
-  const app = await startAssistantServer({});
+test(`a tenant without the assistant: no config.assistant, state none, escalate still queues; transcripts by e-mail through SMTP (${STORE_NAME})`, async () => {
+  /** @type {{ to: string[], raw: string }[]} */
+  const received = [];
+  const smtp = new SMTPServer({
+    logger: false,
+    disabledCommands: ['STARTTLS'],
+    authOptional: true,
+    onData(stream, session, callback) {
+      /** @type {Buffer[]} */
+      const chunks = [];
+      stream.on('data', (c) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        callback();
+      });
+    },
+  });
+  await new Promise((resolve) => smtp.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const port = /** @type {import('node:net').AddressInfo} */ (smtp.server.address()).port;
+  const app = await startAssistantServer({
+    mailEnv: { SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_FROM: 'Demo Store <support@shop.example>' },
+  });
   try {
     const s = await app.session();
     assert.equal(s.config.assistant, undefined);
@@ -61,8 +82,25 @@ test(`a tenant without the assistant: no config.assistant, state none, escalate 
     assert.equal(ret.body.error.code, 'assistant_disabled');
     const page = await app.request(`/api/chat/messages?conversationId=${s.conversationId}`, { auth: API_KEY, session: s.token });
     assert.equal(page.body.messages.filter((/** @type {any} */ m) => m.sender.type === 'ai').length, 0);
+
+    // The transcript by e-mail: accepted by the SMTP server, with the conversation in it.
+    const bad = await app.visitor(s, '/api/chat/transcript/email', { email: 'not an address' });
+    assert.equal(bad.status, 400);
+    const sent = await app.visitor(s, '/api/chat/transcript/email', { email: 'grace@example.com' });
+    assert.equal(sent.status, 202);
+    assert.deepEqual(sent.body, { delivered: true });
+    assert.equal(received.length, 1);
+    assert.deepEqual(received[0].to, ['grace@example.com']);
+    assert.match(received[0].raw, /How long does delivery take\?/);
+    assert.match(received[0].raw, /text\/html/);
+    await app.visitor(s, '/api/chat/transcript/email', { email: 'grace@example.com' });
+    await app.visitor(s, '/api/chat/transcript/email', { email: 'grace@example.com' });
+    const limited = await app.visitor(s, '/api/chat/transcript/email', { email: 'grace@example.com' });
+    assert.equal(limited.status, 429, 'three e-mails per conversation per hour');
+    assert.equal(limited.body.error.code, 'rate_limited');
   } finally {
     await app.close();
+    await new Promise((resolve) => smtp.close(() => resolve(undefined)));
   }
 });
 
