@@ -7,7 +7,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { ApiError, retryAfterOf } from './errors.js';
 import { MAX_BODY_BYTES, parseJsonObject } from './validation.js';
-import { isSeedScriptPath } from './routes/embed.js';
+import { isSeedScriptPath } from './seed-paths.js';
 
 // Kept here for the modules that took them from the HTTP helpers (voice/, the tests).
 export { ApiError, badRequest, notFound } from './errors.js';
@@ -57,7 +57,7 @@ export function sendError(res, error) {
 export function corsKind(pathname) {
   if (pathname.startsWith('/api/chat/') || pathname.startsWith('/files/')) return 'visitor';
   if (pathname === '/amoiq-chat.js' || pathname === '/amoiq-chat.js.map' || pathname.startsWith('/chunks/')) return 'public';
-  // The seeds' script paths and widget configurations (routes/embed.js): public, like the drop-in.
+  // The seeds' script paths (seed-paths.js) and widget configurations (routes/embed.js): public, like the drop-in.
   if (isSeedScriptPath(pathname) || pathname.startsWith('/embed/config/')) return 'public';
   if (pathname.startsWith('/api/')) return 'console';
   return null;

@@ -30,7 +30,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, sep } from 'node:path';
 import { notFound } from './errors.js';
-import { seedScriptSegments } from './routes/embed.js';
+import { seedScriptSegments } from './seed-paths.js';
 
 const CONTENT_TYPES = /** @type {Record<string, string>} */ ({
   '.html': 'text/html; charset=utf-8',
@@ -211,7 +211,7 @@ async function sendFile(req, res, found, cacheControl, extraHeaders = {}) {
  */
 export async function serveStatic(req, res, { repoRoot, widgetDir = join(repoRoot, 'dist'), dataDir }) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  // The seeds' script paths are the drop-in's (routes/embed.js).
+  // The seeds' script paths are the drop-in's (seed-paths.js).
   const segments = seedScriptSegments(pathSegments(req.url ?? ''));
   if (!segments) return false;
   const demoDir = join(repoRoot, 'demo');

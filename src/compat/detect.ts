@@ -8,19 +8,7 @@
  * script was loaded with a widget or tenant in its query (`widget.js?id=…`, `?tenant=…`). A stub
  * called later (after mount) imports the shims then, through `window.amoiqCompatWake`.
  */
-
-/** What the loader queues: the script's URL and the stubs' calls, in order. */
-export interface CompatQueue {
-  src: string;
-  calls: unknown[][];
-}
-
-declare global {
-  interface Window {
-    amoiqCompat?: CompatQueue;
-    amoiqCompatWake?: () => void;
-  }
-}
+import type {} from './types.js';
 
 /** Runs `mount` now, or after the shims mapped the seed's configuration onto the drop-in's. */
 export function withCompat(mount: () => void): void {

@@ -4,7 +4,7 @@
  * the launcher's first paint already has the configured look. The browser's HTTP cache keeps the
  * answer and revalidates it with `If-None-Match` (the server answers `304` while it is unchanged).
  */
-import type { ChatWidgetConfig } from '../embed.js';
+import type { ChatWidgetConfig } from './types.js';
 import { AmoiqErrorEvent } from '../events/error-event.js';
 import { decodeErrorBody } from '../protocol/errors.js';
 

@@ -18,9 +18,8 @@
  * the server's values.
  */
 import type { AmoiqChat } from '../components/chat/chat.js';
-import type { ChatWidgetConfig } from '../embed.js';
 import type { AmoiqMessageEvent } from '../events/message-event.js';
-import type { CompatQueue } from './detect.js';
+import type { ChatWidgetConfig, CompatQueue } from './types.js';
 import { fetchWidgetConfig } from './remote-config.js';
 
 type Options = Record<string, unknown>;

@@ -9,6 +9,7 @@ import { bearer } from '../auth.js';
 import { ApiError, forbidden } from '../errors.js';
 import { isOriginAllowed } from '../origins.js';
 import { clientIp, forwardedEntry } from '../rate-limit.js';
+import { requireWidget } from './widget-access.js';
 
 /**
  * @typedef {import('./index.js').Context} Context
@@ -22,11 +23,15 @@ import { clientIp, forwardedEntry } from '../rate-limit.js';
  * use it.
  * @param {Context} ctx
  * @returns {Promise<Tenant>}
- * @throws {ApiError} 401 `unauthorized` (no key), `unknown_api_key` or `unknown_tenant`; 403 `origin_not_allowed`
+ * @throws {ApiError} 401 `unauthorized` (no key), `unknown_api_key` or `unknown_tenant`; 403 `origin_not_allowed`;
+ *   for `widget:<id>`, 404 `unknown_widget` and 403 `widget_inactive` too
  */
 export async function requireTenant({ req, deps }) {
   const key = bearer(req.headers.authorization);
   if (!key) throw new ApiError(401, 'unauthorized', 'Missing `Authorization: Bearer <api key>` header.');
+  // The keyless form of a widget configuration (routes/embed.js): its tenant, if the widget is on
+  // and may run on this page's origin.
+  if (key.startsWith('widget:')) return (await requireWidget(deps, key.slice('widget:'.length), req.headers.origin)).tenant;
   const tenant = key.includes('\0') ? null : await deps.store.tenants.byApiKey(key);
   if (!tenant) throw unknownKey(key);
   if (!isOriginAllowed(tenant.allowedOrigins, req.headers.origin)) throw originNotAllowed(req.headers.origin);

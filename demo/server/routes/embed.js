@@ -4,39 +4,15 @@
  * snippets"): the drop-in under their script paths, and the `/embed?tenantId=` page for sites
  * that embed the chat in an iframe (seeds 000/001).
  */
+import { nanoid } from 'nanoid';
+import { badRequest, notFound } from '../errors.js';
+import { readJson, sendJson } from '../http-util.js';
+import { requireAgent } from './access.js';
+import { requireWidget } from './widget-access.js';
 
 /** Text for an HTML attribute value or element content. @param {string} value */
 const escapeHtml = (value) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-
-/**
- * The seeds' script paths, served as the drop-in (`/amoiq-chat.js`) with the same headers. The
- * loader finds its chunks beside its own URL, so `/embed/chunks/…` is `/chunks/…` too.
- * @type {Record<string, string>}
- */
-const SEED_SCRIPTS = {
-  'chat-widget.js': 'amoiq-chat.js', // seed 002
-  'widget.v1.0.0.js': 'amoiq-chat.js', // seed 000
-};
-
-/**
- * The segments of the drop-in file a seed's path names, else `segments` unchanged:
- * `/chat-widget.js`, `/widget.v1.0.0.js`, `/embed/widget.js` (seed 003) → `/amoiq-chat.js`;
- * `/embed/chunks/<file>` → `/chunks/<file>`.
- * @param {string[] | null} segments
- * @returns {string[] | null}
- */
-export function seedScriptSegments(segments) {
-  if (!segments) return segments;
-  if (segments.length === 1 && SEED_SCRIPTS[segments[0]]) return [SEED_SCRIPTS[segments[0]]];
-  if (segments[0] === 'embed' && segments.length === 2 && segments[1] === 'widget.js') return ['amoiq-chat.js'];
-  if (segments[0] === 'embed' && segments[1] === 'chunks' && segments.length === 3) return segments.slice(1);
-  return segments;
-}
-
-/** True for the paths {@link seedScriptSegments} maps (CORS: public, like the drop-in). @param {string} pathname */
-export const isSeedScriptPath = (pathname) =>
-  /^\/(?:chat-widget\.js|widget\.v1\.0\.0\.js|embed\/widget\.js|embed\/chunks\/[^/]+)$/.test(pathname);
 
 /** Attributes of `<amoiq-chat>` the `/embed` page takes from its query (camelCase or kebab-case). */
 const PAGE_ATTRIBUTES = ['position', 'theme', 'theme-color', 'header-text', 'welcome-message', 'lang'];
@@ -94,4 +70,169 @@ export async function embedPage({ res, url, deps }) {
     'Content-Security-Policy': `frame-ancestors ${frameAncestors(tenant.allowedOrigins)}; base-uri 'none'; object-src 'none'`,
   });
   res.end(page);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Widget configurations (docs/protocol.md, "Widget configurations")
+
+const LOCALES = ['en', 'es', 'fr', 'de', 'ar', 'ja'];
+const POSITIONS = ['bottom-right', 'bottom-left', 'top-right', 'top-left'];
+const TEXT_KEYS = /** @type {const} */ (['headerText', 'welcomeMessage', 'awayMessage']);
+const TEXT_MAX = { headerText: 100, welcomeMessage: 1000, awayMessage: 1000 };
+const FEATURE_FLAGS = ['attachments', 'emoji', 'voice', 'assistant', 'sound'];
+const COLOR = /^(#[0-9a-f]{3,4}|#[0-9a-f]{6}|#[0-9a-f]{8}|rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)|[a-z]{3,20})$/i;
+const LENGTH = /^\d{1,4}(\.\d{1,2})?(px|rem|em|vw|vh|%)$/;
+const DOMAIN = /^(?:(https?):\/\/)?(\*\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:]+\])(?::(\d{1,5}|\*))?\/?$/i;
+
+/**
+ * @param {Record<string, unknown>} body
+ * @param {string} key
+ * @param {number} max
+ */
+function optionalText(body, key, max) {
+  const v = body[key];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string' || v.length > max) throw badRequest(`\`${key}\` must be a string of at most ${max} characters.`);
+  return v;
+}
+
+/**
+ * A widget configuration as an admin sends it (`POST`/`PUT /api/agent/widgets`), checked field by
+ * field: `name` (required), `themeColor`, `position`, `width`, `height`, `headerText`,
+ * `welcomeMessage`, `awayMessage`, `texts` (per language), `features`, `allowedDomains`, `active`.
+ * @param {Record<string, unknown>} body
+ */
+export function parseWidgetInput(body) {
+  const name = optionalText(body, 'name', 100);
+  if (!name) throw badRequest('`name` is required (at most 100 characters).');
+  /** @type {Record<string, unknown>} */
+  const settings = {};
+  const themeColor = optionalText(body, 'themeColor', 40);
+  if (themeColor !== undefined && !COLOR.test(themeColor)) throw badRequest('`themeColor` must be a CSS colour (#rrggbb, rgb(), a name).');
+  const position = optionalText(body, 'position', 20);
+  if (position !== undefined && !POSITIONS.includes(position)) throw badRequest(`\`position\` must be one of ${POSITIONS.join(', ')}.`);
+  Object.assign(settings, { themeColor, position });
+  for (const key of ['width', 'height']) {
+    const v = optionalText(body, key, 20);
+    if (v !== undefined && !LENGTH.test(v)) throw badRequest(`\`${key}\` must be a CSS length such as 350px or 90vw.`);
+    settings[key] = v;
+  }
+  for (const key of TEXT_KEYS) settings[key] = optionalText(body, key, TEXT_MAX[key]);
+  if (body.texts !== undefined && body.texts !== null) {
+    if (typeof body.texts !== 'object' || Array.isArray(body.texts)) throw badRequest('`texts` must be an object of languages.');
+    /** @type {Record<string, Record<string, string>>} */
+    const texts = {};
+    for (const [lang, value] of Object.entries(body.texts)) {
+      if (!LOCALES.includes(lang)) throw badRequest(`\`texts\`: "${lang.slice(0, 20)}" is not one of ${LOCALES.join(', ')}.`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest(`\`texts.${lang}\` must be an object.`);
+      /** @type {Record<string, string>} */
+      const entry = {};
+      for (const key of TEXT_KEYS) {
+        const v = optionalText(/** @type {Record<string, unknown>} */ (value), key, TEXT_MAX[key]);
+        if (v !== undefined) entry[key] = v;
+      }
+      texts[lang] = entry;
+    }
+    settings.texts = texts;
+  }
+  if (body.features !== undefined && body.features !== null) {
+    if (typeof body.features !== 'object' || Array.isArray(body.features)) throw badRequest('`features` must be an object.');
+    const f = /** @type {Record<string, unknown>} */ (body.features);
+    /** @type {Record<string, unknown>} */
+    const features = {};
+    for (const key of FEATURE_FLAGS) {
+      if (f[key] === undefined) continue;
+      if (typeof f[key] !== 'boolean') throw badRequest(`\`features.${key}\` must be a boolean.`);
+      features[key] = f[key];
+    }
+    const fields = optionalText(f, 'preChatFields', 200);
+    if (fields !== undefined && !/^[A-Za-z0-9_*, -]+$/.test(fields))
+      throw badRequest('`features.preChatFields` must be like "name,email*".');
+    if (fields !== undefined) features.preChatFields = fields;
+    settings.features = features;
+  }
+  const domains = body.allowedDomains ?? [];
+  if (
+    !Array.isArray(domains) ||
+    domains.length > 50 ||
+    domains.some((d) => typeof d !== 'string' || (d !== '*' && d !== 'null' && !DOMAIN.test(d)))
+  )
+    throw badRequest('`allowedDomains` must be at most 50 origin patterns (`https://shop.example.com`, `*.example.com`, `*`).');
+  if (body.active !== undefined && typeof body.active !== 'boolean') throw badRequest('`active` must be a boolean.');
+  for (const key of Object.keys(settings)) if (settings[key] === undefined) delete settings[key];
+  return { name, settings, allowedDomains: /** @type {string[]} */ (domains), active: body.active !== false };
+}
+
+/**
+ * What `GET /embed/config/:id` and the agent API show of a widget.
+ * @param {import('../store/widgets.js').Widget} widget
+ */
+export const publicWidget = (widget) => ({ id: widget.id, tenantId: widget.tenantId, name: widget.name, ...widget.settings });
+
+/**
+ * `GET /embed/config/:id`: a widget's configuration for the drop-in, refused (with the code and
+ * the fix) when the widget is unknown or off, or the page's origin is not one it may run on.
+ * `ETag` is the widget's version; `If-None-Match` with it answers `304`. @type {import('./index.js').Handler}
+ */
+export async function getWidgetConfig({ req, res, params, deps }) {
+  res.setHeader('Vary', 'Origin');
+  res.setHeader('Cache-Control', 'no-cache');
+  const { widget } = await requireWidget(deps, params.id, req.headers.origin);
+  const etag = `"${widget.id}.${widget.version}"`;
+  res.setHeader('ETag', etag);
+  if (
+    String(req.headers['if-none-match'] ?? '')
+      .split(',')
+      .some((tag) => tag.trim().replace(/^W\//, '') === etag)
+  ) {
+    res.writeHead(304).end();
+    return;
+  }
+  sendJson(res, 200, publicWidget(widget));
+}
+
+/**
+ * `GET /api/agent/widgets`: the agent's tenant's widget configurations. Every agent of the tenant
+ * may manage them (a tenant-admin role is not in this backend yet). @type {import('./index.js').Handler}
+ */
+export async function listWidgets(ctx) {
+  const { agent } = await requireAgent(ctx);
+  const widgets = await ctx.deps.store.widgets.list(agent.tenantId);
+  sendJson(ctx.res, 200, {
+    widgets: widgets.map((w) => ({ ...publicWidget(w), allowedDomains: w.allowedDomains, active: w.active, version: w.version })),
+  });
+}
+
+/** `POST /api/agent/widgets`: a new widget configuration; answers it with its id (`201`). @type {import('./index.js').Handler} */
+export async function createWidget(ctx) {
+  const { agent } = await requireAgent(ctx);
+  const input = parseWidgetInput(await readJson(ctx.req));
+  const widget = await ctx.deps.store.widgets.create(agent.tenantId, { id: `w_${nanoid(16)}`, ...input });
+  sendJson(ctx.res, 201, {
+    ...publicWidget(widget),
+    allowedDomains: widget.allowedDomains,
+    active: widget.active,
+    version: widget.version,
+  });
+}
+
+/** `PUT /api/agent/widgets/:id`: replaces a widget configuration (takes effect on the next page load). @type {import('./index.js').Handler} */
+export async function updateWidget(ctx) {
+  const { agent } = await requireAgent(ctx);
+  const input = parseWidgetInput(await readJson(ctx.req));
+  const widget = await ctx.deps.store.widgets.update(agent.tenantId, ctx.params.id, input);
+  if (!widget) throw notFound('No such widget in this tenant.');
+  sendJson(ctx.res, 200, {
+    ...publicWidget(widget),
+    allowedDomains: widget.allowedDomains,
+    active: widget.active,
+    version: widget.version,
+  });
+}
+
+/** `DELETE /api/agent/widgets/:id`. @type {import('./index.js').Handler} */
+export async function deleteWidget(ctx) {
+  const { agent } = await requireAgent(ctx);
+  if (!(await ctx.deps.store.widgets.remove(agent.tenantId, ctx.params.id))) throw notFound('No such widget in this tenant.');
+  sendJson(ctx.res, 204);
 }

@@ -20,6 +20,7 @@ import {
   postAgentUpload,
 } from './agent.js';
 import { debugBackdate, debugFrames, debugSweepUploads } from './debug.js';
+import { createWidget, deleteWidget, embedPage, getWidgetConfig, listWidgets, updateWidget } from './embed.js';
 import {
   getFeedback,
   getQueue,
@@ -34,7 +35,6 @@ import {
   postTranscriptEmail,
   postTransfer,
 } from './assistant.js';
-import { embedPage } from './embed.js';
 import { createSession } from './session.js';
 import { postRetellWebhook, postTwilioWebhook, postVoiceCallback, postVoiceCancel } from './voice.js';
 import {
@@ -78,6 +78,9 @@ import {
 /** The API routing table; `(?<id>…)` groups become `ctx.params`. @type {Route[]} */
 export const apiRoutes = [
   { pattern: /^\/embed\/?$/, methods: { GET: embedPage, HEAD: embedPage } },
+  { pattern: /^\/embed\/config\/(?<id>[^/]+)$/, methods: { GET: getWidgetConfig } },
+  { pattern: /^\/api\/agent\/widgets$/, methods: { GET: listWidgets, POST: createWidget } },
+  { pattern: /^\/api\/agent\/widgets\/(?<id>[^/]+)$/, methods: { PUT: updateWidget, DELETE: deleteWidget } },
   { pattern: /^\/api\/chat\/session$/, methods: { POST: createSession } },
   { pattern: /^\/api\/chat\/messages$/, methods: { GET: listVisitorMessages, POST: postVisitorMessage } },
   { pattern: /^\/api\/chat\/typing$/, methods: { POST: postVisitorTyping } },

@@ -15,11 +15,12 @@ import { MessageStore } from './messages.js';
 import { migrate } from './migrate.js';
 import { openPglite, openPostgres } from './sql.js';
 import { TenantStore } from './tenants.js';
+import { WidgetStore } from './widgets.js';
 
 /**
  * @typedef {{
  *   db: import('./sql.js').Database,
- *   tenants: TenantStore, agents: AgentStore, conversations: ConversationStore,
+ *   tenants: TenantStore, agents: AgentStore, conversations: ConversationStore, widgets: WidgetStore,
  *   messages: MessageStore, files: FileStore, fingerprints: FingerprintStore,
  *   close: () => Promise<void>,
  * }} Store
@@ -50,6 +51,7 @@ export async function openStore({ dataDir, databaseUrl, poolSize }) {
     messages: new MessageStore(db),
     files: new FileStore(db),
     fingerprints: new FingerprintStore(db),
+    widgets: new WidgetStore(db),
     close: () => db.close(),
   };
 }
