@@ -76,6 +76,11 @@ export class Hub {
     };
   }
 
+  /** Open agent sockets of this process, per tenant (cluster.js tells the other nodes). */
+  localAgentSockets() {
+    return new Map(this.agentSockets);
+  }
+
   /**
    * Listens to presence changes of a tenant. Returns the unsubscribe function.
    * @param {string} tenantId
@@ -86,7 +91,8 @@ export class Hub {
   }
 
   /**
-   * @private
+   * Tells the tenant's presence listeners whether agents are online now.
+   * @protected
    * @param {string} tenantId
    */
   announcePresence(tenantId) {

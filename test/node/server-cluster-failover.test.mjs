@@ -7,21 +7,18 @@
 // same clientId, as the widget's outbox does. The balancer's configuration is the one
 // docs/scaling.md shows. PostgreSQL pass only; needs haproxy (CI installs it).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import WebSocket from 'ws';
 import { hashPassword } from '../../demo/server/auth.js';
 import { testDatabase } from '../plugins/postgres.mjs';
+import { HAPROXY, startBalancer, startNode } from './helpers/processes.mjs';
 import { newId, until } from './chat-server.mjs';
 import { TEST_STORE } from './test-store.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const HAPROXY = ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy', '/usr/bin/haproxy'].find((p) => existsSync(p));
 const skip =
   TEST_STORE !== 'postgres'
     ? 'a cluster needs PostgreSQL; runs in the PostgreSQL pass'
@@ -38,104 +35,6 @@ const cleanups = [];
 after(async () => {
   for (const clean of cleanups.reverse()) await clean();
 });
-
-/** @returns {Promise<number>} */
-function freePort() {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (probe.address());
-      probe.close(() => done(port));
-    });
-  });
-}
-
-/**
- * Starts one node: main.js with its own data directory and port, the shared database and secret.
- * @param {{ name: string, databaseUrl: string, jwtSecret: string, tenantsFile: string }} o
- */
-async function startNode({ name, databaseUrl, jwtSecret, tenantsFile }) {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), `amoiq-node-${name}-`));
-  const proc = spawn(process.execPath, [join(ROOT, 'demo/server/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: jwtSecret,
-      TENANTS_FILE: tenantsFile,
-      TRUST_PROXY: '1',
-      ASSISTANT: 'off',
-      RATE_SENDS_PER_SENDER: '10000',
-      RATE_SENDS_PER_IP: '10000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  proc.stdout.on('data', (chunk) => (output += chunk));
-  proc.stderr.on('data', (chunk) => (output += chunk));
-  cleanups.push(() => {
-    if (proc.exitCode === null) proc.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  await until(() => /backend ready on/.test(output) || proc.exitCode !== null, `node ${name} to start`, 60_000);
-  assert.equal(proc.exitCode, null, `node ${name} failed to start:\n${output}`);
-  return { name, port, proc, output: () => output };
-}
-
-/**
- * HAProxy in front of the nodes: health checks on /readyz, `balance first` (every client on the
- * first healthy node, so the test knows which one to kill), WebSockets tunnelled.
- * @param {{ name: string, port: number }[]} nodes
- */
-async function startBalancer(nodes) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'amoiq-lb-'));
-  const config = [
-    'global',
-    '  maxconn 4096',
-    'defaults',
-    '  mode http',
-    '  timeout connect 2s',
-    '  timeout client 60s',
-    '  timeout server 60s',
-    '  timeout tunnel 1h',
-    '  option redispatch',
-    '  retries 2',
-    'frontend chat',
-    `  bind 127.0.0.1:${port}`,
-    '  option forwardfor',
-    '  default_backend nodes',
-    'backend nodes',
-    '  balance first',
-    '  option httpchk GET /readyz',
-    '  http-check expect status 200',
-    '  default-server inter 300ms fall 2 rise 2',
-    ...nodes.map((n) => `  server ${n.name} 127.0.0.1:${n.port} check`),
-    '',
-  ].join('\n');
-  writeFileSync(join(dir, 'haproxy.cfg'), config);
-  const proc = spawn(/** @type {string} */ (HAPROXY), ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  proc.stdout.on('data', (chunk) => (output += chunk));
-  proc.stderr.on('data', (chunk) => (output += chunk));
-  cleanups.push(() => {
-    proc.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await until(
-    async () => (await fetch(`${url}/readyz`).catch(() => null))?.status === 200 || proc.exitCode !== null,
-    'the load balancer to route',
-    20_000,
-  );
-  assert.equal(proc.exitCode, null, `haproxy exited:\n${output}`);
-  return url;
-}
 
 /**
  * A visitor connection through the balancer that reconnects on every drop, resuming after the
@@ -219,11 +118,23 @@ test(
         ],
       }),
     );
-    const shared = { databaseUrl: database.url, jwtSecret: randomBytes(32).toString('base64url'), tenantsFile };
+    const env = {
+      DATABASE_URL: database.url,
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      TENANTS_FILE: tenantsFile,
+      TRUST_PROXY: '1',
+      RATE_SENDS_PER_SENDER: '10000',
+      RATE_SENDS_PER_IP: '10000',
+    };
     // One after the other: the second finds the schema and the tenants in place.
-    const one = await startNode({ name: 'one', ...shared });
-    const two = await startNode({ name: 'two', ...shared });
-    const lb = await startBalancer([one, two]);
+    const one = await startNode({ name: 'one', env });
+    cleanups.push(one.stop);
+    const two = await startNode({ name: 'two', env });
+    cleanups.push(two.stop);
+    // `balance first`: every client on node one, so the test knows which node to kill.
+    const balancer = await startBalancer([one, two], { balance: 'first' });
+    cleanups.push(balancer.stop);
+    const lb = balancer.url;
 
     /** @param {string} path @param {{ body?: unknown, auth?: string, session?: string }} o */
     const call = async (path, { body, auth, session }) => {
