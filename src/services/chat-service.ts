@@ -388,6 +388,11 @@ export class ChatService {
     });
   }
 
+  /** Sends an `rtc` frame over this tab's WebSocket; false when it has none open (hold it and retry). */
+  sendVoiceFrame(frame: Record<string, unknown> & { type: 'rtc' }): boolean {
+    return this.role.leads && this.transport.sendVoiceFrame(frame);
+  }
+
   private voiceSeen: { call?: Record<string, unknown>; mode: 'chat' | 'voice' } = { mode: 'chat' };
 
   private emit(event: ChatServiceEvent): void {

@@ -150,6 +150,16 @@ export class ChatTransport {
     await this.http((s) => this.opts.api.postRead(s.token, s.conversationId, seq));
   }
 
+  /**
+   * Sends a voice `rtc` frame over the open WebSocket; false when there is none (the caller holds
+   * it until the socket is back: in-browser calls need the WebSocket).
+   */
+  sendVoiceFrame(frame: Record<string, unknown> & { type: 'rtc' }): boolean {
+    if (!this.socket?.isOpen) return false;
+    this.socket.send(frame as unknown as ClientFrame);
+    return true;
+  }
+
   /** Asks for every message after `after` again (a gap was seen). */
   requestReplay(after: number): void {
     // Over HTTP the next long poll asks from the cursor anyway.

@@ -3,7 +3,9 @@ import { property, state } from 'lit/decorators.js';
 import { nanoid } from 'nanoid';
 import { AgentApi, AgentApiError, type UploadProgress } from './api.js';
 import { conversationTitle, type AgentReplyDetail } from './conversation-view.js';
+import { AgentCalls } from './call-manager.js';
 import { AgentLive, type LiveStatus } from './live.js';
+import './queue-panel.js';
 import type { Agent, AgentFrame, Conversation, InboxFilter, Message } from './types.js';
 
 const STORAGE_KEY = 'amoiq-agent-session';
@@ -81,6 +83,8 @@ export class AmoiqAgentApp extends LitElement {
 
   @state() private session: StoredSession | null = readStoredSession();
   @state() private status: LiveStatus = 'offline';
+  /** In-browser calls with visitors, signaled over the agent WebSocket. */
+  private readonly calls = new AgentCalls((frame) => this.live?.send(frame) ?? false, { agentId: () => this.session?.agent.id });
   /** Every conversation the console knows (inbox pages, frames, the open one); the list shows those matching {@link filter}. */
   @state() private conversations: Conversation[] = [];
   @state() private filter: InboxFilter = 'all';
@@ -149,11 +153,23 @@ export class AmoiqAgentApp extends LitElement {
         <div class="main">
           <nav aria-labelledby="conversations-title">
             <h2 id="conversations-title" tabindex="-1">Conversations</h2>
+            <amoiq-agent-queue
+              .baseUrl=${this.apiBase}
+              .token=${session.token}
+              @amoiq-agent-open=${(e: CustomEvent<{ conversationId: string }>) => void this.select(e.detail.conversationId)}
+            ></amoiq-agent-queue>
             ${this.renderFilters()} ${this.renderList(session.agent.id)}
           </nav>
           <main>
+            <amoiq-agent-handoff
+              .baseUrl=${this.apiBase}
+              .token=${session.token}
+              .agentId=${session.agent.id}
+              .conversationId=${selected?.id ?? null}
+            ></amoiq-agent-handoff>
             <amoiq-agent-conversation
               .conversation=${selected}
+              .calls=${this.calls}
               .messages=${this.messages}
               .error=${this.replyError}
               .uploader=${this.uploader}
@@ -288,6 +304,12 @@ export class AmoiqAgentApp extends LitElement {
       case 'ready':
         // (Re)connected: anything may have happened while offline, so resynchronise.
         void this.refresh();
+        this.calls.reconnected();
+        break;
+      case 'rtc':
+      case 'call':
+      case 'mode':
+        this.calls.handle(frame);
         break;
       case 'conversation':
         this.upsertConversation(frame.conversation);

@@ -107,6 +107,9 @@ export function checkFrame(v: unknown): AgentFrame | null {
   switch (v.type) {
     case 'ready':
     case 'pong':
+    case 'rtc':
+    case 'call':
+    case 'mode':
       return v as AgentFrame;
     case 'error':
       return { type: 'error', code: String(v.code), message: String(v.message) };

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { UploadHandle, UploadProgress } from './api.js';
+import type { AgentCalls } from './call-manager.js';
 import type { Attachment, Conversation, Message } from './types.js';
 import {
   MAX_ATTACHMENTS,
@@ -81,6 +82,7 @@ export class AmoiqAgentConversation extends LitElement {
     .message.agent { align-self: flex-end; background: #0b5cad; color: #fff; border-color: #0b5cad; }
     .message.agent a { color: inherit; }
     .who { display: block; font-size: 0.75rem; opacity: 0.85; margin-block-end: 2px; }
+    .ai-badge { border: 1px solid currentColor; border-radius: 3px; padding: 0 3px; font-size: 0.65rem; font-weight: 600; }
     .notice { align-self: center; margin: 0; padding: 4px 12px; border-radius: 999px; background: #eef1f4; color: #3d444d; font-size: 0.8rem; text-align: center; }
     .attachments, .chips { list-style: none; margin: 6px 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; }
     .attachments img { display: block; max-inline-size: 160px; max-block-size: 120px; border-radius: 6px; background: #fff; }
@@ -117,6 +119,9 @@ export class AmoiqAgentConversation extends LitElement {
 
   /** The open conversation (null: nothing selected). */
   @property({ attribute: false }) conversation: Conversation | null = null;
+
+  /** The agent's in-browser calls (call-manager.ts); the head shows this conversation's call controls. */
+  @property({ attribute: false }) calls?: AgentCalls;
   /** Its messages, ordered by seq. */
   @property({ attribute: false }) messages: Message[] = [];
   /** Whether the visitor is typing. */
@@ -237,6 +242,7 @@ export class AmoiqAgentConversation extends LitElement {
         <button class="secondary status-button" type="button" ?disabled=${this.statusPending} @click=${this.handleStatusClick}>
           ${closed ? 'Reopen conversation' : 'Close conversation'}
         </button>
+        ${this.calls && !closed ? html`<amoiq-agent-call .calls=${this.calls} .conversationId=${c.id}></amoiq-agent-call>` : nothing}
       </div>
       ${
         user
@@ -279,7 +285,10 @@ export class AmoiqAgentConversation extends LitElement {
     const ours = m.sender.type === 'agent' || m.sender.type === 'ai';
     const seen = ours && (c.visitorReadSeq ?? 0) >= m.seq;
     return html`<div class="message ${m.sender.type === 'agent' ? 'agent' : m.sender.type}">
-      <span class="who"><bdi>${senderLabel(m)}</bdi> · <time datetime=${m.createdAt}>${time}</time></span>
+      <span class="who"
+        ><bdi>${senderLabel(m)}</bdi>${m.sender.type === 'ai' ? html` <span class="ai-badge" title="Written by the AI assistant">AI</span>` : nothing} ·
+        <time datetime=${m.createdAt}>${time}</time></span
+      >
       ${m.text ? html`<span class="text" dir="auto">${m.text}</span>` : nothing}
       ${m.attachments?.length ? html`<ul class="attachments" aria-label="Attachments">${m.attachments.map((a) => html`<li>${renderAttachment(a)}</li>`)}</ul>` : nothing}
       ${

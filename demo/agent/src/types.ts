@@ -86,4 +86,6 @@ export type AgentFrame =
   | { type: 'typing'; conversationId: string; sender: Sender; typing: boolean }
   | { type: 'read'; conversationId: string; reader: 'visitor' | 'agent'; seq: number }
   | { type: 'pong'; ts: unknown }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string }
+  /** Voice (docs/protocol.md, Voice): checked field by field by call-manager.ts with the widget's decoders. */
+  | { type: 'rtc' | 'call' | 'mode'; [key: string]: unknown };
