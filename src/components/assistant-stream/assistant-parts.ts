@@ -49,6 +49,10 @@ export const styles = css`
   amoiq-assistant-feedback {
     display: block;
   }
+  /* A growing answer lays out on its own: the rows above it are not laid out again per delta. */
+  amoiq-assistant-stream {
+    contain: layout style;
+  }
   .ai-label {
     display: inline-block;
     margin-inline-start: 0.25rem;

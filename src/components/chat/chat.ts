@@ -53,6 +53,7 @@ import { styles } from './chat.styles.js';
  * @fires {AmoiqResetEvent} amoiq-reset - `reset()` is about to clear the visitor's local state; cancelable (`detail.unsent` counts unsent messages).
  * @fires {AmoiqContactEvent} amoiq-contact - The server stored contact details the visitor gave in the pre-chat form or the away banner (`detail`: `contact`, `source`).
  * @fires {AmoiqNewConversationEvent} amoiq-new-conversation - The visitor started a new conversation after an agent closed the previous one.
+ * @fires {AmoiqEscalationEvent} amoiq-escalation - The conversation was escalated to a person (queued), assigned, transferred or returned to the assistant (`detail.handoff`).
  *
  * @csspart base - The wrapper of launcher and panel.
  * @csspart panel - The chat panel.
@@ -257,6 +258,10 @@ export class AmoiqChat extends LitElement {
    */
   async reset(): Promise<boolean> {
     return (await this.lazy.load()).reset();
+  }
+  /** Asks for a person (`reason`, `metadata` shown to agents): the conversation is queued; `amoiq-escalation` follows. */
+  async escalate(reason?: string, metadata?: Record<string, string>): Promise<void> {
+    await (await this.lazy.load()).chat.service?.escalate(reason, metadata);
   }
 
   override connectedCallback(): void {

@@ -1,4 +1,3 @@
-import { isServer } from 'lit';
 import type { ChatRuntime, HostParts, RuntimeHost } from './chat-runtime.js';
 
 type RuntimeModule = typeof import('./chat-runtime.js');
@@ -44,14 +43,12 @@ export class RuntimeSlot {
     private readonly host: RuntimeHost,
     private readonly parts: HostParts,
   ) {
-    // Lit SSR renders the launcher only: the chat (service, panel) starts in the browser.
-    if (runtimeModule && !isServer) this.runtime = this.create(runtimeModule, false);
+    if (runtimeModule) this.runtime = this.create(runtimeModule, false);
   }
 
   /** The runtime, loading it if needed. */
   load(): Promise<ChatRuntime> {
     if (this.runtime) return Promise.resolve(this.runtime);
-    if (isServer) return new Promise<ChatRuntime>(() => undefined); // never on the server (above)
     return (this.loading ??= importRuntime().then(
       (m) => (this.runtime ??= this.create(m, true)),
       (err: unknown) => {

@@ -1,0 +1,140 @@
+/**
+ * The assistant-stream benchmark page: one <amoiq-message-list> with a long history, fed by a
+ * stand-in for ChatService whose `streams` is the real AssistantStreams, driven by
+ * bench/assistant-stream.bench.mjs through `window.bench`.
+ */
+import { ContextProvider } from '@lit/context';
+import { define } from '../../src/registry.js';
+import type { AmoiqMessageList } from '../../src/components/message-list/message-list.js';
+import { chatServiceContext } from '../../src/context.js';
+import { AssistantStreams } from '../../src/services/assistant-stream.js';
+import type { ChatMessage, ChatService, ChatState } from '../../src/services/chat-service.js';
+
+const robin = { type: 'ai' as const, id: 'assistant', name: 'Robin' };
+const senders = [{ type: 'agent', id: 'a1', name: 'Ada Lovelace' }, { type: 'visitor' }, robin] as const;
+const texts = [
+  'Hello! How can I help?',
+  'My order **#1234** has not arrived yet, can you check?',
+  'Sure — see https://example.com/orders/1234 for the tracking page.\n- step one\n- step two',
+  'Thanks, that `works` now.',
+];
+
+function message(seq: number, total: number): ChatMessage {
+  const sender = senders[seq % 5 === 0 ? 2 : Math.floor(seq / 3) % 2];
+  return {
+    key: `m${seq}`,
+    id: `m${seq}`,
+    seq,
+    sender: { ...sender },
+    text: `${texts[seq % texts.length]} (${seq})`,
+    createdAt: new Date(Date.now() - (total - seq) * 260_000).toISOString(),
+    status: sender.type === 'visitor' ? 'sent' : undefined,
+  };
+}
+
+class BenchService {
+  state: ChatState = {
+    connection: 'online',
+    messages: [],
+    remoteConfig: {},
+    hasOlder: false,
+    loadingOlder: false,
+    conversationStatus: 'open',
+  };
+  private listeners = new Set<(s: ChatState) => void>();
+  readonly streams = new AssistantStreams({
+    requestStop: () => {},
+    countChanged: (n) => this.patch({ streaming: n > 0 }),
+  });
+  subscribe(fn: (s: ChatState) => void) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+  patch(change: Partial<ChatState>) {
+    this.state = { ...this.state, ...change };
+    for (const fn of this.listeners) fn(this.state);
+  }
+  stopAnswer() {}
+  async escalate() {}
+  async loadOlder() {
+    return 0;
+  }
+}
+
+define();
+
+const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
+const host = document.getElementById('host')!;
+const service = new BenchService();
+new ContextProvider(host, { context: chatServiceContext, initialValue: service as unknown as ChatService });
+let list: AmoiqMessageList;
+
+async function settled(el: { updateComplete: Promise<boolean>; isUpdatePending: boolean }): Promise<void> {
+  for (let quiet = 0; quiet < 2;) {
+    const pending = !(await el.updateComplete);
+    await frame();
+    quiet = pending || el.isUpdatePending ? 0 : quiet + 1;
+  }
+}
+
+type Stream = HTMLElement & { updateComplete: Promise<boolean>; isUpdatePending: boolean };
+
+Object.assign(window, {
+  bench: {
+    /** Shows the list with `count` messages and waits until it settled. */
+    async load(count: number): Promise<void> {
+      service.patch({ messages: Array.from({ length: count }, (_, i) => message(i + 1, count)) });
+      list = document.createElement('amoiq-message-list') as AmoiqMessageList;
+      host.append(list);
+      await settled(list);
+    },
+    /**
+     * Streams `answer` in `size`-character deltas into a new stream: for each delta the main-thread
+     * time from handing it to the service to the rendered, laid-out DOM (Lit's update and a forced
+     * layout, as the next frame would do). Returns the per-delta times and the final replacement's.
+     */
+    async stream(id: string, answer: string, size: number): Promise<{ deltas: number[]; split: number[]; replace: number; text: string }> {
+      service.streams.start(id, robin, new Date().toISOString());
+      await settled(list);
+      const root = list.shadowRoot!;
+      const el = await (async () => {
+        for (;;) {
+          const found = root.querySelector('amoiq-assistant-stream') as Stream | null;
+          if (found?.querySelector('[data-stream]')) return found;
+          await frame();
+        }
+      })();
+      const scroller = root.querySelector<HTMLElement>('.base')!;
+      const deltas: number[] = [];
+      /** Totals of: the delta through the service and its listeners (parse), Lit's update, style and layout. */
+      const split = [0, 0, 0];
+      for (let i = 0, index = 0; i < answer.length; i += size, index++) {
+        const start = performance.now();
+        service.streams.delta(id, index, answer.slice(i, i + size));
+        const mid = performance.now();
+        await el.updateComplete;
+        const upd = performance.now();
+        void scroller.scrollHeight; // style and layout now, inside the measurement
+        deltas.push(performance.now() - start);
+        split[0] += mid - start;
+        split[1] += upd - mid;
+        split[2] += performance.now() - upd;
+        await frame(); // deltas arrive over time; a frame between them, as on the wire
+      }
+      const text = el.textContent ?? '';
+      // The final message replaces the stream.
+      const start = performance.now();
+      const seq = service.state.messages.length + 1;
+      service.patch({
+        messages: [...service.state.messages, { ...message(seq, seq), sender: robin, text: answer, key: `m${seq}`, id: `m${seq}` }],
+      });
+      service.streams.settle({ streamId: id });
+      await list.updateComplete;
+      await el.updateComplete;
+      void scroller.scrollHeight;
+      const replace = performance.now() - start;
+      await settled(list);
+      return { deltas, split, replace, text };
+    },
+  },
+});

@@ -1,0 +1,139 @@
+// Benchmark of a streamed assistant answer (issue 12): a 2,000-token answer (about 8,000
+// characters of markdown) arrives in 20-character deltas at the end of a 1,000-message
+// conversation in <amoiq-message-list>, in Debian's Chromium (headless). For each delta it
+// measures the main-thread time from handing the delta to ChatService.streams to the rendered and
+// laid-out DOM; it reports p50, p95, max and the total, and the mean of the first and the last 50
+// deltas (flat: the cost does not grow with the answer), each beside its target. Builds
+// bench/assistant-page with Vite into a temporary directory and serves it with a tiny static server.
+// Not part of `npm test`: the figures depend on the machine. `npm run bench:assistant`
+// (COUNT=1000, TOKENS=2000, DELTA=20, RUNS=3, CHROME_PATH=/usr/bin/chromium to change).
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import puppeteer from 'puppeteer-core';
+
+const COUNT = Number(process.env.COUNT ?? 1_000);
+const TOKENS = Number(process.env.TOKENS ?? 2_000);
+const DELTA = Number(process.env.DELTA ?? 20);
+const RUNS = Number(process.env.RUNS ?? 3);
+const here = dirname(fileURLToPath(import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'amoiq-bench-assistant-'));
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+
+/** A markdown answer of about `tokens` tokens (4 characters each): paragraphs, lists, emphasis, links, code. */
+function answer(tokens) {
+  const parts = [
+    'To return an item, open **Your orders**, pick the order and choose _Return items_. ',
+    'You can print the label at home or show the QR code at a drop-off point; see [the returns page](https://example.com/returns). ',
+    'Refunds reach your card within `5–7` business days after we receive the parcel.\n\n',
+    '- Keep the original packaging if you can\n- Include every accessory\n- Note the tracking number\n\n',
+    '1. Pack the item\n2. Attach the label\n3. Drop it off\n\n',
+    'Exchanges work the same way: choose *Exchange* instead and pick the new size or colour. ',
+    'Need more help? https://example.com/help has answers to common questions.\n\n',
+  ];
+  let text = '';
+  for (let i = 0; text.length < tokens * 4; i++) text += parts[i % parts.length];
+  return text.slice(0, tokens * 4);
+}
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs) => quantile(xs, 0.5);
+
+async function main() {
+  await build({
+    root: join(here, 'assistant-page'),
+    configFile: false,
+    logLevel: 'warn',
+    build: { outDir: out, emptyOutDir: true, target: 'es2022' },
+  });
+  const server = createServer((req, res) => {
+    const path = normalize(join(out, new URL(req.url, 'http://x').pathname));
+    const file = path.startsWith(out) && existsSync(path) && !path.endsWith('/') ? path : join(out, 'index.html');
+    res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+  const text = answer(TOKENS);
+  const version = await browser.version();
+  const runs = [];
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 800, height: 800 });
+      await page.goto(url);
+      await page.waitForFunction(() => 'bench' in window);
+      await page.evaluate((n) => window.bench.load(n), COUNT);
+      // A short answer first, so the lazy assistant chunk and the first-render costs are not counted.
+      await page.evaluate(() => window.bench.stream('warm', 'Warming up: **hello**.\n\nSecond paragraph.', 20));
+      const r = await page.evaluate((t, size) => window.bench.stream('s1', t, size), text, DELTA);
+      if (!r.text.includes('Need more help?')) throw new Error('the streamed answer did not render');
+      const d = r.deltas;
+      runs.push({
+        deltas: d.length,
+        p50: quantile(d, 0.5),
+        p95: quantile(d, 0.95),
+        max: Math.max(...d),
+        total: d.reduce((a, b) => a + b, 0),
+        first50: mean(d.slice(0, 50)),
+        last50: mean(d.slice(-50)),
+        replace: r.replace,
+        parse: r.split[0],
+        update: r.split[1],
+        layout: r.split[2],
+      });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    server.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+  const m = (k) => median(runs.map((r) => r[k]));
+  const ms = (v) => `${v.toFixed(2)} ms`;
+  const load = (await import('node:os')).loadavg()[0].toFixed(1);
+  console.log(
+    `assistant stream: ${TOKENS} tokens (${text.length} characters) in ${DELTA}-character deltas (${runs[0].deltas} deltas) after ${COUNT} messages; ${version}; median of ${RUNS} runs; load average ${load} on ${(await import('node:os')).cpus().length} cores`,
+  );
+  const rows = [
+    ['main-thread time per delta, p50', ms(m('p50')), '—'],
+    ['main-thread time per delta, p95', ms(m('p95')), '—'],
+    ['main-thread time per delta, max', ms(m('max')), '—'],
+    ['total over the answer', ms(m('total')), '≤ 100 ms'],
+    ['mean of the first 50 deltas', ms(m('first50')), 'flat'],
+    ['mean of the last 50 deltas', ms(m('last50')), `flat (≤ 1.5 × first: ${ms(1.5 * m('first50'))})`],
+    ['  of the total: service and parse', ms(m('parse')), '—'],
+    ['  of the total: Lit update', ms(m('update')), '—'],
+    ['  of the total: style and layout', ms(m('layout')), '—'],
+    ['final message replaces the stream', ms(m('replace')), '—'],
+  ];
+  const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
+  for (const [name, value, target] of rows) console.log(`  ${name.padEnd(w[0])}  ${value.padStart(w[1])}   target ${target}`);
+  const ok = m('total') <= 100 && m('last50') <= 1.5 * m('first50');
+  console.log(ok ? 'within targets' : 'OUTSIDE TARGETS');
+  process.exitCode = ok ? 0 : 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

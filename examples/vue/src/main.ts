@@ -1,6 +1,0 @@
-import 'amoiq-chat/define';
-import { createApp } from 'vue';
-import App from './App.vue';
-
-window.amoiqLog = [];
-createApp(App).mount('#app');
