@@ -76,6 +76,9 @@ export function visitorAssistant(ws, deps, conversation) {
  */
 export function agentAssistantEvent(ws, event) {
   if (event.type !== 'assistant') return false;
-  send(ws, /** @type {AssistantEvent} */ (event).frame);
+  const { frame } = /** @type {AssistantEvent} */ (event);
+  send(ws, frame);
+  // The console shows messages from `message` frames: the answer comes as one too (keyed by id).
+  if (frame.type === 'stream_end' && frame.message) send(ws, { type: 'message', message: frame.message });
   return true;
 }
