@@ -6,6 +6,7 @@
  * | URL | folder |
  * | --- | --- |
  * | `/`, `/index.html`, `/demo/<file>` | the demo page's own files: regular files directly in `demo/` (no subfolder) |
+ * | `/favicon.ico` | `demo/favicon.ico`, the icon every page of this server (demo pages, agent console) gets |
  * | `/amoiq-chat.js`, `/amoiq-chat.js.map`, `/chunks/<file>` | the built drop-in script (`dist/`, `WIDGET_DIR`) |
  * | `/agent/…` | the built agent console (`demo/agent/dist/`; a single-page app: unknown routes get its index.html) |
  *
@@ -66,6 +67,8 @@ export const IMMUTABLE = 'public, max-age=31536000, immutable';
  * backend is down).
  */
 export const LOADER_CACHE = 'public, max-age=300, stale-while-revalidate=604800';
+/** The site icon: rarely changes, and browsers ask for it on every page. */
+const ICON_CACHE = 'public, max-age=86400';
 /** Everything else: revalidated on each use (a `304` when unchanged). */
 const REVALIDATE = 'no-cache';
 
@@ -227,6 +230,14 @@ export async function serveStatic(req, res, { repoRoot, widgetDir = join(repoRoo
     if (!found) return false;
     // The policy goes with the resolved file, so no spelling of the path gets the page without it.
     await sendFile(req, res, found, REVALIDATE, basename(found.file) === 'csp.html' ? { 'Content-Security-Policy': STRICT_CSP } : {});
+    return true;
+  }
+
+  // Browsers ask every page's origin for /favicon.ico (the demo pages and the console name none).
+  if (segments.length === 1 && mount === 'favicon.ico') {
+    const found = await allowedFile(demoDir, ['favicon.ico'], denied);
+    if (!found) return false;
+    await sendFile(req, res, found, ICON_CACHE);
     return true;
   }
 
