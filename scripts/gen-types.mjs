@@ -80,6 +80,59 @@ export function vueManifest(manifest, typesFrom) {
 }
 
 /**
+ * @wc-toolkit/jsx-types types `ref` as Solid's (the element, or a function given it), which no
+ * React ref (`useRef()`: `{ current }`, or a callback given null too) matches: React apps failed
+ * to typecheck `ref={chat}`. The line is widened to take both; the React example checks it.
+ * @param {string} file
+ */
+function fixRef(file) {
+  const text = readFileSync(file, 'utf8');
+  const solidRef = 'ref?: (T | ((e: T) => void)) | undefined;';
+  if (!text.includes(solidRef)) throw new Error(`${file}: the generator's ref type changed; check fixRef() in scripts/gen-types.mjs`);
+  writeFileSync(
+    file,
+    text.replace(
+      solidRef,
+      'ref?: T | ((e: T) => void) | ((instance: T | null) => void | (() => void)) | { current: T | null } | null | undefined;',
+    ),
+  );
+}
+
+/**
+ * custom-element-vuejs-integration's component type fails `vue-tsc` with `strictTemplates`: it
+ * names handlers `onamoiq-open`, where Vue looks for `onAmoiqOpen` (`@amoiq-open`), names props
+ * by attribute (`"gateway-url"`), where Vue looks for the camelCase name whichever way the
+ * template writes it (`:gateway-url`, `:preChatFields`), and allows no attribute but the
+ * element's own (`id` is an error). Handlers and props get Vue's names and the props the HTML
+ * attributes; examples/vue checks it.
+ * @param {string} file
+ * @param {any} manifest the public view
+ */
+function fixVue(file, manifest) {
+  let text = readFileSync(file, 'utf8');
+  /** @param {string} from @param {string} to */
+  const swap = (from, to) => {
+    if (!text.includes(from))
+      throw new Error(`${file}: no "${from}"; the generator's output changed, check fixVue() in scripts/gen-types.mjs`);
+    text = text.replaceAll(from, to);
+  };
+  swap('import type { DefineComponent } from "vue";', 'import type { DefineComponent, HTMLAttributes } from "vue";');
+  for (const mod of manifest.modules) {
+    for (const el of mod.declarations) {
+      swap(`DefineComponent<${el.name}Props>`, `DefineComponent<${el.name}Props & HTMLAttributes>`);
+      for (const attr of el.attributes ?? []) {
+        if (attr.name.includes('-') && attr.fieldName) swap(`"${attr.name}"?:`, `${attr.fieldName}?:`);
+      }
+      for (const event of el.events ?? []) {
+        const vueName = `on${event.name.replace(/(^|-)([a-z])/g, (/** @type {string} */ _, /** @type {string} */ __, /** @type {string} */ c) => c.toUpperCase())}`;
+        swap(`"on${event.name}"?:`, `${vueName}?:`);
+      }
+    }
+  }
+  writeFileSync(file, text);
+}
+
+/**
  * @param {{ outdir?: string, typesFrom?: string, check?: boolean }} [options]
  */
 export function generate({ outdir = join(ROOT, 'dist', 'types'), typesFrom = '../esm/index.js', check = true } = {}) {
@@ -88,7 +141,9 @@ export function generate({ outdir = join(ROOT, 'dist', 'types'), typesFrom = '..
   mkdirSync(outdir, { recursive: true });
   const quiet = { hideLogs: true };
   generateJsxTypes(manifest, { ...quiet, outdir, fileName: 'jsx.d.ts', globalTypePath: typesFrom, stronglyTypedEvents: true });
+  fixRef(join(outdir, 'jsx.d.ts'));
   generateVuejsTypes(vueManifest(manifest, typesFrom), { ...quiet, outdir, fileName: 'vue.d.ts', globalTypePath: typesFrom });
+  fixVue(join(outdir, 'vue.d.ts'), manifest);
   generateVsCodeCustomElementData(manifest, {
     ...quiet,
     outdir,

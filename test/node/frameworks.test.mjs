@@ -60,6 +60,24 @@ test('plain Node imports the package and its define entry without a DOM', async 
   assert.deepEqual(JSON.parse(out), { classes: 'function', defined: true });
 });
 
+test('Lit SSR renders the launcher in declarative shadow DOM, with the attributes it was given', async () => {
+  const html = await node(
+    'lit-ssr',
+    `import { render } from '@lit-labs/ssr';
+     import { collectResult } from '@lit-labs/ssr/lib/render-result.js';
+     import { html } from 'lit';
+     await import(${JSON.stringify(join(ESM, 'define.js'))});
+     const fields = [{ name: 'email', required: true }];
+     process.stdout.write(await collectResult(render(html\`<amoiq-chat tenant-id="acme" position="bottom-left" theme-color="#ff0000" open .preChatFields=\${fields}></amoiq-chat>\`)));`,
+  );
+  assert.match(html, /<amoiq-chat [^>]*tenant-id="acme"/);
+  assert.match(html, /<amoiq-chat [^>]*position="bottom-left"/);
+  assert.match(html, /<template shadowroot="open" shadowrootmode="open">/, 'declarative shadow root');
+  const shadow = html.slice(html.indexOf('<template shadowroot'));
+  assert.match(shadow, /<style>/, 'the styles are inlined');
+  assert.match(shadow, /<button[^>]*class="[^"]*launcher/, 'the launcher button');
+});
+
 test('React SSR: <AmoiqChat> of amoiq-chat/react renders the tag on the server (a Next.js client component)', async () => {
   const out = await node(
     'react-ssr',

@@ -1,0 +1,226 @@
+// @ts-check
+/* global window, document, customElements -- the functions given to page.evaluate run in the browser */
+/**
+ * `npm run test:frameworks`: the example apps of examples/ as an app team would use the package.
+ *
+ * 1. builds the package (embed script, dist/esm, dist/types) unless `--no-build`, and packs it
+ *    (`npm pack`) into tmp/frameworks/;
+ * 2. for each example: copies it to tmp/frameworks/<name>/ (its node_modules stay there, out of
+ *    the repository, and are reused by the next run), installs its dependencies and the tarball,
+ *    typechecks it strictly (`npm run typecheck`) and builds it (`npm run build`);
+ * 3. unless `--no-browser`: starts the reference backend (fresh data directory, any free port),
+ *    serves the example's build and drives it in Chromium (puppeteer-core, CHROME_PATH or
+ *    /usr/bin/chromium): the properties arrived as properties (the array too), the `open`
+ *    boolean opens the panel without replacing a method, `send()` through a ref stores a message
+ *    and the app receives its `amoiq-message`, `show()` on the second widget where there is one.
+ *
+ * `--only react19,vue` picks examples; AMOIQ_BACKEND_ROOT runs the backend of another checkout. Ends with one line `N passed, N failed`.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  cpSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import puppeteer from 'puppeteer-core';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const WORK = join(ROOT, 'tmp', 'frameworks');
+const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const { values } = parseArgs({ options: { only: { type: 'string' }, 'no-build': { type: 'boolean' }, 'no-browser': { type: 'boolean' } } });
+const examples = readdirSync(join(ROOT, 'examples'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(ROOT, 'examples', d.name, 'package.json')))
+  .map((d) => d.name)
+  .filter((name) => !values.only || values.only.split(',').includes(name));
+
+/** @type {Array<{ name: string, ok: boolean, seconds: number, error?: string }>} */
+const results = [];
+/** @param {string} cmd @param {string[]} args @param {string} cwd */
+const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20 });
+/** @param {string} name @param {() => Promise<void> | void} fn */
+async function step(name, fn) {
+  const start = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true, seconds: (Date.now() - start) / 1000 });
+    console.log(`  ✓ ${name} (${((Date.now() - start) / 1000).toFixed(1)} s)`);
+  } catch (err) {
+    const e = /** @type {any} */ (err);
+    const error = `${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`.trim();
+    results.push({ name, ok: false, seconds: (Date.now() - start) / 1000, error });
+    console.log(`  ✗ ${name}\n${error.replace(/^/gm, '    ')}`);
+  }
+}
+
+mkdirSync(WORK, { recursive: true });
+if (!values['no-build']) {
+  console.log('::: building the package');
+  for (const script of ['build:embed', 'build:esm', 'build:types']) sh('npm', ['run', '--silent', script], ROOT);
+}
+for (const f of readdirSync(WORK)) if (f.endsWith('.tgz')) rmSync(join(WORK, f));
+const tarball = join(WORK, sh('npm', ['pack', '--silent', '--pack-destination', WORK], ROOT).trim().split('\n').pop() ?? '');
+console.log(`::: packed ${tarball} (${(statSync(tarball).size / 1024).toFixed(0)} KB)`);
+
+/** The reference backend on a free port with a fresh data directory. */
+async function startBackend() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-frameworks-'));
+  const child = spawn(process.execPath, ['demo/server/main.js'], {
+    cwd: process.env.AMOIQ_BACKEND_ROOT ?? ROOT,
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((done, fail) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) done(m[1]);
+    });
+    child.on('exit', (code) => fail(new Error(`the backend exited with ${code}`)));
+  });
+  child.stdout.resume();
+  return {
+    url,
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Serves a built example (its dist/) on a free port. @param {string} dir */
+async function serve(dir) {
+  const types = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.svg': 'image/svg+xml',
+    '.json': 'application/json',
+  };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    let file = join(dir, path);
+    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) file = join(dir, 'index.html');
+    res.writeHead(200, { 'content-type': types[/** @type {keyof types} */ (extname(file))] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', () => done(undefined)));
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return { url: `http://127.0.0.1:${address.port}`, close: () => server.close() };
+}
+
+/**
+ * What every example app does (ids `#native`, optionally `#wrapped`, buttons `#open-native`,
+ * `#send-native`, `#show-wrapped`, events logged in `window.amoiqLog`).
+ * @param {import('puppeteer-core').Page} page
+ */
+async function drive(page) {
+  const until = (/** @type {string} */ entry) => page.waitForFunction((e) => window.amoiqLog?.includes(e), { timeout: 15_000 }, entry);
+  await page.waitForFunction(() => customElements.get('amoiq-chat') && document.querySelector('#native'), { timeout: 15_000 });
+  const initial = await page.$eval('#native', (el) => {
+    const chat = /** @type {any} */ (el);
+    return {
+      fields: Array.isArray(chat.preChatFields) ? chat.preChatFields.length : String(chat.preChatFields),
+      attribute: el.getAttribute('prechatfields') ?? el.getAttribute('prechat-fields'),
+      theme: chat.theme,
+      tenantId: chat.tenantId,
+      open: chat.open,
+      methods: typeof chat.show === 'function' && typeof chat.send === 'function',
+    };
+  });
+  const expected = { fields: 1, attribute: null, theme: 'dark', tenantId: 'demo', open: false, methods: true };
+  if (JSON.stringify(initial) !== JSON.stringify(expected))
+    throw new Error(`#native: ${JSON.stringify(initial)}, expected ${JSON.stringify(expected)}`);
+  await page.click('#open-native');
+  await until('native:open');
+  const opened = await page.$eval('#native', (el) => ({
+    open: /** @type {any} */ (el).open,
+    reflected: el.hasAttribute('open'),
+    show: typeof (/** @type {any} */ (el).show),
+  }));
+  if (!opened.open || !opened.reflected || opened.show !== 'function') throw new Error(`#native after open: ${JSON.stringify(opened)}`);
+  await page.click('#send-native');
+  await page.waitForFunction(() => window.amoiqLog.some((e) => e.startsWith('native:message:sent:hello from')), { timeout: 20_000 });
+  if (await page.$('#wrapped')) {
+    const wrapped = await page.$eval('#wrapped', (el) => {
+      const chat = /** @type {any} */ (el);
+      return { fields: Array.isArray(chat.preChatFields) && chat.preChatFields.length, noEmoji: chat.noEmoji, position: chat.position };
+    });
+    if (wrapped.fields !== 1 || wrapped.noEmoji !== true || wrapped.position !== 'bottom-left')
+      throw new Error(`#wrapped: ${JSON.stringify(wrapped)}`);
+    await page.click('#show-wrapped');
+    await until('wrapped:open');
+    await page.$eval('#wrapped', (el) => /** @type {any} */ (el).send('hello from the wrapper'));
+    await until('wrapped:message:sent:hello from the wrapper');
+  }
+}
+
+const backend = values['no-browser'] ? null : await startBackend();
+const browser = values['no-browser']
+  ? null
+  : await puppeteer.launch({ executablePath: CHROME, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+try {
+  for (const name of examples) {
+    console.log(`::: examples/${name}`);
+    const dir = join(WORK, name);
+    mkdirSync(dir, { recursive: true });
+    cpSync(join(ROOT, 'examples', name), dir, { recursive: true, filter: (src) => !/node_modules|[\\/]dist$/.test(src) });
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    pkg.dependencies = { ...pkg.dependencies, 'amoiq-chat': `file:${tarball}` };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+    // The tarball's version does not change between runs: drop the copy the last run installed.
+    rmSync(join(dir, 'node_modules', 'amoiq-chat'), { recursive: true, force: true });
+    const lockFile = join(dir, 'package-lock.json');
+    if (existsSync(lockFile)) {
+      const lock = JSON.parse(readFileSync(lockFile, 'utf8'));
+      delete lock.packages?.['node_modules/amoiq-chat'];
+      writeFileSync(lockFile, JSON.stringify(lock, null, 2));
+    }
+    let installed = false;
+    await step(`${name}: install (npm install, the packed tarball)`, () => {
+      sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel', 'error'], dir);
+      installed = true;
+    });
+    if (!installed) continue;
+    await step(`${name}: typecheck (strict)`, () => void sh('npm', ['run', '--silent', 'typecheck'], dir));
+    let built = false;
+    await step(`${name}: build`, () => {
+      sh('npm', ['run', '--silent', 'build'], dir);
+      built = true;
+    });
+    if (!built || !browser || !backend) continue;
+    await step(`${name}: in Chromium against the reference backend`, async () => {
+      const site = await serve(join(dir, 'dist'));
+      const page = await browser.newPage();
+      const errors = /** @type {string[]} */ ([]);
+      page.on('pageerror', (e) => errors.push(String(e)));
+      try {
+        await page.goto(`${site.url}/?gateway=${encodeURIComponent(backend.url)}`);
+        await drive(page);
+        if (errors.length) throw new Error(`errors on the page: ${errors.join('; ')}`);
+      } finally {
+        await page.close();
+        site.close();
+      }
+    });
+  }
+} finally {
+  await browser?.close();
+  backend?.stop();
+}
+
+const failed = results.filter((r) => !r.ok);
+for (const r of failed) console.log(`failed: ${r.name}`);
+console.log(`\n${results.length - failed.length} passed, ${failed.length} failed`);
+process.exit(failed.length ? 1 : 0);
