@@ -1,9 +1,12 @@
+import { isServer } from 'lit';
 import type { ChatRuntime, HostParts, RuntimeHost } from './chat-runtime.js';
 
 type RuntimeModule = typeof import('./chat-runtime.js');
 
 /** The chat's runtime module once here (at once with the eager entries: {@link useRuntime}). */
 let runtimeModule: RuntimeModule | undefined;
+/** Whether elements get the runtime when created (eager entries), rather than when they need it. */
+let eager = false;
 let importing: Promise<RuntimeModule> | undefined;
 
 /**
@@ -13,6 +16,7 @@ let importing: Promise<RuntimeModule> | undefined;
  */
 export function useRuntime(module: RuntimeModule): void {
   runtimeModule = module;
+  eager = true;
 }
 
 /** The runtime module if it has loaded (or was given by {@link useRuntime}). */
@@ -43,12 +47,16 @@ export class RuntimeSlot {
     private readonly host: RuntimeHost,
     private readonly parts: HostParts,
   ) {
-    if (runtimeModule) this.runtime = this.create(runtimeModule, false);
+    // Lazy entries: even once the module is here (another element loaded it), an element waits
+    // for its own need, so a new visitor's page does not connect.
+    // Lit SSR renders the launcher only: the chat (service, panel) starts in the browser.
+    if (eager && runtimeModule && !isServer) this.runtime = this.create(runtimeModule, false);
   }
 
   /** The runtime, loading it if needed. */
   load(): Promise<ChatRuntime> {
     if (this.runtime) return Promise.resolve(this.runtime);
+    if (isServer) return new Promise<ChatRuntime>(() => undefined); // never on the server (above)
     return (this.loading ??= importRuntime().then(
       (m) => (this.runtime ??= this.create(m, true)),
       (err: unknown) => {
