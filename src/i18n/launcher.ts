@@ -29,10 +29,16 @@ export interface LauncherLang {
 /** The launcher's language for an element, from its `lang` or the closest one above it. */
 export function launcherLang(el: Element): LauncherLang {
   let lang = '';
-  for (let node: Element | null = el; node && !lang; node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host || null)) {
+  // Lit SSR's elements have no parent nor root, and the server no document nor navigator: there
+  // the element's own `lang` or English, until the browser takes over after hydration.
+  for (
+    let node: Element | null = el;
+    node && !lang;
+    node = node.parentElement ?? ((node.getRootNode?.() as ShadowRoot | undefined)?.host || null)
+  ) {
     lang = node.getAttribute('lang') ?? '';
   }
-  lang ||= document.documentElement.lang || navigator.language || 'en';
+  lang ||= globalThis.document?.documentElement.lang || globalThis.navigator?.language || 'en';
   const names = NAMES[lang.split('-')[0].toLowerCase()];
   const [openChat, closeChat] = names ?? NAMES.en;
   return { locale: names ? lang : 'en', dir: names === NAMES.ar ? 'rtl' : 'ltr', openChat, closeChat };
