@@ -9,6 +9,14 @@
  * an emoji is one character on both sides.
  */
 
+/**
+ * The audio types a voice message is uploaded as (docs/protocol.md, "Voice messages"): what
+ * `MediaRecorder` records in Chromium and Firefox (Opus in WebM), Safari (AAC in MP4), and Ogg.
+ * A site that takes voice messages lists them among its attachment types; the reference server's
+ * default list includes them.
+ */
+export const VOICE_NOTE_MIME_TYPES = Object.freeze(['audio/webm', 'audio/mp4', 'audio/ogg']);
+
 /** The protocol version a client and a server speak (`protocol` in the session answer). */
 export const PROTOCOL_VERSION = 1;
 

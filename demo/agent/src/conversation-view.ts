@@ -3,6 +3,8 @@ import { property, query, state } from 'lit/decorators.js';
 import type { UploadHandle, UploadProgress } from './api.js';
 import type { AgentCalls } from './call-manager.js';
 import type { Attachment, Conversation, Message } from './types.js';
+// The widget's own markdown renderer (safe subset, no HTML from text): both sides see the same message.
+import { parseMarkdown, renderMarkdown } from '../../../src/components/message-list/markdown.js';
 import {
   MAX_ATTACHMENTS,
   MAX_MESSAGE_LENGTH as MAX_TEXT,
@@ -78,7 +80,14 @@ export class AmoiqAgentConversation extends LitElement {
     [role='log'] { flex: 1; overflow-y: auto; padding: 16px; display: flex; flex-direction: column; gap: 8px; }
     [role='log']:focus-visible { outline: 2px solid #0b5cad; outline-offset: -2px; }
     .message { max-inline-size: 70%; padding: 8px 12px; border-radius: 12px; background: #fff; border: 1px solid #d7dde3; overflow-wrap: anywhere; }
-    .text { white-space: pre-wrap; }
+    .text { white-space: pre-wrap; overflow-wrap: break-word; }
+    /* Markdown, as the widget's bubbles show it (message-list.styles.ts). */
+    .text p, .text ul, .text ol, .text pre { margin: 0; }
+    .text > * + * { margin-block-start: 0.5em; }
+    .text ul, .text ol { padding-inline-start: 1.25em; white-space: normal; }
+    .text code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.875em; padding: 0 0.2em; border-radius: 0.25rem; background: rgb(0 0 0 / 0.08); }
+    .text pre { padding: 0.5em; border-radius: 0.375rem; background: rgb(0 0 0 / 0.08); overflow-x: auto; white-space: pre; }
+    .text pre code { padding: 0; background: none; }
     .message.agent { align-self: flex-end; background: #0b5cad; color: #fff; border-color: #0b5cad; }
     .message.agent a { color: inherit; }
     .who { display: block; font-size: 0.75rem; opacity: 0.85; margin-block-end: 2px; }
@@ -289,7 +298,7 @@ export class AmoiqAgentConversation extends LitElement {
         ><bdi>${senderLabel(m)}</bdi>${m.sender.type === 'ai' ? html` <span class="ai-badge" title="Written by the AI assistant">AI</span>` : nothing} ·
         <time datetime=${m.createdAt}>${time}</time></span
       >
-      ${m.text ? html`<span class="text" dir="auto">${m.text}</span>` : nothing}
+      ${m.text ? html`<div class="text" dir="auto">${renderMarkdown(parseMarkdown(m.text))}</div>` : nothing}
       ${m.attachments?.length ? html`<ul class="attachments" aria-label="Attachments">${m.attachments.map((a) => html`<li>${renderAttachment(a)}</li>`)}</ul>` : nothing}
       ${
         m.quickReplies?.length
@@ -560,6 +569,8 @@ function renderAttachment(a: Attachment) {
       <span class="visually-hidden">(${formatSize(a.size)}, opens in a new tab)</span>
     </a>`;
   }
+  // Voice messages: the widget's accessible player (play/pause, position, keyboard seeking).
+  if (a.type.startsWith('audio/')) return html`<amoiq-audio-player class="audio" src=${a.url} name=${a.name}></amoiq-audio-player>`;
   return html`<a class="file" href=${a.url} target="_blank" rel="noopener noreferrer" download=${a.name}>
     <bdi>${a.name}</bdi> <span class="file-size">(${formatSize(a.size)})</span>
   </a>`;

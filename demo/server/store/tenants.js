@@ -6,6 +6,7 @@
  * for a few seconds ({@link TENANT_CACHE_MS}); writing tenants (a start, a SIGHUP reload) forgets
  * them at once. Another node's reload reaches this one within that time.
  */
+import { VOICE_NOTE_MIME_TYPES } from '../../../src/protocol/limits.js';
 import { toTenant } from './rows.js';
 
 /**
@@ -17,7 +18,7 @@ import { toTenant } from './rows.js';
  */
 
 /** Allowed upload types when the tenant configures none. */
-export const DEFAULT_ATTACHMENT_TYPES = Object.freeze(['image/*', 'application/pdf', 'text/plain']);
+export const DEFAULT_ATTACHMENT_TYPES = Object.freeze(['image/*', 'application/pdf', 'text/plain', ...VOICE_NOTE_MIME_TYPES]);
 /** Largest upload when the tenant configures none: 10 MiB. */
 export const DEFAULT_ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024;
 /** How long a tenant (or the absence of one) read from the database is used without asking again. */

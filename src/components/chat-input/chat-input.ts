@@ -11,7 +11,7 @@ import type { AmoiqEmojiSelectEvent } from '../emoji-picker/events.js';
 import { loadEmojiPicker } from '../emoji-picker/loader.js';
 import { nativePickerPlatform } from '../emoji-picker/native-hint.js';
 import { AmoiqAttachmentRejectedEvent } from '../../events/attachment-rejected-event.js';
-import { acceptFor, attachmentsEnabled, formatSize, refusalFor } from './attachment-limits.js';
+import { acceptFor, attachmentsEnabled, formatSize, refusalFor, typeAllowed } from './attachment-limits.js';
 import { AttachmentStaging, type Uploader } from './attachment-staging.js';
 import { LazyPartController } from '../../controllers/lazy-part-controller.js';
 
@@ -166,7 +166,7 @@ export class AmoiqChatInput extends LitElement {
           @keydown=${this.handleKeydown}
           @paste=${this.handlePaste}
         ></textarea>
-        ${this.renderAttach()} ${this.renderEmojiButton()}
+        ${this.renderAttach()} ${this.renderVoiceNote()} ${this.renderEmojiButton()}
         <button part="send-button" class="send" type="submit" aria-label=${en.send} ?disabled=${!this.canSend}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
         </button>
@@ -290,6 +290,22 @@ export class AmoiqChatInput extends LitElement {
     box.setRangeText(text, start, end, 'end');
     // As if typed: the send button, the counter and the typing report follow the input event.
     box.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText', data: text }));
+  }
+
+  /**
+   * The voice message recorder (`<amoiq-voice-recorder>`, in the voice chunk, loaded the first time
+   * it shows): where the browser records audio and the site takes WebM or MP4 audio. The note is
+   * uploaded like a picked file (same progress, retry and limits).
+   */
+  private renderVoiceNote() {
+    const { types } = this.attachmentLimits;
+    if (typeof MediaRecorder === 'undefined' || !(typeAllowed('audio/webm', types) || typeAllowed('audio/mp4', types))) return nothing;
+    if (!customElements.get('amoiq-voice-recorder')) void import('../voice-panel/loader.js').then((m) => m.loadVoice());
+    return html`<amoiq-voice-recorder
+      part="voice-recorder"
+      class="voice-recorder"
+      @amoiq-voice-note=${(e: CustomEvent<{ file: File }>) => this.addFiles([e.detail.file])}
+    ></amoiq-voice-recorder>`;
   }
 
   private renderAttach() {

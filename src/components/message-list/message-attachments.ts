@@ -35,6 +35,11 @@ function renderAttachment(a: Attachment, t: Strings, locale: string): TemplateRe
       ></a
     >`;
   }
+  // Voice messages and other audio: the accessible player (voice chunk, loaded the first time one shows).
+  if (a.type.startsWith('audio/')) {
+    if (!customElements.get('amoiq-audio-player')) void import('../voice-panel/loader.js').then((m) => m.loadVoice());
+    return html`<amoiq-audio-player part="attachment-audio" src=${a.url} name=${a.name}></amoiq-audio-player>`;
+  }
   // Sent as a download (Content-Disposition: attachment): the label says so, and the arrow shows it.
   return html`<a part="attachment" class="attachment file" href=${a.url} target="_blank" rel="noopener noreferrer" download=${a.name}>
     <span class="file-type" aria-hidden="true">${fileLabel(a.type, a.name)}</span>
