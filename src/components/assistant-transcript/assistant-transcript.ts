@@ -114,7 +114,6 @@ export class AmoiqAssistantTranscript extends LitElement {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      this.dispatchEvent(new CustomEvent('amoiq-transcript-download', { detail: transcript }));
     } catch (err) {
       this.status = t.transcriptFailed;
       console.warn(`[amoiq-chat] Transcript not fetched: ${(err as Error).message}`);

@@ -5,7 +5,7 @@ import type { AmoiqQuickReplyEvent } from '../../events/quick-reply-event.js';
 import type { AmoiqRetryEvent } from '../../events/retry-event.js';
 import type { AmoiqTypingEvent } from '../../events/typing-event.js';
 import { defineLazy, type LazyTag } from '../../lazy-tags.js';
-import { renderAssistantBanner } from '../assistant-banner/banner-slot.js';
+import { showAssistantBanner } from '../assistant-banner/banner-slot.js';
 import type { Attachment, AttachmentLimits } from '../../protocol/v1.js';
 import type { ChatService } from '../../services/chat-service.js';
 import type { UploadOptions } from '../../services/upload.js';
@@ -47,7 +47,8 @@ const INPUT_PARTS = exportParts(
 );
 const AWAY_PARTS = exportParts('away', 'base message email-input submit-button confirmation');
 const PRE_CHAT_PARTS = exportParts('pre-chat', 'base field submit-button');
-const CLOSED_PARTS = exportParts('closed', 'base note new-conversation-button');
+const CLOSED_PARTS = exportParts('closed', 'base note new-conversation-button rating transcript');
+const BANNER_PARTS = exportParts('assistant-banner', 'base message talk-to-person');
 
 /**
  * The contents of `<amoiq-chat>`'s panel and their wiring: the header, the away banner while no
@@ -86,7 +87,11 @@ export class PanelContent {
       ></amoiq-chat-header>
       ${this.renderVoice()}
       ${this.renderAway()}
-      ${renderAssistantBanner(state)}
+      ${
+        showAssistantBanner(state)
+          ? html`<amoiq-assistant-banner part="assistant-banner" exportparts=${BANNER_PARTS}></amoiq-assistant-banner>`
+          : nothing
+      }
       <amoiq-message-list
         part="message-list"
         exportparts=${LIST_PARTS}
