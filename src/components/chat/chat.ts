@@ -173,20 +173,24 @@ export class AmoiqChat extends LitElement {
     warn: (key, text) => this.warn(key, text),
     fail: (code, message) => this.fail(code, message),
   });
-  /** `pre-chat-fields` set before the runtime (which holds its parser) loaded. */
-  private fieldsAttribute?: string;
+  private fieldsAttribute?: string; // `pre-chat-fields` set before the runtime (its parser) loaded
   private checkedMarker = false;
   /** Pointer over, press of or focus on the launcher: fetch the rest now, so a click finds it. */
   private readonly interest = () => this.lazy.interest();
 
+  /** The service's owner (ChatController), once the runtime is here. */
+  private get chat() {
+    return this.lazy.runtime?.chat;
+  }
+
   /** The conversation as shown: stored messages in order, then the visitor's unsent ones. */
   get messages(): readonly ChatMessage[] {
-    return this.lazy.runtime?.chat.service?.state.messages ?? [];
+    return this.chat?.service?.state.messages ?? [];
   }
 
   /** The connection state: `idle`, `connecting`, `online` or `offline`. */
   get connectionState(): ConnectionState {
-    return this.lazy.runtime?.chat.service?.state.connection ?? 'idle';
+    return this.chat?.service?.state.connection ?? 'idle';
   }
 
   /** The attachment limits in force: the server's, narrowed by `attachment-types` and `attachment-max-size`. */
@@ -289,7 +293,7 @@ export class AmoiqChat extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const remote = this.lazy.runtime?.chat.service?.state.remoteConfig;
+    const remote = this.chat?.service?.state.remoteConfig;
     const accent = [this.themeColor, remote?.themeColor].find((c) => c && isColor(c));
     // Set only when configured, so a host page's own custom properties apply otherwise (through
     // the CSSOM, which a strict CSP allows, unlike a style attribute).
@@ -310,12 +314,11 @@ export class AmoiqChat extends LitElement {
   }
 
   override render() {
-    const runtime = this.lazy.runtime;
-    const remote = runtime?.chat.service?.state.remoteConfig ?? {};
+    const { runtime } = this.lazy;
     const [vertical, horizontal] = this.position.split('-');
     const { locale, dir, openChat, closeChat } = launcherLang(this);
     const l10n = runtime?.l10n.value;
-    const headerText = this.headerText || remote.headerText || l10n?.strings.headerText || '';
+    const headerText = this.headerText || this.chat?.service?.state.remoteConfig.headerText || l10n?.strings.headerText || '';
     const unread = this.open || !runtime ? 0 : runtime.unread.count;
     const launcherLabel = this.open ? closeChat : unread && l10n ? l10n.plural(l10n.strings.openChatUnread, unread) : openChat;
     return html`

@@ -1,0 +1,226 @@
+// Start benchmark (issue 17, item 5): what the drop-in costs a host page before any sign of
+// interest, and how fast the chat is usable after a click, on the real path — the built drop-in
+// on the demo page, served by the reference backend started here, a fresh Chromium profile
+// (incognito context) per measurement. Prints each figure beside its target. A benchmark, not a test.
+//
+//   npm run bench:start        (RUNS=5, SKIP_BUILD=1, CHROME_PATH)
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import puppeteer from 'puppeteer-core';
+
+const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const RUNS = Number(process.env.RUNS ?? 5);
+const ARGS = [
+  '--no-sandbox',
+  '--headless=new',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
+const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-bench-start-'));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+if (!process.env.SKIP_BUILD) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+
+/** Starts the backend on a free port; resolves with the process and its URL. */
+function startBackend() {
+  const child = spawn(process.execPath, [process.env.BACKEND ?? 'demo/server/main.js'], {
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`backend exited ${code}`)));
+  });
+}
+
+const { child: backend, url } = await startBackend();
+process.on('exit', () => backend.kill('SIGTERM'));
+
+/** In every page: long tasks from the start, and a deep query through shadow roots. */
+const PAGE_HOOKS = () => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({
+    type: 'longtask',
+    buffered: true,
+  });
+  window.__deep = (root, selector) => {
+    const found = root.querySelector(selector);
+    if (found) return found;
+    for (const el of root.querySelectorAll('*')) {
+      const inner = el.shadowRoot && window.__deep(el.shadowRoot, selector);
+      if (inner) return inner;
+    }
+    return null;
+  };
+};
+
+const browser = await puppeteer.launch({ executablePath: CHROME, headless: true, args: ARGS });
+
+/** A fresh profile (incognito context), optionally with the CPU slowed down. */
+async function freshPage(cpu = 1, context) {
+  context ??= await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width: 1280, height: 800 });
+  const cdp = await page.createCDPSession();
+  await cdp.send('Performance.enable');
+  if (cpu !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
+  await page.evaluateOnNewDocument(PAGE_HOOKS);
+  return { context, page, cdp };
+}
+
+const metrics = async (cdp) => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+
+/** Waits until the main thread has been quiet (under 10 ms of tasks per 500 ms). */
+async function untilQuiet(cdp, maxMs = 30_000) {
+  const start = performance.now();
+  let last = (await metrics(cdp)).TaskDuration;
+  for (;;) {
+    await sleep(500);
+    const now = (await metrics(cdp)).TaskDuration;
+    if (now - last < 0.01 || performance.now() - start > maxMs) return;
+    last = now;
+  }
+}
+
+/** Loads the demo page; resolves once the launcher is there and the page is quiet. */
+async function load(page, cdp) {
+  await page.goto(`${url}/`, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.AmoiqChat?.element?.shadowRoot?.querySelector('.launcher'), { timeout: 60_000 });
+  await untilQuiet(cdp);
+}
+
+const scripts = (page) =>
+  page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((e) => /\.js(\?|$)/.test(e.name))
+      .map((e) => ({ name: new URL(e.name).pathname, bytes: e.encodedBodySize })),
+  );
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const rows = [];
+const row = (measure, value, target, ok) => {
+  rows.push({ measure, value, target, ok: ok === undefined ? '' : ok ? 'yes' : 'NO' });
+  console.error(measure, value, target);
+};
+const ms = (v) => `${v.toFixed(0)} ms`;
+
+// What a new visitor's page loads before any interest: every script the page fetched, gzipped here
+// (level 9, each file on its own) whether or not the server compressed it.
+{
+  const { context, page, cdp } = await freshPage();
+  await load(page, cdp);
+  const files = await scripts(page);
+  let total = 0;
+  for (const f of files) total += gzipSync(Buffer.from(await (await fetch(new URL(f.name, url))).arrayBuffer()), { level: 9 }).length;
+  row(
+    'JS loaded before interest, new visitor (gzip)',
+    `${(total / 1024).toFixed(1)} KB: ${files.map((f) => f.name).join(', ')}`,
+    '≤ 12 KB',
+    total <= 12 * 1024,
+  );
+  const lazy = files.filter((f) => /chat-runtime|panel-|localize/.test(f.name));
+  row('runtime or panel fetched before interest', lazy.length ? lazy.map((f) => f.name).join(', ') : 'none', 'none', !lazy.length);
+  await context.close();
+}
+
+// Total blocking time a host page gets at load: a new visitor, the panel closed (median of RUNS).
+for (const cpu of [1, 4]) {
+  const values = [];
+  for (let i = 0; i < RUNS; i++) {
+    const { context, page, cdp } = await freshPage(cpu);
+    await load(page, cdp);
+    values.push(await page.evaluate(() => window.__longTasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0)));
+    await context.close();
+  }
+  const target = cpu === 1 ? 5 : 30;
+  row(`total blocking time at load, CPU ×${cpu} (median of ${RUNS})`, ms(median(values)), `≤ ${target} ms`, median(values) <= target);
+}
+
+/**
+ * Launcher click → usable message box (laid out, enabled), cold: nothing of the chat loaded
+ * before. `hover` ms of pointer over the launcher first (0: the pointer arrives and clicks at
+ * once, as a fast mouse does; the prefetch on pointerenter starts with the click).
+ */
+async function clickToInput(hover) {
+  const { context, page, cdp } = await freshPage();
+  await load(page, cdp);
+  const box = await page.evaluateHandle(() => window.AmoiqChat.element.shadowRoot.querySelector('.launcher'));
+  await page.evaluate((launcher) => {
+    launcher.addEventListener('click', () => {
+      const t0 = performance.now();
+      const chat = window.AmoiqChat.element;
+      window.__clickToInput = new Promise((resolve) => {
+        const tick = () => {
+          const input = window.__deep(chat.shadowRoot, 'amoiq-chat-input');
+          const area = input?.shadowRoot?.querySelector('textarea');
+          if (area && area.getBoundingClientRect().height > 0 && !area.disabled) resolve(performance.now() - t0);
+          else requestAnimationFrame(tick);
+        };
+        tick();
+      });
+    });
+  }, box);
+  const { x, y, width, height } = await box.boundingBox();
+  await page.mouse.move(x + width / 2, y + height / 2);
+  if (hover) await sleep(hover);
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.waitForFunction(() => window.__clickToInput);
+  const took = await page.evaluate(() => window.__clickToInput);
+  await context.close();
+  return took;
+}
+
+for (const [hover, label] of [
+  [0, 'pointer arrives and clicks at once'],
+  [300, 'pointer rests 300 ms first'],
+]) {
+  const values = [];
+  for (let i = 0; i < RUNS; i++) values.push(await clickToInput(hover));
+  row(`launcher click → usable input, cold, ${label} (median of ${RUNS})`, ms(median(values)), '≤ 50 ms', median(values) <= 50);
+}
+
+// A returning visitor with a conversation: the chat (and its connection) loads without interaction.
+{
+  const context = await browser.createBrowserContext();
+  const first = await freshPage(1, context);
+  await load(first.page, first.cdp);
+  await first.page.evaluate(() => window.AmoiqChat.send('hello from the start bench'));
+  await first.page.waitForFunction(() => window.AmoiqChat.element.messages.some((m) => m.status === 'delivered'), { timeout: 30_000 });
+  await first.page.close();
+  const { page, cdp } = await freshPage(1, context);
+  await load(page, cdp);
+  const state = await page.evaluate(() => window.AmoiqChat.element.connectionState);
+  const files = await scripts(page);
+  const runtime = files.some((f) => f.name.includes('chat-runtime'));
+  row(
+    'returning visitor with a conversation: chat loaded and connected, no interaction',
+    `${runtime ? 'loaded' : 'not loaded'}, ${state}`,
+    'loaded, online',
+    runtime && state === 'online',
+  );
+  await context.close();
+}
+
+await browser.close();
+backend.kill('SIGTERM');
+rmSync(dataDir, { recursive: true, force: true });
+
+const widths = ['measure', 'value', 'target', 'ok'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
+const line = (r) => `| ${['measure', 'value', 'target', 'ok'].map((k, i) => String(r[k]).padEnd(widths[i])).join(' | ')} |`;
+console.log(line({ measure: 'measure', value: 'value', target: 'target', ok: 'ok' }));
+console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+for (const r of rows) console.log(line(r));
