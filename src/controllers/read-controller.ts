@@ -2,15 +2,19 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatService } from '../services/chat-service.js';
 
 /**
- * Reports the conversation read while the visitor can actually see it: after every update of
+ * Reports the conversation read while the visitor can actually see it: after updates of
  * `<amoiq-chat>` (new messages re-render it) and when the page becomes visible again, but only
  * while the panel is open and the page is visible. The service reports each new sequence number
- * once.
+ * once; after updates at most once per animation frame (the first at once, the newest of the rest
+ * at the next frame), so a burst of messages is not a read frame each.
  */
 export class ReadController implements ReactiveController {
   private readonly check = (): void => {
     if (this.isOpen() && document.visibilityState === 'visible') this.service()?.markRead();
   };
+  /** A check ran in this frame; {@link again}: another was asked for meanwhile. */
+  private checkedThisFrame = false;
+  private again = false;
 
   constructor(
     host: ReactiveControllerHost,
@@ -29,6 +33,21 @@ export class ReadController implements ReactiveController {
   }
 
   hostUpdated(): void {
+    this.checkOncePerFrame();
+  }
+
+  private checkOncePerFrame(): void {
+    if (this.checkedThisFrame) {
+      this.again = true;
+      return;
+    }
     this.check();
+    this.checkedThisFrame = true;
+    requestAnimationFrame(() => {
+      this.checkedThisFrame = false;
+      if (!this.again) return;
+      this.again = false;
+      this.checkOncePerFrame();
+    });
   }
 }

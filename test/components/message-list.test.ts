@@ -146,7 +146,7 @@ describe('<amoiq-message-list> rendering', () => {
       msg(5, { sender: BOT }),
       msg(6),
     ]);
-    expect(texts(el, '[part="sender"]')).to.deep.equal(['Ada Lovelace', 'Bob', 'Helper', 'Ada Lovelace']);
+    expect(texts(el, '[part="sender"]')).to.deep.equal(['Ada Lovelace', 'Bob', 'Helper AI', 'Ada Lovelace']);
     const avatars = $$(el, '[part="avatar"]');
     expect(avatars.map((a) => a.textContent!.trim())).to.deep.equal(['AL', 'B', '', 'AL']);
     // The AI gets a distinct mark instead of initials; a name keeps its colour.

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleProps } from '../../styles/style-props.js';
 import { ChatStateController } from '../../controllers/chat-state-controller.js';
@@ -9,7 +10,7 @@ import { LocaleConsumer, fallbackLocale } from '../../i18n/localize.js';
 import type { ChatMessage } from '../../services/chat-service.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { ListAnnouncer, changesBetween } from './announcer.js';
-import { BlockCache, renderRow, type RowContext } from './row-renderers.js';
+import { BlockCache, renderRow, rowDeps, type RowContext } from './row-renderers.js';
 import { buildRows, localeOf, quickRepliesOf, senderName, type ListMessage, type Row } from './rows.js';
 import { styles } from './message-list.styles.js';
 import { LazyPartController } from '../../controllers/lazy-part-controller.js';
@@ -156,12 +157,13 @@ export class AmoiqMessageList extends LitElement {
   }
 
   /**
-   * Updates wait for the next animation frame (Lit's default is the next microtask): a burst of
+   * Updates after the first wait for the next animation frame (Lit's default is the next microtask): a burst of
    * messages, each its own WebSocket frame and state, is rendered and laid out once per frame
    * instead of once per message.
    */
   protected override async scheduleUpdate(): Promise<void> {
-    await nextFrame();
+    // The first render at once, as any element: the panel shows the list's frame without waiting.
+    if (this.hasUpdated) await nextFrame();
     super.scheduleUpdate();
   }
 
@@ -323,7 +325,10 @@ export class AmoiqMessageList extends LitElement {
     return repeat(
       this.rows.slice(this.scrolling.first, this.scrolling.last + 1),
       (row) => row.key,
-      (row) => renderRow(row, ctx),
+      (row) => {
+        const deps = rowDeps(row, ctx);
+        return deps ? guard(deps, () => renderRow(row, ctx)) : renderRow(row, ctx);
+      },
     );
   }
 

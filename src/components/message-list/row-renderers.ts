@@ -57,6 +57,21 @@ export const rowRenderers: { [K in Row['kind']]: (row: RowOf<K>, ctx: RowContext
   message: renderMessage,
 };
 
+/**
+ * What a row's template depends on besides the renderer: while none of it changes, the list leaves
+ * the row's DOM alone (Lit's `guard`), so an update — a new message — re-renders only the rows
+ * that changed, not every row in the window. Undefined: render every time (an AI message, whose
+ * lazy extras — feedback, sources — change on their own).
+ */
+export function rowDeps(row: Row, ctx: RowContext): unknown[] | undefined {
+  if (row.kind === 'message' && row.message.sender.type === 'ai') return undefined;
+  const key = row.key;
+  const quick = row.kind === 'message' && row.last ? ctx.quickReplies(row.message)?.join('\n') : undefined;
+  // Files render once their chunk is loaded: until then the row must render again.
+  const files = row.kind === 'message' && row.message.attachments?.length ? ctx.attachments(row.message.attachments) !== undefined : false;
+  return [row, ctx.position(key), ctx.setSize, ctx.strings, ctx.locale, ctx.latestRead === key, ctx.latestDelivered === key, quick, files];
+}
+
 /** The template of any row, by its kind. */
 export function renderRow(row: Row, ctx: RowContext): TemplateResult {
   return (rowRenderers[row.kind] as (row: Row, ctx: RowContext) => TemplateResult)(row, ctx);
