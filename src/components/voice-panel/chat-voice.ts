@@ -177,7 +177,8 @@ export class ChatVoice {
     const panel = this.element;
     const config = this.config;
     panel.callback = config.callback;
-    panel.webrtc = config.webrtc;
+    // In-browser calls are signaled over the WebSocket: not offered on the HTTP fallback.
+    panel.webrtc = config.webrtc && this.service.state.transport === 'websocket';
     const rtc = this.rtc;
     panel.call = rtc ? rtcView(rtc.snapshot, rtc.durationSeconds(), this.rtcPeer) : state.call ? callbackView(state.call) : null;
     panel.pending = state.pending;
