@@ -15,6 +15,8 @@
  *   instance whose session tokens live {@link SHORT_TTL_SECONDS} seconds (token-expiry tests)
  * - `backend-chaos-info` / `backend-chaos-kill` / `backend-chaos-start` → the same for a third
  *   instance without the per-sender message limit, for the chaos suite's floods
+ * - `backend-assistant-info` / `backend-assistant-kill` / `backend-assistant-start` → the same for an
+ *   instance with the demo tenant's AI assistant on (the knowledge base; docs/assistant.md)
  * - `backend-raw-http` `{ requests: [{ data }], target?, sequential?, timeoutMs? }` (data base64)
  *   → writes each raw HTTP/1.1 request on its own TCP connection to the main instance (or `sec`,
  *   `proxy`) and answers `[{ status, headers, body }]` (status 0: no answer in `timeoutMs`, 3 s). Lets tests send what a browser cannot: any `Origin`, broken headers,
@@ -750,6 +752,15 @@ export function backendPlugin() {
     tenantsFile: tenantsFileForTests,
     extraEnv: () => ({ ...shared(), RATE_SENDS_PER_SENDER: '100000' }),
   });
+  // The assistant's e2e tests: the demo tenant's assistant on (every other instance runs with ASSISTANT=off).
+  const assistant = backendInstance({
+    name: 'backend-assistant',
+    jwtSecret,
+    ttlSeconds: 900,
+    widgetDir,
+    tenantsFile: tenantsFileForTests,
+    extraEnv: () => ({ ...shared(), ASSISTANT: 'on' }),
+  });
   const info = (/** @type {ReturnType<typeof backendInstance>} */ instance) => ({ url: instance.url(), ...DEMO, other: ACME, jwtSecret });
 
   // The security instance: default CORS (no console origin), its own tenants file, low limits.
@@ -878,6 +889,13 @@ export function backendPlugin() {
       case 'backend-chaos-kill':
         await chaos.stop('SIGKILL');
         return info(chaos);
+      case 'backend-assistant-info':
+      case 'backend-assistant-start':
+        await assistant.start();
+        return info(assistant);
+      case 'backend-assistant-kill':
+        await assistant.stop('SIGKILL');
+        return info(assistant);
       case 'backend-raw-http': {
         const target = args?.target ?? 'main';
         const base =
@@ -1060,7 +1078,7 @@ export function backendPlugin() {
 
     async serverStop() {
       haproxy?.kill('SIGTERM');
-      await Promise.all([main.dispose(), mainPostgres.dispose(), short.dispose(), chaos.dispose(), sec.dispose()]);
+      await Promise.all([main.dispose(), mainPostgres.dispose(), short.dispose(), chaos.dispose(), assistant.dispose(), sec.dispose()]);
       rmSync(widgetDir, { recursive: true, force: true });
       rmSync(secDir, { recursive: true, force: true });
     },
