@@ -191,3 +191,32 @@ describe('markdown: hostile input', () => {
     expect(parseInline('[a](https://x.test) [b](').length).to.be.above(0);
   });
 });
+
+describe('markdown: long links (issue 15, small oddities)', () => {
+  it('wraps a long URL between its parts, never inside a word, and keeps its text', async () => {
+    const url = 'https://shop.example.com/help/articles/returns/exchanges/policy?order=42';
+    const el = await fixture<HTMLElement>(
+      html`<div style="inline-size: 9rem; overflow-wrap: break-word; font: 16px/1.4 sans-serif">${renderMarkdown(parseMarkdown(url))}</div>`,
+    );
+    const link = el.querySelector('a')!;
+    expect(link.textContent).to.equal(url);
+    expect(link.href).to.equal(url);
+    expect(link.querySelectorAll('wbr').length).to.be.greaterThan(3);
+    // Every word of the URL is drawn on one line: its first and last letters share a line.
+    const text = [...link.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE);
+    const top = (node: Node, i: number) => {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      return Math.round(range.getBoundingClientRect().top);
+    };
+    const lines = new Set<number>();
+    for (const node of text) {
+      const s = node.textContent!;
+      if (s.length > 14) continue; // a part longer than the line may still be broken
+      expect(top(node, 0), s).to.equal(top(node, s.length - 1));
+      lines.add(top(node, 0));
+    }
+    expect(lines.size).to.be.greaterThan(1); // it did wrap
+  });
+});

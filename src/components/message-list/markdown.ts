@@ -262,9 +262,18 @@ function renderInline(tokens: readonly Inline[]): unknown[] {
       case 'em':
         return html`<em>${renderInline(t.children)}</em>`;
       case 'link':
-        return html`<a href=${t.href} target="_blank" rel="noopener noreferrer">${t.text}</a>`;
+        return html`<a href=${t.href} target="_blank" rel="noopener noreferrer">${breakable(t.text)}</a>`;
     }
   });
+}
+
+/**
+ * Link text with a line-break opportunity (`<wbr>`) after each `/` and before each `?`, `&` and
+ * `#`, so a long URL wraps between its parts ("…/returns" on a line of its own) instead of inside a
+ * word; the text (and what is copied or read out) is unchanged.
+ */
+function breakable(text: string): unknown[] {
+  return text.split(/(?<=\/)(?!\/)|(?=[?&#])/).flatMap((part, i) => (i ? [html`<wbr />`, part] : [part]));
 }
 
 /** The text a reader hears: parsed blocks without their markers, blocks and list items on lines of their own. */

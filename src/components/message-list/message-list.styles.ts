@@ -110,7 +110,8 @@ export const styles = css`
     border-radius: ${chatBubbleRadius};
     background: ${messageListIncomingBackground};
     color: ${messageListIncomingColor};
-    overflow-wrap: anywhere;
+    /* Words wrap whole; only a word longer than the line is broken (links wrap at their slashes). */
+    overflow-wrap: break-word;
     line-height: 1.4;
     max-inline-size: 100%;
   }
