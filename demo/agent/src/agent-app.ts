@@ -6,6 +6,7 @@ import { conversationTitle, type AgentReplyDetail } from './conversation-view.js
 import { AgentCalls } from './call-manager.js';
 import { AgentLive, type LiveStatus } from './live.js';
 import './queue-panel.js';
+import './settings-define.js';
 import type { Agent, AgentFrame, Conversation, InboxFilter, Message } from './types.js';
 
 const STORAGE_KEY = 'amoiq-agent-session';
@@ -98,6 +99,8 @@ export class AmoiqAgentApp extends LitElement {
   @state() private loginError = '';
   @state() private replyError = '';
   @state() private statusPending = false;
+  /** Conversations, or the designers' widget settings (settings-page.ts). */
+  @state() private view: 'inbox' | 'widgets' = 'inbox';
 
   private readonly api = new AgentApi();
   private live: AgentLive | null = null;
@@ -148,9 +151,11 @@ export class AmoiqAgentApp extends LitElement {
         <header class="bar">
           <h1>Agent console · ${session.agent.name}</h1>
           <span class="status ${this.status}" role="status">${statusLabel(this.status)}</span>
+          <button class="link" aria-pressed=${this.view === 'widgets' ? 'true' : 'false'} @click=${() => (this.view = this.view === 'widgets' ? 'inbox' : 'widgets')}>Widgets</button>
           <button class="link" @click=${this.handleLogoutClick}>Log out</button>
         </header>
-        <div class="main">
+        ${this.view === 'widgets' ? html`<amoiq-agent-settings .baseUrl=${this.apiBase} .token=${session.token}></amoiq-agent-settings>` : nothing}
+        <div class="main" style=${this.view === 'widgets' ? 'display: none' : ''}>
           <nav aria-labelledby="conversations-title">
             <h2 id="conversations-title" tabindex="-1">Conversations</h2>
             <amoiq-agent-queue
