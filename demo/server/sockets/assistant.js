@@ -40,7 +40,10 @@ export function visitorAssistant(ws, deps, conversation) {
     /** Right after `ready`, `presence`, `status` and `read`: the handoff state. */
     async afterReady() {
       if (!assistant) return;
-      send(ws, { type: 'handoff', conversationId: conversation.id, handoff: await assistant.view(conversation.tenantId, conversation.id) });
+      const handoff = await assistant.view(conversation.tenantId, conversation.id);
+      // A site without the assistant hears of handoffs only once there is one (older clients' frame order stays).
+      if (handoff.state === 'none') return;
+      send(ws, { type: 'handoff', conversationId: conversation.id, handoff });
     },
     /**
      * After the replay of `after=` (or right away without one): the streams in flight, then the
@@ -49,7 +52,7 @@ export function visitorAssistant(ws, deps, conversation) {
     afterReplay() {
       const frames = held ?? [];
       held = null;
-      if (!assistant) return;
+      if (!assistant?.assistantOf(conversation.tenantId)) return;
       send(ws, { type: 'streams', conversationId: conversation.id, streams: assistant.snapshots(conversation.id) });
       for (const frame of frames) {
         if (frame.type === 'stream_end') send(ws, frame);
