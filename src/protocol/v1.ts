@@ -212,7 +212,9 @@ export function decodeSession(v: unknown): Decoded<SessionInfo> {
         awayMessage: isString(config.awayMessage) ? config.awayMessage : undefined,
         attachments: decodeLimits(config.attachments),
         ...(isRecord(config.voice) ? { voice: config.voice } : {}),
+        ...(isRecord(config.assistant) ? { assistant: config.assistant } : {}),
       },
+      ...(isRecord(v.handoff) ? { handoff: v.handoff } : {}),
     },
   };
 }
@@ -243,6 +245,8 @@ export function decodeMessagePage(v: unknown): Decoded<MessagePage> {
       ...(isSeq(v.agentReadSeq) ? { agentReadSeq: v.agentReadSeq } : {}),
       ...(isRecord(v.call) ? { call: v.call } : {}),
       ...(v.mode === 'chat' || v.mode === 'voice' ? { mode: v.mode } : {}),
+      ...(Array.isArray(v.streams) ? { streams: v.streams as unknown[] } : {}),
+      ...(isRecord(v.handoff) ? { handoff: v.handoff } : {}),
       ...(v.typing === null || (v.typing !== undefined && checkSender(v.typing) === undefined)
         ? { typing: v.typing as Sender | null }
         : {}),

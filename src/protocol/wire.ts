@@ -98,6 +98,8 @@ export interface RemoteWidgetConfig {
   attachments?: AttachmentLimits;
   /** What the site offers of voice (docs/protocol.md, Voice), as sent: the voice chunk checks it (services/voice/wire.ts). */
   voice?: Record<string, unknown>;
+  /** The site's assistant (`{ name, avatar?, greeting }`), as sent: protocol/assistant.ts checks it. */
+  assistant?: Record<string, unknown>;
 }
 
 /** Contact details a visitor gives (pre-chat form, away e-mail capture; `POST /api/chat/contact`). Not verified. */
@@ -140,6 +142,8 @@ export interface SessionInfo {
   relinked?: boolean;
   /** The verified user the session belongs to; absent for an anonymous visitor. */
   user?: VerifiedUser;
+  /** The conversation's handoff state, as sent: protocol/assistant.ts's `decodeHandoff` checks it. */
+  handoff?: Record<string, unknown>;
 }
 
 /** Answer of `GET /api/chat/messages`. */
@@ -155,6 +159,9 @@ export interface MessagePage {
   mode?: 'chat' | 'voice';
   /** The visitor's long poll only: the agent typing now, or null (HTTP has no typing frames). */
   typing?: Sender | null;
+  /** The visitor's pages: the assistant's streams in flight and the handoff state, as sent (protocol/assistant.ts checks them). */
+  streams?: unknown[];
+  handoff?: Record<string, unknown>;
 }
 
 /** Frames the server sends on `/ws/chat`. */
