@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query } from 'lit/decorators.js';
+import { property } from 'lit/decorators/property.js';
 import { AmoiqCloseEvent } from '../../events/close-event.js';
 import { AmoiqErrorEvent } from '../../events/error-event.js';
 import { AmoiqOpenEvent } from '../../events/open-event.js';
@@ -158,17 +158,12 @@ export class AmoiqChat extends LitElement {
   /** The JWT (HS256) the site's backend signed for `user-id` with the tenant's identity secret. */
   @property({ attribute: 'user-token' }) userToken = '';
 
-  @query('.launcher') private launcher!: HTMLButtonElement;
-  @query('amoiq-chat-input') private input?: AmoiqChatInput;
-  @query('.panel') private panel?: HTMLElement;
-  @query('.base') private base?: HTMLElement;
-
   private readonly warned = new Set<string>();
   /** The rest of the chat (chat-runtime.ts): created with the element, or when first needed. */
   private readonly lazy = new RuntimeSlot(this, {
-    launcher: () => this.launcher,
-    panel: () => this.panel ?? null,
-    input: () => this.input,
+    launcher: () => this.find<HTMLButtonElement>('.launcher'),
+    panel: () => this.find('.panel'),
+    input: () => this.find<AmoiqChatInput>('amoiq-chat-input') ?? undefined,
     fieldsAttribute: () => this.fieldsAttribute,
     warn: (key, text) => this.warn(key, text),
     fail: (code, message) => this.fail(code, message),
@@ -303,8 +298,8 @@ export class AmoiqChat extends LitElement {
       '--amoiq-chat-accent-color': accent,
       '--amoiq-chat-on-accent-color': accent && readableOn(accent),
     })) {
-      if (value) this.base?.style.setProperty(name, value);
-      else this.base?.style.removeProperty(name);
+      if (value) this.find('.base')?.style.setProperty(name, value);
+      else this.find('.base')?.style.removeProperty(name);
     }
     if (!changed.has('open')) return;
     const was = changed.get('open');
@@ -333,6 +328,10 @@ export class AmoiqChat extends LitElement {
         <div class="visually-hidden" aria-live="polite">${unread && l10n ? l10n.plural(l10n.strings.newMessages, unread) : ''}</div>
       </div>
     `;
+  }
+
+  private find<T extends HTMLElement = HTMLElement>(selector: string): T | null {
+    return this.renderRoot?.querySelector<T>(selector) ?? null;
   }
 
   private handleKeydown(e: KeyboardEvent): void {
