@@ -101,8 +101,8 @@ test(
     await page.goto(`${server?.url}/voice-turn-test`);
     const result = await page.evaluate(async (servers) => {
       const config = { iceServers: servers, iceTransportPolicy: /** @type {RTCIceTransportPolicy} */ ('relay') };
-      const a = new RTCPeerConnection(config);
-      const b = new RTCPeerConnection(config);
+      const a = new globalThis.RTCPeerConnection(config);
+      const b = new globalThis.RTCPeerConnection(config);
       a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
       b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
       for (const pc of [a, b]) {
