@@ -105,7 +105,7 @@ const scripts = (page) =>
   page.evaluate(() =>
     performance
       .getEntriesByType('resource')
-      .filter((e) => /\.js(\?|$)/.test(e.name))
+      .filter((e) => /\/(amoiq-chat\.js|chunks\/[^/]+\.js)(\?|$)/.test(e.name)) // the widget's files, not the demo page's
       .map((e) => ({ name: new URL(e.name).pathname, bytes: e.encodedBodySize })),
   );
 
@@ -166,7 +166,8 @@ async function clickToInput(hover) {
         const tick = () => {
           const input = window.__deep(chat.shadowRoot, 'amoiq-chat-input');
           const area = input?.shadowRoot?.querySelector('textarea');
-          if (area && area.getBoundingClientRect().height > 0 && !area.disabled) resolve(performance.now() - t0);
+          const shown = chat.open && !chat.shadowRoot.querySelector('.panel').hidden;
+          if (shown && area && area.getBoundingClientRect().height > 0 && !area.disabled) resolve(performance.now() - t0);
           else requestAnimationFrame(tick);
         };
         tick();
@@ -203,6 +204,7 @@ for (const [hover, label] of [
   await first.page.close();
   const { page, cdp } = await freshPage(1, context);
   await load(page, cdp);
+  await page.waitForFunction(() => window.AmoiqChat.element.connectionState === 'online', { timeout: 15_000 }).catch(() => undefined);
   const state = await page.evaluate(() => window.AmoiqChat.element.connectionState);
   const files = await scripts(page);
   const runtime = files.some((f) => f.name.includes('chat-runtime'));
