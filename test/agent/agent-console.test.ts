@@ -269,7 +269,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     await wait(() => img.complete && img.naturalWidth === 1, 'thumbnail did not load');
     const file = view(el).querySelector<HTMLAnchorElement>('.attachments a.file')!;
     expect(file.getAttribute('href')).to.equal(text.url);
-    expect(file.textContent!.replace(/\s+/g, ' ').trim()).to.equal('notes.txt (2.0 KB)');
+    expect(file.textContent!.replace(/\s+/g, ' ').trim()).to.equal('notes.txt (2 kB)');
     await expect(el).to.be.accessible();
 
     // The agent attaches a file from the composer.
@@ -280,7 +280,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     input.dispatchEvent(new Event('change'));
     await wait(() => view(el).querySelector('.pending li'), 'picked file not listed');
     await wait(() => view(el).querySelector('.pending li.uploaded'), 'upload did not finish');
-    expect(view(el).querySelector('.pending li')!.textContent).to.contain('answer.txt (11 B)');
+    expect(view(el).querySelector('.pending li')!.textContent).to.contain('answer.txt (11 bytes)');
     await expect(el).to.be.accessible();
     view(el).querySelector<HTMLButtonElement>('.send-button')!.click();
     const pushed = await socket.next((f) => f.type === 'message' && f.message.sender.type === 'agent' && f.message.attachments?.length);

@@ -5,6 +5,7 @@ import type { AgentCalls } from './call-manager.js';
 import type { Attachment, Conversation, Message } from './types.js';
 // The widget's own markdown renderer (safe subset, no HTML from text): both sides see the same message.
 import { parseMarkdown, renderMarkdown } from '../../../src/components/message-list/markdown.js';
+import { formatSize as formatSizeFor } from '../../../src/components/chat-input/attachment-limits.js';
 import {
   MAX_ATTACHMENTS,
   MAX_MESSAGE_LENGTH as MAX_TEXT,
@@ -584,12 +585,11 @@ function isHttpUrl(url: string) {
   }
 }
 
-/** `48213` → `47 KB`. */
+/** `48213` → `47 kB`, `390` → `390 bytes`: the widget's sizes. */
 export function formatSize(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '? B';
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (!Number.isFinite(bytes) || bytes < 0) return '? bytes';
+  // The widget's formatter, so a file has the same size on both sides ("390 bytes", "47 kB").
+  return formatSizeFor(bytes, 'en');
 }
 
 function uploadErrorText(error: { code?: string; message?: string }) {
