@@ -3,7 +3,7 @@
  * queue, rating and transcript), kept apart from en.ts; every locale file carries its own
  * `assistantUi` object of this shape (`es-assistant.ts`, …).
  */
-import type { Plural } from './en.js';
+import type { Plural } from './plural.js';
 
 /** Texts of the assistant's parts, in one language. */
 export interface AssistantStrings {

@@ -11,8 +11,9 @@ import type { VoiceProblem } from '../services/voice/errors.js';
 import type { CallReason } from '../services/voice/wire.js';
 import { enAssistant, type AssistantStrings } from './en-assistant.js';
 
-/** Texts of a counted phrase by plural category (`one`, `few`, …); `other` is required. */
-export type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+import type { Plural } from './plural.js';
+
+export type { Plural } from './plural.js';
 
 /** Every text of the widget, in one language. */
 export interface Strings {
