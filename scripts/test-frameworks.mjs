@@ -152,6 +152,23 @@ async function drive(page) {
   if (!opened.open || !opened.reflected || opened.show !== 'function') throw new Error(`#native after open: ${JSON.stringify(opened)}`);
   await page.click('#send-native');
   await page.waitForFunction(() => window.amoiqLog.some((e) => e.startsWith('native:message:sent:hello from')), { timeout: 20_000 });
+  if (await page.$('#server')) {
+    // Rendered by a server component (Next.js): after hydration its properties are set, none lost.
+    await page.waitForFunction(() => Array.isArray(/** @type {any} */ (document.querySelector('#server'))?.preChatFields), {
+      timeout: 15_000,
+    });
+    const server = await page.$eval('#server', (el) => {
+      const chat = /** @type {any} */ (el);
+      return {
+        fields: chat.preChatFields.length,
+        noEmoji: chat.noEmoji,
+        tenantId: chat.tenantId,
+        attribute: el.getAttribute('prechatfields'),
+      };
+    });
+    if (JSON.stringify(server) !== JSON.stringify({ fields: 1, noEmoji: true, tenantId: 'demo', attribute: null }))
+      throw new Error(`#server after hydration: ${JSON.stringify(server)}`);
+  }
   if (await page.$('#wrapped')) {
     const wrapped = await page.$eval('#wrapped', (el) => {
       const chat = /** @type {any} */ (el);
@@ -175,7 +192,7 @@ try {
     console.log(`::: examples/${name}`);
     const dir = join(WORK, name);
     mkdirSync(dir, { recursive: true });
-    cpSync(join(ROOT, 'examples', name), dir, { recursive: true, filter: (src) => !/node_modules|[\\/]dist$/.test(src) });
+    cpSync(join(ROOT, 'examples', name), dir, { recursive: true, filter: (src) => !/node_modules|[\\/](dist|out|\.next)$/.test(src) });
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     pkg.dependencies = { ...pkg.dependencies, 'amoiq-chat': `file:${tarball}` };
     writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
@@ -201,7 +218,7 @@ try {
     });
     if (!built || !browser || !backend) continue;
     await step(`${name}: in Chromium against the reference backend`, async () => {
-      const site = await serve(join(dir, 'dist'));
+      const site = await serve(join(dir, pkg.amoiqServe ?? 'dist')); // `amoiqServe`: the build's folder
       const page = await browser.newPage();
       const errors = /** @type {string[]} */ ([]);
       page.on('pageerror', (e) => errors.push(String(e)));
