@@ -133,7 +133,8 @@ test(
       };
       for (;;) {
         const [x, y] = [await read(a), await read(b)];
-        if (x.received > 2000 && y.received > 2000 && x.local) return { a: x, b: y };
+        if (x.received > 2000 && y.received > 2000 && x.local && y.local && x.state === 'connected' && y.state === 'connected')
+          return { a: x, b: y };
         if (Date.now() > deadline) return { a: x, b: y, timedOut: true };
         await new Promise((r) => setTimeout(r, 100));
       }
