@@ -48,7 +48,7 @@ export class AmoiqChatHeader extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     const state = this.chat.state?.connection;
-    if ((state === 'online' || state === 'offline') && state !== this.settled) {
+    if ((state === 'online' || state === 'offline' || state === 'unavailable') && state !== this.settled) {
       // The first settled state is what the visible status line shows; only changes are news.
       if (this.settled) this.announcement = this.l10n.value.strings[state];
       this.settled = state;

@@ -72,7 +72,11 @@ export class PanelContent {
     return this.isPreChatShown() ? 'pre-chat' : 'input';
   }
 
-  /** The panel's parts; the header's title is `headerText`. */
+  /**
+   * The panel's parts; the header's title is `headerText`. While the server refuses this embed
+   * (`unavailable`) there is no message box: the header says the chat is not available, and
+   * nothing typed could ever be sent.
+   */
   render(headerText: string): TemplateResult {
     const state = this.service()?.state;
     return html`<amoiq-chat-header
@@ -99,7 +103,7 @@ export class PanelContent {
         @amoiq-retry=${this.handleRetry}
         @amoiq-quick-reply=${this.handleQuickReply}
       ></amoiq-message-list>
-      ${this.renderComposer()}`;
+      ${state?.connection === 'unavailable' ? nothing : this.renderComposer()}`;
   }
 
   /** The away banner while no agent is online (and the conversation is open). */
