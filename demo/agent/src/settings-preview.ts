@@ -19,7 +19,7 @@ import '../../../src/define.js';
 import type { AmoiqChat } from '../../../src/components/chat/chat.js';
 import { toDropInConfig, type WidgetConfiguration } from '../../../src/compat/remote-config.js';
 import type { ChatState } from '../../../src/services/chat-types.js';
-import type { WidgetForm } from './settings-rules.js';
+import { validateWidget, type WidgetForm } from './settings-rules.js';
 
 export const PREVIEW_STATES = [
   ['closed', 'Closed (launcher)'],
@@ -51,6 +51,7 @@ export class AmoiqAgentWidgetPreview extends LitElement {
     label { font-size: 0.85rem; display: inline-flex; align-items: center; gap: 0.25rem; }
     .stage {
       position: relative;
+      box-sizing: border-box;
       transform: translateZ(0); /* the widget's position: fixed is relative to the stage */
       overflow: hidden;
       border: 1px solid #8c959f;
@@ -94,8 +95,12 @@ export class AmoiqAgentWidgetPreview extends LitElement {
 
   /** Sets the form's values on the element: what `toDropInConfig` makes of them, in the preview's language. */
   private applyConfig(el: AmoiqChat) {
-    const w = this.config;
-    if (!w) return;
+    if (!this.config) return;
+    // A value the form marks as wrong is left out, as the server would refuse it.
+    const errors = validateWidget(this.config);
+    const w = { ...this.config, features: { ...this.config.features } };
+    for (const key of ['themeColor', 'position', 'width', 'height'] as const) if (errors[key]) w[key] = '';
+    if (errors['features.preChatFields']) w.features.preChatFields = '';
     const lang = this.direction === 'rtl' ? 'ar' : 'en';
     const c = toDropInConfig({ ...w, id: w.id ?? 'preview', tenantId: '' } as unknown as WidgetConfiguration, lang);
     el.themeColor = c.themeColor ?? '';
