@@ -21,6 +21,7 @@ import { OLDER_PAGE, type Timeline } from './timeline.js';
 import type { ChatTransport, ConnectionState, TransportKind } from './transport.js';
 import type { TypingIndicator } from './typing.js';
 import type { UploadOptions } from './upload.js';
+import { VoicePart, type VoiceSeen } from './voice-part.js';
 
 export type { ChatMessage, ChatServiceEvent, ChatState, ContactDetails, DeliveryStatus } from './chat-types.js';
 export { clearVisitor, type ChatServiceOptions } from './chat-options.js';
@@ -54,6 +55,7 @@ export class ChatService {
   private readonly clock: Clock;
   private readonly leader: LeaderRole;
   private readonly assistantPart: AssistantPart;
+  private readonly voicePart: VoicePart;
   /** Every tab follows until it gets the lock (TabSync), then leads. */
   private role: TabRole;
   private readonly eventListeners = new Set<(event: ChatServiceEvent) => void>();
@@ -91,6 +93,7 @@ export class ChatService {
     this.leader = parts.leader;
     this.role = parts.follower;
     this.assistantPart = parts.assistant;
+    this.voicePart = new VoicePart(this.api, this.session);
   }
 
   /** Everything the UI renders, as one immutable snapshot; a new object at every change. */
@@ -372,20 +375,13 @@ export class ChatService {
    * The conversation's newest `call` frame and its mode, as the server last said (the voice chunk
    * reads them when it loads; later ones come as `voice` events).
    */
-  get voice(): { call?: Record<string, unknown>; mode: 'chat' | 'voice' } {
-    return this.voiceSeen;
+  get voice(): VoiceSeen {
+    return this.voicePart.seen;
   }
 
-  /**
-   * A voice request (`POST /api/chat/voice/…`) with the session's headers, its token renewed once
-   * if refused: the answer's status and body, whatever the status.
-   */
+  /** A voice request (`POST /api/chat/voice/…`): its status and body, whatever the status (voice-part.ts). */
   voicePost(path: string, body: Record<string, unknown>): Promise<{ status: number; body: unknown; retryAfter?: number }> {
-    return this.session.withSession(async (s) => {
-      const answer = await this.api.postForAnswer(path, s.token, { conversationId: s.conversationId, ...body });
-      if (answer.status === 401) throw new ApiError(401, 'token_expired', 'The session token was refused.');
-      return answer;
-    });
+    return this.voicePart.post(path, body);
   }
 
   /** Sends an `rtc` frame over this tab's WebSocket; false when it has none open (hold it and retry). */
@@ -393,17 +389,8 @@ export class ChatService {
     return this.role.leads && this.transport.sendVoiceFrame(frame);
   }
 
-  private voiceSeen: { call?: Record<string, unknown>; mode: 'chat' | 'voice' } = { mode: 'chat' };
-
   private emit(event: ChatServiceEvent): void {
-    if (event.type === 'voice') {
-      const { frame } = event;
-      if (frame.type === 'call' && typeof frame.call === 'object' && frame.call) {
-        this.voiceSeen = { ...this.voiceSeen, call: frame.call as Record<string, unknown> };
-      } else if (frame.type === 'mode' && (frame.mode === 'chat' || frame.mode === 'voice')) {
-        this.voiceSeen = { ...this.voiceSeen, mode: frame.mode };
-      }
-    }
+    this.voicePart.observe(event);
     for (const fn of this.eventListeners) fn(event);
   }
 }

@@ -6,8 +6,9 @@ import { LongPollChannel } from './poll-channel.js';
 import type { AssistantServerFrame } from '../protocol/assistant.js';
 import { withSession } from './session.js';
 import { Timers } from './timers.js';
+import { dispatchFrame, pageReader } from './transport-frames.js';
 import { WebSocketChannel, type WebSocketChannelEvents, type WebSocketFactory } from './ws-channel.js';
-import { ApiError, type ClientFrame, type Sender, type ServerFrame, type SessionInfo, type WireMessage } from '../protocol/v1.js';
+import { ApiError, type ClientFrame, type ServerFrame, type SessionInfo, type WireMessage } from '../protocol/v1.js';
 import type { ConnectionState, TransportKind, TransportOptions } from './transport-types.js';
 
 export type { WebSocketFactory, WebSocketLike } from './ws-channel.js';
@@ -260,10 +261,7 @@ export class ChatTransport {
   /** Receives over HTTP long-poll until stopped, replaced by a WebSocket, or the server is gone. */
   private startPolling(): void {
     if (this.polling) return;
-    // Pages answered at once after connecting are the catching up; later ones waited for news.
-    let catchingUp = true;
-    // Who the polls last said was typing: HTTP has no typing frames, each answer says who types now.
-    let typing: Sender | null = null;
+    const read = pageReader(this.opts.listener);
     const polling = new LongPollChannel({
       fetch: (query, signal) =>
         this.http((s) =>
@@ -276,16 +274,7 @@ export class ChatTransport {
           this.backoff.reset();
           this.setState('online', 'http');
         }
-        if (catchingUp) this.replayed(page.messages);
-        else for (const m of page.messages) this.opts.listener.message(m);
-        catchingUp = page.hasMore;
-        if (page.call) this.opts.listener.voice?.({ type: 'call', call: page.call });
-        if (page.mode) this.opts.listener.voice?.({ type: 'mode', mode: page.mode });
-        if (page.typing !== undefined && (page.typing || typing)) {
-          this.opts.listener.typing(page.typing ?? typing!, !!page.typing);
-          typing = page.typing;
-        }
-        this.opts.listener.lifecycle?.({ type: 'page', page });
+        read(page);
       },
       failed: (err) => {
         this.polling = undefined;
@@ -315,51 +304,8 @@ export class ChatTransport {
     });
   }
 
-  private replayed(messages: WireMessage[]): void {
-    if (!messages.length) return;
-    if (this.opts.listener.replayed) this.opts.listener.replayed(messages);
-    else for (const m of messages) this.opts.listener.message(m);
-  }
-
   private handleFrame(frame: ServerFrame | AssistantServerFrame): void {
-    switch (frame.type) {
-      case 'message':
-        this.opts.listener.message(frame.message);
-        break;
-      case 'messages':
-        this.replayed(frame.messages);
-        break;
-      case 'ack':
-        this.opts.listener.message(frame.message);
-        this.acks.resolve(frame.clientId, frame.message);
-        break;
-      case 'typing':
-        this.opts.listener.typing(frame.sender, frame.typing);
-        break;
-      case 'status':
-      case 'presence':
-      case 'read':
-        this.opts.listener.lifecycle?.(frame);
-        break;
-      case 'call':
-      case 'mode':
-      case 'rtc':
-        this.opts.listener.voice?.(frame);
-        break;
-      case 'error':
-        if (!this.acks.reject(frame.clientId, ApiError.fromFrame(frame)))
-          this.opts.listener.warning(`Server error frame: ${frame.code}: ${frame.message}`);
-        break;
-      case 'stream_start':
-      case 'stream_delta':
-      case 'streams':
-      case 'stream_end':
-      case 'handoff':
-        this.opts.listener.assistant?.(frame);
-        break;
-      default:
-        break; // pong and late ready frames only show that the socket lives
-    }
+    dispatchFrame(frame, this.opts.listener, this.acks);
   }
 
   /** An established WebSocket ended: reconnect after a backoff delay, WebSocket first. */
