@@ -206,8 +206,7 @@ export class AmoiqChat extends LitElement {
 
   /** Opens the panel if closed (as `show()`), closes it if open. */
   toggle(): void {
-    if (this.open) this.hide();
-    else this.show();
+    return this.open ? this.hide() : this.show();
   }
 
   /**
@@ -238,10 +237,7 @@ export class AmoiqChat extends LitElement {
     const runtimeModule = runtimeLoaded(); // its checks come with the runtime: until then, queued
     if (!runtimeModule) return void this.lazy.load().then(() => this.identify(identity), String);
     const problem = runtimeModule.identityProblem(identity ?? {});
-    if (problem) {
-      this.fail('invalid_identity', `identify(): ${problem}.`);
-      return;
-    }
+    if (problem) return this.fail('invalid_identity', `identify(): ${problem}.`);
     this.userId = identity.userId;
     this.userToken = identity.userToken;
     this.userName = identity.name ?? '';
@@ -258,6 +254,7 @@ export class AmoiqChat extends LitElement {
   async reset(): Promise<boolean> {
     return (await this.lazy.load()).reset();
   }
+
   /** Asks for a person (`reason`, `metadata` shown to agents): the conversation is queued; `amoiq-escalation` follows. */
   async escalate(reason?: string, metadata?: Record<string, string>): Promise<void> {
     await (await this.lazy.load()).chat.service?.escalate(reason, metadata);
@@ -342,9 +339,8 @@ export class AmoiqChat extends LitElement {
   }
 
   private warn(attribute: string, text: string): void {
-    if (this.warned.has(attribute)) return;
+    if (!this.warned.has(attribute)) console.warn(`[amoiq-chat] ${attribute}: ${text}`);
     this.warned.add(attribute);
-    console.warn(`[amoiq-chat] ${attribute}: ${text}`);
   }
 
   private fail(code: ChatErrorCode, message: string): void {
