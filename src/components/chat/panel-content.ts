@@ -43,7 +43,7 @@ const LIST_PARTS = exportParts(
 );
 const INPUT_PARTS = exportParts(
   'input',
-  'base textarea send-button counter attach-button staged-attachments staged-attachment staged-thumbnail upload-progress attachment-remove attachment-retry attachment-error emoji-button emoji-picker',
+  'base textarea send-button counter too-long attach-button staged-attachments staged-attachment staged-thumbnail upload-progress attachment-remove attachment-retry attachment-error emoji-button emoji-picker',
 );
 const AWAY_PARTS = exportParts('away', 'base message email-input submit-button confirmation');
 const PRE_CHAT_PARTS = exportParts('pre-chat', 'base field submit-button');
