@@ -39,7 +39,10 @@ describe("agent console: the designers' settings page (real backend)", function 
     token = (await login.json()).token;
   });
   beforeEach(() => sessionStorage.clear());
-  afterEach(() => frames.splice(0).forEach((f) => f.remove()));
+  afterEach(() => {
+    frames.splice(0).forEach((f) => f.remove());
+    sessionStorage.clear(); // no console login left for the next file's tests
+  });
 
   async function agentApi(method: string, path: string, body?: unknown) {
     const res = await fetch(`${info.url}${path}`, {
