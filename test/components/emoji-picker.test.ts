@@ -343,9 +343,9 @@ describe('emoji picker', () => {
       expect(panelRequested(), 'the panel chunk before any interest').to.equal(false);
       el.show();
       await el.updateComplete;
+      // The chat runtime and the panel's parts are chunks of their own, loaded when the panel opens.
+      await until(() => !!el.shadowRoot!.querySelector('amoiq-chat-input')?.shadowRoot, 'the runtime and panel chunks to load', 15_000);
       const inputEl = el.shadowRoot!.querySelector('amoiq-chat-input')!;
-      // The panel's parts are a chunk of their own, loaded when the panel opens.
-      await until(() => !!inputEl.shadowRoot, 'the panel chunk to load', 15_000);
       await inputEl.updateComplete;
       expect(win()!.customElements.get('amoiq-emoji-picker')).to.equal(undefined);
       expect(chunkRequested()).to.equal(false);
