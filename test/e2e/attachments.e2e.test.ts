@@ -43,9 +43,12 @@ describe('e2e: attachments against the reference backend', () => {
     const el = await fixture<AmoiqChat>(
       html`<amoiq-chat gateway-url=${info.url} api-key=${info.apiKey} tenant-id=${info.tenantId} db-name=${dbName} lang="en" open></amoiq-chat>`,
     );
-    // The default tenant configuration takes images, PDFs and text up to 10 MiB.
+    // The default tenant configuration takes images, PDFs, text and voice messages up to 10 MiB.
     await until(() => !!inner(el).querySelector('[part=attach-button]'), 'the attach button (config.attachments)', 30_000);
-    expect(el.attachmentLimits).to.deep.equal({ maxSize: 10 * 1024 * 1024, types: ['image/*', 'application/pdf', 'text/plain'] });
+    expect(el.attachmentLimits).to.deep.equal({
+      maxSize: 10 * 1024 * 1024,
+      types: ['image/*', 'application/pdf', 'text/plain', 'audio/webm', 'audio/mp4', 'audio/ogg'],
+    });
 
     const png = await pngFile(`pixel-${nanoid(4)}.png`);
     const pdf = new File([PDF_TEXT], 'report <img src=x onerror=alert(1)>.pdf', { type: 'application/pdf' });
