@@ -68,9 +68,11 @@ describe('security: strict CSP and Trusted Types', () => {
     document.body.append(frame);
     try {
       await loaded;
-      await poll(frame, origin, (s) => s.defined && s.connection === 'online', 'the widget to be online');
-      // Opening loads the panel's chunk (panel.ts): it must render under the policy as well.
+      await poll(frame, origin, (s) => s.defined, 'the widget to be defined');
+      // A new visitor's widget connects at the first sign of interest: opening loads the chat
+      // runtime and the panel's chunks, which must run and render under the policy as well.
       expect(await probe(frame, origin, 'open')).to.equal(true);
+      await poll(frame, origin, (s) => s.connection === 'online', 'the widget to be online');
       const text = `hello under CSP ${nanoid(6)}`;
       expect(await probe(frame, origin, 'send', text)).to.equal(true);
       // Stored by the server: no longer pending or failed (sent, delivered, read…).
