@@ -180,7 +180,9 @@ describe('/ws/agent', () => {
     await postVisitor(session, 'for demo only');
     await demo.next((f) => f.type === 'message' && f.message.text === 'for demo only');
     await sleep(200);
-    expect(acme.frames.map((f) => f.type)).to.deep.equal(['ready']);
+    // Its own tenant's queue (the assistant's handoff queue) may come; nothing of demo's.
+    expect(acme.frames.filter((f) => f.type !== 'queue').map((f) => f.type)).to.deep.equal(['ready']);
+    expect(JSON.stringify(acme.frames)).not.to.contain(session.conversationId);
   });
 
   it('sends agent typing frames to the visitor', async () => {

@@ -370,7 +370,10 @@ describe('messages with attachments', () => {
 
   it('the session answer carries the attachment settings', async () => {
     const session = await newSession();
-    expect(session.config.attachments).to.deep.equal({ maxSize: 10 * 1024 * 1024, types: ['image/*', 'application/pdf', 'text/plain'] });
+    expect(session.config.attachments).to.deep.equal({
+      maxSize: 10 * 1024 * 1024,
+      types: ['image/*', 'application/pdf', 'text/plain', 'audio/webm', 'audio/mp4', 'audio/ogg'],
+    });
   });
 });
 

@@ -19,7 +19,12 @@ describe('POST /api/chat/session', () => {
       welcomeMessage: 'Hello! How can I help you today?',
       themeColor: '#0088FF',
       awayMessage: "We're away right now. Leave your email and we'll get back to you.",
-      attachments: { maxSize: 10 * 1024 * 1024, types: ['image/*', 'application/pdf', 'text/plain'] },
+      attachments: {
+        maxSize: 10 * 1024 * 1024,
+        types: ['image/*', 'application/pdf', 'text/plain', 'audio/webm', 'audio/mp4', 'audio/ogg'],
+      },
+      // The demo tenant offers voice (docs/voice.md).
+      voice: { callback: true, webrtc: true, iceServers: [], maxNoteSeconds: 120 },
     });
     expect(session).to.include({ status: 'open', agentReadSeq: 0, visitorReadSeq: 0 });
     expect(session.agentsOnline).to.be.a('boolean');
