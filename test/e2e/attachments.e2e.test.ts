@@ -5,6 +5,7 @@ import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import type { Attachment } from '../../src/protocol/v1.js';
 import { ChatStore } from '../../src/services/store.js';
 import { part, until } from '../helpers/dom.js';
+import { fromNode } from '../server/helpers.js';
 import { Agent, backendInfo, type BackendInfo } from './backend.js';
 
 // End to end: the real element uploads files to the real reference backend (default tenant
@@ -108,8 +109,14 @@ describe('e2e: attachments against the reference backend', () => {
     expect(link.querySelector('img')).to.equal(null);
     // The label says what the browser does (issue 15, bug 3): the backend sends the PDF as a
     // download and the image inline, so only the image's link says it opens in a new tab.
-    expect(served.headers.get('Content-Disposition')).to.match(/^attachment;/);
-    expect((await fetch(message.attachments![0].url)).headers.get('Content-Disposition')).to.match(/^inline;/);
+    // (Read from Node: a cross-origin fetch does not expose Content-Disposition to the page.)
+    const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
+    const [pdfAnswer, imageAnswer] = await fromNode([
+      { path: pathOf(message.attachments![1].url) },
+      { path: pathOf(message.attachments![0].url) },
+    ]);
+    expect(pdfAnswer.headers['content-disposition']).to.match(/^attachment;/);
+    expect(imageAnswer.headers['content-disposition']).to.match(/^inline;/);
     expect(link.querySelector('.visually-hidden')!.textContent).to.equal('(downloads the file)');
     expect(link.textContent).not.to.contain('new tab');
     expect(list(el).querySelector('a.image .visually-hidden')!.textContent).to.contain('(opens in a new tab)');
