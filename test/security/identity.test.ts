@@ -53,7 +53,8 @@ describe('security: identify() and reset() on the element', () => {
     await until(async () => (await sessionUser()) === userId, 'the session to be the user’s');
     const session = await store.getSession();
     expect(session!.conversationId).to.equal(anonymous.conversationId);
-    expect(renderedText(el)).to.contain(before);
+    // The same conversation, shown again once the chat has restarted as the user.
+    await until(() => renderedText(el).includes(before), 'the anonymous history shown as the user’s', 15_000);
 
     // Another browser: another database, the same user through the attributes.
     const other = await mount(info, `amoiq-id-${nanoid(8)}`, { id: userId, token: await userToken({ sub: userId }) });
