@@ -25,7 +25,8 @@ describe('lazy start (amoiq-chat/lazy, the drop-in)', () => {
     await el.updateComplete;
     const launcher = el.shadowRoot!.querySelector<HTMLButtonElement>('.launcher')!;
     expect(launcher.getAttribute('aria-label')).to.equal('Open chat');
-    await new Promise((r) => setTimeout(r, 200)); // a window in which an eager import would show
+    // An eager start would have imported the runtime by now: its import starts in the first update.
+    for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
     for (const name of ['chat-runtime', 'chat-service', 'chat-controller', '/panel.', 'i18n/en.']) {
       expect(fetched(name), `${name} fetched before interest`).to.equal(false);
     }

@@ -70,7 +70,8 @@ describe('e2e: lazy start', () => {
     expect(fetched('chat-runtime')).to.equal(true); // by the tests above
     const el = create(`amoiq-e2e-${nanoid(8)}`);
     await el.updateComplete;
-    await new Promise((r) => setTimeout(r, 300)); // a window in which a connection would start
+    // An eager start would be connecting by now: the service starts in the first update.
+    for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
     expect(el.connectionState).to.equal('idle');
     el.shadowRoot!.querySelector('.launcher')!.dispatchEvent(new PointerEvent('pointerenter'));
     await until(() => el.connectionState === 'online', 'interest to connect');
