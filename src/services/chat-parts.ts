@@ -124,6 +124,7 @@ export function createParts(options: ChatServiceOptions, front: ChatFront): Chat
     fetchPage: (query) => session.withSession((s) => api.listMessages(s.token, { conversationId: s.conversationId, ...query })),
     requestReplay: (after) => transport.requestReplay(after),
     settle: (clientId) => parts.outbox.settle(clientId),
+    settled: (clientIds) => parts.outbox.forget(clientIds),
     arrived: (m, live) => {
       parts.assistant.arrived(m);
       parts.conversation.noticed(m, live);

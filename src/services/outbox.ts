@@ -125,15 +125,19 @@ export class Outbox {
 
   /**
    * The server stored the visitor's message `clientId` (it came back from any source): it leaves
-   * the outbox and the failed list. True when it was there.
+   * the outbox and the failed list in memory; {@link forget} then drops it from storage. True when it was there.
    */
   settle(clientId: string): boolean {
     const own = this.entries.some((e) => e.clientId === clientId) || this.failed.some((f) => f.clientId === clientId);
     if (!own) return false;
     this.entries = this.entries.filter((e) => e.clientId !== clientId);
     this.failed = this.failed.filter((f) => f.clientId !== clientId);
-    void this.deps.tasks.run(this.remove(clientId));
     return true;
+  }
+
+  /** Drops settled messages from the stored outbox (called once the timeline's cache write is queued). */
+  forget(clientIds: readonly string[]): void {
+    void this.deps.tasks.run(this.remove(...clientIds));
   }
 
   /** Takes a failed message off the failed list to queue it again; undefined when unknown. */
@@ -258,8 +262,8 @@ export class Outbox {
     this.retryTimer = undefined;
   }
 
-  private async remove(clientId: string): Promise<void> {
+  private async remove(...clientIds: string[]): Promise<void> {
     const id = this.deps.state.state.conversationId;
-    if (id) await this.deps.store.updateOutbox(id, (stored) => stored.filter((e) => e.clientId !== clientId));
+    if (id) await this.deps.store.updateOutbox(id, (stored) => stored.filter((e) => !clientIds.includes(e.clientId)));
   }
 }

@@ -34,8 +34,10 @@ export interface TimelineDeps {
   fetchPage(query: Omit<MessageQuery, 'conversationId'>): Promise<MessagePage>;
   /** Asks the live connection to replay what follows `after` (a gap was seen). */
   requestReplay(after: number): void;
-  /** The server stored one of the visitor's messages: take it off the outbox. True when it was there. */
+  /** The server stored one of the visitor's messages: take it off the outbox in memory. True when it was there. */
   settle(clientId: string): boolean;
+  /** Settled messages are in the cache now (its write is queued first): drop them from the stored outbox. */
+  settled(clientIds: readonly string[]): void;
   /** A message joined the timeline, before subscribers hear of it (`live`: new while the page is open). */
   arrived(message: WireMessage, live: boolean): void;
   /** A message joined the timeline, after subscribers got the new state (`live` as for `arrived`). */
@@ -140,14 +142,16 @@ export class Timeline {
    */
   acceptAll(messages: readonly WireMessage[], arrival: Arrival): void {
     const conversationId = this.deps.state.state.conversationId;
-    let own = false;
     const mine = messages.filter((m) => m.conversationId === conversationId);
-    for (const m of mine) if (m.clientId !== undefined && this.deps.settle(m.clientId)) own = true;
+    const own = mine.flatMap((m) => (m.clientId !== undefined && this.deps.settle(m.clientId) ? [m.clientId] : []));
     const bySeq = new Map(mine.map((m) => [m.seq, m]));
     const placed = this.insertAll(mine.map((m) => this.toChatMessage(m)));
     const fresh = placed.map((message) => [bySeq.get(message.seq!)!, message] as const);
     if (!fresh.length) {
-      if (own) this.deps.state.publish();
+      if (own.length) {
+        this.deps.state.publish();
+        this.saveBefore(own);
+      }
       return;
     }
     const lowest = placed[0].seq!;
@@ -158,7 +162,8 @@ export class Timeline {
       arrival === 'live' || (arrival === 'replay' && this.liveFrom !== undefined && m.seq > this.liveFrom);
     for (const [m] of fresh) this.deps.arrived(m, announce(m));
     this.deps.state.publish();
-    this.scheduleSave();
+    if (own.length) this.saveBefore(own);
+    else this.scheduleSave();
     for (const [m, message] of fresh) this.deps.added(message, announce(m));
   }
 
@@ -327,6 +332,17 @@ export class Timeline {
       this.saveTimer = this.unsavedSince = undefined;
       void this.deps.tasks.run(this.save());
     }, delay);
+  }
+
+  /**
+   * Writes the cache now, then lets the outbox drop the visitor's settled messages: IndexedDB runs
+   * the two writes in that order, so a reload in between never finds a message in neither.
+   */
+  private saveBefore(settled: readonly string[]): void {
+    this.deps.clock.clearTimeout(this.saveTimer);
+    this.saveTimer = this.unsavedSince = undefined;
+    void this.deps.tasks.run(this.save());
+    this.deps.settled(settled);
   }
 
   private save(): Promise<void> {

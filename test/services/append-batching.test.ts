@@ -59,7 +59,14 @@ describe('A burst of received messages', () => {
     const part = (holder.part = new Timeline({
       ...{ state, clock, tasks: new Tasks(), store: new ChatStore('t1', `amoiq-burst-${nanoid(8)}`) },
       fetchPage: async () => ({ messages: [], hasMore: false, lastSeq: 0 }),
-      ...{ requestReplay: () => undefined, settle: () => false, arrived: () => undefined, added: () => undefined, warn: () => undefined },
+      ...{
+        requestReplay: () => undefined,
+        settle: () => false,
+        settled: () => undefined,
+        arrived: () => undefined,
+        added: () => undefined,
+        warn: () => undefined,
+      },
     }));
     // 2,048 messages with every odd seq missing, then odd ones arriving one by one, in random order.
     part.acceptAll(

@@ -5,11 +5,14 @@ import type { ChatMessage } from '../../src/services/chat-types.js';
 import { Snapshot } from '../../src/services/snapshot.js';
 import { ChatStore } from '../../src/services/store.js';
 import { Tasks } from '../../src/services/tasks.js';
-import { Timeline } from '../../src/services/timeline.js';
+import { Timeline, type TimelineDeps } from '../../src/services/timeline.js';
 import { FakeClock, wireMessage } from '../helpers/fakes.js';
 
 /** A Timeline on its own: a snapshot for conversation c1, a fake page source, a real store. */
-function timeline(pages: (query: Record<string, unknown>) => MessagePage = () => ({ messages: [], hasMore: false, lastSeq: 0 })) {
+function timeline(
+  pages: (query: Record<string, unknown>) => MessagePage = () => ({ messages: [], hasMore: false, lastSeq: 0 }),
+  overrides: Partial<Pick<TimelineDeps, 'settle' | 'settled'>> = {},
+) {
   const clock = new FakeClock();
   const fetches: Array<Record<string, unknown>> = [];
   const replays: number[] = [];
@@ -17,9 +20,10 @@ function timeline(pages: (query: Record<string, unknown>) => MessagePage = () =>
   const holder: { part?: Timeline } = {};
   const state = new Snapshot(() => ({ stored: holder.part!.messages, local: [] }));
   state.patch({ conversationId: 'c1' });
+  const store = new ChatStore('t1', `amoiq-tl-${nanoid(8)}`);
   const part = (holder.part = new Timeline({
     state,
-    store: new ChatStore('t1', `amoiq-tl-${nanoid(8)}`),
+    store,
     clock,
     tasks: new Tasks(),
     fetchPage: async (query) => {
@@ -28,11 +32,13 @@ function timeline(pages: (query: Record<string, unknown>) => MessagePage = () =>
     },
     requestReplay: (after) => replays.push(after),
     settle: () => false,
+    settled: () => undefined,
     arrived: () => undefined,
     added: (message) => added.push(message),
     warn: () => undefined,
+    ...overrides,
   }));
-  return { part, state, fetches, replays, added };
+  return { part, state, fetches, replays, added, store, clock };
 }
 
 describe('Timeline', () => {
@@ -67,6 +73,25 @@ describe('Timeline', () => {
       added.map((m) => m.seq),
       'each announced once',
     ).to.deep.equal([1, 4, 5, 2, 3]);
+  });
+
+  it('writes the visitor’s settled message to the cache before the outbox forgets it (a reload in between loses nothing)', async () => {
+    let seen: Promise<string[]> | undefined;
+    const settledIds: string[][] = [];
+    const { part, store, clock } = timeline(undefined, {
+      settle: (clientId) => clientId === 'k1',
+      settled: (ids) => {
+        settledIds.push([...ids]);
+        // A transaction begun now runs after the cache write already queued.
+        seen = store.getMessages('c1').then((cached) => cached.map((m) => m.clientId ?? m.id));
+      },
+    });
+    part.accept(wireMessage(1, { sender: { type: 'visitor' }, clientId: 'k1' }), true);
+    expect(settledIds).to.deep.equal([['k1']]);
+    expect(clock.timers.size, 'no delayed save left').to.equal(0);
+    expect(await seen).to.deep.equal(['k1']);
+    part.accept(wireMessage(2), true);
+    expect(settledIds, 'an agent’s message settles nothing').to.have.length(1);
   });
 
   it('shows the visitor’s messages read up to the agent’s mark, also those that arrive later', () => {
