@@ -15,6 +15,8 @@
 //   npm run bench:load                     (20 s per phase, 10,000 idle sockets)
 //   QUICK=1 npm run bench:load             (5 s per phase, 2,000 idle sockets)
 //   SETUPS=pg1,pg2 npm run bench:load      (pglite, pg1, pg2)
+//   PROFILE_DIR=/tmp/prof npm run bench:load   (the servers write V8 CPU profiles there: open them
+//                                           in Chrome DevTools → Performance; where the time goes)
 //
 // The load generator runs in this process on the same two cores as the servers, HAProxy and
 // PostgreSQL: the figures are what this machine does with everything on it.
@@ -35,6 +37,7 @@ const LIGHT_RATE = 100;
 const IDLE_SOCKETS = Number(process.env.IDLE_SOCKETS ?? (QUICK ? 2000 : 10_000));
 const SETUPS = (process.env.SETUPS ?? 'pglite,pg1,pg2').split(',').map((s) => s.trim());
 const API_KEY = 'pk_load_bench';
+const PROFILE_DIR = process.env.PROFILE_DIR;
 const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
 
 /** Limits opened wide: the benchmark measures throughput, not the abuse limits. */
@@ -351,15 +354,21 @@ async function phase(kind, visitors, agents, pids) {
  * @param {() => Promise<string>} database a fresh PostgreSQL database URL
  */
 async function startSetup(setup, tenantsFile, database) {
-  const base = { ...WIDE_OPEN, TENANTS_FILE: tenantsFile, JWT_SECRET: randomBytes(32).toString('base64url') };
+  const base = {
+    ...WIDE_OPEN,
+    TENANTS_FILE: tenantsFile,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    ...(PROFILE_DIR ? { SHUTDOWN_DELAY_SECONDS: '0' } : {}),
+  };
+  const nodeArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   if (setup === 'pglite') {
-    const node = await startNode({ name: 'pglite', env: base });
+    const node = await startNode({ name: 'pglite', env: base, nodeArgs });
     return { label: 'PGlite, one node', nodes: [node], url: node.url, agentUrl: node.url, stop: node.stop };
   }
   const env = { ...base, DATABASE_URL: await database(), DATABASE_POOL_SIZE: '10' };
-  const one = await startNode({ name: 'one', env });
+  const one = await startNode({ name: 'one', env, nodeArgs });
   if (setup === 'pg1') return { label: 'PostgreSQL, one node', nodes: [one], url: one.url, agentUrl: one.url, stop: one.stop };
-  const two = await startNode({ name: 'two', env });
+  const two = await startNode({ name: 'two', env, nodeArgs });
   const lb = await startBalancer([one, two], { maxconn: 8000 });
   return {
     label: 'PostgreSQL, two nodes + HAProxy',
@@ -435,6 +444,8 @@ async function main() {
           notes.push(await idleSockets(s));
         }
       } finally {
+        // A profiled node writes its profile when it exits on its own: SIGTERM, not SIGKILL.
+        if (PROFILE_DIR) await Promise.all(s.nodes.map((n) => terminate(n.proc)));
         await s.stop();
       }
     }
@@ -452,6 +463,14 @@ async function main() {
   for (const row of rows) console.log(row);
   console.log('\nTargets: light load p99 ≤ 20 ms both ways on every setup; PostgreSQL one node ≥ 3,000 msgs/s with 0 errors.\n');
   for (const note of notes) console.log(note);
+}
+
+/** @param {import('node:child_process').ChildProcess} proc */
+async function terminate(proc) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await Promise.race([exited, sleep(10_000)]);
 }
 
 /**

@@ -47,14 +47,15 @@ async function until(predicate, what, timeoutMs) {
 
 /**
  * Starts one node: main.js with its own data directory and port; `env` adds to the environment
- * (DATABASE_URL, JWT_SECRET, TENANTS_FILE, limits…). Resolves when it prints its ready line.
- * @param {{ name: string, env: Record<string, string> }} o
+ * (DATABASE_URL, JWT_SECRET, TENANTS_FILE, limits…), `nodeArgs` to Node's own options (`--cpu-prof`).
+ * Resolves when it prints its ready line.
+ * @param {{ name: string, env: Record<string, string>, nodeArgs?: string[] }} o
  * @returns {Promise<Node>}
  */
-export async function startNode({ name, env }) {
+export async function startNode({ name, env, nodeArgs = [] }) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), `amoiq-node-${name}-`));
-  const proc = spawn(process.execPath, [join(ROOT, 'demo/server/main.js')], {
+  const proc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'demo/server/main.js')], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ASSISTANT: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
