@@ -14,6 +14,7 @@ import { AmoiqAttachmentRejectedEvent } from '../../events/attachment-rejected-e
 import { acceptFor, attachmentsEnabled, formatSize, refusalFor, typeAllowed } from './attachment-limits.js';
 import { AttachmentStaging, type Uploader } from './attachment-staging.js';
 import { LazyPartController } from '../../controllers/lazy-part-controller.js';
+import { DictationSlot } from '../dictation-button/slot.js';
 
 /** Stop reporting typing after this long without a keystroke. */
 const TYPING_IDLE_MS = 3_000;
@@ -51,6 +52,8 @@ const COUNTER_FROM = 0.9;
  * @csspart attachment-remove - The button that cancels an upload or removes a staged file.
  * @csspart attachment-retry - The button that uploads a failed file again.
  * @csspart attachment-error - The message saying why a file was refused.
+ * @csspart dictation-button - The dictation button (where the browser can dictate; `aria-pressed` while listening).
+ * @csspart dictation-problem - Why dictation stopped, shown above its button.
  */
 export class AmoiqChatInput extends LitElement {
   static override styles = [sharedStyles, styles];
@@ -90,6 +93,8 @@ export class AmoiqChatInput extends LitElement {
   private readonly chips = new LazyPartController(this, 'attachment-chips', () => import('./attachment-chips.js'));
 
   private readonly l10n = new LocaleConsumer(this);
+  /** The dictation button where the browser can dictate (its own chunk), filling the box. */
+  private readonly dictation = new DictationSlot();
   private typing = false;
   private idleTimer?: ReturnType<typeof setTimeout>;
 
@@ -166,7 +171,7 @@ export class AmoiqChatInput extends LitElement {
           @keydown=${this.handleKeydown}
           @paste=${this.handlePaste}
         ></textarea>
-        ${this.renderAttach()} ${this.renderVoiceNote()} ${this.renderEmojiButton()}
+        ${this.renderAttach()} ${this.renderVoiceNote()} ${this.dictation.render(() => this.textarea)} ${this.renderEmojiButton()}
         <button part="send-button" class="send" type="submit" aria-label=${en.send} ?disabled=${!this.canSend}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
         </button>

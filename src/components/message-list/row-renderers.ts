@@ -10,6 +10,7 @@ import type { ChatMessage } from '../../services/chat-service.js';
 import type { Attachment } from '../../protocol/v1.js';
 import { styleProps } from '../../styles/style-props.js';
 import { parseMarkdown, renderMarkdown, type Block } from './markdown.js';
+import { renderReadAloud } from '../read-aloud/slot.js';
 import { avatarHue, initials, noticeText, senderName, statusLabel, timeLabel, type ListMessage, type Row } from './rows.js';
 
 /** What a renderer needs from the list, besides its row. */
@@ -96,7 +97,7 @@ function renderMessage(row: RowOf<'message'>, ctx: RowContext): TemplateResult {
           ${m.attachments?.length ? ctx.attachments(m.attachments) : nothing}
           ${m.sender.type === 'ai' ? ctx.assistant?.(m) : nothing}
           <div part="meta" class="meta" tabindex=${own ? '-1' : nothing}>
-            <time datetime=${m.createdAt}>${time(m, ctx)}</time>${own ? renderStatus(m, ctx) : nothing}
+            <time datetime=${m.createdAt}>${time(m, ctx)}</time>${own ? renderStatus(m, ctx) : renderReadAloud(m)}
           </div>
           ${quick ? renderQuickReplies(m.key, quick, ctx) : nothing}
         </div>
