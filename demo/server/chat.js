@@ -139,6 +139,7 @@ export class ChatService {
       ...(c.relinkedAt ? { relinkedAt: c.relinkedAt, relinkCount: c.relinkCount ?? 1 } : {}),
       ...(c.user ? { user: c.user } : {}),
       ...(c.contact ? { contact: c.contact } : {}),
+      ...(c.context ? { context: c.context } : {}),
     };
   }
 

@@ -24,10 +24,12 @@
  *   id: string, tenantId: string, visitorId: string, status: ConversationStatus, lastSeq: number, createdAt: string, updatedAt: string,
  *   visitorReadSeq: number, agentReadSeq: number, userId?: string, user?: VerifiedUser, contact?: Contact,
  *   startedAt: string | null, awaitingReply: boolean, agentIds: string[], relinkedAt?: string, relinkCount?: number,
+ *   context?: import('../../src/protocol/visitor-context.js').VisitorContext & { at?: string },
  * }} Conversation
  *   `startedAt`: first message, contact details or upload (null: an empty session, not shown to
  *   agents); `awaitingReply`: the newest visitor/agent/AI message is the visitor's; `agentIds`: the
- *   agents who wrote in it; `relinkedAt`/`relinkCount`: moved to a new visitor id by fingerprint.
+ *   agents who wrote in it; `relinkedAt`/`relinkCount`: moved to a new visitor id by fingerprint;
+ *   `context`: where the visitor was at the newest session request (page, time zone, language).
  * @typedef {Conversation & { lastMessage: Message | null }} ConversationSummary a conversation with its last message, as agents list it
  */
 

@@ -15,6 +15,7 @@ import {
   MAX_QUICK_REPLY_LENGTH,
   textLength,
 } from '../../src/protocol/limits.js';
+import { checkVisitorContext } from '../../src/protocol/visitor-context.js';
 import { ApiError, badRequest } from './errors.js';
 
 /**
@@ -322,4 +323,37 @@ export function parseContact(body) {
     contact.fields = Object.fromEntries(entries);
   }
   return contact;
+}
+
+/**
+ * The session request's optional `context` (docs/protocol.md, Visitor context): page address
+ * (reduced to origin and path), IANA time zone, BCP 47 language. Absent or null: undefined; an
+ * object without fields: undefined too (nothing to record).
+ * @param {unknown} value
+ * @returns {import('../../src/protocol/visitor-context.js').VisitorContext | undefined}
+ * @throws {ApiError} 400 `bad_request` naming the field
+ */
+export function parseVisitorContext(value) {
+  if (value === undefined || value === null) return undefined;
+  const checked = checkVisitorContext(value);
+  if (!checked.ok) throw badRequest(checked.error);
+  return Object.keys(checked.context).length ? checked.context : undefined;
+}
+
+/** Shortest and longest accepted search text, in characters after trimming. */
+export const SEARCH_TEXT_LIMITS = Object.freeze({ min: 2, max: 200 });
+
+/**
+ * The agents' search text (`q`): trimmed, 2–200 characters, no NUL.
+ * @param {string | null} raw
+ * @returns {string}
+ * @throws {ApiError} 400 `bad_request`
+ */
+export function parseSearchText(raw) {
+  const text = (raw ?? '').trim();
+  const length = textLength(text);
+  if (length < SEARCH_TEXT_LIMITS.min || length > SEARCH_TEXT_LIMITS.max)
+    throw badRequest(`\`q\` must be ${SEARCH_TEXT_LIMITS.min} to ${SEARCH_TEXT_LIMITS.max} characters.`);
+  if (text.includes('\0')) throw badRequest('`q` must not contain NUL characters.');
+  return text;
 }

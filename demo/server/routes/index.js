@@ -19,6 +19,7 @@ import {
   postAgentTyping,
   postAgentUpload,
 } from './agent.js';
+import { getConversationVisitor, searchConversations } from './agent-lookup.js';
 import { debugBackdate, debugFrames, debugSweepUploads } from './debug.js';
 import { createWidget, deleteWidget, embedPage, getWidgetConfig, listWidgets, updateWidget } from './embed.js';
 import {
@@ -95,6 +96,8 @@ export const apiRoutes = [
   { pattern: /^\/api\/agent\/login$/, methods: { POST: agentLogin } },
   { pattern: /^\/api\/agent\/logout$/, methods: { POST: agentLogout } },
   { pattern: /^\/api\/agent\/conversations$/, methods: { GET: listConversations } },
+  { pattern: /^\/api\/agent\/search$/, methods: { GET: searchConversations } },
+  { pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/visitor$/, methods: { GET: getConversationVisitor } },
   {
     pattern: /^\/api\/agent\/conversations\/(?<id>[^/]+)\/messages$/,
     methods: { GET: listAgentMessages, POST: postAgentMessage },

@@ -11,6 +11,7 @@ import { AgentStore } from './agents.js';
 import { ConversationStore } from './conversations.js';
 import { FileStore } from './files.js';
 import { FingerprintStore } from './fingerprints.js';
+import { LookupStore } from './lookup.js';
 import { MessageStore } from './messages.js';
 import { migrate } from './migrate.js';
 import { openPglite, openPostgres } from './sql.js';
@@ -21,7 +22,7 @@ import { WidgetStore } from './widgets.js';
  * @typedef {{
  *   db: import('./sql.js').Database,
  *   tenants: TenantStore, agents: AgentStore, conversations: ConversationStore, widgets: WidgetStore,
- *   messages: MessageStore, files: FileStore, fingerprints: FingerprintStore,
+ *   messages: MessageStore, files: FileStore, fingerprints: FingerprintStore, lookup: LookupStore,
  *   close: () => Promise<void>,
  * }} Store
  *   `db`: the database itself (its engine, pool statistics, raw queries for tests)
@@ -51,6 +52,7 @@ export async function openStore({ dataDir, databaseUrl, poolSize }) {
     messages: new MessageStore(db),
     files: new FileStore(db),
     fingerprints: new FingerprintStore(db),
+    lookup: new LookupStore(db),
     widgets: new WidgetStore(db),
     close: () => db.close(),
   };

@@ -25,7 +25,7 @@
  * }} MessageRow
  * @typedef {{
  *   id: string, organization_id: string, visitor_id: string, status: string, last_seq: number,
- *   metadata: { user?: { name?: string | null, email?: string | null } } | null,
+ *   metadata: { user?: { name?: string | null, email?: string | null }, context?: Record<string, string> } | null,
  *   created_at: Timestamp, updated_at: Timestamp, ended_at: Timestamp | null, user_id: string | null,
  *   visitor_read_seq: number, agent_read_seq: number, contact: Contact | null, started_at: Timestamp | null,
  *   awaiting_reply: boolean, agent_ids: string[], relinked_at: Timestamp | null, relink_count: number,
@@ -102,6 +102,9 @@ export function toConversation(row) {
     conversation.relinkCount = row.relink_count ?? 1;
   }
   if (row.contact && typeof row.contact === 'object') conversation.contact = row.contact;
+  // Where the visitor was at the newest session request (store/lookup.js, setContext).
+  const context = row.metadata?.context;
+  if (context && typeof context === 'object') conversation.context = context;
   if (row.user_id) {
     conversation.userId = row.user_id;
     const user = row.metadata?.user;

@@ -1,0 +1,106 @@
+// @ts-check
+/**
+ * What the agent console looks up besides the inbox: the visitor context a session request
+ * carries (kept in `chat_sessions.metadata.context`), a visitor's previous conversations and the
+ * search across the tenant's conversations (names, e-mail addresses, message text).
+ */
+import { toSummary } from './rows.js';
+
+/**
+ * @typedef {import('./sql.js').Database} Database
+ * @typedef {import('./rows.js').SummaryRow} SummaryRow
+ * @typedef {import('../types.js').ConversationSummary} ConversationSummary
+ * @typedef {import('../../../src/protocol/visitor-context.js').VisitorContext} VisitorContext
+ */
+
+/** A conversation with `to_jsonb` of its last message (the inbox's shape) and its activity as text for the cursor. */
+const SELECT_LISTED = `SELECT s.*, s.updated_at::text AS activity, to_jsonb(m) AS last_message FROM chat_sessions s
+  LEFT JOIN chat_messages m ON m.chat_session_id = s.id AND m.seq = s.last_seq`;
+
+export class LookupStore {
+  /** @param {Database} db */
+  constructor(db) {
+    /** @private */
+    this.db = db;
+  }
+
+  /**
+   * Records where the visitor is now (the newest session request's context) on the conversation,
+   * next to what `metadata` already holds (the verified user's details).
+   * @param {string} conversationId
+   * @param {VisitorContext} context
+   */
+  async setContext(conversationId, context) {
+    const stamped = { ...context, at: new Date().toISOString() };
+    await this.db.query(
+      `UPDATE chat_sessions SET metadata = COALESCE(metadata, '{}'::jsonb) || jsonb_build_object('context', $2::jsonb) WHERE id = $1`,
+      [conversationId, JSON.stringify(stamped)],
+    );
+  }
+
+  /**
+   * The other started conversations of the same visitor (or, for a verified user's conversation,
+   * of the same user), newest first.
+   * @param {{ id: string, tenantId: string, visitorId: string, userId?: string }} conversation
+   * @param {number} limit
+   * @returns {Promise<{ conversations: ConversationSummary[], hasMore: boolean }>}
+   */
+  async previous(conversation, limit) {
+    const owner = conversation.userId ? 's.user_id = $2' : 's.visitor_id = $2 AND s.user_id IS NULL';
+    /** @type {SummaryRow[]} */
+    const rows = await this.db.rows(
+      `${SELECT_LISTED}
+        WHERE s.organization_id = $1 AND ${owner} AND s.id <> $3 AND s.started_at IS NOT NULL
+        ORDER BY s.started_at DESC, s.id DESC
+        LIMIT $4`,
+      [conversation.tenantId, conversation.userId ?? conversation.visitorId, conversation.id, limit + 1],
+    );
+    return { conversations: rows.slice(0, limit).map(toSummary), hasMore: rows.length > limit };
+  }
+
+  /**
+   * One page of the tenant's started conversations whose visitor name or e-mail address (typed
+   * contact details or verified user) or any visitor, agent or AI message text contains `text`
+   * (case-insensitive), newest activity first, with the newest matching message text. Keyset
+   * paging as the inbox (`cursor` is the previous page's `next`).
+   * @param {string} tenantId
+   * @param {{ text: string, cursor?: { at: string, id: string }, limit: number }} query
+   * @returns {Promise<{ conversations: Array<ConversationSummary & { match: string | null }>, next: { at: string, id: string } | null }>}
+   */
+  async search(tenantId, { text, cursor, limit }) {
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    /** @type {unknown[]} */
+    const params = [tenantId, pattern];
+    const where = [
+      's.organization_id = $1',
+      's.started_at IS NOT NULL',
+      `(s.contact->>'name' ILIKE $2 OR s.contact->>'email' ILIKE $2
+        OR s.metadata->'user'->>'name' ILIKE $2 OR s.metadata->'user'->>'email' ILIKE $2
+        OR EXISTS (SELECT 1 FROM chat_messages x WHERE x.chat_session_id = s.id AND x.sender_type <> 'system' AND x.content ILIKE $2))`,
+    ];
+    if (cursor) {
+      params.push(cursor.at, cursor.id);
+      where.push(`(s.updated_at, s.id) < ($${params.length - 1}::timestamptz, $${params.length}::text)`);
+    }
+    params.push(limit + 1);
+    /** @type {Array<SummaryRow & { activity: string, match: string | null }>} */
+    const rows = await this.db.rows(
+      `SELECT s.*, s.updated_at::text AS activity, to_jsonb(m) AS last_message,
+              (SELECT x.content FROM chat_messages x
+                WHERE x.chat_session_id = s.id AND x.sender_type <> 'system' AND x.content ILIKE $2
+                ORDER BY x.seq DESC LIMIT 1) AS match
+         FROM chat_sessions s
+         LEFT JOIN chat_messages m ON m.chat_session_id = s.id AND m.seq = s.last_seq
+        WHERE ${where.join(' AND ')}
+        ORDER BY s.updated_at DESC, s.id DESC
+        LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      conversations: page.map((row) => ({ ...toSummary(row), match: row.match ?? null })),
+      next: rows.length > limit && last ? { at: last.activity, id: last.id } : null,
+    };
+  }
+}
