@@ -65,8 +65,19 @@ if (!interest.some((n) => n.startsWith('chunks/chat-runtime-'))) {
   failed = true;
 }
 console.log(`size: drop-in on first interest (runtime and panel) ${interest.join(' + ')} = ${kb(sum(interest))} gzip`);
+/**
+ * Voice chunks (issue 11) are labelled: a chunk is voice when most of its sources (its source map)
+ * are voice code — the voice components, dictation, read-aloud, the voice services — or
+ * libphonenumber-js (the phone form's number checks).
+ */
+const VOICE_SOURCE = /\/(components\/(voice-[^/]+|audio-player|dictation-button|read-aloud)|services\/voice)\/|\/libphonenumber-js\//;
+function voiceLabel(name) {
+  if (!existsSync(join(dist, `${name}.map`))) return '';
+  const sources = JSON.parse(read(`${name}.map`).toString('utf8')).sources ?? [];
+  return sources.filter((s) => VOICE_SOURCE.test(s)).length * 2 > sources.length ? ' [voice]' : '';
+}
 for (const name of chunks.filter((n) => !start.includes(n) && !interest.includes(n))) {
-  console.log(`size: drop-in lazy ${name} ${kb(read(name).length)} raw, ${kb(gz(name))} gzip`);
+  console.log(`size: drop-in lazy${voiceLabel(name)} ${name} ${kb(read(name).length)} raw, ${kb(gz(name))} gzip`);
 }
 
 // The emoji picker's curated set must be in its own chunk only. Its emoji are read from the
