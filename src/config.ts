@@ -47,33 +47,42 @@ export function isHttpUrl(v: string): boolean {
 let probe: CanvasRenderingContext2D | null | undefined;
 
 /**
- * Black or white, whichever reads better on `color` (WCAG relative luminance; the threshold
- * 0.179 is where both give the same contrast ratio).
+ * The sRGB channels of any CSS colour, or undefined when it cannot be read. In a real browser a
+ * canvas normalises the colour; elsewhere (jsdom logs "not implemented", SSR has no document)
+ * only `#rgb` and `#rrggbb` are read.
  */
-export function readableOn(color: string): '#000' | '#fff' {
-  // Only a real browser has a canvas that draws (jsdom's logs "not implemented"; SSR has no
-  // document): elsewhere a #rgb or #rrggbb colour is read as written, any other gives black.
+export function parseRgb(color: string): [number, number, number] | undefined {
   if (probe === undefined && cssSupports()) probe = document.createElement('canvas').getContext('2d');
   let normalized = color.trim().replace(/^#([\da-f])([\da-f])([\da-f])$/i, '#$1$1$2$2$3$3');
   if (probe) {
     probe.fillStyle = '#000';
     probe.fillStyle = color; // the canvas normalises any CSS colour to #rrggbb or rgba()
     normalized = String(probe.fillStyle);
-  } else if (!/^#[\da-f]{6}$/i.test(normalized)) return '#000';
+  }
   const hex = /^#([\da-f]{2})([\da-f]{2})([\da-f]{2})$/i.exec(normalized);
   const rgb = hex
     ? hex.slice(1).map((h) => parseInt(h, 16))
-    : normalized
-        .match(/[\d.]+/g)
-        ?.slice(0, 3)
-        .map(Number);
-  if (!rgb || rgb.length < 3) return '#000';
+    : /^rgba?\(/.test(normalized)
+      ? normalized
+          .match(/[\d.]+/g)
+          ?.slice(0, 3)
+          .map(Number)
+      : undefined;
+  return rgb && rgb.length === 3 ? [rgb[0], rgb[1], rgb[2]] : undefined;
+}
+
+/**
+ * Black or white, whichever reads better on `color` (WCAG relative luminance; the threshold
+ * 0.179 is where both give the same contrast ratio); black when the colour cannot be read.
+ */
+export function readableOn(color: string): '#000' | '#fff' {
+  const rgb = parseRgb(color);
+  if (!rgb) return '#000';
   const [r, g, b] = rgb.map((c) => {
     const s = c / 255;
     return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
   });
-  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return luminance > 0.179 ? '#000' : '#fff';
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.179 ? '#000' : '#fff';
 }
 
 /** Colour schemes of `theme`. */
@@ -87,7 +96,7 @@ export const isTheme = (v: unknown): v is ChatTheme => THEMES.includes(v as Chat
 export const DEFAULTS = {
   position: 'bottom-right' as ChatPosition,
   theme: 'light' as ChatTheme,
-  themeColor: TOKENS['--amoiq-chat-accent-color'] as string,
+  themeColor: TOKENS['--amoiq-chat-brand-color'] as string,
   width: TOKENS['--amoiq-chat-width'] as string,
   height: TOKENS['--amoiq-chat-height'] as string,
   storage: 'persistent' as StorageMode,

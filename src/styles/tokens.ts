@@ -15,10 +15,14 @@ import { unsafeCSS, type CSSResult } from 'lit';
  */
 export const TOKENS = {
   // Chat-wide (`--amoiq-chat-*`)
-  /** Accent colour: launcher, header, the visitor's bubbles, send button; `theme-color` sets it. */
-  '--amoiq-chat-accent-color': '#0088ff',
-  /** Text and icons on the accent colour; `theme-color` picks black or white, whichever contrasts more. */
-  '--amoiq-chat-on-accent-color': '#000',
+  /** The exact brand colour, where no text sits on it (the launcher when its icon reads, the drop zone, tab marks); `theme-color` sets it. */
+  '--amoiq-chat-brand-color': '#0088ff',
+  /** The brand colour's tone for surfaces with text (header, the visitor's bubbles, buttons): white text reaches 4.5:1; derived from the brand colour (brand-tone.ts). */
+  '--amoiq-chat-accent-color': '#0076df',
+  /** Text and icons on the accent colours. */
+  '--amoiq-chat-on-accent-color': '#fff',
+  /** Launcher: the brand colour's tone on which its white icon reaches 3:1 (the brand colour itself when it does). */
+  '--amoiq-chat-launcher-background': 'var(--amoiq-chat-brand-color)',
   /** Panel background. */
   '--amoiq-chat-surface-color': '#fff',
   /** Text. */
@@ -126,7 +130,9 @@ export function tokenChain(name: Token): string {
 
 const read = (name: Token): CSSResult => unsafeCSS(tokenChain(name));
 
+export const chatBrandColor = read('--amoiq-chat-brand-color');
 export const chatAccentColor = read('--amoiq-chat-accent-color');
+export const chatLauncherBackground = read('--amoiq-chat-launcher-background');
 export const chatOnAccentColor = read('--amoiq-chat-on-accent-color');
 export const chatSurfaceColor = read('--amoiq-chat-surface-color');
 export const chatTextColor = read('--amoiq-chat-text-color');

@@ -51,18 +51,45 @@ describe('theming', () => {
     await setViewport({ width: 800, height: 600 });
   });
 
-  it('theme-color keeps text on the accent at WCAG AA contrast (≥ 4.5) for a range of colours', async () => {
+  it("theme-color: white text on the accent tones at ≥ 4.5:1 (header, the visitor's bubbles), the launcher's icon at ≥ 3:1, for a range of colours", async () => {
     const el = await chat({ open: true });
     const colours = ['#0088FF', '#ffee00', '#777777', '#808080', 'rebeccapurple', 'oklch(70% 0.2 140)'];
     for (let h = 0; h < 360; h += 40) for (const l of [25, 45, 55, 70, 90]) colours.push(`hsl(${h} 80% ${l}%)`);
     for (const colour of colours) {
       el.themeColor = colour;
       await el.updateComplete;
-      for (const target of [part(el, '.launcher'), part(el, 'amoiq-chat-header', '.base')]) {
-        const style = getComputedStyle(target);
-        expect(contrast(style.backgroundColor, style.color), `${colour} on ${target.className}`).to.be.at.least(4.5);
-      }
+      const launcher = getComputedStyle(part(el, '.launcher'));
+      expect(launcher.color, colour).to.equal('rgb(255, 255, 255)');
+      expect(contrast(launcher.backgroundColor, launcher.color), `${colour} on the launcher`).to.be.at.least(3);
+      const header = getComputedStyle(part(el, 'amoiq-chat-header', '.base'));
+      expect(header.color, colour).to.equal('rgb(255, 255, 255)');
+      expect(contrast(header.backgroundColor, header.color), `${colour} on the header`).to.be.at.least(4.5);
     }
+  });
+
+  it('the default #0088ff: white text on a deeper tone in the header, the exact brand colour on the launcher', async () => {
+    const el = await chat({ open: true });
+    const launcher = getComputedStyle(part(el, '.launcher'));
+    expect(launcher.backgroundColor).to.equal('rgb(0, 136, 255)');
+    expect(launcher.color).to.equal('rgb(255, 255, 255)');
+    const header = getComputedStyle(part(el, 'amoiq-chat-header', '.base'));
+    expect(header.color).to.equal('rgb(255, 255, 255)');
+    expect(header.backgroundColor).to.equal('rgb(0, 118, 223)');
+    expect(contrast(header.backgroundColor, header.color)).to.be.at.least(4.5);
+  });
+
+  it('a brand colour set in CSS gets its tones too; a tone the page sets itself wins', async () => {
+    const el = await chat({ open: true });
+    el.style.setProperty('--amoiq-chat-brand-color', '#ffee00');
+    el.requestUpdate();
+    await el.updateComplete;
+    const header = () => getComputedStyle(part(el, 'amoiq-chat-header', '.base'));
+    expect(header().backgroundColor).to.not.equal('rgb(0, 118, 223)');
+    expect(contrast(header().backgroundColor, header().color)).to.be.at.least(4.5);
+    el.style.setProperty('--amoiq-chat-accent-color', 'rgb(90, 0, 0)');
+    el.requestUpdate();
+    await el.updateComplete;
+    expect(header().backgroundColor).to.equal('rgb(90, 0, 0)');
   });
 
   it('theme="dark" switches the surface and text colours; the page can still override them', async () => {

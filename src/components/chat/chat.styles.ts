@@ -1,6 +1,6 @@
 import { css } from 'lit';
 import {
-  chatAccentColor,
+  chatLauncherBackground,
   chatBadgeBackground,
   chatBadgeColor,
   chatFontSize,
@@ -62,7 +62,7 @@ export const styles = css`
     height: ${chatLauncherSize};
     border: 0;
     border-radius: 50%;
-    background: ${chatAccentColor};
+    background: ${chatLauncherBackground};
     color: ${chatOnAccentColor};
     box-shadow: ${chatLauncherShadow};
     transition: transform 120ms ease;

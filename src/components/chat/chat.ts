@@ -12,7 +12,8 @@ import type { StorageMode } from '../../services/storage-mode.js';
 import type { ConnectionState } from '../../services/transport.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { chatIcon, closeIcon } from '../../styles/icons.js';
-import { DEFAULTS, isColor, isLength, isPosition, isTheme, readableOn, type ChatPosition, type ChatTheme } from '../../config.js';
+import { DEFAULTS, isColor, isLength, isPosition, isTheme, parseRgb, type ChatPosition, type ChatTheme } from '../../config.js';
+import { BRAND_PROPERTIES, brandProperties } from '../../styles/brand-tone.js';
 import type { AmoiqChatInput } from '../chat-input/chat-input.js';
 import type { PreChatField } from '../pre-chat-form/fields.js';
 import { RuntimeSlot, runtimeLoaded } from './runtime-slot.js';
@@ -286,14 +287,12 @@ export class AmoiqChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     const remote = this.chat?.service?.state.remoteConfig;
-    const accent = [this.themeColor, remote?.themeColor].find((c) => c && isColor(c));
     // Set only when configured, so a host page's own custom properties apply otherwise (through
     // the CSSOM, which a strict CSP allows, unlike a style attribute).
     for (const [name, value] of Object.entries({
       '--amoiq-chat-width': this.width !== DEFAULTS.width && isLength(this.width) && this.width,
       '--amoiq-chat-height': this.height !== DEFAULTS.height && isLength(this.height) && this.height,
-      '--amoiq-chat-accent-color': accent,
-      '--amoiq-chat-on-accent-color': accent && readableOn(accent),
+      ...this.brandTones(remote?.themeColor),
     })) {
       if (value) this.find('.base')?.style.setProperty(name, value);
       else this.find('.base')?.style.removeProperty(name);
@@ -325,6 +324,23 @@ export class AmoiqChat extends LitElement {
         <div class="visually-hidden" aria-live="polite">${unread && l10n ? l10n.plural(l10n.strings.newMessages, unread) : ''}</div>
       </div>
     `;
+  }
+
+  /**
+   * The brand colour's properties (docs/theming.md, "Brand colour"): from `theme-color` (or the
+   * tenant's), else from a `--amoiq-chat-brand-color` — or, as before, `--amoiq-chat-accent-color` —
+   * the page set; the tones for text and icons are derived (brand-tone.ts), except those the page
+   * set itself. Nothing configured: the defaults of tokens.ts apply.
+   */
+  private brandTones(remoteColor?: string): Record<string, string | undefined> {
+    const configured = [this.themeColor, remoteColor].find((c) => c && isColor(c));
+    const page = configured ? undefined : getComputedStyle(this);
+    const pageValue = (name: string) => page?.getPropertyValue(name).trim() ?? '';
+    const source = configured || pageValue('--amoiq-chat-brand-color') || pageValue('--amoiq-chat-accent-color');
+    const rgb = source ? parseRgb(source) : undefined;
+    const tones: Record<string, string | undefined> = rgb ? brandProperties(rgb) : {};
+    for (const name of BRAND_PROPERTIES) if (!rgb || pageValue(name)) tones[name] = undefined;
+    return tones;
   }
 
   private find<T extends HTMLElement = HTMLElement>(selector: string): T | null {
