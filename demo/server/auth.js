@@ -172,8 +172,9 @@ export function bearer(header) {
 }
 
 /**
- * @typedef {{ kind: 'visitor', tenantId: string, visitorId: string, conversationId: string, userId?: string }} VisitorClaims
- *   `userId` is set when the session was opened with a verified userToken.
+ * @typedef {{ kind: 'visitor', tenantId: string, visitorId: string, conversationId: string, userId?: string, widgetId?: string }} VisitorClaims
+ *   `userId` is set when the session was opened with a verified userToken; `widgetId` when the
+ *   conversation was started through a widget configuration (its rules apply: routes/widget-access.js).
  * @typedef {{ kind: 'agent', tenantId: string, agentId: string, version: number }} AgentClaims
  *   `version` is the agent's token version when the token was signed; logout, a password change
  *   and removal bump the stored one, which ends every older token (docs/security.md).
@@ -195,8 +196,14 @@ export class TokenService {
    * @param {Omit<VisitorClaims, 'kind'>} claims
    * @returns {Promise<{ token: string, expiresAt: string }>}
    */
-  signVisitor({ tenantId, visitorId, conversationId, userId }) {
-    const claims = { typ: 'visitor', tid: tenantId, cid: conversationId, ...(userId ? { uid: userId } : {}) };
+  signVisitor({ tenantId, visitorId, conversationId, userId, widgetId }) {
+    const claims = {
+      typ: 'visitor',
+      tid: tenantId,
+      cid: conversationId,
+      ...(userId ? { uid: userId } : {}),
+      ...(widgetId ? { wid: widgetId } : {}),
+    };
     return this.sign(claims, visitorId, this.sessionTtlSeconds);
   }
 
@@ -216,10 +223,16 @@ export class TokenService {
    */
   async verifyVisitor(token) {
     const payload = await this.verify(token, 'visitor');
-    if (typeof payload.cid !== 'string' || (payload.uid !== undefined && typeof payload.uid !== 'string')) throw invalidToken();
+    if (
+      typeof payload.cid !== 'string' ||
+      (payload.uid !== undefined && typeof payload.uid !== 'string') ||
+      (payload.wid !== undefined && typeof payload.wid !== 'string')
+    )
+      throw invalidToken();
     /** @type {VisitorClaims} */
     const claims = { kind: 'visitor', tenantId: String(payload.tid), visitorId: String(payload.sub), conversationId: payload.cid };
     if (typeof payload.uid === 'string') claims.userId = payload.uid;
+    if (typeof payload.wid === 'string') claims.widgetId = payload.wid;
     return claims;
   }
 

@@ -9,9 +9,10 @@ import { readFileSync } from 'node:fs';
 import { parsePasswordHash } from './auth.js';
 
 /**
- * @typedef {{ id: string, email: string, name: string, passwordHash?: string }} TenantAgentConfig
+ * @typedef {{ id: string, email: string, name: string, passwordHash?: string, role?: 'admin' | 'agent' }} TenantAgentConfig
  *   `passwordHash`: `scrypt$…` as printed by `node demo/server/main.js hash-password`; without it
- *   the agent gets a random password on its first start, printed once and stored only as a hash
+ *   the agent gets a random password on its first start, printed once and stored only as a hash.
+ *   `role`: `admin` for a tenant admin (manages the widget configurations), else a plain agent
  * @typedef {{
  *   id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean,
  *   widget?: import('./types.js').WidgetSettings,
@@ -43,6 +44,9 @@ export function loadTenants(file) {
         throw new Error(
           `${file}: agent "${agent.id}" has a plaintext password; replace it with "passwordHash" (node demo/server/main.js hash-password), or remove it to get a generated one`,
         );
+      }
+      if (agent?.role !== undefined && agent.role !== 'admin' && agent.role !== 'agent') {
+        throw new Error(`${file}: agent "${agent.id}": role must be "admin" or "agent"`);
       }
       if (agent?.passwordHash !== undefined && !parsePasswordHash(agent.passwordHash)) {
         throw new Error(`${file}: agent "${agent.id}": passwordHash is not a scrypt hash made by hash-password`);
@@ -100,7 +104,7 @@ export async function seedTenants(store, tenants, { identitySecrets, hasher }) {
       tenant.widget ?? {},
     );
     for (const agent of tenant.agents ?? []) {
-      const row = { id: agent.id, tenantId: tenant.id, email: agent.email, name: agent.name };
+      const row = { id: agent.id, tenantId: tenant.id, email: agent.email, name: agent.name, role: agent.role };
       const existing = await store.agents.byId(agent.id);
       let password = null;
       let passwordHash = agent.passwordHash ?? null;

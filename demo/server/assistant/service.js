@@ -229,6 +229,8 @@ export class AssistantService {
   async onVisitorMessage(tenantId, message) {
     const assistant = this.assistantOf(tenantId);
     if (!assistant || this.stopping) return;
+    // Started through a widget configuration with the assistant off (issue 13): people answer.
+    if (await this.store.widgets.featureOff(message.conversationId, 'assistant')) return;
     const row = await this.db.handoff(message.conversationId);
     const state = this.stateOf(tenantId, row);
     if (state !== 'assistant') return;
@@ -493,7 +495,8 @@ export class AssistantService {
    */
   async view(tenantId, conversationId, known) {
     const row = known === undefined ? await this.db.handoff(conversationId) : known;
-    const state = this.stateOf(tenantId, row);
+    let state = this.stateOf(tenantId, row);
+    if (state === 'assistant' && (await this.store.widgets.featureOff(conversationId, 'assistant'))) state = 'none';
     const agentsOnline = this.hub.agentsOnline(tenantId);
     const assistant = this.assistantOf(tenantId);
     /** @type {HandoffView} */

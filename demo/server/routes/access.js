@@ -9,7 +9,7 @@ import { bearer } from '../auth.js';
 import { ApiError, forbidden } from '../errors.js';
 import { isOriginAllowed } from '../origins.js';
 import { clientIp, forwardedEntry } from '../rate-limit.js';
-import { requireWidget } from './widget-access.js';
+import { checkConversationWidget, requireWidget } from './widget-access.js';
 
 /**
  * @typedef {import('./index.js').Context} Context
@@ -26,16 +26,25 @@ import { requireWidget } from './widget-access.js';
  * @throws {ApiError} 401 `unauthorized` (no key), `unknown_api_key` or `unknown_tenant`; 403 `origin_not_allowed`;
  *   for `widget:<id>`, 404 `unknown_widget` and 403 `widget_inactive` too
  */
-export async function requireTenant({ req, deps }) {
+export async function requireTenant(ctx) {
+  return (await requireEmbed(ctx)).tenant;
+}
+
+/**
+ * {@link requireTenant}, with the widget configuration when the key is its keyless form `widget:<id>`.
+ * @param {Context} ctx
+ * @returns {Promise<{ tenant: Tenant, widget?: import('../store/widgets.js').Widget }>}
+ */
+export async function requireEmbed({ req, deps }) {
   const key = bearer(req.headers.authorization);
   if (!key) throw new ApiError(401, 'unauthorized', 'Missing `Authorization: Bearer <api key>` header.');
   // The keyless form of a widget configuration (routes/embed.js): its tenant, if the widget is on
   // and may run on this page's origin.
-  if (key.startsWith('widget:')) return (await requireWidget(deps, key.slice('widget:'.length), req.headers.origin)).tenant;
+  if (key.startsWith('widget:')) return requireWidget(deps, key.slice('widget:'.length), req.headers.origin);
   const tenant = key.includes('\0') ? null : await deps.store.tenants.byApiKey(key);
   if (!tenant) throw unknownKey(key);
   if (!isOriginAllowed(tenant.allowedOrigins, req.headers.origin)) throw originNotAllowed(req.headers.origin);
-  return tenant;
+  return { tenant };
 }
 
 /**
@@ -70,14 +79,18 @@ export function originNotAllowed(origin) {
 }
 
 /**
- * The visitor named by the `X-Amoiq-Session` token, who must belong to the API key's tenant.
+ * The visitor named by the `X-Amoiq-Session` token, who must belong to the API key's tenant. A
+ * conversation started through a widget id (the token's `widgetId`) is held to that widget's
+ * rules whatever the key: on, and the page's origin in its allowed domains.
  * @param {Context} ctx
  * @param {Tenant} tenant
+ * @throws {ApiError} 401 `invalid_token`/`token_expired`, 403 `forbidden`, `widget_inactive`, `origin_not_allowed`
  */
 export async function requireVisitor({ req, deps }, tenant) {
   const header = req.headers['x-amoiq-session'];
   const visitor = await deps.tokens.verifyVisitor(Array.isArray(header) ? header[0] : header);
   if (visitor.tenantId !== tenant.id) throw forbidden('Session token belongs to another tenant.');
+  await checkConversationWidget(deps, visitor.widgetId, tenant, req.headers.origin);
   return visitor;
 }
 
@@ -111,11 +124,30 @@ export async function requireAgent({ req, deps }) {
 }
 
 /**
- * What the agent API shows of an agent.
- * @param {Agent} agent
+ * The agent named by `Authorization: Bearer <agent token>`, if it is a tenant admin (the tenants
+ * file's `role: "admin"`): what managing the tenant's widget configurations needs.
+ * @param {Context} ctx
+ * @throws {ApiError} 401 `invalid_token`; 403 `admin_required` for a plain agent
  */
-export function publicAgent(agent) {
-  return { id: agent.id, name: agent.name, email: agent.email, tenantId: agent.tenantId };
+export async function requireAdmin(ctx) {
+  const auth = await requireAgent(ctx);
+  if ((await ctx.deps.store.agents.roleOf(auth.agent.id)) !== 'admin') {
+    throw new ApiError(
+      403,
+      'admin_required',
+      'Only a tenant admin may change widget configurations. Fix: ask an admin, or give this agent `"role": "admin"` in the tenants file.',
+    );
+  }
+  return auth;
+}
+
+/**
+ * What the agent API shows of an agent; `role` (`admin` or `agent`) when it is known.
+ * @param {Agent} agent
+ * @param {import('../store/agents.js').AgentRole} [role]
+ */
+export function publicAgent(agent, role) {
+  return { id: agent.id, name: agent.name, email: agent.email, tenantId: agent.tenantId, ...(role ? { role } : {}) };
 }
 
 /**

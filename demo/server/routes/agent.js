@@ -60,7 +60,7 @@ export async function agentLogin(ctx) {
   if (result.rehash)
     await deps.store.agents.rehashPassword(agent.id, await deps.hasher.hash(body.password).catch(() => agent.passwordHash));
   const { token, expiresAt } = await deps.tokens.signAgent({ tenantId: agent.tenantId, agentId: agent.id, version: agent.tokenVersion });
-  sendJson(ctx.res, 200, { token, expiresAt, agent: publicAgent(agent) });
+  sendJson(ctx.res, 200, { token, expiresAt, agent: publicAgent(agent, await deps.store.agents.roleOf(agent.id)) });
 }
 
 /**

@@ -279,7 +279,9 @@ export async function getFeedback(ctx) {
 export async function withAssistant(deps, conversation, answer) {
   const assistant = deps.assistant;
   if (!assistant) return answer;
-  const config = assistant.configFor(conversation.tenantId);
+  // A conversation started through a widget with the assistant off (issue 13) has none.
+  const off = await deps.store.widgets.featureOff(conversation.id, 'assistant');
+  const config = off ? undefined : assistant.configFor(conversation.tenantId);
   const handoff = await assistant.view(conversation.tenantId, conversation.id);
   return {
     ...answer,

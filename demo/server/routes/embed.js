@@ -7,7 +7,7 @@
 import { nanoid } from 'nanoid';
 import { badRequest, notFound } from '../errors.js';
 import { readJson, sendJson } from '../http-util.js';
-import { requireAgent } from './access.js';
+import { requireAdmin, requireAgent } from './access.js';
 import { requireWidget } from './widget-access.js';
 
 /** Text for an HTML attribute value or element content. @param {string} value */
@@ -193,7 +193,8 @@ export async function getWidgetConfig({ req, res, params, deps }) {
 
 /**
  * `GET /api/agent/widgets`: the agent's tenant's widget configurations. Every agent of the tenant
- * may manage them (a tenant-admin role is not in this backend yet). @type {import('./index.js').Handler}
+ * may read them (the embed code); only a tenant admin may create, change or delete them
+ * (`403 admin_required`). @type {import('./index.js').Handler}
  */
 export async function listWidgets(ctx) {
   const { agent } = await requireAgent(ctx);
@@ -203,9 +204,9 @@ export async function listWidgets(ctx) {
   });
 }
 
-/** `POST /api/agent/widgets`: a new widget configuration; answers it with its id (`201`). @type {import('./index.js').Handler} */
+/** `POST /api/agent/widgets` (tenant admins): a new widget configuration; answers it with its id (`201`). @type {import('./index.js').Handler} */
 export async function createWidget(ctx) {
-  const { agent } = await requireAgent(ctx);
+  const { agent } = await requireAdmin(ctx);
   const input = parseWidgetInput(await readJson(ctx.req));
   const widget = await ctx.deps.store.widgets.create(agent.tenantId, { id: `w_${nanoid(16)}`, ...input });
   sendJson(ctx.res, 201, {
@@ -216,9 +217,9 @@ export async function createWidget(ctx) {
   });
 }
 
-/** `PUT /api/agent/widgets/:id`: replaces a widget configuration (takes effect on the next page load). @type {import('./index.js').Handler} */
+/** `PUT /api/agent/widgets/:id` (tenant admins): replaces a widget configuration (takes effect on the next page load). @type {import('./index.js').Handler} */
 export async function updateWidget(ctx) {
-  const { agent } = await requireAgent(ctx);
+  const { agent } = await requireAdmin(ctx);
   const input = parseWidgetInput(await readJson(ctx.req));
   const widget = await ctx.deps.store.widgets.update(agent.tenantId, ctx.params.id, input);
   if (!widget) throw notFound('No such widget in this tenant.');
@@ -230,9 +231,9 @@ export async function updateWidget(ctx) {
   });
 }
 
-/** `DELETE /api/agent/widgets/:id`. @type {import('./index.js').Handler} */
+/** `DELETE /api/agent/widgets/:id` (tenant admins): the widget shows nowhere after it (`unknown_widget`). @type {import('./index.js').Handler} */
 export async function deleteWidget(ctx) {
-  const { agent } = await requireAgent(ctx);
+  const { agent } = await requireAdmin(ctx);
   if (!(await ctx.deps.store.widgets.remove(agent.tenantId, ctx.params.id))) throw notFound('No such widget in this tenant.');
   sendJson(ctx.res, 204);
 }

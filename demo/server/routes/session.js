@@ -11,8 +11,9 @@ import { readJson, sendJson } from '../http-util.js';
 import { invalidIdentity, verifyUserToken } from '../identity.js';
 import { clientIp } from '../rate-limit.js';
 import { parseClientId, parseFingerprint } from '../validation.js';
-import { ipHash, requireTenant, wsScheme } from './access.js';
+import { ipHash, requireEmbed, wsScheme } from './access.js';
 import { withAssistant } from './assistant.js';
+import { checkConversationWidget } from './widget-access.js';
 
 /**
  * @typedef {import('./index.js').Handler} Handler
@@ -21,14 +22,16 @@ import { withAssistant } from './assistant.js';
  */
 
 /**
- * The tenant's widget configuration, with `voice` when the site offers voice.
+ * The tenant's widget configuration, with `voice` when the site offers voice and the widget the
+ * conversation was started through does not turn it off (`features.voice: false`).
  * @param {import('./index.js').Deps} deps
  * @param {string} tenantId
+ * @param {string | null} widgetId
  */
-async function sessionConfig(deps, tenantId) {
+async function sessionConfig(deps, tenantId, widgetId) {
   const config = await deps.store.tenants.widgetConfig(tenantId);
   const voice = deps.voice?.configFor(tenantId);
-  return voice ? { ...config, voice } : config;
+  return voice && !(await deps.store.widgets.turnsOff(widgetId, 'voice')) ? { ...config, voice } : config;
 }
 
 /**
@@ -57,7 +60,7 @@ async function sessionUser(tenant, body) {
 /** `POST /api/chat/session`: find or create the visitor's conversation and issue a token. @type {Handler} */
 export async function createSession(ctx) {
   const { req, deps } = ctx;
-  const tenant = await requireTenant(ctx);
+  const { tenant, widget } = await requireEmbed(ctx);
   deps.limits.sessionsPerIp.hit(`${tenant.id}:${clientIp(req, deps.trustProxy)}`);
   const body = await readJson(req, { allowEmpty: true });
   if (body.tenantId !== undefined && body.tenantId !== null) {
@@ -83,6 +86,10 @@ export async function createSession(ctx) {
 
   const { conversation, attached } = await deps.store.conversations.open(tenant.id, visitorId, user, body.newConversation === true);
   if (fingerprint && hash && !conversation.userId) await deps.store.fingerprints.remember(tenant.id, visitorId, fingerprint, hash);
+  // The widget the conversation was started through (its first session through a widget id): its
+  // allowed domains and features hold for the conversation from now on, whatever key later asks.
+  const widgetId = await deps.store.widgets.bindConversation(conversation.id, widget?.id);
+  if (widgetId !== (widget?.id ?? null)) await checkConversationWidget(deps, widgetId ?? undefined, tenant, req.headers.origin);
   // A new conversation is not announced: agents see it from its first message (or contact, upload).
   if (attached) await deps.chat.announceConversation(conversation.id);
   const { token, expiresAt } = await deps.tokens.signVisitor({
@@ -90,6 +97,7 @@ export async function createSession(ctx) {
     visitorId,
     conversationId: conversation.id,
     userId: user?.id,
+    widgetId: widgetId ?? undefined,
   });
   const answer = {
     protocol: PROTOCOL_VERSION,
@@ -104,7 +112,7 @@ export async function createSession(ctx) {
     agentsOnline: deps.chat.hub.agentsOnline(tenant.id),
     agentReadSeq: conversation.agentReadSeq,
     visitorReadSeq: conversation.visitorReadSeq,
-    config: await sessionConfig(deps, tenant.id),
+    config: await sessionConfig(deps, tenant.id, widgetId),
     ...(user ? { user } : {}),
     ...(relinked ? { relinked: true } : {}),
   };

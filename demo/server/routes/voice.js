@@ -27,6 +27,9 @@ function voiceOf(ctx) {
 async function visitorCall(ctx) {
   const tenant = await requireTenant(ctx);
   const visitor = await requireVisitor(ctx, tenant);
+  // A conversation started through a widget with voice off (issue 13) has no calls.
+  if (await ctx.deps.store.widgets.turnsOff(visitor.widgetId, 'voice'))
+    throw new ApiError(403, 'voice_disabled', "This widget has voice turned off (its configuration's features.voice).");
   const body = await readJson(ctx.req);
   const conversation = await ctx.deps.chat.visitorConversation(visitor, body.conversationId);
   return { tenant, visitor, body, conversation };

@@ -34,6 +34,8 @@ export async function agentConnection(ws, url, deps, req) {
     ws.close(CLOSE.UNAUTHORIZED, error instanceof ApiError ? error.code : 'invalid_token');
     return;
   }
+  // The role for `ready`, read before the socket is admitted and subscribed.
+  const role = await deps.store.agents.roleOf(agent.id);
   if (ws.readyState !== ws.OPEN) return;
   if (!admitConnection(ws, deps, clientIp(req, deps.trustProxy), `${agent.tenantId}:agent:${agent.id}`)) return;
 
@@ -57,7 +59,7 @@ export async function agentConnection(ws, url, deps, req) {
   ws.on('close', chat.hub.agentConnected(agent.tenantId));
   // The queue's round-robin counts the agent online while a socket of theirs is open.
   if (deps.assistant) ws.on('close', deps.assistant.agentConnected(agent));
-  send(ws, { type: 'ready', agent: publicAgent(agent) });
+  send(ws, { type: 'ready', agent: publicAgent(agent, role) });
 
   const sender = /** @type {const} */ ({ type: 'agent', id: agent.id, name: agent.name });
   onFrames(ws, async (frame) => {

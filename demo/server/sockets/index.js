@@ -8,9 +8,11 @@
  * browser as a bare 1006 and the client could not tell "get a new token" (4001) from "offline".
  */
 import { WebSocketServer } from 'ws';
+import { ApiError } from '../errors.js';
 import { MAX_BODY_BYTES } from '../validation.js';
 import { isOriginAllowed } from '../origins.js';
 import { originNotAllowed } from '../routes/access.js';
+import { checkConversationWidget } from '../routes/widget-access.js';
 import { agentConnection } from './agent.js';
 import { CLOSE } from './frames.js';
 import { visitorConnection } from './visitor.js';
@@ -23,7 +25,6 @@ const HEARTBEAT_MS = 30_000;
 /**
  * @typedef {import('../routes/index.js').Deps} Deps
  * @typedef {import('./frames.js').Socket} Socket
- * @typedef {import('../errors.js').ApiError} ApiError
  */
 
 /**
@@ -93,8 +94,10 @@ export function createSockets(deps) {
 
 /**
  * The origin check of a visitor upgrade (docs/protocol.md): a page whose origin the tenant does
- * not allow is refused with HTTP 403 `origin_not_allowed` before the upgrade. A token that does
- * not verify is left to the connection, which closes with 4001 so the client renews it.
+ * not allow is refused with HTTP 403 `origin_not_allowed` before the upgrade; so is a conversation
+ * started through a widget (the token's `widgetId`) on a page its widget does not allow, or whose
+ * widget has been switched off (`widget_inactive`). A token that does not verify is left to the
+ * connection, which closes with 4001 so the client renews it.
  * @param {import('node:http').IncomingMessage} req
  * @param {URL} url
  * @param {Deps} deps
@@ -105,8 +108,12 @@ async function admitOrigin(req, url, deps) {
   try {
     const visitor = await deps.tokens.verifyVisitor(url.searchParams.get('token'));
     const tenant = await deps.store.tenants.byId(visitor.tenantId);
-    return tenant && !isOriginAllowed(tenant.allowedOrigins, req.headers.origin) ? originNotAllowed(req.headers.origin) : null;
-  } catch {
-    return null;
+    if (!tenant) return null;
+    // A widget's conversation: the widget's rules (a widget deleted since: the tenant's).
+    if (await checkConversationWidget(deps, visitor.widgetId, tenant, req.headers.origin)) return null;
+    return isOriginAllowed(tenant.allowedOrigins, req.headers.origin) ? null : originNotAllowed(req.headers.origin);
+  } catch (error) {
+    // A refusal of the widget's; anything else (a token that does not verify) is the connection's.
+    return error instanceof ApiError && error.status === 403 ? error : null;
   }
 }

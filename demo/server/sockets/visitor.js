@@ -230,6 +230,9 @@ export async function visitorConnection(ws, url, deps, req) {
         break;
       case 'rtc':
         if (!deps.voice) throw new ApiError(403, 'voice_disabled', 'This server offers no voice.');
+        // A conversation started through a widget with voice off (issue 13) has no calls.
+        if (await store.widgets.turnsOff(visitor.widgetId, 'voice'))
+          throw new ApiError(403, 'voice_disabled', "This widget has voice turned off (its configuration's features.voice).");
         deps.voice.rtc.receive(current, 'visitor', frame);
         break;
       case 'stream_stop':

@@ -10,6 +10,7 @@ import { toAgent } from './rows.js';
  * @typedef {import('./sql.js').Database} Database
  * @typedef {import('./rows.js').AgentRow} AgentRow
  * @typedef {import('../types.js').Agent} Agent
+ * @typedef {'admin' | 'agent'} AgentRole a tenant admin (manages the widget configurations) or a plain agent
  */
 
 /** An agent with whether its tenant is disabled. */
@@ -25,8 +26,10 @@ export class AgentStore {
   /**
    * Inserts or updates an agent from the tenants file and enables it. `passwordHash` null keeps
    * the stored hash. With `seedHash` (the file's passwordHash) the stored one is replaced only when
-   * the file's changed, and then every token of the agent is revoked (a password change).
-   * @param {{ id: string, tenantId: string, email: string, name: string, passwordHash: string | null, seedHash?: string | null }} agent
+   * the file's changed, and then every token of the agent is revoked (a password change). `role` is
+   * the file's too (a tenant admin or a plain agent; default a plain agent), written every time.
+   * @param {{ id: string, tenantId: string, email: string, name: string, passwordHash: string | null, seedHash?: string | null,
+   *   role?: AgentRole }} agent
    * @returns {Promise<{ created: boolean, passwordChanged: boolean }>}
    * @throws {Error} for a new agent without a password hash (a programming error)
    */
@@ -42,11 +45,12 @@ export class AgentStore {
         /** @type {{ seed_hash: string | null } | undefined} */
         const current = await tx.row('SELECT seed_hash FROM agents WHERE id = $1 FOR UPDATE', [agent.id]);
         const seedHash = agent.seedHash ?? null;
+        const role = agent.role === 'admin' ? 'admin' : 'agent';
         if (!current) {
           if (agent.passwordHash === null) throw new Error(`agent ${agent.id}: a new agent needs a password hash`);
           await tx.query(
-            `INSERT INTO agents (id, organization_id, email, name, password_hash, seed_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
-            [agent.id, agent.tenantId, agent.email, agent.name, agent.passwordHash, seedHash],
+            `INSERT INTO agents (id, organization_id, email, name, password_hash, seed_hash, role) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            [agent.id, agent.tenantId, agent.email, agent.name, agent.passwordHash, seedHash, role],
           );
           return { created: true, passwordChanged: false };
         }
@@ -55,9 +59,10 @@ export class AgentStore {
           `UPDATE agents SET organization_id = $2, email = $3, name = $4, disabled_at = NULL,
              password_hash = CASE WHEN $5 THEN $6 ELSE password_hash END,
              seed_hash = CASE WHEN $5 THEN $6 ELSE seed_hash END,
-             token_version = token_version + CASE WHEN $5 THEN 1 ELSE 0 END
+             token_version = token_version + CASE WHEN $5 THEN 1 ELSE 0 END,
+             role = $7
            WHERE id = $1`,
-          [agent.id, agent.tenantId, agent.email, agent.name, passwordChanged, seedHash],
+          [agent.id, agent.tenantId, agent.email, agent.name, passwordChanged, seedHash, role],
         );
         return { created: false, passwordChanged };
       }),
@@ -92,6 +97,18 @@ export class AgentStore {
     /** @type {AgentRow | undefined} */
     const row = await this.db.row(`${SELECT_AGENT} WHERE lower(a.email) = lower($1)`, [email]);
     return row ? toAgent(row) : null;
+  }
+
+  /**
+   * An agent's role (migration 005; from the tenants file): `admin` may manage the tenant's widget
+   * configurations. A plain agent for an unknown id.
+   * @param {string} id
+   * @returns {Promise<AgentRole>}
+   */
+  async roleOf(id) {
+    /** @type {{ role: string } | undefined} */
+    const row = await this.db.row('SELECT role FROM agents WHERE id = $1', [id]);
+    return row?.role === 'admin' ? 'admin' : 'agent';
   }
 
   /**

@@ -35,6 +35,35 @@ export class WidgetStore {
     this.db = db;
     /** @type {Map<string, { widget: Promise<Widget | null>, until: number }>} */
     this.cache = new Map();
+    /**
+     * conversation id → the widget it was started through: kept for good once set (it never
+     * changes), "none" for {@link CACHE_MS} (a session through a widget may set it, on any node).
+     * @type {Map<string, { widgetId: string | null, until: number }>}
+     */
+    this.bound = new Map();
+  }
+
+  /**
+   * @param {string} conversationId
+   * @param {string | null | undefined} widgetId
+   */
+  remember(conversationId, widgetId) {
+    if (this.bound.size >= 10_000) this.bound.clear();
+    this.bound.set(conversationId, { widgetId: widgetId ?? null, until: widgetId ? Infinity : Date.now() + CACHE_MS });
+    return widgetId ?? null;
+  }
+
+  /**
+   * The widget a conversation was started through, if any.
+   * @param {string} conversationId
+   * @returns {Promise<string | null>}
+   */
+  async ofConversation(conversationId) {
+    const known = this.bound.get(conversationId);
+    if (known && known.until > Date.now()) return known.widgetId;
+    /** @type {{ widget_id: string | null } | undefined} */
+    const row = await this.db.row('SELECT widget_id FROM chat_sessions WHERE id = $1', [conversationId]);
+    return this.remember(conversationId, row?.widget_id);
   }
 
   /**
@@ -96,6 +125,43 @@ export class WidgetStore {
       [id, tenantId, input.name, JSON.stringify(input.settings), input.allowedDomains, input.active],
     );
     return row ? toWidget(row) : null;
+  }
+
+  /**
+   * The widget a conversation was started through: `widgetId` when the conversation has none yet
+   * (its first session through a widget id), else the one it has (never changed after).
+   * @param {string} conversationId
+   * @param {string | undefined} widgetId the widget of this session, if any
+   * @returns {Promise<string | null>}
+   */
+  async bindConversation(conversationId, widgetId) {
+    if (!widgetId || this.bound.get(conversationId)?.widgetId) return this.ofConversation(conversationId);
+    /** @type {{ widget_id: string | null } | undefined} */
+    const row = await this.db.row(`UPDATE chat_sessions SET widget_id = COALESCE(widget_id, $2) WHERE id = $1 RETURNING widget_id`, [
+      conversationId,
+      widgetId,
+    ]);
+    return this.remember(conversationId, row?.widget_id);
+  }
+
+  /**
+   * Whether the widget a conversation was started through turned `feature` off
+   * (`features.<feature> === false`); false for a conversation of no widget, or of a deleted one.
+   * @param {string} conversationId
+   * @param {'assistant' | 'voice' | 'attachments'} feature
+   */
+  async featureOff(conversationId, feature) {
+    return this.turnsOff(await this.ofConversation(conversationId), feature);
+  }
+
+  /**
+   * Whether widget `widgetId` turned `feature` off (false for none, or a deleted one).
+   * @param {string | null | undefined} widgetId
+   * @param {'assistant' | 'voice' | 'attachments'} feature
+   */
+  async turnsOff(widgetId, feature) {
+    const widget = widgetId ? await this.byId(widgetId) : null;
+    return /** @type {Record<string, unknown> | undefined} */ (widget?.settings.features)?.[feature] === false;
   }
 
   /**
