@@ -12,7 +12,7 @@
  *    serves the example's build and drives it in Chromium (puppeteer-core, CHROME_PATH or
  *    /usr/bin/chromium): the properties arrived as properties (the array too), the `open`
  *    boolean opens the panel without replacing a method, `send()` through a ref stores a message
- *    and the app receives its `amoiq-message`, `show()` on the second widget where there is one.
+ *    and the app receives its `amoiq-message`, `show()` on the second widget where there is one, and `hide()`, `toggle()`, `show()` where the app has buttons for them (Angular).
  *
  * `--only react19,vue` picks examples; AMOIQ_BACKEND_ROOT runs the backend of another checkout. Ends with one line `N passed, N failed`.
  */
@@ -152,6 +152,28 @@ async function drive(page) {
   if (!opened.open || !opened.reflected || opened.show !== 'function') throw new Error(`#native after open: ${JSON.stringify(opened)}`);
   await page.click('#send-native');
   await page.waitForFunction(() => window.amoiqLog.some((e) => e.startsWith('native:message:sent:hello from')), { timeout: 20_000 });
+  if (await page.$('#hide-native')) {
+    // hide(), toggle() and show() through the app's ref; each reaches the app as its event, and
+    // the app's `open` state follows (Angular: `(amoiq-open)`/`(amoiq-close)` set the signal).
+    const count = (/** @type {string} */ entry) => page.evaluate((e) => window.amoiqLog.filter((x) => x === e).length, entry);
+    const state = () => page.$eval('#native', (el) => /** @type {any} */ (el).open);
+    const opens = await count('native:open');
+    const closes = await count('native:close');
+    /** @param {string} entry @param {number} n */
+    const untilCount = (entry, n) =>
+      page.waitForFunction((e, k) => window.amoiqLog.filter((x) => x === e).length >= k, { timeout: 15_000 }, entry, n);
+    await page.click('#hide-native');
+    await untilCount('native:close', closes + 1);
+    if ((await state()) !== false) throw new Error('#native: still open after hide()');
+    await page.click('#toggle-native');
+    await untilCount('native:open', opens + 1);
+    if ((await state()) !== true) throw new Error('#native: not open after toggle()');
+    await page.click('#toggle-native');
+    await untilCount('native:close', closes + 2);
+    await page.click('#show-native');
+    await untilCount('native:open', opens + 2);
+    if ((await state()) !== true) throw new Error('#native: not open after show()');
+  }
   if (await page.$('#server')) {
     // Rendered by a server component (Next.js): after hydration its properties are set, none lost.
     await page.waitForFunction(() => Array.isArray(/** @type {any} */ (document.querySelector('#server'))?.preChatFields), {
