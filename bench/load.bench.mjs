@@ -15,6 +15,8 @@
 //   npm run bench:load                     (20 s per phase, 10,000 idle sockets)
 //   QUICK=1 npm run bench:load             (5 s per phase, 2,000 idle sockets)
 //   SETUPS=pg1,pg2 npm run bench:load      (pglite, pg1, pg2)
+//   PG_DURABLE=0 npm run bench:load        (PostgreSQL without fsync/synchronous commit: for
+//                                           comparison only; by default it runs as production does)
 //   PROFILE_DIR=/tmp/prof npm run bench:load   (the servers write V8 CPU profiles there: open them
 //                                           in Chrome DevTools → Performance; where the time goes)
 //
@@ -389,7 +391,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'amoiq-load-'));
   const tenantsFile = await writeTenants(dir);
   const needsPostgres = SETUPS.some((s) => s !== 'pglite');
-  const postgres = needsPostgres ? await startPostgres() : null;
+  const postgres = needsPostgres ? await startPostgres({ durable: process.env.PG_DURABLE !== '0' }) : null;
   let databases = 0;
   const database = async () => {
     if (!postgres) throw new Error('no PostgreSQL');

@@ -112,6 +112,25 @@ export function createMetrics({ store, guards, hasher, inflight, hub }) {
       this.inc(store.db.stats().statements);
     },
   });
+  // Group commit (store/messages.js): messages per statement is the ratio of the two.
+  new Counter({
+    name: 'amoiq_message_store_statements_total',
+    help: 'Statements that stored chat messages (several messages share one at saturation)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(store.messages.batches.statements);
+    },
+  });
+  new Counter({
+    name: 'amoiq_message_store_messages_total',
+    help: 'Chat messages those statements stored or answered (resends included)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(store.messages.batches.messages);
+    },
+  });
   new Counter({
     name: 'amoiq_db_statement_seconds_total',
     help: 'Time the database statements took, from sending to the answer',

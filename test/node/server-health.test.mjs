@@ -65,6 +65,9 @@ test('/metrics speaks the Prometheus text format and counts messages, requests, 
     'the message request is timed under its route name',
   );
   assert.ok((sample(m.text, 'amoiq_db_statements_total') ?? 0) > 0);
+  const storing = sample(m.text, 'amoiq_message_store_statements_total') ?? 0;
+  assert.ok(storing >= 1, 'the statement that stored the message is counted');
+  assert.ok((sample(m.text, 'amoiq_message_store_messages_total') ?? 0) >= storing, 'each carried one message or more');
   assert.ok((sample(m.text, 'amoiq_db_statement_seconds_total') ?? 0) > 0);
   assert.equal(sample(m.text, 'amoiq_db_connections{state="total"}') !== undefined, true);
   assert.equal(sample(m.text, 'amoiq_password_hashes{state="queued"}'), 0);

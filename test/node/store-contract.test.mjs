@@ -116,6 +116,61 @@ describe(`store contract (${STORE_NAME})`, () => {
     assert.equal(after?.awaitingReply, false);
   });
 
+  test('messages arriving while the store is busy go in one statement (group commit), each with the outcome it has alone', async () => {
+    const [a, b, closed] = [await conversation(), await conversation(), await conversation()];
+    await visitorMessage(closed.id);
+    assert.equal((await store.conversations.setStatus(closed.id, 'closed', { text: 'closed', actor: 'Ada' })).outcome, 'done');
+    const resent = id('client');
+    const agent = /** @type {const} */ ({ type: 'agent', id: 'agent_ada', name: 'Ada' });
+    const before = { ...store.messages.batches };
+    // Enough at once that most wait for a statement in flight and share the next one.
+    const results = await Promise.all([
+      ...Array.from({ length: 12 }, (_, i) => visitorMessage(i % 2 ? a.id : b.id, { text: `m${i}` })),
+      visitorMessage(a.id, { clientId: resent, text: 'once' }),
+      visitorMessage(a.id, { clientId: resent, text: 'once' }),
+      visitorMessage(closed.id),
+      visitorMessage('c_does_not_exist'),
+      store.messages.insert({
+        conversationId: b.id,
+        clientId: id('client'),
+        sender: agent,
+        text: 'hi',
+        joinedText: 'Ada joined.',
+        quickReplies: ['Yes', 'No'],
+      }),
+    ]);
+    assert.ok(store.messages.batches.largest > 1, 'several messages shared a statement');
+    assert.ok(store.messages.batches.statements - before.statements < 17, 'fewer statements than messages');
+    const once = results.slice(12, 14);
+    assert.deepEqual(once.map((r) => r.outcome).sort(), ['created', 'existing'], 'one clientId twice in a batch: stored once');
+    assert.equal(results[14].outcome, 'closed');
+    assert.equal(results[15].outcome, 'missing');
+    const reply = results[16];
+    assert.ok(reply.outcome === 'created');
+    assert.deepEqual(reply.message.quickReplies, ['Yes', 'No']);
+    assert.deepEqual(
+      reply.before.map((m) => m.event),
+      ['joined'],
+    );
+    for (const c of [a, b]) {
+      const page = await store.messages.page(c.id, { after: 0, limit: 50 });
+      const seqs = page.messages.map((m) => m.seq);
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: seqs.length }, (_, i) => i + 1),
+        'gapless',
+      );
+      const texts = page.messages.filter((m) => m.sender.type === 'visitor' && m.text.startsWith('m')).map((m) => Number(m.text.slice(1)));
+      assert.deepEqual(
+        texts,
+        [...texts].sort((x, y) => x - y),
+        'a conversation’s messages keep the order they were sent in',
+      );
+    }
+    assert.equal((await store.messages.page(a.id, { after: 0, limit: 50 })).messages.length, 7);
+    assert.equal((await store.messages.page(b.id, { after: 0, limit: 50 })).messages.length, 8);
+  });
+
   test('ten sessions of one new visitor at once get the same open conversation', async () => {
     const visitorId = id('visitor');
     const results = await Promise.all(Array.from({ length: 10 }, () => store.conversations.open('demo', visitorId, undefined, false)));

@@ -9,6 +9,14 @@
  * takes the next seq (two when an agent's first message brings its `joined` notice), inserts and
  * marks the attached files. The lock makes the seq gapless even when PostgreSQL runs several at
  * once, and makes a resend racing its original wait for it and find it stored.
+ *
+ * Group commit: while {@link MAX_BATCHES_IN_FLIGHT} such statements are running, messages that
+ * arrive meanwhile wait and go together in the next one: a single statement calling
+ * chat_store_message once per message, in the order of their conversations (so two statements
+ * always lock conversations in the same order and never deadlock). One round trip and one commit
+ * (one WAL flush) for many messages at saturation; at light load nothing waits, so a message is
+ * stored as soon as it arrives. Should a batch fail as a whole (a lost race on a unique key), its
+ * messages are stored one by one, each as before.
  */
 import { nanoid } from 'nanoid';
 import { toConversation, toMessage } from './rows.js';
@@ -60,11 +68,34 @@ WITH bumped AS (
 )
 SELECT to_jsonb(b) AS conversation, to_jsonb(x) AS message FROM bumped b, inserted x`;
 
+/** Statements storing messages at once; further messages wait for one of them to finish. */
+const MAX_BATCHES_IN_FLIGHT = 4;
+/** Messages in one statement at most. */
+const MAX_BATCH = 100;
+
+/** Stores a batch: chat_store_message per element, in the array's order, in one statement. */
+const STORE_BATCH = /* sql */ `
+SELECT b.i, chat_store_message(b.c, b.k, b.t, b.s, b.n, b.x, b.q, b.a, b.j, b.m, b.jm,
+         ARRAY(SELECT jsonb_array_elements_text(b.f))) AS result
+  FROM jsonb_to_recordset($1::jsonb) AS b(i int, c text, k text, t text, s text, n text, x text, q jsonb, a jsonb, j text, m text, jm text, f jsonb)`;
+
+/**
+ * @typedef {[string, string | null, string, string | null, string | null, string, string | null, string | null, string | null, string, string, string[]]} StoreParams
+ *   chat_store_message's parameters
+ * @typedef {{ params: StoreParams, resolve: (result: StoreResult | undefined) => void, reject: (error: unknown) => void }} Waiting
+ */
+
 export class MessageStore {
   /** @param {Database} db */
   constructor(db) {
     /** @private */
     this.db = db;
+    /** @private @type {Waiting[]} messages waiting for a statement */
+    this.waiting = [];
+    /** @private */
+    this.inFlight = 0;
+    /** How many statements stored how many messages (tests, /metrics). */
+    this.batches = { statements: 0, messages: 0, largest: 0 };
   }
 
   /**
@@ -77,6 +108,7 @@ export class MessageStore {
    * @returns {Promise<InsertResult>}
    */
   async insert({ conversationId, clientId, sender, text, quickReplies, attachments, joinedText }) {
+    /** @type {StoreParams} */
     const params = [
       conversationId,
       clientId ?? null,
@@ -91,11 +123,12 @@ export class MessageStore {
       `m_${nanoid()}`,
       (attachments ?? []).map((a) => a.id),
     ];
-    /** @type {{ result: StoreResult } | undefined} */
-    const row = await retryOnConflict(() =>
-      this.db.row('SELECT chat_store_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS result', params),
+    const result = await /** @type {Promise<StoreResult | undefined>} */ (
+      new Promise((resolve, reject) => {
+        this.waiting.push({ params, resolve, reject });
+        this.pump();
+      })
     );
-    const result = row?.result;
     if (!result || result.outcome === 'missing') return { outcome: 'missing' };
     if (result.outcome === 'closed') return { outcome: 'closed' };
     if (result.outcome === 'existing') return { outcome: 'existing', message: toMessage(result.message) };
@@ -105,6 +138,61 @@ export class MessageStore {
       conversation: toConversation(result.conversation),
       before: result.joined ? [toMessage(result.joined)] : [],
     };
+  }
+
+  /** Starts statements for waiting messages while fewer than {@link MAX_BATCHES_IN_FLIGHT} run. @private */
+  pump() {
+    while (this.waiting.length && this.inFlight < MAX_BATCHES_IN_FLIGHT) {
+      const batch = this.waiting.splice(0, MAX_BATCH);
+      this.inFlight++;
+      void this.store(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  /**
+   * Stores a batch and settles each waiting message with its result.
+   * @private
+   * @param {Waiting[]} batch
+   */
+  async store(batch) {
+    this.batches.statements++;
+    this.batches.messages += batch.length;
+    this.batches.largest = Math.max(this.batches.largest, batch.length);
+    if (batch.length > 1) {
+      // Conversations in one order (stable: a conversation's messages keep their order).
+      const order = batch
+        .map((w, i) => ({ w, i }))
+        .sort((a, b) => (a.w.params[0] < b.w.params[0] ? -1 : a.w.params[0] > b.w.params[0] ? 1 : a.i - b.i));
+      const json = order.map(({ w: { params: p } }, i) => ({
+        ...{ i, c: p[0], k: p[1], t: p[2], s: p[3], n: p[4], x: p[5] },
+        ...{ q: p[6] && JSON.parse(p[6]), a: p[7] && JSON.parse(p[7]), j: p[8], m: p[9], jm: p[10], f: p[11] },
+      }));
+      try {
+        /** @type {{ i: number, result: StoreResult }[]} */
+        const rows = await this.db.rows(STORE_BATCH, [JSON.stringify(json)]);
+        const results = new Map(rows.map((r) => [r.i, r.result]));
+        order.forEach(({ w }, i) => w.resolve(results.get(i)));
+        return;
+      } catch {
+        // Stored one by one below: each settles (or fails) on its own, as when it arrives alone.
+      }
+    }
+    await Promise.all(
+      batch.map(async (w) => {
+        try {
+          /** @type {{ result: StoreResult } | undefined} */
+          const row = await retryOnConflict(() =>
+            this.db.row('SELECT chat_store_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS result', w.params),
+          );
+          w.resolve(row?.result);
+        } catch (error) {
+          w.reject(error);
+        }
+      }),
+    );
   }
 
   /**
