@@ -145,7 +145,7 @@ test('a return visit while the backend is down: the widget, its history and a qu
         'Written before the outage',
       );
     },
-    { timeout: 15_000 },
+    { timeout: 30_000 },
   );
   // The loader and the start-up chunk came from the cache (parts first used now cannot load).
   assert.deepEqual(
@@ -162,7 +162,7 @@ test('a return visit while the backend is down: the widget, its history and a qu
         'Written during the outage',
       );
     },
-    { timeout: 15_000 },
+    { timeout: 30_000 },
   );
   const messages = await own(page);
   assert.deepEqual(
