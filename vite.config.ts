@@ -113,18 +113,30 @@ function classicLoader(): Plugin {
  * the emoji picker, the pre-chat form, …) is left to rolldown's own chunking.
  */
 const startup = new Set<string>();
+/**
+ * Likewise what the runtime (chat-runtime.ts) reaches statically beyond the start goes into the
+ * runtime's one file, and what the panel (panel.ts) reaches beyond both into the panel's. Split
+ * into shared chunks (errors, limits, localize, decorators, …), each would be found by the browser
+ * only after it fetched and parsed the chunk importing it: one more round trip each time between
+ * a click and the message box. The lazy parts that use them (locales, the emoji picker, the
+ * pre-chat form, …) import them from those two files, which are loaded before any of them.
+ */
+const runtime = new Set<string>();
+const panel = new Set<string>();
 function startupModules(): Plugin {
   return {
     name: 'amoiq-startup-modules',
     apply: 'build',
     buildEnd() {
-      startup.clear();
-      const walk = (id: string) => {
-        if (startup.has(id)) return;
-        startup.add(id);
-        for (const next of this.getModuleInfo(id)?.importedIds ?? []) walk(next);
+      const walk = (id: string, into: Set<string>, outside: Set<string>[]) => {
+        if (into.has(id) || outside.some((set) => set.has(id))) return;
+        into.add(id);
+        for (const next of this.getModuleInfo(id)?.importedIds ?? []) walk(next, into, outside);
       };
-      walk(src('embed.ts'));
+      for (const set of [startup, runtime, panel]) set.clear();
+      walk(src('embed.ts'), startup, []);
+      walk(src('components/chat/chat-runtime.ts'), runtime, [startup]);
+      walk(src('panel.ts'), panel, [startup, runtime]);
     },
   };
 }
@@ -188,7 +200,14 @@ export default defineConfig({
         // Named after what they hold, for people reading a network log.
         chunkFileNames: (chunk) =>
           chunk.facadeModuleId?.endsWith('/emoji-picker/lazy.ts') ? 'chunks/emoji-picker-[hash].js' : 'chunks/[name]-[hash].js',
-        codeSplitting: { groups: [{ name: 'amoiq-chat.main', test: (id: string) => startup.has(id) }] },
+        codeSplitting: {
+          groups: [
+            { name: 'amoiq-chat.main', test: (id: string) => startup.has(id) },
+            // rolldown's own helpers too (else a chunk of their own, fetched after the runtime's).
+            { name: 'chat-runtime', test: (id: string) => runtime.has(id) || /rolldown.runtime/.test(id) },
+            { name: 'panel', test: (id: string) => panel.has(id) },
+          ],
+        },
       },
     },
   },

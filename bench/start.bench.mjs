@@ -26,12 +26,18 @@ const ARGS = [
 const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-bench-start-'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-if (!process.env.SKIP_BUILD) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+// The drop-in is built into a directory of its own (WIDGET_DIR, default tmp/bench-widget) and the
+// backend serves it from there: a build of dist/ by anyone else meanwhile cannot swap the chunks
+// under a running measurement.
+const widgetDir = process.env.WIDGET_DIR ?? 'tmp/bench-widget';
+if (!process.env.SKIP_BUILD) {
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', widgetDir, '--emptyOutDir'], { stdio: 'inherit' });
+}
 
 /** Starts the backend on a free port; resolves with the process and its URL. */
 function startBackend() {
   const child = spawn(process.execPath, [process.env.BACKEND ?? 'demo/server/main.js'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
+    env: { ...process.env, WIDGET_DIR: widgetDir, PORT: '0', DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

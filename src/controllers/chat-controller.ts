@@ -1,6 +1,7 @@
 import { ContextProvider } from '@lit/context';
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { chatServiceContext } from '../context.js';
+import { selectionChanged, type StateSelector } from './chat-state-controller.js';
 import { AmoiqConnectionChangeEvent } from '../events/connection-change-event.js';
 import { AmoiqErrorEvent } from '../events/error-event.js';
 import { AmoiqMessageEvent } from '../events/message-event.js';
@@ -33,8 +34,20 @@ export class ChatController implements ReactiveController {
     if (document.visibilityState !== 'hidden') this.service?.wake();
   };
   private readonly lost = (): void => this.service?.networkLost();
+  /** What {@link select} gave for the last state that re-rendered the host. */
+  private selected?: readonly unknown[];
 
-  constructor(private readonly host: ReactiveElement & { open: boolean }) {
+  /**
+   * `select`: the fields of the state the host shows; a new state re-renders the host only when
+   * one of them changed, else `unselected` is called (a message arrived: the list, which
+   * subscribes itself, shows it; the header and the message box need not render again).
+   * Without it every state re-renders the host.
+   */
+  constructor(
+    private readonly host: ReactiveElement & { open: boolean },
+    private readonly select?: StateSelector,
+    private readonly unselected?: () => void,
+  ) {
     host.addController(this);
     this.provider = new ContextProvider(host, { context: chatServiceContext });
   }
@@ -127,7 +140,13 @@ export class ChatController implements ReactiveController {
       else if (e.type === 'escalation') this.host.dispatchEvent(new AmoiqEscalationEvent({ handoff: e.handoff, previous: e.previous }));
       else this.host.dispatchEvent(new AmoiqErrorEvent({ code: e.code, message: e.message }));
     });
-    service.subscribe(() => this.host.requestUpdate());
+    this.selected = undefined;
+    service.subscribe((state) => {
+      const selected = this.select?.(state);
+      if (selected && !selectionChanged(this.selected, selected)) return this.unselected?.();
+      this.selected = selected;
+      this.host.requestUpdate();
+    });
     this.provider.setValue(service);
     if (moving) void service.setStorage(mode).then(() => service.start());
     else void service.start();

@@ -3,7 +3,7 @@ import type { ChatService } from '../services/chat-service.js';
 
 /**
  * Reports the conversation read while the visitor can actually see it: after updates of
- * `<amoiq-chat>` (new messages re-render it) and when the page becomes visible again, but only
+ * `<amoiq-chat>`, when new messages arrive ({@link changed}) and when the page becomes visible again, but only
  * while the panel is open and the page is visible. The service reports each new sequence number
  * once; after updates at most once per animation frame (the first at once, the newest of the rest
  * at the next frame), so a burst of messages is not a read frame each.
@@ -33,6 +33,11 @@ export class ReadController implements ReactiveController {
   }
 
   hostUpdated(): void {
+    this.checkOncePerFrame();
+  }
+
+  /** New messages arrived without an update of the host (it does not show them): check as after one. */
+  changed(): void {
     this.checkOncePerFrame();
   }
 

@@ -4,7 +4,7 @@ import { nanoid } from 'nanoid';
 import { ChatController } from '../../src/controllers/chat-controller.js';
 import type { ChatServiceOptions } from '../../src/services/chat-service.js';
 import { ChatStore } from '../../src/services/store.js';
-import { FakeClock, FakeWebSocket, SESSION, fakeFetch } from '../helpers/fakes.js';
+import { FakeClock, FakeWebSocket, SESSION, fakeFetch, wireMessage } from '../helpers/fakes.js';
 import { until } from '../helpers/until.js';
 
 /** The smallest host a ChatController needs: an element with an `open` property. */
@@ -13,6 +13,23 @@ class ChatHost extends LitElement {
   readonly chat = new ChatController(this);
 }
 customElements.define('test-chat-controller-host', ChatHost);
+
+/** A host that shows only the connection (selector): counts its renders and the states it was not rendered for. */
+class SelectiveHost extends LitElement {
+  open = false;
+  renders = 0;
+  unselected = 0;
+  readonly chat = new ChatController(
+    this,
+    (s) => [s.connection],
+    () => this.unselected++,
+  );
+  override render() {
+    this.renders++;
+    return this.chat.service?.state.connection ?? '';
+  }
+}
+customElements.define('test-chat-controller-selective', SelectiveHost);
 
 function setup() {
   FakeWebSocket.reset();
@@ -87,6 +104,29 @@ describe('ChatController', () => {
     await until(() => sessions().length === 2, 'a new session');
     expect(sessions()[1]).to.include({ visitorId: after });
     expect(sessions()[1]).not.to.have.property('userToken');
+    host.remove();
+  });
+
+  it('with a selector, re-renders the host only when a selected field changes: a message arriving calls unselected instead', async () => {
+    const { base } = setup();
+    const host = document.createElement('test-chat-controller-selective') as SelectiveHost;
+    document.body.append(host);
+    host.chat.configure(base);
+    await until(() => FakeWebSocket.instances.length === 1, 'socket');
+    FakeWebSocket.last.accept();
+    await until(() => host.chat.service!.state.connection === 'online', 'online');
+    await until(() => host.shadowRoot!.textContent === 'online', 'the host rendered the new connection state');
+    await host.updateComplete;
+    const renders = host.renders;
+    const unselected = host.unselected;
+    for (let seq = 1; seq <= 3; seq++) FakeWebSocket.last.frame({ type: 'message', message: wireMessage(seq) });
+    await until(() => host.chat.service!.state.messages.length === 3, 'three messages in the state');
+    await host.updateComplete;
+    expect(host.renders, 'no render for messages').to.equal(renders);
+    expect(host.unselected, 'told of each state it was not rendered for').to.be.above(unselected);
+    FakeWebSocket.last.serverClose(1006);
+    await until(() => host.renders > renders, 'rendered when the connection changed');
+    expect(host.shadowRoot!.textContent).to.not.equal('online');
     host.remove();
   });
 });

@@ -40,7 +40,7 @@ export class AmoiqChatHeader extends LitElement {
   /** The voice panel is showing (the voice button is pressed). */
   @property({ type: Boolean, attribute: false }) voiceOpen = false;
 
-  private readonly chat = new ChatStateController(this);
+  private readonly chat = new ChatStateController(this, (s) => [s.connection, s.transport, s.agentsOnline, s.conversationStatus]);
   private readonly l10n = new LocaleConsumer(this);
   private settled?: ConnectionState;
   private announcement = '';

@@ -90,12 +90,28 @@ export class ChatRuntime {
     late = false,
   ) {
     // Reports messages read while the panel is open and the page visible.
-    new ReadController(
+    const read = new ReadController(
       host,
       () => this.chat.service,
       () => host.open,
     );
-    this.chat = new ChatController(host);
+    // The element re-renders for the fields its launcher and panel frame show (the header and the
+    // message box with it), not for every message: the list subscribes to the state itself.
+    this.chat = new ChatController(
+      host,
+      (s) => [
+        s.connection,
+        s.conversationId,
+        s.conversationStatus,
+        s.agentsOnline,
+        s.remoteConfig,
+        s.contact,
+        s.assistant,
+        s.handoff,
+        this.content.composerKind(),
+      ],
+      () => read.changed(),
+    );
     this.l10n = new LocalizeController(host);
     this.content = new PanelContent(host, () => this.chat.service, parts.warn);
     this.panelFocus = new PanelFocusController(host, parts.launcher, () => this.content.composerKind());

@@ -69,6 +69,8 @@ export class RuntimeSlot {
 
   /** A sign of interest: the runtime and the panel's parts are fetched now, so a click finds them. */
   interest(): void {
+    // The panel's module at once, beside the runtime (which it imports), not after the runtime ran.
+    void import('../../panel.js').catch(() => undefined);
     void this.load().then(
       () => runtimeModule!.loadPanel(),
       () => undefined,
