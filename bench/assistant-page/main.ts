@@ -81,6 +81,12 @@ type Stream = HTMLElement & { updateComplete: Promise<boolean>; isUpdatePending:
 
 Object.assign(window, {
   bench: {
+    /** Waits `count` animation frames doing nothing (the baseline of the stream's frames). */
+    async idle(count: number): Promise<void> {
+      performance.mark('bench-idle-start');
+      for (let i = 0; i < count; i++) await frame();
+      performance.mark('bench-idle-end');
+    },
     /** Shows the list with `count` messages and waits until it settled. */
     async load(count: number): Promise<void> {
       service.patch({ messages: Array.from({ length: count }, (_, i) => message(i + 1, count)) });
@@ -89,11 +95,19 @@ Object.assign(window, {
       await settled(list);
     },
     /**
-     * Streams `answer` in `size`-character deltas into a new stream: for each delta the main-thread
-     * time from handing it to the service to the rendered, laid-out DOM (Lit's update and a forced
-     * layout, as the next frame would do). Returns the per-delta times and the final replacement's.
+     * Streams `answer` in `size`-character deltas into a new stream, one delta per animation frame
+     * (as on the wire). For each delta the main-thread time it costs: handing it to the service
+     * (scan), plus the render it leads to, whenever that runs — the element renders at most once per
+     * STREAM_RENDER_INTERVAL, taking in every delta since — measured as Lit's update (the tail's
+     * parse included) and a forced style and layout right after it, as the frame would do. A
+     * render is counted with the delta that was handed last before it. Returns the per-delta times,
+     * their split, how many renders there were, and the final replacement's time.
      */
-    async stream(id: string, answer: string, size: number): Promise<{ deltas: number[]; split: number[]; replace: number; text: string }> {
+    async stream(
+      id: string,
+      answer: string,
+      size: number,
+    ): Promise<{ deltas: number[]; split: number[]; renders: number; replace: number; text: string }> {
       service.streams.start(id, robin, new Date().toISOString());
       await settled(list);
       const root = list.shadowRoot!;
@@ -106,20 +120,37 @@ Object.assign(window, {
       })();
       const scroller = root.querySelector<HTMLElement>('.base')!;
       const deltas: number[] = [];
-      /** Totals of: the delta through the service and its listeners (parse), Lit's update, style and layout. */
+      /** Totals of: the delta through the service and its listeners, Lit's update (parse included), style and layout. */
       const split = [0, 0, 0];
-      for (let i = 0, index = 0; i < answer.length; i += size, index++) {
+      let renders = 0;
+      const host = el as unknown as { performUpdate(): void };
+      const performUpdate = host.performUpdate;
+      host.performUpdate = function (this: typeof host) {
         const start = performance.now();
-        service.streams.delta(id, index, answer.slice(i, i + size));
-        const mid = performance.now();
-        await el.updateComplete;
+        performUpdate.call(this);
         const upd = performance.now();
         void scroller.scrollHeight; // style and layout now, inside the measurement
-        deltas.push(performance.now() - start);
-        split[0] += mid - start;
-        split[1] += upd - mid;
-        split[2] += performance.now() - upd;
-        await frame(); // deltas arrive over time; a frame between them, as on the wire
+        const end = performance.now();
+        split[1] += upd - start;
+        split[2] += end - upd;
+        renders++;
+        if (deltas.length) deltas[deltas.length - 1] += end - start;
+      };
+      try {
+        for (let i = 0, index = 0; i < answer.length; i += size, index++) {
+          performance.mark(`bench-delta-${index}`);
+          const start = performance.now();
+          service.streams.delta(id, index, answer.slice(i, i + size));
+          const took = performance.now() - start;
+          split[0] += took;
+          deltas.push(took);
+          await frame(); // deltas arrive over time; a frame between them, as on the wire
+        }
+        await el.updateComplete;
+        await frame();
+        performance.mark('bench-stream-end');
+      } finally {
+        host.performUpdate = performUpdate;
       }
       const text = el.textContent ?? '';
       // The final message replaces the stream.
@@ -134,7 +165,7 @@ Object.assign(window, {
       void scroller.scrollHeight;
       const replace = performance.now() - start;
       await settled(list);
-      return { deltas, split, replace, text };
+      return { deltas, split, renders, replace, text };
     },
   },
 });

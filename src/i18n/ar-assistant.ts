@@ -1,4 +1,5 @@
 import type { AssistantStrings } from './en-assistant.js';
+import { arNotices } from './ar-notices.js';
 
 /** Arabic texts of the assistant's parts. */
 export const arAssistant: AssistantStrings = {
@@ -52,4 +53,5 @@ export const arAssistant: AssistantStrings = {
   emailAddress: 'بريدك الإلكتروني',
   sendTranscript: 'إرسال',
   transcriptSent: (email) => `يجري إرسال نص المحادثة إلى ${email}.`,
+  notices: arNotices,
 };

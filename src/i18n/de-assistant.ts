@@ -1,4 +1,5 @@
 import type { AssistantStrings } from './en-assistant.js';
+import { deNotices } from './de-notices.js';
 
 /** German texts of the assistant's parts. */
 export const deAssistant: AssistantStrings = {
@@ -38,4 +39,5 @@ export const deAssistant: AssistantStrings = {
   emailAddress: 'Ihre E-Mail-Adresse',
   sendTranscript: 'Senden',
   transcriptSent: (email) => `Der Verlauf ist unterwegs an ${email}.`,
+  notices: deNotices,
 };

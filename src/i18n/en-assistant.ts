@@ -4,6 +4,7 @@
  * `assistantUi` object of this shape (`es-assistant.ts`, …).
  */
 import type { Plural } from './plural.js';
+import { enNotices, type NoticeStrings } from './en-notices.js';
 
 /** Texts of the assistant's parts, in one language. */
 export interface AssistantStrings {
@@ -63,6 +64,8 @@ export interface AssistantStrings {
   emailAddress: string;
   sendTranscript: string;
   transcriptSent: (email: string) => string;
+  /** The system notices rendered from their fields (en-notices.ts). */
+  notices: NoticeStrings;
 }
 
 /** English. */
@@ -103,4 +106,5 @@ export const enAssistant: AssistantStrings = {
   emailAddress: 'Your e-mail',
   sendTranscript: 'Send',
   transcriptSent: (email) => `The transcript is on its way to ${email}.`,
+  notices: enNotices,
 };

@@ -1,4 +1,5 @@
 import type { AssistantStrings } from './en-assistant.js';
+import { esNotices } from './es-notices.js';
 
 /** Spanish texts of the assistant's parts. */
 export const esAssistant: AssistantStrings = {
@@ -38,4 +39,5 @@ export const esAssistant: AssistantStrings = {
   emailAddress: 'Tu correo electrónico',
   sendTranscript: 'Enviar',
   transcriptSent: (email) => `La transcripción va de camino a ${email}.`,
+  notices: esNotices,
 };

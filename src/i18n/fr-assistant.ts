@@ -1,4 +1,5 @@
 import type { AssistantStrings } from './en-assistant.js';
+import { frNotices } from './fr-notices.js';
 
 /** French texts of the assistant's parts. */
 export const frAssistant: AssistantStrings = {
@@ -38,4 +39,5 @@ export const frAssistant: AssistantStrings = {
   emailAddress: 'Votre e-mail',
   sendTranscript: 'Envoyer',
   transcriptSent: (email) => `La transcription est envoyée à ${email}.`,
+  notices: frNotices,
 };

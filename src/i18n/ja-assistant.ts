@@ -1,4 +1,5 @@
 import type { AssistantStrings } from './en-assistant.js';
+import { jaNotices } from './ja-notices.js';
 
 /** Japanese texts of the assistant's parts. */
 export const jaAssistant: AssistantStrings = {
@@ -38,4 +39,5 @@ export const jaAssistant: AssistantStrings = {
   emailAddress: 'メールアドレス',
   sendTranscript: '送信',
   transcriptSent: (email) => `会話記録を${email}に送信しています。`,
+  notices: jaNotices,
 };

@@ -46,7 +46,7 @@ export interface WireMessage {
 }
 
 /** Events a `system` message may record (clients show their own localized text for them). */
-export type ConversationEvent = 'closed' | 'reopened' | 'joined' | 'call';
+export type ConversationEvent = 'closed' | 'reopened' | 'joined' | 'escalated' | 'assigned' | 'transferred' | 'returned' | 'call';
 
 /** What a `call` notice of the transcript records about the call (docs/protocol.md, Voice). */
 export interface CallNotice {

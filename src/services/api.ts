@@ -25,6 +25,8 @@ export interface MessageQuery {
   before?: number;
   limit?: number;
   wait?: number;
+  /** The assistant's streams the client holds, `<streamId>:<index>` (docs/protocol.md, Long poll). */
+  stream?: string;
 }
 
 /** Where and as whom the client talks. */

@@ -98,6 +98,15 @@ export class AssistantPart {
       this.handleFrame({ type: 'handoff', conversationId, handoff: decoded });
   }
 
+  /**
+   * The streams shown, as the long poll's `stream=` (`<streamId>:<index>`, comma-separated, in the
+   * order they started), so a poll continues them instead of answering at once; undefined: none.
+   */
+  streamCursor(): string | undefined {
+    const shown = this.streams.active.map((s) => `${s.id}:${s.index}`);
+    return shown.length ? shown.join(',') : undefined;
+  }
+
   /** A message reached the timeline: the stream it ends goes away. */
   arrived(message: { streamId?: string }): void {
     this.streams.settle(message);

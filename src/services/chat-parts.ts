@@ -88,6 +88,7 @@ export function createParts(options: ChatServiceOptions, front: ChatFront): Chat
     ...options.transport,
     ...{ api, session, clock, WebSocket: options.WebSocket },
     cursor: () => parts.timeline.cursor,
+    streamCursor: () => parts.assistant.streamCursor(),
     // With nothing cached, show the newest page first and resume the connection from it.
     prepare: async (s) => {
       if (s.conversationId === state.state.conversationId) await parts.timeline.fetchLatest(s.lastSeq);

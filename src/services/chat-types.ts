@@ -7,6 +7,7 @@ import type {
   RemoteWidgetConfig,
   Sender,
   VoiceWireFrame,
+  WireMessage,
 } from '../protocol/v1.js';
 import type { AssistantConfig, AssistantMessageFields, Handoff } from '../protocol/assistant.js';
 import type { ConnectionState, TransportKind } from './transport-types.js';
@@ -35,8 +36,12 @@ export interface ChatMessage {
   error?: string;
   /** Answers the visitor can pick with one press (from agent or AI messages). */
   quickReplies?: readonly string[];
-  /** On `system` messages: the conversation was closed, reopened, or an agent joined. */
+  /** On `system` messages: the conversation was closed, reopened, an agent joined, a handoff, a call. */
   event?: ConversationEvent;
+  /** On handoff notices (`escalated`, `assigned`, `transferred`, `returned`): who asked, why, which agent. */
+  handoff?: WireMessage['handoff'];
+  /** On `call` notices: the call it records. */
+  call?: WireMessage['call'];
   /** Files sent with the message. */
   attachments?: readonly Attachment[];
   /** On assistant (`ai`) messages: the stream it ends, its sources, whether it was stopped, a handoff offer. */

@@ -3,9 +3,14 @@ import { MAX_PAGE_SIZE, type MessagePage } from '../protocol/v1.js';
 /** Settings and reports of a {@link LongPollChannel}. */
 export interface LongPollOptions {
   /** One `GET /api/chat/messages` of the current conversation (`wait` > 0: a long poll). */
-  fetch(query: { after: number; limit: number; wait: number }, signal: AbortSignal): Promise<MessagePage>;
+  fetch(query: { after: number; limit: number; wait: number; stream?: string }, signal: AbortSignal): Promise<MessagePage>;
   /** Highest sequence number held without gaps: each poll asks for what follows it. */
   cursor(): number;
+  /**
+   * The assistant's streams the client shows, as `<streamId>:<index>` (comma-separated; undefined
+   * when none): the poll then waits for what comes after them instead of answering at once.
+   */
+  streamCursor?(): string | undefined;
   /** Seconds each long poll may wait for news. */
   waitSeconds: number;
   /** An answer arrived (possibly empty: the wait ran out). */
@@ -40,7 +45,11 @@ export class LongPollChannel {
     let wait = 0;
     while (!signal.aborted) {
       try {
-        const page = await this.opts.fetch({ after: this.opts.cursor(), limit: MAX_PAGE_SIZE, wait }, signal);
+        const stream = this.opts.streamCursor?.();
+        const page = await this.opts.fetch(
+          { after: this.opts.cursor(), limit: MAX_PAGE_SIZE, wait, ...(stream ? { stream } : {}) },
+          signal,
+        );
         if (signal.aborted) return;
         this.opts.page(page);
         wait = page.hasMore ? 0 : this.opts.waitSeconds;

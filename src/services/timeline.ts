@@ -238,6 +238,8 @@ export class Timeline {
       createdAt: m.createdAt,
       ...(m.quickReplies ? { quickReplies: [...m.quickReplies] } : {}),
       ...(m.event ? { event: m.event } : {}),
+      ...(m.handoff ? { handoff: m.handoff } : {}),
+      ...(m.call ? { call: m.call } : {}),
       ...(m.attachments?.length ? { attachments: m.attachments.map((a) => ({ ...a })) } : {}),
       ...assistantFields(m),
     }));
@@ -363,6 +365,8 @@ export class Timeline {
       status: visitor ? (m.seq <= this.agentReadSeq ? 'read' : 'delivered') : undefined,
       ...(m.quickReplies ? { quickReplies: m.quickReplies } : {}),
       ...(m.event ? { event: m.event } : {}),
+      ...(m.handoff ? { handoff: m.handoff } : {}),
+      ...(m.call ? { call: m.call } : {}),
       ...(m.attachments?.length ? { attachments: m.attachments } : {}),
       ...assistantFields(m),
     };

@@ -50,6 +50,8 @@ export interface TransportOptions {
   session: SessionSource;
   /** Highest sequence number held without gaps; replay starts after it. */
   cursor: () => number;
+  /** The assistant's streams shown, `<streamId>:<index>` joined by commas (the long poll's `stream=`). */
+  streamCursor?: () => string | undefined;
   listener: TransportListener;
   /**
    * Runs before each connection is opened, after the session is known: the owner loads the

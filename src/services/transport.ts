@@ -35,8 +35,8 @@ export class ChatTransport {
   /** The channel in use while online. */
   kind: TransportKind | undefined;
 
-  private readonly opts: Required<Omit<TransportOptions, 'backoff' | 'WebSocket' | 'prepare'>> &
-    Pick<TransportOptions, 'prepare'> & { WebSocket?: WebSocketFactory };
+  private readonly opts: Required<Omit<TransportOptions, 'backoff' | 'WebSocket' | 'prepare' | 'streamCursor'>> &
+    Pick<TransportOptions, 'prepare' | 'streamCursor'> & { WebSocket?: WebSocketFactory };
   private readonly backoff: Backoff;
   private readonly timers: Timers;
   private readonly acks: PendingAcks;
@@ -268,6 +268,7 @@ export class ChatTransport {
           this.opts.api.listMessages(s.token, { conversationId: s.conversationId, ...query } satisfies MessageQuery, signal),
         ),
       cursor: this.opts.cursor,
+      streamCursor: this.opts.streamCursor,
       waitSeconds: this.opts.pollWaitSeconds,
       page: (page) => {
         if (this.state !== 'online') {

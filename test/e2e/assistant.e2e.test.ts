@@ -38,6 +38,39 @@ async function chatOn(info: BackendInfo): Promise<AmoiqChat> {
   return el;
 }
 
+/** The list's shadow root (where the stream and the rows are). */
+const listRoot = (el: AmoiqChat) => part(el, 'amoiq-message-list').shadowRoot!;
+
+/** The bubble of the answer being streamed, once it shows text (past "Thinking…"). */
+function streamingBubble(el: AmoiqChat): HTMLElement | null {
+  const bubble = listRoot(el).querySelector<HTMLElement>('amoiq-assistant-stream [data-stream] .bubble');
+  return bubble && !bubble.querySelector('.thinking') && (bubble.textContent ?? '').trim() ? bubble : null;
+}
+
+/** Asks a question in a fresh conversation and waits for its complete (not stopped) answer. */
+async function completeAnswer(info: BackendInfo, question: string): Promise<string> {
+  const el = await chatOn(info);
+  const service = serviceOf(el);
+  await until(() => !!service.state.assistant, 'the site assistant', 10_000);
+  el.send(question);
+  await until(() => aiMessages(service).some((m) => m.streamId), 'the complete answer', 30_000);
+  const answer = aiMessages(service).find((m) => m.streamId)!;
+  expect(answer.stopped).to.not.equal(true);
+  el.remove();
+  return answer.text;
+}
+
+/** The stored messages of a conversation, as agents read them. */
+async function storedMessages(
+  info: BackendInfo,
+  conversationId: string,
+): Promise<Array<{ text: string; streamId?: string; stopped?: boolean; sender: { type: string } }>> {
+  const token = await agentToken(info);
+  const res = await agentCall(info, token, 'GET', `/api/agent/conversations/${conversationId}/messages?limit=200`);
+  expect(res.status).to.equal(200);
+  return (await res.json()).messages;
+}
+
 /** Every assistant message of the conversation as the widget holds it. */
 const aiMessages = (service: ChatService) => service.state.messages.filter((m) => m.sender.type === 'ai');
 
@@ -66,6 +99,116 @@ describe('e2e: the assistant (issue 12)', function () {
     const list = part(el, 'amoiq-message-list').shadowRoot!;
     await until(() => !list.querySelector('amoiq-assistant-stream [data-stream]'), 'the stream gone from the list', 5_000);
     await until(() => !!list.querySelector(`[data-key="${CSS.escape(answers[0].key)}"]`), 'the answer in the list', 5_000);
+  });
+
+  it('Stop in the middle of a streamed answer: it ends where it was stopped, marked stopped, once, and is stored so', async () => {
+    const info = await assistantBackend();
+    const question = 'Can I cancel my order?';
+    const el = await chatOn(info);
+    const service = serviceOf(el);
+    await until(() => !!service.state.assistant, 'the site assistant', 10_000);
+    el.send(question);
+    // The answer grows on screen (the backend spaces its deltas 250 ms apart: ASSISTANT_KB_DELAY_MS).
+    await until(() => !!streamingBubble(el), 'the first words of the answer', 20_000);
+    const streamId = service.streams.current!.id;
+    const shownAtStop = streamingBubble(el)!.textContent!.trim();
+    listRoot(el).querySelector<HTMLButtonElement>('amoiq-assistant-stream [part="stop-button"]')!.click();
+    await until(() => aiMessages(service).some((m) => m.streamId === streamId), 'the stopped answer stored', 20_000);
+    const stopped = aiMessages(service).filter((m) => m.streamId === streamId);
+    expect(stopped, 'exactly one message for the stream').to.have.length(1);
+    expect(stopped[0].stopped).to.equal(true);
+    expect(stopped[0].text.startsWith(shownAtStop.slice(0, 10))).to.equal(true);
+    expect(service.streams.active).to.have.length(0);
+    // In the list: its row once, with the "stopped" note, and no stream left.
+    await until(() => !listRoot(el).querySelector('amoiq-assistant-stream [data-stream]'), 'the stream gone', 5_000);
+    const rows = listRoot(el).querySelectorAll(`[data-key="${CSS.escape(stopped[0].key)}"]`);
+    expect(rows).to.have.length(1);
+    expect(rows[0].querySelector('.stream-note')?.textContent).to.equal('Stopped.');
+    // Stored so, once: the agents read the same text, marked stopped.
+    const stored = (await storedMessages(info, service.state.conversationId!)).filter((m) => m.streamId === streamId);
+    expect(stored).to.have.length(1);
+    expect(stored[0]).to.include({ text: stopped[0].text, stopped: true });
+    // It ended where it was stopped: shorter than the whole answer to the same question, and its start.
+    const whole = await completeAnswer(info, question);
+    expect(stopped[0].text.length).to.be.lessThan(whole.length);
+    expect(whole.startsWith(stopped[0].text.trimEnd())).to.equal(true);
+  });
+
+  it('the backend killed in the middle of an answer: after it is back, exactly one final, whole answer', async () => {
+    const info = await assistantBackend();
+    const question = 'Can I change the delivery address?';
+    const el = await chatOn(info);
+    const service = serviceOf(el);
+    await until(() => !!service.state.assistant, 'the site assistant', 10_000);
+    el.send(question);
+    await until(() => !!streamingBubble(el), 'the first words of the answer', 20_000);
+    const streamId = service.streams.current!.id;
+    const conversationId = service.state.conversationId!;
+    await backendCommand('backend-assistant-kill');
+    await until(() => service.state.connection !== 'online', 'the widget notices', 20_000);
+    await backendCommand('backend-assistant-start');
+    await until(() => aiMessages(service).some((m) => m.streamId === streamId), 'the answer after recovery', 60_000);
+    await until(() => service.streams.active.length === 0, 'no stream left', 10_000);
+    const answers = aiMessages(service).filter((m) => m.streamId === streamId);
+    expect(answers, 'exactly one final answer').to.have.length(1);
+    expect(
+      aiMessages(service).filter((m) => m.streamId),
+      'no other answer',
+    ).to.have.length(1);
+    expect(answers[0].stopped).to.not.equal(true);
+    // In the list once, and no half answer beside it.
+    await until(() => !listRoot(el).querySelector('amoiq-assistant-stream [data-stream]'), 'the stream gone from the list', 10_000);
+    expect(listRoot(el).querySelectorAll(`[data-key="${CSS.escape(answers[0].key)}"]`)).to.have.length(1);
+    const stored = (await storedMessages(info, conversationId)).filter((m) => m.sender.type === 'ai' && m.streamId);
+    expect(stored, 'stored once').to.have.length(1);
+    expect(stored[0].text).to.equal(answers[0].text);
+    // Whole: the same as the answer to the same question that nobody interrupted.
+    expect(answers[0].text).to.equal(await completeAnswer(info, question));
+  });
+
+  it('over the HTTP long-poll fallback the visitor sees the answer grow; the polls say which delta they hold', async () => {
+    const info = await assistantBackend();
+    const NativeSocket = window.WebSocket;
+    const nativeFetch = window.fetch;
+    const polled: string[] = [];
+    window.WebSocket = class extends NativeSocket {
+      constructor(_url: string | URL, protocols?: string | string[]) {
+        super('ws://127.0.0.1:9/refused', protocols);
+      }
+    };
+    window.fetch = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes('/api/chat/messages?')) polled.push(url);
+      return nativeFetch(input, init);
+    };
+    try {
+      const el = await fixture<AmoiqChat>(
+        html`<amoiq-chat gateway-url=${info.url} api-key=${info.apiKey} tenant-id=${info.tenantId} db-name=${`amoiq-e2e-${nanoid(8)}`} lang="en" open></amoiq-chat>`,
+      );
+      const service = serviceOf(el);
+      await until(() => service.state.connection === 'online' && service.state.transport === 'http', 'online over HTTP', 20_000);
+      await until(() => !!service.state.assistant, 'the site assistant', 10_000);
+      const lengths = new Set<number>();
+      service.streams.onChange((c) => {
+        if (c.type === 'reset' || c.type === 'append') lengths.add(c.stream.text.length);
+      });
+      el.send('Do you have a shop I can visit?');
+      await until(() => !!streamingBubble(el), 'the first words on screen', 20_000);
+      const streamId = service.streams.current!.id;
+      await until(() => aiMessages(service).some((m) => m.streamId === streamId), 'the final answer', 30_000);
+      const final = aiMessages(service).filter((m) => m.streamId === streamId);
+      expect(final).to.have.length(1);
+      const partial = [...lengths].filter((n) => n > 0 && n < final[0].text.length);
+      expect(partial.length, 'the answer grew on screen in steps before it ended').to.be.greaterThan(1);
+      expect(
+        polled.some((u) => new RegExp(`[?&]stream=${streamId}%3A\\d+`).test(u)),
+        'a poll carried stream=<id>:<index>',
+      ).to.equal(true);
+      expect(service.streams.active).to.have.length(0);
+    } finally {
+      window.WebSocket = NativeSocket;
+      window.fetch = nativeFetch;
+    }
   });
 
   it('talk to a person → queued → an agent accepts → the assistant is silent → close → rating stored → transcript', async () => {

@@ -759,7 +759,9 @@ export function backendPlugin() {
     ttlSeconds: 900,
     widgetDir,
     tenantsFile: tenantsFileForTests,
-    extraEnv: () => ({ ...shared(), ASSISTANT: 'on' }),
+    // Deltas 250 ms apart (docs/assistant.md, ASSISTANT_KB_DELAY_MS): a passage streams for a few
+    // seconds, so the tests can Stop it or kill the backend in the middle, waiting on the first delta.
+    extraEnv: () => ({ ...shared(), ASSISTANT: 'on', ASSISTANT_KB_DELAY_MS: '250' }),
   });
   const info = (/** @type {ReturnType<typeof backendInstance>} */ instance) => ({ url: instance.url(), ...DEMO, other: ACME, jwtSecret });
 

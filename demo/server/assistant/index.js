@@ -188,7 +188,7 @@ const fill = (template, values) => template.replaceAll('{name}', values.name).re
  * @param {unknown} tenantSettings the tenant's `assistant` object from tenants.json
  * @param {{ tenantId: string, tenantName?: string, helpDir?: string, fetch?: typeof fetch,
  *   kbDelayMs?: number, logger?: Pick<Console, 'warn'> }} options `helpDir` defaults to
- *   `HELP_ROOT/<tenantId>`; `kbDelayMs` spaces the knowledge base's deltas (default 15 ms, so the
+ *   `HELP_ROOT/<tenantId>`; `kbDelayMs` spaces the knowledge base's deltas (`ASSISTANT_KB_DELAY_MS` in `env` wins; default 15 ms, so the
  *   demo visibly streams).
  * @throws {AssistantConfigError} when the settings are wrong
  */
@@ -225,7 +225,7 @@ export async function createAssistant(env, tenantSettings, options) {
     provider = createKnowledgeBaseProvider({
       knowledgeBase,
       minConfidence: settings.handoff.minConfidence,
-      delayMs: options.kbDelayMs ?? 15,
+      delayMs: wholeNumber(env.ASSISTANT_KB_DELAY_MS) ?? options.kbDelayMs ?? 15,
     });
     description = `knowledge base: ${knowledgeBase.articleCount} articles, ${knowledgeBase.sections.length} passages from ${dir}`;
   }
@@ -297,6 +297,12 @@ export async function createAssistant(env, tenantSettings, options) {
       }
     },
   };
+}
+
+/** @param {string | undefined} value a whole number of 0 or more */
+function wholeNumber(value) {
+  const n = Number(value);
+  return value && Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 /** @param {string | undefined} value */

@@ -12,6 +12,11 @@ import { StreamMarkdown } from './stream-markdown.js';
 
 /** How close to the bottom (px) the list counts as following the conversation. */
 const FOLLOW_WITHIN = 48;
+/**
+ * The least time between two renders of a growing answer (ms): deltas arriving meanwhile are
+ * rendered together, at the next animation frame after it (about 20 renders a second at most).
+ */
+export const STREAM_RENDER_INTERVAL = 50;
 
 /**
  * The assistant's answers while they are written, at the end of the message list: "thinking"
@@ -21,8 +26,9 @@ const FOLLOW_WITHIN = 48;
  * nothing here is live, so screen readers do not hear it token by token.
  *
  * It renders into the light DOM of the list's shadow root, so the list's row and bubble styles
- * apply. It listens to `ChatService.streams` directly: a delta costs the new text's parse and one
- * small render, never the list's rows.
+ * apply. It listens to `ChatService.streams` directly: a delta costs the new text's scan, and the
+ * deltas of a frame (at most one every {@link STREAM_RENDER_INTERVAL} ms) one small render, never
+ * the list's rows.
  *
  * @tag amoiq-assistant-stream
  * @summary The assistant's answers being streamed (inside the message list).
@@ -33,7 +39,13 @@ export class AmoiqAssistantStream extends LitElement {
   private service?: ChatService;
   private unsubscribe?: () => void;
   private readonly shown = new Map<string, { view: StreamView; md: StreamMarkdown }>();
+  /** Whether the list was at the bottom at its last scroll: the answer is then followed. */
   private follow = false;
+  /** When the last render started (performance.now()). */
+  private lastRender = -Infinity;
+  private scroller?: HTMLElement;
+  /** The scroll height the answer was last followed to (-1: none). */
+  private followedHeight = -1;
 
   constructor() {
     super();
@@ -47,6 +59,8 @@ export class AmoiqAssistantStream extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.attach(undefined);
+    this.scroller?.removeEventListener('scroll', this.handleScroll);
+    this.scroller = undefined;
   }
 
   /** Follows a service's streams: shows those running now, then applies each change. */
@@ -72,16 +86,58 @@ export class AmoiqAssistantStream extends LitElement {
     this.requestUpdate();
   }
 
-  protected override willUpdate(): void {
-    // Measured before the text grows: at the bottom now means stay there after.
-    const scroller = this.closest<HTMLElement>('.base');
-    this.follow = !!scroller && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= FOLLOW_WITHIN;
+  /**
+   * Renders at an animation frame, and while the text grows at most once per
+   * {@link STREAM_RENDER_INTERVAL}: each render (parse of the tail, Lit, style, layout, paint) then
+   * takes in every delta since the last one. A hidden page renders after the current task.
+   */
+  protected override async scheduleUpdate(): Promise<void> {
+    if (this.hasUpdated && document.visibilityState !== 'hidden') {
+      const wait = this.lastRender + STREAM_RENDER_INTERVAL - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          cancelAnimationFrame(frame);
+          clearTimeout(timer);
+          resolve();
+        };
+        const frame = requestAnimationFrame(done);
+        const timer = setTimeout(done, 100); // frames may stop (a page being hidden): never hang
+      });
+    }
+    this.lastRender = performance.now();
+    super.scheduleUpdate();
   }
 
   protected override updated(): void {
+    // Follows the answer while the list is at the bottom: whether it is comes from the list's
+    // scroll events (no layout read per delta), and the scroll position moves only when the answer
+    // grew by a line (its height changed). Each move is a `scroll` event, which the list answers
+    // without re-rendering its rows while it stays at the bottom (ListScrollController).
     const scroller = this.closest<HTMLElement>('.base');
-    if (this.follow && scroller) scroller.scrollTop = scroller.scrollHeight;
+    if (!scroller) return;
+    if (scroller !== this.scroller) this.watch(scroller);
+    if (!this.follow) return;
+    const height = scroller.scrollHeight;
+    if (height === this.followedHeight) return;
+    this.followedHeight = height;
+    scroller.scrollTop = height;
   }
+
+  /** Keeps {@link follow} from the list's scroll events: at the bottom means follow the answer. */
+  private watch(scroller: HTMLElement): void {
+    this.scroller?.removeEventListener('scroll', this.handleScroll);
+    this.scroller = scroller;
+    scroller.addEventListener('scroll', this.handleScroll, { passive: true });
+    this.handleScroll();
+  }
+
+  private readonly handleScroll = (): void => {
+    const s = this.scroller;
+    if (!s) return;
+    this.follow = s.scrollHeight - s.scrollTop - s.clientHeight <= FOLLOW_WITHIN;
+    if (!this.follow) this.followedHeight = -1;
+  };
 
   override render() {
     return repeat(

@@ -4,7 +4,7 @@
  * markdown.ts cannot see across — a blank line outside a fenced code block, or the line that closes
  * a fence — so parsing the chunks one by one gives the same blocks as parsing the whole text.
  * Completed chunks are parsed and rendered once and kept; only the trailing, still growing block
- * is parsed again on each delta.
+ * is parsed again when it is read (once per render, however many deltas arrived since).
  */
 import type { TemplateResult } from 'lit';
 import { parseMarkdown, plainText, renderMarkdown, type Block } from '../message-list/markdown.js';
@@ -31,9 +31,10 @@ export interface Chunk {
 export class StreamMarkdown {
   /** Completed chunks, in order. */
   readonly chunks: Chunk[] = [];
-  /** The trailing block(s) after the last boundary, rendered again as they grow. */
-  tail: TemplateResult[] = [];
+  private tailTemplates: TemplateResult[] = [];
   private tailBlocks: Block[] = [];
+  /** The tail changed since it was last parsed: it is parsed when read, once for many deltas. */
+  private tailStale = false;
   private text = '';
   /** text[0, committed) is in {@link chunks}. */
   private committed = 0;
@@ -56,8 +57,13 @@ export class StreamMarkdown {
     if (this.pendingCr) delta = delta.slice(0, -1);
     this.text += delta.replace(/\r\n?/g, '\n');
     this.scan();
-    this.tailBlocks = parseMarkdown(this.text.slice(this.committed));
-    this.tail = renderMarkdown(this.tailBlocks);
+    this.tailStale = true;
+  }
+
+  /** The trailing block(s) after the last boundary, rendered again as they grow (parsed when read). */
+  get tail(): TemplateResult[] {
+    this.parseTail();
+    return this.tailTemplates;
   }
 
   /** Replaces the whole text (a snapshot after a reconnect): parses it once. */
@@ -66,18 +72,21 @@ export class StreamMarkdown {
     this.text = '';
     this.committed = this.lineStart = 0;
     this.inFence = this.pendingCr = false;
-    this.tail = [];
+    this.tailTemplates = [];
     this.tailBlocks = [];
+    this.tailStale = false;
     this.append(text);
   }
 
   /** The text as a screen reader hears it (markers dropped). */
   plainText(): string {
+    this.parseTail();
     return plainText([...this.chunks.flatMap((c) => c.blocks), ...this.tailBlocks]);
   }
 
   /** Every block of the text, as parseMarkdown(value) would give them. */
   blocks(): Block[] {
+    this.parseTail();
     return [...this.chunks.flatMap((c) => c.blocks), ...this.tailBlocks];
   }
 
@@ -94,6 +103,13 @@ export class StreamMarkdown {
       } else if (!this.inFence && line.trim() === '') boundary = true;
       if (boundary) this.commit(this.lineStart);
     }
+  }
+
+  private parseTail(): void {
+    if (!this.tailStale) return;
+    this.tailStale = false;
+    this.tailBlocks = parseMarkdown(this.text.slice(this.committed));
+    this.tailTemplates = renderMarkdown(this.tailBlocks);
   }
 
   private commit(end: number): void {

@@ -4,6 +4,8 @@
  * with, and which quick replies are on offer.
  */
 import type { Strings } from '../../i18n/en.js';
+import type { CallFailReason, HandoffReasonCode } from '../../i18n/en-notices.js';
+import type { CallNotice } from '../../protocol/v1.js';
 import type { ChatMessage } from '../../services/chat-service.js';
 import type { Sender } from '../../protocol/v1.js';
 
@@ -24,19 +26,73 @@ export function statusLabel(status: string | undefined, t: Strings): string | un
 }
 
 /**
- * The text of a message as the list shows it: a system notice with a known `event` (closed,
- * reopened, joined) in the visitor's language, naming the agent when the server gave a name;
- * anything else as sent.
+ * The text of a message as the list shows it: a system notice with a known `event` in the
+ * visitor's language, made from its fields (never the server's English `text`): closed, reopened,
+ * joined, the handoff (escalated with who asked and why, assigned, transferred, returned) and the
+ * calls (`call`: dialling, ringing, connected, ended with its duration, cancelled, failed and
+ * why); naming the agent when the server gave a name. Anything else as sent.
  */
-export function noticeText(message: Pick<ChatMessage, 'text' | 'event' | 'sender'>, t: Strings): string {
+export function noticeText(message: Pick<ChatMessage, 'text' | 'event' | 'sender' | 'handoff' | 'call'>, t: Strings): string {
   if (message.sender.type !== 'system' || !message.event) return message.text;
   const name = message.sender.name || undefined;
-  const known: Partial<Record<string, (name?: string) => string>> = {
-    closed: t.closedNotice,
-    reopened: t.reopenedNotice,
-    joined: t.joinedNotice,
-  };
-  return known[message.event]?.(name) ?? message.text;
+  const n = t.assistantUi.notices;
+  switch (message.event) {
+    case 'closed':
+      return t.closedNotice(name);
+    case 'reopened':
+      return t.reopenedNotice(name);
+    case 'joined':
+      return t.joinedNotice(name);
+    case 'escalated': {
+      const { reason, requestedBy } = message.handoff ?? {};
+      if (requestedBy === 'assistant')
+        return n.escalatedByAssistant(
+          reason && Object.hasOwn(n.handoffReasons, reason) ? n.handoffReasons[reason as HandoffReasonCode] : undefined,
+        );
+      // The server's default reason says only who asked: nothing to add.
+      const given = reason && reason !== DEFAULT_ESCALATION_REASON ? reason : undefined;
+      return requestedBy === 'agent' ? n.escalatedByAgent(given) : n.escalatedByVisitor(given);
+    }
+    case 'assigned':
+      return n.assigned(message.handoff?.agent?.name ?? name);
+    case 'transferred':
+      return n.transferred(message.handoff?.agent?.name ?? name);
+    case 'returned':
+      return n.returned(name);
+    case 'call':
+      return message.call ? callNoticeText(message.call, t) : message.text;
+    default:
+      return message.text;
+  }
+}
+
+/** What the server gives as the reason of an escalation the visitor asked for without one. */
+const DEFAULT_ESCALATION_REASON = 'requested by the visitor';
+
+/** A call notice from its fields: the state, who called, the duration, why it failed. */
+function callNoticeText(call: CallNotice, t: Strings): string {
+  const n = t.assistantUi.notices;
+  const seconds = Math.max(0, Math.round(call.durationSeconds ?? 0));
+  let text: string;
+  switch (call.state) {
+    case 'requested':
+      text = call.kind === 'callback' ? n.callCalling(call.to) : call.from === 'agent' ? n.callTeamCalling : n.callVisitorCalling;
+      break;
+    case 'in_progress':
+      text = n.callConnected;
+      break;
+    case 'ended':
+      text = n.callEnded(`${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`);
+      break;
+    case 'cancelled':
+      text = n.callCancelled;
+      break;
+    default: {
+      const reason = call.reason;
+      text = n.callFailed(reason && Object.hasOwn(n.callFailReasons, reason) ? n.callFailReasons[reason as CallFailReason] : undefined);
+    }
+  }
+  return call.simulated ? n.callSimulated(text) : text;
 }
 
 /** The name shown for a sender, falling back to a label for its type. */
@@ -45,9 +101,13 @@ export function senderName(sender: Sender, t: Strings): string {
   return { visitor: t.you, agent: t.agent, ai: t.assistant, system: t.system }[sender.type];
 }
 
-/** Up to two initials of a name, in upper case ("Ada Lovelace" → "AL"). */
+/**
+ * Up to two initials of a name, in upper case ("Ada Lovelace" → "AL"). What is in brackets is a
+ * note, not a name: "Ada (demo agent)" → "A", "Ada Lovelace [Support]" → "AL".
+ */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
+  const bare = name.replace(/\([^)]*\)|\[[^\]]*\]|\{[^}]*\}/g, ' ').trim();
+  const words = (bare || name.replace(/[()[\]{}]/g, ' ')).trim().split(/\s+/).filter(Boolean);
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
   return (
     letters
