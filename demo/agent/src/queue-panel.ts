@@ -5,7 +5,8 @@
  *   position, waiting time (ticking), reason and who asked, and an Accept button;
  * - `<amoiq-agent-handoff>`: for the open conversation, who has it (the assistant, the queue, an
  *   agent) with "Take over" / "Accept", "Return to assistant" and "Transfer", and the visitor's
- *   rating and feedback on the assistant's answers.
+ *   rating and feedback on the assistant's answers, and while the assistant has it the answer
+ *   being written, growing live (`<amoiq-agent-live-answer>`, queue-stream.ts).
  *
  * Both read the agent API (`GET /api/agent/queue`, `GET /api/agent/conversations/:id/feedback`)
  * and refresh every few seconds and whenever `refresh()` is called (the app calls it on the
@@ -13,6 +14,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import './queue-stream.js';
 
 /** How often the panels read the server again (ms). */
 const REFRESH_MS = 3000;
@@ -275,6 +277,11 @@ export class AmoiqAgentHandoff extends PollingElement {
         ${this.renderActions(h)}
         ${this.error ? html`<span class="error" role="alert">${this.error}</span>` : nothing}
       </div>
+      ${
+        h.state === 'assistant'
+          ? html`<amoiq-agent-live-answer .baseUrl=${this.baseUrl} .token=${this.token} .conversationId=${this.conversationId}></amoiq-agent-live-answer>`
+          : nothing
+      }
       ${this.renderFeedback()}`;
   }
 

@@ -1,0 +1,226 @@
+/**
+ * The live view of the assistant's answers in the agent console (issue 12): `AssistantStreamFeed`
+ * follows the tenant's stream frames on an agent WebSocket of its own (`/ws/agent`:
+ * `stream_start`, `stream_delta`, `stream_end`; docs/protocol.md, "Streams") and
+ * `<amoiq-agent-live-answer>` shows, for one conversation, the answer being written as it grows
+ * (plain text, appended in delta order; the stored message replaces it in the conversation when
+ * it ends). Kept apart from the app's own socket handling so the console's other parts stay as
+ * they are; the socket reconnects by itself and forgets the streams it missed meanwhile (their
+ * final messages reach the conversation as usual).
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+
+/** One answer being written. */
+export interface LiveStream {
+  streamId: string;
+  conversationId: string;
+  name: string;
+  text: string;
+  /** The last delta applied (-1: none yet). */
+  index: number;
+}
+
+type Listener = () => void;
+
+/**
+ * The streams in flight of a tenant, from an agent WebSocket: deltas applied in `index` order
+ * (a repeated or older one is dropped), a stream forgotten at its end.
+ */
+export class AssistantStreamFeed {
+  private readonly streams = new Map<string, LiveStream>();
+  private readonly listeners = new Set<Listener>();
+  private ws: WebSocket | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  private attempt = 0;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {
+    this.connect();
+  }
+
+  /** The answer being written in a conversation, if any (the newest). */
+  of(conversationId: string): LiveStream | undefined {
+    return [...this.streams.values()].reverse().find((s) => s.conversationId === conversationId);
+  }
+
+  /** Whether its socket is open (frames arrive). */
+  get connected(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  onChange(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  close(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.ws?.close(1000, 'bye');
+    this.ws = null;
+  }
+
+  /** Applies one frame (exposed for the socket handler; anything else is ignored). */
+  apply(frame: Record<string, unknown>): void {
+    const id = typeof frame.streamId === 'string' ? frame.streamId : '';
+    if (!id || typeof frame.conversationId !== 'string') return;
+    if (frame.type === 'stream_start') {
+      if (this.streams.has(id)) return;
+      const sender = (frame.sender ?? {}) as { name?: unknown };
+      this.streams.set(id, {
+        streamId: id,
+        conversationId: frame.conversationId,
+        name: typeof sender.name === 'string' ? sender.name : 'Assistant',
+        text: '',
+        index: -1,
+      });
+    } else if (frame.type === 'stream_delta') {
+      // A first delta whose start was missed (the socket opened in between) starts the stream.
+      if (!this.streams.has(id) && frame.index === 0)
+        this.streams.set(id, { streamId: id, conversationId: frame.conversationId, name: 'Assistant', text: '', index: -1 });
+      const s = this.streams.get(id);
+      if (!s || frame.index !== s.index + 1 || typeof frame.text !== 'string') return;
+      s.text += frame.text;
+      s.index++;
+    } else if (frame.type === 'stream_end') {
+      if (!this.streams.delete(id)) return;
+    } else return;
+    for (const fn of this.listeners) fn();
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const url = `${this.baseUrl.replace(/^http/, 'ws')}/ws/agent?token=${encodeURIComponent(this.token)}`;
+    const ws = new WebSocket(url);
+    this.ws = ws;
+    ws.addEventListener('open', () => (this.attempt = 0));
+    ws.addEventListener('message', (event) => {
+      try {
+        const frame = JSON.parse(String(event.data)) as unknown;
+        if (frame && typeof frame === 'object') this.apply(frame as Record<string, unknown>);
+      } catch {
+        // not JSON: not ours to report (the app's own socket warns)
+      }
+    });
+    ws.addEventListener('close', (event) => {
+      if (this.ws !== ws || this.stopped) return;
+      this.ws = null;
+      // What was written while away is not known: those answers show up as messages when they end.
+      if (this.streams.size) {
+        this.streams.clear();
+        for (const fn of this.listeners) fn();
+      }
+      if (event.code === 4001) return; // the token is refused: the app logs in again
+      const delay = Math.min(15_000, 500 * 2 ** this.attempt++);
+      this.timer = setTimeout(() => this.connect(), delay);
+    });
+  }
+}
+
+/** One feed per console (base URL and token), shared by every view of it. */
+const feeds = new Map<string, AssistantStreamFeed>();
+export function streamFeed(baseUrl: string, token: string): AssistantStreamFeed {
+  const key = `${baseUrl} ${token}`;
+  let feed = feeds.get(key);
+  if (!feed) {
+    // A new login: the old token's feed goes.
+    for (const [k, f] of feeds) {
+      if (!k.startsWith(`${baseUrl} `)) continue;
+      f.close();
+      feeds.delete(k);
+    }
+    feeds.set(key, (feed = new AssistantStreamFeed(baseUrl, token)));
+  }
+  return feed;
+}
+
+/**
+ * The assistant's answer in a conversation as it is written: its name, "writing…", and the text
+ * so far. Nothing while no answer is being written. Not a live region: agents read it; the
+ * finished answer arrives in the conversation as a message.
+ *
+ * @tag amoiq-agent-live-answer
+ */
+export class AmoiqAgentLiveAnswer extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+    }
+    .live {
+      margin: 0.4rem 0;
+      padding: 0.4rem 0.6rem;
+      border: 1px dashed #8a8a8a;
+      border-radius: 6px;
+      background: #f6f6fb;
+      color: #1a1a1a;
+    }
+    .who {
+      font-size: 0.8rem;
+      color: #4a4a4a;
+    }
+    .text {
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+      margin: 0.2rem 0 0;
+    }
+  `;
+
+  @property({ attribute: false }) baseUrl = '';
+  @property({ attribute: false }) token = '';
+  @property({ attribute: false }) conversationId: string | null = null;
+  @state() private stream: LiveStream | undefined;
+  private unsubscribe?: () => void;
+  private feed?: AssistantStreamFeed;
+
+  override updated(changed: Map<string, unknown>): void {
+    if (changed.has('baseUrl') || changed.has('token')) this.follow();
+    if (changed.has('conversationId')) this.read();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = this.feed = undefined;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.follow();
+  }
+
+  private follow(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = this.feed = undefined;
+    if (!this.baseUrl || !this.token) return;
+    this.feed = streamFeed(this.baseUrl, this.token);
+    this.unsubscribe = this.feed.onChange(() => this.read());
+    this.read();
+  }
+
+  private read(): void {
+    const s = this.conversationId ? this.feed?.of(this.conversationId) : undefined;
+    // A new object per change, so Lit sees the text grow.
+    this.stream = s ? { ...s } : undefined;
+  }
+
+  override render() {
+    const s = this.stream;
+    if (!s) return nothing;
+    return html`<div class="live" part="live-answer" data-stream=${s.streamId} aria-busy="true">
+      <div class="who"><bdi>${s.name}</bdi> <span title="Written by the AI assistant">(AI)</span> is writing…</div>
+      ${s.text ? html`<p class="text" dir="auto">${s.text}</p>` : nothing}
+    </div>`;
+  }
+}
+
+if (!customElements.get('amoiq-agent-live-answer')) customElements.define('amoiq-agent-live-answer', AmoiqAgentLiveAnswer);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'amoiq-agent-live-answer': AmoiqAgentLiveAnswer;
+  }
+}
