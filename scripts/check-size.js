@@ -65,6 +65,14 @@ if (!interest.some((n) => n.startsWith('chunks/chat-runtime-'))) {
   failed = true;
 }
 console.log(`size: drop-in on first interest (runtime and panel) ${interest.join(' + ')} = ${kb(sum(interest))} gzip`);
+// The runtime and the panel hold what they reach statically (vite.config.ts): a shared chunk beside
+// them would be found only once the chunk naming it was fetched, one round trip more after a click.
+// rolldown's helper chunk (a few hundred bytes) is the one allowed.
+const extra = interest.filter((n) => !/^chunks\/(chat-runtime|panel|rolldown-runtime)-[^/]+\.js$/.test(n));
+if (extra.length) {
+  console.error(`size: the runtime and the panel import other chunks statically (${extra.join(', ')}): one round trip more after a click`);
+  failed = true;
+}
 /**
  * Voice chunks (issue 11) are labelled: a chunk is voice when most of its sources (its source map)
  * are voice code — the voice components, dictation, read-aloud, the voice services — or
