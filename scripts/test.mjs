@@ -1,10 +1,17 @@
 // @ts-check
 /**
  * `npm test`: runs the browser suite (@web/test-runner: components, services, the reference
- * backend through its HTTP/WebSocket API, end-to-end flows) and then the Node suite
+ * backend through its HTTP/WebSocket API, end-to-end flows) and, at the same time, the Node suite
  * (`test/node/**∕*.test.mjs`, node:test: server-side modules such as provider adapters, tested
  * against local servers that speak the providers' wire formats). Writes one combined
  * `test-results/summary.json` and ends with one line `N passed, N failed`.
+ *
+ * The two suites share nothing (the Node files start their own servers on ephemeral ports, with
+ * their own data directories and PostgreSQL databases) and the browser suite spends most of its
+ * wall time waiting on backends, so the Node suite runs beside it, one file at a time while the
+ * browser suite runs (docs/testing.md, "Where the time goes"); its output is held back and printed
+ * after the browser suite's, so the two do not interleave. `AMOIQ_TEST_SERIAL=1` runs them one
+ * after the other as before.
  *
  * Arguments are passed to web-test-runner (e.g. `npm test -- test/server/access.test.ts`); when
  * every argument names a file under test/node/, only the Node suite runs, and vice versa.
@@ -23,18 +30,21 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { run } from 'node:test';
+import { pgliteTemplate } from '../test/plugins/pglite-template.mjs';
 import { DATABASE_URL_ENV, startPostgres } from '../test/plugins/postgres.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /**
- * Node test files run two at a time (each in its own process, with its own servers on ephemeral
- * ports, data directories and PostgreSQL databases): the suite spends most of its time waiting on
- * I/O and PGlite, so two files overlap well on two cores. AMOIQ_TEST_NODE_CONCURRENCY overrides.
+ * Node test files run two at a time on their own (each in its own process, with its own servers on
+ * ephemeral ports, data directories and PostgreSQL databases): the suite spends most of its time
+ * waiting on I/O and PGlite, so two files overlap well on two cores. Beside the browser suite they
+ * run one at a time. AMOIQ_TEST_NODE_CONCURRENCY overrides both.
  */
 // The demo tenant's assistant (demo/server/tenants.json) answers visitors; the suites that start
 // demo/server/main.js test conversations between visitors and agents, so it is off unless asked.
 process.env.ASSISTANT ??= 'off';
 const NODE_CONCURRENCY = Number(process.env.AMOIQ_TEST_NODE_CONCURRENCY) || Math.min(2, availableParallelism());
+const NODE_CONCURRENCY_BESIDE_BROWSER = Number(process.env.AMOIQ_TEST_NODE_CONCURRENCY) || 1;
 const SUMMARY = join(ROOT, 'test-results', 'summary.json');
 const args = process.argv.slice(2);
 const nodeArgs = args.filter((a) => a.startsWith('test/node/'));
@@ -70,14 +80,16 @@ function runBrowserSuite(env) {
 
 /**
  * @param {string[]} files
- * @param {string} [label] names the run in the output and in failures (`PostgreSQL`)
+ * @param {{ label?: string, concurrency: number, out: Output }} options
+ *   `label` names the run in the output and in failures (`PostgreSQL`); `out` takes its output
  */
-async function runNodeSuite(files, label = '') {
+async function runNodeSuite(files, { label = '', concurrency, out }) {
   const result = { passed: 0, failed: 0, skipped: 0, failures: /** @type {string[]} */ ([]) };
   if (files.length === 0) return result;
   const tag = label ? `[${label}] ` : '';
-  console.log(`\n::: node:test${label ? ` on ${label}` : ''} — ${files.length} file(s)`);
-  const stream = run({ files, concurrency: NODE_CONCURRENCY, timeout: 120_000 });
+  const started = Date.now();
+  out.write(`\n::: node:test${label ? ` on ${label}` : ''} — ${files.length} file(s), ${concurrency} at a time\n`);
+  const stream = run({ files, concurrency, timeout: 120_000 });
   stream.on('test:pass', (d) => {
     if (d.details?.type === 'suite') return;
     if (d.skip || d.todo) result.skipped++;
@@ -90,13 +102,32 @@ async function runNodeSuite(files, label = '') {
     const error = /** @type {any} */ (d.details?.error);
     const message = String(error?.cause?.message ?? error?.message ?? 'failed').split('\n')[0];
     result.failures.push(`${tag}${file}: ${d.name} — ${message}`);
-    console.log(`  ✗ ${tag}${file}: ${d.name}\n    ${message}`);
+    out.write(`  ✗ ${tag}${file}: ${d.name}\n    ${message}\n`);
   });
-  stream.on('test:stdout', (d) => process.stdout.write(d.message));
-  stream.on('test:stderr', (d) => process.stderr.write(d.message));
+  stream.on('test:stdout', (d) => out.write(d.message));
+  stream.on('test:stderr', (d) => out.error(d.message));
   for await (const _ of stream) void _;
-  console.log(`node:test: ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  out.write(
+    `node:test${label ? ` on ${label}` : ''}: ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''} (${seconds} s)\n`,
+  );
   return result;
+}
+
+/** @typedef {{ write: (text: string) => void, error: (text: string) => void }} Output */
+/** Output straight to the terminal. @type {Output} */
+const direct = { write: (t) => void process.stdout.write(t), error: (t) => void process.stderr.write(t) };
+/** Output held back (while the browser suite owns the terminal), printed by `flush()`. */
+function heldBack() {
+  /** @type {Array<[boolean, string]>} */
+  const chunks = [];
+  return {
+    write: (/** @type {string} */ t) => void chunks.push([false, t]),
+    error: (/** @type {string} */ t) => void chunks.push([true, t]),
+    flush() {
+      for (const [error, text] of chunks.splice(0)) (error ? process.stderr : process.stdout).write(text);
+    },
+  };
 }
 
 const onlyNode = args.length > 0 && browserArgs.length === 0;
@@ -136,16 +167,35 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 
 /** @type {Record<string, string>} */
 const browserEnv = postgres && postgresBrowser ? { AMOIQ_TEST_POSTGRES: '1' } : { AMOIQ_TEST_POSTGRES: '0' };
-let browser;
-let node;
-let onPostgres = { passed: 0, failed: 0, skipped: 0, failures: /** @type {string[]} */ ([]) };
+const none = () => ({ passed: 0, failed: 0, skipped: 0, failures: /** @type {string[]} */ ([]) });
+const besideBrowser = !onlyNode && nodeFiles.length > 0 && process.env.AMOIQ_TEST_SERIAL !== '1';
+let browser = none();
+let node = none();
+let onPostgres = none();
 try {
-  browser = onlyNode ? { passed: 0, failed: 0, skipped: 0, failures: [] } : await runBrowserSuite(browserEnv);
-  node = await runNodeSuite(nodeFiles);
-  if (postgres && postgresNodeFiles.length) {
-    process.env.AMOIQ_TEST_STORE = 'postgres';
-    onPostgres = await runNodeSuite(postgresNodeFiles, 'PostgreSQL');
-    delete process.env.AMOIQ_TEST_STORE;
+  // The empty PGlite cluster every backend's data directory is copied from is made once, before
+  // either suite starts servers (on a fresh clone each would otherwise make its own).
+  if (nodeFiles.length) await pgliteTemplate();
+  /** The Node suite on PGlite, then its server and store files again on PostgreSQL. */
+  const nodeLane = async (/** @type {number} */ concurrency, /** @type {Output} */ out) => {
+    node = await runNodeSuite(nodeFiles, { concurrency, out });
+    if (postgres && postgresNodeFiles.length) {
+      // Read by the Node test processes when they start (test/node/test-store.mjs).
+      process.env.AMOIQ_TEST_STORE = 'postgres';
+      onPostgres = await runNodeSuite(postgresNodeFiles, { label: 'PostgreSQL', concurrency, out });
+      delete process.env.AMOIQ_TEST_STORE;
+    }
+  };
+  if (besideBrowser) {
+    const held = heldBack();
+    console.log(`::: the Node suite (${nodeFiles.length} files) runs beside the browser suite; its output follows the browser suite's`);
+    const lane = nodeLane(NODE_CONCURRENCY_BESIDE_BROWSER, held);
+    browser = await runBrowserSuite(browserEnv);
+    held.flush();
+    await lane.finally(() => held.flush());
+  } else {
+    if (!onlyNode) browser = await runBrowserSuite(browserEnv);
+    await nodeLane(NODE_CONCURRENCY, direct);
   }
 } finally {
   await postgres?.stop();

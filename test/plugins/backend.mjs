@@ -91,7 +91,13 @@ import { testDatabase } from './postgres.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const READY = /^amoiq-chat backend ready on (http:\/\/\S+)$/m;
-const START_TIMEOUT_MS = 60_000;
+/** A start takes seconds; on a machine loaded far beyond its cores it has taken over a minute. */
+const START_TIMEOUT_MS = 120_000;
+/**
+ * The commands the `isolated` group's pages may send (web-test-runner.config.mjs): the chaos
+ * instance's, which only the chaos suite uses.
+ */
+const ISOLATED_COMMANDS = new Set(['backend-chaos-info', 'backend-chaos-kill', 'backend-chaos-start', 'backend-job']);
 /** Session-token lifetime of the second instance. */
 export const SHORT_TTL_SECONDS = 3;
 
@@ -214,6 +220,7 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
    */
   async function spawnChild(tenants) {
     dataDir ??= mkdtempSync(join(tmpdir(), 'amoiq-backend-'));
+    port ||= await restartablePort();
     const databaseUrl = database ? (await database).url : undefined;
     const out = openLog();
     out.write(`\n--- starting ${name} (port ${port || 'random'}, data ${dataDir}) at ${new Date().toISOString()}\n`);
@@ -252,8 +259,11 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
         ready = true; // report once
         const detail = stderr.trim().split('\n').slice(-10).join('\n');
         console.error(`[${name}] ${error.message}${detail ? `\n${detail}` : ''}`);
+        // Answer once it is gone: a next start binds the same port.
+        if (proc.exitCode !== null || proc.signalCode !== null) return rejectStart(error);
+        proc.once('exit', () => rejectStart(error));
+        setTimeout(() => rejectStart(error), 10_000).unref(); // a spawn error may never exit
         proc.kill('SIGKILL');
-        rejectStart(error);
       };
       proc.stdout?.on('data', (chunk) => {
         out.write(chunk);
@@ -572,6 +582,26 @@ function buildConsole(outDir, mode) {
       resolveBuild(files.map((f) => readFileSync(join(outDir, f), 'utf8')).join('\n'));
     });
   });
+}
+
+/**
+ * A free port for a backend that restarts on the same port: below the kernel's ephemeral range
+ * (32768 and up on Linux), which a port the kernel picks (`PORT=0`) is in. Once the backend is
+ * stopped, any outgoing connection on the machine may take an ephemeral port as its own, and the
+ * restart then fails with EADDRINUSE (seen on a busy machine: every later file failed).
+ * @returns {Promise<number>}
+ */
+async function restartablePort() {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise((answer) => {
+      const probe = createNetServer();
+      probe.once('error', () => answer(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => answer(true)));
+    });
+    if (free) return port;
+  }
+  return 0;
 }
 
 /** A free TCP port on 127.0.0.1. @returns {Promise<number>} */
@@ -1052,6 +1082,13 @@ export function backendPlugin() {
     async executeCommand({ command, payload, session }) {
       const args = /** @type {any} */ (payload);
       const group = session?.group?.name;
+      // The isolated group runs beside the others in a browser of its own (web-test-runner.config.mjs):
+      // its pages may use only the chaos instance, never a backend the other files restart or kill.
+      if (group === 'isolated' && command.startsWith('backend-') && !ISOLATED_COMMANDS.has(command)) {
+        throw new Error(
+          `${session?.testFile}: ${command} from the isolated group, which runs beside the files using the shared backends; list the file in USE_A_SHARED_BACKEND in web-test-runner.config.mjs`,
+        );
+      }
       // A command may take longer than the 20 s the page waits for an answer (a cold start, a
       // flood, a build): with `job: true` it answers `{ job }` at once and runs on; the page polls
       // `backend-job` `{ id }` → `{ done, result?, error? }` (test/server/helpers.ts, serverJob).
