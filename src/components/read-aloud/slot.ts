@@ -8,5 +8,5 @@ import { html, nothing } from 'lit';
 export function renderReadAloud(m: { key: string; text: string; sender: { type: string } }) {
   if ((m.sender.type !== 'agent' && m.sender.type !== 'ai') || !m.text.trim() || !globalThis.speechSynthesis) return nothing;
   if (!customElements.get('amoiq-read-aloud')) void import('./read-aloud.js').then((r) => r.defineReadAloud());
-  return html`<amoiq-read-aloud exportparts="button: read-aloud-button" message-key=${m.key} .text=${m.text}></amoiq-read-aloud>`;
+  return html`<amoiq-read-aloud message-key=${m.key} .text=${m.text}></amoiq-read-aloud>`;
 }
