@@ -14,6 +14,7 @@ import {
 } from '../protocol/v1.js';
 import type { VisitorIdentity } from './identity.js';
 import type { UploadOptions } from './upload.js';
+import { currentVisitorContext } from '../protocol/visitor-context.js';
 
 // ApiError lives with the protocol's other errors; re-exported for code that imports it from here.
 export { ApiError };
@@ -81,7 +82,8 @@ export class ChatApi {
     // The opt-in coarse fingerprint (docs/protocol.md) never travels with a user identity.
     const relink = fingerprint && !user ? { fingerprint } : {};
     const body = await this.request('POST', '/api/chat/session', {
-      body: { tenantId: this.tenantId, visitorId, ...user, ...fresh, ...relink },
+      // Where the visitor is (page, time zone, language: docs/protocol.md, Visitor context), for the agents.
+      body: { tenantId: this.tenantId, visitorId, ...user, ...fresh, ...relink, context: currentVisitorContext() },
       signal,
     });
     return unwrap(decodeSession(body));

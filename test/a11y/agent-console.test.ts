@@ -56,6 +56,7 @@ describe('a11y: agent console', () => {
 
   it('the login page has a main landmark, and focus lands on the conversation list after login', async function () {
     this.timeout(90_000);
+    sessionStorage.clear(); // a console session left by an earlier file in this tab
     const { url, agent } = await backend();
     const el = await fixture<AmoiqAgentApp>(html`<amoiq-agent-app api-base=${url}></amoiq-agent-app>`);
     const root = el.shadowRoot!;

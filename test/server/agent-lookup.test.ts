@@ -52,8 +52,9 @@ describe('agent look-ups: visitor context, previous conversations, search', () =
     for (const context of bad) {
       const res = await session(newId(), { context });
       expect(res.status, JSON.stringify(context)).to.equal(400);
-      expect(res.body.error.code).to.equal('bad_request');
-      expect(res.body.error.message).to.match(/context/);
+      const { error } = res.body as unknown as { error: { code: string; message: string } };
+      expect(error.code).to.equal('bad_request');
+      expect(error.message).to.match(/context/);
     }
   });
 
@@ -69,6 +70,7 @@ describe('agent look-ups: visitor context, previous conversations, search', () =
     const answer = await api(`/api/agent/conversations/${second.conversationId}/visitor`, { auth });
     expect(answer.body.previous.map((c: { id: string }) => c.id)).to.deep.equal([first.conversationId]);
     expect(answer.body.previous[0].status).to.equal('closed');
+    expect(answer.body.previous[0].preview, 'the newest text, not the "closed" notice').to.equal('first visit');
     expect(answer.body.hasMore).to.equal(false);
     // Another visitor's conversations are not listed.
     const stranger = await newSession();

@@ -403,11 +403,15 @@ export function uploadProbe(args: {
 /**
  * Types an agent's e-mail and password into the agent console's login form (`root`: the
  * `<amoiq-agent-app>` shadow root). Tests get the credentials from the plugin; only the demo
- * build of the console pre-fills anything.
+ * build of the console pre-fills anything. "Stay logged in" is unticked unless `stay`: the session
+ * then lives in this tab's sessionStorage, so it does not outlive the test file (localStorage is
+ * shared by every test page of the origin).
  */
-export function fillAgentLogin(root: ShadowRoot, agent: { email: string; password: string }) {
+export function fillAgentLogin(root: ShadowRoot, agent: { email: string; password: string }, { stay = false } = {}) {
   root.querySelector<HTMLInputElement>('input[name=email]')!.value = agent.email;
   root.querySelector<HTMLInputElement>('input[name=password]')!.value = agent.password;
+  const remember = root.querySelector<HTMLInputElement>('input[name=remember]');
+  if (remember) remember.checked = stay;
 }
 
 /**

@@ -1,15 +1,17 @@
-import { LitElement, css, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, html, nothing } from 'lit';
+import { agentAppStyles } from './agent-app.styles.js';
+import { property, query, state } from 'lit/decorators.js';
 import { nanoid } from 'nanoid';
 import { AgentApi, AgentApiError, type UploadProgress } from './api.js';
-import { conversationTitle, type AgentReplyDetail } from './conversation-view.js';
+import type { AgentReplyDetail, AmoiqAgentConversation } from './conversation-view.js';
+import { SessionStore, type StoredSession } from './session-store.js';
+import { SHORTCUTS, isTypingIn, shortcutFor } from './shortcuts.js';
+import { conversationSubtitle, conversationTitle } from './titles.js';
 import { AgentCalls } from './call-manager.js';
 import { AgentLive, type LiveStatus } from './live.js';
 import './queue-panel.js';
 import './settings-define.js';
-import type { Agent, AgentFrame, Conversation, InboxFilter, Message } from './types.js';
-
-const STORAGE_KEY = 'amoiq-agent-session';
+import type { AgentFrame, Conversation, InboxFilter, Message } from './types.js';
 
 /**
  * The demo agent's e-mail address, pre-filled on the login form. Set by demo/agent/vite.config.ts
@@ -21,12 +23,6 @@ const DEMO_LOGIN = typeof __AMOIQ_DEMO_LOGIN__ === 'string' ? __AMOIQ_DEMO_LOGIN
 /** A visitor typing indicator without a "stopped" frame (tab closed) expires after this. */
 const TYPING_TIMEOUT_MS = 8000;
 
-interface StoredSession {
-  token: string;
-  expiresAt: string;
-  agent: Agent;
-}
-
 /**
  * The agent console: login, live conversation list (status, unread counts, newest activity first)
  * and the open conversation. It speaks only the documented agent protocol: HTTP for login,
@@ -35,54 +31,14 @@ interface StoredSession {
  * Defined as `<amoiq-agent-app>` by main.ts.
  */
 export class AmoiqAgentApp extends LitElement {
-  static override styles = css`
-    :host { display: block; height: 100vh; }
-    .login { max-width: 320px; margin: 10vh auto; padding: 24px; background: #fff; border-radius: 12px; border: 1px solid #d7dde3; display: grid; gap: 12px; }
-    .login h1 { margin: 0; font-size: 1.25rem; }
-    label { display: grid; gap: 4px; font-size: 0.9rem; }
-    input { font: inherit; padding: 8px; border: 1px solid #8c959f; border-radius: 6px; }
-    button { font: inherit; padding: 8px 16px; border: 0; border-radius: 6px; background: #0b5cad; color: #fff; cursor: pointer; }
-    button.link { background: none; color: #0b5cad; padding: 4px 8px; }
-    .error { color: #a40e26; margin: 0; }
-    .shell { display: grid; grid-template-rows: auto 1fr; height: 100%; }
-    .bar { display: flex; align-items: center; gap: 12px; padding: 8px 16px; background: #1b1f24; color: #fff; }
-    .bar h1 { font-size: 1rem; margin: 0; flex: 1; }
-    .status { font-size: 0.8rem; padding: 2px 8px; border-radius: 999px; background: #57606a; }
-    .status.online { background: #1a7f37; }
-    .status.connecting { background: #9a6700; }
-    .bar button.link { color: #fff; }
-    .main { display: grid; grid-template-columns: 300px 1fr; min-height: 0; }
-    main { min-height: 0; }
-    nav { border-inline-end: 1px solid #d7dde3; overflow-y: auto; background: #fff; }
-    nav h2 { font-size: 0.8rem; text-transform: uppercase; color: #57606a; margin: 12px 16px; }
-    ul { list-style: none; margin: 0; padding: 0; }
-    li button { all: unset; box-sizing: border-box; display: grid; gap: 2px; width: 100%; padding: 10px 16px; cursor: pointer; border-bottom: 1px solid #eef1f4; }
-    li button:focus-visible { outline: 2px solid #0b5cad; outline-offset: -2px; }
-    li button[aria-current='true'] { background: #ddf4ff; }
-    .row { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; font-weight: 600; }
-    .row > span { min-inline-size: 0; overflow-wrap: anywhere; }
-    .row time { flex: none; white-space: nowrap; font-weight: 400; font-size: 0.8rem; color: #57606a; }
-    .count { display: inline-block; min-inline-size: 1.5em; padding: 0 6px; border-radius: 999px; background: #0b5cad; color: #fff; font-size: 0.75rem; text-align: center; margin-inline-start: 6px; }
-    .unread:not(:has(.count))::after { content: ''; display: inline-block; inline-size: 8px; block-size: 8px; border-radius: 50%; background: #0b5cad; margin-inline-start: 6px; }
-    .state { font-size: 0.7rem; font-weight: 400; padding: 0 6px; border: 1px solid currentColor; border-radius: 999px; color: #57606a; margin-inline-start: 6px; }
-    @media (forced-colors: active) {
-      .count, .unread::after { border: 1px solid CanvasText; }
-      li button[aria-current='true'] { outline: 2px solid Highlight; }
-    }
-    .preview { color: #57606a; font-size: 0.85rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-    .empty { padding: 16px; color: #57606a; }
-    .filters { display: flex; flex-wrap: wrap; gap: 4px; margin: 0 16px 8px; }
-    .filters button { padding: 2px 10px; min-block-size: 28px; font-size: 0.8rem; background: #fff; color: #0b5cad; border: 1px solid #0b5cad; }
-    .filters button[aria-pressed='true'] { background: #0b5cad; color: #fff; }
-    .more { display: block; margin: 12px auto; }
-    .relinked-badge { font-size: 0.7rem; font-weight: 400; padding: 0 6px; border: 1px solid #9a6700; border-radius: 999px; color: #6b4700; margin-inline-start: 6px; }
-    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-  `;
+  static override styles = agentAppStyles;
 
   /** Backend origin, e.g. `http://127.0.0.1:8787`; empty means this page's origin (served at /agent/). */
   @property({ attribute: 'api-base' }) apiBase = '';
 
-  @state() private session: StoredSession | null = readStoredSession();
+  /** Where the session is kept across reloads and tabs (session-store.ts). */
+  private readonly sessions = new SessionStore();
+  @state() private session: StoredSession | null = this.sessions.read();
   @state() private status: LiveStatus = 'offline';
   /** In-browser calls with visitors, signaled over the agent WebSocket. */
   private readonly calls = new AgentCalls((frame) => this.live?.send(frame) ?? false, { agentId: () => this.session?.agent.id });
@@ -101,6 +57,20 @@ export class AmoiqAgentApp extends LitElement {
   @state() private statusPending = false;
   /** Conversations, or the designers' widget settings (settings-page.ts). */
   @state() private view: 'inbox' | 'widgets' = 'inbox';
+  /** Which pane a narrow screen shows: the list or the open conversation. */
+  @state() private pane: 'list' | 'conversation' = 'list';
+  /** The search text as typed; a search runs from 2 characters. */
+  @state() private searchText = '';
+  /** The search's answers (null: no search, the list shows the inbox). */
+  @state() private searchResults: Conversation[] | null = null;
+  @state() private searchCursor: string | null = null;
+  @state() private searchError = '';
+  /** Whether the screen is wide enough for the visitor column (its details open by default there). */
+  @state() private wide = false;
+
+  @query('#search') private searchInput?: HTMLInputElement;
+  @query('#shortcuts') private shortcutsDialog?: HTMLDialogElement;
+  @query('amoiq-agent-conversation') private conversationView?: AmoiqAgentConversation;
 
   private readonly api = new AgentApi();
   private live: AgentLive | null = null;
@@ -113,16 +83,33 @@ export class AmoiqAgentApp extends LitElement {
   private reported = new Map<string, number>();
   private readonly handleVisibility = () => this.reportRead();
   private readonly uploader = (file: File, onProgress: UploadProgress) => this.api.upload(this.selectedId ?? '', file, onProgress);
+  private readonly visitorLoader = (id: string) => this.api.visitor(id);
+  private readonly wideQuery = matchMedia('(min-width: 1100px)');
+  private readonly handleWide = () => (this.wide = this.wideQuery.matches);
+  private readonly handleKeys = (event: KeyboardEvent) => this.handleShortcut(event);
+  private unwatch: (() => void) | null = null;
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts searches, so an answer for text no longer in the field is dropped. */
+  private searches = 0;
 
   override connectedCallback() {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.handleVisibility);
+    document.addEventListener('keydown', this.handleKeys);
+    this.wideQuery.addEventListener('change', this.handleWide);
+    this.handleWide();
+    // Another tab logged out (or in): follow it.
+    this.unwatch = this.sessions.watch((stored) => this.handleStoredSession(stored));
     if (this.session) this.startLive();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.handleVisibility);
+    document.removeEventListener('keydown', this.handleKeys);
+    this.wideQuery.removeEventListener('change', this.handleWide);
+    this.unwatch?.();
+    clearTimeout(this.searchTimer);
     this.live?.stop();
   }
 
@@ -137,6 +124,10 @@ export class AmoiqAgentApp extends LitElement {
           <h1 id="login-title">Agent console</h1>
           <label>Email <input name="email" type="email" autocomplete="username" required .value=${DEMO_LOGIN} /></label>
           <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+          <label class="check"
+            ><input name="remember" type="checkbox" checked aria-describedby="remember-hint" /> Stay logged in on this device</label
+          >
+          <small id="remember-hint">Untick on a shared computer: you are then logged out when this tab closes.</small>
           ${this.loginError ? html`<p class="error" role="alert">${this.loginError}</p>` : nothing}
           <button type="submit">Log in</button>
         </form>
@@ -146,16 +137,25 @@ export class AmoiqAgentApp extends LitElement {
 
   private renderConsole(session: StoredSession) {
     const selected = this.conversations.find((c) => c.id === this.selectedId) ?? null;
+    const pane = selected ? this.pane : 'list';
+    // The Widgets page is a tenant admin's (the server refuses changes from others: admin_required).
+    const admin = session.agent.role === 'admin';
+    const widgets = admin && this.view === 'widgets';
     return html`
       <div class="shell">
         <header class="bar">
           <h1>Agent console · ${session.agent.name}</h1>
           <span class="status ${this.status}" role="status">${statusLabel(this.status)}</span>
-          <button class="link" aria-pressed=${this.view === 'widgets' ? 'true' : 'false'} @click=${() => (this.view = this.view === 'widgets' ? 'inbox' : 'widgets')}>Widgets</button>
+          <button class="link" aria-keyshortcuts="?" @click=${this.showShortcuts}>Shortcuts</button>
+          ${
+            admin
+              ? html`<button class="link" aria-pressed=${this.view === 'widgets' ? 'true' : 'false'} @click=${() => (this.view = this.view === 'widgets' ? 'inbox' : 'widgets')}>Widgets</button>`
+              : nothing
+          }
           <button class="link" @click=${this.handleLogoutClick}>Log out</button>
         </header>
-        ${this.view === 'widgets' ? html`<amoiq-agent-settings .baseUrl=${this.apiBase} .token=${session.token}></amoiq-agent-settings>` : nothing}
-        <div class="main" style=${this.view === 'widgets' ? 'display: none' : ''}>
+        ${widgets ? html`<amoiq-agent-settings .baseUrl=${this.apiBase} .token=${session.token}></amoiq-agent-settings>` : nothing}
+        <div class="main" data-pane=${pane} style=${widgets ? 'display: none' : ''}>
           <nav aria-labelledby="conversations-title">
             <h2 id="conversations-title" tabindex="-1">Conversations</h2>
             <amoiq-agent-queue
@@ -163,8 +163,17 @@ export class AmoiqAgentApp extends LitElement {
               .token=${session.token}
               @amoiq-agent-open=${(e: CustomEvent<{ conversationId: string }>) => void this.select(e.detail.conversationId)}
             ></amoiq-agent-queue>
-            ${this.renderFilters()} ${this.renderList(session.agent.id)}
+            ${this.renderSearch()} ${this.searchResults ? nothing : this.renderFilters()} ${this.renderList(session.agent.id)}
           </nav>
+          <button class="secondary back" type="button" aria-keyshortcuts="Escape" @click=${() => this.back()}>← Conversations</button>
+          <aside class="visitor-pane" aria-label="Visitor">
+            <amoiq-agent-visitor
+              .conversation=${selected}
+              .loader=${this.visitorLoader}
+              ?expanded=${this.wide}
+              @amoiq-agent-open=${this.handleOpenPrevious}
+            ></amoiq-agent-visitor>
+          </aside>
           <main>
             <amoiq-agent-handoff
               .baseUrl=${this.apiBase}
@@ -186,8 +195,56 @@ export class AmoiqAgentApp extends LitElement {
             ></amoiq-agent-conversation>
           </main>
         </div>
+        ${this.renderShortcuts()}
       </div>
     `;
+  }
+
+  private renderSearch() {
+    const searching = this.searchResults !== null;
+    return html`<form class="search" role="search" @submit=${(e: Event) => (e.preventDefault(), this.runSearch())}>
+        <label class="visually-hidden" for="search">Search conversations</label>
+        <input
+          id="search"
+          type="search"
+          autocomplete="off"
+          placeholder="Search names, e-mails, messages  /"
+          aria-keyshortcuts="/"
+          maxlength="200"
+          .value=${this.searchText}
+          @input=${this.handleSearchInput}
+        />
+        ${searching ? html`<button type="button" class="link" @click=${() => this.clearSearch(true)}>Clear</button>` : nothing}
+      </form>
+      <p class="search-status" role="status">${this.searchStatus()}</p>`;
+  }
+
+  private searchStatus() {
+    if (this.searchError) return this.searchError;
+    if (!this.searchResults) return '';
+    const n = this.searchResults.length;
+    return `${n}${this.searchCursor ? '+' : ''} conversation${n === 1 ? '' : 's'} found for “${this.searchText.trim()}”`;
+  }
+
+  private renderShortcuts() {
+    return html`<dialog id="shortcuts" aria-labelledby="shortcuts-title">
+      <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+      <table>
+        <thead>
+          <tr><th scope="col">Keys</th><th scope="col">Does</th></tr>
+        </thead>
+        <tbody>
+          ${SHORTCUTS.map(
+            (s) => html`<tr>
+              <td>${s.keys.map((k, i) => html`${i ? ' or ' : ''}<kbd>${k}</kbd>`)}</td>
+              <td>${s.does}${s.inFields ? ' (also while typing)' : ''}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+      <p>Letter shortcuts do nothing while you type in a field.</p>
+      <form method="dialog"><button class="close">Close</button></form>
+    </dialog>`;
   }
 
   private renderFilters() {
@@ -201,20 +258,25 @@ export class AmoiqAgentApp extends LitElement {
     </div>`;
   }
 
+  /** The conversations the list shows now: the search's answers, or the inbox under its filter. */
+  private shownConversations(agentId = this.session?.agent.id ?? '') {
+    return this.searchResults ?? this.conversations.filter((c) => matchesFilter(c, this.filter, agentId));
+  }
+
   private renderList(agentId: string) {
-    const shown = this.conversations.filter((c) => matchesFilter(c, this.filter, agentId));
+    const shown = this.shownConversations(agentId);
+    const searching = this.searchResults !== null;
+    const cursor = searching ? this.searchCursor : this.nextCursor;
     return html`${
       shown.length === 0
-        ? html`<p class="empty">${this.filter === 'all' ? 'No conversations yet. Open the demo page and say hello.' : 'No conversations here.'}</p>`
-        : html`<ul>
+        ? html`<p class="empty">
+            ${searching ? 'Nothing found.' : this.filter === 'all' ? 'No conversations yet. Open the demo page and say hello.' : 'No conversations here.'}
+          </p>`
+        : html`<ul aria-label=${searching ? 'Search results' : 'Conversations'}>
           ${shown.map((c) => this.renderConversationItem(c))}
         </ul>`
     }
-    ${
-      this.nextCursor
-        ? html`<button class="secondary more" type="button" ?disabled=${this.loadingMore} @click=${this.loadMore}>Load more</button>`
-        : nothing
-    }`;
+    ${cursor ? html`<button class="secondary more" type="button" ?disabled=${this.loadingMore} @click=${this.loadMore}>Load more</button>` : nothing}`;
   }
 
   private renderConversationItem(c: Conversation) {
@@ -222,9 +284,9 @@ export class AmoiqAgentApp extends LitElement {
     // Without read marks (older backend) the console falls back to its own marker.
     const unread = count === null ? this.unread.has(c.id) : count > 0;
     const closed = c.status === 'closed';
-    const preview = this.typing.has(c.id) ? 'typing…' : previewText(c.lastMessage);
+    const preview = this.typing.has(c.id) ? 'typing…' : c.match ? c.match : previewText(c.lastMessage);
     return html`<li>
-      <button aria-current=${c.id === this.selectedId ? 'true' : 'false'} @click=${() => this.select(c.id)}>
+      <button data-id=${c.id} aria-current=${c.id === this.selectedId ? 'true' : 'false'} @click=${() => this.open(c, true)}>
         <span class="row">
           <span class=${unread ? 'unread' : ''}
             ><bdi>${conversationTitle(c)}</bdi>${closed ? html`<span class="state">Closed</span>` : nothing}${
@@ -233,8 +295,9 @@ export class AmoiqAgentApp extends LitElement {
               unread ? html`<span class="visually-hidden"> (${count ? `${count} unread` : 'unread'})</span>` : nothing
             }</span
           >
-          <time datetime=${c.updatedAt}>${new Date(c.updatedAt).toLocaleTimeString()}</time>
+          <time datetime=${c.updatedAt}>${activityLabel(c.updatedAt)}</time>
         </span>
+        <span class="sub">${conversationSubtitle(c)}</span>
         <span class="preview" dir="auto">${preview}</span>
       </button>
     </li>`;
@@ -247,8 +310,7 @@ export class AmoiqAgentApp extends LitElement {
     this.api.baseUrl = this.apiBase;
     try {
       const login = await this.api.login(String(data.get('email')), String(data.get('password')));
-      this.session = login;
-      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(login));
+      this.session = this.sessions.write(login, data.get('remember') === 'on');
       this.startLive();
       // The form that had focus is gone: start the agent at the conversation list.
       await this.updateComplete;
@@ -275,13 +337,165 @@ export class AmoiqAgentApp extends LitElement {
   private handleLogout() {
     this.live?.stop();
     this.live = null;
-    sessionStorage.removeItem(STORAGE_KEY);
+    this.sessions.clear();
     this.session = null;
     this.conversations = [];
     this.nextCursor = null;
     this.messages = [];
     this.selectedId = null;
+    this.pane = 'list';
+    this.clearSearch(false);
     this.status = 'offline';
+  }
+
+  /**
+   * The stored session changed in another tab: a logout there ends this console too (the server
+   * has revoked the token anyway); a login there is adopted here when this tab has none.
+   */
+  private handleStoredSession(stored: StoredSession | null) {
+    if (!stored && this.session) {
+      this.handleLogout();
+      this.loginError = 'You logged out in another tab.';
+    } else if (stored && (!this.session || stored.agent.id !== this.session.agent.id)) {
+      this.live?.stop();
+      this.session = stored;
+      this.loginError = '';
+      this.startLive();
+    }
+  }
+
+  /** The console's keyboard shortcuts (shortcuts.ts); the help dialog lists them. */
+  private handleShortcut(event: KeyboardEvent) {
+    if (!this.session || this.view !== 'inbox' || event.defaultPrevented || this.shortcutsDialog?.open) return;
+    const path = event.composedPath();
+    const inField = isTypingIn(path);
+    const action = shortcutFor(event, inField);
+    if (!action) return;
+    switch (action) {
+      case 'next':
+      case 'previous':
+        this.step(action === 'next' ? 1 : -1, !inField);
+        break;
+      case 'search':
+        this.pane = 'list';
+        this.searchInput?.focus();
+        break;
+      case 'reply':
+        if (!this.conversationView?.focusReply()) return;
+        break;
+      case 'help':
+        this.showShortcuts();
+        break;
+      case 'back':
+        if (!this.back(path)) return;
+        break;
+    }
+    event.preventDefault();
+  }
+
+  /** Opens the next (1) or previous (-1) conversation of the list; `focusList` moves focus to it. */
+  private step(direction: 1 | -1, focusList: boolean) {
+    const shown = this.shownConversations();
+    if (!shown.length) return;
+    const at = shown.findIndex((c) => c.id === this.selectedId);
+    const next = shown[at === -1 ? (direction === 1 ? 0 : shown.length - 1) : Math.min(Math.max(at + direction, 0), shown.length - 1)];
+    void this.open(next, false);
+    if (focusList) void this.updateComplete.then(() => this.listButton(next.id)?.focus());
+  }
+
+  /**
+   * Esc: out of the search (cleared), out of the reply box (to the list), or on a narrow screen
+   * from the conversation back to the list. False when there is nowhere to go back to.
+   */
+  private back(path: readonly EventTarget[] = []): boolean {
+    const target = path[0];
+    if (target === this.searchInput) {
+      if (!this.searchText && !this.searchResults) return false;
+      this.clearSearch(true);
+      return true;
+    }
+    const narrow =
+      !!this.selectedId && this.pane === 'conversation' && getComputedStyle(this.renderRoot.querySelector('nav')!).display === 'none';
+    if (narrow || (this.selectedId && isTypingIn(path))) {
+      this.pane = 'list';
+      const id = this.selectedId;
+      void this.updateComplete.then(() => (id ? this.listButton(id) : null)?.focus());
+      return true;
+    }
+    return false;
+  }
+
+  private listButton(id: string) {
+    return this.renderRoot.querySelector<HTMLButtonElement>(`li button[data-id="${CSS.escape(id)}"]`);
+  }
+
+  private showShortcuts() {
+    this.shortcutsDialog?.showModal();
+  }
+
+  /**
+   * Opens a conversation from the list, the search or the visitor's previous ones (added to what
+   * the console knows when it was not listed). `focusView`: focus follows to the conversation (a
+   * click on a narrow screen, where the list disappears).
+   */
+  private async open(conversation: Conversation, focusView: boolean) {
+    if (!this.conversations.some((c) => c.id === conversation.id)) {
+      this.conversations = sortByActivity([...this.conversations, conversation]);
+    }
+    this.pane = 'conversation';
+    await this.select(conversation.id);
+    if (focusView) {
+      await this.updateComplete;
+      const back = this.renderRoot.querySelector<HTMLElement>('.back');
+      if (back && getComputedStyle(back).display !== 'none') this.conversationView?.focusHeading();
+    }
+  }
+
+  private handleOpenPrevious(event: CustomEvent<{ conversationId: string; conversation: Conversation }>) {
+    event.stopPropagation();
+    void this.open(event.detail.conversation, true);
+  }
+
+  private handleSearchInput(event: InputEvent) {
+    this.searchText = (event.target as HTMLInputElement).value;
+    clearTimeout(this.searchTimer);
+    // While typing: search a moment after the last key, not on every one.
+    this.searchTimer = setTimeout(() => void this.runSearch(), SEARCH_DELAY_MS);
+  }
+
+  /** Runs the search for the field's text (2 characters at least; fewer shows the inbox again). */
+  private async runSearch() {
+    clearTimeout(this.searchTimer);
+    const text = this.searchText.trim();
+    const search = ++this.searches;
+    this.searchError = '';
+    if ([...text].length < 2) {
+      this.searchResults = null;
+      this.searchCursor = null;
+      if (text) this.searchError = 'Type at least 2 characters to search.';
+      return;
+    }
+    try {
+      const page = await this.api.search(text, { limit: SEARCH_PAGE });
+      if (search !== this.searches) return;
+      this.searchResults = page.conversations;
+      this.searchCursor = page.nextCursor;
+    } catch (error) {
+      if (search !== this.searches) return;
+      this.handleApiError(error);
+      this.searchError = `Search failed: ${error instanceof AgentApiError ? error.message : 'the server cannot be reached.'}`;
+    }
+  }
+
+  /** Leaves the search: the list shows the inbox again; `focus` returns focus to the field. */
+  private clearSearch(focus: boolean) {
+    clearTimeout(this.searchTimer);
+    this.searches++;
+    this.searchText = '';
+    this.searchResults = null;
+    this.searchCursor = null;
+    this.searchError = '';
+    if (focus) this.searchInput?.focus();
   }
 
   private startLive() {
@@ -352,6 +566,7 @@ export class AmoiqAgentApp extends LitElement {
 
   /** The next inbox page of the current filter, added below what the list shows. */
   private async loadMore() {
+    if (this.searchResults) return this.loadMoreResults();
     const cursor = this.nextCursor;
     if (!cursor || this.loadingMore) return;
     const load = this.inboxLoads;
@@ -361,6 +576,25 @@ export class AmoiqAgentApp extends LitElement {
       if (load !== this.inboxLoads) return;
       this.conversations = sortByActivity(mergeConversations(this.conversations, page.conversations));
       this.nextCursor = page.nextCursor;
+    } catch (error) {
+      this.handleApiError(error);
+    } finally {
+      this.loadingMore = false;
+    }
+  }
+
+  /** The search's next page, added below its answers. */
+  private async loadMoreResults() {
+    const cursor = this.searchCursor;
+    if (!cursor || this.loadingMore) return;
+    const search = this.searches;
+    this.loadingMore = true;
+    try {
+      const page = await this.api.search(this.searchText.trim(), { cursor, limit: SEARCH_PAGE });
+      if (search !== this.searches || !this.searchResults) return;
+      const known = new Set(this.searchResults.map((c) => c.id));
+      this.searchResults = [...this.searchResults, ...page.conversations.filter((c) => !known.has(c.id))];
+      this.searchCursor = page.nextCursor;
     } catch (error) {
       this.handleApiError(error);
     } finally {
@@ -392,6 +626,9 @@ export class AmoiqAgentApp extends LitElement {
     }
     const merged = { ...conversation, ...marks };
     this.conversations = sortByActivity([merged, ...this.conversations.filter((c) => c.id !== conversation.id)]);
+    if (this.searchResults?.some((c) => c.id === conversation.id)) {
+      this.searchResults = this.searchResults.map((c) => (c.id === conversation.id ? { ...merged, match: c.match } : c));
+    }
     const fromVisitor = conversation.lastMessage?.sender.type === 'visitor';
     if (conversation.id !== this.selectedId && fromVisitor && conversation.lastSeq > (previous?.lastSeq ?? 0)) {
       this.unread = new Set(this.unread).add(conversation.id);
@@ -401,6 +638,10 @@ export class AmoiqAgentApp extends LitElement {
 
   private replaceConversation(conversation: Conversation) {
     this.conversations = this.conversations.map((c) => (c.id === conversation.id ? conversation : c));
+    // A search answer shows the same conversation's news (status, unread count), keeping its match.
+    if (this.searchResults?.some((c) => c.id === conversation.id)) {
+      this.searchResults = this.searchResults.map((c) => (c.id === conversation.id ? { ...conversation, match: c.match } : c));
+    }
   }
 
   private moveReadMark(conversationId: string, reader: 'visitor' | 'agent', seq: number) {
@@ -441,6 +682,7 @@ export class AmoiqAgentApp extends LitElement {
   }
 
   private async select(id: string) {
+    this.pane = 'conversation';
     if (id === this.selectedId) return;
     this.selectedId = id;
     this.messages = [];
@@ -550,13 +792,12 @@ export class AmoiqAgentApp extends LitElement {
   }
 }
 
-function readStoredSession(): StoredSession | null {
-  try {
-    const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null') as StoredSession | null;
-    return stored && Date.parse(stored.expiresAt) > Date.now() ? stored : null;
-  } catch {
-    return null;
-  }
+/** When a conversation was last active: the time today, the date before. */
+function activityLabel(at: string) {
+  const date = new Date(at);
+  return date.toDateString() === new Date().toDateString()
+    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : date.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
 }
 
 function statusLabel(status: LiveStatus) {
@@ -582,6 +823,9 @@ function previewText(m: Message | null) {
 
 /** Inbox page size. */
 const INBOX_PAGE = 50;
+/** Search page size, and how long after the last key a search runs. */
+const SEARCH_PAGE = 20;
+const SEARCH_DELAY_MS = 300;
 
 /** The list's filters and their labels, in the order shown. */
 const INBOX_FILTERS: ReadonlyArray<[InboxFilter, string]> = [

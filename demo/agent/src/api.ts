@@ -1,5 +1,6 @@
 import { checkConversation, checkMessage } from './check.js';
-import type { Attachment, Conversation, ConversationPage, InboxFilter, Login, Message } from './types.js';
+import { checkVisitorContext } from '../../../src/protocol/visitor-context.js';
+import type { Attachment, Conversation, ConversationPage, InboxFilter, Login, Message, VisitorInfo } from './types.js';
 
 /** An error answer of the backend: HTTP status plus the protocol's `{ error: { code, message } }`. */
 export class AgentApiError extends Error {
@@ -93,6 +94,47 @@ export class AgentApi {
     return {
       conversations: (Array.isArray(body?.conversations) ? body.conversations : []).flatMap((c) => checkConversation(c) ?? []),
       nextCursor: typeof body?.nextCursor === 'string' ? body.nextCursor : null,
+    };
+  }
+
+  /**
+   * One page of the search across the tenant's conversations (`q`: 2–200 characters, matched in
+   * visitor names, e-mail addresses and message text); pass the page's `nextCursor` for the next.
+   * Each conversation carries `match`, the newest matching message text.
+   */
+  async search(q: string, query: { cursor?: string | null; limit?: number } = {}): Promise<ConversationPage> {
+    const params = new URLSearchParams({ q });
+    if (query.cursor) params.set('cursor', query.cursor);
+    if (query.limit) params.set('limit', String(query.limit));
+    const body = await this.request<{ conversations: unknown[]; nextCursor?: unknown }>('GET', `/api/agent/search?${params}`);
+    return {
+      conversations: (Array.isArray(body?.conversations) ? body.conversations : []).flatMap((raw) => {
+        const c = checkConversation(raw);
+        if (!c) return [];
+        const match = (raw as { match?: unknown }).match;
+        return [{ ...c, match: typeof match === 'string' ? match : null }];
+      }),
+      nextCursor: typeof body?.nextCursor === 'string' ? body.nextCursor : null,
+    };
+  }
+
+  /** Where the visitor of a conversation is (context) and their previous conversations, newest first. */
+  async visitor(conversationId: string, limit = 10): Promise<VisitorInfo> {
+    const body = await this.request<{ context?: unknown; previous?: unknown[]; hasMore?: unknown }>(
+      'GET',
+      `${conversationPath(conversationId)}/visitor?limit=${limit}`,
+    );
+    // Checked as the server checks what the widget sends (a page address that is not http(s) never becomes a link).
+    const { at, ...fields } = (typeof body?.context === 'object' && body.context ? body.context : {}) as Record<string, unknown>;
+    const checked = body?.context ? checkVisitorContext(fields) : null;
+    return {
+      context: checked?.ok ? { ...checked.context, ...(typeof at === 'string' ? { at } : {}) } : null,
+      previous: (Array.isArray(body?.previous) ? body.previous : []).flatMap((raw) => {
+        const c = checkConversation(raw);
+        const preview = (raw as { preview?: unknown }).preview;
+        return c ? [{ ...c, preview: typeof preview === 'string' ? preview : null }] : [];
+      }),
+      hasMore: body?.hasMore === true,
     };
   }
 

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { UploadHandle, UploadProgress } from './api.js';
 import type { AgentCalls } from './call-manager.js';
+import { conversationSubtitle, conversationTitle } from './titles.js';
 import type { Attachment, Conversation, Message } from './types.js';
 // The widget's own markdown renderer (safe subset, no HTML from text): both sides see the same message.
 import { parseMarkdown, renderMarkdown } from '../../../src/components/message-list/markdown.js';
@@ -65,12 +66,21 @@ export class AmoiqAgentConversation extends LitElement {
     .placeholder { padding: 16px; color: #57606a; }
     .head { padding: 12px 16px; border-block-end: 1px solid #d7dde3; background: #fff; display: grid; gap: 4px; }
     .title-row { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
-    h2 { margin: 0; font-size: 1rem; }
+    h2:focus { outline: none; }
+    h2:focus-visible { outline: 2px solid #0b5cad; outline-offset: 2px; }
+    h2 { margin: 0; font-size: 1rem; flex: 1 1 14em; min-inline-size: 0; overflow-wrap: anywhere; }
+    h2 .subtitle { display: inline-block; font-size: 0.75rem; font-weight: 400; color: #57606a; white-space: nowrap; }
+    .state, .title-row button { flex: none; white-space: nowrap; }
     .state { font-size: 0.75rem; padding: 2px 8px; border-radius: 999px; border: 1px solid currentColor; }
     .state.open { color: #1a7f37; }
     .state.closed { color: #57606a; }
     .title-row button { margin-inline-start: auto; }
-    .meta { color: #57606a; font-size: 0.8rem; }
+    .meta { color: #57606a; font-size: 0.8rem; overflow-wrap: anywhere; }
+    @media (max-width: 700px) {
+      .message { max-inline-size: 88%; }
+      .head, form { padding-inline: 12px; }
+      input { min-inline-size: 0; flex: 1 1 8em; }
+    }
     .identity { margin: 0; font-size: 0.85rem; }
     .relinked { margin: 0; padding: 4px 8px; border-inline-start: 3px solid #9a6700; background: #fff8c5; color: #3d2f00; font-size: 0.85rem; }
     .verified { font-weight: 600; color: #1a7f37; }
@@ -247,7 +257,7 @@ export class AmoiqAgentConversation extends LitElement {
     const hasContact = !!(contact?.name || contact?.email || fields.length);
     return html`<div class="head">
       <div class="title-row">
-        <h2><bdi>${conversationTitle(c)}</bdi></h2>
+        <h2 tabindex="-1"><bdi class="name">${conversationTitle(c)}</bdi> <span class="subtitle">${conversationSubtitle(c)}</span></h2>
         <span class="state ${closed ? 'closed' : 'open'}">${closed ? 'Closed' : 'Open'}</span>
         <button class="secondary status-button" type="button" ?disabled=${this.statusPending} @click=${this.handleStatusClick}>
           ${closed ? 'Reopen conversation' : 'Close conversation'}
@@ -335,7 +345,7 @@ export class AmoiqAgentConversation extends LitElement {
       }
       <div class="reply-row">
         <label class="visually-hidden" for="reply">Reply</label>
-        <textarea id="reply" rows="2" placeholder="Type a reply, Enter to send, Shift+Enter for a new line" @keydown=${this.handleKeydown} @input=${this.handleInput}></textarea>
+        <textarea id="reply" rows="2" placeholder="Reply (Enter sends, Shift+Enter: new line)" aria-keyshortcuts="r" @keydown=${this.handleKeydown} @input=${this.handleInput}></textarea>
         <button class="send-button" type="submit" ?disabled=${this.sending || uploading}>Send</button>
       </div>
       <div class="tools">
@@ -386,8 +396,21 @@ export class AmoiqAgentConversation extends LitElement {
     this.dispatchEvent(new CustomEvent('amoiq-agent-status', { detail: { status }, bubbles: true, composed: true }));
   }
 
+  /** Puts the caret in the reply box (the `r` shortcut); false when there is none (nothing open, or closed). */
+  focusReply(): boolean {
+    if (!this.textarea) return false;
+    this.textarea.focus();
+    return true;
+  }
+
+  /** Moves focus to the conversation's heading (after it opened on a narrow screen, where the list is gone). */
+  focusHeading(): void {
+    this.renderRoot.querySelector<HTMLElement>('h2')?.focus();
+  }
+
+  /** Enter and Ctrl/Cmd+Enter send; Shift+Enter is a new line. */
   private handleKeydown(event: KeyboardEvent) {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.isComposing) {
       event.preventDefault();
       void this.submit();
     }
@@ -523,14 +546,8 @@ export class AmoiqAgentConversation extends LitElement {
   }
 }
 
-/**
- * The name the console uses for a conversation: verified user, then contact, then the visitor's
- * opaque reference. It is text someone else chose: render it isolated (`<bdi>`), so bidi control
- * characters in it cannot reorder the text around it.
- */
-export function conversationTitle(c: Conversation): string {
-  return c.user?.name || c.user?.email || c.contact?.name || c.contact?.email || `Visitor ${c.visitorRef.replace(/^v_/, '').slice(0, 6)}…`;
-}
+/** The console's names for conversations (titles.ts); exported here too for older imports. */
+export { conversationTitle };
 
 function senderLabel(m: Message) {
   if (m.sender.type === 'visitor') return 'Visitor';

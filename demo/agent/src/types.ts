@@ -13,6 +13,7 @@ import type {
   VerifiedUser,
   WireMessage,
 } from '../../../src/protocol/v1.js';
+import type { VisitorContext } from '../../../src/protocol/visitor-context.js';
 
 export type { Attachment, Contact, ConversationStatus, Sender, VerifiedUser };
 
@@ -54,7 +55,22 @@ export interface Conversation {
   agentReadSeq?: number;
   contact?: Contact;
   user?: VerifiedUser;
+  /** Where the visitor was at the newest session request (docs/protocol.md, Visitor context); `at`: when. */
+  context?: VisitorContext & { at?: string };
+  /** In a search answer: the newest message text that matched (null: the name or address matched). */
+  match?: string | null;
+  /** In the visitor's previous conversations: the text of its newest visitor, agent or AI message. */
+  preview?: string | null;
 }
+
+/** `GET /api/agent/conversations/:id/visitor`: where the visitor is and their other conversations. */
+export interface VisitorInfo {
+  context: (VisitorContext & { at?: string }) | null;
+  previous: Conversation[];
+  hasMore: boolean;
+}
+
+export type { VisitorContext };
 
 /** The inbox filters of `GET /api/agent/conversations` (docs/protocol.md, Agent endpoints). */
 export type InboxFilter = 'all' | 'open' | 'waiting' | 'mine' | 'closed';
@@ -70,6 +86,8 @@ export interface Agent {
   name: string;
   email: string;
   tenantId: string;
+  /** `admin`: a tenant admin, who manages the widget configurations (the Widgets page). */
+  role?: 'admin' | 'agent';
 }
 
 export interface Login {

@@ -14,7 +14,7 @@ import { decorate } from './assistant.js';
  * `GET /api/agent/conversations/:id/visitor?limit=…`: the visitor context of the newest session
  * request (`context`, or null when the widget sent none) and the visitor's (or verified user's)
  * other started conversations, newest first (`previous`, at most `limit`, default 10, max 50;
- * `hasMore` when there are more).
+ * `hasMore` when there are more), each with `preview`, its newest visitor, agent or AI text.
  * @type {Handler}
  */
 export async function getConversationVisitor(ctx) {
@@ -24,7 +24,7 @@ export async function getConversationVisitor(ctx) {
   const { conversations, hasMore } = await ctx.deps.store.lookup.previous(conversation, limit);
   sendJson(ctx.res, 200, {
     context: conversation.context ?? null,
-    previous: conversations.map((c) => ctx.deps.chat.agentView(c)),
+    previous: conversations.map((c) => ({ ...ctx.deps.chat.agentView(c), preview: c.preview })),
     hasMore,
   });
 }

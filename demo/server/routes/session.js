@@ -10,7 +10,7 @@ import { ApiError, badRequest } from '../errors.js';
 import { readJson, sendJson } from '../http-util.js';
 import { invalidIdentity, verifyUserToken } from '../identity.js';
 import { clientIp } from '../rate-limit.js';
-import { parseClientId, parseFingerprint } from '../validation.js';
+import { parseClientId, parseFingerprint, parseVisitorContext } from '../validation.js';
 import { ipHash, requireEmbed, wsScheme } from './access.js';
 import { withAssistant } from './assistant.js';
 import { checkConversationWidget } from './widget-access.js';
@@ -72,6 +72,7 @@ export async function createSession(ctx) {
     throw badRequest('`newConversation` must be a boolean.');
   }
   const fingerprint = parseFingerprint(body.fingerprint);
+  const context = parseVisitorContext(body.context);
   deps.limits.sessionsPerVisitor.hit(`${tenant.id}:${visitorId}`);
   const user = await sessionUser(tenant, body);
 
@@ -86,6 +87,8 @@ export async function createSession(ctx) {
 
   const { conversation, attached } = await deps.store.conversations.open(tenant.id, visitorId, user, body.newConversation === true);
   if (fingerprint && hash && !conversation.userId) await deps.store.fingerprints.remember(tenant.id, visitorId, fingerprint, hash);
+  // Where the visitor is now (docs/protocol.md, Visitor context): shown to agents beside the conversation.
+  if (context) await deps.store.lookup.setContext(conversation.id, context);
   // The widget the conversation was started through (its first session through a widget id): its
   // allowed domains and features hold for the conversation from now on, whatever key later asks.
   const widgetId = await deps.store.widgets.bindConversation(conversation.id, widget?.id);

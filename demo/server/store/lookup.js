@@ -43,19 +43,28 @@ export class LookupStore {
    * of the same user), newest first.
    * @param {{ id: string, tenantId: string, visitorId: string, userId?: string }} conversation
    * @param {number} limit
-   * @returns {Promise<{ conversations: ConversationSummary[], hasMore: boolean }>}
+   * @returns {Promise<{ conversations: Array<ConversationSummary & { preview: string | null }>, hasMore: boolean }>}
+   *   `preview`: the text of its newest visitor, agent or AI message (its last message is often the
+   *   "closed" notice)
    */
   async previous(conversation, limit) {
     const owner = conversation.userId ? 's.user_id = $2' : 's.visitor_id = $2 AND s.user_id IS NULL';
-    /** @type {SummaryRow[]} */
+    /** @type {Array<SummaryRow & { preview: string | null }>} */
     const rows = await this.db.rows(
-      `${SELECT_LISTED}
+      `SELECT s.*, to_jsonb(m) AS last_message,
+              (SELECT x.content FROM chat_messages x WHERE x.chat_session_id = s.id AND x.sender_type <> 'system' AND x.content <> ''
+                ORDER BY x.seq DESC LIMIT 1) AS preview
+         FROM chat_sessions s
+         LEFT JOIN chat_messages m ON m.chat_session_id = s.id AND m.seq = s.last_seq
         WHERE s.organization_id = $1 AND ${owner} AND s.id <> $3 AND s.started_at IS NOT NULL
         ORDER BY s.started_at DESC, s.id DESC
         LIMIT $4`,
       [conversation.tenantId, conversation.userId ?? conversation.visitorId, conversation.id, limit + 1],
     );
-    return { conversations: rows.slice(0, limit).map(toSummary), hasMore: rows.length > limit };
+    return {
+      conversations: rows.slice(0, limit).map((row) => ({ ...toSummary(row), preview: row.preview ?? null })),
+      hasMore: rows.length > limit,
+    };
   }
 
   /**
