@@ -261,6 +261,13 @@ export class AmoiqChat extends LitElement {
     await (await this.lazy.load()).chat.service?.escalate(reason, metadata);
   }
 
+  /** A server-rendered launcher (Lit SSR): the first render hydrates it, so it leaves the panel out as the server did. */
+  private hydrating = false;
+  protected override createRenderRoot() {
+    this.hydrating = !!this.shadowRoot;
+    return super.createRenderRoot();
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.autoOpen) this.open = true;
@@ -286,6 +293,10 @@ export class AmoiqChat extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    if (this.hydrating) {
+      this.hydrating = false; // hydrated: the next render adds the panel
+      void this.updateComplete.then(() => this.requestUpdate());
+    }
     const remote = this.chat?.service?.state.remoteConfig;
     // Set only when configured, so a host page's own custom properties apply otherwise (through
     // the CSSOM, which a strict CSP allows, unlike a style attribute).
@@ -315,7 +326,7 @@ export class AmoiqChat extends LitElement {
     return html`
       <div part="base" class="base ${vertical} ${horizontal}" lang=${locale} dir=${dir} @keydown=${this.handleKeydown}>
         <section part="panel" id="panel" class="panel" role="dialog" aria-modal=${runtime?.modal.active ? 'true' : 'false'} aria-label=${headerText || openChat} ?hidden=${!this.open || !runtime}>
-          ${runtime?.renderPanel(headerText) ?? nothing}
+          ${(!this.hydrating && runtime?.renderPanel(headerText)) || nothing}
         </section>
         <button part="launcher" class="launcher" type="button" aria-controls="panel" aria-expanded=${this.open ? 'true' : 'false'} aria-label=${launcherLabel} @click=${this.toggle} @pointerenter=${this.interest} @pointerdown=${this.interest} @focus=${this.interest}>
           <slot name="launcher">${this.open ? closeIcon : chatIcon}</slot>
