@@ -18,6 +18,8 @@ const wait = (check: () => unknown, message: string, timeoutMs?: number) => unti
 interface Info {
   url: string;
   agent: { email: string; password: string };
+  /** Another tenant (acme), whose agent is a plain agent (no `role: "admin"` in the tenants file). */
+  other: { agent: { email: string; password: string } };
 }
 
 describe("agent console: the designers' settings page (real backend)", function () {
@@ -216,6 +218,59 @@ describe("agent console: the designers' settings page (real backend)", function 
     await agentApi('DELETE', `/api/agent/widgets/${id}`);
     ui.s.querySelector<HTMLButtonElement>('form button[type="submit"]')!.click();
     await wait(() => ui.s.querySelector('[role="alert"]')?.textContent?.includes('No such widget'), 'the server error');
+  });
+
+  it('deletes a widget only after the confirmation; a fresh page with its id then shows no widget; axe clean while asking', async () => {
+    const { name, id } = await createWidget();
+    const ui = await openSettings(name);
+    const button = (action: string) => ui.s.querySelector<HTMLButtonElement>(`[data-action="${action}"]`);
+    button('delete')!.click();
+    await wait(() => button('confirm-delete'), 'the confirmation');
+    expect(ui.s.querySelector('#confirm-delete-text')!.textContent).to.include(name).and.include('cannot be undone');
+    expect(ui.s.activeElement, 'focus on the safe choice').to.equal(button('cancel-delete'));
+    await expectAccessible(ui.page);
+    // Cancel deletes nothing.
+    button('cancel-delete')!.click();
+    await wait(() => !button('confirm-delete'), 'the confirmation gone');
+    expect((await agentApi('GET', '/api/agent/widgets')).body.widgets.some((w: { id: string }) => w.id === id)).to.equal(true);
+
+    button('delete')!.click();
+    await wait(() => button('confirm-delete'), 'the confirmation again');
+    button('confirm-delete')!.click();
+    await wait(() => ui.s.querySelector('.status')?.textContent?.includes(`Deleted “${name}”`), 'deleted');
+    expect([...ui.s.querySelectorAll('nav li')].some((li) => li.textContent!.includes(name))).to.equal(false);
+    expect((await agentApi('GET', '/api/agent/widgets')).body.widgets.some((w: { id: string }) => w.id === id)).to.equal(false);
+
+    // A fresh page with the id-only snippet: no widget, the console says why.
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body><script>window.codes = []; document.addEventListener('amoiq-error', (e) => codes.push(e.detail.code));</script><script src="${info.url}/embed/widget.js?id=${id}" async></script></body></html>`;
+    document.body.append(frame);
+    frames.push(frame);
+    const win = () => frame.contentWindow as (Window & { codes?: string[] }) | null;
+    await wait(() => win()?.codes?.length, 'the refusal', 20_000);
+    expect(win()!.codes).to.deep.equal(['unknown_widget']);
+    expect(frame.contentDocument!.querySelector('amoiq-chat')).to.equal(null);
+  });
+
+  it("a plain agent's console has no Widgets page (a tenant admin's), and the server refuses its changes", async () => {
+    const app = await fixture<AmoiqAgentApp>(html`<amoiq-agent-app api-base=${info.url}></amoiq-agent-app>`);
+    const root = app.shadowRoot!;
+    fillAgentLogin(root, info.other.agent);
+    root.querySelector<HTMLButtonElement>('form button')!.click();
+    await wait(() => [...root.querySelectorAll('header button')].some((b) => b.textContent === 'Log out'), 'the console', 30_000);
+    expect([...root.querySelectorAll('header button')].map((b) => b.textContent)).not.to.include('Widgets');
+    expect(root.querySelector('amoiq-agent-settings')).to.equal(null);
+    const login = await fetch(`${info.url}/api/agent/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(info.other.agent),
+    });
+    const res = await fetch(`${info.url}/api/agent/widgets`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${(await login.json()).token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'by a plain agent' }),
+    });
+    expect([res.status, (await res.json()).error.code]).to.deep.equal([403, 'admin_required']);
   });
 
   it('deactivates a widget; the page is axe clean', async () => {

@@ -1,8 +1,8 @@
 /**
  * `<amoiq-agent-settings>`: the designers' settings page of the agent console (issue 13, item 4;
  * README "Designers' settings page"). It lists the tenant's widget configurations
- * (`GET /api/agent/widgets`), creates (`POST`), edits (`PUT`) and deactivates them (`active:
- * false`), with a form for every field checked by the server's rules (settings-rules.ts) as the
+ * (`GET /api/agent/widgets`), creates (`POST`), edits (`PUT`), deactivates (`active: false`) and
+ * deletes them (`DELETE`, after a confirmation), with a form for every field checked by the server's rules (settings-rules.ts) as the
  * designer types and the server's own refusals shown beside the field they name; beside the form
  * the real widget shows the unsaved values (settings-preview.ts), with a contrast check of the
  * theme colour and the embed code in every flavour (settings-embed.ts). A saved change is a new
@@ -100,6 +100,10 @@ export class AmoiqAgentSettings extends LitElement {
     .snippet { margin-block-end: 0.75rem; }
     .snippet-head { display: flex; justify-content: space-between; align-items: center; gap: 0.5rem; font-size: 0.9rem; }
     .status { min-height: 1.2em; font-size: 0.9rem; }
+    button.secondary.danger { color: #a40e26; border-color: #cf222e; }
+    button.primary.danger { background: #a40e26; border-color: #a40e26; }
+    .confirm { border: 1px solid #cf222e; border-radius: 6px; padding: 0.5rem 0.75rem; background: #ffebe9; }
+    .confirm p { margin: 0 0 0.5rem; }
     @media (max-width: 1100px) { .layout { grid-template-columns: 1fr; } }
   `;
 
@@ -117,6 +121,8 @@ export class AmoiqAgentSettings extends LitElement {
   @state() private saving = false;
   @state() private status = '';
   @state() private loadError = '';
+  /** The Delete button was pressed: the confirmation is shown. */
+  @state() private confirmingDelete = false;
   @state() private preview: { previewState: PreviewState; theme: 'light' | 'dark'; direction: 'ltr' | 'rtl'; size: 'phone' | 'desktop' } = {
     previewState: 'open',
     theme: 'light',
@@ -158,6 +164,34 @@ export class AmoiqAgentSettings extends LitElement {
     this.submitted = false;
     this.serverErrors = {};
     this.status = '';
+    this.confirmingDelete = false;
+  }
+
+  /** Deletes the widget being edited (after the confirmation): every page using its id shows no widget from its next load. */
+  private async deleteWidget() {
+    const id = this.draft?.id;
+    if (!id || this.saving) return;
+    const name = this.draft!.name;
+    this.saving = true;
+    try {
+      await this.call<null>('DELETE', `/api/agent/widgets/${encodeURIComponent(id)}`);
+      this.widgets = this.widgets.filter((w) => w.id !== id);
+      this.edit(this.widgets[0] ?? null);
+      this.status = `Deleted “${name}”. Pages with its id show no widget from their next load.`;
+    } catch (err) {
+      this.confirmingDelete = false;
+      this.serverErrors = { form: (err as Error).message };
+      this.status = `Not deleted: ${(err as Error).message}`;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  /** Shows the confirmation and moves focus to its safe choice. */
+  private async askDelete() {
+    this.confirmingDelete = true;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('[data-action="cancel-delete"]')?.focus();
   }
 
   /** Applies a change of one field and re-checks it. */
@@ -420,7 +454,19 @@ export class AmoiqAgentSettings extends LitElement {
             ? html`<button type="button" class="secondary" data-action="deactivate" ?disabled=${this.saving} @click=${() => this.save(undefined, { active: false })}>Deactivate</button>`
             : nothing
         }
+        ${d.id ? html`<button type="button" class="secondary danger" data-action="delete" ?disabled=${this.saving || this.confirmingDelete} @click=${this.askDelete}>Delete</button>` : nothing}
       </div>
+      ${
+        d.id && this.confirmingDelete
+          ? html`<div class="confirm" role="group" aria-labelledby="confirm-delete-text">
+              <p id="confirm-delete-text">Delete “${d.name}” for good? Every page using its id shows no widget from its next load. This cannot be undone.</p>
+              <div class="row">
+                <button type="button" class="primary danger" data-action="confirm-delete" ?disabled=${this.saving} @click=${this.deleteWidget}>Delete for good</button>
+                <button type="button" class="secondary" data-action="cancel-delete" @click=${() => (this.confirmingDelete = false)}>Cancel</button>
+              </div>
+            </div>`
+          : nothing
+      }
       <p class="status" role="status">${this.status}</p>
       ${this.serverErrors.form ? html`<p class="error" role="alert">${this.serverErrors.form}</p>` : nothing}
       ${this.renderEmbed(this.widgets.find((w) => w.id === d.id))}
