@@ -244,6 +244,53 @@ describe('widget configurations: GET /embed/config/:id and seed 003 (built drop-
     expect(el.hasAttribute('no-emoji')).to.equal(true);
   });
 
+  it('each feature flag changes the widget: emoji, attachments and voice off hide their buttons, pre-chat fields ask, sound is on; the defaults keep them', async () => {
+    /** A part of the element's inner components, by the component's tag and the part. */
+    const inner = (el: AmoiqChat, tag: string, part: string) =>
+      el.shadowRoot!.querySelector(tag)?.shadowRoot?.querySelector(`[part="${part}"]`) ?? null;
+    const has = (el: AmoiqChat, tag: string, part: string) => inner(el, tag, part) !== null;
+    const open = async (features: Record<string, unknown> | undefined) => {
+      const { id } = await createWidget({ name: 'features', allowedDomains: [location.origin], ...(features ? { features } : {}) });
+      const { win, doc, frame } = await page(basicSnippet(info.url, id));
+      frames.push(frame);
+      await until(() => win.frames_.length >= 1, 'the launcher');
+      const el = chatIn(doc)!;
+      el.show();
+      await until(() => el.connectionState === 'online', 'online', 20_000);
+      return el;
+    };
+    // The defaults: the tenant offers voice (the session's config) and attachments; emoji on.
+    const on = await open(undefined);
+    await until(() => has(on, 'amoiq-chat-header', 'voice-button'), 'the voice button', 20_000);
+    await until(
+      () => has(on, 'amoiq-chat-input', 'emoji-button') && has(on, 'amoiq-chat-input', 'attach-button'),
+      'emoji and attach buttons',
+      20_000,
+    );
+    expect(on.sound).to.equal(false);
+
+    const off = await open({ emoji: false, attachments: false, voice: false, assistant: false, sound: true });
+    await until(() => has(off, 'amoiq-chat-input', 'textarea'), 'the message box', 20_000);
+    // Online: the session's answer (limits, config) is in, after which the other widget had its buttons.
+    expect(inner(off, 'amoiq-chat-input', 'emoji-button'), 'emoji button').to.equal(null);
+    expect(inner(off, 'amoiq-chat-input', 'attach-button'), 'attach button').to.equal(null);
+    expect(inner(off, 'amoiq-chat-header', 'voice-button'), 'voice button').to.equal(null);
+    expect([off.getAttribute('attachment-types'), off.hasAttribute('no-emoji'), off.sound]).to.deep.equal(['none', true, true]);
+
+    const asks = await open({ preChatFields: 'name,email*' });
+    await until(
+      () => !!asks.shadowRoot!.querySelector('amoiq-pre-chat-form')?.shadowRoot?.querySelector('input'),
+      'the pre-chat form',
+      20_000,
+    );
+    const inputs = [...asks.shadowRoot!.querySelector('amoiq-pre-chat-form')!.shadowRoot!.querySelectorAll('input')];
+    // name (optional) and email (required, the `*`).
+    expect(inputs.map((i) => [i.type, i.required])).to.deep.equal([
+      ['text', false],
+      ['email', true],
+    ]);
+  });
+
   it('a page in German gets the German texts of the widget', async () => {
     const { id } = await createWidget({ ...look, allowedDomains: [location.origin] });
     const { win, doc, frame } = await page(`<script>document.documentElement.lang = 'de';</script>${basicSnippet(info.url, id)}`);
