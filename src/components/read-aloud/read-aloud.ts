@@ -36,11 +36,21 @@ export class AmoiqReadAloud extends LitElement {
   static override styles = [
     sharedStyles,
     css`
+      /* One text line tall, so the row keeps its height when the element upgrades (the list has
+         measured it by then); the 1.75rem button overflows the line, centred on it. */
       :host {
         display: inline-block;
-        vertical-align: middle;
+        position: relative;
+        inline-size: 1.75rem;
+        block-size: 1em;
+        margin-inline-start: 0.25rem;
+        vertical-align: -0.125em;
       }
       .button {
+        position: absolute;
+        inset-block-start: 50%;
+        inset-inline-start: 0;
+        transform: translateY(-50%);
         display: inline-grid;
         place-items: center;
         inline-size: 1.75rem;
