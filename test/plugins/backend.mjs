@@ -17,6 +17,8 @@
  *   instance without the per-sender message limit, for the chaos suite's floods
  * - `backend-assistant-info` / `backend-assistant-kill` / `backend-assistant-start` → the same for an
  *   instance with the demo tenant's AI assistant on (the knowledge base; docs/assistant.md)
+ * - `backend-assistant-mail` → `[{ to, raw }]`: the transcript e-mails that instance sent (to an
+ *   SMTP server of the run)
  * - `backend-raw-http` `{ requests: [{ data }], target?, sequential?, timeoutMs? }` (data base64)
  *   → writes each raw HTTP/1.1 request on its own TCP connection to the main instance (or `sec`,
  *   `proxy`) and answers `[{ status, headers, body }]` (status 0: no answer in `timeoutMs`, 3 s). Lets tests send what a browser cannot: any `Origin`, broken headers,
@@ -84,6 +86,7 @@ import { connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SMTPServer } from 'smtp-server';
 import WebSocket from 'ws';
 import { hashPassword } from '../../demo/server/auth.js';
 import { seedDataDir } from './pglite-template.mjs';
@@ -782,6 +785,30 @@ export function backendPlugin() {
     tenantsFile: tenantsFileForTests,
     extraEnv: () => ({ ...shared(), RATE_SENDS_PER_SENDER: '100000' }),
   });
+  // The assistant instance sends transcript e-mails to an SMTP server of the run (smtp-server, no
+  // TLS, no auth); its tests read what arrived with `backend-assistant-mail`.
+  /** @type {{ to: string[], raw: string }[]} */
+  const mails = [];
+  let smtpPort = 0;
+  const smtp = new SMTPServer({
+    logger: false,
+    disabledCommands: ['STARTTLS'],
+    authOptional: true,
+    onData(stream, session, callback) {
+      /** @type {Buffer[]} */
+      const chunks = [];
+      stream.on('data', (c) => chunks.push(c));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        callback();
+      });
+    },
+  });
+  smtp.listen(0, '127.0.0.1', () => {
+    smtpPort = /** @type {import('node:net').AddressInfo} */ (smtp.server.address()).port;
+    smtp.server.unref();
+  });
+  const mailEnv = () => (smtpPort ? { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SMTP_FROM: 'Demo Store <support@demo-store.example>' } : {});
   // The assistant's e2e tests: the demo tenant's assistant on (every other instance runs with ASSISTANT=off).
   const assistant = backendInstance({
     name: 'backend-assistant',
@@ -791,7 +818,7 @@ export function backendPlugin() {
     tenantsFile: tenantsFileForTests,
     // Deltas 250 ms apart (docs/assistant.md, ASSISTANT_KB_DELAY_MS): a passage streams for a few
     // seconds, so the tests can Stop it or kill the backend in the middle, waiting on the first delta.
-    extraEnv: () => ({ ...shared(), ASSISTANT: 'on', ASSISTANT_KB_DELAY_MS: '250' }),
+    extraEnv: () => ({ ...shared(), ...mailEnv(), ASSISTANT: 'on', ASSISTANT_KB_DELAY_MS: '250' }),
   });
   const info = (/** @type {ReturnType<typeof backendInstance>} */ instance) => ({ url: instance.url(), ...DEMO, other: ACME, jwtSecret });
 
@@ -928,6 +955,8 @@ export function backendPlugin() {
       case 'backend-assistant-kill':
         await assistant.stop('SIGKILL');
         return info(assistant);
+      case 'backend-assistant-mail':
+        return mails;
       case 'backend-raw-http': {
         const target = args?.target ?? 'main';
         const base =

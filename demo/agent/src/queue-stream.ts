@@ -34,6 +34,7 @@ export class AssistantStreamFeed {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private attempt = 0;
+  private ready = false;
 
   constructor(
     private readonly baseUrl: string,
@@ -47,9 +48,9 @@ export class AssistantStreamFeed {
     return [...this.streams.values()].reverse().find((s) => s.conversationId === conversationId);
   }
 
-  /** Whether its socket is open (frames arrive). */
+  /** Whether its socket is open and the server said `ready` (stream frames arrive from then on). */
   get connected(): boolean {
-    return this.ws?.readyState === WebSocket.OPEN;
+    return this.ready && this.ws?.readyState === WebSocket.OPEN;
   }
 
   onChange(fn: Listener): () => void {
@@ -101,7 +102,9 @@ export class AssistantStreamFeed {
     ws.addEventListener('message', (event) => {
       try {
         const frame = JSON.parse(String(event.data)) as unknown;
-        if (frame && typeof frame === 'object') this.apply(frame as Record<string, unknown>);
+        if (!frame || typeof frame !== 'object') return;
+        if ((frame as { type?: unknown }).type === 'ready') this.ready = true;
+        this.apply(frame as Record<string, unknown>);
       } catch {
         // not JSON: not ours to report (the app's own socket warns)
       }
@@ -109,6 +112,7 @@ export class AssistantStreamFeed {
     ws.addEventListener('close', (event) => {
       if (this.ws !== ws || this.stopped) return;
       this.ws = null;
+      this.ready = false;
       // What was written while away is not known: those answers show up as messages when they end.
       if (this.streams.size) {
         this.streams.clear();

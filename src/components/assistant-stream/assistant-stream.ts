@@ -92,7 +92,7 @@ export class AmoiqAssistantStream extends LitElement {
    * takes in every delta since the last one. A hidden page renders after the current task.
    */
   protected override async scheduleUpdate(): Promise<void> {
-    if (this.hasUpdated && document.visibilityState !== 'hidden') {
+    if (this.hasUpdated && document.visibilityState !== 'hidden' && typeof requestAnimationFrame === 'function') {
       const wait = this.lastRender + STREAM_RENDER_INTERVAL - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       await new Promise<void>((resolve) => {
