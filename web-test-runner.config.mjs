@@ -6,6 +6,7 @@ import { a11yTreePlugin } from './test/plugins/a11y-tree.mjs';
 import { summaryReporter } from './test/plugins/summary-reporter.mjs';
 import { timingReporter } from './test/plugins/timing-reporter.mjs';
 import { chaosPlugin } from './test/plugins/chaos.mjs';
+import { visualPlugin } from './test/visual/visual-plugin.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { readdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
@@ -99,6 +100,12 @@ export default {
   // browsers beside other work); that is not a test failing.
   browserStartTimeout: 120_000,
   browsers: [chromium()],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), backendPlugin(), a11yTreePlugin(), chaosPlugin()],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
+    backendPlugin(),
+    a11yTreePlugin(),
+    chaosPlugin(),
+    visualPlugin(),
+  ],
   reporters: [defaultReporter(), summaryReporter(), timingReporter()],
 };

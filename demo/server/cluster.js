@@ -79,9 +79,12 @@ export class ClusterHub extends MeteredHub {
     return false;
   }
 
-  /** @param {string} tenantId */
-  agentConnected(tenantId) {
-    const release = super.agentConnected(tenantId);
+  /**
+   * @param {string} tenantId
+   * @param {string} [name]
+   */
+  agentConnected(tenantId, name) {
+    const release = super.agentConnected(tenantId, name);
     this.onLocalPresence?.();
     return () => {
       release();

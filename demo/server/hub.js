@@ -43,6 +43,17 @@ export class Hub {
     this.presenceListeners = new Map();
     /** @private @type {Map<string, number>} open agent sockets per tenant */
     this.agentSockets = new Map();
+    /** @private @type {Map<string, Map<string, number>>} open agent sockets per tenant and agent name (this process) */
+    this.agentNames = new Map();
+  }
+
+  /**
+   * The display names of the tenant's agents with a socket open on this process, in the order
+   * they connected (session `config.team.agents`; docs/protocol.md, "Team").
+   * @param {string} tenantId
+   */
+  onlineAgentNames(tenantId) {
+    return [...(this.agentNames.get(tenantId)?.keys() ?? [])];
   }
 
   /**
@@ -57,16 +68,25 @@ export class Hub {
    * Counts an agent socket of the tenant as open until the returned function is called; the
    * tenant's presence listeners hear every change of {@link agentsOnline}.
    * @param {string} tenantId
+   * @param {string} [name] the agent's display name, listed by {@link onlineAgentNames} while connected
    * @returns {() => void}
    */
-  agentConnected(tenantId) {
+  agentConnected(tenantId, name) {
     const before = this.agentsOnline(tenantId);
     this.agentSockets.set(tenantId, (this.agentSockets.get(tenantId) ?? 0) + 1);
+    const names = this.agentNames.get(tenantId) ?? new Map();
+    if (name) this.agentNames.set(tenantId, names.set(name, (names.get(name) ?? 0) + 1));
     if (!before) this.announcePresence(tenantId);
     let counted = true;
     return () => {
       if (!counted) return;
       counted = false;
+      if (name) {
+        const left = (names.get(name) ?? 1) - 1;
+        if (left > 0) names.set(name, left);
+        else names.delete(name);
+        if (!names.size) this.agentNames.delete(tenantId);
+      }
       const left = (this.agentSockets.get(tenantId) ?? 1) - 1;
       if (left > 0) this.agentSockets.set(tenantId, left);
       else {

@@ -22,6 +22,7 @@ import { serveStatic } from './static.js';
 import { openStore } from './store/index.js';
 import { createVoiceService } from './voice/service.js';
 import { seedTenants } from './tenant-config.js';
+import { TeamDirectory } from './team.js';
 import { AssistantService } from './assistant/service.js';
 import { createMailer } from './mail.js';
 
@@ -147,6 +148,9 @@ async function assemble(options) {
     env: options.voiceEnv ?? process.env,
     publicUrl: options.publicUrl,
   });
+  // Team name, reply time and texts per language from the tenants file (team.js; docs/protocol.md, "Team").
+  const team = new TeamDirectory();
+  team.setTenants(options.tenants);
   guards.uploads.start();
   const limits = {
     sessionsPerIp: new RateLimiter({ limit: rates.sessionsPerIp, what: 'new sessions from this address' }),
@@ -169,6 +173,7 @@ async function assemble(options) {
     filesDir,
     guards,
     voice,
+    team,
     // A key of its own (derived from the server secret) for the IP hashes kept with fingerprints.
     ipHashKey: createHmac('sha256', secret).update('amoiq-ip-hash').digest('base64url'),
   };
@@ -254,6 +259,7 @@ async function assemble(options) {
     onRequest,
     state,
     voice,
+    team,
   };
 }
 
@@ -372,6 +378,7 @@ export async function createServer(options) {
     async reloadTenants(tenants) {
       const result = await seedTenants(store, tenants, { identitySecrets: app.identitySecrets, hasher: app.hasher });
       voice.setTenants(tenants);
+      app.team.setTenants(tenants);
       for (const agent of result.revoked) chat.hub.publish(agent.tenantId, null, { type: 'agent-revoked', agentId: agent.id });
       return result.bootstrap;
     },

@@ -26,6 +26,7 @@ const ar: Strings = {
   messageLabel: 'الرسالة',
   placeholder: 'اكتب رسالة…',
   send: 'إرسال',
+  dismiss: 'إغلاق',
   charactersLeft: {
     zero: 'لم يتبق أي حرف',
     one: 'تبقى حرف واحد',
@@ -120,7 +121,9 @@ const ar: Strings = {
   preChatPhone: 'الهاتف',
   preChatSubmit: 'بدء المحادثة',
   required: 'مطلوب',
-  onlineAway: 'متصل، الفريق غير متاح',
+  onlineAway: 'غير متاحين – سنرد لاحقًا',
+  replyTimes: { minutes: 'يرد عادةً خلال دقائق', hours: 'يرد عادةً خلال بضع ساعات', day: 'يرد عادةً خلال يوم' },
+  teamOnline: (names) => `متصل الآن: ${names}`,
   // [/lifecycle]
   // [emoji]
   emojiButton: 'إدراج رمز تعبيري',

@@ -12,6 +12,7 @@ const de: Strings = {
   messageLabel: 'Nachricht',
   placeholder: 'Nachricht eingeben…',
   send: 'Senden',
+  dismiss: 'Schließen',
   charactersLeft: { one: 'Noch # Zeichen', other: 'Noch # Zeichen' },
   charactersOver: { one: '# Zeichen zu viel', other: '# Zeichen zu viel' },
   messageTooLong: 'Die Nachricht ist zu lang zum Senden. Kürzen Sie sie, um sie zu senden.',
@@ -78,7 +79,13 @@ const de: Strings = {
   preChatPhone: 'Telefon',
   preChatSubmit: 'Chat beginnen',
   required: 'Pflichtfeld',
-  onlineAway: 'Online, Team abwesend',
+  onlineAway: 'Abwesend – wir antworten später',
+  replyTimes: {
+    minutes: 'Antwortet meist in wenigen Minuten',
+    hours: 'Antwortet meist in wenigen Stunden',
+    day: 'Antwortet meist innerhalb eines Tages',
+  },
+  teamOnline: (names) => `Online: ${names}`,
   // [/lifecycle]
   // [emoji]
   emojiButton: 'Emoji einfügen',

@@ -28,6 +28,8 @@ export interface Strings {
   messageLabel: string;
   placeholder: string;
   send: string;
+  /** Dismisses a message (a file refusal, the away banner). */
+  dismiss: string;
   /** Shown near the length limit: "12 characters left". */
   charactersLeft: Plural;
   /** Shown over the length limit: "12 characters too many" (the text is kept, Send waits). */
@@ -126,6 +128,10 @@ export interface Strings {
   required: string;
   /** Header status while connected but no agent is online (the away banner shows). */
   onlineAway: string;
+  /** The team's typical reply time (session `config.team.replyTime`), under the team in the empty panel. */
+  replyTimes: { minutes: string; hours: string; day: string };
+  /** Accessible name of the online agents' avatars. */
+  teamOnline: (names: string) => string;
   // [/lifecycle]
   // [emoji]
   /** Name of the emoji button of the message box. */
@@ -167,6 +173,7 @@ export const en: Strings = {
   messageLabel: 'Message',
   placeholder: 'Type a message…',
   send: 'Send',
+  dismiss: 'Dismiss',
   charactersLeft: { one: '# character left', other: '# characters left' },
   charactersOver: { one: '# character too many', other: '# characters too many' },
   messageTooLong: 'This message is too long to send. Shorten it to send it.',
@@ -233,7 +240,13 @@ export const en: Strings = {
   preChatPhone: 'Phone',
   preChatSubmit: 'Start chatting',
   required: 'required',
-  onlineAway: 'Online, team away',
+  onlineAway: "Away – we'll reply later",
+  replyTimes: {
+    minutes: 'Typically replies in a few minutes',
+    hours: 'Typically replies in a few hours',
+    day: 'Typically replies within a day',
+  },
+  teamOnline: (names) => `Online: ${names}`,
   // [/lifecycle]
   // [emoji]
   emojiButton: 'Insert emoji',

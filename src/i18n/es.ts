@@ -12,6 +12,7 @@ const es: Strings = {
   messageLabel: 'Mensaje',
   placeholder: 'Escribe un mensaje…',
   send: 'Enviar',
+  dismiss: 'Cerrar',
   charactersLeft: { one: 'Queda # carácter', other: 'Quedan # caracteres' },
   charactersOver: { one: '# carácter de más', other: '# caracteres de más' },
   messageTooLong: 'El mensaje es demasiado largo para enviarlo. Acórtalo para poder enviarlo.',
@@ -78,7 +79,9 @@ const es: Strings = {
   preChatPhone: 'Teléfono',
   preChatSubmit: 'Empezar a chatear',
   required: 'obligatorio',
-  onlineAway: 'En línea, equipo ausente',
+  onlineAway: 'Ausentes – responderemos más tarde',
+  replyTimes: { minutes: 'Suele responder en unos minutos', hours: 'Suele responder en unas horas', day: 'Suele responder en un día' },
+  teamOnline: (names) => `En línea: ${names}`,
   // [/lifecycle]
   // [emoji]
   emojiButton: 'Insertar emoji',

@@ -12,6 +12,7 @@ const fr: Strings = {
   messageLabel: 'Message',
   placeholder: 'Écrivez un message…',
   send: 'Envoyer',
+  dismiss: 'Fermer',
   charactersLeft: { one: '# caractère restant', other: '# caractères restants' },
   charactersOver: { one: '# caractère en trop', other: '# caractères en trop' },
   messageTooLong: 'Ce message est trop long pour être envoyé. Raccourcissez-le pour l’envoyer.',
@@ -78,7 +79,13 @@ const fr: Strings = {
   preChatPhone: 'Téléphone',
   preChatSubmit: 'Commencer la discussion',
   required: 'obligatoire',
-  onlineAway: 'En ligne, équipe absente',
+  onlineAway: 'Absents – nous répondrons plus tard',
+  replyTimes: {
+    minutes: 'Répond généralement en quelques minutes',
+    hours: 'Répond généralement en quelques heures',
+    day: 'Répond généralement sous un jour',
+  },
+  teamOnline: (names) => `En ligne : ${names}`,
   // [/lifecycle]
   // [emoji]
   emojiButton: 'Insérer un emoji',

@@ -12,6 +12,7 @@ const ja: Strings = {
   messageLabel: 'メッセージ',
   placeholder: 'メッセージを入力…',
   send: '送信',
+  dismiss: '閉じる',
   charactersLeft: { other: '残り#文字' },
   charactersOver: { other: '#文字超過' },
   messageTooLong: 'メッセージが長すぎて送信できません。短くしてから送信してください。',
@@ -78,7 +79,9 @@ const ja: Strings = {
   preChatPhone: '電話番号',
   preChatSubmit: 'チャットを始める',
   required: '必須',
-  onlineAway: '接続中・担当者不在',
+  onlineAway: '不在 – 後ほど返信します',
+  replyTimes: { minutes: '通常数分以内に返信します', hours: '通常数時間以内に返信します', day: '通常1日以内に返信します' },
+  teamOnline: (names) => `オンライン: ${names}`,
   // [/lifecycle]
   // [emoji]
   emojiButton: '絵文字を挿入',

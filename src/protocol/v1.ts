@@ -15,6 +15,8 @@ import type {
   ServerFrame,
   Sender,
   SessionInfo,
+  TeamInfo,
+  TenantTexts,
   VerifiedUser,
   WireMessage,
 } from './wire.js';
@@ -213,10 +215,45 @@ export function decodeSession(v: unknown): Decoded<SessionInfo> {
         attachments: decodeLimits(config.attachments),
         ...(isRecord(config.voice) ? { voice: config.voice } : {}),
         ...(isRecord(config.assistant) ? { assistant: config.assistant } : {}),
+        ...decodeTexts(config.texts),
+        ...decodeTeam(config.team),
       },
       ...(isRecord(v.handoff) ? { handoff: v.handoff } : {}),
     },
   };
+}
+
+const TEXT_KEYS = ['headerText', 'welcomeMessage', 'awayMessage'] as const;
+
+/** Session `config.texts`: the well-formed languages and strings, or nothing. */
+function decodeTexts(v: unknown): { texts?: Record<string, TenantTexts> } {
+  if (!isRecord(v)) return {};
+  const texts: Record<string, TenantTexts> = {};
+  for (const [lang, entry] of Object.entries(v)) {
+    if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang) || !isRecord(entry)) continue;
+    const picked: TenantTexts = {};
+    for (const key of TEXT_KEYS) if (isString(entry[key]) && entry[key]) picked[key] = entry[key];
+    texts[lang] = picked;
+  }
+  return Object.keys(texts).length ? { texts } : {};
+}
+
+/** Session `config.team`, keeping what is well formed. */
+function decodeTeam(v: unknown): { team?: TeamInfo } {
+  if (!isRecord(v)) return {};
+  const replyTime = v.replyTime === 'minutes' || v.replyTime === 'hours' || v.replyTime === 'day' ? v.replyTime : undefined;
+  const agents = Array.isArray(v.agents)
+    ? v.agents
+        .filter((a): a is Record<string, unknown> => isRecord(a) && isString(a.name) && a.name.trim() !== '')
+        .slice(0, 5)
+        .map((a) => ({ name: a.name as string, ...(isString(a.avatar) && /^https?:\/\//i.test(a.avatar) ? { avatar: a.avatar } : {}) }))
+    : undefined;
+  const team: TeamInfo = {
+    ...(isString(v.name) && v.name ? { name: v.name } : {}),
+    ...(replyTime ? { replyTime } : {}),
+    ...(agents?.length ? { agents } : {}),
+  };
+  return Object.keys(team).length ? { team } : {};
 }
 
 /** Reads a {@link VerifiedUser}; undefined when absent or malformed (then the session is anonymous). */

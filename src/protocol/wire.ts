@@ -100,6 +100,26 @@ export interface RemoteWidgetConfig {
   voice?: Record<string, unknown>;
   /** The site's assistant (`{ name, avatar?, greeting }`), as sent: protocol/assistant.ts checks it. */
   assistant?: Record<string, unknown>;
+  /** The tenant's texts per language (`{ ar: { headerText, … } }`): the widget picks its language's, falling back to the ones above. */
+  texts?: Record<string, TenantTexts>;
+  /** Who answers: the team's name, its typical reply time, the agents online when the session started. */
+  team?: TeamInfo;
+}
+
+/** The tenant texts that can differ per language. */
+export interface TenantTexts {
+  headerText?: string;
+  welcomeMessage?: string;
+  awayMessage?: string;
+}
+
+/** Session `config.team` (docs/protocol.md, "Team"). */
+export interface TeamInfo {
+  name?: string;
+  /** How fast the team typically answers. */
+  replyTime?: 'minutes' | 'hours' | 'day';
+  /** The agents online when the session was answered (display names, avatar URLs), at most 5. */
+  agents?: readonly { name: string; avatar?: string }[];
 }
 
 /** Contact details a visitor gives (pre-chat form, away e-mail capture; `POST /api/chat/contact`). Not verified. */

@@ -93,8 +93,8 @@ export const TOKENS = {
   '--amoiq-message-list-avatar-size': '1.75rem',
   /** Background of the AI mark. */
   '--amoiq-message-list-ai-color': '#6b4eff',
-  /** Away banner (shown while no agent is online). */
-  '--amoiq-away-banner-background': '#fff8e1',
+  /** Away banner (shown while no agent is online): a quiet card. */
+  '--amoiq-away-banner-background': '#f1f3f5',
   /** Away banner text. */
   '--amoiq-away-banner-color': 'var(--amoiq-chat-text-color)',
   /** Pre-chat form. */
@@ -119,7 +119,7 @@ export const DARK_TOKENS: Readonly<Partial<Record<Token, string>>> = {
   '--amoiq-message-list-background': '#1f2125',
   '--amoiq-message-list-incoming-background': '#33363b',
   '--amoiq-message-list-incoming-color': '#e8eaed',
-  '--amoiq-away-banner-background': '#3b3424',
+  '--amoiq-away-banner-background': '#2b2e33',
 };
 
 /** `var(name, <default>)`, with every `var(--amoiq-…)` in the default expanded the same way. */

@@ -56,7 +56,7 @@ import {
  *   store: import('../store/index.js').Store, tokens: import('../auth.js').TokenService, chat: import('../chat.js').ChatService,
  *   shutdown: AbortSignal, limits: Limits, trustProxy: number, publicUrl?: string, debugHooks: boolean, filesDir: string, ipHashKey: string,
  *   hasher: import('../auth.js').PasswordHasher, loginGuard: import('../rate-limit.js').LoginGuard,
- *   guards: import('../limits.js').Guards, voice?: import('../voice/service.js').VoiceService,
+ *   guards: import('../limits.js').Guards, voice?: import('../voice/service.js').VoiceService, team?: import('../team.js').TeamDirectory,
  *   assistant?: import('../assistant/service.js').AssistantService, mailer?: ReturnType<typeof import('../mail.js').createMailer>,
  * }} Deps
  *   `guards`: connection limits, the fingerprint relinker and upload storage (limits.js).

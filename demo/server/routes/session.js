@@ -29,7 +29,10 @@ import { checkConversationWidget } from './widget-access.js';
  * @param {string | null} widgetId
  */
 async function sessionConfig(deps, tenantId, widgetId) {
-  const config = await deps.store.tenants.widgetConfig(tenantId);
+  const config = {
+    ...(await deps.store.tenants.widgetConfig(tenantId)),
+    ...deps.team?.configFor(tenantId, deps.chat.hub.onlineAgentNames(tenantId)),
+  };
   const voice = deps.voice?.configFor(tenantId);
   return voice && !(await deps.store.widgets.turnsOff(widgetId, 'voice')) ? { ...config, voice } : config;
 }
@@ -87,12 +90,12 @@ export async function createSession(ctx) {
 
   const { conversation, attached } = await deps.store.conversations.open(tenant.id, visitorId, user, body.newConversation === true);
   if (fingerprint && hash && !conversation.userId) await deps.store.fingerprints.remember(tenant.id, visitorId, fingerprint, hash);
-  // Where the visitor is now (docs/protocol.md, Visitor context): shown to agents beside the conversation.
-  if (context) await deps.store.lookup.setContext(conversation.id, context);
   // The widget the conversation was started through (its first session through a widget id): its
   // allowed domains and features hold for the conversation from now on, whatever key later asks.
   const widgetId = await deps.store.widgets.bindConversation(conversation.id, widget?.id);
   if (widgetId !== (widget?.id ?? null)) await checkConversationWidget(deps, widgetId ?? undefined, tenant, req.headers.origin);
+  // Where the visitor is now (docs/protocol.md, Visitor context): shown to agents beside the conversation.
+  if (context) await deps.store.lookup.setContext(conversation.id, context);
   // A new conversation is not announced: agents see it from its first message (or contact, upload).
   if (attached) await deps.chat.announceConversation(conversation.id);
   const { token, expiresAt } = await deps.tokens.signVisitor({

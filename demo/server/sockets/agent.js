@@ -56,7 +56,7 @@ export async function agentConnection(ws, url, deps, req) {
   });
   ws.on('close', unsubscribe);
   // Presence: this socket counts as an online agent of the tenant until it closes.
-  ws.on('close', chat.hub.agentConnected(agent.tenantId));
+  ws.on('close', chat.hub.agentConnected(agent.tenantId, agent.name));
   // The queue's round-robin counts the agent online while a socket of theirs is open.
   if (deps.assistant) ws.on('close', deps.assistant.agentConnected(agent));
   send(ws, { type: 'ready', agent: publicAgent(agent, role) });

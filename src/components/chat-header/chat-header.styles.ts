@@ -46,8 +46,9 @@ export const styles = css`
   .dot.connecting {
     background: #f9ab00;
   }
+  /* Away: a hollow ring, not the amber of "connecting" — nobody is there, and nothing is wrong. */
   .dot.away {
-    background: #f9ab00;
+    background: transparent;
   }
   .close {
     display: inline-grid;

@@ -24,7 +24,7 @@ import { phoneIcon } from '../voice-panel/icons.js';
  *
  * @csspart base - The header bar.
  * @csspart title - The title text.
- * @csspart status - The connection state line ("Online", "Offline – …", or "Online, team away" while no agent is online).
+ * @csspart status - The connection state line ("Online", "Offline – …", or "Away – we'll reply later" while connected and no agent is online).
  * @csspart close-button - The close button.
  * @csspart voice-button - The voice button (when the site offers voice); it shows the conversation's mode.
  */
@@ -58,7 +58,7 @@ export class AmoiqChatHeader extends LitElement {
   override render() {
     const en = this.l10n.value.strings;
     const state = this.chat.state?.connection ?? 'idle';
-    // Connected, but nobody to answer now: say so here too, so "Online" is not read as "an agent is there".
+    // Connected, but nobody to answer now: the line says "Away" (not "Online", which reads as "an agent is there").
     const away = state === 'online' && this.chat.state?.agentsOnline === false && this.chat.state.conversationStatus !== 'closed';
     // Reconnect attempts while the server is down are not news to the eye either: "Offline" stays
     // until a connection is made, instead of flipping with every attempt.

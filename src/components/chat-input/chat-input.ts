@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { AmoiqInputSubmitEvent } from '../../events/input-submit-event.js';
 import { AmoiqTypingEvent } from '../../events/typing-event.js';
@@ -15,6 +15,7 @@ import { acceptFor, attachmentsEnabled, formatSize, refusalFor, typeAllowed } fr
 import { AttachmentStaging, type Uploader } from './attachment-staging.js';
 import { LazyPartController } from '../../controllers/lazy-part-controller.js';
 import { DictationSlot } from '../dictation-button/slot.js';
+import { ChatStateController } from '../../controllers/chat-state-controller.js';
 
 /** Stop reporting typing after this long without a keystroke. */
 const TYPING_IDLE_MS = 3_000;
@@ -86,6 +87,10 @@ export class AmoiqChatInput extends LitElement {
   @state() private value = '';
   /** Why the last refused file was refused, shown near the box and announced politely. */
   @state() private refusal = '';
+
+  /** The conversation's length: re-renders on a message sent or received, not on other state changes. */
+  private readonly chat = new ChatStateController(this, (s) => [s.messages.length]);
+  private seenMessages?: number;
   @query('textarea') private textarea!: HTMLTextAreaElement;
   @query('input[type=file]') private filePicker?: HTMLInputElement;
   private readonly staging = new AttachmentStaging(() => this.requestUpdate());
@@ -136,6 +141,19 @@ export class AmoiqChatInput extends LitElement {
     this.refusal = [...new Set(refusals)].join(' ');
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    // A message sent or received since the refusal was shown: it has been read past, and goes.
+    const count = this.chat.state?.messages.length;
+    if (count !== undefined && this.seenMessages !== undefined && count !== this.seenMessages) this.refusal = '';
+    this.seenMessages = count;
+  }
+
+  private dismissRefusal(): void {
+    this.refusal = '';
+    this.textarea?.focus();
+  }
+
   /** Moves focus to the text box. */
   override focus(options?: FocusOptions): void {
     this.textarea?.focus(options);
@@ -158,23 +176,27 @@ export class AmoiqChatInput extends LitElement {
     return html`
       <form part="base" class="base" @submit=${this.handleSubmit}>
         <label for="text" class="visually-hidden">${en.messageLabel}</label>
-        <textarea
-          part="textarea"
-          id="text"
-          rows="1"
-          enterkeyhint="send"
-          placeholder=${this.placeholder || en.placeholder}
-          aria-describedby=${over ? 'counter too-long' : counting ? 'counter' : nothing}
-          aria-invalid=${over ? 'true' : nothing}
-          .value=${this.value}
-          @input=${this.handleInput}
-          @keydown=${this.handleKeydown}
-          @paste=${this.handlePaste}
-        ></textarea>
-        ${this.renderAttach()} ${this.renderVoiceNote()} ${this.dictation.render(() => this.textarea)} ${this.renderEmojiButton()}
-        <button part="send-button" class="send" type="submit" aria-label=${en.send} ?disabled=${!this.canSend}>
-          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
-        </button>
+        <div class="box">
+          <textarea
+            part="textarea"
+            id="text"
+            rows="1"
+            enterkeyhint="send"
+            placeholder=${this.placeholder || en.placeholder}
+            aria-describedby=${over ? 'counter too-long' : counting ? 'counter' : nothing}
+            aria-invalid=${over ? 'true' : nothing}
+            .value=${this.value}
+            @input=${this.handleInput}
+            @keydown=${this.handleKeydown}
+            @paste=${this.handlePaste}
+          ></textarea>
+          <div part="tools" class="tools">
+            ${this.renderAttach()} ${this.renderVoiceNote()} ${this.dictation.render(() => this.textarea)} ${this.renderEmojiButton()}
+            <button part="send-button" class="send" type="submit" aria-label=${en.send} ?disabled=${!this.canSend}>
+              <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
+            </button>
+          </div>
+        </div>
         ${
           counting
             ? html`<span part="counter" id="counter" class="counter ${left <= 0 ? 'limit' : ''}" aria-hidden="true"
@@ -195,7 +217,11 @@ export class AmoiqChatInput extends LitElement {
                 },
               })
         }
-        <p part="attachment-error" class=${this.refusal ? 'refusal' : 'visually-hidden'} role="status">${this.refusal}</p>
+        <div part="attachment-error" class=${this.refusal ? 'refusal' : 'visually-hidden'} role="status"><span>${this.refusal}</span>${
+          this.refusal
+            ? html`<button part="attachment-error-dismiss" class="dismiss" type="button" aria-label=${en.dismiss} @click=${this.dismissRefusal}>${dismissIcon}</button>`
+            : nothing
+        }</div>
       </form>
       ${this.renderEmojiPicker()}
     `;
@@ -390,6 +416,8 @@ export class AmoiqChatInput extends LitElement {
     this.dispatchEvent(new AmoiqTypingEvent({ typing }));
   }
 }
+
+const dismissIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6z" /></svg>`;
 
 const emojiIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
   <path

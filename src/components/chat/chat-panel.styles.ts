@@ -1,6 +1,6 @@
 import { css } from 'lit';
 import {
-  chatAccentColor,
+  chatBrandColor,
   chatHeight,
   chatOffset,
   chatRadius,
@@ -61,7 +61,7 @@ export const panelStyles = css`
     place-items: center;
     margin: 0.5rem;
     padding: 1rem;
-    border: 3px dashed ${chatAccentColor};
+    border: 3px dashed ${chatBrandColor};
     border-radius: calc(${chatRadius} - 0.25rem);
     background: ${chatSurfaceColor};
     color: ${chatTextColor};

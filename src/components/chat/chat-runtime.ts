@@ -113,7 +113,12 @@ export class ChatRuntime {
       () => read.changed(),
     );
     this.l10n = new LocalizeController(host);
-    this.content = new PanelContent(host, () => this.chat.service, parts.warn);
+    this.content = new PanelContent(
+      host,
+      () => this.chat.service,
+      parts.warn,
+      () => this.l10n.value.locale,
+    );
     this.panelFocus = new PanelFocusController(host, parts.launcher, () => this.content.composerKind());
     /** Full screen (a narrow viewport): the page is inert and Tab wraps inside the panel. */
     this.modal = new ModalController(host, parts.panel);

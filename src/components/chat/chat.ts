@@ -14,6 +14,7 @@ import { sharedStyles } from '../../styles/shared.js';
 import { chatIcon, closeIcon } from '../../styles/icons.js';
 import { DEFAULTS, isColor, isLength, isPosition, isTheme, parseRgb, type ChatPosition, type ChatTheme } from '../../config.js';
 import { BRAND_PROPERTIES, brandProperties } from '../../styles/brand-tone.js';
+import { tenantText } from '../../services/tenant-texts.js';
 import type { AmoiqChatInput } from '../chat-input/chat-input.js';
 import type { PreChatField } from '../pre-chat-form/fields.js';
 import { RuntimeSlot, runtimeLoaded } from './runtime-slot.js';
@@ -320,7 +321,8 @@ export class AmoiqChat extends LitElement {
     const [vertical, horizontal] = this.position.split('-');
     const { locale, dir, openChat, closeChat } = launcherLang(this);
     const l10n = runtime?.l10n.value;
-    const headerText = this.headerText || this.chat?.service?.state.remoteConfig.headerText || l10n?.strings.headerText || '';
+    const headerText =
+      this.headerText || tenantText(this.chat?.service?.state.remoteConfig, l10n?.locale, 'headerText') || l10n?.strings.headerText || '';
     const unread = this.open || !runtime ? 0 : runtime.unread.count;
     const launcherLabel = this.open ? closeChat : unread && l10n ? l10n.plural(l10n.strings.openChatUnread, unread) : openChat;
     return html`

@@ -10,6 +10,7 @@ import type { Attachment, AttachmentLimits } from '../../protocol/v1.js';
 import type { ChatService } from '../../services/chat-service.js';
 import type { UploadOptions } from '../../services/upload.js';
 import { validFields, type PreChatField } from '../pre-chat-form/fields.js';
+import { tenantText } from '../../services/tenant-texts.js';
 
 /** What {@link PanelContent} reads from and calls on `<amoiq-chat>`. */
 export interface PanelHost {
@@ -39,13 +40,13 @@ const exportParts = (prefix: string, parts: string): string =>
 const HEADER_PARTS = exportParts('header', 'base title status close-button voice-button');
 const LIST_PARTS = exportParts(
   'message-list',
-  'base message bubble meta avatar sender date-separator notice quick-replies quick-reply retry-button new-messages-pill loading typing attachments attachment attachment-image',
+  'base message bubble meta avatar sender team team-avatars team-name reply-time date-separator notice quick-replies quick-reply retry-button new-messages-pill loading typing attachments attachment attachment-image',
 );
 const INPUT_PARTS = exportParts(
   'input',
-  'base textarea send-button counter too-long attach-button staged-attachments staged-attachment staged-thumbnail upload-progress attachment-remove attachment-retry attachment-error emoji-button emoji-picker',
+  'base textarea tools send-button counter too-long attach-button staged-attachments staged-attachment staged-thumbnail upload-progress attachment-remove attachment-retry attachment-error attachment-error-dismiss emoji-button emoji-picker dictation-button dictation-problem',
 );
-const AWAY_PARTS = exportParts('away', 'base message email-input submit-button confirmation');
+const AWAY_PARTS = exportParts('away', 'base message dismiss-button email-input submit-button confirmation');
 const PRE_CHAT_PARTS = exportParts('pre-chat', 'base field submit-button');
 const CLOSED_PARTS = exportParts('closed', 'base note new-conversation-button rating transcript');
 const BANNER_PARTS = exportParts('assistant-banner', 'base message talk-to-person');
@@ -64,6 +65,8 @@ export class PanelContent {
     private readonly service: () => ChatService | undefined,
     /** Warns once per key (the element's warning). */
     private readonly warn: (key: string, text: string) => void,
+    /** The widget's language, to pick the tenant's texts (tenant-texts.ts). */
+    private readonly locale: () => string = () => '',
   ) {}
 
   /** Which of the three sits under the list now. */
@@ -99,7 +102,7 @@ export class PanelContent {
       <amoiq-message-list
         part="message-list"
         exportparts=${LIST_PARTS}
-        .welcomeMessage=${this.host.welcomeMessage || state?.remoteConfig.welcomeMessage || ''}
+        .welcomeMessage=${this.host.welcomeMessage || tenantText(state?.remoteConfig, this.locale(), 'welcomeMessage')}
         @amoiq-retry=${this.handleRetry}
         @amoiq-quick-reply=${this.handleQuickReply}
       ></amoiq-message-list>
@@ -115,7 +118,7 @@ export class PanelContent {
     return html`<amoiq-away-banner
       part="away"
       exportparts=${AWAY_PARTS}
-      .message=${this.host.awayMessage || state.remoteConfig.awayMessage || ''}
+      .message=${this.host.awayMessage || tenantText(state.remoteConfig, this.locale(), 'awayMessage')}
       ?no-email=${this.isPreChatShown()}
     ></amoiq-away-banner>`;
   }

@@ -33,9 +33,12 @@ export const styles = css`
       transform: translateY(0.5rem);
     }
   }
+  /* One line of tabs at any width: they shrink (never under 1.75 rem, above the 24 px target size) rather than wrap. */
   .tabs {
     display: flex;
-    flex-wrap: wrap;
+    flex-wrap: nowrap;
+    overflow-x: auto;
+    scrollbar-width: none;
     gap: 0.125rem;
     padding: 0.25rem;
     border-block-end: 1px solid ${chatBorderColor};
@@ -56,6 +59,9 @@ export const styles = css`
     line-height: 1;
   }
   .tab {
+    flex: 1 1 0;
+    min-inline-size: 1.75rem;
+    max-inline-size: ${emojiPickerSize};
     border-block-end: 2px solid transparent;
     border-end-start-radius: 0;
     border-end-end-radius: 0;

@@ -173,6 +173,56 @@ export const styles = css`
     margin-block-start: 0.125rem;
     margin-inline: 0.25rem;
   }
+  /* A message inside a sender-and-minute run: its time is for screen readers only (the run's last shows it). */
+  .meta.quiet {
+    margin-block-start: 0;
+  }
+  .meta.quiet:not(:has(> :not(.visually-hidden))) {
+    display: block;
+    block-size: 0;
+  }
+  /* The empty panel's team card: who answers and how fast, above the greeting. */
+  .team {
+    display: grid;
+    justify-items: center;
+    gap: 0.25rem;
+    padding-block: 1rem 0.75rem;
+    text-align: center;
+  }
+  .team p {
+    margin: 0;
+  }
+  .team-avatars {
+    display: flex;
+    margin-block-end: 0.25rem;
+  }
+  .team-avatar {
+    display: inline-grid;
+    place-items: center;
+    inline-size: 2.5rem;
+    block-size: 2.5rem;
+    border-radius: 50%;
+    border: 2px solid ${messageListBackground};
+    font-size: 0.875rem;
+    font-weight: 600;
+    color: #fff;
+    /* Darker than the senders' avatars: white initials at ≥ 4.5:1 for every hue, yellow-green included. */
+    background: hsl(var(--avatar-hue, 210) 55% 28%);
+    object-fit: cover;
+  }
+  .team-avatar + .team-avatar {
+    margin-inline-start: -0.625rem;
+  }
+  .team-name {
+    font-weight: 600;
+  }
+  .reply-time {
+    font-size: 0.8125rem;
+    color: ${chatMutedColor};
+  }
+  .greeting {
+    font-size: 1rem;
+  }
   .failed {
     color: ${chatErrorColor};
   }

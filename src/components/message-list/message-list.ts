@@ -100,6 +100,9 @@ export class AmoiqMessageList extends LitElement {
   private latestDelivered?: string;
   /** Each message's (and notice's) place among the loaded ones, from 1: the feed's aria-posinset. */
   private positions = new Map<string, number>();
+  /** Keys of the messages that end a sender-and-minute run: they show the time (markTimes). */
+  private timeShownOn = new Set<string>();
+  private timesFor?: readonly ChatMessage[];
   /** The message whose status gets focus once its Retry button is gone. */
   private focusStatusOf?: string;
 
@@ -319,6 +322,11 @@ export class AmoiqMessageList extends LitElement {
       assistant: (m) => this.assistant.get()?.renderAssistantExtras(m, strings, this.chat.service),
       latestRead: this.latestRead,
       latestDelivered: this.latestDelivered,
+      showsTime: (key) => this.timeShownOn.has(key),
+      team:
+        this.chat.state?.agentsOnline === false
+          ? { ...this.chat.state.remoteConfig.team, agents: undefined }
+          : this.chat.state?.remoteConfig.team,
       retry: (m) => this.handleRetry(m),
       quickReply: (key, text) => this.handleQuickReply(key, text),
     };
@@ -340,6 +348,7 @@ export class AmoiqMessageList extends LitElement {
   private markLatestStatuses(): void {
     this.latestRead = this.latestDelivered = undefined;
     const messages = this.chat.state?.messages ?? [];
+    this.markTimes(messages);
     for (let i = messages.length - 1; i >= 0; i--) {
       const m = messages[i];
       if (m.sender.type !== 'visitor') continue;
@@ -351,11 +360,36 @@ export class AmoiqMessageList extends LitElement {
     }
   }
 
+  /**
+   * Which messages show their time (and a pending or sent state): the last of each run of messages
+   * from one sender within one minute, as Intercom and Crisp do, instead of a time under every
+   * bubble. A notice, another sender, a new minute or another delivery state ends a run. Computed
+   * once per message list.
+   */
+  private markTimes(messages: readonly ChatMessage[]): void {
+    if (messages === this.timesFor) return;
+    this.timesFor = messages;
+    this.timeShownOn = new Set();
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i];
+      const next = messages[i + 1];
+      if (!next || !sameRun(m, next)) this.timeShownOn.add(m.key);
+    }
+  }
+
   private quickRepliesFor(m: ListMessage): readonly string[] | undefined {
     if (m.sender.type !== 'agent' && m.sender.type !== 'ai') return undefined;
     const offer = quickRepliesOf(this.chat.state?.messages ?? []);
     return offer && offer.key === m.key && !this.usedQuickReplies.has(m.key) ? offer.replies : undefined;
   }
+}
+
+/** Whether two consecutive messages share one time label: same sender, same minute, same delivery state, not notices. */
+function sameRun(a: ChatMessage, b: ChatMessage): boolean {
+  if (a.sender.type === 'system' || b.sender.type === 'system' || a.status !== b.status) return false;
+  const sameSender =
+    a.sender.type === b.sender.type && (a.sender.type === 'visitor' || (a.sender.id === b.sender.id && a.sender.name === b.sender.name));
+  return sameSender && Math.floor(Date.parse(a.createdAt) / 60_000) === Math.floor(Date.parse(b.createdAt) / 60_000);
 }
 
 /**

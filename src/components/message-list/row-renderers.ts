@@ -7,7 +7,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Strings } from '../../i18n/en.js';
 import type { ChatMessage } from '../../services/chat-service.js';
-import type { Attachment } from '../../protocol/v1.js';
+import type { Attachment, TeamInfo } from '../../protocol/v1.js';
+import { renderWelcome } from './welcome.js';
 import { styleProps } from '../../styles/style-props.js';
 import { parseMarkdown, renderMarkdown, type Block } from './markdown.js';
 import { renderReadAloud } from '../read-aloud/slot.js';
@@ -32,6 +33,10 @@ export interface RowContext {
   /** Keys of the own messages whose "Read" / "Delivered" is shown (older ones keep it for screen readers). */
   latestRead?: string;
   latestDelivered?: string;
+  /** Whether the message ends a run of one sender within one minute: only then its time (and a pending or sent state) shows. */
+  showsTime?(key: string): boolean;
+  /** The team for the empty panel's greeting (session `config.team`; agents left out while nobody is online). */
+  team?: TeamInfo;
   retry(m: ChatMessage): void;
   quickReply(key: string, text: string): void;
 }
@@ -40,10 +45,7 @@ type RowOf<K extends Row['kind']> = Extract<Row, { kind: K }>;
 
 /** One renderer per kind of row. */
 export const rowRenderers: { [K in Row['kind']]: (row: RowOf<K>, ctx: RowContext) => TemplateResult } = {
-  welcome: (row, ctx) =>
-    html`<div class="row first last" data-key=${row.key} role="article" tabindex="-1" aria-posinset=${ctx.position(row.key)} aria-setsize=${ctx.setSize}>
-      <div part="message" class="message welcome"><div part="bubble" class="bubble" dir="auto">${row.text}</div></div>
-    </div>`,
+  welcome: renderWelcome,
   date: (row) =>
     html`<div class="row" data-key=${row.key}>
       <div part="date-separator" class="date-separator"><span>${row.label}</span></div>
@@ -70,7 +72,21 @@ export function rowDeps(row: Row, ctx: RowContext): unknown[] | undefined {
   const quick = row.kind === 'message' && row.last ? ctx.quickReplies(row.message)?.join('\n') : undefined;
   // Files render once their chunk is loaded: until then the row must render again.
   const files = row.kind === 'message' && row.message.attachments?.length ? ctx.attachments(row.message.attachments) !== undefined : false;
-  return [row, ctx.position(key), ctx.setSize, ctx.strings, ctx.locale, ctx.latestRead === key, ctx.latestDelivered === key, quick, files];
+  const time = ctx.showsTime?.(key) ?? true;
+  const team = row.kind === 'welcome' ? ctx.team : undefined;
+  return [
+    row,
+    ctx.position(key),
+    ctx.setSize,
+    ctx.strings,
+    ctx.locale,
+    ctx.latestRead === key,
+    ctx.latestDelivered === key,
+    quick,
+    files,
+    time,
+    team,
+  ];
 }
 
 /** The template of any row, by its kind. */
@@ -96,9 +112,7 @@ function renderMessage(row: RowOf<'message'>, ctx: RowContext): TemplateResult {
           ${m.text || !m.attachments?.length ? html`<div part="bubble" class="bubble" dir="auto">${renderMarkdown(ctx.blocks(m.text))}</div>` : nothing}
           ${m.attachments?.length ? ctx.attachments(m.attachments) : nothing}
           ${m.sender.type === 'ai' ? ctx.assistant?.(m) : nothing}
-          <div part="meta" class="meta" tabindex=${own ? '-1' : nothing}>
-            <time datetime=${m.createdAt}>${time(m, ctx)}</time>${own ? renderStatus(m, ctx) : renderReadAloud(m)}
-          </div>
+          ${renderMeta(m, own, ctx)}
           ${quick ? renderQuickReplies(m.key, quick, ctx) : nothing}
         </div>
       </div>
@@ -118,10 +132,28 @@ function renderAvatar(m: ListMessage, ctx: RowContext): TemplateResult {
   >`;
 }
 
-function renderStatus(m: ChatMessage, ctx: RowContext) {
+/**
+ * The time and delivery state under a bubble: shown on the last message of a sender-and-minute
+ * run; earlier ones keep both for screen readers only. A failed message always shows its state and
+ * Retry.
+ */
+function renderMeta(m: ChatMessage, own: boolean, ctx: RowContext): TemplateResult {
+  if (m.status !== 'failed' && ctx.showsTime?.(m.key) === false) {
+    return html`<div part="meta" class="meta quiet">
+      <span class="visually-hidden"><time datetime=${m.createdAt}>${time(m, ctx)}</time>${own ? renderStatus(m, ctx, true) : nothing}</span
+      >${own ? nothing : renderReadAloud(m)}
+    </div>`;
+  }
+  return html`<div part="meta" class="meta" tabindex=${own ? '-1' : nothing}>
+    <time datetime=${m.createdAt}>${time(m, ctx)}</time>${own ? renderStatus(m, ctx) : renderReadAloud(m)}
+  </div>`;
+}
+
+function renderStatus(m: ChatMessage, ctx: RowContext, hidden = false) {
   const t = ctx.strings;
   const label = statusLabel(m.status, t);
   if (!label) return nothing;
+  if (hidden) return `, ${label}`;
   if ((m.status === 'read' && m.key !== ctx.latestRead) || (m.status === 'delivered' && m.key !== ctx.latestDelivered)) {
     return html`<span class="visually-hidden">, ${label}</span>`;
   }
