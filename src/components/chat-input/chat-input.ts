@@ -40,6 +40,7 @@ const COUNTER_FROM = 0.9;
  *
  * @csspart base - The input bar.
  * @csspart textarea - The text box.
+ * @csspart tools - The row of buttons inside the box under the text: the secondary buttons, then send.
  * @csspart send-button - The send button.
  * @csspart counter - The characters-left counter near the length limit ("12 characters too many" over it).
  * @csspart too-long - The message shown while the text is over the length limit.
@@ -53,6 +54,7 @@ const COUNTER_FROM = 0.9;
  * @csspart attachment-remove - The button that cancels an upload or removes a staged file.
  * @csspart attachment-retry - The button that uploads a failed file again.
  * @csspart attachment-error - The message saying why a file was refused.
+ * @csspart attachment-error-dismiss - The button that dismisses that message.
  * @csspart dictation-button - The dictation button (where the browser can dictate; `aria-pressed` while listening).
  * @csspart dictation-problem - Why dictation stopped, shown above its button.
  */

@@ -61,6 +61,10 @@ import { ListScrollController } from '../../controllers/list-scroll-controller.j
  * @csspart attachments - The files of a message.
  * @csspart attachment - One file: an image thumbnail or a file link, opening the file in a new tab.
  * @csspart attachment-image - The thumbnail of an image file.
+ * @csspart team - The empty panel's team card, above the welcome message (session `config.team`).
+ * @csspart team-avatars - The online agents' avatars or initials in the team card.
+ * @csspart team-name - The team's name.
+ * @csspart reply-time - The team's typical reply time.
  */
 export class AmoiqMessageList extends LitElement {
   static override styles = [sharedStyles, styles];
