@@ -14,7 +14,9 @@
  *    boolean opens the panel without replacing a method, `send()` through a ref stores a message
  *    and the app receives its `amoiq-message`, `show()` on the second widget where there is one, and `hide()`, `toggle()`, `show()` where the app has buttons for them (Angular).
  *
- * `--only react19,vue` picks examples; AMOIQ_BACKEND_ROOT runs the backend of another checkout. Ends with one line `N passed, N failed`.
+ * `--only react19,vue` picks examples; `--browser react19,vue` builds and drives only those in
+ * Chromium and installs and typechecks the rest (CI, .ci/run); npm's cache (`--prefer-offline`)
+ * is shared by every example; AMOIQ_BACKEND_ROOT runs the backend of another checkout. Ends with one line `N passed, N failed`.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import {
@@ -38,7 +40,11 @@ import puppeteer from 'puppeteer-core';
 const ROOT = resolve(import.meta.dirname, '..');
 const WORK = join(ROOT, 'tmp', 'frameworks');
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const { values } = parseArgs({ options: { only: { type: 'string' }, 'no-build': { type: 'boolean' }, 'no-browser': { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, browser: { type: 'string' }, 'no-build': { type: 'boolean' }, 'no-browser': { type: 'boolean' } },
+});
+/** `--browser react19,vue`: only these are built and driven in Chromium; the others are installed and typechecked. */
+const inBrowser = (/** @type {string} */ name) => !values.browser || values.browser.split(',').includes(name);
 const examples = readdirSync(join(ROOT, 'examples'), { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(ROOT, 'examples', d.name, 'package.json')))
   .map((d) => d.name)
@@ -128,6 +134,17 @@ async function serve(dir) {
 async function drive(page) {
   const until = (/** @type {string} */ entry) => page.waitForFunction((e) => window.amoiqLog?.includes(e), { timeout: 15_000 }, entry);
   await page.waitForFunction(() => customElements.get('amoiq-chat') && document.querySelector('#native'), { timeout: 15_000 });
+  // A server-rendered element (Next.js) is in the page before hydration; its properties come
+  // after. Wait for them (if they never come, the check below says what arrived instead).
+  await page
+    .waitForFunction(
+      () => {
+        const chat = /** @type {any} */ (document.querySelector('#native'));
+        return Array.isArray(chat.preChatFields) && chat.gatewayUrl;
+      },
+      { timeout: 15_000 },
+    )
+    .catch(() => undefined);
   const initial = await page.$eval('#native', (el) => {
     const chat = /** @type {any} */ (el);
     return {
@@ -228,11 +245,12 @@ try {
     }
     let installed = false;
     await step(`${name}: install (npm install, the packed tarball)`, () => {
-      sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel', 'error'], dir);
+      sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel', 'error'], dir);
       installed = true;
     });
     if (!installed) continue;
     await step(`${name}: typecheck (strict)`, () => void sh('npm', ['run', '--silent', 'typecheck'], dir));
+    if (!inBrowser(name)) continue;
     let built = false;
     await step(`${name}: build`, () => {
       sh('npm', ['run', '--silent', 'build'], dir);
