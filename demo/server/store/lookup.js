@@ -13,10 +13,6 @@ import { toSummary } from './rows.js';
  * @typedef {import('../../../src/protocol/visitor-context.js').VisitorContext} VisitorContext
  */
 
-/** A conversation with `to_jsonb` of its last message (the inbox's shape) and its activity as text for the cursor. */
-const SELECT_LISTED = `SELECT s.*, s.updated_at::text AS activity, to_jsonb(m) AS last_message FROM chat_sessions s
-  LEFT JOIN chat_messages m ON m.chat_session_id = s.id AND m.seq = s.last_seq`;
-
 export class LookupStore {
   /** @param {Database} db */
   constructor(db) {
