@@ -808,6 +808,7 @@ export function backendPlugin() {
     smtpPort = /** @type {import('node:net').AddressInfo} */ (smtp.server.address()).port;
     smtp.server.unref();
   });
+  /** @returns {Record<string, string>} */
   const mailEnv = () =>
     smtpPort ? { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SMTP_FROM: 'Demo Store <support@demo-store.example>' } : {};
   // The assistant's e2e tests: the demo tenant's assistant on (every other instance runs with ASSISTANT=off).
