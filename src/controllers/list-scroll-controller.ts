@@ -148,11 +148,9 @@ export class ListScrollController implements ReactiveController {
 
   /** The list's `scroll` listener. */
   readonly handleScroll = (): void => {
-    const wasAtBottom = this.atBottom;
     this.updateAtBottom();
-    // Move the window with the scroll position — unless the list stays at the bottom where it was
-    // rendered (a streamed answer followed line by line): the window there is the same.
-    if (!(wasAtBottom && this.atBottom && this.scrollTarget === 'bottom')) this.host.requestUpdate();
+    // Move the window with the scroll position.
+    this.host.requestUpdate();
     const scroller = this.options.scroller()!;
     if (scroller.scrollTop < Math.max(LOAD_OLDER_AT, PREFETCH_SCREENS * scroller.clientHeight)) this.options.loadOlder();
   };

@@ -112,8 +112,8 @@ export class AmoiqAssistantStream extends LitElement {
   protected override updated(): void {
     // Follows the answer while the list is at the bottom: whether it is comes from the list's
     // scroll events (no layout read per delta), and the scroll position moves only when the answer
-    // grew by a line (its height changed). Each move is a `scroll` event, which the list answers
-    // without re-rendering its rows while it stays at the bottom (ListScrollController).
+    // grew by a line (its height changed), so the list's answer to a `scroll` event (its window
+    // of rows) comes once per line, not once per delta.
     const scroller = this.closest<HTMLElement>('.base');
     if (!scroller) return;
     if (scroller !== this.scroller) this.watch(scroller);
