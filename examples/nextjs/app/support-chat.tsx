@@ -1,6 +1,7 @@
 'use client';
 /**
- * `#native`: <AmoiqChat> in a client component, with every kind of value, `open` as a boolean,
+ * `#native`: <AmoiqChat> in a client component ('use client'; rendered on the server too, then
+ * hydrated), with every kind of value, `open` as a boolean,
  * `send()` through a ref and its events reported in `window.amoiqLog` for scripts/test-frameworks.mjs.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -20,8 +21,9 @@ export function SupportChat() {
   const chat = useRef<AmoiqChatElement>(null);
   const [open, setOpen] = useState(false);
   const [gateway, setGateway] = useState('');
+  // The page's URL names the backend (known in the browser only); the server renders the element
+  // without it, and nothing connects before the visitor's interest.
   useEffect(() => setGateway(new URLSearchParams(location.search).get('gateway') ?? ''), []);
-  if (!gateway) return null; // the page's URL gives the backend; nothing to connect to before
   return (
     <>
       <button id="open-native" onClick={() => setOpen(true)}>
