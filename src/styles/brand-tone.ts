@@ -108,13 +108,7 @@ export function toHex([r, g, b]: Rgb): string {
   return `#${[r, g, b].map((c) => c.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** The properties {@link brandProperties} sets. */
-export const BRAND_PROPERTIES = [
-  '--amoiq-chat-brand-color',
-  '--amoiq-chat-accent-color',
-  '--amoiq-chat-launcher-background',
-  '--amoiq-chat-on-accent-color',
-] as const;
+export { BRAND_PROPERTIES } from './brand-properties.js';
 
 /**
  * The custom properties a brand colour sets (docs/theming.md): the exact colour as

@@ -55,6 +55,9 @@ describe('theming', () => {
     const el = await chat({ open: true });
     const colours = ['#0088FF', '#ffee00', '#777777', '#808080', 'rebeccapurple', 'oklch(70% 0.2 140)'];
     for (let h = 0; h < 360; h += 40) for (const l of [25, 45, 55, 70, 90]) colours.push(`hsl(${h} 80% ${l}%)`);
+    // The tones come with a chunk loaded the first time a colour is configured.
+    el.themeColor = '#ffee00';
+    await until(() => getComputedStyle(part(el, 'amoiq-chat-header', '.base')).backgroundColor !== 'rgb(0, 118, 223)', 'the tones');
     for (const colour of colours) {
       el.themeColor = colour;
       await el.updateComplete;
@@ -82,9 +85,8 @@ describe('theming', () => {
     const el = await chat({ open: true });
     el.style.setProperty('--amoiq-chat-brand-color', '#ffee00');
     el.requestUpdate();
-    await el.updateComplete;
     const header = () => getComputedStyle(part(el, 'amoiq-chat-header', '.base'));
-    expect(header().backgroundColor).to.not.equal('rgb(0, 118, 223)');
+    await until(() => header().backgroundColor !== 'rgb(0, 118, 223)', 'the tones of the CSS brand colour');
     expect(contrast(header().backgroundColor, header().color)).to.be.at.least(4.5);
     el.style.setProperty('--amoiq-chat-accent-color', 'rgb(90, 0, 0)');
     el.requestUpdate();

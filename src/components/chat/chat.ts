@@ -13,7 +13,7 @@ import type { ConnectionState } from '../../services/transport.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { chatIcon, closeIcon } from '../../styles/icons.js';
 import { DEFAULTS, isColor, isLength, isPosition, isTheme, parseRgb, type ChatPosition, type ChatTheme } from '../../config.js';
-import { BRAND_PROPERTIES, brandProperties } from '../../styles/brand-tone.js';
+import { BRAND_PROPERTIES } from '../../styles/brand-properties.js';
 import { tenantText } from '../../services/tenant-texts.js';
 import type { AmoiqChatInput } from '../chat-input/chat-input.js';
 import type { PreChatField } from '../pre-chat-form/fields.js';
@@ -342,8 +342,9 @@ export class AmoiqChat extends LitElement {
   /**
    * The brand colour's properties (docs/theming.md, "Brand colour"): from `theme-color` (or the
    * tenant's), else from a `--amoiq-chat-brand-color` — or, as before, `--amoiq-chat-accent-color` —
-   * the page set; the tones for text and icons are derived (brand-tone.ts), except those the page
-   * set itself. Nothing configured: the defaults of tokens.ts apply.
+   * the page set; the tones for text and icons are derived (brand-tone.ts, a chunk of its own
+   * loaded the first time a colour is configured: until then only the exact colour is set), except
+   * those the page set itself. Nothing configured: the defaults of tokens.ts apply.
    */
   private brandTones(remoteColor?: string): Record<string, string | undefined> {
     const configured = [this.themeColor, remoteColor].find((c) => c && isColor(c));
@@ -351,10 +352,19 @@ export class AmoiqChat extends LitElement {
     const pageValue = (name: string) => page?.getPropertyValue(name).trim() ?? '';
     const source = configured || pageValue('--amoiq-chat-brand-color') || pageValue('--amoiq-chat-accent-color');
     const rgb = source ? parseRgb(source) : undefined;
-    const tones: Record<string, string | undefined> = rgb ? brandProperties(rgb) : {};
+    if (rgb && !this.toneModule) {
+      void import('../../styles/brand-tone.js').then((m) => {
+        this.toneModule = m;
+        this.requestUpdate();
+      }, String);
+    }
+    const tones: Record<string, string | undefined> = rgb && this.toneModule ? this.toneModule.brandProperties(rgb) : {};
+    if (rgb && !this.toneModule && configured) tones['--amoiq-chat-brand-color'] = configured;
     for (const name of BRAND_PROPERTIES) if (!rgb || pageValue(name)) tones[name] = undefined;
     return tones;
   }
+
+  private toneModule?: typeof import('../../styles/brand-tone.js');
 
   private find<T extends HTMLElement = HTMLElement>(selector: string): T | null {
     return this.renderRoot?.querySelector<T>(selector) ?? null;
