@@ -17,8 +17,11 @@ import { parsePasswordHash } from './auth.js';
  *   id: string, name: string, apiKey: string, allowedOrigins: string[], keylessEmbed?: boolean,
  *   widget?: import('./types.js').WidgetSettings,
  *   voice?: import('./voice/service.js').TenantVoice,
+ *   assistant?: object | null, queue?: object | null, team?: object | null, texts?: object | null,
  *   agents?: TenantAgentConfig[],
  * }} TenantConfig
+ *   `assistant`, `queue`, `team`, `texts`: checked where they are used (assistant/index.js,
+ *   team.js; docs/assistant.md, docs/protocol.md).
  *   No secret lives in the tenants file: identity secrets come from `identitySecrets` (the
  *   environment) or are generated into the data directory.
  */

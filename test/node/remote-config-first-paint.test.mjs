@@ -236,7 +236,7 @@ test('only a widget id: no frame shows the default look; the first frame with th
   // The page was painted while the configuration was awaited: a default look then would be in these frames.
   const waiting = frames.filter((f) => f.at < configSentAt);
   assert.ok(
-    waiting.some((f) => f.png.data.some((v, i) => i % 4 !== 3 && v < 100)),
+    waiting.some((f) => f.png.data.some((/** @type {number} */ v, /** @type {number} */ i) => i % 4 !== 3 && v < 100)),
     'frames of the painted page from before the configuration was answered',
   );
   for (const [i, f] of frames.entries()) assert.equal(bluePixels(f.png), 0, `frame ${i} shows the default blue`);

@@ -113,8 +113,7 @@ function instrument() {
   const NativeWs = w.WebSocket;
   w.WebSocket = class extends NativeWs {
     constructor(/** @type {any[]} */ ...args) {
-      // @ts-expect-error a spread of the constructor's own arguments
-      super(...args);
+      super(.../** @type {[string]} */ (args));
       w.__sockets.push(this);
     }
   };
@@ -175,7 +174,7 @@ export async function launch(args) {
 /** @param {import('puppeteer-core').Browser} browser @param {string} path */
 export async function open(browser, path) {
   const page = await browser.newPage();
-  page.on('pageerror', (err) => console.error(`[${path}] page error:`, err.message));
+  page.on('pageerror', (err) => console.error(`[${path}] page error:`, /** @type {Error} */ (err).message));
   await page.evaluateOnNewDocument(instrument);
   await page.goto(`${origin}${path}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
   return page;
