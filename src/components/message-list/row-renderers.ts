@@ -5,41 +5,15 @@
  * more entry here; the map's type makes a missing renderer a compile error.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Strings } from '../../i18n/en.js';
 import type { ChatMessage } from '../../services/chat-service.js';
-import type { Attachment, TeamInfo } from '../../protocol/v1.js';
 import { renderWelcome } from './welcome.js';
 import { styleProps } from '../../styles/style-props.js';
 import { parseMarkdown, renderMarkdown, type Block } from './markdown.js';
 import { renderReadAloud } from '../read-aloud/slot.js';
 import { avatarHue, initials, noticeText, senderName, statusLabel, timeLabel, type ListMessage, type Row } from './rows.js';
+import type { RowContext } from './row-context.js';
 
-/** What a renderer needs from the list, besides its row. */
-export interface RowContext {
-  strings: Strings;
-  locale: string;
-  /** The row's `aria-posinset` (its place among the loaded messages and notices), 0 for none. */
-  position(key: string): number;
-  /** The feed's `aria-setsize`. */
-  setSize: number;
-  /** Markdown blocks of a text (cached by the list). */
-  blocks(text: string): Block[];
-  /** The quick replies shown under this message, if any. */
-  quickReplies(m: ListMessage): readonly string[] | undefined;
-  /** The files of a message, once their chunk is loaded (undefined until then). */
-  attachments(attachments: readonly Attachment[]): unknown;
-  /** Under an assistant message: its sources, feedback buttons, handoff offer (a lazy chunk; undefined until loaded). */
-  assistant?(m: ListMessage): unknown;
-  /** Keys of the own messages whose "Read" / "Delivered" is shown (older ones keep it for screen readers). */
-  latestRead?: string;
-  latestDelivered?: string;
-  /** Whether the message ends a run of one sender within one minute: only then its time (and a pending or sent state) shows. */
-  showsTime?(key: string): boolean;
-  /** The team for the empty panel's greeting (session `config.team`; agents left out while nobody is online). */
-  team?: TeamInfo;
-  retry(m: ChatMessage): void;
-  quickReply(key: string, text: string): void;
-}
+export type { RowContext };
 
 type RowOf<K extends Row['kind']> = Extract<Row, { kind: K }>;
 

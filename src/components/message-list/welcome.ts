@@ -6,7 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { TeamInfo } from '../../protocol/v1.js';
 import { styleProps } from '../../styles/style-props.js';
-import type { RowContext } from './row-renderers.js';
+import type { RowContext } from './row-context.js';
 import { avatarHue, initials, type Row } from './rows.js';
 
 /** The welcome row: the team card (when the tenant describes its team), then the greeting. */
