@@ -4,6 +4,7 @@ import { nanoid } from 'nanoid';
 import '../../src/define.js';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import { AmoiqChatInput } from '../../src/components/chat-input/chat-input.js';
+import { contrast } from '../a11y/contrast.js';
 import { captureWarnings, deepActiveElement, expectAccessible, part, until, typeNewline } from '../helpers/dom.js';
 
 // Nothing listens on port 9: the widget stays offline, which is what these UI tests want.
@@ -192,7 +193,7 @@ describe('<amoiq-chat> bad attribute values', () => {
     expect(mine[0]).to.contain('"middle"');
   });
 
-  it('an invalid theme-color warns and keeps the default accent; a valid one sets accent and readable text', async () => {
+  it('an invalid theme-color warns and keeps the default accent; a valid one sets the launcher with white icons it carries', async () => {
     let el!: AmoiqChat;
     const warnings = await captureWarnings(async () => {
       el = await chat('theme-color=notacolour');
@@ -203,9 +204,13 @@ describe('<amoiq-chat> bad attribute values', () => {
     await el.updateComplete;
     expect(getComputedStyle(launcher(el)).backgroundColor).to.equal('rgb(17, 17, 17)');
     expect(getComputedStyle(launcher(el)).color).to.equal('rgb(255, 255, 255)');
+    // A light brand colour: the launcher takes a darker tone of it on which the white icon reaches 3:1 (docs/theming.md).
     el.themeColor = '#ffee00';
-    await el.updateComplete;
-    expect(getComputedStyle(launcher(el)).color).to.equal('rgb(0, 0, 0)');
+    await until(() => getComputedStyle(launcher(el)).backgroundColor !== 'rgb(17, 17, 17)', 'the new colour');
+    await until(() => getComputedStyle(launcher(el)).backgroundColor !== 'rgb(255, 238, 0)', 'the launcher tone of #ffee00');
+    const light = getComputedStyle(launcher(el));
+    expect(light.color).to.equal('rgb(255, 255, 255)');
+    expect(contrast(light.backgroundColor, light.color)).to.be.at.least(3);
   });
 
   it('a missing tenant-id warns and the widget still opens and queues messages', async () => {

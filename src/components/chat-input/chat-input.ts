@@ -6,10 +6,7 @@ import { LocaleConsumer } from '../../i18n/localize.js';
 import { MAX_ATTACHMENTS, MAX_MESSAGE_LENGTH, textLength, type AttachmentLimits } from '../../protocol/v1.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { styles } from './chat-input.styles.js';
-import type { AmoiqEmojiPicker, EmojiPickerStrings } from '../emoji-picker/emoji-picker.js';
-import type { AmoiqEmojiSelectEvent } from '../emoji-picker/events.js';
-import { loadEmojiPicker } from '../emoji-picker/loader.js';
-import { nativePickerPlatform } from '../emoji-picker/native-hint.js';
+import { EmojiPopup } from './emoji-popup.js';
 import { AmoiqAttachmentRejectedEvent } from '../../events/attachment-rejected-event.js';
 import { acceptFor, attachmentsEnabled, formatSize, refusalFor, typeAllowed } from './attachment-limits.js';
 import { AttachmentStaging, type Uploader } from './attachment-staging.js';
@@ -72,10 +69,6 @@ export class AmoiqChatInput extends LitElement {
   @property({ type: Boolean, attribute: 'no-emoji' }) noEmoji = false;
 
   /** Whether the emoji picker is open. */
-  @state() private emojiOpen = false;
-  @query('.emoji-toggle') private emojiToggle?: HTMLButtonElement;
-  @query('amoiq-emoji-picker') private emojiPicker?: AmoiqEmojiPicker;
-  private emojiWarned = false;
 
   /**
    * What may be attached (type patterns and largest size); attachments are off while `types` is
@@ -100,6 +93,15 @@ export class AmoiqChatInput extends LitElement {
   private readonly chips = new LazyPartController(this, 'attachment-chips', () => import('./attachment-chips.js'));
 
   private readonly l10n = new LocaleConsumer(this);
+  /** The emoji button and picker (emoji-popup.ts). */
+  private readonly emoji = new EmojiPopup(
+    this,
+    () => this.l10n.value.strings,
+    (emoji) => {
+      this.insertAtCaret(emoji);
+      this.textarea.focus();
+    },
+  );
   /** The dictation button where the browser can dictate (its own chunk), filling the box. */
   private readonly dictation = new DictationSlot();
   private typing = false;
@@ -107,7 +109,6 @@ export class AmoiqChatInput extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.closeEmoji(false);
     this.setTyping(false);
     this.staging.clear();
   }
@@ -193,7 +194,7 @@ export class AmoiqChatInput extends LitElement {
             @paste=${this.handlePaste}
           ></textarea>
           <div part="tools" class="tools">
-            ${this.renderAttach()} ${this.renderVoiceNote()} ${this.dictation.render(() => this.textarea)} ${this.renderEmojiButton()}
+            ${this.renderAttach()} ${this.renderVoiceNote()} ${this.dictation.render(() => this.textarea)} ${this.emoji.renderButton()}
             <button part="send-button" class="send" type="submit" aria-label=${en.send} ?disabled=${!this.canSend}>
               <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
             </button>
@@ -225,7 +226,7 @@ export class AmoiqChatInput extends LitElement {
             : nothing
         }</div>
       </form>
-      ${this.renderEmojiPicker()}
+      ${this.emoji.renderPicker()}
     `;
   }
 
@@ -236,84 +237,6 @@ export class AmoiqChatInput extends LitElement {
       !this.staging.uploading &&
       textLength(this.value, this.maxLength) <= this.maxLength
     );
-  }
-
-  private renderEmojiButton() {
-    if (this.noEmoji) return nothing;
-    return html`<button
-      part="emoji-button"
-      class="emoji-toggle"
-      type="button"
-      aria-label=${this.l10n.value.strings.emojiButton}
-      aria-haspopup="dialog"
-      aria-expanded=${this.emojiOpen ? 'true' : 'false'}
-      aria-controls=${this.emojiOpen ? 'emoji-picker' : nothing}
-      @click=${this.toggleEmoji}
-    >
-      ${emojiIcon}
-    </button>`;
-  }
-
-  private renderEmojiPicker() {
-    if (!this.emojiOpen || this.noEmoji) return nothing;
-    const t = this.l10n.value.strings;
-    const strings: EmojiPickerStrings = { label: t.emojiPicker, groups: t.emojiGroupsLabel, groupNames: t.emojiGroups };
-    const platform = nativePickerPlatform();
-    const hint = platform === 'windows' ? t.emojiHintWindows : platform === 'mac' ? t.emojiHintMac : '';
-    return html`<amoiq-emoji-picker
-      part="emoji-picker"
-      id="emoji-picker"
-      class="emoji-picker"
-      .strings=${strings}
-      hint=${hint}
-      @amoiq-emoji-select=${this.handleEmojiSelect}
-      @amoiq-emoji-close=${() => this.closeEmoji(true)}
-      @focusout=${this.handleEmojiFocusout}
-    ></amoiq-emoji-picker>`;
-  }
-
-  /** Opens the emoji picker (loading it the first time) or closes it. */
-  private async toggleEmoji(): Promise<void> {
-    if (this.emojiOpen) {
-      this.closeEmoji(true);
-      return;
-    }
-    try {
-      await loadEmojiPicker();
-    } catch (err) {
-      if (!this.emojiWarned)
-        console.warn(`[amoiq-chat] The emoji picker could not be loaded (${(err as Error).message}); typing emoji still works.`);
-      this.emojiWarned = true;
-      return;
-    }
-    this.emojiOpen = true;
-    await this.updateComplete;
-    this.emojiPicker?.focus();
-    document.addEventListener('pointerdown', this.handleOutsidePointer, true);
-  }
-
-  private closeEmoji(focusButton: boolean): void {
-    document.removeEventListener('pointerdown', this.handleOutsidePointer, true);
-    if (!this.emojiOpen) return;
-    this.emojiOpen = false;
-    if (focusButton) void this.updateComplete.then(() => this.emojiToggle?.focus());
-  }
-
-  private readonly handleOutsidePointer = (e: PointerEvent): void => {
-    const path = e.composedPath();
-    if (!path.some((node) => node === this.emojiPicker || node === this.emojiToggle)) this.closeEmoji(false);
-  };
-
-  /** Focus moved on from the picker (Tab, Shift+Tab, a click elsewhere): it closes, as a popup does. */
-  private readonly handleEmojiFocusout = (e: FocusEvent): void => {
-    const next = e.relatedTarget as Node | null;
-    if (next && next !== this.emojiPicker && next !== this.emojiToggle && !this.emojiPicker?.contains(next)) this.closeEmoji(false);
-  };
-
-  private handleEmojiSelect(e: AmoiqEmojiSelectEvent): void {
-    this.insertAtCaret(e.detail.emoji);
-    this.closeEmoji(false);
-    this.textarea.focus();
   }
 
   /** Inserts text at the caret (replacing the selection); past {@link maxLength} the box says so, as for typed text. */
@@ -420,9 +343,3 @@ export class AmoiqChatInput extends LitElement {
 }
 
 const dismissIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6z" /></svg>`;
-
-const emojiIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
-  <path
-    d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm-3.5-9a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM12 17.5a5.5 5.5 0 0 0 5-3.2l-1.8-.8a3.5 3.5 0 0 1-6.4 0l-1.8.8a5.5 5.5 0 0 0 5 3.2z"
-  />
-</svg>`;

@@ -12,8 +12,8 @@ import type { StorageMode } from '../../services/storage-mode.js';
 import type { ConnectionState } from '../../services/transport.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { chatIcon, closeIcon } from '../../styles/icons.js';
-import { DEFAULTS, isColor, isLength, isPosition, isTheme, parseRgb, type ChatPosition, type ChatTheme } from '../../config.js';
-import { BRAND_PROPERTIES } from '../../styles/brand-properties.js';
+import { DEFAULTS, isPosition, isTheme, type ChatPosition, type ChatTheme } from '../../config.js';
+import { HostStyleController } from '../../controllers/host-style-controller.js';
 import { tenantText } from '../../services/tenant-texts.js';
 import type { AmoiqChatInput } from '../chat-input/chat-input.js';
 import type { PreChatField } from '../pre-chat-form/fields.js';
@@ -160,6 +160,7 @@ export class AmoiqChat extends LitElement {
   /** The JWT (HS256) the site's backend signed for `user-id` with the tenant's identity secret. */
   @property({ attribute: 'user-token' }) userToken = '';
 
+  /** Attributes already warned about: one console warning each. */
   private readonly warned = new Set<string>();
   /** The rest of the chat (chat-runtime.ts): created with the element, or when first needed. */
   private readonly lazy = new RuntimeSlot(this, {
@@ -167,11 +168,15 @@ export class AmoiqChat extends LitElement {
     panel: () => this.find('.panel'),
     input: () => this.find<AmoiqChatInput>('amoiq-chat-input') ?? undefined,
     fieldsAttribute: () => this.fieldsAttribute,
-    warn: (key, text) => this.warn(key, text),
+    warn: (key, text) => this.warned.has(key) || (this.warned.add(key), console.warn(`[amoiq-chat] ${key}: ${text}`)),
     fail: (code, message) => this.fail(code, message),
   });
+  /** Size and brand colour on the wrapper (host-style-controller.ts). */
+  protected readonly hostStyle = new HostStyleController(this, {
+    remoteColor: () => this.chat?.service?.state.remoteConfig?.themeColor,
+    base: () => this.find('.base'),
+  });
   private fieldsAttribute?: string; // `pre-chat-fields` set before the runtime (its parser) loaded
-  private checkedMarker = false;
   /** Pointer over, press of or focus on the launcher: fetch the rest now, so a click finds it. */
   private readonly interest = () => this.lazy.interest();
 
@@ -285,11 +290,10 @@ export class AmoiqChat extends LitElement {
       this.lazy.runtime.willUpdate(changed); // warnings (before the fixes below), service options
       if (!isPosition(this.position)) this.position = DEFAULTS.position;
       if (!isTheme(this.theme)) this.theme = DEFAULTS.theme;
-    } else if (this.open || (!this.checkedMarker && hasConversation(this))) {
+    } else if (this.open || (!this.hasUpdated && hasConversation(this))) {
       // Needed now by an open panel and a returning visitor with a conversation (unread badge).
       void this.lazy.load().catch(() => undefined);
     }
-    this.checkedMarker = true;
     if (this.open && changed.has('open')) this.lazy.interest();
   }
 
@@ -297,17 +301,6 @@ export class AmoiqChat extends LitElement {
     if (this.hydrating) {
       this.hydrating = false; // hydrated: the next render adds the panel
       void this.updateComplete.then(() => this.requestUpdate());
-    }
-    const remote = this.chat?.service?.state.remoteConfig;
-    // Set only when configured, so a host page's own custom properties apply otherwise (through
-    // the CSSOM, which a strict CSP allows, unlike a style attribute).
-    for (const [name, value] of Object.entries({
-      '--amoiq-chat-width': this.width !== DEFAULTS.width && isLength(this.width) && this.width,
-      '--amoiq-chat-height': this.height !== DEFAULTS.height && isLength(this.height) && this.height,
-      ...this.brandTones(remote?.themeColor),
-    })) {
-      if (value) this.find('.base')?.style.setProperty(name, value);
-      else this.find('.base')?.style.removeProperty(name);
     }
     if (!changed.has('open')) return;
     const was = changed.get('open');
@@ -339,33 +332,6 @@ export class AmoiqChat extends LitElement {
     `;
   }
 
-  /**
-   * The brand colour's properties (docs/theming.md, "Brand colour"): from `theme-color` (or the
-   * tenant's), else from a `--amoiq-chat-brand-color` — or, as before, `--amoiq-chat-accent-color` —
-   * the page set; the tones for text and icons are derived (brand-tone.ts, a chunk of its own
-   * loaded the first time a colour is configured: until then only the exact colour is set), except
-   * those the page set itself. Nothing configured: the defaults of tokens.ts apply.
-   */
-  private brandTones(remoteColor?: string): Record<string, string | undefined> {
-    const configured = [this.themeColor, remoteColor].find((c) => c && isColor(c));
-    const page = configured ? undefined : getComputedStyle(this);
-    const pageValue = (name: string) => page?.getPropertyValue(name).trim() ?? '';
-    const source = configured || pageValue('--amoiq-chat-brand-color') || pageValue('--amoiq-chat-accent-color');
-    const rgb = source ? parseRgb(source) : undefined;
-    if (rgb && !this.toneModule) {
-      void import('../../styles/brand-tone.js').then((m) => {
-        this.toneModule = m;
-        this.requestUpdate();
-      }, String);
-    }
-    const tones: Record<string, string | undefined> = rgb && this.toneModule ? this.toneModule.brandProperties(rgb) : {};
-    if (rgb && !this.toneModule && configured) tones['--amoiq-chat-brand-color'] = configured;
-    for (const name of BRAND_PROPERTIES) if (!rgb || pageValue(name)) tones[name] = undefined;
-    return tones;
-  }
-
-  private toneModule?: typeof import('../../styles/brand-tone.js');
-
   private find<T extends HTMLElement = HTMLElement>(selector: string): T | null {
     return this.renderRoot?.querySelector<T>(selector) ?? null;
   }
@@ -375,11 +341,6 @@ export class AmoiqChat extends LitElement {
     if (e.key !== 'Escape' || !this.open) return;
     e.stopPropagation();
     this.hide();
-  }
-
-  private warn(attribute: string, text: string): void {
-    if (!this.warned.has(attribute)) console.warn(`[amoiq-chat] ${attribute}: ${text}`);
-    this.warned.add(attribute);
   }
 
   private fail(code: ChatErrorCode, message: string): void {

@@ -11,6 +11,7 @@ import type { ChatMessage } from '../../services/chat-service.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { ListAnnouncer, changesBetween } from './announcer.js';
 import { BlockCache, renderRow, rowDeps, type RowContext } from './row-renderers.js';
+import { latestStatuses, nextFrame, timeShownOn } from './row-marks.js';
 import { buildRows, localeOf, quickRepliesOf, senderName, type ListMessage, type Row } from './rows.js';
 import { styles } from './message-list.styles.js';
 import { LazyPartController } from '../../controllers/lazy-part-controller.js';
@@ -104,7 +105,7 @@ export class AmoiqMessageList extends LitElement {
   private latestDelivered?: string;
   /** Each message's (and notice's) place among the loaded ones, from 1: the feed's aria-posinset. */
   private positions = new Map<string, number>();
-  /** Keys of the messages that end a sender-and-minute run: they show the time (markTimes). */
+  /** Keys of the messages that end a sender-and-minute run: they show the time (row-marks.ts). */
   private timeShownOn = new Set<string>();
   private timesFor?: readonly ChatMessage[];
   /** The message whose status gets focus once its Retry button is gone. */
@@ -344,41 +345,13 @@ export class AmoiqMessageList extends LitElement {
     );
   }
 
-  /**
-   * "Read" shows under the newest own message an agent has read, and "Delivered" under the newest
-   * own message when it is delivered; older ones keep the state for screen readers only, so the
-   * list does not repeat it under every bubble. Pending, sent and failed always show.
-   */
+  /** The newest read and delivered own messages, and which messages show their time (row-marks.ts). */
   private markLatestStatuses(): void {
-    this.latestRead = this.latestDelivered = undefined;
     const messages = this.chat.state?.messages ?? [];
-    this.markTimes(messages);
-    for (let i = messages.length - 1; i >= 0; i--) {
-      const m = messages[i];
-      if (m.sender.type !== 'visitor') continue;
-      if (this.latestDelivered === undefined) this.latestDelivered = m.status === 'delivered' ? m.key : '';
-      if (m.status === 'read') {
-        this.latestRead = m.key;
-        break;
-      }
-    }
-  }
-
-  /**
-   * Which messages show their time (and a pending or sent state): the last of each run of messages
-   * from one sender within one minute, as Intercom and Crisp do, instead of a time under every
-   * bubble. A notice, another sender, a new minute or another delivery state ends a run. Computed
-   * once per message list.
-   */
-  private markTimes(messages: readonly ChatMessage[]): void {
+    ({ read: this.latestRead, delivered: this.latestDelivered } = latestStatuses(messages));
     if (messages === this.timesFor) return;
     this.timesFor = messages;
-    this.timeShownOn = new Set();
-    for (let i = 0; i < messages.length; i++) {
-      const m = messages[i];
-      const next = messages[i + 1];
-      if (!next || !sameRun(m, next)) this.timeShownOn.add(m.key);
-    }
+    this.timeShownOn = timeShownOn(messages);
   }
 
   private quickRepliesFor(m: ListMessage): readonly string[] | undefined {
@@ -386,29 +359,4 @@ export class AmoiqMessageList extends LitElement {
     const offer = quickRepliesOf(this.chat.state?.messages ?? []);
     return offer && offer.key === m.key && !this.usedQuickReplies.has(m.key) ? offer.replies : undefined;
   }
-}
-
-/** Whether two consecutive messages share one time label: same sender, same minute, same delivery state, not notices. */
-function sameRun(a: ChatMessage, b: ChatMessage): boolean {
-  if (a.sender.type === 'system' || b.sender.type === 'system' || a.status !== b.status) return false;
-  const sameSender =
-    a.sender.type === b.sender.type && (a.sender.type === 'visitor' || (a.sender.id === b.sender.id && a.sender.name === b.sender.name));
-  return sameSender && Math.floor(Date.parse(a.createdAt) / 60_000) === Math.floor(Date.parse(b.createdAt) / 60_000);
-}
-
-/**
- * Resolves at the next animation frame; in a hidden page (no frames until it is shown) after the
- * current task, and never later than 100 ms, so `updateComplete` always settles.
- */
-function nextFrame(): Promise<void> {
-  if (document.visibilityState === 'hidden') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-      resolve();
-    };
-    const frame = requestAnimationFrame(done);
-    const timer = setTimeout(done, 100);
-  });
 }
