@@ -254,6 +254,30 @@ test('features.voice: false leaves voice out of the session and refuses calls; o
   assert.notEqual(accepted.body?.error?.code, 'voice_disabled', JSON.stringify(accepted.body));
 });
 
+test("features.attachments: false refuses the conversation's uploads (415); on accepts them", async () => {
+  const on = await createWidget({ name: 'files on' });
+  const off = await createWidget({ name: 'files off', features: { attachments: false } });
+  const put = async (/** @type {string} */ id) => {
+    const s = (await session(`widget:${id}`, SHOP)).body;
+    const res = await fetch(`${server.url}/api/chat/uploads?conversationId=${s.conversationId}&name=note.txt`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer widget:${id}`,
+        'X-Amoiq-Session': s.token,
+        Origin: SHOP,
+        'Content-Type': 'text/plain',
+        'X-Forwarded-For': freshIp(),
+      },
+      body: 'hello',
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const refused = await put(off.id);
+  assert.deepEqual([refused.status, refused.body.error.code], [415, 'unsupported_type']);
+  const accepted = await put(on.id);
+  assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
+});
+
 test('features.assistant: false leaves the assistant out: no config, handoff "none", no answer; on keeps it', async () => {
   const on = await createWidget({ name: 'assistant on' });
   const off = await createWidget({ name: 'assistant off', features: { assistant: false } });

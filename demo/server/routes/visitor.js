@@ -4,6 +4,7 @@
  * messages (page, long poll, send), read marks, contact details, typing, uploads, forgetting the
  * fingerprint. The WebSocket (sockets/visitor.js) does the same through frames.
  */
+import { ApiError } from '../errors.js';
 import { readJson, sendJson } from '../http-util.js';
 import { clientIp } from '../rate-limit.js';
 import { pageParams, parseBoolean, parseContact, parseMessageFields, parseSeq, waitParam } from '../validation.js';
@@ -82,6 +83,9 @@ export async function postVisitorForget(ctx) {
 export async function postVisitorUpload(ctx) {
   const tenant = await requireTenant(ctx);
   const visitor = await requireVisitor(ctx, tenant);
+  // A conversation started through a widget with attachments off (issue 13) takes no files.
+  if (await ctx.deps.store.widgets.turnsOff(visitor.widgetId, 'attachments'))
+    throw new ApiError(415, 'unsupported_type', "This widget accepts no attachments (its configuration's features.attachments is off).");
   const conversation = await ctx.deps.chat.visitorConversation(visitor, ctx.url.searchParams.get('conversationId'));
   await upload(ctx, conversation, { type: 'visitor' }, `${tenant.id}:ip:${clientIp(ctx.req, ctx.deps.trustProxy)}`);
 }
