@@ -9,18 +9,27 @@ import { failed, listRoot, offlineChat, restore, until } from './helpers.js';
 // drawn on — computed colours, not token values — with the default accent and a light brand
 // colour (#FFD400), in the light and dark themes.
 
-/** Focuses an element as the keyboard would (so :focus-visible applies) and measures its ring. */
-async function measure(el: HTMLElement, what: string, results: string[]): Promise<void> {
+/**
+ * Focuses an element as the keyboard would (so :focus-visible applies) and measures its ring, drawn
+ * on the element itself or on `ringOn` (the message box's frame carries the text box's ring).
+ */
+async function measure(el: HTMLElement, what: string, results: string[], ringOn: HTMLElement = el): Promise<void> {
   el.focus({ focusVisible: true } as FocusOptions);
   await until(() => el.matches(':focus-visible'), `${what} focus-visible`);
-  const style = getComputedStyle(el);
+  const style = getComputedStyle(ringOn);
   expect(style.outlineStyle, what).to.equal('solid');
-  const { ratio, ring, background } = ringContrast(el);
+  const { ratio, ring, background } = ringContrast(ringOn);
   if (ratio < 3) results.push(`${what}: ${ring} on ${background} = ${ratio.toFixed(2)}:1`);
 }
 
 async function everyRing(el: AmoiqChat): Promise<string[]> {
   const results: string[] = [];
+  // A configured brand colour's tones come with their own chunk, the first time: measure the
+  // settled look (the launcher's tone set on the wrapper).
+  if (el.themeColor) {
+    const base = part<HTMLElement>(el, '.base');
+    await until(() => base.style.getPropertyValue('--amoiq-chat-launcher-background') !== '', 'the brand tones');
+  }
   restore(el, [
     { id: 'm1', seq: 1, clientId: 'k1', sender: { type: 'visitor' }, text: 'My link https://example.com/mine' },
     {
@@ -43,12 +52,13 @@ async function everyRing(el: AmoiqChat): Promise<string[]> {
   await measure(root.querySelector<HTMLElement>('.other .bubble a')!, 'link in an incoming bubble', results);
   await measure(root.querySelector<HTMLElement>('.own .bubble a')!, "link in the visitor's bubble", results);
   await measure(root.querySelector<HTMLElement>('[part="retry-button"]')!, 'Retry', results);
-  for (const [sel, what] of [
-    ['textarea', 'text box'],
-    ['[part="emoji-button"]', 'emoji button'],
-  ]) {
-    await measure(part(el, 'amoiq-chat-input', sel), what, results);
-  }
+  await measure(
+    part<HTMLElement>(el, 'amoiq-chat-input', 'textarea'),
+    'text box',
+    results,
+    part<HTMLElement>(el, 'amoiq-chat-input', '.box'),
+  );
+  await measure(part(el, 'amoiq-chat-input', '[part="emoji-button"]'), 'emoji button', results);
   part(el, 'amoiq-chat-input', 'textarea').focus();
   await sendKeys({ type: 'x' });
   await until(() => !part<HTMLButtonElement>(el, 'amoiq-chat-input', '[part="send-button"]').disabled, 'the send button enabled');

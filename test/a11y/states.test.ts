@@ -291,7 +291,7 @@ describe('a11y: axe in every state', () => {
       el = await fixture<AmoiqChat>(
         html`<amoiq-chat gateway-url=${info.url} api-key=${info.apiKey} tenant-id=${info.tenantId} db-name=${dbName} lang="en" open></amoiq-chat>`,
       );
-      await until(() => statusText(el).includes('Online'), 'online', 30_000);
+      await until(() => el.connectionState === 'online', 'online', 30_000);
       const stored = new Promise<void>((resolve) =>
         el.addEventListener('amoiq-message', (e) => e.detail.direction === 'sent' && resolve()),
       );

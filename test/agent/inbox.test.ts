@@ -9,7 +9,10 @@ import { api, backend, fromNode, newId, type Session } from '../server/helpers.j
  * for the next page, and the relink flag. Visitors are driven through the API from Node, each
  * from an address of its own (the test backends trust X-Forwarded-For).
  */
-describe('agent console: inbox filters, paging and relinked conversations', () => {
+describe('agent console: inbox filters, paging and relinked conversations', function () {
+  // Each test logs an agent in (scrypt) and drives the console against a shared backend: on a
+  // loaded machine that takes longer than the suite's default 20 s; the waits inside are on state.
+  this.timeout(60_000);
   beforeEach(() => sessionStorage.clear());
 
   const root = (el: AmoiqAgentApp) => el.shadowRoot!;
@@ -106,7 +109,8 @@ describe('agent console: inbox filters, paging and relinked conversations', () =
     expect(more.textContent!.trim()).to.equal('Load more');
     more.click();
     await wait(() => mine().length === 55, 'the rest after "Load more"');
-    expect(new Set(titles(el)).size).to.equal(titles(el).length);
+    // Each of this test's conversations once (other files' visitors may share a name).
+    expect(new Set(mine()).size).to.equal(55);
   });
 
   it('flags a conversation relinked by fingerprint, in the list and in its header', async () => {

@@ -5,7 +5,10 @@ import type { AmoiqAgentApp } from '../../demo/agent/src/agent-app.js';
 import { RecordingSocket, agentToken, api, backend, fillAgentLogin, newSession, postVisitor, visitorSocket } from './helpers.js';
 
 /** The agent console against the real backend: login, live list, history, reply, typing. */
-describe('agent console', () => {
+describe('agent console', function () {
+  // Each test logs an agent in (scrypt) and drives the console against a shared backend: on a
+  // loaded machine that takes longer than the suite's default 20 s; the waits inside are on state.
+  this.timeout(60_000);
   const sockets: RecordingSocket[] = [];
   beforeEach(() => sessionStorage.clear());
   afterEach(() => sockets.splice(0).forEach((s) => s.close()));
@@ -19,7 +22,7 @@ describe('agent console', () => {
     await expect(el).to.be.accessible();
     fillAgentLogin(root(el), agent);
     root(el).querySelector<HTMLButtonElement>('form button')!.click();
-    await waitUntil(() => root(el).querySelector('.status')?.textContent === 'Live', 'console did not go live', { timeout: 5000 });
+    await waitUntil(() => root(el).querySelector('.status')?.textContent === 'Live', 'console did not go live', { timeout: 20_000 });
     return el;
   }
 
@@ -28,7 +31,7 @@ describe('agent console', () => {
     const el = await fixture<AmoiqAgentApp>(html`<amoiq-agent-app api-base=${url}></amoiq-agent-app>`);
     fillAgentLogin(root(el), { email: agent.email, password: 'wrong' });
     root(el).querySelector<HTMLButtonElement>('form button')!.click();
-    await waitUntil(() => root(el).querySelector('[role=alert]'), 'no alert', { timeout: 5000 });
+    await waitUntil(() => root(el).querySelector('[role=alert]'), 'no alert', { timeout: 20_000 });
     expect(root(el).querySelector('[role=alert]')!.textContent).to.contain('Wrong email or password');
     expect(sessionStorage.length).to.equal(0);
   });
@@ -40,7 +43,7 @@ describe('agent console', () => {
     await postVisitor(session, 'hello from the shop');
     // The shared backend holds other tests' conversations too (some unread): find this one.
     const mine = () => [...root(el).querySelectorAll('li')].find((li) => li.textContent!.includes('hello from the shop'));
-    await waitUntil(() => mine()?.querySelector('.unread'), 'no unread marker on the new conversation', { timeout: 5000 });
+    await waitUntil(() => mine()?.querySelector('.unread'), 'no unread marker on the new conversation', { timeout: 20_000 });
     const first = mine()!;
     // An opaque reference, never the visitor id (the visitor's bearer secret).
     const list = await api('/api/agent/conversations', { auth: await agentToken() });
@@ -51,7 +54,9 @@ describe('agent console', () => {
 
     const { url } = await backend();
     const again = await fixture<AmoiqAgentApp>(html`<amoiq-agent-app api-base=${url}></amoiq-agent-app>`);
-    await waitUntil(() => root(again).querySelector('.status')?.textContent === 'Live', 'reload did not stay logged in', { timeout: 5000 });
+    await waitUntil(() => root(again).querySelector('.status')?.textContent === 'Live', 'reload did not stay logged in', {
+      timeout: 20_000,
+    });
     expect(root(again).querySelector('form.login')).to.equal(null);
   });
 
@@ -61,15 +66,15 @@ describe('agent console', () => {
     await postVisitor(session, '<img src=x onerror="window.pwned=1">hi');
     const visitor = await visitorSocket(session);
     sockets.push(visitor);
-    await waitUntil(() => root(el).querySelector('li button'), 'no conversation', { timeout: 5000 });
+    await waitUntil(() => root(el).querySelector('li button'), 'no conversation', { timeout: 20_000 });
     root(el).querySelector<HTMLButtonElement>('li button')!.click();
-    await waitUntil(() => view(el).querySelectorAll('.message').length === 1, 'history not loaded', { timeout: 5000 });
+    await waitUntil(() => view(el).querySelectorAll('.message').length === 1, 'history not loaded', { timeout: 20_000 });
     const log = view(el).querySelector('[role=log]')!;
     expect(log.querySelector('img')).to.equal(null);
     expect(log.textContent).to.contain('<img src=x');
 
     visitor.send({ type: 'typing', typing: true });
-    await waitUntil(() => view(el).querySelector('.typing')!.textContent!.includes('typing'), 'no typing indicator', { timeout: 5000 });
+    await waitUntil(() => view(el).querySelector('.typing')!.textContent!.includes('typing'), 'no typing indicator', { timeout: 20_000 });
 
     view(el).querySelector('textarea')!.focus();
     await sendKeys({ type: 'Hello from Ada' });
@@ -78,9 +83,9 @@ describe('agent console', () => {
     await sendKeys({ press: 'Enter' });
     const reply = await visitor.next((f) => f.type === 'message' && f.message.text === 'Hello from Ada');
     expect(reply.message.sender.name).to.equal('Ada (demo agent)');
-    await waitUntil(() => view(el).querySelectorAll('.message').length === 2, 'reply not shown', { timeout: 5000 });
+    await waitUntil(() => view(el).querySelectorAll('.message').length === 2, 'reply not shown', { timeout: 20_000 });
     // The socket may bring the reply before the HTTP answer that clears the composer.
-    await waitUntil(() => view(el).querySelector('textarea')!.value === '', 'composer not cleared after the reply', { timeout: 5000 });
+    await waitUntil(() => view(el).querySelector('textarea')!.value === '', 'composer not cleared after the reply', { timeout: 20_000 });
     await expect(el).to.be.accessible();
   });
 });
