@@ -15,7 +15,8 @@ const FLASH_MS = 1_000;
 const isHidden = (): boolean => document.visibilityState === 'hidden';
 
 /**
- * Counts messages from the other side that arrive while the panel is closed or the tab hidden,
+ * Counts messages from the other side (agents, the assistant; not notices such as "Ada joined")
+ * that arrive while the panel is closed or the tab hidden,
  * and resets the count when the visitor sees them (panel open and tab visible). Optionally plays
  * a short WebAudio tone per such message (`sound`) and alternates the page title with "(n) New
  * message" while the tab is hidden (`title-flash`), restoring it when the visitor comes back.
@@ -65,7 +66,8 @@ export class UnreadController implements ReactiveController {
   }
 
   private readonly handleMessage = (e: AmoiqMessageEvent): void => {
-    if (e.detail.direction !== 'received' || (this.host.open && !isHidden())) return;
+    // Messages from the other side count; notices ("Ada joined the conversation.") do not.
+    if (e.detail.direction !== 'received' || e.detail.message.sender.type === 'system' || (this.host.open && !isHidden())) return;
     this.count++;
     if (this.host.sound && this.playsSound()) this.beep();
     if (this.host.titleFlash && isHidden()) this.startFlash();

@@ -11,8 +11,7 @@ import { Agent, backendInfo, restartBackend, type BackendInfo } from './backend.
 // started by test/plugins/backend.mjs). Nothing here is mocked.
 
 const listText = (el: AmoiqChat) => part(el, 'amoiq-message-list').shadowRoot!.textContent ?? '';
-const statusText = (el: AmoiqChat) => part(el, 'amoiq-chat-header', '.status').textContent ?? '';
-const isOnline = (el: AmoiqChat) => /Online/.test(statusText(el));
+const isOnline = (el: AmoiqChat) => el.connectionState === 'online';
 
 async function typeAndSend(el: AmoiqChat, text: string): Promise<void> {
   part<HTMLTextAreaElement>(el, 'amoiq-chat-input', 'textarea').focus();

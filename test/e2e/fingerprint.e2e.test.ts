@@ -19,7 +19,7 @@ import { backendInfo, type BackendInfo } from './backend.js';
 // nobody else uses, before any widget exists, and restores it after.
 
 const listText = (el: AmoiqChat) => part(el, 'amoiq-message-list').shadowRoot!.textContent ?? '';
-const isOnline = (el: AmoiqChat) => /Online/.test(part(el, 'amoiq-chat-header', '.status').textContent ?? '');
+const isOnline = (el: AmoiqChat) => el.connectionState === 'online';
 
 describe('e2e: fingerprint relink (opt-in)', () => {
   let info: BackendInfo;

@@ -102,7 +102,7 @@ class AgentApi {
 }
 
 const listText = (el: AmoiqChat) => part(el, 'amoiq-message-list').shadowRoot!.textContent ?? '';
-const isOnline = (el: AmoiqChat) => /Online/.test(part(el, 'amoiq-chat-header', '.status').textContent ?? '');
+const isOnline = (el: AmoiqChat) => el.connectionState === 'online';
 const has = (el: AmoiqChat, selector: string) => el.shadowRoot!.querySelector(selector) !== null;
 const ownStatus = (el: AmoiqChat, text: string) => el.messages.find((m) => m.sender.type === 'visitor' && m.text === text)?.status;
 

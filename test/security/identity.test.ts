@@ -5,11 +5,11 @@ import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import { ChatStore } from '../../src/services/store.js';
 import { serviceOf, until } from '../helpers/dom.js';
 import { backend, userToken, type BackendInfo } from '../server/helpers.js';
-import { headerStatus, renderedText } from './widget.js';
+import { renderedText } from './widget.js';
 
 // identify(), the user-* attributes and reset() on the real element against the real backend.
 
-const online = (el: AmoiqChat) => /Online/.test(headerStatus(el));
+const online = (el: AmoiqChat) => el.connectionState === 'online';
 
 async function mount(info: BackendInfo, dbName: string, user?: { id: string; token: string }): Promise<AmoiqChat> {
   const el = user

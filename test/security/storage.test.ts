@@ -6,7 +6,7 @@ import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import { ChatStore } from '../../src/services/store.js';
 import { serviceOf, until } from '../helpers/dom.js';
 import { backend, type BackendInfo } from '../server/helpers.js';
-import { headerStatus, renderedText } from './widget.js';
+import { renderedText } from './widget.js';
 
 // storage="memory|session|persistent": nothing reaches IndexedDB before consent; switching to
 // persistent moves the current chat there and it continues (and survives a "reload").
@@ -36,7 +36,7 @@ describe('security: storage consent', () => {
   it('memory keeps nothing in IndexedDB; persistent later moves the chat there and it continues', async () => {
     const dbName = `amoiq-st-${nanoid(8)}`;
     const el = await mount(info, dbName, 'memory');
-    await until(() => /Online/.test(headerStatus(el)), 'online');
+    await until(() => el.connectionState === 'online', 'online');
     const text = `before consent ${nanoid(5)}`;
     await sendAndWait(el, text);
     // The message cache is written (after 100 ms): to memory, nothing to IndexedDB.
@@ -68,7 +68,7 @@ describe('security: storage consent', () => {
   it('session keeps the state in this tab’s sessionStorage, not in IndexedDB', async () => {
     const dbName = `amoiq-st-${nanoid(8)}`;
     const el = await mount(info, dbName, 'session');
-    await until(() => /Online/.test(headerStatus(el)), 'online');
+    await until(() => el.connectionState === 'online', 'online');
     await sendAndWait(el, 'tab only');
     const tab = new ChatStore(info.tenantId, dbName, 'session');
     await until(

@@ -5,7 +5,7 @@ import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import { ChatStore } from '../../src/services/store.js';
 import { until } from '../helpers/dom.js';
 import { command } from '../server/helpers.js';
-import { headerStatus, renderedText } from './widget.js';
+import { renderedText } from './widget.js';
 
 // Session tokens are short-lived and renewed: against a second real backend whose tokens live
 // 3 seconds (test/plugins/backend.mjs), a message queued while the backend is down survives the
@@ -20,12 +20,12 @@ describe('security: short-lived session tokens', () => {
     const el = await fixture<AmoiqChat>(
       html`<amoiq-chat gateway-url=${info.url} api-key=${info.apiKey} tenant-id=${info.tenantId} db-name=${dbName} open></amoiq-chat>`,
     );
-    await until(() => /Online/.test(headerStatus(el)), 'online', 20_000);
+    await until(() => el.connectionState === 'online', 'online', 20_000);
     const before = (await store.getSession())!;
     expect(Date.parse(before.expiresAt) - Date.now()).to.be.below(4_000);
 
     await command('backend-short-kill');
-    await until(() => !/Online/.test(headerStatus(el)), 'offline', 20_000);
+    await until(() => el.connectionState !== 'online', 'offline', 20_000);
     const text = `queued across expiry ${nanoid(6)}`;
     el.send(text);
     await until(() => renderedText(el).includes(text), 'the pending message');
@@ -41,7 +41,7 @@ describe('security: short-lived session tokens', () => {
     expect([stale.status, (await stale.json()).error.code]).to.deep.equal([401, 'token_expired']);
 
     window.dispatchEvent(new Event('online'));
-    await until(() => /Online/.test(headerStatus(el)), 'online again', 30_000);
+    await until(() => el.connectionState === 'online', 'online again', 30_000);
     await until(
       () => el.messages.some((m) => m.text === text && m.status !== 'pending' && m.status !== 'failed'),
       'the queued message to be stored',

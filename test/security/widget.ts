@@ -32,7 +32,7 @@ export async function mountOnline(attributes: Record<string, string> = {}): Prom
     html`<amoiq-chat gateway-url=${info.url} api-key=${info.apiKey} tenant-id=${info.tenantId} db-name=${dbName} open></amoiq-chat>`,
   );
   for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
-  await until(() => /Online/.test(headerStatus(el)), 'the widget to be online', 15_000);
+  await until(() => el.connectionState === 'online', 'the widget to be online', 15_000);
   const store = new ChatStore(info.tenantId, dbName);
   let conversationId = '';
   await until(() => {
