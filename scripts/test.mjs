@@ -89,7 +89,9 @@ async function runNodeSuite(files, { label = '', concurrency, out }) {
   const tag = label ? `[${label}] ` : '';
   const started = Date.now();
   out.write(`\n::: node:test${label ? ` on ${label}` : ''} — ${files.length} file(s), ${concurrency} at a time\n`);
-  const stream = run({ files, concurrency, timeout: 120_000 });
+  // A file's own limit, against hangs: the browser-driving files (two-page calls, first paint, SSR,
+  // a reload with the backend down) build and start servers and Chromium beside the browser suite.
+  const stream = run({ files, concurrency, timeout: 300_000 });
   stream.on('test:pass', (d) => {
     if (d.details?.type === 'suite') return;
     if (d.skip || d.todo) result.skipped++;
