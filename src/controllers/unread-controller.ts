@@ -67,7 +67,7 @@ export class UnreadController implements ReactiveController {
 
   private readonly handleMessage = (e: AmoiqMessageEvent): void => {
     // Messages from the other side count; notices ("Ada joined the conversation.") do not.
-    if (e.detail.direction !== 'received' || e.detail.message.sender.type === 'system' || (this.host.open && !isHidden())) return;
+    if (e.detail.direction !== 'received' || e.detail.message?.sender.type === 'system' || (this.host.open && !isHidden())) return;
     this.count++;
     if (this.host.sound && this.playsSound()) this.beep();
     if (this.host.titleFlash && isHidden()) this.startFlash();

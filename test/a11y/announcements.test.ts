@@ -37,8 +37,8 @@ describe('a11y: status messages are announced (point 6)', () => {
 
   it('agent messages arriving while the panel is closed', async () => {
     const el = await offlineChat();
-    el.dispatchEvent(new CustomEvent('amoiq-message', { detail: { direction: 'received', message: {} } }));
-    el.dispatchEvent(new CustomEvent('amoiq-message', { detail: { direction: 'received', message: {} } }));
+    el.dispatchEvent(new CustomEvent('amoiq-message', { detail: { direction: 'received', message: { sender: { type: 'agent' } } } }));
+    el.dispatchEvent(new CustomEvent('amoiq-message', { detail: { direction: 'received', message: { sender: { type: 'agent' } } } }));
     await heard('2 new messages', 'the unread count');
     el.show();
     await el.updateComplete;
