@@ -163,7 +163,8 @@ describe('e2e: conversation lifecycle, read receipts, away mode, contact details
     el.remove();
     const again = (await widget(dbName)).el;
     await until(() => has(again, 'amoiq-conversation-closed'), 'closed bar after reload');
-    expect(listText(again)).to.contain('Question before closing');
+    // The list renders once per frame: the history follows the bar.
+    await until(() => listText(again).includes('Question before closing'), 'the history after reload');
 
     const button = part<HTMLButtonElement>(again, 'amoiq-conversation-closed', 'button');
     button.focus();
