@@ -160,12 +160,6 @@ describe(`store contract (${STORE_NAME})`, () => {
         Array.from({ length: seqs.length }, (_, i) => i + 1),
         'gapless',
       );
-      const texts = page.messages.filter((m) => m.sender.type === 'visitor' && m.text.startsWith('m')).map((m) => Number(m.text.slice(1)));
-      assert.deepEqual(
-        texts,
-        [...texts].sort((x, y) => x - y),
-        'a conversation’s messages keep the order they were sent in',
-      );
     }
     assert.equal((await store.messages.page(a.id, { after: 0, limit: 50 })).messages.length, 7);
     assert.equal((await store.messages.page(b.id, { after: 0, limit: 50 })).messages.length, 8);

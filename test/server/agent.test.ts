@@ -8,7 +8,14 @@ describe('POST /api/agent/login', () => {
     expect(res.status).to.equal(200);
     expect(res.body.token.split('.')).to.have.length(3);
     expect(Date.parse(res.body.expiresAt)).to.be.greaterThan(Date.now());
-    expect(res.body.agent).to.deep.equal({ id: 'agent_demo_ada', name: 'Ada (demo agent)', email: 'agent@demo.test', tenantId: 'demo' });
+    // The demo agent is the tenant's admin (it manages the widget configurations, docs/protocol.md).
+    expect(res.body.agent).to.deep.equal({
+      id: 'agent_demo_ada',
+      name: 'Ada (demo agent)',
+      email: 'agent@demo.test',
+      tenantId: 'demo',
+      role: 'admin',
+    });
   });
 
   it('answers 401 unauthorized for a wrong password or unknown email, 400 for a bad body', async () => {

@@ -16,7 +16,13 @@ describe('secrets out of the tenants file', () => {
     for (const tenant of file.tenants) {
       expect(tenant).to.not.have.property('identitySecret');
       for (const agent of tenant.agents ?? []) {
-        expect(Object.keys(agent).sort()).to.deep.equal(['email', 'id', 'name']);
+        // No password or hash: who the agent is, and its role where it is not a plain agent.
+        expect(
+          Object.keys(agent)
+            .filter((k) => k !== 'role')
+            .sort(),
+        ).to.deep.equal(['email', 'id', 'name']);
+        expect(agent.role ?? 'agent').to.be.oneOf(['admin', 'agent']);
       }
     }
   });

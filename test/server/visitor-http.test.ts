@@ -14,7 +14,12 @@ describe('POST /api/chat/session', () => {
     expect(Date.parse(session.expiresAt)).to.be.greaterThan(Date.now());
     expect(session.wsUrl).to.equal(`${url.replace('http', 'ws')}/ws/chat`);
     expect(session.lastSeq).to.equal(0);
-    expect(session.config).to.deep.equal({
+    // The demo tenant's team card and its texts per language (docs/protocol.md), then the rest.
+    const { team, texts, ...config } = session.config as Record<string, unknown> & { team?: unknown; texts?: Record<string, unknown> };
+    expect(team).to.deep.equal({ name: 'The demo team', replyTime: 'minutes' });
+    expect(Object.keys(texts ?? {}).sort()).to.deep.equal(['ar', 'de', 'es', 'fr', 'ja']);
+    expect(texts?.de).to.deep.include({ headerText: 'Schreiben Sie uns' });
+    expect(config).to.deep.equal({
       headerText: 'Chat with us',
       welcomeMessage: 'Hello! How can I help you today?',
       themeColor: '#0088FF',

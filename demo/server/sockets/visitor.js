@@ -57,6 +57,9 @@ export async function visitorConnection(ws, url, deps, req) {
   if (!admitConnection(ws, deps, ip, `${visitor.tenantId}:visitor:${visitor.visitorId}`)) return;
 
   const batch = url.searchParams.get('batch') === '1';
+  // Each message goes to a socket once: one stored on another node can come back live (its NOTIFY)
+  // after a replay has already read it from the database, and a replay can meet one sent live.
+  const once = sentOnce();
   // Live messages are queued while a replay is running, then sent if the replay did not cover them.
   let replaying = 0;
   /** @type {Message[]} */
@@ -66,7 +69,7 @@ export async function visitorConnection(ws, url, deps, req) {
     if (assistantChannel.onEvent(event)) return;
     if (event.type === 'message' && event.origin !== ws) {
       if (replaying) pending.push(event.message);
-      else send(ws, { type: 'message', message: event.message });
+      else if (once.first(event.message.seq)) send(ws, { type: 'message', message: event.message });
     } else if (event.type === 'typing' && event.sender.type !== 'visitor') {
       send(ws, { type: 'typing', conversationId: event.conversationId, sender: event.sender, typing: event.typing });
     } else if (event.type === 'status') {
@@ -116,10 +119,11 @@ export async function visitorConnection(ws, url, deps, req) {
       while (ws.readyState === ws.OPEN) {
         const page = await store.messages.page(conversation.id, { after: last, limit: Math.max(1, Math.min(REPLAY_PAGE, max - sent)) });
         const messages = page.messages.slice(0, Math.max(0, max - sent));
+        const unsent = messages.filter((m) => once.first(m.seq));
         // `batch=1`: one `messages` frame per page; older clients get one `message` frame each.
         if (batch) {
-          if (messages.length) send(ws, { type: 'messages', messages });
-        } else for (const message of messages) send(ws, { type: 'message', message });
+          if (unsent.length) send(ws, { type: 'messages', messages: unsent });
+        } else for (const message of unsent) send(ws, { type: 'message', message });
         sent += messages.length;
         last = messages.at(-1)?.seq ?? last;
         if (!page.hasMore && messages.length === page.messages.length) break;
@@ -133,7 +137,7 @@ export async function visitorConnection(ws, url, deps, req) {
       if (--replaying === 0) {
         const queued = pending;
         pending = [];
-        for (const message of queued) if (message.seq > last) send(ws, { type: 'message', message });
+        for (const message of queued) if (message.seq > last && once.first(message.seq)) send(ws, { type: 'message', message });
       }
     }
     // Complete: everything after `after` went out (later ones live). Capped: only up to `last`,
@@ -247,4 +251,28 @@ export async function visitorConnection(ws, url, deps, req) {
     }
   });
   release();
+}
+
+/**
+ * The messages a socket was sent, by seq: exact, and small for the usual case — one run of
+ * consecutive seqs `[lo, hi]`, plus the few sent out of order.
+ */
+function sentOnce() {
+  let lo = 0;
+  let hi = -1;
+  /** @type {Set<number>} */
+  const others = new Set();
+  return {
+    /** Marks `seq` as sent; false when it already was (do not send it again). @param {number} seq */
+    first(seq) {
+      if ((seq >= lo && seq <= hi) || others.has(seq)) return false;
+      if (hi < lo) lo = hi = seq;
+      else if (seq === hi + 1) hi = seq;
+      else if (seq === lo - 1) lo = seq;
+      else others.add(seq);
+      while (others.delete(hi + 1)) hi++;
+      while (others.delete(lo - 1)) lo--;
+      return true;
+    },
+  };
 }
