@@ -100,8 +100,8 @@ describe('ChatService', () => {
     const m = service.send('refused once');
     await until(() => ws.sent.some((f) => f.type === 'message'), 'frame');
     ws.frame({ type: 'error', code: 'rate_limited', message: 'slow down', clientId: m.clientId });
-    await flush();
-    // 429 is transient: still pending, not failed.
+    // In flight ('sent') until the refusal is handled; then 429 is transient: pending, not failed.
+    await until(() => service.state.messages.at(-1)?.status !== 'sent', 'the refusal handled');
     expect(service.state.messages.at(-1)?.status).to.equal('pending');
     service.stop();
   });
