@@ -4,6 +4,7 @@
  * read marks and contact details.
  */
 import { nanoid } from 'nanoid';
+import { activityPage } from './activity-page.js';
 import { appendSystemMessage } from './messages.js';
 import { isUniqueViolation, retryOnConflict } from './sql.js';
 import { toConversation, toSummary } from './rows.js';
@@ -124,9 +125,8 @@ export class ConversationStore {
 
   /**
    * One page of the agents' inbox: the tenant's started conversations (never empty sessions),
-   * newest activity first, each with its last message, filtered. Keyset paging: `cursor` is the
-   * `next` of the previous page, so a page never repeats or skips a conversation that did not
-   * change in between.
+   * newest activity first, each with its last message, filtered. Keyset paging (activity-page.js):
+   * `cursor` is the `next` of the previous page.
    * @param {string} tenantId
    * @param {{ filter: InboxFilter, agentId: string, cursor?: { at: string, id: string }, limit: number }} query
    *   `filter`: `all`; `open`; `waiting` (open, the visitor wrote last); `mine` (open, `agentId`
@@ -144,27 +144,8 @@ export class ConversationStore {
       params.push(agentId);
       where.push(`$${params.length}::text = ANY(s.agent_ids)`);
     }
-    if (cursor) {
-      params.push(cursor.at, cursor.id);
-      where.push(`(s.updated_at, s.id) < ($${params.length - 1}::timestamptz, $${params.length}::text)`);
-    }
-    params.push(limit + 1);
-    /** @type {Array<SummaryRow & { activity: string }>} */
-    const rows = await this.db.rows(
-      `SELECT s.*, s.updated_at::text AS activity, to_jsonb(m) AS last_message
-         FROM chat_sessions s
-         LEFT JOIN chat_messages m ON m.chat_session_id = s.id AND m.seq = s.last_seq
-        WHERE ${where.join(' AND ')}
-        ORDER BY s.updated_at DESC, s.id DESC
-        LIMIT $${params.length}`,
-      params,
-    );
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      conversations: page.map(toSummary),
-      next: rows.length > limit && last ? { at: last.activity, id: last.id } : null,
-    };
+    const { rows, next } = await activityPage(this.db, { where, params, cursor, limit });
+    return { conversations: rows.map(toSummary), next };
   }
 
   /**

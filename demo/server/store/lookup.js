@@ -4,6 +4,7 @@
  * carries (kept in `chat_sessions.metadata.context`), a visitor's previous conversations and the
  * search across the tenant's conversations (names, e-mail addresses, message text).
  */
+import { activityPage } from './activity-page.js';
 import { toSummary } from './rows.js';
 
 /**
@@ -67,7 +68,7 @@ export class LookupStore {
    * One page of the tenant's started conversations whose visitor name or e-mail address (typed
    * contact details or verified user) or any visitor, agent or AI message text contains `text`
    * (case-insensitive), newest activity first, with the newest matching message text. Keyset
-   * paging as the inbox (`cursor` is the previous page's `next`).
+   * paging as the inbox (activity-page.js; `cursor` is the previous page's `next`).
    * @param {string} tenantId
    * @param {{ text: string, cursor?: { at: string, id: string }, limit: number }} query
    * @returns {Promise<{ conversations: Array<ConversationSummary & { match: string | null }>, next: { at: string, id: string } | null }>}
@@ -83,29 +84,16 @@ export class LookupStore {
         OR s.metadata->'user'->>'name' ILIKE $2 OR s.metadata->'user'->>'email' ILIKE $2
         OR EXISTS (SELECT 1 FROM chat_messages x WHERE x.chat_session_id = s.id AND x.sender_type <> 'system' AND x.content ILIKE $2))`,
     ];
-    if (cursor) {
-      params.push(cursor.at, cursor.id);
-      where.push(`(s.updated_at, s.id) < ($${params.length - 1}::timestamptz, $${params.length}::text)`);
-    }
-    params.push(limit + 1);
-    /** @type {Array<SummaryRow & { activity: string, match: string | null }>} */
-    const rows = await this.db.rows(
-      `SELECT s.*, s.updated_at::text AS activity, to_jsonb(m) AS last_message,
-              (SELECT x.content FROM chat_messages x
-                WHERE x.chat_session_id = s.id AND x.sender_type <> 'system' AND x.content ILIKE $2
-                ORDER BY x.seq DESC LIMIT 1) AS match
-         FROM chat_sessions s
-         LEFT JOIN chat_messages m ON m.chat_session_id = s.id AND m.seq = s.last_seq
-        WHERE ${where.join(' AND ')}
-        ORDER BY s.updated_at DESC, s.id DESC
-        LIMIT $${params.length}`,
+    /** @type {{ rows: Array<SummaryRow & { match: string | null }>, next: { at: string, id: string } | null }} */
+    const { rows, next } = await activityPage(this.db, {
+      where,
       params,
-    );
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      conversations: page.map((row) => ({ ...toSummary(row), match: row.match ?? null })),
-      next: rows.length > limit && last ? { at: last.activity, id: last.id } : null,
-    };
+      columns: `, (SELECT x.content FROM chat_messages x
+                    WHERE x.chat_session_id = s.id AND x.sender_type <> 'system' AND x.content ILIKE $2
+                    ORDER BY x.seq DESC LIMIT 1) AS match`,
+      cursor,
+      limit,
+    });
+    return { conversations: rows.map((row) => ({ ...toSummary(row), match: row.match ?? null })), next };
   }
 }
