@@ -59,6 +59,25 @@ describe('a11y: the assistant', () => {
     expect(streamRow(el)!.textContent).to.contain('Stopped.');
   });
 
+  it('a long answer is followed as it grows while the visitor is at the bottom', async () => {
+    const el = await offlineChat({ open: true });
+    restore(el, agentMessages(1, 30));
+    const scroller = listRoot(el).querySelector<HTMLElement>('.base')!;
+    const fromBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+    await until(() => !!listRoot(el).querySelector('[data-key="m30"]') && fromBottom() < 2, 'the list at its newest message');
+    serviceOf(el).streams.start('s1', robin, new Date().toISOString());
+    await until(() => !!streamRow(el), 'the streamed answer');
+    const streams = serviceOf(el).streams;
+    for (let i = 0; i < 12; i++) streams.delta('s1', i, `Paragraph ${i} of the answer, long enough to wrap onto a second line.\n\n`);
+    await until(() => streamRow(el)?.textContent?.includes('Paragraph 11') ?? false, 'the whole answer');
+    // Its end in view: the list scrolled along with it (it is taller than the list by now).
+    await until(
+      () => Math.abs(streamRow(el)!.getBoundingClientRect().bottom - scroller.getBoundingClientRect().bottom) < 60 && fromBottom() < 2,
+      'the end of the answer in view',
+    );
+    expect(streamRow(el)!.getBoundingClientRect().height).to.be.above(scroller.clientHeight);
+  });
+
   it('an answer with sources: the final message replaces the stream once, with links and feedback; axe clean', async () => {
     const el = await offlineChat({ open: true });
     await streaming(el);

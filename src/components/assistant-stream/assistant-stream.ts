@@ -14,9 +14,12 @@ import { StreamMarkdown } from './stream-markdown.js';
 const FOLLOW_WITHIN = 48;
 /**
  * The least time between two renders of a growing answer (ms): deltas arriving meanwhile are
- * rendered together, at the next animation frame after it (about 20 renders a second at most).
+ * rendered together, at the next animation frame after it: at most 10 renders a second, as many
+ * chat UIs do — a few words per render at a model's pace still reads as smooth growth, and each
+ * render (style, layout and paint of the answer, the list's answer to the scroll) costs the same
+ * whatever it takes in, so the answer's cost is proportional to the number of renders.
  */
-export const STREAM_RENDER_INTERVAL = 50;
+export const STREAM_RENDER_INTERVAL = 100;
 
 /**
  * The assistant's answers while they are written, at the end of the message list: "thinking"
@@ -124,12 +127,17 @@ export class AmoiqAssistantStream extends LitElement {
     scroller.scrollTop = height;
   }
 
-  /** Keeps {@link follow} from the list's scroll events: at the bottom means follow the answer. */
+  /**
+   * Keeps {@link follow} from the list's scroll events: at the bottom means follow the answer. At
+   * first the answer is followed when the list was at the bottom before it: its top (the end of
+   * the messages) is in view — the list's own bottom has already moved down by the answer's height.
+   */
   private watch(scroller: HTMLElement): void {
     this.scroller?.removeEventListener('scroll', this.handleScroll);
     this.scroller = scroller;
     scroller.addEventListener('scroll', this.handleScroll, { passive: true });
-    this.handleScroll();
+    this.follow = this.getBoundingClientRect().top - scroller.getBoundingClientRect().bottom <= FOLLOW_WITHIN;
+    this.followedHeight = -1;
   }
 
   private readonly handleScroll = (): void => {
