@@ -18,28 +18,15 @@
  * Chromium and installs and typechecks the rest (CI, .ci/run); npm's cache (`--prefer-offline`)
  * is shared by every example; AMOIQ_BACKEND_ROOT runs the backend of another checkout. Ends with one line `N passed, N failed`.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import {
-  cpSync,
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import puppeteer from 'puppeteer-core';
+import { launchChromium, serveSite } from '../test/node/helpers/browser.mjs';
+import { startNode } from '../test/node/helpers/processes.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORK = join(ROOT, 'tmp', 'frameworks');
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const { values } = parseArgs({
   options: { only: { type: 'string' }, browser: { type: 'string' }, 'no-build': { type: 'boolean' }, 'no-browser': { type: 'boolean' } },
 });
@@ -77,54 +64,6 @@ if (!values['no-build']) {
 for (const f of readdirSync(WORK)) if (f.endsWith('.tgz')) rmSync(join(WORK, f));
 const tarball = join(WORK, sh('npm', ['pack', '--silent', '--pack-destination', WORK], ROOT).trim().split('\n').pop() ?? '');
 console.log(`::: packed ${tarball} (${(statSync(tarball).size / 1024).toFixed(0)} KB)`);
-
-/** The reference backend on a free port with a fresh data directory. */
-async function startBackend() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-frameworks-'));
-  const child = spawn(process.execPath, ['demo/server/main.js'], {
-    cwd: process.env.AMOIQ_BACKEND_ROOT ?? ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((done, fail) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) done(m[1]);
-    });
-    child.on('exit', (code) => fail(new Error(`the backend exited with ${code}`)));
-  });
-  child.stdout.resume();
-  return {
-    url,
-    stop: () => {
-      child.kill('SIGTERM');
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Serves a built example (its dist/) on a free port. @param {string} dir */
-async function serve(dir) {
-  const types = {
-    '.html': 'text/html',
-    '.js': 'text/javascript',
-    '.css': 'text/css',
-    '.svg': 'image/svg+xml',
-    '.json': 'application/json',
-  };
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    let file = join(dir, path);
-    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) file = join(dir, 'index.html');
-    res.writeHead(200, { 'content-type': types[/** @type {keyof types} */ (extname(file))] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise((done) => server.listen(0, '127.0.0.1', () => done(undefined)));
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  return { url: `http://127.0.0.1:${address.port}`, close: () => server.close() };
-}
 
 /**
  * What every example app does (ids `#native`, optionally `#wrapped`, buttons `#open-native`,
@@ -222,10 +161,11 @@ async function drive(page) {
   }
 }
 
-const backend = values['no-browser'] ? null : await startBackend();
-const browser = values['no-browser']
+// The reference backend (a fresh data directory, any free port) and Chromium, shared by every example.
+const backend = values['no-browser']
   ? null
-  : await puppeteer.launch({ executablePath: CHROME, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  : await startNode({ name: 'frameworks', root: process.env.AMOIQ_BACKEND_ROOT ?? ROOT, readyMs: 240_000 });
+const browser = values['no-browser'] ? null : await launchChromium();
 try {
   for (const name of examples) {
     console.log(`::: examples/${name}`);
@@ -258,7 +198,7 @@ try {
     });
     if (!built || !browser || !backend) continue;
     await step(`${name}: in Chromium against the reference backend`, async () => {
-      const site = await serve(join(dir, pkg.amoiqServe ?? 'dist')); // `amoiqServe`: the build's folder
+      const site = await serveSite({ dir: join(dir, pkg.amoiqServe ?? 'dist'), spa: true }); // `amoiqServe`: the build's folder
       const page = await browser.newPage();
       const errors = /** @type {string[]} */ ([]);
       page.on('pageerror', (e) => errors.push(String(e)));
@@ -268,13 +208,13 @@ try {
         if (errors.length) throw new Error(`errors on the page: ${errors.join('; ')}`);
       } finally {
         await page.close();
-        site.close();
+        await site.close();
       }
     });
   }
 } finally {
   await browser?.close();
-  backend?.stop();
+  await backend?.stop();
 }
 
 const failed = results.filter((r) => !r.ok);

@@ -10,30 +10,18 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { transpileSources } from './helpers/build.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const DIR = join(ROOT, 'tmp', `frameworks-test-${process.pid}`);
 const ESM = join(DIR, 'esm');
 const run = promisify(execFile);
 
-before(async () => {
-  const entryPoints = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
-    .filter((f) => (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.js'))
-    .map((f) => join(ROOT, 'src', f));
-  await build({
-    entryPoints,
-    outdir: ESM,
-    format: 'esm',
-    platform: 'neutral',
-    tsconfig: join(ROOT, 'tsconfig.build.json'),
-    logLevel: 'error',
-  });
-});
+before(() => transpileSources(ESM));
 after(() => rmSync(DIR, { recursive: true, force: true }));
 
 /**

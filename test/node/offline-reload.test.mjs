@@ -6,18 +6,15 @@
 // (puppeteer-core), the drop-in built from the sources, a host page on an origin of its own (as a
 // site owner's page is), and the reference backend stopped between the two loads.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import puppeteer from 'puppeteer-core';
 import { createServer } from '../../demo/server/server.js';
+import { launchChromium, serveSite } from './helpers/browser.mjs';
+import { buildDropIn } from './helpers/build.mjs';
 import { freshStore } from './test-store.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const API_KEY = 'pk_offline_reload';
 const work = mkdtempSync(join(tmpdir(), 'amoiq-offline-'));
 const widgetDir = join(work, 'dist');
@@ -26,17 +23,14 @@ const widgetDir = join(work, 'dist');
 let store;
 /** @type {Awaited<ReturnType<typeof createServer>> | undefined} */
 let backend;
-/** @type {import('node:http').Server} */
+/** @type {Awaited<ReturnType<typeof serveSite>>} */
 let host;
 /** @type {import('puppeteer-core').Browser} */
 let browser;
 
 before(async () => {
   // The drop-in as `npm run build:embed` makes it, into a folder of this test's own.
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--outDir', widgetDir], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  buildDropIn(widgetDir);
   store = await freshStore();
   backend = await createServer({
     port: 0,
@@ -54,23 +48,14 @@ before(async () => {
 <script>window.ChatWidgetConfig = { tenantId: 'demo', apiKey: '${API_KEY}' };</script>
 <script src="${gateway}/amoiq-chat.js" async></script>
 </body></html>`;
-  host = createHttpServer((req, res) => {
-    if (req.url === '/favicon.ico') return void res.writeHead(204).end();
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' }).end(page);
-  });
-  await new Promise((r) => host.listen(0, '127.0.0.1', () => r(undefined)));
-  browser = await puppeteer.launch({
-    executablePath: CHROME,
-    headless: true,
-    userDataDir: join(work, 'profile'),
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  host = await serveSite({ pages: { '/': page }, cacheControl: 'no-cache' });
+  browser = await launchChromium({ userDataDir: join(work, 'profile') });
 });
 
 after(async () => {
   await browser?.close();
   await backend?.close();
-  await new Promise((r) => (host ? host.close(() => r(undefined)) : r(undefined)));
+  await host?.close();
   await store?.dispose();
   rmSync(work, { recursive: true, force: true });
 });
@@ -113,9 +98,8 @@ const listText = (page) =>
 
 test('a return visit while the backend is down: the widget, its history and a queued message (issue 15, bug 4)', async () => {
   assert.ok(backend && host);
-  const address = /** @type {import('node:net').AddressInfo} */ (host.address());
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${address.port}/`, { waitUntil: 'load' });
+  await page.goto(`${host.url}/`, { waitUntil: 'load' });
   await openWidget(page);
   await page.evaluate(() => /** @type {any} */ (globalThis).AmoiqChat.send('Written before the outage'));
   await page.waitForFunction(

@@ -9,21 +9,18 @@
 // on screen for 1.5 s and in the screencast; a control page that does exactly that (mounts the
 // default look, then applies the fetched configuration) shows the detector finds it.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
-import puppeteer from 'puppeteer-core';
 import { hashPassword } from '../../demo/server/auth.js';
 import { createServer } from '../../demo/server/server.js';
+import { launchChromium, serveSite } from './helpers/browser.mjs';
+import { buildDropIn } from './helpers/build.mjs';
 import { freshStore } from './test-store.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const ADMIN = { email: 'admin@first-paint.test', password: 'first-paint-admin' };
 const VIEWPORT = { width: 640, height: 480, deviceScaleFactor: 1 };
 /** How long the configuration's answer is held back. */
@@ -35,7 +32,7 @@ const widgetDir = join(work, 'dist');
 let store;
 /** @type {Awaited<ReturnType<typeof createServer>>} */
 let backend;
-/** @type {import('node:http').Server} */
+/** @type {Awaited<ReturnType<typeof serveSite>>} */
 let host;
 let hostOrigin = '';
 /** @type {import('puppeteer-core').Browser} */
@@ -45,10 +42,7 @@ let widgetId = '';
 const pages = {};
 
 before(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--outDir', widgetDir], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  buildDropIn(widgetDir);
   store = await freshStore();
   backend = await createServer({
     port: 0,
@@ -75,13 +69,8 @@ before(async () => {
       },
     ],
   });
-  host = createHttpServer((req, res) => {
-    const page = pages[req.url ?? ''];
-    if (!page) return void res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(page);
-  });
-  await new Promise((r) => host.listen(0, '127.0.0.1', () => r(undefined)));
-  hostOrigin = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (host.address()).port}`;
+  host = await serveSite({ pages });
+  hostOrigin = host.url;
 
   const login = await fetch(`${backend.url}/api/agent/login`, {
     method: 'POST',
@@ -121,18 +110,13 @@ ${snippet}
   later();
 </script>`);
 
-  browser = await puppeteer.launch({
-    executablePath: CHROME,
-    headless: true,
-    userDataDir: join(work, 'profile'),
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  browser = await launchChromium({ userDataDir: join(work, 'profile') });
 });
 
 after(async () => {
   await browser?.close();
   await backend?.close();
-  await new Promise((r) => (host ? host.close(() => r(undefined)) : r(undefined)));
+  await host?.close();
   await store?.dispose();
   rmSync(work, { recursive: true, force: true });
 });

@@ -15,16 +15,16 @@
  * for the browser. The backend is demo/server/main.js on a free port with a fresh data directory.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import puppeteer from 'puppeteer-core';
+import { launchChromium, serveSite } from './helpers/browser.mjs';
+import { transpileSources } from './helpers/build.mjs';
+import { startNode } from './helpers/processes.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const DIR = join(ROOT, 'tmp', `ssr-hydrate-test-${process.pid}`);
@@ -32,39 +32,12 @@ const ESM = join(DIR, 'esm');
 const WWW = join(DIR, 'www');
 const run = promisify(execFile);
 
-/** @type {{ url: string, stop: () => void }} */ let backend;
-/** @type {import('node:http').Server} */ let site;
+/** @type {import('./helpers/processes.mjs').Node} */ let backend;
+/** @type {Awaited<ReturnType<typeof serveSite>>} */ let site;
 /** @type {string} */ let siteUrl;
 /** @type {import('puppeteer-core').Browser} */ let browser;
-/** What the server rendered, by page name. @type {Map<string, string>} */
-const pages = new Map();
-
-/** The reference backend on a free port with a fresh data directory (as scripts/test-frameworks.mjs). */
-async function startBackend() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-ssr-hydrate-'));
-  const child = spawn(process.execPath, ['demo/server/main.js'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((done, fail) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) done(m[1]);
-    });
-    child.on('exit', (code) => fail(new Error(`the backend exited with ${code}`)));
-  });
-  child.stdout.resume();
-  return {
-    url,
-    stop: () => {
-      child.kill('SIGTERM');
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+/** The pages: what the server rendered, by path (`/define`, `/lazy`). @type {Record<string, string>} */
+const pages = {};
 
 /**
  * Renders `template` (a lit `html` template's source, with `fields` and `gateway` in scope) with
@@ -87,17 +60,7 @@ async function ssr(name, entry, template) {
 }
 
 before(async () => {
-  const entryPoints = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
-    .filter((f) => (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.js'))
-    .map((f) => join(ROOT, 'src', f));
-  await build({
-    entryPoints,
-    outdir: ESM,
-    format: 'esm',
-    platform: 'neutral',
-    tsconfig: join(ROOT, 'tsconfig.build.json'),
-    logLevel: 'error',
-  });
+  await transpileSources(ESM);
   // The browser's modules, split into chunks as an app's bundler does (the lazy parts stay lazy):
   // hydrate support is an entry of its own, which the page loads before the element's entry (as
   // Lit's docs say: it must run before LitElement is defined; inlined into the element's entry it
@@ -120,34 +83,17 @@ before(async () => {
     ignoreAnnotations: true,
     logLevel: 'error',
   });
-  backend = await startBackend();
-  site = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/favicon.ico') return void res.writeHead(204).end();
-    const page = pages.get(path.slice(1));
-    if (page !== undefined) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SSR</title></head><body>${page}</body></html>`);
-      return;
-    }
-    const file = join(WWW, path);
-    if (!file.startsWith(WWW) || !existsSync(file) || statSync(file).isDirectory()) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': extname(file) === '.js' ? 'text/javascript' : 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise((done) => site.listen(0, '127.0.0.1', () => done(undefined)));
-  siteUrl = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (site.address()).port}`;
-  browser = await puppeteer.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--headless', '--disable-gpu'],
-  });
+  backend = await startNode({ name: 'ssr-hydrate', readyMs: 240_000 });
+  // The server's pages, and the browser's modules beside them.
+  site = await serveSite({ pages, dir: WWW });
+  siteUrl = site.url;
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  site?.close();
-  backend?.stop();
+  await site?.close();
+  await backend?.stop();
   rmSync(DIR, { recursive: true, force: true });
 });
 
@@ -163,7 +109,7 @@ async function renderAndHydrate(name, entry, client) {
     `<amoiq-chat id="chat" tenant-id="demo" gateway-url=\${gateway} storage="memory" db-name="ssr-${name}" position="bottom-left" theme="dark"></amoiq-chat>`,
   );
   assert.match(html, /<template shadowroot="open" shadowrootmode="open">/, 'declarative shadow root');
-  pages.set(name, html);
+  pages[`/${name}`] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SSR</title></head><body>${html}</body></html>`;
   const page = await browser.newPage();
   /** @type {string[]} */
   const problems = [];

@@ -10,15 +10,14 @@
  * chrome://webrtc-internals does.
  */
 import { createServer as createTcpServer, connect } from 'node:net';
-import puppeteer from 'puppeteer-core';
 import { createServer as createVite } from 'vite';
+import { launchChromium } from './helpers/browser.mjs';
 import { freePort } from './helpers/processes.mjs';
 import { AGENT, API_KEY, startServer } from './chat-server.mjs';
 
 export { AGENT };
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const WAIT = { timeout: 90_000, polling: 100 };
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */
@@ -148,17 +147,8 @@ function instrument() {
 
 /** @param {string[]} args */
 export async function launch(args) {
-  const browser = await puppeteer.launch({
-    executablePath: CHROME,
-    headless: true,
-    // Generous: on a loaded machine Chromium can take long to start.
-    timeout: 90_000,
-    protocolTimeout: 120_000,
+  const browser = await launchChromium({
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
       // Both pages run at full speed although only one is in front.
       '--disable-background-timer-throttling',
       '--disable-renderer-backgrounding',

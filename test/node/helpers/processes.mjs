@@ -47,16 +47,18 @@ async function until(predicate, what, timeoutMs) {
 
 /**
  * Starts one node: main.js with its own data directory and port; `env` adds to the environment
- * (DATABASE_URL, JWT_SECRET, TENANTS_FILE, limits…), `nodeArgs` to Node's own options (`--cpu-prof`).
- * Resolves when it prints its ready line.
- * @param {{ name: string, env: Record<string, string>, nodeArgs?: string[] }} o
+ * (DATABASE_URL, JWT_SECRET, TENANTS_FILE, limits…), `nodeArgs` to Node's own options (`--cpu-prof`);
+ * `root`: the checkout whose backend runs (scripts/test-frameworks.mjs: AMOIQ_BACKEND_ROOT).
+ * Resolves when it prints its ready line, within `readyMs` (a first start on a loaded machine,
+ * a fresh database and generated passwords, can take over a minute).
+ * @param {{ name: string, env?: Record<string, string>, nodeArgs?: string[], root?: string, readyMs?: number }} o
  * @returns {Promise<Node>}
  */
-export async function startNode({ name, env, nodeArgs = [] }) {
+export async function startNode({ name, env = {}, nodeArgs = [], root = ROOT, readyMs = 90_000 }) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), `amoiq-node-${name}-`));
-  const proc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'demo/server/main.js')], {
-    cwd: ROOT,
+  const proc = spawn(process.execPath, [...nodeArgs, join(root, 'demo/server/main.js')], {
+    cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ASSISTANT: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -72,7 +74,7 @@ export async function startNode({ name, env, nodeArgs = [] }) {
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await until(() => /backend ready on/.test(output) || proc.exitCode !== null, `node ${name} to start`, 90_000);
+    await until(() => /backend ready on/.test(output) || proc.exitCode !== null, `node ${name} to start`, readyMs);
   } catch (error) {
     await stop();
     throw error;
