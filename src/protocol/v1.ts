@@ -191,6 +191,8 @@ export function decodeSession(v: unknown): Decoded<SessionInfo> {
   if (!isString(v.expiresAt) || Number.isNaN(Date.parse(v.expiresAt))) return { ok: false, reason: 'session answer has no expiresAt date' };
   const config = isRecord(v.config) ? v.config : {};
   const user = decodeUser(v.user);
+  // A malformed page is left out: the client then fetches it (GET /api/chat/messages), as without one.
+  const history = v.history === undefined ? undefined : decodeMessagePage(v.history);
   return {
     ok: true,
     value: {
@@ -219,6 +221,7 @@ export function decodeSession(v: unknown): Decoded<SessionInfo> {
         ...decodeTeam(config.team),
       },
       ...(isRecord(v.handoff) ? { handoff: v.handoff } : {}),
+      ...(history?.ok ? { history: history.value } : {}),
     },
   };
 }

@@ -164,6 +164,11 @@ export interface SessionInfo {
   user?: VerifiedUser;
   /** The conversation's handoff state, as sent: protocol/assistant.ts's `decodeHandoff` checks it. */
   handoff?: Record<string, unknown>;
+  /**
+   * The newest page, when the request asked for it (`history`, docs/protocol.md): the answer's
+   * only part that is not kept with the session (SessionManager hands it on and drops it).
+   */
+  history?: MessagePage;
 }
 
 /** Answer of `GET /api/chat/messages`. */

@@ -64,12 +64,14 @@ export class ChatApi {
   /**
    * Creates or resumes the visitor's session (`POST /api/chat/session`). With a user identity
    * (protocol v1 "Identity": a `userToken` the site's backend signed) the session is the user's.
+   * `lifecycle.history` asks for the newest page with it (`SessionInfo.history` when the server
+   * sends one).
    */
   async createSession(
     visitorId: string | undefined,
     identity?: VisitorIdentity,
     signal?: AbortSignal,
-    lifecycle?: { newConversation?: boolean },
+    lifecycle?: { newConversation?: boolean; history?: number },
     fingerprint?: string,
   ): Promise<SessionInfo> {
     const user = identity && {
@@ -78,7 +80,10 @@ export class ChatApi {
       userName: identity.name,
       userEmail: identity.email,
     };
-    const fresh = lifecycle?.newConversation ? { newConversation: true } : {};
+    const fresh = {
+      ...(lifecycle?.newConversation ? { newConversation: true } : {}),
+      ...(lifecycle?.history ? { history: lifecycle.history } : {}),
+    };
     // The opt-in coarse fingerprint (docs/protocol.md) never travels with a user identity.
     const relink = fingerprint && !user ? { fingerprint } : {};
     const body = await this.request('POST', '/api/chat/session', {

@@ -12,7 +12,7 @@ import { FollowerRole, LeaderRole } from './tab-roles.js';
 import type { TabMessage, TabRole } from './tab-messages.js';
 import { TabSync } from './tab-sync.js';
 import { Tasks } from './tasks.js';
-import { Timeline } from './timeline.js';
+import { FIRST_PAGE, Timeline } from './timeline.js';
 import { ChatTransport, type ConnectionState, type TransportKind } from './transport.js';
 import { TypingIndicator } from './typing.js';
 
@@ -76,9 +76,11 @@ export function createParts(options: ChatServiceOptions, front: ChatFront): Chat
     : undefined;
   const session = (parts.session = new SessionManager({
     ...{ api, store, clock, fingerprint, identity: options.identity },
-    onSession: (s) => {
+    // With nothing of the conversation held, the session answer brings its newest page.
+    history: () => (parts.timeline.size === 0 ? FIRST_PAGE : undefined),
+    onSession: (s, history) => {
       parts.assistant.sessionChanged(s);
-      parts.conversation.sessionChanged(s);
+      parts.conversation.sessionChanged(s, history);
     },
   }));
   const warn = (text: string) => front.warn(text);

@@ -43,8 +43,11 @@ export class Conversation {
 
   constructor(private readonly deps: ConversationDeps) {}
 
-  /** A session arrived from the server (SessionManager's `onSession`). */
-  sessionChanged(session: SessionInfo): void {
+  /**
+   * A session arrived from the server (SessionManager's `onSession`), with the conversation's
+   * newest page when the answer carried one (then no page is fetched).
+   */
+  sessionChanged(session: SessionInfo, history?: MessagePage): void {
     const { state, timeline, outbox, tasks } = this.deps;
     const previous = state.state.conversationId;
     if (session.conversationId !== previous) {
@@ -56,7 +59,7 @@ export class Conversation {
       );
       // The newest page at once, beside the store's reads (load() has cleared the timeline and
       // named the conversation synchronously): a cached copy, if any, joins it by seq.
-      if (timeline.size === 0 && session.lastSeq > 0) void tasks.run(timeline.fetchLatest(session.lastSeq));
+      if (timeline.size === 0 && session.lastSeq > 0) void tasks.run(timeline.fetchLatest(session.lastSeq, history));
       // First visit: followers that started before it existed know no conversation. They load it
       // from the session stored meanwhile. (A later new conversation is announced by startNew.)
       if (!previous) this.deps.role().conversationStarted(session.conversationId);
@@ -65,7 +68,7 @@ export class Conversation {
     state.patch({ visitorId: session.visitorId, remoteConfig: session.config ?? {} });
     this.apply(session);
     state.publish();
-    if (timeline.size === 0 && session.lastSeq > 0) void tasks.run(timeline.fetchLatest(session.lastSeq));
+    if (timeline.size === 0 && session.lastSeq > 0) void tasks.run(timeline.fetchLatest(session.lastSeq, history));
   }
 
   /**

@@ -3,7 +3,7 @@ import type { ChatApi } from './api.js';
 import { systemClock, type Clock } from './clock.js';
 import { sessionUser, type VisitorIdentity } from './identity.js';
 import type { ChatStore } from './store.js';
-import { ApiError, type SessionInfo } from '../protocol/v1.js';
+import { ApiError, type MessagePage, type SessionInfo } from '../protocol/v1.js';
 
 /** Gives a valid session token, renewing it when asked. */
 export interface SessionSource {
@@ -34,8 +34,16 @@ export async function withSession<T>(source: SessionSource, call: (session: Sess
 export interface SessionManagerOptions {
   api: ChatApi;
   store: ChatStore;
-  /** Called with every new session the server answered. */
-  onSession?: (session: SessionInfo) => void;
+  /**
+   * Called with every new session the server answered, and the newest page of its conversation
+   * when it came with it (asked for by {@link history}).
+   */
+  onSession?: (session: SessionInfo, history?: MessagePage) => void;
+  /**
+   * How many of the newest messages to ask for with the next session request (docs/protocol.md,
+   * "The newest page with the session"), or undefined for none: asked when the request leaves.
+   */
+  history?: () => number | undefined;
   clock?: Clock;
   /** The opt-in coarse fingerprint (services/fingerprint.ts); absent unless the site enabled it. */
   fingerprint?: () => Promise<string | undefined>;
@@ -155,8 +163,10 @@ export class SessionManager implements SessionSource {
     const identity = this.identity;
     const fingerprint = this.fresh === visitorId && !identity ? await this.options.fingerprint?.().catch(() => undefined) : undefined;
     if (this.refused) throw this.refused;
-    const session = await this.api
-      .createSession(visitorId, identity, undefined, newConversation ? { newConversation } : undefined, fingerprint)
+    const lifecycle = { ...(newConversation ? { newConversation } : {}), history: this.options.history?.() };
+    // The page travels beside the session, never with it: the session is stored and read back.
+    const { history, ...session } = await this.api
+      .createSession(visitorId, identity, undefined, lifecycle, fingerprint)
       .catch((err: unknown) => {
         if (err instanceof ApiError && err.isRefused) this.refused = err;
         throw err;
@@ -168,7 +178,7 @@ export class SessionManager implements SessionSource {
     // (IndexedDB serves later reads of the store after this write, so other tabs read it).
     void this.store.setSession(session).catch(() => undefined);
     this.current = session;
-    this.options.onSession?.(session);
+    this.options.onSession?.(session, history);
     return session;
   }
 }

@@ -179,18 +179,19 @@ export class Timeline {
 
   /**
    * Loads the newest page when nothing is held and the server has messages (`lastSeq` > 0), so a
-   * long history does not replay from 1. Resolves false when there was nothing to load.
+   * long history does not replay from 1 — or takes `given`, the page the session answer carried,
+   * at once, without a request. Resolves false when there was nothing to load.
    */
-  fetchLatest(lastSeq: number): Promise<boolean> {
+  fetchLatest(lastSeq: number, given?: MessagePage): Promise<boolean> {
     if (this.latestFetch) return this.latestFetch;
     if (this.list.length > 0 || lastSeq === 0) return Promise.resolve(false);
+    if (given) return Promise.resolve(this.takeLatest(given));
     const conversationId = this.deps.state.state.conversationId;
     const run = (async () => {
       try {
         const page = await this.deps.fetchPage({ before: lastSeq + 1, limit: FIRST_PAGE });
         if (this.deps.state.state.conversationId !== conversationId) return true;
-        if (page.messages.length) this.cursor = Math.max(this.cursor, page.messages[0].seq - 1);
-        this.acceptAll(page.messages, 'history');
+        this.takeLatest(page);
       } catch (err) {
         this.deps.warn(`Could not load history: ${(err as Error).message}`);
       } finally {
@@ -200,6 +201,13 @@ export class Timeline {
     })();
     this.latestFetch = run;
     return run;
+  }
+
+  /** Shows the newest page (history, not news); the cursor starts below it. */
+  private takeLatest(page: MessagePage): true {
+    if (page.messages.length) this.cursor = Math.max(this.cursor, page.messages[0].seq - 1);
+    this.acceptAll(page.messages, 'history');
+    return true;
   }
 
   /**

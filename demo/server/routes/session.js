@@ -5,7 +5,7 @@
  * and issues a session token.
  */
 import { nanoid } from 'nanoid';
-import { PROTOCOL_VERSION } from '../../../src/protocol/limits.js';
+import { MAX_PAGE_SIZE, PROTOCOL_VERSION } from '../../../src/protocol/limits.js';
 import { ApiError, badRequest } from '../errors.js';
 import { readJson, sendJson } from '../http-util.js';
 import { invalidIdentity, verifyUserToken } from '../identity.js';
@@ -60,6 +60,33 @@ async function sessionUser(tenant, body) {
   return user;
 }
 
+/**
+ * The request's opt-in `history` (docs/protocol.md, "The newest page with the session"): how many
+ * of the newest messages to answer with, or undefined when not asked.
+ * @param {unknown} value
+ * @returns {number | undefined}
+ */
+function historyLimit(value) {
+  if (value === undefined || value === null) return undefined;
+  if (!Number.isSafeInteger(value) || /** @type {number} */ (value) < 1 || /** @type {number} */ (value) > MAX_PAGE_SIZE)
+    throw badRequest(`\`history\` must be an integer from 1 to ${MAX_PAGE_SIZE}.`);
+  return /** @type {number} */ (value);
+}
+
+/**
+ * The newest page of the conversation, as `GET /api/chat/messages?before=<lastSeq + 1>&limit=…`
+ * answers it (the same store query), bounded by the session's `lastSeq` so the page and the
+ * session agree: what is stored later is replayed by the connection that resumes from the page.
+ * @param {import('./index.js').Deps} deps
+ * @param {{ id: string, lastSeq: number }} conversation
+ * @param {number} limit
+ */
+async function newestPage(deps, conversation, limit) {
+  if (conversation.lastSeq === 0) return { messages: [], hasMore: false, lastSeq: 0 };
+  const { messages, hasMore } = await deps.store.messages.page(conversation.id, { after: 0, before: conversation.lastSeq + 1, limit });
+  return { messages, hasMore, lastSeq: conversation.lastSeq };
+}
+
 /** `POST /api/chat/session`: find or create the visitor's conversation and issue a token. @type {Handler} */
 export async function createSession(ctx) {
   const { req, deps } = ctx;
@@ -76,6 +103,7 @@ export async function createSession(ctx) {
   }
   const fingerprint = parseFingerprint(body.fingerprint);
   const context = parseVisitorContext(body.context);
+  const history = historyLimit(body.history);
   deps.limits.sessionsPerVisitor.hit(`${tenant.id}:${visitorId}`);
   const user = await sessionUser(tenant, body);
 
@@ -98,6 +126,9 @@ export async function createSession(ctx) {
   if (context) await deps.store.lookup.setContext(conversation.id, context);
   // A new conversation is not announced: agents see it from its first message (or contact, upload).
   if (attached) await deps.chat.announceConversation(conversation.id);
+  // Read beside the token and config (not after them): a client with nothing cached shows it at once.
+  const page = history === undefined ? undefined : newestPage(deps, conversation, history);
+  page?.catch(() => undefined); // awaited below; a failure before that must not go unhandled
   const { token, expiresAt } = await deps.tokens.signVisitor({
     tenantId: tenant.id,
     visitorId,
@@ -121,6 +152,7 @@ export async function createSession(ctx) {
     config: await sessionConfig(deps, tenant.id, widgetId),
     ...(user ? { user } : {}),
     ...(relinked ? { relinked: true } : {}),
+    ...(page ? { history: await page } : {}),
   };
   // The assistant's part (docs/protocol.md, "The assistant"): config.assistant and handoff.
   sendJson(ctx.res, 200, await withAssistant(deps, conversation, answer));
