@@ -4,7 +4,6 @@
 // visitors typed, header injection, authentication, and the labelled console default.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SMTPServer } from 'smtp-server';
 import {
   MailError,
   createMailer,
@@ -13,47 +12,7 @@ import {
   renderTranscriptText,
   smtpSettingsFromEnv,
 } from '../../demo/server/mail.js';
-
-/**
- * @typedef {{ raw: string, from: string, to: string[], user: unknown }} Received
- */
-
-/**
- * @param {{ auth?: { user: string, pass: string } }} [options]
- * @returns {Promise<{ port: number, received: Received[], close: () => Promise<void> }>}
- */
-async function startSmtp({ auth } = {}) {
-  /** @type {Received[]} */
-  const received = [];
-  const server = new SMTPServer({
-    logger: false,
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    authOptional: !auth,
-    onAuth(credentials, _session, callback) {
-      if (auth && credentials.username === auth.user && credentials.password === auth.pass) callback(null, { user: credentials.username });
-      else callback(new Error('Invalid username or password'));
-    },
-    onData(stream, session, callback) {
-      /** @type {Buffer[]} */
-      const chunks = [];
-      stream.on('data', (c) => chunks.push(c));
-      stream.on('end', () => {
-        const envelope = session.envelope;
-        received.push({
-          raw: Buffer.concat(chunks).toString('utf8'),
-          from: envelope.mailFrom ? envelope.mailFrom.address : '',
-          to: envelope.rcptTo.map((r) => r.address),
-          user: session.user,
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const port = /** @type {import('node:net').AddressInfo} */ (server.server.address()).port;
-  return { port, received, close: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
-}
+import { startSmtp } from './helpers/smtp.mjs';
 
 /**
  * A small MIME reader for the test: unfolded headers (encoded words decoded) and the decoded

@@ -3,8 +3,8 @@
 // without the assistant (docs/protocol.md, Handoff); each on a server of its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SMTPServer } from 'smtp-server';
 import { AGENT_2, API_KEY, startAssistantServer, until } from './assistant-server.mjs';
+import { startSmtp } from './helpers/smtp.mjs';
 import { STORE_NAME } from './test-store.mjs';
 
 const KB = { enabled: true, name: 'Robin' };
@@ -48,24 +48,8 @@ test(`round-robin assignment among online agents with a per-agent limit (${STORE
 });
 
 test(`a tenant without the assistant: no config.assistant, state none, escalate still queues; transcripts by e-mail through SMTP (${STORE_NAME})`, async () => {
-  /** @type {{ to: string[], raw: string }[]} */
-  const received = [];
-  const smtp = new SMTPServer({
-    logger: false,
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    onData(stream, session, callback) {
-      /** @type {Buffer[]} */
-      const chunks = [];
-      stream.on('data', (c) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise((resolve) => smtp.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const port = /** @type {import('node:net').AddressInfo} */ (smtp.server.address()).port;
+  const smtp = await startSmtp();
+  const { port, received } = smtp;
   const app = await startAssistantServer({
     mailEnv: { SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_FROM: 'Demo Store <support@shop.example>' },
   });
@@ -100,7 +84,7 @@ test(`a tenant without the assistant: no config.assistant, state none, escalate 
     assert.equal(limited.body.error.code, 'rate_limited');
   } finally {
     await app.close();
-    await new Promise((resolve) => smtp.close(() => resolve(undefined)));
+    await smtp.close();
   }
 });
 

@@ -86,9 +86,9 @@ import { connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SMTPServer } from 'smtp-server';
 import WebSocket from 'ws';
 import { hashPassword } from '../../demo/server/auth.js';
+import { startSmtp } from '../node/helpers/smtp.mjs';
 import { seedDataDir } from './pglite-template.mjs';
 import { testDatabase } from './postgres.mjs';
 
@@ -787,30 +787,11 @@ export function backendPlugin() {
   });
   // The assistant instance sends transcript e-mails to an SMTP server of the run (smtp-server, no
   // TLS, no auth); its tests read what arrived with `backend-assistant-mail`.
-  /** @type {{ to: string[], raw: string }[]} */
-  const mails = [];
-  let smtpPort = 0;
-  const smtp = new SMTPServer({
-    logger: false,
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    onData(stream, session, callback) {
-      /** @type {Buffer[]} */
-      const chunks = [];
-      stream.on('data', (c) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  smtp.listen(0, '127.0.0.1', () => {
-    smtpPort = /** @type {import('node:net').AddressInfo} */ (smtp.server.address()).port;
-    smtp.server.unref();
-  });
+  /** @type {Awaited<ReturnType<typeof startSmtp>> | null} */
+  let smtp = null;
+  void startSmtp({ unref: true }).then((started) => (smtp = started));
   /** @returns {Record<string, string>} */
-  const mailEnv = () =>
-    smtpPort ? { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SMTP_FROM: 'Demo Store <support@demo-store.example>' } : {};
+  const mailEnv = () => (smtp ? { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: 'Demo Store <support@demo-store.example>' } : {});
   // The assistant's e2e tests: the demo tenant's assistant on (every other instance runs with ASSISTANT=off).
   const assistant = backendInstance({
     name: 'backend-assistant',
@@ -958,7 +939,7 @@ export function backendPlugin() {
         await assistant.stop('SIGKILL');
         return info(assistant);
       case 'backend-assistant-mail':
-        return mails;
+        return (smtp?.received ?? []).map(({ to, raw }) => ({ to, raw }));
       case 'backend-raw-http': {
         const target = args?.target ?? 'main';
         const base =
