@@ -76,6 +76,15 @@ describe('a11y: the assistant', () => {
       'the end of the answer in view',
     );
     expect(streamRow(el)!.getBoundingClientRect().height).to.be.above(scroller.clientHeight);
+    // The visitor scrolls up to read: the answer goes on growing below, the list stays where they put it.
+    const scrolled = new Promise((resolve) => scroller.addEventListener('scroll', resolve, { once: true }));
+    scroller.scrollTop -= 300;
+    await scrolled;
+    const top = scroller.scrollTop;
+    for (let i = 12; i < 16; i++) streams.delta('s1', i, `Paragraph ${i} of the answer, long enough to wrap onto a second line.\n\n`);
+    await until(() => streamRow(el)?.textContent?.includes('Paragraph 15') ?? false, 'the rest of the answer');
+    await until(() => fromBottom() > 300, 'the answer grown below the view');
+    expect(scroller.scrollTop).to.equal(top);
   });
 
   it('an answer with sources: the final message replaces the stream once, with links and feedback; axe clean', async () => {

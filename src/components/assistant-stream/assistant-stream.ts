@@ -49,6 +49,8 @@ export class AmoiqAssistantStream extends LitElement {
   private scroller?: HTMLElement;
   /** The scroll height the answer was last followed to (-1: none). */
   private followedHeight = -1;
+  /** The list's scroll position when it last followed the answer or had a scroll event. */
+  private followedTop = -1;
 
   constructor() {
     super();
@@ -125,6 +127,7 @@ export class AmoiqAssistantStream extends LitElement {
     if (height === this.followedHeight) return;
     this.followedHeight = height;
     scroller.scrollTop = height;
+    this.followedTop = scroller.scrollTop;
   }
 
   /**
@@ -138,11 +141,17 @@ export class AmoiqAssistantStream extends LitElement {
     scroller.addEventListener('scroll', this.handleScroll, { passive: true });
     this.follow = this.getBoundingClientRect().top - scroller.getBoundingClientRect().bottom <= FOLLOW_WITHIN;
     this.followedHeight = -1;
+    this.followedTop = scroller.scrollTop;
   }
 
   private readonly handleScroll = (): void => {
     const s = this.scroller;
     if (!s) return;
+    // The scroll this element made, or the list moving down with it: still following, even when
+    // the answer grew again before the event came. Only a move up decides again.
+    const moved = this.follow && s.scrollTop >= this.followedTop - 1;
+    this.followedTop = s.scrollTop;
+    if (moved) return;
     this.follow = s.scrollHeight - s.scrollTop - s.clientHeight <= FOLLOW_WITHIN;
     if (!this.follow) this.followedHeight = -1;
   };
