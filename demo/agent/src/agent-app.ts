@@ -5,7 +5,9 @@ import { nanoid } from 'nanoid';
 import { AgentApi, AgentApiError, type UploadProgress } from './api.js';
 import type { AgentReplyDetail, AmoiqAgentConversation } from './conversation-view.js';
 import { SessionStore, type StoredSession } from './session-store.js';
-import { SHORTCUTS, isTypingIn, shortcutFor } from './shortcuts.js';
+import { ConversationSearch } from './controllers/search-controller.js';
+import { ShortcutsController } from './controllers/shortcuts-controller.js';
+import { isTypingIn } from './shortcuts.js';
 import { conversationSubtitle, conversationTitle } from './titles.js';
 import { AgentCalls } from './call-manager.js';
 import { AgentLive, type LiveStatus } from './live.js';
@@ -59,20 +61,25 @@ export class AmoiqAgentApp extends LitElement {
   @state() private view: 'inbox' | 'widgets' = 'inbox';
   /** Which pane a narrow screen shows: the list or the open conversation. */
   @state() private pane: 'list' | 'conversation' = 'list';
-  /** The search text as typed; a search runs from 2 characters. */
-  @state() private searchText = '';
-  /** The search's answers (null: no search, the list shows the inbox). */
-  @state() private searchResults: Conversation[] | null = null;
-  @state() private searchCursor: string | null = null;
-  @state() private searchError = '';
   /** Whether the screen is wide enough for the visitor column (its details open by default there). */
   @state() private wide = false;
 
   @query('#search') private searchInput?: HTMLInputElement;
-  @query('#shortcuts') private shortcutsDialog?: HTMLDialogElement;
   @query('amoiq-agent-conversation') private conversationView?: AmoiqAgentConversation;
 
   private readonly api = new AgentApi();
+  /** The search across conversations; while it has answers the list shows them. */
+  private readonly search = new ConversationSearch(this, this.api, (error) => this.handleApiError(error));
+  private readonly shortcuts = new ShortcutsController(this, {
+    active: () => !!this.session && this.view === 'inbox',
+    step: (direction, focusList) => this.step(direction, focusList),
+    focusSearch: () => {
+      this.pane = 'list';
+      this.searchInput?.focus();
+    },
+    focusReply: () => !!this.conversationView?.focusReply(),
+    back: (path) => this.back(path),
+  });
   private live: AgentLive | null = null;
   /** Counts inbox loads, so an answer for a filter no longer shown is dropped. */
   private inboxLoads = 0;
@@ -86,16 +93,11 @@ export class AmoiqAgentApp extends LitElement {
   private readonly visitorLoader = (id: string) => this.api.visitor(id);
   private readonly wideQuery = matchMedia('(min-width: 1100px)');
   private readonly handleWide = () => (this.wide = this.wideQuery.matches);
-  private readonly handleKeys = (event: KeyboardEvent) => this.handleShortcut(event);
   private unwatch: (() => void) | null = null;
-  private searchTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Counts searches, so an answer for text no longer in the field is dropped. */
-  private searches = 0;
 
   override connectedCallback() {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.handleVisibility);
-    document.addEventListener('keydown', this.handleKeys);
     this.wideQuery.addEventListener('change', this.handleWide);
     this.handleWide();
     // Another tab logged out (or in): follow it.
@@ -106,10 +108,8 @@ export class AmoiqAgentApp extends LitElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.handleVisibility);
-    document.removeEventListener('keydown', this.handleKeys);
     this.wideQuery.removeEventListener('change', this.handleWide);
     this.unwatch?.();
-    clearTimeout(this.searchTimer);
     this.live?.stop();
   }
 
@@ -146,7 +146,7 @@ export class AmoiqAgentApp extends LitElement {
         <header class="bar">
           <h1>Agent console · ${session.agent.name}</h1>
           <span class="status ${this.status}" role="status">${statusLabel(this.status)}</span>
-          <button class="link" aria-keyshortcuts="?" @click=${this.showShortcuts}>Shortcuts</button>
+          <button class="link" aria-keyshortcuts="?" @click=${() => this.shortcuts.show()}>Shortcuts</button>
           ${
             admin
               ? html`<button class="link" aria-pressed=${this.view === 'widgets' ? 'true' : 'false'} @click=${() => (this.view = this.view === 'widgets' ? 'inbox' : 'widgets')}>Widgets</button>`
@@ -163,7 +163,7 @@ export class AmoiqAgentApp extends LitElement {
               .token=${session.token}
               @amoiq-agent-open=${(e: CustomEvent<{ conversationId: string }>) => void this.select(e.detail.conversationId)}
             ></amoiq-agent-queue>
-            ${this.renderSearch()} ${this.searchResults ? nothing : this.renderFilters()} ${this.renderList(session.agent.id)}
+            ${this.renderSearch()} ${this.search.results ? nothing : this.renderFilters()} ${this.renderList(session.agent.id)}
           </nav>
           <button class="secondary back" type="button" aria-keyshortcuts="Escape" @click=${() => this.back()}>← Conversations</button>
           <aside class="visitor-pane" aria-label="Visitor">
@@ -195,14 +195,14 @@ export class AmoiqAgentApp extends LitElement {
             ></amoiq-agent-conversation>
           </main>
         </div>
-        ${this.renderShortcuts()}
+        ${this.shortcuts.render()}
       </div>
     `;
   }
 
   private renderSearch() {
-    const searching = this.searchResults !== null;
-    return html`<form class="search" role="search" @submit=${(e: Event) => (e.preventDefault(), this.runSearch())}>
+    const searching = this.search.results !== null;
+    return html`<form class="search" role="search" @submit=${(e: Event) => (e.preventDefault(), this.search.run())}>
         <label class="visually-hidden" for="search">Search conversations</label>
         <input
           id="search"
@@ -211,40 +211,12 @@ export class AmoiqAgentApp extends LitElement {
           placeholder="Search names, e-mails, messages  /"
           aria-keyshortcuts="/"
           maxlength="200"
-          .value=${this.searchText}
-          @input=${this.handleSearchInput}
+          .value=${this.search.text}
+          @input=${(e: InputEvent) => this.search.input((e.target as HTMLInputElement).value)}
         />
         ${searching ? html`<button type="button" class="link" @click=${() => this.clearSearch(true)}>Clear</button>` : nothing}
       </form>
-      <p class="search-status" role="status">${this.searchStatus()}</p>`;
-  }
-
-  private searchStatus() {
-    if (this.searchError) return this.searchError;
-    if (!this.searchResults) return '';
-    const n = this.searchResults.length;
-    return `${n}${this.searchCursor ? '+' : ''} conversation${n === 1 ? '' : 's'} found for “${this.searchText.trim()}”`;
-  }
-
-  private renderShortcuts() {
-    return html`<dialog id="shortcuts" aria-labelledby="shortcuts-title">
-      <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-      <table>
-        <thead>
-          <tr><th scope="col">Keys</th><th scope="col">Does</th></tr>
-        </thead>
-        <tbody>
-          ${SHORTCUTS.map(
-            (s) => html`<tr>
-              <td>${s.keys.map((k, i) => html`${i ? ' or ' : ''}<kbd>${k}</kbd>`)}</td>
-              <td>${s.does}${s.inFields ? ' (also while typing)' : ''}</td>
-            </tr>`,
-          )}
-        </tbody>
-      </table>
-      <p>Letter shortcuts do nothing while you type in a field.</p>
-      <form method="dialog"><button class="close">Close</button></form>
-    </dialog>`;
+      <p class="search-status" role="status">${this.search.status()}</p>`;
   }
 
   private renderFilters() {
@@ -260,13 +232,14 @@ export class AmoiqAgentApp extends LitElement {
 
   /** The conversations the list shows now: the search's answers, or the inbox under its filter. */
   private shownConversations(agentId = this.session?.agent.id ?? '') {
-    return this.searchResults ?? this.conversations.filter((c) => matchesFilter(c, this.filter, agentId));
+    return this.search.results ?? this.conversations.filter((c) => matchesFilter(c, this.filter, agentId));
   }
 
   private renderList(agentId: string) {
     const shown = this.shownConversations(agentId);
-    const searching = this.searchResults !== null;
-    const cursor = searching ? this.searchCursor : this.nextCursor;
+    const searching = this.search.results !== null;
+    const cursor = searching ? this.search.cursor : this.nextCursor;
+    const loadingMore = searching ? this.search.loadingMore : this.loadingMore;
     return html`${
       shown.length === 0
         ? html`<p class="empty">
@@ -276,7 +249,7 @@ export class AmoiqAgentApp extends LitElement {
           ${shown.map((c) => this.renderConversationItem(c))}
         </ul>`
     }
-    ${cursor ? html`<button class="secondary more" type="button" ?disabled=${this.loadingMore} @click=${this.loadMore}>Load more</button>` : nothing}`;
+    ${cursor ? html`<button class="secondary more" type="button" ?disabled=${loadingMore} @click=${this.loadMore}>Load more</button>` : nothing}`;
   }
 
   private renderConversationItem(c: Conversation) {
@@ -364,35 +337,6 @@ export class AmoiqAgentApp extends LitElement {
     }
   }
 
-  /** The console's keyboard shortcuts (shortcuts.ts); the help dialog lists them. */
-  private handleShortcut(event: KeyboardEvent) {
-    if (!this.session || this.view !== 'inbox' || event.defaultPrevented || this.shortcutsDialog?.open) return;
-    const path = event.composedPath();
-    const inField = isTypingIn(path);
-    const action = shortcutFor(event, inField);
-    if (!action) return;
-    switch (action) {
-      case 'next':
-      case 'previous':
-        this.step(action === 'next' ? 1 : -1, !inField);
-        break;
-      case 'search':
-        this.pane = 'list';
-        this.searchInput?.focus();
-        break;
-      case 'reply':
-        if (!this.conversationView?.focusReply()) return;
-        break;
-      case 'help':
-        this.showShortcuts();
-        break;
-      case 'back':
-        if (!this.back(path)) return;
-        break;
-    }
-    event.preventDefault();
-  }
-
   /** Opens the next (1) or previous (-1) conversation of the list; `focusList` moves focus to it. */
   private step(direction: 1 | -1, focusList: boolean) {
     const shown = this.shownConversations();
@@ -410,7 +354,7 @@ export class AmoiqAgentApp extends LitElement {
   private back(path: readonly EventTarget[] = []): boolean {
     const target = path[0];
     if (target === this.searchInput) {
-      if (!this.searchText && !this.searchResults) return false;
+      if (!this.search.text && !this.search.results) return false;
       this.clearSearch(true);
       return true;
     }
@@ -427,10 +371,6 @@ export class AmoiqAgentApp extends LitElement {
 
   private listButton(id: string) {
     return this.renderRoot.querySelector<HTMLButtonElement>(`li button[data-id="${CSS.escape(id)}"]`);
-  }
-
-  private showShortcuts() {
-    this.shortcutsDialog?.showModal();
   }
 
   /**
@@ -456,45 +396,9 @@ export class AmoiqAgentApp extends LitElement {
     void this.open(event.detail.conversation, true);
   }
 
-  private handleSearchInput(event: InputEvent) {
-    this.searchText = (event.target as HTMLInputElement).value;
-    clearTimeout(this.searchTimer);
-    // While typing: search a moment after the last key, not on every one.
-    this.searchTimer = setTimeout(() => void this.runSearch(), SEARCH_DELAY_MS);
-  }
-
-  /** Runs the search for the field's text (2 characters at least; fewer shows the inbox again). */
-  private async runSearch() {
-    clearTimeout(this.searchTimer);
-    const text = this.searchText.trim();
-    const search = ++this.searches;
-    this.searchError = '';
-    if ([...text].length < 2) {
-      this.searchResults = null;
-      this.searchCursor = null;
-      if (text) this.searchError = 'Type at least 2 characters to search.';
-      return;
-    }
-    try {
-      const page = await this.api.search(text, { limit: SEARCH_PAGE });
-      if (search !== this.searches) return;
-      this.searchResults = page.conversations;
-      this.searchCursor = page.nextCursor;
-    } catch (error) {
-      if (search !== this.searches) return;
-      this.handleApiError(error);
-      this.searchError = `Search failed: ${error instanceof AgentApiError ? error.message : 'the server cannot be reached.'}`;
-    }
-  }
-
   /** Leaves the search: the list shows the inbox again; `focus` returns focus to the field. */
   private clearSearch(focus: boolean) {
-    clearTimeout(this.searchTimer);
-    this.searches++;
-    this.searchText = '';
-    this.searchResults = null;
-    this.searchCursor = null;
-    this.searchError = '';
+    this.search.clear();
     if (focus) this.searchInput?.focus();
   }
 
@@ -566,7 +470,7 @@ export class AmoiqAgentApp extends LitElement {
 
   /** The next inbox page of the current filter, added below what the list shows. */
   private async loadMore() {
-    if (this.searchResults) return this.loadMoreResults();
+    if (this.search.results) return this.search.loadMore();
     const cursor = this.nextCursor;
     if (!cursor || this.loadingMore) return;
     const load = this.inboxLoads;
@@ -576,25 +480,6 @@ export class AmoiqAgentApp extends LitElement {
       if (load !== this.inboxLoads) return;
       this.conversations = sortByActivity(mergeConversations(this.conversations, page.conversations));
       this.nextCursor = page.nextCursor;
-    } catch (error) {
-      this.handleApiError(error);
-    } finally {
-      this.loadingMore = false;
-    }
-  }
-
-  /** The search's next page, added below its answers. */
-  private async loadMoreResults() {
-    const cursor = this.searchCursor;
-    if (!cursor || this.loadingMore) return;
-    const search = this.searches;
-    this.loadingMore = true;
-    try {
-      const page = await this.api.search(this.searchText.trim(), { cursor, limit: SEARCH_PAGE });
-      if (search !== this.searches || !this.searchResults) return;
-      const known = new Set(this.searchResults.map((c) => c.id));
-      this.searchResults = [...this.searchResults, ...page.conversations.filter((c) => !known.has(c.id))];
-      this.searchCursor = page.nextCursor;
     } catch (error) {
       this.handleApiError(error);
     } finally {
@@ -626,9 +511,7 @@ export class AmoiqAgentApp extends LitElement {
     }
     const merged = { ...conversation, ...marks };
     this.conversations = sortByActivity([merged, ...this.conversations.filter((c) => c.id !== conversation.id)]);
-    if (this.searchResults?.some((c) => c.id === conversation.id)) {
-      this.searchResults = this.searchResults.map((c) => (c.id === conversation.id ? { ...merged, match: c.match } : c));
-    }
+    this.search.update(merged);
     const fromVisitor = conversation.lastMessage?.sender.type === 'visitor';
     if (conversation.id !== this.selectedId && fromVisitor && conversation.lastSeq > (previous?.lastSeq ?? 0)) {
       this.unread = new Set(this.unread).add(conversation.id);
@@ -638,10 +521,7 @@ export class AmoiqAgentApp extends LitElement {
 
   private replaceConversation(conversation: Conversation) {
     this.conversations = this.conversations.map((c) => (c.id === conversation.id ? conversation : c));
-    // A search answer shows the same conversation's news (status, unread count), keeping its match.
-    if (this.searchResults?.some((c) => c.id === conversation.id)) {
-      this.searchResults = this.searchResults.map((c) => (c.id === conversation.id ? { ...conversation, match: c.match } : c));
-    }
+    this.search.update(conversation);
   }
 
   private moveReadMark(conversationId: string, reader: 'visitor' | 'agent', seq: number) {
@@ -823,9 +703,6 @@ function previewText(m: Message | null) {
 
 /** Inbox page size. */
 const INBOX_PAGE = 50;
-/** Search page size, and how long after the last key a search runs. */
-const SEARCH_PAGE = 20;
-const SEARCH_DELAY_MS = 300;
 
 /** The list's filters and their labels, in the order shown. */
 const INBOX_FILTERS: ReadonlyArray<[InboxFilter, string]> = [
