@@ -1,6 +1,6 @@
 // @ts-check
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 /**
  * Where the suite's wall time goes, without running it again: writes `test-results/timings.json`
@@ -15,6 +15,11 @@ import { dirname, relative } from 'node:path';
  * browser runs its sessions one at a time). `browsers` sums each browser's busy time: with two
  * browsers the run takes about the larger. `AMOIQ_TIMINGS_FILE` writes elsewhere (to compare runs
  * while other runs write the default file).
+ *
+ * Beside it, `lane-weights.json` (same folder): each session's wall time in seconds, in the format
+ * of test/plugins/lane-weights.json, which web-test-runner.config.mjs balances the browsers by;
+ * copy it over that file to rebalance after files grew or moved (a file it does not list counts a
+ * default weight). Only a full run gives every file.
  * @returns {import('@web/test-runner').Reporter}
  */
 export function timingReporter() {
@@ -87,6 +92,11 @@ export function timingReporter() {
       const out = process.env.AMOIQ_TIMINGS_FILE ?? 'test-results/timings.json';
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, JSON.stringify({ totalMs, browsers, files: entries }, null, 2));
+      /** @type {{ files: Record<string, number>, postgres: Record<string, number> }} */
+      const weights = { files: {}, postgres: {} };
+      for (const e of [...entries].sort((a, b) => a.file.localeCompare(b.file)))
+        (e.group === 'postgres' ? weights.postgres : weights.files)[e.file] = Math.round(e.wallMs / 100) / 10;
+      writeFileSync(join(dirname(out), 'lane-weights.json'), `${JSON.stringify(weights, null, 2)}\n`);
       const s = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(1)} s`;
       const top = entries
         .slice(0, 10)
