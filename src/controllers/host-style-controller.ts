@@ -30,6 +30,12 @@ export interface HostStyleSource {
  */
 export class HostStyleController implements ReactiveController {
   private toneModule?: typeof import('../styles/brand-tone.js');
+  /**
+   * Updates seen. The page's custom properties are read from the second on, the first is followed
+   * by one in a task of its own: `getComputedStyle` forces a style recalculation, which the task
+   * rendering the launcher at start should not add to.
+   */
+  private updates = 0;
 
   constructor(
     private readonly host: StyledHost,
@@ -39,6 +45,7 @@ export class HostStyleController implements ReactiveController {
   }
 
   hostUpdated(): void {
+    if (this.updates++ === 0) setTimeout(() => this.hostUpdated());
     const { width, height } = this.host;
     const base = this.source.base();
     if (!base) return;
@@ -54,7 +61,7 @@ export class HostStyleController implements ReactiveController {
 
   private brandTones(): Record<string, string | undefined> {
     const configured = [this.host.themeColor, this.source.remoteColor()].find((c) => c && isColor(c));
-    const page = configured ? undefined : getComputedStyle(this.host);
+    const page = configured || this.updates < 2 ? undefined : getComputedStyle(this.host);
     const pageValue = (name: string) => page?.getPropertyValue(name).trim() ?? '';
     const source = configured || pageValue('--amoiq-chat-brand-color') || pageValue('--amoiq-chat-accent-color');
     const rgb = source ? parseRgb(source) : undefined;

@@ -18,7 +18,6 @@ import { tenantText } from '../../services/tenant-texts.js';
 import type { AmoiqChatInput } from '../chat-input/chat-input.js';
 import type { PreChatField } from '../pre-chat-form/fields.js';
 import { RuntimeSlot, runtimeLoaded } from './runtime-slot.js';
-import { hasConversation } from './conversation-marker.js';
 import { styles } from './chat.styles.js';
 
 /**
@@ -173,26 +172,19 @@ export class AmoiqChat extends LitElement {
   });
   /** Size and brand colour on the wrapper (host-style-controller.ts). */
   protected readonly hostStyle = new HostStyleController(this, {
-    remoteColor: () => this.chat?.service?.state.remoteConfig?.themeColor,
+    remoteColor: () => this.lazy.runtime?.chat.service?.state.remoteConfig?.themeColor,
     base: () => this.find('.base'),
   });
   private fieldsAttribute?: string; // `pre-chat-fields` set before the runtime (its parser) loaded
-  /** Pointer over, press of or focus on the launcher: fetch the rest now, so a click finds it. */
-  private readonly interest = () => this.lazy.interest();
-
-  /** The service's owner (ChatController), once the runtime is here. */
-  private get chat() {
-    return this.lazy.runtime?.chat;
-  }
 
   /** The conversation as shown: stored messages in order, then the visitor's unsent ones. */
   get messages(): readonly ChatMessage[] {
-    return this.chat?.service?.state.messages ?? [];
+    return this.lazy.runtime?.chat.service?.state.messages ?? [];
   }
 
   /** The connection state: `idle`, `connecting`, `online` or `offline`. */
   get connectionState(): ConnectionState {
-    return this.chat?.service?.state.connection ?? 'idle';
+    return this.lazy.runtime?.chat.service?.state.connection ?? 'idle';
   }
 
   /** The attachment limits in force: the server's, narrowed by `attachment-types` and `attachment-max-size`. */
@@ -274,6 +266,12 @@ export class AmoiqChat extends LitElement {
     return super.createRenderRoot();
   }
 
+  /** The lazy entries' first render in a task after the one that created the element: no long task at start (bench/README.md). */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (this.hasUpdated || this.lazy.runtime) return super.scheduleUpdate();
+    return new Promise((r) => setTimeout(r)).then(() => super.scheduleUpdate());
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.autoOpen) this.open = true;
@@ -290,10 +288,9 @@ export class AmoiqChat extends LitElement {
       this.lazy.runtime.willUpdate(changed); // warnings (before the fixes below), service options
       if (!isPosition(this.position)) this.position = DEFAULTS.position;
       if (!isTheme(this.theme)) this.theme = DEFAULTS.theme;
-    } else if (this.open || (!this.hasUpdated && hasConversation(this))) {
-      // Needed now by an open panel and a returning visitor with a conversation (unread badge).
-      void this.lazy.load().catch(() => undefined);
-    }
+    } else if (this.open)
+      void this.lazy.load().catch(() => undefined); // needed now by an open panel
+    else if (!this.hasUpdated) this.lazy.whenReturning(); // and soon by a returning visitor (unread badge)
     if (this.open && changed.has('open')) this.lazy.interest();
   }
 
@@ -315,7 +312,10 @@ export class AmoiqChat extends LitElement {
     const { locale, dir, openChat, closeChat } = launcherLang(this);
     const l10n = runtime?.l10n.value;
     const headerText =
-      this.headerText || tenantText(this.chat?.service?.state.remoteConfig, l10n?.locale, 'headerText') || l10n?.strings.headerText || '';
+      this.headerText ||
+      tenantText(this.lazy.runtime?.chat.service?.state.remoteConfig, l10n?.locale, 'headerText') ||
+      l10n?.strings.headerText ||
+      '';
     const unread = this.open || !runtime ? 0 : runtime.unread.count;
     const launcherLabel = this.open ? closeChat : unread && l10n ? l10n.plural(l10n.strings.openChatUnread, unread) : openChat;
     return html`
@@ -323,7 +323,7 @@ export class AmoiqChat extends LitElement {
         <section part="panel" id="panel" class="panel" role="dialog" aria-modal=${runtime?.modal.active ? 'true' : 'false'} aria-label=${headerText || openChat} ?hidden=${!this.open || !runtime}>
           ${(!this.hydrating && runtime?.renderPanel(headerText)) || nothing}
         </section>
-        <button part="launcher" class="launcher" type="button" aria-controls="panel" aria-expanded=${this.open ? 'true' : 'false'} aria-label=${launcherLabel} @click=${this.toggle} @pointerenter=${this.interest} @pointerdown=${this.interest} @focus=${this.interest}>
+        <button part="launcher" class="launcher" type="button" aria-controls="panel" aria-expanded=${this.open ? 'true' : 'false'} aria-label=${launcherLabel} @click=${this.toggle} @pointerenter=${this.lazy.interest} @pointerdown=${this.lazy.interest} @focus=${this.lazy.interest}>
           <slot name="launcher">${this.open ? closeIcon : chatIcon}</slot>
           ${unread ? html`<span part="badge" class="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
         </button>

@@ -1,5 +1,6 @@
 import { isServer } from 'lit';
 import type { ChatRuntime, HostParts, RuntimeHost } from './chat-runtime.js';
+import { hasConversation } from './conversation-marker.js';
 
 type RuntimeModule = typeof import('./chat-runtime.js');
 
@@ -67,15 +68,30 @@ export class RuntimeSlot {
     ));
   }
 
-  /** A sign of interest: the runtime and the panel's parts are fetched now, so a click finds them. */
-  interest(): void {
+  /**
+   * A returning visitor with a conversation gets the runtime without interaction (for the unread
+   * badge). The marker is read in a task of its own: the page's first localStorage access opens
+   * its storage area, which the first render's task should not pay for.
+   */
+  whenReturning(): void {
+    if (isServer) return;
+    setTimeout(() => {
+      if (!this.runtime && hasConversation(this.host)) void this.load().catch(() => undefined);
+    });
+  }
+
+  /**
+   * A sign of interest (pointer over, press of or focus on the launcher, the panel opening): the
+   * runtime and the panel's parts are fetched now, so a click finds them. An arrow, for listeners.
+   */
+  readonly interest = (): void => {
     // The panel's module at once, beside the runtime (which it imports), not after the runtime ran.
     void import('../../panel.js').catch(() => undefined);
     void this.load().then(
       () => runtimeModule!.loadPanel(),
       () => undefined,
     );
-  }
+  };
 
   /** Moves focus to the composer once the panel is shown (when the runtime is here). */
   focusComposerOnShow(): void {
