@@ -6,59 +6,34 @@
 // (puppeteer-core), the drop-in built from the sources, a host page on an origin of its own (as a
 // site owner's page is), and the reference backend stopped between the two loads.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createServer } from '../../demo/server/server.js';
-import { launchChromium, serveSite } from './helpers/browser.mjs';
-import { buildDropIn } from './helpers/build.mjs';
-import { freshStore } from './test-store.mjs';
+import { startWidgetSite } from './helpers/widget-site.mjs';
 
 const API_KEY = 'pk_offline_reload';
-const work = mkdtempSync(join(tmpdir(), 'amoiq-offline-'));
-const widgetDir = join(work, 'dist');
-
-/** @type {Awaited<ReturnType<typeof freshStore>>} */
-let store;
-/** @type {Awaited<ReturnType<typeof createServer>> | undefined} */
-let backend;
-/** @type {Awaited<ReturnType<typeof serveSite>>} */
-let host;
-/** @type {import('puppeteer-core').Browser} */
-let browser;
+/** @type {Awaited<ReturnType<typeof startWidgetSite>> | undefined} */
+let site;
+/** @type {Record<string, string>} */
+const pages = {};
 
 before(async () => {
   // The drop-in as `npm run build:embed` makes it, into a folder of this test's own.
-  buildDropIn(widgetDir);
-  store = await freshStore();
-  backend = await createServer({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: store.dataDir,
-    databaseUrl: store.databaseUrl,
+  site = await startWidgetSite({
+    name: 'offline',
     jwtSecret: 'offline-reload-test',
-    widgetDir,
     tenants: [{ id: 'demo', name: 'Demo', apiKey: API_KEY, allowedOrigins: ['*'], agents: [] }],
+    pages,
+    cacheControl: 'no-cache',
   });
-  const gateway = backend.url;
+  const gateway = site.backend.url;
   // A site owner's page, on another origin, with the documented snippet.
-  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body>
+  pages['/'] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body>
 <h1>A shop</h1>
 <script>window.ChatWidgetConfig = { tenantId: 'demo', apiKey: '${API_KEY}' };</script>
 <script src="${gateway}/amoiq-chat.js" async></script>
 </body></html>`;
-  host = await serveSite({ pages: { '/': page }, cacheControl: 'no-cache' });
-  browser = await launchChromium({ userDataDir: join(work, 'profile') });
 });
 
-after(async () => {
-  await browser?.close();
-  await backend?.close();
-  await host?.close();
-  await store?.dispose();
-  rmSync(work, { recursive: true, force: true });
-});
+after(() => site?.close());
 
 /**
  * Waits until the page's widget has its launcher, then opens the panel.
@@ -97,7 +72,8 @@ const listText = (page) =>
   );
 
 test('a return visit while the backend is down: the widget, its history and a queued message (issue 15, bug 4)', async () => {
-  assert.ok(backend && host);
+  assert.ok(site);
+  const { backend, host, browser } = site;
   const page = await browser.newPage();
   await page.goto(`${host.url}/`, { waitUntil: 'load' });
   await openWidget(page);

@@ -9,31 +9,20 @@
 // on screen for 1.5 s and in the screencast; a control page that does exactly that (mounts the
 // default look, then applies the fetched configuration) shows the detector finds it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
 import { hashPassword } from '../../demo/server/auth.js';
-import { createServer } from '../../demo/server/server.js';
-import { launchChromium, serveSite } from './helpers/browser.mjs';
-import { buildDropIn } from './helpers/build.mjs';
-import { freshStore } from './test-store.mjs';
+import { startWidgetSite } from './helpers/widget-site.mjs';
 
 const ADMIN = { email: 'admin@first-paint.test', password: 'first-paint-admin' };
 const VIEWPORT = { width: 640, height: 480, deviceScaleFactor: 1 };
 /** How long the configuration's answer is held back. */
 const CONFIG_DELAY_MS = 1500;
-const work = mkdtempSync(join(tmpdir(), 'amoiq-first-paint-'));
-const widgetDir = join(work, 'dist');
-
-/** @type {Awaited<ReturnType<typeof freshStore>>} */
-let store;
-/** @type {Awaited<ReturnType<typeof createServer>>} */
+/** @type {Awaited<ReturnType<typeof startWidgetSite>> | undefined} */
+let site;
+/** @type {Awaited<ReturnType<typeof startWidgetSite>>['backend']} */
 let backend;
-/** @type {Awaited<ReturnType<typeof serveSite>>} */
-let host;
 let hostOrigin = '';
 /** @type {import('puppeteer-core').Browser} */
 let browser;
@@ -42,15 +31,10 @@ let widgetId = '';
 const pages = {};
 
 before(async () => {
-  buildDropIn(widgetDir);
-  store = await freshStore();
-  backend = await createServer({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: store.dataDir,
-    databaseUrl: store.databaseUrl,
+  site = await startWidgetSite({
+    name: 'first-paint',
     jwtSecret: 'first-paint-test',
-    widgetDir,
+    pages,
     tenants: [
       {
         id: 'demo',
@@ -69,8 +53,8 @@ before(async () => {
       },
     ],
   });
-  host = await serveSite({ pages });
-  hostOrigin = host.url;
+  ({ backend, browser } = site);
+  hostOrigin = site.host.url;
 
   const login = await fetch(`${backend.url}/api/agent/login`, {
     method: 'POST',
@@ -109,17 +93,9 @@ ${snippet}
   };
   later();
 </script>`);
-
-  browser = await launchChromium({ userDataDir: join(work, 'profile') });
 });
 
-after(async () => {
-  await browser?.close();
-  await backend?.close();
-  await host?.close();
-  await store?.dispose();
-  rmSync(work, { recursive: true, force: true });
-});
+after(() => site?.close());
 
 /**
  * Loads `path` of the host with the configuration's answer held back, recording every frame
