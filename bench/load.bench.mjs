@@ -21,9 +21,16 @@
 //                                           in Chrome DevTools → Performance; where the time goes)
 //
 // The load generator runs in this process on the same two cores as the servers, HAProxy and
-// PostgreSQL: the figures are what this machine does with everything on it.
+// PostgreSQL: the figures are what this machine does with everything on it. So each phase also
+// reports the CPU time per message of the server nodes, of PostgreSQL (all its processes) and of
+// this generator: the figure that decides throughput on a shared machine, and one that moves far
+// less than wall-clock latency when other work runs beside the benchmark. The generator is kept
+// lean for the same reason (clientIds from a counter, frames routed without parsing the ones it
+// does not read).
+// With PROFILE_DIR, each phase's start and end are printed in the monotonic clock the profiles use
+// (µs), so `WINDOW=start-end node bench/profile-summary.mjs <profile>` summarizes one phase.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -41,6 +48,12 @@ const SETUPS = (process.env.SETUPS ?? 'pglite,pg1,pg2').split(',').map((s) => s.
 const API_KEY = 'pk_load_bench';
 const PROFILE_DIR = process.env.PROFILE_DIR;
 const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
+/** clientIds: a random prefix per run and a counter (randomBytes per message showed in the generator's profile). */
+const ID_PREFIX = randomBytes(6).toString('base64url');
+let idCounter = 0;
+const nextClientId = () => `${ID_PREFIX}${(++idCounter).toString(36)}`;
+/** Monotonic µs, the clock of V8's CPU profiles. */
+const monoMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Limits opened wide: the benchmark measures throughput, not the abuse limits. */
 const WIDE_OPEN = {
@@ -150,8 +163,15 @@ let stats = newStats();
  * @param {string} base
  */
 async function createVisitor(base) {
-  const s = (await post(base, '/api/chat/session', { auth: API_KEY, body: { visitorId: randomBytes(15).toString('base64url') } })).body;
-  if (!s?.token) throw new Error(`session failed: ${JSON.stringify(s)}`);
+  const visitorId = randomBytes(15).toString('base64url');
+  let answer = { status: 0, body: /** @type {any} */ (null) };
+  // A few tries: on a machine this busy HAProxy's health checks can miss and answer 503 for a moment.
+  for (let attempt = 0; attempt < 12 && !answer.body?.token; attempt++) {
+    if (attempt) await sleep(Math.min(2000, 250 * attempt));
+    answer = await post(base, '/api/chat/session', { auth: API_KEY, body: { visitorId } }).catch(() => ({ status: 0, body: null }));
+  }
+  const s = answer.body;
+  if (!s?.token) throw new Error(`session failed: HTTP ${answer.status} ${JSON.stringify(s)}`);
   const v = {
     token: /** @type {string} */ (s.token),
     conversationId: /** @type {string} */ (s.conversationId),
@@ -173,7 +193,16 @@ async function createVisitor(base) {
       const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws/chat?token=${encodeURIComponent(v.token)}&after=${v.lastSeq}`);
       v.ws = ws;
       ws.on('message', (data) => {
-        const frame = JSON.parse(String(data));
+        const text = String(data);
+        // Frames the generator does not read (presence, status, read, typing) are not parsed.
+        if (!(
+          text.startsWith('{"type":"ack"') ||
+          text.startsWith('{"type":"message') ||
+          text.startsWith('{"type":"ready') ||
+          text.startsWith('{"type":"error')
+        ))
+          return;
+        const frame = JSON.parse(text);
         if (frame.type === 'ready') {
           v.ready = true;
           if (v.droppedAt) v.downtimes.push(Date.now() - v.droppedAt);
@@ -209,7 +238,7 @@ async function createVisitor(base) {
     v,
     /** @param {string} text */
     send(text) {
-      const clientId = randomBytes(15).toString('base64url');
+      const clientId = nextClientId();
       stats.sentAt.set(clientId, performance.now());
       v.unacked.set(clientId, text);
       if (v.ready) v.ws?.send(JSON.stringify({ type: 'message', clientId, text }));
@@ -241,19 +270,27 @@ async function createAgent(base, apiBase, i) {
      * @param {string} text
      */
     async reply(conversationId, text) {
-      const clientId = randomBytes(15).toString('base64url');
+      const clientId = nextClientId();
       stats.replySentAt.set(clientId, performance.now());
-      const res = await post(apiBase, `/api/agent/conversations/${conversationId}/messages`, {
-        auth: token,
-        body: { clientId, text },
-      }).catch(() => ({ status: 0, body: null }));
-      if (res.status === 200 || res.status === 201) stats.replies++;
-      else stats.error(`reply HTTP ${res.status}`);
+      const send = () =>
+        post(apiBase, `/api/agent/conversations/${conversationId}/messages`, { auth: token, body: { clientId, text } }).catch(() => ({
+          status: 0,
+        }));
+      let { status } = await send();
+      // No answer (a kept-alive connection the server closed as it was reused, on a very busy
+      // machine): sent again with the same clientId, as the console's outbox does; stored once.
+      if (status === 0) ({ status } = await send());
+      if (status === 200 || status === 201) stats.replies++;
+      else stats.error(`reply HTTP ${status}`);
     },
   };
   await new Promise((resolveReady, fail) => {
     agent.ws.on('message', (data) => {
-      const frame = JSON.parse(String(data));
+      const text = String(data);
+      // Only visitors' messages and `ready` are read: the conversation updates that follow every
+      // message (and the others) are skipped without parsing.
+      if (!(text.startsWith('{"type":"message"') ? text.includes('"sender":{"type":"visitor"') : text.startsWith('{"type":"ready'))) return;
+      const frame = JSON.parse(text);
       if (frame.type === 'ready') resolveReady(undefined);
       else if (frame.type === 'message' && frame.message.sender?.type === 'visitor') agent.onVisitorMessage(frame.message);
     });
@@ -262,12 +299,51 @@ async function createAgent(base, apiBase, i) {
   return agent;
 }
 
+/** The PostgreSQL server's main process (set once it runs), whose children are its backends. @type {number | null} */
+let postmasterPid = null;
+/** The PostgreSQL server's admin URL (set once it runs). @type {string | null} */
+let postgresUrl = null;
+
+/** WAL flushes (fsync or equivalent) PostgreSQL has made so far (pg_stat_wal, PostgreSQL 14+), or NaN. */
+async function walSyncs(/** @type {boolean} */ used) {
+  if (!postgresUrl || !used) return NaN;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: postgresUrl });
+  try {
+    await client.connect();
+    return Number((await client.query('SELECT wal_sync FROM pg_stat_wal')).rows[0].wal_sync);
+  } catch {
+    return NaN;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** CPU seconds of PostgreSQL: the main process and every child (backends, WAL writer, checkpointer). */
+function postgresCpuSeconds() {
+  if (!postmasterPid) return 0;
+  let total = safeStats(postmasterPid).cpuSeconds;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === postmasterPid) total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 /**
- * Samples the servers' CPU and RSS over a phase.
+ * Samples the servers' CPU and RSS over a phase, and the CPU of PostgreSQL and of this generator.
  * @param {number[]} pids
  */
 function sampler(pids) {
   const start = pids.map((pid) => processStats(pid));
+  const pgStart = postgresCpuSeconds();
+  const genStart = process.cpuUsage();
   const t0 = performance.now();
   let peakRss = 0;
   const timer = setInterval(() => {
@@ -278,7 +354,12 @@ function sampler(pids) {
     clearInterval(timer);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = pids.reduce((n, pid, i) => n + safeStats(pid).cpuSeconds - start[i].cpuSeconds, 0);
-    return { cpuPercent: (cpu / seconds) * 100, peakRssMiB: peakRss / 2 ** 20 };
+    const gen = process.cpuUsage(genStart);
+    return {
+      cpuPercent: (cpu / seconds) * 100,
+      peakRssMiB: peakRss / 2 ** 20,
+      cpuSeconds: { server: cpu, postgres: postgresCpuSeconds() - pgStart, generator: (gen.user + gen.system) / 1e6 },
+    };
   };
 }
 /** @param {number} pid */
@@ -291,14 +372,36 @@ function safeStats(pid) {
 }
 
 /**
+ * The servers' statement counters from /metrics (loopback, so no token), summed over the nodes.
+ * @param {string[]} urls
+ */
+async function dbCounters(urls) {
+  const total = { statements: 0, storeStatements: 0, storeMessages: 0 };
+  for (const url of urls) {
+    const text = await fetch(`${url}/metrics`)
+      .then((r) => r.text())
+      .catch(() => '');
+    const read = (/** @type {string} */ name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    total.statements += read('amoiq_db_statements_total');
+    total.storeStatements += read('amoiq_message_store_statements_total');
+    total.storeMessages += read('amoiq_message_store_messages_total');
+  }
+  return total;
+}
+
+/**
  * One phase of traffic over the given visitors and agents.
  * @param {'light' | 'saturation'} kind
  * @param {Awaited<ReturnType<typeof createVisitor>>[]} visitors
  * @param {Awaited<ReturnType<typeof createAgent>>[]} agents
  * @param {number[]} pids
+ * @param {string[]} urls the nodes (their /metrics)
+ * @param {boolean} usesPostgres
  */
-async function phase(kind, visitors, agents, pids) {
+async function phase(kind, visitors, agents, pids, urls, usesPostgres) {
   stats = newStats();
+  const db0 = await dbCounters(urls);
+  const wal0 = await walSyncs(usesPostgres);
   let answered = 0;
   // The first agent answers (all in the light phase, one in ten at saturation); the other only listens.
   agents[0].onVisitorMessage = (message) => {
@@ -311,6 +414,7 @@ async function phase(kind, visitors, agents, pids) {
   for (const visitor of visitors) visitor.v.onAck = null;
   const stop = sampler(pids);
   const t0 = performance.now();
+  const mono0 = monoMicros();
   const end = t0 + PHASE_SECONDS * 1000;
   if (kind === 'light') {
     let sent = 0;
@@ -332,15 +436,32 @@ async function phase(kind, visitors, agents, pids) {
   }
   const seconds = (performance.now() - t0) / 1000;
   const acked = stats.acked;
+  const replies = stats.replies;
+  if (PROFILE_DIR) console.error(`::: ${kind}: profile window WINDOW=${mono0}-${monoMicros()}`);
   // Let what is in flight arrive (bounded), so latencies include the slow tail.
   const drainEnd = performance.now() + 5000;
   while ((stats.sentAt.size || stats.replySentAt.size) && performance.now() < drainEnd) await sleep(50);
   const server = stop();
+  const db1 = await dbCounters(urls);
+  const wal1 = await walSyncs(usesPostgres);
   const lostInFlight = stats.sentAt.size;
+  // CPU per stored message (visitors' and agents'), drain included on both sides of the ratio.
+  const stored = stats.acked + stats.replies;
+  const perMessage = (/** @type {number} */ cpuSeconds) => (stored ? (cpuSeconds * 1000) / stored : NaN);
   return {
     kind,
+    // Round trips to the database per stored message (/metrics; the scrapes themselves count
+    // none), and messages per group-commit statement.
+    statementsPerMessage: stored ? (db1.statements - db0.statements) / stored : NaN,
+    groupCommit: (db1.storeMessages - db0.storeMessages) / Math.max(1, db1.storeStatements - db0.storeStatements),
+    walSyncsPerMessage: stored ? (wal1 - wal0) / stored : NaN,
+    cpuMsPerMessage: {
+      server: perMessage(server.cpuSeconds.server),
+      postgres: perMessage(server.cpuSeconds.postgres),
+      generator: perMessage(server.cpuSeconds.generator),
+    },
     msgsPerSecond: acked / seconds,
-    repliesPerSecond: stats.replies / seconds,
+    repliesPerSecond: replies / seconds,
     v2a: [50, 95, 99].map((p) => percentile(stats.visitorToAgent, p)),
     a2v: [50, 95, 99].map((p) => percentile(stats.agentToVisitor, p)),
     errors: stats.errors + lostInFlight,
@@ -392,6 +513,8 @@ async function main() {
   const tenantsFile = await writeTenants(dir);
   const needsPostgres = SETUPS.some((s) => s !== 'pglite');
   const postgres = needsPostgres ? await startPostgres({ durable: process.env.PG_DURABLE !== '0' }) : null;
+  postgresUrl = postgres?.url ?? null;
+  if (postgres) postmasterPid = Number(readFileSync(join(postgres.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
   let databases = 0;
   const database = async () => {
     if (!postgres) throw new Error('no PostgreSQL');
@@ -429,9 +552,16 @@ async function main() {
         while (visitors.some((v) => v.v.unacked.size)) await sleep(50);
         for (const kind of /** @type {const} */ (['light', 'saturation'])) {
           console.error(`::: ${setup}: ${kind} for ${PHASE_SECONDS} s`);
-          const r = await phase(kind, visitors, agents, pids);
+          const r = await phase(
+            kind,
+            visitors,
+            agents,
+            pids,
+            s.nodes.map((n) => n.url),
+            setup !== 'pglite',
+          );
           rows.push(
-            `| ${s.label} | ${kind === 'light' ? 'light (100 msgs/s)' : `saturation (${VISITORS} visitors, closed loop)`} | ${Math.round(r.msgsPerSecond)} + ${Math.round(r.repliesPerSecond)} replies | ${r.v2a.map(ms).join(' / ')} | ${r.a2v.map(ms).join(' / ')} | ${Math.round(r.peakRssMiB)} | ${Math.round(r.cpuPercent)} % | ${r.errors}${r.errorKinds.length ? ` (${r.errorKinds.join('; ')})` : ''} |`,
+            `| ${s.label} | ${kind === 'light' ? 'light (100 msgs/s)' : `saturation (${VISITORS} visitors, closed loop)`} | ${Math.round(r.msgsPerSecond)} + ${Math.round(r.repliesPerSecond)} replies | ${r.v2a.map(ms).join(' / ')} | ${r.a2v.map(ms).join(' / ')} | ${Math.round(r.peakRssMiB)} | ${Math.round(r.cpuPercent)} % | ${[r.cpuMsPerMessage.server, r.cpuMsPerMessage.postgres, r.cpuMsPerMessage.generator].map((v) => v.toFixed(2)).join(' / ')} | ${r.statementsPerMessage.toFixed(2)} (${r.groupCommit.toFixed(1)}) / ${Number.isNaN(r.walSyncsPerMessage) ? '–' : r.walSyncsPerMessage.toFixed(2)} | ${r.errors}${r.errorKinds.length ? ` (${r.errorKinds.join('; ')})` : ''} |`,
           );
           console.error(rows.at(-1));
         }
@@ -459,9 +589,9 @@ async function main() {
     `\n## Load (${PHASE_SECONDS} s per phase, ${VISITORS} visitors, ${AGENTS} agents; ${new Date().toISOString().slice(0, 10)})\n`,
   );
   console.log(
-    '| setup | load | msgs/s (visitor + agent) | visitor→agent p50 / p95 / p99 ms | agent→visitor p50 / p95 / p99 ms | server RSS MiB (peak) | server CPU | errors |',
+    '| setup | load | msgs/s (visitor + agent) | visitor→agent p50 / p95 / p99 ms | agent→visitor p50 / p95 / p99 ms | server RSS MiB (peak) | server CPU | CPU ms per message: server / PostgreSQL / generator | statements per message (messages per group commit) / WAL flushes per message | errors |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);
   console.log('\nTargets: light load p99 ≤ 20 ms both ways on every setup; PostgreSQL one node ≥ 3,000 msgs/s with 0 errors.\n');
   for (const note of notes) console.log(note);

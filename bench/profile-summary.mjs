@@ -2,6 +2,8 @@
 // self and total time per function, the top entries.
 //
 //   node bench/profile-summary.mjs tmp/profiles/append-1000.cpuprofile [TOP]
+//   WINDOW=<from>-<to> node bench/profile-summary.mjs …   only the samples in that window (µs of the
+//   monotonic clock the profile uses; bench/load.bench.mjs prints each phase's window)
 import { readFileSync } from 'node:fs';
 
 const [file, top = '40'] = process.argv.slice(2);
@@ -13,7 +15,11 @@ const self = new Map();
 const total = new Map();
 const name = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`;
 const dt = profile.timeDeltas;
+const [from, to] = (process.env.WINDOW ?? '').split('-').map(Number);
+let at = profile.startTime;
 for (let i = 0; i < profile.samples.length; i++) {
+  at += dt[i] ?? 0;
+  if (process.env.WINDOW && (at < from || at > to)) continue;
   const ms = (dt[i + 1] ?? dt[i] ?? 0) / 1000;
   let node = byId.get(profile.samples[i]);
   self.set(name(node), (self.get(name(node)) ?? 0) + ms);

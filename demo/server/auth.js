@@ -180,6 +180,9 @@ export function bearer(header) {
  *   and removal bump the stored one, which ends every older token (docs/security.md).
  */
 
+/** Verified tokens remembered (TokenService): about 2 MB at most. */
+const VERIFIED_TOKENS = 5_000;
+
 /** Signs and verifies the two kinds of tokens; the `typ` claim keeps them from being swapped. */
 export class TokenService {
   /**
@@ -190,6 +193,13 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
     this.sessionTtlSeconds = sessionTtlSeconds;
     this.agentTtlSeconds = agentTtlSeconds;
+    /**
+     * @private @type {Map<string, import('jose').JWTPayload>} tokens whose signature checked out
+     * → their claims. A token is immutable and its signature verifies forever, so checking it
+     * again per request (an agent's every reply, a visitor's every socket) is spent CPU (an HMAC
+     * through WebCrypto's thread pool); only the expiry is read again each time.
+     */
+    this.verified = new Map();
   }
 
   /**
@@ -274,9 +284,20 @@ export class TokenService {
    */
   async verify(token, typ) {
     if (!token) throw invalidToken('Session token is missing.');
+    const known = this.verified.get(token);
+    if (known) {
+      if (typeof known.exp === 'number' && known.exp <= Date.now() / 1000) {
+        this.verified.delete(token);
+        throw new ApiError(401, 'token_expired', 'Token has expired.');
+      }
+      if (known.typ !== typ) throw invalidToken();
+      return known;
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
       if (payload.typ !== typ || typeof payload.sub !== 'string' || typeof payload.tid !== 'string') throw invalidToken();
+      if (this.verified.size >= VERIFIED_TOKENS) this.verified.clear();
+      this.verified.set(token, payload);
       return payload;
     } catch (error) {
       if (error instanceof ApiError) throw error;

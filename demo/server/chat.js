@@ -56,6 +56,8 @@ export class ChatService {
     this.typingSignals = new TypingCoalescer({ intervalMs: typingIntervalMs });
     /** @private @type {Map<string, string>} conversation id → tenant id, the most recent last */
     this.tenantOf = new Map();
+    /** @private @type {Map<string, string>} `tenantId:visitorId` → {@link visitorRef} */
+    this.refs = new Map();
     /**
      * @private @type {Map<string, { sender: Sender, until: number }>} `conversationId:side` → who
      * is typing now (side: the visitor or the team), for the HTTP long poll, which has no frames
@@ -113,7 +115,15 @@ export class ChatService {
    * @param {string} visitorId
    */
   visitorRef(tenantId, visitorId) {
-    return `v_${createHmac('sha256', this.refKey).update(`${tenantId}:${visitorId}`).digest('base64url').slice(0, 16)}`;
+    // Every message sends its conversation to the agents: the HMAC is computed once per visitor.
+    const key = `${tenantId}:${visitorId}`;
+    let ref = this.refs.get(key);
+    if (ref === undefined) {
+      ref = `v_${createHmac('sha256', this.refKey).update(key).digest('base64url').slice(0, 16)}`;
+      if (this.refs.size >= KNOWN_TENANTS) this.refs.clear();
+      this.refs.set(key, ref);
+    }
+    return ref;
   }
 
   /**
@@ -179,6 +189,22 @@ export class ChatService {
   }
 
   /**
+   * Where an agent's reply goes: the conversation if it belongs to the agent's tenant (404
+   * otherwise). When the server has seen the conversation, its tenant (which never changes) is
+   * enough and the database is not asked: storing the reply finds a conversation that is gone
+   * (404) or closed on its own, in the same statement.
+   * @param {import('./auth.js').AgentClaims} agent
+   * @param {string} conversationId
+   * @returns {Promise<Pick<Conversation, 'id' | 'tenantId'>>}
+   */
+  async replyTarget(agent, conversationId) {
+    const tenantId = this.tenantOf.get(conversationId);
+    if (tenantId === undefined) return this.agentConversation(agent, conversationId);
+    if (tenantId !== agent.tenantId) throw notFound('Unknown conversation.');
+    return { id: conversationId, tenantId };
+  }
+
+  /**
    * Where an agent's typing signal goes: a conversation of its tenant (404 otherwise). The tenant
    * of a conversation the server has seen is remembered, so a typing flood does not touch the
    * database.
@@ -197,9 +223,9 @@ export class ChatService {
    * it to the conversation's visitor connections and to the tenant's agents (preceded by the
    * `joined` system message on an agent's first message in the conversation).
    * @param {{
-   *   conversation: Conversation, clientId?: string, sender: Sender, text: string, origin?: unknown,
-   *   quickReplies?: string[], attachmentIds?: string[],
-   * }} input
+   *   conversation: { id: string, tenantId: string, visitorId?: string }, clientId?: string, sender: Sender, text: string,
+   *   origin?: unknown, quickReplies?: string[], attachmentIds?: string[],
+   * }} input `conversation.visitorId` keys the rate limit of a sender without an id
    * @returns {Promise<{ message: Message, created: boolean }>}
    * @throws {ApiError} 429 when the sender is flooding, 409 `conversation_closed` for a visitor
    *   message into a closed conversation, 400 for attachment ids not uploaded into it

@@ -54,7 +54,14 @@ export function createMetrics({ store, guards, hasher, inflight, hub }) {
     labelNames: ['sender'],
     registers,
   });
-  hub.onMessage = (sender) => messages.inc({ sender });
+  // A child per sender, made once: no label object per message.
+  /** @type {Map<string, import('prom-client').Counter.Internal>} */
+  const bySender = new Map();
+  hub.onMessage = (sender) => {
+    let child = bySender.get(sender);
+    if (!child) bySender.set(sender, (child = messages.labels(sender)));
+    child.inc();
+  };
 
   const requests = new Histogram({
     name: 'amoiq_http_request_duration_seconds',

@@ -19,10 +19,38 @@ export class RateLimiter {
     this.what = what;
     /** @private */
     this.now = now;
-    /** @private @type {Map<string, number[]>} key → event times inside the window */
+    /**
+     * @private @type {Map<string, { times: number[], head: number }>} key → event times, oldest
+     * first; those before `head` have left the window (a queue: each hit drops the expired ones
+     * from the front instead of filtering the whole window, which cost a full copy of up to a
+     * minute of one address's messages on every message)
+     */
     this.log = new Map();
     /** Called with the key of every counted event (cluster.js shares them with the other nodes). @type {((key: string) => void) | null} */
     this.onHit = null;
+  }
+
+  /**
+   * The key's events inside the window, expired ones dropped (a new, empty entry when none).
+   * @private
+   * @param {string} key
+   * @param {number} now
+   */
+  recent(key, now) {
+    let entry = this.log.get(key);
+    if (!entry) {
+      entry = { times: [], head: 0 };
+      this.log.set(key, entry);
+      return entry;
+    }
+    const { times } = entry;
+    while (entry.head < times.length && now - times[entry.head] >= this.windowMs) entry.head++;
+    // Compact once the expired part is at least half: amortized O(1) per event.
+    if (entry.head > 32 && entry.head * 2 >= times.length) {
+      times.splice(0, entry.head);
+      entry.head = 0;
+    }
+    return entry;
   }
 
   /**
@@ -31,7 +59,7 @@ export class RateLimiter {
    */
   count(key) {
     const now = this.now();
-    return (this.log.get(key) ?? []).filter((t) => now - t < this.windowMs).length;
+    return (this.log.get(key)?.times ?? []).filter((t) => now - t < this.windowMs).length;
   }
 
   /**
@@ -41,9 +69,8 @@ export class RateLimiter {
    */
   addRemote(key, count) {
     const now = this.now();
-    const recent = (this.log.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    for (let i = 0; i < count; i++) recent.push(now);
-    this.log.set(key, recent);
+    const { times } = this.recent(key, now);
+    for (let i = 0; i < count; i++) times.push(now);
   }
 
   /**
@@ -53,18 +80,16 @@ export class RateLimiter {
    */
   hit(key) {
     const now = this.now();
-    const recent = (this.log.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (recent.length >= this.limit) {
-      this.log.set(key, recent);
-      const retryAfter = Math.max(1, Math.ceil((recent[0] + this.windowMs - now) / 1000));
+    const entry = this.recent(key, now);
+    if (entry.times.length - entry.head >= this.limit) {
+      const retryAfter = Math.max(1, Math.ceil((entry.times[entry.head] + this.windowMs - now) / 1000));
       throw rateLimited(`Too many ${this.what}; retry in ${retryAfter} s.`, retryAfter);
     }
-    recent.push(now);
-    this.log.set(key, recent);
+    entry.times.push(now);
     this.onHit?.(key);
     // Forget idle keys so the map cannot grow without bound.
     if (this.log.size > 10_000) {
-      for (const [k, times] of this.log) if (now - (times.at(-1) ?? 0) >= this.windowMs) this.log.delete(k);
+      for (const [k, { times }] of this.log) if (now - (times.at(-1) ?? 0) >= this.windowMs) this.log.delete(k);
     }
   }
 }

@@ -108,7 +108,7 @@ export async function listAgentMessages(ctx) {
 /** `POST /api/agent/conversations/:id/messages`. @type {Handler} */
 export async function postAgentMessage(ctx) {
   const { claims, agent } = await requireAgent(ctx);
-  const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
+  const conversation = await ctx.deps.chat.replyTarget(claims, ctx.params.id);
   const body = await readJson(ctx.req);
   const { clientId, text, attachmentIds } = parseMessageFields(body);
   const quickReplies = parseQuickReplies(body.quickReplies);

@@ -9,7 +9,7 @@ import { clientIp } from '../rate-limit.js';
 import { authenticateAgent, publicAgent } from '../routes/access.js';
 import { parseSeq } from '../validation.js';
 import { agentAssistantEvent } from './assistant.js';
-import { CLOSE, admitConnection, holdEarlyFrames, onFrames, pingStamp, send } from './frames.js';
+import { CLOSE, admitConnection, holdEarlyFrames, onFrames, pingStamp, send, sendShared } from './frames.js';
 
 /**
  * @typedef {import('../routes/index.js').Deps} Deps
@@ -43,8 +43,10 @@ export async function agentConnection(ws, url, deps, req) {
     // Logout, a password change or removal from the tenants file ended this agent's tokens.
     if (event.type === 'agent-revoked' && event.agentId === agent.id) ws.close(CLOSE.UNAUTHORIZED, 'invalid_token');
     else if (agentAssistantEvent(ws, event)) return;
-    else if (event.type === 'message') send(ws, { type: 'message', message: event.message });
-    else if (event.type === 'conversation') send(ws, { type: 'conversation', conversation: chat.agentView(event.conversation) });
+    // The frames every console of the tenant gets alike are serialized once per event.
+    else if (event.type === 'message') sendShared(ws, event, 'message', () => ({ type: 'message', message: event.message }));
+    else if (event.type === 'conversation')
+      sendShared(ws, event, 'conversation', () => ({ type: 'conversation', conversation: chat.agentView(event.conversation) }));
     else if (event.type === 'read') send(ws, { type: 'read', conversationId: event.conversationId, reader: event.reader, seq: event.seq });
     else if (event.type === 'call') send(ws, { type: 'call', call: { ...event.call, conversationId: event.conversationId } });
     else if (event.type === 'mode')

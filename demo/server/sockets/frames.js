@@ -33,7 +33,62 @@ export async function drained(ws) {
  * @param {Record<string, unknown>} frame
  */
 export function send(ws, frame) {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  if (ws.readyState === ws.OPEN) sendData(ws, JSON.stringify(frame));
+}
+
+/** @type {WeakMap<object, Map<string, string>>} a published event → its frames, serialized once */
+const serialized = new WeakMap();
+
+/**
+ * Sends a frame made from a hub event that many sockets get alike (a message to the tenant's
+ * agent consoles and the conversation's tabs): serialized once per event and `key`, not once per
+ * socket.
+ * @param {Socket} ws
+ * @param {object} event the published event (the cache lives as long as it does)
+ * @param {string} key which frame of the event
+ * @param {() => Record<string, unknown>} frame builds it, the first time
+ */
+export function sendShared(ws, event, key, frame) {
+  if (ws.readyState !== ws.OPEN) return;
+  let frames = serialized.get(event);
+  if (!frames) serialized.set(event, (frames = new Map()));
+  let data = frames.get(key);
+  if (data === undefined) frames.set(key, (data = JSON.stringify(frame())));
+  sendData(ws, data);
+}
+
+/** Sockets corked in this turn of the event loop. @type {Set<import('node:net').Socket>} */
+const corked = new Set();
+
+/** Uncorks every socket corked in this turn: each writes its frames in one system call. */
+function uncorkAll() {
+  const sockets = [...corked];
+  corked.clear();
+  for (const socket of sockets) {
+    try {
+      socket.uncork();
+    } catch (error) {
+      console.error('ws write failed', error);
+    }
+  }
+}
+
+/**
+ * Sends serialized frames; a socket is corked from its first frame of a turn to the end of that
+ * turn's ticks and promise callbacks, so the frames of a group commit (a hundred messages
+ * settled at once, each a `message` and a `conversation` frame to every agent console) leave in
+ * one write instead of a system call each. Nothing waits for a later turn.
+ * @param {Socket} ws
+ * @param {string} data
+ */
+function sendData(ws, data) {
+  const socket = /** @type {{ _socket?: import('node:net').Socket }} */ (/** @type {unknown} */ (ws))._socket;
+  if (socket && !corked.has(socket) && !socket.destroyed) {
+    socket.cork();
+    if (corked.size === 0) process.nextTick(uncorkAll);
+    corked.add(socket);
+  }
+  ws.send(data);
 }
 
 /**

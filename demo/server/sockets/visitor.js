@@ -11,7 +11,7 @@ import { ApiError, badRequest } from '../errors.js';
 import { clientIp } from '../rate-limit.js';
 import { MAX_SEQ, parseBoolean, parseMessageFields, parseSeq } from '../validation.js';
 import { visitorAssistant } from './assistant.js';
-import { CLOSE, admitConnection, drained, holdEarlyFrames, onFrames, pingStamp, send } from './frames.js';
+import { CLOSE, admitConnection, drained, holdEarlyFrames, onFrames, pingStamp, send, sendShared } from './frames.js';
 
 /** Largest page used when replaying history into a socket. */
 const REPLAY_PAGE = 200;
@@ -69,7 +69,7 @@ export async function visitorConnection(ws, url, deps, req) {
     if (assistantChannel.onEvent(event)) return;
     if (event.type === 'message' && event.origin !== ws) {
       if (replaying) pending.push(event.message);
-      else if (once.first(event.message.seq)) send(ws, { type: 'message', message: event.message });
+      else if (once.first(event.message.seq)) sendShared(ws, event, 'message', () => ({ type: 'message', message: event.message }));
     } else if (event.type === 'typing' && event.sender.type !== 'visitor') {
       send(ws, { type: 'typing', conversationId: event.conversationId, sender: event.sender, typing: event.typing });
     } else if (event.type === 'status') {
