@@ -291,6 +291,16 @@ for (const count of COUNTS) {
         }),
       text,
     );
+  // Work counted, not timed: how many times the list updates (renders and lays out) per message.
+  await page.evaluate(() => {
+    const list = window.__deep(window.AmoiqChat.element.shadowRoot, 'amoiq-message-list');
+    const updated = list.updated;
+    window.__listUpdates = 0;
+    list.updated = function (changed) {
+      window.__listUpdates++;
+      return updated.call(this, changed);
+    };
+  });
   const m0 = await metrics(cdp);
   await profiled(cdp, `append-${count}`, async () => {
     for (let i = 0; i < APPENDS; i++) {
@@ -307,10 +317,12 @@ for (const count of COUNTS) {
     ((m1.ScriptDuration - m0.ScriptDuration + m1.LayoutDuration - m0.LayoutDuration + m1.RecalcStyleDuration - m0.RecalcStyleDuration) *
       1000) /
     APPENDS;
+  const appendUpdates = (await page.evaluate(() => window.__listUpdates)) / APPENDS;
+  row(`${count}: append, list updates per message`, appendUpdates.toFixed(2), '1', appendUpdates <= 1);
   row(`${count}: append, script + style + layout per message`, `${perMessage.toFixed(2)} ms`, '≤ 1 ms', perMessage <= 1);
 
   // A burst of 200 messages: long tasks meanwhile.
-  const tasksBefore = await page.evaluate(() => window.__longTasks.length);
+  const tasksBefore = await page.evaluate(() => ((window.__listUpdates = 0), window.__longTasks.length));
   const burstSeen = arrival(`BURST-END-${count}`);
   await page.waitForFunction(() => window.__armed);
   await page.evaluate(() => (window.__armed = false));
@@ -321,6 +333,7 @@ for (const count of COUNTS) {
   await untilQuiet(cdp, 0);
   const burst = await page.evaluate((n) => window.__longTasks.slice(n), tasksBefore);
   const longest = Math.max(0, ...burst.map((t) => t.duration));
+  row(`${count}: 200-message burst, list updates`, String(await page.evaluate(() => window.__listUpdates)), '—', true);
   row(`${count}: 200-message burst, long tasks`, `${burst.length} (longest ${ms(longest)})`, '0', burst.length === 0);
 
   // Scroll from the newest message to the first, 1,200 px per frame.

@@ -37,7 +37,7 @@ export interface ListScrollOptions {
  *
  * @example
  * private readonly scroll = new ListScrollController(this, { scroller: () => this.scroller, … });
- * willUpdate() { this.scroll.setKeys(rows.map((r) => r.key)); }
+ * willUpdate() { this.scroll.setRows(rows); }
  */
 export class ListScrollController implements ReactiveController {
   /** Heights of the rows and which of them to render. */
@@ -51,6 +51,8 @@ export class ListScrollController implements ReactiveController {
   atBottom = true;
   /** Set when the next update must end at the bottom (first render, own message, pill). */
   private jumpToBottom = true;
+  /** The scroll position the list itself last set. */
+  private placedAt?: number;
   /** Where the update being rendered must leave the scroll position. */
   private scrollTarget?: 'bottom' | { key: string; offset: number };
   /** The oldest message the list asked older history for without scrolling (short content). */
@@ -59,6 +61,8 @@ export class ListScrollController implements ReactiveController {
   /** Made when first needed, never in the constructor: Lit SSR and jsdom have no ResizeObserver. */
   private resizeObserver?: ResizeObserver;
   private observed?: HTMLElement;
+  /** Rendered rows the ResizeObserver watches (see {@link handleResize}). */
+  private rowsObserved = new WeakSet<Element>();
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -77,9 +81,9 @@ export class ListScrollController implements ReactiveController {
     return this.window.total - this.window.topOf(this.last + 1);
   }
 
-  /** The rows now in the list, by key, in order (heights already measured are kept). */
-  setKeys(keys: string[]): void {
-    this.window.setKeys(keys);
+  /** The rows now in the list (anything with a `key`), in order (heights already measured are kept). */
+  setRows(rows: readonly { readonly key: string }[]): void {
+    this.window.setRows(rows);
   }
 
   /** The next update ends at the bottom (a first load, the visitor's own message). */
@@ -106,6 +110,7 @@ export class ListScrollController implements ReactiveController {
   hostDisconnected(): void {
     this.resizeObserver?.disconnect();
     this.observed = undefined;
+    this.rowsObserved = new WeakSet();
   }
 
   /**
@@ -122,7 +127,7 @@ export class ListScrollController implements ReactiveController {
     }
     const pad = this.options.topSpacer()?.offsetTop ?? 0;
     const anchor = this.findAnchor(scroller);
-    const index = anchor ? this.window.indexOf(anchor.key) : -1;
+    const index = anchor ? this.window.indexOf(anchor.key, this.first) : -1;
     this.scrollTarget = index >= 0 ? anchor : undefined;
     const top = index >= 0 ? pad + this.window.topOf(index) - anchor!.offset : scroller.scrollTop;
     this.setRange(top - pad, view);
@@ -148,10 +153,18 @@ export class ListScrollController implements ReactiveController {
 
   /** The list's `scroll` listener. */
   readonly handleScroll = (): void => {
-    this.updateAtBottom();
-    // Move the window with the scroll position.
-    this.host.requestUpdate();
-    const scroller = this.options.scroller()!;
+    const scroller = this.options.scroller();
+    if (!scroller) return;
+    if (scroller.scrollTop === this.placedAt && this.atBottom) {
+      // The list's own move to the bottom (one per new message): its window was chosen for it, so
+      // no second update and layout. Should the content have grown since (a lazy part, an image),
+      // that is not the visitor leaving the bottom: the list goes to the new bottom.
+      if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight > 1) this.host.requestUpdate();
+    } else {
+      // Move the window with the scroll position.
+      this.updateAtBottom();
+      this.host.requestUpdate();
+    }
     if (scroller.scrollTop < Math.max(LOAD_OLDER_AT, PREFETCH_SCREENS * scroller.clientHeight)) this.options.loadOlder();
   };
 
@@ -159,9 +172,35 @@ export class ListScrollController implements ReactiveController {
   private observe(): void {
     const scroller = this.options.scroller();
     if (!scroller || scroller === this.observed) return;
-    if (typeof ResizeObserver === 'function') this.resizeObserver ??= new ResizeObserver(() => this.host.requestUpdate());
+    if (typeof ResizeObserver === 'function') this.resizeObserver ??= new ResizeObserver((entries) => this.handleResize(entries));
     this.resizeObserver?.observe(scroller);
     this.observed = scroller;
+  }
+
+  /**
+   * The list resized: render again. A rendered row changed height on its own (a lazy part defined,
+   * such as the read-aloud button, an image or a font loaded): record it; at the bottom, go to the
+   * new bottom (no render needed while the rows cover the view), scrolled up render again so the
+   * row in view stays in place. (A row's first notice, when it starts being watched, matches the
+   * height just measured: nothing to do.)
+   */
+  private handleResize(entries: readonly ResizeObserverEntry[]): void {
+    let update = false;
+    let grew = false;
+    for (const { target } of entries) {
+      const el = target as HTMLElement;
+      if (el === this.observed) update = true;
+      else if (!el.isConnected) {
+        this.resizeObserver?.unobserve(el);
+        this.rowsObserved.delete(el);
+      } else if (this.window.measure(el.dataset.key!, el.getBoundingClientRect().height, this.first)) grew = true;
+    }
+    const scroller = this.observed;
+    if (update || !scroller) this.host.requestUpdate();
+    else if (grew && this.atBottom && this.covers(scroller)) {
+      scroller.scrollTop = scroller.scrollHeight;
+      this.placedAt = scroller.scrollTop;
+    } else if (grew) this.host.requestUpdate();
   }
 
   private setRange(top: number, view: number): void {
@@ -185,6 +224,7 @@ export class ListScrollController implements ReactiveController {
     const target = this.scrollTarget;
     if (target === 'bottom') {
       scroller.scrollTop = scroller.scrollHeight;
+      this.placedAt = scroller.scrollTop;
       this.jumpToBottom = false;
       this.atBottom = true;
       if (this.unseen) {
@@ -195,6 +235,7 @@ export class ListScrollController implements ReactiveController {
       const el = scroller.querySelector<HTMLElement>(`:scope > [data-key="${CSS.escape(target.key)}"]`);
       const delta = el ? el.getBoundingClientRect().top - scroller.getBoundingClientRect().top - target.offset : 0;
       if (Math.abs(delta) >= 0.5) scroller.scrollTop += delta;
+      this.placedAt = scroller.scrollTop;
     }
   }
 
@@ -208,8 +249,14 @@ export class ListScrollController implements ReactiveController {
   /** Records the heights of the rendered rows; true when any differs from what was assumed. */
   private measureRows(scroller: HTMLElement): boolean {
     let changed = false;
+    // The rendered rows are rows first..last, in order: the index saves looking each key up.
+    let index = this.first;
     for (const el of scroller.querySelectorAll<HTMLElement>(':scope > [data-key]')) {
-      changed = this.window.measure(el.dataset.key!, el.getBoundingClientRect().height) || changed;
+      changed = this.window.measure(el.dataset.key!, el.getBoundingClientRect().height, index++) || changed;
+      if (!this.rowsObserved.has(el)) {
+        this.rowsObserved.add(el);
+        this.resizeObserver?.observe(el);
+      }
     }
     return changed;
   }

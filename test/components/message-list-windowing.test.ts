@@ -55,3 +55,38 @@ describe('RowWindow', () => {
     expect(w.total).to.equal(112);
   });
 });
+
+describe('RowWindow (incremental offsets)', () => {
+  it('gives the same offsets as a full sum after appends, measurements and a prepend', () => {
+    const w = new RowWindow();
+    const rows = keys(200).map((key) => ({ key }));
+    w.setRows(rows);
+    const heights = new Map<string, number>();
+    const expected = (list: { key: string }[]) => {
+      const estimate = heights.size ? [...heights.values()].reduce((a, b) => a + b, 0) / heights.size : 56;
+      const tops = [0];
+      for (const r of list) tops.push(tops.at(-1)! + (heights.get(r.key) ?? estimate));
+      return tops;
+    };
+    const check = (list: { key: string }[]) => {
+      const tops = expected(list);
+      for (const i of [0, 1, 50, list.length - 2, list.length - 1, list.length]) expect(w.topOf(i)).to.be.closeTo(tops[i], 1e-6);
+    };
+    for (let i = 150; i < 200; i++) {
+      w.measure(`k${i}`, 30 + (i % 7), i);
+      heights.set(`k${i}`, 30 + (i % 7));
+    }
+    check(rows);
+    const appended = [...rows, { key: 'n1' }, { key: 'n2' }];
+    w.setRows(appended);
+    w.measure('n1', 90, 200);
+    heights.set('n1', 90);
+    check(appended);
+    expect(w.indexAt(w.topOf(201))).to.equal(201);
+    const prepended = [{ key: 'p1' }, ...appended];
+    w.setRows(prepended);
+    w.measure('k3', 12); // no index given: looked up
+    heights.set('k3', 12);
+    check(prepended);
+  });
+});

@@ -83,8 +83,11 @@ export class AmoiqChatInput extends LitElement {
   /** Why the last refused file was refused, shown near the box and announced politely. */
   @state() private refusal = '';
 
-  /** The conversation's length: re-renders on a message sent or received, not on other state changes. */
-  private readonly chat = new ChatStateController(this, (s) => [s.messages.length]);
+  /**
+   * The conversation's length, while a refusal shows: re-renders on a message sent or received then
+   * (it takes the refusal away), never for other state changes or while there is none.
+   */
+  private readonly chat = new ChatStateController(this, (s) => [this.refusal ? s.messages.length : 0]);
   private seenMessages?: number;
   @query('textarea') private textarea!: HTMLTextAreaElement;
   @query('input[type=file]') private filePicker?: HTMLInputElement;
@@ -148,7 +151,8 @@ export class AmoiqChatInput extends LitElement {
     super.willUpdate(changed);
     // A message sent or received since the refusal was shown: it has been read past, and goes.
     const count = this.chat.state?.messages.length;
-    if (count !== undefined && this.seenMessages !== undefined && count !== this.seenMessages) this.refusal = '';
+    const shownNow = changed.has('refusal' as keyof AmoiqChatInput);
+    if (count !== undefined && this.seenMessages !== undefined && count !== this.seenMessages && !shownNow) this.refusal = '';
     this.seenMessages = count;
   }
 

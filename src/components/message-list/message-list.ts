@@ -11,8 +11,8 @@ import type { ChatMessage } from '../../services/chat-service.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { ListAnnouncer, changesBetween } from './announcer.js';
 import { BlockCache, renderRow, rowDeps, type RowContext } from './row-renderers.js';
-import { latestStatuses, nextFrame, timeShownOn } from './row-marks.js';
-import { buildRows, localeOf, quickRepliesOf, senderName, type ListMessage, type Row } from './rows.js';
+import { LatestStatuses, nextFrame } from './row-marks.js';
+import { articleCount, buildRows, localeOf, quickRepliesOf, senderName, sharedPrefix, type ListMessage, type Row } from './rows.js';
 import { styles } from './message-list.styles.js';
 import { LazyPartController } from '../../controllers/lazy-part-controller.js';
 import { ListScrollController } from '../../controllers/list-scroll-controller.js';
@@ -103,11 +103,8 @@ export class AmoiqMessageList extends LitElement {
   /** Keys of the own messages whose "Read" / "Delivered" is shown (see markLatestStatuses). */
   private latestRead?: string;
   private latestDelivered?: string;
-  /** Each message's (and notice's) place among the loaded ones, from 1: the feed's aria-posinset. */
-  private positions = new Map<string, number>();
-  /** Keys of the messages that end a sender-and-minute run: they show the time (row-marks.ts). */
-  private timeShownOn = new Set<string>();
-  private timesFor?: readonly ChatMessage[];
+  private readonly statuses = new LatestStatuses();
+  private statusesFor?: readonly ChatMessage[];
   /** The message whose status gets focus once its Retry button is gone. */
   private focusStatusOf?: string;
 
@@ -121,7 +118,7 @@ export class AmoiqMessageList extends LitElement {
       <div
         part="base"
         class="base"
-        role=${this.positions.size ? 'feed' : 'region'}
+        role=${articleCount(this.rows) ? 'feed' : 'region'}
         aria-busy=${loading ? 'true' : 'false'}
         aria-label=${t.conversation}
         tabindex="0"
@@ -196,9 +193,9 @@ export class AmoiqMessageList extends LitElement {
     if (before?.messages === messages && before.welcome === this.welcomeMessage && before.locale === this.locale && before.day === day)
       return;
     this.rowsFor = { messages, welcome: this.welcomeMessage, locale: this.locale, day };
+    // Incremental: a new message builds its own rows, and the window's offsets past the old end.
     this.rows = buildRows(messages, this.welcomeMessage, this.locale, now);
-    this.positions = new Map(this.rows.filter((r) => r.kind !== 'date').map((r, i) => [r.key, i + 1]));
-    this.scrolling.setKeys(this.rows.map((r) => r.key));
+    this.scrolling.setRows(this.rows);
     if (before && before.messages !== messages) this.trackChanges(before.messages as readonly ListMessage[], messages);
   }
 
@@ -239,7 +236,18 @@ export class AmoiqMessageList extends LitElement {
 
   /** The feed's aria-setsize: the messages loaded, or -1 (unknown) while older history is still on the server. */
   private setSize(): number {
-    return this.chat.state?.hasOlder ? -1 : this.positions.size;
+    return this.chat.state?.hasOlder ? -1 : articleCount(this.rows);
+  }
+
+  /**
+   * Sets `aria-setsize` on the rendered articles where it changed: set here rather than in the row
+   * templates, so that a new message (one more loaded) does not re-render every row in the window.
+   */
+  private syncSetSize(): void {
+    const size = String(this.setSize());
+    for (const el of this.scroller?.querySelectorAll(':scope > [role="article"]') ?? []) {
+      if (el.getAttribute('aria-setsize') !== size) el.setAttribute('aria-setsize', size);
+    }
   }
 
   /**
@@ -270,9 +278,11 @@ export class AmoiqMessageList extends LitElement {
       (step < 0 ? shown[shown.length - 1] : shown[0])?.focus();
       return;
     }
-    const keys = [...this.positions.keys()];
-    const next = keys[keys.indexOf(current.dataset.key ?? '') + step];
-    if (next === undefined) return;
+    let at = this.scrolling.window.indexOf(current.dataset.key ?? '', this.scrolling.first);
+    do at += step;
+    while (this.rows[at]?.kind === 'date');
+    const next = this.rows[at]?.key;
+    if (next === undefined || at < 0) return;
     const find = () => articles().find((a) => a.dataset.key === next);
     // Not rendered (just outside the window): scroll towards it until the window holds it.
     for (let tries = 0; !find() && tries < 20; tries++) {
@@ -303,6 +313,7 @@ export class AmoiqMessageList extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
+    this.syncSetSize();
     const key = this.focusStatusOf;
     if (key === undefined) return;
     const meta = this.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"] [part="meta"]`);
@@ -319,15 +330,12 @@ export class AmoiqMessageList extends LitElement {
     const ctx: RowContext = {
       strings,
       locale: this.locale,
-      position: (key) => this.positions.get(key) ?? 0,
-      setSize: this.setSize(),
       blocks: (text) => this.blocks.get(text),
       quickReplies: (m) => this.quickRepliesFor(m),
       attachments: (files) => this.files.get()?.renderAttachments(files, strings, this.locale),
       assistant: (m) => this.assistant.get()?.renderAssistantExtras(m, strings, this.chat.service),
       latestRead: this.latestRead,
       latestDelivered: this.latestDelivered,
-      showsTime: (key) => this.timeShownOn.has(key),
       team:
         this.chat.state?.agentsOnline === false
           ? { ...this.chat.state.remoteConfig.team, agents: undefined }
@@ -345,13 +353,13 @@ export class AmoiqMessageList extends LitElement {
     );
   }
 
-  /** The newest read and delivered own messages, and which messages show their time (row-marks.ts). */
+  /** The newest read and delivered own messages (row-marks.ts): searched only where the messages changed. */
   private markLatestStatuses(): void {
     const messages = this.chat.state?.messages ?? [];
-    ({ read: this.latestRead, delivered: this.latestDelivered } = latestStatuses(messages));
-    if (messages === this.timesFor) return;
-    this.timesFor = messages;
-    this.timeShownOn = timeShownOn(messages);
+    if (messages === this.statusesFor) return;
+    const shared = this.statusesFor ? sharedPrefix(this.statusesFor, messages) : 0;
+    this.statusesFor = messages;
+    ({ read: this.latestRead, delivered: this.latestDelivered } = this.statuses.update(messages, shared));
   }
 
   private quickRepliesFor(m: ListMessage): readonly string[] | undefined {

@@ -8,10 +8,6 @@ import type { ListMessage } from './rows.js';
 export interface RowContext {
   strings: Strings;
   locale: string;
-  /** The row's `aria-posinset` (its place among the loaded messages and notices), 0 for none. */
-  position(key: string): number;
-  /** The feed's `aria-setsize`. */
-  setSize: number;
   /** Markdown blocks of a text (cached by the list). */
   blocks(text: string): Block[];
   /** The quick replies shown under this message, if any. */
@@ -23,8 +19,6 @@ export interface RowContext {
   /** Keys of the own messages whose "Read" / "Delivered" is shown (older ones keep it for screen readers). */
   latestRead?: string;
   latestDelivered?: string;
-  /** Whether the message ends a run of one sender within one minute: only then its time (and a pending or sent state) shows. */
-  showsTime?(key: string): boolean;
   /** The team for the empty panel's greeting (session `config.team`; agents left out while nobody is online). */
   team?: TeamInfo;
   retry(m: ChatMessage): void;

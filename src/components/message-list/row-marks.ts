@@ -1,6 +1,6 @@
 /**
  * What the message list marks on its rows besides their content: which own messages show "Read"
- * and "Delivered", and which messages show their time.
+ * and "Delivered" (which messages show their time: `Row.time`, rows.ts).
  */
 import type { ChatMessage } from '../../services/chat-service.js';
 
@@ -9,38 +9,44 @@ import type { ChatMessage } from '../../services/chat-service.js';
  * own message when it is delivered; older ones keep the state for screen readers only, so the
  * list does not repeat it under every bubble. Pending, sent and failed always show. Keys, or `''`
  * for "Delivered" when the newest own message is in another state.
+ *
+ * Incremental: given how many messages from the start are unchanged since the last call (the same
+ * objects), only the rest is searched while the newest own and read messages found last time lie
+ * in that unchanged part — a conversation with no own message is not walked at every new message.
  */
-export function latestStatuses(messages: readonly ChatMessage[]): { read?: string; delivered?: string } {
-  let delivered: string | undefined;
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i];
-    if (m.sender.type !== 'visitor') continue;
-    if (delivered === undefined) delivered = m.status === 'delivered' ? m.key : '';
-    if (m.status === 'read') return { read: m.key, delivered };
-  }
-  return { delivered };
-}
+export class LatestStatuses {
+  private visitorAt = -1;
+  private readAt = -1;
 
-/**
- * Which messages show their time (and a pending or sent state): the last of each run of messages
- * from one sender within one minute, as Intercom and Crisp do, instead of a time under every
- * bubble. A notice, another sender, a new minute or another delivery state ends a run.
- */
-export function timeShownOn(messages: readonly ChatMessage[]): Set<string> {
-  const shown = new Set<string>();
-  for (let i = 0; i < messages.length; i++) {
-    const next = messages[i + 1];
-    if (!next || !sameRun(messages[i], next)) shown.add(messages[i].key);
+  update(messages: readonly ChatMessage[], shared: number): { read?: string; delivered?: string } {
+    let visitor = -1;
+    let read = -1;
+    let from = messages.length - 1;
+    for (let pass = 0; pass < 2; pass++) {
+      const floor = pass === 0 ? shared : 0;
+      for (let i = from; i >= floor && read < 0; i--) {
+        const m = messages[i];
+        if (m.sender.type !== 'visitor') continue;
+        if (visitor < 0) visitor = i;
+        if (m.status === 'read') read = i;
+      }
+      if (read >= 0) break;
+      // Not in the changed part: last time's answers hold when they lie in the unchanged part.
+      if (pass === 0 && (visitor >= 0 || this.visitorAt < shared) && this.readAt < shared) {
+        if (visitor < 0) visitor = this.visitorAt;
+        read = this.readAt;
+        break;
+      }
+      from = shared - 1;
+    }
+    this.visitorAt = visitor;
+    this.readAt = read;
+    const newest = messages[visitor];
+    return {
+      read: messages[read]?.key,
+      delivered: newest ? (newest.status === 'delivered' ? newest.key : '') : undefined,
+    };
   }
-  return shown;
-}
-
-/** Whether two consecutive messages share one time label: same sender, same minute, same delivery state, not notices. */
-function sameRun(a: ChatMessage, b: ChatMessage): boolean {
-  if (a.sender.type === 'system' || b.sender.type === 'system' || a.status !== b.status) return false;
-  const sameSender =
-    a.sender.type === b.sender.type && (a.sender.type === 'visitor' || (a.sender.id === b.sender.id && a.sender.name === b.sender.name));
-  return sameSender && Math.floor(Date.parse(a.createdAt) / 60_000) === Math.floor(Date.parse(b.createdAt) / 60_000);
 }
 
 /**

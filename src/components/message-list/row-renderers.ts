@@ -25,7 +25,7 @@ export const rowRenderers: { [K in Row['kind']]: (row: RowOf<K>, ctx: RowContext
       <div part="date-separator" class="date-separator"><span>${row.label}</span></div>
     </div>`,
   notice: (row, ctx) =>
-    html`<div class="row" data-key=${row.key} data-msg role="article" tabindex="-1" aria-posinset=${ctx.position(row.key)} aria-setsize=${ctx.setSize}>
+    html`<div class="row" data-key=${row.key} data-msg role="article" tabindex="-1" aria-posinset=${row.pos}>
       <div part="notice" class="notice">
         ${row.message.event ? nothing : html`<span class="visually-hidden">${senderName(row.message.sender, ctx.strings)}:</span>`}
         <span dir="auto">${noticeText(row.message, ctx.strings)}</span> <time datetime=${row.message.createdAt}>${time(row.message, ctx)}</time>
@@ -38,7 +38,8 @@ export const rowRenderers: { [K in Row['kind']]: (row: RowOf<K>, ctx: RowContext
  * What a row's template depends on besides the renderer: while none of it changes, the list leaves
  * the row's DOM alone (Lit's `guard`), so an update — a new message — re-renders only the rows
  * that changed, not every row in the window. Undefined: render every time (an AI message, whose
- * lazy extras — feedback, sources — change on their own).
+ * lazy extras — feedback, sources — change on their own). The row's place and time flag are in the
+ * row itself; the feed's size is not in the template at all (the list sets `aria-setsize`).
  */
 export function rowDeps(row: Row, ctx: RowContext): unknown[] | undefined {
   if (row.kind === 'message' && row.message.sender.type === 'ai') return undefined;
@@ -46,21 +47,8 @@ export function rowDeps(row: Row, ctx: RowContext): unknown[] | undefined {
   const quick = row.kind === 'message' && row.last ? ctx.quickReplies(row.message)?.join('\n') : undefined;
   // Files render once their chunk is loaded: until then the row must render again.
   const files = row.kind === 'message' && row.message.attachments?.length ? ctx.attachments(row.message.attachments) !== undefined : false;
-  const time = ctx.showsTime?.(key) ?? true;
   const team = row.kind === 'welcome' ? ctx.team : undefined;
-  return [
-    row,
-    ctx.position(key),
-    ctx.setSize,
-    ctx.strings,
-    ctx.locale,
-    ctx.latestRead === key,
-    ctx.latestDelivered === key,
-    quick,
-    files,
-    time,
-    team,
-  ];
+  return [row, ctx.strings, ctx.locale, ctx.latestRead === key, ctx.latestDelivered === key, quick, files, team];
 }
 
 /** The template of any row, by its kind. */
@@ -69,10 +57,10 @@ export function renderRow(row: Row, ctx: RowContext): TemplateResult {
 }
 
 function renderMessage(row: RowOf<'message'>, ctx: RowContext): TemplateResult {
-  const { message: m, own, first, last } = row;
+  const { message: m, own, first, last, time: showsTime } = row;
   const name = senderName(m.sender, ctx.strings);
   const quick = last ? ctx.quickReplies(m) : undefined;
-  return html`<div class="row ${own ? 'own' : 'other'} ${first ? 'first' : ''} ${last ? 'last' : ''}" data-key=${row.key} data-msg role="article" tabindex="-1" aria-posinset=${ctx.position(row.key)} aria-setsize=${ctx.setSize}>
+  return html`<div class="row ${own ? 'own' : 'other'} ${first ? 'first' : ''} ${last ? 'last' : ''}" data-key=${row.key} data-msg role="article" tabindex="-1" aria-posinset=${row.pos}>
       <div part="message" class="message ${own ? 'own' : m.sender.type}">
         ${first && !own ? renderAvatar(m, ctx) : nothing}
         <div class="content">
@@ -86,7 +74,7 @@ function renderMessage(row: RowOf<'message'>, ctx: RowContext): TemplateResult {
           ${m.text || !m.attachments?.length ? html`<div part="bubble" class="bubble" dir="auto">${renderMarkdown(ctx.blocks(m.text))}</div>` : nothing}
           ${m.attachments?.length ? ctx.attachments(m.attachments) : nothing}
           ${m.sender.type === 'ai' ? ctx.assistant?.(m) : nothing}
-          ${renderMeta(m, own, ctx)}
+          ${renderMeta(m, own, showsTime, ctx)}
           ${quick ? renderQuickReplies(m.key, quick, ctx) : nothing}
         </div>
       </div>
@@ -111,8 +99,8 @@ function renderAvatar(m: ListMessage, ctx: RowContext): TemplateResult {
  * run; earlier ones keep both for screen readers only. A failed message always shows its state and
  * Retry.
  */
-function renderMeta(m: ChatMessage, own: boolean, ctx: RowContext): TemplateResult {
-  if (m.status !== 'failed' && ctx.showsTime?.(m.key) === false) {
+function renderMeta(m: ChatMessage, own: boolean, showsTime: boolean, ctx: RowContext): TemplateResult {
+  if (m.status !== 'failed' && !showsTime) {
     return html`<div part="meta" class="meta quiet">
       <span class="visually-hidden"><time datetime=${m.createdAt}>${time(m, ctx)}</time>${own ? renderStatus(m, ctx, true) : nothing}</span
       >${own ? nothing : renderReadAloud(m)}

@@ -12,12 +12,31 @@ import type { Sender } from '../../protocol/v1.js';
 /** A message as the list reads it: quick replies may ride along (protocol v1, optional). */
 export type ListMessage = ChatMessage & { quickReplies?: readonly string[] };
 
-/** One row of the (virtualized) list. */
+/**
+ * One row of the (virtualized) list. `pos`: its place among the rows that are articles of the
+ * feed (all but date separators), from 1 — its `aria-posinset`. `time`: the message ends a run of
+ * one sender within one minute, so its time shows (see {@link sameRun}).
+ */
 export type Row =
-  | { kind: 'welcome'; key: string; text: string }
+  | { kind: 'welcome'; key: string; text: string; pos: number }
   | { kind: 'date'; key: string; label: string }
-  | { kind: 'notice'; key: string; message: ListMessage }
-  | { kind: 'message'; key: string; message: ListMessage; own: boolean; first: boolean; last: boolean };
+  | { kind: 'notice'; key: string; message: ListMessage; pos: number }
+  | { kind: 'message'; key: string; message: ListMessage; own: boolean; first: boolean; last: boolean; time: boolean; pos: number };
+
+/** How many rows are articles of the feed (its `aria-setsize` when all history is loaded). */
+export function articleCount(rows: readonly Row[]): number {
+  const last = rows.at(-1);
+  // A date separator is always followed by the message it dates: the last row is an article.
+  return last && last.kind !== 'date' ? last.pos : 0;
+}
+
+/** How many messages from the start are the same objects in both lists. */
+export function sharedPrefix<T>(a: readonly T[], b: readonly T[]): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
 
 /** The label of a delivery state; undefined for states without one (a future protocol's), which are not shown. */
 export function statusLabel(status: string | undefined, t: Strings): string | undefined {
@@ -193,6 +212,16 @@ function sameSender(a: Sender, b: Sender): boolean {
   return a.type === b.type && (a.type === 'visitor' || (a.id === b.id && a.name === b.name));
 }
 
+/**
+ * Whether two consecutive messages share one time label: same sender, same minute, same delivery
+ * state, not notices. The time shows on the last of each such run (as Intercom and Crisp do),
+ * instead of under every bubble.
+ */
+function sameRun(a: ChatMessage, b: ChatMessage): boolean {
+  if (a.sender.type === 'system' || b.sender.type === 'system' || a.status !== b.status) return false;
+  return sameSender(a.sender, b.sender) && Math.floor(Date.parse(a.createdAt) / 60_000) === Math.floor(Date.parse(b.createdAt) / 60_000);
+}
+
 /** What the last {@link buildRows} call was given and made, to build only what changed next time. */
 let previousBuild:
   { messages: readonly ListMessage[]; welcome: string; locale: string; today: number; rows: Row[]; firstRowOf: number[] } | undefined;
@@ -213,16 +242,15 @@ export function buildRows(messages: readonly ListMessage[], welcome: string, loc
   let rows: Row[] = [];
   let firstRowOf: number[] = [];
   if (prev && prev.welcome === welcome && prev.locale === locale && prev.today === today) {
-    const n = Math.min(prev.messages.length, messages.length);
-    while (start < n && prev.messages[start] === messages[start]) start++;
-    // Build the last shared message again: its group may end differently now.
-    start = Math.max(0, start - 1);
+    // Build the last shared message again: its group (and its time's run) may end differently now.
+    start = Math.max(0, sharedPrefix(prev.messages, messages) - 1);
   }
   if (start > 0) {
     rows = prev!.rows.slice(0, prev!.firstRowOf[start]);
     firstRowOf = prev!.firstRowOf.slice(0, start);
-  } else if (welcome) rows.push({ kind: 'welcome', key: 'welcome', text: welcome });
+  } else if (welcome) rows.push({ kind: 'welcome', key: 'welcome', text: welcome, pos: 1 });
   const kept = rows.length;
+  let pos = articleCount(rows);
   let day = start > 0 ? dayOf(messages[start - 1]) : -1;
   const tail = rows.at(-1);
   let previous = tail?.kind === 'message' ? tail : undefined;
@@ -236,22 +264,25 @@ export function buildRows(messages: readonly ListMessage[], welcome: string, loc
       previous = undefined;
     }
     if (message.sender.type === 'system') {
-      rows.push({ kind: 'notice', key: message.key, message });
+      rows.push({ kind: 'notice', key: message.key, message, pos: ++pos });
       previous = undefined;
       continue;
     }
     const first = !previous || !sameSender(previous.message.sender, message.sender);
-    const row = { kind: 'message' as const, key: message.key, message, own: message.sender.type === 'visitor', first, last: false };
+    const own = message.sender.type === 'visitor';
+    const row = { kind: 'message' as const, key: message.key, message, own, first, last: false, time: true, pos: ++pos };
     rows.push(row);
     previous = row;
   }
-  // Close every new group: a message is last when the next row is not in its group. (A kept row's
-  // next row is the same message as before, so its flag holds.)
+  // Close every new group: a message is last when the next row is not in its group; its time shows
+  // unless the next message continues its run. (A kept row's next row is the same message as
+  // before, so its flags hold.)
   for (let i = kept; i < rows.length; i++) {
     const row = rows[i];
     if (row.kind !== 'message') continue;
     const next = rows[i + 1];
     row.last = !next || next.kind !== 'message' || next.first;
+    row.time = !next || next.kind !== 'message' || !sameRun(row.message, next.message);
   }
   previousBuild = { messages, welcome, locale, today, rows, firstRowOf };
   return rows;

@@ -11,7 +11,7 @@ import { avatarHue, initials, type Row } from './rows.js';
 
 /** The welcome row: the team card (when the tenant describes its team), then the greeting. */
 export function renderWelcome(row: Extract<Row, { kind: 'welcome' }>, ctx: RowContext): TemplateResult {
-  return html`<div class="row first last" data-key=${row.key} role="article" tabindex="-1" aria-posinset=${ctx.position(row.key)} aria-setsize=${ctx.setSize}>
+  return html`<div class="row first last" data-key=${row.key} role="article" tabindex="-1" aria-posinset=${row.pos}>
     ${ctx.team ? renderTeam(ctx.team, ctx) : nothing}
     <div part="message" class="message welcome"><div part="bubble" class="bubble greeting" dir="auto">${row.text}</div></div>
   </div>`;

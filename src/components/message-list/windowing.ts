@@ -9,30 +9,55 @@
  * the element does with {@link RowWindow.topOf}. It is a few hundred bytes, and it measures rows
  * after rendering instead of with a ResizeObserver (no "loop completed with undelivered
  * notifications" errors on the host page).
+ *
+ * Incremental: the offsets are kept as two prefix sums (measured pixels, unmeasured rows) that are
+ * valid up to the first row that changed, so a new message at the end or a measurement near it
+ * costs the rows after it, not the whole history; a new average height changes no sum.
  */
 export class RowWindow {
   /** Extra pixels rendered above and below the visible area, so a fast scroll does not show gaps. */
   overscan = 600;
   private heights = new Map<string, number>();
-  private keys: readonly string[] = [];
-  private tops: number[] = [0];
-  private dirty = true;
+  private rows: readonly { readonly key: string }[] = [];
+  /** For row i: the measured pixels above it, and how many rows above it are not measured. */
+  private measuredAbove: number[] = [0];
+  private unmeasuredAbove: number[] = [0];
+  /** The prefix sums are right for rows 0..valid (inclusive). */
+  private valid = 0;
   private measuredSum = 0;
   private measuredCount = 0;
 
-  /** Sets the rows, by key, in order. Heights measured before are kept. */
+  /**
+   * Sets the rows (anything with a `key`), in order. Heights measured before are kept, and the
+   * offsets of the rows up to the first whose key changed. The array is read, never changed.
+   */
+  setRows(rows: readonly { readonly key: string }[]): void {
+    const before = this.rows;
+    const n = Math.min(before.length, rows.length, this.valid);
+    let same = 0;
+    while (same < n && before[same].key === rows[same].key) same++;
+    this.rows = rows;
+    this.invalidateFrom(same);
+  }
+
+  /** {@link setRows} with bare keys. */
   setKeys(keys: readonly string[]): void {
-    this.keys = keys;
-    this.dirty = true;
+    this.setRows(keys.map((key) => ({ key })));
   }
 
-  /** Index of the row with this key, or -1. */
-  indexOf(key: string): number {
-    return this.keys.indexOf(key);
+  /** Index of the row with this key, or -1; `near` (a row index) is searched around first. */
+  indexOf(key: string, near = -1): number {
+    const rows = this.rows;
+    if (rows[near]?.key === key) return near;
+    if (near >= 0) for (let i = Math.max(0, near - 64); i < Math.min(rows.length, near + 64); i++) if (rows[i].key === key) return i;
+    return rows.findIndex((r) => r.key === key);
   }
 
-  /** Records the rendered height of a row; returns true when it differs from what was assumed. */
-  measure(key: string, height: number): boolean {
+  /**
+   * Records the rendered height of a row; returns true when it differs from what was assumed.
+   * `index` (where the row is, or near it) saves looking the key up through every row.
+   */
+  measure(key: string, height: number, index?: number): boolean {
     const before = this.heights.get(key);
     if (before !== undefined && Math.abs(before - height) < 0.5) return false;
     if (before === undefined) {
@@ -42,7 +67,8 @@ export class RowWindow {
       this.measuredSum += height - before;
     }
     this.heights.set(key, height);
-    this.dirty = true;
+    const at = this.indexOf(key, index);
+    if (at >= 0) this.invalidateFrom(at);
     return true;
   }
 
@@ -50,7 +76,7 @@ export class RowWindow {
   reset(): void {
     this.heights.clear();
     this.measuredSum = this.measuredCount = 0;
-    this.dirty = true;
+    this.invalidateFrom(0);
   }
 
   /** Height assumed for a row never rendered: the average of those measured. */
@@ -60,18 +86,19 @@ export class RowWindow {
 
   /** Offset of row `index` from the top of the first row (`index` = length gives the total). */
   topOf(index: number): number {
-    if (this.dirty) this.layout();
-    return this.tops[Math.max(0, Math.min(index, this.keys.length))];
+    const i = Math.max(0, Math.min(index, this.rows.length));
+    if (i > this.valid) this.extendTo(i);
+    return this.measuredAbove[i] + this.estimate * this.unmeasuredAbove[i];
   }
 
   /** Height of all rows. */
   get total(): number {
-    return this.topOf(this.keys.length);
+    return this.topOf(this.rows.length);
   }
 
   /** The rows to render, first and last index (inclusive), for a viewport at `top` of `height`. */
   range(top: number, height: number): { first: number; last: number } {
-    const count = this.keys.length;
+    const count = this.rows.length;
     if (!count) return { first: 0, last: -1 };
     const first = Math.max(0, this.indexAt(top - this.overscan));
     const last = Math.min(count - 1, this.indexAt(top + height + this.overscan));
@@ -80,23 +107,31 @@ export class RowWindow {
 
   /** The row at a vertical offset (the last row below the end, the first above the start). */
   indexAt(offset: number): number {
-    if (this.dirty) this.layout();
+    this.extendTo(this.rows.length);
     let lo = 0;
-    let hi = this.keys.length - 1;
+    let hi = this.rows.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.tops[mid] <= offset) lo = mid;
+      if (this.topOf(mid) <= offset) lo = mid;
       else hi = mid - 1;
     }
     return lo;
   }
 
-  private layout(): void {
-    const estimate = this.estimate;
-    const tops = new Array<number>(this.keys.length + 1);
-    tops[0] = 0;
-    for (let i = 0; i < this.keys.length; i++) tops[i + 1] = tops[i] + (this.heights.get(this.keys[i]) ?? estimate);
-    this.tops = tops;
-    this.dirty = false;
+  private invalidateFrom(index: number): void {
+    this.valid = Math.min(this.valid, index);
+    this.measuredAbove.length = this.unmeasuredAbove.length = this.valid + 1;
+  }
+
+  /** Makes the prefix sums right up to row `index`, from the last row they were right for. */
+  private extendTo(index: number): void {
+    const measured = this.measuredAbove;
+    const unmeasured = this.unmeasuredAbove;
+    for (let i = this.valid; i < index; i++) {
+      const height = this.heights.get(this.rows[i].key);
+      measured[i + 1] = measured[i] + (height ?? 0);
+      unmeasured[i + 1] = unmeasured[i] + (height === undefined ? 1 : 0);
+    }
+    this.valid = Math.max(this.valid, index);
   }
 }
