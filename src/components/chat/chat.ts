@@ -172,19 +172,22 @@ export class AmoiqChat extends LitElement {
   });
   /** Size and brand colour on the wrapper (host-style-controller.ts). */
   protected readonly hostStyle = new HostStyleController(this, {
-    remoteColor: () => this.lazy.runtime?.chat.service?.state.remoteConfig?.themeColor,
+    remoteColor: () => this.chat?.service?.state.remoteConfig?.themeColor,
     base: () => this.find('.base'),
   });
   private fieldsAttribute?: string; // `pre-chat-fields` set before the runtime (its parser) loaded
+  private get chat() {
+    return this.lazy.runtime?.chat; // the service's owner (ChatController) once the runtime is here; tests reach the service through it
+  }
 
   /** The conversation as shown: stored messages in order, then the visitor's unsent ones. */
   get messages(): readonly ChatMessage[] {
-    return this.lazy.runtime?.chat.service?.state.messages ?? [];
+    return this.chat?.service?.state.messages ?? [];
   }
 
   /** The connection state: `idle`, `connecting`, `online` or `offline`. */
   get connectionState(): ConnectionState {
-    return this.lazy.runtime?.chat.service?.state.connection ?? 'idle';
+    return this.chat?.service?.state.connection ?? 'idle';
   }
 
   /** The attachment limits in force: the server's, narrowed by `attachment-types` and `attachment-max-size`. */
@@ -312,10 +315,7 @@ export class AmoiqChat extends LitElement {
     const { locale, dir, openChat, closeChat } = launcherLang(this);
     const l10n = runtime?.l10n.value;
     const headerText =
-      this.headerText ||
-      tenantText(this.lazy.runtime?.chat.service?.state.remoteConfig, l10n?.locale, 'headerText') ||
-      l10n?.strings.headerText ||
-      '';
+      this.headerText || tenantText(this.chat?.service?.state.remoteConfig, l10n?.locale, 'headerText') || l10n?.strings.headerText || '';
     const unread = this.open || !runtime ? 0 : runtime.unread.count;
     const launcherLabel = this.open ? closeChat : unread && l10n ? l10n.plural(l10n.strings.openChatUnread, unread) : openChat;
     return html`
