@@ -83,7 +83,7 @@ const agentSay = (conversationId, text) =>
   fetch(`${url}/api/agent/conversations/${conversationId}/messages`, {
     method: 'POST',
     headers: agentHeaders,
-    body: JSON.stringify({ clientId: `bench-msg-${++posted}`.padEnd(12, '0'), text }),
+    body: JSON.stringify({ clientId: `bench-msg-${String(++posted).padStart(8, '0')}`, text }),
   }).then(json);
 
 /** A visitor whose conversation holds `count` messages (seeded 8 at a time through the agent API). */
