@@ -57,37 +57,14 @@ export function sendShared(ws, event, key, frame) {
   sendData(ws, data);
 }
 
-/** Sockets corked in this turn of the event loop. @type {Set<import('node:net').Socket>} */
-const corked = new Set();
-
-/** Uncorks every socket corked in this turn: each writes its frames in one system call. */
-function uncorkAll() {
-  const sockets = [...corked];
-  corked.clear();
-  for (const socket of sockets) {
-    try {
-      socket.uncork();
-    } catch (error) {
-      console.error('ws write failed', error);
-    }
-  }
-}
-
 /**
- * Sends serialized frames; a socket is corked from its first frame of a turn to the end of that
- * turn's ticks and promise callbacks, so the frames of a group commit (a hundred messages
- * settled at once, each a `message` and a `conversation` frame to every agent console) leave in
- * one write instead of a system call each. Nothing waits for a later turn.
+ * Sends a serialized frame. (Corking each socket for a turn, so that a group commit's frames leave
+ * in one write, was tried and taken out: it held frames of the assistant handoff flow back, see
+ * docs/scaling.md.)
  * @param {Socket} ws
  * @param {string} data
  */
 function sendData(ws, data) {
-  const socket = /** @type {{ _socket?: import('node:net').Socket }} */ (/** @type {unknown} */ (ws))._socket;
-  if (socket && !corked.has(socket) && !socket.destroyed) {
-    socket.cork();
-    if (corked.size === 0) process.nextTick(uncorkAll);
-    corked.add(socket);
-  }
   ws.send(data);
 }
 
