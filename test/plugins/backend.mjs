@@ -23,8 +23,8 @@
  *   → writes each raw HTTP/1.1 request on its own TCP connection to the main instance (or `sec`,
  *   `proxy`) and answers `[{ status, headers, body }]` (status 0: no answer in `timeoutMs`, 3 s). Lets tests send what a browser cannot: any `Origin`, broken headers,
  *   `X-Forwarded-For` (the instances trust it: `TRUST_PROXY=1`).
- * - `backend-build-widget` → builds the drop-in script (`vite build`) into a temporary directory
- *   that the main instance serves as `/amoiq-chat.js` (`WIDGET_DIR`), once per run: the strict-CSP
+ * - `backend-build-widget` → builds the drop-in script (`vite build`) once per run and copies it
+ *   into the temporary directory the main instance serves as `/amoiq-chat.js` (`WIDGET_DIR`): the strict-CSP
  *   test needs the real bundle, and CI runs the tests before `npm run build`
  * - `backend-upload-probe` `{ path, headers, sendBytes, declaredLength?, chunked? }` → streams a
  *   large upload to the main instance and answers `{ status, body, sent, complete }` (how many
@@ -64,6 +64,12 @@
  * run's PostgreSQL test server (test/plugins/postgres.mjs: `AMOIQ_TEST_DATABASE_URL`, or one
  * started for this run), so those test files run on both stores.
  *
+ * Each browser of a full run (a lane: web-test-runner.config.mjs spreads the files over them) has
+ * all of these instances to itself ({@link backendSet}, chosen by the page's group through the
+ * `lanes` option), so no file shares a backend with a file running at the same time in another
+ * browser; lane 1's are named as above, lane N's end in `-laneN` (their logs too). The widget is
+ * built once per run and copied into each lane's widget directory.
+ *
  * The instances run with `AMOIQ_DEBUG_HOOKS=1` (raw-frame injection for the malformed-frame
  * tests). Each run gets fresh temporary data directories (their database a copy of an empty
  * PGlite cluster made once, pglite-template.mjs). The children's output goes to
@@ -72,6 +78,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, scryptSync } from 'node:crypto';
 import {
+  cpSync,
   createWriteStream,
   existsSync,
   mkdirSync,
@@ -96,11 +103,6 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const READY = /^amoiq-chat backend ready on (http:\/\/\S+)$/m;
 /** A start takes seconds; on a machine loaded far beyond its cores it has taken over a minute. */
 const START_TIMEOUT_MS = 120_000;
-/**
- * The commands the `isolated` group's pages may send (web-test-runner.config.mjs): the chaos
- * instance's, which only the chaos suite uses.
- */
-const ISOLATED_COMMANDS = new Set(['backend-chaos-info', 'backend-chaos-kill', 'backend-chaos-start', 'backend-job']);
 /** Session-token lifetime of the second instance. */
 export const SHORT_TTL_SECONDS = 3;
 
@@ -179,6 +181,8 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
   let log = null;
   /** @type {Promise<{ url: string, drop: () => Promise<void> }> | null} */
   let database = null;
+  /** Resolves once every child stopped so far has exited. @type {Promise<unknown>} */
+  let exited = Promise.resolve();
   /** Everything the current child printed on stdout (for the lines after the ready line). */
   let output = '';
   /** @type {Set<() => void>} */
@@ -195,10 +199,14 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
   /** Starts the child (same port and data dir as before, if any) and resolves with its URL. */
   function start() {
     if (starting) return starting;
-    starting = Promise.all([tenantsFile(), seeded()]).then(([tenants]) => spawnChild(tenants));
-    // A failed start may be retried by the next command.
-    starting.catch(() => (starting = null));
-    return starting;
+    // Not before every child stopped so far has exited: two commands that stop the instance at
+    // once (a page repeats a restart it gave up waiting for) would otherwise start the next
+    // child while the old one still holds the port (EADDRINUSE).
+    const attempt = Promise.all([tenantsFile(), seeded(), exited]).then(([tenants]) => spawnChild(tenants));
+    // A failed start may be retried by the next command (unless a newer one is under way).
+    attempt.catch(() => starting === attempt && (starting = null));
+    starting = attempt;
+    return attempt;
   }
 
   /**
@@ -329,16 +337,23 @@ function backendInstance({ name, jwtSecret, ttlSeconds, widgetDir, extraEnv = {}
    */
   async function stop(signal) {
     const proc = child;
-    if (!proc) return;
-    child = null;
-    starting = null;
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise((resolveExit) => {
-      proc.once('exit', resolveExit);
-      proc.kill(signal);
-      // SIGTERM is a request; don't let a stuck shutdown hang the run.
-      if (signal !== 'SIGKILL') setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
-    });
+    if (proc) {
+      child = null;
+      starting = null;
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const gone = new Promise((resolveExit) => {
+          proc.once('exit', resolveExit);
+          proc.kill(signal);
+          // SIGTERM is a request; don't let a stuck shutdown hang the run.
+          if (signal !== 'SIGKILL') setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
+          // A child whose spawn failed may never report an exit: don't hold later starts forever.
+          setTimeout(resolveExit, 20_000).unref();
+        });
+        exited = Promise.all([exited, gone]);
+      }
+    }
+    // Also when another command is stopping it right now: return once that child is gone.
+    await exited;
   }
 
   return {
@@ -738,20 +753,24 @@ async function loginFlood(baseUrl, count, staticPath) {
 }
 
 /**
- * @returns {import('@web/test-runner').TestRunnerPlugin}
+ * One lane's backends: the instances a browser's pages talk to (main, PostgreSQL, short, chaos,
+ * assistant, security, HAProxy, an SMTP server) and the commands on them. Each browser of a full
+ * run (web-test-runner.config.mjs) has a set of its own, made on its first command, so two files
+ * in two browsers never share an instance: one may restart, kill or flood "main" while the other
+ * uses its own "main" on another port and data directory. Lane 1 keeps the instance names (its
+ * logs are test-results/backend.log etc.); lane N's end in `-laneN`.
+ * @param {number} lane
+ * @param {{ jwtSecret: string, pageOrigins: () => string, widget: () => Promise<string> }} common
+ *   `widget()` builds the drop-in script once per run and answers its directory
  */
-export function backendPlugin() {
-  // Fixed per run (not per start) so tokens survive restarts, and known to the tests so they can
-  // mint an expired token for the `token_expired` cases.
-  const jwtSecret = `test-${randomBytes(16).toString('hex')}`;
+function backendSet(lane, common) {
+  const { jwtSecret } = common;
+  const suffix = lane === 1 ? '' : `-lane${lane}`;
+  /** The directory the lane's main, assistant and security instances serve as the widget's (WIDGET_DIR). */
   const widgetDir = mkdtempSync(join(tmpdir(), 'amoiq-widget-'));
-  /** @type {Promise<void> | null} */
-  let building = null;
-  /** The test pages' origin (the dev server's), allowed to call the agent API (AGENT_CONSOLE_ORIGINS). */
-  let pageOrigins = '';
-  const shared = () => ({ AGENT_CONSOLE_ORIGINS: pageOrigins, ...RELAXED_LOGIN });
+  const shared = () => ({ AGENT_CONSOLE_ORIGINS: common.pageOrigins(), ...RELAXED_LOGIN });
   const main = backendInstance({
-    name: 'backend',
+    name: `backend${suffix}`,
     jwtSecret,
     ttlSeconds: 900,
     widgetDir,
@@ -761,7 +780,7 @@ export function backendPlugin() {
   const mainPglite = main;
   // The same, on PostgreSQL: the main instance of the pages of the `postgres` group.
   const mainPostgres = backendInstance({
-    name: 'backend-postgres',
+    name: `backend-postgres${suffix}`,
     jwtSecret,
     ttlSeconds: 900,
     widgetDir,
@@ -770,7 +789,7 @@ export function backendPlugin() {
     postgres: true,
   });
   const short = backendInstance({
-    name: 'backend-short',
+    name: `backend-short${suffix}`,
     jwtSecret,
     ttlSeconds: SHORT_TTL_SECONDS,
     tenantsFile: tenantsFileForTests,
@@ -779,7 +798,7 @@ export function backendPlugin() {
   // The chaos suite sends hundreds of messages a minute from one visitor: its own instance, with
   // the per-sender flood limit out of the way (the limit itself is tested on the main instance).
   const chaos = backendInstance({
-    name: 'backend-chaos',
+    name: `backend-chaos${suffix}`,
     jwtSecret,
     ttlSeconds: 900,
     tenantsFile: tenantsFileForTests,
@@ -794,7 +813,7 @@ export function backendPlugin() {
   const mailEnv = () => (smtp ? { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: 'Demo Store <support@demo-store.example>' } : {});
   // The assistant's e2e tests: the demo tenant's assistant on (every other instance runs with ASSISTANT=off).
   const assistant = backendInstance({
-    name: 'backend-assistant',
+    name: `backend-assistant${suffix}`,
     jwtSecret,
     ttlSeconds: 900,
     widgetDir,
@@ -854,7 +873,7 @@ export function backendPlugin() {
       return tenants;
     })());
   const sec = backendInstance({
-    name: 'backend-sec',
+    name: `backend-sec${suffix}`,
     jwtSecret,
     ttlSeconds: 900,
     widgetDir,
@@ -890,10 +909,6 @@ export function backendPlugin() {
   let haproxy = null;
   /** @type {Promise<{ url: string }> | null} */
   let proxyStarting = null;
-
-  /** @type {Map<number, { done: boolean, result?: unknown, error?: string }>} */
-  const jobs = new Map();
-  let lastJob = 0;
 
   /**
    * @param {string} command
@@ -961,9 +976,8 @@ export function backendPlugin() {
         return answers;
       }
       case 'backend-build-widget':
-        building ??= buildWidget(widgetDir);
-        building.catch(() => (building = null));
-        await building;
+        // Built once per run; each lane serves a copy (its static fixtures are its own).
+        cpSync(await common.widget(), widgetDir, { recursive: true, force: true });
         return { widgetDir };
       case 'backend-ws-upgrade':
         return wsUpgrade(args?.target === 'sec' ? await sec.start() : await main.start(), args);
@@ -1065,7 +1079,7 @@ export function backendPlugin() {
           const started = await startHaproxy(
             binary,
             await sec.start(),
-            createWriteStream(join(ROOT, 'test-results', 'haproxy.log'), { flags: 'w' }),
+            createWriteStream(join(ROOT, 'test-results', `haproxy${suffix}.log`), { flags: 'w' }),
           );
           haproxy = started.proc;
           return { url: started.url };
@@ -1089,18 +1103,70 @@ export function backendPlugin() {
   }
 
   return {
+    handle,
+    main: mainPglite,
+    async dispose() {
+      haproxy?.kill('SIGTERM');
+      await Promise.all([
+        smtp?.close(),
+        main.dispose(),
+        mainPostgres.dispose(),
+        short.dispose(),
+        chaos.dispose(),
+        assistant.dispose(),
+        sec.dispose(),
+      ]);
+      rmSync(widgetDir, { recursive: true, force: true });
+      rmSync(secDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * @param {{ lanes?: Record<string, number> }} [options] `lanes`: the lane (browser) of each test
+ *   group that runs in a browser of its own (web-test-runner.config.mjs); a group not listed is in
+ *   lane 1. Each lane gets its own set of backends ({@link backendSet}).
+ * @returns {import('@web/test-runner').TestRunnerPlugin}
+ */
+export function backendPlugin({ lanes = {} } = {}) {
+  // Fixed per run (not per start) so tokens survive restarts, and known to the tests so they can
+  // mint an expired token for the `token_expired` cases.
+  const jwtSecret = `test-${randomBytes(16).toString('hex')}`;
+  /** The test pages' origin (the dev server's), allowed to call the agent API (AGENT_CONSOLE_ORIGINS). */
+  let pageOrigins = '';
+  const builtDir = mkdtempSync(join(tmpdir(), 'amoiq-widget-build-'));
+  /** @type {Promise<void> | null} */
+  let building = null;
+  const common = {
+    jwtSecret,
+    pageOrigins: () => pageOrigins,
+    async widget() {
+      building ??= buildWidget(builtDir);
+      building.catch(() => (building = null));
+      await building;
+      return builtDir;
+    },
+  };
+  /** @type {Map<number, ReturnType<typeof backendSet>>} */
+  const sets = new Map();
+  const setOf = (/** @type {number} */ lane) => {
+    let set = sets.get(lane);
+    if (!set) sets.set(lane, (set = backendSet(lane, common)));
+    return set;
+  };
+
+  /** @type {Map<number, { done: boolean, result?: unknown, error?: string }>} */
+  const jobs = new Map();
+  let lastJob = 0;
+
+  return {
     name: 'amoiq-backend',
 
     async executeCommand({ command, payload, session }) {
+      if (!command.startsWith('backend-')) return undefined;
       const args = /** @type {any} */ (payload);
       const group = session?.group?.name;
-      // The isolated group runs beside the others in a browser of its own (web-test-runner.config.mjs):
-      // its pages may use only the chaos instance, never a backend the other files restart or kill.
-      if (group === 'isolated' && command.startsWith('backend-') && !ISOLATED_COMMANDS.has(command)) {
-        throw new Error(
-          `${session?.testFile}: ${command} from the isolated group, which runs beside the files using the shared backends; list the file in USE_A_SHARED_BACKEND in web-test-runner.config.mjs`,
-        );
-      }
+      const { handle } = setOf(lanes[group ?? ''] ?? 1);
       // A command may take longer than the 20 s the page waits for an answer (a cold start, a
       // flood, a build): with `job: true` it answers `{ job }` at once and runs on; the page polls
       // `backend-job` `{ id }` → `{ done, result?, error? }` (test/server/helpers.ts, serverJob).
@@ -1119,19 +1185,23 @@ export function backendPlugin() {
       return handle(command, args, group);
     },
 
-    // Start the main backend while the browser launches and the first files compile: a cold start
-    // (PGlite) can take longer than the 20 s a test command may wait on a loaded machine.
+    // Start each lane's main backend while the browsers launch and the first files compile: a cold
+    // start (PGlite) can take longer than the 20 s a test command may wait on a loaded machine.
     serverStart({ config }) {
       const host = config.hostname ?? 'localhost';
       pageOrigins = [...new Set([host, 'localhost', '127.0.0.1'])].map((h) => `http://${h}:${config.port}`).join(',');
-      main.start().catch(() => undefined);
+      const { groups: configured = [] } = /** @type {{ groups?: { name: string }[] }} */ (/** @type {unknown} */ (config));
+      const groups = new Set(configured.map((g) => g.name));
+      const used = new Set([1, ...Object.entries(lanes).flatMap(([name, lane]) => (groups.has(name) ? [lane] : []))]);
+      for (const lane of used)
+        setOf(lane)
+          .main.start()
+          .catch(() => undefined);
     },
 
     async serverStop() {
-      haproxy?.kill('SIGTERM');
-      await Promise.all([main.dispose(), mainPostgres.dispose(), short.dispose(), chaos.dispose(), assistant.dispose(), sec.dispose()]);
-      rmSync(widgetDir, { recursive: true, force: true });
-      rmSync(secDir, { recursive: true, force: true });
+      await Promise.all([...sets.values()].map((set) => set.dispose()));
+      rmSync(builtDir, { recursive: true, force: true });
     },
   };
 }
