@@ -6,8 +6,9 @@ import '../../src/define.js';
 import type { AmoiqMessageList } from '../../src/components/message-list/message-list.js';
 import { LatestStatuses } from '../../src/components/message-list/row-marks.js';
 import { chatServiceContext } from '../../src/context.js';
-import type { ChatMessage, ChatService, ChatState } from '../../src/services/chat-service.js';
+import type { ChatMessage, ChatService } from '../../src/services/chat-service.js';
 import { until } from '../helpers/dom.js';
+import { StubChatService } from '../helpers/state-stub.js';
 
 const ADA = { type: 'agent', id: 'agent_1', name: 'Ada' } as const;
 const START = Date.now() - 3_600_000;
@@ -20,36 +21,12 @@ const msg = (seq: number): ChatMessage => ({
   createdAt: new Date(START + seq * 120_000).toISOString(),
 });
 
-/** The part of ChatService the list reads, driven by the test. */
-class StubService {
-  state: ChatState = {
-    connection: 'online',
-    messages: [],
-    remoteConfig: {},
-    hasOlder: false,
-    loadingOlder: false,
-    conversationStatus: 'open',
-  };
-  private readonly listeners = new Set<(s: ChatState) => void>();
-  subscribe(fn: (s: ChatState) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-  append(...messages: ChatMessage[]): void {
-    this.state = { ...this.state, messages: [...this.state.messages, ...messages] };
-    for (const fn of this.listeners) fn(this.state);
-  }
-  async loadOlder(): Promise<number> {
-    return 0;
-  }
-}
-
 const frames = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(r));
 };
 
-async function list(count: number): Promise<{ el: AmoiqMessageList; service: StubService; updates: () => number }> {
-  const service = new StubService();
+async function list(count: number): Promise<{ el: AmoiqMessageList; service: StubChatService; updates: () => number }> {
+  const service = new StubChatService();
   service.append(...Array.from({ length: count }, (_, i) => msg(i + 1)));
   const host = await fixture<HTMLDivElement>(
     html`<div lang="en-US" style="display:flex;flex-direction:column;width:360px;height:400px"></div>`,

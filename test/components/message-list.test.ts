@@ -9,6 +9,7 @@ import { localeContext, localized } from '../../src/i18n/localize.js';
 import type { ChatMessage, ChatService, ChatState } from '../../src/services/chat-service.js';
 import type { Sender } from '../../src/protocol/v1.js';
 import { deepActiveElement, expectAccessible, until } from '../helpers/dom.js';
+import { StubChatService } from '../helpers/state-stub.js';
 
 const ADA: Sender = { type: 'agent', id: 'agent_1', name: 'Ada Lovelace' };
 const BOB: Sender = { type: 'agent', id: 'agent_2', name: 'Bob' };
@@ -41,36 +42,17 @@ const many = (from: number, to: number, over: Extra = {}) => Array.from({ length
  * The part of ChatService the list uses (state, subscribe, loadOlder), driven by the test.
  * `older` is the history the server would page back through, oldest first.
  */
-class StubService {
-  state: ChatState = {
-    connection: 'online',
-    messages: [],
-    remoteConfig: {},
-    hasOlder: false,
-    loadingOlder: false,
-    conversationStatus: 'open',
-  };
+class StubService extends StubChatService {
   older: ChatMessage[] = [];
   loadOlderCalls = 0;
   /** When set, loadOlder waits for it before answering. */
   gate?: Promise<void>;
-  private readonly listeners = new Set<(s: ChatState) => void>();
 
-  subscribe(fn: (s: ChatState) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+  override set(patch: Partial<ChatState>): void {
+    super.set({ hasOlder: this.older.length > 0, ...patch });
   }
 
-  set(patch: Partial<ChatState>): void {
-    this.state = { ...this.state, hasOlder: this.older.length > 0, ...patch };
-    for (const fn of this.listeners) fn(this.state);
-  }
-
-  append(...messages: ChatMessage[]): void {
-    this.set({ messages: [...this.state.messages, ...messages] });
-  }
-
-  async loadOlder(limit = 50): Promise<number> {
+  override async loadOlder(limit = 50): Promise<number> {
     if (this.state.loadingOlder) return 0;
     this.loadOlderCalls++;
     this.set({ loadingOlder: true });

@@ -17,34 +17,12 @@ import type { ChatMessage, ChatService, ChatState } from '../../src/services/cha
 import { tenantText } from '../../src/services/tenant-texts.js';
 import { loadEmojiPicker } from '../../src/components/emoji-picker/loader.js';
 import { expectAccessible, until } from '../helpers/dom.js';
+import { StubChatService } from '../helpers/state-stub.js';
 
 const ADA: Sender = { type: 'agent', id: 'a1', name: 'Ada (demo agent)' };
 const VISITOR: Sender = { type: 'visitor' };
 
-class StubService {
-  state: ChatState = {
-    connection: 'online',
-    messages: [],
-    remoteConfig: {},
-    hasOlder: false,
-    loadingOlder: false,
-    conversationStatus: 'open',
-  };
-  private readonly listeners = new Set<(s: ChatState) => void>();
-  subscribe(fn: (s: ChatState) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-  set(patch: Partial<ChatState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const fn of this.listeners) fn(this.state);
-  }
-  loadOlder(): Promise<number> {
-    return Promise.resolve(0);
-  }
-}
-
-async function provided<T extends HTMLElement>(tag: string, service: StubService, width = 360): Promise<T> {
+async function provided<T extends HTMLElement>(tag: string, service: StubChatService, width = 360): Promise<T> {
   const host = await fixture<HTMLDivElement>(
     html`<div lang="en-US" style="display:flex;flex-direction:column;width:${width}px;height:480px"></div>`,
   );
@@ -78,7 +56,7 @@ function visibleTimes(el: HTMLElement): Record<string, string> {
 
 describe('design pass: the conversation', () => {
   it('shows the time once per run of one sender within one minute, and "Sending…" once, on the run\'s last message', async () => {
-    const service = new StubService();
+    const service = new StubChatService();
     const el = await provided<AmoiqMessageList>('amoiq-message-list', service);
     service.set({
       messages: [
@@ -103,7 +81,7 @@ describe('design pass: the conversation', () => {
   });
 
   it('a failed message always shows its state and Retry, even inside a run', async () => {
-    const service = new StubService();
+    const service = new StubChatService();
     const el = await provided<AmoiqMessageList>('amoiq-message-list', service);
     service.set({ messages: [m('v1', VISITOR, at(9, 3, 1), { status: 'failed' }), m('v2', VISITOR, at(9, 3, 2), { status: 'pending' })] });
     await until(() => !!el.shadowRoot!.querySelector('[part="retry-button"]'), 'Retry');
@@ -119,7 +97,7 @@ describe('design pass: the conversation', () => {
   });
 
   it('the empty panel shows the team: online agents, team name, typical reply time, then the greeting', async () => {
-    const service = new StubService();
+    const service = new StubChatService();
     service.set({
       agentsOnline: true,
       remoteConfig: { team: { name: 'The Acme team', replyTime: 'hours', agents: [{ name: 'Ada (demo agent)' }, { name: 'Ben Carter' }] } },
@@ -185,7 +163,7 @@ describe('design pass: away banner, composer, picker', () => {
   afterEach(() => setViewport({ width: 800, height: 600 }));
 
   it('the away banner is short, labelled, and dismissible', async () => {
-    const service = new StubService();
+    const service = new StubChatService();
     service.set({ agentsOnline: false });
     const el = await provided<AmoiqAwayBanner>('amoiq-away-banner', service);
     const input = el.shadowRoot!.querySelector('input')!;
@@ -219,7 +197,7 @@ describe('design pass: away banner, composer, picker', () => {
   });
 
   it('a file refusal can be dismissed, and goes once a message is sent or received', async () => {
-    const service = new StubService();
+    const service = new StubChatService();
     const el = await provided<AmoiqChatInput>('amoiq-chat-input', service);
     el.attachmentLimits = { maxSize: 1024, types: ['application/pdf'] };
     await el.updateComplete;
