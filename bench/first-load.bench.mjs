@@ -9,11 +9,12 @@
 //
 //   BUILDS=before=/tmp/base,after=. COUNT=1000 RUNS=5 node bench/first-load.bench.mjs
 //   (SKIP_BUILD=1 reuses each checkout's tmp/bench-widget; CHROME_PATH)
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { LIFTED_LIMITS, agentLogin, seedConversation, startBackend } from './bench-backend.mjs';
 
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const COUNT = Number(process.env.COUNT ?? 1000);
@@ -23,14 +24,8 @@ const BUILDS = (process.env.BUILDS ?? `current=.`).split(',').map((spec) => {
   return { name, dir: resolve(dir) };
 });
 const ARGS = ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'];
-const AUTH = { Authorization: 'Bearer pk_demo_amoiq_public_key', 'Content-Type': 'application/json' };
 const WIDGET = 'tmp/bench-widget';
 const load = () => loadavg()[0].toFixed(1);
-
-const json = async (res) => {
-  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
-  return res.json();
-};
 
 /** Builds the checkout's drop-in, starts its backend, seeds COUNT messages; resolves with its URL and visitor id. */
 async function prepare(build) {
@@ -38,57 +33,21 @@ async function prepare(build) {
     execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', WIDGET, '--emptyOutDir'], { cwd: build.dir, stdio: 'inherit' });
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-bench-first-'));
-  const child = spawn(process.execPath, ['demo/server/main.js'], {
+  const { child, url, password } = await startBackend({
     cwd: build.dir,
-    env: {
-      ...process.env,
-      WIDGET_DIR: WIDGET,
-      PORT: '0',
-      DATA_DIR: dataDir,
-      RATE_SENDS_PER_IP: '10000000',
-      RATE_SENDS_PER_SENDER: '10000000',
-      RATE_SESSIONS_PER_IP: '100000',
-      RATE_SESSIONS_PER_VISITOR: '100000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    widgetDir: WIDGET,
+    dataDir,
+    env: LIFTED_LIMITS,
+    name: `${build.name}: backend`,
+    password: true,
   });
-  process.on('exit', () => child.kill('SIGTERM'));
-  const { url, password } = await new Promise((done, fail) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      const pw = /demo agent +\S+ \/ (\S+)/.exec(out)?.[1];
-      if (m && pw) done({ url: m[1], password: pw });
-    });
-    child.on('exit', (code) => fail(new Error(`${build.name}: backend exited ${code}`)));
+  const { visitorId } = await seedConversation({
+    url,
+    token: await agentLogin(url, password),
+    visitorId: `bench_first_${Date.now()}`.padEnd(21, 'x'),
+    count: COUNT,
+    text: (n) => (n === COUNT ? 'LAST-MESSAGE' : `message ${n}`),
   });
-  const { token } = await json(
-    await fetch(`${url}/api/agent/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: 'agent@demo.test', password }),
-    }),
-  );
-  const visitorId = `bench_first_${Date.now()}`.padEnd(21, 'x');
-  const session = await json(
-    await fetch(`${url}/api/chat/session`, { method: 'POST', headers: AUTH, body: JSON.stringify({ tenantId: 'demo', visitorId }) }),
-  );
-  let next = 1;
-  const worker = async () => {
-    while (next <= COUNT) {
-      const n = next++;
-      const post = () =>
-        fetch(`${url}/api/agent/conversations/${session.conversationId}/messages`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ clientId: `bench-${String(n).padStart(8, '0')}`, text: n === COUNT ? 'LAST-MESSAGE' : `message ${n}` }),
-        });
-      // A reset keep-alive socket (a loaded machine) is retried: the clientId makes it idempotent.
-      await json(await post().catch(() => post()));
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
   return { ...build, url, visitorId, child, dataDir };
 }
 

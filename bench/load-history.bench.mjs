@@ -4,11 +4,12 @@
 // beside its target. It is a benchmark, not a test.
 //
 //   npm run bench:load-history        (COUNTS=1000 for a quick look; CHROME_PATH)
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { LIFTED_LIMITS, agentLogin, json, seedConversation, startBackend } from './bench-backend.mjs';
 
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const COUNTS = (process.env.COUNTS ?? '1000,10000').split(',').map(Number);
@@ -22,7 +23,6 @@ const ARGS = [
   '--disable-sync',
   '--disable-quic',
 ];
-const AUTH = { Authorization: 'Bearer pk_demo_amoiq_public_key', 'Content-Type': 'application/json' };
 const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-bench-history-'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -34,49 +34,19 @@ if (!process.env.SKIP_BUILD) {
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', widgetDir, '--emptyOutDir'], { stdio: 'inherit' });
 }
 
-/** Starts the backend on a free port; resolves with the process, its URL and the demo agent's password. */
-function startBackend() {
-  // BACKEND: another checkout's demo/server/main.js (e.g. a clean export while the tree is being edited).
-  const child = spawn(process.execPath, [process.env.BACKEND ?? 'demo/server/main.js'], {
-    env: {
-      ...process.env,
-      WIDGET_DIR: widgetDir,
-      PORT: '0',
-      DATA_DIR: dataDir,
-      RATE_SENDS_PER_IP: '10000000',
-      RATE_SENDS_PER_SENDER: '10000000',
-      RATE_SESSIONS_PER_IP: '100000',
-      RATE_SESSIONS_PER_VISITOR: '100000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      const password = /demo agent +\S+ \/ (\S+)/.exec(out)?.[1];
-      if (m && password) resolve({ child, url: m[1], password });
-    });
-    child.on('exit', (code) => reject(new Error(`backend exited ${code}`)));
-  });
-}
-
-const { child: backend, url, password } = await startBackend();
-process.on('exit', () => backend.kill('SIGTERM'));
-const json = async (res) => {
-  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
-  return res.json();
-};
-const agentToken = (
-  await json(
-    await fetch(`${url}/api/agent/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: 'agent@demo.test', password }),
-    }),
-  )
-).token;
+// BACKEND: another checkout's demo/server/main.js (e.g. a clean export while the tree is being edited).
+const {
+  child: backend,
+  url,
+  password,
+} = await startBackend({
+  script: process.env.BACKEND,
+  widgetDir,
+  dataDir,
+  env: LIFTED_LIMITS,
+  password: true,
+});
+const agentToken = await agentLogin(url, password);
 const agentHeaders = { Authorization: `Bearer ${agentToken}`, 'Content-Type': 'application/json' };
 let posted = 0;
 const agentSay = (conversationId, text) =>
@@ -88,24 +58,17 @@ const agentSay = (conversationId, text) =>
 
 /** A visitor whose conversation holds `count` messages (seeded 8 at a time through the agent API). */
 async function seed(count) {
-  const visitorId = `bench_visitor_${count}_${Date.now()}`.padEnd(21, 'x').slice(0, 40);
-  const session = await json(
-    await fetch(`${url}/api/chat/session`, { method: 'POST', headers: AUTH, body: JSON.stringify({ tenantId: 'demo', visitorId }) }),
-  );
-  let next = 1;
-  const worker = async () => {
-    while (next <= count) {
-      const n = next++;
-      await agentSay(
-        session.conversationId,
-        n === count ? `LAST-${count}` : `message ${n} of ${count}: ${'lorem ipsum '.repeat(1 + (n % 5))}`,
-      );
-    }
-  };
   const started = performance.now();
-  await Promise.all(Array.from({ length: 8 }, worker));
+  const seeded = await seedConversation({
+    url,
+    token: agentToken,
+    visitorId: `bench_visitor_${count}_${Date.now()}`.padEnd(21, 'x').slice(0, 40),
+    count,
+    text: (n) => (n === count ? `LAST-${count}` : `message ${n} of ${count}: ${'lorem ipsum '.repeat(1 + (n % 5))}`),
+    prefix: `bench-seed-${count}-`,
+  });
   console.error(`seeded ${count} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return { visitorId: session.visitorId, conversationId: session.conversationId };
+  return seeded;
 }
 
 /** In every page: long tasks from the start, and the panel opened when asked (`?open`). */

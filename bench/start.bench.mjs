@@ -4,12 +4,13 @@
 // (incognito context) per measurement. Prints each figure beside its target. A benchmark, not a test.
 //
 //   npm run bench:start        (RUNS=5, SKIP_BUILD=1, CHROME_PATH)
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
+import { startBackend } from './bench-backend.mjs';
 
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -34,25 +35,7 @@ if (!process.env.SKIP_BUILD) {
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', widgetDir, '--emptyOutDir'], { stdio: 'inherit' });
 }
 
-/** Starts the backend on a free port; resolves with the process and its URL. */
-function startBackend() {
-  const child = spawn(process.execPath, [process.env.BACKEND ?? 'demo/server/main.js'], {
-    env: { ...process.env, WIDGET_DIR: widgetDir, PORT: '0', DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`backend exited ${code}`)));
-  });
-}
-
-const { child: backend, url } = await startBackend();
-process.on('exit', () => backend.kill('SIGTERM'));
+const { child: backend, url } = await startBackend({ script: process.env.BACKEND, widgetDir, dataDir });
 
 /** In every page: long tasks from the start, and a deep query through shadow roots. */
 const PAGE_HOOKS = () => {
