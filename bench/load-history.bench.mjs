@@ -86,6 +86,15 @@ const PAGE_HOOKS = () => {
     }
     return null;
   };
+  /** How far the list is from its bottom (px), and whether the "new messages" pill shows. */
+  window.__bottom = () => {
+    const list = window.__deep(window.AmoiqChat.element.shadowRoot, 'amoiq-message-list');
+    const scroller = list.shadowRoot.querySelector('.base');
+    return {
+      gap: Math.round(scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight),
+      pill: Boolean(list.shadowRoot.querySelector('[part~="new-messages-pill"]')),
+    };
+  };
   const wanted = new URLSearchParams(location.search).get('last');
   if (wanted) {
     const tick = () => {
@@ -234,6 +243,9 @@ for (const count of COUNTS) {
   }
   const busy = await untilQuiet(cdp, before);
   row(`${count}: main thread busy until quiet`, ms(busy), '≤ 300 ms', busy <= 300);
+  // A visitor who opens a long conversation sees its end: the list is at its bottom once quiet.
+  const loaded = await page.evaluate(() => window.__bottom());
+  row(`${count}: after the first load, list bottom below the view`, `${loaded.gap} px`, '0 px', loaded.gap <= 1 && !loaded.pill);
 
   // Append: one agent message at a time, script + layout per message.
   const APPENDS = 20;
@@ -280,6 +292,17 @@ for (const count of COUNTS) {
     ((m1.ScriptDuration - m0.ScriptDuration + m1.LayoutDuration - m0.LayoutDuration + m1.RecalcStyleDuration - m0.RecalcStyleDuration) *
       1000) /
     APPENDS;
+  if (process.env.PROFILE)
+    console.error(
+      `append per message: script ${(((m1.ScriptDuration - m0.ScriptDuration) * 1000) / APPENDS).toFixed(2)} ms, style ${(((m1.RecalcStyleDuration - m0.RecalcStyleDuration) * 1000) / APPENDS).toFixed(2)} ms (${((m1.RecalcStyleCount - m0.RecalcStyleCount) / APPENDS).toFixed(1)}×), layout ${(((m1.LayoutDuration - m0.LayoutDuration) * 1000) / APPENDS).toFixed(2)} ms (${((m1.LayoutCount - m0.LayoutCount) / APPENDS).toFixed(1)}×)`,
+    );
+  const followed = await page.evaluate(() => window.__bottom());
+  row(
+    `${count}: append, list followed (bottom below the view${followed.pill ? ', pill shown' : ''})`,
+    `${followed.gap} px`,
+    '0 px',
+    followed.gap <= 1 && !followed.pill,
+  );
   const appendUpdates = (await page.evaluate(() => window.__listUpdates)) / APPENDS;
   row(`${count}: append, list updates per message`, appendUpdates.toFixed(2), '1', appendUpdates <= 1);
   row(`${count}: append, script + style + layout per message`, `${perMessage.toFixed(2)} ms`, '≤ 1 ms', perMessage <= 1);
