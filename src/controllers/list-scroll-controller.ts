@@ -51,6 +51,8 @@ export class ListScrollController implements ReactiveController {
   atBottom = true;
   /** Set when the next update must end at the bottom (first render, own message, pill). */
   private jumpToBottom = true;
+  /** A {@link settle} is queued for the update just rendered. */
+  private settling = false;
   /** The scroll position the list itself last set. */
   private placedAt?: number;
   /** Where the update being rendered must leave the scroll position. */
@@ -134,6 +136,20 @@ export class ListScrollController implements ReactiveController {
   }
 
   hostUpdated(): void {
+    // Elements inside the new rows (the read-aloud button, say) render in microtasks queued while
+    // the list rendered: placing and measuring after them costs one style and layout per update
+    // instead of two (the second one theirs, after the list had forced the first). Still in the
+    // same task, before the frame is painted.
+    if (this.settling) return;
+    this.settling = true;
+    queueMicrotask(() => {
+      this.settling = false;
+      this.settle();
+    });
+  }
+
+  /** Where the update just rendered must leave the scroll position; records the rows' heights. */
+  private settle(): void {
     const scroller = this.options.scroller();
     if (!scroller) return;
     this.observe();

@@ -82,6 +82,34 @@ describe('<amoiq-message-list> append work (issue 17)', () => {
   }
 });
 
+describe('<amoiq-message-list> a message joining a run', () => {
+  it("keeps the previous row's meta and read-aloud button, only hiding its time (no rebuild)", async () => {
+    const { el, service } = await list(3);
+    const sameMinute = (seq: number): ChatMessage => ({
+      ...msg(seq),
+      createdAt: new Date(START + 3 * 120_000 + (seq - 3) * 1000).toISOString(),
+    });
+    const metaOf = (key: string) => scroller(el).querySelector<HTMLElement>(`[data-key="${key}"] [part="meta"]`)!;
+    await until(() => !!metaOf('m3')?.querySelector('amoiq-read-aloud'), 'the read-aloud button of the last message');
+    const meta = metaOf('m3');
+    const readAloud = meta.querySelector('amoiq-read-aloud');
+    const time = meta.querySelector('time')!;
+    expect(time.classList.contains('visually-hidden')).to.equal(false);
+    service.append(sameMinute(4));
+    await until(() => !!metaOf('m4'), 'the new message rendered');
+    await el.updateComplete;
+    // The same nodes: the read-aloud element is not disconnected and created again.
+    expect(metaOf('m3')).to.equal(meta);
+    expect(meta.querySelector('amoiq-read-aloud')).to.equal(readAloud);
+    expect(meta.querySelector('time')).to.equal(time);
+    // Its time is now for screen readers only (the run's last message shows it), still in the text.
+    expect(meta.classList.contains('quiet')).to.equal(true);
+    expect(time.classList.contains('visually-hidden')).to.equal(true);
+    expect(time.getBoundingClientRect().width).to.be.at.most(1);
+    expect(metaOf('m4').querySelector('time')!.classList.contains('visually-hidden')).to.equal(false);
+  });
+});
+
 describe('LatestStatuses (incremental)', () => {
   const visitor = (seq: number, status: ChatMessage['status']): ChatMessage => ({ ...msg(seq), sender: { type: 'visitor' }, status });
   /** The answer of a full search from the newest message, for comparison. */

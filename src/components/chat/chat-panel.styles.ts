@@ -46,6 +46,11 @@ export const panelStyles = css`
   }
   .panel > amoiq-message-list {
     grid-row: 3;
+    /*
+     * Its size is the grid row's (minmax(6rem, 1fr): never its content's), so a new message lays
+     * out the list alone, not the whole panel.
+     */
+    contain: size layout;
   }
   .panel > amoiq-chat-input,
   .panel > amoiq-pre-chat-form,

@@ -100,14 +100,11 @@ function renderAvatar(m: ListMessage, ctx: RowContext): TemplateResult {
  * Retry.
  */
 function renderMeta(m: ChatMessage, own: boolean, showsTime: boolean, ctx: RowContext): TemplateResult {
-  if (m.status !== 'failed' && !showsTime) {
-    return html`<div part="meta" class="meta quiet">
-      <span class="visually-hidden"><time datetime=${m.createdAt}>${time(m, ctx)}</time>${own ? renderStatus(m, ctx, true) : nothing}</span
-      >${own ? nothing : renderReadAloud(m)}
-    </div>`;
-  }
-  return html`<div part="meta" class="meta" tabindex=${own ? '-1' : nothing}>
-    <time datetime=${m.createdAt}>${time(m, ctx)}</time>${own ? renderStatus(m, ctx) : renderReadAloud(m)}
+  // One template for both looks: a row that stops being the last of its run (the next message
+  // arrived) only changes classes, instead of rebuilding its meta and read-aloud button.
+  const quiet = m.status !== 'failed' && !showsTime;
+  return html`<div part="meta" class="meta ${quiet ? 'quiet' : ''}" tabindex=${own && !quiet ? '-1' : nothing}>
+    <time class=${quiet ? 'visually-hidden' : ''} datetime=${m.createdAt}>${time(m, ctx)}</time>${own ? renderStatus(m, ctx, quiet) : renderReadAloud(m)}
   </div>`;
 }
 
@@ -115,8 +112,7 @@ function renderStatus(m: ChatMessage, ctx: RowContext, hidden = false) {
   const t = ctx.strings;
   const label = statusLabel(m.status, t);
   if (!label) return nothing;
-  if (hidden) return `, ${label}`;
-  if ((m.status === 'read' && m.key !== ctx.latestRead) || (m.status === 'delivered' && m.key !== ctx.latestDelivered)) {
+  if (hidden || (m.status === 'read' && m.key !== ctx.latestRead) || (m.status === 'delivered' && m.key !== ctx.latestDelivered)) {
     return html`<span class="visually-hidden">, ${label}</span>`;
   }
   if (m.status === 'read') return html`<span class="status read">${readIcon}${label}</span>`;
