@@ -125,17 +125,54 @@ const ms = (v) => `${v.toFixed(0)} ms`;
   await context.close();
 }
 
-// Total blocking time a host page gets at load: a new visitor, the panel closed (median of RUNS).
+// Total blocking time the drop-in adds to a host page at load: a new visitor, the panel closed.
+// The demo page has long tasks of its own at ×4 (its first style and layout: 100–160 ms), which
+// vary more from run to run than the widget's share. So the figure held to the target is taken on
+// a blank host page (the snippet and nothing else, served at /bench-blank-host through request
+// interception, same origin): every long task there is the widget's. The demo page is measured
+// as well, with the drop-in and with /amoiq-chat.js answered empty, for comparison.
+const BLANK_HOST = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Blank host</title></head><body>
+<p>A host page with the drop-in and nothing else.</p>
+<script>window.ChatWidgetConfig = { tenantId: "demo", position: "bottom-right" };</script>
+<script src="/amoiq-chat.js" async></script></body></html>`;
+/**
+ * @param {import('puppeteer-core').Page} page
+ * @param {'blank' | 'demo' | 'demo-alone'} kind
+ */
+async function hostPage(page, kind) {
+  await page.setRequestInterception(true);
+  page.on('request', (req) => {
+    const path = new URL(req.url()).pathname;
+    if (path === '/bench-blank-host') req.respond({ status: 200, contentType: 'text/html', body: BLANK_HOST });
+    else if (kind === 'demo-alone' && path === '/amoiq-chat.js') req.respond({ status: 200, contentType: 'text/javascript', body: '' });
+    else req.continue();
+  });
+  return kind === 'blank' ? `${url}/bench-blank-host` : `${url}/`;
+}
 for (const cpu of [1, 4]) {
-  const values = [];
+  /** @type {Record<string, number[]>} */
+  const tbt = { blank: [], demo: [], 'demo-alone': [] };
   for (let i = 0; i < RUNS; i++) {
-    const { context, page, cdp } = await freshPage(cpu);
-    await load(page, cdp);
-    values.push(await page.evaluate(() => window.__longTasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0)));
-    await context.close();
+    for (const kind of /** @type {const} */ (['blank', 'demo', 'demo-alone'])) {
+      const { context, page, cdp } = await freshPage(cpu);
+      await page.goto(await hostPage(page, kind), { waitUntil: 'load' });
+      if (kind !== 'demo-alone') {
+        await page.waitForFunction(() => window.AmoiqChat?.element?.shadowRoot?.querySelector('.launcher'), { timeout: 60_000 });
+      }
+      await untilQuiet(cdp);
+      tbt[kind].push(await page.evaluate(() => window.__longTasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0)));
+      await context.close();
+    }
   }
   const target = cpu === 1 ? 5 : 30;
-  row(`total blocking time at load, CPU ×${cpu} (median of ${RUNS})`, ms(median(values)), `≤ ${target} ms`, median(values) <= target);
+  const blank = median(tbt.blank);
+  row(`total blocking time at load, CPU ×${cpu}, blank host page (median of ${RUNS})`, ms(blank), `≤ ${target} ms`, blank <= target);
+  row(
+    `  the demo page alone / with the drop-in, CPU ×${cpu} (medians of ${RUNS})`,
+    `${ms(median(tbt['demo-alone']))} / ${ms(median(tbt.demo))}`,
+    '—',
+    true,
+  );
 }
 
 /**
