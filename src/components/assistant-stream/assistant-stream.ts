@@ -179,10 +179,12 @@ export class AmoiqAssistantStream extends LitElement {
             ${
               thinking
                 ? html`<span class="thinking"><span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>${t.thinking}</span>`
-                : html`${repeat(
-                    md.chunks,
-                    (c) => c.id,
-                    (c) => guard([c], () => c.templates),
+                : html`${guard([md, md.chunks.length], () =>
+                    repeat(
+                      md.chunks,
+                      (c) => c.id,
+                      (c) => guard([c], () => c.templates),
+                    ),
                   )}${md.tail}`
             }
           </div>
