@@ -34,17 +34,54 @@ const frames = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(r));
 };
 
+async function streamingList(count: number): Promise<{ el: AmoiqMessageList; service: StreamingStub }> {
+  const service = new StreamingStub();
+  service.append(...Array.from({ length: count }, (_, i) => msg(i + 1)));
+  const host = await fixture<HTMLDivElement>(
+    html`<div lang="en-US" style="display:flex;flex-direction:column;width:360px;height:400px"></div>`,
+  );
+  new ContextProvider(host, { context: chatServiceContext, initialValue: service as unknown as ChatService });
+  const el = document.createElement('amoiq-message-list') as AmoiqMessageList;
+  el.style.flex = '1';
+  host.append(el);
+  return { el, service };
+}
+
 describe('<amoiq-assistant-stream> render work (issue 12)', () => {
+  it('an answer whose final message arrived leaves in the frame the message shows, not after the render interval', async () => {
+    const { el, service } = await streamingList(20);
+    const root = () => el.shadowRoot!;
+    const streamRow = (id: string) => root().querySelector(`amoiq-assistant-stream [data-stream="${id}"]`);
+    service.streams.start('s1', ROBIN, new Date().toISOString());
+    service.streams.start('s2', ROBIN, new Date().toISOString());
+    service.streams.delta('s1', 0, 'The first answer.');
+    service.streams.delta('s2', 0, 'The second answer, still being written.');
+    await until(() => !!streamRow('s1')?.textContent?.includes('The first answer.'), 'the first answer');
+    await until(() => !!streamRow('s2')?.textContent?.includes('The second answer'), 'the second answer');
+    // A render of the answers has just started the interval: the next one would wait for it.
+    service.streams.delta('s2', 1, ' More words.');
+    await until(() => !!streamRow('s2')?.textContent?.includes('More words.'), 'the second answer grew');
+    // At the start of every frame: what the last frame painted. Never the answer and its message both.
+    let both = 0;
+    let watching = true;
+    const watch = () => {
+      if (!watching) return;
+      if (streamRow('s1') && root().querySelector('[data-key="m21"]')) both++;
+      requestAnimationFrame(watch);
+    };
+    requestAnimationFrame(watch);
+    // The final message reaches the timeline and ends its stream in the same task, as in ChatService.
+    service.append({ ...msg(21), sender: ROBIN, text: 'The first answer.' });
+    service.streams.settle({ streamId: 's1' });
+    await until(() => !!root().querySelector('[data-key="m21"]') && !streamRow('s1'), 'the final message instead of the answer');
+    await frames(3);
+    watching = false;
+    expect(both, 'frames showing the answer and its final message').to.equal(0);
+    expect(streamRow('s2'), 'the other answer still shown').to.not.equal(null);
+  });
+
   it('a render of the growing answer updates, re-renders and re-measures no row of the list, and follows the answer', async () => {
-    const service = new StreamingStub();
-    service.append(...Array.from({ length: 200 }, (_, i) => msg(i + 1)));
-    const host = await fixture<HTMLDivElement>(
-      html`<div lang="en-US" style="display:flex;flex-direction:column;width:360px;height:400px"></div>`,
-    );
-    new ContextProvider(host, { context: chatServiceContext, initialValue: service as unknown as ChatService });
-    const el = document.createElement('amoiq-message-list') as AmoiqMessageList;
-    el.style.flex = '1';
-    host.append(el);
+    const { el, service } = await streamingList(200);
     const scroller = () => el.shadowRoot!.querySelector<HTMLElement>('.base')!;
     const fromBottom = () => scroller().scrollHeight - scroller().scrollTop - scroller().clientHeight;
     await until(() => !!scroller()?.querySelector('[data-key="m200"]') && fromBottom() < 2, 'the list at its newest message');
