@@ -176,6 +176,15 @@ export class ListScrollController implements ReactiveController {
       // no second update and layout. Should the content have grown since (a lazy part, an image),
       // that is not the visitor leaving the bottom: the list goes to the new bottom.
       if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight > 1) this.host.requestUpdate();
+    } else if (
+      this.atBottom &&
+      this.last === this.window.count - 1 &&
+      scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= 1
+    ) {
+      // Still at the bottom, moved down by content after the rows (a streamed answer following
+      // itself, several times a second): the window, chosen for the bottom, already holds every
+      // row the view can show, so no update, no re-measuring of the rows.
+      this.placedAt = scroller.scrollTop;
     } else {
       // Move the window with the scroll position.
       this.updateAtBottom();

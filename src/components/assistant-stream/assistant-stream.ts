@@ -46,6 +46,13 @@ export class AmoiqAssistantStream extends LitElement {
   private follow = false;
   /** When the last render started (performance.now()). */
   private lastRender = -Infinity;
+  /**
+   * An answer went away (its final message is in the list now): the next render comes at the next
+   * frame, with the list's, not after the interval — the answer never shows twice.
+   */
+  private removed = false;
+  /** Ends the wait for the interval early. */
+  private wake?: () => void;
   private scroller?: HTMLElement;
   /** The scroll height the answer was last followed to (-1: none). */
   private followedHeight = -1;
@@ -81,8 +88,11 @@ export class AmoiqAssistantStream extends LitElement {
   }
 
   private handleChange(change: StreamChange): void {
-    if (change.type === 'remove') this.shown.delete(change.id);
-    else if (change.type === 'append') this.shown.get(change.stream.id)?.md.append(change.text);
+    if (change.type === 'remove') {
+      this.shown.delete(change.id);
+      this.removed = true;
+      this.wake?.();
+    } else if (change.type === 'append') this.shown.get(change.stream.id)?.md.append(change.text);
     else if (change.type === 'reset') {
       const md = new StreamMarkdown();
       md.reset(change.stream.text);
@@ -99,7 +109,16 @@ export class AmoiqAssistantStream extends LitElement {
   protected override async scheduleUpdate(): Promise<void> {
     if (this.hasUpdated && document.visibilityState !== 'hidden' && typeof requestAnimationFrame === 'function') {
       const wait = this.lastRender + STREAM_RENDER_INTERVAL - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0 && !this.removed) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
       await new Promise<void>((resolve) => {
         const done = () => {
           cancelAnimationFrame(frame);
@@ -111,6 +130,7 @@ export class AmoiqAssistantStream extends LitElement {
       });
     }
     this.lastRender = performance.now();
+    this.removed = false;
     super.scheduleUpdate();
   }
 
@@ -179,10 +199,12 @@ export class AmoiqAssistantStream extends LitElement {
             ${
               thinking
                 ? html`<span class="thinking"><span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>${t.thinking}</span>`
-                : html`${repeat(
-                    md.chunks,
-                    (c) => c.id,
-                    (c) => guard([c], () => c.templates),
+                : html`${guard([md, md.chunks.length], () =>
+                    repeat(
+                      md.chunks,
+                      (c) => c.id,
+                      (c) => guard([c], () => c.templates),
+                    ),
                   )}${md.tail}`
             }
           </div>

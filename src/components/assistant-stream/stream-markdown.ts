@@ -40,6 +40,11 @@ export class StreamMarkdown {
   private committed = 0;
   /** Start of the first line not scanned for boundaries yet. */
   private lineStart = 0;
+  /**
+   * The text of that line so far: a delta is scanned on its own and this line, never the whole
+   * text (reading the whole text after each `+=` would copy it once per delta).
+   */
+  private line = '';
   private inFence = false;
   /** A `\r` at the end of the last delta: it may be half of a `\r\n` split between deltas. */
   private pendingCr = false;
@@ -55,8 +60,9 @@ export class StreamMarkdown {
     if (this.pendingCr) delta = '\r' + delta;
     this.pendingCr = delta.endsWith('\r');
     if (this.pendingCr) delta = delta.slice(0, -1);
-    this.text += delta.replace(/\r\n?/g, '\n');
-    this.scan();
+    const added = delta.replace(/\r\n?/g, '\n');
+    this.text += added;
+    this.scan(added);
     this.tailStale = true;
   }
 
@@ -71,6 +77,7 @@ export class StreamMarkdown {
     this.chunks.length = 0;
     this.text = '';
     this.committed = this.lineStart = 0;
+    this.line = '';
     this.inFence = this.pendingCr = false;
     this.tailTemplates = [];
     this.tailBlocks = [];
@@ -90,12 +97,17 @@ export class StreamMarkdown {
     return [...this.chunks.flatMap((c) => c.blocks), ...this.tailBlocks];
   }
 
-  /** Reads the new complete lines and commits every chunk that ends at a boundary among them. */
-  private scan(): void {
-    const { text } = this;
-    for (let nl = text.indexOf('\n', this.lineStart); nl !== -1; nl = text.indexOf('\n', this.lineStart)) {
-      const line = text.slice(this.lineStart, nl);
-      this.lineStart = nl + 1;
+  /**
+   * Reads the lines the text just `added` at its end completes, and commits every chunk that ends at
+   * a boundary among them.
+   */
+  private scan(added: string): void {
+    let from = 0;
+    for (let nl = added.indexOf('\n'); nl !== -1; nl = added.indexOf('\n', from)) {
+      const line = this.line + added.slice(from, nl);
+      this.line = '';
+      this.lineStart += line.length + 1;
+      from = nl + 1;
       let boundary = false;
       if (FENCE.test(line)) {
         this.inFence = !this.inFence;
@@ -103,6 +115,7 @@ export class StreamMarkdown {
       } else if (!this.inFence && line.trim() === '') boundary = true;
       if (boundary) this.commit(this.lineStart);
     }
+    this.line += added.slice(from);
   }
 
   private parseTail(): void {

@@ -135,7 +135,11 @@ export const styles = css`
   .bubble pre {
     margin: 0;
   }
-  .bubble > * + * {
+  /*
+   * Space between blocks. Not "* + *": a universal sibling rule makes every block inserted into a
+   * bubble restyle all of the bubble (a streamed answer's whole text at each render).
+   */
+  .bubble > :not(:first-child) {
     margin-block-start: 0.5em;
   }
   .bubble ul,

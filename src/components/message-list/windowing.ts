@@ -92,6 +92,11 @@ export class RowWindow {
   }
 
   /** Height of all rows. */
+  /** How many rows there are. */
+  get count(): number {
+    return this.rows.length;
+  }
+
   get total(): number {
     return this.topOf(this.rows.length);
   }
