@@ -91,12 +91,12 @@ export class RowWindow {
     return this.measuredAbove[i] + this.estimate * this.unmeasuredAbove[i];
   }
 
-  /** Height of all rows. */
   /** How many rows there are. */
   get count(): number {
     return this.rows.length;
   }
 
+  /** Height of all rows. */
   get total(): number {
     return this.topOf(this.rows.length);
   }
