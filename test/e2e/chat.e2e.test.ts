@@ -42,7 +42,7 @@ describe('e2e: a two-way chat against the reference backend', () => {
     // The transport is a tooltip on the status dot (hidden from screen readers, issue 18 point 11).
     // On a loaded machine online may come first over HTTP (the WebSocket's connect past its 2.5 s
     // timeout); the widget probes back to WebSocket by itself.
-    await until(() => part(el, 'amoiq-chat-header', '.dot').getAttribute('title')!.includes('WebSocket'), 'on WebSocket', 20_000);
+    await until(() => part(el, 'amoiq-chat-header', '.dot').getAttribute('title')?.includes('WebSocket') ?? false, 'on WebSocket', 20_000);
 
     const text = `Hello from the e2e visitor ${nanoid(6)}`;
     const sent = new Promise<CustomEvent>((resolve) =>
