@@ -7,8 +7,8 @@ import { ContextProvider } from '@lit/context';
 import { define } from '../../src/registry.js';
 import type { AmoiqMessageList } from '../../src/components/message-list/message-list.js';
 import { chatServiceContext } from '../../src/context.js';
-import { AssistantStreams } from '../../src/services/assistant-stream.js';
-import type { ChatMessage, ChatService, ChatState } from '../../src/services/chat-service.js';
+import type { ChatMessage, ChatService } from '../../src/services/chat-service.js';
+import { StreamingStubChatService } from '../../test/helpers/state-stub.js';
 
 const robin = { type: 'ai' as const, id: 'assistant', name: 'Robin' };
 const senders = [{ type: 'agent', id: 'a1', name: 'Ada Lovelace' }, { type: 'visitor' }, robin] as const;
@@ -32,40 +32,12 @@ function message(seq: number, total: number): ChatMessage {
   };
 }
 
-class BenchService {
-  state: ChatState = {
-    connection: 'online',
-    messages: [],
-    remoteConfig: {},
-    hasOlder: false,
-    loadingOlder: false,
-    conversationStatus: 'open',
-  };
-  private listeners = new Set<(s: ChatState) => void>();
-  readonly streams = new AssistantStreams({
-    requestStop: () => {},
-    countChanged: (n) => this.patch({ streaming: n > 0 }),
-  });
-  subscribe(fn: (s: ChatState) => void) {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-  patch(change: Partial<ChatState>) {
-    this.state = { ...this.state, ...change };
-    for (const fn of this.listeners) fn(this.state);
-  }
-  stopAnswer() {}
-  async escalate() {}
-  async loadOlder() {
-    return 0;
-  }
-}
-
 define();
 
 const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
 const host = document.getElementById('host')!;
-const service = new BenchService();
+// The same stub of the chat service as the list's tests (state, subscribe, the assistant's streams).
+const service = new StreamingStubChatService();
 new ContextProvider(host, { context: chatServiceContext, initialValue: service as unknown as ChatService });
 let list: AmoiqMessageList;
 
@@ -94,7 +66,7 @@ Object.assign(window, {
     },
     /** Shows the list with `count` messages and waits until it settled. */
     async load(count: number): Promise<void> {
-      service.patch({ messages: Array.from({ length: count }, (_, i) => message(i + 1, count)) });
+      service.set({ messages: Array.from({ length: count }, (_, i) => message(i + 1, count)) });
       list = document.createElement('amoiq-message-list') as AmoiqMessageList;
       host.append(list);
       await settled(list);
@@ -166,7 +138,7 @@ Object.assign(window, {
       // The final message replaces the stream.
       const start = performance.now();
       const seq = service.state.messages.length + 1;
-      service.patch({
+      service.set({
         messages: [...service.state.messages, { ...message(seq, seq), sender: robin, text: answer, key: `m${seq}`, id: `m${seq}` }],
       });
       service.streams.settle({ streamId: id });

@@ -1,15 +1,13 @@
 // Issue 12, the streamed answer's cost per render, counted instead of timed: a render of the
 // growing answer (and the scroll that follows it) touches the answer only — the list does not
 // update, re-render or re-measure its rows — and the answer stays followed to the bottom.
-import { ContextProvider } from '@lit/context';
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../src/define.js';
 import type { AmoiqMessageList } from '../../src/components/message-list/message-list.js';
-import { chatServiceContext } from '../../src/context.js';
-import { AssistantStreams } from '../../src/services/assistant-stream.js';
-import type { ChatMessage, ChatService } from '../../src/services/chat-service.js';
+import type { ChatMessage } from '../../src/services/chat-service.js';
 import { until } from '../helpers/dom.js';
-import { StubChatService } from '../helpers/state-stub.js';
+import { frames, provided } from '../helpers/provided.js';
+import { StreamingStubChatService } from '../helpers/state-stub.js';
 
 const ADA = { type: 'agent', id: 'agent_1', name: 'Ada' } as const;
 const ROBIN = { type: 'ai', id: 'assistant', name: 'Robin' } as const;
@@ -24,27 +22,10 @@ const msg = (seq: number): ChatMessage => ({
   createdAt: new Date(START + seq * 120_000).toISOString(),
 });
 
-class StreamingStub extends StubChatService {
-  readonly streams = new AssistantStreams({ requestStop: () => {}, countChanged: (n) => this.set({ streaming: n > 0 }) });
-  stopAnswer(): void {}
-  async escalate(): Promise<void> {}
-}
-
-const frames = async (n: number) => {
-  for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(r));
-};
-
-async function streamingList(count: number): Promise<{ el: AmoiqMessageList; service: StreamingStub }> {
-  const service = new StreamingStub();
+async function streamingList(count: number): Promise<{ el: AmoiqMessageList; service: StreamingStubChatService }> {
+  const service = new StreamingStubChatService();
   service.append(...Array.from({ length: count }, (_, i) => msg(i + 1)));
-  const host = await fixture<HTMLDivElement>(
-    html`<div lang="en-US" style="display:flex;flex-direction:column;width:360px;height:400px"></div>`,
-  );
-  new ContextProvider(host, { context: chatServiceContext, initialValue: service as unknown as ChatService });
-  const el = document.createElement('amoiq-message-list') as AmoiqMessageList;
-  el.style.flex = '1';
-  host.append(el);
-  return { el, service };
+  return { el: await provided<AmoiqMessageList>('amoiq-message-list', service), service };
 }
 
 describe('<amoiq-assistant-stream> render work (issue 12)', () => {

@@ -1,13 +1,12 @@
 // Issue 17, append: the work one new message costs the list, counted instead of timed — updates of
 // the element, rows rendered again, and that none of it grows with the history.
-import { ContextProvider } from '@lit/context';
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../src/define.js';
 import type { AmoiqMessageList } from '../../src/components/message-list/message-list.js';
 import { LatestStatuses } from '../../src/components/message-list/row-marks.js';
-import { chatServiceContext } from '../../src/context.js';
-import type { ChatMessage, ChatService } from '../../src/services/chat-service.js';
+import type { ChatMessage } from '../../src/services/chat-service.js';
 import { until } from '../helpers/dom.js';
+import { frames, provided } from '../helpers/provided.js';
 import { StubChatService } from '../helpers/state-stub.js';
 
 const ADA = { type: 'agent', id: 'agent_1', name: 'Ada' } as const;
@@ -21,21 +20,10 @@ const msg = (seq: number): ChatMessage => ({
   createdAt: new Date(START + seq * 120_000).toISOString(),
 });
 
-const frames = async (n: number) => {
-  for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(r));
-};
-
 async function list(count: number): Promise<{ el: AmoiqMessageList; service: StubChatService; updates: () => number }> {
   const service = new StubChatService();
   service.append(...Array.from({ length: count }, (_, i) => msg(i + 1)));
-  const host = await fixture<HTMLDivElement>(
-    html`<div lang="en-US" style="display:flex;flex-direction:column;width:360px;height:400px"></div>`,
-  );
-  new ContextProvider(host, { context: chatServiceContext, initialValue: service as unknown as ChatService });
-  const el = document.createElement('amoiq-message-list') as AmoiqMessageList;
-  el.style.flex = '1';
-  host.append(el);
-  await el.updateComplete;
+  const el = await provided<AmoiqMessageList>('amoiq-message-list', service);
   await frames(6);
   let updates = 0;
   const updated = (el as unknown as { updated(c: unknown): void }).updated.bind(el);

@@ -10,7 +10,7 @@ import { chatServiceContext } from '../../src/context.js';
 import ar from '../../src/i18n/ar.js';
 import { en, type Strings } from '../../src/i18n/en.js';
 import fr from '../../src/i18n/fr.js';
-import type { ChatMessage, ChatService, ChatState } from '../../src/services/chat-service.js';
+import type { ChatMessage, ChatService } from '../../src/services/chat-service.js';
 import { expectAccessible, until } from '../helpers/dom.js';
 import {
   FakeSpeechRecognition,
@@ -20,6 +20,7 @@ import {
   replaceGlobal,
 } from '../helpers/speech-doubles.js';
 import { themedHost } from '../helpers/voice-fakes.js';
+import { StubChatService } from '../helpers/state-stub.js';
 
 // Issue 11, part 4: dictation in the message box and read-aloud on agent and assistant messages.
 // Headless Chromium has no speech service, so the Web Speech API is replaced on window by the
@@ -180,25 +181,6 @@ describe('dictation in the message box (Web Speech API double)', () => {
   });
 });
 
-/** The part of ChatService the message list reads. */
-class StubService {
-  state: ChatState = {
-    connection: 'online',
-    messages: [],
-    remoteConfig: {},
-    hasOlder: false,
-    loadingOlder: false,
-    conversationStatus: 'open',
-  } as ChatState;
-  subscribe(fn: (s: ChatState) => void): () => void {
-    fn(this.state);
-    return () => {};
-  }
-  async loadOlder(): Promise<number> {
-    return 0;
-  }
-}
-
 const now = new Date().toISOString();
 const MESSAGES: ChatMessage[] = [
   { key: 'v1', id: 'v1', seq: 1, sender: { type: 'visitor' }, text: 'Bonjour', createdAt: now },
@@ -219,8 +201,8 @@ async function messageList(scheme: (typeof SCHEMES)[number] = SCHEMES[0]): Promi
   host.style.height = '400px';
   host.style.display = 'flex';
   host.style.flexDirection = 'column';
-  const service = new StubService();
-  service.state = { ...service.state, messages: MESSAGES };
+  const service = new StubChatService();
+  service.set({ messages: MESSAGES });
   new ContextProvider(host, { context: chatServiceContext, initialValue: service as unknown as ChatService });
   const el = document.createElement('amoiq-message-list');
   el.style.flex = '1';

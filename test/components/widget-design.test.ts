@@ -3,7 +3,6 @@
  * notes in brackets, the team card and greeting, the away banner, the composer at 320 px, file
  * refusals that go, the picker's tabs on one line, tenant texts per language.
  */
-import { ContextProvider } from '@lit/context';
 import { expect, fixture, html } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import '../../src/define.js';
@@ -11,28 +10,19 @@ import type { AmoiqMessageList } from '../../src/components/message-list/message
 import type { AmoiqChatInput } from '../../src/components/chat-input/chat-input.js';
 import type { AmoiqAwayBanner } from '../../src/components/away-banner/away-banner.js';
 import { initials } from '../../src/components/message-list/rows.js';
-import { chatServiceContext } from '../../src/context.js';
 import { decodeSession, type Sender } from '../../src/protocol/v1.js';
-import type { ChatMessage, ChatService, ChatState } from '../../src/services/chat-service.js';
+import type { ChatMessage, ChatState } from '../../src/services/chat-service.js';
 import { tenantText } from '../../src/services/tenant-texts.js';
 import { loadEmojiPicker } from '../../src/components/emoji-picker/loader.js';
 import { expectAccessible, until } from '../helpers/dom.js';
+import { provided } from '../helpers/provided.js';
 import { StubChatService } from '../helpers/state-stub.js';
 
 const ADA: Sender = { type: 'agent', id: 'a1', name: 'Ada (demo agent)' };
 const VISITOR: Sender = { type: 'visitor' };
 
-async function provided<T extends HTMLElement>(tag: string, service: StubChatService, width = 360): Promise<T> {
-  const host = await fixture<HTMLDivElement>(
-    html`<div lang="en-US" style="display:flex;flex-direction:column;width:${width}px;height:480px"></div>`,
-  );
-  new ContextProvider(host, { context: chatServiceContext, initialValue: service as unknown as ChatService });
-  const el = document.createElement(tag) as T;
-  el.style.flex = '1';
-  host.append(el);
-  await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
-  return el;
-}
+/** The design pass's panel height. */
+const mount = <T extends HTMLElement>(tag: string, service: StubChatService) => provided<T>(tag, service, { height: 480 });
 
 const at = (hh: number, mm: number, ss: number) => new Date(2024, 2, 14, hh, mm, ss).toISOString();
 const m = (key: string, sender: Sender, createdAt: string, extra: Partial<ChatMessage> = {}): ChatMessage => ({
@@ -57,7 +47,7 @@ function visibleTimes(el: HTMLElement): Record<string, string> {
 describe('design pass: the conversation', () => {
   it('shows the time once per run of one sender within one minute, and "Sending…" once, on the run\'s last message', async () => {
     const service = new StubChatService();
-    const el = await provided<AmoiqMessageList>('amoiq-message-list', service);
+    const el = await mount<AmoiqMessageList>('amoiq-message-list', service);
     service.set({
       messages: [
         m('a1', ADA, at(9, 2, 5)),
@@ -84,7 +74,7 @@ describe('design pass: the conversation', () => {
 
   it('a failed message always shows its state and Retry, even inside a run', async () => {
     const service = new StubChatService();
-    const el = await provided<AmoiqMessageList>('amoiq-message-list', service);
+    const el = await mount<AmoiqMessageList>('amoiq-message-list', service);
     service.set({ messages: [m('v1', VISITOR, at(9, 3, 1), { status: 'failed' }), m('v2', VISITOR, at(9, 3, 2), { status: 'pending' })] });
     await until(() => !!el.shadowRoot!.querySelector('[part="retry-button"]'), 'Retry');
     expect(Object.keys(visibleTimes(el))).to.deep.equal(['v1', 'v2']);
@@ -104,7 +94,7 @@ describe('design pass: the conversation', () => {
       agentsOnline: true,
       remoteConfig: { team: { name: 'The Acme team', replyTime: 'hours', agents: [{ name: 'Ada (demo agent)' }, { name: 'Ben Carter' }] } },
     });
-    const el = await provided<AmoiqMessageList>('amoiq-message-list', service);
+    const el = await mount<AmoiqMessageList>('amoiq-message-list', service);
     el.welcomeMessage = 'Hi there!';
     await el.updateComplete;
     const team = el.shadowRoot!.querySelector('[part="team"]')!;
@@ -167,7 +157,7 @@ describe('design pass: away banner, composer, picker', () => {
   it('the away banner is short, labelled, and dismissible', async () => {
     const service = new StubChatService();
     service.set({ agentsOnline: false });
-    const el = await provided<AmoiqAwayBanner>('amoiq-away-banner', service);
+    const el = await mount<AmoiqAwayBanner>('amoiq-away-banner', service);
     const input = el.shadowRoot!.querySelector('input')!;
     expect(input.labels![0].textContent).to.equal('Your e-mail, so we can reply');
     await expectAccessible(el);
@@ -200,7 +190,7 @@ describe('design pass: away banner, composer, picker', () => {
 
   it('a file refusal can be dismissed, and goes once a message is sent or received', async () => {
     const service = new StubChatService();
-    const el = await provided<AmoiqChatInput>('amoiq-chat-input', service);
+    const el = await mount<AmoiqChatInput>('amoiq-chat-input', service);
     el.attachmentLimits = { maxSize: 1024, types: ['application/pdf'] };
     await el.updateComplete;
     const status = () => el.shadowRoot!.querySelector('[part="attachment-error"]')!;
