@@ -83,10 +83,13 @@ async function untilQuiet(cdp, maxMs = 30_000) {
   }
 }
 
-/** Loads the demo page; resolves once the launcher is there and the page is quiet. */
-async function load(page, cdp) {
-  await page.goto(`${url}/`, { waitUntil: 'load' });
-  await page.waitForFunction(() => window.AmoiqChat?.element?.shadowRoot?.querySelector('.launcher'), { timeout: 60_000 });
+/**
+ * Loads the demo page (or `href`); resolves once the launcher is there (unless the page has no
+ * widget) and the page is quiet.
+ */
+async function load(page, cdp, href = `${url}/`, widget = true) {
+  await page.goto(href, { waitUntil: 'load' });
+  if (widget) await page.waitForFunction(() => window.AmoiqChat?.element?.shadowRoot?.querySelector('.launcher'), { timeout: 60_000 });
   await untilQuiet(cdp);
 }
 
@@ -155,11 +158,7 @@ for (const cpu of [1, 4]) {
   for (let i = 0; i < RUNS; i++) {
     for (const kind of /** @type {const} */ (['blank', 'demo', 'demo-alone'])) {
       const { context, page, cdp } = await freshPage(cpu);
-      await page.goto(await hostPage(page, kind), { waitUntil: 'load' });
-      if (kind !== 'demo-alone') {
-        await page.waitForFunction(() => window.AmoiqChat?.element?.shadowRoot?.querySelector('.launcher'), { timeout: 60_000 });
-      }
-      await untilQuiet(cdp);
+      await load(page, cdp, await hostPage(page, kind), kind !== 'demo-alone');
       tbt[kind].push(await page.evaluate(() => window.__longTasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0)));
       await context.close();
     }

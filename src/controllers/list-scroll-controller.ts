@@ -3,6 +3,8 @@ import { RowWindow } from '../components/message-list/windowing.js';
 
 /** Within this many pixels of the bottom the list counts as "at the bottom" and follows new messages. */
 const BOTTOM_SLACK = 48;
+/** Pixels of content below the view. */
+const below = (scroller: HTMLElement) => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
 /** Older history is requested when the visitor scrolls within this many pixels of the top. */
 const LOAD_OLDER_AT = 300;
 /**
@@ -175,12 +177,8 @@ export class ListScrollController implements ReactiveController {
       // The list's own move to the bottom (one per new message): its window was chosen for it, so
       // no second update and layout. Should the content have grown since (a lazy part, an image),
       // that is not the visitor leaving the bottom: the list goes to the new bottom.
-      if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight > 1) this.host.requestUpdate();
-    } else if (
-      this.atBottom &&
-      this.last === this.window.count - 1 &&
-      scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= 1
-    ) {
+      if (below(scroller) > 1) this.host.requestUpdate();
+    } else if (this.atBottom && this.last === this.window.count - 1 && below(scroller) <= 1) {
       // Still at the bottom, moved down by content after the rows (a streamed answer following
       // itself, several times a second): the window, chosen for the bottom, already holds every
       // row the view can show, so no update, no re-measuring of the rows.
@@ -289,7 +287,7 @@ export class ListScrollController implements ReactiveController {
   private updateAtBottom(): void {
     const scroller = this.options.scroller();
     if (!scroller) return;
-    const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < BOTTOM_SLACK;
+    const atBottom = below(scroller) < BOTTOM_SLACK;
     if (atBottom === this.atBottom) return;
     this.atBottom = atBottom;
     if (atBottom) this.unseen = 0;
