@@ -87,3 +87,32 @@ export async function seedConversation({ url, token, visitorId, count, text, pre
   await Promise.all(Array.from({ length: 8 }, worker));
   return { visitorId: session.visitorId, conversationId: session.conversationId };
 }
+
+/**
+ * Makes a fresh browser profile a returning visitor: writes `visitorId` where the demo widget keeps
+ * it (IndexedDB `amoiq-chat`, store `state`, key `demo:visitor`), from a page of the same origin
+ * without the widget (`/demo/host.css`). Leaves the page there.
+ * @param {import('puppeteer-core').Page} page
+ * @param {string} url the backend's origin
+ * @param {string} visitorId
+ */
+export async function storeVisitorId(page, url, visitorId) {
+  await page.goto(`${url}/demo/host.css`);
+  await page.evaluate(
+    (id) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('amoiq-chat');
+        open.onupgradeneeded = () => open.result.createObjectStore('state');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('state', 'readwrite');
+          tx.objectStore('state').put(id, 'demo:visitor');
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve(undefined);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    visitorId,
+  );
+}

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { LIFTED_LIMITS, agentLogin, seedConversation, startBackend } from './bench-backend.mjs';
+import { LIFTED_LIMITS, agentLogin, seedConversation, startBackend, storeVisitorId } from './bench-backend.mjs';
 
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const COUNT = Number(process.env.COUNT ?? 1000);
@@ -83,21 +83,7 @@ async function measure(build) {
   await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
   await page.evaluateOnNewDocument(PAGE_HOOKS);
   if (process.env.DEBUG) page.on('console', (m) => console.error(`${build.name} page: ${m.text()}`));
-  await page.goto(`${build.url}/demo/host.css`);
-  await page.evaluate(
-    (id) =>
-      new Promise((done, fail) => {
-        const open = indexedDB.open('amoiq-chat');
-        open.onupgradeneeded = () => open.result.createObjectStore('state');
-        open.onsuccess = () => {
-          const tx = open.result.transaction('state', 'readwrite');
-          tx.objectStore('state').put(id, 'demo:visitor');
-          tx.oncomplete = () => (open.result.close(), done());
-          tx.onerror = () => fail(tx.error);
-        };
-      }),
-    build.visitorId,
-  );
+  await storeVisitorId(page, build.url, build.visitorId);
   const task = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
   const before = await task();
   await page.goto(`${build.url}/`, { waitUntil: 'load' });

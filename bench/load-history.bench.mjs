@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { LIFTED_LIMITS, agentLogin, json, seedConversation, startBackend } from './bench-backend.mjs';
+import { LIFTED_LIMITS, agentLogin, json, seedConversation, startBackend, storeVisitorId } from './bench-backend.mjs';
 
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const COUNTS = (process.env.COUNTS ?? '1000,10000').split(',').map(Number);
@@ -119,27 +119,7 @@ async function freshPage(visitorId, cpu = 1) {
   await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
   if (cpu !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
   await page.evaluateOnNewDocument(PAGE_HOOKS);
-  if (visitorId) {
-    // Same origin, no widget: only to write the visitor id where the widget keeps it.
-    await page.goto(`${url}/demo/host.css`);
-    await page.evaluate(
-      (id) =>
-        new Promise((resolve, reject) => {
-          const open = indexedDB.open('amoiq-chat');
-          open.onupgradeneeded = () => open.result.createObjectStore('state');
-          open.onsuccess = () => {
-            const tx = open.result.transaction('state', 'readwrite');
-            tx.objectStore('state').put(id, 'demo:visitor');
-            tx.oncomplete = () => {
-              open.result.close();
-              resolve();
-            };
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-      visitorId,
-    );
-  }
+  if (visitorId) await storeVisitorId(page, url, visitorId);
   return { context, page, cdp };
 }
 
