@@ -197,7 +197,9 @@ describe('agent console: session, narrow screens, titles, shortcuts, visitor con
     const [a, b] = [item(el, first.conversationId)!, item(el, second.conversationId)!];
     expect(a.querySelector('bdi')!.textContent).to.equal(b.querySelector('bdi')!.textContent); // the same visitor
     expect(a.querySelector('.sub')!.textContent).to.not.equal(b.querySelector('.sub')!.textContent);
-    expect(a.querySelector('.sub')!.textContent).to.match(/^Started .+ · #\w{4}$/);
+    // "#" and the id's first four characters (ids are nanoids: '-' and '_' included).
+    expect(a.querySelector('.sub')!.textContent).to.match(/^Started .+ · #/);
+    expect(a.querySelector('.sub')!.textContent!.endsWith(` · #${first.conversationId.replace(/^c_/, '').slice(0, 4)}`)).to.equal(true);
     a.click();
     await wait(
       () =>
