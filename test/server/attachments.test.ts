@@ -252,7 +252,16 @@ describe('uploads', () => {
       body: 'x',
     };
     const answers = await fromNode(Array.from({ length: 61 }, () => request));
-    expect(answers.filter((a) => a.status === 201)).to.have.length(60);
+    // Each status and its first error code, to tell what refused an upload if this ever fails.
+    const seen: Record<string, number> = {};
+    for (const a of answers) {
+      const key = `${a.status} ${a.body?.error?.code ?? ''}`.trim();
+      seen[key] = (seen[key] ?? 0) + 1;
+    }
+    expect(
+      answers.filter((a) => a.status === 201),
+      JSON.stringify(seen),
+    ).to.have.length(60);
     const limited = answers.find((a) => a.status === 429);
     expect(limited?.body.error.code).to.equal('rate_limited');
     expect(Number(limited?.headers['retry-after'])).to.be.greaterThan(0);
