@@ -19,6 +19,8 @@
 //                                           comparison only; by default it runs as production does)
 //   PROFILE_DIR=/tmp/prof npm run bench:load   (the servers write V8 CPU profiles there: open them
 //                                           in Chrome DevTools → Performance; where the time goes)
+//   TAIL=1 npm run bench:load              (when the slowest 1% of each phase were sent: a tail
+//                                           spread over the phase, or one moment that held it)
 //
 // The load generator runs in this process on the same two cores as the servers, HAProxy and
 // PostgreSQL: the figures are what this machine does with everything on it. So each phase also
@@ -30,6 +32,7 @@
 // With PROFILE_DIR, each phase's start and end are printed in the monotonic clock the profiles use
 // (µs), so `WINDOW=start-end node bench/profile-summary.mjs <profile>` summarizes one phase.
 import { randomBytes } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,12 +50,20 @@ const IDLE_SOCKETS = Number(process.env.IDLE_SOCKETS ?? (QUICK ? 2000 : 10_000))
 const SETUPS = (process.env.SETUPS ?? 'pglite,pg1,pg2').split(',').map((s) => s.trim());
 const API_KEY = 'pk_load_bench';
 const PROFILE_DIR = process.env.PROFILE_DIR;
+/** TAIL=1: print when the slowest 1% of each phase's messages were sent. */
+const TAIL = process.env.TAIL === '1';
 const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
 /** clientIds: a random prefix per run and a counter (randomBytes per message showed in the generator's profile). */
 const ID_PREFIX = randomBytes(6).toString('base64url');
 let idCounter = 0;
 const nextClientId = () => `${ID_PREFIX}${(++idCounter).toString(36)}`;
 /** Monotonic µs, the clock of V8's CPU profiles. */
+/**
+ * The generator's HTTP (logins, sessions, agents' replies): node:http over kept-alive connections.
+ * With fetch (undici) each reply allocated enough that the generator's own garbage collections
+ * (scavenges of 12–50 ms, about one a second) were measured as the server's latency.
+ */
+const keepAlive = new HttpAgent({ keepAlive: true, maxSockets: 64 });
 const monoMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Limits opened wide: the benchmark measures throughput, not the abuse limits. */
@@ -108,12 +119,30 @@ async function writeTenants(dir) {
  * @param {{ body?: unknown, auth?: string, session?: string }} o
  */
 async function post(base, path, { body, auth, session }) {
-  /** @type {Record<string, string>} */
-  const headers = { 'Content-Type': 'application/json' };
+  const payload = JSON.stringify(body);
+  /** @type {Record<string, string | number>} */
+  const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) };
   if (auth) headers.Authorization = `Bearer ${auth}`;
   if (session) headers['X-Amoiq-Session'] = session;
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json().catch(() => null) };
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}${path}`, { method: 'POST', headers, agent: keepAlive }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => {
+        let json = null;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          // not JSON (a proxy's error page)
+        }
+        resolve({ status: res.statusCode ?? 0, body: json });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 /** Runs `fn` over `items` with at most `limit` at once. @template T @param {T[]} items @param {number} limit @param {(item: T, i: number) => Promise<void>} fn */
@@ -141,6 +170,9 @@ function newStats() {
     replySentAt: new Map(),
     /** @type {number[]} */ visitorToAgent: [],
     /** @type {number[]} */ agentToVisitor: [],
+    /** When each of those was sent (performance.now()), in the same order: where the slow ones fall. */
+    /** @type {number[]} */ visitorToAgentSent: [],
+    /** @type {number[]} */ agentToVisitorSent: [],
     acked: 0,
     replies: 0,
     errors: 0,
@@ -220,6 +252,7 @@ async function createVisitor(base) {
             const sent = m.sender?.type === 'agent' ? stats.replySentAt.get(m.clientId) : undefined;
             if (sent !== undefined) {
               stats.agentToVisitor.push(performance.now() - sent);
+              stats.agentToVisitorSent.push(sent);
               stats.replySentAt.delete(m.clientId);
             }
           }
@@ -409,6 +442,7 @@ async function phase(kind, visitors, agents, pids, urls, usesPostgres) {
     if (sent === undefined) return;
     stats.sentAt.delete(message.clientId);
     stats.visitorToAgent.push(performance.now() - sent);
+    stats.visitorToAgentSent.push(sent);
     if (kind === 'light' || answered++ % 10 === 0) void agents[0].reply(message.conversationId, `re: ${message.text}`);
   };
   for (const visitor of visitors) visitor.v.onAck = null;
@@ -442,6 +476,23 @@ async function phase(kind, visitors, agents, pids, urls, usesPostgres) {
   const drainEnd = performance.now() + 5000;
   while ((stats.sentAt.size || stats.replySentAt.size) && performance.now() < drainEnd) await sleep(50);
   const server = stop();
+  if (TAIL) {
+    // The slowest 1% of each direction, in the order sent: spread over the phase (queueing behind
+    // other work) or together within a moment (something that held the machine then).
+    for (const [name, lat, sentAt] of /** @type {const} */ ([
+      ['visitor→agent', stats.visitorToAgent, stats.visitorToAgentSent],
+      ['agent→visitor', stats.agentToVisitor, stats.agentToVisitorSent],
+    ])) {
+      const slow = lat
+        .map((l, i) => [sentAt[i] - t0, l])
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, Math.ceil(lat.length / 100));
+      slow.sort((a, b) => a[0] - b[0]);
+      console.error(
+        `::: ${kind} ${name}, slowest 1% (ms into the phase: latency ms): ${slow.map(([t, l]) => `${(t / 1000).toFixed(2)}s:${Math.round(l)}`).join(' ')}`,
+      );
+    }
+  }
   const db1 = await dbCounters(urls);
   const wal1 = await walSyncs(usesPostgres);
   const lostInFlight = stats.sentAt.size;
@@ -547,9 +598,19 @@ async function main() {
         );
         const agents = [];
         for (let i = 0; i < AGENTS; i++) agents.push(await createAgent(s.agentUrl, s.agentUrl, i));
-        // Warm-up: JIT, plan caches, the first pages of the tables.
+        // Warm-up: JIT, plan caches, the first pages of the tables, both ways: every visitor's
+        // message is answered, so the replies' path (HTTP, its statements, the other node) is warm
+        // before the first measured one (it was not, and the light phase's first second carried
+        // a cold-start tail).
+        let warmReplies = 0;
+        agents[0].onVisitorMessage = (message) => void agents[0].reply(message.conversationId, 'warm-up').finally(() => warmReplies++);
         for (const visitor of visitors) visitor.send('warm-up');
-        while (visitors.some((v) => v.v.unacked.size)) await sleep(50);
+        const warmUntil = Date.now() + 60_000;
+        while (
+          (visitors.some((v) => v.v.unacked.size) || warmReplies < visitors.length || stats.replySentAt.size) &&
+          Date.now() < warmUntil
+        )
+          await sleep(50);
         for (const kind of /** @type {const} */ (['light', 'saturation'])) {
           console.error(`::: ${setup}: ${kind} for ${PHASE_SECONDS} s`);
           const r = await phase(

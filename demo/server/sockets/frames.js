@@ -17,7 +17,7 @@ const REPLAY_HIGH_WATER = 1024 * 1024;
 
 /**
  * @typedef {import('../routes/index.js').Deps} Deps
- * @typedef {import('ws').WebSocket & { isAlive?: boolean }} Socket
+ * @typedef {import('ws').WebSocket} Socket
  */
 
 /**

@@ -15,6 +15,7 @@ import { originNotAllowed } from '../routes/access.js';
 import { checkConversationWidget } from '../routes/widget-access.js';
 import { agentConnection } from './agent.js';
 import { CLOSE } from './frames.js';
+import { Heartbeat } from './heartbeat.js';
 import { visitorConnection } from './visitor.js';
 
 export { CLOSE } from './frames.js';
@@ -35,17 +36,7 @@ const HEARTBEAT_MS = 30_000;
 export function createSockets(deps) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
 
-  const heartbeat = setInterval(() => {
-    for (const ws of /** @type {Set<Socket>} */ (wss.clients)) {
-      if (ws.isAlive === false) {
-        ws.terminate();
-        continue;
-      }
-      ws.isAlive = false;
-      ws.ping();
-    }
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
+  const heartbeat = new Heartbeat({ periodMs: HEARTBEAT_MS });
 
   return {
     /**
@@ -73,8 +64,7 @@ export function createSockets(deps) {
       const accept = () =>
         wss.handleUpgrade(req, socket, head, (ws) => {
           const live = /** @type {Socket} */ (ws);
-          live.isAlive = true;
-          live.on('pong', () => (live.isAlive = true));
+          heartbeat.add(live);
           // An 'error' without a listener would crash the process (e.g. a frame over maxPayload).
           live.on('error', (error) => console.warn(`ws ${url.pathname}: ${error.message}`));
           handler(live, url, deps, req).catch((error) => {
@@ -85,7 +75,7 @@ export function createSockets(deps) {
     },
     /** Closes every socket with 1001 (server going away). */
     close() {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       for (const ws of wss.clients) ws.close(CLOSE.GOING_AWAY, 'server going away');
       wss.close();
     },
