@@ -360,26 +360,37 @@ export class AssistantService {
           }
         }
       }
-    } finally {
+    } catch (err) {
       this.streams.delete(id);
+      throw err;
     }
     // Shutting down: leave the answer unfinished, the next start writes it again.
-    if (this.stopping || stream.controller.signal.reason === 'shutdown') return;
+    if (this.stopping || stream.controller.signal.reason === 'shutdown') {
+      this.streams.delete(id);
+      return;
+    }
     if (stream.controller.signal.aborted && reason === 'complete') reason = 'stopped';
     /** @type {Message | undefined} */
     let message;
-    if (stream.text.trim()) {
-      const stored = await this.db.append(conversationId, {
-        clientId: id,
-        sender: stream.sender,
-        text: stream.text,
-        extra: {
-          streamId: id,
-          ...(sources.length && reason === 'complete' ? { sources } : {}),
-          ...(reason === 'stopped' ? { stopped: true } : {}),
-        },
-      });
-      message = stored?.message;
+    // The answer stays in the snapshots until its final message is stored: a long poll that reads
+    // the conversation in between finds one or the other, never neither (the answer would vanish
+    // from a poll client's view until its next poll).
+    try {
+      if (stream.text.trim()) {
+        const stored = await this.db.append(conversationId, {
+          clientId: id,
+          sender: stream.sender,
+          text: stream.text,
+          extra: {
+            streamId: id,
+            ...(sources.length && reason === 'complete' ? { sources } : {}),
+            ...(reason === 'stopped' ? { stopped: true } : {}),
+          },
+        });
+        message = stored?.message;
+      }
+    } finally {
+      this.streams.delete(id);
     }
     await this.db.finishStream(id, reason);
     this.ended.set(id, Date.now());
