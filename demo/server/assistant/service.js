@@ -333,6 +333,11 @@ export class AssistantService {
     let error;
     /** @type {{ kind: string, message?: string, reason?: string } | undefined} */
     let decision;
+    /** @type {Message | undefined} */
+    let message;
+    // The answer stays in the snapshots until its final message is stored: a long poll that reads
+    // the conversation in between finds one or the other, never neither (the answer would vanish
+    // from a poll client's view until its next poll).
     try {
       for await (const event of assistant.answer({
         messages: toProviderMessages(history, assistant.settings.maxTurns),
@@ -360,22 +365,9 @@ export class AssistantService {
           }
         }
       }
-    } catch (err) {
-      this.streams.delete(id);
-      throw err;
-    }
-    // Shutting down: leave the answer unfinished, the next start writes it again.
-    if (this.stopping || stream.controller.signal.reason === 'shutdown') {
-      this.streams.delete(id);
-      return;
-    }
-    if (stream.controller.signal.aborted && reason === 'complete') reason = 'stopped';
-    /** @type {Message | undefined} */
-    let message;
-    // The answer stays in the snapshots until its final message is stored: a long poll that reads
-    // the conversation in between finds one or the other, never neither (the answer would vanish
-    // from a poll client's view until its next poll).
-    try {
+      // Shutting down: leave the answer unfinished, the next start writes it again.
+      if (this.stopping || stream.controller.signal.reason === 'shutdown') return;
+      if (stream.controller.signal.aborted && reason === 'complete') reason = 'stopped';
       if (stream.text.trim()) {
         const stored = await this.db.append(conversationId, {
           clientId: id,
