@@ -13,17 +13,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { launchChromium } from './chromium.mjs';
 import { LIFTED_LIMITS, agentLogin, seedConversation, startBackend, storeVisitorId } from './bench-backend.mjs';
 
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const COUNT = Number(process.env.COUNT ?? 1000);
 const RUNS = Number(process.env.RUNS ?? 5);
 const BUILDS = (process.env.BUILDS ?? `current=.`).split(',').map((spec) => {
   const [name, dir] = spec.split('=');
   return { name, dir: resolve(dir) };
 });
-const ARGS = ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'];
 const WIDGET = 'tmp/bench-widget';
 const load = () => loadavg()[0].toFixed(1);
 
@@ -72,7 +70,7 @@ const PAGE_HOOKS = () => {
   requestAnimationFrame(tick);
 };
 
-const browser = await puppeteer.launch({ executablePath: CHROME, headless: true, args: ARGS });
+const browser = await launchChromium(['--disable-quic']);
 
 /** One fresh-profile first load of `build`'s demo page. */
 async function measure(build) {

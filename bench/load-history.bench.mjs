@@ -8,21 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { launchChromium } from './chromium.mjs';
 import { LIFTED_LIMITS, agentLogin, json, seedConversation, startBackend, storeVisitorId } from './bench-backend.mjs';
 
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const COUNTS = (process.env.COUNTS ?? '1000,10000').split(',').map(Number);
-const ARGS = [
-  '--no-sandbox',
-  '--headless=new',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-];
 const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-bench-history-'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -108,7 +97,7 @@ const PAGE_HOOKS = () => {
   }
 };
 
-const browser = await puppeteer.launch({ executablePath: CHROME, headless: true, args: ARGS });
+const browser = await launchChromium(['--disable-quic']);
 
 /** A fresh profile (incognito context); `visitorId` is stored for the widget as a returning visitor's. */
 async function freshPage(visitorId, cpu = 1) {

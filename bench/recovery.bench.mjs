@@ -8,10 +8,9 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { launchChromium } from './chromium.mjs';
 
 const RESTARTS = Number(process.env.RESTARTS ?? 20);
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-bench-'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,18 +53,7 @@ async function agentLogin(url) {
 
 let backend = await startBackend();
 const url = `http://127.0.0.1:${port}`;
-const browser = await puppeteer.launch({
-  executablePath: CHROME,
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 const page = await browser.newPage();
 await page.goto(`${url}/`, { waitUntil: 'networkidle0' });
 await page.waitForFunction(() => window.AmoiqChat?.element.connectionState === 'online', { timeout: 20_000 });

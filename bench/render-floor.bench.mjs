@@ -9,7 +9,7 @@
 // many idle frames. Prints the cost per render and for RENDERS renders (58: bench:assistant's
 // answer), median of RUNS runs. Not part of `npm test`. `npm run bench:render-floor`
 // (RENDERS=58, CHARS=140, RUNS=3, CHROME_PATH=/usr/bin/chromium).
-import puppeteer from 'puppeteer-core';
+import { launchChromium } from './chromium.mjs';
 
 const RENDERS = Number(process.env.RENDERS ?? 58);
 /** Characters added per render: bench:assistant's 8,000 over its 58 renders. */
@@ -79,18 +79,7 @@ function cpuBetween(events, from, to) {
 }
 
 async function main() {
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const version = await browser.version();
   /** @type {Record<string, number[]>} */
   const results = { grow: [], tiny: [] };

@@ -9,21 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import puppeteer from 'puppeteer-core';
+import { launchChromium } from './chromium.mjs';
 import { startBackend } from './bench-backend.mjs';
 
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const RUNS = Number(process.env.RUNS ?? 5);
-const ARGS = [
-  '--no-sandbox',
-  '--headless=new',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-];
 const dataDir = mkdtempSync(join(tmpdir(), 'amoiq-bench-start-'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -55,7 +44,7 @@ const PAGE_HOOKS = () => {
   };
 };
 
-const browser = await puppeteer.launch({ executablePath: CHROME, headless: true, args: ARGS });
+const browser = await launchChromium(['--disable-quic']);
 
 /** A fresh profile (incognito context), optionally with the CPU slowed down. */
 async function freshPage(cpu = 1, context) {
