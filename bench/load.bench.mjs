@@ -57,13 +57,13 @@ const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
 const ID_PREFIX = randomBytes(6).toString('base64url');
 let idCounter = 0;
 const nextClientId = () => `${ID_PREFIX}${(++idCounter).toString(36)}`;
-/** Monotonic µs, the clock of V8's CPU profiles. */
 /**
  * The generator's HTTP (logins, sessions, agents' replies): node:http over kept-alive connections.
  * With fetch (undici) each reply allocated enough that the generator's own garbage collections
  * (scavenges of 12–50 ms, about one a second) were measured as the server's latency.
  */
 const keepAlive = new HttpAgent({ keepAlive: true, maxSockets: 64 });
+/** Monotonic µs, the clock of V8's CPU profiles. */
 const monoMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Limits opened wide: the benchmark measures throughput, not the abuse limits. */
