@@ -231,7 +231,7 @@ describe('rate limits', () => {
       ip: '203.0.113.10',
       body: { visitorId },
     }));
-    const answers = await fromNode(requests);
+    const answers = await fromNode(requests, 'main', { timeoutMs: 20_000 });
     const limited = answers.filter((a) => a.status === 429);
     expect(answers.filter((a) => a.status === 200)).to.have.length(30);
     expect(limited).to.have.length(1);
@@ -241,7 +241,11 @@ describe('rate limits', () => {
 
   it('limits new sessions per IP address, and other addresses are not affected', async () => {
     const make = (ip: string) => ({ path: '/api/chat/session', auth: 'tenant:demo', ip, body: {} });
-    const answers = await fromNode(Array.from({ length: 301 }, () => make('203.0.113.77')));
+    const answers = await fromNode(
+      Array.from({ length: 301 }, () => make('203.0.113.77')),
+      'main',
+      { timeoutMs: 20_000 },
+    );
     expect(answers.filter((a) => a.status === 200)).to.have.length(300);
     const last = answers.find((a) => a.status === 429)!;
     expect(last.body.error.code).to.equal('rate_limited');

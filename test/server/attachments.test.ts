@@ -251,7 +251,13 @@ describe('uploads', () => {
       headers: { 'X-Amoiq-Session': session.token, 'Content-Type': 'text/plain' },
       body: 'x',
     };
-    const answers = await fromNode(Array.from({ length: 61 }, () => request));
+    // Each request may wait its turn on a loaded machine: 20 s each rather than 3 (an upload that had
+    // not answered in 3 s came back as status 0 and the count fell short).
+    const answers = await fromNode(
+      Array.from({ length: 61 }, () => request),
+      'main',
+      { timeoutMs: 20_000 },
+    );
     // Each status and its first error code, to tell what refused an upload if this ever fails.
     const seen: Record<string, number> = {};
     for (const a of answers) {

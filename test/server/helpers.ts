@@ -247,7 +247,11 @@ const toBase64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fro
  */
 export type RawTarget = 'main' | 'sec' | 'proxy';
 
-/** How raw requests are sent: one after the other, and how long each may take (3 s). */
+/**
+ * How raw requests are sent: one after the other, and how long each may take (3 s by default). A
+ * test that counts answers (a rate limit's exact number) gives `timeoutMs` (20 s), so a request
+ * slowed by a loaded machine is not counted as unanswered.
+ */
 export interface RawOptions {
   sequential?: boolean;
   /** Given, the requests run as a plugin job (see serverJob), so together they may take longer than 20 s. */
