@@ -131,13 +131,26 @@ export async function openPglite(dir) {
  * Connects a pool of at most `poolSize` connections to the PostgreSQL server at `url`
  * (`postgres://user:password@host:port/database?sslmode=…`). Fails when the server cannot be
  * reached, so a bad URL stops the start instead of the first request.
+ *
+ * Connections are opened as the load needs them and then kept (the pool's `min` is its size): a
+ * pool that closed a connection after some idle seconds (pg-pool's default, 10 s) opened it again
+ * at the next burst, and a new connection is a new PostgreSQL backend process, its fork and the
+ * first loads of its catalog caches: about 150 ms of both cores on a small machine, which the
+ * messages of that moment waited for (docs/scaling.md, "Pool size"). `idleTimeoutMs` is pg-pool's
+ * idle timeout, which then applies to none of them (a test shortens it to show that).
  * @param {string} url
- * @param {{ poolSize?: number }} [options]
+ * @param {{ poolSize?: number, idleTimeoutMs?: number }} [options]
  * @returns {Promise<Database>}
  */
-export async function openPostgres(url, { poolSize = 10 } = {}) {
+export async function openPostgres(url, { poolSize = 10, idleTimeoutMs = 10_000 } = {}) {
   const { default: pg } = await import('pg');
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'amoiq-chat' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    min: poolSize,
+    idleTimeoutMillis: idleTimeoutMs,
+    application_name: 'amoiq-chat',
+  });
   // An idle connection that breaks (server restart) must not crash the process: the pool drops it.
   pool.on('error', (error) => console.error(`database connection lost: ${error.message}`));
   await pool.query('SELECT 1');
