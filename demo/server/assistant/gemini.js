@@ -10,7 +10,7 @@
  * refused); there is no `[DONE]`: the body ends. Errors are an HTTP status with
  * `{ "error": { "code", "message", "status", "details" } }` (sometimes wrapped in an array).
  */
-import { ProviderError, Watchdog, errorForStatus, parseJsonEvent, parseRetryAfter, postForStream, readSse } from './provider.js';
+import { ProviderError, errorForStatus, parseJsonEvent, parseRetryAfter, postForStream, readSse, watchedProvider } from './provider.js';
 
 const NAME = 'gemini';
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -50,23 +50,17 @@ export function geminiOptionsFromEnv(env) {
 export function createGeminiProvider(options = {}) {
   const baseUrl = (options.baseUrl || GEMINI_DEFAULT_BASE_URL).replace(/\/+$/, '');
   const model = (options.model || GEMINI_DEFAULT_MODEL).replace(/^models\//, '');
-  return {
+  return watchedProvider({
     name: NAME,
     model,
-    async *stream(request) {
-      const watchdog = new Watchdog({ provider: NAME, signal: request.signal, firstTokenMs: options.firstTokenMs, idleMs: options.idleMs });
-      try {
-        yield* run(request, watchdog, { ...options, baseUrl, model });
-      } finally {
-        watchdog.dispose(); // also releases the connection when the consumer stops early
-      }
-    },
-  };
+    timeouts: options,
+    run: (request, watchdog) => run(request, watchdog, { ...options, baseUrl, model }),
+  });
 }
 
 /**
  * @param {StreamRequest} request
- * @param {Watchdog} watchdog
+ * @param {import('./provider.js').Watchdog} watchdog
  * @param {GeminiOptions & { baseUrl: string, model: string }} options
  * @returns {AsyncGenerator<StreamEvent>}
  */

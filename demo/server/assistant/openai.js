@@ -9,7 +9,7 @@
  * an HTTP status with `{ "error": { "message", "type", "code" } }` (Ollama: `{ "error": "text" }`);
  * errors inside it are a `data: { "error": … }` event, or (llama.cpp) an `error: {json}` line.
  */
-import { ProviderError, Watchdog, errorForStatus, parseJsonEvent, parseRetryAfter, postForStream, readSse } from './provider.js';
+import { ProviderError, errorForStatus, parseJsonEvent, parseRetryAfter, postForStream, readSse, watchedProvider } from './provider.js';
 
 const NAME = 'openai-compatible';
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -50,23 +50,17 @@ export function openAIOptionsFromEnv(env) {
 export function createOpenAIProvider(options = {}) {
   const baseUrl = (options.baseUrl || OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
   const model = options.model || OPENAI_DEFAULT_MODEL;
-  return {
+  return watchedProvider({
     name: NAME,
     model,
-    async *stream(request) {
-      const watchdog = new Watchdog({ provider: NAME, signal: request.signal, firstTokenMs: options.firstTokenMs, idleMs: options.idleMs });
-      try {
-        yield* run(request, watchdog, { ...options, baseUrl, model });
-      } finally {
-        watchdog.dispose(); // also releases the connection when the consumer stops early
-      }
-    },
-  };
+    timeouts: options,
+    run: (request, watchdog) => run(request, watchdog, { ...options, baseUrl, model }),
+  });
 }
 
 /**
  * @param {StreamRequest} request
- * @param {Watchdog} watchdog
+ * @param {import('./provider.js').Watchdog} watchdog
  * @param {OpenAIOptions & { baseUrl: string, model: string }} options
  * @returns {AsyncGenerator<StreamEvent>}
  */

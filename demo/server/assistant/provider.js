@@ -197,6 +197,34 @@ export class Watchdog {
   }
 }
 
+/**
+ * A network provider: each `stream()` runs `run` under a {@link Watchdog} of its own (the
+ * deadlines in `timeouts`, the caller's signal), disposed when the stream ends, fails, or its
+ * consumer stops early (which also releases the connection).
+ * @param {{ name: string, model: string, timeouts: Timeouts,
+ *   run: (request: StreamRequest, watchdog: Watchdog) => AsyncGenerator<StreamEvent> }} options
+ * @returns {Provider}
+ */
+export function watchedProvider({ name, model, timeouts, run }) {
+  return {
+    name,
+    model,
+    async *stream(request) {
+      const watchdog = new Watchdog({
+        provider: name,
+        signal: request.signal,
+        firstTokenMs: timeouts.firstTokenMs,
+        idleMs: timeouts.idleMs,
+      });
+      try {
+        yield* run(request, watchdog);
+      } finally {
+        watchdog.dispose();
+      }
+    },
+  };
+}
+
 /** @param {unknown} error */
 function describeNetworkError(error) {
   const cause = /** @type {{ cause?: { code?: string, message?: string } }} */ (error)?.cause;
