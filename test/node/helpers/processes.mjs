@@ -100,6 +100,11 @@ export async function startBalancer(nodes, { balance = 'roundrobin', maxconn = 4
   const config = [
     'global',
     `  maxconn ${maxconn}`,
+    // One thread: on this two-core machine HAProxy shares the cores with the nodes, PostgreSQL and
+    // the clients. With a thread per core (its default) the two-node light-load benchmark showed
+    // 10–20 ms delays at a regular ~0.54 s period, p99 up to 21 ms; with one thread, 8–11 ms, as
+    // one node without a balancer (docs/scaling.md, "HAProxy's threads").
+    '  nbthread 1',
     'defaults',
     '  mode http',
     `  maxconn ${maxconn}`,
