@@ -7,6 +7,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPostgres } from '../../demo/server/store/sql.js';
+import { until } from './chat-server.mjs';
 import { TEST_STORE, freshStore } from './test-store.mjs';
 
 /** @type {Array<() => Promise<void>>} */
@@ -14,15 +15,6 @@ const disposals = [];
 after(async () => {
   for (const dispose of disposals.reverse()) await dispose();
 });
-
-/** @param {() => boolean} predicate @param {string} what */
-async function until(predicate, what, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /**
  * Runs `count` transactions at once, each holding its connection until all have one: `count`
@@ -42,7 +34,7 @@ async function holdConnections(db, count) {
       await gate;
     }),
   );
-  await until(() => pids.length === count, `${count} connections`);
+  await until(() => pids.length === count, `${count} connections`, 20_000);
   release();
   await Promise.all(held);
   return pids.sort((a, b) => a - b);
@@ -70,7 +62,7 @@ test(
     for (const client of clients) client.release();
     assert.equal(plain.totalCount, 3);
 
-    await until(() => plain.totalCount === 0, 'the plain pool to close its idle connections');
+    await until(() => plain.totalCount === 0, 'the plain pool to close its idle connections', 20_000);
     const stats = db.stats();
     assert.equal(stats.total, 3, 'the store’s pool still holds its three connections');
     assert.equal(stats.idle, 3);
