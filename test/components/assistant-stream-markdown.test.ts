@@ -52,6 +52,25 @@ describe('StreamMarkdown', () => {
     expect(md.chunks).to.have.length(2);
   });
 
+  it('gives the tail the key of the chunk it becomes, and a new part only when its text changed', () => {
+    const md = new StreamMarkdown();
+    md.append('First paragraph.\n\nSecond');
+    const [first, tail] = md.parts();
+    expect(first).to.equal(md.chunks[0]);
+    expect(md.parts()[1], 'read again with no new text').to.equal(tail);
+    md.append(' paragraph');
+    const grown = md.parts()[1];
+    expect(grown).to.not.equal(tail);
+    expect(grown.id, 'the same key while it grows').to.equal(tail.id);
+    md.append(' ends.\n\n');
+    const parts = md.parts();
+    expect(parts, 'no tail after a boundary').to.have.length(2);
+    expect(parts[0]).to.equal(first);
+    expect(parts[1]).to.equal(md.chunks[1]);
+    expect(parts[1].id, 'the completed chunk keeps the key its tail had').to.equal(tail.id);
+    expect(new Set(md.parts().map((p) => p.id)).size).to.equal(2);
+  });
+
   it('does not cut inside a fenced code block, even at a blank line', () => {
     const md = streamed('```\ncode\n\nmore code\n', 3);
     expect(md.chunks).to.have.length(0);

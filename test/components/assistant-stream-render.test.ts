@@ -61,6 +61,25 @@ describe('<amoiq-assistant-stream> render work (issue 12)', () => {
     expect(streamRow('s2'), 'the other answer still shown').to.not.equal(null);
   });
 
+  it('a block keeps the elements it grew in when it completes: they are not built again', async () => {
+    const { el, service } = await streamingList(5);
+    const bubble = () => el.shadowRoot!.querySelector<HTMLElement>('amoiq-assistant-stream [data-stream] .bubble');
+    service.streams.start('s1', ROBIN, new Date().toISOString());
+    service.streams.delta('s1', 0, 'A **first** paragraph');
+    await until(() => !!bubble()?.textContent?.includes('A first paragraph'), 'the first words');
+    const paragraph = bubble()!.querySelector('p')!;
+    const strong = paragraph.querySelector('strong')!;
+    service.streams.delta('s1', 1, ' that ends.\n\nThe second');
+    await until(() => !!bubble()?.textContent?.includes('The second'), 'the second paragraph');
+    const blocks = [...bubble()!.children];
+    expect(blocks.map((b) => b.textContent)).to.deep.equal(['A first paragraph that ends.', 'The second']);
+    expect(blocks[0], 'the completed paragraph is the element it was written in').to.equal(paragraph);
+    expect(blocks[0].querySelector('strong')).to.equal(strong);
+    service.streams.delta('s1', 2, ' one.');
+    await until(() => !!bubble()?.textContent?.includes('The second one.'), 'the second paragraph grew');
+    expect(bubble()!.children[0]).to.equal(paragraph);
+  });
+
   it('a render of the growing answer updates, re-renders and re-measures no row of the list, and follows the answer', async () => {
     const { el, service } = await streamingList(200);
     const scroller = () => el.shadowRoot!.querySelector<HTMLElement>('.base')!;

@@ -24,7 +24,7 @@ export const STREAM_RENDER_INTERVAL = 100;
 /**
  * The assistant's answers while they are written, at the end of the message list: "thinking"
  * before the first token, then the text as it arrives (markdown, completed blocks rendered once and
- * only the trailing block again), the sources, a Stop button and "Talk to a person". Each answer is
+ * only the trailing block again; a block keeps the elements it grew in when it completes), the sources, a Stop button and "Talk to a person". Each answer is
  * replaced by its stored message when it ends (the list shows that one, and announces it once);
  * nothing here is live, so screen readers do not hear it token by token.
  *
@@ -199,13 +199,11 @@ export class AmoiqAssistantStream extends LitElement {
             ${
               thinking
                 ? html`<span class="thinking"><span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>${t.thinking}</span>`
-                : html`${guard([md, md.chunks.length], () =>
-                    repeat(
-                      md.chunks,
-                      (c) => c.id,
-                      (c) => guard([c], () => c.templates),
-                    ),
-                  )}${md.tail}`
+                : repeat(
+                    md.parts(),
+                    (p) => p.id,
+                    (p) => guard([p], () => p.templates),
+                  )
             }
           </div>
           ${renderSources(view.sources, t)}

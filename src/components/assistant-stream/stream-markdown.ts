@@ -13,7 +13,11 @@ const FENCE = /^\s{0,3}```/;
 
 /** A completed part of the text: parsed and rendered once. */
 export interface Chunk {
-  /** Stable key for rendering (its order of completion). */
+  /**
+   * Stable key for rendering: where the chunk starts in the text. The trailing block(s) carry the
+   * key of the chunk they become ({@link StreamMarkdown.parts}), so a renderer keyed on it updates
+   * the tail's elements in place when the chunk completes instead of building them again.
+   */
   id: number;
   blocks: Block[];
   templates: TemplateResult[];
@@ -26,7 +30,7 @@ export interface Chunk {
  * const md = new StreamMarkdown();
  * md.append('Hello **wor');
  * md.append('ld**\n\nNext');
- * render(html`${md.chunks.map((c) => c.templates)}${md.tail}`);
+ * render(html`${repeat(md.parts(), (p) => p.id, (p) => guard([p], () => p.templates))}`);
  */
 export class StreamMarkdown {
   /** Completed chunks, in order. */
@@ -35,6 +39,8 @@ export class StreamMarkdown {
   private tailBlocks: Block[] = [];
   /** The tail changed since it was last parsed: it is parsed when read, once for many deltas. */
   private tailStale = false;
+  /** The tail as a part (see {@link parts}): a new object only when the tail was parsed again. */
+  private tailPart?: Chunk;
   private text = '';
   /** text[0, committed) is in {@link chunks}. */
   private committed = 0;
@@ -66,10 +72,17 @@ export class StreamMarkdown {
     this.tailStale = true;
   }
 
-  /** The trailing block(s) after the last boundary, rendered again as they grow (parsed when read). */
-  get tail(): TemplateResult[] {
+  /**
+   * The completed chunks and then the tail, each with its key (its start in the text): the tail has
+   * the key of the chunk it becomes, and is a new object whenever its text changed, so a keyed,
+   * guarded render diffs only the tail and keeps its elements when it completes.
+   */
+  parts(): Chunk[] {
     this.parseTail();
-    return this.tailTemplates;
+    if (!this.tailTemplates.length) this.tailPart = undefined;
+    else if (this.tailPart?.templates !== this.tailTemplates)
+      this.tailPart = { id: this.committed, blocks: this.tailBlocks, templates: this.tailTemplates };
+    return this.tailPart ? [...this.chunks, this.tailPart] : [...this.chunks];
   }
 
   /** Replaces the whole text (a snapshot after a reconnect): parses it once. */
@@ -82,6 +95,7 @@ export class StreamMarkdown {
     this.tailTemplates = [];
     this.tailBlocks = [];
     this.tailStale = false;
+    this.tailPart = undefined;
     this.append(text);
   }
 
@@ -126,8 +140,9 @@ export class StreamMarkdown {
   }
 
   private commit(end: number): void {
-    const blocks = parseMarkdown(this.text.slice(this.committed, end));
+    const start = this.committed;
+    const blocks = parseMarkdown(this.text.slice(start, end));
     this.committed = end;
-    if (blocks.length) this.chunks.push({ id: this.chunks.length, blocks, templates: renderMarkdown(blocks) });
+    if (blocks.length) this.chunks.push({ id: start, blocks, templates: renderMarkdown(blocks) });
   }
 }
