@@ -16,6 +16,7 @@ import {
   visitorSocket,
   type Session,
 } from '../server/helpers.js';
+import { expectAccessible } from '../helpers/dom.js';
 
 /**
  * The agent console against the real backend (test/plugins/backend.mjs), for the protocol's
@@ -112,7 +113,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     await socket.next((f) => f.type === 'status' && f.status === 'closed');
     // The visitor cannot write into it any more.
     expect((await postVisitor(session, 'too late')).status).to.equal(409);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     view(el).querySelector<HTMLButtonElement>('.status-button')!.click();
     await wait(() => view(el).querySelector('.state')?.textContent === 'Open', 'header does not say open');
@@ -134,7 +135,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     const label = await labelOf(session);
     await wait(() => item(el, label)?.querySelector('.count')?.textContent === '2', 'no unread count of 2');
     expect(item(el, label)!.textContent).to.contain('2 unread');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     await open(el, label, 2);
     const read = await socket.next((f) => f.type === 'read' && f.reader === 'agent');
@@ -155,7 +156,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     socket.send({ type: 'read', seq: sent.message.seq });
     await wait(() => view(el).querySelector('.message.agent .receipt.seen'), 'reply not shown as seen');
     expect(view(el).querySelector('.message.agent .receipt')!.textContent).to.equal('Seen by the visitor');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('reports read only while the console tab is visible', async () => {
@@ -215,7 +216,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     // Quick replies need text to go with them.
     view(el).querySelector<HTMLButtonElement>('.send-button')!.click();
     await wait(() => hint().includes('Write a message'), 'no hint for quick replies without text');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('sends quick replies that the visitor receives and answers with', async () => {
@@ -231,7 +232,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     await sendKeys({ type: 'No thanks' });
     await sendKeys({ press: 'Enter' });
     await wait(() => view(el).querySelectorAll('.draft-quick-replies .chip').length === 2, 'chips not added with Enter');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     await reply(el, 'Shall I book it?');
     const pushed = await socket.next((f) => f.type === 'message' && f.message.text === 'Shall I book it?');
@@ -273,7 +274,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     const file = view(el).querySelector<HTMLAnchorElement>('.attachments a.file')!;
     expect(file.getAttribute('href')).to.equal(text.url);
     expect(file.textContent!.replace(/\s+/g, ' ').trim()).to.equal('notes.txt (2 kB)');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     // The agent attaches a file from the composer.
     const input = view(el).querySelector<HTMLInputElement>('#files')!;
@@ -284,7 +285,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     await wait(() => view(el).querySelector('.pending li'), 'picked file not listed');
     await wait(() => view(el).querySelector('.pending li.uploaded'), 'upload did not finish');
     expect(view(el).querySelector('.pending li')!.textContent).to.contain('answer.txt (11 bytes)');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     view(el).querySelector<HTMLButtonElement>('.send-button')!.click();
     const pushed = await socket.next((f) => f.type === 'message' && f.message.sender.type === 'agent' && f.message.attachments?.length);
     expect(pushed.message.attachments[0]).to.include({ name: 'answer.txt', size: 11, type: 'text/plain' });
@@ -313,7 +314,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     const cancel = view(el).querySelector<HTMLButtonElement>('.pending li.uploading button')!;
     expect(cancel.getAttribute('aria-label')).to.equal('Cancel upload of big.txt');
     expect(view(el).querySelector('.pending progress')).to.exist;
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     cancel.click();
     await conversation.updateComplete;
     expect(view(el).querySelector('.pending')).to.equal(null);
@@ -321,7 +322,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     pick(new File(['MZ'], 'tool.exe', { type: 'application/x-msdownload' }));
     await wait(() => view(el).querySelector('.pending li.failed'), 'refused upload not shown');
     expect(view(el).querySelector('.pending li.failed')!.textContent).to.contain('not allowed');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     await reply(el, 'Nothing attached');
     const pushed = await socket.next((f) => f.type === 'message' && f.message.text === 'Nothing attached');
@@ -368,7 +369,7 @@ describe('agent console: lifecycle, read receipts, contact, quick replies, attac
     expect(head.querySelector('.identity')!.textContent).to.contain(sub);
     const details = [...head.querySelectorAll('.contact dt, .contact dd')].map((n) => n.textContent!.trim());
     expect(details).to.deep.equal(['Name', 'Grace H.', 'Email', 'g@example.org', 'plan', 'pro']);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     // A later contact call is announced live.
     const session2 = await newSession();

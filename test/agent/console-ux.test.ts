@@ -3,7 +3,7 @@ import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../demo/agent/src/main.js';
 import type { AmoiqAgentApp } from '../../demo/agent/src/agent-app.js';
 import { SESSION_KEY } from '../../demo/agent/src/session-store.js';
-import { deepActiveElement } from '../helpers/dom.js';
+import { deepActiveElement, expectAccessible } from '../helpers/dom.js';
 import { api, backend, fillAgentLogin, fromNode, newId, postVisitor, type Session } from '../server/helpers.js';
 
 /**
@@ -159,7 +159,7 @@ describe('agent console: session, narrow screens, titles, shortcuts, visitor con
     expect(title.getBoundingClientRect().height).to.be.lessThan(30);
     expect(title.scrollWidth).to.be.greaterThan(title.clientWidth);
     expect(fits(row)).to.equal(true);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     item(el, session.conversationId)!.click();
     await wait(() => view(el).querySelector('.message'), 'conversation not shown');
@@ -170,7 +170,7 @@ describe('agent console: session, narrow screens, titles, shortcuts, visitor con
     expect(fits(view(el).querySelector('.head')!)).to.equal(true);
     expect(document.documentElement.scrollWidth).to.be.at.most(375);
     await wait(() => deepActiveElement()?.tagName === 'H2', 'focus did not follow to the conversation');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     back().click();
     await wait(() => nav().offsetParent !== null && main().offsetParent === null, 'Back did not show the list');
@@ -276,7 +276,7 @@ describe('agent console: session, narrow screens, titles, shortcuts, visitor con
     const dialog = root(el).querySelector<HTMLDialogElement>('#shortcuts')!;
     await wait(() => dialog.open, '? did not open the shortcuts');
     expect(dialog.textContent).to.contain('Next conversation').and.contain('Search conversations').and.contain('Ctrl+Enter');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     // While it is open, shortcuts do nothing; Esc closes it.
     await sendKeys({ press: 'j' });
     expect(current()).to.equal(newestFirst[0]);
@@ -311,7 +311,7 @@ describe('agent console: session, narrow screens, titles, shortcuts, visitor con
     const previous = [...panel.querySelectorAll<HTMLButtonElement>('.previous button')];
     expect(previous).to.have.length(1);
     expect(previous[0].textContent).to.contain('Closed').and.contain(`earlier ${marker}`);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     previous[0].click();
     await wait(
       () =>
@@ -342,7 +342,7 @@ describe('agent console: session, narrow screens, titles, shortcuts, visitor con
     expect(item(el, byName.conversationId)!.querySelector('bdi')!.textContent).to.equal(`Grace ${marker}`);
     expect(root(el).querySelector('.search-status')!.textContent).to.contain('2 conversations found');
     expect(root(el).querySelector('.filters'), 'filters hidden while searching').to.equal(null);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     const input = root(el).querySelector<HTMLInputElement>('#search')!;
     input.focus();

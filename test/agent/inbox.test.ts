@@ -2,6 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../demo/agent/src/main.js';
 import type { AmoiqAgentApp } from '../../demo/agent/src/agent-app.js';
 import { api, backend, fromNode, newId, type Session } from '../server/helpers.js';
+import { expectAccessible } from '../helpers/dom.js';
 
 /**
  * The agent console's inbox (docs/security.md, "Empty sessions and the agents' inbox"): filters
@@ -75,7 +76,7 @@ describe('agent console: inbox filters, paging and relinked conversations', func
       );
     };
     await expectShown('waiting', [`Waiting ${tag}`]);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     await expectShown('open', [`Waiting ${tag}`, `Replied ${tag}`]);
     await expectShown('mine', [`Replied ${tag}`]);
     await expectShown('closed', [`Closed ${tag}`]);
@@ -154,6 +155,6 @@ describe('agent console: inbox filters, paging and relinked conversations', func
     const view = () => root(el).querySelector('amoiq-agent-conversation')!.shadowRoot!;
     await wait(() => view().querySelector('.relinked'), 'the relink note in the header');
     expect(view().querySelector('.relinked')!.textContent).to.contain('may not be who wrote before');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 });

@@ -3,6 +3,7 @@ import '../../demo/agent/src/main.js';
 import type { AmoiqAgentConversation } from '../../demo/agent/src/conversation-view.js';
 import type { Conversation, Message } from '../../demo/agent/src/types.js';
 import { parseMarkdown, renderMarkdown } from '../../src/components/message-list/markdown.js';
+import { expectAccessible } from '../helpers/dom.js';
 
 // Issue 15, bug 7: the console showed `**Free**` with its asterisks where the widget showed it
 // bold. Both render message text with the widget's one markdown renderer.
@@ -72,6 +73,6 @@ describe('agent console: message markdown (issue 15, bug 7)', () => {
       expect(shape(text)).to.equal(shape(widget));
       expect(text.textContent).to.equal(widget.textContent);
     }
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 });

@@ -3,7 +3,7 @@ import { nanoid } from 'nanoid';
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import '../../src/define.js';
 import type { AmoiqErrorEvent } from '../../src/events/error-event.js';
-import { until } from '../helpers/dom.js';
+import { expectAccessible, until } from '../helpers/dom.js';
 import { backendInfo, type BackendInfo } from './backend.js';
 
 // Issue 13, item 3: a refused embed (unknown key, tenant, origin not allowed) is permanent. Against
@@ -93,7 +93,7 @@ describe('refused embed: permanent errors stop retrying (real backend)', () => {
       await until(() => transient.count() >= later, 'two more transient attempts', 15_000);
       expect(fetches.count()).to.equal(1);
       expect(el.connectionState).to.equal('unavailable');
-      await expect(el).to.be.accessible();
+      await expectAccessible(el);
       return el;
     } finally {
       fetches.restore();

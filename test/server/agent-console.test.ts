@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../demo/agent/src/main.js';
 import type { AmoiqAgentApp } from '../../demo/agent/src/agent-app.js';
 import { RecordingSocket, agentToken, api, backend, fillAgentLogin, newSession, postVisitor, visitorSocket } from './helpers.js';
+import { expectAccessible } from '../helpers/dom.js';
 
 /** The agent console against the real backend: login, live list, history, reply, typing. */
 describe('agent console', function () {
@@ -19,7 +20,7 @@ describe('agent console', function () {
   async function loggedIn() {
     const { url, agent } = await backend();
     const el = await fixture<AmoiqAgentApp>(html`<amoiq-agent-app api-base=${url}></amoiq-agent-app>`);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     fillAgentLogin(root(el), agent);
     root(el).querySelector<HTMLButtonElement>('form button')!.click();
     await waitUntil(() => root(el).querySelector('.status')?.textContent === 'Live', 'console did not go live', { timeout: 20_000 });
@@ -50,7 +51,7 @@ describe('agent console', function () {
     const ref: string = list.body.conversations.find((c: any) => c.id === session.conversationId).visitorRef;
     expect(first.textContent).to.contain(`Visitor ${ref.slice(2, 8)}`);
     expect(first.textContent).not.to.contain(session.visitorId.slice(0, 6));
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     const { url } = await backend();
     const again = await fixture<AmoiqAgentApp>(html`<amoiq-agent-app api-base=${url}></amoiq-agent-app>`);
@@ -86,6 +87,6 @@ describe('agent console', function () {
     await waitUntil(() => view(el).querySelectorAll('.message').length === 2, 'reply not shown', { timeout: 20_000 });
     // The socket may bring the reply before the HTTP answer that clears the composer.
     await waitUntil(() => view(el).querySelector('textarea')!.value === '', 'composer not cleared after the reply', { timeout: 20_000 });
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 });
