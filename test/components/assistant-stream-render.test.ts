@@ -3,6 +3,7 @@
 // update, re-render or re-measure its rows — and the answer stays followed to the bottom.
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
+import { STREAM_RENDER_INTERVAL } from '../../src/components/assistant-stream/assistant-stream.js';
 import type { AmoiqMessageList } from '../../src/components/message-list/message-list.js';
 import type { ChatMessage } from '../../src/services/chat-service.js';
 import { until } from '../helpers/dom.js';
@@ -59,6 +60,39 @@ describe('<amoiq-assistant-stream> render work (issue 12)', () => {
     watching = false;
     expect(both, 'frames showing the answer and its final message').to.equal(0);
     expect(streamRow('s2'), 'the other answer still shown').to.not.equal(null);
+  });
+
+  it('in a hidden page (another tab of the visitor) the answer renders at the interval, not at every delta', async () => {
+    const { el, service } = await streamingList(5);
+    const row = () => el.shadowRoot!.querySelector<HTMLElement>('amoiq-assistant-stream [data-stream]');
+    service.streams.start('s1', ROBIN, new Date().toISOString());
+    service.streams.delta('s1', 0, 'Start.');
+    await until(() => !!row()?.textContent?.includes('Start.'), 'the first words');
+    const stream = el.shadowRoot!.querySelector('amoiq-assistant-stream') as unknown as { updated(): void };
+    const updated = stream.updated.bind(stream);
+    let renders = 0;
+    stream.updated = () => {
+      renders++;
+      updated();
+    };
+    const visibility = Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState')!;
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    const deltas = 40;
+    let elapsed = 0;
+    try {
+      const start = performance.now();
+      // One delta per task, as they come from the socket.
+      for (let i = 1; i <= deltas; i++) {
+        service.streams.delta('s1', i, ` word${i}`);
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      await until(() => !!row()?.textContent?.includes(`word${deltas}`), 'the whole answer, while hidden');
+      elapsed = performance.now() - start;
+    } finally {
+      delete (document as unknown as Record<string, unknown>).visibilityState;
+      Object.defineProperty(Document.prototype, 'visibilityState', visibility);
+    }
+    expect(renders, `renders in ${elapsed.toFixed(0)} ms`).to.be.at.most(Math.ceil(elapsed / STREAM_RENDER_INTERVAL) + 1);
   });
 
   it('a block keeps the elements it grew in when it completes: they are not built again', async () => {

@@ -68,8 +68,14 @@ export class AmoiqAssistantStream extends LitElement {
     return this;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.handleVisibility);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.handleVisibility);
     this.attach(undefined);
     this.scroller?.removeEventListener('scroll', this.handleScroll);
     this.scroller = undefined;
@@ -104,10 +110,11 @@ export class AmoiqAssistantStream extends LitElement {
   /**
    * Renders at an animation frame, and while the text grows at most once per
    * {@link STREAM_RENDER_INTERVAL}: each render (parse of the tail, Lit, style, layout, paint) then
-   * takes in every delta since the last one. A hidden page renders after the current task.
+   * takes in every delta since the last one. A hidden page (another tab of the visitor shows the
+   * same answer) keeps the interval but not the frame, which does not come while it is hidden.
    */
   protected override async scheduleUpdate(): Promise<void> {
-    if (this.hasUpdated && document.visibilityState !== 'hidden' && typeof requestAnimationFrame === 'function') {
+    if (this.hasUpdated) {
       const wait = this.lastRender + STREAM_RENDER_INTERVAL - performance.now();
       if (wait > 0 && !this.removed) {
         await new Promise<void>((resolve) => {
@@ -119,6 +126,8 @@ export class AmoiqAssistantStream extends LitElement {
         });
         this.wake = undefined;
       }
+    }
+    if (this.hasUpdated && document.visibilityState !== 'hidden' && typeof requestAnimationFrame === 'function') {
       await new Promise<void>((resolve) => {
         const done = () => {
           cancelAnimationFrame(frame);
@@ -163,6 +172,11 @@ export class AmoiqAssistantStream extends LitElement {
     this.followedHeight = -1;
     this.followedTop = scroller.scrollTop;
   }
+
+  /** Shown again: the answer as it is now, without waiting for a hidden page's (throttled) timer. */
+  private readonly handleVisibility = (): void => {
+    if (document.visibilityState === 'visible') this.wake?.();
+  };
 
   private readonly handleScroll = (): void => {
     const s = this.scroller;
