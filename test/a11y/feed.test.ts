@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { deepActiveElement, expectAccessible, part } from '../helpers/dom.js';
-import { agentMessages, listRoot, offlineChat, restore, until } from './helpers.js';
+import { agentMessages, listRoot, listSettledAtBottom, offlineChat, restore, until } from './helpers.js';
 
 // Issue 18, point 2: the windowed list keeps only the rows near the viewport in the DOM; as a
 // feed, every message says its place and the conversation's size (aria-posinset/-setsize), and
@@ -15,16 +15,8 @@ describe('a11y: the windowed conversation is a feed', () => {
     restore(el, agentMessages(1, 100));
     const root = listRoot(el);
     const feed = root.querySelector<HTMLElement>('.base')!;
-    // From the list itself Page Up enters at the newest message in view: wait until the list has
-    // settled at the bottom (on a loaded machine the text is there a few frames before the scroll).
-    await until(() => {
-      const newest = root.querySelector<HTMLElement>('[role="article"][aria-posinset="100"]');
-      return (
-        !!newest &&
-        feed.scrollHeight - feed.scrollTop - feed.clientHeight < 2 &&
-        newest.getBoundingClientRect().bottom <= feed.getBoundingClientRect().bottom + 1
-      );
-    }, 'the newest message, in view at the bottom');
+    // From the list itself Page Up enters at the newest message in view: the list must have settled.
+    await listSettledAtBottom(el, 'message 100');
     expect(feed.getAttribute('role')).to.equal('feed');
     const rendered = () => root.querySelectorAll('[role="article"]');
     expect(rendered.length).to.be.below(50); // still windowed

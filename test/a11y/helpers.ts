@@ -65,4 +65,30 @@ export async function setState(el: AmoiqChat, patch: Partial<ChatState>): Promis
 
 export const list = (el: AmoiqChat) => part(el, 'amoiq-message-list');
 export const listRoot = (el: AmoiqChat) => list(el).shadowRoot!;
+
+/**
+ * Waits until the list shows its newest message at the bottom and has stayed so, with no update
+ * pending and the same scroll height, for ten frames in a row. Just after a long history first
+ * shows, the list still measures its rows and re-estimates the rest: for a frame or two (more on a
+ * loaded machine) the bottom can be a few rows below the view before the list goes back to it, and
+ * a key pressed then starts from there.
+ */
+export async function listSettledAtBottom(el: AmoiqChat, newest: string): Promise<void> {
+  const host = list(el) as HTMLElement & { isUpdatePending: boolean };
+  const feed = () => host.shadowRoot!.querySelector<HTMLElement>('.base')!;
+  let stable = 0;
+  let height = -1;
+  await until(
+    async () => {
+      await new Promise((r) => requestAnimationFrame(r));
+      const f = feed();
+      const atBottom = !!f && f.textContent!.includes(newest) && f.scrollHeight - f.scrollTop - f.clientHeight < 2;
+      stable = atBottom && !host.isUpdatePending && f.scrollHeight === height ? stable + 1 : 0;
+      height = f?.scrollHeight ?? -1;
+      return stable >= 10;
+    },
+    `the list settled at "${newest}"`,
+    20_000,
+  );
+}
 export { serviceOf, until };
