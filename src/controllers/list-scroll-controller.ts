@@ -205,7 +205,8 @@ export class ListScrollController implements ReactiveController {
    * such as the read-aloud button, an image or a font loaded): record it; at the bottom, go to the
    * new bottom (no render needed while the rows cover the view), scrolled up render again so the
    * row in view stays in place. (A row's first notice, when it starts being watched, matches the
-   * height just measured: nothing to do.)
+   * height just measured: nothing to do.) Resize observations come after layout and before paint,
+   * so a scroll set here is what the visitor sees in this frame.
    */
   private handleResize(entries: readonly ResizeObserverEntry[]): void {
     let update = false;
@@ -219,11 +220,21 @@ export class ListScrollController implements ReactiveController {
       } else if (this.window.measure(el.dataset.key!, el.getBoundingClientRect().height, this.first)) grew = true;
     }
     const scroller = this.observed;
-    if (update || !scroller) this.host.requestUpdate();
-    else if (grew && this.atBottom && this.covers(scroller)) {
+    if (!scroller) {
+      this.host.requestUpdate();
+      return;
+    }
+    if ((update || grew) && this.atBottom && scroller.clientHeight) {
+      // At the bottom, stay there now, before this frame is painted: the list's update waits for
+      // the next frame, and until then the newest rows showed pushed below the view (every
+      // rendered row grows at once when a lazy part such as the read-aloud button is defined:
+      // 256 px for two frames after the history first showed; the list's own box often changes in
+      // the same frame).
       scroller.scrollTop = scroller.scrollHeight;
       this.placedAt = scroller.scrollTop;
-    } else if (grew) this.host.requestUpdate();
+    }
+    // A new size, or rows not in the window the new heights give: choose the window again.
+    if (update || (grew && !(this.atBottom && this.covers(scroller)))) this.host.requestUpdate();
   }
 
   private setRange(top: number, view: number): void {

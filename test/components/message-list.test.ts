@@ -346,6 +346,36 @@ describe('<amoiq-message-list> scrolling', () => {
     await until(() => !!row(el, 'm60') && fromBottom(el) < 2, 'the newest message in view');
   });
 
+  it('at the bottom, stays there in the frame where the rows grow or the list shrinks (no frame with the newest pushed below)', async () => {
+    const { el } = await list(many(1, 60));
+    expect(fromBottom(el)).to.be.below(2);
+    // Resize observations come after the list's (created first) and before paint: what is seen
+    // there is what the frame shows. The list's own update waits for the next frame.
+    const seen: number[] = [];
+    const probe = new ResizeObserver(() => seen.push(fromBottom(el)));
+    try {
+      const rows = $$(el, '[data-msg]');
+      probe.observe(rows[rows.length - 1]);
+      await until(() => seen.length === 1, 'the first observation');
+      // Every rendered row grows at once (a lazy part defined in each, as the read-aloud button).
+      const style = document.createElement('style');
+      style.textContent = '[data-msg] [part="bubble"] { padding-bottom: 24px; }';
+      el.shadowRoot!.append(style);
+      await until(() => seen.length === 2, 'the rows grown');
+      expect(seen[1], 'px below the view in the frame the rows grew').to.be.below(2);
+      // The list gets shorter (the input below it grew): still at the bottom in that frame.
+      probe.observe(scroller(el));
+      await until(() => seen.length === 3, 'the scroller observed');
+      el.style.flex = '0 0 250px';
+      await until(() => seen.length === 4, 'the list shorter');
+      expect(seen[3], 'px below the view in the frame the list shrank').to.be.below(2);
+    } finally {
+      probe.disconnect();
+    }
+    await settle(el);
+    expect(fromBottom(el)).to.be.below(2);
+  });
+
   it('virtualizes: 10,000 messages keep a small DOM and show the newest', async () => {
     const { el, service } = await list(many(1, 10_000));
     expect(row(el, 'm10000')).to.exist;
