@@ -11,8 +11,6 @@ import { isTypingIn } from './shortcuts.js';
 import { conversationSubtitle, conversationTitle } from './titles.js';
 import { AgentCalls } from './call-manager.js';
 import { AgentLive, type LiveStatus } from './live.js';
-import './queue-panel.js';
-import './settings-define.js';
 import type { AgentFrame, Conversation, InboxFilter, Message } from './types.js';
 
 /**

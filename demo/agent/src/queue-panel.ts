@@ -14,7 +14,6 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import './queue-stream.js';
 
 /** How often the panels read the server again (ms). */
 const REFRESH_MS = 3000;
@@ -376,8 +375,6 @@ function describe(h: HandoffInfo, agentId: string): string {
   }
 }
 
-if (!customElements.get('amoiq-agent-queue')) customElements.define('amoiq-agent-queue', AmoiqAgentQueue);
-if (!customElements.get('amoiq-agent-handoff')) customElements.define('amoiq-agent-handoff', AmoiqAgentHandoff);
 
 declare global {
   interface HTMLElementTagNameMap {

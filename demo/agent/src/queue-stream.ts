@@ -221,7 +221,6 @@ export class AmoiqAgentLiveAnswer extends LitElement {
   }
 }
 
-if (!customElements.get('amoiq-agent-live-answer')) customElements.define('amoiq-agent-live-answer', AmoiqAgentLiveAnswer);
 
 declare global {
   interface HTMLElementTagNameMap {

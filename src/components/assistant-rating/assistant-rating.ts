@@ -141,4 +141,3 @@ export class AmoiqAssistantRating extends LitElement {
   };
 }
 
-if (!customElements.get('amoiq-assistant-rating')) customElements.define('amoiq-assistant-rating', AmoiqAssistantRating);

@@ -143,4 +143,3 @@ export class AmoiqAssistantTranscript extends LitElement {
   };
 }
 
-if (!customElements.get('amoiq-assistant-transcript')) customElements.define('amoiq-assistant-transcript', AmoiqAssistantTranscript);
