@@ -375,7 +375,6 @@ function describe(h: HandoffInfo, agentId: string): string {
   }
 }
 
-
 declare global {
   interface HTMLElementTagNameMap {
     'amoiq-agent-queue': AmoiqAgentQueue;

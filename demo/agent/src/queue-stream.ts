@@ -221,7 +221,6 @@ export class AmoiqAgentLiveAnswer extends LitElement {
   }
 }
 
-
 declare global {
   interface HTMLElementTagNameMap {
     'amoiq-agent-live-answer': AmoiqAgentLiveAnswer;
