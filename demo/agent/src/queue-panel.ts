@@ -395,6 +395,12 @@ export class AmoiqAgentHandoff extends PollingElement {
       amoiq-agent-live-answer {
         margin-block-start: 2px;
       }
+      /* The conversation header's gutter on a phone (conversation-view.ts). */
+      @media (max-width: 700px) {
+        .panel {
+          padding-inline: 12px;
+        }
+      }
     `,
   ];
 
