@@ -83,7 +83,9 @@ export class RateLimiter {
   check(key, now = this.now()) {
     const entry = this.recent(key, now);
     if (entry.times.length - entry.head >= this.limit) {
-      const retryAfter = Math.max(1, Math.ceil((entry.times[entry.head] + this.windowMs - now) / 1000));
+      // With a limit of 0 (switched off) nothing is in the window to wait for: a whole window.
+      const oldest = entry.head < entry.times.length ? entry.times[entry.head] : now;
+      const retryAfter = Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
       throw rateLimited(`Too many ${this.what}; retry in ${retryAfter} s.`, retryAfter);
     }
     return entry;
