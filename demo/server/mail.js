@@ -12,6 +12,7 @@
  * offline default prints the e-mail it would have sent to the console (`delivered: false`).
  */
 import nodemailer from 'nodemailer';
+import { EMAIL_PATTERN } from './validation.js';
 
 /**
  * @typedef {{ type: string, name?: string }} Sender
@@ -29,7 +30,7 @@ const DEFAULT_FROM = 'amoiq-chat <no-reply@localhost>';
  * mean something else to a mail server (angle brackets, quotes, a literal `[IP]` domain, comments,
  * lists, route syntax) and no whitespace.
  */
-const EMAIL = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
+const EMAIL = EMAIL_PATTERN;
 /** Longest accepted recipient address (RFC 5321's path limit less the brackets). */
 export const MAX_EMAIL_LENGTH = 254;
 
