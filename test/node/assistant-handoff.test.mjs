@@ -264,3 +264,14 @@ test('the handoff text follows presence: within hours but no agent online is the
   assert.equal(escalationNotice('low_confidence', 'assistant', 'xx'), escalationNotice('low_confidence', 'assistant', 'en'));
   assert.match(escalationNotice('VIP', 'agent', 'fr-FR'), /Un agent/);
 });
+
+test('a request for a person without a known locale is answered in the language it was asked in; the locale wins', () => {
+  const asked = decide(INITIAL_HANDOFF_STATE, { type: 'visitor_message', text: 'Ich möchte mit einem Mitarbeiter sprechen' });
+  assert.match(/** @type {any} */ (asked.decision).message, /Ich verbinde Sie/);
+  const located = decide(
+    INITIAL_HANDOFF_STATE,
+    { type: 'visitor_message', text: 'Ich möchte mit einem Mitarbeiter sprechen' },
+    { locale: 'fr-FR' },
+  );
+  assert.match(/** @type {any} */ (located.decision).message, /Je vous mets en relation/);
+});

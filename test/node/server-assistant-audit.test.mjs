@@ -351,3 +351,28 @@ test(`storing the answer fails after stream_start: the stream still ends, as fai
     script = ANSWER;
   }
 });
+
+test(`a message that is only a file is answered: the model reads it described, the request ends with the visitor's turn (${STORE_NAME})`, async () => {
+  script = ANSWER;
+  const s = await session();
+  const ws = app.socket(`/ws/chat?token=${s.token}`);
+  await ws.ready();
+  const uploaded = await fetch(`${app.url}/api/chat/uploads?conversationId=${s.conversationId}&name=receipt.txt`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${API_KEY}`, 'X-Amoiq-Session': s.token, 'Content-Type': 'text/plain' },
+    body: 'total 12.00',
+  });
+  assert.equal(uploaded.status, 201, await uploaded.clone().text());
+  const file = (await uploaded.json()).attachment;
+  const sent = await app.request('/api/chat/messages', {
+    auth: API_KEY,
+    session: s.token,
+    body: { conversationId: s.conversationId, clientId: newId(), text: '', attachments: [file.id] },
+  });
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+  const end = await ws.next((f) => f.type === 'stream_end');
+  assert.equal(end.reason, 'complete');
+  const messages = provider.requests.at(-1)?.body.messages;
+  assert.deepEqual(messages.at(-1), { role: 'user', content: '[The visitor sent a file: receipt.txt]' });
+  ws.close();
+});

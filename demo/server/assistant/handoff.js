@@ -194,10 +194,10 @@ export function decide(state, event, context = {}) {
   const withinHours = context.withinHours ?? true;
   const present = withinHours && (context.agentsOnline ?? true);
   const locale = context.locale;
-  /** @param {'handoff' | 'offer'} kind @param {HandoffReason} reason */
-  const act = (kind, reason) => ({
+  /** @param {'handoff' | 'offer'} kind @param {HandoffReason} reason @param {string} [lang] the language the visitor asked in */
+  const act = (kind, reason, lang) => ({
     state: kind === 'handoff' ? { ...state, escalated: true } : state,
-    decision: /** @type {Decision} */ ({ kind, reason, message: handoffMessage(kind, reason, locale, present), withinHours }),
+    decision: /** @type {Decision} */ ({ kind, reason, message: handoffMessage(kind, reason, locale ?? lang, present), withinHours }),
   });
   const none = { state, decision: /** @type {Decision} */ ({ kind: 'none' }) };
 
@@ -205,7 +205,11 @@ export function decide(state, event, context = {}) {
     case 'visitor_message':
       if (state.humanAssigned) return { state, decision: { kind: 'silent', reason: 'human_assigned' } };
       if (state.escalated) return { state, decision: { kind: 'silent', reason: 'queued' } };
-      if (rules.onRequest && detectHandoffRequest(event.text)) return act('handoff', 'requested');
+      if (rules.onRequest) {
+        // Without the visitor's locale, the answer is in the language they asked in.
+        const request = detectHandoffRequest(event.text);
+        if (request) return act('handoff', 'requested', request.locale);
+      }
       return { state, decision: { kind: 'answer' } };
     case 'answer_done': {
       if (state.humanAssigned || state.escalated) return none;
