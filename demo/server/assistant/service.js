@@ -112,6 +112,8 @@ export class AssistantService {
     this.online = new Map();
     /** @type {Map<string, number>} round-robin cursor by tenant */
     this.cursor = new Map();
+    /** @type {Map<string, number>} conversation id → how many `handoff` frames it had (this node's and the cluster's) */
+    this.handoffVersions = new Map();
     /** @type {(() => void)[]} */
     this.unsubscribe = [];
     this.stopping = false;
@@ -184,6 +186,15 @@ export class AssistantService {
    */
   onEvent(tenantId, event) {
     if (this.stopping) return;
+    const assistantEvent = /** @type {{ type: string, conversationId?: string | null, frame?: { type: string } }} */ (event);
+    if (assistantEvent.type === 'assistant' && assistantEvent.frame?.type === 'handoff' && assistantEvent.conversationId) {
+      const id = assistantEvent.conversationId;
+      const next = (this.handoffVersions.get(id) ?? 0) + 1;
+      this.handoffVersions.delete(id);
+      this.handoffVersions.set(id, next);
+      // Bounded: the oldest conversations are forgotten (a poll then sees 0 → 0, its wait runs out as before).
+      if (this.handoffVersions.size > 10_000) this.handoffVersions.delete(/** @type {string} */ (this.handoffVersions.keys().next().value));
+    }
     if (event.type === 'message' && event.message.sender.type === 'visitor') {
       const { message } = event;
       this.enqueue(message.conversationId, () => this.onVisitorMessage(tenantId, message)).catch((error) =>
@@ -534,6 +545,15 @@ export class AssistantService {
     return [...this.streams.values()]
       .filter((s) => s.conversationId === conversationId)
       .map((s) => ({ streamId: s.id, sender: s.sender, replyTo: s.replyTo, startedAt: s.startedAt, index: s.index, text: s.text }));
+  }
+
+  /**
+   * What a long poll compares to know whether the conversation's handoff changed (a new queue
+   * position, closed while queued): it changes with every `handoff` frame of the conversation.
+   * @param {string} conversationId
+   */
+  handoffKey(conversationId) {
+    return String(this.handoffVersions.get(conversationId) ?? 0);
   }
 
   /**
