@@ -84,11 +84,12 @@ test(`an agent's escalation metadata reaches agents only, never the visitor (${S
   const visitorPage = await page(s);
   assert.equal(visitorPage.handoff.state, 'queued');
   assert.equal(visitorPage.handoff.metadata, undefined);
-  assert.doesNotMatch(JSON.stringify(visitorPage), /flagged for fraud/);
+  assert.doesNotMatch(JSON.stringify(visitorPage), /flagged for fraud|VIP/, "neither the agent's metadata nor their reason");
+  assert.equal(forAgents.handoff.reason, 'VIP');
   const again = await app.request('/api/chat/session', { auth: API_KEY, body: { visitorId: s.visitorId } });
   assert.equal(again.body.conversationId, s.conversationId);
   assert.equal(again.body.handoff.state, 'queued');
-  assert.doesNotMatch(JSON.stringify(again.body), /flagged for fraud/);
+  assert.doesNotMatch(JSON.stringify(again.body), /flagged for fraud|VIP/);
   const queue = await app.request('/api/agent/queue', { auth: token });
   assert.deepEqual(queue.body.queue.find((/** @type {any} */ q) => q.conversationId === s.conversationId).metadata, {
     internalNote: 'flagged for fraud',

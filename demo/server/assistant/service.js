@@ -73,13 +73,14 @@ export function normalizeQueueSettings(raw, tenantId) {
 }
 
 /**
- * The agents' Handoff object from the visitor's: with the escalation's metadata while queued or assigned.
+ * The agents' Handoff object from the visitor's: with the escalation's reason (an agent's too) and metadata while queued or assigned.
  * @param {HandoffView} view
  * @param {HandoffRow | null} row
  * @returns {AgentHandoffView}
  */
 function withMetadata(view, row) {
-  return (view.state === 'queued' || view.state === 'assigned') && row?.metadata ? { ...view, metadata: row.metadata } : view;
+  if (view.state !== 'queued' && view.state !== 'assigned') return view;
+  return { ...view, ...(row?.reason ? { reason: row.reason } : {}), ...(row?.metadata ? { metadata: row.metadata } : {}) };
 }
 
 export class AssistantService {
@@ -660,7 +661,8 @@ export class AssistantService {
     /** @type {HandoffView} */
     const view = { state, agentsOnline, withinHours: assistant ? assistant.isOpen() : true };
     if ((state === 'queued' || state === 'assigned') && row) {
-      if (row.reason) view.reason = row.reason;
+      // An agent's reason is their note to the team (it may be internal): for agents only.
+      if (row.reason && row.requestedBy !== 'agent') view.reason = row.reason;
       if (row.requestedBy) view.requestedBy = row.requestedBy;
       if (row.requestedAt) view.requestedAt = row.requestedAt;
     }
@@ -799,7 +801,8 @@ export class AssistantService {
       // Words per reason in the visitor's language (transcripts show them), never a code or an agent's note.
       text: escalationNotice(text, requestedBy, locale),
       event: 'escalated',
-      extra: { handoff: { reason: text, requestedBy } },
+      // Visitors read this message too: an agent's reason stays out of it (agents have it in the queue and their Handoff).
+      extra: { handoff: { ...(requestedBy === 'agent' ? {} : { reason: text }), requestedBy } },
     });
     await this.enqueueTenant(tenantId, async () => {
       await this.publishQueue(tenantId);
