@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { startScriptedServer } from './helpers/scripted-server.mjs';
 import { AGENT_2, API_KEY, newId, sse, startAssistantServer, until } from './assistant-server.mjs';
 import { STORE_NAME } from './test-store.mjs';
+import { trimCutAnswer } from '../../demo/server/assistant/service.js';
 
 /** @type {import('./helpers/scripted-server.mjs').Handler} */
 const ANSWER = (_req, res) => {
@@ -73,7 +74,10 @@ test(`an agent's escalation metadata reaches agents only, never the visitor (${S
   const s = await session();
   const ws = app.socket(`/ws/chat?token=${s.token}`);
   await ws.ready();
-  const res = await agent(token, s.conversationId, 'escalate', { reason: 'VIP', metadata: { internalNote: 'flagged for fraud' } });
+  const res = await agent(token, s.conversationId, 'escalate', {
+    reason: 'VIP customer note',
+    metadata: { internalNote: 'flagged for fraud' },
+  });
   assert.equal(res.status, 200);
   const frame = await ws.next((f) => f.type === 'handoff' && f.handoff.state === 'queued');
   assert.equal(frame.handoff.metadata, undefined, 'the visitor frame has no metadata');
@@ -84,12 +88,12 @@ test(`an agent's escalation metadata reaches agents only, never the visitor (${S
   const visitorPage = await page(s);
   assert.equal(visitorPage.handoff.state, 'queued');
   assert.equal(visitorPage.handoff.metadata, undefined);
-  assert.doesNotMatch(JSON.stringify(visitorPage), /flagged for fraud|VIP/, "neither the agent's metadata nor their reason");
-  assert.equal(forAgents.handoff.reason, 'VIP');
+  assert.doesNotMatch(JSON.stringify(visitorPage), /flagged for fraud|VIP customer note/, "neither the agent's metadata nor their reason");
+  assert.equal(forAgents.handoff.reason, 'VIP customer note');
   const again = await app.request('/api/chat/session', { auth: API_KEY, body: { visitorId: s.visitorId } });
   assert.equal(again.body.conversationId, s.conversationId);
   assert.equal(again.body.handoff.state, 'queued');
-  assert.doesNotMatch(JSON.stringify(again.body), /flagged for fraud|VIP/);
+  assert.doesNotMatch(JSON.stringify(again.body), /flagged for fraud|VIP customer note/);
   const queue = await app.request('/api/agent/queue', { auth: token });
   assert.deepEqual(queue.body.queue.find((/** @type {any} */ q) => q.conversationId === s.conversationId).metadata, {
     internalNote: 'flagged for fraud',
@@ -211,6 +215,8 @@ test(`Stop of another conversation's stream that just ended is 404; a rating sen
 test(`the assistant's handoff, apology and escalation texts are in the visitor's language, by presence (${STORE_NAME})`, async () => {
   // No agent online: the French visitor is told the team is away (the widget asks for an e-mail).
   const fr = await session('fr-FR');
+  // Agent sockets of earlier tests close asynchronously: wait until nobody is online.
+  await until(async () => (await page(fr)).handoff.agentsOnline === false, 'no agent online');
   await app.say(fr, 'I want to talk to a human');
   await until(async () => (await page(fr)).messages.some((m) => m.event === 'escalated'), 'the escalation');
   const frMessages = (await page(fr)).messages;
@@ -376,4 +382,13 @@ test(`a message that is only a file is answered: the model reads it described, t
   const messages = provider.requests.at(-1)?.body.messages;
   assert.deepEqual(messages.at(-1), { role: 'user', content: '[The visitor sent a file: receipt.txt]' });
   ws.close();
+});
+
+test('trimCutAnswer drops trailing lines that are only a markdown marker, nothing else', () => {
+  assert.equal(trimCutAnswer('Options:\n- '), 'Options:');
+  assert.equal(trimCutAnswer('Steps:\n1. Open it\n2.'), 'Steps:\n1. Open it');
+  assert.equal(trimCutAnswer('Intro\n\n## \n> \n*  '), 'Intro');
+  assert.equal(trimCutAnswer('- item one\n- item'), '- item one\n- item');
+  assert.equal(trimCutAnswer('Price: 5 -'), 'Price: 5 -');
+  assert.equal(trimCutAnswer('-'), '');
 });
