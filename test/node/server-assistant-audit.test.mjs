@@ -98,6 +98,12 @@ test(`an agent's escalation metadata reaches agents only, never the visitor (${S
   assert.deepEqual(queue.body.queue.find((/** @type {any} */ q) => q.conversationId === s.conversationId).metadata, {
     internalNote: 'flagged for fraud',
   });
+  // And in every agent answer that carries the handoff: the escalate answer's conversation and the
+  // feedback endpoint (routes/assistant.js decorate and getFeedback).
+  assert.deepEqual(res.body.conversation.handoff.metadata, { internalNote: 'flagged for fraud' });
+  const feedback = await app.request(`/api/agent/conversations/${s.conversationId}/feedback`, { auth: token });
+  assert.deepEqual(feedback.body.handoff.metadata, { internalNote: 'flagged for fraud' });
+  assert.equal(feedback.body.handoff.reason, 'VIP customer note');
   await agent(token, s.conversationId, 'close');
   ws.close();
   agentWs.close();

@@ -294,7 +294,7 @@ export async function decorate(ctx, conversations) {
   const tenantId = (await ctx.deps.store.conversations.byId(ids[0]))?.tenantId ?? '';
   const out = [];
   for (const c of conversations) {
-    const handoff = await assistant.view(tenantId, c.id, rows.get(c.id) ?? null);
+    const handoff = await assistant.agentView(tenantId, c.id, rows.get(c.id) ?? null);
     out.push({ ...c, handoff, ...(extras.get(c.id) ?? {}) });
   }
   return out;
@@ -348,7 +348,7 @@ export async function getFeedback(ctx) {
   sendJson(ctx.res, 200, {
     feedback: assistant ? await assistant.db.feedback(conversation.id) : [],
     rating: assistant ? await assistant.db.rating(conversation.id) : null,
-    handoff: assistant ? await assistant.view(conversation.tenantId, conversation.id) : null,
+    handoff: assistant ? await assistant.agentView(conversation.tenantId, conversation.id) : null,
   });
 }
 

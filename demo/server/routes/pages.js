@@ -67,7 +67,14 @@ export async function answerPage(ctx, conversation, page, wait, { subject, autho
   const seenCall = callKey();
   // The assistant's streams (docs/protocol.md, Long poll): `stream=<id>:<index>` is what the client has.
   const assistantKey = () => ctx.deps.assistant?.streamKey(conversationId) ?? '';
+  // A queue position or handoff state that changes while the request starts (its frames wake a
+  // waiting request once it is subscribed).
+  const handoffKey = () => ctx.deps.assistant?.handoffKey(conversationId) ?? '';
+  const seenHandoff = handoffKey();
   const seen = { status: conversation.status, agentReadSeq: conversation.agentReadSeq, agentsOnline: online(), typing: typing() };
+  // The streams are read before the messages: an answer that ends in between is then in both (the
+  // client replaces a stream by the message carrying its streamId), never in neither.
+  let streams = ctx.deps.assistant?.snapshots(conversationId);
   let result = await store.messages.page(conversationId, page);
   if (wait > 0 && page.before === undefined && result.messages.length === 0) {
     const release = ctx.deps.guards.connections.acquire(clientIp(ctx.req, ctx.deps.trustProxy), subject);
@@ -88,7 +95,8 @@ export async function answerPage(ctx, conversation, page, wait, { subject, autho
           online() !== seen.agentsOnline ||
           callKey() !== seenCall ||
           typing() !== seen.typing ||
-          assistantKey() !== seenAssistant
+          assistantKey() !== seenAssistant ||
+          handoffKey() !== seenHandoff
         );
       },
       teamTyping,
@@ -98,6 +106,7 @@ export async function answerPage(ctx, conversation, page, wait, { subject, autho
     // Deltas coalesce: a poll woken while the assistant writes waits a little for more of them.
     if (assistantKey() !== '') await new Promise((resolve) => setTimeout(resolve, 250));
     await authorize?.();
+    streams = ctx.deps.assistant?.snapshots(conversationId);
     result = await store.messages.page(conversationId, page);
   }
   const current = await store.conversations.byId(conversationId);
@@ -112,7 +121,7 @@ export async function answerPage(ctx, conversation, page, wait, { subject, autho
     visitorReadSeq: current?.visitorReadSeq ?? 0,
     ...(ctx.deps.assistant
       ? {
-          streams: ctx.deps.assistant.snapshots(conversationId),
+          streams: streams ?? [],
           handoff: await ctx.deps.assistant.view(conversation.tenantId, conversationId),
         }
       : {}),
