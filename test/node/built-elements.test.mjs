@@ -64,6 +64,29 @@ const undefinedElements = (page) =>
     return [...missing].sort();
   });
 
+/**
+ * Waits for `fn` in the page; a timeout says what was awaited and where the widget stood.
+ * @param {import('puppeteer-core').Page} page
+ * @param {() => unknown} fn
+ * @param {string} what
+ */
+async function waitFor(page, fn, what) {
+  try {
+    await page.waitForFunction(fn, { timeout: 60_000, polling: 100 });
+  } catch (error) {
+    const state = await page
+      .evaluate(() => {
+        const chat = /** @type {any} */ (globalThis).AmoiqChat?.element;
+        return JSON.stringify({
+          connection: chat?.connectionState,
+          messages: chat?.messages?.map((/** @type {any} */ m) => `${m.sender.type}:${m.status ?? ''}:${String(m.text).slice(0, 20)}`),
+        });
+      })
+      .catch(() => 'unknown');
+    throw new Error(`waiting for ${what}: ${/** @type {Error} */ (error).message}; widget: ${state}`);
+  }
+}
+
 test('the production agent console defines every console element its templates use', async () => {
   const out = mkdtempSync(join(tmpdir(), 'amoiq-console-build-'));
   cleanups.push(() => rmSync(out, { recursive: true, force: true }));
@@ -133,15 +156,14 @@ test('the drop-in defines every element it shows: an assistant answer, then a cl
 
   const page = await site.browser.newPage();
   await page.goto(`${site.host.url}/`, { waitUntil: 'load' });
-  await page.waitForFunction(() => !!(/** @type {any} */ (globalThis).AmoiqChat?.element?.shadowRoot?.querySelector('.launcher')), {
-    timeout: 30_000,
-  });
+  await waitFor(page, () => !!(/** @type {any} */ (globalThis).AmoiqChat?.element?.shadowRoot?.querySelector('.launcher')), 'the launcher');
   await page.evaluate(() => /** @type {any} */ (globalThis).AmoiqChat.open());
   await page.evaluate(() => /** @type {any} */ (globalThis).AmoiqChat.send('How long does shipping take?'));
   // The assistant's answer is stored (the stream ended): an `ai` message in the widget.
-  await page.waitForFunction(
+  await waitFor(
+    page,
     () => /** @type {any} */ (globalThis).AmoiqChat.element.messages.some((/** @type {any} */ m) => m.sender.type === 'ai' && m.text),
-    { timeout: 30_000 },
+    "the assistant's stored answer",
   );
 
   const login = await fetch(`${gateway}/api/agent/login`, {
@@ -160,7 +182,8 @@ test('the drop-in defines every element it shows: an assistant answer, then a cl
   assert.ok(closed.ok, `close: ${closed.status}`);
 
   // The closed bar with its rating and transcript, rendered (defined elements have their shadow roots).
-  await page.waitForFunction(
+  await waitFor(
+    page,
     () => {
       const chat = /** @type {any} */ (globalThis).AmoiqChat.element.shadowRoot;
       /** @param {ParentNode | null | undefined} root @param {string} selector @returns {Element | null} */
@@ -178,7 +201,7 @@ test('the drop-in defines every element it shows: an assistant answer, then a cl
       const transcript = deep(chat, 'amoiq-assistant-transcript');
       return !!rating?.shadowRoot?.querySelector('form, fieldset, button') && !!transcript?.shadowRoot?.querySelector('button, a');
     },
-    { timeout: 30_000 },
+    'the closed bar with its rating and transcript',
   );
   assert.deepEqual(await undefinedElements(page), [], 'amoiq-* elements left undefined in the built drop-in');
 });
