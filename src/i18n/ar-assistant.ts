@@ -16,6 +16,7 @@ export const arAssistant: AssistantStrings = {
   sendFeedback: 'إرسال',
   feedbackThanks: 'شكرًا على ملاحظاتك.',
   feedbackFailed: 'تعذّر إرسال ملاحظاتك. حاول مرة أخرى.',
+  feedbackYourComment: (comment) => `تعليقك: «${comment}»`,
   talkToPerson: 'التحدث إلى شخص',
   chattingWithAi: (name) => `أنت تتحدث مع ${name}، مساعد ذكاء اصطناعي.`,
   escalationRequested: 'نطلب انضمام أحد الموظفين…',
@@ -35,6 +36,7 @@ export const arAssistant: AssistantStrings = {
     many: 'الانتظار المتوقع: # دقيقة تقريبًا.',
     other: 'الانتظار المتوقع: # دقيقة تقريبًا.',
   },
+  queueWaitOver: 'يستغرق الأمر وقتًا أطول من المتوقع: سينضم إليك أحد الموظفين في أقرب وقت ممكن.',
   assigned: (name) => `انضم ${name} إلى المحادثة.`,
   transferred: (name) => `أنت تتحدث الآن مع ${name}.`,
   returned: 'عاد المساعد إلى الرد.',
@@ -53,5 +55,7 @@ export const arAssistant: AssistantStrings = {
   emailAddress: 'بريدك الإلكتروني',
   sendTranscript: 'إرسال',
   transcriptSent: (email) => `يجري إرسال نص المحادثة إلى ${email}.`,
+  transcriptNotSent: 'تعذّر إرسال نص المحادثة: البريد الإلكتروني غير متاح هنا. نزّله بدلًا من ذلك.',
+  transcriptEmailFailed: 'تعذّر إرسال نص المحادثة بالبريد الإلكتروني. حاول مرة أخرى.',
   notices: arNotices,
 };
