@@ -33,6 +33,29 @@ export default tseslint.config(
     },
   },
   {
+    // The package marks only dist/ files as having side effects (package.json "sideEffects"), so
+    // a bundler (Vite for the drop-in and the agent console, an app's for the npm entries) drops a
+    // module imported for its side effects alone, and an import() whose module nothing reads. The
+    // production console lost its queue and settings panels, and the drop-in the closed
+    // conversation's rating and transcript, that way while the tests (unbundled) passed.
+    files: ['src/**/*.ts', 'demo/agent/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportDeclaration[specifiers.length=0][importKind!="type"]',
+          message:
+            'A bare import is dropped by the bundler (package.json sideEffects lists only dist/): import the element class by name and register it where it is used (see src/registry.ts, demo/agent/src/main.ts).',
+        },
+        {
+          selector:
+            ':matches(ExpressionStatement, UnaryExpression[operator="void"]) > :matches(ImportExpression, CallExpression[callee.property.name=/^(catch|finally)$/][callee.object.type="ImportExpression"])',
+          message: 'An import() whose module is not read may be dropped by the bundler: read what it exports (.then(({ X }) => …)).',
+        },
+      ],
+    },
+  },
+  {
     // Benchmarks run in Node and hand functions to the page (page.evaluate): both sets of globals.
     files: ['bench/**/*.js', 'bench/**/*.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },

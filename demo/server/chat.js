@@ -242,7 +242,10 @@ export class ChatService {
       text,
       quickReplies,
       attachments,
-      joinedText: sender.type === 'agent' ? `${sender.name ?? 'An agent'} joined the conversation.` : undefined,
+      joinedText:
+        sender.type === 'agent' && !(await this.announcedAgent(conversation.id, sender.id))
+          ? `${sender.name ?? 'An agent'} joined the conversation.`
+          : undefined,
     });
     if (result.outcome === 'closed') throw conversationClosed();
     if (result.outcome === 'missing') throw notFound('Unknown conversation.');
@@ -258,6 +261,22 @@ export class ChatService {
       });
     }
     return { message: result.message, created: result.outcome === 'created' };
+  }
+
+  /**
+   * Whether the agent's arrival in the conversation was already told: the assistant's handoff has
+   * it assigned to them, which stored its `assigned` (or `transferred`) notice. Their first message
+   * then brings no `joined` notice too (one notice per assignment).
+   * @param {string} conversationId
+   * @param {string | undefined} agentId
+   */
+  async announcedAgent(conversationId, agentId) {
+    if (!agentId) return false;
+    const row = await this.store.db.row('SELECT agent_id FROM chat_handoffs WHERE chat_session_id = $1 AND state = $2', [
+      conversationId,
+      'assigned',
+    ]);
+    return row?.agent_id === agentId;
   }
 
   /**

@@ -5,7 +5,7 @@
  * validation.js's job; this module only moves bytes.
  */
 import { createServer as createHttpServer } from 'node:http';
-import { ApiError, retryAfterOf } from './errors.js';
+import { ApiError, badRequest, retryAfterOf } from './errors.js';
 import { MAX_BODY_BYTES, parseJsonObject } from './validation.js';
 import { isSeedScriptPath } from './seed-paths.js';
 
@@ -21,6 +21,8 @@ export { MAX_BODY_BYTES } from './validation.js';
  */
 export function sendJson(res, status, body) {
   if (res.headersSent || res.destroyed) return;
+  // A request whose body is being discarded (refuseRestOfBody) ends its connection after this.
+  if (/** @type {any} */ (res.socket)?.amoiqLingering) res.setHeader('Connection', 'close');
   if (status === 204 || body === undefined) {
     res.writeHead(status).end();
     return;
@@ -117,10 +119,11 @@ export const LINGER_MAX_BYTES = 64 * 1024 * 1024;
  * answer it had already received: browsers then report a network error (status 0) instead of
  * the 413.
  * @param {import('node:http').IncomingMessage} req
- * @param {import('node:http').ServerResponse} res
+ * @param {import('node:http').ServerResponse} [res]
  */
 export function refuseRestOfBody(req, res) {
-  res.setHeader('Connection', 'close');
+  // Without `res` (readBody has only the request) sendJson adds the header to the answer.
+  if (res && !res.headersSent) res.setHeader('Connection', 'close');
   const socket = req.socket;
   if (/** @type {any} */ (socket).amoiqLingering) return;
   /** @type {any} */ (socket).amoiqLingering = true;
@@ -150,28 +153,62 @@ export function refuseRestOfBody(req, res) {
 }
 
 /**
- * Reads and parses a JSON object body. Oversized bodies are drained (so the client sees the 413
- * instead of a reset connection) and rejected.
+ * Reads a request body of at most {@link MAX_BODY_BYTES} as text (a JSON body, a webhook's raw
+ * body). A body over it (declared by `Content-Length`, or counted while it arrives) is refused at
+ * once with `413 payload_too_large`, whatever its size: nothing more is kept, the rest is read and
+ * discarded ({@link refuseRestOfBody}: bounded), and the connection is closed after the answer,
+ * so the client reads the 413 instead of a reset connection.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {string} [what] names the body in the 413's message
+ * @returns {Promise<string>}
+ * @throws {ApiError} 413 when over {@link MAX_BODY_BYTES}, 400 when the client broke off
+ */
+export async function readBody(req, what = 'Request body') {
+  const tooLarge = () => {
+    refuseRestOfBody(req);
+    return new ApiError(413, 'payload_too_large', `${what} is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+  };
+  if (Number(req.headers['content-length']) > MAX_BODY_BYTES) throw tooLarge();
+  /** @type {Buffer[]} */
+  const chunks = [];
+  // Listeners, not `for await`: leaving an async iterator early destroys the request, and with
+  // it the socket (a reset the client sees instead of the 413).
+  /** @type {'done' | 'too-large' | 'aborted'} */
+  const outcome = await new Promise((resolve) => {
+    let size = 0;
+    const finish = (/** @type {'done' | 'too-large' | 'aborted'} */ result) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onAborted);
+      req.off('close', onAborted);
+      resolve(result);
+    };
+    const onData = (/** @type {Buffer} */ chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) finish('too-large');
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish('done');
+    const onAborted = () => finish('aborted');
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onAborted);
+    req.on('close', onAborted);
+  });
+  if (outcome === 'too-large') throw tooLarge();
+  if (outcome === 'aborted') throw badRequest(`${what} was interrupted.`);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Reads and parses a JSON object body ({@link readBody}: `413` over {@link MAX_BODY_BYTES}).
  * @param {import('node:http').IncomingMessage} req
  * @param {{ allowEmpty?: boolean }} [options] `allowEmpty`: an empty body reads as `{}`
  * @returns {Promise<Record<string, unknown>>}
  * @throws {ApiError} 413 when over {@link MAX_BODY_BYTES}, 400 when not a JSON object
  */
 export async function readJson(req, { allowEmpty = false } = {}) {
-  /** @type {Buffer[]} */
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    // Past 1 MiB we stop being polite and drop the connection.
-    if (size > 16 * MAX_BODY_BYTES) {
-      req.destroy();
-      break;
-    }
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-  }
-  if (size > MAX_BODY_BYTES) throw new ApiError(413, 'payload_too_large', 'Request body is larger than 64 KiB.');
-  const raw = Buffer.concat(chunks).toString('utf8');
+  const raw = await readBody(req);
   if (allowEmpty && raw.trim() === '') return {};
   return parseJsonObject(raw, 'Body');
 }

@@ -6,6 +6,7 @@
  * connections; the modules that enforce them read them from here.
  */
 import { rateLimited } from './errors.js';
+import { RateLimiter } from './rate-limit.js';
 import { Relinker } from './relink.js';
 import { UploadStorage } from './uploads.js';
 
@@ -27,6 +28,13 @@ const MIB = 1024 * 1024;
  *   user) and per tenant; an upload past either is `413 quota_exceeded`.
  * - `unattachedFileSeconds`: an upload no message references is deleted after this long; the sweep
  *   runs every `sweepIntervalSeconds`.
+ * - `assistantPerVisitor` / `assistantPerIp`: the assistant's visitor requests (escalate, stop,
+ *   feedback, rating, transcript download and e-mail) a minute, per visitor (or user) and kind of
+ *   request, and per client address and tenant over all of them; past either `429 rate_limited`.
+ * - `transcriptEmailsPerConversation` (an hour), `transcriptEmailsPerAddress` (a day, per
+ *   recipient over every tenant), `transcriptEmailsPerIp` (an hour, per client address and
+ *   tenant), `transcriptEmailsPerTenant` (an hour): transcript e-mails; past any `429`. A request
+ *   refused for any reason (bad address, open conversation, another limit) counts toward none.
  */
 export const DEFAULT_LIMITS = Object.freeze({
   connectionsPerIp: 200,
@@ -39,6 +47,12 @@ export const DEFAULT_LIMITS = Object.freeze({
   tenantStorageBytes: 2048 * MIB,
   unattachedFileSeconds: 3600,
   sweepIntervalSeconds: 600,
+  assistantPerVisitor: 20,
+  assistantPerIp: 120,
+  transcriptEmailsPerConversation: 3,
+  transcriptEmailsPerAddress: 3,
+  transcriptEmailsPerIp: 10,
+  transcriptEmailsPerTenant: 100,
 });
 
 /** @typedef {{ -readonly [K in keyof typeof DEFAULT_LIMITS]: number }} Limits */
@@ -55,6 +69,12 @@ export const LIMIT_ENV = Object.freeze({
   tenantStorageBytes: 'QUOTA_TENANT_BYTES',
   unattachedFileSeconds: 'UNATTACHED_FILE_SECONDS',
   sweepIntervalSeconds: 'SWEEP_INTERVAL_SECONDS',
+  assistantPerVisitor: 'RATE_ASSISTANT_PER_VISITOR',
+  assistantPerIp: 'RATE_ASSISTANT_PER_IP',
+  transcriptEmailsPerConversation: 'RATE_TRANSCRIPT_EMAILS_PER_CONVERSATION',
+  transcriptEmailsPerAddress: 'RATE_TRANSCRIPT_EMAILS_PER_ADDRESS_DAY',
+  transcriptEmailsPerIp: 'RATE_TRANSCRIPT_EMAILS_PER_IP',
+  transcriptEmailsPerTenant: 'RATE_TRANSCRIPT_EMAILS_PER_TENANT',
 });
 
 /**
@@ -150,14 +170,56 @@ function tooMany(what) {
   return rateLimited(`Too many open connections from ${what}; close one or retry in ${CONNECTION_RETRY_AFTER} s.`, CONNECTION_RETRY_AFTER);
 }
 
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * The rate limits of the assistant's visitor requests and of transcript e-mails
+ * ({@link DEFAULT_LIMITS}); routes/assistant.js counts them.
+ * @typedef {{
+ *   assistantPerVisitor: RateLimiter, assistantPerIp: RateLimiter,
+ *   emailsPerConversation: RateLimiter, emailsPerAddress: RateLimiter, emailsPerIp: RateLimiter, emailsPerTenant: RateLimiter,
+ * }} AssistantRates
+ */
+
+/**
+ * @param {Limits} limits
+ * @returns {AssistantRates}
+ */
+function assistantRates(limits) {
+  return {
+    assistantPerVisitor: new RateLimiter({ limit: limits.assistantPerVisitor, what: 'requests of this kind from this visitor' }),
+    assistantPerIp: new RateLimiter({ limit: limits.assistantPerIp, what: 'assistant requests from this address' }),
+    emailsPerConversation: new RateLimiter({
+      limit: limits.transcriptEmailsPerConversation,
+      windowMs: HOUR,
+      what: 'transcript e-mails for this conversation',
+    }),
+    emailsPerAddress: new RateLimiter({
+      limit: limits.transcriptEmailsPerAddress,
+      windowMs: DAY,
+      what: 'transcript e-mails to this address',
+    }),
+    emailsPerIp: new RateLimiter({ limit: limits.transcriptEmailsPerIp, windowMs: HOUR, what: 'transcript e-mails from this address' }),
+    emailsPerTenant: new RateLimiter({
+      limit: limits.transcriptEmailsPerTenant,
+      windowMs: HOUR,
+      what: 'transcript e-mails from this site',
+    }),
+  };
+}
+
 /**
  * @typedef {{
  *   limits: Limits,
  *   connections: ConnectionLimiter,
  *   relinker: Relinker,
  *   uploads: UploadStorage,
+ *   assistant: AssistantRates,
  * }} Guards
- *   What the routes and sockets consult: `limits` are the current numbers (read on every check).
+ *   What the routes and sockets consult: `limits` are the current numbers (read on every check;
+ *   the `assistant` rate limiters take theirs when the server starts).
  */
 
 /**
@@ -173,5 +235,6 @@ export function createGuards({ store, chat, filesDir, limits: overrides = {} }) 
     connections: new ConnectionLimiter(limits),
     relinker: new Relinker({ fingerprints: store.fingerprints, chat, limits }),
     uploads: new UploadStorage({ files: store.files, filesDir, limits }),
+    assistant: assistantRates(limits),
   };
 }

@@ -12,6 +12,7 @@
  * offline default prints the e-mail it would have sent to the console (`delivered: false`).
  */
 import nodemailer from 'nodemailer';
+import { EMAIL_PATTERN } from './validation.js';
 
 /**
  * @typedef {{ type: string, name?: string }} Sender
@@ -24,8 +25,37 @@ import nodemailer from 'nodemailer';
 
 const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 };
 const DEFAULT_FROM = 'amoiq-chat <no-reply@localhost>';
-/** The protocol's plausible e-mail address (docs/protocol.md, contact details). */
-const EMAIL = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
+/**
+ * A transcript's recipient: `local@domain.tld` with none of the characters that make an address
+ * mean something else to a mail server (angle brackets, quotes, a literal `[IP]` domain, comments,
+ * lists, route syntax) and no whitespace.
+ */
+const EMAIL = EMAIL_PATTERN;
+/** Longest accepted recipient address (RFC 5321's path limit less the brackets). */
+export const MAX_EMAIL_LENGTH = 254;
+
+/**
+ * The one check of a transcript recipient, for the endpoint (before anything is counted) and the
+ * mailer alike: the trimmed address, or null when it is not one this mailer sends to.
+ * @param {unknown} value
+ * @returns {string | null}
+ */
+export function transcriptRecipient(value) {
+  if (typeof value !== 'string') return null;
+  const to = value.trim();
+  return to.length <= MAX_EMAIL_LENGTH && EMAIL.test(to) ? to : null;
+}
+
+/**
+ * The key the per-recipient limit counts an address under: lower case, without a `+tag`
+ * (`Grace+1@Example.com` and `grace@example.com` reach the same mailbox at most providers).
+ * @param {string} address an address {@link transcriptRecipient} accepted
+ */
+export function recipientKey(address) {
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at).split('+')[0] || address.slice(0, at);
+  return `${local}@${address.slice(at + 1)}`.toLowerCase();
+}
 
 /** A transcript could not be sent; `code` is `bad_request` (the address) or `mail_failed`. */
 export class MailError extends Error {
@@ -115,10 +145,9 @@ export function createMailer(env, { logger = console } = {}) {
      * @throws {MailError} `bad_request` for an implausible address, `mail_failed` when SMTP fails
      */
     async sendTranscript(to, transcript) {
-      if (typeof to !== 'string' || to.length > 254 || !EMAIL.test(to))
-        throw new MailError('bad_request', 'The e-mail address is not valid.');
+      if (transcriptRecipient(to) !== to) throw new MailError('bad_request', 'The e-mail address is not valid.');
       const subject = transcriptSubject(transcript);
-      const text = renderTranscriptText(transcript);
+      const text = renderTranscriptText(transcript, { emailedTo: to });
       if (!settings.configured || !transport) {
         logger.log(
           `[mail] ${settings.description}\n[mail] Offline default: this e-mail was NOT sent; it is printed here instead.\n` +
@@ -127,7 +156,15 @@ export function createMailer(env, { logger = console } = {}) {
         return { delivered: false, via: 'console' };
       }
       try {
-        const info = await transport.sendMail({ from: settings.from, to, subject, text, html: renderTranscriptHtml(transcript) });
+        const info = await transport.sendMail({
+          from: settings.from,
+          to,
+          subject,
+          text,
+          html: renderTranscriptHtml(transcript, { emailedTo: to }),
+          // Sent on request, not by a person and not to a list: auto-responders stay quiet (RFC 3834).
+          headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
+        });
         return { delivered: true, via: 'smtp', messageId: info.messageId };
       } catch (error) {
         throw new MailError(
@@ -197,13 +234,30 @@ function header(t) {
 }
 
 /**
+ * What an e-mailed transcript says first: who asked for it and what to do if it was not the
+ * reader. Anyone can type any address into the chat, so the e-mail says plainly that it was
+ * requested there, and it carries nothing but the transcript (no offers, no links of ours).
+ * @param {Transcript} t
+ * @param {string} to
+ */
+export function requestNotice(t, to) {
+  return (
+    `This e-mail was sent because someone in the chat on ${oneLine(t.tenantName)}'s site asked for the transcript ` +
+    `to be sent to ${oneLine(to)}. If that was not you, you can ignore it: nothing else is sent to this address ` +
+    'because of it, and it is on no mailing list.'
+  );
+}
+
+/**
  * The transcript as plain text.
  * @param {Transcript} t
+ * @param {{ emailedTo?: string }} [options] `emailedTo`: the recipient of an e-mailed transcript
+ *   (adds {@link requestNotice}); not for a download
  */
-export function renderTranscriptText(t) {
+export function renderTranscriptText(t, { emailedTo } = {}) {
   const zone = t.timeZone ?? 'UTC';
   const { title, meta } = header(t);
-  const lines = [title, meta, ''];
+  const lines = [title, meta, '', ...(emailedTo ? [requestNotice(t, emailedTo), ''] : [])];
   for (const m of t.messages) {
     const body = (m.text ?? '').replace(/\r\n?/g, '\n').split('\n');
     lines.push(`[${when(m.createdAt, zone)}] ${author(m.sender, t.assistantName)}: ${body[0]}`, ...body.slice(1).map((l) => `    ${l}`));
@@ -238,8 +292,9 @@ function link(url, label) {
  * The transcript as HTML: every message text, name and URL is escaped (messages are what
  * visitors typed); no markdown is rendered.
  * @param {Transcript} t
+ * @param {{ emailedTo?: string }} [options] as {@link renderTranscriptText}
  */
-export function renderTranscriptHtml(t) {
+export function renderTranscriptHtml(t, { emailedTo } = {}) {
   const zone = t.timeZone ?? 'UTC';
   const { title, meta } = header(t);
   const rows = t.messages.map((m) => {
@@ -257,6 +312,7 @@ export function renderTranscriptHtml(t) {
     `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
     `<body style="font-family:system-ui,sans-serif;font-size:14px;line-height:1.4;color:#111">` +
     `<h1 style="font-size:18px">${escapeHtml(title)}</h1><p style="color:#555">${escapeHtml(meta)}</p>` +
+    (emailedTo ? `<p style="color:#555;font-size:12px">${escapeHtml(requestNotice(t, emailedTo))}</p>` : '') +
     `${rows.join('')}<p style="color:#555">— ${escapeHtml(oneLine(t.tenantName))}</p></body></html>`
   );
 }

@@ -22,7 +22,11 @@
  * RATE_UPLOADS (per minute), the abuse limits of limits.js (LIMIT_ENV: MAX_CONNECTIONS_PER_IP,
  * MAX_CONNECTIONS_PER_TOKEN, MAX_REPLAY_MESSAGES, TYPING_INTERVAL_MS, RATE_RELINKS_PER_IP_DAY,
  * RELINK_MIN_AGE_SECONDS, QUOTA_VISITOR_BYTES, QUOTA_TENANT_BYTES, UNATTACHED_FILE_SECONDS,
- * SWEEP_INTERVAL_SECONDS; docs/security.md, Limits), AMOIQ_DEBUG_HOOKS (1: test-only raw-frame
+ * SWEEP_INTERVAL_SECONDS, RATE_ASSISTANT_PER_VISITOR, RATE_ASSISTANT_PER_IP,
+ * RATE_TRANSCRIPT_EMAILS_PER_CONVERSATION, RATE_TRANSCRIPT_EMAILS_PER_ADDRESS_DAY,
+ * RATE_TRANSCRIPT_EMAILS_PER_IP, RATE_TRANSCRIPT_EMAILS_PER_TENANT; docs/security.md, Limits),
+ * SMTP_URL or SMTP_HOST / SMTP_PORT / SMTP_USER / SMTP_PASS / SMTP_SECURE and SMTP_FROM (transcript
+ * e-mail, docs/assistant.md; the start-up log says which server, never the password), AMOIQ_DEBUG_HOOKS (1: test-only raw-frame
  * hook; never in production), WIDGET_DIR (dist: where /amoiq-chat.js is served from). Relative
  * paths are resolved against the repository root, not the working directory.
  *
@@ -36,6 +40,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hashPassword } from './auth.js';
 import { limitsFromEnv } from './limits.js';
+import { smtpSettingsFromEnv } from './mail.js';
 import { DEFAULT_LOGIN_LIMITS } from './rate-limit.js';
 import { DEFAULT_RATE_LIMITS, REPO_ROOT, createServer, identitySecretEnv, loadTenants } from './server.js';
 
@@ -168,6 +173,9 @@ const demo = tenants.find((t) => t.id === 'demo') ?? tenants[0];
 const agent = demo?.agents?.[0];
 const generated = server.bootstrap.find((l) => l.agentId === agent?.id);
 const demoSecret = demo ? await server.identitySecret(demo.id) : null;
+// The mailer's own reading of the SMTP_* variables (it refused malformed ones before the server
+// started): host, port, TLS and user, never the password.
+const smtp = smtpSettingsFromEnv(process.env);
 const human = [
   `  demo page      http://localhost:${server.port}/`,
   `  agent console  http://localhost:${server.port}/agent/`,
@@ -183,6 +191,7 @@ const human = [
     ? `  database       PostgreSQL (DATABASE_URL), a pool of ${intEnv('DATABASE_POOL_SIZE', 10) || 10} connections`
     : '',
   demoSecret ? `  demo identity  secret for signing userTokens: ${demoSecret} (docs/security.md)` : '',
+  smtp.configured ? `  e-mail         ${smtp.description}, from ${smtp.from}` : `  e-mail         ${smtp.description}`,
   process.env.AMOIQ_DEBUG_HOOKS === '1' ? '  DEBUG HOOKS ON (AMOIQ_DEBUG_HOOKS=1): for tests only' : '',
   `  started in ${Math.round(performance.now())} ms`,
 ];

@@ -74,17 +74,31 @@ export class RateLimiter {
   }
 
   /**
+   * Throws when `key` has used up its window, without counting anything ({@link hitAll} checks
+   * every limit of a request before it counts any).
+   * @param {string} key
+   * @param {number} [now]
+   * @throws {import('./errors.js').ApiError} 429 `rate_limited` with `retryAfter`
+   */
+  check(key, now = this.now()) {
+    const entry = this.recent(key, now);
+    if (entry.times.length - entry.head >= this.limit) {
+      // With a limit of 0 (switched off) nothing is in the window to wait for: a whole window.
+      const oldest = entry.head < entry.times.length ? entry.times[entry.head] : now;
+      const retryAfter = Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
+      throw rateLimited(`Too many ${this.what}; retry in ${retryAfter} s.`, retryAfter);
+    }
+    return entry;
+  }
+
+  /**
    * Counts one event for `key`, or throws when the key has used up its window.
    * @param {string} key
    * @throws {import('./errors.js').ApiError} 429 `rate_limited` with `retryAfter` (seconds until a slot frees up)
    */
   hit(key) {
     const now = this.now();
-    const entry = this.recent(key, now);
-    if (entry.times.length - entry.head >= this.limit) {
-      const retryAfter = Math.max(1, Math.ceil((entry.times[entry.head] + this.windowMs - now) / 1000));
-      throw rateLimited(`Too many ${this.what}; retry in ${retryAfter} s.`, retryAfter);
-    }
+    const entry = this.check(key, now);
     entry.times.push(now);
     this.onHit?.(key);
     // Forget idle keys so the map cannot grow without bound.
@@ -92,6 +106,18 @@ export class RateLimiter {
       for (const [k, { times }] of this.log) if (now - (times.at(-1) ?? 0) >= this.windowMs) this.log.delete(k);
     }
   }
+}
+
+/**
+ * Counts one event under each limiter's key, or none: every limit is checked first, so a request
+ * refused by one limit (`429`) uses up nothing of the others. Synchronous, so no other request
+ * of this process comes between the checks and the counts.
+ * @param {ReadonlyArray<readonly [RateLimiter, string]>} limits limiter and key
+ * @throws {import('./errors.js').ApiError} 429 `rate_limited` of the first limit that is used up
+ */
+export function hitAll(limits) {
+  for (const [limiter, key] of limits) limiter.check(key);
+  for (const [limiter, key] of limits) limiter.hit(key);
 }
 
 /**

@@ -199,7 +199,7 @@ async function assemble(options) {
           databaseUrl: options.databaseUrl,
           db: store.db,
           hub,
-          limiters: { ...limits, sendsPerSender: chat.sends },
+          limiters: { ...limits, sendsPerSender: chat.sends, ...guards.assistant },
           loginGuard: deps.loginGuard,
         }).catch(async (error) => {
           await store.close();
@@ -248,7 +248,7 @@ async function assemble(options) {
     store,
     chat,
     cluster,
-    limiters: { ...limits, sendsPerSender: chat.sends },
+    limiters: { ...limits, sendsPerSender: chat.sends, ...guards.assistant },
     guards,
     sockets,
     inflight,

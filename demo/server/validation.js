@@ -281,7 +281,14 @@ export function parseCursor(raw) {
   return { at: value[0], id: value[1] };
 }
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+/**
+ * An e-mail address the server accepts anywhere (contact details, transcript e-mails): local@domain
+ * with a dotted domain of non-empty labels, and none of the characters that mean something else
+ * to a mail server (angle brackets, quotes, a literal `[IP]` domain, comments, lists, route syntax)
+ * or whitespace. One pattern, so an address the contact form stored is never refused when the
+ * transcript is e-mailed to it.
+ */
+export const EMAIL_PATTERN = /^[^\s@<>()",;:\\[\]]+@[^\s@.<>()",;:\\[\]]+(\.[^\s@.<>()",;:\\[\]]+)+$/;
 const FIELD_KEY_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
 
 /**

@@ -1,7 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { SESSION_KEY, SessionStore } from '../../demo/agent/src/session-store.js';
 import { shortcutFor, type KeyInput } from '../../demo/agent/src/shortcuts.js';
-import { conversationSubtitle, conversationTitle } from '../../demo/agent/src/titles.js';
+import { conversationSubtitle, conversationTitle, visitorName } from '../../demo/agent/src/titles.js';
+import { handoffActions, handoffReason, handoffReasonLine } from '../../demo/agent/src/handoff-text.js';
+import { agentSocketUrl } from '../../demo/agent/src/api.js';
 import { ChatApi } from '../../src/services/api.js';
 import { checkVisitorContext, currentVisitorContext, pageUrlOf } from '../../src/protocol/visitor-context.js';
 import type { Conversation } from '../../demo/agent/src/types.js';
@@ -119,5 +121,53 @@ describe('agent console units: shortcuts, session store, titles, visitor context
     await chatApi.createSession('v1').catch(() => undefined);
     expect(bodies[0]).to.have.property('context');
     expect((bodies[0] as { context: { pageUrl: string } }).context.pageUrl).to.equal(`${location.origin}${location.pathname}`);
+  });
+  it('says why a conversation was handed over in words, never as a reason code', () => {
+    const codes: Array<[string, string, string]> = [
+      ['requested', 'assistant', 'The visitor asked for a person'],
+      ['requested by the visitor', 'visitor', 'The visitor asked for a person'],
+      ['low_confidence', 'assistant', 'The assistant was not confident'],
+      ['unhelpful', 'assistant', 'The visitor found the assistant’s answers unhelpful'],
+      ['provider_error', 'assistant', 'The assistant could not answer (its AI service failed)'],
+      ['filtered', 'assistant', 'The assistant’s answer was blocked by its content filter'],
+      ['put back in the queue by an agent', 'agent', 'An agent put it back in the queue'],
+    ];
+    for (const [reason, by, text] of codes) expect(handoffReason(reason, by), reason).to.deep.equal({ text });
+    // What a visitor or an agent typed stays theirs, quoted after who asked.
+    expect(handoffReason('Refund for order 1234', 'visitor')).to.deep.equal({
+      text: 'The visitor asked for a person',
+      quote: 'Refund for order 1234',
+    });
+    expect(handoffReasonLine('VIP customer', 'agent')).to.equal('An agent put it in the queue: “VIP customer”');
+    expect(handoffReason(undefined, 'visitor')).to.deep.equal({ text: 'The visitor asked for a person' });
+  });
+
+  it('offers the handoff actions the state allows, and none on a closed conversation', () => {
+    const me = { closed: false, agentId: 'a1', otherAgents: 1 };
+    const offered = (h: Parameters<typeof handoffActions>[0], o = me) =>
+      Object.entries(handoffActions(h, o))
+        .filter(([, on]) => on)
+        .map(([name]) => name);
+    expect(offered({ state: 'assistant' })).to.deep.equal(['takeOver']);
+    expect(offered({ state: 'queued' })).to.deep.equal(['accept', 'returnToAssistant']);
+    expect(offered({ state: 'assigned', agent: { id: 'a1' } })).to.deep.equal(['returnToAssistant', 'transfer']);
+    expect(offered({ state: 'assigned', agent: { id: 'a2' } })).to.deep.equal(['takeFromAgent', 'returnToAssistant', 'transfer']);
+    expect(offered({ state: 'assigned', agent: { id: 'a1' } }, { ...me, otherAgents: 0 })).to.deep.equal(['returnToAssistant']);
+    for (const state of ['assistant', 'queued', 'assigned', 'none']) {
+      expect(offered({ state, agent: { id: 'a2' } }, { ...me, closed: true }), state).to.deep.equal([]);
+    }
+  });
+
+  it('names a queued visitor as the conversation list does', () => {
+    const c = { id: 'c_k3Fq9', visitorRef: 'v_ipUvuMx8', status: 'open', lastSeq: 1, lastMessage: null, createdAt: '', updatedAt: '' };
+    expect(visitorName({ visitorRef: 'v_ipUvuMx8' })).to.equal('Visitor ipUvuM…');
+    expect(visitorName({ visitorRef: 'v_ipUvuMx8' })).to.equal(conversationTitle(c));
+    expect(visitorName({ visitorRef: 'v_x', contact: { name: 'Ada' } })).to.equal('Ada');
+  });
+
+  it('reaches the agent WebSocket on the console’s own origin when the API base is empty', () => {
+    expect(agentSocketUrl('', 'https://chat.example.com')).to.equal('wss://chat.example.com/ws/agent');
+    expect(agentSocketUrl('')).to.equal(`${location.origin.replace(/^http/, 'ws')}/ws/agent`);
+    expect(agentSocketUrl('http://127.0.0.1:8787', 'https://chat.example.com')).to.equal('ws://127.0.0.1:8787/ws/agent');
   });
 });

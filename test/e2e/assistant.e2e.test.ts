@@ -2,6 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { nanoid } from 'nanoid';
 import '../../src/define.js';
+import '../../demo/agent/src/main.js'; // the console's elements (amoiq-agent-live-answer)
 import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import type { ChatService } from '../../src/services/chat-service.js';
 import { part, serviceOf, until } from '../helpers/dom.js';

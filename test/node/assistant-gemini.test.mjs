@@ -332,3 +332,34 @@ test('responses split across TCP reads inside CRLF framing and inside multi-byte
     { type: 'done', finishReason: 'stop' },
   ]);
 });
+
+test('maxTokens is sent as generationConfig.maxOutputTokens; a whole JSON answer (no event stream) is the answer', async (t) => {
+  const whole = [
+    { candidates: [{ content: { role: 'model', parts: [{ text: 'Whole ' }] } }] },
+    { candidates: [{ content: { role: 'model', parts: [{ text: 'answer.' }] }, finishReason: 'STOP' }] },
+  ];
+  const { server, provider } = await setup(
+    (_req, res) => void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(whole)),
+    {
+      maxTokens: 321,
+    },
+  );
+  t.after(() => server.close());
+  const { events, error } = await collect(provider.stream({ messages: MESSAGES }));
+  assert.equal(error, null);
+  assert.deepEqual(events, [
+    { type: 'delta', text: 'Whole ' },
+    { type: 'delta', text: 'answer.' },
+    { type: 'done', finishReason: 'stop' },
+  ]);
+  assert.equal(server.requests[0].body.generationConfig.maxOutputTokens, 321);
+  assert.equal(server.requests[0].body.generationConfig.temperature, 0.3);
+});
+
+test('a 200 HTML page instead of the stream is malformed, not a cut', async (t) => {
+  const { server, provider } = await setup(
+    (_req, res) => void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>proxy</html>'),
+  );
+  t.after(() => server.close());
+  assertCode((await collect(provider.stream({ messages: MESSAGES }))).error, 'malformed');
+});

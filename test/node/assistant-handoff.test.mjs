@@ -8,6 +8,7 @@ import {
   INITIAL_HANDOFF_STATE,
   decide,
   detectHandoffRequest,
+  escalationNotice,
   handoffLocale,
   handoffMessage,
   isWithinBusinessHours,
@@ -242,4 +243,35 @@ test('business hours settings are checked with field names', () => {
       'businessHours.closedDates: expected ["YYYY-MM-DD", …]',
     ],
   );
+});
+
+test('the handoff text follows presence: within hours but no agent online is the away text; escalation notices in words', () => {
+  const request = { type: /** @type {const} */ ('visitor_message'), text: 'talk to a human' };
+  const online = decide(INITIAL_HANDOFF_STATE, request, { locale: 'de-DE', withinHours: true, agentsOnline: true });
+  assert.match(/** @type {any} */ (online.decision).message, /Ich verbinde Sie/);
+  const nobody = decide(INITIAL_HANDOFF_STATE, request, { locale: 'de-DE', withinHours: true, agentsOnline: false });
+  assert.match(/** @type {any} */ (nobody.decision).message, /Unser Team ist gerade nicht erreichbar/);
+  assert.equal(/** @type {any} */ (nobody.decision).withinHours, true);
+  for (const locale of ['en', 'de', 'fr', 'es', 'ar', 'ja', 'pt-BR']) {
+    for (const reason of ['requested', 'low_confidence', 'unhelpful', 'provider_error', 'filtered', 'a free text', 'VIP']) {
+      for (const by of /** @type {const} */ (['visitor', 'assistant', 'agent'])) {
+        const text = escalationNotice(reason, by, locale);
+        assert.ok(text.length > 10);
+        assert.doesNotMatch(text, /low_confidence|provider_error|VIP|free text/);
+      }
+    }
+  }
+  assert.equal(escalationNotice('low_confidence', 'assistant', 'xx'), escalationNotice('low_confidence', 'assistant', 'en'));
+  assert.match(escalationNotice('VIP', 'agent', 'fr-FR'), /Un agent/);
+});
+
+test('a request for a person without a known locale is answered in the language it was asked in; the locale wins', () => {
+  const asked = decide(INITIAL_HANDOFF_STATE, { type: 'visitor_message', text: 'Ich möchte mit einem Mitarbeiter sprechen' });
+  assert.match(/** @type {any} */ (asked.decision).message, /Ich verbinde Sie/);
+  const located = decide(
+    INITIAL_HANDOFF_STATE,
+    { type: 'visitor_message', text: 'Ich möchte mit einem Mitarbeiter sprechen' },
+    { locale: 'fr-FR' },
+  );
+  assert.match(/** @type {any} */ (located.decision).message, /Je vous mets en relation/);
 });

@@ -254,3 +254,53 @@ test('a tenant that pins a provider the environment does not configure gets the 
   assert.equal(pinned.providerKind, 'knowledge-base');
   assert.equal(pinned.enabled, false);
 });
+
+test('a message that is only a file is a turn that says so; a request never ends with the assistant’s turn', async () => {
+  const turns = toProviderMessages([
+    { sender: { type: 'visitor' }, text: 'Hello' },
+    { sender: { type: 'ai' }, text: 'Hi! How can I help?' },
+    { sender: { type: 'visitor' }, text: '', attachments: [{ name: 'receipt.txt' }] },
+  ]);
+  assert.deepEqual(turns.at(-1), { role: 'user', content: '[The visitor sent a file: receipt.txt]' });
+  // Nothing of the visitor's at the end: no request is sent, the answer fails as bad_request (not an empty request).
+  let requests = 0;
+  const assistant = await createAssistant(
+    { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
+    { enabled: true },
+    {
+      tenantId: 'demo',
+      logger: quiet,
+      fetch: async () => {
+        requests += 1;
+        throw new Error('no request expected');
+      },
+    },
+  );
+  const { events } = await collect(assistant.answer({ messages: [...ask('Hi'), { role: 'assistant', content: 'Hello!' }] }));
+  assert.equal(requests, 0);
+  assert.equal(events.at(-1).type, 'failed');
+  assert.equal(events.at(-1).error.code, 'bad_request');
+});
+
+test('settings: timeouts.answerMs (default 120000) and ASSISTANT_MAX_TOKENS reach the provider request', async () => {
+  assert.equal(normalizeAssistantSettings({}).timeouts.answerMs, 120_000);
+  assert.throws(() => normalizeAssistantSettings({ timeouts: { answerMs: 5 } }), /timeouts\.answerMs/);
+  /** @type {any} */
+  let sent;
+  const assistant = await createAssistant(
+    { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', ASSISTANT_MAX_TOKENS: '777' },
+    { enabled: true },
+    {
+      tenantId: 'demo',
+      logger: quiet,
+      fetch: async (_url, init) => {
+        sent = JSON.parse(String(init?.body));
+        return new Response('data: {"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}]}\n\n', {
+          headers: { 'Content-Type': 'text/event-stream' },
+        });
+      },
+    },
+  );
+  await collect(assistant.answer({ messages: ask('Hi') }));
+  assert.equal(sent.max_tokens, 777);
+});

@@ -129,6 +129,7 @@ test('a transcript sent through SMTP arrives with the right envelope, headers an
   assert.equal(headers.from, 'Demo Store <support@demo-store.example>');
   assert.equal(headers.to, 'grace@example.com');
   assert.equal(headers['message-id'], result.messageId);
+  assert.equal(headers['auto-submitted'], 'auto-generated', 'sent on request, not by a person: auto-responders stay quiet');
   assert.match(headers['content-type'], /^multipart\/alternative/);
   const text = parts.find((p) => p.headers['content-type'].startsWith('text/plain'));
   const html = parts.find((p) => p.headers['content-type'].startsWith('text/html'));
@@ -138,6 +139,11 @@ test('a transcript sent through SMTP arrives with the right envelope, headers an
     [
       'Transcript of your conversation with Démo Störe',
       'Conversation c_Uakgb_J5m9g-0JDMbcJqL · started 22 Nov 2026, 11:01 (Europe/Berlin)',
+      '',
+      // Anyone can type any address into the chat: the e-mail says who asked for it.
+      "This e-mail was sent because someone in the chat on Démo Störe's site asked for the transcript to be sent to " +
+        'grace@example.com. If that was not you, you can ignore it: nothing else is sent to this address because of it, ' +
+        'and it is on no mailing list.',
       '',
       '[22 Nov 2026, 11:01] You: Hi <script>alert(1)</script> & "friends"',
       '    second line',
@@ -161,6 +167,7 @@ test('a transcript sent through SMTP arrives with the right envelope, headers an
   assert.ok(html.body.includes('<strong>Ada &lt;admin&gt;</strong>'));
   assert.ok(html.body.includes('<strong>Robin (AI)</strong>'));
   assert.ok(html.body.includes('日本語でも大丈夫です 👍'));
+  assert.ok(html.body.includes('asked for the transcript to be sent to grace@example.com. If that was not you'));
 });
 
 test('SMTP_HOST/SMTP_PORT configuration without authentication works too', async (t) => {

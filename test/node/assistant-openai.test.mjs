@@ -402,3 +402,106 @@ test('finish reasons are normalized: length and content_filter', async (t) => {
   for (let i = 0; i < reasons.length; i++) seen.push((await collect(provider.stream({ messages: MESSAGES }))).events.at(-1).finishReason);
   assert.deepEqual(seen, ['length', 'filtered', 'other']);
 });
+
+test('a finish_reason ends the answer even when [DONE] never comes and the connection stays open', async (t) => {
+  const { server, provider } = await setup(
+    async (_req, res, record) => {
+      res.writeHead(200, SSE_HEADERS);
+      res.write(chunk('All done.'));
+      res.write(chunk(null, 'stop'));
+      await record.closed; // no [DONE], no end of body
+    },
+    { idleMs: 30_000 },
+  );
+  t.after(() => server.close());
+  const { events, error } = await collect(provider.stream({ messages: MESSAGES }));
+  assert.equal(error, null);
+  assert.deepEqual(events, [
+    { type: 'delta', text: 'All done.' },
+    { type: 'done', finishReason: 'stop' },
+  ]);
+  await /** @type {any} */ (server.requests[0]).closed; // the connection is released
+});
+
+test('a 200 that is not an event stream: a whole chat.completion is the answer; HTML is malformed', async (t) => {
+  let body = '';
+  let type = 'application/json';
+  const { server, provider } = await setup((_req, res) => void res.writeHead(200, { 'Content-Type': type }).end(body));
+  t.after(() => server.close());
+  body = JSON.stringify({
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'The whole answer.' }, finish_reason: 'stop' }],
+  });
+  const whole = await collect(provider.stream({ messages: MESSAGES }));
+  assert.equal(whole.error, null);
+  assert.deepEqual(whole.events, [
+    { type: 'delta', text: 'The whole answer.' },
+    { type: 'done', finishReason: 'stop' },
+  ]);
+  type = 'text/html';
+  body = '<html><body>Gateway page</body></html>';
+  assertCode((await collect(provider.stream({ messages: MESSAGES }))).error, 'malformed');
+  type = 'application/json';
+  body = JSON.stringify({ object: 'something.else' });
+  assertCode((await collect(provider.stream({ messages: MESSAGES }))).error, 'malformed');
+});
+
+test('408 and 504 are server_error (timeout is the backend’s own deadlines); the overall answer deadline ends a trickle', async (t) => {
+  let status = 408;
+  const { server, provider } = await setup((_req, res) => void res.writeHead(status).end('late'));
+  t.after(() => server.close());
+  assertCode((await collect(provider.stream({ messages: MESSAGES }))).error, 'server_error');
+  status = 504;
+  assertCode((await collect(provider.stream({ messages: MESSAGES }))).error, 'server_error');
+
+  // One token every 50 ms, far inside the idle timeout, forever: the answer deadline ends it.
+  const trickle = await setup(
+    async (_req, res, record) => {
+      res.writeHead(200, SSE_HEADERS);
+      let open = true;
+      record.closed.then(() => (open = false));
+      // The provider's pace (not a wait of the test): a token every 50 ms.
+      while (open) {
+        await write(res, chunk('.'));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    { idleMs: 1000, answerMs: 600 },
+  );
+  t.after(() => trickle.server.close());
+  const { events, error } = await collect(trickle.provider.stream({ messages: MESSAGES }));
+  assert.ok(events.length > 0);
+  assertCode(error, 'timeout');
+  assert.match(error.message, /longer than 600 ms/);
+});
+
+test('maxTokens: max_completion_tokens to api.openai.com, max_tokens to compatible servers', async (t) => {
+  const { server, provider } = await setup(
+    (_req, res) => {
+      res.writeHead(200, SSE_HEADERS);
+      res.write(chunk('Hi', 'stop'));
+      res.end('data: [DONE]\n\n');
+    },
+    { maxTokens: 1234 },
+  );
+  t.after(() => server.close());
+  await collect(provider.stream({ messages: MESSAGES }));
+  assert.equal(server.requests[0].body.max_tokens, 1234);
+  assert.equal(server.requests[0].body.max_completion_tokens, undefined);
+  /** @type {any} */
+  let sent;
+  const openai = createOpenAIProvider({
+    apiKey: 'sk-test-123',
+    maxTokens: 99,
+    fetch: async (_url, init) => {
+      sent = JSON.parse(String(init?.body));
+      return new Response('data: {"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}]}\n\n', {
+        headers: SSE_HEADERS,
+      });
+    },
+  });
+  await collect(openai.stream({ messages: MESSAGES }));
+  assert.equal(sent.max_completion_tokens, 99);
+  assert.equal(sent.max_tokens, undefined);
+});

@@ -13,7 +13,9 @@ export { AGENT, AGENT_2, API_KEY, RecordingSocket, freshIp, newId, until } from 
 
 /**
  * @typedef {{ assistant?: unknown, queue?: unknown, env?: Record<string, string | undefined>,
- *   mailEnv?: Record<string, string | undefined>, kbDelayMs?: number }} AssistantServerOptions
+ *   mailEnv?: Record<string, string | undefined>, kbDelayMs?: number,
+ *   limits?: Partial<import('../../demo/server/limits.js').Limits> }} AssistantServerOptions
+ *   `limits`: limits.js's limits (the assistant's and transcript e-mails' rate limits among them)
  */
 
 /** @param {AssistantServerOptions} [options] */
@@ -39,6 +41,7 @@ export async function startAssistantServer(options = {}) {
       mailEnv: o.mailEnv ?? {},
       assistantKbDelayMs: o.kbDelayMs ?? 1,
       rateLimits: { sessionsPerIp: 10_000, sessionsPerVisitor: 1000, sendsPerIp: 10_000, sendsPerSender: 10_000, uploads: 10_000 },
+      limits: o.limits,
       tenants: [
         {
           id: 'demo',

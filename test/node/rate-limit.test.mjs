@@ -1,9 +1,10 @@
 // @ts-check
 // The agent login limits and the client address behind proxies (demo/server/rate-limit.js), with
-// a controlled clock: the numbers documented in docs/security.md ("Agent login").
+// a controlled clock: the numbers documented in docs/security.md ("Agent login"); the sliding
+// window's all-or-nothing counting over several limits and a limit of 0.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_LOGIN_LIMITS, LoginGuard, clientIp } from '../../demo/server/rate-limit.js';
+import { DEFAULT_LOGIN_LIMITS, LoginGuard, RateLimiter, clientIp, hitAll } from '../../demo/server/rate-limit.js';
 
 /** A clock the test moves. */
 function clock(start = 1_000_000) {
@@ -162,5 +163,63 @@ describe('clientIp', () => {
     assert.equal(clientIp(req('6.6.6.6, not-an-ip'), 1), '10.9.8.7');
     assert.equal(clientIp(req(''), 1), '10.9.8.7');
     assert.equal(clientIp(req(undefined), 1), '10.9.8.7');
+  });
+});
+
+describe('RateLimiter', () => {
+  /** @param {() => void} fn the 429's retryAfter, or 'ok' */
+  const outcome = (fn) => {
+    try {
+      fn();
+      return 'ok';
+    } catch (error) {
+      assert.equal(/** @type {any} */ (error).status, 429);
+      return /** @type {any} */ (error).retryAfter;
+    }
+  };
+
+  test('hitAll counts under every limit or none: a refusal by one uses up nothing of the others', () => {
+    const c = clock();
+    const wide = new RateLimiter({ limit: 5, windowMs: 60_000, what: 'wide', now: c.now });
+    const narrow = new RateLimiter({ limit: 1, windowMs: 3_600_000, what: 'narrow', now: c.now });
+    assert.equal(
+      outcome(() =>
+        hitAll([
+          [wide, 'ip'],
+          [narrow, 'to'],
+        ]),
+      ),
+      'ok',
+    );
+    for (let i = 0; i < 10; i++)
+      assert.equal(
+        outcome(() =>
+          hitAll([
+            [wide, 'ip'],
+            [narrow, 'to'],
+          ]),
+        ),
+        3600,
+      );
+    assert.equal(wide.count('ip'), 1, 'the refused requests were not counted by the wider limit');
+    assert.equal(
+      outcome(() =>
+        hitAll([
+          [wide, 'ip'],
+          [narrow, 'other'],
+        ]),
+      ),
+      'ok',
+    );
+    assert.equal(wide.count('ip'), 2);
+  });
+
+  test('a limit of 0 refuses everything with a whole window as Retry-After (not NaN)', () => {
+    const c = clock();
+    const off = new RateLimiter({ limit: 0, windowMs: 86_400_000, what: 'off', now: c.now });
+    assert.equal(
+      outcome(() => off.hit('a')),
+      86_400,
+    );
   });
 });

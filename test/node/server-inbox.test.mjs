@@ -89,6 +89,17 @@ describe('empty sessions', () => {
       body: { conversationId: withContact.conversationId, email: 'a@example.com' },
     });
     assert.equal(contact.status, 204);
+    // The one address rule of the server (validation.js EMAIL_PATTERN, also the transcript
+    // e-mail's): an address a mail server would read as something else is refused here too, so a
+    // stored contact address is never one the transcript e-mail then refuses.
+    for (const email of ['<a@example.com>', '"a"@example.com', 'a@[127.0.0.1]', 'a,b@example.com']) {
+      const refused = await server.request('/api/chat/contact', {
+        auth: API_KEY,
+        session: withContact.token,
+        body: { conversationId: withContact.conversationId, email },
+      });
+      assert.equal(refused.status, 400, email);
+    }
     const withFile = await server.session();
     const upload = await fetch(`${server.url}/api/chat/uploads?conversationId=${withFile.conversationId}&name=a.txt`, {
       method: 'POST',

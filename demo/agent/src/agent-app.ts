@@ -2,8 +2,8 @@ import { LitElement, html, nothing } from 'lit';
 import { agentAppStyles } from './agent-app.styles.js';
 import { property, query, state } from 'lit/decorators.js';
 import { nanoid } from 'nanoid';
-import { AgentApi, AgentApiError, type UploadProgress } from './api.js';
-import type { AgentReplyDetail, AmoiqAgentConversation } from './conversation-view.js';
+import { AgentApi, AgentApiError, agentSocketUrl, type UploadProgress } from './api.js';
+import { noticeText, type AgentReplyDetail, type AmoiqAgentConversation } from './conversation-view.js';
 import { SessionStore, type StoredSession } from './session-store.js';
 import { ConversationSearch } from './controllers/search-controller.js';
 import { ShortcutsController } from './controllers/shortcuts-controller.js';
@@ -11,8 +11,6 @@ import { isTypingIn } from './shortcuts.js';
 import { conversationSubtitle, conversationTitle } from './titles.js';
 import { AgentCalls } from './call-manager.js';
 import { AgentLive, type LiveStatus } from './live.js';
-import './queue-panel.js';
-import './settings-define.js';
 import type { AgentFrame, Conversation, InboxFilter, Message } from './types.js';
 
 /**
@@ -175,12 +173,6 @@ export class AmoiqAgentApp extends LitElement {
             ></amoiq-agent-visitor>
           </aside>
           <main>
-            <amoiq-agent-handoff
-              .baseUrl=${this.apiBase}
-              .token=${session.token}
-              .agentId=${session.agent.id}
-              .conversationId=${selected?.id ?? null}
-            ></amoiq-agent-handoff>
             <amoiq-agent-conversation
               .conversation=${selected}
               .calls=${this.calls}
@@ -192,7 +184,16 @@ export class AmoiqAgentApp extends LitElement {
               @amoiq-agent-reply=${this.handleReply}
               @amoiq-agent-typing=${this.handleTyping}
               @amoiq-agent-status=${this.handleStatus}
-            ></amoiq-agent-conversation>
+            >
+              <amoiq-agent-handoff
+                slot="handoff"
+                .baseUrl=${this.apiBase}
+                .token=${session.token}
+                .agentId=${session.agent.id}
+                .conversationId=${selected?.id ?? null}
+                ?closed=${selected?.status === 'closed'}
+              ></amoiq-agent-handoff>
+            </amoiq-agent-conversation>
           </main>
         </div>
         ${this.shortcuts.render()}
@@ -406,11 +407,9 @@ export class AmoiqAgentApp extends LitElement {
     if (!this.session) return;
     this.api.baseUrl = this.apiBase;
     this.api.token = this.session.token;
-    const origin = this.apiBase || location.origin;
-    const wsUrl = `${origin.replace(/^http/, 'ws')}/ws/agent`;
     this.live?.stop();
     this.live = new AgentLive({
-      url: wsUrl,
+      url: agentSocketUrl(this.apiBase),
       token: this.session.token,
       onStatus: (status) => (this.status = status),
       onFrame: (frame) => this.handleFrame(frame),
@@ -696,6 +695,8 @@ function maxMark(a: number | undefined, b: number | undefined) {
 
 function previewText(m: Message | null) {
   if (!m) return 'No messages yet';
+  // A notice says what the conversation view says (the server's text may carry a reason code).
+  if (m.sender.type === 'system') return noticeText(m);
   if (m.text) return m.text;
   const files = m.attachments?.length ?? 0;
   return files ? `${files} attachment${files === 1 ? '' : 's'}` : '';

@@ -236,6 +236,15 @@ export class AgentApi {
   }
 }
 
+/**
+ * The agent WebSocket's address (`/ws/agent`, without the token) for API base `baseUrl`. An empty
+ * base is the console's own origin (the console served by the backend at /agent/, the normal
+ * setup), as it is for every HTTP call of {@link AgentApi}: never a reason to stay offline.
+ */
+export function agentSocketUrl(baseUrl: string, pageOrigin: string = globalThis.location?.origin ?? ''): string {
+  return `${(baseUrl || pageOrigin).replace(/^http/, 'ws')}/ws/agent`;
+}
+
 function conversationPath(conversationId: string) {
   return `/api/agent/conversations/${encodeURIComponent(conversationId)}`;
 }

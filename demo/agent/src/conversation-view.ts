@@ -3,6 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import type { UploadHandle, UploadProgress } from './api.js';
 import type { AgentCalls } from './call-manager.js';
 import { conversationSubtitle, conversationTitle } from './titles.js';
+import { handoffReasonLine } from './handoff-text.js';
 import type { Attachment, Conversation, Message } from './types.js';
 // The widget's own markdown renderer (safe subset, no HTML from text): both sides see the same message.
 import { parseMarkdown, renderMarkdown } from '../../../src/components/message-list/markdown.js';
@@ -56,6 +57,7 @@ interface PendingFile {
  * cancel). It renders what it is given and reports the agent's actions as events; the app talks
  * to the backend. Defined as `<amoiq-agent-conversation>` by main.ts.
  *
+ * @slot handoff - under the header: who has the conversation and the handoff actions (`<amoiq-agent-handoff>`)
  * @fires amoiq-agent-reply - `detail: AgentReplyDetail` when the agent sends a reply (Enter or the button)
  * @fires amoiq-agent-typing - `detail: { typing }` when the agent starts or stops typing
  * @fires amoiq-agent-status - `detail: { status: 'open' | 'closed' }` when the agent asks to reopen or close
@@ -237,6 +239,7 @@ export class AmoiqAgentConversation extends LitElement {
     const c = this.conversation;
     return html`
       ${this.renderHead(c)}
+      <slot name="handoff"></slot>
       <div role="log" aria-live="off" aria-label="Messages" tabindex="0" @load=${this.imageLoaded}>${this.messages.map((m) => this.renderMessage(m, c))}</div>
       <div class="visually-hidden announcer" aria-live="polite">${this.announcements.map((a) => html`<p>${a.text}</p>`)}</div>
       <div class="typing" aria-live="polite">${this.visitorTyping ? 'Visitor is typing…' : nothing}</div>
@@ -572,6 +575,9 @@ export function noticeText(m: Message): string {
       return who ? `${who} reopened the conversation.` : m.text || 'The conversation was reopened.';
     case 'joined':
       return who ? `${who} joined the conversation.` : m.text || 'An agent joined the conversation.';
+    case 'escalated':
+      // The server's text carries the reason code ("… (low_confidence)."): the console says it in words.
+      return `Handed to the team. ${handoffReasonLine(m.handoff?.reason, m.handoff?.requestedBy)}.`;
     default:
       return m.text;
   }

@@ -14,7 +14,9 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import './queue-stream.js';
+import { handoffActions, handoffReason, type ReasonText } from './handoff-text.js';
+import { conversationNumber, visitorName } from './titles.js';
+import type { Contact, VerifiedUser } from './types.js';
 
 /** How often the panels read the server again (ms). */
 const REFRESH_MS = 3000;
@@ -37,7 +39,7 @@ interface QueueEntry {
   reason: string;
   requestedBy: string;
   metadata?: Record<string, string>;
-  conversation: { id: string; visitorRef?: string; contact?: { name?: string; email?: string }; lastMessage?: { text?: string } | null };
+  conversation: { id: string; visitorRef?: string; contact?: Contact; user?: VerifiedUser; lastMessage?: { text?: string } | null };
 }
 
 interface QueueAgent {
@@ -75,6 +77,7 @@ export function formatWait(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
+/** What both panels share: the console's buttons, focus rings and colours (conversation-view.ts). */
 const shared = css`
   :host {
     display: block;
@@ -82,15 +85,62 @@ const shared = css`
   }
   button {
     font: inherit;
+    min-block-size: 32px;
+    padding: 4px 12px;
+    border: 1px solid #0b5cad;
+    border-radius: 6px;
+    background: #0b5cad;
+    color: #fff;
     cursor: pointer;
   }
+  button.secondary {
+    background: #fff;
+    color: #0b5cad;
+  }
+  button:disabled {
+    background: #8c959f;
+    color: #fff;
+    border-color: #8c959f;
+    cursor: default;
+  }
+  button:focus-visible,
+  select:focus-visible {
+    outline: 2px solid #0b5cad;
+    outline-offset: 2px;
+  }
+  select {
+    font: inherit;
+    min-block-size: 32px;
+    padding: 4px 8px;
+    border: 1px solid #8c959f;
+    border-radius: 6px;
+    background: #fff;
+    color: inherit;
+  }
   .error {
-    color: #b00020;
+    color: #a40e26;
+    margin: 0;
   }
   .muted {
-    color: #555;
+    color: #57606a;
+  }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
+    align-items: center;
+  }
+  @media (forced-colors: active) {
+    button {
+      border: 1px solid CanvasText;
+    }
   }
 `;
+
+/** A handoff reason: the console's sentence, and the reason someone typed quoted and isolated. */
+function renderReason(r: ReasonText) {
+  return r.quote ? html`${r.text}: “<bdi>${r.quote}</bdi>”` : r.text;
+}
 
 /** Polls while connected; `refresh()` reads at once. */
 abstract class PollingElement extends LitElement {
@@ -113,31 +163,92 @@ abstract class PollingElement extends LitElement {
   abstract refresh(): Promise<void>;
 }
 
+/**
+ * The conversations waiting for a person, oldest first: each with its position, the visitor (named
+ * as the conversation list names them), how long it has waited (ticking), why (in words), and
+ * **Accept** / **Open**; above them the online agents and their load. Sits above the conversation
+ * list, inside its column.
+ *
+ * @tag amoiq-agent-queue
+ * @fires amoiq-agent-open - `detail: { conversationId }` when the agent opens or accepts an entry
+ */
 export class AmoiqAgentQueue extends PollingElement {
   static override styles = [
     shared,
     css`
+      :host {
+        border-block-end: 1px solid #d7dde3;
+        padding-block-end: 8px;
+      }
+      h2 {
+        font-size: 0.8rem;
+        text-transform: uppercase;
+        color: #57606a;
+        margin: 12px 16px 4px;
+      }
+      .agents,
+      .empty {
+        margin: 0 16px 4px;
+        font-size: 0.8rem;
+      }
+      .error {
+        margin: 4px 16px;
+      }
       ol {
         list-style: none;
         margin: 0;
         padding: 0;
       }
       li {
-        border-bottom: 1px solid #ddd;
-        padding: 0.4rem 0;
+        display: grid;
+        gap: 4px;
+        padding: 8px 16px;
+        border-block-end: 1px solid #eef1f4;
+      }
+      li:last-child {
+        border-block-end: 0;
       }
       .row {
         display: flex;
-        gap: 0.5rem;
+        gap: 8px;
         align-items: baseline;
-        flex-wrap: wrap;
-      }
-      .pos {
         font-weight: 600;
+        min-inline-size: 0;
       }
-      h2 {
-        font-size: 1rem;
-        margin: 0.5rem 0;
+      .row bdi {
+        flex: 0 1 auto;
+        min-inline-size: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .pos,
+      .number,
+      .wait {
+        flex: none;
+        white-space: nowrap;
+      }
+      .number {
+        margin-inline-start: auto;
+      }
+      .number,
+      .wait {
+        font-weight: 400;
+        font-size: 0.8rem;
+        color: #57606a;
+      }
+      .wait {
+        margin-inline-start: auto;
+      }
+      .reason {
+        font-size: 0.85rem;
+        color: #3d444d;
+        overflow-wrap: anywhere;
+      }
+      .actions button {
+        min-block-size: 28px;
+        padding: 2px 10px;
+        font-size: 0.85rem;
       }
     `,
   ];
@@ -173,11 +284,15 @@ export class AmoiqAgentQueue extends PollingElement {
     const online = this.agents.filter((a) => a.online);
     return html`<section aria-labelledby="queue-title">
       <h2 id="queue-title">Waiting for a person (${this.queue.length})</h2>
-      <p class="muted">${online.length} agent${online.length === 1 ? '' : 's'} online: ${online.map((a) => `${a.name} ${a.assigned}/${a.limit}`).join(', ') || '—'}</p>
+      <p class="agents muted">
+        ${online.length} agent${online.length === 1 ? '' : 's'} online${online.length ? ': ' : ''}${online.map(
+          (a, i) => html`${i ? ', ' : ''}<bdi>${a.name}</bdi> ${a.assigned}/${a.limit}`,
+        )}
+      </p>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${
         this.queue.length === 0
-          ? html`<p class="muted">Nobody is waiting.</p>`
+          ? html`<p class="empty muted">Nobody is waiting.</p>`
           : html`<ol>
               ${this.queue.map((q) => this.renderEntry(q))}
             </ol>`
@@ -187,16 +302,19 @@ export class AmoiqAgentQueue extends PollingElement {
 
   private renderEntry(q: QueueEntry) {
     const waited = (this.now - Date.parse(q.queuedAt)) / 1000;
-    const who = q.conversation.contact?.name || q.conversation.contact?.email || q.conversation.visitorRef || q.conversationId;
+    const who = visitorName(q.conversation);
     return html`<li data-conversation=${q.conversationId}>
       <div class="row">
         <span class="pos">#${q.position}</span>
-        <bdi>${who}</bdi>
+        <bdi class="name">${who}</bdi>
         <span class="wait" title="Waiting since ${new Date(q.queuedAt).toLocaleTimeString()}">waiting ${formatWait(waited)}</span>
       </div>
-      <div class="muted" dir="auto">${q.reason} (by the ${q.requestedBy})</div>
-      <button type="button" @click=${() => this.accept(q.conversationId)}>Accept</button>
-      <button type="button" class="link" @click=${() => this.open(q.conversationId)}>Open</button>
+      <div class="reason">${renderReason(handoffReason(q.reason, q.requestedBy))}</div>
+      <div class="actions">
+        <button type="button" aria-label="Accept ${who}" @click=${() => this.accept(q.conversationId)}>Accept</button>
+        <button type="button" class="secondary" aria-label="Open ${who}" @click=${() => this.open(q.conversationId)}>Open</button>
+        <span class="number" title="Conversation number">${conversationNumber(q.conversation)}</span>
+      </div>
     </li>`;
   }
 
@@ -215,41 +333,99 @@ export class AmoiqAgentQueue extends PollingElement {
   }
 }
 
+/**
+ * Who has the open conversation (the assistant, the queue, an agent) and why, the actions valid
+ * in that state (**Take over**, **Accept**, **Return to assistant**, **Transfer**; none once the
+ * conversation is closed), the visitor's rating and feedback on the assistant's answers, and while
+ * the assistant has it the answer being written (`<amoiq-agent-live-answer>`). The conversation
+ * view shows it under its header (its `handoff` slot).
+ *
+ * @tag amoiq-agent-handoff
+ */
 export class AmoiqAgentHandoff extends PollingElement {
   static override styles = [
     shared,
     css`
+      .panel {
+        display: grid;
+        gap: 6px;
+        padding: 8px 16px;
+        border-block-end: 1px solid #d7dde3;
+        background: #f6f8fa;
+      }
+      .bar button {
+        padding: 6px 16px;
+      }
       .bar {
         display: flex;
         flex-wrap: wrap;
-        gap: 0.5rem;
+        gap: 8px 12px;
         align-items: center;
-        padding: 0.4rem 0;
-        border-bottom: 1px solid #ddd;
       }
       .state {
         font-weight: 600;
+        margin-inline-end: auto;
+      }
+      .reason,
+      .feedback,
+      .error {
+        margin: 0;
+        font-size: 0.9rem;
+        color: #3d444d;
+        overflow-wrap: anywhere;
+      }
+      .feedback p {
+        margin: 0;
+      }
+      .error {
+        color: #a40e26;
+      }
+      .feedback {
+        display: grid;
+        gap: 2px;
       }
       .stars {
         letter-spacing: 0.1em;
+        color: #6b4700;
       }
       ul {
-        margin: 0.2rem 0;
-        padding-left: 1.2rem;
+        margin: 0;
+        padding-inline-start: 1.2rem;
+      }
+      amoiq-agent-live-answer {
+        margin-block-start: 2px;
+      }
+      /* The conversation header's gutter on a phone (conversation-view.ts). */
+      @media (max-width: 700px) {
+        .panel {
+          padding-inline: 12px;
+        }
       }
     `,
   ];
 
   @property({ attribute: false }) conversationId: string | null = null;
+  /** The conversation is closed: no handoff action is valid any more (the server answers `409 conversation_closed`). */
+  @property({ type: Boolean }) closed = false;
   /** The logged-in agent. */
   @property({ attribute: false }) agentId = '';
   @state() private info: FeedbackInfo | null = null;
   @state() private agents: QueueAgent[] = [];
   @state() private busy = false;
 
-  override updated(changed: Map<string, unknown>) {
+  override willUpdate(changed: Map<string, unknown>) {
+    // Another conversation: nothing of the previous one shows meanwhile (set before rendering, so no second update).
     if (changed.has('conversationId')) {
       this.info = null;
+      this.error = '';
+    }
+  }
+
+  override updated(changed: Map<string, unknown>) {
+    if (changed.has('conversationId')) {
+      void this.refresh();
+    } else if (changed.has('closed')) {
+      // Closed or reopened here or elsewhere: the state (and what may be done) follows at once.
       void this.refresh();
     }
   }
@@ -272,37 +448,41 @@ export class AmoiqAgentHandoff extends PollingElement {
   override render() {
     const h = this.info?.handoff;
     if (!this.conversationId || !h) return nothing;
-    return html`<div class="bar" role="group" aria-label="Handoff">
-        <span class="state">${describe(h, this.agentId)}</span>
+    const escalated = (h.state === 'queued' || h.state === 'assigned') && (h.reason || h.requestedBy);
+    return html`<section class="panel" part="base" aria-label="Handoff">
+      <div class="bar">
+        <span class="state">${describe(h, this.agentId, this.closed)}</span>
         ${this.renderActions(h)}
-        ${this.error ? html`<span class="error" role="alert">${this.error}</span>` : nothing}
       </div>
+      ${escalated ? html`<p class="reason">${renderReason(handoffReason(h.reason, h.requestedBy))}</p>` : nothing}
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing} ${this.renderFeedback()}
       ${
-        h.state === 'assistant'
+        h.state === 'assistant' && !this.closed
           ? html`<amoiq-agent-live-answer .baseUrl=${this.baseUrl} .token=${this.token} .conversationId=${this.conversationId}></amoiq-agent-live-answer>`
           : nothing
       }
-      ${this.renderFeedback()}`;
+    </section>`;
   }
 
   private renderActions(h: HandoffInfo) {
-    const mine = h.state === 'assigned' && h.agent?.id === this.agentId;
-    const others = this.agents.filter((a) => a.id !== h.agent?.id);
-    return html`
-      ${h.state === 'assistant' || h.state === 'none' ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.act('accept')}>Take over</button>` : nothing}
-      ${h.state === 'queued' ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.act('accept')}>Accept</button>` : nothing}
+    const others = this.agents.filter((a) => a.id !== h.agent?.id && a.id !== this.agentId);
+    const can = handoffActions(h, { closed: this.closed, agentId: this.agentId, otherAgents: others.length });
+    if (!Object.values(can).some(Boolean)) return nothing;
+    return html`<div class="actions">
+      ${can.takeOver ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.act('accept')}>Take over</button>` : nothing}
+      ${can.accept ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.act('accept')}>Accept</button>` : nothing}
       ${
-        h.state === 'assigned' && !mine
+        can.takeFromAgent
           ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.act('transfer', { agentId: this.agentId })}>Take over</button>`
           : nothing
       }
       ${
-        h.state === 'assigned' || h.state === 'queued'
-          ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.act('return')}>Return to assistant</button>`
+        can.returnToAssistant
+          ? html`<button type="button" class="secondary" ?disabled=${this.busy} @click=${() => this.act('return')}>Return to assistant</button>`
           : nothing
       }
       ${
-        h.state === 'assigned' && others.length
+        can.transfer
           ? html`<label
               >Transfer to
               <select
@@ -319,7 +499,7 @@ export class AmoiqAgentHandoff extends PollingElement {
             >`
           : nothing
       }
-    `;
+    </div>`;
   }
 
   private renderFeedback() {
@@ -330,18 +510,25 @@ export class AmoiqAgentHandoff extends PollingElement {
     return html`<div class="feedback">
       ${
         info.rating
-          ? html`<p>
-              Rating: <span class="stars" aria-label="${info.rating.score} out of 5">${'★'.repeat(info.rating.score)}${'☆'.repeat(5 - info.rating.score)}</span>
+          ? html`<p class="rating">
+              Visitor’s rating:
+              <span class="stars" role="img" aria-label="${info.rating.score} out of 5">${'★'.repeat(info.rating.score)}${'☆'.repeat(5 - info.rating.score)}</span>
               ${info.rating.comment ? html`“<bdi>${info.rating.comment}</bdi>”` : nothing}
             </p>`
           : nothing
       }
       ${
         info.feedback.length
-          ? html`<p>Assistant answers: ${helpful} helpful, ${unhelpful} not helpful</p>
-              <ul>
-                ${info.feedback.filter((f) => f.comment).map((f) => html`<li>${f.helpful ? '👍' : '👎'} <bdi>${f.comment}</bdi></li>`)}
-              </ul>`
+          ? html`<p class="answers">Assistant’s answers: ${helpful} helpful, ${unhelpful} not helpful</p>
+              ${
+                info.feedback.some((f) => f.comment)
+                  ? html`<ul>
+                      ${info.feedback
+                        .filter((f) => f.comment)
+                        .map((f) => html`<li>${f.helpful ? 'Helpful' : 'Not helpful'}: “<bdi>${f.comment}</bdi>”</li>`)}
+                    </ul>`
+                  : nothing
+              }`
           : nothing
       }
     </div>`;
@@ -353,6 +540,7 @@ export class AmoiqAgentHandoff extends PollingElement {
     this.busy = true;
     try {
       await call(this.baseUrl, this.token, 'POST', `/api/agent/conversations/${encodeURIComponent(id)}/${action}`, body);
+      this.error = '';
       await this.refresh();
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
@@ -362,22 +550,25 @@ export class AmoiqAgentHandoff extends PollingElement {
   }
 }
 
-/** One line on who has the conversation. */
-function describe(h: HandoffInfo, agentId: string): string {
+/** One line on who has the conversation (who had it, once closed). */
+function describe(h: HandoffInfo, agentId: string, closed: boolean): string {
+  const mine = h.agent?.id === agentId;
+  if (closed) {
+    if (h.state === 'assigned')
+      return mine ? 'Closed · you had this conversation' : `Closed · ${h.agent?.name ?? 'an agent'} had this conversation`;
+    return h.state === 'assistant' ? 'Closed · the assistant (AI) was answering' : 'Closed';
+  }
   switch (h.state) {
     case 'assistant':
       return 'The assistant (AI) is answering';
     case 'queued':
-      return `Waiting for a person: #${h.position ?? '?'}${h.reason ? ` — ${h.reason}` : ''}`;
+      return `Waiting for a person · #${h.position ?? '?'} in the queue`;
     case 'assigned':
-      return h.agent?.id === agentId ? 'You have this conversation' : `${h.agent?.name ?? 'An agent'} has this conversation`;
+      return mine ? 'You have this conversation' : `${h.agent?.name ?? 'An agent'} has this conversation`;
     default:
       return 'No assistant on this site';
   }
 }
-
-if (!customElements.get('amoiq-agent-queue')) customElements.define('amoiq-agent-queue', AmoiqAgentQueue);
-if (!customElements.get('amoiq-agent-handoff')) customElements.define('amoiq-agent-handoff', AmoiqAgentHandoff);
 
 declare global {
   interface HTMLElementTagNameMap {

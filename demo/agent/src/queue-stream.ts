@@ -10,6 +10,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { agentSocketUrl } from './api.js';
 
 /** One answer being written. */
 export interface LiveStream {
@@ -37,6 +38,7 @@ export class AssistantStreamFeed {
   private ready = false;
 
   constructor(
+    /** Backend origin; '' for the console's own. */
     private readonly baseUrl: string,
     private readonly token: string,
   ) {
@@ -95,7 +97,7 @@ export class AssistantStreamFeed {
 
   private connect(): void {
     if (this.stopped) return;
-    const url = `${this.baseUrl.replace(/^http/, 'ws')}/ws/agent?token=${encodeURIComponent(this.token)}`;
+    const url = `${agentSocketUrl(this.baseUrl)}?token=${encodeURIComponent(this.token)}`;
     const ws = new WebSocket(url);
     this.ws = ws;
     ws.addEventListener('open', () => (this.attempt = 0));
@@ -173,6 +175,7 @@ export class AmoiqAgentLiveAnswer extends LitElement {
     }
   `;
 
+  /** Backend origin; '' (the default) for the console's own, as the rest of the console. */
   @property({ attribute: false }) baseUrl = '';
   @property({ attribute: false }) token = '';
   @property({ attribute: false }) conversationId: string | null = null;
@@ -199,7 +202,8 @@ export class AmoiqAgentLiveAnswer extends LitElement {
   private follow(): void {
     this.unsubscribe?.();
     this.unsubscribe = this.feed = undefined;
-    if (!this.baseUrl || !this.token) return;
+    // '' is the console's own origin (served by the backend, the normal setup), not "no backend".
+    if (!this.token) return;
     this.feed = streamFeed(this.baseUrl, this.token);
     this.unsubscribe = this.feed.onChange(() => this.read());
     this.read();
@@ -220,8 +224,6 @@ export class AmoiqAgentLiveAnswer extends LitElement {
     </div>`;
   }
 }
-
-if (!customElements.get('amoiq-agent-live-answer')) customElements.define('amoiq-agent-live-answer', AmoiqAgentLiveAnswer);
 
 declare global {
   interface HTMLElementTagNameMap {

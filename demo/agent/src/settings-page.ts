@@ -27,9 +27,7 @@ import {
   type TextKey,
   type WidgetForm,
 } from './settings-rules.js';
-import { AmoiqAgentWidgetPreview, type PreviewState } from './settings-preview.js';
-
-if (!customElements.get('amoiq-agent-widget-preview')) customElements.define('amoiq-agent-widget-preview', AmoiqAgentWidgetPreview);
+import type { PreviewState } from './settings-preview.js';
 
 const TEXT_LABELS: Record<TextKey, string> = { headerText: 'Header text', welcomeMessage: 'Welcome message', awayMessage: 'Away message' };
 const FEATURE_LABELS: Record<(typeof FEATURE_FLAGS)[number], string> = {

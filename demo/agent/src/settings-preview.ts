@@ -15,7 +15,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import '../../../src/define.js';
+import { define } from '../../../src/registry.js';
 import type { AmoiqChat } from '../../../src/components/chat/chat.js';
 import { toDropInConfig, type WidgetConfiguration } from '../../../src/compat/remote-config.js';
 import type { ChatState } from '../../../src/services/chat-types.js';
@@ -76,6 +76,13 @@ export class AmoiqAgentWidgetPreview extends LitElement {
 
   /** Bumped to mount a fresh widget (a state, theme or direction change starts it anew). */
   @state() private mount = 0;
+
+  override connectedCallback(): void {
+    // The widget's own elements, registered before the preview renders one (called, not a bare
+    // import of src/define.ts: a bundler drops a module imported for its side effects alone).
+    define();
+    super.connectedCallback();
+  }
 
   /** The widget element shown, once rendered. */
   get widget(): AmoiqChat | null {

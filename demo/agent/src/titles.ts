@@ -6,7 +6,22 @@ import type { Conversation } from './types.js';
  * control characters in it cannot reorder the text around it.
  */
 export function conversationTitle(c: Conversation): string {
-  return c.user?.name || c.user?.email || c.contact?.name || c.contact?.email || `Visitor ${c.visitorRef.replace(/^v_/, '').slice(0, 6)}…`;
+  return visitorName(c);
+}
+
+/**
+ * {@link conversationTitle} of anything that names a visitor as a conversation does (the queue's
+ * entries carry a conversation; the list, the search and the header show the same name): never
+ * the raw `v_…` reference.
+ */
+export function visitorName(c: Pick<Conversation, 'user' | 'contact'> & { visitorRef?: string }): string {
+  return (
+    c.user?.name ||
+    c.user?.email ||
+    c.contact?.name ||
+    c.contact?.email ||
+    `Visitor ${(c.visitorRef ?? '').replace(/^v_/, '').slice(0, 6)}…`
+  );
 }
 
 /**
@@ -14,7 +29,7 @@ export function conversationTitle(c: Conversation): string {
  * of the conversation id (random, so two conversations of one visitor practically never share
  * it; the full id is in the conversation's header).
  */
-export function conversationNumber(c: Conversation): string {
+export function conversationNumber(c: Pick<Conversation, 'id'>): string {
   return `#${c.id.replace(/^c_/, '').slice(0, 4)}`;
 }
 

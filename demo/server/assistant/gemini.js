@@ -10,7 +10,17 @@
  * refused); there is no `[DONE]`: the body ends. Errors are an HTTP status with
  * `{ "error": { "code", "message", "status", "details" } }` (sometimes wrapped in an array).
  */
-import { ProviderError, errorForStatus, parseJsonEvent, parseRetryAfter, postForStream, readSse, watchedProvider } from './provider.js';
+import {
+  ProviderError,
+  errorForStatus,
+  isEventStream,
+  parseJsonEvent,
+  parseRetryAfter,
+  postForStream,
+  readSse,
+  readWholeJson,
+  watchedProvider,
+} from './provider.js';
 
 const NAME = 'gemini';
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -22,8 +32,9 @@ export const GEMINI_DEFAULT_MODEL = 'gemini-2.5-flash';
  * @typedef {import('./provider.js').StreamEvent} StreamEvent
  * @typedef {import('./provider.js').FinishReason} FinishReason
  * @typedef {import('./provider.js').Source} Source
- * @typedef {{ baseUrl?: string, apiKey?: string, model?: string,
+ * @typedef {{ baseUrl?: string, apiKey?: string, model?: string, maxTokens?: number,
  *   generationConfig?: Record<string, unknown>, fetch?: typeof fetch } & import('./provider.js').Timeouts} GeminiOptions
+ *   `maxTokens`: sent as `generationConfig.maxOutputTokens` (unless `generationConfig` sets it).
  */
 
 /** Gemini finish reasons that mean the answer was withheld or cut for safety or policy. */
@@ -71,7 +82,10 @@ async function* run({ system, messages }, watchdog, options) {
   /** @type {Record<string, unknown>} */
   const body = {
     contents: messages.map(({ role, content }) => ({ role: role === 'assistant' ? 'model' : 'user', parts: [{ text: content }] })),
-    generationConfig: options.generationConfig ?? { temperature: 0.3 },
+    generationConfig: {
+      ...(options.maxTokens !== undefined ? { maxOutputTokens: options.maxTokens } : {}),
+      ...(options.generationConfig ?? { temperature: 0.3 }),
+    },
   };
   if (system) body.systemInstruction = { parts: [{ text: system }] };
 
@@ -89,7 +103,12 @@ async function* run({ system, messages }, watchdog, options) {
   let blocked = false;
   /** @type {Map<string, Source>} */
   const sources = new Map();
-  for await (const item of readSse(/** @type {ReadableStream<Uint8Array>} */ (response.body), watchdog)) {
+  // Not an event stream: the whole answer as one JSON body (a GenerateContentResponse, or the
+  // array of them the method answers without `alt=sse`), read as if each were an event.
+  const items = isEventStream(response)
+    ? readSse(/** @type {ReadableStream<Uint8Array>} */ (response.body), watchdog)
+    : wholeResponses(await readWholeJson(response, watchdog, NAME));
+  for await (const item of items) {
     if (item.type === 'field') continue; // unknown SSE fields are ignored (the spec's rule)
     const chunk = parseJsonEvent(item.data, NAME);
     if (chunk.error !== undefined) throw errorFromBody(chunk, undefined, null);
@@ -119,6 +138,15 @@ async function* run({ system, messages }, watchdog, options) {
   }
   if (sources.size > 0) yield { type: 'sources', sources: [...sources.values()] };
   yield { type: 'done', finishReason: mapFinishReason(finishReason) };
+}
+
+/**
+ * A whole JSON answer as the events of a stream.
+ * @param {unknown} body
+ * @returns {Generator<import('./provider.js').SseItem>}
+ */
+function* wholeResponses(body) {
+  for (const value of Array.isArray(body) ? body : [body]) yield { type: 'event', data: JSON.stringify(value) };
 }
 
 /**

@@ -39,7 +39,9 @@ export const HANDOFF_LOCALES = /** @type {const} */ (['en', 'es', 'fr', 'de', 'a
  *   `answer`: let the assistant answer this message; `none`: nothing to do; `silent`: the
  *   assistant must not answer; `handoff`: escalate now and show `message`; `offer`: show
  *   `message` with a "Talk to a person" action.
- * @typedef {{ rules?: Partial<HandoffRules>, locale?: string, withinHours?: boolean }} DecideContext
+ * @typedef {{ rules?: Partial<HandoffRules>, locale?: string, withinHours?: boolean, agentsOnline?: boolean }} DecideContext
+ *   `locale`: the visitor's (the session's `context.locale`), for the texts; `withinHours` and
+ *   `agentsOnline` (both default true) pick the wording: a person can come only when both are true.
  */
 
 /** @type {Readonly<HandoffRules>} */
@@ -190,11 +192,12 @@ export function detectHandoffRequest(text) {
 export function decide(state, event, context = {}) {
   const rules = { ...DEFAULT_HANDOFF_RULES, ...context.rules };
   const withinHours = context.withinHours ?? true;
+  const present = withinHours && (context.agentsOnline ?? true);
   const locale = context.locale;
-  /** @param {'handoff' | 'offer'} kind @param {HandoffReason} reason */
-  const act = (kind, reason) => ({
+  /** @param {'handoff' | 'offer'} kind @param {HandoffReason} reason @param {string} [lang] the language the visitor asked in */
+  const act = (kind, reason, lang) => ({
     state: kind === 'handoff' ? { ...state, escalated: true } : state,
-    decision: /** @type {Decision} */ ({ kind, reason, message: handoffMessage(kind, reason, locale, withinHours), withinHours }),
+    decision: /** @type {Decision} */ ({ kind, reason, message: handoffMessage(kind, reason, locale ?? lang, present), withinHours }),
   });
   const none = { state, decision: /** @type {Decision} */ ({ kind: 'none' }) };
 
@@ -202,7 +205,11 @@ export function decide(state, event, context = {}) {
     case 'visitor_message':
       if (state.humanAssigned) return { state, decision: { kind: 'silent', reason: 'human_assigned' } };
       if (state.escalated) return { state, decision: { kind: 'silent', reason: 'queued' } };
-      if (rules.onRequest && detectHandoffRequest(event.text)) return act('handoff', 'requested');
+      if (rules.onRequest) {
+        // Without the visitor's locale, the answer is in the language they asked in.
+        const request = detectHandoffRequest(event.text);
+        if (request) return act('handoff', 'requested', request.locale);
+      }
       return { state, decision: { kind: 'answer' } };
     case 'answer_done': {
       if (state.humanAssigned || state.escalated) return none;
@@ -226,7 +233,7 @@ export function decide(state, event, context = {}) {
           decision: {
             kind: 'handoff',
             reason: 'unhelpful',
-            message: handoffMessage('handoff', 'unhelpful', locale, withinHours),
+            message: handoffMessage('handoff', 'unhelpful', locale, present),
             withinHours,
           },
         };
@@ -328,16 +335,93 @@ export function handoffLocale(locale) {
  * @param {'handoff' | 'offer'} kind
  * @param {HandoffReason} reason
  * @param {string | undefined} locale
- * @param {boolean} withinHours
+ * @param {boolean} present a person can come now: within business hours and an agent online
+ *   (otherwise the widget shows its away mode and asks for an e-mail address, and so does the text)
  */
-export function handoffMessage(kind, reason, locale, withinHours) {
+export function handoffMessage(kind, reason, locale, present) {
   const lang = handoffLocale(locale);
   const t = TEXT[lang];
   const lead = { requested: '', low_confidence: t.notSure, unhelpful: t.notHelpful, provider_error: t.unavailable, filtered: t.filtered }[
     reason
   ];
-  const tail = kind === 'handoff' ? (withinHours ? t.connecting : t.offline) : withinHours ? t.offer : t.offerOffline;
+  const tail = kind === 'handoff' ? (present ? t.connecting : t.offline) : present ? t.offer : t.offerOffline;
   return lead ? `${lead}${lang === 'ja' ? '' : ' '}${tail}` : tail;
+}
+
+/**
+ * The `escalated` notice per reason (the system message's text, which transcripts show): the
+ * assistant's reason codes in words, a visitor's request, or an agent's. An agent's or a
+ * visitor's own words (`reason` as free text) are not repeated in it: they are for the agents
+ * (an agent's note may be internal).
+ * @type {Record<HandoffLocale, Record<HandoffReason | 'visitor' | 'agent', string>>}
+ */
+const ESCALATED = {
+  en: {
+    requested: 'The conversation was handed to the team: the visitor asked for a person.',
+    visitor: 'The conversation was handed to the team: the visitor asked for a person.',
+    low_confidence: 'The conversation was handed to the team: the assistant was not sure of the answer.',
+    unhelpful: 'The conversation was handed to the team: the answers were not helpful.',
+    provider_error: 'The conversation was handed to the team: the assistant could not answer.',
+    filtered: 'The conversation was handed to the team: the assistant could not help with this request.',
+    agent: 'An agent put the conversation in the team’s queue.',
+  },
+  es: {
+    requested: 'La conversación pasó al equipo: el visitante pidió hablar con una persona.',
+    visitor: 'La conversación pasó al equipo: el visitante pidió hablar con una persona.',
+    low_confidence: 'La conversación pasó al equipo: el asistente no estaba seguro de la respuesta.',
+    unhelpful: 'La conversación pasó al equipo: las respuestas no fueron útiles.',
+    provider_error: 'La conversación pasó al equipo: el asistente no pudo responder.',
+    filtered: 'La conversación pasó al equipo: el asistente no podía ayudar con esta solicitud.',
+    agent: 'Un agente puso la conversación en la cola del equipo.',
+  },
+  fr: {
+    requested: 'La conversation a été confiée à l’équipe\u00a0: le visiteur a demandé une personne.',
+    visitor: 'La conversation a été confiée à l’équipe\u00a0: le visiteur a demandé une personne.',
+    low_confidence: 'La conversation a été confiée à l’équipe\u00a0: l’assistant n’était pas sûr de la réponse.',
+    unhelpful: 'La conversation a été confiée à l’équipe\u00a0: les réponses n’ont pas aidé.',
+    provider_error: 'La conversation a été confiée à l’équipe\u00a0: l’assistant n’a pas pu répondre.',
+    filtered: 'La conversation a été confiée à l’équipe\u00a0: l’assistant ne pouvait pas aider avec cette demande.',
+    agent: 'Un agent a placé la conversation dans la file d’attente de l’équipe.',
+  },
+  de: {
+    requested: 'Das Gespräch wurde an das Team übergeben: Der Besucher wollte mit einer Person sprechen.',
+    visitor: 'Das Gespräch wurde an das Team übergeben: Der Besucher wollte mit einer Person sprechen.',
+    low_confidence: 'Das Gespräch wurde an das Team übergeben: Der Assistent war sich der Antwort nicht sicher.',
+    unhelpful: 'Das Gespräch wurde an das Team übergeben: Die Antworten haben nicht geholfen.',
+    provider_error: 'Das Gespräch wurde an das Team übergeben: Der Assistent konnte nicht antworten.',
+    filtered: 'Das Gespräch wurde an das Team übergeben: Bei dieser Anfrage konnte der Assistent nicht helfen.',
+    agent: 'Ein Mitarbeiter hat das Gespräch in die Warteschlange des Teams gestellt.',
+  },
+  ar: {
+    requested: 'تم تحويل المحادثة إلى الفريق: طلب الزائر التحدث إلى شخص.',
+    visitor: 'تم تحويل المحادثة إلى الفريق: طلب الزائر التحدث إلى شخص.',
+    low_confidence: 'تم تحويل المحادثة إلى الفريق: لم يكن المساعد متأكدًا من الإجابة.',
+    unhelpful: 'تم تحويل المحادثة إلى الفريق: لم تكن الإجابات مفيدة.',
+    provider_error: 'تم تحويل المحادثة إلى الفريق: لم يتمكن المساعد من الرد.',
+    filtered: 'تم تحويل المحادثة إلى الفريق: لم يتمكن المساعد من المساعدة في هذا الطلب.',
+    agent: 'وضع أحد الموظفين المحادثة في قائمة انتظار الفريق.',
+  },
+  ja: {
+    requested: '会話を担当チームに引き継ぎました（お客様が担当者との会話を希望されました）。',
+    visitor: '会話を担当チームに引き継ぎました（お客様が担当者との会話を希望されました）。',
+    low_confidence: '会話を担当チームに引き継ぎました（アシスタントが回答に確信を持てませんでした）。',
+    unhelpful: '会話を担当チームに引き継ぎました（回答がお役に立ちませんでした）。',
+    provider_error: '会話を担当チームに引き継ぎました（アシスタントが回答できませんでした）。',
+    filtered: '会話を担当チームに引き継ぎました（アシスタントがこのご依頼に対応できませんでした）。',
+    agent: '担当者が会話をチームの順番待ちに入れました。',
+  },
+};
+
+/**
+ * The text of the `escalated` system message, in the visitor's language (English otherwise).
+ * @param {string} reason a reason code of the rules, or free text
+ * @param {'visitor' | 'assistant' | 'agent'} requestedBy
+ * @param {string | undefined} locale
+ */
+export function escalationNotice(reason, requestedBy, locale) {
+  const t = ESCALATED[handoffLocale(locale)];
+  if (Object.hasOwn(t, reason) && reason !== 'visitor' && reason !== 'agent') return t[/** @type {HandoffReason} */ (reason)];
+  return requestedBy === 'agent' ? t.agent : t.visitor;
 }
 
 /**

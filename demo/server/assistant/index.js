@@ -22,7 +22,10 @@ import { createOpenAIProvider, openAIOptionsFromEnv } from './openai.js';
 import { DEFAULT_TIMEOUTS, ProviderError } from './provider.js';
 
 export { ProviderError } from './provider.js';
-export { INITIAL_HANDOFF_STATE, detectHandoffRequest, isWithinBusinessHours } from './handoff.js';
+export { INITIAL_HANDOFF_STATE, detectHandoffRequest, escalationNotice, isWithinBusinessHours } from './handoff.js';
+
+/** The most tokens a model may write per answer (`max_tokens` / `maxOutputTokens`): at least the 4000 characters a message holds. */
+export const DEFAULT_MAX_TOKENS = 4000;
 
 /** Where the tenants' help folders live by default: demo/server/help/<tenantId>/. */
 export const HELP_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'help');
@@ -39,7 +42,7 @@ export const HELP_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'he
  * @typedef {'openai' | 'gemini' | 'knowledge-base'} ProviderKind
  * @typedef {{ enabled: boolean, name: string, avatar: string | null, greeting: string, systemPrompt: string,
  *   provider: 'auto' | ProviderKind, handoff: HandoffRules, businessHours: BusinessHours | null,
- *   timeouts: { firstTokenMs: number, idleMs: number }, maxTurns: number }} AssistantSettings
+ *   timeouts: { firstTokenMs: number, idleMs: number, answerMs: number }, maxTurns: number }} AssistantSettings
  *   `greeting` and `systemPrompt` may use `{name}` (the assistant) and `{tenant}` (the tenant's
  *   name). `maxTurns`: how many recent turns the model sees.
  * @typedef {{ type: 'delta', text: string } | { type: 'sources', sources: Source[] }
@@ -121,6 +124,8 @@ export function normalizeAssistantSettings(raw, tenant = 'unknown') {
     if (!Number.isInteger(timeouts[key]) || timeouts[key] < 100 || timeouts[key] > 300_000)
       problems.push(`timeouts.${key} must be a whole number of milliseconds from 100 to 300000`);
   }
+  if (!Number.isInteger(timeouts.answerMs) || timeouts.answerMs < 1000 || timeouts.answerMs > 900_000)
+    problems.push('timeouts.answerMs must be a whole number of milliseconds from 1000 to 900000');
   const maxTurns = r.maxTurns ?? d.maxTurns;
   if (!Number.isInteger(maxTurns) || maxTurns < 1 || maxTurns > 200) problems.push('maxTurns must be a whole number from 1 to 200');
   problems.push(...validateBusinessHours(r.businessHours));
@@ -155,7 +160,10 @@ export function selectProvider(env) {
  * The conversation's stored messages (protocol Message objects) as model turns: visitor → user,
  * ai and agent → assistant, system messages left out; consecutive turns of one role joined; the
  * newest `maxTurns`, starting with a user turn (Gemini wants the first turn to be the user's).
- * @param {{ sender: { type: string }, text?: string }[]} messages oldest first
+ * Attachments are described in words ("[The visitor sent a file: receipt.txt]"): the model sees
+ * no file, but a message that is only a file is still a turn (without it the request would end
+ * with the assistant's turn, or be empty).
+ * @param {{ sender: { type: string }, text?: string, attachments?: { name?: string }[] }[]} messages oldest first
  * @param {number} [maxTurns]
  * @returns {ChatTurn[]}
  */
@@ -165,7 +173,10 @@ export function toProviderMessages(messages, maxTurns = DEFAULT_ASSISTANT_SETTIN
   for (const message of messages) {
     const type = message.sender?.type;
     const role = type === 'visitor' ? 'user' : type === 'ai' || type === 'agent' ? 'assistant' : null;
-    const text = message.text?.trim();
+    const files = (message.attachments ?? []).map(
+      (a) => `[${type === 'visitor' ? 'The visitor' : 'The team'} sent a file: ${a?.name || 'file'}]`,
+    );
+    const text = [message.text?.trim(), ...files].filter(Boolean).join('\n');
     if (!role || !text) continue;
     const last = turns.at(-1);
     if (last?.role === role) last.content += `\n\n${text}`;
@@ -206,17 +217,19 @@ export async function createAssistant(env, tenantSettings, options) {
   const timeouts = {
     firstTokenMs: positiveInt(env.ASSISTANT_FIRST_TOKEN_MS) ?? settings.timeouts.firstTokenMs,
     idleMs: positiveInt(env.ASSISTANT_IDLE_MS) ?? settings.timeouts.idleMs,
+    answerMs: positiveInt(env.ASSISTANT_ANSWER_MS) ?? settings.timeouts.answerMs,
   };
+  const maxTokens = positiveInt(env.ASSISTANT_MAX_TOKENS) ?? DEFAULT_MAX_TOKENS;
   /** @type {Provider} */
   let provider;
   let description;
   if (kind === 'openai') {
     const o = openAIOptionsFromEnv(env);
-    provider = createOpenAIProvider({ ...o, ...timeouts, fetch: options.fetch });
+    provider = createOpenAIProvider({ ...o, ...timeouts, maxTokens, fetch: options.fetch });
     description = `OpenAI-compatible endpoint ${o.baseUrl}, model ${o.model}${o.apiKey ? '' : ' (no API key)'}`;
   } else if (kind === 'gemini') {
     const o = geminiOptionsFromEnv(env);
-    provider = createGeminiProvider({ ...o, ...timeouts, fetch: options.fetch });
+    provider = createGeminiProvider({ ...o, ...timeouts, maxTokens, fetch: options.fetch });
     description = `Gemini ${o.model} at ${o.baseUrl}`;
   } else {
     const dir = options.helpDir ?? join(HELP_ROOT, options.tenantId);
@@ -234,13 +247,15 @@ export async function createAssistant(env, tenantSettings, options) {
   /**
    * @param {HandoffState} state
    * @param {HandoffEvent} event
-   * @param {{ locale?: string, now?: Date }} [context]
+   * @param {{ locale?: string, now?: Date, agentsOnline?: boolean }} [context] `locale`: the
+   *   visitor's, for the texts; `agentsOnline` (default true): whether a person can come now
    */
   const decideFor = (state, event, context = {}) =>
     decide(state, event, {
       rules: settings.handoff,
       locale: context.locale,
       withinHours: isWithinBusinessHours(settings.businessHours, context.now ?? new Date()),
+      agentsOnline: context.agentsOnline,
     });
 
   return {
@@ -261,21 +276,26 @@ export async function createAssistant(env, tenantSettings, options) {
     isOpen: (now = new Date()) => isWithinBusinessHours(settings.businessHours, now),
 
     /**
-     * Streams an answer to the conversation so far and ends with `done` or `failed`.
-     * @param {{ messages: ChatTurn[], state?: HandoffState, locale?: string, signal?: AbortSignal, now?: Date }} request
+     * Streams an answer to the conversation so far and ends with `done` or `failed`. The last
+     * turn must be the visitor's (a request ending with the assistant's turn, or empty, is not
+     * sent: it fails as `bad_request`).
+     * @param {{ messages: ChatTurn[], state?: HandoffState, locale?: string, signal?: AbortSignal, now?: Date,
+     *   agentsOnline?: boolean }} request
      * @returns {AsyncGenerator<AnswerEvent>}
      */
-    async *answer({ messages, state = INITIAL_HANDOFF_STATE, locale, signal, now }) {
+    async *answer({ messages, state = INITIAL_HANDOFF_STATE, locale, signal, now, agentsOnline }) {
       let text = '';
       const recent = messages.slice(-settings.maxTurns);
       while (recent.length > 1 && recent[0].role !== 'user') recent.shift();
       try {
+        if (recent.at(-1)?.role !== 'user')
+          throw new ProviderError('bad_request', `${provider.name}: nothing of the visitor's to answer.`, { provider: provider.name });
         for await (const event of provider.stream({ system, messages: recent, signal })) {
           if (event.type === 'done') {
             const next = decideFor(
               state,
               { type: 'answer_done', finishReason: event.finishReason, confidence: event.confidence, text },
-              { locale, now },
+              { locale, now, agentsOnline },
             );
             yield { type: 'done', finishReason: event.finishReason, confidence: event.confidence, text, ...next };
             return;
@@ -292,7 +312,7 @@ export async function createAssistant(env, tenantSettings, options) {
                 provider: provider.name,
                 cause: error,
               });
-        const next = decideFor(state, { type: 'provider_error', code: failure.code }, { locale, now });
+        const next = decideFor(state, { type: 'provider_error', code: failure.code }, { locale, now, agentsOnline });
         yield { type: 'failed', error: { code: failure.code, message: failure.message, retryAfter: failure.retryAfter }, text, ...next };
       }
     },

@@ -9,7 +9,17 @@
  * an HTTP status with `{ "error": { "message", "type", "code" } }` (Ollama: `{ "error": "text" }`);
  * errors inside it are a `data: { "error": … }` event, or (llama.cpp) an `error: {json}` line.
  */
-import { ProviderError, errorForStatus, parseJsonEvent, parseRetryAfter, postForStream, readSse, watchedProvider } from './provider.js';
+import {
+  ProviderError,
+  errorForStatus,
+  isEventStream,
+  parseJsonEvent,
+  parseRetryAfter,
+  postForStream,
+  readSse,
+  readWholeJson,
+  watchedProvider,
+} from './provider.js';
 
 const NAME = 'openai-compatible';
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -23,6 +33,9 @@ export const OPENAI_DEFAULT_MODEL = 'gpt-4o-mini';
  * @typedef {{ baseUrl?: string, apiKey?: string, model?: string, temperature?: number,
  *   maxTokens?: number, fetch?: typeof fetch } & import('./provider.js').Timeouts} OpenAIOptions
  *   `temperature` and `maxTokens` are sent only when set (reasoning models refuse a temperature).
+ *   `maxTokens` goes as `max_completion_tokens` to OpenAI itself (api.openai.com, where
+ *   `max_tokens` is deprecated and refused by its reasoning models) and as `max_tokens` to every
+ *   other endpoint (Ollama, llama.cpp, vLLM, LM Studio read that one).
  */
 
 /**
@@ -75,7 +88,10 @@ async function* run({ system, messages }, watchdog, options) {
     stream: true,
   };
   if (options.temperature !== undefined) body.temperature = options.temperature;
-  if (options.maxTokens !== undefined) body.max_tokens = options.maxTokens;
+  if (options.maxTokens !== undefined) {
+    const openai = /^https:\/\/api\.openai\.com(\/|$)/i.test(options.baseUrl);
+    body[openai ? 'max_completion_tokens' : 'max_tokens'] = options.maxTokens;
+  }
 
   const response = await postForStream({
     url: `${options.baseUrl}/chat/completions`,
@@ -85,6 +101,12 @@ async function* run({ system, messages }, watchdog, options) {
     fetch: options.fetch,
     toError: httpError,
   });
+
+  if (!isEventStream(response)) {
+    // A server that ignored `stream: true`: its whole chat.completion is the answer.
+    yield* wholeCompletion(await readWholeJson(response, watchdog, NAME));
+    return;
+  }
 
   /** @type {string | null} */
   let finishReason = null;
@@ -118,11 +140,31 @@ async function* run({ system, messages }, watchdog, options) {
     } else {
       watchdog.alive();
     }
+    // The answer is complete with its finish reason: a server that then leaves the connection
+    // open without `[DONE]` must not turn it into a timeout.
+    if (finishReason !== null) break;
   }
   if (!sawDone && finishReason === null) {
     throw new ProviderError('stream_cut', `${NAME}: the stream ended without a finish reason or [DONE].`, { provider: NAME });
   }
   yield { type: 'done', finishReason: mapFinishReason(finishReason) };
+}
+
+/**
+ * A whole (non-streamed) `chat.completion` as the stream's events.
+ * @param {unknown} body
+ * @returns {Generator<StreamEvent>}
+ */
+function* wholeCompletion(body) {
+  const data = JSON.stringify(body).slice(0, 200);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw malformed(data);
+  const chunk = /** @type {Record<string, unknown>} */ (body);
+  if (chunk.error !== undefined || chunk.object === 'error') throw streamError(chunk);
+  const choice = /** @type {{ message?: { content?: unknown }, finish_reason?: unknown } | undefined} */ (firstChoice(chunk));
+  const content = choice?.message?.content;
+  if (!choice || (content !== undefined && content !== null && typeof content !== 'string')) throw malformed(data);
+  if (typeof content === 'string' && content !== '') yield { type: 'delta', text: content };
+  yield { type: 'done', finishReason: mapFinishReason(typeof choice.finish_reason === 'string' ? choice.finish_reason : null) };
 }
 
 /**

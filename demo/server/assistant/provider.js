@@ -24,11 +24,13 @@ import { createParser } from 'eventsource-parser';
  *   | { type: 'done', finishReason: FinishReason, confidence?: number }} StreamEvent
  *   `confidence` (0–1) only from providers that can judge their own answer (the knowledge base).
  * @typedef {{ name: string, model?: string, stream(request: StreamRequest): AsyncIterable<StreamEvent> }} Provider
- * @typedef {{ firstTokenMs?: number, idleMs?: number }} Timeouts
+ * @typedef {{ firstTokenMs?: number, idleMs?: number, answerMs?: number }} Timeouts
+ *   `answerMs`: the whole answer's deadline, from the request to its last token (a provider that
+ *   trickles one token per idle timeout cannot keep a stream open forever).
  */
 
 /** Default timeouts: a model may think a while before its first token, but not forever. */
-export const DEFAULT_TIMEOUTS = Object.freeze({ firstTokenMs: 20_000, idleMs: 20_000 });
+export const DEFAULT_TIMEOUTS = Object.freeze({ firstTokenMs: 20_000, idleMs: 20_000, answerMs: 120_000 });
 
 /**
  * @typedef {'unauthorized' | 'rate_limited' | 'bad_request' | 'server_error' | 'stream_cut'
@@ -96,12 +98,22 @@ export class Watchdog {
   /**
    * @param {{ provider: string, signal?: AbortSignal, now?: () => number } & Timeouts} options
    */
-  constructor({ provider, signal, firstTokenMs = DEFAULT_TIMEOUTS.firstTokenMs, idleMs = DEFAULT_TIMEOUTS.idleMs, now = Date.now }) {
+  constructor({
+    provider,
+    signal,
+    firstTokenMs = DEFAULT_TIMEOUTS.firstTokenMs,
+    idleMs = DEFAULT_TIMEOUTS.idleMs,
+    answerMs = DEFAULT_TIMEOUTS.answerMs,
+    now = Date.now,
+  }) {
     this.provider = provider;
     this.firstTokenMs = firstTokenMs;
     this.idleMs = idleMs;
+    this.answerMs = answerMs;
     /** @private */
     this.now = now;
+    /** @private The whole answer's deadline. */
+    this.end = now() + answerMs;
     /** @private */
     this.callerSignal = signal;
     /** @private */
@@ -151,13 +163,16 @@ export class Watchdog {
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     let timer;
     const timeout = new Promise((_, reject) => {
-      const ms = Math.max(0, this.deadline - this.now());
+      const overall = this.end <= this.deadline;
+      const ms = Math.max(0, Math.min(this.deadline, this.end) - this.now());
       timer = setTimeout(() => {
         this.timeoutError = new ProviderError(
           'timeout',
-          this.gotToken
-            ? `${this.provider}: no data for ${this.idleMs} ms in the middle of the answer.`
-            : `${this.provider}: no first token within ${this.firstTokenMs} ms.`,
+          overall
+            ? `${this.provider}: the answer took longer than ${this.answerMs} ms.`
+            : this.gotToken
+              ? `${this.provider}: no data for ${this.idleMs} ms in the middle of the answer.`
+              : `${this.provider}: no first token within ${this.firstTokenMs} ms.`,
           { provider: this.provider },
         );
         this.controller.abort(this.timeoutError);
@@ -215,6 +230,7 @@ export function watchedProvider({ name, model, timeouts, run }) {
         signal: request.signal,
         firstTokenMs: timeouts.firstTokenMs,
         idleMs: timeouts.idleMs,
+        answerMs: timeouts.answerMs,
       });
       try {
         yield* run(request, watchdog);
@@ -249,6 +265,38 @@ export async function postForStream({ url, headers, body, watchdog, fetch: fetch
   if (response.ok && response.body) return response;
   const text = response.body ? await watchdog.race(readLimited(response.body, 64 * 1024), 'connect') : '';
   throw toError(response.status, response.headers, text);
+}
+
+/**
+ * Whether a 2xx answer is the event stream asked for (`text/event-stream`). A server that
+ * ignores `stream: true` answers one whole JSON body instead; a proxy may answer an HTML page.
+ * @param {Response} response
+ */
+export function isEventStream(response) {
+  return /^\s*text\/event-stream\b/i.test(response.headers.get('content-type') ?? '');
+}
+
+/**
+ * A 2xx answer that is not an event stream: its JSON body (at most 1 MiB), or a `malformed`
+ * error (HTML, plain text, anything not a JSON object or array).
+ * @param {Response} response
+ * @param {Watchdog} watchdog
+ * @param {string} provider
+ * @returns {Promise<unknown>}
+ */
+export async function readWholeJson(response, watchdog, provider) {
+  const text = response.body ? await watchdog.race(readLimited(response.body, 1024 * 1024), 'read') : '';
+  try {
+    const value = JSON.parse(text);
+    if (value && typeof value === 'object') return value;
+  } catch {
+    // below
+  }
+  throw new ProviderError(
+    'malformed',
+    `${provider}: the answer is neither an event stream nor JSON (${response.headers.get('content-type') ?? 'no Content-Type'}): ${text.slice(0, 120)}`,
+    { provider },
+  );
 }
 
 /**
@@ -356,7 +404,9 @@ export function errorForStatus({ provider, status, message, retryAfter }) {
   let code = 'server_error';
   if (status === 401 || status === 403) code = 'unauthorized';
   else if (status === 429) code = 'rate_limited';
-  else if (status === 408 || status === 504) code = 'timeout';
+  // 408: the provider's server gave up waiting (for the request or upstream); like a 5xx it is
+  // worth retrying and no configuration problem. `timeout` is this backend's own deadlines only.
+  else if (status === 408) code = 'server_error';
   else if (status >= 400 && status < 500) code = 'bad_request';
   return new ProviderError(code, text, { provider, status, retryAfter: code === 'rate_limited' ? retryAfter : undefined });
 }

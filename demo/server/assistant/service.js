@@ -15,7 +15,7 @@
 import { nanoid } from 'nanoid';
 import { ApiError, badRequest, conversationClosed, notFound } from '../errors.js';
 import { AssistantStore } from '../store/assistant.js';
-import { createAssistant, toProviderMessages } from './index.js';
+import { createAssistant, escalationNotice, toProviderMessages } from './index.js';
 
 /** The longest stored answer (a message's limit). */
 const MAX_ANSWER = 4000;
@@ -23,6 +23,22 @@ const MAX_ANSWER = 4000;
 const DEFAULT_WAIT_SECONDS = 120;
 /** A stop for a stream that ended this recently is answered as done. */
 const ENDED_MEMORY_MS = 60_000;
+/** Why an answer was ended by the server (a person took over, a handoff, the conversation closed): not the visitor's Stop. */
+const INTERRUPTED = new Set(['takeover', 'escalated', 'closed']);
+
+/**
+ * The stored text of an answer cut before its end: without a last line that is only a markdown
+ * marker (an empty list bullet, a number, a heading or quote mark) and without trailing spaces.
+ * @param {string} text
+ */
+export function trimCutAnswer(text) {
+  let out = text.trimEnd();
+  for (;;) {
+    const next = out.replace(/(^|\n)[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]*$/, '$1').trimEnd();
+    if (next === out) return out;
+    out = next;
+  }
+}
 
 /**
  * @typedef {import('../store/index.js').Store} Store
@@ -36,7 +52,8 @@ const ENDED_MEMORY_MS = 60_000;
  * @typedef {{ autoAssign: boolean, maxPerAgent: number }} QueueSettings
  * @typedef {{ state: 'assistant' | 'queued' | 'assigned' | 'none', reason?: string, requestedBy?: string, requestedAt?: string,
  *   position?: number, estimatedWaitSeconds?: number | null, agent?: { id: string, name: string },
- *   agentsOnline: boolean, withinHours: boolean, metadata?: Record<string, string> }} HandoffView
+ *   agentsOnline: boolean, withinHours: boolean }} HandoffView the visitor's Handoff object (protocol.md, Handoff)
+ * @typedef {HandoffView & { metadata?: Record<string, string> }} AgentHandoffView agents see the escalation's metadata too
  */
 
 /**
@@ -53,6 +70,17 @@ export function normalizeQueueSettings(raw, tenantId) {
   if (!Number.isInteger(maxPerAgent) || /** @type {number} */ (maxPerAgent) < 1 || /** @type {number} */ (maxPerAgent) > 100)
     throw new Error(`Queue settings of tenant "${tenantId}": maxPerAgent must be a whole number from 1 to 100.`);
   return { autoAssign, maxPerAgent: /** @type {number} */ (maxPerAgent) };
+}
+
+/**
+ * The agents' Handoff object from the visitor's: with the escalation's reason (an agent's too) and metadata while queued or assigned.
+ * @param {HandoffView} view
+ * @param {HandoffRow | null} row
+ * @returns {AgentHandoffView}
+ */
+function withMetadata(view, row) {
+  if (view.state !== 'queued' && view.state !== 'assigned') return view;
+  return { ...view, ...(row?.reason ? { reason: row.reason } : {}), ...(row?.metadata ? { metadata: row.metadata } : {}) };
 }
 
 export class AssistantService {
@@ -75,7 +103,7 @@ export class AssistantService {
     this.queueSettings = new Map();
     /** @type {Map<string, LiveStream>} streams in flight by id */
     this.streams = new Map();
-    /** @type {Map<string, number>} stream id → when it ended */
+    /** @type {Map<string, { at: number, conversationId: string }>} stream id → when it ended, in which conversation */
     this.ended = new Map();
     /** @type {Map<string, Promise<unknown>>} one chain of work per conversation (answers one after another) */
     this.chains = new Map();
@@ -85,6 +113,8 @@ export class AssistantService {
     this.online = new Map();
     /** @type {Map<string, number>} round-robin cursor by tenant */
     this.cursor = new Map();
+    /** @type {Map<string, number>} conversation id → how many `handoff` frames it had (this node's and the cluster's) */
+    this.handoffVersions = new Map();
     /** @type {(() => void)[]} */
     this.unsubscribe = [];
     this.stopping = false;
@@ -157,6 +187,15 @@ export class AssistantService {
    */
   onEvent(tenantId, event) {
     if (this.stopping) return;
+    const assistantEvent = /** @type {{ type: string, conversationId?: string | null, frame?: { type: string } }} */ (event);
+    if (assistantEvent.type === 'assistant' && assistantEvent.frame?.type === 'handoff' && assistantEvent.conversationId) {
+      const id = assistantEvent.conversationId;
+      const next = (this.handoffVersions.get(id) ?? 0) + 1;
+      this.handoffVersions.delete(id);
+      this.handoffVersions.set(id, next);
+      // Bounded: the oldest conversations are forgotten (a poll then sees 0 → 0, its wait runs out as before).
+      if (this.handoffVersions.size > 10_000) this.handoffVersions.delete(/** @type {string} */ (this.handoffVersions.keys().next().value));
+    }
     if (event.type === 'message' && event.message.sender.type === 'visitor') {
       const { message } = event;
       this.enqueue(message.conversationId, () => this.onVisitorMessage(tenantId, message)).catch((error) =>
@@ -169,16 +208,41 @@ export class AssistantService {
       );
     } else if (event.type === 'status') {
       const { conversationId, status } = event;
-      if (status === 'closed') {
-        this.abortStreams(conversationId, 'closed');
-        this.enqueueTenant(tenantId, async () => {
-          const h = await this.db.handoff(conversationId);
-          if (h?.state === 'queued' || h?.state === 'assigned') {
-            await this.publishQueue(tenantId);
-            await this.autoAssign(tenantId);
-          }
-        }).catch((error) => this.logger.error('assistant: close failed', error));
-      }
+      if (status === 'closed') this.abortStreams(conversationId, 'closed');
+      this.enqueue(conversationId, () => this.onStatus(tenantId, conversationId, status)).catch((error) =>
+        this.logger.error(`assistant: ${status === 'closed' ? 'close' : 'reopen'} failed`, error),
+      );
+    }
+  }
+
+  /**
+   * A conversation closed or reopened (docs/protocol.md, Handoff). Closed while queued: it leaves
+   * the queue (its handoff becomes `none`, the escalation forgotten), the visitor hears it, and
+   * everyone behind it their new place. Closed while assigned: it stays with its agent (a reopen
+   * brings it back to them). Reopened: a conversation that is not with an agent goes back to the
+   * assistant (`none` without one); a visitor who still wants a person asks again and queues at
+   * the end.
+   * @param {string} tenantId
+   * @param {string} conversationId
+   * @param {string} status
+   */
+  async onStatus(tenantId, conversationId, status) {
+    const row = await this.db.handoff(conversationId);
+    if (status === 'closed' && row?.state === 'queued') {
+      await this.db.setHandoff(
+        conversationId,
+        tenantId,
+        { state: 'none', reason: null, requestedBy: null, metadata: null, requestedAt: null, agentId: null, assignedAt: null },
+        { expected: ['queued'] },
+      );
+    }
+    // The visitor's state changes with the status (closed: `none`; reopened: `assistant`).
+    if (row || this.assistantOf(tenantId)) await this.publishHandoff(tenantId, conversationId);
+    if (row?.state === 'queued' || row?.state === 'assigned') {
+      await this.enqueueTenant(tenantId, async () => {
+        await this.publishQueue(tenantId);
+        await this.autoAssign(tenantId);
+      });
     }
   }
 
@@ -234,9 +298,12 @@ export class AssistantService {
     const row = await this.db.handoff(message.conversationId);
     const state = this.stateOf(tenantId, row);
     if (state !== 'assistant') return;
+    // Nothing to answer (no text, no file): the model would get an empty turn.
+    if (!message.text?.trim() && !message.attachments?.length) return;
     const { decision } = assistant.decide(
       { unhelpful: row?.unhelpful ?? 0, escalated: false, humanAssigned: false },
-      { type: 'visitor_message', text: message.text },
+      { type: 'visitor_message', text: message.text ?? '' },
+      await this.audience(tenantId, message.conversationId),
     );
     if (decision.kind === 'answer') await this.answer(tenantId, message.conversationId, message.seq);
     else if (decision.kind === 'handoff' || decision.kind === 'offer')
@@ -253,7 +320,7 @@ export class AssistantService {
     const row = await this.db.handoff(message.conversationId);
     const state = this.stateOf(tenantId, row);
     if (state === 'assigned') return;
-    this.abortStreams(message.conversationId, 'stopped');
+    this.abortStreams(message.conversationId, 'takeover');
     const wasQueued = state === 'queued';
     const next = await this.db.setHandoff(
       message.conversationId,
@@ -278,10 +345,11 @@ export class AssistantService {
   async act(tenantId, conversationId, decision, reason) {
     if (decision.kind !== 'handoff' && decision.kind !== 'offer') return;
     if (decision.message) {
+      // `notice`: the assistant's own words about the handoff, not an answer (no Helpful/Not helpful).
       await this.storeAndPublish(tenantId, conversationId, {
         sender: this.senderOf(tenantId),
         text: decision.message,
-        extra: decision.kind === 'offer' ? { handoffOffer: true } : {},
+        extra: { notice: true, ...(decision.kind === 'offer' ? { handoffOffer: true } : {}) },
       });
     }
     if (decision.kind === 'handoff') await this.escalateUnlocked(tenantId, conversationId, { reason, requestedBy: 'assistant' });
@@ -290,7 +358,9 @@ export class AssistantService {
   // --- streams ---
 
   /**
-   * Streams the assistant's answer to the visitor message `replyTo` and stores it.
+   * Streams the assistant's answer to the visitor message `replyTo` and stores it. Every stream
+   * that starts ends with one `stream_end`, whatever fails on the way (a database error after
+   * `stream_start` ends it as `failed`, `server_error`).
    * @param {string} tenantId
    * @param {string} conversationId
    * @param {number} replyTo
@@ -299,6 +369,15 @@ export class AssistantService {
   async answer(tenantId, conversationId, replyTo, streamId) {
     const assistant = this.assistantOf(tenantId);
     if (!assistant) return;
+    const history = (await this.db.recentMessages(conversationId, assistant.settings.maxTurns * 2 + 10)).filter((m) => m.seq <= replyTo);
+    const turns = toProviderMessages(history, assistant.settings.maxTurns);
+    // Nothing of the visitor's to answer (the request would end with the assistant's turn).
+    if (turns.at(-1)?.role !== 'user') {
+      if (streamId) await this.db.finishStream(streamId, 'skipped');
+      return;
+    }
+    const row = await this.db.handoff(conversationId);
+    const audience = await this.audience(tenantId, conversationId);
     const id = streamId ?? `s_${nanoid()}`;
     await this.db.startStream({ id, conversationId, tenantId, replyTo });
     /** @type {LiveStream} */
@@ -322,8 +401,6 @@ export class AssistantService {
       replyTo,
       startedAt: stream.startedAt,
     });
-    const history = (await this.db.recentMessages(conversationId, assistant.settings.maxTurns * 2 + 10)).filter((m) => m.seq <= replyTo);
-    const row = await this.db.handoff(conversationId);
     const state = { unhelpful: row?.unhelpful ?? 0, escalated: false, humanAssigned: false };
     /** @type {{ title: string, url: string }[]} */
     let sources = [];
@@ -335,22 +412,30 @@ export class AssistantService {
     let decision;
     /** @type {Message | undefined} */
     let message;
+    /** Code points streamed (the limit counts code points, as every message limit). */
+    let length = 0;
+    let capped = false;
     // The answer stays in the snapshots until its final message is stored: a long poll that reads
     // the conversation in between finds one or the other, never neither (the answer would vanish
     // from a poll client's view until its next poll).
     try {
-      for await (const event of assistant.answer({
-        messages: toProviderMessages(history, assistant.settings.maxTurns),
-        state,
-        signal: stream.controller.signal,
-      })) {
+      for await (const event of assistant.answer({ messages: turns, state, signal: stream.controller.signal, ...audience })) {
         if (event.type === 'delta') {
-          const room = MAX_ANSWER - stream.text.length;
-          if (room <= 0 || !event.text) continue;
-          const text = event.text.slice(0, room);
-          stream.text += text;
-          stream.index += 1;
-          this.publish(tenantId, conversationId, { type: 'stream_delta', conversationId, streamId: id, index: stream.index, text });
+          if (!event.text) continue;
+          const room = MAX_ANSWER - length;
+          const points = [...event.text];
+          const text = points.length > room ? points.slice(0, room).join('') : event.text;
+          if (text) {
+            length += Math.min(points.length, room);
+            stream.text += text;
+            stream.index += 1;
+            this.publish(tenantId, conversationId, { type: 'stream_delta', conversationId, streamId: id, index: stream.index, text });
+          }
+          // At the limit: stop reading, which ends the provider's request (the answer is complete, cut at the limit).
+          if (points.length >= room) {
+            capped = true;
+            break;
+          }
         } else if (event.type === 'sources') {
           sources = event.sources.filter((s) => /^https?:\/\//.test(s.url)).slice(0, 5);
         } else if (event.type === 'done') {
@@ -366,38 +451,65 @@ export class AssistantService {
         }
       }
       // Shutting down: leave the answer unfinished, the next start writes it again.
-      if (this.stopping || stream.controller.signal.reason === 'shutdown') return;
-      if (stream.controller.signal.aborted && reason === 'complete') reason = 'stopped';
-      if (stream.text.trim()) {
+      if (this.stopping || stream.controller.signal.reason === 'shutdown') {
+        this.streams.delete(id);
+        return;
+      }
+      if (stream.controller.signal.aborted && reason === 'complete' && !capped) reason = 'stopped';
+      const interrupted = reason === 'stopped' && INTERRUPTED.has(String(stream.controller.signal.reason));
+      const text = reason === 'complete' && !capped ? stream.text : trimCutAnswer(stream.text);
+      if (text.trim()) {
         const stored = await this.db.append(conversationId, {
           clientId: id,
           sender: stream.sender,
-          text: stream.text,
+          text,
           extra: {
             streamId: id,
             ...(sources.length && reason === 'complete' ? { sources } : {}),
-            ...(reason === 'stopped' ? { stopped: true } : {}),
+            ...(reason === 'stopped' ? (interrupted ? { interrupted: true } : { stopped: true }) : {}),
           },
         });
         message = stored?.message;
       }
+      this.streams.delete(id);
+      await this.db.finishStream(id, reason);
+    } catch (failure) {
+      // The store (or anything else here) failed: the stream still ends, as failed.
+      this.logger.error(`assistant (${tenantId}): the answer ${id} failed`, failure);
+      reason = 'failed';
+      error = { code: 'server_error' };
+      decision = undefined;
     } finally {
       this.streams.delete(id);
     }
-    await this.db.finishStream(id, reason);
-    this.ended.set(id, Date.now());
-    for (const [key, at] of this.ended) if (Date.now() - at > ENDED_MEMORY_MS) this.ended.delete(key);
+    this.ended.set(id, { at: Date.now(), conversationId });
+    for (const [key, e] of this.ended) if (Date.now() - e.at > ENDED_MEMORY_MS) this.ended.delete(key);
+    const interrupted = reason === 'stopped' && INTERRUPTED.has(String(stream.controller.signal.reason));
     this.publish(tenantId, conversationId, {
       type: 'stream_end',
       conversationId,
       streamId: id,
       reason,
+      ...(interrupted ? { interrupted: true } : {}),
       ...(message ? { message } : {}),
       ...(error ? { error } : {}),
     });
     if (message) await this.chat.announceConversation(conversationId);
     if (decision && reason !== 'stopped')
       await this.act(tenantId, conversationId, decision, decision.reason ?? (reason === 'failed' ? 'provider_error' : 'low_confidence'));
+  }
+
+  /**
+   * Who the assistant's words are for: the visitor's locale (the session's `context.locale`) and
+   * whether a person could come now (an agent online), for `decide` and `answer`.
+   * @param {string} tenantId
+   * @param {string} conversationId
+   * @returns {Promise<{ locale?: string, agentsOnline: boolean }>}
+   */
+  async audience(tenantId, conversationId) {
+    const conversation = await this.store.conversations.byId(conversationId);
+    const locale = conversation?.context?.locale;
+    return { ...(typeof locale === 'string' ? { locale } : {}), agentsOnline: this.hub.agentsOnline(tenantId) };
   }
 
   /**
@@ -412,12 +524,15 @@ export class AssistantService {
       stream.controller.abort('stopped');
       return true;
     }
-    return this.ended.has(streamId);
+    const ended = this.ended.get(streamId);
+    return ended !== undefined && ended.conversationId === conversationId && Date.now() - ended.at <= ENDED_MEMORY_MS;
   }
 
   /**
+   * Ends the conversation's answers in flight: `stopped` (the visitor's Stop), or one of
+   * {@link INTERRUPTED} (stored with `interrupted: true`, not `stopped`), or `shutdown`.
    * @param {string} conversationId
-   * @param {string} why
+   * @param {'stopped' | 'takeover' | 'escalated' | 'closed' | 'shutdown'} why
    */
   abortStreams(conversationId, why) {
     for (const stream of this.streams.values()) if (stream.conversationId === conversationId) stream.controller.abort(why);
@@ -431,6 +546,15 @@ export class AssistantService {
     return [...this.streams.values()]
       .filter((s) => s.conversationId === conversationId)
       .map((s) => ({ streamId: s.id, sender: s.sender, replyTo: s.replyTo, startedAt: s.startedAt, index: s.index, text: s.text }));
+  }
+
+  /**
+   * What a long poll compares to know whether the conversation's handoff changed (a new queue
+   * position, closed while queued): it changes with every `handoff` frame of the conversation.
+   * @param {string} conversationId
+   */
+  handoffKey(conversationId) {
+    return String(this.handoffVersions.get(conversationId) ?? 0);
   }
 
   /**
@@ -468,9 +592,15 @@ export class AssistantService {
    * @param {string} tenantId
    * @param {string | null} conversationId
    * @param {Record<string, unknown> & { type: string }} frame
+   * @param {Record<string, unknown> & { type: string }} [agentFrame] what agents get instead of
+   *   `frame` (a `handoff` frame with what only agents may see: sockets/assistant.js)
    */
-  publish(tenantId, conversationId, frame) {
-    this.hub.publish(tenantId, conversationId, /** @type {any} */ ({ type: 'assistant', conversationId, frame }));
+  publish(tenantId, conversationId, frame, agentFrame) {
+    this.hub.publish(
+      tenantId,
+      conversationId,
+      /** @type {any} */ ({ type: 'assistant', conversationId, frame, ...(agentFrame ? { agentFrame } : {}) }),
+    );
   }
 
   /**
@@ -490,7 +620,10 @@ export class AssistantService {
   // --- handoff ---
 
   /**
-   * The handoff object of the protocol for a conversation.
+   * The visitor's Handoff object of the protocol for a conversation: only the fields protocol.md
+   * lists for it (an allow-list: the escalation's `metadata` is for agents, {@link agentView}).
+   * Everything sent to a visitor (session answer, message pages, `handoff` frames, the escalate
+   * answer) is this. A closed conversation is `none` unless a person has it.
    * @param {string} tenantId
    * @param {string} conversationId
    * @param {HandoffRow | null} [known]
@@ -498,17 +631,40 @@ export class AssistantService {
    */
   async view(tenantId, conversationId, known) {
     const row = known === undefined ? await this.db.handoff(conversationId) : known;
+    return this.build(tenantId, conversationId, row);
+  }
+
+  /**
+   * The agents' Handoff object: the visitor's and the escalation's `metadata`.
+   * @param {string} tenantId
+   * @param {string} conversationId
+   * @param {HandoffRow | null} [known]
+   * @returns {Promise<AgentHandoffView>}
+   */
+  async agentView(tenantId, conversationId, known) {
+    const row = known === undefined ? await this.db.handoff(conversationId) : known;
+    return withMetadata(await this.build(tenantId, conversationId, row), row);
+  }
+
+  /**
+   * @param {string} tenantId
+   * @param {string} conversationId
+   * @param {HandoffRow | null} row
+   * @returns {Promise<HandoffView>}
+   */
+  async build(tenantId, conversationId, row) {
     let state = this.stateOf(tenantId, row);
     if (state === 'assistant' && (await this.store.widgets.featureOff(conversationId, 'assistant'))) state = 'none';
+    if (state !== 'assigned' && (await this.store.conversations.byId(conversationId))?.status === 'closed') state = 'none';
     const agentsOnline = this.hub.agentsOnline(tenantId);
     const assistant = this.assistantOf(tenantId);
     /** @type {HandoffView} */
     const view = { state, agentsOnline, withinHours: assistant ? assistant.isOpen() : true };
     if ((state === 'queued' || state === 'assigned') && row) {
-      if (row.reason) view.reason = row.reason;
+      // An agent's reason is their note to the team (it may be internal): for agents only.
+      if (row.reason && row.requestedBy !== 'agent') view.reason = row.reason;
       if (row.requestedBy) view.requestedBy = row.requestedBy;
       if (row.requestedAt) view.requestedAt = row.requestedAt;
-      if (row.metadata) view.metadata = row.metadata;
     }
     if (state === 'queued') {
       const queue = await this.db.queue(tenantId);
@@ -539,8 +695,15 @@ export class AssistantService {
    * @param {string} conversationId
    */
   async publishHandoff(tenantId, conversationId) {
-    const handoff = await this.view(tenantId, conversationId);
-    this.publish(tenantId, conversationId, { type: 'handoff', conversationId, handoff });
+    const row = await this.db.handoff(conversationId);
+    const handoff = await this.view(tenantId, conversationId, row);
+    const agentHandoff = withMetadata(handoff, row);
+    this.publish(
+      tenantId,
+      conversationId,
+      { type: 'handoff', conversationId, handoff },
+      { type: 'handoff', conversationId, handoff: agentHandoff },
+    );
     return handoff;
   }
 
@@ -550,10 +713,7 @@ export class AssistantService {
    */
   async publishQueue(tenantId) {
     const { queue } = await this.queueView(tenantId);
-    for (const entry of queue) {
-      const handoff = await this.view(tenantId, entry.conversationId);
-      this.publish(tenantId, entry.conversationId, { type: 'handoff', conversationId: entry.conversationId, handoff });
-    }
+    for (const entry of queue) await this.publishHandoff(tenantId, entry.conversationId);
     this.publish(tenantId, null, { type: 'queue', queue });
   }
 
@@ -610,7 +770,7 @@ export class AssistantService {
   async escalate(conversation, request) {
     if (conversation.status !== 'open') throw conversationClosed();
     // An answer being written ends first (its chain would hold the escalation until it finished).
-    this.abortStreams(conversation.id, 'stopped');
+    this.abortStreams(conversation.id, 'escalated');
     return this.enqueue(conversation.id, () => this.escalateUnlocked(conversation.tenantId, conversation.id, request));
   }
 
@@ -624,7 +784,7 @@ export class AssistantService {
     const row = await this.db.handoff(conversationId);
     const state = this.stateOf(tenantId, row);
     if (state === 'queued' || (state === 'assigned' && !force)) return this.view(tenantId, conversationId, row);
-    this.abortStreams(conversationId, 'stopped');
+    this.abortStreams(conversationId, 'escalated');
     const text = reason || 'requested by the visitor';
     await this.db.setHandoff(conversationId, tenantId, {
       state: 'queued',
@@ -635,11 +795,14 @@ export class AssistantService {
       agentId: null,
       assignedAt: null,
     });
+    const { locale } = await this.audience(tenantId, conversationId);
     await this.storeAndPublish(tenantId, conversationId, {
       sender: { type: 'system' },
-      text: `The conversation was handed to the team (${text}).`,
+      // Words per reason in the visitor's language (transcripts show them), never a code or an agent's note.
+      text: escalationNotice(text, requestedBy, locale),
       event: 'escalated',
-      extra: { handoff: { reason: text, requestedBy } },
+      // Visitors read this message too: an agent's reason stays out of it (agents have it in the queue and their Handoff).
+      extra: { handoff: { ...(requestedBy === 'agent' ? {} : { reason: text }), requestedBy } },
     });
     await this.enqueueTenant(tenantId, async () => {
       await this.publishQueue(tenantId);
@@ -672,7 +835,7 @@ export class AssistantService {
       if (row?.agentId === agent.id) return this.view(tenantId, conversationId, row);
       throw new ApiError(409, 'already_assigned', 'Another agent has this conversation.');
     }
-    this.abortStreams(conversationId, 'stopped');
+    this.abortStreams(conversationId, 'takeover');
     const next = await this.db.setHandoff(conversationId, tenantId, {
       state: 'assigned',
       agentId: agent.id,
@@ -722,6 +885,12 @@ export class AssistantService {
     if (!assistant) throw new ApiError(409, 'assistant_disabled', 'This site has no assistant.');
     const tenantId = conversation.tenantId;
     return this.enqueueTenant(tenantId, async () => {
+      const current = await this.store.conversations.byId(conversation.id);
+      if (current?.status !== 'open') throw conversationClosed();
+      const row = await this.db.handoff(conversation.id);
+      // Already with the assistant: nothing to return, nothing stored (a second click, two agents at once).
+      if (this.stateOf(tenantId, row) !== 'queued' && this.stateOf(tenantId, row) !== 'assigned')
+        return this.view(tenantId, conversation.id, row);
       await this.db.setHandoff(conversation.id, tenantId, {
         state: 'assistant',
         reason: null,
@@ -751,7 +920,7 @@ export class AssistantService {
    */
   async agentEscalate(conversation, request) {
     if (conversation.status !== 'open') throw conversationClosed();
-    this.abortStreams(conversation.id, 'stopped');
+    this.abortStreams(conversation.id, 'escalated');
     return this.enqueue(conversation.id, () =>
       this.escalateUnlocked(conversation.tenantId, conversation.id, { ...request, requestedBy: 'agent' }, { force: true }),
     );
@@ -832,6 +1001,8 @@ export class AssistantService {
     const message = await this.db.message(conversation.id, messageId);
     if (!message || message.sender.type !== 'ai') throw notFound('No assistant message with this id in the conversation.');
     const { previous } = await this.db.setFeedback({ conversationId: conversation.id, messageId, helpful, comment });
+    // The assistant's notices (handoff, apology) are not answers: their feedback does not count.
+    const counts = !(/** @type {any} */ (message).notice);
     const tenantId = conversation.tenantId;
     this.publish(tenantId, null, {
       type: 'feedback',
@@ -841,15 +1012,22 @@ export class AssistantService {
       ...(comment ? { comment } : {}),
     });
     const assistant = this.assistantOf(tenantId);
-    if (!assistant || helpful || previous === false) return;
+    // The count is of answers marked "not helpful" now: a change to helpful takes one back, and
+    // marking the same answer again (false → true → false) counts it once.
+    if (!assistant || !counts || (helpful && previous !== false) || (!helpful && previous === false)) return;
     await this.enqueue(conversation.id, async () => {
       const row = await this.db.handoff(conversation.id);
       if (this.stateOf(tenantId, row) !== 'assistant') return;
+      if (helpful) {
+        await this.db.setHandoff(conversation.id, tenantId, { state: 'assistant', unhelpful: Math.max(0, (row?.unhelpful ?? 0) - 1) });
+        return;
+      }
       const unhelpful = (row?.unhelpful ?? 0) + 1;
       await this.db.setHandoff(conversation.id, tenantId, { state: 'assistant', unhelpful });
       const { decision } = assistant.decide(
         { unhelpful: unhelpful - 1, escalated: false, humanAssigned: false },
         { type: 'feedback', helpful: false },
+        await this.audience(tenantId, conversation.id),
       );
       await this.act(tenantId, conversation.id, decision, 'unhelpful');
     });
@@ -869,5 +1047,7 @@ export class AssistantService {
       conversationId: conversation.id,
       rating: await this.db.rating(conversation.id),
     });
+    // Agents' conversation lists show the rating (protocol.md, Rating: "and a `conversation` frame").
+    await this.chat.announceConversation(conversation.id);
   }
 }

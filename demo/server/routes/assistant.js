@@ -4,12 +4,16 @@
  * feedback, rating, transcript download and e-mail; for agents the queue, accept (take over),
  * transfer, return to the assistant, escalate, and a conversation's feedback and rating. The
  * rules are in assistant/service.js.
+ *
+ * Every visitor request here is rate-limited per visitor and kind and per client address
+ * (limits.js, `assistantPerVisitor`, `assistantPerIp`), and transcript e-mails besides per
+ * conversation, recipient, address and tenant (docs/security.md, "Limits"). Limits are counted
+ * only once the request is valid, and all or none of them (rate-limit.js `hitAll`).
  */
-import { ApiError, badRequest } from '../errors.js';
+import { ApiError, badRequest, conversationClosed } from '../errors.js';
 import { readJson, sendJson } from '../http-util.js';
-import { MailError, renderTranscriptHtml, renderTranscriptText } from '../mail.js';
-import { RateLimiter } from '../rate-limit.js';
-import { parseContact } from '../validation.js';
+import { MailError, recipientKey, renderTranscriptHtml, renderTranscriptText, transcriptRecipient } from '../mail.js';
+import { clientIp, hitAll } from '../rate-limit.js';
 import { requireAgent, requireTenant, requireVisitor } from './access.js';
 
 /**
@@ -20,8 +24,12 @@ import { requireAgent, requireTenant, requireVisitor } from './access.js';
 
 const MAX_REASON = 500;
 const MAX_COMMENT = 1000;
-/** Transcript e-mails per conversation per hour. */
-const emails = new RateLimiter({ limit: 3, windowMs: 3_600_000, what: 'transcript e-mails for this conversation' });
+/** `metadata` of an escalation: at most this many entries… */
+const MAX_METADATA_ENTRIES = 10;
+/** …with keys like these… */
+const METADATA_KEY = /^[A-Za-z0-9_-]{1,40}$/;
+/** …and string values of at most this many characters. */
+const MAX_METADATA_VALUE = 500;
 
 /**
  * The assistant service, or the answer that the site has none.
@@ -48,39 +56,93 @@ function optionalText(value, field, max) {
 }
 
 /**
- * `metadata` of an escalation: the rules of contact `fields` (at most 10 short strings).
+ * `metadata` of an escalation (docs/protocol.md, Handoff): an object of at most 10 string values,
+ * keys of at most 40 characters of `[A-Za-z0-9_-]`, values of at most 500 characters, no NUL.
+ * Every error names `metadata` (these are the rules of contact `fields`, but the field the client
+ * got wrong is this one).
  * @param {unknown} value
+ * @returns {Record<string, string> | undefined}
+ * @throws {ApiError} 400 `bad_request`
  */
 function parseMetadata(value) {
   if (value === undefined || value === null) return undefined;
-  return parseContact({ fields: value }).fields;
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('`metadata` must be an object of strings.');
+  const entries = Object.entries(value);
+  if (entries.length > MAX_METADATA_ENTRIES) throw badRequest(`\`metadata\` has more than ${MAX_METADATA_ENTRIES} entries.`);
+  for (const [key, entry] of entries) {
+    if (!METADATA_KEY.test(key)) throw badRequest('`metadata` keys are at most 40 characters of A–Z, a–z, 0–9, _ or -.');
+    if (typeof entry !== 'string' || [...entry].length > MAX_METADATA_VALUE)
+      throw badRequest(`\`metadata\` values are strings of at most ${MAX_METADATA_VALUE} characters.`);
+    // Postgres cannot store NUL in text or JSON.
+    if (entry.includes('\0')) throw badRequest('`metadata` values must not contain NUL characters.');
+  }
+  // fromEntries defines own properties, so a key such as `__proto__` stays plain data.
+  return Object.fromEntries(entries);
 }
 
 /**
- * The visitor's conversation named by the body.
+ * The visitor's conversation named by the body, and `count()`, which counts the request against
+ * the limits of its `kind` once the handler has validated it.
  * @param {Context} ctx
+ * @param {string} kind e.g. `feedback`: each kind has its own per-visitor budget
  */
-async function visitorBody(ctx) {
+async function visitorBody(ctx, kind) {
   const tenant = await requireTenant(ctx);
   const visitor = await requireVisitor(ctx, tenant);
   const body = await readJson(ctx.req);
   const conversation = await ctx.deps.chat.visitorConversation(visitor, body.conversationId);
-  return { tenant, body, conversation };
+  return { tenant, body, conversation, count: visitorLimits(ctx, tenant.id, visitor, kind) };
+}
+
+/**
+ * The per-visitor and per-address limits of one kind of the assistant's visitor requests, as
+ * `[limiter, key]` pairs for `hitAll` (more may be added, as the transcript e-mail does).
+ * @param {Context} ctx
+ * @param {string} tenantId
+ * @param {import('../auth.js').VisitorClaims} visitor
+ * @param {string} kind
+ */
+function visitorLimits(ctx, tenantId, visitor, kind) {
+  const rates = ctx.deps.guards.assistant;
+  // A user is one person on every browser; an anonymous visitor is its visitor id.
+  const who = visitor.userId === undefined ? `visitor:${visitor.visitorId}` : `user:${visitor.userId}`;
+  const ip = clientIp(ctx.req, ctx.deps.trustProxy);
+  /** @type {Array<readonly [import('../rate-limit.js').RateLimiter, string]>} */
+  const limits = [
+    [rates.assistantPerVisitor, `${tenantId}:${who}:${kind}`],
+    [rates.assistantPerIp, `${tenantId}:${ip}`],
+  ];
+  /** @param {Array<readonly [import('../rate-limit.js').RateLimiter, string]>} [more] */
+  return (more = []) => hitAll([...limits, ...more]);
+}
+
+/**
+ * Transcripts are for closed conversations (docs/assistant.md): the widget offers them after an
+ * agent closed it, as it does the rating.
+ * @param {import('../types.js').Conversation} conversation
+ * @throws {ApiError} 409 `not_closed`
+ */
+function requireClosed(conversation) {
+  if (conversation.status !== 'closed') throw new ApiError(409, 'not_closed', 'Transcripts are for closed conversations.');
 }
 
 /** `POST /api/chat/escalate` `{ conversationId, reason?, metadata? }`. @type {Handler} */
 export async function postEscalate(ctx) {
-  const { body, conversation } = await visitorBody(ctx);
+  const { body, conversation, count } = await visitorBody(ctx, 'escalate');
   const reason = optionalText(body.reason, 'reason', MAX_REASON);
   const metadata = parseMetadata(body.metadata);
+  // The service refuses a closed conversation too; checked here first so the refusal is not counted.
+  if (conversation.status !== 'open') throw conversationClosed();
+  count();
   const handoff = await service(ctx).escalate(conversation, { reason, metadata, requestedBy: 'visitor' });
   sendJson(ctx.res, 200, { handoff });
 }
 
 /** `POST /api/chat/assistant/stop` `{ conversationId, streamId }`. @type {Handler} */
 export async function postStop(ctx) {
-  const { body, conversation } = await visitorBody(ctx);
+  const { body, conversation, count } = await visitorBody(ctx, 'stop');
   if (typeof body.streamId !== 'string' || !body.streamId) throw badRequest('`streamId` is required.');
+  count();
   if (!service(ctx).stopStream(conversation.id, body.streamId))
     throw new ApiError(404, 'not_found', 'No such stream in this conversation.');
   sendJson(ctx.res, 204);
@@ -88,21 +150,26 @@ export async function postStop(ctx) {
 
 /** `POST /api/chat/feedback` `{ conversationId, messageId, helpful, comment? }`. @type {Handler} */
 export async function postFeedback(ctx) {
-  const { body, conversation } = await visitorBody(ctx);
+  const { body, conversation, count } = await visitorBody(ctx, 'feedback');
   if (typeof body.messageId !== 'string' || !body.messageId) throw badRequest('`messageId` is required.');
   if (typeof body.helpful !== 'boolean') throw badRequest('`helpful` must be true or false.');
   const comment = optionalText(body.comment, 'comment', MAX_COMMENT);
+  count();
   await service(ctx).feedback(conversation, { messageId: body.messageId, helpful: body.helpful, comment });
   sendJson(ctx.res, 204);
 }
 
 /** `POST /api/chat/rating` `{ conversationId, score, comment? }`. @type {Handler} */
 export async function postRating(ctx) {
-  const { body, conversation } = await visitorBody(ctx);
+  const { body, conversation, count } = await visitorBody(ctx, 'rating');
   const score = body.score;
   if (typeof score !== 'number' || !Number.isInteger(score) || score < 1 || score > 5)
     throw badRequest('`score` must be a whole number from 1 to 5.');
   const comment = optionalText(body.comment, 'comment', MAX_COMMENT);
+  // The service answers 409 `not_closed` for an open conversation; checked here first so such a
+  // request is not counted.
+  if (conversation.status !== 'closed') throw new ApiError(409, 'not_closed', 'Only a closed conversation can be rated.');
+  count();
   await service(ctx).rate(conversation, score, comment);
   sendJson(ctx.res, 204);
 }
@@ -140,6 +207,8 @@ export async function getTranscript(ctx) {
   const format = query.get('format') ?? 'text';
   if (format !== 'text' && format !== 'html') throw badRequest('`format` must be `text` or `html`.');
   const conversation = await ctx.deps.chat.visitorConversation(visitor, query.get('conversationId'));
+  requireClosed(conversation);
+  visitorLimits(ctx, tenant.id, visitor, 'transcript')();
   const transcript = await transcriptOf(ctx, conversation, tenant.name);
   const body = format === 'html' ? renderTranscriptHtml(transcript) : renderTranscriptText(transcript);
   ctx.res.writeHead(200, {
@@ -152,14 +221,29 @@ export async function getTranscript(ctx) {
   ctx.res.end(body);
 }
 
-/** `POST /api/chat/transcript/email` `{ conversationId, email }`. @type {Handler} */
+/**
+ * `POST /api/chat/transcript/email` `{ conversationId, email }`. The address is checked once, by
+ * the mailer's own rule (mail.js `transcriptRecipient`), and the conversation must be closed,
+ * before any limit counts the request: a refused request uses up nothing. Then the limits per
+ * visitor and address (as every assistant request), per conversation, per recipient (over every
+ * tenant), per client address and per tenant, all or none.
+ * @type {Handler}
+ */
 export async function postTranscriptEmail(ctx) {
-  const { tenant, body, conversation } = await visitorBody(ctx);
-  const { email } = parseContact({ email: body.email });
-  if (!email) throw badRequest('`email` is required.');
+  const { tenant, body, conversation, count } = await visitorBody(ctx, 'transcript-email');
+  if (body.email === undefined || body.email === null || body.email === '') throw badRequest('`email` is required.');
+  const email = transcriptRecipient(body.email);
+  if (!email) throw badRequest('`email` must be an address like local@domain.tld (at most 254 characters, no quotes, brackets or spaces).');
+  requireClosed(conversation);
   const mailer = ctx.deps.mailer;
   if (!mailer) throw new ApiError(502, 'mail_failed', 'This server sends no e-mail.');
-  emails.hit(conversation.id);
+  const rates = ctx.deps.guards.assistant;
+  count([
+    [rates.emailsPerConversation, conversation.id],
+    [rates.emailsPerAddress, recipientKey(email)],
+    [rates.emailsPerIp, `${tenant.id}:${clientIp(ctx.req, ctx.deps.trustProxy)}`],
+    [rates.emailsPerTenant, tenant.id],
+  ]);
   try {
     const result = await mailer.sendTranscript(email, await transcriptOf(ctx, conversation, tenant.name));
     sendJson(ctx.res, 202, { delivered: result.delivered });
@@ -210,7 +294,7 @@ export async function decorate(ctx, conversations) {
   const tenantId = (await ctx.deps.store.conversations.byId(ids[0]))?.tenantId ?? '';
   const out = [];
   for (const c of conversations) {
-    const handoff = await assistant.view(tenantId, c.id, rows.get(c.id) ?? null);
+    const handoff = await assistant.agentView(tenantId, c.id, rows.get(c.id) ?? null);
     out.push({ ...c, handoff, ...(extras.get(c.id) ?? {}) });
   }
   return out;
@@ -264,7 +348,7 @@ export async function getFeedback(ctx) {
   sendJson(ctx.res, 200, {
     feedback: assistant ? await assistant.db.feedback(conversation.id) : [],
     rating: assistant ? await assistant.db.rating(conversation.id) : null,
-    handoff: assistant ? await assistant.view(conversation.tenantId, conversation.id) : null,
+    handoff: assistant ? await assistant.agentView(conversation.tenantId, conversation.id) : null,
   });
 }
 

@@ -12,7 +12,10 @@ import { send } from './frames.js';
 /**
  * @typedef {import('../routes/index.js').Deps} Deps
  * @typedef {import('./frames.js').Socket} Socket
- * @typedef {{ type: 'assistant', conversationId: string | null, frame: Record<string, any> & { type: string } }} AssistantEvent
+ * @typedef {{ type: 'assistant', conversationId: string | null, frame: Record<string, any> & { type: string },
+ *   agentFrame?: Record<string, any> & { type: string } }} AssistantEvent
+ *   `frame` is what visitors get; `agentFrame`, when present, what agents get instead (a `handoff`
+ *   frame with the escalation's metadata, which visitors never see).
  */
 
 /**
@@ -79,7 +82,8 @@ export function visitorAssistant(ws, deps, conversation) {
  */
 export function agentAssistantEvent(ws, event) {
   if (event.type !== 'assistant') return false;
-  const { frame } = /** @type {AssistantEvent} */ (event);
+  const { frame: visitorFrame, agentFrame } = /** @type {AssistantEvent} */ (event);
+  const frame = agentFrame ?? visitorFrame;
   send(ws, frame);
   // The console shows messages from `message` frames: the answer comes as one too (keyed by id).
   if (frame.type === 'stream_end' && frame.message) send(ws, { type: 'message', message: frame.message });

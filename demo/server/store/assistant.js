@@ -28,7 +28,8 @@ import { retryOnConflict } from './sql.js';
  *   agent_id: string | null, assigned_at: import('./rows.js').Timestamp | null, unhelpful: number | string }} HandoffDbRow
  * @typedef {{ message_id: string, chat_session_id: string, helpful: boolean, comment: string | null, created_at: import('./rows.js').Timestamp }} FeedbackDbRow
  * @typedef {{ chat_session_id: string, score: number | string, comment: string | null, created_at: import('./rows.js').Timestamp }} RatingDbRow
- * @typedef {{ streamId?: string, sources?: { title: string, url: string }[], stopped?: boolean, handoffOffer?: boolean,
+ * @typedef {{ streamId?: string, sources?: { title: string, url: string }[], stopped?: boolean, interrupted?: boolean,
+ *   handoffOffer?: boolean, notice?: boolean,
  *   handoff?: { reason?: string, requestedBy?: string, agent?: { id: string, name: string } } }} MessageExtra
  */
 

@@ -158,5 +158,3 @@ export class AmoiqAssistantBanner extends LitElement {
     }
   };
 }
-
-if (!customElements.get('amoiq-assistant-banner')) customElements.define('amoiq-assistant-banner', AmoiqAssistantBanner);

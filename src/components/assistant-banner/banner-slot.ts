@@ -8,6 +8,10 @@ import type { ChatState } from '../../services/chat-service.js';
 export function showAssistantBanner(state: ChatState | undefined): boolean {
   if (!state || (!state.assistant && (!state.handoff || state.handoff.state === 'none' || state.handoff.state === 'assistant')))
     return false;
-  import('./assistant-banner.js').catch((err: unknown) => console.warn('[amoiq-chat] could not load part of the widget:', err));
+  import('./assistant-banner.js')
+    .then(({ AmoiqAssistantBanner }) => {
+      if (!customElements.get('amoiq-assistant-banner')) customElements.define('amoiq-assistant-banner', AmoiqAssistantBanner);
+    })
+    .catch((err: unknown) => console.warn('[amoiq-chat] could not load part of the widget:', err));
   return true;
 }

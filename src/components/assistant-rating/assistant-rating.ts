@@ -140,5 +140,3 @@ export class AmoiqAssistantRating extends LitElement {
     }
   };
 }
-
-if (!customElements.get('amoiq-assistant-rating')) customElements.define('amoiq-assistant-rating', AmoiqAssistantRating);

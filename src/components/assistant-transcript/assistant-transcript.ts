@@ -144,5 +144,3 @@ export class AmoiqAssistantTranscript extends LitElement {
     }
   };
 }
-
-if (!customElements.get('amoiq-assistant-transcript')) customElements.define('amoiq-assistant-transcript', AmoiqAssistantTranscript);

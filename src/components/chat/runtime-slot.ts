@@ -86,6 +86,8 @@ export class RuntimeSlot {
    */
   readonly interest = (): void => {
     // The panel's module at once, beside the runtime (which it imports), not after the runtime ran.
+    // A prefetch: the runtime's loadPanel() imports and reads the same module.
+    // eslint-disable-next-line no-restricted-syntax
     void import('../../panel.js').catch(() => undefined);
     void this.load().then(
       () => runtimeModule!.loadPanel(),

@@ -5,8 +5,17 @@ import { LocaleConsumer } from '../../i18n/localize.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { formStyles } from '../pre-chat-form/form.styles.js';
 import { styles } from './conversation-closed.styles.js';
-import '../assistant-rating/assistant-rating.js';
-import '../assistant-transcript/assistant-transcript.js';
+import { AmoiqAssistantRating } from '../assistant-rating/assistant-rating.js';
+import { AmoiqAssistantTranscript } from '../assistant-transcript/assistant-transcript.js';
+
+// The elements the bar shows, registered with it. By name, never by a bare `import './x.js'`: the
+// package marks only dist/ files as having side effects, so a bundler (ours for the drop-in, an
+// app's for `amoiq-chat/lazy`) drops a module imported for its side effects alone.
+for (const [tag, ctor] of [
+  ['amoiq-assistant-rating', AmoiqAssistantRating],
+  ['amoiq-assistant-transcript', AmoiqAssistantTranscript],
+] as const)
+  if (!customElements.get(tag)) customElements.define(tag, ctor);
 
 /**
  * Takes the place of the message box once an agent closed the conversation: a short note and a
