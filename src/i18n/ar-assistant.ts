@@ -7,6 +7,7 @@ export const arAssistant: AssistantStrings = {
   thinking: 'يفكّر…',
   stop: 'إيقاف',
   stopped: 'تم الإيقاف.',
+  interrupted: 'توقّفت الإجابة.',
   streamFailed: 'انقطعت الإجابة.',
   sources: 'المصادر',
   feedbackQuestion: 'هل كانت هذه الإجابة مفيدة؟',

@@ -16,6 +16,8 @@ export interface AssistantStrings {
   stop: string;
   /** Under an answer the visitor stopped. */
   stopped: string;
+  /** Under an answer the server ended early (a person took over, a handoff, the conversation closed). */
+  interrupted: string;
   /** Under an answer that broke off. */
   streamFailed: string;
   /** Heading of the links an answer is based on. */
@@ -82,6 +84,7 @@ export const enAssistant: AssistantStrings = {
   thinking: 'Thinking…',
   stop: 'Stop',
   stopped: 'Stopped.',
+  interrupted: 'Interrupted.',
   streamFailed: 'The answer broke off.',
   sources: 'Sources',
   feedbackQuestion: 'Was this answer helpful?',

@@ -7,6 +7,7 @@ export const esAssistant: AssistantStrings = {
   thinking: 'Pensando…',
   stop: 'Detener',
   stopped: 'Detenido.',
+  interrupted: 'Interrumpido.',
   streamFailed: 'La respuesta se interrumpió.',
   sources: 'Fuentes',
   feedbackQuestion: '¿Te ha sido útil esta respuesta?',

@@ -7,6 +7,7 @@ export const frAssistant: AssistantStrings = {
   thinking: 'Réflexion…',
   stop: 'Arrêter',
   stopped: 'Arrêté.',
+  interrupted: 'Interrompu.',
   streamFailed: 'La réponse a été interrompue.',
   sources: 'Sources',
   feedbackQuestion: 'Cette réponse vous a-t-elle aidé ?',

@@ -7,6 +7,7 @@ export const jaAssistant: AssistantStrings = {
   thinking: '考えています…',
   stop: '停止',
   stopped: '停止しました。',
+  interrupted: '中断されました。',
   streamFailed: '回答が途中で途切れました。',
   sources: '出典',
   feedbackQuestion: 'この回答は役に立ちましたか？',

@@ -45,10 +45,15 @@ export interface ChatMessage {
   call?: WireMessage['call'];
   /** Files sent with the message. */
   attachments?: readonly Attachment[];
-  /** On assistant (`ai`) messages: the stream it ends, its sources, whether it was stopped, a handoff offer. */
+  /**
+   * On assistant (`ai`) messages: the stream it ends, its sources, whether the visitor stopped it
+   * or the server interrupted it, whether it is the assistant's own notice, a handoff offer.
+   */
   streamId?: AssistantMessageFields['streamId'];
   sources?: AssistantMessageFields['sources'];
   stopped?: boolean;
+  interrupted?: boolean;
+  notice?: boolean;
   handoffOffer?: boolean;
 }
 

@@ -168,6 +168,24 @@ describe('feedback on answers', () => {
     expect(!!root.querySelector('[data-key="m5"] [part="talk-to-person"]')).to.equal(true);
   });
 
+  it('the server’s flags: no feedback on a `notice` (even one from a stream); an `interrupted` answer says so, not "Stopped."', async () => {
+    const el = await offlineChat({ open: true });
+    restore(el, [
+      { id: 'm1', seq: 1, sender: robin, text: "I'll connect you with a person.", streamId: 's1', notice: true },
+      { id: 'm2', seq: 2, sender: robin, text: 'Delivery takes', streamId: 's2', interrupted: true },
+      { id: 'm3', seq: 3, sender: robin, text: 'Returns are', streamId: 's3', stopped: true },
+    ]);
+    const root = listRoot(el);
+    await until(() => !!root.querySelector('[data-key="m3"] amoiq-assistant-feedback button'), 'rows');
+    expect(!!root.querySelector('[data-key="m1"] amoiq-assistant-feedback')).to.equal(false);
+    expect(!!root.querySelector('[data-key="m2"] amoiq-assistant-feedback')).to.equal(true);
+    expect(root.querySelector('[data-key="m2"] .stream-note')!.textContent!.trim()).to.equal('Interrupted.');
+    expect(root.querySelector('[data-key="m3"] .stream-note')!.textContent!.trim()).to.equal('Stopped.');
+    // The flags survive the timeline (assistantFields) as the server sent them, and only as `true`.
+    const byId = new Map(serviceOf(el).state.messages.map((m) => [m.id, m]));
+    expect([byId.get('m1')!.notice, byId.get('m2')!.interrupted, byId.get('m2')!.stopped]).to.deep.equal([true, true, undefined]);
+  });
+
   it('after a reload the sent choice is pressed and a sent comment shown', async () => {
     const dbName = `amoiq-a11y-${nanoid(8)}`;
     const store = new ChatStore('t', dbName);

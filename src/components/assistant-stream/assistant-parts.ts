@@ -33,7 +33,7 @@ export function renderAssistantExtras(m: ChatMessage, strings: Strings, service:
   const handoff = service?.state.handoff;
   const offer = m.handoffOffer && (!handoff || handoff.state === 'assistant');
   return html`${renderSources(m.sources, t)}
-    ${m.stopped ? html`<span class="stream-note">${t.stopped}</span>` : nothing}
+    ${m.stopped ? html`<span class="stream-note">${t.stopped}</span>` : m.interrupted ? html`<span class="stream-note">${t.interrupted}</span>` : nothing}
     ${
       offer
         ? html`<button part="talk-to-person" class="stream-action" type="button"
@@ -46,12 +46,12 @@ export function renderAssistantExtras(m: ChatMessage, strings: Strings, service:
 
 /**
  * Whether a stored assistant message is an answer, the thing feedback is about: the final message
- * of a stream (`streamId`, docs/protocol.md "Streams"). The assistant's own notices — the apology
- * with a "Talk to a person" offer (`handoffOffer`), "I'll connect you with a person" — are stored
- * as ordinary messages without a stream, and get no Helpful / Not helpful.
+ * of a stream (`streamId`, docs/protocol.md "Streams") that is not one of the assistant's own
+ * notices — flagged `notice` by the server (the handoff text, the apology), or carrying a "Talk to
+ * a person" offer (`handoffOffer`) — which get no Helpful / Not helpful.
  */
 export function isAnswer(m: ChatMessage): m is ChatMessage & { id: string } {
-  return !!m.id && !!m.streamId && !m.handoffOffer;
+  return !!m.id && !!m.streamId && !m.notice && !m.handoffOffer;
 }
 
 export const styles = css`
