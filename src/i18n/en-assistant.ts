@@ -16,6 +16,8 @@ export interface AssistantStrings {
   stop: string;
   /** Under an answer the visitor stopped. */
   stopped: string;
+  /** Under an answer the server ended early (a person took over, a handoff, the conversation closed). */
+  interrupted: string;
   /** Under an answer that broke off. */
   streamFailed: string;
   /** Heading of the links an answer is based on. */
@@ -29,6 +31,8 @@ export interface AssistantStrings {
   sendFeedback: string;
   feedbackThanks: string;
   feedbackFailed: string;
+  /** A comment the visitor sent with "Not helpful", shown under the buttons (after a reload too). */
+  feedbackYourComment: (comment: string) => string;
   /** The always-present handoff button. */
   talkToPerson: string;
   /** The line that says an AI answers (with the assistant's name). */
@@ -39,6 +43,8 @@ export interface AssistantStrings {
   queuePosition: Plural;
   /** "Estimated wait: about 2 minutes." */
   queueWait: Plural;
+  /** Instead of the wait once the estimate has run out (the visitor is still waiting). */
+  queueWaitOver: string;
   /** "Ada joined the conversation." */
   assigned: (name: string) => string;
   /** "You are now talking to Grace." */
@@ -64,6 +70,10 @@ export interface AssistantStrings {
   emailAddress: string;
   sendTranscript: string;
   transcriptSent: (email: string) => string;
+  /** The server has no e-mail set up (`202 { delivered: false }`): trying again will not help. */
+  transcriptNotSent: string;
+  /** Sending the e-mail failed (the mail server, the network, too many requests): it may work later. */
+  transcriptEmailFailed: string;
   /** The system notices rendered from their fields (en-notices.ts). */
   notices: NoticeStrings;
 }
@@ -74,6 +84,7 @@ export const enAssistant: AssistantStrings = {
   thinking: 'Thinking…',
   stop: 'Stop',
   stopped: 'Stopped.',
+  interrupted: 'Interrupted.',
   streamFailed: 'The answer broke off.',
   sources: 'Sources',
   feedbackQuestion: 'Was this answer helpful?',
@@ -83,11 +94,13 @@ export const enAssistant: AssistantStrings = {
   sendFeedback: 'Send',
   feedbackThanks: 'Thanks for your feedback.',
   feedbackFailed: 'Your feedback could not be sent. Try again.',
+  feedbackYourComment: (comment) => `Your comment: “${comment}”`,
   talkToPerson: 'Talk to a person',
   chattingWithAi: (name) => `You are chatting with ${name}, an AI assistant.`,
   escalationRequested: 'Asking a person to join…',
   queuePosition: { one: 'You are number # in the queue.', other: 'You are number # in the queue.' },
   queueWait: { one: 'Estimated wait: about # minute.', other: 'Estimated wait: about # minutes.' },
+  queueWaitOver: 'Taking longer than expected: a person will be with you as soon as possible.',
   assigned: (name) => `${name} joined the conversation.`,
   transferred: (name) => `You are now talking to ${name}.`,
   returned: 'The assistant is answering again.',
@@ -106,5 +119,7 @@ export const enAssistant: AssistantStrings = {
   emailAddress: 'Your e-mail',
   sendTranscript: 'Send',
   transcriptSent: (email) => `The transcript is on its way to ${email}.`,
+  transcriptNotSent: 'The transcript could not be sent: e-mail is not available here. Download it instead.',
+  transcriptEmailFailed: 'The transcript could not be e-mailed. Try again.',
   notices: enNotices,
 };

@@ -170,6 +170,8 @@ export interface AssistantMessageFields {
   streamId?: string;
   sources?: Source[];
   stopped?: boolean;
+  interrupted?: boolean;
+  notice?: boolean;
   handoffOffer?: boolean;
 }
 

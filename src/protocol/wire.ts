@@ -39,6 +39,10 @@ export interface WireMessage {
   sources?: { title: string; url: string }[];
   /** Assistant messages: the visitor stopped the answer; `text` is what had streamed. */
   stopped?: boolean;
+  /** Assistant messages: the server ended the answer (a person took over, a handoff, a close); `text` is what had streamed. */
+  interrupted?: boolean;
+  /** Assistant messages: the assistant's own notice (handoff text, apology), not an answer: no feedback on it. */
+  notice?: boolean;
   /** Assistant messages: show a "Talk to a person" action with it. */
   handoffOffer?: boolean;
   /** `system` messages about a handoff (`escalated`, `assigned`, `transferred`, `returned`). */

@@ -230,18 +230,32 @@ export class AssistantStreams {
   }
 }
 
-/** The assistant's fields of a message (`streamId`, `sources`, `stopped`, `handoffOffer`), copied when present. */
-export function assistantFields(m: { streamId?: string; sources?: readonly AnswerSource[]; stopped?: boolean; handoffOffer?: boolean }): {
+/**
+ * The assistant's fields of a message (`streamId`, `sources`, `stopped`, `interrupted`, `notice`,
+ * `handoffOffer`), copied when present (the flags only when exactly `true`).
+ */
+export function assistantFields(m: {
+  streamId?: string;
+  sources?: readonly AnswerSource[];
+  stopped?: boolean;
+  interrupted?: boolean;
+  notice?: boolean;
+  handoffOffer?: boolean;
+}): {
   streamId?: string;
   sources?: AnswerSource[];
   stopped?: boolean;
+  interrupted?: boolean;
+  notice?: boolean;
   handoffOffer?: boolean;
 } {
-  if (m.streamId === undefined && !m.sources && !m.stopped && !m.handoffOffer) return {};
+  if (m.streamId === undefined && !m.sources && !m.stopped && !m.interrupted && !m.notice && !m.handoffOffer) return {};
   return {
     ...(m.streamId !== undefined ? { streamId: m.streamId } : {}),
     ...(m.sources?.length ? { sources: m.sources.map((s) => ({ title: s.title, url: s.url })) } : {}),
-    ...(m.stopped ? { stopped: true } : {}),
-    ...(m.handoffOffer ? { handoffOffer: true } : {}),
+    ...(m.stopped === true ? { stopped: true } : {}),
+    ...(m.interrupted === true && m.stopped !== true ? { interrupted: true } : {}),
+    ...(m.notice === true ? { notice: true } : {}),
+    ...(m.handoffOffer === true ? { handoffOffer: true } : {}),
   };
 }

@@ -1,19 +1,26 @@
-import { decodeAssistantConfig, decodeHandoff, decodeStreams, type AssistantServerFrame, type Handoff } from '../protocol/assistant.js';
+import { decodeHandoff, decodeStreams, type AssistantServerFrame, type Handoff } from '../protocol/assistant.js';
 import { ApiError, type SessionInfo, type WireMessage } from '../protocol/v1.js';
 import { AssistantStreams } from './assistant-stream.js';
 import type { ChatApi } from './api.js';
 import type { StateHolder } from './chat-types.js';
 import type { SessionManager } from './session.js';
+import type { ChatStore, FeedbackRecord } from './store.js';
+import type { Clock } from './clock.js';
 
 /** What {@link AssistantPart} needs from the chat (wired in chat-parts.ts). */
 export interface AssistantDeps {
   state: StateHolder;
   api: ChatApi;
   session: SessionManager;
+  /** Where the feedback sent on each answer is kept (per conversation). */
+  store: ChatStore;
+  clock: Clock;
   /** Puts a stored message into the timeline (the final message of a stream). */
   accept(message: WireMessage): void;
   /** Tells the other tabs (the leader forwards what it hears). */
   post(frame: AssistantServerFrame): void;
+  /** Tells the other tabs the feedback this one sent (the conversation's, as stored). */
+  postFeedback(conversationId: string, feedback: Record<string, FeedbackRecord>): void;
   /** True while this tab holds the connection. */
   leads(): boolean;
   /** The handoff state changed: queued, assigned (or another agent), back with the assistant. */
@@ -50,14 +57,14 @@ export class AssistantPart {
     });
   }
 
-  /** A session answer: the site's assistant (`config.assistant`) and the conversation's handoff state. */
+  /**
+   * A session answer: the conversation's handoff state. (The site's assistant, `config.assistant`,
+   * is read with the rest of the session's config by `Conversation`, from stored sessions too.)
+   */
   sessionChanged(session: SessionInfo): void {
-    const raw = session as SessionInfo & { handoff?: unknown; config: { assistant?: unknown } };
-    const assistant = decodeAssistantConfig(raw.config.assistant);
-    const handoff = decodeHandoff(raw.handoff);
+    const handoff = decodeHandoff((session as SessionInfo & { handoff?: unknown }).handoff);
     const { state } = this.deps;
     if (state.state.conversationId !== undefined && state.state.conversationId !== session.conversationId) this.streams.clear();
-    state.patch({ assistant });
     if (handoff) this.setHandoff(handoff, false);
   }
 
@@ -125,7 +132,7 @@ export class AssistantPart {
       text: s.text,
     }));
     this.deps.post({ type: 'streams', conversationId, streams });
-    if (handoff) this.deps.post({ type: 'handoff', conversationId, handoff });
+    if (handoff) this.deps.post({ type: 'handoff', conversationId, handoff: this.handoffNow(handoff) });
   }
 
   /**
@@ -149,9 +156,30 @@ export class AssistantPart {
     if (streamId) this.streams.stop(streamId);
   }
 
-  /** Says whether an assistant answer helped (`POST /api/chat/feedback`). */
+  /**
+   * Says whether an assistant answer helped (`POST /api/chat/feedback`). Once the server took it,
+   * it is kept (IndexedDB, per conversation) and shown as `state.feedback`, here and in the other
+   * tabs: the protocol leaves remembering what was sent to the client.
+   */
   async feedback(messageId: string, helpful: boolean, comment?: string): Promise<void> {
-    await this.call('/api/chat/feedback', (conversationId) => ({ conversationId, messageId, helpful, ...(comment ? { comment } : {}) }));
+    const given: FeedbackRecord = { helpful, ...(comment ? { comment } : {}) };
+    const conversationId = await this.deps.session.withSession(async (s) => {
+      await this.deps.api.fetchJson('POST', '/api/chat/feedback', s.token, { conversationId: s.conversationId, messageId, ...given });
+      return s.conversationId;
+    });
+    // Shown at once; the stored copy (merged with other tabs' in one transaction) follows.
+    this.feedbackChanged(conversationId, { ...this.deps.state.state.feedback, [messageId]: given });
+    const all = await this.deps.store.setFeedback(conversationId, messageId, given);
+    this.feedbackChanged(conversationId, all);
+    this.deps.postFeedback(conversationId, all);
+  }
+
+  /** The feedback of `conversationId` changed (here, or in another tab). */
+  feedbackChanged(conversationId: string, feedback: Record<string, FeedbackRecord>): void {
+    const { state } = this.deps;
+    if (conversationId !== state.state.conversationId) return;
+    state.patch({ feedback });
+    state.publish();
   }
 
   /** Rates the closed conversation 1–5 (`POST /api/chat/rating`). */
@@ -186,12 +214,29 @@ export class AssistantPart {
     this.streams.clear();
   }
 
-  /** Keeps the handoff state; a new state (or agent) is an escalation event too. */
+  /**
+   * Keeps the handoff state; a new state (or agent) is an escalation event too. The time it came
+   * is kept with it (`handoffAt`) while the queue position and estimate stay the same, so the
+   * estimate counts down from when the server first gave it, not from its last repetition (after
+   * a reconnect, say).
+   */
   private setHandoff(handoff: Handoff, publish = true): void {
     const before = this.deps.state.state.handoff;
-    this.deps.state.patch({ handoff });
+    const same =
+      before?.state === handoff.state &&
+      before.position === handoff.position &&
+      before.estimatedWaitSeconds === handoff.estimatedWaitSeconds;
+    this.deps.state.patch({ handoff, handoffAt: same ? this.deps.state.state.handoffAt : this.deps.clock.now() });
     if (publish) this.deps.state.publish();
     if (before && (before.state !== handoff.state || before.agent?.id !== handoff.agent?.id)) this.deps.escalation(handoff, before.state);
+  }
+
+  /** The handoff state for a tab that opens now: the estimated wait less the time since it was given. */
+  private handoffNow(handoff: Handoff): Handoff {
+    const wait = handoff.estimatedWaitSeconds;
+    const since = this.deps.state.state.handoffAt;
+    if (typeof wait !== 'number' || since === undefined) return handoff;
+    return { ...handoff, estimatedWaitSeconds: Math.max(0, Math.round(wait - (this.deps.clock.now() - since) / 1000)) };
   }
 
   private async requestStop(streamId: string): Promise<void> {

@@ -155,9 +155,10 @@ export function createParts(options: ChatServiceOptions, front: ChatFront): Chat
     isStored: (clientId) => timeline.holds(clientId),
   }));
   parts.assistant = new AssistantPart({
-    ...{ state, api, session },
+    ...{ state, api, session, store, clock },
     accept: (message) => timeline.accept(message, true),
     post: (frame) => tabs.post({ type: 'assistant', frame }),
+    postFeedback: (conversationId, feedback) => tabs.post({ type: 'feedback', conversationId, feedback }),
     leads: () => front.role().leads,
     escalation: (handoff, previous) => front.emit({ type: 'escalation', handoff, previous }),
     warn,

@@ -289,7 +289,10 @@ export class ChatService {
     this.assistantPart.stop(streamId);
   }
 
-  /** Says whether an assistant answer helped, with an optional comment (`POST /api/chat/feedback`). */
+  /**
+   * Says whether an assistant answer helped, with an optional comment (`POST /api/chat/feedback`).
+   * Once sent it is kept per conversation and shown as `state.feedback` (after a reload too).
+   */
   feedback(messageId: string, helpful: boolean, comment?: string): Promise<void> {
     return this.tasks.run(this.assistantPart.feedback(messageId, helpful, comment));
   }
@@ -338,6 +341,7 @@ export class ChatService {
     if (m.type === 'panel') this.emit({ type: 'panel', open: m.open });
     else if (m.type === 'contact') this.conversation.contactChanged(m.conversationId, m.contact);
     else if (m.type === 'assistant') this.assistantPart.handleFrame(m.frame, false);
+    else if (m.type === 'feedback') this.assistantPart.feedbackChanged(m.conversationId, m.feedback);
     else {
       this.role.handle(m);
       // A tab that just opened hears the streams in flight and the handoff state too.

@@ -10,6 +10,7 @@ import type {
   WireMessage,
 } from '../protocol/v1.js';
 import type { AssistantConfig, AssistantMessageFields, Handoff } from '../protocol/assistant.js';
+import type { FeedbackRecord } from './store.js';
 import type { ConnectionState, TransportKind } from './transport-types.js';
 
 /**
@@ -44,10 +45,15 @@ export interface ChatMessage {
   call?: WireMessage['call'];
   /** Files sent with the message. */
   attachments?: readonly Attachment[];
-  /** On assistant (`ai`) messages: the stream it ends, its sources, whether it was stopped, a handoff offer. */
+  /**
+   * On assistant (`ai`) messages: the stream it ends, its sources, whether the visitor stopped it
+   * or the server interrupted it, whether it is the assistant's own notice, a handoff offer.
+   */
   streamId?: AssistantMessageFields['streamId'];
   sources?: AssistantMessageFields['sources'];
   stopped?: boolean;
+  interrupted?: boolean;
+  notice?: boolean;
   handoffOffer?: boolean;
 }
 
@@ -79,6 +85,16 @@ export interface ChatState {
   assistant?: AssistantConfig;
   /** Who answers: the assistant, the queue for a person (position, wait), an agent (protocol "Handoff"). */
   handoff?: Handoff;
+  /**
+   * When (epoch ms, the chat's clock) the server gave the handoff state's current queue position
+   * and estimated wait: the estimate counts down from then.
+   */
+  handoffAt?: number;
+  /**
+   * What the visitor sent about the assistant's answers ("Helpful" / "Not helpful", a comment), by
+   * message id: kept in IndexedDB per conversation, so a reload shows it again.
+   */
+  feedback?: Readonly<Record<string, FeedbackRecord>>;
   /** True while an assistant answer is being streamed (the streams themselves: `ChatService.assistant.streams`). */
   streaming?: boolean;
 }

@@ -1,6 +1,7 @@
+import { decodeAssistantConfig } from '../protocol/assistant.js';
 import type { MessagePage, SessionInfo, WireMessage } from '../protocol/v1.js';
 import type { ChatApi } from './api.js';
-import type { ChatServiceEvent, ContactDetails, StateHolder } from './chat-types.js';
+import type { ChatServiceEvent, ChatState, ContactDetails, StateHolder } from './chat-types.js';
 import type { Outbox } from './outbox.js';
 import type { SessionManager } from './session.js';
 import type { ChatStore } from './store.js';
@@ -65,7 +66,7 @@ export class Conversation {
       if (!previous) this.deps.role().conversationStarted(session.conversationId);
       return;
     }
-    state.patch({ visitorId: session.visitorId, remoteConfig: session.config ?? {} });
+    state.patch(sessionFields(session));
     this.apply(session);
     state.publish();
     if (timeline.size === 0 && session.lastSeq > 0) void tasks.run(timeline.fetchLatest(session.lastSeq, history));
@@ -73,7 +74,7 @@ export class Conversation {
 
   /**
    * Shows the conversation `session` names: its cached messages, its stored outbox (merged with
-   * what the visitor typed meanwhile) and its contact details.
+   * what the visitor typed meanwhile), its contact details and the feedback given on its answers.
    */
   async load(session: SessionInfo): Promise<void> {
     const { state, store, timeline, outbox } = this.deps;
@@ -81,18 +82,21 @@ export class Conversation {
     if (session.conversationId !== previousId) {
       timeline.clear();
       this.visitorReadSeq = 0;
-      state.patch({ contact: undefined });
+      state.patch({ contact: undefined, feedback: undefined });
     }
     // Set synchronously: live frames for this conversation may arrive while the store answers.
-    state.patch({ visitorId: session.visitorId, conversationId: session.conversationId, remoteConfig: session.config ?? {} });
+    state.patch({ ...sessionFields(session), conversationId: session.conversationId });
     this.apply(session);
-    const [messages, stored, contact] = await Promise.all([
+    const [messages, stored, contact, feedback] = await Promise.all([
       store.getMessages(session.conversationId),
       store.getOutbox(session.conversationId),
       store.getContact(session.conversationId),
+      store.getFeedback(session.conversationId),
     ]);
     if (state.state.conversationId !== session.conversationId) return;
     if (contact && !state.state.contact) state.patch({ contact });
+    // Feedback sent while the store answered is newer than what it held.
+    if (Object.keys(feedback).length) state.patch({ feedback: { ...feedback, ...state.state.feedback } });
     // Messages queued in the previous conversation (closed meanwhile) move to this one.
     if (previousId && previousId !== session.conversationId && outbox.size) await store.setOutbox(previousId, []);
     timeline.restore(messages);
@@ -238,6 +242,18 @@ export class Conversation {
     this.deps.role().lifecycleChanged();
     this.deps.emit({ type: 'new-conversation', conversationId: next.conversationId });
   }
+}
+
+/**
+ * What the state takes from a session, whether the server just answered it or it was stored
+ * (a reload, a follower loading the leader's): the one place both paths read it, so a restored
+ * session shows the same site as a renewed one — the assistant's banner and "Talk to a person"
+ * included, hours before the token is renewed. The handoff state is not among them: a stored
+ * one is as old as the token, and the server sends the current one right after `ready`.
+ */
+function sessionFields(session: SessionInfo): Pick<ChatState, 'visitorId' | 'remoteConfig' | 'assistant'> {
+  const config = session.config ?? {};
+  return { visitorId: session.visitorId, remoteConfig: config, assistant: decodeAssistantConfig(config.assistant) };
 }
 
 /** The details with surrounding spaces trimmed and empty values left out. */

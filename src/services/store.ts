@@ -13,6 +13,12 @@ export interface OutboxEntry {
   attachments?: Attachment[];
 }
 
+/** What the visitor said about one assistant answer, as last sent (`POST /api/chat/feedback`). */
+export interface FeedbackRecord {
+  helpful: boolean;
+  comment?: string;
+}
+
 /** Contact details the visitor submitted for a conversation (kept so the form is not shown again). */
 export type ContactRecord = Contact;
 
@@ -41,8 +47,8 @@ function storeFor(dbName: string): UseStore {
 
 /**
  * The widget's persistent state in IndexedDB (idb-keyval, in the library's own database so the
- * host page's storage is never touched): visitor identity, session, conversation cache and
- * unsent messages. Every key is prefixed by the tenant, so two widgets of different tenants on
+ * host page's storage is never touched): visitor identity, session, conversation cache,
+ * unsent messages, contact details and the feedback given on the assistant's answers. Every key is prefixed by the tenant, so two widgets of different tenants on
  * one page never see each other's data.
  */
 export class ChatStore {
@@ -148,6 +154,29 @@ export class ChatStore {
 
   setContact(conversationId: string, contact: ContactRecord): Promise<void> {
     return this.write(`contact:${conversationId}`, contact);
+  }
+
+  /** The feedback the visitor sent on the assistant's answers of a conversation, by message id. */
+  async getFeedback(conversationId: string): Promise<Record<string, FeedbackRecord>> {
+    return (await this.read<Record<string, FeedbackRecord>>(`feedback:${conversationId}`)) ?? {};
+  }
+
+  /**
+   * Keeps the feedback sent on one answer (replacing any earlier one, as the server does), in one
+   * transaction: two tabs giving feedback at once keep both. Resolves with the conversation's.
+   */
+  async setFeedback(conversationId: string, messageId: string, feedback: FeedbackRecord): Promise<Record<string, FeedbackRecord>> {
+    const key = this.prefix + `feedback:${conversationId}`;
+    const change = (all: Record<string, FeedbackRecord> | undefined) => ({ ...all, [messageId]: feedback });
+    const area = this.area();
+    if (area) {
+      const next = change(area.get(key) as Record<string, FeedbackRecord> | undefined);
+      area.set(key, next);
+      return next;
+    }
+    let next: Record<string, FeedbackRecord> = {};
+    await update<Record<string, FeedbackRecord>>(key, (all) => (next = change(all)), this.store);
+    return next;
   }
 
   getOutbox(conversationId: string): Promise<OutboxEntry[]> {

@@ -1,6 +1,7 @@
 import type { AssistantServerFrame } from '../protocol/assistant.js';
 import type { ConversationStatus, Sender, WireMessage } from '../protocol/v1.js';
 import type { ChatMessage, ContactDetails } from './chat-types.js';
+import type { FeedbackRecord } from './store.js';
 import type { ConnectionState, TransportKind } from './transport-types.js';
 
 /**
@@ -58,6 +59,8 @@ export type TabMessage =
   | { type: 'conversation'; conversationId: string }
   /** A tab stored contact details for a conversation. */
   | { type: 'contact'; conversationId: string; contact: ContactDetails }
+  /** A tab sent feedback on an assistant answer: the conversation's feedback as now stored. */
+  | { type: 'feedback'; conversationId: string; feedback: Record<string, FeedbackRecord> }
   /** The leader heard an assistant frame (or answers a hello with the streams in flight): followers apply it. */
   | { type: 'assistant'; frame: AssistantServerFrame };
 

@@ -138,7 +138,9 @@ describe('a11y: the assistant', () => {
       handoff: { state: 'queued', position: 2, estimatedWaitSeconds: 150, agentsOnline: true, withinHours: true, requestedBy: 'visitor' },
     });
     await until(() => banner().shadowRoot!.textContent!.includes('number 2'), 'the queue position');
-    expect(banner().shadowRoot!.querySelector('[role="status"]')!.textContent).to.equal(
+    // The position is announced; the wait (counting down) is shown beside it, not announced.
+    expect(banner().shadowRoot!.querySelector('[role="status"]')!.textContent).to.equal('You are number 2 in the queue.');
+    expect(banner().shadowRoot!.querySelector('[part="message"]')!.textContent).to.equal(
       'You are number 2 in the queue. Estimated wait: about 3 minutes.',
     );
     expect(banner().shadowRoot!.querySelector('button')).to.equal(null);

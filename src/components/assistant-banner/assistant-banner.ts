@@ -6,19 +6,24 @@ import { LocaleConsumer } from '../../i18n/localize.js';
 import type { Handoff } from '../../protocol/assistant.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { awayBannerBackground, awayBannerColor, chatDividerColor, chatSpacing } from '../../styles/tokens.js';
+import { WAIT_REFRESH_MS, remainingWaitMinutes } from './queue-wait.js';
 
 /**
  * Who answers, above the conversation, while the site has an assistant or the conversation was
  * handed to a person: "You are chatting with Robin, an AI assistant." with a "Talk to a person"
  * button (always there while the assistant answers, streaming or not); once escalated, the queue
  * position and estimated wait (updated live); once assigned, "Ada joined the conversation.". The
- * queue and assignment lines are a polite status, so a screen reader hears each change once.
+ * estimate counts down from when the server gave it (recomputed every 15 s), and once it has run
+ * out the banner says a person will come as soon as possible instead of "about 1 minute" forever.
+ * Who answers, the queue position and that last line are a polite status, so a screen reader
+ * hears each change once; the minutes counting down are shown, not announced.
  *
  * @tag amoiq-assistant-banner
  * @summary The assistant / queue / assigned banner with "Talk to a person".
  *
  * @csspart base - The banner.
  * @csspart message - Its text.
+ * @csspart wait - The queue's estimated wait, inside `message`.
  * @csspart talk-to-person - The "Talk to a person" button.
  */
 export class AmoiqAssistantBanner extends LitElement {
@@ -65,10 +70,17 @@ export class AmoiqAssistantBanner extends LitElement {
     `,
   ];
 
+  /**
+   * How often the wait is recomputed, in ms (tests shorten it).
+   * @internal
+   */
+  static waitRefreshMs = WAIT_REFRESH_MS;
+
   @state() private busy = false;
   @state() private failure = '';
   private readonly chat = new ChatStateController(this);
   private readonly l10n = new LocaleConsumer(this);
+  private ticker?: ReturnType<typeof setInterval>;
 
   override render() {
     const state = this.chat.state;
@@ -79,7 +91,7 @@ export class AmoiqAssistantBanner extends LitElement {
     const t = this.l10n.value.strings.assistantUi;
     const withAssistant = !handoff || handoff.state === 'assistant';
     return html`<div part="base" class="base">
-      <p part="message" role="status">${withAssistant ? (name ? t.chattingWithAi(name) : '') : this.queueText(handoff!)}</p>
+      <p part="message">${withAssistant ? html`<span role="status">${name ? t.chattingWithAi(name) : ''}</span>` : this.renderQueue(handoff!)}</p>
       ${
         withAssistant && state.conversationStatus !== 'closed'
           ? html`<button part="talk-to-person" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.handleEscalate}>
@@ -91,15 +103,44 @@ export class AmoiqAssistantBanner extends LitElement {
     </div>`;
   }
 
-  /** The queue position and wait, or who joined. */
-  private queueText(handoff: Handoff): string {
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopTicker();
+  }
+
+  protected override updated(): void {
+    // Recompute the wait while it counts down; not once it has run out, nor without one.
+    const ticking = !!this.minutesLeft();
+    if (ticking && !this.ticker) this.ticker = setInterval(() => this.requestUpdate(), AmoiqAssistantBanner.waitRefreshMs);
+    if (!ticking) this.stopTicker();
+  }
+
+  private stopTicker(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  /** The minutes left of the queue's estimate now (queue-wait.ts); undefined unless queued with one. */
+  private minutesLeft(): number | undefined {
+    const state = this.chat.state;
+    if (state?.handoff?.state !== 'queued') return undefined;
+    return remainingWaitMinutes(state.handoff.estimatedWaitSeconds, state.handoffAt, Date.now());
+  }
+
+  /**
+   * The queue position (a status) and the wait (counting down, not announced; once run out, a
+   * line in the status), or who joined (a status).
+   */
+  private renderQueue(handoff: Handoff) {
     const { strings, plural } = this.l10n.value;
     const t = strings.assistantUi;
-    if (handoff.state === 'assigned') return handoff.agent ? t.assigned(handoff.agent.name) : t.escalationRequested;
-    const parts = [handoff.position ? plural(t.queuePosition, handoff.position) : t.escalationRequested];
-    if (typeof handoff.estimatedWaitSeconds === 'number')
-      parts.push(plural(t.queueWait, Math.max(1, Math.ceil(handoff.estimatedWaitSeconds / 60))));
-    return parts.join(' ');
+    if (handoff.state === 'assigned')
+      return html`<span role="status">${handoff.agent ? t.assigned(handoff.agent.name) : t.escalationRequested}</span>`;
+    const position = handoff.position ? plural(t.queuePosition, handoff.position) : t.escalationRequested;
+    const minutes = this.minutesLeft();
+    return html`<span role="status">${minutes === 0 ? `${position} ${t.queueWaitOver}` : position}</span>${
+      minutes ? html` <span part="wait" class="wait">${plural(t.queueWait, minutes)}</span>` : nothing
+    }`;
   }
 
   private readonly handleEscalate = async (): Promise<void> => {

@@ -33,7 +33,7 @@ export function renderAssistantExtras(m: ChatMessage, strings: Strings, service:
   const handoff = service?.state.handoff;
   const offer = m.handoffOffer && (!handoff || handoff.state === 'assistant');
   return html`${renderSources(m.sources, t)}
-    ${m.stopped ? html`<span class="stream-note">${t.stopped}</span>` : nothing}
+    ${m.stopped ? html`<span class="stream-note">${t.stopped}</span>` : m.interrupted ? html`<span class="stream-note">${t.interrupted}</span>` : nothing}
     ${
       offer
         ? html`<button part="talk-to-person" class="stream-action" type="button"
@@ -41,7 +41,17 @@ export function renderAssistantExtras(m: ChatMessage, strings: Strings, service:
           >${t.talkToPerson}</button>`
         : nothing
     }
-    ${m.id ? html`<amoiq-assistant-feedback .messageId=${m.id}></amoiq-assistant-feedback>` : nothing}`;
+    ${isAnswer(m) ? html`<amoiq-assistant-feedback .messageId=${m.id} .sent=${service?.state.feedback?.[m.id]}></amoiq-assistant-feedback>` : nothing}`;
+}
+
+/**
+ * Whether a stored assistant message is an answer, the thing feedback is about: the final message
+ * of a stream (`streamId`, docs/protocol.md "Streams") that is not one of the assistant's own
+ * notices — flagged `notice` by the server (the handoff text, the apology), or carrying a "Talk to
+ * a person" offer (`handoffOffer`) — which get no Helpful / Not helpful.
+ */
+export function isAnswer(m: ChatMessage): m is ChatMessage & { id: string } {
+  return !!m.id && !!m.streamId && !m.notice && !m.handoffOffer;
 }
 
 export const styles = css`
@@ -52,20 +62,6 @@ export const styles = css`
   /* A growing answer lays out on its own: the rows above it are not laid out again per delta. */
   amoiq-assistant-stream {
     contain: layout style;
-  }
-  .ai-label {
-    display: inline-block;
-    margin-inline-start: 0.25rem;
-    padding: 0 0.3rem;
-    border: 1px solid currentColor;
-    border-radius: 0.25rem;
-    font-size: 0.625rem;
-    font-weight: 600;
-    line-height: 1.4;
-    vertical-align: middle;
-  }
-  img.avatar {
-    object-fit: cover;
   }
   .stream:not(.first) .message {
     padding-inline-start: calc(${messageListAvatarSize} + 0.5rem);
@@ -110,6 +106,12 @@ export const styles = css`
     font-size: 0.75rem;
     cursor: pointer;
   }
+  .feedback-icon {
+    inline-size: 0.875rem;
+    block-size: 0.875rem;
+    flex: none;
+    fill: currentColor;
+  }
   .feedback-button[aria-pressed='true'] {
     border-color: ${chatAccentColor};
     font-weight: 600;
@@ -120,6 +122,7 @@ export const styles = css`
     background: currentColor;
   }
   .stream-note,
+  .feedback-given,
   .feedback-status {
     margin: 0.125rem 0.25rem 0;
     font-size: 0.75rem;

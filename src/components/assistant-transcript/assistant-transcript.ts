@@ -9,7 +9,8 @@ import { formStyles } from '../pre-chat-form/form.styles.js';
  * The transcript of a closed conversation: "Download transcript" as plain text or HTML (fetched
  * with the visitor's session, `ChatService.transcript()`, and saved as a file), and "E-mail me
  * the transcript" (an address, prefilled from the contact details; `ChatService.emailTranscript()`).
- * Outcomes are a polite status.
+ * Outcomes are a polite status: sent; not sent because the server has no e-mail (`delivered:
+ * false`: download it instead); or the e-mail failed (try again).
  *
  * @tag amoiq-assistant-transcript
  * @summary Download or e-mail the transcript of a closed conversation.
@@ -135,9 +136,10 @@ export class AmoiqAssistantTranscript extends LitElement {
     this.status = '';
     try {
       const sent = await service.emailTranscript(input.value.trim());
-      this.status = sent ? t.transcriptSent(input.value.trim()) : t.transcriptFailed;
+      // Not delivered: the server has no e-mail set up (protocol: "could not be sent"); a retry would say the same.
+      this.status = sent ? t.transcriptSent(input.value.trim()) : t.transcriptNotSent;
     } catch (err) {
-      this.status = t.transcriptFailed;
+      this.status = t.transcriptEmailFailed;
       console.warn(`[amoiq-chat] Transcript not e-mailed: ${(err as Error).message}`);
     }
   };

@@ -19,8 +19,13 @@ import {
 export const panelStyles = css`
   .panel {
     display: grid;
-    /* header, away banner (when shown), message list, message box (or form, or closed bar) */
-    grid-template-rows: auto auto minmax(6rem, 1fr) auto;
+    /*
+     * One row for each part, in the order they stand in the DOM: header, voice panel, away banner,
+     * assistant / queue banner (each only when shown: an empty auto row takes no space), message
+     * list, message box (or pre-chat form, or closed bar). Every part has its row, so no
+     * combination of banners puts one in an implicit row under the message box.
+     */
+    grid-template-rows: [header] auto [voice] auto [away] auto [assistant] auto [list] minmax(6rem, 1fr) [composer] auto;
     grid-template-columns: minmax(0, 1fr);
     width: ${chatWidth};
     height: ${chatHeight};
@@ -28,7 +33,8 @@ export const panelStyles = css`
     max-height: calc(100dvh - 6rem);
     /*
      * Zoomed in (200 %, 400 %) the header, a banner and a form can be taller than the panel: the
-     * panel then scrolls as a whole, keeping a few lines of the conversation.
+     * panel then scrolls as a whole, keeping a few lines of the conversation, and the header
+     * (with its close button) stays at its top.
      */
     overflow: hidden auto;
     overscroll-behavior: contain;
@@ -39,13 +45,22 @@ export const panelStyles = css`
     animation: amoiq-chat-open 160ms ease-out;
   }
   .panel > amoiq-chat-header {
-    grid-row: 1;
+    grid-row: header;
+    position: sticky;
+    inset-block-start: 0;
+    z-index: 1;
+  }
+  .panel > amoiq-voice-panel {
+    grid-row: voice;
   }
   .panel > amoiq-away-banner {
-    grid-row: 2;
+    grid-row: away;
+  }
+  .panel > amoiq-assistant-banner {
+    grid-row: assistant;
   }
   .panel > amoiq-message-list {
-    grid-row: 3;
+    grid-row: list;
     /*
      * Its size is the grid row's (minmax(6rem, 1fr): never its content's), so a new message lays
      * out the list alone, not the whole panel.
@@ -55,7 +70,17 @@ export const panelStyles = css`
   .panel > amoiq-chat-input,
   .panel > amoiq-pre-chat-form,
   .panel > amoiq-conversation-closed {
-    grid-row: 4;
+    grid-row: composer;
+  }
+  /*
+   * The closed bar (note, new conversation, rating, transcript download and e-mail) is taller than
+   * a small panel: it scrolls within its row, which takes what the header, the banners and the
+   * list's 6 rem leave, instead of pushing the header out of the panel. (A scroll container's
+   * automatic minimum height is 0, so its auto row can shrink below its content.)
+   */
+  .panel > amoiq-conversation-closed {
+    overflow-y: auto;
+    overscroll-behavior: contain;
   }
   /* [attachments] Over all rows of the panel grid while files are dragged onto it. */
   .drop-zone {

@@ -40,7 +40,7 @@ const exportParts = (prefix: string, parts: string): string =>
 const HEADER_PARTS = exportParts('header', 'base title status close-button voice-button');
 const LIST_PARTS = exportParts(
   'message-list',
-  'base message bubble meta avatar sender team team-avatars team-name reply-time date-separator notice quick-replies quick-reply retry-button new-messages-pill loading typing attachments attachment attachment-image',
+  'base message bubble meta avatar sender team team-avatars team-name reply-time assistant-greeting ai-label date-separator notice quick-replies quick-reply retry-button new-messages-pill loading typing attachments attachment attachment-image',
 );
 const INPUT_PARTS = exportParts(
   'input',
@@ -49,11 +49,11 @@ const INPUT_PARTS = exportParts(
 const AWAY_PARTS = exportParts('away', 'base message dismiss-button email-input submit-button confirmation');
 const PRE_CHAT_PARTS = exportParts('pre-chat', 'base field submit-button');
 const CLOSED_PARTS = exportParts('closed', 'base note new-conversation-button rating transcript');
-const BANNER_PARTS = exportParts('assistant-banner', 'base message talk-to-person');
+const BANNER_PARTS = exportParts('assistant-banner', 'base message wait talk-to-person');
 
 /**
  * The contents of `<amoiq-chat>`'s panel and their wiring: the header, the away banner while no
- * agent is online, the conversation, and under it the closed bar, the pre-chat form or the
+ * agent is online, the assistant / queue banner, the conversation, and under it the closed bar, the pre-chat form or the
  * message box, as the conversation's life cycle requires. The parts report intent with internal
  * events, handled here by calling the service or the element. Optional parts are imported the
  * first time they show (lazy-tags.ts; in the drop-in, chunks of their own); the element rendered

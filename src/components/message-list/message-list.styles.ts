@@ -94,6 +94,21 @@ export const styles = css`
   .avatar.ai {
     background: ${messageListAiColor};
   }
+  img.avatar {
+    object-fit: cover;
+  }
+  /* Beside an assistant's name (its messages, its greeting, its streamed answer): it is not a person. */
+  .ai-label {
+    display: inline-block;
+    margin-inline-start: 0.25rem;
+    padding: 0 0.3rem;
+    border: 1px solid currentColor;
+    border-radius: 0.25rem;
+    font-size: 0.625rem;
+    font-weight: 600;
+    line-height: 1.4;
+    vertical-align: middle;
+  }
   .avatar svg {
     inline-size: 60%;
     block-size: 60%;

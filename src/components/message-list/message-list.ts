@@ -7,6 +7,7 @@ import { ChatStateController } from '../../controllers/chat-state-controller.js'
 import { AmoiqQuickReplyEvent } from '../../events/quick-reply-event.js';
 import { AmoiqRetryEvent } from '../../events/retry-event.js';
 import { LocaleConsumer, fallbackLocale } from '../../i18n/localize.js';
+import type { AssistantConfig } from '../../protocol/assistant.js';
 import type { ChatMessage } from '../../services/chat-service.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { ListAnnouncer, changesBetween } from './announcer.js';
@@ -18,7 +19,9 @@ import { LazyPartController } from '../../controllers/lazy-part-controller.js';
 import { ListScrollController } from '../../controllers/list-scroll-controller.js';
 
 /**
- * The conversation: the welcome message, then every message grouped by sender (name and avatar
+ * The conversation: the welcome message, the site's assistant's greeting (session
+ * `config.assistant.greeting`, as its first words: labelled AI, not stored, not announced), then
+ * every message grouped by sender (name and avatar
  * once per group), with date separators, times in the visitor's locale, safe rich text (a
  * markdown subset rendered as Lit templates, never as HTML), the delivery state of the visitor's
  * own messages with a Retry action, quick replies under the newest agent or AI message, and the
@@ -66,6 +69,8 @@ import { ListScrollController } from '../../controllers/list-scroll-controller.j
  * @csspart team-avatars - The online agents' avatars or initials in the team card.
  * @csspart team-name - The team's name.
  * @csspart reply-time - The team's typical reply time.
+ * @csspart assistant-greeting - The assistant's greeting (also a `message`), after the welcome message.
+ * @csspart ai-label - The visible "AI" beside an assistant's name.
  */
 export class AmoiqMessageList extends LitElement {
   static override styles = [sharedStyles, styles];
@@ -83,7 +88,7 @@ export class AmoiqMessageList extends LitElement {
   /** The assistant's parts (streamed answers, sources, feedback): a chunk of their own, loaded with the first assistant message. */
   private readonly assistant = new LazyPartController(this, 'assistant-parts', () => import('../assistant-stream/assistant-parts.js'));
   private rows: Row[] = [];
-  private rowsFor?: { messages: readonly ChatMessage[]; welcome: string; locale: string; day: string };
+  private rowsFor?: { messages: readonly ChatMessage[]; welcome: string; assistant?: AssistantConfig; locale: string; day: string };
   private locale = 'en';
   /** Which rows to render and where each update leaves the scroll position; the pill's count. */
   private readonly scrolling = new ListScrollController(this, {
@@ -189,12 +194,23 @@ export class AmoiqMessageList extends LitElement {
     this.locale = l10n === fallbackLocale ? localeOf(this) : l10n.locale;
     const now = new Date();
     const day = now.toDateString();
+    const assistant = this.chat.state?.assistant;
     const before = this.rowsFor;
-    if (before?.messages === messages && before.welcome === this.welcomeMessage && before.locale === this.locale && before.day === day)
+    if (
+      before?.messages === messages &&
+      before.welcome === this.welcomeMessage &&
+      before.assistant === assistant &&
+      before.locale === this.locale &&
+      before.day === day
+    )
       return;
-    this.rowsFor = { messages, welcome: this.welcomeMessage, locale: this.locale, day };
+    this.rowsFor = { messages, welcome: this.welcomeMessage, assistant, locale: this.locale, day };
+    // The assistant's greeting, as its messages name it (the server fills in its name and the site's).
+    const greeting = assistant?.greeting
+      ? { text: assistant.greeting, sender: { type: 'ai' as const, id: 'assistant', name: assistant.name, avatar: assistant.avatar } }
+      : undefined;
     // Incremental: a new message builds its own rows, and the window's offsets past the old end.
-    this.rows = buildRows(messages, this.welcomeMessage, this.locale, now);
+    this.rows = buildRows(messages, this.welcomeMessage, this.locale, now, greeting);
     this.scrolling.setRows(this.rows);
     if (before && before.messages !== messages) this.trackChanges(before.messages as readonly ListMessage[], messages);
   }

@@ -10,7 +10,8 @@ import { renderWelcome } from './welcome.js';
 import { styleProps } from '../../styles/style-props.js';
 import { parseMarkdown, renderMarkdown, type Block } from './markdown.js';
 import { renderReadAloud } from '../read-aloud/slot.js';
-import { avatarHue, initials, noticeText, senderName, statusLabel, timeLabel, type ListMessage, type Row } from './rows.js';
+import { avatarHue, initials, noticeText, senderName, statusLabel, timeLabel, type Row } from './rows.js';
+import type { Sender } from '../../protocol/v1.js';
 import type { RowContext } from './row-context.js';
 
 export type { RowContext };
@@ -31,6 +32,7 @@ export const rowRenderers: { [K in Row['kind']]: (row: RowOf<K>, ctx: RowContext
         <span dir="auto">${noticeText(row.message, ctx.strings)}</span> <time datetime=${row.message.createdAt}>${time(row.message, ctx)}</time>
       </div>
     </div>`,
+  greeting: renderGreeting,
   message: renderMessage,
 };
 
@@ -56,21 +58,33 @@ export function renderRow(row: Row, ctx: RowContext): TemplateResult {
   return (rowRenderers[row.kind] as (row: Row, ctx: RowContext) => TemplateResult)(row, ctx);
 }
 
+/**
+ * The assistant's greeting (session `config.assistant.greeting`) as its first words: a message of
+ * the assistant — avatar, name, the "AI" label, the bubble — that is not stored, has no time and
+ * is never announced (the list's live region announces arriving messages only).
+ */
+function renderGreeting(row: RowOf<'greeting'>, ctx: RowContext): TemplateResult {
+  const { sender, text } = row.greeting;
+  return html`<div class="row other first last" data-key=${row.key} role="article" tabindex="-1" aria-posinset=${row.pos}>
+    <div part="message assistant-greeting" class="message ai">
+      ${renderAvatar(sender, ctx)}
+      <div class="content">
+        ${renderName(sender, ctx)}
+        <div part="bubble" class="bubble" dir="auto">${renderMarkdown(ctx.blocks(text))}</div>
+      </div>
+    </div>
+  </div>`;
+}
+
 function renderMessage(row: RowOf<'message'>, ctx: RowContext): TemplateResult {
   const { message: m, own, first, last, time: showsTime } = row;
   const name = senderName(m.sender, ctx.strings);
   const quick = last ? ctx.quickReplies(m) : undefined;
   return html`<div class="row ${own ? 'own' : 'other'} ${first ? 'first' : ''} ${last ? 'last' : ''}" data-key=${row.key} data-msg role="article" tabindex="-1" aria-posinset=${row.pos}>
       <div part="message" class="message ${own ? 'own' : m.sender.type}">
-        ${first && !own ? renderAvatar(m, ctx) : nothing}
+        ${first && !own ? renderAvatar(m.sender, ctx) : nothing}
         <div class="content">
-          ${
-            first && !own
-              ? html`<span part="sender" class="sender">${name}${
-                  m.sender.type === 'ai' ? html` <span part="ai-label" class="ai-label">${ctx.strings.assistantUi.aiLabel}</span>` : nothing
-                }</span>`
-              : html`<span class="visually-hidden">${name}:</span>`
-          }
+          ${first && !own ? renderName(m.sender, ctx) : html`<span class="visually-hidden">${name}:</span>`}
           ${m.text || !m.attachments?.length ? html`<div part="bubble" class="bubble" dir="auto">${renderMarkdown(ctx.blocks(m.text))}</div>` : nothing}
           ${m.attachments?.length ? ctx.attachments(m.attachments) : nothing}
           ${m.sender.type === 'ai' ? ctx.assistant?.(m) : nothing}
@@ -81,12 +95,19 @@ function renderMessage(row: RowOf<'message'>, ctx: RowContext): TemplateResult {
     </div>`;
 }
 
-function renderAvatar(m: ListMessage, ctx: RowContext): TemplateResult {
-  const name = senderName(m.sender, ctx.strings);
-  if (m.sender.type === 'ai' && m.sender.avatar && /^https?:\/\//i.test(m.sender.avatar)) {
-    return html`<img part="avatar" class="avatar ai" src=${m.sender.avatar} alt="" referrerpolicy="no-referrer" />`;
+/** The sender's name over the first message of a group; beside an assistant's, the visible "AI" label. */
+function renderName(sender: Sender, ctx: RowContext): TemplateResult {
+  return html`<span part="sender" class="sender">${senderName(sender, ctx.strings)}${
+    sender.type === 'ai' ? html` <span part="ai-label" class="ai-label">${ctx.strings.assistantUi.aiLabel}</span>` : nothing
+  }</span>`;
+}
+
+function renderAvatar(sender: Sender, ctx: RowContext): TemplateResult {
+  const name = senderName(sender, ctx.strings);
+  if (sender.type === 'ai' && sender.avatar && /^https?:\/\//i.test(sender.avatar)) {
+    return html`<img part="avatar" class="avatar ai" src=${sender.avatar} alt="" referrerpolicy="no-referrer" />`;
   }
-  if (m.sender.type === 'ai') {
+  if (sender.type === 'ai') {
     return html`<span part="avatar" class="avatar ai" aria-hidden="true" title=${ctx.strings.aiMark}>${sparkIcon}</span>`;
   }
   return html`<span part="avatar" class="avatar" aria-hidden="true" style=${styleProps({ '--avatar-hue': String(avatarHue(name)) })}

@@ -9,6 +9,16 @@ import type { CallNotice } from '../../protocol/v1.js';
 import type { ChatMessage } from '../../services/chat-service.js';
 import type { Sender } from '../../protocol/v1.js';
 
+/**
+ * The site's assistant introducing itself (session `config.assistant.greeting`): shown as its
+ * first words, after the welcome message; not a stored message.
+ */
+export interface Greeting {
+  text: string;
+  /** The assistant, as its messages name it (`type: 'ai'`, name, avatar). */
+  sender: Sender;
+}
+
 /** A message as the list reads it: quick replies may ride along (protocol v1, optional). */
 export type ListMessage = ChatMessage & { quickReplies?: readonly string[] };
 
@@ -19,6 +29,7 @@ export type ListMessage = ChatMessage & { quickReplies?: readonly string[] };
  */
 export type Row =
   | { kind: 'welcome'; key: string; text: string; pos: number }
+  | { kind: 'greeting'; key: string; greeting: Greeting; pos: number }
   | { kind: 'date'; key: string; label: string }
   | { kind: 'notice'; key: string; message: ListMessage; pos: number }
   | { kind: 'message'; key: string; message: ListMessage; own: boolean; first: boolean; last: boolean; time: boolean; pos: number };
@@ -224,31 +235,48 @@ function sameRun(a: ChatMessage, b: ChatMessage): boolean {
 
 /** What the last {@link buildRows} call was given and made, to build only what changed next time. */
 let previousBuild:
-  { messages: readonly ListMessage[]; welcome: string; locale: string; today: number; rows: Row[]; firstRowOf: number[] } | undefined;
+  | {
+      messages: readonly ListMessage[];
+      welcome: string;
+      greeting: string;
+      locale: string;
+      today: number;
+      rows: Row[];
+      firstRowOf: number[];
+    }
+  | undefined;
+
+/** A greeting as a string, to tell whether it changed. */
+const greetingKey = (g: Greeting | undefined): string => (g ? JSON.stringify([g.text, g.sender.name, g.sender.avatar]) : '');
 
 /**
- * Turns messages into rows: the welcome message first, a date separator whenever the day
- * changes, system messages as notices, and for each message whether it starts or ends a group
- * of consecutive messages from the same sender.
+ * Turns messages into rows: the welcome message first, then the assistant's greeting (when the
+ * site has an assistant that gives one), a date separator whenever the day changes, system
+ * messages as notices, and for each message whether it starts or ends a group of consecutive
+ * messages from the same sender.
  *
  * Incremental: when the messages share a prefix (the same objects) with the previous call's (same
- * welcome, locale and day), the rows of that prefix are kept and only the rest is built, so a new
- * message costs a few rows, not the whole history. Rows are never changed once returned.
+ * welcome, greeting, locale and day), the rows of that prefix are kept and only the rest is built,
+ * so a new message costs a few rows, not the whole history. Rows are never changed once returned.
  */
-export function buildRows(messages: readonly ListMessage[], welcome: string, locale: string, now = new Date()): Row[] {
+export function buildRows(messages: readonly ListMessage[], welcome: string, locale: string, now = new Date(), greeting?: Greeting): Row[] {
   const today = now.getFullYear() * 10_000 + now.getMonth() * 100 + now.getDate();
+  const greets = greeting?.text.trim() ? greetingKey(greeting) : '';
   const prev = previousBuild;
   let start = 0;
   let rows: Row[] = [];
   let firstRowOf: number[] = [];
-  if (prev && prev.welcome === welcome && prev.locale === locale && prev.today === today) {
+  if (prev && prev.welcome === welcome && prev.greeting === greets && prev.locale === locale && prev.today === today) {
     // Build the last shared message again: its group (and its time's run) may end differently now.
     start = Math.max(0, sharedPrefix(prev.messages, messages) - 1);
   }
   if (start > 0) {
     rows = prev!.rows.slice(0, prev!.firstRowOf[start]);
     firstRowOf = prev!.firstRowOf.slice(0, start);
-  } else if (welcome) rows.push({ kind: 'welcome', key: 'welcome', text: welcome, pos: 1 });
+  } else {
+    if (welcome) rows.push({ kind: 'welcome', key: 'welcome', text: welcome, pos: 1 });
+    if (greets) rows.push({ kind: 'greeting', key: 'greeting', greeting: greeting!, pos: rows.length + 1 });
+  }
   const kept = rows.length;
   let pos = articleCount(rows);
   let day = start > 0 ? dayOf(messages[start - 1]) : -1;
@@ -284,7 +312,7 @@ export function buildRows(messages: readonly ListMessage[], welcome: string, loc
     row.last = !next || next.kind !== 'message' || next.first;
     row.time = !next || next.kind !== 'message' || !sameRun(row.message, next.message);
   }
-  previousBuild = { messages, welcome, locale, today, rows, firstRowOf };
+  previousBuild = { messages, welcome, greeting: greets, locale, today, rows, firstRowOf };
   return rows;
 }
 
