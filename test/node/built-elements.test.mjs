@@ -145,6 +145,9 @@ test('the drop-in defines every element it shows: an assistant answer, then a cl
       },
     ],
     pages,
+    // The assistant on whatever the environment says (scripts/test.mjs sets ASSISTANT=off for the
+    // servers of the other tests); no SMTP.
+    server: { assistantEnv: { ASSISTANT: 'on' }, mailEnv: {} },
   });
   cleanups.push(() => site.close());
   const gateway = site.backend.url;

@@ -16,11 +16,11 @@ import { buildDropIn } from './build.mjs';
 /**
  * Starts the stack; `close()` stops it all and removes its files (whatever a test stopped itself
  * already, such as the backend, may be closed again).
- * @param {{ name: string, jwtSecret: string, tenants: Parameters<typeof createServer>[0]['tenants'], pages: Record<string, string>, cacheControl?: string }} o
+ * @param {{ name: string, jwtSecret: string, tenants: Parameters<typeof createServer>[0]['tenants'], pages: Record<string, string>, cacheControl?: string, server?: Partial<Parameters<typeof createServer>[0]> }} o
  *   `pages`: the host's pages by path, read at each request (a test may fill them once it knows
- *   the backend's URL)
+ *   the backend's URL); `server`: more options of the backend (its environment: `assistantEnv`, …)
  */
-export async function startWidgetSite({ name, jwtSecret, tenants, pages, cacheControl }) {
+export async function startWidgetSite({ name, jwtSecret, tenants, pages, cacheControl, server }) {
   const work = mkdtempSync(join(tmpdir(), `amoiq-${name}-`));
   /** @type {Array<() => Promise<unknown> | unknown>} in the order they stop */
   const stops = [];
@@ -41,6 +41,7 @@ export async function startWidgetSite({ name, jwtSecret, tenants, pages, cacheCo
       jwtSecret,
       widgetDir,
       tenants,
+      ...server,
     });
     stops.push(() => backend.close());
     const host = await serveSite({ pages, cacheControl });
