@@ -6,8 +6,8 @@
  * (voice/calls.js) does the work; voice/service.js turns its events into frames and notices.
  */
 import { ApiError, conversationClosed, notFound } from '../errors.js';
-import { readBody, readJson, sendJson } from '../http-util.js';
-import { webhookRequestUrl } from '../voice/index.js';
+import { readJson, sendJson } from '../http-util.js';
+import { readWebhookBody, webhookRequestUrl } from '../voice/index.js';
 import { requireTenant, requireVisitor } from './access.js';
 
 /** @typedef {import('./index.js').Handler} Handler */
@@ -90,8 +90,8 @@ export async function postVoiceCancel(ctx) {
 async function webhook(ctx, provider) {
   const voice = ctx.deps.voice;
   // The exact bytes (signatures are computed over them), at most 64 KiB: a larger body is
-  // answered 413 and the sender reads it (http-util.js readBody), not a reset connection.
-  const raw = await readBody(ctx.req, 'Webhook body');
+  // answered 413 and the sender reads it, not a reset connection.
+  const raw = await readWebhookBody(ctx.req);
   if (!voice || voice.provider.name !== provider) throw notFound(`No ${provider} telephony is configured.`);
   const url = webhookRequestUrl(ctx.req, ctx.deps.publicUrl ?? `http://${ctx.req.headers.host ?? 'localhost'}`);
   voice.calls.handleWebhook(/** @type {Record<string, string | string[] | undefined>} */ (ctx.req.headers), raw, url);

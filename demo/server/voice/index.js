@@ -22,7 +22,7 @@
  * | `VOICE_RING_TIMEOUT_SECONDS` | how long the visitor's phone rings (Twilio `Timeout`; default 30) |
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { ApiError, MAX_BODY_BYTES } from '../http-util.js';
+import { readBody } from '../http-util.js';
 import { createCallManager } from './calls.js';
 import { createRetellProvider } from './retell.js';
 import { compileCallbackRules, createCallbackRules } from './rules.js';
@@ -167,26 +167,14 @@ export function createVoice({ env = process.env, tenants = [], publicUrl, log = 
 
 /**
  * Reads a webhook's raw body as text (signatures are computed over the exact bytes), at most
- * 64 KiB.
+ * 64 KiB: http-util.js readBody, the one body reader of the server (a larger body is answered 413,
+ * never a reset connection).
  * @param {import('node:http').IncomingMessage} req
  * @returns {Promise<string>}
  * @throws {ApiError} 413 `payload_too_large`
  */
-export async function readWebhookBody(req) {
-  /** @type {Buffer[]} */
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    // Drained up to a point so the sender sees the 413 rather than a reset; past it, dropped.
-    if (size > 16 * MAX_BODY_BYTES) {
-      req.destroy();
-      break;
-    }
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-  }
-  if (size > MAX_BODY_BYTES) throw new ApiError(413, 'payload_too_large', 'Webhook body is larger than 64 KiB.');
-  return Buffer.concat(chunks).toString('utf8');
+export function readWebhookBody(req) {
+  return readBody(req, 'Webhook body');
 }
 
 /**
