@@ -316,20 +316,30 @@ export function parseContact(body) {
     if (email.includes('\0')) throw nul();
     contact.email = email;
   }
-  if (body.fields !== undefined) {
-    const fields = body.fields;
-    if (!fields || typeof fields !== 'object' || Array.isArray(fields)) throw badRequest('`fields` must be an object.');
-    const entries = Object.entries(fields);
-    if (entries.length > 10) throw badRequest('`fields` has more than 10 entries.');
-    for (const [key, value] of entries) {
-      if (!FIELD_KEY_PATTERN.test(key)) throw badRequest('`fields` keys are at most 40 characters of A–Z, a–z, 0–9, _ or -.');
-      if (typeof value !== 'string' || [...value].length > 500) throw badRequest('`fields` values are strings of at most 500 characters.');
-      if (value.includes('\0')) throw nul();
-    }
-    // fromEntries defines own properties, so a key such as `__proto__` stays plain data.
-    contact.fields = Object.fromEntries(entries);
-  }
+  if (body.fields !== undefined) contact.fields = parseStringMap(body.fields, 'fields');
   return contact;
+}
+
+/**
+ * A small object of strings a client attaches (contact `fields`, an escalation's `metadata`): at
+ * most 10 entries, keys of at most 40 characters of `[A-Za-z0-9_-]`, string values of at most 500
+ * characters without NUL (PostgreSQL cannot store it). Every error names the field, `name`.
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {Record<string, string>}
+ * @throws {ApiError} 400 `bad_request`
+ */
+export function parseStringMap(value, name) {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw badRequest(`\`${name}\` must be an object of strings.`);
+  const entries = Object.entries(value);
+  if (entries.length > 10) throw badRequest(`\`${name}\` has more than 10 entries.`);
+  for (const [key, entry] of entries) {
+    if (!FIELD_KEY_PATTERN.test(key)) throw badRequest(`\`${name}\` keys are at most 40 characters of A–Z, a–z, 0–9, _ or -.`);
+    if (typeof entry !== 'string' || [...entry].length > 500) throw badRequest(`\`${name}\` values are strings of at most 500 characters.`);
+    if (entry.includes('\0')) throw badRequest(`\`${name}\` values must not contain NUL characters.`);
+  }
+  // fromEntries defines own properties, so a key such as `__proto__` stays plain data.
+  return Object.fromEntries(entries);
 }
 
 /**

@@ -14,6 +14,7 @@ import { ApiError, badRequest, conversationClosed } from '../errors.js';
 import { readJson, sendJson } from '../http-util.js';
 import { MailError, recipientKey, renderTranscriptHtml, renderTranscriptText, transcriptRecipient } from '../mail.js';
 import { clientIp, hitAll } from '../rate-limit.js';
+import { parseStringMap } from '../validation.js';
 import { requireAgent, requireTenant, requireVisitor } from './access.js';
 
 /**
@@ -24,12 +25,6 @@ import { requireAgent, requireTenant, requireVisitor } from './access.js';
 
 const MAX_REASON = 500;
 const MAX_COMMENT = 1000;
-/** `metadata` of an escalation: at most this many entries… */
-const MAX_METADATA_ENTRIES = 10;
-/** …with keys like these… */
-const METADATA_KEY = /^[A-Za-z0-9_-]{1,40}$/;
-/** …and string values of at most this many characters. */
-const MAX_METADATA_VALUE = 500;
 
 /**
  * The assistant service, or the answer that the site has none.
@@ -56,28 +51,15 @@ function optionalText(value, field, max) {
 }
 
 /**
- * `metadata` of an escalation (docs/protocol.md, Handoff): an object of at most 10 string values,
- * keys of at most 40 characters of `[A-Za-z0-9_-]`, values of at most 500 characters, no NUL.
- * Every error names `metadata` (these are the rules of contact `fields`, but the field the client
- * got wrong is this one).
+ * `metadata` of an escalation (docs/protocol.md, Handoff): the rules of contact `fields`
+ * (validation.js `parseStringMap`), every error naming `metadata`; absent or null: none.
  * @param {unknown} value
  * @returns {Record<string, string> | undefined}
  * @throws {ApiError} 400 `bad_request`
  */
 function parseMetadata(value) {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('`metadata` must be an object of strings.');
-  const entries = Object.entries(value);
-  if (entries.length > MAX_METADATA_ENTRIES) throw badRequest(`\`metadata\` has more than ${MAX_METADATA_ENTRIES} entries.`);
-  for (const [key, entry] of entries) {
-    if (!METADATA_KEY.test(key)) throw badRequest('`metadata` keys are at most 40 characters of A–Z, a–z, 0–9, _ or -.');
-    if (typeof entry !== 'string' || [...entry].length > MAX_METADATA_VALUE)
-      throw badRequest(`\`metadata\` values are strings of at most ${MAX_METADATA_VALUE} characters.`);
-    // Postgres cannot store NUL in text or JSON.
-    if (entry.includes('\0')) throw badRequest('`metadata` values must not contain NUL characters.');
-  }
-  // fromEntries defines own properties, so a key such as `__proto__` stays plain data.
-  return Object.fromEntries(entries);
+  return parseStringMap(value, 'metadata');
 }
 
 /**
