@@ -20,6 +20,8 @@ export const arAssistant: AssistantStrings = {
   feedbackYourComment: (comment) => `تعليقك: «${comment}»`,
   talkToPerson: 'التحدث إلى شخص',
   chattingWithAi: (name) => `أنت تتحدث مع ${name}، مساعد ذكاء اصطناعي.`,
+  answersNow: (name) => `${name} (ذكاء اصطناعي) يجيب فورًا`,
+  teamAwayWithAssistant: 'فريقنا غير متاح الآن: إذا طلبت التحدث إلى شخص، فسيرد عليك لاحقًا.',
   escalationRequested: 'نطلب انضمام أحد الموظفين…',
   queuePosition: {
     zero: 'ترتيبك # في قائمة الانتظار.',

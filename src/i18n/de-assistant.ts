@@ -20,6 +20,8 @@ export const deAssistant: AssistantStrings = {
   feedbackYourComment: (comment) => `Ihr Kommentar: „${comment}“`,
   talkToPerson: 'Mit einem Menschen sprechen',
   chattingWithAi: (name) => `Sie chatten mit ${name}, einem KI-Assistenten.`,
+  answersNow: (name) => `${name} (KI) antwortet sofort`,
+  teamAwayWithAssistant: 'Unser Team ist gerade nicht da: Wenn Sie nach einer Person fragen, antwortet sie Ihnen später.',
   escalationRequested: 'Ein Mensch wird hinzugerufen…',
   queuePosition: { one: 'Sie sind Nummer # in der Warteschlange.', other: 'Sie sind Nummer # in der Warteschlange.' },
   queueWait: { one: 'Geschätzte Wartezeit: etwa # Minute.', other: 'Geschätzte Wartezeit: etwa # Minuten.' },

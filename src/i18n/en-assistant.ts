@@ -37,6 +37,10 @@ export interface AssistantStrings {
   talkToPerson: string;
   /** The line that says an AI answers (with the assistant's name). */
   chattingWithAi: (name: string) => string;
+  /** The header's status line while the assistant answers ("Robin (AI) answers right away"). */
+  answersNow: (name: string) => string;
+  /** After {@link chattingWithAi} while no agent is online: a person replies later, if asked for. */
+  teamAwayWithAssistant: string;
   /** The banner while a person is being asked for. */
   escalationRequested: string;
   /** "You are number 3 in the queue." */
@@ -97,6 +101,8 @@ export const enAssistant: AssistantStrings = {
   feedbackYourComment: (comment) => `Your comment: “${comment}”`,
   talkToPerson: 'Talk to a person',
   chattingWithAi: (name) => `You are chatting with ${name}, an AI assistant.`,
+  answersNow: (name) => `${name} (AI) answers right away`,
+  teamAwayWithAssistant: 'Our team is away right now: if you ask for a person, they will reply later.',
   escalationRequested: 'Asking a person to join…',
   queuePosition: { one: 'You are number # in the queue.', other: 'You are number # in the queue.' },
   queueWait: { one: 'Estimated wait: about # minute.', other: 'Estimated wait: about # minutes.' },

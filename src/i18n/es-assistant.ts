@@ -20,6 +20,8 @@ export const esAssistant: AssistantStrings = {
   feedbackYourComment: (comment) => `Tu comentario: «${comment}»`,
   talkToPerson: 'Hablar con una persona',
   chattingWithAi: (name) => `Estás hablando con ${name}, un asistente de IA.`,
+  answersNow: (name) => `${name} (IA) responde al instante`,
+  teamAwayWithAssistant: 'Nuestro equipo no está disponible ahora: si pides hablar con una persona, te responderá más tarde.',
   escalationRequested: 'Pidiendo que se una una persona…',
   queuePosition: { one: 'Eres el número # en la cola.', other: 'Eres el número # en la cola.' },
   queueWait: { one: 'Espera estimada: unos # minuto.', other: 'Espera estimada: unos # minutos.' },

@@ -20,6 +20,9 @@ export const frAssistant: AssistantStrings = {
   feedbackYourComment: (comment) => `Votre commentaire : « ${comment} »`,
   talkToPerson: 'Parler à une personne',
   chattingWithAi: (name) => `Vous discutez avec ${name}, un assistant IA.`,
+  answersNow: (name) => `${name} (IA) répond tout de suite`,
+  teamAwayWithAssistant:
+    'Notre équipe est absente pour le moment : si vous demandez à parler à une personne, elle vous répondra plus tard.',
   escalationRequested: 'Nous demandons à une personne de vous rejoindre…',
   queuePosition: { one: 'Vous êtes numéro # dans la file.', other: 'Vous êtes numéro # dans la file.' },
   queueWait: { one: 'Attente estimée : environ # minute.', other: 'Attente estimée : environ # minutes.' },

@@ -20,6 +20,8 @@ export const jaAssistant: AssistantStrings = {
   feedbackYourComment: (comment) => `あなたのコメント：「${comment}」`,
   talkToPerson: '担当者と話す',
   chattingWithAi: (name) => `AIアシスタントの${name}とチャットしています。`,
+  answersNow: (name) => `${name}（AI）がすぐにお答えします`,
+  teamAwayWithAssistant: '現在スタッフは不在です。担当者をご希望の場合は、後ほど返信いたします。',
   escalationRequested: '担当者を呼んでいます…',
   queuePosition: { other: '待ち順は#番目です。' },
   queueWait: { other: '予想待ち時間：約#分。' },

@@ -73,11 +73,39 @@ describe('the banners above the conversation', () => {
     }
   }
 
+  const status = (el: AmoiqChat) =>
+    el.shadowRoot!.querySelector('amoiq-chat-header')!.shadowRoot!.querySelector('[part="status"]')!.textContent!.trim();
+
+  it('while the assistant answers and nobody is online: the header says the assistant answers, its banner that the team is away, no away banner until a person is asked for', async () => {
+    const el = await offlineChat({ open: true });
+    await setState(el, { connection: 'online', agentsOnline: false, assistant: ROBIN });
+    await until(() => !!banner(el)?.querySelector('button'), 'the assistant banner');
+    await el.updateComplete;
+    expect(status(el)).to.equal('Robin (AI) answers right away');
+    expect(banner(el)!.querySelector('[part="team-away"]')?.textContent).to.contain('Our team is away right now');
+    expect(!!el.shadowRoot!.querySelector('amoiq-away-banner')).to.equal(false);
+    // Asked for a person: the away banner (with its e-mail field) and the header's "Away" come.
+    await setState(el, { handoff: queued({ agentsOnline: false, estimatedWaitSeconds: null }) });
+    await until(
+      () => !!el.shadowRoot!.querySelector('amoiq-away-banner')?.shadowRoot?.querySelector('input[type="email"]'),
+      'the away banner',
+    );
+    await until(() => status(el) === "Away – we'll reply later", 'the header to say away');
+    expect(!!banner(el)!.querySelector('[part="team-away"]')).to.equal(false);
+    // Agents come back while it is with the assistant again: no team-away line.
+    await setState(el, { handoff: { state: 'assistant', agentsOnline: true, withinHours: true }, agentsOnline: true });
+    await until(
+      () => !el.shadowRoot!.querySelector('amoiq-away-banner') && status(el) === 'Robin (AI) answers right away',
+      'back with the assistant',
+    );
+    expect(!!banner(el)!.querySelector('[part="team-away"]')).to.equal(false);
+  });
+
   it('away banner and assistant banner both sit above the list, the message box at the bottom, the list keeps its room', async () => {
     const el = await offlineChat({ open: true });
-    await setState(el, { agentsOnline: false, assistant: ROBIN });
+    await setState(el, { agentsOnline: false, assistant: ROBIN, handoff: queued({ agentsOnline: false }) });
     await until(
-      () => !!banner(el)?.querySelector('button') && !!el.shadowRoot!.querySelector('amoiq-away-banner')?.shadowRoot,
+      () => !!banner(el)?.querySelector('[part="message"]') && !!el.shadowRoot!.querySelector('amoiq-away-banner')?.shadowRoot,
       'both banners',
     );
     await el.updateComplete;

@@ -24,6 +24,7 @@ import { WAIT_REFRESH_MS, remainingWaitMinutes } from './queue-wait.js';
  * @csspart base - The banner.
  * @csspart message - Its text.
  * @csspart wait - The queue's estimated wait, inside `message`.
+ * @csspart team-away - "Our team is away right now…", inside `message` while the assistant answers and no agent is online.
  * @csspart talk-to-person - The "Talk to a person" button.
  */
 export class AmoiqAssistantBanner extends LitElement {
@@ -91,7 +92,7 @@ export class AmoiqAssistantBanner extends LitElement {
     const t = this.l10n.value.strings.assistantUi;
     const withAssistant = !handoff || handoff.state === 'assistant';
     return html`<div part="base" class="base">
-      <p part="message">${withAssistant ? html`<span role="status">${name ? t.chattingWithAi(name) : ''}</span>` : this.renderQueue(handoff!)}</p>
+      <p part="message">${withAssistant ? this.renderAssistant(name, state.agentsOnline === false && state.conversationStatus !== 'closed') : this.renderQueue(handoff!)}</p>
       ${
         withAssistant && state.conversationStatus !== 'closed'
           ? html`<button part="talk-to-person" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.handleEscalate}>
@@ -125,6 +126,17 @@ export class AmoiqAssistantBanner extends LitElement {
     const state = this.chat.state;
     if (state?.handoff?.state !== 'queued') return undefined;
     return remainingWaitMinutes(state.handoff.estimatedWaitSeconds, state.handoffAt, Date.now());
+  }
+
+  /**
+   * Who answers (a status), and while no agent is online that a person replies later if asked for:
+   * the away banner's e-mail field comes with the request, not before it.
+   */
+  private renderAssistant(name: string | undefined, teamAway: boolean) {
+    const t = this.l10n.value.strings.assistantUi;
+    return html`<span role="status">${name ? t.chattingWithAi(name) : ''}</span>${
+      teamAway ? html` <span part="team-away" class="team-away">${t.teamAwayWithAssistant}</span>` : nothing
+    }`;
   }
 
   /**

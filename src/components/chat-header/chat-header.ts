@@ -8,6 +8,7 @@ import { sharedStyles } from '../../styles/shared.js';
 import { styles } from './chat-header.styles.js';
 import { closeIcon } from '../../styles/icons.js';
 import { phoneIcon } from '../voice-panel/icons.js';
+import { assistantAnswers } from '../assistant-banner/banner-slot.js';
 
 /**
  * The panel's title bar: the title, the connection state and a close button. Screen readers hear
@@ -24,7 +25,7 @@ import { phoneIcon } from '../voice-panel/icons.js';
  *
  * @csspart base - The header bar.
  * @csspart title - The title text.
- * @csspart status - The connection state line ("Online", "Offline – …", or "Away – we'll reply later" while connected and no agent is online).
+ * @csspart status - The connection state line ("Online", "Offline – …", "Away – we'll reply later" while connected and no agent is online, or "Robin (AI) answers right away" while the site's assistant answers).
  * @csspart close-button - The close button.
  * @csspart voice-button - The voice button (when the site offers voice); it shows the conversation's mode.
  */
@@ -40,7 +41,14 @@ export class AmoiqChatHeader extends LitElement {
   /** The voice panel is showing (the voice button is pressed). */
   @property({ type: Boolean, attribute: false }) voiceOpen = false;
 
-  private readonly chat = new ChatStateController(this, (s) => [s.connection, s.transport, s.agentsOnline, s.conversationStatus]);
+  private readonly chat = new ChatStateController(this, (s) => [
+    s.connection,
+    s.transport,
+    s.agentsOnline,
+    s.conversationStatus,
+    s.assistant,
+    s.handoff,
+  ]);
   private readonly l10n = new LocaleConsumer(this);
   private settled?: ConnectionState;
   private announcement = '';
@@ -58,8 +66,13 @@ export class AmoiqChatHeader extends LitElement {
   override render() {
     const en = this.l10n.value.strings;
     const state = this.chat.state?.connection ?? 'idle';
+    const chat = this.chat.state;
+    const open = state === 'online' && chat?.conversationStatus !== 'closed';
+    // Connected and the site's assistant answers: the line says so, whether or not the team is in
+    // (not "Away – we'll reply later", which the visitor would read as "nobody answers").
+    const assistant = open && assistantAnswers(chat) ? chat!.assistant!.name : '';
     // Connected, but nobody to answer now: the line says "Away" (not "Online", which reads as "an agent is there").
-    const away = state === 'online' && this.chat.state?.agentsOnline === false && this.chat.state.conversationStatus !== 'closed';
+    const away = !assistant && open && chat?.agentsOnline === false;
     // Reconnect attempts while the server is down are not news to the eye either: "Offline" stays
     // until a connection is made, instead of flipping with every attempt.
     const shown = state === 'connecting' && this.settled === 'offline' ? 'offline' : state;
@@ -72,7 +85,7 @@ export class AmoiqChatHeader extends LitElement {
           <h2 part="title" id="title">${this.headerText || en.headerText}</h2>
           <div part="status" class="status">
             <span class="dot ${away ? 'away' : state}" aria-hidden="true" title=${via}></span>
-            <span>${away ? en.onlineAway : en[shown]}</span>
+            <span>${assistant ? en.assistantUi.answersNow(assistant) : away ? en.onlineAway : en[shown]}</span>
           </div>
         </div>
         <div class="visually-hidden" role="status">${this.announcement}</div>

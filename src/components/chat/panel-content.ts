@@ -5,7 +5,7 @@ import type { AmoiqQuickReplyEvent } from '../../events/quick-reply-event.js';
 import type { AmoiqRetryEvent } from '../../events/retry-event.js';
 import type { AmoiqTypingEvent } from '../../events/typing-event.js';
 import { defineLazy, type LazyTag } from '../../lazy-tags.js';
-import { showAssistantBanner } from '../assistant-banner/banner-slot.js';
+import { assistantAnswers, showAssistantBanner } from '../assistant-banner/banner-slot.js';
 import type { Attachment, AttachmentLimits } from '../../protocol/v1.js';
 import type { ChatService } from '../../services/chat-service.js';
 import type { UploadOptions } from '../../services/upload.js';
@@ -49,7 +49,7 @@ const INPUT_PARTS = exportParts(
 const AWAY_PARTS = exportParts('away', 'base message dismiss-button email-input submit-button confirmation');
 const PRE_CHAT_PARTS = exportParts('pre-chat', 'base field submit-button');
 const CLOSED_PARTS = exportParts('closed', 'base note new-conversation-button rating transcript');
-const BANNER_PARTS = exportParts('assistant-banner', 'base message wait talk-to-person');
+const BANNER_PARTS = exportParts('assistant-banner', 'base message wait team-away talk-to-person');
 
 /**
  * The contents of `<amoiq-chat>`'s panel and their wiring: the header, the away banner while no
@@ -109,10 +109,13 @@ export class PanelContent {
       ${state?.connection === 'unavailable' ? nothing : this.renderComposer()}`;
   }
 
-  /** The away banner while no agent is online (and the conversation is open). */
+  /**
+   * The away banner while no agent is online (and the conversation is open), unless the site's
+   * assistant answers: then it comes when the visitor asks for a person.
+   */
   private renderAway(): TemplateResult | typeof nothing {
     const state = this.service()?.state;
-    if (state?.agentsOnline !== false || state.conversationStatus === 'closed') return nothing;
+    if (state?.agentsOnline !== false || state.conversationStatus === 'closed' || assistantAnswers(state)) return nothing;
     this.load('amoiq-away-banner');
     // While the pre-chat form asks for details, the banner does not ask for an e-mail as well.
     return html`<amoiq-away-banner
