@@ -223,4 +223,55 @@ describe('agent console: queue, handoff and the live answer (assistant on)', fun
     expect(at.bottom, 'the rating above the messages').to.be.at.most(log.top + 1);
     await expectAccessible(el);
   });
+
+  it('the live answer’s socket is open only while it shows a conversation the assistant has', async () => {
+    // Real sockets to the backend, only counted: the console's own (its first, at login) and the
+    // live answer's (any other to /ws/agent).
+    const NativeSocket = window.WebSocket;
+    const sockets: WebSocket[] = [];
+    window.WebSocket = class extends NativeSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        if (new URL(url, location.href).pathname === '/ws/agent') sockets.push(this);
+      }
+    };
+    const feeds = () => sockets.slice(1).filter((s) => s.readyState !== NativeSocket.CLOSED).length;
+    try {
+      const el = await loggedIn();
+      expect(sockets, 'the console’s own socket').to.have.length(1);
+      const withAssistant = await newVisitor();
+      await say(withAssistant, 'How do I return an item?');
+      const waiting = await newVisitor();
+      await say(waiting, 'I want to talk to a person');
+      await until(async () => (await handoffOf(waiting.conversationId)) === 'queued', 'queued', 30_000, 100);
+
+      await openConversation(el, withAssistant.conversationId);
+      await until(() => handoffState(el) === 'The assistant (AI) is answering', 'with the assistant', 20_000);
+      await until(() => feeds() === 1, 'the live answer’s socket open', 20_000);
+      // Leaving it for a conversation in the queue: nothing to follow, the socket closes.
+      await openConversation(el, waiting.conversationId);
+      await until(() => handoffState(el).startsWith('Waiting for a person'), 'the queued one shown', 20_000);
+      await until(() => feeds() === 0, 'the socket closed on leaving the conversation', 20_000);
+
+      // Back to the assistant's conversation: one socket again (the earlier one stays closed) …
+      await openConversation(el, withAssistant.conversationId);
+      await until(() => handoffState(el) === 'The assistant (AI) is answering', 'with the assistant again', 20_000);
+      await until(() => feeds() === 1, 'the live answer’s socket open again', 20_000);
+      expect(sockets.filter((s) => s.readyState !== NativeSocket.CLOSED)).to.have.length(2);
+      // … until a person takes it over: the assistant's answers end there, so does the socket.
+      [...handoff(el).querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Take over')!.click();
+      await until(() => handoffState(el) === 'You have this conversation', 'taken over', 20_000);
+      await until(() => feeds() === 0, 'the socket closed once a person has the conversation', 20_000);
+
+      // Removed with the console (as after a logout): nothing stays open.
+      const other = await newVisitor();
+      await say(other, 'Can I cancel my order?');
+      await openConversation(el, other.conversationId);
+      await until(() => feeds() === 1, 'the live answer’s socket for another conversation', 20_000);
+      el.remove();
+      await until(() => sockets.every((s) => s.readyState === NativeSocket.CLOSED), 'every socket closed with the element', 20_000);
+    } finally {
+      window.WebSocket = NativeSocket;
+    }
+  });
 });

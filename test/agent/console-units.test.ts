@@ -148,14 +148,33 @@ describe('agent console units: shortcuts, session store, titles, visitor context
       Object.entries(handoffActions(h, o))
         .filter(([, on]) => on)
         .map(([name]) => name);
-    expect(offered({ state: 'assistant' })).to.deep.equal(['takeOver']);
-    expect(offered({ state: 'queued' })).to.deep.equal(['accept', 'returnToAssistant']);
-    expect(offered({ state: 'assigned', agent: { id: 'a1' } })).to.deep.equal(['returnToAssistant', 'transfer']);
-    expect(offered({ state: 'assigned', agent: { id: 'a2' } })).to.deep.equal(['takeFromAgent', 'returnToAssistant', 'transfer']);
-    expect(offered({ state: 'assigned', agent: { id: 'a1' } }, { ...me, otherAgents: 0 })).to.deep.equal(['returnToAssistant']);
+    expect(offered({ state: 'assistant', assistant: true })).to.deep.equal(['takeOver']);
+    expect(offered({ state: 'queued', assistant: true })).to.deep.equal(['accept', 'returnToAssistant']);
+    expect(offered({ state: 'assigned', agent: { id: 'a1' }, assistant: true })).to.deep.equal(['returnToAssistant', 'transfer']);
+    expect(offered({ state: 'assigned', agent: { id: 'a2' }, assistant: true })).to.deep.equal([
+      'takeFromAgent',
+      'returnToAssistant',
+      'transfer',
+    ]);
+    expect(offered({ state: 'assigned', agent: { id: 'a1' }, assistant: true }, { ...me, otherAgents: 0 })).to.deep.equal([
+      'returnToAssistant',
+    ]);
     for (const state of ['assistant', 'queued', 'assigned', 'none']) {
-      expect(offered({ state, agent: { id: 'a2' } }, { ...me, closed: true }), state).to.deep.equal([]);
+      expect(offered({ state, agent: { id: 'a2' }, assistant: true }, { ...me, closed: true }), state).to.deep.equal([]);
     }
+  });
+
+  it('offers no "Return to assistant" where the conversation has no assistant (the server answers 409 assistant_disabled)', () => {
+    const me = { closed: false, agentId: 'a1', otherAgents: 1 };
+    const offered = (h: Parameters<typeof handoffActions>[0]) =>
+      Object.entries(handoffActions(h, me))
+        .filter(([, on]) => on)
+        .map(([name]) => name);
+    // Nobody has it on a site without the assistant: an agent takes it, as from the inbox.
+    expect(offered({ state: 'none', assistant: false })).to.deep.equal(['takeOver']);
+    expect(offered({ state: 'queued', assistant: false })).to.deep.equal(['accept']);
+    expect(offered({ state: 'assigned', agent: { id: 'a1' }, assistant: false })).to.deep.equal(['transfer']);
+    expect(offered({ state: 'assigned', agent: { id: 'a2' }, assistant: false })).to.deep.equal(['takeFromAgent', 'transfer']);
   });
 
   it('names a queued visitor as the conversation list does', () => {

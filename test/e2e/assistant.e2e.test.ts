@@ -7,7 +7,7 @@ import type { AmoiqChat } from '../../src/components/chat/chat.js';
 import type { ChatService } from '../../src/services/chat-service.js';
 import { part, serviceOf, until } from '../helpers/dom.js';
 import { backendCommand, type BackendInfo } from './backend.js';
-import { streamFeed, type AmoiqAgentLiveAnswer } from '../../demo/agent/src/queue-stream.js';
+import { followedFeed, type AmoiqAgentLiveAnswer } from '../../demo/agent/src/queue-stream.js';
 
 // End to end (issue 12): the real element against the reference backend with the demo tenant's
 // assistant on (test/plugins/backend.mjs, `backend-assistant-*`: the knowledge-base answerer, no
@@ -236,7 +236,7 @@ describe('e2e: the assistant (issue 12)', function () {
     const live = await fixture<AmoiqAgentLiveAnswer>(
       html`<amoiq-agent-live-answer .baseUrl=${info.url} .token=${token} .conversationId=${service.state.conversationId}></amoiq-agent-live-answer>`,
     );
-    await until(() => streamFeed(info.url, token).connected, 'the console feed connected', 10_000);
+    await until(() => followedFeed(info.url, token)?.connected === true, 'the console feed connected', 10_000);
     const lengths = new Set<number>();
     const text = () => live.shadowRoot!.querySelector('.text')?.textContent ?? '';
     const watch = setInterval(() => lengths.add(text().length), 5);

@@ -94,6 +94,56 @@ test(`a tenant without the assistant: no config.assistant, state none, escalate 
   }
 });
 
+for (const withAssistant of [true, false]) {
+  test(`the agents' Handoff says whether the conversation has an assistant (${withAssistant ? 'on' : 'off'}): the queue, frames, conversation and page answers alike; only then may it go back (${STORE_NAME})`, async () => {
+    // Nobody is assigned by themselves: the conversation stays queued while each answer is read.
+    const app = await startAssistantServer({ ...(withAssistant ? { assistant: KB } : {}), queue: { autoAssign: false } });
+    try {
+      const token = await app.agentToken();
+      const agent = app.socket(`/ws/agent?token=${token}`);
+      await agent.ready();
+      const s = await app.session();
+      await app.say(s, 'How long does delivery take?');
+      assert.equal((await app.visitor(s, '/api/chat/escalate', { reason: 'help' })).body.handoff.state, 'queued');
+      const id = s.conversationId;
+      const get = async (/** @type {string} */ path) => (await app.request(path, { auth: token })).body;
+      const frame = await agent.next((f) => f.type === 'handoff' && f.conversationId === id && f.handoff.state === 'queued');
+      /** @type {[string, unknown][]} */
+      const seen = [
+        ['handoff frame', frame.handoff.assistant],
+        ['queue entry', (await get('/api/agent/queue')).queue.find((/** @type {any} */ q) => q.conversationId === id)?.assistant],
+        [
+          'conversation list',
+          (await get('/api/agent/conversations')).conversations.find((/** @type {any} */ c) => c.id === id)?.handoff.assistant,
+        ],
+        ['feedback answer', (await get(`/api/agent/conversations/${id}/feedback`)).handoff.assistant],
+        ['message page (long poll)', (await get(`/api/agent/conversations/${id}/messages?limit=1`)).handoff.assistant],
+      ];
+      for (const [where, value] of seen) assert.equal(value, withAssistant, where);
+      // Visitors get their allow-list only.
+      assert.equal('assistant' in (await handoffOf(app, s)), false, 'not in the visitor’s Handoff');
+
+      const accepted = await app.request(`/api/agent/conversations/${id}/accept`, { auth: token, method: 'POST' });
+      assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+      assert.equal(accepted.body.conversation.handoff.state, 'assigned');
+      assert.equal(accepted.body.conversation.handoff.assistant, withAssistant, 'accept answer');
+      const assigned = await agent.next((f) => f.type === 'handoff' && f.conversationId === id && f.handoff.state === 'assigned');
+      assert.equal(assigned.handoff.assistant, withAssistant, 'handoff frame once assigned');
+
+      const back = await app.request(`/api/agent/conversations/${id}/return`, { auth: token, method: 'POST' });
+      if (withAssistant) {
+        assert.equal(back.status, 200, JSON.stringify(back.body));
+        assert.deepEqual([back.body.conversation.handoff.state, back.body.conversation.handoff.assistant], ['assistant', true]);
+      } else {
+        assert.deepEqual([back.status, back.body.error.code], [409, 'assistant_disabled']);
+      }
+      agent.close();
+    } finally {
+      await app.close();
+    }
+  });
+}
+
 /**
  * The handoff state the visitor's message page reports.
  * @param {Awaited<ReturnType<typeof startAssistantServer>>} app

@@ -315,4 +315,13 @@ test('features.assistant: false leaves the assistant out: no config, handoff "no
     (await history(b, off.id)).map((m) => m.sender.type),
     ['visitor'],
   );
+  // The agents' Handoff says so (the console offers "Return to assistant" only with one), and
+  // the conversation cannot be "returned" to an assistant that would not answer it.
+  const agentHandoff = async (/** @type {any} */ s) =>
+    (await request(`/api/agent/conversations/${s.conversationId}/feedback`, { auth: adminToken })).body.handoff;
+  assert.deepEqual([(await agentHandoff(a)).assistant, (await agentHandoff(b)).assistant], [true, false]);
+  assert.equal((await request(`/api/agent/conversations/${b.conversationId}/accept`, { auth: adminToken, method: 'POST' })).status, 200);
+  const back = await request(`/api/agent/conversations/${b.conversationId}/return`, { auth: adminToken, method: 'POST' });
+  assert.deepEqual([back.status, back.body.error.code], [409, 'assistant_disabled']);
+  assert.equal((await agentHandoff(b)).state, 'assigned');
 });

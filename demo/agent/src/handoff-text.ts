@@ -70,7 +70,7 @@ export interface HandoffActions {
   accept: boolean;
   /** Take it from another agent (a transfer to oneself). */
   takeFromAgent: boolean;
-  /** Give it back to the assistant. */
+  /** Give it back to the assistant: only where there is one (`handoff.assistant`). */
   returnToAssistant: boolean;
   /** Pass it to another agent. */
   transfer: boolean;
@@ -81,10 +81,13 @@ const NO_ACTIONS: HandoffActions = { takeOver: false, accept: false, takeFromAge
 /**
  * The actions the server accepts for a conversation in this state (docs/protocol.md, "Queue and
  * assignment"): none on a closed conversation (each answers `409 conversation_closed`); transfer
- * only with another agent to transfer to.
+ * only with another agent to transfer to; back to the assistant only when the conversation has one
+ * (`assistant`: a site without it, or a widget that turned it off, answers `409 assistant_disabled`).
+ * "Take over" needs no assistant: from `none` it takes a conversation nobody has (the server never
+ * says `assistant` where none answers).
  */
 export function handoffActions(
-  h: { state: HandoffState | string; agent?: { id: string } },
+  h: { state: HandoffState | string; agent?: { id: string }; assistant: boolean },
   { closed, agentId, otherAgents }: { closed: boolean; agentId: string; otherAgents: number },
 ): HandoffActions {
   if (closed) return NO_ACTIONS;
@@ -94,7 +97,7 @@ export function handoffActions(
     takeOver: h.state === 'assistant' || h.state === 'none',
     accept: h.state === 'queued',
     takeFromAgent: assigned && !mine,
-    returnToAssistant: assigned || h.state === 'queued',
+    returnToAssistant: h.assistant && (assigned || h.state === 'queued'),
     transfer: assigned && otherAgents > 0,
   };
 }

@@ -30,6 +30,8 @@ interface HandoffInfo {
   estimatedWaitSeconds?: number | null;
   agent?: { id: string; name: string };
   metadata?: Record<string, string>;
+  /** The conversation has an assistant to hand it back to (the agents' Handoff only). */
+  assistant: boolean;
 }
 
 interface QueueEntry {
@@ -39,6 +41,8 @@ interface QueueEntry {
   reason: string;
   requestedBy: string;
   metadata?: Record<string, string>;
+  /** As the Handoff's: it may go back to the assistant. */
+  assistant: boolean;
   conversation: { id: string; visitorRef?: string; contact?: Contact; user?: VerifiedUser; lastMessage?: { text?: string } | null };
 }
 

@@ -7,6 +7,12 @@
  * it ends). Kept apart from the app's own socket handling so the console's other parts stay as
  * they are; the socket reconnects by itself and forgets the streams it missed meanwhile (their
  * final messages reach the conversation as usual).
+ *
+ * The socket lives only while an element shows a conversation the assistant has: the elements
+ * share one feed per console (`followStreams`), and the last one to stop following (the agent
+ * leaves the conversation, a person takes it over or it is handed off when an answer ends, the
+ * element is removed, the console logs out) closes it. Left open, it was a second agent
+ * connection for the rest of the page's life, counted as the agent being online.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -58,6 +64,11 @@ export class AssistantStreamFeed {
   onChange(fn: Listener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** How many follow it: none, and nobody needs its socket. */
+  get followers(): number {
+    return this.listeners.size;
   }
 
   close(): void {
@@ -127,21 +138,37 @@ export class AssistantStreamFeed {
   }
 }
 
-/** One feed per console (base URL and token), shared by every view of it. */
+/** One feed per console (base URL and token), shared by every view of it while one follows it. */
 const feeds = new Map<string, AssistantStreamFeed>();
-export function streamFeed(baseUrl: string, token: string): AssistantStreamFeed {
+
+/**
+ * Follows the streams of a console's tenant: `onChange` runs on each change until `stop()`. The
+ * feed (its socket) opens with its first follower and closes with its last: a console whose
+ * token changes (a new login) stops following the old one, which then closes too.
+ */
+export function followStreams(baseUrl: string, token: string, onChange: Listener): { feed: AssistantStreamFeed; stop: () => void } {
   const key = `${baseUrl} ${token}`;
   let feed = feeds.get(key);
-  if (!feed) {
-    // A new login: the old token's feed goes.
-    for (const [k, f] of feeds) {
-      if (!k.startsWith(`${baseUrl} `)) continue;
-      f.close();
-      feeds.delete(k);
-    }
-    feeds.set(key, (feed = new AssistantStreamFeed(baseUrl, token)));
-  }
-  return feed;
+  if (!feed) feeds.set(key, (feed = new AssistantStreamFeed(baseUrl, token)));
+  const followed = feed;
+  const unsubscribe = followed.onChange(onChange);
+  let stopped = false;
+  return {
+    feed: followed,
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      unsubscribe();
+      if (followed.followers > 0) return;
+      followed.close();
+      if (feeds.get(key) === followed) feeds.delete(key);
+    },
+  };
+}
+
+/** The feed followed now for a console, if anything follows it (tests wait for it to connect). */
+export function followedFeed(baseUrl: string, token: string): AssistantStreamFeed | undefined {
+  return feeds.get(`${baseUrl} ${token}`);
 }
 
 /**
@@ -180,18 +207,16 @@ export class AmoiqAgentLiveAnswer extends LitElement {
   @property({ attribute: false }) token = '';
   @property({ attribute: false }) conversationId: string | null = null;
   @state() private stream: LiveStream | undefined;
-  private unsubscribe?: () => void;
-  private feed?: AssistantStreamFeed;
+  /** The feed followed now, its key (base URL and token) and how to stop following it. */
+  private following?: { key: string; feed: AssistantStreamFeed; stop: () => void };
 
   override updated(changed: Map<string, unknown>): void {
-    if (changed.has('baseUrl') || changed.has('token')) this.follow();
-    if (changed.has('conversationId')) this.read();
+    if (changed.has('baseUrl') || changed.has('token') || changed.has('conversationId')) this.follow();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unsubscribe?.();
-    this.unsubscribe = this.feed = undefined;
+    this.follow();
   }
 
   override connectedCallback(): void {
@@ -199,18 +224,24 @@ export class AmoiqAgentLiveAnswer extends LitElement {
     if (this.hasUpdated) this.follow();
   }
 
+  /**
+   * Follows the console's feed while connected with a token and a conversation, and stops
+   * following it otherwise (its socket closes when nothing else follows it). Another conversation
+   * of the same console keeps the same feed: its socket stays, no stream frame is missed.
+   */
   private follow(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = this.feed = undefined;
     // '' is the console's own origin (served by the backend, the normal setup), not "no backend".
-    if (!this.token) return;
-    this.feed = streamFeed(this.baseUrl, this.token);
-    this.unsubscribe = this.feed.onChange(() => this.read());
+    const key = this.isConnected && this.token && this.conversationId ? `${this.baseUrl} ${this.token}` : '';
+    if (this.following?.key !== key) {
+      this.following?.stop();
+      this.following = undefined;
+      if (key) this.following = { key, ...followStreams(this.baseUrl, this.token, () => this.read()) };
+    }
     this.read();
   }
 
   private read(): void {
-    const s = this.conversationId ? this.feed?.of(this.conversationId) : undefined;
+    const s = this.conversationId ? this.following?.feed.of(this.conversationId) : undefined;
     // A new object per change, so Lit sees the text grow.
     this.stream = s ? { ...s } : undefined;
   }

@@ -53,7 +53,9 @@ export function trimCutAnswer(text) {
  * @typedef {{ state: 'assistant' | 'queued' | 'assigned' | 'none', reason?: string, requestedBy?: string, requestedAt?: string,
  *   position?: number, estimatedWaitSeconds?: number | null, agent?: { id: string, name: string },
  *   agentsOnline: boolean, withinHours: boolean }} HandoffView the visitor's Handoff object (protocol.md, Handoff)
- * @typedef {HandoffView & { metadata?: Record<string, string> }} AgentHandoffView agents see the escalation's metadata too
+ * @typedef {HandoffView & { metadata?: Record<string, string>, assistant: boolean }} AgentHandoffView agents see the
+ *   escalation's metadata too, and whether the conversation has an assistant (`assistant`: what the console may offer,
+ *   "Return to assistant" only with one)
  */
 
 /**
@@ -73,14 +75,16 @@ export function normalizeQueueSettings(raw, tenantId) {
 }
 
 /**
- * The agents' Handoff object from the visitor's: with the escalation's reason (an agent's too) and metadata while queued or assigned.
+ * The agents' Handoff object from the visitor's: whether the conversation has an assistant, and
+ * the escalation's reason (an agent's too) and metadata while queued or assigned.
  * @param {HandoffView} view
  * @param {HandoffRow | null} row
+ * @param {boolean} assistant {@link AssistantService.hasAssistant}
  * @returns {AgentHandoffView}
  */
-function withMetadata(view, row) {
-  if (view.state !== 'queued' && view.state !== 'assigned') return view;
-  return { ...view, ...(row?.reason ? { reason: row.reason } : {}), ...(row?.metadata ? { metadata: row.metadata } : {}) };
+function withMetadata(view, row, assistant) {
+  if (view.state !== 'queued' && view.state !== 'assigned') return { ...view, assistant };
+  return { ...view, assistant, ...(row?.reason ? { reason: row.reason } : {}), ...(row?.metadata ? { metadata: row.metadata } : {}) };
 }
 
 export class AssistantService {
@@ -154,6 +158,17 @@ export class AssistantService {
   /** @param {string} tenantId */
   assistantOf(tenantId) {
     return this.assistants.get(tenantId) ?? null;
+  }
+
+  /**
+   * Whether the assistant answers in this conversation: its tenant has one and the widget it was
+   * started through did not turn it off (issue 13). Without one there is nothing to hand the
+   * conversation back to (the agents' Handoff says so: `assistant`).
+   * @param {string} tenantId
+   * @param {string} conversationId
+   */
+  async hasAssistant(tenantId, conversationId) {
+    return !!this.assistantOf(tenantId) && !(await this.store.widgets.featureOff(conversationId, 'assistant'));
   }
 
   /**
@@ -643,7 +658,7 @@ export class AssistantService {
    */
   async agentView(tenantId, conversationId, known) {
     const row = known === undefined ? await this.db.handoff(conversationId) : known;
-    return withMetadata(await this.build(tenantId, conversationId, row), row);
+    return withMetadata(await this.build(tenantId, conversationId, row), row, await this.hasAssistant(tenantId, conversationId));
   }
 
   /**
@@ -654,7 +669,8 @@ export class AssistantService {
    */
   async build(tenantId, conversationId, row) {
     let state = this.stateOf(tenantId, row);
-    if (state === 'assistant' && (await this.store.widgets.featureOff(conversationId, 'assistant'))) state = 'none';
+    // No assistant answers here (the widget turned it off; or a row of when the site had one): nobody has it.
+    if (state === 'assistant' && !(await this.hasAssistant(tenantId, conversationId))) state = 'none';
     if (state !== 'assigned' && (await this.store.conversations.byId(conversationId))?.status === 'closed') state = 'none';
     const agentsOnline = this.hub.agentsOnline(tenantId);
     const assistant = this.assistantOf(tenantId);
@@ -697,7 +713,7 @@ export class AssistantService {
   async publishHandoff(tenantId, conversationId) {
     const row = await this.db.handoff(conversationId);
     const handoff = await this.view(tenantId, conversationId, row);
-    const agentHandoff = withMetadata(handoff, row);
+    const agentHandoff = withMetadata(handoff, row, await this.hasAssistant(tenantId, conversationId));
     this.publish(
       tenantId,
       conversationId,
@@ -736,6 +752,8 @@ export class AssistantService {
         reason: row.reason ?? '',
         requestedBy: row.requestedBy ?? 'visitor',
         ...(row.metadata ? { metadata: row.metadata } : {}),
+        // Whether it may go back to the assistant instead of to a person (as the agents' Handoff).
+        assistant: await this.hasAssistant(tenantId, row.conversationId),
         conversation: this.chat.agentView(summary),
       });
     }
@@ -883,6 +901,9 @@ export class AssistantService {
   async returnToAssistant(conversation, agent) {
     const assistant = this.assistantOf(conversation.tenantId);
     if (!assistant) throw new ApiError(409, 'assistant_disabled', 'This site has no assistant.');
+    // Its widget turned the assistant off: "returned", nobody would answer the visitor (onVisitorMessage).
+    if (!(await this.hasAssistant(conversation.tenantId, conversation.id)))
+      throw new ApiError(409, 'assistant_disabled', 'This conversation’s widget has the assistant off.');
     const tenantId = conversation.tenantId;
     return this.enqueueTenant(tenantId, async () => {
       const current = await this.store.conversations.byId(conversation.id);

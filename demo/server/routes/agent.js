@@ -102,7 +102,7 @@ export async function listAgentMessages(ctx) {
   const page = pageParams(ctx.url.searchParams);
   const wait = waitParam(ctx.url.searchParams);
   const conversation = await ctx.deps.chat.agentConversation(claims, ctx.params.id);
-  await answerPage(ctx, conversation, page, wait, { subject: `${claims.tenantId}:agent:${claims.agentId}` });
+  await answerPage(ctx, conversation, page, wait, { subject: `${claims.tenantId}:agent:${claims.agentId}`, agent: true });
 }
 
 /** `POST /api/agent/conversations/:id/messages`. @type {Handler} */

@@ -48,12 +48,13 @@ export function streamParam(query) {
  * @param {Conversation} conversation
  * @param {{ after: number, before?: number, limit: number }} page
  * @param {number} wait seconds
- * @param {{ subject: string, authorize?: () => Promise<unknown>, teamTyping?: boolean }} caller
+ * @param {{ subject: string, authorize?: () => Promise<unknown>, teamTyping?: boolean, agent?: boolean }} caller
  *   `subject`: the token's visitor or agent; `authorize` runs again after a wait (access may end
  *   meanwhile); `teamTyping`: report the team's typing and wake the wait when it changes (the
- *   HTTP fallback has no typing frames)
+ *   HTTP fallback has no typing frames); `agent`: an agent asks, the page's `handoff` is the
+ *   agents' (metadata, `assistant`), as every other agent answer
  */
-export async function answerPage(ctx, conversation, page, wait, { subject, authorize, teamTyping = false }) {
+export async function answerPage(ctx, conversation, page, wait, { subject, authorize, teamTyping = false, agent = false }) {
   const { store, chat, shutdown } = ctx.deps;
   const seenAssistant = streamParam(ctx.url.searchParams);
   const conversationId = conversation.id;
@@ -122,7 +123,9 @@ export async function answerPage(ctx, conversation, page, wait, { subject, autho
     ...(ctx.deps.assistant
       ? {
           streams: streams ?? [],
-          handoff: await ctx.deps.assistant.view(conversation.tenantId, conversationId),
+          handoff: agent
+            ? await ctx.deps.assistant.agentView(conversation.tenantId, conversationId)
+            : await ctx.deps.assistant.view(conversation.tenantId, conversationId),
         }
       : {}),
     ...(voiceNow ? { call: voiceNow.call, mode: voiceNow.mode } : {}),
