@@ -40,6 +40,8 @@ export interface ApiOptions {
   fetch?: typeof fetch;
   /** Used for uploads (fetch cannot report upload progress); injectable for tests. */
   XMLHttpRequest?: typeof XMLHttpRequest;
+  /** The widget's language for the visitor context's `locale` (ChatServiceOptions.language). */
+  language?: () => string | undefined;
 }
 
 /**
@@ -52,9 +54,11 @@ export class ChatApi {
   private readonly tenantId?: string;
   private readonly fetchFn: typeof fetch;
   private readonly xhr?: typeof XMLHttpRequest;
+  private readonly language?: () => string | undefined;
 
-  constructor({ gatewayUrl, apiKey, tenantId, fetch: fetchFn, XMLHttpRequest: xhr }: ApiOptions) {
+  constructor({ gatewayUrl, apiKey, tenantId, fetch: fetchFn, XMLHttpRequest: xhr, language }: ApiOptions) {
     this.xhr = xhr;
+    this.language = language;
     this.base = gatewayUrl.replace(/\/+$/, '');
     this.auth = `Bearer ${apiKey || `tenant:${tenantId ?? ''}`}`;
     this.tenantId = tenantId;
@@ -87,8 +91,16 @@ export class ChatApi {
     // The opt-in coarse fingerprint (docs/protocol.md) never travels with a user identity.
     const relink = fingerprint && !user ? { fingerprint } : {};
     const body = await this.request('POST', '/api/chat/session', {
-      // Where the visitor is (page, time zone, language: docs/protocol.md, Visitor context), for the agents.
-      body: { tenantId: this.tenantId, visitorId, ...user, ...fresh, ...relink, context: currentVisitorContext() },
+      // Where the visitor is (page, time zone, language: docs/protocol.md, Visitor context), for the
+      // agents; the language is the widget's, so the server's own texts match what it shows.
+      body: {
+        tenantId: this.tenantId,
+        visitorId,
+        ...user,
+        ...fresh,
+        ...relink,
+        context: currentVisitorContext({ language: this.language?.() }),
+      },
       signal,
     });
     return unwrap(decodeSession(body));

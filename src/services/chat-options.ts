@@ -37,6 +37,12 @@ export interface ChatServiceOptions {
    * was cleared (docs/security.md). Never sent with a user identity. Off by default.
    */
   fingerprint?: boolean;
+  /**
+   * The widget's language (a BCP 47 tag), read at each session request and sent as the visitor
+   * context's `locale`: the server writes its own texts (the assistant's notices, handoff texts,
+   * the transcript) in the language the widget shows, not the browser's. Without it, the browser's.
+   */
+  language?: () => string | undefined;
   /** Computes the fingerprint; defaults to `coarseFingerprint()` of fingerprint.ts, imported only then (tests inject one). */
   fingerprintFn?: () => Promise<string | undefined>;
 }

@@ -46,9 +46,9 @@ async function agentCall(info: BackendInfo, token: string, method: string, path:
   });
 }
 
-async function chatOn(info: BackendInfo): Promise<AmoiqChat> {
+async function chatOn(info: BackendInfo, lang = 'en'): Promise<AmoiqChat> {
   const el = await fixture<AmoiqChat>(
-    html`<amoiq-chat gateway-url=${info.url} api-key=${info.apiKey} tenant-id=${info.tenantId} db-name=${`amoiq-e2e-${nanoid(8)}`} lang="en" open></amoiq-chat>`,
+    html`<amoiq-chat gateway-url=${info.url} api-key=${info.apiKey} tenant-id=${info.tenantId} db-name=${`amoiq-e2e-${nanoid(8)}`} lang=${lang} open></amoiq-chat>`,
   );
   await until(() => serviceOf(el).state.connection === 'online', 'online', 20_000);
   return el;
@@ -115,6 +115,19 @@ describe('e2e: the assistant (issue 12)', function () {
     const list = part(el, 'amoiq-message-list').shadowRoot!;
     await until(() => !list.querySelector('amoiq-assistant-stream [data-stream]'), 'the stream gone from the list', 5_000);
     await until(() => !!list.querySelector(`[data-key="${CSS.escape(answers[0].key)}"]`), 'the answer in the list', 5_000);
+  });
+
+  it('the server writes its texts in the widget’s language, not the browser’s: lang="ar" and an English "talk to a person" get the Arabic handoff text', async () => {
+    expect(navigator.language.startsWith('ar'), 'the browser is not Arabic here').to.equal(false);
+    const info = await assistantBackend();
+    const el = await chatOn(info, 'ar');
+    const service = serviceOf(el);
+    await until(() => !!service.state.assistant, 'the site assistant', 10_000);
+    el.send('Can I talk to a real person please?');
+    await until(() => aiMessages(service).some((m) => m.notice), 'the handoff notice', 20_000);
+    const notice = aiMessages(service).find((m) => m.notice)!;
+    expect(notice.text, notice.text).to.match(/[\u0600-\u06FF]/);
+    el.remove();
   });
 
   it('Stop in the middle of a streamed answer: it ends where it was stopped, marked stopped, once, and is stored so', async () => {

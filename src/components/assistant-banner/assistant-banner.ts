@@ -7,6 +7,7 @@ import type { Handoff } from '../../protocol/assistant.js';
 import { sharedStyles } from '../../styles/shared.js';
 import { awayBannerBackground, awayBannerColor, chatDividerColor, chatSpacing } from '../../styles/tokens.js';
 import { WAIT_REFRESH_MS, remainingWaitMinutes } from './queue-wait.js';
+import { thenFocusComposer } from '../composer-focus.js';
 
 /**
  * Who answers, above the conversation, while the site has an assistant or the conversation was
@@ -88,13 +89,14 @@ export class AmoiqAssistantBanner extends LitElement {
     const handoff = state?.handoff;
     const name = state?.assistant?.name;
     if (!state || (!name && (!handoff || handoff.state === 'none' || handoff.state === 'assistant'))) return nothing;
-    if (handoff?.state === 'none') return nothing;
+    // A closed conversation: the closed bar says so; "Ada joined" or "You are chatting with Robin" would be stale.
+    if (handoff?.state === 'none' || state.conversationStatus === 'closed') return nothing;
     const t = this.l10n.value.strings.assistantUi;
     const withAssistant = !handoff || handoff.state === 'assistant';
     return html`<div part="base" class="base">
-      <p part="message">${withAssistant ? this.renderAssistant(name, state.agentsOnline === false && state.conversationStatus !== 'closed') : this.renderQueue(handoff!)}</p>
+      <p part="message">${withAssistant ? this.renderAssistant(name, state.agentsOnline === false) : this.renderQueue(handoff!)}</p>
       ${
-        withAssistant && state.conversationStatus !== 'closed'
+        withAssistant
           ? html`<button part="talk-to-person" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.handleEscalate}>
               ${t.talkToPerson}
             </button>`
@@ -146,8 +148,9 @@ export class AmoiqAssistantBanner extends LitElement {
   private renderQueue(handoff: Handoff) {
     const { strings, plural } = this.l10n.value;
     const t = strings.assistantUi;
-    if (handoff.state === 'assigned')
-      return html`<span role="status">${handoff.agent ? t.assigned(handoff.agent.name) : t.escalationRequested}</span>`;
+    // Not a status: the conversation's own notice ("Ada joined the conversation.") is what the list
+    // announces; read here too it was heard twice.
+    if (handoff.state === 'assigned') return html`<span>${handoff.agent ? t.assigned(handoff.agent.name) : t.escalationRequested}</span>`;
     const position = handoff.position ? plural(t.queuePosition, handoff.position) : t.escalationRequested;
     const minutes = this.minutesLeft();
     return html`<span role="status">${minutes === 0 ? `${position} ${t.queueWaitOver}` : position}</span>${
@@ -155,13 +158,14 @@ export class AmoiqAssistantBanner extends LitElement {
     }`;
   }
 
-  private readonly handleEscalate = async (): Promise<void> => {
+  private readonly handleEscalate = async (e: Event): Promise<void> => {
     const service = this.chat.service;
     if (!service || this.busy) return;
     this.busy = true;
     this.failure = '';
     try {
-      await service.escalate();
+      // The button goes with the request (the banner shows the queue): focus goes on to the message box.
+      await thenFocusComposer(this, e.currentTarget as Element, () => service.escalate());
     } catch (err) {
       this.failure = this.l10n.value.strings.assistantUi.escalationFailed;
       console.warn(`[amoiq-chat] Could not ask for a person: ${(err as Error).message}`);

@@ -12,11 +12,15 @@ export function assistantAnswers(state: Pick<ChatState, 'assistant' | 'handoff'>
 
 /**
  * Whether `<amoiq-assistant-banner>` shows above the conversation: while the site has an assistant,
- * or the conversation is queued for or assigned to a person. Its module is imported the first time
+ * or the conversation is queued for or assigned to a person — not once it is closed (the closed bar says so). Its module is imported the first time
  * it shows (in the drop-in, a chunk of its own).
  */
 export function showAssistantBanner(state: ChatState | undefined): boolean {
-  if (!state || (!state.assistant && (!state.handoff || state.handoff.state === 'none' || state.handoff.state === 'assistant')))
+  if (
+    !state ||
+    state.conversationStatus === 'closed' ||
+    (!state.assistant && (!state.handoff || state.handoff.state === 'none' || state.handoff.state === 'assistant'))
+  )
     return false;
   import('./assistant-banner.js')
     .then(({ AmoiqAssistantBanner }) => {

@@ -12,6 +12,7 @@ import { chatAccentColor, chatDividerColor, chatMutedColor, chatTextColor, messa
 import { AmoiqAssistantFeedback } from '../assistant-feedback/assistant-feedback.js';
 import { AmoiqAssistantStream } from './assistant-stream.js';
 import { renderSources } from './assistant-render.js';
+import { thenFocusComposer } from '../composer-focus.js';
 
 export { renderAiAvatar, renderAiName } from './assistant-render.js';
 
@@ -37,11 +38,23 @@ export function renderAssistantExtras(m: ChatMessage, strings: Strings, service:
     ${
       offer
         ? html`<button part="talk-to-person" class="stream-action" type="button"
-            @click=${() => service?.escalate().catch((err: unknown) => console.warn(`[amoiq-chat] Could not ask for a person: ${(err as Error).message}`))}
+            @click=${(e: Event) => escalateFrom(e, service)}
           >${t.talkToPerson}</button>`
         : nothing
     }
     ${isAnswer(m) ? html`<amoiq-assistant-feedback .messageId=${m.id} .sent=${service?.state.feedback?.[m.id]}></amoiq-assistant-feedback>` : nothing}`;
+}
+
+/** "Talk to a person" under an answer: the offer goes once a person is asked for; focus goes on to the message box. */
+function escalateFrom(e: Event, service: ChatService | undefined): void {
+  const button = e.currentTarget as HTMLElement;
+  if (!service) return;
+  // The list re-renders the row without the offer: look for the composer from the list's host.
+  const root = button.getRootNode();
+  const anchor = root instanceof ShadowRoot ? root.host : button;
+  thenFocusComposer(anchor, button, () => service.escalate()).catch((err: unknown) =>
+    console.warn(`[amoiq-chat] Could not ask for a person: ${(err as Error).message}`),
+  );
 }
 
 /**

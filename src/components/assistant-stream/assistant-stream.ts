@@ -3,12 +3,14 @@ import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { chatServiceContext } from '../../context.js';
+import { ChatStateController } from '../../controllers/chat-state-controller.js';
 import { LocaleConsumer } from '../../i18n/localize.js';
 import type { StreamChange, StreamView } from '../../services/assistant-stream.js';
 import type { ChatService } from '../../services/chat-service.js';
 import { senderName } from '../message-list/rows.js';
 import { renderAiAvatar, renderAiName, renderSources } from './assistant-render.js';
 import { StreamMarkdown } from './stream-markdown.js';
+import { thenFocusComposer } from '../composer-focus.js';
 
 /** How close to the bottom (px) the list counts as following the conversation. */
 const FOLLOW_WITHIN = 48;
@@ -61,6 +63,9 @@ export class AmoiqAssistantStream extends LitElement {
 
   constructor() {
     super();
+    // Who answers decides "Talk to a person" beside Stop: it goes once a person is asked for (the
+    // banner shows the queue), without waiting for the answer's next delta.
+    new ChatStateController(this, (s) => [s.handoff]);
     new ContextConsumer(this, { context: chatServiceContext, subscribe: true, callback: (s) => this.attach(s) });
   }
 
@@ -225,7 +230,7 @@ export class AmoiqAssistantStream extends LitElement {
             ${
               view.phase === 'stopping'
                 ? html`<span class="stream-note">${t.stopped}</span>`
-                : html`<button part="stop-button" class="stream-action" type="button" @click=${() => this.service?.stopAnswer(view.id)}>
+                : html`<button part="stop-button" class="stream-action" type="button" @click=${(e: Event) => this.handleStop(e, view.id)}>
                     <span class="stop-icon" aria-hidden="true"></span>${t.stop}
                   </button>`
             }
@@ -240,7 +245,19 @@ export class AmoiqAssistantStream extends LitElement {
     </div>`;
   }
 
-  private readonly handleEscalate = (): void => {
-    this.service?.escalate().catch((err: unknown) => console.warn(`[amoiq-chat] Could not ask for a person: ${(err as Error).message}`));
+  /** Stop: the button gives way to "Stopped."; focus goes on to the message box, not to `body`. */
+  private handleStop(e: Event, id: string): void {
+    const service = this.service;
+    if (!service) return;
+    void thenFocusComposer(this, e.currentTarget as Element, () => Promise.resolve(service.stopAnswer(id)));
+  }
+
+  private readonly handleEscalate = (e: Event): void => {
+    const service = this.service;
+    if (!service) return;
+    // The button goes once a person is asked for (the banner shows the queue): focus to the message box.
+    thenFocusComposer(this, e.currentTarget as Element, () => service.escalate()).catch((err: unknown) =>
+      console.warn(`[amoiq-chat] Could not ask for a person: ${(err as Error).message}`),
+    );
   };
 }

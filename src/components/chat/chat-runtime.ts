@@ -13,7 +13,7 @@ import { ModalController } from '../../controllers/modal-controller.js';
 import { PanelFocusController } from '../../controllers/panel-focus-controller.js';
 import { ReadController } from '../../controllers/read-controller.js';
 import { UnreadController, type UnreadHost } from '../../controllers/unread-controller.js';
-import { LocalizeController } from '../../i18n/localize.js';
+import { LocalizeController, requestedLang, supportedLocale } from '../../i18n/localize.js';
 import { AmoiqResetEvent } from '../../events/reset-event.js';
 import { ChatSendError, type ChatErrorCode } from '../../protocol/errors.js';
 import type { Attachment, AttachmentLimits } from '../../protocol/v1.js';
@@ -172,7 +172,9 @@ export class ChatRuntime {
   willUpdate(changed: PropertyValues | undefined): void {
     const has = (key: string) => !changed || changed.has(key);
     for (const [attribute, text] of configWarnings(this.host, has)) this.warn(attribute, text);
-    if (SERVICE_KEYS.some(has)) this.chat.configure(serviceOptions(this.host, location.origin));
+    // The widget's language, read at each session request (not a reason to reconnect when it changes).
+    if (SERVICE_KEYS.some(has))
+      this.chat.configure({ ...serviceOptions(this.host, location.origin), language: () => supportedLocale(requestedLang(this.host)) });
   }
 
   /** After an update that opened or closed the panel: tell the visitor's other tabs. */
