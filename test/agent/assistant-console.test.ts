@@ -2,6 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { nanoid } from 'nanoid';
 import '../../demo/agent/src/main.js';
 import type { AmoiqAgentApp } from '../../demo/agent/src/agent-app.js';
+import { AmoiqAgentHandoff, AmoiqAgentQueue } from '../../demo/agent/src/queue-panel.js';
 import { expectAccessible, until } from '../helpers/dom.js';
 import { backendCommand, type BackendInfo } from '../e2e/backend.js';
 
@@ -150,6 +151,26 @@ describe('agent console: queue, handoff and the live answer (assistant on)', fun
     } finally {
       window.fetch = nativeFetch;
       window.WebSocket = NativeSocket;
+    }
+  });
+
+  it('the socket’s news updates the queue and the handoff panel at once, not at their next poll', async () => {
+    // Polls ten minutes apart: whatever shows within the test came from the frames.
+    const polls = [AmoiqAgentQueue.refreshMs, AmoiqAgentHandoff.refreshMs];
+    AmoiqAgentQueue.refreshMs = AmoiqAgentHandoff.refreshMs = 600_000;
+    try {
+      const el = await loggedIn();
+      const v = await newVisitor();
+      await say(v, 'How do I return an item?');
+      await openConversation(el, v.conversationId);
+      await until(() => handoffState(el) !== '', 'the handoff panel read once');
+      const before = handoffState(el);
+      expect(queueRow(el, v.conversationId)).to.equal(null);
+      expect((await visitorCall(v, '/api/chat/escalate', { conversationId: v.conversationId })).status).to.equal(200);
+      await until(() => !!queueRow(el, v.conversationId), 'the queue to show it (a `queue` frame)', 20_000);
+      await until(() => handoffState(el) !== before, 'the handoff panel to follow (a `handoff` frame)', 20_000);
+    } finally {
+      [AmoiqAgentQueue.refreshMs, AmoiqAgentHandoff.refreshMs] = polls;
     }
   });
 

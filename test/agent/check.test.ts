@@ -47,6 +47,17 @@ describe('agent console: frame and object checks', () => {
     expect(warnings).to.deep.equal([]);
   });
 
+  it('knows the assistant’s frames: queue, handoff, feedback and rating pass as news (the panels read the API); streams are left to the live answer’s feed, without a warning', () => {
+    expect(checkFrame({ type: 'queue', queue: [{ position: 1 }] })).to.deep.equal({ type: 'queue' });
+    for (const type of ['handoff', 'feedback', 'rating'])
+      expect(checkFrame({ type, conversationId: 'c_1', handoff: { state: 'queued' } })).to.deep.equal({ type, conversationId: 'c_1' });
+    for (const type of ['stream_start', 'stream_delta', 'stream_end', 'streams'])
+      expect(checkFrame({ type, streamId: 's_1' })).to.equal(null);
+    expect(warnings).to.deep.equal([]);
+    expect(checkFrame({ type: 'handoff' })).to.equal(null);
+    expect(warnings.join('\n')).to.contain('"handoff"');
+  });
+
   it('drops malformed frames with one warning per kind, however many arrive', () => {
     for (let i = 0; i < 3; i++) {
       expect(checkFrame({ type: 'read', conversationId: 'c_1', reader: 'visitor', seq: -1 })).to.equal(null);

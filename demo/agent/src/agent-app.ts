@@ -448,7 +448,22 @@ export class AmoiqAgentApp extends LitElement {
       case 'error':
         console.warn(`amoiq agent console: server refused a frame: ${frame.code} ${frame.message}`);
         break;
+      case 'queue':
+        void this.panel('amoiq-agent-queue')?.refresh();
+        break;
+      case 'handoff':
+      case 'feedback':
+      case 'rating':
+        // Who has it decides the queue as well as the open conversation's handoff panel.
+        if (frame.type === 'handoff') void this.panel('amoiq-agent-queue')?.refresh();
+        if (frame.conversationId === this.selectedId) void this.panel('amoiq-agent-handoff')?.refresh();
+        break;
     }
+  }
+
+  /** The queue or handoff panel, to read the server again when a frame says something changed. */
+  private panel(tag: 'amoiq-agent-queue' | 'amoiq-agent-handoff'): { refresh(): Promise<void> } | null {
+    return this.renderRoot.querySelector(tag) as { refresh(): Promise<void> } | null;
   }
 
   /** Loads the first inbox page of the current filter (the open conversation stays known). */

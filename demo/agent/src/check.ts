@@ -127,6 +127,21 @@ export function checkFrame(v: unknown): AgentFrame | null {
     case 'read':
       if (isString(v.conversationId) && (v.reader === 'visitor' || v.reader === 'agent') && isSeq(v.seq)) return v as AgentFrame;
       break;
+    // The assistant's news (docs/protocol.md, "The assistant"): the queue and handoff panels read
+    // the API again at once (their contents come from there, checked there), not at their next poll.
+    case 'queue':
+      return { type: 'queue' };
+    case 'handoff':
+    case 'feedback':
+    case 'rating':
+      if (isString(v.conversationId)) return { type: v.type, conversationId: v.conversationId };
+      break;
+    // An answer being written: `<amoiq-agent-live-answer>` follows it on a feed of its own (queue-stream.ts).
+    case 'stream_start':
+    case 'stream_delta':
+    case 'stream_end':
+    case 'streams':
+      return null;
     default:
       // Unknown types are ignored (protocol: "Unknown types"), with one warning per type.
       warnOnce(`type:${v.type}`, `ignoring frames of unknown type ${JSON.stringify(v.type)}`);

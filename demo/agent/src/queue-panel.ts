@@ -9,8 +9,9 @@
  *   being written, growing live (`<amoiq-agent-live-answer>`, queue-stream.ts).
  *
  * Both read the agent API (`GET /api/agent/queue`, `GET /api/agent/conversations/:id/feedback`)
- * and refresh every few seconds and whenever `refresh()` is called (the app calls it on the
- * conversation's frames), so they need nothing of the socket's frame decoding.
+ * and read it again whenever `refresh()` is called — the app calls it on the socket's `queue`,
+ * `handoff`, `feedback` and `rating` frames, so they follow at once — and every few seconds
+ * besides; they need nothing of the frames' contents.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -148,6 +149,8 @@ function renderReason(r: ReasonText) {
 
 /** Polls while connected; `refresh()` reads at once. */
 abstract class PollingElement extends LitElement {
+  /** The poll's interval (ms); the socket's news read at once besides (agent-app.ts). Tests lengthen it. */
+  static refreshMs = REFRESH_MS;
   @property({ attribute: false }) baseUrl = '';
   @property({ attribute: false }) token = '';
   @state() protected error = '';
@@ -155,7 +158,7 @@ abstract class PollingElement extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
+    this.timer = setInterval(() => void this.refresh(), (this.constructor as typeof PollingElement).refreshMs);
     void this.refresh();
   }
 

@@ -105,5 +105,8 @@ export type AgentFrame =
   | { type: 'read'; conversationId: string; reader: 'visitor' | 'agent'; seq: number }
   | { type: 'pong'; ts: unknown }
   | { type: 'error'; code: string; message: string }
+  /** The assistant's news: the queue changed; a conversation's handoff, feedback or rating changed (the panels read the API again). */
+  | { type: 'queue' }
+  | { type: 'handoff' | 'feedback' | 'rating'; conversationId: string }
   /** Voice (docs/protocol.md, Voice): checked field by field by call-manager.ts with the widget's decoders. */
   | { type: 'rtc' | 'call' | 'mode'; [key: string]: unknown };
