@@ -1,7 +1,11 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
 
-/** Where the open panel fills the screen (chat.styles.ts uses the same query). */
-export const FULL_SCREEN_QUERY = '(max-width: 480px)';
+/**
+ * Where the open panel fills the screen: a narrow viewport (a phone), or a short one (a phone held
+ * sideways, or a desktop zoomed to 200 %: 1280 × 800 becomes 640 × 400, where a floating panel
+ * left the conversation about 100 px). chat.styles.ts and chat-panel.styles.ts use the same query.
+ */
+export const FULL_SCREEN_QUERY = '(max-width: 480px), (max-height: 480px)';
 
 /** What {@link ModalController} needs from `<amoiq-chat>`. */
 export interface ModalHost extends ReactiveElement {
@@ -11,7 +15,7 @@ export interface ModalHost extends ReactiveElement {
 const TABBABLE = 'a[href], button, input, select, textarea, audio[controls], video[controls], [contenteditable], [tabindex]';
 
 /**
- * Makes the open panel modal while it fills the screen (a viewport under 480 px wide): the rest
+ * Makes the open panel modal while it fills the screen (a viewport under 480 px wide or high): the rest
  * of the page is `inert`, so neither Tab nor a screen reader's browse mode reaches what the panel
  * covers, and Tab / Shift+Tab wrap inside the panel. Only the `inert` it set is removed again, when
  * the panel closes, the viewport widens or the element leaves the page.

@@ -125,6 +125,18 @@ describe('theming', () => {
     expect(part(el, '.panel').getBoundingClientRect().width).to.equal(350);
   });
 
+  it('fills the screen under 480px of viewport height too (a desktop zoomed to 200 %: 640 × 400), modal there', async () => {
+    await setViewport({ width: 640, height: 400 });
+    const el = await chat({ open: true });
+    settle(el);
+    const rect = part(el, '.panel').getBoundingClientRect();
+    expect([rect.left, rect.top, rect.width, rect.height]).to.deep.equal([0, 0, 640, 400]);
+    expect(part(el, '.panel').getAttribute('aria-modal')).to.equal('true');
+    await setViewport({ width: 800, height: 700 });
+    await el.updateComplete;
+    expect(part(el, '.panel').getBoundingClientRect().width).to.equal(350);
+  });
+
   it('reflows at 320px wide: nothing in the panel scrolls sideways', async () => {
     await setViewport({ width: 320, height: 640 });
     const el = await chat({ open: true });

@@ -114,7 +114,7 @@ export const panelStyles = css`
       transform: translateY(0.5rem);
     }
   }
-  @media (max-width: 480px) {
+  @media (max-width: 480px), (max-height: 480px) {
     .panel {
       position: fixed;
       inset: 0;

@@ -100,7 +100,7 @@ export const styles = css`
     text-align: center;
   }
   /* The full-screen panel has its own close button; the launcher would cover the message box. */
-  @media (max-width: 480px) {
+  @media (max-width: 480px), (max-height: 480px) {
     :host([open]) .launcher {
       display: none;
     }
