@@ -52,6 +52,18 @@ describe('amoiq-voice-recorder', () => {
     await until(() => deepActiveElement()?.getAttribute('part') === 'record-button', 'focus back on the record button');
   });
 
+  it('at rest it is one of the message box’s quiet tools: 36 px, no ring, and not the microphone (that is dictation’s)', async () => {
+    const el = await recorder({ maxSeconds: 120 });
+    const button = $(el, '[part="record-button"]')!;
+    const style = getComputedStyle(button);
+    expect([button.offsetWidth, button.offsetHeight]).to.deep.equal([36, 36]);
+    expect(style.borderTopColor).to.equal('rgba(0, 0, 0, 0)');
+    const { micIcon, waveformIcon } = await import('../../src/components/voice-panel/icons.js');
+    const d = (icon: typeof micIcon) => /d="([^"]+)"/.exec(icon.strings.join(''))![1];
+    expect(button.querySelector('path')!.getAttribute('d')).to.equal(d(waveformIcon));
+    expect(d(waveformIcon)).to.not.equal(d(micIcon));
+  });
+
   it('Discard throws the note away and says so', async () => {
     const el = await recorder();
     await startRecording(el);

@@ -53,8 +53,8 @@ export class AmoiqDictationButton extends LitElement {
       .button {
         display: inline-grid;
         place-items: center;
-        width: 2.5rem;
-        height: 2.5rem;
+        width: 2.25rem;
+        height: 2.25rem;
         padding: 0;
         border: 0;
         border-radius: 50%;

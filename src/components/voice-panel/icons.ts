@@ -14,6 +14,11 @@ export const micIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
   <path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5.3-3a5.3 5.3 0 0 1-10.6 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11z" />
 </svg>`;
 
+/** A sound wave: a recorded voice message (the microphone is dictation's, beside it in the message box). */
+export const waveformIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
+  <path d="M7 18h2V6H7v12zm4 4h2V2h-2v20zm-8-8h2v-4H3v4zm12 4h2V6h-2v12zm4-8v4h2v-4h-2z" />
+</svg>`;
+
 export const micOffIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
   <path d="M19 11h-1.7c0 .74-.16 1.43-.43 2.05l1.23 1.23A6.9 6.9 0 0 0 19 11zm-4.02.17L9 5.18V5a3 3 0 0 1 6 0v6l-.02.17zM4.27 3 3 4.27l6.01 6.01V11a3 3 0 0 0 3 3c.22 0 .44-.03.65-.08l1.66 1.66A5.5 5.5 0 0 1 12 16.3 5.3 5.3 0 0 1 6.7 11H5a7 7 0 0 0 6 6.92V21h2v-3.08a7 7 0 0 0 2.54-.9L19.73 21 21 19.73z" />
 </svg>`;

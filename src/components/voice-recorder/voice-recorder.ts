@@ -7,7 +7,7 @@ import { sharedStyles } from '../../styles/shared.js';
 import { styleProps } from '../../styles/style-props.js';
 import { chatErrorColor, chatMutedColor } from '../../styles/tokens.js';
 import { AmoiqVoiceNoteEvent } from '../voice-panel/events.js';
-import { micIcon, sendIcon, trashIcon } from '../voice-panel/icons.js';
+import { sendIcon, trashIcon, waveformIcon } from '../voice-panel/icons.js';
 import { voiceStyles } from '../voice-panel/voice.styles.js';
 
 /**
@@ -47,6 +47,18 @@ export class AmoiqVoiceRecorder extends LitElement {
       .round {
         padding: 0;
         border-radius: 50%;
+      }
+      /* At rest it is one of the message box's quiet tools (attach, dictation, emoji): same size, no ring. */
+      .record {
+        min-block-size: 2.25rem;
+        min-inline-size: 2.25rem;
+        border-color: transparent;
+        background: transparent;
+        color: ${chatMutedColor};
+      }
+      .record:hover {
+        color: inherit;
+        background: color-mix(in srgb, currentColor 12%, transparent);
       }
       .dot {
         inline-size: 0.625rem;
@@ -152,7 +164,7 @@ export class AmoiqVoiceRecorder extends LitElement {
     const active = state === 'starting' || state === 'recording' || state === 'stopped';
     return html`<div part="base" class="base">
       <span class="visually-hidden" role="status" aria-live="polite">${this.announcement}</span>
-      ${active ? this.renderActive() : html`<button type="button" part="record-button" class="button round record" aria-label=${t.record} @click=${this.record}>${micIcon}</button>`}
+      ${active ? this.renderActive() : html`<button type="button" part="record-button" class="button round record" aria-label=${t.record} @click=${this.record}>${waveformIcon}</button>`}
       ${!active && state === 'failed' && problem ? html`<p class="problem">${t.errors[problem]}</p>` : nothing}
     </div>`;
   }
