@@ -223,6 +223,33 @@ describe(`OpenAI-compatible provider (${STORE_NAME})`, () => {
     agentWs.close();
   });
 
+  test('after a restart the answers of before it are still in the history, each after the question it answered', async () => {
+    script = (_req, res) => {
+      const out = sse(res);
+      out.delta(provider.requests.length === 1 ? 'Before the restart.' : 'After the restart.');
+      out.finish();
+    };
+    provider.requests.length = 0;
+    const s = await app.session();
+    let ws = app.socket(`/ws/chat?token=${s.token}`);
+    await ws.ready();
+    await app.say(s, 'First question');
+    assert.equal((await ws.next((f) => f.type === 'stream_end')).reason, 'complete');
+    ws.close();
+    await app.restart();
+    ws = app.socket(`/ws/chat?token=${s.token}`);
+    await ws.ready();
+    await app.say(s, 'Second question');
+    assert.equal((await ws.next((f) => f.type === 'stream_end')).reason, 'complete');
+    const sent = provider.requests[1].body.messages.filter((/** @type {any} */ m) => m.role !== 'system');
+    assert.deepEqual(sent, [
+      { role: 'user', content: 'First question' },
+      { role: 'assistant', content: 'Before the restart.' },
+      { role: 'user', content: 'Second question' },
+    ]);
+    ws.close();
+  });
+
   // Last: the cool-down it starts holds every later question of this tenant.
   test('a 429 with Retry-After: until then questions fail at once without asking the provider; the delay is logged', async () => {
     script = (_req, res) => void res.writeHead(429, { 'Retry-After': '30' }).end('{"error":{"message":"Rate limit reached"}}');
