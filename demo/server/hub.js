@@ -21,6 +21,7 @@
  *   | { type: 'mode', conversationId: string, mode: 'chat' | 'voice', callId: string }
  *   | { type: 'rtc', conversationId: string, to: 'visitor' | 'agent', agentId?: string, frame: Record<string, unknown> }
  *   | { type: 'assistant', conversationId: string | null, frame: Record<string, any> & { type: string } }
+ *   | { type: 'assistant-cooldown', until: number, retryAfter: number }
  * ) & { origin?: unknown }} HubEvent
  *   `revoked`: the conversation was relinked to another visitor id; connections of `visitorId`
  *   (the old one) must end.
@@ -28,6 +29,9 @@
  *   sockets must close.
  *   `call` and `mode`: a call of the conversation changed (voice/service.js).
  *   `raw` carries a frame written as is to the conversation's visitor sockets (test-only debug hook).
+ *   `assistant-cooldown` (tenant-wide, no conversation): the tenant's provider asked to wait
+ *   (a 429) until `until` (ms since the epoch); every node's assistant waits (assistant/service.js).
+ *   Clients never get it.
  *   `origin` identifies the connection that caused the event, so it can skip its own echo.
  * @typedef {(event: HubEvent) => void} Listener
  * @typedef {(agentsOnline: boolean) => void} PresenceListener

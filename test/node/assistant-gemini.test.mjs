@@ -363,3 +363,47 @@ test('a 200 HTML page instead of the stream is malformed, not a cut', async (t) 
   t.after(() => server.close());
   assertCode((await collect(provider.stream({ messages: MESSAGES }))).error, 'malformed');
 });
+
+test('an invalid key echoed in the error (HTTP and inside the stream) is redacted from the message', async (t) => {
+  const key = 'AIzaSyREALLOOKINGKEY0123456789abcdefgh';
+  const answers = [
+    (/** @type {import('node:http').ServerResponse} */ res) =>
+      res
+        .writeHead(400, { 'Content-Type': 'application/json' })
+        .end(
+          googleError(400, 'INVALID_ARGUMENT', `API key not valid: ${key}`, [
+            { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' },
+          ]),
+        ),
+    (/** @type {import('node:http').ServerResponse} */ res) =>
+      res.writeHead(200, SSE_HEADERS).end(data(JSON.parse(googleError(500, 'INTERNAL', `upstream rejected key=${key}`)))),
+  ];
+  const { server, provider } = await setup((_req, res) => void answers[server.requests.length - 1](res), { apiKey: key });
+  t.after(() => server.close());
+  for (const code of ['unauthorized', 'server_error']) {
+    const { error } = await collect(provider.stream({ messages: MESSAGES }));
+    assertCode(error, code);
+    assert.ok(!error.message.includes(key) && !error.message.includes(key.slice(-8)), error.message);
+  }
+});
+
+test('a chunk with a finishReason ends the answer even when the server keeps the connection open', async (t) => {
+  const { server, provider } = await setup(
+    async (_req, res, record) => {
+      res.writeHead(200, SSE_HEADERS);
+      res.write(response('Complete '));
+      res.write(response('answer.', 'STOP'));
+      await record.closed;
+    },
+    { idleMs: 1000 },
+  );
+  t.after(() => server.close());
+  const { events, error } = await collect(provider.stream({ messages: MESSAGES }));
+  assert.equal(error, null, String(error?.message));
+  assert.deepEqual(events, [
+    { type: 'delta', text: 'Complete ' },
+    { type: 'delta', text: 'answer.' },
+    { type: 'done', finishReason: 'stop' },
+  ]);
+  await server.requests[0].closed;
+});

@@ -6,8 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AssistantConfigError,
+  CUT_MARK,
   DEFAULT_ASSISTANT_SETTINGS,
+  DEFAULT_MAX_TOKENS,
   INITIAL_HANDOFF_STATE,
+  MAX_ANSWER_CHARS,
+  STOPPED_MARK,
   createAssistant,
   normalizeAssistantSettings,
   selectProvider,
@@ -303,4 +307,27 @@ test('settings: timeouts.answerMs (default 120000) and ASSISTANT_MAX_TOKENS reac
   );
   await collect(assistant.answer({ messages: ask('Hi') }));
   assert.equal(sent.max_tokens, 777);
+});
+
+test('model turns: the assistant’s notices are left out; an interrupted or stopped answer is marked as cut', () => {
+  const turns = toProviderMessages([
+    { sender: { type: 'visitor' }, text: 'Where is my order?' },
+    { sender: { type: 'ai' }, text: 'Your order left', interrupted: true },
+    { sender: { type: 'ai' }, text: "Sorry, I can't answer right now.", notice: true },
+    { sender: { type: 'visitor' }, text: 'Go on' },
+    { sender: { type: 'ai' }, text: 'It will arrive', stopped: true },
+    { sender: { type: 'visitor' }, text: 'When?' },
+  ]);
+  assert.deepEqual(turns, [
+    { role: 'user', content: 'Where is my order?' },
+    { role: 'assistant', content: `Your order left\n\n${CUT_MARK}` },
+    { role: 'user', content: 'Go on' },
+    { role: 'assistant', content: `It will arrive\n\n${STOPPED_MARK}` },
+    { role: 'user', content: 'When?' },
+  ]);
+});
+
+test('the default token limit fits the 4000-character cap (about 3 characters a token)', () => {
+  assert.equal(DEFAULT_MAX_TOKENS, Math.round(MAX_ANSWER_CHARS / 3));
+  assert.equal(DEFAULT_MAX_TOKENS, 1333);
 });

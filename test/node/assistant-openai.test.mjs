@@ -505,3 +505,27 @@ test('maxTokens: max_completion_tokens to api.openai.com, max_tokens to compatib
   assert.equal(sent.max_completion_tokens, 99);
   assert.equal(sent.max_tokens, undefined);
 });
+
+test('a 401, an error event and an HTML page that repeat the key: every error message has it redacted', async (t) => {
+  const key = 'sk-proj-0123456789abcdefSECRETxyz9876';
+  const answers = [
+    (/** @type {import('node:http').ServerResponse} */ res) =>
+      res.writeHead(401, { 'Content-Type': 'application/json' }).end(
+        JSON.stringify({
+          error: { message: `Incorrect API key provided: ${key}.`, type: 'invalid_request_error', code: 'invalid_api_key' },
+        }),
+      ),
+    (/** @type {import('node:http').ServerResponse} */ res) =>
+      res.writeHead(200, SSE_HEADERS).end(data({ error: { message: `Bearer ${key} is not allowed`, type: 'server_error' } })),
+    (/** @type {import('node:http').ServerResponse} */ res) =>
+      res.writeHead(502, { 'Content-Type': 'text/html' }).end(`<html>Bad gateway ${'x'.repeat(150)} Authorization: Bearer ${key}</html>`),
+  ];
+  const { server, provider } = await setup((_req, res) => void answers[server.requests.length - 1](res), { apiKey: key });
+  t.after(() => server.close());
+  for (const code of ['unauthorized', 'server_error', 'server_error']) {
+    const { error } = await collect(provider.stream({ messages: MESSAGES }));
+    assertCode(error, code);
+    assert.ok(!error.message.includes(key) && !error.message.includes(key.slice(-8)), error.message);
+    assert.match(error.message, /\[redacted\]/);
+  }
+});

@@ -279,7 +279,7 @@ test(`the 4000 code-point limit: the provider's request ends there, max_tokens i
   assert.equal(end.message.text, emoji);
   const streamed = ws.frames.filter((f) => f.type === 'stream_delta' && f.streamId === end.streamId).map((f) => f.text);
   assert.equal(streamed.join(''), end.message.text, 'stored = streamed');
-  assert.equal(provider.requests.at(-1)?.body.max_tokens, 4000, 'the model is told the limit');
+  assert.equal(provider.requests.at(-1)?.body.max_tokens, 1333, 'the model is told a token limit consistent with the cap (4000 / 3)');
 
   // Far over the limit: cut at 4000 code points, the provider's request ended at once.
   script = async (_req, res, record) => {
@@ -293,6 +293,7 @@ test(`the 4000 code-point limit: the provider's request ends there, max_tokens i
   await /** @type {any} */ (provider.requests.at(-1)).closed;
   assert.equal(capped.reason, 'complete');
   assert.equal([...capped.message.text].length, 4000);
+  assert.equal(capped.message.interrupted, true, 'an answer cut at the cap is marked, not stored as a whole one');
   assert.doesNotMatch(capped.message.text, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|\uFFFD/, 'no lone surrogate');
   const cappedDeltas = ws.frames.filter((f) => f.type === 'stream_delta' && f.streamId === capped.streamId).map((f) => f.text);
   assert.equal(cappedDeltas.join(''), capped.message.text, 'stored = streamed');

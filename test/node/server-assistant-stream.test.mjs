@@ -129,7 +129,8 @@ for (const [name, answer, code] of /** @type {const} */ ([
   ],
   [
     '429 with Retry-After',
-    (/** @type {any} */ res) => res.writeHead(429, { 'Retry-After': '7' }).end('{"error":{"message":"slow down"}}'),
+    // One second: the provider then is not asked for a second (the cool-down), then the next case runs.
+    (/** @type {any} */ res) => res.writeHead(429, { 'Retry-After': '1' }).end('{"error":{"message":"slow down"}}'),
     'rate_limited',
   ],
   ['500', (/** @type {any} */ res) => res.writeHead(500).end('oops'), 'server_error'],
@@ -152,13 +153,18 @@ for (const [name, answer, code] of /** @type {const} */ ([
       const end = await ws.next((f) => f.type === 'stream_end', 10_000);
       assert.equal(end.reason, 'failed');
       assert.equal(end.error.code, code);
-      if (code === 'rate_limited') assert.equal(end.error.retryAfter, 7);
+      if (code === 'rate_limited') assert.equal(end.error.retryAfter, 1);
       const offer = await ws.next((f) => f.type === 'message' && f.message.sender.type === 'ai' && f.message.handoffOffer === true);
       assert.match(offer.message.text, /can't answer right now/);
       const stored = await messages(app, s);
       assert.equal(stored.at(-1).handoffOffer, true);
-      if (code === 'stream_cut') assert.equal(end.message.text, 'Half an ans', 'what was written stays');
+      if (code === 'stream_cut') {
+        assert.equal(end.message.text, 'Half an ans', 'what was written stays');
+        assert.equal(end.message.interrupted, true, 'marked as cut short');
+      }
       ws.close();
+      // Past the rate limit's cool-down (1 s): the next case asks the provider again.
+      if (code === 'rate_limited') await new Promise((resolve) => setTimeout(resolve, 1100));
     } finally {
       script = (_req, res) => void res.writeHead(500).end();
     }

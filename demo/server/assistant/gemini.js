@@ -13,6 +13,7 @@
 import {
   ProviderError,
   errorForStatus,
+  redactSecrets,
   isEventStream,
   parseJsonEvent,
   parseRetryAfter,
@@ -65,6 +66,7 @@ export function createGeminiProvider(options = {}) {
     name: NAME,
     model,
     timeouts: options,
+    secrets: [options.apiKey],
     run: (request, watchdog) => run(request, watchdog, { ...options, baseUrl, model }),
   });
 }
@@ -76,6 +78,8 @@ export function createGeminiProvider(options = {}) {
  * @returns {AsyncGenerator<StreamEvent>}
  */
 async function* run({ system, messages }, watchdog, options) {
+  /** The configured key, removed from every error message (provider.js `redactSecrets`). */
+  const secrets = [options.apiKey];
   /** @type {Record<string, string>} */
   const headers = { 'Content-Type': 'application/json', Accept: 'text/event-stream' };
   if (options.apiKey) headers['x-goog-api-key'] = options.apiKey;
@@ -95,7 +99,7 @@ async function* run({ system, messages }, watchdog, options) {
     body,
     watchdog,
     fetch: options.fetch,
-    toError: httpError,
+    toError: (status, headers, text) => httpError(status, headers, text, secrets),
   });
 
   /** @type {string | null} */
@@ -111,7 +115,7 @@ async function* run({ system, messages }, watchdog, options) {
   for await (const item of items) {
     if (item.type === 'field') continue; // unknown SSE fields are ignored (the spec's rule)
     const chunk = parseJsonEvent(item.data, NAME);
-    if (chunk.error !== undefined) throw errorFromBody(chunk, undefined, null);
+    if (chunk.error !== undefined) throw errorFromBody(chunk, undefined, null, secrets);
     const feedback = /** @type {{ blockReason?: unknown } | undefined} */ (chunk.promptFeedback);
     if (feedback && typeof feedback.blockReason === 'string') blocked = true;
     const candidate = firstCandidate(chunk, item.data);
@@ -128,6 +132,9 @@ async function* run({ system, messages }, watchdog, options) {
     } else {
       watchdog.alive();
     }
+    // The answer is complete with its finish reason (as the OpenAI adapter's `finish_reason`): a
+    // server that then leaves the connection open must not turn it into a timeout.
+    if (finishReason !== null) break;
   }
   if (blocked) {
     yield { type: 'done', finishReason: 'filtered' };
@@ -222,8 +229,9 @@ function mapFinishReason(reason) {
  * @param {number} status
  * @param {Headers} headers
  * @param {string} text
+ * @param {readonly (string | undefined)[]} secrets the configured key: removed from the message
  */
-function httpError(status, headers, text) {
+function httpError(status, headers, text, secrets) {
   /** @type {unknown} */
   let body = null;
   try {
@@ -232,38 +240,41 @@ function httpError(status, headers, text) {
     // Not JSON (a proxy's page): the status alone decides.
   }
   if (Array.isArray(body)) body = body[0];
-  return errorFromBody(body, status, headers.get('retry-after'), text);
+  return errorFromBody(body, status, headers.get('retry-after'), secrets, text);
 }
 
 /**
  * Google's error body as a ProviderError. An invalid key is `400 INVALID_ARGUMENT` with reason
- * `API_KEY_INVALID` (not 401), so it is recognized by its reason.
+ * `API_KEY_INVALID` (not 401), so it is recognized by its reason. The message is cleaned of the
+ * configured key (`secrets`) and key-looking tokens before anything is cut or kept.
  * @param {unknown} body
  * @param {number | undefined} status the HTTP status; undefined for an error inside the stream
  * @param {string | null} retryAfterHeader
+ * @param {readonly (string | undefined)[]} secrets
  * @param {string} [rawText]
  */
-function errorFromBody(body, status, retryAfterHeader, rawText = '') {
+function errorFromBody(body, status, retryAfterHeader, secrets, rawText = '') {
   const error = /** @type {{ code?: unknown, message?: unknown, status?: unknown, details?: unknown }} */ (
     /** @type {{ error?: unknown }} */ (body ?? {}).error ?? {}
   );
-  const message = typeof error.message === 'string' ? error.message : rawText.slice(0, 200);
+  const message = typeof error.message === 'string' ? redactSecrets(error.message, secrets) : redactSecrets(rawText, secrets).slice(0, 200);
   const details = Array.isArray(error.details) ? error.details : [];
   const code = status ?? (typeof error.code === 'number' ? error.code : 500);
   const text = error.status ? `${error.status}: ${message}` : message;
   if (details.some((d) => d?.reason === 'API_KEY_INVALID') || (code === 400 && /api key/i.test(message))) {
-    return new ProviderError('unauthorized', `${NAME}: HTTP ${code}: ${text}`.slice(0, 400), { provider: NAME, status: code });
+    return new ProviderError('unauthorized', `${NAME}: HTTP ${code}: ${text}`.slice(0, 400), { provider: NAME, status: code, secrets });
   }
   const retryInfo = details.find((d) => typeof d?.retryDelay === 'string');
   const delay = retryInfo ? Math.ceil(Number.parseFloat(retryInfo.retryDelay)) : undefined;
   const retryAfter = parseRetryAfter(retryAfterHeader) ?? (Number.isFinite(delay) ? delay : undefined);
   if (status === undefined && error.status === 'RESOURCE_EXHAUSTED') {
-    return new ProviderError('rate_limited', `${NAME}: error in the stream: ${text}`, { provider: NAME, retryAfter });
+    return new ProviderError('rate_limited', `${NAME}: error in the stream: ${text}`, { provider: NAME, retryAfter, secrets });
   }
   return errorForStatus({
     provider: NAME,
     status: code,
     message: status === undefined ? `error in the stream: ${text}` : text,
     retryAfter,
+    secrets,
   });
 }

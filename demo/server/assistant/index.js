@@ -24,8 +24,21 @@ import { DEFAULT_TIMEOUTS, ProviderError } from './provider.js';
 export { ProviderError } from './provider.js';
 export { INITIAL_HANDOFF_STATE, detectHandoffRequest, escalationNotice, isWithinBusinessHours } from './handoff.js';
 
-/** The most tokens a model may write per answer (`max_tokens` / `maxOutputTokens`): at least the 4000 characters a message holds. */
-export const DEFAULT_MAX_TOKENS = 4000;
+/** The longest stored answer in characters (code points): a message's limit (protocol.md). */
+export const MAX_ANSWER_CHARS = 4000;
+
+/**
+ * The most tokens a model may write per answer (`max_tokens` / `maxOutputTokens`), consistent
+ * with {@link MAX_ANSWER_CHARS}: about 3 characters per token (prose runs 3–4), so a model told
+ * this limit plans an answer that fits the cap instead of writing past it and being cut
+ * (docs/assistant.md, `ASSISTANT_MAX_TOKENS`).
+ */
+export const DEFAULT_MAX_TOKENS = Math.round(MAX_ANSWER_CHARS / 3);
+
+/** Said to the model after an answer that did not end by itself (it must not take it for a whole one). */
+export const CUT_MARK = '[This answer was cut off before it was finished.]';
+/** Said to the model after an answer the visitor stopped. */
+export const STOPPED_MARK = '[The visitor stopped this answer before it was finished.]';
 
 /** Where the tenants' help folders live by default: demo/server/help/<tenantId>/. */
 export const HELP_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'help');
@@ -158,12 +171,17 @@ export function selectProvider(env) {
 
 /**
  * The conversation's stored messages (protocol Message objects) as model turns: visitor → user,
- * ai and agent → assistant, system messages left out; consecutive turns of one role joined; the
- * newest `maxTurns`, starting with a user turn (Gemini wants the first turn to be the user's).
- * Attachments are described in words ("[The visitor sent a file: receipt.txt]"): the model sees
- * no file, but a message that is only a file is still a turn (without it the request would end
- * with the assistant's turn, or be empty).
- * @param {{ sender: { type: string }, text?: string, attachments?: { name?: string }[] }[]} messages oldest first
+ * ai and agent → assistant, system messages and the assistant's own notices (`notice`: the
+ * apology, the handoff text) left out; consecutive turns of one role joined; the newest
+ * `maxTurns`, starting with a user turn (Gemini wants the first turn to be the user's). An answer
+ * that did not end by itself (`interrupted`: cut by the server, a failure or the length cap;
+ * `stopped`: the visitor's Stop) keeps its text with a note saying so ({@link CUT_MARK},
+ * {@link STOPPED_MARK}), so the model does not take it for a whole answer. Attachments are
+ * described in words ("[The visitor sent a file: receipt.txt]"): the model sees no file, but a
+ * message that is only a file is still a turn (without it the request would end with the
+ * assistant's turn, or be empty).
+ * @param {{ sender: { type: string }, text?: string, attachments?: { name?: string }[], notice?: boolean,
+ *   interrupted?: boolean, stopped?: boolean }[]} messages oldest first
  * @param {number} [maxTurns]
  * @returns {ChatTurn[]}
  */
@@ -172,11 +190,14 @@ export function toProviderMessages(messages, maxTurns = DEFAULT_ASSISTANT_SETTIN
   const turns = [];
   for (const message of messages) {
     const type = message.sender?.type;
+    if (type === 'ai' && message.notice) continue;
     const role = type === 'visitor' ? 'user' : type === 'ai' || type === 'agent' ? 'assistant' : null;
     const files = (message.attachments ?? []).map(
       (a) => `[${type === 'visitor' ? 'The visitor' : 'The team'} sent a file: ${a?.name || 'file'}]`,
     );
-    const text = [message.text?.trim(), ...files].filter(Boolean).join('\n');
+    const body = message.text?.trim();
+    const mark = type === 'ai' && body ? (message.stopped ? STOPPED_MARK : message.interrupted ? CUT_MARK : '') : '';
+    const text = [body && mark ? `${body}\n\n${mark}` : body, ...files].filter(Boolean).join('\n');
     if (!role || !text) continue;
     const last = turns.at(-1);
     if (last?.role === role) last.content += `\n\n${text}`;
@@ -279,17 +300,26 @@ export async function createAssistant(env, tenantSettings, options) {
      * Streams an answer to the conversation so far and ends with `done` or `failed`. The last
      * turn must be the visitor's (a request ending with the assistant's turn, or empty, is not
      * sent: it fails as `bad_request`).
+     * `retryAt` (ms since the epoch): the provider asked to wait until then (a 429's
+     * Retry-After): until that time nothing is sent and the answer fails at once as
+     * `rate_limited` with the seconds left as `retryAfter`.
      * @param {{ messages: ChatTurn[], state?: HandoffState, locale?: string, signal?: AbortSignal, now?: Date,
-     *   agentsOnline?: boolean }} request
+     *   agentsOnline?: boolean, retryAt?: number }} request
      * @returns {AsyncGenerator<AnswerEvent>}
      */
-    async *answer({ messages, state = INITIAL_HANDOFF_STATE, locale, signal, now, agentsOnline }) {
+    async *answer({ messages, state = INITIAL_HANDOFF_STATE, locale, signal, now, agentsOnline, retryAt }) {
       let text = '';
       const recent = messages.slice(-settings.maxTurns);
       while (recent.length > 1 && recent[0].role !== 'user') recent.shift();
       try {
         if (recent.at(-1)?.role !== 'user')
           throw new ProviderError('bad_request', `${provider.name}: nothing of the visitor's to answer.`, { provider: provider.name });
+        const wait = retryAt === undefined ? 0 : Math.ceil((retryAt - (now ?? new Date()).getTime()) / 1000);
+        if (wait > 0)
+          throw new ProviderError('rate_limited', `${provider.name}: cooling down after a rate limit, not asked (${wait} s left).`, {
+            provider: provider.name,
+            retryAfter: wait,
+          });
         for await (const event of provider.stream({ system, messages: recent, signal })) {
           if (event.type === 'done') {
             const next = decideFor(

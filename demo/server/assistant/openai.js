@@ -12,6 +12,7 @@
 import {
   ProviderError,
   errorForStatus,
+  redactSecrets,
   isEventStream,
   parseJsonEvent,
   parseRetryAfter,
@@ -67,6 +68,7 @@ export function createOpenAIProvider(options = {}) {
     name: NAME,
     model,
     timeouts: options,
+    secrets: [options.apiKey],
     run: (request, watchdog) => run(request, watchdog, { ...options, baseUrl, model }),
   });
 }
@@ -78,6 +80,8 @@ export function createOpenAIProvider(options = {}) {
  * @returns {AsyncGenerator<StreamEvent>}
  */
 async function* run({ system, messages }, watchdog, options) {
+  /** The configured key, removed from every error message (provider.js `redactSecrets`). */
+  const secrets = [options.apiKey];
   /** @type {Record<string, string>} */
   const headers = { 'Content-Type': 'application/json', Accept: 'text/event-stream' };
   if (options.apiKey) headers.Authorization = `Bearer ${options.apiKey}`;
@@ -99,12 +103,12 @@ async function* run({ system, messages }, watchdog, options) {
     body,
     watchdog,
     fetch: options.fetch,
-    toError: httpError,
+    toError: (status, headers, text) => httpError(status, headers, text, secrets),
   });
 
   if (!isEventStream(response)) {
     // A server that ignored `stream: true`: its whole chat.completion is the answer.
-    yield* wholeCompletion(await readWholeJson(response, watchdog, NAME));
+    yield* wholeCompletion(await readWholeJson(response, watchdog, NAME), secrets);
     return;
   }
 
@@ -113,7 +117,7 @@ async function* run({ system, messages }, watchdog, options) {
   let sawDone = false;
   for await (const item of readSse(/** @type {ReadableStream<Uint8Array>} */ (response.body), watchdog)) {
     if (item.type === 'field') {
-      if (item.field === 'error') throw streamError(parseJsonEvent(item.value, NAME));
+      if (item.field === 'error') throw streamError(parseJsonEvent(item.value, NAME), secrets);
       continue;
     }
     if (item.data.trim() === '[DONE]') {
@@ -121,7 +125,7 @@ async function* run({ system, messages }, watchdog, options) {
       break;
     }
     const chunk = parseJsonEvent(item.data, NAME);
-    if (item.event === 'error' || chunk.error !== undefined || chunk.object === 'error') throw streamError(chunk);
+    if (item.event === 'error' || chunk.error !== undefined || chunk.object === 'error') throw streamError(chunk, secrets);
     const choice = firstChoice(chunk);
     if (!choice) {
       watchdog.alive(); // a usage-only chunk or similar
@@ -153,13 +157,14 @@ async function* run({ system, messages }, watchdog, options) {
 /**
  * A whole (non-streamed) `chat.completion` as the stream's events.
  * @param {unknown} body
+ * @param {readonly (string | undefined)[]} secrets
  * @returns {Generator<StreamEvent>}
  */
-function* wholeCompletion(body) {
+function* wholeCompletion(body, secrets) {
   const data = JSON.stringify(body).slice(0, 200);
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw malformed(data);
   const chunk = /** @type {Record<string, unknown>} */ (body);
-  if (chunk.error !== undefined || chunk.object === 'error') throw streamError(chunk);
+  if (chunk.error !== undefined || chunk.object === 'error') throw streamError(chunk, secrets);
   const choice = /** @type {{ message?: { content?: unknown }, finish_reason?: unknown } | undefined} */ (firstChoice(chunk));
   const content = choice?.message?.content;
   if (!choice || (content !== undefined && content !== null && typeof content !== 'string')) throw malformed(data);
@@ -215,8 +220,9 @@ function errorFields(body) {
  * @param {number} status
  * @param {Headers} headers
  * @param {string} text
+ * @param {readonly (string | undefined)[]} secrets the configured key: removed from the message
  */
-function httpError(status, headers, text) {
+function httpError(status, headers, text, secrets) {
   /** @type {unknown} */
   let body = null;
   try {
@@ -228,8 +234,9 @@ function httpError(status, headers, text) {
   return errorForStatus({
     provider: NAME,
     status,
-    message: message || text.slice(0, 200),
+    message: message ? redactSecrets(message, secrets) : redactSecrets(text, secrets).slice(0, 200),
     retryAfter: parseRetryAfter(headers.get('retry-after')),
+    secrets,
   });
 }
 
@@ -237,13 +244,15 @@ function httpError(status, headers, text) {
  * An error reported inside the stream, by code when it is an HTTP status (llama.cpp, vLLM) or
  * by OpenAI's error code/type names.
  * @param {Record<string, unknown>} body
+ * @param {readonly (string | undefined)[]} secrets the configured key: removed from the message
  */
-function streamError(body) {
-  const { message, type, code } = errorFields(body);
-  if (typeof code === 'number' && code >= 400) return errorForStatus({ provider: NAME, status: code, message });
+function streamError(body, secrets) {
+  const { message: raw, type, code } = errorFields(body);
+  const message = redactSecrets(raw, secrets);
+  if (typeof code === 'number' && code >= 400) return errorForStatus({ provider: NAME, status: code, message, secrets });
   const name = `${String(code ?? '')} ${type}`;
   const text = `${NAME}: error in the stream: ${message || name.trim() || 'unknown error'}`.slice(0, 400);
-  if (/rate_limit|quota/.test(name)) return new ProviderError('rate_limited', text, { provider: NAME });
-  if (/invalid_api_key|authentication|permission/.test(name)) return new ProviderError('unauthorized', text, { provider: NAME });
-  return new ProviderError('server_error', text, { provider: NAME });
+  if (/rate_limit|quota/.test(name)) return new ProviderError('rate_limited', text, { provider: NAME, secrets });
+  if (/invalid_api_key|authentication|permission/.test(name)) return new ProviderError('unauthorized', text, { provider: NAME, secrets });
+  return new ProviderError('server_error', text, { provider: NAME, secrets });
 }

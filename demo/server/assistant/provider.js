@@ -42,20 +42,59 @@ export const DEFAULT_TIMEOUTS = Object.freeze({ firstTokenMs: 20_000, idleMs: 20
 /** Codes worth retrying later (the others need a change of configuration or were asked for). */
 const RETRYABLE = new Set(['rate_limited', 'server_error', 'stream_cut', 'timeout']);
 
+/** What a secret is replaced with in provider messages. */
+const REDACTED = '[redacted]';
+
+/**
+ * Key-looking parts of a text: an `Authorization` header or a `Bearer` value, an
+ * `x-goog-api-key` header or a `key=` parameter, OpenAI-style (`sk-…`) and Google (`AIza…`) keys
+ * (also masked ones, `sk-abc1*****wxyz`), and any other run of 32 or more letters, digits, `-`
+ * and `_` with both letters and digits in it. A masked key (`sk-proj-Ab…wxyz`, `sk-abc1****wxyz`) goes whole.
+ */
+const KEY_PATTERNS = [
+  /\b(authorization\s*[:=]\s*)(?:(?:bearer|basic|token)\s+)?[^\s"',;]+/gi,
+  /\b(bearer\s+)[^\s"',;]+/gi,
+  /\b(x-goog-api-key\s*[:=]\s*)[^\s"',;]+/gi,
+  /([?&](?:api_?)?key=)[^&\s"',;]+/gi,
+  /()\bsk-[A-Za-z0-9_-]{2,}(?:[*…•.]+[A-Za-z0-9_-]*)*/g,
+  /()\bAIza[0-9A-Za-z_-]{10,}/g,
+];
+
+/**
+ * A provider's text without secrets: each configured key (whole, and the first and last 8
+ * characters of a long one, which providers echo in masked keys) and every key-looking token
+ * ({@link KEY_PATTERNS}) become `[redacted]`. Every message a {@link ProviderError} carries goes
+ * through this before anything logs or stores it.
+ * @param {string} text
+ * @param {readonly (string | undefined)[]} [secrets] the configured keys
+ */
+export function redactSecrets(text, secrets = []) {
+  let out = String(text);
+  const keys = secrets.map((secret) => secret?.trim() ?? '').filter((key) => key.length >= 4);
+  for (const key of keys) out = out.split(key).join(REDACTED);
+  for (const pattern of KEY_PATTERNS) out = out.replace(pattern, (_m, prefix) => `${prefix}${REDACTED}`);
+  for (const key of keys) {
+    if (key.length >= 20) out = out.split(key.slice(0, 8)).join(REDACTED).split(key.slice(-8)).join(REDACTED);
+  }
+  return out.replace(/[A-Za-z0-9_-]{32,}/g, (token) => (/[A-Za-z]/.test(token) && /\d/.test(token) ? REDACTED : token));
+}
+
 /**
  * A provider failure, normalized: the same codes whatever the provider said. `message` is for
- * logs and developers (it never contains the API key); visitors get a polite text instead
- * (handoff.js).
+ * logs and developers: it never contains a key (key-looking tokens are redacted here, the
+ * configured keys by {@link watchedProvider} and the adapters; {@link redactSecrets}); visitors
+ * get a polite text instead (handoff.js).
  */
 export class ProviderError extends Error {
   /**
    * @param {ProviderErrorCode} code
    * @param {string} message
-   * @param {{ provider?: string, status?: number, retryAfter?: number, cause?: unknown }} [details]
-   *   `retryAfter` in seconds, with `rate_limited` when the provider said how long to wait.
+   * @param {{ provider?: string, status?: number, retryAfter?: number, cause?: unknown, secrets?: readonly (string | undefined)[] }} [details]
+   *   `retryAfter` in seconds, with `rate_limited` when the provider said how long to wait;
+   *   `secrets`: the configured keys, removed from `message`.
    */
   constructor(code, message, details = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(redactSecrets(message, details.secrets), details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'ProviderError';
     /** @type {ProviderErrorCode} */
     this.code = code;
@@ -215,12 +254,13 @@ export class Watchdog {
 /**
  * A network provider: each `stream()` runs `run` under a {@link Watchdog} of its own (the
  * deadlines in `timeouts`, the caller's signal), disposed when the stream ends, fails, or its
- * consumer stops early (which also releases the connection).
- * @param {{ name: string, model: string, timeouts: Timeouts,
+ * consumer stops early (which also releases the connection). Every error it throws is a
+ * {@link ProviderError} whose message has the configured keys (`secrets`) removed.
+ * @param {{ name: string, model: string, timeouts: Timeouts, secrets?: readonly (string | undefined)[],
  *   run: (request: StreamRequest, watchdog: Watchdog) => AsyncGenerator<StreamEvent> }} options
  * @returns {Provider}
  */
-export function watchedProvider({ name, model, timeouts, run }) {
+export function watchedProvider({ name, model, timeouts, secrets = [], run }) {
   return {
     name,
     model,
@@ -234,6 +274,9 @@ export function watchedProvider({ name, model, timeouts, run }) {
       });
       try {
         yield* run(request, watchdog);
+      } catch (error) {
+        if (error instanceof ProviderError) error.message = redactSecrets(error.message, secrets);
+        throw error;
       } finally {
         watchdog.dispose();
       }
@@ -395,11 +438,13 @@ export function parseJsonEvent(data, provider) {
 }
 
 /**
- * The provider error for an HTTP status, given what the error body said.
- * @param {{ provider: string, status: number, message: string, retryAfter?: number }} details
+ * The provider error for an HTTP status, given what the error body said. The message is cleaned
+ * of `secrets` (the configured keys) and key-looking tokens before it is cut to 300 characters.
+ * @param {{ provider: string, status: number, message: string, retryAfter?: number, secrets?: readonly (string | undefined)[] }} details
  */
-export function errorForStatus({ provider, status, message, retryAfter }) {
-  const text = `${provider}: HTTP ${status}${message ? `: ${message.slice(0, 300)}` : ''}`;
+export function errorForStatus({ provider, status, message, retryAfter, secrets }) {
+  const clean = message ? redactSecrets(message, secrets) : '';
+  const text = `${provider}: HTTP ${status}${clean ? `: ${clean.slice(0, 300)}` : ''}`;
   /** @type {ProviderErrorCode} */
   let code = 'server_error';
   if (status === 401 || status === 403) code = 'unauthorized';
@@ -408,5 +453,5 @@ export function errorForStatus({ provider, status, message, retryAfter }) {
   // worth retrying and no configuration problem. `timeout` is this backend's own deadlines only.
   else if (status === 408) code = 'server_error';
   else if (status >= 400 && status < 500) code = 'bad_request';
-  return new ProviderError(code, text, { provider, status, retryAfter: code === 'rate_limited' ? retryAfter : undefined });
+  return new ProviderError(code, text, { provider, status, retryAfter: code === 'rate_limited' ? retryAfter : undefined, secrets });
 }

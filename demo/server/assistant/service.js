@@ -15,12 +15,22 @@
 import { nanoid } from 'nanoid';
 import { ApiError, badRequest, conversationClosed, notFound } from '../errors.js';
 import { AssistantStore } from '../store/assistant.js';
-import { createAssistant, escalationNotice, toProviderMessages } from './index.js';
+import { MAX_ANSWER_CHARS, createAssistant, escalationNotice, toProviderMessages } from './index.js';
+import { redactSecrets } from './provider.js';
 
 /** The longest stored answer (a message's limit). */
-const MAX_ANSWER = 4000;
+const MAX_ANSWER = MAX_ANSWER_CHARS;
 /** Wait assumed per conversation before the tenant has recorded any. */
 const DEFAULT_WAIT_SECONDS = 120;
+/**
+ * The shortest wait told to someone queued: past waits of about 0 s (auto-assignment to an agent
+ * with room) must not make a fresh place in the queue say 0 ("taking longer than expected" at once).
+ */
+export const MIN_WAIT_SECONDS = 60;
+/** The longest cool-down a provider's rate limit (429 Retry-After, Gemini's RetryInfo) imposes. */
+export const MAX_COOL_DOWN_SECONDS = 300;
+/** How many answers' request contexts are remembered (see {@link AssistantService#contexts}). */
+const CONTEXTS_KEPT = 2000;
 /** A stop for a stream that ended this recently is answered as done. */
 const ENDED_MEMORY_MS = 60_000;
 /** Why an answer was ended by the server (a person took over, a handoff, the conversation closed): not the visitor's Stop. */
@@ -119,6 +129,18 @@ export class AssistantService {
     this.cursor = new Map();
     /** @type {Map<string, number>} conversation id → how many `handoff` frames it had (this node's and the cluster's) */
     this.handoffVersions = new Map();
+    /**
+     * @type {Map<string, number>} tenant id → until when (ms since the epoch) its provider is not
+     * asked: it answered 429 with a retry time. Shared with the cluster's other nodes through the
+     * hub (`assistant-cooldown` events).
+     */
+    this.coolDowns = new Map();
+    /**
+     * @type {Map<string, number>} stream id → the newest message `seq` its request included: where
+     * its answer goes in later requests' history (a visitor message sent while it streamed comes
+     * after it). After a restart an answer goes right after the visitor message it replied to.
+     */
+    this.contexts = new Map();
     /** @type {(() => void)[]} */
     this.unsubscribe = [];
     this.stopping = false;
@@ -202,6 +224,10 @@ export class AssistantService {
    */
   onEvent(tenantId, event) {
     if (this.stopping) return;
+    if (event.type === 'assistant-cooldown') {
+      this.coolDowns.set(tenantId, Math.max(this.coolDowns.get(tenantId) ?? 0, event.until));
+      return;
+    }
     const assistantEvent = /** @type {{ type: string, conversationId?: string | null, frame?: { type: string } }} */ (event);
     if (assistantEvent.type === 'assistant' && assistantEvent.frame?.type === 'handoff' && assistantEvent.conversationId) {
       const id = assistantEvent.conversationId;
@@ -384,7 +410,10 @@ export class AssistantService {
   async answer(tenantId, conversationId, replyTo, streamId) {
     const assistant = this.assistantOf(tenantId);
     if (!assistant) return;
-    const history = (await this.db.recentMessages(conversationId, assistant.settings.maxTurns * 2 + 10)).filter((m) => m.seq <= replyTo);
+    // The conversation as it stands now: every stored message (answers stored since `replyTo`
+    // too), each answer where it was written (inAnswerOrder).
+    const recent = await this.db.recentMessages(conversationId, assistant.settings.maxTurns * 2 + 10);
+    const history = await this.inAnswerOrder(conversationId, recent);
     const turns = toProviderMessages(history, assistant.settings.maxTurns);
     // Nothing of the visitor's to answer (the request would end with the assistant's turn).
     if (turns.at(-1)?.role !== 'user') {
@@ -394,6 +423,8 @@ export class AssistantService {
     const row = await this.db.handoff(conversationId);
     const audience = await this.audience(tenantId, conversationId);
     const id = streamId ?? `s_${nanoid()}`;
+    this.contexts.set(id, Math.max(replyTo, ...recent.map((m) => m.seq)));
+    if (this.contexts.size > CONTEXTS_KEPT) this.contexts.delete(/** @type {string} */ (this.contexts.keys().next().value));
     await this.db.startStream({ id, conversationId, tenantId, replyTo });
     /** @type {LiveStream} */
     const stream = {
@@ -430,11 +461,17 @@ export class AssistantService {
     /** Code points streamed (the limit counts code points, as every message limit). */
     let length = 0;
     let capped = false;
+    // The provider asked to wait (a 429 here or on another node): it is not asked until then.
+    const retryAt = this.coolDowns.get(tenantId);
+    const coolingDown = retryAt !== undefined && retryAt > Date.now();
+    if (retryAt !== undefined && !coolingDown) this.coolDowns.delete(tenantId);
+    const where = `conversation ${conversationId}, stream ${id}`;
     // The answer stays in the snapshots until its final message is stored: a long poll that reads
     // the conversation in between finds one or the other, never neither (the answer would vanish
     // from a poll client's view until its next poll).
     try {
-      for await (const event of assistant.answer({ messages: turns, state, signal: stream.controller.signal, ...audience })) {
+      const request = { messages: turns, state, signal: stream.controller.signal, ...audience, ...(coolingDown ? { retryAt } : {}) };
+      for await (const event of assistant.answer(request)) {
         if (event.type === 'delta') {
           if (!event.text) continue;
           const room = MAX_ANSWER - length;
@@ -455,13 +492,27 @@ export class AssistantService {
           sources = event.sources.filter((s) => /^https?:\/\//.test(s.url)).slice(0, 5);
         } else if (event.type === 'done') {
           decision = event.decision;
+          // Finished without a word (a reasoning model that spent its tokens thinking, a filter):
+          // the rules hand off as `low_confidence`; the operator should know why.
+          if (!event.text.trim() && event.finishReason !== 'no_match')
+            this.logger.warn(
+              `assistant (${tenantId}): empty answer from ${assistant.provider.name}${assistant.provider.model ? ` (${assistant.provider.model})` : ''}: ` +
+                `finish reason ${event.finishReason}, no text (${where})`,
+            );
         } else if (event.type === 'failed') {
           if (event.error.code === 'aborted') reason = 'stopped';
           else {
             reason = 'failed';
-            error = { code: event.error.code, ...(event.error.retryAfter !== undefined ? { retryAfter: event.error.retryAfter } : {}) };
+            const { retryAfter } = event.error;
+            error = { code: event.error.code, ...(retryAfter !== undefined ? { retryAfter } : {}) };
             decision = event.decision;
-            this.logger.warn(`assistant (${tenantId}): ${event.error.code}: ${event.error.message}`);
+            // Never the key (redacted again here, whatever the provider's message held), never the visitor's text.
+            const message = redactSecrets(event.error.message, this.secrets());
+            this.logger.warn(
+              `assistant (${tenantId}): ${event.error.code}: ${message} (${where}${retryAfter !== undefined ? `, retry after ${retryAfter} s` : ''})`,
+            );
+            if (event.error.code === 'rate_limited' && !coolingDown && retryAfter !== undefined && retryAfter > 0)
+              this.coolDown(tenantId, retryAfter);
           }
         }
       }
@@ -473,6 +524,10 @@ export class AssistantService {
       if (stream.controller.signal.aborted && reason === 'complete' && !capped) reason = 'stopped';
       const interrupted = reason === 'stopped' && INTERRUPTED.has(String(stream.controller.signal.reason));
       const text = reason === 'complete' && !capped ? stream.text : trimCutAnswer(stream.text);
+      if (capped) this.logger.warn(`assistant (${tenantId}): answer cut at ${MAX_ANSWER} characters (${where})`);
+      // Did not end by itself: the server cut it (a person took over, a handoff, the close, the
+      // length cap) or the provider failed in the middle; the visitor's Stop is `stopped`.
+      const cut = interrupted || capped || reason === 'failed';
       if (text.trim()) {
         const stored = await this.db.append(conversationId, {
           clientId: id,
@@ -481,7 +536,7 @@ export class AssistantService {
           extra: {
             streamId: id,
             ...(sources.length && reason === 'complete' ? { sources } : {}),
-            ...(reason === 'stopped' ? (interrupted ? { interrupted: true } : { stopped: true }) : {}),
+            ...(cut ? { interrupted: true } : reason === 'stopped' ? { stopped: true } : {}),
           },
         });
         message = stored?.message;
@@ -512,6 +567,56 @@ export class AssistantService {
     if (message) await this.chat.announceConversation(conversationId);
     if (decision && reason !== 'stopped')
       await this.act(tenantId, conversationId, decision, decision.reason ?? (reason === 'failed' ? 'provider_error' : 'low_confidence'));
+  }
+
+  /**
+   * The conversation's messages in the order the model is to read them: each stored answer right
+   * after the newest message its request included (for an answer of before a restart: after the
+   * visitor message it replied to), so a visitor message sent while it streamed comes after it
+   * and is not joined to the question before (the model would answer that again). Otherwise in
+   * `seq` order.
+   * @param {string} conversationId
+   * @param {Message[]} messages oldest first
+   * @returns {Promise<Message[]>}
+   */
+  async inAnswerOrder(conversationId, messages) {
+    const streamIdOf = (/** @type {Message} */ m) => {
+      const sid = /** @type {{ streamId?: unknown }} */ (m).streamId;
+      return m.sender.type === 'ai' && typeof sid === 'string' ? sid : null;
+    };
+    const unknown = messages.map(streamIdOf).filter((sid) => sid !== null && !this.contexts.has(sid));
+    const replies = unknown.length ? await this.db.streamReplies(conversationId, /** @type {string[]} */ (unknown)) : new Map();
+    const keyed = messages.map((m, i) => {
+      const sid = streamIdOf(m);
+      const after = sid === null ? undefined : (this.contexts.get(sid) ?? replies.get(sid));
+      // An answer sorts just after the message `after` (and after any answer placed there before it).
+      return { m, i, key: after !== undefined && after < m.seq ? after + 0.5 : m.seq };
+    });
+    keyed.sort((a, b) => a.key - b.key || a.i - b.i);
+    return keyed.map((k) => k.m);
+  }
+
+  /**
+   * Stops asking the tenant's provider for `seconds` (capped at {@link MAX_COOL_DOWN_SECONDS}):
+   * it said to wait (a 429). The other nodes of a cluster hear it through the hub.
+   * @param {string} tenantId
+   * @param {number} seconds
+   */
+  coolDown(tenantId, seconds) {
+    const wait = Math.min(Math.ceil(seconds), MAX_COOL_DOWN_SECONDS);
+    const until = Date.now() + wait * 1000;
+    this.coolDowns.set(tenantId, Math.max(this.coolDowns.get(tenantId) ?? 0, until));
+    this.logger.warn(
+      `assistant (${tenantId}): the provider is rate-limited: no requests to it for ${wait} s (until ${new Date(until).toISOString()})` +
+        (wait < seconds ? `; it asked for ${Math.ceil(seconds)} s, capped at ${MAX_COOL_DOWN_SECONDS} s` : ''),
+    );
+    this.hub.publish(tenantId, null, { type: 'assistant-cooldown', until, retryAfter: wait });
+  }
+
+  /** The configured provider keys (removed from every provider message logged). */
+  secrets() {
+    const env = this.options.env ?? process.env;
+    return [env.OPENAI_API_KEY, env.GEMINI_API_KEY];
   }
 
   /**
@@ -703,7 +808,8 @@ export class AssistantService {
     const online = this.onlineAgents(tenantId).length;
     if (online === 0) return null;
     const mean = (await this.db.queueWait(tenantId)) ?? DEFAULT_WAIT_SECONDS;
-    return Math.max(0, Math.round((mean * position) / online));
+    // Never 0 for someone waiting (past waits near 0 s with auto-assignment): at least a minute.
+    return Math.max(MIN_WAIT_SECONDS, Math.round((mean * position) / online));
   }
 
   /**

@@ -142,6 +142,21 @@ export class AssistantStore {
   }
 
   /**
+   * The visitor message each of the given streams replied to (`reply_to`), by stream id.
+   * @param {string} conversationId
+   * @param {string[]} streamIds
+   * @returns {Promise<Map<string, number>>}
+   */
+  async streamReplies(conversationId, streamIds) {
+    /** @type {{ id: string, reply_to: number }[]} */
+    const rows = await this.db.rows('SELECT id, reply_to FROM assistant_streams WHERE chat_session_id = $1 AND id = ANY($2::text[])', [
+      conversationId,
+      streamIds,
+    ]);
+    return new Map(rows.map((r) => [String(r.id), Number(r.reply_to)]));
+  }
+
+  /**
    * Every message of a conversation, oldest first (transcripts; at most 5000).
    * @param {string} conversationId
    */
