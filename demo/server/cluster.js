@@ -79,7 +79,7 @@ export class ClusterHub extends MeteredHub {
    * @param {HubEvent} event
    */
   deliver(tenantId, conversationId, event) {
-    Hub.prototype.publish.call(this, tenantId, conversationId, event);
+    Hub.prototype.publish.call(this, tenantId, conversationId, event, false);
   }
 
   /** @param {string} tenantId */

@@ -33,7 +33,9 @@
  *   (a 429) until `until` (ms since the epoch); every node's assistant waits (assistant/service.js).
  *   Clients never get it.
  *   `origin` identifies the connection that caused the event, so it can skip its own echo.
- * @typedef {(event: HubEvent) => void} Listener
+ * @typedef {(event: HubEvent, local: boolean) => void} Listener `local`: published on this node
+ *   (false: another node's event, delivered here by cluster.js) — what acts on an event once for the
+ *   whole cluster (the assistant answering a visitor) acts on local ones only
  * @typedef {(agentsOnline: boolean) => void} PresenceListener
  */
 
@@ -154,12 +156,13 @@ export class Hub {
    * @param {string} tenantId
    * @param {string | null} conversationId
    * @param {HubEvent} event
+   * @param {boolean} [local] false for another node's event (ClusterHub.deliver)
    */
-  publish(tenantId, conversationId, event) {
+  publish(tenantId, conversationId, event, local = true) {
     const targets = [...(conversationId ? (this.byConversation.get(conversationId) ?? []) : []), ...(this.byTenant.get(tenantId) ?? [])];
     for (const listener of targets) {
       try {
-        listener(event);
+        listener(event, local);
       } catch (error) {
         console.error('hub listener failed', error);
       }

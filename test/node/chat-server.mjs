@@ -32,10 +32,13 @@ export const newId = () =>
  *   widget?: import('../../demo/server/types.js').WidgetSettings,
  *   voice?: import('../../demo/server/voice/service.js').TenantVoice, voiceEnv?: Record<string, string | undefined>,
  *   cluster?: { databaseUrl: string, jwtSecret: string },
+ *   assistant?: Record<string, unknown>, assistantEnv?: Record<string, string | undefined>,
  * }} [options] `voice`: the tenant's voice settings; `voiceEnv`: the telephony environment (default: the simulation);
- *   `cluster`: join another server's PostgreSQL database and JWT secret (a second node, cluster.test.mjs)
+ *   `cluster`: join another server's PostgreSQL database and JWT secret (a second node, cluster.test.mjs);
+ *   `assistant`: the tenant's assistant setting, answering with the built-in knowledge base unless
+ *   `assistantEnv` names a provider (without `assistant`, no assistant)
  */
-export async function startServer({ limits, rateLimits, widget, voice, voiceEnv = {}, cluster } = {}) {
+export async function startServer({ limits, rateLimits, widget, voice, voiceEnv = {}, cluster, assistant, assistantEnv = {} } = {}) {
   // PGlite in the data directory, or a database of its own on PostgreSQL (test-store.mjs).
   const fresh = await freshStore();
   const { dataDir, dispose } = fresh;
@@ -53,6 +56,8 @@ export async function startServer({ limits, rateLimits, widget, voice, voiceEnv 
     debugHooks: true,
     metricsToken: METRICS_TOKEN,
     voiceEnv,
+    assistantEnv,
+    assistantKbDelayMs: 1,
     limits,
     rateLimits: {
       sessionsPerIp: 10_000,
@@ -70,6 +75,7 @@ export async function startServer({ limits, rateLimits, widget, voice, voiceEnv 
         allowedOrigins: ['*'],
         widget,
         ...(voice ? { voice } : {}),
+        ...(assistant ? { assistant } : {}),
         agents: [
           { id: 'agent_ada', email: AGENT.email, name: 'Ada', passwordHash: await hashPassword(AGENT.password, cost) },
           { id: 'agent_bob', email: AGENT_2.email, name: 'Bob', passwordHash: await hashPassword(AGENT_2.password, cost) },

@@ -124,3 +124,39 @@ test('a visitor spread over both nodes meets one rate limit, not one per node', 
   assert.equal(refusedAtA.body.error.code, 'rate_limited');
   assert.equal((await send(b, 'one too many, via B')).status, 429);
 });
+
+test(
+  'the assistant answers a visitor once in a cluster: the node where the message was sent answers, the other does not',
+  { skip },
+  async () => {
+    // Two nodes of their own, with the demo tenant's assistant (the built-in knowledge base, the demo
+    // help articles): every node hears every message (LISTEN/NOTIFY), and each used to answer it.
+    const assistant = { enabled: true, name: 'Robin' };
+    const one = await startServer({ assistant });
+    const two = await startServer({ assistant, cluster: one.cluster });
+    try {
+      const s = await one.session();
+      /** The assistant's messages and the streams still running, as the store has them. */
+      const page = async () => {
+        const res = await two.request(`/api/chat/messages?conversationId=${s.conversationId}&after=0`, { auth: API_KEY, session: s.token });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        return {
+          answers: /** @type {any[]} */ (res.body.messages).filter((m) => m.sender.type === 'ai'),
+          running: /** @type {any[]} */ (res.body.streams ?? []).length,
+        };
+      };
+      assert.equal((await one.say(s, 'How do I return an item?')).status, 201);
+      await until(async () => (await page()).answers.length >= 1 && (await page()).running === 0, 'the first answer', 20_000);
+      // A second question, asked once the first answer was stored: by its answer, a second node's
+      // answer to the first question (it heard it as early as the first node) would be stored too.
+      assert.equal((await two.say(s, 'How long does shipping take?')).status, 201);
+      await until(async () => (await page()).answers.length >= 2 && (await page()).running === 0, 'the second answer', 20_000);
+      const { answers } = await page();
+      assert.equal(answers.length, 2, answers.map((m) => m.text.slice(0, 40)).join(' | '));
+      assert.equal(new Set(answers.map((m) => m.streamId)).size, 2);
+    } finally {
+      await two.close();
+      await one.close();
+    }
+  },
+);

@@ -165,7 +165,7 @@ export class AssistantService {
       this.logger.log?.(`assistant (${tenant.id}): ${assistant.settings.name}, ${assistant.description}`);
     }
     for (const tenant of this.options.tenants) {
-      this.unsubscribe.push(this.hub.subscribeTenant(tenant.id, (event) => this.onEvent(tenant.id, event)));
+      this.unsubscribe.push(this.hub.subscribeTenant(tenant.id, (event, local) => this.onEvent(tenant.id, event, local)));
     }
     await this.recover();
   }
@@ -221,8 +221,11 @@ export class AssistantService {
   /**
    * @param {string} tenantId
    * @param {import('../hub.js').HubEvent} event
+   * @param {boolean} [local] published on this node: in a cluster every node hears every event, and
+   *   only the node where it happened acts on it (answers, hands off, leaves the queue) — each node
+   *   still ends its own streams of a conversation closed or taken over elsewhere
    */
-  onEvent(tenantId, event) {
+  onEvent(tenantId, event, local = true) {
     if (this.stopping) return;
     if (event.type === 'assistant-cooldown') {
       this.coolDowns.set(tenantId, Math.max(this.coolDowns.get(tenantId) ?? 0, event.until));
@@ -236,6 +239,19 @@ export class AssistantService {
       this.handoffVersions.set(id, next);
       // Bounded: the oldest conversations are forgotten (a poll then sees 0 → 0, its wait runs out as before).
       if (this.handoffVersions.size > 10_000) this.handoffVersions.delete(/** @type {string} */ (this.handoffVersions.keys().next().value));
+    }
+    if (!local) {
+      // Another node acts; a stream running here still ends when the conversation closes or an agent writes.
+      if (event.type === 'status' && event.status === 'closed') this.abortStreams(event.conversationId, 'closed');
+      else if (event.type === 'message' && event.message.sender.type === 'agent')
+        this.abortStreams(event.message.conversationId, 'takeover');
+      else if (assistantEvent.type === 'assistant' && assistantEvent.frame?.type === 'handoff' && assistantEvent.conversationId) {
+        // Escalated, accepted or taken over through another node.
+        const next = /** @type {{ handoff?: { state?: string } }} */ (assistantEvent.frame).handoff?.state;
+        if (next === 'queued' || next === 'assigned')
+          this.abortStreams(assistantEvent.conversationId, next === 'queued' ? 'escalated' : 'takeover');
+      }
+      return;
     }
     if (event.type === 'message' && event.message.sender.type === 'visitor') {
       const { message } = event;
