@@ -60,5 +60,9 @@ export const arAssistant: AssistantStrings = {
   transcriptSent: (email) => `يجري إرسال نص المحادثة إلى ${email}.`,
   transcriptNotSent: 'تعذّر إرسال نص المحادثة: البريد الإلكتروني غير متاح هنا. نزّله بدلًا من ذلك.',
   transcriptEmailFailed: 'تعذّر إرسال نص المحادثة بالبريد الإلكتروني. حاول مرة أخرى.',
+  transcriptLabel: 'نص المحادثة',
+  emailTranscriptShort: 'البريد',
+  ratingGiven: (n) => `قيّمت ${n} من 5.`,
+  feedbackSkip: 'تخطي',
   notices: arNotices,
 };

@@ -46,5 +46,9 @@ export const deAssistant: AssistantStrings = {
   transcriptSent: (email) => `Der Verlauf ist unterwegs an ${email}.`,
   transcriptNotSent: 'Der Verlauf konnte nicht gesendet werden: E-Mail ist hier nicht verfügbar. Laden Sie ihn stattdessen herunter.',
   transcriptEmailFailed: 'Der Verlauf konnte nicht per E-Mail gesendet werden. Versuchen Sie es erneut.',
+  transcriptLabel: 'Verlauf',
+  emailTranscriptShort: 'E-Mail',
+  ratingGiven: (n) => `Sie haben mit ${n} von 5 bewertet.`,
+  feedbackSkip: 'Überspringen',
   notices: deNotices,
 };

@@ -78,6 +78,14 @@ export interface AssistantStrings {
   transcriptNotSent: string;
   /** Sending the e-mail failed (the mail server, the network, too many requests): it may work later. */
   transcriptEmailFailed: string;
+  /** Before the transcript's actions, in one row: "Transcript: Plain text · HTML · E-mail". */
+  transcriptLabel: string;
+  /** The visible text of the button named {@link emailTranscript}, in that row (a part of that name). */
+  emailTranscriptShort: string;
+  /** The rating once stored, read-only: "You rated 4 of 5." */
+  ratingGiven: (n: number) => string;
+  /** Closes the optional comment after "Not helpful" without sending one. */
+  feedbackSkip: string;
   /** The system notices rendered from their fields (en-notices.ts). */
   notices: NoticeStrings;
 }
@@ -127,5 +135,9 @@ export const enAssistant: AssistantStrings = {
   transcriptSent: (email) => `The transcript is on its way to ${email}.`,
   transcriptNotSent: 'The transcript could not be sent: e-mail is not available here. Download it instead.',
   transcriptEmailFailed: 'The transcript could not be e-mailed. Try again.',
+  transcriptLabel: 'Transcript',
+  emailTranscriptShort: 'E-mail',
+  ratingGiven: (n) => `You rated ${n} of 5.`,
+  feedbackSkip: 'Skip',
   notices: enNotices,
 };

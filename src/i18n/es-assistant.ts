@@ -46,5 +46,9 @@ export const esAssistant: AssistantStrings = {
   transcriptSent: (email) => `La transcripción va de camino a ${email}.`,
   transcriptNotSent: 'No se pudo enviar la transcripción: el correo electrónico no está disponible aquí. Descárgala en su lugar.',
   transcriptEmailFailed: 'No se pudo enviar la transcripción por correo. Inténtalo de nuevo.',
+  transcriptLabel: 'Transcripción',
+  emailTranscriptShort: 'Correo',
+  ratingGiven: (n) => `Has valorado con ${n} de 5.`,
+  feedbackSkip: 'Omitir',
   notices: esNotices,
 };

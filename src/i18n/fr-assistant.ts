@@ -47,5 +47,9 @@ export const frAssistant: AssistantStrings = {
   transcriptSent: (email) => `La transcription est envoyée à ${email}.`,
   transcriptNotSent: 'La transcription n’a pas pu être envoyée : l’e-mail n’est pas disponible ici. Téléchargez-la plutôt.',
   transcriptEmailFailed: 'La transcription n’a pas pu être envoyée par e-mail. Réessayez.',
+  transcriptLabel: 'Transcription',
+  emailTranscriptShort: 'E-mail',
+  ratingGiven: (n) => `Vous avez donné ${n} sur 5.`,
+  feedbackSkip: 'Passer',
   notices: frNotices,
 };

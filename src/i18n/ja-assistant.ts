@@ -46,5 +46,9 @@ export const jaAssistant: AssistantStrings = {
   transcriptSent: (email) => `会話記録を${email}に送信しています。`,
   transcriptNotSent: '会話記録を送信できませんでした。ここではメールを利用できません。代わりにダウンロードしてください。',
   transcriptEmailFailed: '会話記録をメールで送信できませんでした。もう一度お試しください。',
+  transcriptLabel: '会話記録',
+  emailTranscriptShort: 'メール',
+  ratingGiven: (n) => `5段階中${n}で評価しました。`,
+  feedbackSkip: 'スキップ',
   notices: jaNotices,
 };

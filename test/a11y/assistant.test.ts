@@ -169,11 +169,24 @@ describe('a11y: the assistant', () => {
     await until(() => radios[3].checked, 'four stars');
     expect(rating.querySelectorAll('.star.on')).to.have.length(4);
     const transcript = closed().shadowRoot!.querySelector('amoiq-assistant-transcript')!.shadowRoot!;
-    expect([...transcript.querySelectorAll('button')].map((b) => b.textContent!.trim())).to.deep.equal([
+    // One row: "Transcript: Plain text · HTML · E-mail"; the e-mail button named in full (its visible word in its name).
+    expect([...transcript.querySelectorAll('button')].map((b) => b.getAttribute('aria-label') ?? b.textContent!.trim())).to.deep.equal([
       'Plain text',
       'HTML',
       'E-mail me the transcript',
     ]);
+    expect(transcript.querySelector('[part="email-toggle"]')!.textContent!.trim()).to.equal('E-mail');
+    expect(transcript.querySelector('[part="email-toggle"]')!.getAttribute('aria-expanded')).to.equal('false');
+    await expectAccessible(el);
+    // The comment shown once a star is chosen, the e-mail form open; then the rating as given.
+    transcript.querySelector<HTMLButtonElement>('[part="email-toggle"]')!.click();
+    await until(() => !!transcript.querySelector('[part="email-input"]'), 'the e-mail form');
+    expect(transcript.querySelector('[part="email-toggle"]')!.getAttribute('aria-expanded')).to.equal('true');
+    expect(rating.querySelector('textarea')!.checkVisibility()).to.equal(true);
+    await expectAccessible(el);
+    serviceOf(el).rate = () => Promise.resolve();
+    rating.querySelector<HTMLButtonElement>('[part="submit-button"]')!.click();
+    await until(() => !!rating.querySelector('[part="given"]'), 'the rating as given');
     await expectAccessible(el);
   });
 });

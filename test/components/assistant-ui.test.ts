@@ -151,7 +151,7 @@ describe('the closed bar in a small panel', () => {
     const transcript = () => closed()?.shadowRoot?.querySelector('amoiq-assistant-transcript')?.shadowRoot;
     await until(() => !!transcript()?.querySelector('button'), 'the closed bar');
     // Its tallest state: the e-mail form open.
-    [...transcript()!.querySelectorAll('button')].find((b) => b.textContent!.includes('E-mail me'))!.click();
+    transcript()!.querySelector<HTMLButtonElement>('[part="email-toggle"]')!.click();
     await until(() => !!transcript()!.querySelector('input[type="email"]'), 'the e-mail form');
     const panel = part(el, '.panel');
     panel.getAnimations().forEach((a) => a.finish());
@@ -260,7 +260,7 @@ describe('the transcript e-mail', () => {
     const transcript = () =>
       el.shadowRoot!.querySelector('amoiq-conversation-closed')?.shadowRoot?.querySelector('amoiq-assistant-transcript')?.shadowRoot;
     await until(() => !!transcript()?.querySelector('button'), 'the transcript actions');
-    [...transcript()!.querySelectorAll('button')].find((b) => b.textContent!.includes('E-mail me'))!.click();
+    transcript()!.querySelector<HTMLButtonElement>('[part="email-toggle"]')!.click();
     await until(() => !!transcript()!.querySelector('input[type="email"]'), 'the e-mail form');
     const root = transcript()!;
     root.querySelector<HTMLInputElement>('input')!.value = 'ada@example.com';

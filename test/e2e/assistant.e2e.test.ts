@@ -349,7 +349,7 @@ describe('e2e: the assistant (issue 12)', function () {
     expect(downloaded).to.contain('Yes, Ada here.');
     // E-mailed from the closed bar, through the backend's SMTP server (the test run's).
     const email = `visitor-${nanoid(6).toLowerCase()}@example.com`;
-    [...transcriptUi.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent === 'E-mail me the transcript')!.click();
+    transcriptUi.querySelector<HTMLButtonElement>('[aria-label="E-mail me the transcript"]')!.click();
     await until(() => !!transcriptUi.querySelector('[part="email-input"]'), 'the e-mail field', 5_000);
     transcriptUi.querySelector<HTMLInputElement>('[part="email-input"]')!.value = email;
     transcriptUi.querySelector<HTMLButtonElement>('[part="email-button"]')!.click();

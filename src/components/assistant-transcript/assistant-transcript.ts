@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
 import { ChatStateController } from '../../controllers/chat-state-controller.js';
 import { LocaleConsumer } from '../../i18n/localize.js';
@@ -6,11 +6,14 @@ import { sharedStyles } from '../../styles/shared.js';
 import { formStyles } from '../pre-chat-form/form.styles.js';
 
 /**
- * The transcript of a closed conversation: "Download transcript" as plain text or HTML (fetched
- * with the visitor's session, `ChatService.transcript()`, and saved as a file), and "E-mail me
- * the transcript" (an address, prefilled from the contact details; `ChatService.emailTranscript()`).
- * Outcomes are a polite status: sent; not sent because the server has no e-mail (`delivered:
- * false`: download it instead); or the e-mail failed (try again).
+ * The transcript of a closed conversation, one compact row: "Transcript: Plain text · HTML ·
+ * E-mail". The downloads (a group named "Download transcript") fetch it with the visitor's
+ * session (`ChatService.transcript()`) and save it as a file; "E-mail" (named "E-mail me the
+ * transcript", a toggle) opens, under the row, a form for an address prefilled from the contact
+ * details (`ChatService.emailTranscript()`), brought into view with focus in its field.
+ * Outcomes are a polite status, brought into view within the closed bar: sent; not sent because
+ * the server has no e-mail (`delivered: false`: download it instead); or the e-mail failed (try
+ * again).
  *
  * @tag amoiq-assistant-transcript
  * @summary Download or e-mail the transcript of a closed conversation.
@@ -18,6 +21,7 @@ import { formStyles } from '../pre-chat-form/form.styles.js';
  * @csspart base - The group.
  * @csspart download-text - The plain-text download button.
  * @csspart download-html - The HTML download button.
+ * @csspart email-toggle - The button that opens (and closes) the e-mail form.
  * @csspart email-input - The e-mail field.
  * @csspart email-button - The button that sends the transcript.
  */
@@ -35,10 +39,12 @@ export class AmoiqAssistantTranscript extends LitElement {
         justify-items: center;
         font-size: 0.8125rem;
       }
+      .row,
       .downloads {
         display: flex;
         flex-wrap: wrap;
         align-items: center;
+        justify-content: center;
         gap: 0.375rem;
       }
       .link-button {
@@ -51,6 +57,9 @@ export class AmoiqAssistantTranscript extends LitElement {
         min-block-size: 1.5rem;
         cursor: pointer;
       }
+      .link-button[aria-expanded='true'] {
+        font-weight: 600;
+      }
       form {
         display: flex;
         flex-wrap: wrap;
@@ -62,6 +71,9 @@ export class AmoiqAssistantTranscript extends LitElement {
         display: grid;
         gap: 0.125rem;
         justify-items: start;
+      }
+      form[hidden] {
+        display: none;
       }
       p {
         margin: 0;
@@ -80,21 +92,34 @@ export class AmoiqAssistantTranscript extends LitElement {
   override render() {
     const t = this.l10n.value.strings.assistantUi;
     return html`<div part="base" class="base">
-      <div class="downloads" role="group" aria-label=${t.downloadTranscript}>
-        <span aria-hidden="true">${t.downloadTranscript}:</span>
-        <button part="download-text" class="link-button" type="button" @click=${() => this.download('text')}>${t.transcriptText}</button>
-        <button part="download-html" class="link-button" type="button" @click=${() => this.download('html')}>${t.transcriptHtml}</button>
+      <div class="row">
+        <span aria-hidden="true">${t.transcriptLabel}:</span>
+        <div class="downloads" role="group" aria-label=${t.downloadTranscript}>
+          <button part="download-text" class="link-button" type="button" @click=${() => this.download('text')}>${t.transcriptText}</button>
+          <button part="download-html" class="link-button" type="button" @click=${() => this.download('html')}>${t.transcriptHtml}</button>
+        </div>
+        <button
+          part="email-toggle"
+          class="link-button"
+          type="button"
+          aria-label=${t.emailTranscript}
+          aria-expanded=${this.emailing ? 'true' : 'false'}
+          aria-controls="email-form"
+          @click=${this.handleToggleEmail}
+        >
+          ${t.emailTranscriptShort}
+        </button>
       </div>
-      ${
-        this.emailing
-          ? html`<form @submit=${this.handleEmail}>
-              <label
-                >${t.emailAddress}<input part="email-input" name="email" type="email" required autocomplete="email" .value=${this.chat.state?.contact?.email ?? ''}
-              /></label>
-              <button part="email-button" class="submit" type="submit">${t.sendTranscript}</button>
-            </form>`
-          : html`<button class="link-button" type="button" @click=${this.handleShowEmail}>${t.emailTranscript}</button>`
-      }
+      <form id="email-form" ?hidden=${!this.emailing} @submit=${this.handleEmail}>
+        ${
+          this.emailing
+            ? html`<label
+                  >${t.emailAddress}<input part="email-input" name="email" type="email" required autocomplete="email" .value=${this.chat.state?.contact?.email ?? ''}
+                /></label>
+                <button part="email-button" class="submit" type="submit">${t.sendTranscript}</button>`
+            : nothing
+        }
+      </form>
       <p class="status" role="status">${this.status}</p>
     </div>`;
   }
@@ -116,16 +141,26 @@ export class AmoiqAssistantTranscript extends LitElement {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (err) {
-      this.status = t.transcriptFailed;
+      void this.say(t.transcriptFailed);
       console.warn(`[amoiq-chat] Transcript not fetched: ${(err as Error).message}`);
     }
   }
 
-  private readonly handleShowEmail = async (): Promise<void> => {
-    this.emailing = true;
+  /** Opens the e-mail form (brought into view within the bar, focus in its field), or closes it. */
+  private readonly handleToggleEmail = async (): Promise<void> => {
+    this.emailing = !this.emailing;
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLInputElement>('input')?.focus();
+    if (!this.emailing) return;
+    this.renderRoot.querySelector('form')?.scrollIntoView({ block: 'nearest' });
+    this.renderRoot.querySelector<HTMLInputElement>('input')?.focus({ preventScroll: true });
   };
+
+  /** Shows an outcome and brings it into view (the closed bar scrolls within the panel). */
+  private async say(status: string): Promise<void> {
+    this.status = status;
+    await this.updateComplete;
+    if (status) this.renderRoot.querySelector('.status')?.scrollIntoView({ block: 'nearest' });
+  }
 
   private readonly handleEmail = async (e: SubmitEvent): Promise<void> => {
     e.preventDefault();
@@ -137,9 +172,9 @@ export class AmoiqAssistantTranscript extends LitElement {
     try {
       const sent = await service.emailTranscript(input.value.trim());
       // Not delivered: the server has no e-mail set up (protocol: "could not be sent"); a retry would say the same.
-      this.status = sent ? t.transcriptSent(input.value.trim()) : t.transcriptNotSent;
+      void this.say(sent ? t.transcriptSent(input.value.trim()) : t.transcriptNotSent);
     } catch (err) {
-      this.status = t.transcriptEmailFailed;
+      void this.say(t.transcriptEmailFailed);
       console.warn(`[amoiq-chat] Transcript not e-mailed: ${(err as Error).message}`);
     }
   };

@@ -21,7 +21,10 @@ for (const [tag, ctor] of [
  * Takes the place of the message box once an agent closed the conversation: a short note and a
  * "Start a new conversation" button. Pressing it asks the server for a new conversation
  * (`startNewConversation()`); messages still queued move there. When that fails (offline, refused)
- * it says so under the note, in an alert.
+ * it says so under the note, in an alert. Under the button: the rating (stars; the comment once a
+ * star is chosen) and the transcript's actions in one row. The bar is kept compact; when the
+ * panel is small it scrolls within its row, and each part brings what it newly shows (a form, an
+ * outcome) into view there.
  *
  * @tag amoiq-conversation-closed
  * @summary Closed-conversation note and new-conversation button.
@@ -75,6 +78,11 @@ export class AmoiqConversationClosed extends LitElement {
       console.warn(`[amoiq-chat] Could not start a new conversation: ${(err as Error).message}`);
     } finally {
       this.busy = false;
+    }
+    // The bar scrolls within the panel when the panel is small: the failure is brought into view.
+    if (this.failure) {
+      await this.updateComplete;
+      this.renderRoot.querySelector('.error')?.scrollIntoView({ block: 'nearest' });
     }
   }
 }

@@ -1,7 +1,10 @@
 import { css } from 'lit';
 import { chatAccentColor, chatBorderColor, chatErrorColor, chatOnAccentColor } from '../../styles/tokens.js';
 
-/** Fields, buttons and error lines shared by the pre-chat form and the away banner. */
+/**
+ * Fields, buttons and error lines shared by the pre-chat form, the away banner, the phone form
+ * and the closed bar's forms (rating, transcript e-mail).
+ */
 export const formStyles = css`
   label {
     display: block;
@@ -13,19 +16,32 @@ export const formStyles = css`
     color: ${chatErrorColor};
     margin-inline-start: 0.125rem;
   }
+  /*
+   * Text fields: the family of the text around them, but normal weight (a field inside a bold
+   * label does not inherit the bold) and at least 16px, so iOS Safari does not zoom the page on
+   * focus. (The feedback comment, in the message list, repeats this in its own rule.)
+   */
+  input,
+  textarea {
+    font: inherit;
+    font-weight: 400;
+    font-size: max(16px, 1rem);
+    color: inherit;
+    background: transparent;
+    border: 1px solid ${chatBorderColor};
+    border-radius: 0.5rem;
+  }
   input {
     display: block;
     inline-size: 100%;
     min-block-size: 2.5rem;
     padding-block: 0.5rem;
     padding-inline: 0.75rem;
-    /* 16px minimum so iOS Safari does not zoom the page on focus. */
-    font: inherit;
-    font-size: max(16px, 1rem);
-    color: inherit;
-    background: transparent;
-    border: 1px solid ${chatBorderColor};
-    border-radius: 0.5rem;
+  }
+  textarea {
+    padding-block: 0.375rem;
+    padding-inline: 0.75rem;
+    resize: vertical;
   }
   input[aria-invalid='true'] {
     border-color: ${chatErrorColor};
@@ -52,7 +68,8 @@ export const formStyles = css`
     cursor: default;
   }
   @media (forced-colors: active) {
-    input {
+    input,
+    textarea {
       border: 1px solid CanvasText;
     }
     input[aria-invalid='true'],
