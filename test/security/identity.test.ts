@@ -79,6 +79,9 @@ describe('security: identify() and reset() on the element', () => {
     await until(() => online(el), 'online');
     const text = `keep me ${nanoid(5)}`;
     await sendAndWait(el, text);
+    // The list shows a stored message at its next frame: wait for that, not read it at once (it
+    // failed once in CI, the message stored but not drawn yet).
+    await until(() => renderedText(el).includes(text), 'the message in the list');
     el.addEventListener('amoiq-reset', (e) => e.preventDefault(), { once: true });
     expect(await el.reset()).to.equal(false);
     expect(renderedText(el)).to.contain(text);
